@@ -1,0 +1,67 @@
+//! Confidence intervals.
+
+/// The normal quantile of a two-sided 95% interval.
+pub const Z95: f64 = 1.959_963_984_540_054;
+
+/// Wilson score interval for `count` successes in `n` trials (95%).
+///
+/// Unlike the normal approximation it stays inside [0, 1] and is honest near 0 and 1,
+/// where rare outcomes live.
+pub fn wilson(count: u64, n: u64) -> (f64, f64) {
+    if n == 0 {
+        return (0.0, 1.0);
+    }
+    let (k, n) = (count as f64, n as f64);
+    let p = k / n;
+    let z2 = Z95 * Z95;
+    let centre = (p + z2 / (2.0 * n)) / (1.0 + z2 / n);
+    let half = Z95 / (1.0 + z2 / n) * libm::sqrt(p * (1.0 - p) / n + z2 / (4.0 * n * n));
+    // Rounding must not put p outside its own interval.
+    ((centre - half).clamp(0.0, p), (centre + half).clamp(p, 1.0))
+}
+
+/// 95% interval of a paired difference of proportions, from per-trajectory differences
+/// `d_r = b_r - a_r` in {-1, 0, 1}: `only_b` trajectories have d = 1, `only_a` have d = -1.
+///
+/// Returns (difference, low, high). The variance is that of the n differences, so noise the
+/// two sides share (common random numbers) cancels.
+pub fn paired_difference(only_a: u64, only_b: u64, n: u64) -> (f64, f64, f64) {
+    if n == 0 {
+        return (0.0, -1.0, 1.0);
+    }
+    let nf = n as f64;
+    let diff = (only_b as f64 - only_a as f64) / nf;
+    let second_moment = (only_a + only_b) as f64 / nf;
+    let variance = if n > 1 { (second_moment - diff * diff).max(0.0) * nf / (nf - 1.0) } else { 0.0 };
+    let half = Z95 * libm::sqrt(variance / nf);
+    (diff, (diff - half).max(-1.0), (diff + half).min(1.0))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wilson_matches_a_published_value() {
+        // Newcombe (1998), Table I: 81 of 263 gives 0.2553 to 0.3662.
+        let (lo, hi) = wilson(81, 263);
+        assert!((lo - 0.2553).abs() < 5e-5 && (hi - 0.3662).abs() < 5e-5, "{lo} {hi}");
+    }
+
+    #[test]
+    fn wilson_contains_the_estimate_even_at_the_edges() {
+        for (k, n) in [(0, 10), (10, 10), (0, 1), (1, 1), (3, 4000)] {
+            let (lo, hi) = wilson(k, n);
+            let p = k as f64 / n as f64;
+            assert!(0.0 <= lo && lo <= p && p <= hi && hi <= 1.0, "{k}/{n}: {lo} {hi}");
+        }
+    }
+
+    #[test]
+    fn paired_difference_of_identical_sides_is_exactly_zero() {
+        assert_eq!(paired_difference(0, 0, 100), (0.0, 0.0, 0.0));
+        let (d, lo, hi) = paired_difference(10, 30, 1000);
+        assert!((d - 0.02).abs() < 1e-15);
+        assert!(lo < d && d < hi && lo > 0.0);
+    }
+}

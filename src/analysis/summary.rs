@@ -1,0 +1,165 @@
+//! What a run found, in the analyst's terms: outcome probabilities with intervals, quantile
+//! bands of every tracked metric over time, and how often each event fired.
+
+use serde::Serialize;
+
+use super::interval::wilson;
+use crate::engine::Aggregates;
+use crate::model::World;
+use crate::scenario::Scenario;
+
+/// The quantiles reported everywhere (bands of fan charts, final distributions).
+pub const QUANTILES: [f64; 5] = [0.05, 0.25, 0.5, 0.75, 0.95];
+
+/// What identifies a run: with these (and the scenario's bytes) it can be repeated exactly.
+#[derive(Debug, Clone, Serialize)]
+pub struct Manifest {
+    pub scenario: String,
+    pub scenario_sha256: String,
+    pub seed: u64,
+    pub trajectories: u64,
+    pub steps: u32,
+    pub step_unit: String,
+    pub engine_version: String,
+}
+
+impl Manifest {
+    pub fn new(scenario: &Scenario, seed: u64, trajectories: u64) -> Self {
+        Manifest {
+            scenario: scenario.world.name.clone(),
+            scenario_sha256: scenario.sha256.clone(),
+            seed,
+            trajectories,
+            steps: scenario.world.steps,
+            step_unit: scenario.world.step_unit.clone(),
+            engine_version: crate::ENGINE_VERSION.to_string(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct OutcomeSummary {
+    pub name: String,
+    pub kind: &'static str,
+    pub count: u64,
+    pub probability: f64,
+    pub ci_low: f64,
+    pub ci_high: f64,
+    /// For "ever" outcomes: the median first step at which it held, among trajectories where
+    /// it did.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub median_first_step: Option<u32>,
+}
+
+/// Mean and quantiles of a metric at one step.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct Band {
+    pub mean: f64,
+    pub p05: f64,
+    pub p25: f64,
+    pub p50: f64,
+    pub p75: f64,
+    pub p95: f64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct MetricSeries {
+    pub metric: String,
+    /// The metric's range (the histogram's bounds).
+    pub range: (f64, f64),
+    /// One band per step, 0..=steps.
+    pub bands: Vec<Band>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct EventSummary {
+    pub name: String,
+    /// Share of trajectories in which the event fired at least once.
+    pub fired: f64,
+    /// Mean number of firings per trajectory.
+    pub mean_firings: f64,
+    /// Share of trajectories in which it had fired by each step, 0..=steps.
+    pub fired_by: Vec<f64>,
+}
+
+/// Everything one run reports.
+#[derive(Debug, Clone)]
+pub struct RunSummary {
+    pub manifest: Manifest,
+    pub description: String,
+    pub outcomes: Vec<OutcomeSummary>,
+    pub series: Vec<MetricSeries>,
+    pub events: Vec<EventSummary>,
+}
+
+impl RunSummary {
+    pub fn new(manifest: Manifest, world: &World, agg: &Aggregates) -> Self {
+        let n = agg.trajectories;
+        let outcomes = world
+            .outcomes
+            .iter()
+            .enumerate()
+            .map(|(o, outcome)| {
+                let count = agg.outcome_count[o];
+                let (ci_low, ci_high) = wilson(count, n);
+                OutcomeSummary {
+                    name: outcome.name.clone(),
+                    kind: outcome.kind.as_str(),
+                    count,
+                    probability: count as f64 / n.max(1) as f64,
+                    ci_low,
+                    ci_high,
+                    median_first_step: agg.median_first_step(o, outcome.kind),
+                }
+            })
+            .collect();
+        let series = world
+            .metrics
+            .iter()
+            .enumerate()
+            .map(|(m, metric)| {
+                let range = metric.range();
+                let bands = (0..agg.points)
+                    .map(|t| {
+                        let q = |p| tidy(agg.quantile(m, t, p, range));
+                        Band {
+                            mean: tidy(agg.mean(m, t)),
+                            p05: q(QUANTILES[0]),
+                            p25: q(QUANTILES[1]),
+                            p50: q(QUANTILES[2]),
+                            p75: q(QUANTILES[3]),
+                            p95: q(QUANTILES[4]),
+                        }
+                    })
+                    .collect();
+                MetricSeries { metric: world.metric_label(metric), range, bands }
+            })
+            .collect();
+        let events = world
+            .events
+            .iter()
+            .enumerate()
+            .map(|(e, event)| {
+                let fired_by = agg.fired_by(e);
+                EventSummary {
+                    name: event.name.clone(),
+                    fired: fired_by.last().copied().unwrap_or(0.0),
+                    mean_firings: agg.firings[e] as f64 / n.max(1) as f64,
+                    fired_by,
+                }
+            })
+            .collect();
+        RunSummary { manifest, description: world.description.clone(), outcomes, series, events }
+    }
+
+    /// The band of each metric at the last step.
+    pub fn finals(&self) -> impl Iterator<Item = (&str, &Band)> {
+        self.series.iter().filter_map(|s| s.bands.last().map(|b| (s.metric.as_str(), b)))
+    }
+}
+
+/// Rounds to 1e-9: histogram quantiles are exact to 1e-3 and fixed-point means to 1e-12, so
+/// digits past the ninth are noise that only makes files harder to read.
+fn tidy(x: f64) -> f64 {
+    (x * 1e9).round() / 1e9
+}

@@ -1,0 +1,48 @@
+//! `simulate SCENARIO`: run one scenario and write its results folder.
+
+use std::path::Path;
+
+use crate::analysis::{Manifest, RunSummary};
+use crate::error::Error;
+use crate::options::{stem, RunOptions};
+use crate::output::{self, write_atomically};
+use crate::scenario;
+
+pub fn run(path: &Path, options: &RunOptions) -> Result<(), Error> {
+    let scenario = scenario::load(path)?;
+    let plan = super::plan(&scenario.world, options)?;
+    let out = options.out_dir(&stem(path));
+    output::check_target(&out)?;
+
+    let aggregates = super::simulate(&scenario.world, &plan, options)?;
+    let manifest = Manifest::new(&scenario, plan.seed, plan.trajectories);
+    let summary = RunSummary::new(manifest, &scenario.world, &aggregates);
+    write_atomically(&out, |dir| {
+        for exporter in output::run_exporters() {
+            exporter.write(&summary, dir)?;
+        }
+        Ok(())
+    })?;
+
+    if options.verbose {
+        print_table(&summary);
+        println!("results in {}", out.display());
+    }
+    Ok(())
+}
+
+fn print_table(s: &RunSummary) {
+    let m = &s.manifest;
+    println!(
+        "{}: {} trajectories x {} {}s, seed {}",
+        m.scenario, m.trajectories, m.steps, m.step_unit, m.seed
+    );
+    let width = s.outcomes.iter().map(|o| o.name.len()).max().unwrap_or(7).max(7);
+    println!("  {:width$}  probability  95% interval", "outcome");
+    for o in &s.outcomes {
+        println!(
+            "  {:width$}  {:>11.3}  [{:.3}, {:.3}]",
+            o.name, o.probability, o.ci_low, o.ci_high
+        );
+    }
+}

@@ -1,0 +1,217 @@
+//! Streaming aggregates: what a run keeps of its trajectories.
+//!
+//! Memory depends on the number of metrics, steps and outcomes, never on the number of
+//! trajectories. Everything is an integer (counts, and sums in fixed point), so merging is
+//! exact, commutative and associative: the result is the same bytes whatever the thread
+//! count or the order in which chunks finish.
+
+use serde::{Deserialize, Serialize};
+
+use crate::model::{OutcomeKind, World};
+
+/// Histogram bins per metric and step. With 2000 bins a stance or partnership (range
+/// [-1, 1]) is resolved to 0.001 and a share (range [0, 1]) to 0.0005; quantiles are
+/// interpolated inside their bin, so they are exact to within one bin width.
+pub const BINS: usize = 2000;
+
+/// Fixed-point scale of the sums behind the means: values are rounded to 2^-40 (about
+/// 1e-12) before they are added, in 128-bit integers that cannot overflow.
+const FIXED_POINT: f64 = (1u64 << 40) as f64;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Aggregates {
+    /// Trajectories folded in.
+    pub trajectories: u64,
+    /// Recorded points per metric: steps 0..=T.
+    pub points: usize,
+    pub metrics: usize,
+    /// `histogram[(metric * points + t) * BINS + bin]`.
+    pub histogram: Vec<u64>,
+    /// `sum[metric * points + t]`, in units of 2^-40.
+    pub sum: Vec<i128>,
+    /// Smallest and largest value of each metric at each step (min and max do not depend on
+    /// order, so they merge exactly); quantiles are clamped into them.
+    pub low: Vec<f64>,
+    pub high: Vec<f64>,
+    /// Trajectories in which each outcome held (at the end, or ever).
+    pub outcome_count: Vec<u64>,
+    /// `first_held[outcome * points + t]`: trajectories whose "ever" outcome first held at t.
+    pub first_held: Vec<u64>,
+    /// `first_fired[event * points + t]`: trajectories in which the event first fired at t.
+    pub first_fired: Vec<u64>,
+    /// Total firings of each event over all trajectories.
+    pub firings: Vec<u64>,
+}
+
+impl Aggregates {
+    pub fn new(world: &World) -> Self {
+        let points = world.steps as usize + 1;
+        let metrics = world.metrics.len();
+        Aggregates {
+            trajectories: 0,
+            points,
+            metrics,
+            histogram: vec![0; metrics * points * BINS],
+            sum: vec![0; metrics * points],
+            low: vec![f64::INFINITY; metrics * points],
+            high: vec![f64::NEG_INFINITY; metrics * points],
+            outcome_count: vec![0; world.outcomes.len()],
+            first_held: vec![0; world.outcomes.len() * points],
+            first_fired: vec![0; world.events.len() * points],
+            firings: vec![0; world.events.len()],
+        }
+    }
+
+    /// Adds one value of metric `m` at step `t`; `range` is the metric's range.
+    #[inline]
+    pub fn record(&mut self, m: usize, t: usize, value: f64, range: (f64, f64)) {
+        let cell = m * self.points + t;
+        self.histogram[cell * BINS + bin_of(value, range)] += 1;
+        self.sum[cell] += (value * FIXED_POINT).round() as i128;
+        self.low[cell] = self.low[cell].min(value);
+        self.high[cell] = self.high[cell].max(value);
+    }
+
+    /// Folds another set of aggregates into this one.
+    pub fn merge(&mut self, other: &Aggregates) {
+        assert_eq!(
+            (self.points, self.metrics, self.histogram.len(), self.outcome_count.len()),
+            (other.points, other.metrics, other.histogram.len(), other.outcome_count.len()),
+            "aggregates of different worlds cannot be merged"
+        );
+        self.trajectories += other.trajectories;
+        add(&mut self.histogram, &other.histogram);
+        for (a, b) in self.sum.iter_mut().zip(&other.sum) {
+            *a += b;
+        }
+        for (a, b) in self.low.iter_mut().zip(&other.low) {
+            *a = a.min(*b);
+        }
+        for (a, b) in self.high.iter_mut().zip(&other.high) {
+            *a = a.max(*b);
+        }
+        add(&mut self.outcome_count, &other.outcome_count);
+        add(&mut self.first_held, &other.first_held);
+        add(&mut self.first_fired, &other.first_fired);
+        add(&mut self.firings, &other.firings);
+    }
+
+    pub fn histogram_of(&self, m: usize, t: usize) -> &[u64] {
+        let cell = m * self.points + t;
+        &self.histogram[cell * BINS..(cell + 1) * BINS]
+    }
+
+    pub fn mean(&self, m: usize, t: usize) -> f64 {
+        if self.trajectories == 0 {
+            return f64::NAN;
+        }
+        self.sum[m * self.points + t] as f64 / FIXED_POINT / self.trajectories as f64
+    }
+
+    /// The `q`-quantile of metric `m` at step `t` (interpolated inside its bin, and never
+    /// outside the values actually seen).
+    pub fn quantile(&self, m: usize, t: usize, q: f64, range: (f64, f64)) -> f64 {
+        let cell = m * self.points + t;
+        let x = quantile(self.histogram_of(m, t), q, range);
+        if self.low[cell] <= self.high[cell] {
+            x.clamp(self.low[cell], self.high[cell])
+        } else {
+            x
+        }
+    }
+
+    /// Outcome kinds are needed to tell which first-passage rows are meaningful.
+    pub fn median_first_step(&self, outcome: usize, kind: OutcomeKind) -> Option<u32> {
+        if kind != OutcomeKind::Ever {
+            return None;
+        }
+        let row = &self.first_held[outcome * self.points..(outcome + 1) * self.points];
+        let total: u64 = row.iter().sum();
+        if total == 0 {
+            return None;
+        }
+        let mut seen = 0;
+        for (t, &count) in row.iter().enumerate() {
+            seen += count;
+            if 2 * seen >= total {
+                return Some(t as u32);
+            }
+        }
+        None
+    }
+
+    /// Share of trajectories in which event `e` had fired by each step.
+    pub fn fired_by(&self, e: usize) -> Vec<f64> {
+        let row = &self.first_fired[e * self.points..(e + 1) * self.points];
+        let n = self.trajectories.max(1) as f64;
+        let mut seen = 0;
+        row.iter()
+            .map(|&c| {
+                seen += c;
+                seen as f64 / n
+            })
+            .collect()
+    }
+}
+
+fn add(a: &mut [u64], b: &[u64]) {
+    for (x, y) in a.iter_mut().zip(b) {
+        *x += y;
+    }
+}
+
+#[inline]
+pub fn bin_of(value: f64, (low, high): (f64, f64)) -> usize {
+    let x = (value - low) / (high - low) * BINS as f64;
+    // `as usize` saturates (NaN becomes 0), so no value can index out of bounds.
+    (x as usize).min(BINS - 1)
+}
+
+/// The `q`-quantile of a histogram over `range`: the value of rank `q * (count - 1)`
+/// (as numpy's default), found in its bin and interpolated uniformly inside it.
+pub fn quantile(histogram: &[u64], q: f64, (low, high): (f64, f64)) -> f64 {
+    let total: u64 = histogram.iter().sum();
+    if total == 0 {
+        return f64::NAN;
+    }
+    let width = (high - low) / histogram.len() as f64;
+    let rank = q * (total - 1) as f64;
+    let mut below = 0u64;
+    for (b, &count) in histogram.iter().enumerate() {
+        if count > 0 && (below + count) as f64 > rank {
+            let inside = (rank - below as f64 + 0.5) / count as f64;
+            return low + width * (b as f64 + inside);
+        }
+        below += count;
+    }
+    high
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quantiles_of_a_histogram_are_within_one_bin_of_the_exact_ones() {
+        let range = (-1.0, 1.0);
+        let values: Vec<f64> = (0..1001).map(|i| -0.8 + 1.3 * (i as f64 / 1000.0)).collect();
+        let mut h = vec![0u64; BINS];
+        for &v in &values {
+            h[bin_of(v, range)] += 1;
+        }
+        let width = 2.0 / BINS as f64;
+        for q in [0.05, 0.25, 0.5, 0.75, 0.95] {
+            let exact = -0.8 + 1.3 * q;
+            let got = quantile(&h, q, range);
+            assert!((got - exact).abs() <= width, "q {q}: {got} vs {exact}");
+        }
+    }
+
+    #[test]
+    fn values_at_the_edges_of_the_range_land_in_the_end_bins() {
+        assert_eq!(bin_of(-1.0, (-1.0, 1.0)), 0);
+        assert_eq!(bin_of(1.0, (-1.0, 1.0)), BINS - 1);
+        assert_eq!(bin_of(0.0, (0.0, 1.0)), 0);
+        assert_eq!(bin_of(f64::NAN, (0.0, 1.0)), 0);
+    }
+}

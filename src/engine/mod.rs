@@ -1,0 +1,9 @@
+//! Many trajectories: seeds and streams, the parallel Monte Carlo loop, and the streaming
+//! aggregates it folds them into.
+
+pub mod aggregate;
+mod run;
+pub mod streams;
+
+pub use aggregate::Aggregates;
+pub use run::{chunk_count, run, run_paired, Cancelled, Control, PairCounts, Paired, Plan, CHUNK};

@@ -1,0 +1,320 @@
+//! The Monte Carlo loop: many seeded trajectories over Rayon, folded into aggregates.
+//!
+//! Trajectories are grouped in chunks of `CHUNK`, numbered from 0; chunk c holds
+//! trajectories `c*CHUNK ..`. A shard runs a contiguous range of chunks. Because aggregates
+//! are integers, the result does not depend on how Rayon splits the chunks among threads.
+
+use std::ops::Range;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use rayon::prelude::*;
+
+use super::aggregate::Aggregates;
+use super::streams::{stream_id, trajectory_seed, Stream};
+use crate::model::{self, OutcomeKind, Randomness, Sampler, State, World};
+
+/// Trajectories per chunk: the unit of work, of progress and of sharding. Part of the
+/// reproducibility contract only through shards (a shard is a range of chunks).
+pub const CHUNK: u64 = 256;
+
+/// What to run: how many trajectories, from which master seed, which chunks, on how many
+/// threads.
+#[derive(Debug, Clone)]
+pub struct Plan {
+    pub trajectories: u64,
+    pub seed: u64,
+    /// Worker threads; `None` uses every core.
+    pub threads: Option<usize>,
+    /// The chunks to run (all of them unless this is a shard).
+    pub chunks: Range<u64>,
+}
+
+impl Plan {
+    pub fn new(trajectories: u64, seed: u64, threads: Option<usize>) -> Self {
+        Plan { trajectories, seed, threads, chunks: 0..chunk_count(trajectories) }
+    }
+
+    /// Trajectories this plan runs.
+    pub fn len(&self) -> u64 {
+        let start = (self.chunks.start * CHUNK).min(self.trajectories);
+        let end = (self.chunks.end * CHUNK).min(self.trajectories);
+        end - start
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+pub fn chunk_count(trajectories: u64) -> u64 {
+    trajectories.div_ceil(CHUNK)
+}
+
+/// How a caller watches and stops a run.
+pub struct Control<'a> {
+    /// Called with the number of trajectories just finished.
+    pub progress: &'a (dyn Fn(u64) + Sync),
+    /// Set from another thread (e.g. on Ctrl-C) to stop the workers at the next chunk.
+    pub cancel: &'a AtomicBool,
+}
+
+/// The run was stopped through `Control::cancel`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("the run was interrupted")]
+pub struct Cancelled;
+
+/// Runs `world` as `plan` says.
+pub fn run(world: &World, plan: &Plan, control: &Control) -> Result<Aggregates, Cancelled> {
+    let outcome = in_pool(plan.threads, || {
+        plan.chunks
+            .clone()
+            .into_par_iter()
+            .fold(
+                || (Aggregates::new(world), Worker::new(world)),
+                |(mut aggregates, mut worker), chunk| {
+                    if !control.cancel.load(Ordering::Relaxed) {
+                        let range = chunk_range(chunk, plan.trajectories);
+                        let done = range.end - range.start;
+                        for r in range {
+                            worker.simulate(world, trajectory_seed(plan.seed, r), &mut aggregates);
+                        }
+                        (control.progress)(done);
+                    }
+                    (aggregates, worker)
+                },
+            )
+            .map(|(aggregates, _)| aggregates)
+            .reduce(|| Aggregates::new(world), merged)
+    });
+    finish(control, outcome)
+}
+
+/// Counts of one outcome over trajectory pairs (same r, same streams, two scenarios).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct PairCounts {
+    /// Held in both.
+    pub both: u64,
+    /// Held in A only.
+    pub only_a: u64,
+    /// Held in B only.
+    pub only_b: u64,
+    /// Held in neither.
+    pub neither: u64,
+}
+
+/// The result of a paired run: each side's aggregates and, for each outcome pair asked
+/// for, how the two sides agreed trajectory by trajectory.
+#[derive(Debug, Clone)]
+pub struct Paired {
+    pub a: Aggregates,
+    pub b: Aggregates,
+    pub pairs: Vec<PairCounts>,
+}
+
+/// Runs `a` and `b` on the same trajectory seeds (common random numbers). `outcome_pairs`
+/// lists (index in a, index in b) of the outcomes to pair.
+pub fn run_paired(
+    a: &World,
+    b: &World,
+    outcome_pairs: &[(usize, usize)],
+    plan: &Plan,
+    control: &Control,
+) -> Result<Paired, Cancelled> {
+    let empty = || Paired {
+        a: Aggregates::new(a),
+        b: Aggregates::new(b),
+        pairs: vec![PairCounts::default(); outcome_pairs.len()],
+    };
+    let outcome = in_pool(plan.threads, || {
+        plan.chunks
+            .clone()
+            .into_par_iter()
+            .fold(
+                || (empty(), Worker::new(a), Worker::new(b)),
+                |(mut acc, mut wa, mut wb), chunk| {
+                    if !control.cancel.load(Ordering::Relaxed) {
+                        let range = chunk_range(chunk, plan.trajectories);
+                        let done = range.end - range.start;
+                        for r in range {
+                            let seed = trajectory_seed(plan.seed, r);
+                            wa.simulate(a, seed, &mut acc.a);
+                            wb.simulate(b, seed, &mut acc.b);
+                            for (counts, &(ia, ib)) in acc.pairs.iter_mut().zip(outcome_pairs) {
+                                match (wa.held[ia], wb.held[ib]) {
+                                    (true, true) => counts.both += 1,
+                                    (true, false) => counts.only_a += 1,
+                                    (false, true) => counts.only_b += 1,
+                                    (false, false) => counts.neither += 1,
+                                }
+                            }
+                        }
+                        (control.progress)(done);
+                    }
+                    (acc, wa, wb)
+                },
+            )
+            .map(|(acc, _, _)| acc)
+            .reduce(empty, |mut x, y| {
+                x.a.merge(&y.a);
+                x.b.merge(&y.b);
+                for (p, q) in x.pairs.iter_mut().zip(&y.pairs) {
+                    p.both += q.both;
+                    p.only_a += q.only_a;
+                    p.only_b += q.only_b;
+                    p.neither += q.neither;
+                }
+                x
+            })
+    });
+    finish(control, outcome)
+}
+
+fn merged(mut a: Aggregates, b: Aggregates) -> Aggregates {
+    a.merge(&b);
+    a
+}
+
+fn chunk_range(chunk: u64, trajectories: u64) -> Range<u64> {
+    (chunk * CHUNK).min(trajectories)..((chunk + 1) * CHUNK).min(trajectories)
+}
+
+fn in_pool<T: Send>(threads: Option<usize>, work: impl FnOnce() -> T + Send) -> T {
+    match threads {
+        Some(n) => match rayon::ThreadPoolBuilder::new().num_threads(n).build() {
+            Ok(pool) => pool.install(work),
+            // A pool that cannot start (no threads left) still gives the same numbers on the
+            // global pool: only speed depends on threads.
+            Err(_) => work(),
+        },
+        None => work(),
+    }
+}
+
+fn finish<T>(control: &Control, outcome: T) -> Result<T, Cancelled> {
+    if control.cancel.load(Ordering::Relaxed) {
+        Err(Cancelled)
+    } else {
+        Ok(outcome)
+    }
+}
+
+/// The random streams of the trajectory being simulated.
+struct Draws {
+    noise: Stream,
+    events: Vec<Stream>,
+}
+
+impl Randomness for Draws {
+    fn standard_normal(&mut self) -> f64 {
+        self.noise.standard_normal()
+    }
+
+    fn event_uniform(&mut self, e: usize) -> f64 {
+        self.events[e].uniform()
+    }
+}
+
+/// One thread's reusable state: simulates trajectory after trajectory without allocating.
+struct Worker {
+    state: State,
+    draws: Draws,
+    noise_stream: u64,
+    event_streams: Vec<u64>,
+    param_streams: Vec<u64>,
+    /// Whether each outcome held in the last trajectory.
+    held: Vec<bool>,
+    /// First step at which each "ever" outcome held in the current trajectory.
+    first_held: Vec<Option<usize>>,
+    /// Whether each event has fired yet in the current trajectory.
+    fired_seen: Vec<bool>,
+}
+
+impl Worker {
+    fn new(world: &World) -> Self {
+        let event_streams: Vec<u64> =
+            world.events.iter().map(|e| stream_id(&format!("event:{}", e.name))).collect();
+        Worker {
+            state: State::new(world),
+            draws: Draws {
+                noise: Stream::new(0, 0),
+                events: event_streams.iter().map(|&id| Stream::new(0, id)).collect(),
+            },
+            noise_stream: stream_id("noise"),
+            param_streams: world
+                .params
+                .iter()
+                .map(|p| stream_id(&format!("params:{}", p.path)))
+                .collect(),
+            event_streams,
+            held: vec![false; world.outcomes.len()],
+            first_held: vec![None; world.outcomes.len()],
+            fired_seen: vec![false; world.events.len()],
+        }
+    }
+
+    /// Simulates one trajectory from its seed and folds it into `aggregates`.
+    fn simulate(&mut self, world: &World, seed: u64, aggregates: &mut Aggregates) {
+        let state = &mut self.state;
+        state.reset(world);
+        for (slot, &id) in world.params.iter().zip(&self.param_streams) {
+            let value = match slot.sampler {
+                Sampler::Fixed(x) => x,
+                ref sampler => Stream::new(seed, id).sample(sampler),
+            };
+            for &target in &slot.targets {
+                state.params.set(target, value);
+            }
+        }
+        self.draws.noise = Stream::new(seed, self.noise_stream);
+        for (stream, &id) in self.draws.events.iter_mut().zip(&self.event_streams) {
+            *stream = Stream::new(seed, id);
+        }
+        self.first_held.fill(None);
+        self.fired_seen.fill(false);
+
+        self.observe(world, 0, aggregates);
+        for t in 1..=world.steps {
+            model::step(world, &mut self.state, t, &mut self.draws);
+            for (e, &count) in self.state.fired.iter().enumerate() {
+                if count > 0 && !self.fired_seen[e] {
+                    self.fired_seen[e] = true;
+                    aggregates.first_fired[e * aggregates.points + t as usize] += 1;
+                }
+            }
+            self.observe(world, t as usize, aggregates);
+        }
+
+        for (o, outcome) in world.outcomes.iter().enumerate() {
+            let held = match outcome.kind {
+                OutcomeKind::AtEnd => outcome.condition.holds(&self.state),
+                OutcomeKind::Ever => self.first_held[o].is_some(),
+            };
+            self.held[o] = held;
+            if held {
+                aggregates.outcome_count[o] += 1;
+            }
+            if let Some(t) = self.first_held[o] {
+                aggregates.first_held[o * aggregates.points + t] += 1;
+            }
+        }
+        for (total, &count) in aggregates.firings.iter_mut().zip(&self.state.fired) {
+            *total += u64::from(count);
+        }
+        aggregates.trajectories += 1;
+    }
+
+    /// Records the tracked metrics at step t and checks the "ever" outcomes.
+    fn observe(&mut self, world: &World, t: usize, aggregates: &mut Aggregates) {
+        for (m, metric) in world.metrics.iter().enumerate() {
+            aggregates.record(m, t, metric.eval(&self.state), metric.range());
+        }
+        for (o, outcome) in world.outcomes.iter().enumerate() {
+            if outcome.kind == OutcomeKind::Ever
+                && self.first_held[o].is_none()
+                && outcome.condition.holds(&self.state)
+            {
+                self.first_held[o] = Some(t);
+            }
+        }
+    }
+}

@@ -1,0 +1,70 @@
+//! Errors a user can cause or meet, with messages that say what to do.
+//!
+//! `Error::exit_code` is the one place that decides the process's exit status:
+//! 2 for bad input or usage, 130 for an interrupted run, 1 for anything else.
+
+use std::fmt;
+use std::path::PathBuf;
+
+use crate::scenario::Problem;
+
+/// A scenario file that cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum ScenarioError {
+    #[error("{}: cannot read the scenario file: {source} (check the path)", path.display())]
+    Unreadable { path: PathBuf, source: std::io::Error },
+    #[error("{}:{line}:{column}: {message}", path.display())]
+    Syntax { path: PathBuf, line: usize, column: usize, message: String },
+    #[error("{}", ProblemList { path, problems })]
+    Invalid { path: PathBuf, problems: Vec<Problem> },
+}
+
+struct ProblemList<'a> {
+    path: &'a PathBuf,
+    problems: &'a [Problem],
+}
+
+impl fmt::Display for ProblemList<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        for (n, p) in self.problems.iter().enumerate() {
+            if n > 0 {
+                writeln!(f)?;
+            }
+            match p.position {
+                Some(at) => write!(f, "{}:{}:{}: {}", self.path.display(), at.line, at.column, p.message)?,
+                None => write!(f, "{}: {}", self.path.display(), p.message)?,
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Anything that stops a command.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error(transparent)]
+    Scenario(#[from] ScenarioError),
+    /// A flag or argument that cannot be honoured; the message says which and why.
+    #[error("{0}")]
+    Usage(String),
+    #[error("cannot write {}: {source}", path.display())]
+    Output { path: PathBuf, source: std::io::Error },
+    #[error("interrupted; the previous results, if any, are untouched")]
+    Interrupted,
+}
+
+impl Error {
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            Error::Scenario(_) | Error::Usage(_) => 2,
+            Error::Interrupted => 130,
+            Error::Output { .. } => 1,
+        }
+    }
+}
+
+impl From<crate::engine::Cancelled> for Error {
+    fn from(_: crate::engine::Cancelled) -> Self {
+        Error::Interrupted
+    }
+}

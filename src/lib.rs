@@ -1,0 +1,23 @@
+//! entente: Monte Carlo scenarios of alliances between states.
+//!
+//! Data flows one way, and the modules follow it:
+//! file -> [`scenario`] (parse, check, compile) -> [`model`] (one trajectory) ->
+//! [`engine`] (many trajectories, seeded streams, streaming aggregates) -> [`analysis`]
+//! (probabilities, intervals, quantiles) -> [`output`] (files).
+
+pub mod analysis;
+pub mod cli;
+pub mod commands;
+pub mod engine;
+pub mod error;
+pub mod model;
+pub mod options;
+pub mod output;
+pub mod progress;
+pub mod scenario;
+
+pub use error::{Error, ScenarioError};
+
+/// The engine's version, part of every result's manifest: a run is fixed by the scenario's
+/// bytes, the seed, the trajectory count and this.
+pub const ENGINE_VERSION: &str = env!("CARGO_PKG_VERSION");

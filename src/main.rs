@@ -1,0 +1,32 @@
+//! `simulate`: parse the command line, run the task, map errors to exit codes.
+
+use clap::Parser;
+
+use entente::cli::Cli;
+use entente::commands;
+use entente::options::Task;
+use entente::Error;
+
+fn main() {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        // clap prints help and version (exit 0) and usage errors (exit 2) itself.
+        Err(e) => e.exit(),
+    };
+    let code = match run(cli) {
+        Ok(()) => 0,
+        Err(error) => {
+            eprintln!("error: {error}");
+            error.exit_code()
+        }
+    };
+    std::process::exit(code);
+}
+
+fn run(cli: Cli) -> Result<(), Error> {
+    match Task::from_cli_arguments(cli)? {
+        Task::Run { scenario, options } => commands::run(&scenario, &options),
+        Task::Check { scenario } => commands::check(&scenario),
+        Task::Compare { a, b, options } => commands::compare(&a, &b, &options),
+    }
+}

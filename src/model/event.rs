@@ -1,0 +1,130 @@
+//! Events, their conditions and effects, compiled to indices.
+
+use super::{Metric, ParamTarget, State};
+
+/// When an event may fire.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Timing {
+    /// At exactly this step.
+    At(u32),
+    /// At steps n, 2n, 3n, ...
+    Every(u32),
+    /// Each step with the probability in the trajectory's `Params::hazard[event]`.
+    Hazard,
+}
+
+#[derive(Debug, Clone)]
+pub struct Event {
+    pub name: String,
+    pub description: String,
+    pub actor: Option<usize>,
+    pub timing: Timing,
+    /// First and last step (inclusive) at which the event may fire.
+    pub window: (u32, u32),
+    pub when: Option<Condition>,
+    pub repeat: bool,
+    pub effects: Vec<Effect>,
+}
+
+/// How an effect changes a number.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Change {
+    Add(f64),
+    Scale(f64),
+    Set(f64),
+}
+
+impl Change {
+    pub fn apply(self, x: f64) -> f64 {
+        match self {
+            Change::Add(d) => x + d,
+            Change::Scale(f) => x * f,
+            Change::Set(v) => v,
+        }
+    }
+}
+
+/// Affinities are clamped to this magnitude: tanh(5) is 0.99991, so nothing beyond it
+/// changes a target, and the clamp keeps repeated `Scale` effects finite.
+pub const AFFINITY_LIMIT: f64 = 5.0;
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Effect {
+    /// `S[i][j]` changes (a shock that fades); clamped to [-1, 1].
+    Stance { i: usize, j: usize, change: Change },
+    /// `A[i][j]` changes (lasting); clamped to [-AFFINITY_LIMIT, AFFINITY_LIMIT].
+    Affinity { i: usize, j: usize, change: Change },
+    /// `W[k][i][j]` changes, and its anchor too when `lasting`; clamped to [0, 1], and the
+    /// row scaled back to a total of 1 if it would pass it.
+    Share { k: usize, i: usize, j: usize, change: Change, lasting: bool },
+    /// A parameter changes in every place it applies; clamped into its valid range.
+    Param { targets: Vec<ParamTarget>, change: Change },
+}
+
+impl Effect {
+    pub fn apply(&self, state: &mut State) {
+        let n = state.n;
+        match *self {
+            Effect::Stance { i, j, change } => {
+                let s = &mut state.stance[i * n + j];
+                *s = change.apply(*s).clamp(-1.0, 1.0);
+            }
+            Effect::Affinity { i, j, change } => {
+                let a = &mut state.affinity[i * n + j];
+                *a = change.apply(*a).clamp(-AFFINITY_LIMIT, AFFINITY_LIMIT);
+            }
+            Effect::Share { k, i, j, change, lasting } => {
+                let row = (k * n + i) * n;
+                let w = &mut state.share[row + j];
+                *w = change.apply(*w).clamp(0.0, 1.0);
+                if lasting {
+                    let a = &mut state.anchor[row + j];
+                    *a = change.apply(*a).clamp(0.0, 1.0);
+                }
+                cap_row(&mut state.share[row..row + n]);
+                cap_row(&mut state.anchor[row..row + n]);
+            }
+            Effect::Param { ref targets, change } => {
+                for &target in targets {
+                    let v = change.apply(state.params.get(target));
+                    state.params.set(target, v);
+                }
+            }
+        }
+    }
+}
+
+/// Scales a row of shares back to a total of 1 if it passes 1.
+fn cap_row(row: &mut [f64]) {
+    let total: f64 = row.iter().sum();
+    if total > 1.0 {
+        for w in row.iter_mut() {
+            *w /= total;
+        }
+    }
+}
+
+/// Something true or false of a trajectory at a step.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Condition {
+    Above(Metric, f64),
+    Below(Metric, f64),
+    /// The event with this index has fired.
+    After(usize),
+    All(Vec<Condition>),
+    Any(Vec<Condition>),
+    Not(Box<Condition>),
+}
+
+impl Condition {
+    pub fn holds(&self, state: &State) -> bool {
+        match self {
+            Condition::Above(m, x) => m.eval(state) > *x,
+            Condition::Below(m, x) => m.eval(state) < *x,
+            Condition::After(e) => state.fired[*e] > 0,
+            Condition::All(cs) => cs.iter().all(|c| c.holds(state)),
+            Condition::Any(cs) => cs.iter().any(|c| c.holds(state)),
+            Condition::Not(c) => !c.holds(state),
+        }
+    }
+}

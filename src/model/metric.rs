@@ -1,0 +1,39 @@
+//! Numbers read off a trajectory: the derived measures outcomes and plots can name.
+
+use super::State;
+
+/// A derived measure, with states and channels as indices.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Metric {
+    /// `S[i][j]`.
+    Stance(usize, usize),
+    /// `P[i][j] = (S[i][j] + S[j][i]) / 2`.
+    Partnership(usize, usize),
+    /// `W[k][i][j]`: share of i's needs in channel k supplied by j.
+    Share(usize, usize, usize),
+    /// `sum_j W[k][i][j]`: how much of i's needs in channel k others supply.
+    Dependence(usize, usize),
+}
+
+impl Metric {
+    /// The interval every value of this metric lies in (the model keeps it there).
+    pub fn range(&self) -> (f64, f64) {
+        match self {
+            Metric::Stance(..) | Metric::Partnership(..) => (-1.0, 1.0),
+            Metric::Share(..) | Metric::Dependence(..) => (0.0, 1.0),
+        }
+    }
+
+    pub fn eval(&self, state: &State) -> f64 {
+        let n = state.n;
+        match *self {
+            Metric::Stance(i, j) => state.stance[i * n + j],
+            Metric::Partnership(i, j) => 0.5 * (state.stance[i * n + j] + state.stance[j * n + i]),
+            Metric::Share(i, j, k) => state.share[(k * n + i) * n + j],
+            Metric::Dependence(i, k) => {
+                let row = &state.share[(k * n + i) * n..(k * n + i + 1) * n];
+                row.iter().sum()
+            }
+        }
+    }
+}

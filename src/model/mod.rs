@@ -1,0 +1,26 @@
+//! One trajectory: its state, its step, its events and the numbers read off it.
+//!
+//! The model knows nothing of files, threads or random number generators: it reads a
+//! compiled `World`, changes a `State`, and asks a `Randomness` for the draws it needs.
+
+mod event;
+mod metric;
+mod params;
+mod state;
+pub mod step;
+mod world;
+
+pub use event::{Change, Condition, Effect, Event, Timing, AFFINITY_LIMIT};
+pub use metric::Metric;
+pub use params::{ParamSlot, ParamTarget, Params, Sampler};
+pub use state::State;
+pub use step::step;
+pub use world::{Outcome, OutcomeKind, World};
+
+/// The random draws one step needs, each from its own stream.
+pub trait Randomness {
+    /// A standard normal draw from the `noise` stream.
+    fn standard_normal(&mut self) -> f64;
+    /// A uniform draw in [0, 1) from the stream of event `e`.
+    fn event_uniform(&mut self, e: usize) -> f64;
+}

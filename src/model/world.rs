@@ -1,0 +1,82 @@
+//! The compiled world: everything a trajectory needs, with names resolved to indices.
+//!
+//! Built once by `scenario::compile`; read-only afterwards and shared by every worker. The
+//! hot loop reads these flat vectors and never looks up a name.
+
+use super::{Condition, Event, Metric, ParamSlot};
+
+/// The compiled form of one scenario file.
+#[derive(Debug, Clone)]
+pub struct World {
+    pub name: String,
+    pub description: String,
+    /// What one step stands for ("quarter").
+    pub step_unit: String,
+    pub steps: u32,
+    pub trajectories: u64,
+    pub seed: u64,
+    pub states: Vec<String>,
+    pub channels: Vec<String>,
+    /// `c[i]`, the weight (power) of each state.
+    pub weight: Vec<f64>,
+    /// Initial stances `S[i*n + j]`.
+    pub stance: Vec<f64>,
+    /// Baseline affinities `A[i*n + j]`.
+    pub affinity: Vec<f64>,
+    /// Initial shares `W[(k*n + i)*n + j]`; also the initial anchors.
+    pub share: Vec<f64>,
+    /// Parameters, each fixed or sampled once per trajectory.
+    pub params: Vec<ParamSlot>,
+    pub events: Vec<Event>,
+    pub outcomes: Vec<Outcome>,
+    /// Metrics tracked over time.
+    pub metrics: Vec<Metric>,
+}
+
+impl World {
+    pub fn n(&self) -> usize {
+        self.states.len()
+    }
+
+    pub fn k(&self) -> usize {
+        self.channels.len()
+    }
+
+    /// A metric's name in the analyst's words, e.g. `Partnership(Pakistan, Russia)`.
+    pub fn metric_label(&self, metric: &Metric) -> String {
+        let s = |i: usize| self.states[i].as_str();
+        let c = |k: usize| self.channels[k].as_str();
+        match *metric {
+            Metric::Stance(i, j) => format!("Stance({}, {})", s(i), s(j)),
+            Metric::Partnership(i, j) => format!("Partnership({}, {})", s(i), s(j)),
+            Metric::Share(i, j, k) => format!("Share({}, {}, {})", s(i), s(j), c(k)),
+            Metric::Dependence(i, k) => format!("Dependence({}, {})", s(i), c(k)),
+        }
+    }
+}
+
+/// When an outcome is judged.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OutcomeKind {
+    /// The condition holds at the last step.
+    AtEnd,
+    /// The condition holds at some step (0 included); the first such step is recorded.
+    Ever,
+}
+
+impl OutcomeKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OutcomeKind::AtEnd => "at_end",
+            OutcomeKind::Ever => "ever",
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Outcome {
+    pub name: String,
+    pub description: String,
+    pub kind: OutcomeKind,
+    pub condition: Condition,
+}

@@ -1,0 +1,63 @@
+//! `compare.json`: both sides' names and hashes, and each shared outcome's paired difference.
+
+use std::fs::File;
+use std::io::{self, BufWriter, Write};
+use std::path::Path;
+
+use serde::Serialize;
+
+use super::Exporter;
+use crate::analysis::{compare::Side, Comparison, OutcomeDifference};
+
+pub struct CompareJson;
+
+#[derive(Serialize)]
+struct Document<'a> {
+    a: Side,
+    b: Side,
+    seed: u64,
+    trajectories: u64,
+    engine_version: &'a str,
+    outcomes: &'a [OutcomeDifference],
+    only_in_a: &'a [String],
+    only_in_b: &'a [String],
+}
+
+impl Exporter<Comparison> for CompareJson {
+    fn write(&self, c: &Comparison, dir: &Path) -> io::Result<()> {
+        let side = |s: &crate::analysis::RunSummary| Side {
+            name: s.manifest.scenario.clone(),
+            scenario_sha256: s.manifest.scenario_sha256.clone(),
+        };
+        let document = Document {
+            a: side(&c.a),
+            b: side(&c.b),
+            seed: c.a.manifest.seed,
+            trajectories: c.a.manifest.trajectories,
+            engine_version: &c.a.manifest.engine_version,
+            outcomes: &c.outcomes,
+            only_in_a: &c.only_in_a,
+            only_in_b: &c.only_in_b,
+        };
+        let mut out = BufWriter::new(File::create(dir.join("compare.json"))?);
+        serde_json::to_writer_pretty(&mut out, &document)?;
+        out.write_all(b"\n")?;
+        out.flush()
+    }
+}
+
+/// Each side's own results, in `a/` and `b/`, written by the run exporters.
+pub struct Sides;
+
+impl Exporter<Comparison> for Sides {
+    fn write(&self, c: &Comparison, dir: &Path) -> io::Result<()> {
+        for (name, summary) in [("a", &c.a), ("b", &c.b)] {
+            let sub = dir.join(name);
+            std::fs::create_dir(&sub)?;
+            for exporter in super::run_exporters() {
+                exporter.write(summary, &sub)?;
+            }
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,72 @@
+//! `summary.json`: the manifest, every outcome with its interval, and the final quantiles of
+//! every tracked metric.
+
+use std::fs::File;
+use std::io::{self, BufWriter, Write};
+use std::path::Path;
+
+use serde::Serialize;
+
+use super::Exporter;
+use crate::analysis::{Band, EventSummary, OutcomeSummary, RunSummary};
+
+pub struct SummaryJson;
+
+#[derive(Serialize)]
+struct Document<'a> {
+    scenario: &'a str,
+    description: &'a str,
+    scenario_sha256: &'a str,
+    seed: u64,
+    trajectories: u64,
+    steps: u32,
+    step_unit: &'a str,
+    engine_version: &'a str,
+    outcomes: &'a [OutcomeSummary],
+    #[serde(rename = "final")]
+    finals: Vec<Final<'a>>,
+    events: Vec<EventLine<'a>>,
+}
+
+#[derive(Serialize)]
+struct Final<'a> {
+    metric: &'a str,
+    #[serde(flatten)]
+    band: &'a Band,
+}
+
+#[derive(Serialize)]
+struct EventLine<'a> {
+    name: &'a str,
+    fired: f64,
+    mean_firings: f64,
+}
+
+impl EventLine<'_> {
+    fn of(e: &EventSummary) -> EventLine<'_> {
+        EventLine { name: &e.name, fired: e.fired, mean_firings: e.mean_firings }
+    }
+}
+
+impl Exporter<RunSummary> for SummaryJson {
+    fn write(&self, s: &RunSummary, dir: &Path) -> io::Result<()> {
+        let m = &s.manifest;
+        let document = Document {
+            scenario: &m.scenario,
+            description: &s.description,
+            scenario_sha256: &m.scenario_sha256,
+            seed: m.seed,
+            trajectories: m.trajectories,
+            steps: m.steps,
+            step_unit: &m.step_unit,
+            engine_version: &m.engine_version,
+            outcomes: &s.outcomes,
+            finals: s.finals().map(|(metric, band)| Final { metric, band }).collect(),
+            events: s.events.iter().map(EventLine::of).collect(),
+        };
+        let mut out = BufWriter::new(File::create(dir.join("summary.json"))?);
+        serde_json::to_writer_pretty(&mut out, &document)?;
+        out.write_all(b"\n")?;
+        out.flush()
+    }
+}

@@ -1,0 +1,33 @@
+//! Result files. Each format is one exporter behind the `Exporter` trait; a run's folder is
+//! written whole into a temporary folder and renamed into place, so a reader never sees a
+//! half-written result and an interrupted run leaves the previous one intact.
+
+mod atomic;
+mod compare_json;
+mod csv;
+mod json;
+
+use std::io;
+use std::path::Path;
+
+pub use atomic::{check_target, sanitize_name, write_atomically};
+pub use compare_json::{CompareJson, Sides};
+pub use csv::{OutcomesCsv, TimeseriesCsv};
+pub use json::SummaryJson;
+
+use crate::analysis::{Comparison, RunSummary};
+
+/// Writes one kind of result file (or files) for a result `R` into a folder.
+pub trait Exporter<R> {
+    fn write(&self, result: &R, dir: &Path) -> io::Result<()>;
+}
+
+/// Every exporter a plain run uses, in the order they are written.
+pub fn run_exporters() -> Vec<Box<dyn Exporter<RunSummary>>> {
+    vec![Box::new(SummaryJson), Box::new(TimeseriesCsv), Box::new(OutcomesCsv)]
+}
+
+/// Every exporter a comparison uses.
+pub fn compare_exporters() -> Vec<Box<dyn Exporter<Comparison>>> {
+    vec![Box::new(CompareJson), Box::new(Sides)]
+}

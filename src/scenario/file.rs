@@ -1,0 +1,286 @@
+//! The scenario file as an analyst writes it: RON, deserialised with serde.
+//!
+//! These types mirror the file one to one and hold names, not indices. Nothing here is
+//! checked beyond what serde checks (field names, types); `validate` checks ranges and names,
+//! and `compile` turns the result into the index-based `model::World`.
+//!
+//! Every struct rejects unknown fields, so a misspelt field is an error with a position,
+//! not a silently ignored line.
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+
+/// One scenario file: one world, its events, and the questions asked of it.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename = "Scenario")]
+pub struct ScenarioFile {
+    pub name: String,
+    #[serde(default)]
+    pub description: String,
+    /// What one step stands for, in words ("quarter", "year"); used in labels.
+    #[serde(default = "default_step_unit")]
+    pub step: String,
+    /// How many steps each trajectory runs.
+    pub steps: i64,
+    /// How many trajectories a run simulates (the `--trajectories` flag overrides it).
+    #[serde(default = "default_trajectories")]
+    pub trajectories: i64,
+    /// Master seed (the `--seed` flag overrides it).
+    #[serde(default)]
+    pub seed: i64,
+    /// Dependency channels, e.g. `["aid", "arms", "energy", "trade"]`.
+    #[serde(default)]
+    pub channels: Vec<String>,
+    pub states: Vec<StateDef>,
+    /// Initial stances `(from, to, value)`, directed, in [-1, 1]; unlisted pairs start at 0.
+    #[serde(default)]
+    pub stances: Vec<(String, String, f64)>,
+    /// Baseline affinities `(from, to, value)`, directed; unlisted pairs are 0.
+    #[serde(default)]
+    pub affinities: Vec<(String, String, f64)>,
+    /// Dependency ties: the share of `from`'s needs in `channel` supplied by `to`.
+    #[serde(default)]
+    pub ties: Vec<TieDef>,
+    #[serde(default)]
+    pub params: ParamsDef,
+    #[serde(default)]
+    pub events: Vec<EventDef>,
+    #[serde(default)]
+    pub outcomes: Vec<OutcomeDef>,
+    /// Metrics tracked over time (quantile bands, final distributions, plots).
+    #[serde(default)]
+    pub metrics: Vec<MetricDef>,
+}
+
+fn default_step_unit() -> String {
+    "step".to_string()
+}
+
+fn default_trajectories() -> i64 {
+    1000
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename = "State")]
+pub struct StateDef {
+    pub name: String,
+    /// Weight (power) of the state in others' balance terms; must be positive.
+    #[serde(default = "one")]
+    pub weight: f64,
+}
+
+fn one() -> f64 {
+    1.0
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename = "Tie")]
+pub struct TieDef {
+    pub from: String,
+    pub to: String,
+    pub channel: String,
+    pub share: f64,
+}
+
+/// A number, or a distribution sampled once per trajectory.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(untagged)]
+pub enum Value {
+    Fixed(f64),
+    Sampled(Distribution),
+}
+
+impl From<f64> for Value {
+    fn from(x: f64) -> Self {
+        Value::Fixed(x)
+    }
+}
+
+/// Distributions a parameter can be drawn from, once per trajectory.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub enum Distribution {
+    /// `Uniform(low, high)`.
+    Uniform(f64, f64),
+    /// `Normal(mean, sd)`, truncated to the parameter's valid range.
+    Normal(f64, f64),
+    /// `Beta(a, b)` on [0, 1].
+    Beta(f64, f64),
+    /// `Triangular(low, mode, high)`.
+    Triangular(f64, f64, f64),
+}
+
+/// Model parameters (DESIGN §2). Every field has a default, so `params: Params()` is valid.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename = "Params")]
+pub struct ParamsDef {
+    /// Adjustment rate of stances toward their targets, in (0, 1].
+    #[serde(default = "default_eta")]
+    pub eta: Value,
+    /// Standard deviation of the per-step stance noise, >= 0.
+    #[serde(default = "default_sigma")]
+    pub sigma: Value,
+    /// Weight of structural balance.
+    #[serde(default = "default_gamma")]
+    pub gamma: Value,
+    /// Weight of patron leverage.
+    #[serde(default = "default_lambda")]
+    pub lambda: Value,
+    /// Pull of dependency, per channel (unlisted channels: 1.0).
+    #[serde(default)]
+    pub beta: BTreeMap<String, Value>,
+    /// Responsiveness of supply shares to partnership, per channel (unlisted: 0.3).
+    #[serde(default)]
+    pub kappa: BTreeMap<String, Value>,
+    /// Stickiness of supply structures, per channel, in [0, 1] (unlisted: 0.05).
+    #[serde(default)]
+    pub rho: BTreeMap<String, Value>,
+    /// Per-state overrides of `eta`, `sigma`, `gamma`, `lambda` and `beta`.
+    #[serde(default)]
+    pub overrides: BTreeMap<String, StateParamsDef>,
+}
+
+impl Default for ParamsDef {
+    fn default() -> Self {
+        ParamsDef {
+            eta: default_eta(),
+            sigma: default_sigma(),
+            gamma: default_gamma(),
+            lambda: default_lambda(),
+            beta: BTreeMap::new(),
+            kappa: BTreeMap::new(),
+            rho: BTreeMap::new(),
+            overrides: BTreeMap::new(),
+        }
+    }
+}
+
+// Defaults are the reference workload's values (shared/bench/REFERENCE.md), so that a file
+// that says nothing about parameters runs the reference form.
+pub const DEFAULT_ETA: f64 = 0.1;
+pub const DEFAULT_SIGMA: f64 = 0.05;
+pub const DEFAULT_GAMMA: f64 = 0.8;
+pub const DEFAULT_LAMBDA: f64 = 0.5;
+pub const DEFAULT_BETA: f64 = 1.0;
+pub const DEFAULT_KAPPA: f64 = 0.3;
+pub const DEFAULT_RHO: f64 = 0.05;
+
+fn default_eta() -> Value {
+    Value::Fixed(DEFAULT_ETA)
+}
+fn default_sigma() -> Value {
+    Value::Fixed(DEFAULT_SIGMA)
+}
+fn default_gamma() -> Value {
+    Value::Fixed(DEFAULT_GAMMA)
+}
+fn default_lambda() -> Value {
+    Value::Fixed(DEFAULT_LAMBDA)
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename = "Override")]
+pub struct StateParamsDef {
+    #[serde(default)]
+    pub eta: Option<Value>,
+    #[serde(default)]
+    pub sigma: Option<Value>,
+    #[serde(default)]
+    pub gamma: Option<Value>,
+    #[serde(default)]
+    pub lambda: Option<Value>,
+    #[serde(default)]
+    pub beta: BTreeMap<String, Value>,
+}
+
+/// Something that may happen during a trajectory.
+///
+/// Timing: exactly one of `at` (one step), `every` (steps n, 2n, 3n, ...) or `hazard`
+/// (a per-step probability), optionally restricted to `window: (first, last)` steps.
+/// An event fires at most once unless `repeat: true`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename = "Event")]
+pub struct EventDef {
+    pub name: String,
+    #[serde(default)]
+    pub description: String,
+    /// The state that acts (documentation and reports; must name a state).
+    #[serde(default)]
+    pub actor: Option<String>,
+    #[serde(default)]
+    pub at: Option<i64>,
+    #[serde(default)]
+    pub every: Option<i64>,
+    #[serde(default)]
+    pub hazard: Option<Value>,
+    #[serde(default)]
+    pub window: Option<(i64, i64)>,
+    #[serde(default)]
+    pub when: Option<ConditionDef>,
+    #[serde(default)]
+    pub repeat: bool,
+    #[serde(default)]
+    pub effects: Vec<EffectDef>,
+}
+
+/// What an event does to the world.
+#[derive(Debug, Clone, Deserialize)]
+pub enum EffectDef {
+    /// A shock to `from`'s stance toward `to` (fades as the stance returns to its target).
+    Stance(String, String, Change),
+    /// The same shock to both stances of a pair.
+    Mutual(String, String, Change),
+    /// A lasting change of `from`'s baseline affinity toward `to`.
+    Affinity(String, String, Change),
+    /// The same lasting change in both directions.
+    MutualAffinity(String, String, Change),
+    /// A lasting change of a supply share and its structural anchor.
+    Share(String, String, String, Change),
+    /// A change of a supply share only; its anchor pulls it back.
+    TransientShare(String, String, String, Change),
+    /// A change of a model parameter, addressed by path (`eta`, `eta.Pakistan`, `beta.aid`...).
+    Param(String, Change),
+}
+
+/// How an effect changes a number.
+#[derive(Debug, Clone, Copy, PartialEq, Deserialize)]
+pub enum Change {
+    Add(f64),
+    Scale(f64),
+    Set(f64),
+}
+
+/// Something that is true or false of a trajectory at a step.
+#[derive(Debug, Clone, Deserialize)]
+pub enum ConditionDef {
+    Above(MetricDef, f64),
+    Below(MetricDef, f64),
+    /// The named event has fired (at an earlier step, or earlier in this step).
+    After(String),
+    All(Vec<ConditionDef>),
+    Any(Vec<ConditionDef>),
+    Not(Box<ConditionDef>),
+}
+
+/// A number read off one trajectory at one step.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub enum MetricDef {
+    Stance(String, String),
+    Partnership(String, String),
+    Share(String, String, String),
+    Dependence(String, String),
+}
+
+/// A question asked of every trajectory: does `at_end` hold at the last step, or does
+/// `ever` hold at some step (and from which step on)?
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename = "Outcome")]
+pub struct OutcomeDef {
+    pub name: String,
+    #[serde(default)]
+    pub description: String,
+    #[serde(default)]
+    pub at_end: Option<ConditionDef>,
+    #[serde(default)]
+    pub ever: Option<ConditionDef>,
+}

@@ -1,0 +1,15 @@
+//! Upper bounds on what a scenario file may ask for, checked before any work starts, so
+//! that no file can make the engine allocate without bound.
+//!
+//! Memory of a run is dominated by the aggregates: metrics x (steps + 1) x 2000 histogram
+//! bins x 8 bytes per worker; these limits keep the worst case within a laptop's memory.
+
+/// Ten thousand steps is 2,500 years of quarters.
+pub const MAX_STEPS: i64 = 10_000;
+/// A billion trajectories is hours of work on a large machine; more is a typo.
+pub const MAX_TRAJECTORIES: u64 = 1_000_000_000;
+/// The step is O(N^3); 200 states is slow but possible.
+pub const MAX_STATES: usize = 200;
+pub const MAX_CHANNELS: usize = 32;
+pub const MAX_EVENTS: usize = 1_000;
+pub const MAX_NAME_LEN: usize = 200;

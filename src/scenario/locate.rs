@@ -1,0 +1,169 @@
+//! Pointing at the place in a scenario file that a problem comes from.
+//!
+//! RON's parser gives positions for syntax errors; the checks after parsing work on values
+//! that no longer carry positions, so they find their place again by searching the source
+//! for the offending text (a quoted name, or a field after an item's name).
+
+/// A 1-based line and column in the source.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Position {
+    pub line: usize,
+    pub column: usize,
+}
+
+/// Searches a scenario's source text, skipping `//` and `/* */` comments.
+pub struct Locator<'a> {
+    text: &'a str,
+    /// The text with every comment character replaced by a space (same byte offsets).
+    code: String,
+}
+
+impl<'a> Locator<'a> {
+    pub fn new(text: &'a str) -> Self {
+        Locator { text, code: blank_comments(text) }
+    }
+
+    /// Position of byte offset `at`.
+    pub fn position(&self, at: usize) -> Position {
+        let before = &self.text[..at.min(self.text.len())];
+        let line = before.matches('\n').count() + 1;
+        let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+        Position { line, column }
+    }
+
+    /// Offset of the first occurrence of `needle` at or after `from`, outside comments.
+    pub fn find_from(&self, from: usize, needle: &str) -> Option<usize> {
+        self.code.get(from..)?.find(needle).map(|i| i + from)
+    }
+
+    /// The `nth` (0-based) occurrence of `needle`.
+    pub fn find_nth(&self, needle: &str, nth: usize) -> Option<usize> {
+        let mut at = self.find_from(0, needle)?;
+        for _ in 0..nth {
+            at = self.find_from(at + needle.len(), needle)?;
+        }
+        Some(at)
+    }
+
+    /// Where the quoted name `"name"` first appears.
+    pub fn name(&self, name: &str) -> Option<Position> {
+        self.find_from(0, &quoted(name)).map(|at| self.position(at))
+    }
+
+    /// Where `field` first appears after the start of `anchor`, or `anchor` itself if the
+    /// field is not written (a default).
+    pub fn field_after(&self, anchor: Option<usize>, field: &str) -> Option<Position> {
+        let start = anchor?;
+        let at = self.find_from(start, field).unwrap_or(start);
+        Some(self.position(at))
+    }
+}
+
+pub fn quoted(name: &str) -> String {
+    format!("\"{name}\"")
+}
+
+/// Replaces the characters of comments with spaces, keeping byte offsets and newlines.
+/// Strings are respected, so `"//"` inside a name is not a comment.
+fn blank_comments(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = bytes.to_vec();
+    let mut i = 0;
+    let mut in_string = false;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if in_string {
+            if b == b'\\' {
+                i += 2;
+                continue;
+            }
+            if b == b'"' {
+                in_string = false;
+            }
+            i += 1;
+        } else if b == b'"' {
+            in_string = true;
+            i += 1;
+        } else if b == b'/' && bytes.get(i + 1) == Some(&b'/') {
+            while i < bytes.len() && bytes[i] != b'\n' {
+                out[i] = b' ';
+                i += 1;
+            }
+        } else if b == b'/' && bytes.get(i + 1) == Some(&b'*') {
+            while i < bytes.len() && !(bytes[i] == b'*' && bytes.get(i + 1) == Some(&b'/')) {
+                if bytes[i] != b'\n' {
+                    out[i] = b' ';
+                }
+                i += 1;
+            }
+            for _ in 0..2 {
+                if i < bytes.len() {
+                    out[i] = b' ';
+                    i += 1;
+                }
+            }
+        } else {
+            i += 1;
+        }
+    }
+    // Only ASCII bytes outside strings were replaced by ASCII spaces; but a multi-byte
+    // character inside a comment was blanked byte by byte, which is still valid UTF-8.
+    String::from_utf8(out).unwrap_or_else(|_| text.to_string())
+}
+
+/// The closest of `candidates` to `word`, if it is close enough to be a likely typo.
+pub fn suggest<'c>(word: &str, candidates: impl IntoIterator<Item = &'c str>) -> Option<&'c str> {
+    let lower = word.to_lowercase();
+    let mut best: Option<(usize, &str)> = None;
+    for candidate in candidates {
+        let distance =
+            if candidate.to_lowercase() == lower { 0 } else { edit_distance(word, candidate) };
+        if best.is_none_or(|(d, _)| distance < d) {
+            best = Some((distance, candidate));
+        }
+    }
+    let limit = (word.chars().count() / 3).max(2);
+    best.filter(|&(d, _)| d <= limit).map(|(_, c)| c)
+}
+
+/// Levenshtein distance over characters.
+pub fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, &cb) in b.iter().enumerate() {
+            let above = row[j + 1];
+            row[j + 1] = (above + 1).min(row[j] + 1).min(diagonal + usize::from(ca != cb));
+            diagonal = above;
+        }
+    }
+    row[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn positions_are_one_based_lines_and_columns() {
+        let l = Locator::new("a\nbc \"x\"\n");
+        assert_eq!(l.name("x"), Some(Position { line: 2, column: 4 }));
+    }
+
+    #[test]
+    fn names_inside_comments_are_not_found() {
+        let l = Locator::new("// \"Pakistn\" in a comment\n/* \"Pakistn\" */ (\"Pakistn\")");
+        assert_eq!(l.name("Pakistn"), Some(Position { line: 2, column: 18 }));
+    }
+
+    #[test]
+    fn a_misspelt_name_gets_the_closest_one_and_a_strange_one_gets_none() {
+        let names = ["Pakistan", "Russia", "USA"];
+        assert_eq!(suggest("Pakistn", names), Some("Pakistan"));
+        assert_eq!(suggest("usa", names), Some("USA"));
+        assert_eq!(suggest("Brazil", names), None);
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
+    }
+}

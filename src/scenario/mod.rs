@@ -1,0 +1,91 @@
+//! Scenario files: read, parse (RON), check, and compile into a `model::World`.
+//!
+//! Everything that can be wrong with a file is found here, before any work starts and
+//! before any output is written, and reported with the file, line and column.
+
+mod compile;
+pub mod file;
+pub mod limits;
+mod locate;
+
+use std::path::{Path, PathBuf};
+
+use sha2::{Digest, Sha256};
+
+pub use compile::{compile, Problem};
+pub use file::ScenarioFile;
+pub use locate::{suggest, Position};
+
+use crate::error::ScenarioError;
+use crate::model::World;
+
+/// A scenario file, loaded and compiled.
+#[derive(Debug, Clone)]
+pub struct Scenario {
+    pub path: PathBuf,
+    /// Hex sha256 of the file's bytes, as read.
+    pub sha256: String,
+    pub file: ScenarioFile,
+    pub world: World,
+}
+
+/// Reads, parses and compiles a scenario file.
+pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
+    let bytes = std::fs::read(path)
+        .map_err(|source| ScenarioError::Unreadable { path: path.to_path_buf(), source })?;
+    let (file, world) = parse(path, &bytes)?;
+    let sha256 = hex(&Sha256::digest(&bytes));
+    Ok(Scenario { path: path.to_path_buf(), sha256, file, world })
+}
+
+/// Parses and compiles a scenario's bytes; `path` is used in messages only.
+pub fn parse(path: &Path, bytes: &[u8]) -> Result<(ScenarioFile, World), ScenarioError> {
+    let text = std::str::from_utf8(bytes).map_err(|e| {
+        let valid = &bytes[..e.valid_up_to()];
+        let line = valid.iter().filter(|&&b| b == b'\n').count() + 1;
+        let column = valid.iter().rev().take_while(|&&b| b != b'\n').count() + 1;
+        ScenarioError::Syntax {
+            path: path.to_path_buf(),
+            line,
+            column,
+            message: "the file is not UTF-8 text (is it a scenario file?)".into(),
+        }
+    })?;
+    if text.trim().is_empty() {
+        return Err(ScenarioError::Syntax {
+            path: path.to_path_buf(),
+            line: 1,
+            column: 1,
+            message: "the file is empty; a scenario starts with `Scenario(`".into(),
+        });
+    }
+    let options = ron::Options::default()
+        .with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME);
+    let file: ScenarioFile = options.from_str(text).map_err(|e| ScenarioError::Syntax {
+        path: path.to_path_buf(),
+        line: e.span.start.line,
+        column: e.span.start.col,
+        message: explain(&e.code),
+    })?;
+    let world = compile(&file, text)
+        .map_err(|problems| ScenarioError::Invalid { path: path.to_path_buf(), problems })?;
+    Ok((file, world))
+}
+
+/// RON's message, with a hint where its wording is cryptic for an analyst.
+fn explain(code: &ron::Error) -> String {
+    let message = code.to_string();
+    if message.contains("untagged enum Value") {
+        return "expected a number or a distribution: Uniform(low, high), Normal(mean, sd), \
+                Beta(a, b) or Triangular(low, mode, high)"
+            .into();
+    }
+    if matches!(code, ron::Error::Eof) {
+        return format!("{message}: the file ends early (is a closing bracket missing?)");
+    }
+    message
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
