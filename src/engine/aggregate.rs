@@ -18,7 +18,7 @@ pub const BINS: usize = 2000;
 /// 1e-12) before they are added, in 128-bit integers that cannot overflow.
 const FIXED_POINT: f64 = (1u64 << 40) as f64;
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Aggregates {
     /// Trajectories folded in.
     pub trajectories: u64,
