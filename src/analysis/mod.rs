@@ -4,5 +4,8 @@ pub mod compare;
 pub mod interval;
 pub mod summary;
 
-pub use summary::{Band, EventSummary, Manifest, MetricSeries, OutcomeSummary, RunSummary};
+pub use summary::{
+    Band, EventSummary, Manifest, MeanWorld, MetricSeries, OutcomeSummary, ParameterLine, RunSummary,
+    Scheduled,
+};
 pub use compare::{Comparison, OutcomeDifference};

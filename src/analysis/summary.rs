@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use super::interval::wilson;
 use crate::engine::Aggregates;
-use crate::model::World;
+use crate::model::{Sampler, Timing, World};
 use crate::scenario::Scenario;
 
 /// The quantiles reported everywhere (bands of fan charts, final distributions).
@@ -69,6 +69,38 @@ pub struct MetricSeries {
     pub range: (f64, f64),
     /// One band per step, 0..=steps.
     pub bands: Vec<Band>,
+    /// Distribution at the last step: trajectory counts in `FINAL_BINS` equal bins over
+    /// `range`.
+    pub final_histogram: Vec<u64>,
+}
+
+/// Bins of the final-value histograms in summaries and plots.
+pub const FINAL_BINS: usize = 50;
+
+/// The mean world at the end of the trajectories, for the network picture.
+#[derive(Debug, Clone, Serialize)]
+pub struct MeanWorld {
+    pub states: Vec<String>,
+    pub weights: Vec<f64>,
+    pub channels: Vec<String>,
+    /// Mean final partnership `P[i*n + j]`.
+    pub partnership: Vec<f64>,
+    /// Mean final share `W[(k*n + i)*n + j]`.
+    pub share: Vec<f64>,
+}
+
+/// An event scheduled at a fixed step (a marker on time axes).
+#[derive(Debug, Clone, Serialize)]
+pub struct Scheduled {
+    pub name: String,
+    pub step: u32,
+}
+
+/// A parameter as the run used it: its path and its value or distribution, in words.
+#[derive(Debug, Clone, Serialize)]
+pub struct ParameterLine {
+    pub path: String,
+    pub value: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -90,6 +122,11 @@ pub struct RunSummary {
     pub outcomes: Vec<OutcomeSummary>,
     pub series: Vec<MetricSeries>,
     pub events: Vec<EventSummary>,
+    pub world: MeanWorld,
+    pub scheduled: Vec<Scheduled>,
+    pub parameters: Vec<ParameterLine>,
+    /// Outcome descriptions, by outcome index.
+    pub outcome_descriptions: Vec<String>,
 }
 
 impl RunSummary {
@@ -132,7 +169,11 @@ impl RunSummary {
                         }
                     })
                     .collect();
-                MetricSeries { metric: world.metric_label(metric), range, bands }
+                let last = agg.histogram_of(m, agg.points - 1);
+                let per = last.len() / FINAL_BINS;
+                let final_histogram =
+                    last.chunks(per).map(|c| c.iter().sum()).take(FINAL_BINS).collect();
+                MetricSeries { metric: world.metric_label(metric), range, bands, final_histogram }
             })
             .collect();
         let events = world
@@ -149,12 +190,63 @@ impl RunSummary {
                 }
             })
             .collect();
-        RunSummary { manifest, description: world.description.clone(), outcomes, series, events }
+        let n_states = world.n();
+        let partnership = (0..n_states * n_states)
+            .map(|ij| {
+                let (i, j) = (ij / n_states, ij % n_states);
+                let ji = j * n_states + i;
+                tidy(0.5 * (agg.mean_of(agg.final_stance[ij]) + agg.mean_of(agg.final_stance[ji])))
+            })
+            .collect();
+        let mean_world = MeanWorld {
+            states: world.states.clone(),
+            weights: world.weight.clone(),
+            channels: world.channels.clone(),
+            partnership,
+            share: agg.final_share.iter().map(|&s| tidy(agg.mean_of(s))).collect(),
+        };
+        let scheduled = world
+            .events
+            .iter()
+            .filter_map(|e| match e.timing {
+                Timing::At(step) => Some(Scheduled { name: e.name.clone(), step }),
+                _ => None,
+            })
+            .collect();
+        let parameters = world
+            .params
+            .iter()
+            .map(|p| ParameterLine { path: p.path.clone(), value: describe(&p.sampler) })
+            .collect();
+        RunSummary {
+            manifest,
+            description: world.description.clone(),
+            outcomes,
+            series,
+            events,
+            world: mean_world,
+            scheduled,
+            parameters,
+            outcome_descriptions: world.outcomes.iter().map(|o| o.description.clone()).collect(),
+        }
     }
 
     /// The band of each metric at the last step.
     pub fn finals(&self) -> impl Iterator<Item = (&str, &Band)> {
         self.series.iter().filter_map(|s| s.bands.last().map(|b| (s.metric.as_str(), b)))
+    }
+}
+
+/// A sampler in the file's own notation.
+fn describe(s: &Sampler) -> String {
+    match *s {
+        Sampler::Fixed(x) => format!("{x}"),
+        Sampler::Uniform { low, high } => format!("Uniform({low}, {high})"),
+        Sampler::Normal { mean, sd, low, high } => {
+            format!("Normal({mean}, {sd}) truncated to [{low}, {high}]")
+        }
+        Sampler::Beta { a, b } => format!("Beta({a}, {b})"),
+        Sampler::Triangular { low, mode, high } => format!("Triangular({low}, {mode}, {high})"),
     }
 }
 

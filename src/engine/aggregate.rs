@@ -41,6 +41,10 @@ pub struct Aggregates {
     pub first_fired: Vec<u64>,
     /// Total firings of each event over all trajectories.
     pub firings: Vec<u64>,
+    /// Sums over trajectories of every final stance `S[i*n + j]` and share
+    /// `W[(k*n + i)*n + j]`, in units of 2^-40: the mean world at the end.
+    pub final_stance: Vec<i128>,
+    pub final_share: Vec<i128>,
 }
 
 impl Aggregates {
@@ -59,6 +63,8 @@ impl Aggregates {
             first_held: vec![0; world.outcomes.len() * points],
             first_fired: vec![0; world.events.len() * points],
             firings: vec![0; world.events.len()],
+            final_stance: vec![0; world.n() * world.n()],
+            final_share: vec![0; world.k() * world.n() * world.n()],
         }
     }
 
@@ -67,7 +73,7 @@ impl Aggregates {
     pub fn record(&mut self, m: usize, t: usize, value: f64, range: (f64, f64)) {
         let cell = m * self.points + t;
         self.histogram[cell * BINS + bin_of(value, range)] += 1;
-        self.sum[cell] += (value * FIXED_POINT).round() as i128;
+        self.sum[cell] += fixed(value);
         self.low[cell] = self.low[cell].min(value);
         self.high[cell] = self.high[cell].max(value);
     }
@@ -94,6 +100,27 @@ impl Aggregates {
         add(&mut self.first_held, &other.first_held);
         add(&mut self.first_fired, &other.first_fired);
         add(&mut self.firings, &other.firings);
+        for (a, b) in self.final_stance.iter_mut().zip(&other.final_stance) {
+            *a += b;
+        }
+        for (a, b) in self.final_share.iter_mut().zip(&other.final_share) {
+            *a += b;
+        }
+    }
+
+    /// Adds a trajectory's final stances and shares to the sums behind the mean world.
+    pub fn record_final_world(&mut self, stance: &[f64], share: &[f64]) {
+        for (sum, &x) in self.final_stance.iter_mut().zip(stance) {
+            *sum += fixed(x);
+        }
+        for (sum, &x) in self.final_share.iter_mut().zip(share) {
+            *sum += fixed(x);
+        }
+    }
+
+    /// Mean over trajectories of a fixed-point sum.
+    pub fn mean_of(&self, sum: i128) -> f64 {
+        sum as f64 / FIXED_POINT / self.trajectories.max(1) as f64
     }
 
     pub fn histogram_of(&self, m: usize, t: usize) -> &[u64] {
@@ -152,6 +179,11 @@ impl Aggregates {
             })
             .collect()
     }
+}
+
+#[inline]
+fn fixed(x: f64) -> i128 {
+    (x * FIXED_POINT).round() as i128
 }
 
 fn add(a: &mut [u64], b: &[u64]) {

@@ -297,6 +297,7 @@ impl Worker {
                 aggregates.first_held[o * aggregates.points + t] += 1;
             }
         }
+        aggregates.record_final_world(&self.state.stance, &self.state.share);
         for (total, &count) in aggregates.firings.iter_mut().zip(&self.state.fired) {
             *total += u64::from(count);
         }
