@@ -5,7 +5,7 @@ pub mod interval;
 pub mod summary;
 
 pub use summary::{
-    Band, EventSummary, Manifest, MeanWorld, MetricSeries, OutcomeSummary, ParameterLine, RunSummary,
+    BlocConfiguration, Band, EventSummary, Manifest, MeanWorld, MetricSeries, OutcomeSummary, ParameterLine, RunSummary,
     Scheduled,
 };
 pub use compare::{Comparison, OutcomeDifference};

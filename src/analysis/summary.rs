@@ -114,6 +114,48 @@ pub struct EventSummary {
     pub fired_by: Vec<f64>,
 }
 
+/// One final two-bloc configuration and how often the trajectories ended in it.
+#[derive(Debug, Clone, Serialize)]
+pub struct BlocConfiguration {
+    /// The bloc of the first state in the file.
+    pub with_first: Vec<String>,
+    /// The other bloc (empty when everyone ended together).
+    pub other: Vec<String>,
+    pub count: u64,
+    pub probability: f64,
+    pub ci_low: f64,
+    pub ci_high: f64,
+}
+
+/// How many bloc configurations a summary lists, most frequent first.
+pub const TOP_BLOCS: usize = 5;
+
+/// The most frequent final bloc configurations (at most `TOP_BLOCS`, ties in configuration
+/// order), from the counts of `Aggregates::blocs`.
+pub fn frequent_blocs(world: &World, agg: &Aggregates) -> Vec<BlocConfiguration> {
+    let mut seen: Vec<(usize, u64)> =
+        agg.blocs.iter().copied().enumerate().filter(|&(_, c)| c > 0).collect();
+    seen.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    seen.into_iter()
+        .take(TOP_BLOCS)
+        .map(|(config, count)| {
+            let mask = (config as u64) << 1;
+            let (other, with_first): (Vec<usize>, Vec<usize>) =
+                (0..world.n()).partition(|&i| mask >> i & 1 == 1);
+            let names = |list: Vec<usize>| list.into_iter().map(|i| world.states[i].clone()).collect();
+            let (ci_low, ci_high) = wilson(count, agg.trajectories);
+            BlocConfiguration {
+                with_first: names(with_first),
+                other: names(other),
+                count,
+                probability: count as f64 / agg.trajectories.max(1) as f64,
+                ci_low,
+                ci_high,
+            }
+        })
+        .collect()
+}
+
 /// Everything one run reports.
 #[derive(Debug, Clone)]
 pub struct RunSummary {
@@ -127,6 +169,8 @@ pub struct RunSummary {
     pub parameters: Vec<ParameterLine>,
     /// Outcome descriptions, by outcome index.
     pub outcome_descriptions: Vec<String>,
+    /// The most frequent final bloc configurations (empty past 16 states).
+    pub blocs: Vec<BlocConfiguration>,
 }
 
 impl RunSummary {
@@ -228,6 +272,7 @@ impl RunSummary {
             scheduled,
             parameters,
             outcome_descriptions: world.outcomes.iter().map(|o| o.description.clone()).collect(),
+            blocs: frequent_blocs(world, agg),
         }
     }
 

@@ -45,7 +45,15 @@ pub struct Aggregates {
     /// `W[(k*n + i)*n + j]`, in units of 2^-40: the mean world at the end.
     pub final_stance: Vec<i128>,
     pub final_share: Vec<i128>,
+    /// `blocs[c]`: trajectories whose final two-bloc split is configuration `c` (bit i - 1
+    /// set when state i is on the other side from state 0; `model::blocs::split`). Kept for
+    /// up to `MAX_BLOC_STATES` states (2^(N-1) counters), empty beyond.
+    #[serde(default)]
+    pub blocs: Vec<u64>,
 }
+
+/// Largest number of states whose final bloc configurations are counted (32768 counters).
+pub const MAX_BLOC_STATES: usize = 16;
 
 impl Aggregates {
     pub fn new(world: &World) -> Self {
@@ -65,6 +73,10 @@ impl Aggregates {
             firings: vec![0; world.events.len()],
             final_stance: vec![0; world.n() * world.n()],
             final_share: vec![0; world.k() * world.n() * world.n()],
+            blocs: match world.n() {
+                n @ 1..=MAX_BLOC_STATES => vec![0; 1 << (n - 1)],
+                _ => Vec::new(),
+            },
         }
     }
 
@@ -100,6 +112,7 @@ impl Aggregates {
         add(&mut self.first_held, &other.first_held);
         add(&mut self.first_fired, &other.first_fired);
         add(&mut self.firings, &other.firings);
+        add(&mut self.blocs, &other.blocs);
         for (a, b) in self.final_stance.iter_mut().zip(&other.final_stance) {
             *a += b;
         }
@@ -115,6 +128,14 @@ impl Aggregates {
         }
         for (sum, &x) in self.final_share.iter_mut().zip(share) {
             *sum += fixed(x);
+        }
+    }
+
+    /// Counts a trajectory's final bloc configuration (a `model::blocs::split` mask).
+    #[inline]
+    pub fn record_blocs(&mut self, mask: u64) {
+        if let Some(count) = self.blocs.get_mut((mask >> 1) as usize) {
+            *count += 1;
         }
     }
 

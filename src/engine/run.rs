@@ -298,6 +298,10 @@ impl Worker {
             }
         }
         aggregates.record_final_world(&self.state.stance, &self.state.share);
+        if !aggregates.blocs.is_empty() {
+            let s = &self.state;
+            aggregates.record_blocs(model::blocs::split(&s.stance, &s.weight, s.n));
+        }
         for (total, &count) in aggregates.firings.iter_mut().zip(&self.state.fired) {
             *total += u64::from(count);
         }

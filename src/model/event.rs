@@ -114,6 +114,8 @@ pub enum Condition {
     All(Vec<Condition>),
     Any(Vec<Condition>),
     Not(Box<Condition>),
+    /// The two states are in the same bloc of the current partnership matrix.
+    SameBloc(usize, usize),
 }
 
 impl Condition {
@@ -125,6 +127,9 @@ impl Condition {
             Condition::All(cs) => cs.iter().all(|c| c.holds(state)),
             Condition::Any(cs) => cs.iter().any(|c| c.holds(state)),
             Condition::Not(c) => !c.holds(state),
+            Condition::SameBloc(i, j) => {
+                super::blocs::same_bloc(&state.stance, &state.weight, state.n, *i, *j)
+            }
         }
     }
 }

@@ -13,6 +13,10 @@ pub enum Metric {
     Share(usize, usize, usize),
     /// `sum_j W[k][i][j]`: how much of i's needs in channel k others supply.
     Dependence(usize, usize),
+    /// 1 when the two states are in the same bloc of the current partnership matrix (the
+    /// weighted leading-eigenvector split of `model::blocs`), else 0; its mean over
+    /// trajectories is the probability that they are.
+    SameBloc(usize, usize),
 }
 
 impl Metric {
@@ -20,7 +24,7 @@ impl Metric {
     pub fn range(&self) -> (f64, f64) {
         match self {
             Metric::Stance(..) | Metric::Partnership(..) => (-1.0, 1.0),
-            Metric::Share(..) | Metric::Dependence(..) => (0.0, 1.0),
+            Metric::Share(..) | Metric::Dependence(..) | Metric::SameBloc(..) => (0.0, 1.0),
         }
     }
 
@@ -33,6 +37,9 @@ impl Metric {
             Metric::Dependence(i, k) => {
                 let row = &state.share[(k * n + i) * n..(k * n + i + 1) * n];
                 row.iter().sum()
+            }
+            Metric::SameBloc(i, j) => {
+                f64::from(u8::from(super::blocs::same_bloc(&state.stance, &state.weight, n, i, j)))
             }
         }
     }

@@ -3,6 +3,7 @@
 //! The model knows nothing of files, threads or random number generators: it reads a
 //! compiled `World`, changes a `State`, and asks a `Randomness` for the draws it needs.
 
+pub mod blocs;
 mod event;
 mod metric;
 mod params;

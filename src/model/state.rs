@@ -19,6 +19,8 @@ pub struct State {
     pub params: Params,
     /// How many times each event has fired.
     pub fired: Vec<u32>,
+    /// `c[i]`, the states' weights (constant; bloc conditions need them).
+    pub weight: Vec<f64>,
     pub(crate) scratch: Scratch,
 }
 
@@ -47,6 +49,7 @@ impl State {
             anchor: world.share.clone(),
             params: Params::new(n, k, world.events.len()),
             fired: vec![0; world.events.len()],
+            weight: world.weight.clone(),
             scratch: Scratch {
                 dependency: vec![0.0; n * n],
                 hostility: vec![0.0; n * n],

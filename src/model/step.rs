@@ -127,3 +127,218 @@ pub fn update_shares(state: &mut State) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Change, Condition, Effect, Event, ParamTarget, State};
+
+    /// Draws that are fixed in advance: no noise, and event uniforms from a list.
+    struct Fixed {
+        uniforms: Vec<f64>,
+    }
+
+    impl Randomness for Fixed {
+        fn standard_normal(&mut self) -> f64 {
+            0.0
+        }
+        fn event_uniform(&mut self, _e: usize) -> f64 {
+            self.uniforms.remove(0)
+        }
+    }
+
+    /// Three states A, B, C with weights 1, 2, 1 and channels aid (0) and arms (1).
+    fn three_states() -> (World, State) {
+        let n = 3;
+        let mut stance = vec![0.0; 9];
+        let s = |i: usize, j: usize| i * n + j;
+        stance[s(0, 1)] = 0.5;
+        stance[s(0, 2)] = -0.4;
+        stance[s(1, 0)] = 0.2;
+        stance[s(1, 2)] = 0.6;
+        stance[s(2, 0)] = 0.0;
+        stance[s(2, 1)] = -0.2;
+        let mut affinity = vec![0.0; 9];
+        affinity[s(0, 1)] = 0.1;
+        let mut share = vec![0.0; 2 * 9];
+        share[s(0, 1)] = 0.3; // W[aid][A][B]
+        share[9 + s(0, 2)] = 0.2; // W[arms][A][C]
+        share[9 + s(1, 2)] = 0.5; // W[arms][B][C]
+        let world = World {
+            name: "hand".into(),
+            description: String::new(),
+            step_unit: "step".into(),
+            steps: 1,
+            trajectories: 1,
+            seed: 0,
+            states: vec!["A".into(), "B".into(), "C".into()],
+            channels: vec!["aid".into(), "arms".into()],
+            weight: vec![1.0, 2.0, 1.0],
+            stance,
+            affinity,
+            share,
+            params: vec![],
+            events: vec![],
+            outcomes: vec![],
+            metrics: vec![],
+        };
+        let mut state = State::new(&world);
+        for i in 0..n {
+            state.params.set(ParamTarget::Eta(i), 0.5);
+            state.params.set(ParamTarget::Sigma(i), 0.0);
+            state.params.set(ParamTarget::Gamma(i), 1.0);
+            state.params.set(ParamTarget::Lambda(i), 0.5);
+            state.params.set(ParamTarget::Beta(0, i), 1.0);
+            state.params.set(ParamTarget::Beta(1, i), 2.0);
+        }
+        state.params.set(ParamTarget::Kappa(0), 1.0);
+        state.params.set(ParamTarget::Kappa(1), 0.5);
+        state.params.set(ParamTarget::Rho(0), 0.1);
+        state.params.set(ParamTarget::Rho(1), 0.0);
+        (world, state)
+    }
+
+    fn close(a: f64, b: f64) -> bool {
+        (a - b).abs() < 1e-12
+    }
+
+    #[test]
+    fn one_step_of_a_three_state_two_channel_world_matches_the_hand_computation() {
+        let (world, mut state) = three_states();
+        step(&world, &mut state, 1, &mut Fixed { uniforms: vec![] });
+        let s = |i: usize, j: usize| state.stance[i * 3 + j];
+        let (a, b, c) = (0, 1, 2);
+
+        // S[A][B]: balance over m = C only: c_C S[A][C] S[C][B] / c_C = (-0.4)(-0.2) = 0.08.
+        // D[A][B] = beta_aid W[aid][A][B] = 1.0 * 0.3 = 0.3; D[A][C] = beta_arms 0.2 = 0.4.
+        // L[A][B] = D[A][C] max(0, -S[C][B]) = 0.4 * 0.2 = 0.08.
+        // target = tanh(A 0.1 + D 0.3 - lambda 0.5 * 0.08 + gamma 1.0 * 0.08) = tanh(0.44).
+        // S' = 0.5 + eta 0.5 * (tanh(0.44) - 0.5).
+        assert!(close(s(a, b), 0.5 + 0.5 * (libm::tanh(0.44) - 0.5)));
+
+        // S[A][C]: balance over m = B: c_B S[A][B] S[B][C] / c_B = 0.5 * 0.6 = 0.3.
+        // D[A][C] = 0.4; L[A][C] = D[A][B] max(0, -S[B][C]) = 0 (B is friendly to C).
+        // target = tanh(0.4 + 0.3) = tanh(0.7); S' = -0.4 + 0.5 (tanh(0.7) + 0.4).
+        assert!(close(s(a, c), -0.4 + 0.5 * (libm::tanh(0.7) + 0.4)));
+
+        // S[B][C]: balance over m = A: S[B][A] S[A][C] = 0.2 * -0.4 = -0.08.
+        // D[B][C] = beta_arms W[arms][B][C] = 2.0 * 0.5 = 1.0; L[B][C] = D[B][A] * 0.4 = 0.
+        // target = tanh(1.0 - 0.08) = tanh(0.92).
+        assert!(close(s(b, c), 0.6 + 0.5 * (libm::tanh(0.92) - 0.6)));
+
+        // S[B][A]: balance S[B][C] S[C][A] = 0.6 * 0 = 0, no ties, target tanh(0) = 0.
+        assert!(close(s(b, a), 0.2 + 0.5 * (0.0 - 0.2)));
+        // S[C][B]: balance S[C][A] S[A][B] = 0; target 0; S' = -0.2 + 0.5 * 0.2 = -0.1.
+        assert!(close(s(c, b), -0.1));
+        // The diagonal stays 0.
+        assert_eq!((s(a, a), s(b, b), s(c, c)), (0.0, 0.0, 0.0));
+
+        // Shares, with P from the new stances.
+        // W[aid][A][B]: z_B = 0.3 exp(kappa_aid 1.0 * P'[A][B]), z_self = 1 - 0.3 = 0.7,
+        // W' = (1 - rho 0.1) z_B / (0.7 + z_B) + rho 0.1 * anchor 0.3.
+        let p_ab = 0.5 * (s(a, b) + s(b, a));
+        let z = 0.3 * libm::exp(p_ab);
+        assert!(close(state.share[1], 0.9 * z / (0.7 + z) + 0.1 * 0.3));
+        // W[arms][A][C]: z_C = 0.2 exp(0.5 P'[A][C]), z_self = 0.8, rho = 0.
+        let z = 0.2 * libm::exp(0.5 * 0.5 * (s(a, c) + s(c, a)));
+        assert!(close(state.share[9 + 2], z / (0.8 + z)));
+        // W[arms][B][C]: z_C = 0.5 exp(0.5 P'[B][C]), z_self = 0.5.
+        let z = 0.5 * libm::exp(0.5 * 0.5 * (s(b, c) + s(c, b)));
+        assert!(close(state.share[9 + 5], z / (0.5 + z)));
+        // Rows without suppliers stay empty.
+        assert_eq!(state.share[3..9], [0.0; 6]);
+    }
+
+    #[test]
+    fn stances_stay_in_range_and_share_rows_total_at_most_one_under_strong_forces() {
+        let (world, mut state) = three_states();
+        for i in 0..3 {
+            state.params.set(ParamTarget::Eta(i), 1.0);
+            state.params.set(ParamTarget::Gamma(i), 20.0);
+            state.params.set(ParamTarget::Beta(1, i), 20.0);
+            state.params.set(ParamTarget::Sigma(i), 1.0);
+        }
+        state.params.set(ParamTarget::Kappa(0), 50.0);
+        state.params.set(ParamTarget::Kappa(1), -50.0);
+        let mut rng = crate::engine::streams::Stream::keyed(1, "noise");
+        struct Noisy<'a>(&'a mut crate::engine::streams::Stream);
+        impl Randomness for Noisy<'_> {
+            fn standard_normal(&mut self) -> f64 {
+                self.0.standard_normal() * 3.0
+            }
+            fn event_uniform(&mut self, _e: usize) -> f64 {
+                self.0.uniform()
+            }
+        }
+        for t in 1..=500 {
+            step(&world, &mut state, t, &mut Noisy(&mut rng));
+            assert!(state.stance.iter().all(|s| (-1.0..=1.0).contains(s)));
+            for row in state.share.chunks(3) {
+                assert!(row.iter().all(|w| (0.0..=1.0).contains(w)));
+                assert!(row.iter().sum::<f64>() <= 1.0 + 1e-12);
+            }
+        }
+    }
+
+    fn event(name: &str, timing: Timing, effects: Vec<Effect>) -> Event {
+        Event {
+            name: name.into(),
+            description: String::new(),
+            actor: None,
+            timing,
+            window: (1, 100),
+            when: None,
+            repeat: false,
+            effects,
+        }
+    }
+
+    #[test]
+    fn events_fire_by_their_timing_once_unless_repeated_and_after_their_condition() {
+        let (mut world, _) = three_states();
+        let shock = Effect::Stance { i: 0, j: 1, change: Change::Add(0.01) };
+        let mut every = event("drill", Timing::Every(2), vec![shock.clone()]);
+        every.repeat = true;
+        let mut windowed = event("late", Timing::Every(1), vec![]);
+        windowed.window = (3, 4);
+        windowed.repeat = true;
+        let mut after = event("deal", Timing::Hazard, vec![]);
+        after.when = Some(Condition::After(0));
+        world.events = vec![
+            every,
+            event("visit", Timing::At(2), vec![shock]),
+            windowed,
+            after,
+        ];
+        let mut state = State::new(&world);
+        state.params.set(ParamTarget::Hazard(3), 0.5);
+        // The hazard event draws every step: 0.9 (no), 0.1 (yes, and drill fired at 2), ...
+        let mut rng = Fixed { uniforms: vec![0.1, 0.9, 0.1, 0.1, 0.1, 0.1] };
+        let mut fired = vec![];
+        for t in 1..=6 {
+            fire_events(&world, &mut state, t, &mut rng);
+            fired.push(state.fired.clone());
+        }
+        // t=1: the hazard draw 0.1 < 0.5 but "drill" has not fired yet, so "deal" waits.
+        assert_eq!(fired[0], vec![0, 0, 0, 0]);
+        // t=2: drill (every 2) and visit (at 2); deal's draw 0.9 fails.
+        assert_eq!(fired[1], vec![1, 1, 0, 0]);
+        // t=3: late (window 3..4); deal's draw 0.1 succeeds after drill.
+        assert_eq!(fired[2], vec![1, 1, 1, 1]);
+        // t=4..6: drill repeats, late stops after its window, deal does not repeat.
+        assert_eq!(fired[5], vec![3, 1, 2, 1]);
+        assert!(close(state.stance[1], 0.5 + 4.0 * 0.01));
+    }
+
+    #[test]
+    fn share_effects_keep_rows_at_most_one_in_shares_and_anchors() {
+        let (_, mut state) = three_states();
+        let deal = Effect::Share { k: 1, i: 1, j: 0, change: Change::Add(0.9), lasting: true };
+        deal.apply(&mut state);
+        let row = &state.share[9 + 3..9 + 6];
+        assert!(close(row.iter().sum::<f64>(), 1.0));
+        // 0.9 and 0.5 scaled back to a total of 1, in proportion.
+        assert!(close(row[0], 0.9 / 1.4) && close(row[2], 0.5 / 1.4));
+        assert_eq!(&state.anchor[9 + 3..9 + 6], row);
+    }
+}

@@ -51,6 +51,7 @@ impl World {
             Metric::Partnership(i, j) => format!("Partnership({}, {})", s(i), s(j)),
             Metric::Share(i, j, k) => format!("Share({}, {}, {})", s(i), s(j), c(k)),
             Metric::Dependence(i, k) => format!("Dependence({}, {})", s(i), c(k)),
+            Metric::SameBloc(i, j) => format!("SameBloc({}, {})", s(i), s(j)),
         }
     }
 }

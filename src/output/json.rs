@@ -8,7 +8,7 @@ use std::path::Path;
 use serde::Serialize;
 
 use super::Exporter;
-use crate::analysis::{Band, EventSummary, OutcomeSummary, RunSummary};
+use crate::analysis::{Band, BlocConfiguration, EventSummary, OutcomeSummary, RunSummary};
 
 pub struct SummaryJson;
 
@@ -26,6 +26,8 @@ struct Document<'a> {
     #[serde(rename = "final")]
     finals: Vec<Final<'a>>,
     events: Vec<EventLine<'a>>,
+    /// The most frequent final two-bloc configurations.
+    blocs: &'a [BlocConfiguration],
 }
 
 #[derive(Serialize)]
@@ -63,6 +65,7 @@ impl Exporter<RunSummary> for SummaryJson {
             outcomes: &s.outcomes,
             finals: s.finals().map(|(metric, band)| Final { metric, band }).collect(),
             events: s.events.iter().map(EventLine::of).collect(),
+            blocs: &s.blocs,
         };
         let mut out = BufWriter::new(File::create(dir.join("summary.json"))?);
         serde_json::to_writer_pretty(&mut out, &document)?;

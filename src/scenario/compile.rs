@@ -34,6 +34,12 @@ pub fn compile(file: &ScenarioFile, text: &str) -> Result<World, Vec<Problem>> {
         channels: file.channels.iter().map(|s| s.as_str()).collect(),
         events: file.events.iter().map(|e| e.name.as_str()).collect(),
     };
+    // A file beyond the size limits is refused before anything is allocated in proportion
+    // to it (n*n stances, k*n*n shares): the limits exist so that no file can make the
+    // engine allocate without bound, and the checks that follow would only add noise.
+    if !c.sizes(file) {
+        return Err(c.problems);
+    }
     let world = c.world(file);
     if c.problems.is_empty() {
         Ok(world)
@@ -52,7 +58,11 @@ struct Compiler<'a> {
 
 impl<'a> Compiler<'a> {
     fn problem(&mut self, position: Option<Position>, message: String) {
-        self.problems.push(Problem { position, message });
+        let problem = Problem { position, message };
+        // A name misspelt the same way twice is located at its first use both times: say it once.
+        if !self.problems.contains(&problem) {
+            self.problems.push(problem);
+        }
     }
 
     fn top_field(&self, field: &str) -> Option<Position> {
@@ -60,7 +70,6 @@ impl<'a> Compiler<'a> {
     }
 
     fn world(&mut self, f: &'a ScenarioFile) -> World {
-        self.sizes(f);
         let n = f.states.len();
         let k = f.channels.len();
 
@@ -154,8 +163,9 @@ impl<'a> Compiler<'a> {
         }
     }
 
-    /// Counts, names and limits of the file as a whole.
-    fn sizes(&mut self, f: &ScenarioFile) {
+    /// Counts, names and limits of the file as a whole. False if a count is beyond its
+    /// limit, in which case compiling goes no further.
+    fn sizes(&mut self, f: &ScenarioFile) -> bool {
         if f.name.trim().is_empty() {
             let at = self.top_field("name");
             self.problem(at, "the scenario needs a non-empty `name`".into());
@@ -182,7 +192,9 @@ impl<'a> Compiler<'a> {
             let at = self.top_field("seed");
             self.problem(at, format!("`seed` must be 0 or more, got {}", f.seed));
         }
+        let mut within = true;
         if f.states.is_empty() || f.states.len() > limits::MAX_STATES {
+            within = f.states.len() <= limits::MAX_STATES;
             let at = self.top_field("states");
             self.problem(
                 at,
@@ -194,12 +206,27 @@ impl<'a> Compiler<'a> {
             );
         }
         if f.channels.len() > limits::MAX_CHANNELS {
+            within = false;
             let at = self.top_field("channels");
             self.problem(at, format!("at most {} channels are allowed", limits::MAX_CHANNELS));
         }
         if f.events.len() > limits::MAX_EVENTS {
+            within = false;
             let at = self.top_field("events");
             self.problem(at, format!("at most {} events are allowed", limits::MAX_EVENTS));
+        }
+        for (field, count, limit) in [
+            ("outcomes", f.outcomes.len(), limits::MAX_OUTCOMES),
+            ("metrics", f.metrics.len(), limits::MAX_METRICS),
+        ] {
+            if count > limit {
+                within = false;
+                let at = self.top_field(field);
+                self.problem(at, format!("at most {limit} {field} are allowed, got {count}"));
+            }
+        }
+        if !within {
+            return false;
         }
         let names = [
             ("state", self.states.clone()),
@@ -224,6 +251,7 @@ impl<'a> Compiler<'a> {
                 }
             }
         }
+        within
     }
 
     fn lookup(&mut self, what: &str, name: &str, list: &[&str]) -> Option<usize> {
@@ -296,8 +324,12 @@ impl<'a> Compiler<'a> {
     fn ties(&mut self, f: &ScenarioFile, n: usize, k: usize) -> Vec<f64> {
         let mut share = vec![0.0; k * n * n];
         let mut seen = HashSet::new();
-        for (t, tie) in f.ties.iter().enumerate() {
-            let anchor = self.loc.find_nth("Tie", t);
+        // Each tie's place is searched from the previous one's: linear in the file's size,
+        // where searching for the n-th `Tie` from the start each time was quadratic.
+        let mut cursor = 0;
+        for tie in &f.ties {
+            let anchor = self.loc.find_from(cursor, "Tie");
+            cursor = anchor.map_or(cursor, |at| at + "Tie".len());
             let pair = self.pair(&tie.from, &tie.to, "a tie");
             let channel = self.channel(&tie.channel);
             let at = self.loc.field_after(anchor, "share");
@@ -499,7 +531,8 @@ impl<'a> Compiler<'a> {
     fn event(&mut self, f: &ScenarioFile, def: &EventDef) -> Event {
         let anchor = self.loc.find_from(0, &quoted(&def.name));
         let at = anchor.map(|a| self.loc.position(a));
-        let steps = f.steps.max(1);
+        // With an invalid step count (reported elsewhere) the bounds below would only mislead.
+        let steps = if (1..=limits::MAX_STEPS).contains(&f.steps) { f.steps } else { limits::MAX_STEPS };
         let name = &def.name;
         let actor = def.actor.as_deref().and_then(|a| self.state(a));
 
@@ -673,6 +706,9 @@ impl<'a> Compiler<'a> {
                 let k = self.channel(c);
                 Some(Metric::Dependence(i?, k?))
             }
+            MetricDef::SameBloc(a, b) => {
+                self.pair(a, b, "a bloc relation").map(|(i, j)| Metric::SameBloc(i, j))
+            }
         }
     }
 
@@ -702,6 +738,9 @@ impl<'a> Compiler<'a> {
                 })
             }
             ConditionDef::Not(c) => self.condition(c).map(|c| Condition::Not(Box::new(c))),
+            ConditionDef::SameBloc(a, b) => {
+                self.pair(a, b, "a bloc relation").map(|(i, j)| Condition::SameBloc(i, j))
+            }
         }
     }
 }

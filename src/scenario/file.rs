@@ -260,6 +260,9 @@ pub enum ConditionDef {
     All(Vec<ConditionDef>),
     Any(Vec<ConditionDef>),
     Not(Box<ConditionDef>),
+    /// The two states are in the same bloc of the current partnership matrix (two blocs,
+    /// from the weighted leading eigenvector, DESIGN §2).
+    SameBloc(String, String),
 }
 
 /// A number read off one trajectory at one step.
@@ -269,6 +272,8 @@ pub enum MetricDef {
     Partnership(String, String),
     Share(String, String, String),
     Dependence(String, String),
+    /// 1 when the two states are in the same bloc, else 0 (plotted, its mean is a probability).
+    SameBloc(String, String),
 }
 
 /// A question asked of every trajectory: does `at_end` hold at the last step, or does

@@ -13,3 +13,8 @@ pub const MAX_STATES: usize = 200;
 pub const MAX_CHANNELS: usize = 32;
 pub const MAX_EVENTS: usize = 1_000;
 pub const MAX_NAME_LEN: usize = 200;
+/// An outcome costs a counter and a first-step histogram (steps + 1 counts) per worker.
+pub const MAX_OUTCOMES: usize = 1_000;
+/// A tracked metric costs (steps + 1) x 2000 histogram bins x 8 bytes per worker: 160 MB at
+/// the step limit. The product is checked before a run (see `estimate`).
+pub const MAX_METRICS: usize = 500;

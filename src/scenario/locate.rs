@@ -36,15 +36,6 @@ impl<'a> Locator<'a> {
         self.code.get(from..)?.find(needle).map(|i| i + from)
     }
 
-    /// The `nth` (0-based) occurrence of `needle`.
-    pub fn find_nth(&self, needle: &str, nth: usize) -> Option<usize> {
-        let mut at = self.find_from(0, needle)?;
-        for _ in 0..nth {
-            at = self.find_from(at + needle.len(), needle)?;
-        }
-        Some(at)
-    }
-
     /// Where the quoted name `"name"` first appears.
     pub fn name(&self, name: &str) -> Option<Position> {
         self.find_from(0, &quoted(name)).map(|at| self.position(at))

@@ -1,0 +1,411 @@
+//! Pictures of a run and of a comparison, each drawn once and written twice: as PNG (for
+//! slides and quick looks) and as SVG (crisp at any size, and inlined into `report.html`).
+//!
+//! Every plot kind is one file implementing [`Plot`]: it draws on any plotters backend, so
+//! the PNG and the SVG come from the same code. Text is drawn with the DejaVu Sans font
+//! bundled in `assets/` and registered through plotters' `ab_glyph` feature: the binary needs
+//! no system font library, and the PNGs look the same on every machine.
+//!
+//! Nothing here is random or depends on the clock, the locale or a hash map's order, so the
+//! same summary gives the same bytes.
+
+mod differences;
+mod events;
+mod fan;
+mod histogram;
+mod network;
+mod outcomes;
+mod overlay;
+
+use std::io;
+use std::path::Path;
+use std::sync::Once;
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+
+use super::Exporter;
+use crate::analysis::{Comparison, Manifest, RunSummary};
+
+/// The font family every plot asks for. Registered under the generic CSS name, so the SVGs
+/// (which name the family rather than embed the glyphs) fall back to the reader's own sans
+/// serif font.
+pub const FONT: &str = "sans-serif";
+
+static DEJAVU_SANS: &[u8] = include_bytes!("../../../assets/DejaVuSans.ttf");
+
+/// Registers the bundled font with plotters, once per process.
+pub fn register_font() {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        // The font is part of the binary and known to parse: failure is a build mistake.
+        if plotters::style::register_font(FONT, FontStyle::Normal, DEJAVU_SANS).is_err() {
+            panic!("the bundled assets/DejaVuSans.ttf could not be read as a font");
+        }
+    });
+}
+
+/// Text and line colours shared by every plot.
+pub const INK: RGBColor = RGBColor(33, 33, 33);
+pub const MUTED: RGBColor = RGBColor(110, 110, 110);
+pub const GRID: RGBColor = RGBColor(225, 225, 225);
+/// Side A (and the single side of a run), and side B of a comparison.
+pub const SIDE_A: RGBColor = RGBColor(31, 100, 170);
+pub const SIDE_B: RGBColor = RGBColor(214, 96, 20);
+/// Positive and negative partnerships in the network picture.
+pub const ALLIED: RGBColor = RGBColor(33, 102, 172);
+pub const HOSTILE: RGBColor = RGBColor(190, 30, 45);
+
+/// Ten colours that stay apart from each other (lines of the event chart, channels).
+pub const PALETTE: [RGBColor; 10] = [
+    RGBColor(31, 119, 180),
+    RGBColor(255, 127, 14),
+    RGBColor(44, 160, 44),
+    RGBColor(214, 39, 40),
+    RGBColor(148, 103, 189),
+    RGBColor(140, 86, 75),
+    RGBColor(227, 119, 194),
+    RGBColor(127, 127, 127),
+    RGBColor(188, 189, 34),
+    RGBColor(23, 190, 207),
+];
+
+/// The colour of item `i` of a list drawn in one picture.
+pub fn palette(i: usize) -> RGBColor {
+    PALETTE[i % PALETTE.len()]
+}
+
+pub type DrawResult<DB> = Result<(), DrawingAreaErrorKind<<DB as DrawingBackend>::ErrorType>>;
+pub type AreaResult<DB> =
+    Result<DrawingArea<DB, Shift>, DrawingAreaErrorKind<<DB as DrawingBackend>::ErrorType>>;
+
+/// One plot kind: what it is called and how it is drawn on any backend.
+pub trait Plot {
+    /// File name without extension, unique within a results folder.
+    fn stem(&self) -> String;
+    /// The plot's title, also its heading in the report.
+    fn title(&self) -> String;
+    /// One sentence saying how to read the picture (the report's caption).
+    fn caption(&self) -> String;
+    /// Size in pixels.
+    fn size(&self) -> (u32, u32) {
+        (1000, 560)
+    }
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult<DB>;
+}
+
+/// A plot as the exporters and the report use it: without the backend type parameter.
+pub trait Figure {
+    fn file_stem(&self) -> String;
+    fn heading(&self) -> String;
+    fn explanation(&self) -> String;
+    /// The picture as an SVG document.
+    fn svg(&self) -> io::Result<String>;
+    /// Writes the picture as a PNG file.
+    fn write_png(&self, path: &Path) -> io::Result<()>;
+}
+
+fn drawing_error(e: impl std::fmt::Display) -> io::Error {
+    io::Error::other(format!("drawing a plot failed: {e}"))
+}
+
+impl<P: Plot> Figure for P {
+    fn file_stem(&self) -> String {
+        self.stem()
+    }
+    fn heading(&self) -> String {
+        self.title()
+    }
+    fn explanation(&self) -> String {
+        self.caption()
+    }
+    fn svg(&self) -> io::Result<String> {
+        register_font();
+        let mut text = String::new();
+        {
+            let root = SVGBackend::with_string(&mut text, self.size()).into_drawing_area();
+            root.fill(&WHITE).map_err(drawing_error)?;
+            self.draw(&root).map_err(drawing_error)?;
+            root.present().map_err(drawing_error)?;
+        }
+        Ok(text)
+    }
+    fn write_png(&self, path: &Path) -> io::Result<()> {
+        register_font();
+        let root = BitMapBackend::new(path, self.size()).into_drawing_area();
+        root.fill(&WHITE).map_err(drawing_error)?;
+        self.draw(&root).map_err(drawing_error)?;
+        root.present().map_err(drawing_error)
+    }
+}
+
+/// Every picture of a run, in the order the report shows them.
+pub fn run_figures(s: &RunSummary) -> Vec<Box<dyn Figure + '_>> {
+    let mut figures: Vec<Box<dyn Figure + '_>> = Vec::new();
+    if !s.outcomes.is_empty() {
+        figures.push(Box::new(outcomes::OutcomeChart { summary: s }));
+    }
+    for (index, series) in s.series.iter().enumerate() {
+        figures.push(Box::new(fan::FanChart { summary: s, series, index }));
+    }
+    if !s.series.is_empty() {
+        figures.push(Box::new(histogram::FinalDistributions { summary: s }));
+    }
+    if !s.events.is_empty() {
+        figures.push(Box::new(events::EventChart { summary: s }));
+    }
+    if s.world.states.len() >= 2 {
+        figures.push(Box::new(network::NetworkPicture { summary: s }));
+    }
+    figures
+}
+
+/// Every picture of a comparison, in the order its report shows them.
+pub fn compare_figures(c: &Comparison) -> Vec<Box<dyn Figure + '_>> {
+    let mut figures: Vec<Box<dyn Figure + '_>> = Vec::new();
+    if !c.outcomes.is_empty() {
+        figures.push(Box::new(differences::DifferenceChart { comparison: c }));
+    }
+    for (index, (a, b)) in shared_metrics(c).into_iter().enumerate() {
+        figures.push(Box::new(overlay::OverlayFan { comparison: c, a, b, index }));
+    }
+    figures
+}
+
+/// Metrics both sides track (same label), in A's order.
+pub fn shared_metrics(
+    c: &Comparison,
+) -> Vec<(&crate::analysis::MetricSeries, &crate::analysis::MetricSeries)> {
+    c.a.series
+        .iter()
+        .filter_map(|a| c.b.series.iter().find(|b| b.metric == a.metric).map(|b| (a, b)))
+        .collect()
+}
+
+/// Writes every figure as `plots/<stem>.png` and `plots/<stem>.svg`.
+fn write_figures(figures: &[Box<dyn Figure + '_>], dir: &Path) -> io::Result<()> {
+    let plots = dir.join("plots");
+    std::fs::create_dir_all(&plots)?;
+    for figure in figures {
+        let stem = figure.file_stem();
+        figure.write_png(&plots.join(format!("{stem}.png")))?;
+        std::fs::write(plots.join(format!("{stem}.svg")), figure.svg()?)?;
+    }
+    Ok(())
+}
+
+/// The plots of a run, in `plots/`.
+pub struct RunPlots;
+
+impl Exporter<RunSummary> for RunPlots {
+    fn write(&self, s: &RunSummary, dir: &Path) -> io::Result<()> {
+        write_figures(&run_figures(s), dir)
+    }
+}
+
+/// The plots of a comparison, in `plots/` (each side's own plots are in `a/` and `b/`).
+pub struct ComparePlots;
+
+impl Exporter<Comparison> for ComparePlots {
+    fn write(&self, c: &Comparison, dir: &Path) -> io::Result<()> {
+        write_figures(&compare_figures(c), dir)
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Shared drawing helpers.
+
+/// A text style in the bundled font.
+pub fn text(size: f64, color: &RGBColor) -> TextStyle<'static> {
+    TextStyle::from((FONT, size).into_font()).color(color)
+}
+
+/// A file-name fragment from an analyst's label: `Share(Pakistan, USA, aid)` ->
+/// `share_pakistan_usa_aid`.
+pub fn slug(label: &str) -> String {
+    let mut out = String::new();
+    for c in label.chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_lowercase());
+        } else if !out.ends_with('_') && !out.is_empty() {
+            out.push('_');
+        }
+    }
+    let out = out.trim_end_matches('_').to_string();
+    if out.is_empty() {
+        "plot".to_string()
+    } else {
+        out
+    }
+}
+
+/// `quarter` -> `quarters`: the time axis counts steps in the scenario's own unit.
+pub fn plural(unit: &str) -> String {
+    if unit.is_empty() {
+        "steps".to_string()
+    } else if unit.ends_with('s') {
+        unit.to_string()
+    } else {
+        format!("{unit}s")
+    }
+}
+
+/// The time axis' description.
+pub fn time_axis(m: &Manifest) -> String {
+    format!("{} from the start", plural(&m.step_unit))
+}
+
+/// A line naming the run under a title.
+pub fn run_line(m: &Manifest) -> String {
+    format!(
+        "{}: {} trajectories, seed {}, {} {}",
+        m.scenario,
+        m.trajectories,
+        m.seed,
+        m.steps,
+        plural(&m.step_unit)
+    )
+}
+
+/// The span of values to show: the data's extent with a little air, kept inside the metric's
+/// own range, and never empty.
+pub fn extent(values: impl Iterator<Item = f64>, range: (f64, f64)) -> (f64, f64) {
+    let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
+    for v in values.filter(|v| v.is_finite()) {
+        lo = lo.min(v);
+        hi = hi.max(v);
+    }
+    if lo > hi {
+        return range;
+    }
+    let air = ((hi - lo) * 0.08).max(0.02 * (range.1 - range.0).abs()).max(1e-6);
+    ((lo - air).max(range.0), (hi + air).min(range.1))
+}
+
+/// Draws the title and a grey line under it at the top of `root`; returns the rest.
+pub fn header<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    title: &str,
+    subtitle: &str,
+) -> AreaResult<DB> {
+    root.draw(&Text::new(title.to_string(), (20, 14), text(24.0, &INK)))?;
+    root.draw(&Text::new(subtitle.to_string(), (20, 44), text(15.0, &MUTED)))?;
+    let (_, rest) = root.split_vertically(70);
+    Ok(rest)
+}
+
+/// How a legend entry is drawn.
+#[derive(Clone, Copy)]
+pub enum Key {
+    /// A line of this colour and width.
+    Line(RGBColor, u32),
+    /// A dashed line.
+    Dashed(RGBColor),
+    /// A filled swatch (a band) of this colour and opacity.
+    Band(RGBColor, f64),
+    /// A ring (a node of the network picture).
+    Dot(RGBColor),
+}
+
+/// Draws a legend as rows of entries at the top of `area`, wrapping as needed; returns the
+/// area left below it.
+pub fn legend<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    items: &[(String, Key)],
+) -> AreaResult<DB> {
+    let style = text(15.0, &INK);
+    let (width, _) = area.dim_in_pixel();
+    let (left, row_height, key_width, gap) = (20i32, 26i32, 26i32, 22i32);
+    let (mut x, mut y) = (left, 6i32);
+    for (label, key) in items {
+        let (w, _) = area.estimate_text_size(label, &style)?;
+        let needed = key_width + 6 + w as i32;
+        if x > left && x + needed > width as i32 - 20 {
+            x = left;
+            y += row_height;
+        }
+        let mid = y + 9;
+        match *key {
+            Key::Line(c, w) => {
+                area.draw(&PathElement::new(vec![(x, mid), (x + key_width, mid)], c.stroke_width(w)))?
+            }
+            Key::Dashed(c) => area.draw(&DashedPathElement::new(
+                vec![(x, mid), (x + key_width, mid)],
+                5,
+                4,
+                c.stroke_width(2),
+            ))?,
+            Key::Band(c, alpha) => {
+                area.draw(&Rectangle::new([(x, mid - 7), (x + key_width, mid + 7)], c.mix(alpha).filled()))?
+            }
+            Key::Dot(c) => area.draw(&Circle::new((x + key_width / 2, mid), 7, c.stroke_width(2)))?,
+        }
+        area.draw(&Text::new(
+            label.clone(),
+            (x + key_width + 6, mid),
+            style.pos(Pos::new(HPos::Left, VPos::Center)),
+        ))?;
+        x += needed + gap;
+    }
+    let (_, rest) = area.split_vertically(y + row_height + 4);
+    Ok(rest)
+}
+
+/// Dashed vertical markers with labels for events scheduled at fixed steps, drawn in chart
+/// coordinates; labels are staggered so close events stay readable.
+pub fn event_markers<DB: DrawingBackend>(
+    chart: &mut ChartContext<'_, DB, Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>>,
+    scheduled: &[(String, u32)],
+    y_range: (f64, f64),
+) -> DrawResult<DB> {
+    let style = text(13.0, &MUTED);
+    for (i, (name, step)) in scheduled.iter().enumerate() {
+        let x = f64::from(*step);
+        chart.draw_series(std::iter::once(DashedPathElement::new(
+            vec![(x, y_range.0), (x, y_range.1)],
+            6,
+            4,
+            MUTED.stroke_width(1),
+        )))?;
+        let dy = 6 + 16 * (i as i32 % 3);
+        chart.draw_series(std::iter::once(
+            EmptyElement::at((x, y_range.1))
+                + Text::new(name.clone(), (5, dy), style.pos(Pos::new(HPos::Left, VPos::Top))),
+        ))?;
+    }
+    Ok(())
+}
+
+/// A probability as a percentage with one decimal.
+pub fn percent(p: f64) -> String {
+    format!("{:.1}%", 100.0 * p)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs_keep_only_lowercase_words() {
+        assert_eq!(slug("Share(Pakistan, USA, aid)"), "share_pakistan_usa_aid");
+        assert_eq!(slug("  "), "plot");
+        assert_eq!(slug("Partnership(Pākistan, Russia)"), "partnership_p_kistan_russia");
+    }
+
+    #[test]
+    fn time_axes_count_in_the_scenarios_unit() {
+        assert_eq!(plural("quarter"), "quarters");
+        assert_eq!(plural("years"), "years");
+        assert_eq!(plural(""), "steps");
+    }
+
+    #[test]
+    fn extents_stay_inside_the_metric_range() {
+        let (lo, hi) = extent([0.1, 0.5].into_iter(), (0.0, 1.0));
+        assert!(lo < 0.1 && lo >= 0.0 && hi > 0.5 && hi <= 1.0);
+        assert_eq!(extent(std::iter::empty(), (-1.0, 1.0)), (-1.0, 1.0));
+        let (lo, hi) = extent([0.3, 0.3].into_iter(), (0.0, 1.0));
+        assert!(lo < 0.3 && hi > 0.3);
+    }
+}

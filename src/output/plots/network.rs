@@ -1,0 +1,239 @@
+//! The world at the end, on average: states on a circle, each pair's mean final partnership
+//! as a line (blue allied, red hostile, thicker when stronger), and the largest dependency
+//! shares as arrows from supplier to dependent, labelled by channel and share.
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+
+use super::{header, legend, palette, run_line, text, DrawResult, Key, Plot, ALLIED, HOSTILE, INK, MUTED};
+use crate::analysis::{MeanWorld, RunSummary};
+
+pub struct NetworkPicture<'a> {
+    pub summary: &'a RunSummary,
+}
+
+/// Partnerships weaker than this are left out: they would only add noise to the picture.
+const MIN_PARTNERSHIP: f64 = 0.05;
+/// The number of dependency arrows, and the smallest share drawn.
+const MAX_ARROWS: usize = 10;
+const MIN_SHARE: f64 = 0.05;
+
+/// A dependency: `dependent` draws `share` of its needs in `channel` from `supplier`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Dependency {
+    pub channel: usize,
+    pub dependent: usize,
+    pub supplier: usize,
+    pub share: f64,
+}
+
+/// The largest shares, largest first; ties keep the world's order, so the picture is stable.
+pub fn largest_shares(world: &MeanWorld) -> Vec<Dependency> {
+    let n = world.states.len();
+    let mut all: Vec<Dependency> = (0..world.channels.len())
+        .flat_map(|k| (0..n).flat_map(move |i| (0..n).map(move |j| (k, i, j))))
+        .filter(|&(_, i, j)| i != j)
+        .filter_map(|(k, i, j)| {
+            let share = *world.share.get((k * n + i) * n + j)?;
+            (share >= MIN_SHARE).then_some(Dependency { channel: k, dependent: i, supplier: j, share })
+        })
+        .collect();
+    all.sort_by(|a, b| b.share.total_cmp(&a.share));
+    all.truncate(MAX_ARROWS);
+    all
+}
+
+type Point = (f64, f64);
+
+fn to_pixel(p: Point) -> (i32, i32) {
+    (p.0.round() as i32, p.1.round() as i32)
+}
+
+/// Points along a quadratic curve from `a` to `b` bent by `bend` pixels to the right of the
+/// direction of travel, stopping `trim` pixels short of both ends.
+fn curve(a: Point, b: Point, bend: f64, trim: f64) -> Vec<Point> {
+    let (dx, dy) = (b.0 - a.0, b.1 - a.1);
+    let len = (dx * dx + dy * dy).sqrt().max(1e-9);
+    let (ux, uy) = (dx / len, dy / len);
+    let a = (a.0 + ux * trim, a.1 + uy * trim);
+    let b = (b.0 - ux * trim, b.1 - uy * trim);
+    // Right of travel in screen coordinates (y grows downwards).
+    let normal = (-uy, ux);
+    let mid = ((a.0 + b.0) / 2.0, (a.1 + b.1) / 2.0);
+    let control = (mid.0 + normal.0 * 2.0 * bend, mid.1 + normal.1 * 2.0 * bend);
+    (0..=16)
+        .map(|s| {
+            let t = s as f64 / 16.0;
+            let u = 1.0 - t;
+            (
+                u * u * a.0 + 2.0 * u * t * control.0 + t * t * b.0,
+                u * u * a.1 + 2.0 * u * t * control.1 + t * t * b.1,
+            )
+        })
+        .collect()
+}
+
+impl Plot for NetworkPicture<'_> {
+    fn stem(&self) -> String {
+        "network".to_string()
+    }
+    fn title(&self) -> String {
+        "The world at the end, on average".to_string()
+    }
+    fn caption(&self) -> String {
+        "Mean final partnership of each pair (blue: allied, red: hostile; thicker is stronger; \
+         pairs within ±0.05 of zero left out) and the largest mean final dependency shares as \
+         arrows from supplier to dependent, labelled by channel and share."
+            .to_string()
+    }
+    fn size(&self) -> (u32, u32) {
+        (1000, 820)
+    }
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult<DB> {
+        let w = &self.summary.world;
+        let n = w.states.len();
+        let body = header(root, &self.title(), &run_line(&self.summary.manifest))?;
+        let arrows = largest_shares(w);
+        let mut items = vec![
+            ("allied (partnership > 0)".to_string(), Key::Line(ALLIED, 4)),
+            ("hostile (< 0)".to_string(), Key::Line(HOSTILE, 4)),
+        ];
+        let mut channels_used: Vec<usize> = arrows.iter().map(|d| d.channel).collect();
+        channels_used.sort_unstable();
+        channels_used.dedup();
+        for &k in &channels_used {
+            items.push((format!("{} share (arrow: supplier → dependent)", w.channels[k]), Key::Line(channel_color(k), 2)));
+        }
+        let body = legend(&body, &items)?;
+        let (width, height) = body.dim_in_pixel();
+        let centre = (width as f64 / 2.0, height as f64 / 2.0);
+        let radius = (width.min(height) as f64 / 2.0 - 70.0).max(40.0);
+        let max_weight = w.weights.iter().copied().fold(0.0f64, f64::max).max(1e-9);
+        let node_radius: Vec<f64> =
+            w.weights.iter().map(|&c| 14.0 + 14.0 * (c / max_weight).sqrt()).collect();
+        let angle = |i: usize| -std::f64::consts::FRAC_PI_2 + std::f64::consts::TAU * i as f64 / n as f64;
+        let place: Vec<Point> = (0..n)
+            .map(|i| (centre.0 + radius * libm::cos(angle(i)), centre.1 + radius * libm::sin(angle(i))))
+            .collect();
+
+        // Partnerships, weakest first so the strong ones are drawn on top.
+        let mut pairs: Vec<(usize, usize, f64)> = (0..n)
+            .flat_map(|i| (i + 1..n).map(move |j| (i, j)))
+            .map(|(i, j)| (i, j, w.partnership[i * n + j]))
+            .filter(|&(_, _, p)| p.abs() >= MIN_PARTNERSHIP)
+            .collect();
+        pairs.sort_by(|a, b| a.2.abs().total_cmp(&b.2.abs()));
+        let small = text(14.0, &INK).pos(Pos::new(HPos::Center, VPos::Center));
+        for &(i, j, p) in &pairs {
+            let color = if p > 0.0 { ALLIED } else { HOSTILE };
+            let stroke = 1 + (p.abs() * 12.0).round() as u32;
+            let line = vec![to_pixel(place[i]), to_pixel(place[j])];
+            body.draw(&PathElement::new(line, color.mix(0.35 + 0.5 * p.abs()).stroke_width(stroke)))?;
+        }
+        // Arrows: several between the same two states bend further apart.
+        let mut seen: Vec<(usize, usize)> = Vec::new();
+        for d in &arrows {
+            let key = (d.supplier.min(d.dependent), d.supplier.max(d.dependent));
+            let rank = seen.iter().filter(|&&k| k == key).count();
+            seen.push(key);
+            let from = place[d.supplier];
+            let to = place[d.dependent];
+            let bend = 26.0 + 24.0 * rank as f64;
+            let trim = node_radius[d.dependent].max(node_radius[d.supplier]) + 6.0;
+            let points = curve(from, to, bend, trim);
+            let color = channel_color(d.channel);
+            let stroke = 1 + (d.share * 6.0).round() as u32;
+            body.draw(&PathElement::new(points.iter().map(|&p| to_pixel(p)).collect::<Vec<_>>(), color.stroke_width(stroke)))?;
+            let tip = points[points.len() - 1];
+            let before = points[points.len() - 3];
+            let (dx, dy) = (tip.0 - before.0, tip.1 - before.1);
+            let len = (dx * dx + dy * dy).sqrt().max(1e-9);
+            let (ux, uy) = (dx / len, dy / len);
+            let head = 14.0 + stroke as f64;
+            let base = (tip.0 - ux * head, tip.1 - uy * head);
+            let half = 0.45 * head;
+            body.draw(&Polygon::new(
+                vec![
+                    to_pixel(tip),
+                    to_pixel((base.0 - uy * half, base.1 + ux * half)),
+                    to_pixel((base.0 + uy * half, base.1 - ux * half)),
+                ],
+                color.filled(),
+            ))?;
+            let label = format!("{} {:.0}%", w.channels[d.channel], 100.0 * d.share);
+            let at = to_pixel(points[points.len() / 2]);
+            let style = text(14.0, &color);
+            let (tw, th) = body.estimate_text_size(&label, &style)?;
+            let (tw, th) = (tw as i32 / 2 + 4, th as i32 / 2 + 3);
+            body.draw(&Rectangle::new([(at.0 - tw, at.1 - th), (at.0 + tw, at.1 + th)], WHITE.mix(0.85).filled()))?;
+            body.draw(&Text::new(label, at, style.pos(Pos::new(HPos::Center, VPos::Center))))?;
+        }
+        // Partnership values at the middle of each line.
+        for &(i, j, p) in &pairs {
+            let mid = to_pixel(((place[i].0 + place[j].0) / 2.0, (place[i].1 + place[j].1) / 2.0));
+            let label = format!("{p:+.2}");
+            let (tw, th) = body.estimate_text_size(&label, &small)?;
+            let (tw, th) = (tw as i32 / 2 + 3, th as i32 / 2 + 2);
+            body.draw(&Rectangle::new([(mid.0 - tw, mid.1 - th), (mid.0 + tw, mid.1 + th)], WHITE.mix(0.8).filled()))?;
+            body.draw(&Text::new(label, mid, small.clone()))?;
+        }
+        // States on top, names outside the circle.
+        for i in 0..n {
+            let at = to_pixel(place[i]);
+            let r = node_radius[i].round() as i32;
+            body.draw(&Circle::new(at, r, RGBColor(245, 245, 245).filled()))?;
+            body.draw(&Circle::new(at, r, INK.stroke_width(2)))?;
+            let (c, s) = (libm::cos(angle(i)), libm::sin(angle(i)));
+            let h = if c > 0.3 { HPos::Left } else if c < -0.3 { HPos::Right } else { HPos::Center };
+            let v = if s > 0.3 { VPos::Top } else if s < -0.3 { VPos::Bottom } else { VPos::Center };
+            let out = node_radius[i] + 10.0;
+            let label_at = to_pixel((place[i].0 + c * out, place[i].1 + s * out));
+            body.draw(&Text::new(w.states[i].clone(), label_at, text(18.0, &INK).pos(Pos::new(h, v))))?;
+        }
+        let _ = MUTED;
+        let _ = palette;
+        Ok(())
+    }
+}
+
+/// Channel colours: apart from the blue and red of partnerships.
+fn channel_color(k: usize) -> RGBColor {
+    const CHANNELS: [RGBColor; 6] = [
+        RGBColor(117, 80, 180),
+        RGBColor(200, 110, 0),
+        RGBColor(20, 140, 90),
+        RGBColor(90, 90, 90),
+        RGBColor(200, 50, 140),
+        RGBColor(140, 100, 20),
+    ];
+    CHANNELS[k % CHANNELS.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_largest_shares_come_first_and_small_ones_are_left_out() {
+        let world = MeanWorld {
+            states: vec!["A".into(), "B".into()],
+            weights: vec![1.0, 1.0],
+            channels: vec!["aid".into()],
+            partnership: vec![0.0, 0.5, 0.5, 0.0],
+            // W[aid][A][B] = 0.2, W[aid][B][A] = 0.01
+            share: vec![0.0, 0.2, 0.01, 0.0],
+        };
+        let arrows = largest_shares(&world);
+        assert_eq!(arrows, vec![Dependency { channel: 0, dependent: 0, supplier: 1, share: 0.2 }]);
+    }
+
+    #[test]
+    fn curves_stop_short_of_the_nodes() {
+        let points = curve((0.0, 0.0), (100.0, 0.0), 10.0, 20.0);
+        assert!((points[0].0 - 20.0).abs() < 1e-9);
+        assert!((points[16].0 - 80.0).abs() < 1e-9);
+        // Travelling right, "right of travel" is down the screen (y grows).
+        assert!(points[8].1 > 0.0);
+    }
+}

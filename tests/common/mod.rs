@@ -1,0 +1,37 @@
+//! Shared helpers of the integration tests: run the `simulate` binary and look at what it
+//! left behind.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+
+/// The `simulate` binary, with no terminal niceties.
+pub fn simulate() -> Command {
+    let mut cmd = Command::cargo_bin("simulate").expect("the simulate binary is built");
+    cmd.env_remove("RUST_BACKTRACE");
+    cmd
+}
+
+/// The repository root (where `scenarios/` lives).
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A shipped scenario by file name, e.g. `scenario("putin_visit.ron")`.
+pub fn scenario(name: &str) -> PathBuf {
+    root().join("scenarios").join(name)
+}
+
+/// A test scenario under tests/data.
+pub fn data(name: &str) -> PathBuf {
+    root().join("tests").join("data").join(name)
+}
+
+pub fn read(path: &Path) -> Vec<u8> {
+    std::fs::read(path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
+}
+
+pub fn json(path: &Path) -> serde_json::Value {
+    serde_json::from_slice(&read(path)).expect("valid JSON")
+}
