@@ -592,7 +592,7 @@ impl<'a> Compiler<'a> {
             timing,
             window,
             when,
-            repeat: def.repeat,
+            repeat: def.repeat.unwrap_or(matches!(timing, Timing::Every(_))),
             effects,
         }
     }

@@ -197,7 +197,8 @@ pub struct StateParamsDef {
 ///
 /// Timing: exactly one of `at` (one step), `every` (steps n, 2n, 3n, ...) or `hazard`
 /// (a per-step probability), optionally restricted to `window: (first, last)` steps.
-/// An event fires at most once unless `repeat: true`.
+/// An event fires at most once unless `repeat: true`; `every` events repeat unless
+/// `repeat: false`.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields, rename = "Event")]
 pub struct EventDef {
@@ -218,7 +219,7 @@ pub struct EventDef {
     #[serde(default)]
     pub when: Option<ConditionDef>,
     #[serde(default)]
-    pub repeat: bool,
+    pub repeat: Option<bool>,
     #[serde(default)]
     pub effects: Vec<EffectDef>,
 }
