@@ -12,7 +12,7 @@ use clap::{Args, Parser, Subcommand};
     about = "Monte Carlo scenarios of alliances between states",
     long_about = "Runs many seeded stochastic trajectories of a scenario file and writes outcome \
                   probabilities with confidence intervals and quantile bands over time.",
-    after_help = "Examples:\n  simulate scenarios/putin_visit.ron\n  simulate scenarios/putin_visit.ron --trajectories 100000 --seed 7 --out results/visit\n  simulate check scenarios/baseline.ron\n  simulate compare scenarios/baseline.ron scenarios/putin_visit.ron",
+    after_help = "Examples:\n  simulate scenarios/putin_visit.ron\n  simulate scenarios/putin_visit.ron --trajectories 100000 --seed 7 --out results/visit\n  simulate check scenarios/baseline.ron\n  simulate compare scenarios/baseline.ron scenarios/putin_visit.ron\n  simulate sweep scenarios/putin_visit.ron --param lambda=0.3:0.9:4\n  simulate sensitivity scenarios/putin_visit.ron\n  simulate blocs scenarios/validation/entente_1907.ron",
     args_conflicts_with_subcommands = true,
     subcommand_negates_reqs = true
 )]
@@ -43,6 +43,59 @@ pub enum Command {
         #[command(flatten)]
         common: CommonArgs,
     },
+    /// Run a scenario over a grid of parameter values, all on the same random draws.
+    #[command(
+        after_help = "Parameter paths: eta, sigma, gamma, lambda (optionally .<state>), beta.<channel>[.<state>], kappa.<channel>, rho.<channel>, event.<name>.hazard.\n\nExample:\n  simulate sweep scenarios/putin_visit.ron --param event.energy_megadeal.hazard=0:0.12:7 --param lambda=0.3:0.9:4 --trajectories 2000"
+    )]
+    Sweep {
+        /// The scenario file (RON).
+        scenario: PathBuf,
+        /// A swept parameter: its path, lowest and highest value, and number of grid points
+        /// (repeat for a grid over several parameters).
+        #[arg(long = "param", value_name = "NAME=LO:HI:STEPS", required = true)]
+        params: Vec<String>,
+        #[command(flatten)]
+        common: CommonArgs,
+    },
+    /// Sobol sensitivity of every outcome to every sampled parameter (Saltelli design).
+    #[command(
+        after_help = "The factors are the parameters the file gives as distributions. Each of the (samples x (factors + 2)) design points runs --trajectories trajectories (default 200) on the same seeds.\n\nExample:\n  simulate sensitivity scenarios/putin_visit.ron --samples 128 --trajectories 200"
+    )]
+    Sensitivity {
+        /// The scenario file (RON).
+        scenario: PathBuf,
+        /// Base samples N of the Saltelli design.
+        #[arg(long, value_name = "N", default_value_t = 64)]
+        samples: u64,
+        #[command(flatten)]
+        common: CommonArgs,
+    },
+    /// Axelrod-Bennett landscape: every two-bloc split of the initial affinities, with the
+    /// global and every local minimum of the energy.
+    #[command(
+        after_help = "Example:\n  simulate blocs scenarios/validation/entente_1907.ron\n  simulate blocs scenarios/putin_visit.ron --from partnership"
+    )]
+    Blocs {
+        /// The scenario file (RON).
+        scenario: PathBuf,
+        /// Which initial matrix gives the propensities: the baseline affinities A or the
+        /// partnerships P of the initial stances.
+        #[arg(long, value_enum, default_value = "affinity")]
+        from: BlocSourceArg,
+        /// Output folder (default: outputs/<scenario file name>-blocs/).
+        #[arg(short, long, value_name = "DIR")]
+        out: Option<PathBuf>,
+        /// No table on the terminal.
+        #[arg(short, long)]
+        quiet: bool,
+    },
+}
+
+/// The matrix `simulate blocs` reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum BlocSourceArg {
+    Affinity,
+    Partnership,
 }
 
 #[derive(Debug, Args)]

@@ -12,11 +12,22 @@ use crate::scenario::Problem;
 #[derive(Debug, thiserror::Error)]
 pub enum ScenarioError {
     #[error("{}: cannot read the scenario file: {source} (check the path)", path.display())]
-    Unreadable { path: PathBuf, source: std::io::Error },
+    Unreadable {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("{}:{line}:{column}: {message}", path.display())]
-    Syntax { path: PathBuf, line: usize, column: usize, message: String },
+    Syntax {
+        path: PathBuf,
+        line: usize,
+        column: usize,
+        message: String,
+    },
     #[error("{}", ProblemList { path, problems })]
-    Invalid { path: PathBuf, problems: Vec<Problem> },
+    Invalid {
+        path: PathBuf,
+        problems: Vec<Problem>,
+    },
 }
 
 struct ProblemList<'a> {
@@ -31,7 +42,14 @@ impl fmt::Display for ProblemList<'_> {
                 writeln!(f)?;
             }
             match p.position {
-                Some(at) => write!(f, "{}:{}:{}: {}", self.path.display(), at.line, at.column, p.message)?,
+                Some(at) => write!(
+                    f,
+                    "{}:{}:{}: {}",
+                    self.path.display(),
+                    at.line,
+                    at.column,
+                    p.message
+                )?,
                 None => write!(f, "{}: {}", self.path.display(), p.message)?,
             }
         }
@@ -48,7 +66,10 @@ pub enum Error {
     #[error("{0}")]
     Usage(String),
     #[error("cannot write {}: {source}", path.display())]
-    Output { path: PathBuf, source: std::io::Error },
+    Output {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("interrupted; the previous results, if any, are untouched")]
     Interrupted,
 }

@@ -28,5 +28,10 @@ fn run(cli: Cli) -> Result<(), Error> {
         Task::Run { scenario, options } => commands::run(&scenario, &options),
         Task::Check { scenario } => commands::check(&scenario),
         Task::Compare { a, b, options } => commands::compare(&a, &b, &options),
+        Task::Sweep { scenario, params, options } => commands::sweep(&scenario, &params, &options),
+        Task::Sensitivity { scenario, samples, options } => {
+            commands::sensitivity(&scenario, samples, &options)
+        }
+        Task::Blocs { scenario, options } => commands::blocs(&scenario, &options),
     }
 }

@@ -12,9 +12,117 @@ use crate::scenario::limits;
 /// What the user asked for.
 #[derive(Debug, Clone)]
 pub enum Task {
-    Run { scenario: PathBuf, options: RunOptions },
-    Check { scenario: PathBuf },
-    Compare { a: PathBuf, b: PathBuf, options: RunOptions },
+    Run {
+        scenario: PathBuf,
+        options: RunOptions,
+    },
+    Check {
+        scenario: PathBuf,
+    },
+    Compare {
+        a: PathBuf,
+        b: PathBuf,
+        options: RunOptions,
+    },
+    Sweep {
+        scenario: PathBuf,
+        params: Vec<SweepParam>,
+        options: RunOptions,
+    },
+    Sensitivity {
+        scenario: PathBuf,
+        samples: u64,
+        options: RunOptions,
+    },
+    Blocs {
+        scenario: PathBuf,
+        options: BlocsOptions,
+    },
+}
+
+/// One swept parameter: `NAME=LO:HI:STEPS`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SweepParam {
+    pub path: String,
+    pub low: f64,
+    pub high: f64,
+    /// Grid points, evenly spaced from `low` to `high` inclusive.
+    pub steps: usize,
+}
+
+impl SweepParam {
+    /// The grid values, evenly spaced; exactly `low` and `high` at the ends.
+    pub fn values(&self) -> Vec<f64> {
+        if self.steps == 1 {
+            return vec![self.low];
+        }
+        let last = (self.steps - 1) as f64;
+        (0..self.steps)
+            .map(|i| match i {
+                0 => self.low,
+                i if i + 1 == self.steps => self.high,
+                // Rounded to 1e-12 so that 0.3:0.9:3 gives 0.6, not 0.6000000000000001.
+                i => {
+                    let x = self.low + (self.high - self.low) * (i as f64 / last);
+                    (x * 1e12).round() / 1e12
+                }
+            })
+            .collect()
+    }
+}
+
+/// Most grid points of one swept parameter, and of a whole sweep.
+pub const MAX_SWEEP_STEPS: usize = 1_000;
+pub const MAX_SWEEP_POINTS: usize = 10_000;
+/// Most base samples of a sensitivity design.
+pub const MAX_SENSITIVITY_SAMPLES: u64 = 100_000;
+
+/// Parses `NAME=LO:HI:STEPS`, checking the syntax and the numbers (not the name, which
+/// needs the scenario).
+pub fn parse_sweep_param(text: &str) -> Result<SweepParam, Error> {
+    let bad = |why: &str| {
+        Error::Usage(format!(
+            "--param {text}: {why}; expected NAME=LO:HI:STEPS, e.g. --param lambda=0.3:0.9:4"
+        ))
+    };
+    let (path, range) = text.split_once('=').ok_or_else(|| bad("no `=`"))?;
+    let path = path.trim();
+    if path.is_empty() {
+        return Err(bad("no parameter name before `=`"));
+    }
+    let parts: Vec<&str> = range.split(':').map(str::trim).collect();
+    let [low, high, steps] = parts.as_slice() else {
+        return Err(bad("the range needs three parts separated by `:`"));
+    };
+    let number = |s: &str| s.parse::<f64>().ok().filter(|x| x.is_finite());
+    let low = number(low).ok_or_else(|| bad(&format!("LO \"{low}\" is not a finite number")))?;
+    let high = number(high).ok_or_else(|| bad(&format!("HI \"{high}\" is not a finite number")))?;
+    let steps: usize = steps
+        .parse()
+        .ok()
+        .filter(|&n| (1..=MAX_SWEEP_STEPS).contains(&n))
+        .ok_or_else(|| bad(&format!("STEPS must be a whole number from 1 to {MAX_SWEEP_STEPS}")))?;
+    if low > high {
+        return Err(bad("LO is above HI"));
+    }
+    if steps > 1 && low == high {
+        return Err(bad("LO equals HI, so every grid point would be the same; use STEPS 1"));
+    }
+    Ok(SweepParam { path: path.to_string(), low, high, steps })
+}
+
+/// Which initial matrix `simulate blocs` splits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BlocSource {
+    Affinity,
+    Partnership,
+}
+
+#[derive(Debug, Clone)]
+pub struct BlocsOptions {
+    pub from: BlocSource,
+    pub out: Option<PathBuf>,
+    pub verbose: bool,
 }
 
 /// How to run: overrides of the file's values, threads, where to write, what to show.
@@ -35,14 +143,57 @@ impl Task {
         use crate::cli::Command;
         match cli.command {
             Some(Command::Check { scenario }) => Ok(Task::Check { scenario }),
-            Some(Command::Compare { a, b, common }) => {
-                Ok(Task::Compare { a, b, options: RunOptions::from_common(common)? })
+            Some(Command::Compare { a, b, common }) => Ok(Task::Compare {
+                a,
+                b,
+                options: RunOptions::from_common(common)?,
+            }),
+            Some(Command::Sweep { scenario, params, common }) => {
+                let params = params
+                    .iter()
+                    .map(|p| parse_sweep_param(p))
+                    .collect::<Result<Vec<_>, _>>()?;
+                for (i, p) in params.iter().enumerate() {
+                    if params[..i].iter().any(|q| q.path == p.path) {
+                        return Err(Error::Usage(format!("--param {} is given twice", p.path)));
+                    }
+                }
+                let points = params.iter().try_fold(1usize, |acc, p| acc.checked_mul(p.steps));
+                if points.is_none_or(|n| n > MAX_SWEEP_POINTS) {
+                    return Err(Error::Usage(format!(
+                        "the sweep grid has more than {MAX_SWEEP_POINTS} points; use fewer STEPS"
+                    )));
+                }
+                Ok(Task::Sweep { scenario, params, options: RunOptions::from_common(common)? })
+            }
+            Some(Command::Sensitivity { scenario, samples, common }) => {
+                if !(2..=MAX_SENSITIVITY_SAMPLES).contains(&samples) {
+                    return Err(Error::Usage(format!(
+                        "--samples must be between 2 and {MAX_SENSITIVITY_SAMPLES}, got {samples}"
+                    )));
+                }
+                Ok(Task::Sensitivity { scenario, samples, options: RunOptions::from_common(common)? })
+            }
+            Some(Command::Blocs { scenario, from, out, quiet }) => {
+                if let Some(out) = &out {
+                    crate::output::check_target(out)?;
+                }
+                let from = match from {
+                    crate::cli::BlocSourceArg::Affinity => BlocSource::Affinity,
+                    crate::cli::BlocSourceArg::Partnership => BlocSource::Partnership,
+                };
+                Ok(Task::Blocs { scenario, options: BlocsOptions { from, out, verbose: !quiet } })
             }
             None => {
                 let scenario = cli.run.scenario.ok_or_else(|| {
-                    Error::Usage("no scenario file given; try `simulate scenarios/putin_visit.ron`".into())
+                    Error::Usage(
+                        "no scenario file given; try `simulate scenarios/putin_visit.ron`".into(),
+                    )
                 })?;
-                Ok(Task::Run { scenario, options: RunOptions::from_common(cli.run.common)? })
+                Ok(Task::Run {
+                    scenario,
+                    options: RunOptions::from_common(cli.run.common)?,
+                })
             }
         }
     }
@@ -54,7 +205,9 @@ impl RunOptions {
             check_trajectories(n)?;
         }
         if c.threads == Some(0) {
-            return Err(Error::Usage("--threads must be at least 1 (or left out to use every core)".into()));
+            return Err(Error::Usage(
+                "--threads must be at least 1 (or left out to use every core)".into(),
+            ));
         }
         if let Some(out) = &c.out {
             crate::output::check_target(out)?;
@@ -71,7 +224,9 @@ impl RunOptions {
 
     /// The output folder: `--out`, or `outputs/<name>` with a sanitised name.
     pub fn out_dir(&self, default_name: &str) -> PathBuf {
-        self.out.clone().unwrap_or_else(|| Path::new("outputs").join(sanitize_name(default_name)))
+        self.out
+            .clone()
+            .unwrap_or_else(|| Path::new("outputs").join(sanitize_name(default_name)))
     }
 }
 
@@ -87,5 +242,6 @@ pub fn check_trajectories(n: u64) -> Result<(), Error> {
 
 /// A file's stem, for default folder names.
 pub fn stem(path: &Path) -> String {
-    path.file_stem().map_or_else(|| "scenario".into(), |s| s.to_string_lossy().into_owned())
+    path.file_stem()
+        .map_or_else(|| "scenario".into(), |s| s.to_string_lossy().into_owned())
 }

@@ -7,8 +7,11 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 /// A progress bar over trajectories; hidden when not wanted.
 pub fn bar(total: u64, visible: bool, label: &str) -> ProgressBar {
-    let target =
-        if visible { ProgressDrawTarget::stderr_with_hz(10) } else { ProgressDrawTarget::hidden() };
+    let target = if visible {
+        ProgressDrawTarget::stderr_with_hz(10)
+    } else {
+        ProgressDrawTarget::hidden()
+    };
     let bar = ProgressBar::with_draw_target(Some(total), target);
     if let Ok(style) = ProgressStyle::with_template(
         "{prefix} [{bar:30}] {human_pos}/{human_len} trajectories, {per_sec}, eta {eta}",

@@ -20,9 +20,16 @@ fn a_run_writes_summary_timeseries_and_outcomes_with_the_promised_keys() {
         .success();
 
     let summary = json(&out.join("summary.json"));
-    for key in
-        ["scenario", "scenario_sha256", "seed", "trajectories", "steps", "engine_version", "outcomes", "final"]
-    {
+    for key in [
+        "scenario",
+        "scenario_sha256",
+        "seed",
+        "trajectories",
+        "steps",
+        "engine_version",
+        "outcomes",
+        "final",
+    ] {
         assert!(summary.get(key).is_some(), "summary.json lacks {key}");
     }
     assert_eq!(summary["seed"], 11);
@@ -31,7 +38,10 @@ fn a_run_writes_summary_timeseries_and_outcomes_with_the_promised_keys() {
     assert_eq!(summary["scenario_sha256"], sha.as_str());
 
     let outcomes = summary["outcomes"].as_array().unwrap();
-    assert!(outcomes.len() >= 3, "the shipped scenario asks at least three questions");
+    assert!(
+        outcomes.len() >= 3,
+        "the shipped scenario asks at least three questions"
+    );
     for o in outcomes {
         let (p, lo, hi) = (
             o["probability"].as_f64().unwrap(),
@@ -57,7 +67,10 @@ fn the_default_output_folder_is_outputs_slash_the_file_stem() {
         .args(["--trajectories", "50", "--quiet"])
         .assert()
         .success();
-    assert!(dir.path().join("outputs/three_states/summary.json").is_file());
+    assert!(dir
+        .path()
+        .join("outputs/three_states/summary.json")
+        .is_file());
 }
 
 #[test]
@@ -83,7 +96,13 @@ fn refused(dir: &Path, text: &[u8]) -> String {
 
 fn refused_file(dir: &Path, file: &Path) -> String {
     let out = dir.join("out");
-    let result = simulate().arg(file).arg("--out").arg(&out).arg("--quiet").assert().code(2);
+    let result = simulate()
+        .arg(file)
+        .arg("--out")
+        .arg(&out)
+        .arg("--quiet")
+        .assert()
+        .code(2);
     let stderr = String::from_utf8_lossy(&result.get_output().stderr).into_owned();
     assert!(!stderr.contains("panicked"), "{stderr}");
     assert!(!out.exists(), "no output folder may be written: {stderr}");
@@ -122,7 +141,10 @@ fn line_of(text: &[u8], needle: &str) -> usize {
 fn an_empty_file_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     let err = refused(dir.path(), b"");
-    assert!(err.contains("bad.ron:1:1") && err.contains("empty"), "{err}");
+    assert!(
+        err.contains("bad.ron:1:1") && err.contains("empty"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -136,7 +158,9 @@ fn a_truncated_file_is_refused_with_a_position() {
 #[test]
 fn binary_garbage_is_refused() {
     let dir = tempfile::tempdir().unwrap();
-    let garbage: Vec<u8> = (0..2048u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8).collect();
+    let garbage: Vec<u8> = (0..2048u32)
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
+        .collect();
     let err = refused(dir.path(), &garbage);
     assert!(err.contains("bad.ron:"), "{err}");
 }
@@ -156,7 +180,10 @@ fn a_misspelt_state_in_an_event_is_named_with_a_suggestion() {
     let dir = tempfile::tempdir().unwrap();
     let text = with("Mutual(\"Alpha\", \"Gamma\"", "Mutual(\"Alpha\", \"Gamam\"");
     let err = refused(dir.path(), &text);
-    assert!(err.contains("unknown state \"Gamam\"") && err.contains("did you mean \"Gamma\""), "{err}");
+    assert!(
+        err.contains("unknown state \"Gamam\"") && err.contains("did you mean \"Gamma\""),
+        "{err}"
+    );
     assert!(points_at_line(&err, line_of(&text, "\"Gamam\"")), "{err}");
 }
 
@@ -164,7 +191,10 @@ fn a_misspelt_state_in_an_event_is_named_with_a_suggestion() {
 fn a_misspelt_event_in_a_condition_is_named_with_a_suggestion() {
     let dir = tempfile::tempdir().unwrap();
     let err = refused(dir.path(), &with("After(\"visit\")", "After(\"vist\")"));
-    assert!(err.contains("unknown event \"vist\"") && err.contains("did you mean \"visit\""), "{err}");
+    assert!(
+        err.contains("unknown event \"vist\"") && err.contains("did you mean \"visit\""),
+        "{err}"
+    );
 }
 
 #[test]
@@ -172,7 +202,10 @@ fn a_hazard_above_one_is_refused_at_its_event() {
     let dir = tempfile::tempdir().unwrap();
     let text = with("hazard: 0.1", "hazard: 1.5");
     let err = refused(dir.path(), &text);
-    assert!(err.contains("event.deal.hazard") && err.contains("1.5"), "{err}");
+    assert!(
+        err.contains("event.deal.hazard") && err.contains("1.5"),
+        "{err}"
+    );
     assert!(points_at_line(&err, line_of(&text, "hazard: 1.5")), "{err}");
 }
 
@@ -181,7 +214,10 @@ fn a_negative_step_count_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     let text = with("steps: 12", "steps: -3");
     let err = refused(dir.path(), &text);
-    assert!(err.contains("`steps` must be between 1 and") && err.contains("-3"), "{err}");
+    assert!(
+        err.contains("`steps` must be between 1 and") && err.contains("-3"),
+        "{err}"
+    );
     assert!(points_at_line(&err, line_of(&text, "steps: -3")), "{err}");
 }
 
@@ -217,7 +253,10 @@ fn shares_that_add_up_to_more_than_one_are_refused_with_the_total() {
 #[test]
 fn an_unknown_field_is_refused_with_its_position_and_the_expected_fields() {
     let dir = tempfile::tempdir().unwrap();
-    let text = with("trajectories: 500,", "trajectories: 500,\n    colour: \"red\",");
+    let text = with(
+        "trajectories: 500,",
+        "trajectories: 500,\n    colour: \"red\",",
+    );
     let err = refused(dir.path(), &text);
     assert!(err.contains("colour"), "{err}");
     assert!(points_at_line(&err, line_of(&text, "colour")), "{err}");
@@ -226,28 +265,46 @@ fn an_unknown_field_is_refused_with_its_position_and_the_expected_fields() {
 #[test]
 fn a_misspelt_distribution_is_explained() {
     let dir = tempfile::tempdir().unwrap();
-    let err = refused(dir.path(), &with("Uniform(0.02, 0.06)", "Unifrm(0.02, 0.06)"));
+    let err = refused(
+        dir.path(),
+        &with("Uniform(0.02, 0.06)", "Unifrm(0.02, 0.06)"),
+    );
     assert!(err.contains("Uniform(low, high)"), "{err}");
 }
 
 #[test]
 fn an_impossible_distribution_is_refused() {
     let dir = tempfile::tempdir().unwrap();
-    let err = refused(dir.path(), &with("Uniform(0.02, 0.06)", "Uniform(0.06, 0.02)"));
-    assert!(err.contains("sigma") && err.contains("Uniform(0.06, 0.02)"), "{err}");
+    let err = refused(
+        dir.path(),
+        &with("Uniform(0.02, 0.06)", "Uniform(0.06, 0.02)"),
+    );
+    assert!(
+        err.contains("sigma") && err.contains("Uniform(0.06, 0.02)"),
+        "{err}"
+    );
 }
 
 #[test]
 fn an_unknown_parameter_path_in_an_effect_lists_the_valid_ones() {
     let dir = tempfile::tempdir().unwrap();
-    let err = refused(dir.path(), &with("Param(\"eta.Alpha\"", "Param(\"zeta.Alpha\""));
-    assert!(err.contains("zeta.Alpha") && err.contains("valid paths"), "{err}");
+    let err = refused(
+        dir.path(),
+        &with("Param(\"eta.Alpha\"", "Param(\"zeta.Alpha\""),
+    );
+    assert!(
+        err.contains("zeta.Alpha") && err.contains("valid paths"),
+        "{err}"
+    );
 }
 
 #[test]
 fn all_problems_of_a_file_are_reported_at_once() {
     let dir = tempfile::tempdir().unwrap();
-    let text = valid().replacen("hazard: 0.1", "hazard: 1.5", 1).replacen("steps: 12", "steps: 0", 1);
+    let text =
+        valid()
+            .replacen("hazard: 0.1", "hazard: 1.5", 1)
+            .replacen("steps: 12", "steps: 0", 1);
     let err = refused(dir.path(), text.as_bytes());
     assert!(err.contains("hazard") && err.contains("`steps`"), "{err}");
 }
@@ -257,19 +314,37 @@ fn a_file_that_does_not_exist_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     let missing: PathBuf = dir.path().join("nowhere.ron");
     let out = dir.path().join("out");
-    let result = simulate().arg(&missing).arg("--out").arg(&out).assert().code(2);
+    let result = simulate()
+        .arg(&missing)
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .code(2);
     let err = String::from_utf8_lossy(&result.get_output().stderr).into_owned();
-    assert!(err.contains("nowhere.ron") && err.contains("cannot read"), "{err}");
+    assert!(
+        err.contains("nowhere.ron") && err.contains("cannot read"),
+        "{err}"
+    );
     assert!(!out.exists());
 }
 
 #[test]
 fn bad_flags_are_usage_errors() {
-    simulate().args(["scenarios/x.ron", "--threads", "0"]).assert().code(2);
-    simulate().args(["scenarios/x.ron", "--trajectories", "-5"]).assert().code(2);
+    simulate()
+        .args(["scenarios/x.ron", "--threads", "0"])
+        .assert()
+        .code(2);
+    simulate()
+        .args(["scenarios/x.ron", "--trajectories", "-5"])
+        .assert()
+        .code(2);
     simulate().args(["--no-such-flag"]).assert().code(2);
     simulate().assert().code(2);
-    simulate().arg(data("three_states.ron")).args(["--trajectories", "0"]).assert().code(2);
+    simulate()
+        .arg(data("three_states.ron"))
+        .args(["--trajectories", "0"])
+        .assert()
+        .code(2);
 }
 
 #[test]
@@ -283,5 +358,8 @@ fn every_subcommand_has_help_with_an_example() {
 
 fn sha256_hex(bytes: &[u8]) -> String {
     use sha2::{Digest, Sha256};
-    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }

@@ -40,7 +40,10 @@ fn compare_pairs_trajectories_and_reports_differences_with_narrow_intervals() {
             significant += 1;
         }
     }
-    assert!(narrower >= 1, "common random numbers should narrow some interval: {c}");
+    assert!(
+        narrower >= 1,
+        "common random numbers should narrow some interval: {c}"
+    );
     assert!(significant >= 1, "the visit should move some outcome: {c}");
     assert!(out.join("a/summary.json").is_file() && out.join("b/summary.json").is_file());
 }

@@ -13,7 +13,16 @@ fn run(dir: &Path, name: &str, seed: &str, threads: &str) -> PathBuf {
     let out = dir.join(name);
     simulate()
         .arg(scenario("putin_visit.ron"))
-        .args(["--trajectories", "4000", "--seed", seed, "--threads", threads, "--quiet", "--out"])
+        .args([
+            "--trajectories",
+            "4000",
+            "--seed",
+            seed,
+            "--threads",
+            threads,
+            "--quiet",
+            "--out",
+        ])
         .arg(&out)
         .assert()
         .success();
@@ -30,7 +39,11 @@ fn same_seed_gives_the_same_bytes_for_one_or_two_threads_and_on_a_second_run() {
     for file in FILES {
         let reference = read(&one.join(file));
         for other in [&two, &again, &many] {
-            assert!(reference == read(&other.join(file)), "{file} differs in {}", other.display());
+            assert!(
+                reference == read(&other.join(file)),
+                "{file} differs in {}",
+                other.display()
+            );
         }
     }
 }
@@ -41,7 +54,10 @@ fn another_seed_gives_other_numbers() {
     let a = run(dir.path(), "a", "11", "2");
     let b = run(dir.path(), "b", "12", "2");
     for file in FILES {
-        assert!(read(&a.join(file)) != read(&b.join(file)), "{file} did not change with the seed");
+        assert!(
+            read(&a.join(file)) != read(&b.join(file)),
+            "{file} did not change with the seed"
+        );
     }
 }
 
@@ -50,9 +66,14 @@ fn a_trajectory_gives_the_same_numbers_whatever_the_run_it_is_part_of() {
     // Trajectory r depends only on (seed, r): the first 256 of 512 are the first 256 of 256.
     use entente::engine::{run, Control, Plan};
     use std::sync::atomic::AtomicBool;
-    let world = entente::scenario::load(&scenario("putin_visit.ron")).unwrap().world;
+    let world = entente::scenario::load(&scenario("putin_visit.ron"))
+        .unwrap()
+        .world;
     let cancel = AtomicBool::new(false);
-    let control = Control { progress: &|_| {}, cancel: &cancel };
+    let control = Control {
+        progress: &|_| {},
+        cancel: &cancel,
+    };
     let mut half = Plan::new(512, 3, Some(2));
     half.chunks = 0..1;
     let first = run(&world, &half, &control).unwrap();

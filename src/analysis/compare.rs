@@ -49,7 +49,12 @@ pub fn shared_outcomes(a: &World, b: &World) -> Vec<(usize, usize)> {
     a.outcomes
         .iter()
         .enumerate()
-        .filter_map(|(i, o)| b.outcomes.iter().position(|x| x.name == o.name).map(|j| (i, j)))
+        .filter_map(|(i, o)| {
+            b.outcomes
+                .iter()
+                .position(|x| x.name == o.name)
+                .map(|j| (i, j))
+        })
         .collect()
 }
 

@@ -32,7 +32,11 @@ pub fn paired_difference(only_a: u64, only_b: u64, n: u64) -> (f64, f64, f64) {
     let nf = n as f64;
     let diff = (only_b as f64 - only_a as f64) / nf;
     let second_moment = (only_a + only_b) as f64 / nf;
-    let variance = if n > 1 { (second_moment - diff * diff).max(0.0) * nf / (nf - 1.0) } else { 0.0 };
+    let variance = if n > 1 {
+        (second_moment - diff * diff).max(0.0) * nf / (nf - 1.0)
+    } else {
+        0.0
+    };
     let half = Z95 * libm::sqrt(variance / nf);
     (diff, (diff - half).max(-1.0), (diff + half).min(1.0))
 }
@@ -45,7 +49,10 @@ mod tests {
     fn wilson_matches_a_published_value() {
         // Newcombe (1998), Table I: 81 of 263 gives 0.2553 to 0.3662.
         let (lo, hi) = wilson(81, 263);
-        assert!((lo - 0.2553).abs() < 5e-5 && (hi - 0.3662).abs() < 5e-5, "{lo} {hi}");
+        assert!(
+            (lo - 0.2553).abs() < 5e-5 && (hi - 0.3662).abs() < 5e-5,
+            "{lo} {hi}"
+        );
     }
 
     #[test]
@@ -53,7 +60,10 @@ mod tests {
         for (k, n) in [(0, 10), (10, 10), (0, 1), (1, 1), (3, 4000)] {
             let (lo, hi) = wilson(k, n);
             let p = k as f64 / n as f64;
-            assert!(0.0 <= lo && lo <= p && p <= hi && hi <= 1.0, "{k}/{n}: {lo} {hi}");
+            assert!(
+                0.0 <= lo && lo <= p && p <= hi && hi <= 1.0,
+                "{k}/{n}: {lo} {hi}"
+            );
         }
     }
 

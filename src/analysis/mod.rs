@@ -1,11 +1,14 @@
 //! From aggregates to answers: probabilities, intervals, quantile bands, comparisons.
 
+pub mod blocs;
 pub mod compare;
 pub mod interval;
+pub mod sensitivity;
 pub mod summary;
+pub mod sweep;
 
-pub use summary::{
-    BlocConfiguration, Band, EventSummary, Manifest, MeanWorld, MetricSeries, OutcomeSummary, ParameterLine, RunSummary,
-    Scheduled,
-};
 pub use compare::{Comparison, OutcomeDifference};
+pub use summary::{
+    Band, BlocConfiguration, EventSummary, Manifest, MeanWorld, MetricSeries, OutcomeSummary,
+    ParameterLine, RunSummary, Scheduled,
+};

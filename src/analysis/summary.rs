@@ -133,8 +133,13 @@ pub const TOP_BLOCS: usize = 5;
 /// The most frequent final bloc configurations (at most `TOP_BLOCS`, ties in configuration
 /// order), from the counts of `Aggregates::blocs`.
 pub fn frequent_blocs(world: &World, agg: &Aggregates) -> Vec<BlocConfiguration> {
-    let mut seen: Vec<(usize, u64)> =
-        agg.blocs.iter().copied().enumerate().filter(|&(_, c)| c > 0).collect();
+    let mut seen: Vec<(usize, u64)> = agg
+        .blocs
+        .iter()
+        .copied()
+        .enumerate()
+        .filter(|&(_, c)| c > 0)
+        .collect();
     seen.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
     seen.into_iter()
         .take(TOP_BLOCS)
@@ -142,7 +147,8 @@ pub fn frequent_blocs(world: &World, agg: &Aggregates) -> Vec<BlocConfiguration>
             let mask = (config as u64) << 1;
             let (other, with_first): (Vec<usize>, Vec<usize>) =
                 (0..world.n()).partition(|&i| mask >> i & 1 == 1);
-            let names = |list: Vec<usize>| list.into_iter().map(|i| world.states[i].clone()).collect();
+            let names =
+                |list: Vec<usize>| list.into_iter().map(|i| world.states[i].clone()).collect();
             let (ci_low, ci_high) = wilson(count, agg.trajectories);
             BlocConfiguration {
                 with_first: names(with_first),
@@ -215,9 +221,17 @@ impl RunSummary {
                     .collect();
                 let last = agg.histogram_of(m, agg.points - 1);
                 let per = last.len() / FINAL_BINS;
-                let final_histogram =
-                    last.chunks(per).map(|c| c.iter().sum()).take(FINAL_BINS).collect();
-                MetricSeries { metric: world.metric_label(metric), range, bands, final_histogram }
+                let final_histogram = last
+                    .chunks(per)
+                    .map(|c| c.iter().sum())
+                    .take(FINAL_BINS)
+                    .collect();
+                MetricSeries {
+                    metric: world.metric_label(metric),
+                    range,
+                    bands,
+                    final_histogram,
+                }
             })
             .collect();
         let events = world
@@ -247,20 +261,30 @@ impl RunSummary {
             weights: world.weight.clone(),
             channels: world.channels.clone(),
             partnership,
-            share: agg.final_share.iter().map(|&s| tidy(agg.mean_of(s))).collect(),
+            share: agg
+                .final_share
+                .iter()
+                .map(|&s| tidy(agg.mean_of(s)))
+                .collect(),
         };
         let scheduled = world
             .events
             .iter()
             .filter_map(|e| match e.timing {
-                Timing::At(step) => Some(Scheduled { name: e.name.clone(), step }),
+                Timing::At(step) => Some(Scheduled {
+                    name: e.name.clone(),
+                    step,
+                }),
                 _ => None,
             })
             .collect();
         let parameters = world
             .params
             .iter()
-            .map(|p| ParameterLine { path: p.path.clone(), value: describe(&p.sampler) })
+            .map(|p| ParameterLine {
+                path: p.path.clone(),
+                value: describe(&p.sampler),
+            })
             .collect();
         RunSummary {
             manifest,
@@ -271,23 +295,34 @@ impl RunSummary {
             world: mean_world,
             scheduled,
             parameters,
-            outcome_descriptions: world.outcomes.iter().map(|o| o.description.clone()).collect(),
+            outcome_descriptions: world
+                .outcomes
+                .iter()
+                .map(|o| o.description.clone())
+                .collect(),
             blocs: frequent_blocs(world, agg),
         }
     }
 
     /// The band of each metric at the last step.
     pub fn finals(&self) -> impl Iterator<Item = (&str, &Band)> {
-        self.series.iter().filter_map(|s| s.bands.last().map(|b| (s.metric.as_str(), b)))
+        self.series
+            .iter()
+            .filter_map(|s| s.bands.last().map(|b| (s.metric.as_str(), b)))
     }
 }
 
 /// A sampler in the file's own notation.
-fn describe(s: &Sampler) -> String {
+pub fn describe(s: &Sampler) -> String {
     match *s {
         Sampler::Fixed(x) => format!("{x}"),
         Sampler::Uniform { low, high } => format!("Uniform({low}, {high})"),
-        Sampler::Normal { mean, sd, low, high } => {
+        Sampler::Normal {
+            mean,
+            sd,
+            low,
+            high,
+        } => {
             format!("Normal({mean}, {sd}) truncated to [{low}, {high}]")
         }
         Sampler::Beta { a, b } => format!("Beta({a}, {b})"),

@@ -26,10 +26,18 @@ pub fn compare(a_path: &Path, b_path: &Path, options: &RunOptions) -> Result<(),
         engine::run_paired(&a.world, &b.world, &shared, &plan, control)
     })?;
     let summary = |s: &scenario::Scenario, agg| {
-        RunSummary::new(Manifest::new(s, plan.seed, plan.trajectories), &s.world, agg)
+        RunSummary::new(
+            Manifest::new(s, plan.seed, plan.trajectories),
+            &s.world,
+            agg,
+        )
     };
-    let comparison =
-        Comparison::new(summary(&a, &paired.a), summary(&b, &paired.b), &shared, &paired.pairs);
+    let comparison = Comparison::new(
+        summary(&a, &paired.a),
+        summary(&b, &paired.b),
+        &shared,
+        &paired.pairs,
+    );
     write_atomically(&out, |dir| {
         for exporter in output::compare_exporters() {
             exporter.write(&comparison, dir)?;
@@ -49,8 +57,17 @@ fn print_table(c: &Comparison) {
         "{} (A) vs {} (B): {} paired trajectories, seed {}",
         c.a.manifest.scenario, c.b.manifest.scenario, c.a.manifest.trajectories, c.a.manifest.seed
     );
-    let width = c.outcomes.iter().map(|o| o.name.len()).max().unwrap_or(7).max(7);
-    println!("  {:width$}       A       B   B - A  95% interval (paired)", "outcome");
+    let width = c
+        .outcomes
+        .iter()
+        .map(|o| o.name.len())
+        .max()
+        .unwrap_or(7)
+        .max(7);
+    println!(
+        "  {:width$}       A       B   B - A  95% interval (paired)",
+        "outcome"
+    );
     for o in &c.outcomes {
         println!(
             "  {:width$}  {:>6.3}  {:>6.3}  {:>+6.3}  [{:+.3}, {:+.3}]",

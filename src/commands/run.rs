@@ -37,7 +37,13 @@ fn print_table(s: &RunSummary) {
         "{}: {} trajectories x {} {}s, seed {}",
         m.scenario, m.trajectories, m.steps, m.step_unit, m.seed
     );
-    let width = s.outcomes.iter().map(|o| o.name.len()).max().unwrap_or(7).max(7);
+    let width = s
+        .outcomes
+        .iter()
+        .map(|o| o.name.len())
+        .max()
+        .unwrap_or(7)
+        .max(7);
     println!("  {:width$}  probability  95% interval", "outcome");
     for o in &s.outcomes {
         println!(

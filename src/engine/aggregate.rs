@@ -93,8 +93,18 @@ impl Aggregates {
     /// Folds another set of aggregates into this one.
     pub fn merge(&mut self, other: &Aggregates) {
         assert_eq!(
-            (self.points, self.metrics, self.histogram.len(), self.outcome_count.len()),
-            (other.points, other.metrics, other.histogram.len(), other.outcome_count.len()),
+            (
+                self.points,
+                self.metrics,
+                self.histogram.len(),
+                self.outcome_count.len()
+            ),
+            (
+                other.points,
+                other.metrics,
+                other.histogram.len(),
+                other.outcome_count.len()
+            ),
             "aggregates of different worlds cannot be merged"
         );
         self.trajectories += other.trajectories;
@@ -247,7 +257,9 @@ mod tests {
     #[test]
     fn quantiles_of_a_histogram_are_within_one_bin_of_the_exact_ones() {
         let range = (-1.0, 1.0);
-        let values: Vec<f64> = (0..1001).map(|i| -0.8 + 1.3 * (i as f64 / 1000.0)).collect();
+        let values: Vec<f64> = (0..1001)
+            .map(|i| -0.8 + 1.3 * (i as f64 / 1000.0))
+            .collect();
         let mut h = vec![0u64; BINS];
         for &v in &values {
             h[bin_of(v, range)] += 1;

@@ -31,7 +31,12 @@ pub struct Plan {
 
 impl Plan {
     pub fn new(trajectories: u64, seed: u64, threads: Option<usize>) -> Self {
-        Plan { trajectories, seed, threads, chunks: 0..chunk_count(trajectories) }
+        Plan {
+            trajectories,
+            seed,
+            threads,
+            chunks: 0..chunk_count(trajectories),
+        }
     }
 
     /// Trajectories this plan runs.
@@ -231,8 +236,11 @@ struct Worker {
 
 impl Worker {
     fn new(world: &World) -> Self {
-        let event_streams: Vec<u64> =
-            world.events.iter().map(|e| stream_id(&format!("event:{}", e.name))).collect();
+        let event_streams: Vec<u64> = world
+            .events
+            .iter()
+            .map(|e| stream_id(&format!("event:{}", e.name)))
+            .collect();
         Worker {
             state: State::new(world),
             draws: Draws {

@@ -48,7 +48,10 @@ impl Stream {
     pub fn new(seed: u64, stream: u64) -> Self {
         let mut rng = ChaCha8Rng::seed_from_u64(seed);
         rng.set_stream(stream);
-        Stream { rng, spare_normal: None }
+        Stream {
+            rng,
+            spare_normal: None,
+        }
     }
 
     pub fn keyed(seed: u64, key: &str) -> Self {
@@ -104,7 +107,12 @@ impl Stream {
         match *sampler {
             Sampler::Fixed(x) => x,
             Sampler::Uniform { low, high } => low + (high - low) * self.uniform(),
-            Sampler::Normal { mean, sd, low, high } => {
+            Sampler::Normal {
+                mean,
+                sd,
+                low,
+                high,
+            } => {
                 // Rejection keeps the shape inside the range; the bound on tries keeps a
                 // badly placed mean from looping for ever (the clamp is then the answer).
                 for _ in 0..1000 {
@@ -179,7 +187,9 @@ mod tests {
         let (m, sd) = mean_sd(&normal);
         assert!(m.abs() < 0.02 && (sd - 1.0).abs() < 0.02, "normal {m} {sd}");
 
-        let beta: Vec<f64> = (0..n).map(|_| s.sample(&Sampler::Beta { a: 2.0, b: 5.0 })).collect();
+        let beta: Vec<f64> = (0..n)
+            .map(|_| s.sample(&Sampler::Beta { a: 2.0, b: 5.0 }))
+            .collect();
         let (m, _) = mean_sd(&beta);
         assert!((m - 2.0 / 7.0).abs() < 0.01, "beta mean {m}");
         assert!(beta.iter().all(|x| (0.0..=1.0).contains(x)));
@@ -188,14 +198,28 @@ mod tests {
         let beta: Vec<f64> = (0..n).map(|_| s.sample(&small)).collect();
         assert!((mean_sd(&beta).0 - 0.5).abs() < 0.01);
 
-        let tri = Sampler::Triangular { low: 0.0, mode: 0.25, high: 1.0 };
+        let tri = Sampler::Triangular {
+            low: 0.0,
+            mode: 0.25,
+            high: 1.0,
+        };
         let xs: Vec<f64> = (0..n).map(|_| s.sample(&tri)).collect();
         assert!((mean_sd(&xs).0 - 1.25 / 3.0).abs() < 0.01);
 
-        let trunc = Sampler::Normal { mean: 0.0, sd: 1.0, low: 0.0, high: 1.0 };
-        assert!((0..1000).map(|_| s.sample(&trunc)).all(|x| (0.0..=1.0).contains(&x)));
+        let trunc = Sampler::Normal {
+            mean: 0.0,
+            sd: 1.0,
+            low: 0.0,
+            high: 1.0,
+        };
+        assert!((0..1000)
+            .map(|_| s.sample(&trunc))
+            .all(|x| (0.0..=1.0).contains(&x)));
 
-        let uni = Sampler::Uniform { low: 0.02, high: 0.06 };
+        let uni = Sampler::Uniform {
+            low: 0.02,
+            high: 0.06,
+        };
         let xs: Vec<f64> = (0..n).map(|_| s.sample(&uni)).collect();
         assert!((mean_sd(&xs).0 - 0.04).abs() < 0.001);
     }

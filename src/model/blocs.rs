@@ -16,6 +16,9 @@
 /// bit-identical whatever the matrix.
 const ITERATIONS: usize = 60;
 
+/// Largest `n` whose weighted matrix is precomputed (on the stack).
+const SMALL: usize = 24;
+
 /// Largest `n` handled without allocating (the scenario limit is 200 states).
 const STACK: usize = 256;
 
@@ -61,11 +64,28 @@ fn leading_signs(stance: &[f64], weight: &[f64], n: usize, mut visit: impl FnMut
         heap_y = vec![0.0; n];
         (&mut heap_x, &mut heap_y)
     };
-    let m = |i: usize, j: usize| {
+    let entry = |i: usize, j: usize| {
         if i == j {
             0.0
         } else {
             weight[i] * weight[j] * 0.5 * (stance[i * n + j] + stance[j * n + i])
+        }
+    };
+    // Small worlds (the usual case) get the matrix precomputed on the stack; the entries
+    // are the same numbers either way, so the result does not depend on the path taken.
+    let mut small = [0.0f64; SMALL * SMALL];
+    if n <= SMALL {
+        for i in 0..n {
+            for j in 0..n {
+                small[i * SMALL + j] = entry(i, j);
+            }
+        }
+    }
+    let m = |i: usize, j: usize| {
+        if n <= SMALL {
+            small[i * SMALL + j]
+        } else {
+            entry(i, j)
         }
     };
     // Power iteration finds the eigenvalue of largest magnitude; shifting by a bound on the

@@ -56,9 +56,18 @@ pub enum Effect {
     Affinity { i: usize, j: usize, change: Change },
     /// `W[k][i][j]` changes, and its anchor too when `lasting`; clamped to [0, 1], and the
     /// row scaled back to a total of 1 if it would pass it.
-    Share { k: usize, i: usize, j: usize, change: Change, lasting: bool },
+    Share {
+        k: usize,
+        i: usize,
+        j: usize,
+        change: Change,
+        lasting: bool,
+    },
     /// A parameter changes in every place it applies; clamped into its valid range.
-    Param { targets: Vec<ParamTarget>, change: Change },
+    Param {
+        targets: Vec<ParamTarget>,
+        change: Change,
+    },
 }
 
 impl Effect {
@@ -73,7 +82,13 @@ impl Effect {
                 let a = &mut state.affinity[i * n + j];
                 *a = change.apply(*a).clamp(-AFFINITY_LIMIT, AFFINITY_LIMIT);
             }
-            Effect::Share { k, i, j, change, lasting } => {
+            Effect::Share {
+                k,
+                i,
+                j,
+                change,
+                lasting,
+            } => {
                 let row = (k * n + i) * n;
                 let w = &mut state.share[row + j];
                 *w = change.apply(*w).clamp(0.0, 1.0);
@@ -84,7 +99,10 @@ impl Effect {
                 cap_row(&mut state.share[row..row + n]);
                 cap_row(&mut state.anchor[row..row + n]);
             }
-            Effect::Param { ref targets, change } => {
+            Effect::Param {
+                ref targets,
+                change,
+            } => {
                 for &target in targets {
                     let v = change.apply(state.params.get(target));
                     state.params.set(target, v);

@@ -38,9 +38,13 @@ impl Metric {
                 let row = &state.share[(k * n + i) * n..(k * n + i + 1) * n];
                 row.iter().sum()
             }
-            Metric::SameBloc(i, j) => {
-                f64::from(u8::from(super::blocs::same_bloc(&state.stance, &state.weight, n, i, j)))
-            }
+            Metric::SameBloc(i, j) => f64::from(u8::from(super::blocs::same_bloc(
+                &state.stance,
+                &state.weight,
+                n,
+                i,
+                j,
+            ))),
         }
     }
 }

@@ -38,11 +38,26 @@ impl ParamTarget {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Sampler {
     Fixed(f64),
-    Uniform { low: f64, high: f64 },
+    Uniform {
+        low: f64,
+        high: f64,
+    },
     /// Normal, truncated to `[low, high]` by rejection.
-    Normal { mean: f64, sd: f64, low: f64, high: f64 },
-    Beta { a: f64, b: f64 },
-    Triangular { low: f64, mode: f64, high: f64 },
+    Normal {
+        mean: f64,
+        sd: f64,
+        low: f64,
+        high: f64,
+    },
+    Beta {
+        a: f64,
+        b: f64,
+    },
+    Triangular {
+        low: f64,
+        mode: f64,
+        high: f64,
+    },
 }
 
 impl Sampler {

@@ -35,6 +35,13 @@ pub(crate) struct Scratch {
     pub next: Vec<f64>,
     /// `exp(kappa * P[i][j])` for the channel at hand.
     pub growth: Vec<f64>,
+    /// The step's normal draws `e[i][j]`, drawn in (i, j) order before they are used.
+    pub noise: Vec<f64>,
+    /// Partnership `P[i][j]` after the stance update.
+    pub partnership: Vec<f64>,
+    /// One row of the balance and leverage sums (n each), accumulated over m.
+    pub balance: Vec<f64>,
+    pub leverage: Vec<f64>,
 }
 
 impl State {
@@ -55,6 +62,10 @@ impl State {
                 hostility: vec![0.0; n * n],
                 next: vec![0.0; n * n],
                 growth: vec![0.0; n * n],
+                noise: vec![0.0; n * n],
+                partnership: vec![0.0; n * n],
+                balance: vec![0.0; n],
+                leverage: vec![0.0; n],
             },
         }
     }

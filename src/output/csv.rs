@@ -37,7 +37,10 @@ impl Exporter<RunSummary> for OutcomesCsv {
             "median_first_step",
         ])?;
         for o in &s.outcomes {
-            let first = o.median_first_step.map(|t| t.to_string()).unwrap_or_default();
+            let first = o
+                .median_first_step
+                .map(|t| t.to_string())
+                .unwrap_or_default();
             w.serialize((
                 &o.name,
                 o.kind,

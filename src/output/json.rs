@@ -46,7 +46,11 @@ struct EventLine<'a> {
 
 impl EventLine<'_> {
     fn of(e: &EventSummary) -> EventLine<'_> {
-        EventLine { name: &e.name, fired: e.fired, mean_firings: e.mean_firings }
+        EventLine {
+            name: &e.name,
+            fired: e.fired,
+            mean_firings: e.mean_firings,
+        }
     }
 }
 
@@ -63,7 +67,10 @@ impl Exporter<RunSummary> for SummaryJson {
             step_unit: &m.step_unit,
             engine_version: &m.engine_version,
             outcomes: &s.outcomes,
-            finals: s.finals().map(|(metric, band)| Final { metric, band }).collect(),
+            finals: s
+                .finals()
+                .map(|(metric, band)| Final { metric, band })
+                .collect(),
             events: s.events.iter().map(EventLine::of).collect(),
             blocs: &s.blocs,
         };

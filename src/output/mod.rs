@@ -3,17 +3,27 @@
 //! half-written result and an interrupted run leaves the previous one intact.
 
 mod atomic;
+mod blocs_csv;
 mod compare_json;
 mod csv;
 mod json;
+pub mod plots;
+mod report;
+mod sensitivity_csv;
+mod sweep_csv;
 
 use std::io;
 use std::path::Path;
 
 pub use atomic::{check_target, sanitize_name, write_atomically};
+pub use blocs_csv::BlocsCsv;
+pub use sensitivity_csv::SensitivityCsv;
+pub use sweep_csv::SweepCsv;
 pub use compare_json::{CompareJson, Sides};
 pub use csv::{OutcomesCsv, TimeseriesCsv};
 pub use json::SummaryJson;
+pub use plots::{ComparePlots, RunPlots};
+pub use report::{CompareReport, RunReport};
 
 use crate::analysis::{Comparison, RunSummary};
 
@@ -24,10 +34,21 @@ pub trait Exporter<R> {
 
 /// Every exporter a plain run uses, in the order they are written.
 pub fn run_exporters() -> Vec<Box<dyn Exporter<RunSummary>>> {
-    vec![Box::new(SummaryJson), Box::new(TimeseriesCsv), Box::new(OutcomesCsv)]
+    vec![
+        Box::new(SummaryJson),
+        Box::new(TimeseriesCsv),
+        Box::new(OutcomesCsv),
+        Box::new(RunPlots),
+        Box::new(RunReport),
+    ]
 }
 
 /// Every exporter a comparison uses.
 pub fn compare_exporters() -> Vec<Box<dyn Exporter<Comparison>>> {
-    vec![Box::new(CompareJson), Box::new(Sides)]
+    vec![
+        Box::new(CompareJson),
+        Box::new(Sides),
+        Box::new(ComparePlots),
+        Box::new(CompareReport),
+    ]
 }

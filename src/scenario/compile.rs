@@ -5,8 +5,8 @@
 use std::collections::{BTreeMap, HashSet};
 
 use super::file::{
-    Change as ChangeDef, ConditionDef, Distribution, EffectDef, EventDef, MetricDef,
-    ScenarioFile, Value, DEFAULT_BETA, DEFAULT_KAPPA, DEFAULT_RHO,
+    Change as ChangeDef, ConditionDef, Distribution, EffectDef, EventDef, MetricDef, ScenarioFile,
+    Value, DEFAULT_BETA, DEFAULT_KAPPA, DEFAULT_RHO,
 };
 use super::limits;
 use super::locate::{quoted, suggest, Locator, Position};
@@ -75,13 +75,17 @@ impl<'a> Compiler<'a> {
 
         let weight: Vec<f64> = f.states.iter().map(|s| s.weight).collect();
         for s in &f.states {
-            if !(s.weight.is_finite() && s.weight > 0.0) {
+            if !(limits::MIN_WEIGHT..=limits::MAX_WEIGHT).contains(&s.weight) {
                 let at = self.loc.name(&s.name);
                 self.problem(
                     at,
                     format!(
-                        "state \"{}\": weight must be a positive number, got {}",
-                        s.name, s.weight
+                        "state \"{}\": weight must be a number from {} to {}, got {} \
+                         (weights are relative: only their ratios matter)",
+                        s.name,
+                        limits::MIN_WEIGHT,
+                        limits::MAX_WEIGHT,
+                        s.weight
                     ),
                 );
             }
@@ -90,12 +94,16 @@ impl<'a> Compiler<'a> {
         let mut stance = vec![0.0; n * n];
         self.pairs(&f.stances, "stances", (-1.0, 1.0), &mut stance);
         let mut affinity = vec![0.0; n * n];
-        self.pairs(&f.affinities, "affinities", (-AFFINITY_LIMIT, AFFINITY_LIMIT), &mut affinity);
+        self.pairs(
+            &f.affinities,
+            "affinities",
+            (-AFFINITY_LIMIT, AFFINITY_LIMIT),
+            &mut affinity,
+        );
         let share = self.ties(f, n, k);
 
         let params = self.params(f);
-        let events: Vec<Event> =
-            f.events.iter().map(|def| self.event(f, def)).collect();
+        let events: Vec<Event> = f.events.iter().map(|def| self.event(f, def)).collect();
         let params = [params, self.hazard_slots(f)].concat();
 
         let mut outcomes = Vec::new();
@@ -174,7 +182,11 @@ impl<'a> Compiler<'a> {
             let at = self.top_field("steps");
             self.problem(
                 at,
-                format!("`steps` must be between 1 and {}, got {}", limits::MAX_STEPS, f.steps),
+                format!(
+                    "`steps` must be between 1 and {}, got {}",
+                    limits::MAX_STEPS,
+                    f.steps
+                ),
             );
         }
         if f.trajectories < 1 || f.trajectories as u64 > limits::MAX_TRAJECTORIES {
@@ -208,12 +220,18 @@ impl<'a> Compiler<'a> {
         if f.channels.len() > limits::MAX_CHANNELS {
             within = false;
             let at = self.top_field("channels");
-            self.problem(at, format!("at most {} channels are allowed", limits::MAX_CHANNELS));
+            self.problem(
+                at,
+                format!("at most {} channels are allowed", limits::MAX_CHANNELS),
+            );
         }
         if f.events.len() > limits::MAX_EVENTS {
             within = false;
             let at = self.top_field("events");
-            self.problem(at, format!("at most {} events are allowed", limits::MAX_EVENTS));
+            self.problem(
+                at,
+                format!("at most {} events are allowed", limits::MAX_EVENTS),
+            );
         }
         for (field, count, limit) in [
             ("outcomes", f.outcomes.len(), limits::MAX_OUTCOMES),
@@ -222,7 +240,10 @@ impl<'a> Compiler<'a> {
             if count > limit {
                 within = false;
                 let at = self.top_field(field);
-                self.problem(at, format!("at most {limit} {field} are allowed, got {count}"));
+                self.problem(
+                    at,
+                    format!("at most {limit} {field} are allowed, got {count}"),
+                );
             }
         }
         if !within {
@@ -243,7 +264,10 @@ impl<'a> Compiler<'a> {
                     let at = self.loc.name(name);
                     self.problem(
                         at,
-                        format!("a {what} name is longer than {} bytes", limits::MAX_NAME_LEN),
+                        format!(
+                            "a {what} name is longer than {} bytes",
+                            limits::MAX_NAME_LEN
+                        ),
                     );
                 } else if !seen.insert(name) {
                     let at = self.loc.name(name);
@@ -289,7 +313,10 @@ impl<'a> Compiler<'a> {
         let (i, j) = (i?, j?);
         if i == j {
             let at = self.loc.name(a);
-            self.problem(at, format!("{what} of \"{a}\" toward itself is not defined"));
+            self.problem(
+                at,
+                format!("{what} of \"{a}\" toward itself is not defined"),
+            );
             return None;
         }
         Some((i, j))
@@ -297,7 +324,10 @@ impl<'a> Compiler<'a> {
 
     fn finite_in(&mut self, at: Option<Position>, what: &str, x: f64, (lo, hi): (f64, f64)) {
         if !(x.is_finite() && lo <= x && x <= hi) {
-            self.problem(at, format!("{what} must be a number in [{lo}, {hi}], got {x}"));
+            self.problem(
+                at,
+                format!("{what} must be a number in [{lo}, {hi}], got {x}"),
+            );
         }
     }
 
@@ -311,7 +341,9 @@ impl<'a> Compiler<'a> {
         let n = self.states.len();
         let mut seen = HashSet::new();
         for (a, b, x) in list {
-            let Some((i, j)) = self.pair(a, b, "a stance") else { continue };
+            let Some((i, j)) = self.pair(a, b, "a stance") else {
+                continue;
+            };
             let at = self.top_field(field);
             self.finite_in(at, &format!("{field} entry (\"{a}\", \"{b}\")"), *x, range);
             if !seen.insert((i, j)) {
@@ -372,7 +404,13 @@ impl<'a> Compiler<'a> {
     }
 
     /// Checks a parameter value against the range of its targets and turns it into a sampler.
-    fn sampler(&mut self, at: Option<Position>, path: &str, value: &Value, range: (f64, f64)) -> Sampler {
+    fn sampler(
+        &mut self,
+        at: Option<Position>,
+        path: &str,
+        value: &Value,
+        range: (f64, f64),
+    ) -> Sampler {
         let (lo, hi) = range;
         let bad = |c: &mut Self, why: String| {
             c.problem(at, format!("parameter `{path}`: {why}"));
@@ -390,7 +428,10 @@ impl<'a> Compiler<'a> {
             }
             Value::Sampled(Distribution::Uniform(a, b)) => {
                 if !finite(&[a, b]) || a > b || !within(a, b) {
-                    bad(self, format!("Uniform({a}, {b}) needs {lo} <= low <= high <= {hi}"))
+                    bad(
+                        self,
+                        format!("Uniform({a}, {b}) needs {lo} <= low <= high <= {hi}"),
+                    )
                 } else {
                     Sampler::Uniform { low: a, high: b }
                 }
@@ -405,14 +446,25 @@ impl<'a> Compiler<'a> {
                         ),
                     )
                 } else {
-                    Sampler::Normal { mean, sd, low: lo, high: hi }
+                    Sampler::Normal {
+                        mean,
+                        sd,
+                        low: lo,
+                        high: hi,
+                    }
                 }
             }
             Value::Sampled(Distribution::Beta(a, b)) => {
                 if !finite(&[a, b]) || a <= 0.0 || b <= 0.0 {
-                    bad(self, format!("Beta({a}, {b}) needs two positive shape parameters"))
+                    bad(
+                        self,
+                        format!("Beta({a}, {b}) needs two positive shape parameters"),
+                    )
                 } else if !within(0.0, 1.0) {
-                    bad(self, format!("Beta draws lie in [0, 1], outside the range [{lo}, {hi}]"))
+                    bad(
+                        self,
+                        format!("Beta draws lie in [0, 1], outside the range [{lo}, {hi}]"),
+                    )
                 } else {
                     Sampler::Beta { a, b }
                 }
@@ -427,7 +479,11 @@ impl<'a> Compiler<'a> {
                         ),
                     )
                 } else {
-                    Sampler::Triangular { low: a, mode: m, high: b }
+                    Sampler::Triangular {
+                        low: a,
+                        mode: m,
+                        high: b,
+                    }
                 }
             }
         }
@@ -458,7 +514,12 @@ impl<'a> Compiler<'a> {
             ("eta", &p.eta, |o| o.eta.as_ref(), ParamTarget::Eta),
             ("sigma", &p.sigma, |o| o.sigma.as_ref(), ParamTarget::Sigma),
             ("gamma", &p.gamma, |o| o.gamma.as_ref(), ParamTarget::Gamma),
-            ("lambda", &p.lambda, |o| o.lambda.as_ref(), ParamTarget::Lambda),
+            (
+                "lambda",
+                &p.lambda,
+                |o| o.lambda.as_ref(),
+                ParamTarget::Lambda,
+            ),
         ];
         for (name, global, pick, target) in scalars {
             let range = target(0).range();
@@ -471,12 +532,20 @@ impl<'a> Compiler<'a> {
                         let path = format!("{name}.{}", self.states[i]);
                         let at = self.loc.name(self.states[i]).or(at);
                         let sampler = self.sampler(at, &path, v, range);
-                        slots.push(ParamSlot { path, sampler, targets: vec![target(i)] });
+                        slots.push(ParamSlot {
+                            path,
+                            sampler,
+                            targets: vec![target(i)],
+                        });
                     }
                     None => targets.push(target(i)),
                 }
             }
-            slots.push(ParamSlot { path: name.to_string(), sampler, targets });
+            slots.push(ParamSlot {
+                path: name.to_string(),
+                sampler,
+                targets,
+            });
         }
 
         for c in 0..self.channels.len() {
@@ -492,12 +561,20 @@ impl<'a> Compiler<'a> {
                     Some(v) => {
                         let path = format!("beta.{ch}.{}", self.states[i]);
                         let sampler = self.sampler(at, &path, v, range);
-                        slots.push(ParamSlot { path, sampler, targets: vec![ParamTarget::Beta(c, i)] });
+                        slots.push(ParamSlot {
+                            path,
+                            sampler,
+                            targets: vec![ParamTarget::Beta(c, i)],
+                        });
                     }
                     None => targets.push(ParamTarget::Beta(c, i)),
                 }
             }
-            slots.push(ParamSlot { path: format!("beta.{ch}"), sampler, targets });
+            slots.push(ParamSlot {
+                path: format!("beta.{ch}"),
+                sampler,
+                targets,
+            });
 
             for (name, map, default, target) in [
                 ("kappa", &p.kappa, DEFAULT_KAPPA, ParamTarget::Kappa(c)),
@@ -507,7 +584,11 @@ impl<'a> Compiler<'a> {
                 let at = self.loc.field_after(anchor, name);
                 let path = format!("{name}.{ch}");
                 let sampler = self.sampler(at, &path, &value, target.range());
-                slots.push(ParamSlot { path, sampler, targets: vec![target] });
+                slots.push(ParamSlot {
+                    path,
+                    sampler,
+                    targets: vec![target],
+                });
             }
         }
         slots
@@ -522,7 +603,11 @@ impl<'a> Compiler<'a> {
                 let path = format!("event.{}.hazard", def.name);
                 let target = ParamTarget::Hazard(e);
                 let sampler = self.sampler(at, &path, value, target.range());
-                slots.push(ParamSlot { path, sampler, targets: vec![target] });
+                slots.push(ParamSlot {
+                    path,
+                    sampler,
+                    targets: vec![target],
+                });
             }
         }
         slots
@@ -532,7 +617,11 @@ impl<'a> Compiler<'a> {
         let anchor = self.loc.find_from(0, &quoted(&def.name));
         let at = anchor.map(|a| self.loc.position(a));
         // With an invalid step count (reported elsewhere) the bounds below would only mislead.
-        let steps = if (1..=limits::MAX_STEPS).contains(&f.steps) { f.steps } else { limits::MAX_STEPS };
+        let steps = if (1..=limits::MAX_STEPS).contains(&f.steps) {
+            f.steps
+        } else {
+            limits::MAX_STEPS
+        };
         let name = &def.name;
         let actor = def.actor.as_deref().and_then(|a| self.state(a));
 
@@ -542,7 +631,9 @@ impl<'a> Compiler<'a> {
                     let at = self.loc.field_after(anchor, "at");
                     self.problem(
                         at,
-                        format!("event \"{name}\": `at` must be a step from 1 to {steps}, got {step}"),
+                        format!(
+                            "event \"{name}\": `at` must be a step from 1 to {steps}, got {step}"
+                        ),
                     );
                 }
                 Timing::At(step.clamp(0, i64::from(u32::MAX)) as u32)
@@ -550,7 +641,10 @@ impl<'a> Compiler<'a> {
             (None, Some(every), None) => {
                 if every < 1 {
                     let at = self.loc.field_after(anchor, "every");
-                    self.problem(at, format!("event \"{name}\": `every` must be 1 or more, got {every}"));
+                    self.problem(
+                        at,
+                        format!("event \"{name}\": `every` must be 1 or more, got {every}"),
+                    );
                 }
                 Timing::Every(every.clamp(1, i64::from(u32::MAX)) as u32)
             }
@@ -584,7 +678,11 @@ impl<'a> Compiler<'a> {
         };
         let when = def.when.as_ref().and_then(|c| self.condition(c));
         // An event without effects is legal: a marker that other events can wait for.
-        let effects = def.effects.iter().flat_map(|x| self.effect(name, x)).collect();
+        let effects = def
+            .effects
+            .iter()
+            .flat_map(|x| self.effect(name, x))
+            .collect();
         Event {
             name: name.clone(),
             description: def.description.clone(),
@@ -605,7 +703,10 @@ impl<'a> Compiler<'a> {
         };
         if !x.is_finite() {
             let at = self.loc.name(context);
-            self.problem(at, format!("event \"{context}\": an effect needs a finite number, got {x}"));
+            self.problem(
+                at,
+                format!("event \"{context}\": an effect needs a finite number, got {x}"),
+            );
         }
         c
     }
@@ -614,7 +715,9 @@ impl<'a> Compiler<'a> {
         match def {
             EffectDef::Stance(a, b, ch) | EffectDef::Mutual(a, b, ch) => {
                 let change = self.change(event, ch);
-                let Some((i, j)) = self.pair(a, b, "a stance") else { return vec![] };
+                let Some((i, j)) = self.pair(a, b, "a stance") else {
+                    return vec![];
+                };
                 let mut out = vec![Effect::Stance { i, j, change }];
                 if matches!(def, EffectDef::Mutual(..)) {
                     out.push(Effect::Stance { i: j, j: i, change });
@@ -623,7 +726,9 @@ impl<'a> Compiler<'a> {
             }
             EffectDef::Affinity(a, b, ch) | EffectDef::MutualAffinity(a, b, ch) => {
                 let change = self.change(event, ch);
-                let Some((i, j)) = self.pair(a, b, "an affinity") else { return vec![] };
+                let Some((i, j)) = self.pair(a, b, "an affinity") else {
+                    return vec![];
+                };
                 let mut out = vec![Effect::Affinity { i, j, change }];
                 if matches!(def, EffectDef::MutualAffinity(..)) {
                     out.push(Effect::Affinity { i: j, j: i, change });
@@ -634,9 +739,17 @@ impl<'a> Compiler<'a> {
                 let change = self.change(event, ch);
                 let pair = self.pair(a, b, "a share");
                 let k = self.channel(c);
-                let (Some((i, j)), Some(k)) = (pair, k) else { return vec![] };
+                let (Some((i, j)), Some(k)) = (pair, k) else {
+                    return vec![];
+                };
                 let lasting = matches!(def, EffectDef::Share(..));
-                vec![Effect::Share { k, i, j, change, lasting }]
+                vec![Effect::Share {
+                    k,
+                    i,
+                    j,
+                    change,
+                    lasting,
+                }]
             }
             EffectDef::Param(path, ch) => {
                 let change = self.change(event, ch);
@@ -669,16 +782,26 @@ impl<'a> Compiler<'a> {
         let found = match (parts.as_slice(), per_state) {
             ([_], Some(t)) => Some((0..n).map(t).collect()),
             ([_, s], Some(t)) => state(s).map(|i| vec![t(i)]),
-            (["beta"], _) => Some((0..k).flat_map(|c| (0..n).map(move |i| ParamTarget::Beta(c, i))).collect()),
-            (["beta", c], _) => channel(c).map(|c| (0..n).map(|i| ParamTarget::Beta(c, i)).collect()),
-            (["beta", c, s], _) => channel(c).zip(state(s)).map(|(c, i)| vec![ParamTarget::Beta(c, i)]),
+            (["beta"], _) => Some(
+                (0..k)
+                    .flat_map(|c| (0..n).map(move |i| ParamTarget::Beta(c, i)))
+                    .collect(),
+            ),
+            (["beta", c], _) => {
+                channel(c).map(|c| (0..n).map(|i| ParamTarget::Beta(c, i)).collect())
+            }
+            (["beta", c, s], _) => channel(c)
+                .zip(state(s))
+                .map(|(c, i)| vec![ParamTarget::Beta(c, i)]),
             (["kappa"], _) => Some((0..k).map(ParamTarget::Kappa).collect()),
             (["kappa", c], _) => channel(c).map(|c| vec![ParamTarget::Kappa(c)]),
             (["rho"], _) => Some((0..k).map(ParamTarget::Rho).collect()),
             (["rho", c], _) => channel(c).map(|c| vec![ParamTarget::Rho(c)]),
-            (["event", e, "hazard"], _) => {
-                self.events.iter().position(|x| x == e).map(|e| vec![ParamTarget::Hazard(e)])
-            }
+            (["event", e, "hazard"], _) => self
+                .events
+                .iter()
+                .position(|x| x == e)
+                .map(|e| vec![ParamTarget::Hazard(e)]),
             _ => None,
         };
         found.ok_or_else(|| {
@@ -692,10 +815,12 @@ impl<'a> Compiler<'a> {
 
     fn metric(&mut self, def: &MetricDef) -> Option<Metric> {
         match def {
-            MetricDef::Stance(a, b) => self.pair(a, b, "a stance").map(|(i, j)| Metric::Stance(i, j)),
-            MetricDef::Partnership(a, b) => {
-                self.pair(a, b, "a partnership").map(|(i, j)| Metric::Partnership(i, j))
-            }
+            MetricDef::Stance(a, b) => self
+                .pair(a, b, "a stance")
+                .map(|(i, j)| Metric::Stance(i, j)),
+            MetricDef::Partnership(a, b) => self
+                .pair(a, b, "a partnership")
+                .map(|(i, j)| Metric::Partnership(i, j)),
             MetricDef::Share(a, b, c) => {
                 let pair = self.pair(a, b, "a share");
                 let k = self.channel(c);
@@ -706,9 +831,9 @@ impl<'a> Compiler<'a> {
                 let k = self.channel(c);
                 Some(Metric::Dependence(i?, k?))
             }
-            MetricDef::SameBloc(a, b) => {
-                self.pair(a, b, "a bloc relation").map(|(i, j)| Metric::SameBloc(i, j))
-            }
+            MetricDef::SameBloc(a, b) => self
+                .pair(a, b, "a bloc relation")
+                .map(|(i, j)| Metric::SameBloc(i, j)),
         }
     }
 
@@ -718,7 +843,10 @@ impl<'a> Compiler<'a> {
                 let metric = self.metric(m);
                 if !x.is_finite() {
                     let at = self.top_field("Above").or(self.top_field("Below"));
-                    self.problem(at, format!("a condition's threshold must be finite, got {x}"));
+                    self.problem(
+                        at,
+                        format!("a condition's threshold must be finite, got {x}"),
+                    );
                 }
                 let metric = metric?;
                 Some(if matches!(def, ConditionDef::Above(..)) {
@@ -738,9 +866,9 @@ impl<'a> Compiler<'a> {
                 })
             }
             ConditionDef::Not(c) => self.condition(c).map(|c| Condition::Not(Box::new(c))),
-            ConditionDef::SameBloc(a, b) => {
-                self.pair(a, b, "a bloc relation").map(|(i, j)| Condition::SameBloc(i, j))
-            }
+            ConditionDef::SameBloc(a, b) => self
+                .pair(a, b, "a bloc relation")
+                .map(|(i, j)| Condition::SameBloc(i, j)),
         }
     }
 }

@@ -18,3 +18,9 @@ pub const MAX_OUTCOMES: usize = 1_000;
 /// A tracked metric costs (steps + 1) x 2000 histogram bins x 8 bytes per worker: 160 MB at
 /// the step limit. The product is checked before a run (see `estimate`).
 pub const MAX_METRICS: usize = 500;
+/// State weights are relative (only their ratios matter). Within [1e-4, 1e4] the balance
+/// term's denominator, the total weight less two states' weights, is computed with a
+/// relative error below 1e-5; a ratio of 1e16 or more made it zero or negative by rounding
+/// (a balance of NaN or of the wrong sign), and weights near 1e308 overflowed the sums.
+pub const MIN_WEIGHT: f64 = 1e-4;
+pub const MAX_WEIGHT: f64 = 1e4;

@@ -20,7 +20,10 @@ pub struct Locator<'a> {
 
 impl<'a> Locator<'a> {
     pub fn new(text: &'a str) -> Self {
-        Locator { text, code: blank_comments(text) }
+        Locator {
+            text,
+            code: blank_comments(text),
+        }
     }
 
     /// Position of byte offset `at`.
@@ -107,8 +110,11 @@ pub fn suggest<'c>(word: &str, candidates: impl IntoIterator<Item = &'c str>) ->
     let lower = word.to_lowercase();
     let mut best: Option<(usize, &str)> = None;
     for candidate in candidates {
-        let distance =
-            if candidate.to_lowercase() == lower { 0 } else { edit_distance(word, candidate) };
+        let distance = if candidate.to_lowercase() == lower {
+            0
+        } else {
+            edit_distance(word, candidate)
+        };
         if best.is_none_or(|(d, _)| distance < d) {
             best = Some((distance, candidate));
         }
@@ -126,7 +132,9 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
         row[0] = i + 1;
         for (j, &cb) in b.iter().enumerate() {
             let above = row[j + 1];
-            row[j + 1] = (above + 1).min(row[j] + 1).min(diagonal + usize::from(ca != cb));
+            row[j + 1] = (above + 1)
+                .min(row[j] + 1)
+                .min(diagonal + usize::from(ca != cb));
             diagonal = above;
         }
     }
@@ -146,7 +154,13 @@ mod tests {
     #[test]
     fn names_inside_comments_are_not_found() {
         let l = Locator::new("// \"Pakistn\" in a comment\n/* \"Pakistn\" */ (\"Pakistn\")");
-        assert_eq!(l.name("Pakistn"), Some(Position { line: 2, column: 18 }));
+        assert_eq!(
+            l.name("Pakistn"),
+            Some(Position {
+                line: 2,
+                column: 18
+            })
+        );
     }
 
     #[test]

@@ -31,11 +31,18 @@ pub struct Scenario {
 
 /// Reads, parses and compiles a scenario file.
 pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
-    let bytes = std::fs::read(path)
-        .map_err(|source| ScenarioError::Unreadable { path: path.to_path_buf(), source })?;
+    let bytes = std::fs::read(path).map_err(|source| ScenarioError::Unreadable {
+        path: path.to_path_buf(),
+        source,
+    })?;
     let (file, world) = parse(path, &bytes)?;
     let sha256 = hex(&Sha256::digest(&bytes));
-    Ok(Scenario { path: path.to_path_buf(), sha256, file, world })
+    Ok(Scenario {
+        path: path.to_path_buf(),
+        sha256,
+        file,
+        world,
+    })
 }
 
 /// Parses and compiles a scenario's bytes; `path` is used in messages only.
@@ -59,16 +66,18 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<(ScenarioFile, World), Scenari
             message: "the file is empty; a scenario starts with `Scenario(`".into(),
         });
     }
-    let options = ron::Options::default()
-        .with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME);
+    let options =
+        ron::Options::default().with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME);
     let file: ScenarioFile = options.from_str(text).map_err(|e| ScenarioError::Syntax {
         path: path.to_path_buf(),
         line: e.span.start.line,
         column: e.span.start.col,
         message: explain(&e.code),
     })?;
-    let world = compile(&file, text)
-        .map_err(|problems| ScenarioError::Invalid { path: path.to_path_buf(), problems })?;
+    let world = compile(&file, text).map_err(|problems| ScenarioError::Invalid {
+        path: path.to_path_buf(),
+        problems,
+    })?;
     Ok((file, world))
 }
 

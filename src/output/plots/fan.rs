@@ -5,8 +5,8 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::{
-    event_markers, extent, header, legend, run_line, slug, time_axis, DrawResult, Key, Plot,
-    FONT, GRID, INK, SIDE_A,
+    event_markers, extent, header, legend, run_line, slug, time_axis, DrawResult, Key, Plot, FONT,
+    GRID, INK, SIDE_A,
 };
 use crate::analysis::{Band, MetricSeries, RunSummary};
 
@@ -18,15 +18,27 @@ pub struct FanChart<'a> {
 }
 
 /// A band's outline: `low` forward over the steps, `high` back.
-pub fn band_polygon(bands: &[Band], low: fn(&Band) -> f64, high: fn(&Band) -> f64) -> Vec<(f64, f64)> {
+pub fn band_polygon(
+    bands: &[Band],
+    low: fn(&Band) -> f64,
+    high: fn(&Band) -> f64,
+) -> Vec<(f64, f64)> {
     let forward = bands.iter().enumerate().map(|(t, b)| (t as f64, low(b)));
-    let back = bands.iter().enumerate().rev().map(|(t, b)| (t as f64, high(b)));
+    let back = bands
+        .iter()
+        .enumerate()
+        .rev()
+        .map(|(t, b)| (t as f64, high(b)));
     forward.chain(back).collect()
 }
 
 /// The median as a line.
 pub fn median_line(bands: &[Band]) -> Vec<(f64, f64)> {
-    bands.iter().enumerate().map(|(t, b)| (t as f64, b.p50)).collect()
+    bands
+        .iter()
+        .enumerate()
+        .map(|(t, b)| (t as f64, b.p50))
+        .collect()
 }
 
 /// Draws the 90% band, the 50% band and the median of one side in one colour.
@@ -49,7 +61,10 @@ pub fn draw_fan<DB: DrawingBackend>(
         band_polygon(bands, |b| b.p25, |b| b.p75),
         color.mix(inner).filled(),
     )))?;
-    chart.draw_series(std::iter::once(PathElement::new(median_line(bands), color.stroke_width(3))))?;
+    chart.draw_series(std::iter::once(PathElement::new(
+        median_line(bands),
+        color.stroke_width(3),
+    )))?;
     Ok(())
 }
 
@@ -76,7 +91,10 @@ impl Plot for FanChart<'_> {
             &body,
             &[
                 ("median".to_string(), Key::Line(SIDE_A, 3)),
-                ("middle 50% of trajectories".to_string(), Key::Band(SIDE_A, 0.45)),
+                (
+                    "middle 50% of trajectories".to_string(),
+                    Key::Band(SIDE_A, 0.45),
+                ),
                 ("middle 90%".to_string(), Key::Band(SIDE_A, 0.18)),
                 ("scheduled event".to_string(), Key::Dashed(super::MUTED)),
             ],
@@ -99,13 +117,17 @@ impl Plot for FanChart<'_> {
             .y_label_formatter(&|y| format!("{y:.2}"))
             .label_style((FONT, 15).into_font().color(&INK))
             .axis_desc_style((FONT, 16).into_font().color(&INK))
-            .light_line_style(GRID.mix(0.6))
+            .light_line_style(TRANSPARENT)
             .bold_line_style(GRID)
             .axis_style(INK.mix(0.8))
             .draw()?;
         draw_fan(&mut chart, bands, SIDE_A, 0.18, 0.32)?;
-        let scheduled: Vec<(String, u32)> =
-            self.summary.scheduled.iter().map(|s| (s.name.clone(), s.step)).collect();
+        let scheduled: Vec<(String, u32)> = self
+            .summary
+            .scheduled
+            .iter()
+            .map(|s| (s.name.clone(), s.step))
+            .collect();
         event_markers(&mut chart, &scheduled, (lo, hi))?;
         Ok(())
     }

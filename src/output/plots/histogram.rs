@@ -25,7 +25,10 @@ fn columns(n: usize) -> usize {
 /// each side where the range allows.
 fn shown_bins(counts: &[u64]) -> (usize, usize) {
     let first = counts.iter().position(|&c| c > 0).unwrap_or(0);
-    let last = counts.iter().rposition(|&c| c > 0).unwrap_or(counts.len().saturating_sub(1));
+    let last = counts
+        .iter()
+        .rposition(|&c| c > 0)
+        .unwrap_or(counts.len().saturating_sub(1));
     (first.saturating_sub(1), (last + 2).min(counts.len()))
 }
 
@@ -45,6 +48,7 @@ fn panel<DB: DrawingBackend>(
     let mut chart = ChartBuilder::on(area)
         .caption(series.metric.clone(), (FONT, 16).into_font().color(&INK))
         .margin(10)
+        .margin_right(24)
         .x_label_area_size(30)
         .y_label_area_size(48)
         .build_cartesian_2d(x0..x1, 0f64..(top * 1.1).max(1e-9))?;
@@ -56,14 +60,24 @@ fn panel<DB: DrawingBackend>(
         .x_label_formatter(&|x| format!("{x:.2}"))
         .y_label_formatter(&|y| format!("{:.0}%", 100.0 * y))
         .label_style((FONT, 13).into_font().color(&INK))
-        .light_line_style(GRID.mix(0.0))
+        .light_line_style(TRANSPARENT)
         .bold_line_style(GRID)
         .axis_style(INK.mix(0.8))
         .draw()?;
-    chart.draw_series(counts.iter().enumerate().skip(from).take(to - from).map(|(i, &c)| {
-        let left = lo + i as f64 * width;
-        Rectangle::new([(left, 0.0), (left + width, c as f64 / n)], SIDE_A.mix(0.7).filled())
-    }))?;
+    chart.draw_series(
+        counts
+            .iter()
+            .enumerate()
+            .skip(from)
+            .take(to - from)
+            .map(|(i, &c)| {
+                let left = lo + i as f64 * width;
+                Rectangle::new(
+                    [(left, 0.0), (left + width, c as f64 / n)],
+                    SIDE_A.mix(0.7).filled(),
+                )
+            }),
+    )?;
     if let Some(last) = series.bands.last() {
         chart.draw_series(std::iter::once(PathElement::new(
             vec![(last.p50, 0.0), (last.p50, top * 1.1)],
@@ -98,7 +112,10 @@ impl Plot for FinalDistributions<'_> {
         let body = legend(
             &body,
             &[
-                ("share of trajectories in the bin".to_string(), Key::Band(SIDE_A, 0.7)),
+                (
+                    "share of trajectories in the bin".to_string(),
+                    Key::Band(SIDE_A, 0.7),
+                ),
                 ("median".to_string(), Key::Line(SIDE_B, 2)),
             ],
         )?;

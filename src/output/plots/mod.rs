@@ -16,14 +16,20 @@ mod histogram;
 mod network;
 mod outcomes;
 mod overlay;
+mod sweep;
+mod tornado;
 
 use std::io;
 use std::path::Path;
 use std::sync::Once;
 
 use plotters::coord::Shift;
+use plotters::element::DashedPathElement;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
+
+pub use sweep::SweepPlots;
+pub use tornado::TornadoPlots;
 
 use super::Exporter;
 use crate::analysis::{Comparison, Manifest, RunSummary};
@@ -147,7 +153,11 @@ pub fn run_figures(s: &RunSummary) -> Vec<Box<dyn Figure + '_>> {
         figures.push(Box::new(outcomes::OutcomeChart { summary: s }));
     }
     for (index, series) in s.series.iter().enumerate() {
-        figures.push(Box::new(fan::FanChart { summary: s, series, index }));
+        figures.push(Box::new(fan::FanChart {
+            summary: s,
+            series,
+            index,
+        }));
     }
     if !s.series.is_empty() {
         figures.push(Box::new(histogram::FinalDistributions { summary: s }));
@@ -168,7 +178,12 @@ pub fn compare_figures(c: &Comparison) -> Vec<Box<dyn Figure + '_>> {
         figures.push(Box::new(differences::DifferenceChart { comparison: c }));
     }
     for (index, (a, b)) in shared_metrics(c).into_iter().enumerate() {
-        figures.push(Box::new(overlay::OverlayFan { comparison: c, a, b, index }));
+        figures.push(Box::new(overlay::OverlayFan {
+            comparison: c,
+            a,
+            b,
+            index,
+        }));
     }
     figures
 }
@@ -176,10 +191,18 @@ pub fn compare_figures(c: &Comparison) -> Vec<Box<dyn Figure + '_>> {
 /// Metrics both sides track (same label), in A's order.
 pub fn shared_metrics(
     c: &Comparison,
-) -> Vec<(&crate::analysis::MetricSeries, &crate::analysis::MetricSeries)> {
+) -> Vec<(
+    &crate::analysis::MetricSeries,
+    &crate::analysis::MetricSeries,
+)> {
     c.a.series
         .iter()
-        .filter_map(|a| c.b.series.iter().find(|b| b.metric == a.metric).map(|b| (a, b)))
+        .filter_map(|a| {
+            c.b.series
+                .iter()
+                .find(|b| b.metric == a.metric)
+                .map(|b| (a, b))
+        })
         .collect()
 }
 
@@ -218,7 +241,11 @@ impl Exporter<Comparison> for ComparePlots {
 
 /// A text style in the bundled font.
 pub fn text(size: f64, color: &RGBColor) -> TextStyle<'static> {
-    TextStyle::from((FONT, size).into_font()).color(color)
+    TextStyle {
+        font: (FONT, size).into_font(),
+        color: color.to_backend_color(),
+        pos: Pos::new(HPos::Left, VPos::Top),
+    }
 }
 
 /// A file-name fragment from an analyst's label: `Share(Pakistan, USA, aid)` ->
@@ -279,7 +306,9 @@ pub fn extent(values: impl Iterator<Item = f64>, range: (f64, f64)) -> (f64, f64
     if lo > hi {
         return range;
     }
-    let air = ((hi - lo) * 0.08).max(0.02 * (range.1 - range.0).abs()).max(1e-6);
+    let air = ((hi - lo) * 0.08)
+        .max(0.02 * (range.1 - range.0).abs())
+        .max(1e-6);
     ((lo - air).max(range.0), (hi + air).min(range.1))
 }
 
@@ -290,7 +319,11 @@ pub fn header<DB: DrawingBackend>(
     subtitle: &str,
 ) -> AreaResult<DB> {
     root.draw(&Text::new(title.to_string(), (20, 14), text(24.0, &INK)))?;
-    root.draw(&Text::new(subtitle.to_string(), (20, 44), text(15.0, &MUTED)))?;
+    root.draw(&Text::new(
+        subtitle.to_string(),
+        (20, 44),
+        text(15.0, &MUTED),
+    ))?;
     let (_, rest) = root.split_vertically(70);
     Ok(rest)
 }
@@ -306,6 +339,8 @@ pub enum Key {
     Band(RGBColor, f64),
     /// A ring (a node of the network picture).
     Dot(RGBColor),
+    /// An arrow pointing right.
+    Arrow(RGBColor),
 }
 
 /// Draws a legend as rows of entries at the top of `area`, wrapping as needed; returns the
@@ -327,19 +362,37 @@ pub fn legend<DB: DrawingBackend>(
         }
         let mid = y + 9;
         match *key {
-            Key::Line(c, w) => {
-                area.draw(&PathElement::new(vec![(x, mid), (x + key_width, mid)], c.stroke_width(w)))?
-            }
+            Key::Line(c, w) => area.draw(&PathElement::new(
+                vec![(x, mid), (x + key_width, mid)],
+                c.stroke_width(w),
+            ))?,
             Key::Dashed(c) => area.draw(&DashedPathElement::new(
                 vec![(x, mid), (x + key_width, mid)],
                 5,
                 4,
                 c.stroke_width(2),
             ))?,
-            Key::Band(c, alpha) => {
-                area.draw(&Rectangle::new([(x, mid - 7), (x + key_width, mid + 7)], c.mix(alpha).filled()))?
+            Key::Band(c, alpha) => area.draw(&Rectangle::new(
+                [(x, mid - 7), (x + key_width, mid + 7)],
+                c.mix(alpha).filled(),
+            ))?,
+            Key::Dot(c) => {
+                area.draw(&Circle::new((x + key_width / 2, mid), 7, c.stroke_width(2)))?
             }
-            Key::Dot(c) => area.draw(&Circle::new((x + key_width / 2, mid), 7, c.stroke_width(2)))?,
+            Key::Arrow(c) => {
+                area.draw(&PathElement::new(
+                    vec![(x, mid), (x + key_width - 6, mid)],
+                    c.stroke_width(2),
+                ))?;
+                area.draw(&Polygon::new(
+                    vec![
+                        (x + key_width, mid),
+                        (x + key_width - 9, mid - 5),
+                        (x + key_width - 9, mid + 5),
+                    ],
+                    c.filled(),
+                ))?
+            }
         }
         area.draw(&Text::new(
             label.clone(),
@@ -355,7 +408,11 @@ pub fn legend<DB: DrawingBackend>(
 /// Dashed vertical markers with labels for events scheduled at fixed steps, drawn in chart
 /// coordinates; labels are staggered so close events stay readable.
 pub fn event_markers<DB: DrawingBackend>(
-    chart: &mut ChartContext<'_, DB, Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>>,
+    chart: &mut ChartContext<
+        '_,
+        DB,
+        Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>,
+    >,
     scheduled: &[(String, u32)],
     y_range: (f64, f64),
 ) -> DrawResult<DB> {
@@ -368,10 +425,17 @@ pub fn event_markers<DB: DrawingBackend>(
             4,
             MUTED.stroke_width(1),
         )))?;
-        let dy = 6 + 16 * (i as i32 % 3);
+        let dy = 6 + 18 * (i as i32 % 3);
+        let (w, h) = chart.plotting_area().estimate_text_size(name, &style)?;
+        let (w, h) = (w as i32, h as i32);
         chart.draw_series(std::iter::once(
             EmptyElement::at((x, y_range.1))
-                + Text::new(name.clone(), (5, dy), style.pos(Pos::new(HPos::Left, VPos::Top))),
+                + Rectangle::new([(3, dy - 2), (9 + w, dy + h + 2)], WHITE.mix(0.85).filled())
+                + Text::new(
+                    name.clone(),
+                    (5, dy),
+                    style.pos(Pos::new(HPos::Left, VPos::Top)),
+                ),
         ))?;
     }
     Ok(())
@@ -390,7 +454,10 @@ mod tests {
     fn slugs_keep_only_lowercase_words() {
         assert_eq!(slug("Share(Pakistan, USA, aid)"), "share_pakistan_usa_aid");
         assert_eq!(slug("  "), "plot");
-        assert_eq!(slug("Partnership(Pākistan, Russia)"), "partnership_p_kistan_russia");
+        assert_eq!(
+            slug("Partnership(Pākistan, Russia)"),
+            "partnership_p_kistan_russia"
+        );
     }
 
     #[test]
@@ -403,7 +470,7 @@ mod tests {
     #[test]
     fn extents_stay_inside_the_metric_range() {
         let (lo, hi) = extent([0.1, 0.5].into_iter(), (0.0, 1.0));
-        assert!(lo < 0.1 && lo >= 0.0 && hi > 0.5 && hi <= 1.0);
+        assert!((0.0..0.1).contains(&lo) && hi > 0.5 && hi <= 1.0);
         assert_eq!(extent(std::iter::empty(), (-1.0, 1.0)), (-1.0, 1.0));
         let (lo, hi) = extent([0.3, 0.3].into_iter(), (0.0, 1.0));
         assert!(lo < 0.3 && hi > 0.3);

@@ -1,12 +1,13 @@
 //! The world at the end, on average: states on a circle, each pair's mean final partnership
 //! as a line (blue allied, red hostile, thicker when stronger), and the largest dependency
-//! shares as arrows from supplier to dependent, labelled by channel and share.
+//! shares as arrows from the dependent state to its supplier ("depends on"), labelled by
+//! channel and share.
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::{header, legend, palette, run_line, text, DrawResult, Key, Plot, ALLIED, HOSTILE, INK, MUTED};
+use super::{header, legend, run_line, text, DrawResult, Key, Plot, ALLIED, HOSTILE, INK};
 use crate::analysis::{MeanWorld, RunSummary};
 
 pub struct NetworkPicture<'a> {
@@ -16,7 +17,7 @@ pub struct NetworkPicture<'a> {
 /// Partnerships weaker than this are left out: they would only add noise to the picture.
 const MIN_PARTNERSHIP: f64 = 0.05;
 /// The number of dependency arrows, and the smallest share drawn.
-const MAX_ARROWS: usize = 10;
+const MAX_ARROWS: usize = 8;
 const MIN_SHARE: f64 = 0.05;
 
 /// A dependency: `dependent` draws `share` of its needs in `channel` from `supplier`.
@@ -36,7 +37,12 @@ pub fn largest_shares(world: &MeanWorld) -> Vec<Dependency> {
         .filter(|&(_, i, j)| i != j)
         .filter_map(|(k, i, j)| {
             let share = *world.share.get((k * n + i) * n + j)?;
-            (share >= MIN_SHARE).then_some(Dependency { channel: k, dependent: i, supplier: j, share })
+            (share >= MIN_SHARE).then_some(Dependency {
+                channel: k,
+                dependent: i,
+                supplier: j,
+                share,
+            })
         })
         .collect();
     all.sort_by(|a, b| b.share.total_cmp(&a.share));
@@ -84,7 +90,7 @@ impl Plot for NetworkPicture<'_> {
     fn caption(&self) -> String {
         "Mean final partnership of each pair (blue: allied, red: hostile; thicker is stronger; \
          pairs within ±0.05 of zero left out) and the largest mean final dependency shares as \
-         arrows from supplier to dependent, labelled by channel and share."
+         arrows: A → B labelled \"arms 70%\" means B supplies 70% of A's needs in arms."
             .to_string()
     }
     fn size(&self) -> (u32, u32) {
@@ -103,18 +109,33 @@ impl Plot for NetworkPicture<'_> {
         channels_used.sort_unstable();
         channels_used.dedup();
         for &k in &channels_used {
-            items.push((format!("{} share (arrow: supplier → dependent)", w.channels[k]), Key::Line(channel_color(k), 2)));
+            items.push((w.channels[k].clone(), Key::Line(channel_color(k), 3)));
+        }
+        if !arrows.is_empty() {
+            items.push((
+                "A → B: share of A's needs that B supplies".to_string(),
+                Key::Arrow(INK),
+            ));
         }
         let body = legend(&body, &items)?;
         let (width, height) = body.dim_in_pixel();
         let centre = (width as f64 / 2.0, height as f64 / 2.0);
         let radius = (width.min(height) as f64 / 2.0 - 70.0).max(40.0);
         let max_weight = w.weights.iter().copied().fold(0.0f64, f64::max).max(1e-9);
-        let node_radius: Vec<f64> =
-            w.weights.iter().map(|&c| 14.0 + 14.0 * (c / max_weight).sqrt()).collect();
-        let angle = |i: usize| -std::f64::consts::FRAC_PI_2 + std::f64::consts::TAU * i as f64 / n as f64;
+        let node_radius: Vec<f64> = w
+            .weights
+            .iter()
+            .map(|&c| 14.0 + 14.0 * (c / max_weight).sqrt())
+            .collect();
+        let angle =
+            |i: usize| -std::f64::consts::FRAC_PI_2 + std::f64::consts::TAU * i as f64 / n as f64;
         let place: Vec<Point> = (0..n)
-            .map(|i| (centre.0 + radius * libm::cos(angle(i)), centre.1 + radius * libm::sin(angle(i))))
+            .map(|i| {
+                (
+                    centre.0 + radius * libm::cos(angle(i)),
+                    centre.1 + radius * libm::sin(angle(i)),
+                )
+            })
             .collect();
 
         // Partnerships, weakest first so the strong ones are drawn on top.
@@ -129,7 +150,10 @@ impl Plot for NetworkPicture<'_> {
             let color = if p > 0.0 { ALLIED } else { HOSTILE };
             let stroke = 1 + (p.abs() * 12.0).round() as u32;
             let line = vec![to_pixel(place[i]), to_pixel(place[j])];
-            body.draw(&PathElement::new(line, color.mix(0.35 + 0.5 * p.abs()).stroke_width(stroke)))?;
+            body.draw(&PathElement::new(
+                line,
+                color.mix(0.35 + 0.5 * p.abs()).stroke_width(stroke),
+            ))?;
         }
         // Arrows: several between the same two states bend further apart.
         let mut seen: Vec<(usize, usize)> = Vec::new();
@@ -137,14 +161,17 @@ impl Plot for NetworkPicture<'_> {
             let key = (d.supplier.min(d.dependent), d.supplier.max(d.dependent));
             let rank = seen.iter().filter(|&&k| k == key).count();
             seen.push(key);
-            let from = place[d.supplier];
-            let to = place[d.dependent];
+            let from = place[d.dependent];
+            let to = place[d.supplier];
             let bend = 26.0 + 24.0 * rank as f64;
             let trim = node_radius[d.dependent].max(node_radius[d.supplier]) + 6.0;
             let points = curve(from, to, bend, trim);
             let color = channel_color(d.channel);
             let stroke = 1 + (d.share * 6.0).round() as u32;
-            body.draw(&PathElement::new(points.iter().map(|&p| to_pixel(p)).collect::<Vec<_>>(), color.stroke_width(stroke)))?;
+            body.draw(&PathElement::new(
+                points.iter().map(|&p| to_pixel(p)).collect::<Vec<_>>(),
+                color.stroke_width(stroke),
+            ))?;
             let tip = points[points.len() - 1];
             let before = points[points.len() - 3];
             let (dx, dy) = (tip.0 - before.0, tip.1 - before.1);
@@ -166,16 +193,29 @@ impl Plot for NetworkPicture<'_> {
             let style = text(14.0, &color);
             let (tw, th) = body.estimate_text_size(&label, &style)?;
             let (tw, th) = (tw as i32 / 2 + 4, th as i32 / 2 + 3);
-            body.draw(&Rectangle::new([(at.0 - tw, at.1 - th), (at.0 + tw, at.1 + th)], WHITE.mix(0.85).filled()))?;
-            body.draw(&Text::new(label, at, style.pos(Pos::new(HPos::Center, VPos::Center))))?;
+            body.draw(&Rectangle::new(
+                [(at.0 - tw, at.1 - th), (at.0 + tw, at.1 + th)],
+                WHITE.mix(0.85).filled(),
+            ))?;
+            body.draw(&Text::new(
+                label,
+                at,
+                style.pos(Pos::new(HPos::Center, VPos::Center)),
+            ))?;
         }
         // Partnership values at the middle of each line.
         for &(i, j, p) in &pairs {
-            let mid = to_pixel(((place[i].0 + place[j].0) / 2.0, (place[i].1 + place[j].1) / 2.0));
+            let mid = to_pixel((
+                (place[i].0 + place[j].0) / 2.0,
+                (place[i].1 + place[j].1) / 2.0,
+            ));
             let label = format!("{p:+.2}");
             let (tw, th) = body.estimate_text_size(&label, &small)?;
             let (tw, th) = (tw as i32 / 2 + 3, th as i32 / 2 + 2);
-            body.draw(&Rectangle::new([(mid.0 - tw, mid.1 - th), (mid.0 + tw, mid.1 + th)], WHITE.mix(0.8).filled()))?;
+            body.draw(&Rectangle::new(
+                [(mid.0 - tw, mid.1 - th), (mid.0 + tw, mid.1 + th)],
+                WHITE.mix(0.8).filled(),
+            ))?;
             body.draw(&Text::new(label, mid, small.clone()))?;
         }
         // States on top, names outside the circle.
@@ -185,14 +225,28 @@ impl Plot for NetworkPicture<'_> {
             body.draw(&Circle::new(at, r, RGBColor(245, 245, 245).filled()))?;
             body.draw(&Circle::new(at, r, INK.stroke_width(2)))?;
             let (c, s) = (libm::cos(angle(i)), libm::sin(angle(i)));
-            let h = if c > 0.3 { HPos::Left } else if c < -0.3 { HPos::Right } else { HPos::Center };
-            let v = if s > 0.3 { VPos::Top } else if s < -0.3 { VPos::Bottom } else { VPos::Center };
+            let h = if c > 0.3 {
+                HPos::Left
+            } else if c < -0.3 {
+                HPos::Right
+            } else {
+                HPos::Center
+            };
+            let v = if s > 0.3 {
+                VPos::Top
+            } else if s < -0.3 {
+                VPos::Bottom
+            } else {
+                VPos::Center
+            };
             let out = node_radius[i] + 10.0;
             let label_at = to_pixel((place[i].0 + c * out, place[i].1 + s * out));
-            body.draw(&Text::new(w.states[i].clone(), label_at, text(18.0, &INK).pos(Pos::new(h, v))))?;
+            body.draw(&Text::new(
+                w.states[i].clone(),
+                label_at,
+                text(18.0, &INK).pos(Pos::new(h, v)),
+            ))?;
         }
-        let _ = MUTED;
-        let _ = palette;
         Ok(())
     }
 }
@@ -225,7 +279,15 @@ mod tests {
             share: vec![0.0, 0.2, 0.01, 0.0],
         };
         let arrows = largest_shares(&world);
-        assert_eq!(arrows, vec![Dependency { channel: 0, dependent: 0, supplier: 1, share: 0.2 }]);
+        assert_eq!(
+            arrows,
+            vec![Dependency {
+                channel: 0,
+                dependent: 0,
+                supplier: 1,
+                share: 0.2
+            }]
+        );
     }
 
     #[test]

@@ -68,7 +68,7 @@ impl Plot for OutcomeChart<'_> {
             .x_label_formatter(&|x| format!("{:.0}%", 100.0 * x))
             .label_style((FONT, 15).into_font().color(&INK))
             .axis_desc_style((FONT, 16).into_font().color(&INK))
-            .light_line_style(GRID.mix(0.5))
+            .light_line_style(TRANSPARENT)
             .bold_line_style(GRID)
             .axis_style(INK.mix(0.8))
             .draw()?;
@@ -94,7 +94,11 @@ impl Plot for OutcomeChart<'_> {
             let (x, dx, style) = if o.ci_high < 0.72 {
                 (o.ci_high, 10, value_style.clone())
             } else {
-                (0.0, 8, text(15.0, &WHITE).pos(Pos::new(HPos::Left, VPos::Center)))
+                (
+                    0.0,
+                    8,
+                    text(15.0, &WHITE).pos(Pos::new(HPos::Left, VPos::Center)),
+                )
             };
             chart.draw_series(std::iter::once(
                 EmptyElement::at((x, y)) + Text::new(label, (dx, 0), style),

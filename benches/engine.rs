@@ -1,0 +1,102 @@
+//! Criterion benchmarks: the step function alone (small and large reference world), whole
+//! runs of both reference workloads (benches/reference_*.ron, REFERENCE.md) and of
+//! scenarios/putin_visit.ron. Throughput is reported in trajectory-steps per second
+//! ("elem/s"), the unit the numpy peer reports.
+//!
+//!     cargo bench --bench engine                     # everything
+//!     cargo bench --bench engine -- run/reference    # whole runs of the reference workloads
+//!
+//! Threads: whole runs use every core unless ENTENTE_BENCH_THREADS is set (e.g. to 1 for
+//! the 1-thread figure of the scaling ratio).
+
+use std::path::Path;
+use std::sync::atomic::AtomicBool;
+
+use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
+
+use entente::engine::streams::Stream;
+use entente::engine::{self, Control, Plan};
+use entente::model::{self, Randomness, Sampler, State, World};
+
+fn load(relative: &str) -> World {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(relative);
+    entente::scenario::load(&path).unwrap_or_else(|e| panic!("{e}")).world
+}
+
+/// Draws from one ChaCha stream, as the engine's noise stream does.
+struct Draws(Stream);
+
+impl Randomness for Draws {
+    fn standard_normal(&mut self) -> f64 {
+        self.0.standard_normal()
+    }
+    fn event_uniform(&mut self, _: usize) -> f64 {
+        self.0.uniform()
+    }
+}
+
+/// A state with the world's fixed parameters (the reference worlds sample none).
+fn fixed_state(world: &World) -> State {
+    let mut state = State::new(world);
+    for slot in &world.params {
+        let x = match slot.sampler {
+            Sampler::Fixed(x) => x,
+            ref s => Stream::keyed(1, "params").sample(s),
+        };
+        for &t in &slot.targets {
+            state.params.set(t, x);
+        }
+    }
+    state
+}
+
+fn threads() -> Option<usize> {
+    std::env::var("ENTENTE_BENCH_THREADS").ok().and_then(|t| t.parse().ok())
+}
+
+fn step(c: &mut Criterion) {
+    let mut group = c.benchmark_group("step");
+    for name in ["reference_small", "reference_large"] {
+        let world = load(&format!("benches/{name}.ron"));
+        let steps = u64::from(world.steps);
+        group.throughput(Throughput::Elements(steps));
+        group.bench_function(name, |b| {
+            let mut draws = Draws(Stream::keyed(2018, "noise"));
+            b.iter_batched_ref(
+                || fixed_state(&world),
+                |state| {
+                    for t in 1..=world.steps {
+                        model::step(&world, state, t, &mut draws);
+                    }
+                },
+                BatchSize::SmallInput,
+            )
+        });
+    }
+    group.finish();
+}
+
+fn whole_run(c: &mut Criterion, label: &str, file: &str, trajectories: u64) {
+    let world = load(file);
+    let mut group = c.benchmark_group("run");
+    group.sample_size(10);
+    group.throughput(Throughput::Elements(trajectories * u64::from(world.steps)));
+    group.bench_function(label, |b| {
+        b.iter(|| {
+            let cancel = AtomicBool::new(false);
+            let control = Control { progress: &|_| {}, cancel: &cancel };
+            let plan = Plan::new(trajectories, world.seed, threads());
+            engine::run(&world, &plan, &control).unwrap()
+        })
+    });
+    group.finish();
+}
+
+fn runs(c: &mut Criterion) {
+    whole_run(c, "reference_small", "benches/reference_small.ron", 20_480);
+    whole_run(c, "reference_large", "benches/reference_large.ron", 1_024);
+    whole_run(c, "putin_visit", "scenarios/putin_visit.ron", 10_240);
+}
+
+criterion_group!(benches, step, runs);
+criterion_main!(benches);

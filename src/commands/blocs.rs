@@ -1,0 +1,58 @@
+//! `simulate blocs FILE`: Axelrod and Bennett's landscape of two-bloc configurations over
+//! the file's initial affinities (or initial partnerships), solved exactly.
+
+use std::path::Path;
+
+use crate::analysis::blocs::{landscape, symmetric, Landscape, MAX_EXACT_STATES};
+use crate::error::Error;
+use crate::options::{stem, BlocSource, BlocsOptions};
+use crate::output::{self, write_atomically, Exporter};
+use crate::scenario;
+
+pub fn blocs(path: &Path, options: &BlocsOptions) -> Result<(), Error> {
+    let scenario = scenario::load(path)?;
+    let w = &scenario.world;
+    let n = w.n();
+    if n > MAX_EXACT_STATES {
+        return Err(Error::Usage(format!(
+            "{}: {n} states; the exact bloc landscape is computed for up to {MAX_EXACT_STATES} \
+             (2^{} configurations)",
+            path.display(),
+            MAX_EXACT_STATES - 1
+        )));
+    }
+    let out = options.out.clone().unwrap_or_else(|| {
+        Path::new("outputs").join(output::sanitize_name(&format!("{}-blocs", stem(path))))
+    });
+    output::check_target(&out)?;
+    let (matrix, source) = match options.from {
+        BlocSource::Affinity => (&w.affinity, "affinity"),
+        BlocSource::Partnership => (&w.stance, "partnership"),
+    };
+    let p = symmetric(matrix, n);
+    let Some(result) = landscape(&p, &w.weight, &w.states, source) else {
+        return Err(Error::Usage(format!("{}: no states to split", path.display())));
+    };
+    write_atomically(&out, |dir| output::BlocsCsv.write(&result, dir))?;
+    if options.verbose {
+        print_table(&w.name, &result);
+        println!("results in {}", out.display());
+    }
+    Ok(())
+}
+
+fn print_table(name: &str, l: &Landscape) {
+    println!(
+        "{name}: {} two-bloc configurations of the initial {} matrix; {} local minim{}",
+        l.configurations,
+        l.source,
+        l.minima.len(),
+        if l.minima.len() == 1 { "um" } else { "a" }
+    );
+    println!("  {:>12}  minimum  blocs", "energy");
+    for c in &l.minima {
+        let kind = if c.global { "global" } else { "local " };
+        let other = if c.other.is_empty() { "(nobody)".to_string() } else { c.other.join(", ") };
+        println!("  {:>12.4}  {kind}   {{{}}} vs {{{other}}}", c.energy, c.with_first.join(", "));
+    }
+}

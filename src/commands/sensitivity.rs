@@ -1,0 +1,141 @@
+//! `simulate sensitivity FILE`: Sobol indices of every outcome for every sampled parameter,
+//! from a Saltelli design run on the same trajectory seeds at every design point.
+
+use std::path::Path;
+
+use crate::analysis::sensitivity::{sobol, value_at, Design, FactorIndices, Sensitivity, BOOTSTRAP};
+use crate::engine::{self, Control, Plan};
+use crate::error::Error;
+use crate::model::Sampler;
+use crate::options::{check_trajectories, stem, RunOptions};
+use crate::output::{self, write_atomically, Exporter};
+use crate::{progress, scenario};
+
+/// Trajectories per design point unless `--trajectories` says otherwise: enough for a
+/// smooth probability, few enough for N (k + 2) points.
+pub const DEFAULT_TRAJECTORIES: u64 = 200;
+
+pub fn sensitivity(path: &Path, samples: u64, options: &RunOptions) -> Result<(), Error> {
+    let scenario = scenario::load(path)?;
+    let world = &scenario.world;
+    let factors: Vec<usize> =
+        (0..world.params.len()).filter(|&p| !world.params[p].sampler.is_fixed()).collect();
+    if factors.is_empty() {
+        return Err(Error::Usage(format!(
+            "{}: no parameter is given as a distribution, so there is nothing to attribute \
+             variation to; write one as e.g. `sigma: Uniform(0.02, 0.06)`",
+            path.display()
+        )));
+    }
+    if world.outcomes.is_empty() {
+        return Err(Error::Usage(format!("{}: the scenario defines no outcomes", path.display())));
+    }
+    let trajectories = options.trajectories.unwrap_or(DEFAULT_TRAJECTORIES);
+    check_trajectories(trajectories)?;
+    let seed = options.seed.unwrap_or(world.seed);
+    let plan = Plan::new(trajectories, seed, options.threads);
+    let out = options.out.clone().unwrap_or_else(|| {
+        Path::new("outputs").join(output::sanitize_name(&format!("{}-sensitivity", stem(path))))
+    });
+    output::check_target(&out)?;
+
+    let design = Design::new(samples as usize, factors.len(), seed);
+    let rows = design.rows();
+    // Outcomes need no tracked metrics: dropping them saves the histograms' memory and time.
+    let mut base = world.clone();
+    base.metrics.clear();
+    let bar = progress::bar(plan.len() * rows.len() as u64, options.progress, &world.name);
+    let cancel = progress::interrupt_flag();
+    let tick = |n: u64| bar.inc(n);
+    let control = Control { progress: &tick, cancel: &cancel };
+    // probability[outcome][row]
+    let mut probability = vec![Vec::with_capacity(rows.len()); world.outcomes.len()];
+    for row in &rows {
+        let mut w = base.clone();
+        for (&p, &u) in factors.iter().zip(row) {
+            w.params[p].sampler = Sampler::Fixed(value_at(&world.params[p].sampler, u));
+        }
+        let aggregates = match engine::run(&w, &plan, &control) {
+            Ok(a) => a,
+            Err(e) => {
+                bar.finish_and_clear();
+                return Err(e.into());
+            }
+        };
+        for (o, &count) in aggregates.outcome_count.iter().enumerate() {
+            probability[o].push(count as f64 / aggregates.trajectories.max(1) as f64);
+        }
+    }
+    bar.finish_and_clear();
+
+    let names: Vec<String> = factors.iter().map(|&p| world.params[p].path.clone()).collect();
+    let mut indices = Vec::new();
+    let (mut means, mut variances) = (Vec::new(), Vec::new());
+    for (o, outcome) in world.outcomes.iter().enumerate() {
+        let (fa, fb, fab) = design.split(&probability[o]);
+        let s = sobol(fa, fb, &fab, BOOTSTRAP, seed);
+        means.push(s.mean);
+        variances.push(s.variance);
+        for (i, &p) in factors.iter().enumerate() {
+            indices.push(FactorIndices {
+                outcome: outcome.name.clone(),
+                factor: names[i].clone(),
+                distribution: crate::analysis::summary::describe(&world.params[p].sampler),
+                first: s.first[i],
+                first_low: s.first_ci[i].0,
+                first_high: s.first_ci[i].1,
+                total: s.total[i],
+                total_low: s.total_ci[i].0,
+                total_high: s.total_ci[i].1,
+            });
+        }
+    }
+    let result = Sensitivity {
+        scenario: world.name.clone(),
+        scenario_sha256: scenario.sha256.clone(),
+        seed,
+        trajectories,
+        samples,
+        engine_version: crate::ENGINE_VERSION.to_string(),
+        factors: names,
+        outcomes: world.outcomes.iter().map(|o| o.name.clone()).collect(),
+        outcome_mean: means,
+        outcome_variance: variances,
+        indices,
+    };
+    write_atomically(&out, |dir| {
+        output::SensitivityCsv.write(&result, dir)?;
+        output::plots::TornadoPlots.write(&result, dir)
+    })?;
+    if options.verbose {
+        print_table(&result);
+        println!("results in {}", out.display());
+    }
+    Ok(())
+}
+
+fn print_table(s: &Sensitivity) {
+    println!(
+        "{}: {} design points ({} samples x {} factors + 2), {} trajectories each, seed {}",
+        s.scenario,
+        s.samples as usize * (s.factors.len() + 2),
+        s.samples,
+        s.factors.len(),
+        s.trajectories,
+        s.seed
+    );
+    let width = s.factors.iter().map(|f| f.len()).max().unwrap_or(9).max(9);
+    for (o, name) in s.outcomes.iter().enumerate() {
+        println!(
+            "  {name}: mean probability {:.3}, variance across the design {:.5}",
+            s.outcome_mean[o], s.outcome_variance[o]
+        );
+        println!("    {:width$}  first-order (95%)        total (95%)", "parameter");
+        for x in s.indices.iter().filter(|x| &x.outcome == name) {
+            println!(
+                "    {:width$}  {:>6.3} [{:>6.3}, {:>6.3}]  {:>6.3} [{:>6.3}, {:>6.3}]",
+                x.factor, x.first, x.first_low, x.first_high, x.total, x.total_low, x.total_high
+            );
+        }
+    }
+}

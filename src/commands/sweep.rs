@@ -1,0 +1,109 @@
+//! `simulate sweep FILE --param NAME=LO:HI:STEPS ...`: the scenario over a grid of parameter
+//! values, every grid point on the same trajectory seeds.
+
+use std::path::Path;
+
+use crate::analysis::sweep::{check_path, fix, grid, Sweep, SweepPoint};
+use crate::engine::{self, Control};
+use crate::error::Error;
+use crate::options::{stem, RunOptions, SweepParam};
+use crate::output::{self, write_atomically, Exporter};
+use crate::{progress, scenario};
+
+pub fn sweep(path: &Path, params: &[SweepParam], options: &RunOptions) -> Result<(), Error> {
+    let scenario = scenario::load(path)?;
+    let world = &scenario.world;
+    for p in params {
+        let (lo, hi) = check_path(world, &p.path)
+            .map_err(|message| Error::Usage(format!("{}: --param: {message}", path.display())))?;
+        if p.low < lo || p.high > hi {
+            return Err(Error::Usage(format!(
+                "--param {}: the range {}..{} leaves the parameter's valid range [{lo}, {hi}]",
+                p.path, p.low, p.high
+            )));
+        }
+    }
+    let plan = super::plan(world, options)?;
+    let out = options.out.clone().unwrap_or_else(|| {
+        Path::new("outputs").join(output::sanitize_name(&format!("{}-sweep", stem(path))))
+    });
+    output::check_target(&out)?;
+
+    let axes: Vec<Vec<f64>> = params.iter().map(SweepParam::values).collect();
+    let points = grid(&axes);
+    let bar = progress::bar(plan.len() * points.len() as u64, options.progress, &world.name);
+    let cancel = progress::interrupt_flag();
+    let tick = |n: u64| bar.inc(n);
+    let control = Control { progress: &tick, cancel: &cancel };
+    let mut results = Vec::with_capacity(points.len());
+    // Outcomes need no tracked metrics: dropping them saves the histograms' memory and time.
+    let mut base = world.clone();
+    base.metrics.clear();
+    for values in points {
+        let mut w = base.clone();
+        for (p, &v) in params.iter().zip(&values) {
+            fix(&mut w, &p.path, v);
+        }
+        // The same plan, so the same trajectory seeds, at every point.
+        let aggregates = engine::run(&w, &plan, &control);
+        let aggregates = match aggregates {
+            Ok(a) => a,
+            Err(e) => {
+                bar.finish_and_clear();
+                return Err(e.into());
+            }
+        };
+        results.push(SweepPoint::new(&w, values, &aggregates));
+    }
+    bar.finish_and_clear();
+
+    let sweep = Sweep {
+        scenario: world.name.clone(),
+        scenario_sha256: scenario.sha256.clone(),
+        seed: plan.seed,
+        trajectories: plan.trajectories,
+        engine_version: crate::ENGINE_VERSION.to_string(),
+        parameters: params.iter().map(|p| p.path.clone()).collect(),
+        axes,
+        points: results,
+        outcomes: world.outcomes.iter().map(|o| o.name.clone()).collect(),
+    };
+    write_atomically(&out, |dir| {
+        output::SweepCsv.write(&sweep, dir)?;
+        output::plots::SweepPlots.write(&sweep, dir)
+    })?;
+    if options.verbose {
+        print_table(&sweep);
+        println!("results in {}", out.display());
+    }
+    Ok(())
+}
+
+fn print_table(s: &Sweep) {
+    println!(
+        "{}: {} grid points x {} trajectories (same seeds at every point), seed {}",
+        s.scenario,
+        s.points.len(),
+        s.trajectories,
+        s.seed
+    );
+    let widths: Vec<usize> = s.parameters.iter().map(|p| p.len().max(8)).collect();
+    let mut head = String::from(" ");
+    for (p, w) in s.parameters.iter().zip(&widths) {
+        head.push_str(&format!(" {p:>w$}"));
+    }
+    for o in &s.outcomes {
+        head.push_str(&format!("  {o}"));
+    }
+    println!("{head}");
+    for point in &s.points {
+        let mut line = String::from(" ");
+        for (v, w) in point.values.iter().zip(&widths) {
+            line.push_str(&format!(" {:>w$}", format!("{:.4}", v)));
+        }
+        for (o, name) in point.outcomes.iter().zip(&s.outcomes) {
+            line.push_str(&format!("  {:>w$.3}", o.probability, w = name.len()));
+        }
+        println!("{line}");
+    }
+}

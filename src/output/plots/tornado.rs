@@ -1,0 +1,157 @@
+//! Tornado chart of one outcome's sensitivity: a bar per sampled parameter, longest on
+//! top, for its total Sobol index (light) and first-order index (dark), with the bootstrap
+//! 95% interval of each as a whisker.
+
+use std::io;
+use std::path::Path;
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+
+use super::{header, legend, slug, text, DrawResult, Figure, Key, Plot, FONT, GRID, INK, SIDE_A};
+use crate::analysis::sensitivity::{FactorIndices, Sensitivity};
+use crate::output::Exporter;
+
+pub struct Tornado<'a> {
+    pub sensitivity: &'a Sensitivity,
+    pub outcome: usize,
+}
+
+impl Tornado<'_> {
+    /// This outcome's rows, largest total index first (ties in file order).
+    fn rows(&self) -> Vec<&FactorIndices> {
+        let name = &self.sensitivity.outcomes[self.outcome];
+        let mut rows: Vec<&FactorIndices> =
+            self.sensitivity.indices.iter().filter(|x| &x.outcome == name).collect();
+        rows.sort_by(|a, b| b.total.total_cmp(&a.total));
+        rows
+    }
+}
+
+impl Plot for Tornado<'_> {
+    fn stem(&self) -> String {
+        format!(
+            "tornado_{:02}_{}",
+            self.outcome + 1,
+            slug(&self.sensitivity.outcomes[self.outcome])
+        )
+    }
+    fn title(&self) -> String {
+        format!("What drives {}", self.sensitivity.outcomes[self.outcome])
+    }
+    fn caption(&self) -> String {
+        format!(
+            "Share of the variance of P({}) across the parameters' distributions explained by \
+             each sampled parameter: alone (first-order Sobol index, dark) and with its \
+             interactions (total index, light), with bootstrap 95% intervals.",
+            self.sensitivity.outcomes[self.outcome]
+        )
+    }
+    fn size(&self) -> (u32, u32) {
+        let bars = self.rows().len().max(1) as u32;
+        (1000, 220 + 56 * bars)
+    }
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult<DB> {
+        let s = self.sensitivity;
+        let sub = format!(
+            "{}: {} design points ({} base samples x {}), {} trajectories each, seed {}",
+            s.scenario,
+            s.samples as usize * (s.factors.len() + 2),
+            s.samples,
+            s.factors.len() + 2,
+            s.trajectories,
+            s.seed
+        );
+        let body = header(root, &self.title(), &sub)?;
+        let body = legend(
+            &body,
+            &[
+                ("total index".to_string(), Key::Band(SIDE_A, 0.35)),
+                ("first-order index".to_string(), Key::Band(SIDE_A, 1.0)),
+                ("95% interval".to_string(), Key::Line(INK, 1)),
+            ],
+        )?;
+        let rows = self.rows();
+        let n = rows.len().max(1) as f64;
+        let hi = rows
+            .iter()
+            .flat_map(|r| [r.total_high, r.first_high, r.total])
+            .filter(|v| v.is_finite())
+            .fold(0.1f64, f64::max)
+            .min(1.5);
+        let lo = rows
+            .iter()
+            .flat_map(|r| [r.first_low, r.first])
+            .filter(|v| v.is_finite())
+            .fold(0.0f64, f64::min)
+            .max(-0.5);
+        let mut chart = ChartBuilder::on(&body)
+            .margin_left(12)
+            .margin_right(28)
+            .margin_bottom(10)
+            .margin_top(4)
+            .x_label_area_size(52)
+            .y_label_area_size(220)
+            .build_cartesian_2d(lo..hi * 1.05, 0f64..n)?;
+        let names: Vec<String> = rows.iter().map(|r| r.factor.clone()).collect();
+        let count = names.len();
+        chart
+            .configure_mesh()
+            .disable_y_mesh()
+            .x_desc("Sobol index (share of variance)")
+            .y_labels(count * 2 + 1)
+            .y_label_formatter(&|y| {
+                let i = y.floor() as usize;
+                if (y - i as f64 - 0.5).abs() < 1e-9 && i < count {
+                    // Top row first.
+                    names[count - 1 - i].clone()
+                } else {
+                    String::new()
+                }
+            })
+            .x_label_formatter(&|x| format!("{x:.1}"))
+            .label_style((FONT, 15).into_font().color(&INK))
+            .axis_desc_style((FONT, 16).into_font().color(&INK))
+            .light_line_style(TRANSPARENT)
+            .bold_line_style(GRID)
+            .axis_style(INK.mix(0.8))
+            .draw()?;
+        for (k, r) in rows.iter().enumerate() {
+            let y = (count - 1 - k) as f64;
+            let bar = |v: f64, top: f64, bottom: f64, alpha: f64| {
+                Rectangle::new([(0.0, y + bottom), (v, y + top)], SIDE_A.mix(alpha).filled())
+            };
+            chart.draw_series(std::iter::once(bar(r.total, 0.85, 0.15, 0.35)))?;
+            chart.draw_series(std::iter::once(bar(r.first, 0.7, 0.3, 1.0)))?;
+            for (low, high, at) in [(r.total_low, r.total_high, 0.8), (r.first_low, r.first_high, 0.5)] {
+                chart.draw_series(std::iter::once(PathElement::new(
+                    vec![(low, y + at), (high, y + at)],
+                    INK.stroke_width(1),
+                )))?;
+            }
+            chart.draw_series(std::iter::once(Text::new(
+                format!("S {:.2}  ST {:.2}", r.first, r.total),
+                (r.total.max(r.total_high).max(0.0), y + 0.5),
+                text(13.0, &INK).pos(Pos::new(HPos::Left, VPos::Center)),
+            )))?;
+        }
+        Ok(())
+    }
+}
+
+/// Every tornado chart of a sensitivity analysis.
+pub fn tornado_figures(s: &Sensitivity) -> Vec<Box<dyn Figure + '_>> {
+    (0..s.outcomes.len())
+        .map(|outcome| Box::new(Tornado { sensitivity: s, outcome }) as Box<dyn Figure + '_>)
+        .collect()
+}
+
+/// The plots of a sensitivity analysis, in `plots/`.
+pub struct TornadoPlots;
+
+impl Exporter<Sensitivity> for TornadoPlots {
+    fn write(&self, s: &Sensitivity, dir: &Path) -> io::Result<()> {
+        super::write_figures(&tornado_figures(s), dir)
+    }
+}

@@ -1,0 +1,335 @@
+//! `report.html`: one self-contained page per run (and per comparison) that an analyst can
+//! open offline, mail, or print. Every picture is inlined as SVG, the styles are inline, and
+//! nothing is fetched: no scripts, no web fonts, no external images.
+//!
+//! The page is built from the same summary as the other files, by plain string formatting in
+//! a fixed order, so the same run gives the same bytes.
+
+use std::fmt::Write as _;
+use std::io;
+use std::path::Path;
+
+use super::plots::{compare_figures, run_figures, Figure};
+use super::Exporter;
+use crate::analysis::{Comparison, Manifest, RunSummary};
+
+/// The report of a run.
+pub struct RunReport;
+
+/// The report of a comparison.
+pub struct CompareReport;
+
+impl Exporter<RunSummary> for RunReport {
+    fn write(&self, s: &RunSummary, dir: &Path) -> io::Result<()> {
+        std::fs::write(dir.join("report.html"), run_page(s)?)
+    }
+}
+
+impl Exporter<Comparison> for CompareReport {
+    fn write(&self, c: &Comparison, dir: &Path) -> io::Result<()> {
+        std::fs::write(dir.join("report.html"), compare_page(c)?)
+    }
+}
+
+/// Escapes text for HTML content and attribute values.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+const STYLE: &str = r#"
+:root { color-scheme: light; }
+* { box-sizing: border-box; }
+body { font-family: "DejaVu Sans", "Segoe UI", Helvetica, Arial, sans-serif; color: #222;
+       background: #fff; margin: 0; line-height: 1.45; font-size: 15px; }
+main { max-width: 1080px; margin: 0 auto; padding: 24px 28px 48px; }
+h1 { font-size: 1.8em; margin: 0.2em 0 0.1em; }
+h2 { font-size: 1.3em; margin: 1.8em 0 0.6em; border-bottom: 1px solid #ddd; padding-bottom: 0.2em; }
+h3 { font-size: 1.05em; margin: 1.2em 0 0.4em; }
+p.lead { font-size: 1.1em; color: #333; margin-top: 0.3em; }
+table { border-collapse: collapse; width: 100%; margin: 0.4em 0 1em; font-size: 0.95em; }
+th, td { text-align: left; padding: 5px 8px; border-bottom: 1px solid #e4e4e4; vertical-align: top; }
+th { background: #f4f6f8; font-weight: 600; }
+td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+td.name { font-family: "DejaVu Sans Mono", Consolas, monospace; white-space: nowrap; }
+td.up { color: #b35400; font-weight: 600; }
+dl.manifest { display: grid; grid-template-columns: max-content 1fr; gap: 2px 16px; margin: 0.5em 0; }
+dl.manifest dt { color: #666; }
+dl.manifest dd { margin: 0; font-family: "DejaVu Sans Mono", Consolas, monospace; word-break: break-all; }
+figure { margin: 1.2em 0 2em; }
+figure svg { display: block; width: 100%; height: auto; border: 1px solid #eee; }
+figcaption { color: #555; font-size: 0.92em; margin-top: 0.4em; }
+nav ul { columns: 2; padding-left: 1.2em; }
+footer { color: #888; font-size: 0.85em; margin-top: 3em; }
+@media print {
+  @page { size: A4; margin: 14mm; }
+  body { font-size: 10.5pt; }
+  main { max-width: none; padding: 0; }
+  nav { display: none; }
+  h2 { break-after: avoid; }
+  figure, table, tr { break-inside: avoid; }
+  figure svg { border: none; max-height: 240mm; }
+  a { color: inherit; text-decoration: none; }
+}
+"#;
+
+fn page_start(out: &mut String, title: &str) {
+    let _ = write!(
+        out,
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+         <title>{}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n<main>\n",
+        escape(title)
+    );
+}
+
+fn page_end(out: &mut String, version: &str) {
+    let _ = write!(
+        out,
+        "<footer>Written by entente {} (simulate). This page is self-contained: it loads \
+         nothing from the network.</footer>\n</main>\n</body>\n</html>\n",
+        escape(version)
+    );
+}
+
+fn manifest_list(out: &mut String, m: &Manifest) {
+    let rows = [
+        ("scenario", m.scenario.clone()),
+        ("scenario sha256", m.scenario_sha256.clone()),
+        ("seed", m.seed.to_string()),
+        ("trajectories", m.trajectories.to_string()),
+        (
+            "steps",
+            format!("{} (one step = one {})", m.steps, m.step_unit),
+        ),
+        ("engine version", m.engine_version.clone()),
+    ];
+    out.push_str("<dl class=\"manifest\">\n");
+    for (k, v) in rows {
+        let _ = writeln!(out, "<dt>{}</dt><dd>{}</dd>", escape(k), escape(&v));
+    }
+    out.push_str("</dl>\n");
+}
+
+/// The figures, each with an anchor, its heading, the inline SVG and its caption.
+fn figures_section(out: &mut String, figures: &[Box<dyn Figure + '_>]) -> io::Result<()> {
+    for f in figures {
+        let stem = f.file_stem();
+        let svg = f.svg()?;
+        let _ = write!(
+            out,
+            "<figure id=\"{id}\" data-plot=\"{id}\" aria-label=\"{heading}\">\n{svg}\n\
+             <figcaption>{caption} (Also in <code>plots/{id}.png</code> and \
+             <code>plots/{id}.svg</code>.)</figcaption>\n</figure>\n",
+            id = escape(&stem),
+            heading = escape(&f.heading()),
+            svg = svg.trim(),
+            caption = escape(&f.explanation()),
+        );
+    }
+    Ok(())
+}
+
+fn contents(out: &mut String, entries: &[(String, String)]) {
+    out.push_str("<nav><ul>\n");
+    for (id, heading) in entries {
+        let _ = writeln!(
+            out,
+            "<li><a href=\"#{}\">{}</a></li>",
+            escape(id),
+            escape(heading)
+        );
+    }
+    out.push_str("</ul></nav>\n");
+}
+
+fn pct(p: f64) -> String {
+    format!("{:.1}%", 100.0 * p)
+}
+
+fn pts(x: f64) -> String {
+    format!("{:+.1}", 100.0 * x)
+}
+
+/// The report of one run.
+pub fn run_page(s: &RunSummary) -> io::Result<String> {
+    let m = &s.manifest;
+    let figures = run_figures(s);
+    let mut out = String::new();
+    page_start(&mut out, &format!("{} — entente report", m.scenario));
+    let _ = writeln!(out, "<h1>{}</h1>", escape(&m.scenario));
+    let _ = writeln!(out, "<p class=\"lead\">{}</p>", escape(&s.description));
+    manifest_list(&mut out, m);
+
+    let mut entries = vec![("outcomes-table".to_string(), "Outcomes".to_string())];
+    entries.extend(figures.iter().map(|f| (f.file_stem(), f.heading())));
+    entries.push(("events-table".to_string(), "Events".to_string()));
+    entries.push(("parameters".to_string(), "Parameters".to_string()));
+    contents(&mut out, &entries);
+
+    out.push_str("<h2 id=\"outcomes-table\">Outcomes</h2>\n<table>\n<thead><tr><th>outcome</th>\
+                  <th>what it means</th><th>kind</th><th class=\"num\">probability</th>\
+                  <th class=\"num\">95% interval</th><th class=\"num\">trajectories</th></tr></thead>\n<tbody>\n");
+    for (i, o) in s.outcomes.iter().enumerate() {
+        let description = s.outcome_descriptions.get(i).map_or("", String::as_str);
+        let kind = match (o.kind, o.median_first_step) {
+            (kind, Some(step)) => format!("{kind}; median first {}: {step}", m.step_unit),
+            (kind, None) => kind.to_string(),
+        };
+        let _ = writeln!(
+            out,
+            "<tr data-outcome=\"{name}\"><td class=\"name\">{name}</td><td>{desc}</td><td>{kind}</td>\
+             <td class=\"num\">{p}</td><td class=\"num\">[{lo}, {hi}]</td><td class=\"num\">{count} of {n}</td></tr>",
+            name = escape(&o.name),
+            desc = escape(description),
+            kind = escape(&kind),
+            p = pct(o.probability),
+            lo = pct(o.ci_low),
+            hi = pct(o.ci_high),
+            count = o.count,
+            n = m.trajectories,
+        );
+    }
+    out.push_str("</tbody>\n</table>\n");
+
+    out.push_str("<h2 id=\"plots\">Pictures</h2>\n");
+    figures_section(&mut out, &figures)?;
+
+    out.push_str("<h2 id=\"events-table\">Events</h2>\n<table>\n<thead><tr><th>event</th>\
+                  <th class=\"num\">happened in</th><th class=\"num\">mean times per trajectory</th></tr></thead>\n<tbody>\n");
+    for e in &s.events {
+        let _ = writeln!(
+            out,
+            "<tr><td class=\"name\">{}</td><td class=\"num\">{}</td><td class=\"num\">{:.2}</td></tr>",
+            escape(&e.name),
+            pct(e.fired),
+            e.mean_firings
+        );
+    }
+    out.push_str("</tbody>\n</table>\n");
+
+    out.push_str(
+        "<h2 id=\"parameters\">Parameters</h2>\n<p>As the run used them: a fixed value, \
+                  or the distribution each trajectory drew its value from.</p>\n<table>\n\
+                  <thead><tr><th>parameter</th><th>value</th></tr></thead>\n<tbody>\n",
+    );
+    for p in &s.parameters {
+        let _ = writeln!(
+            out,
+            "<tr><td class=\"name\">{}</td><td>{}</td></tr>",
+            escape(&p.path),
+            escape(&p.value)
+        );
+    }
+    out.push_str("</tbody>\n</table>\n");
+    page_end(&mut out, &m.engine_version);
+    Ok(out)
+}
+
+/// The report of a comparison.
+pub fn compare_page(c: &Comparison) -> io::Result<String> {
+    let (a, b) = (&c.a.manifest, &c.b.manifest);
+    let figures = compare_figures(c);
+    let mut out = String::new();
+    page_start(
+        &mut out,
+        &format!("{} vs {} — entente comparison", a.scenario, b.scenario),
+    );
+    let _ = writeln!(
+        out,
+        "<h1>{} (A) vs {} (B)</h1>",
+        escape(&a.scenario),
+        escape(&b.scenario)
+    );
+    let _ = writeln!(
+        out,
+        "<p class=\"lead\">Both scenarios ran on the same {} trajectories with seed {}: trajectory r \
+         of A and of B drew from the same random streams (common random numbers), so a \
+         difference is the effect of the change between the files, not noise.</p>",
+        a.trajectories, a.seed
+    );
+    for (label, s, folder) in [("A", &c.a, "a"), ("B", &c.b, "b")] {
+        let _ = writeln!(
+            out,
+            "<h3>{label}: {name}</h3>\n<p>{desc} <a href=\"{folder}/report.html\">Full report of {label}</a>.</p>",
+            name = escape(&s.manifest.scenario),
+            desc = escape(&s.description),
+        );
+        manifest_list(&mut out, &s.manifest);
+    }
+
+    let mut entries = vec![("differences-table".to_string(), "Differences".to_string())];
+    entries.extend(figures.iter().map(|f| (f.file_stem(), f.heading())));
+    contents(&mut out, &entries);
+
+    out.push_str("<h2 id=\"differences-table\">Differences in outcome probabilities</h2>\n\
+                  <p>B − A in percentage points, with the 95% interval of the paired difference \
+                  (from the trajectories where the outcome held on one side only), beside the \
+                  half-width two independent runs would give.</p>\n<table>\n<thead><tr><th>outcome</th>\
+                  <th>what it means</th><th class=\"num\">A</th><th class=\"num\">B</th>\
+                  <th class=\"num\">B − A</th><th class=\"num\">95% interval (paired)</th>\
+                  <th class=\"num\">unpaired ±</th></tr></thead>\n<tbody>\n");
+    for o in &c.outcomes {
+        let description =
+            c.b.outcomes
+                .iter()
+                .position(|x| x.name == o.name)
+                .and_then(|i| c.b.outcome_descriptions.get(i))
+                .map_or("", String::as_str);
+        let moved = o.ci_low > 0.0 || o.ci_high < 0.0;
+        let _ = writeln!(
+            out,
+            "<tr data-outcome=\"{name}\"><td class=\"name\">{name}</td><td>{desc}</td>\
+             <td class=\"num\">{pa}</td><td class=\"num\">{pb}</td><td class=\"num{up}\">{d}</td>\
+             <td class=\"num\">[{lo}, {hi}]</td><td class=\"num\">{half:.1}</td></tr>",
+            name = escape(&o.name),
+            desc = escape(description),
+            pa = pct(o.a),
+            pb = pct(o.b),
+            up = if moved { " up" } else { "" },
+            d = pts(o.diff),
+            lo = pts(o.ci_low),
+            hi = pts(o.ci_high),
+            half = 100.0 * o.unpaired_half_width,
+        );
+    }
+    out.push_str("</tbody>\n</table>\n");
+    for (label, names) in [("A", &c.only_in_a), ("B", &c.only_in_b)] {
+        if !names.is_empty() {
+            let list: Vec<String> = names.iter().map(|n| escape(n)).collect();
+            let _ = writeln!(
+                out,
+                "<p>Outcomes only in {label} (not compared): {}.</p>",
+                list.join(", ")
+            );
+        }
+    }
+
+    out.push_str("<h2 id=\"plots\">Pictures</h2>\n");
+    figures_section(&mut out, &figures)?;
+    page_end(&mut out, &a.engine_version);
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_is_escaped_for_html() {
+        assert_eq!(
+            escape("<a href=\"x\">&'"),
+            "&lt;a href=&quot;x&quot;&gt;&amp;&#39;"
+        );
+    }
+}

@@ -1,0 +1,32 @@
+//! `sweep.csv`: one row per grid point and outcome: the parameter values, the count, the
+//! probability and its Wilson 95% interval.
+
+use std::io;
+use std::path::Path;
+
+use super::Exporter;
+use crate::analysis::sweep::Sweep;
+
+pub struct SweepCsv;
+
+impl Exporter<Sweep> for SweepCsv {
+    fn write(&self, s: &Sweep, dir: &Path) -> io::Result<()> {
+        let mut w = csv::Writer::from_path(dir.join("sweep.csv"))?;
+        let mut header: Vec<&str> = s.parameters.iter().map(String::as_str).collect();
+        header.extend(["outcome", "count", "trajectories", "probability", "ci_low", "ci_high"]);
+        w.write_record(&header)?;
+        for point in &s.points {
+            for o in &point.outcomes {
+                let mut row: Vec<String> = point.values.iter().map(|v| v.to_string()).collect();
+                row.push(o.name.clone());
+                row.push(o.count.to_string());
+                row.push(s.trajectories.to_string());
+                row.push(o.probability.to_string());
+                row.push(o.ci_low.to_string());
+                row.push(o.ci_high.to_string());
+                w.write_record(&row)?;
+            }
+        }
+        w.flush()
+    }
+}

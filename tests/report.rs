@@ -1,0 +1,202 @@
+//! Pictures and reports: a run leaves valid PNG and SVG plots and a self-contained
+//! report.html; a comparison leaves overlay plots and its own report; both are the same
+//! bytes for any thread count.
+
+mod common;
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+
+use common::{json, read, scenario, simulate};
+
+fn run(name: &str, trajectories: &str, threads: &str, out: &Path) {
+    simulate()
+        .arg(scenario(name))
+        .args([
+            "-n",
+            trajectories,
+            "--seed",
+            "7",
+            "--threads",
+            threads,
+            "--quiet",
+            "--out",
+        ])
+        .arg(out)
+        .assert()
+        .success();
+}
+
+fn files_with(dir: &Path, extension: &str) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("cannot list {}: {e}", dir.display()))
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == extension))
+        .collect();
+    files.sort();
+    files
+}
+
+/// Fails if the page would load anything from the network.
+fn assert_self_contained(html: &str) {
+    let lower = html.to_ascii_lowercase();
+    for pattern in [
+        "src=\"http",
+        "src='http",
+        "href=\"http",
+        "href='http",
+        "url(http",
+        "@import",
+        "<script",
+        "<link",
+    ] {
+        assert!(!lower.contains(pattern), "report.html contains {pattern:?}");
+    }
+}
+
+fn assert_valid_svg(path: &Path) {
+    let text = String::from_utf8(read(path)).expect("SVG is UTF-8");
+    let doc = roxmltree::Document::parse(&text)
+        .unwrap_or_else(|e| panic!("{} is not well-formed XML: {e}", path.display()));
+    assert_eq!(
+        doc.root_element().tag_name().name(),
+        "svg",
+        "{}",
+        path.display()
+    );
+    assert!(
+        doc.descendants().filter(|n| n.has_tag_name("text")).count() > 3,
+        "{} has text",
+        path.display()
+    );
+}
+
+#[test]
+fn a_run_writes_plots_and_a_self_contained_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("visit");
+    run("putin_visit.ron", "300", "2", &out);
+    let plots = out.join("plots");
+
+    let pngs = files_with(&plots, "png");
+    let mut distinct = HashSet::new();
+    for png in &pngs {
+        let bytes = read(png);
+        assert!(
+            bytes.starts_with(b"\x89PNG\r\n\x1a\n"),
+            "{} is a PNG",
+            png.display()
+        );
+        if bytes.len() > 8 * 1024 {
+            distinct.insert(bytes);
+        }
+    }
+    assert!(
+        distinct.len() >= 4,
+        "only {} distinct PNGs over 8 KiB",
+        distinct.len()
+    );
+    for name in ["outcomes", "network", "events", "final_distributions"] {
+        assert!(
+            plots.join(format!("{name}.png")).exists(),
+            "plots/{name}.png"
+        );
+    }
+    assert!(pngs
+        .iter()
+        .any(|p| p.file_name().unwrap().to_string_lossy().starts_with("fan_")));
+
+    let svgs = files_with(&plots, "svg");
+    assert_eq!(svgs.len(), pngs.len(), "every PNG has its SVG");
+    for svg in &svgs {
+        assert_valid_svg(svg);
+    }
+
+    let html = String::from_utf8(read(&out.join("report.html"))).unwrap();
+    assert_self_contained(&html);
+    assert!(
+        html.matches("<svg").count() >= svgs.len(),
+        "every plot is inline"
+    );
+    let summary = json(&out.join("summary.json"));
+    for outcome in summary["outcomes"].as_array().unwrap() {
+        let name = outcome["name"].as_str().unwrap();
+        assert!(html.contains(name), "report names outcome {name}");
+    }
+    for key in ["scenario_sha256", "scenario", "description"] {
+        let value = summary[key].as_str().unwrap();
+        let escaped = value
+            .replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+            .replace('"', "&quot;")
+            .replace('\'', "&#39;");
+        assert!(html.contains(&escaped), "report shows {key}");
+    }
+    assert!(html.contains("@media print"), "report has print styles");
+    assert!(html.contains("Parameters"));
+}
+
+#[test]
+fn plots_and_reports_do_not_depend_on_the_thread_count() {
+    let dir = tempfile::tempdir().unwrap();
+    let (one, two) = (dir.path().join("one"), dir.path().join("two"));
+    run("putin_visit.ron", "200", "1", &one);
+    run("putin_visit.ron", "200", "2", &two);
+    assert_eq!(
+        read(&one.join("report.html")),
+        read(&two.join("report.html"))
+    );
+    for svg in files_with(&one.join("plots"), "svg") {
+        let other = two.join("plots").join(svg.file_name().unwrap());
+        assert_eq!(read(&svg), read(&other), "{}", svg.display());
+    }
+    for png in files_with(&one.join("plots"), "png") {
+        let other = two.join("plots").join(png.file_name().unwrap());
+        assert_eq!(read(&png), read(&other), "{}", png.display());
+    }
+}
+
+#[test]
+fn a_comparison_writes_overlays_differences_and_a_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("cmp");
+    simulate()
+        .arg("compare")
+        .arg(scenario("baseline.ron"))
+        .arg(scenario("putin_visit.ron"))
+        .args(["-n", "300", "--seed", "9", "--quiet", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    let plots = out.join("plots");
+    let overlays: Vec<_> = files_with(&plots, "png")
+        .into_iter()
+        .filter(|p| {
+            p.file_name()
+                .unwrap()
+                .to_string_lossy()
+                .starts_with("overlay_")
+        })
+        .collect();
+    assert!(overlays.len() >= 2, "{} overlay plots", overlays.len());
+    assert!(plots.join("outcome_differences.png").exists());
+    for svg in files_with(&plots, "svg") {
+        assert_valid_svg(&svg);
+    }
+    let html = String::from_utf8(read(&out.join("report.html"))).unwrap();
+    assert_self_contained(&html);
+    let compare = json(&out.join("compare.json"));
+    for outcome in compare["outcomes"].as_array().unwrap() {
+        let name = outcome["name"].as_str().unwrap();
+        assert!(
+            html.contains(&format!("data-outcome=\"{name}\"")),
+            "report names {name}"
+        );
+    }
+    // Each side keeps its own full report, linked from the comparison's.
+    for side in ["a", "b"] {
+        assert!(out.join(side).join("report.html").exists());
+        assert!(html.contains(&format!("href=\"{side}/report.html\"")));
+    }
+}

@@ -1,0 +1,56 @@
+//! Historical validation cases (scenarios/validation/): each runs through the binary and
+//! must reproduce its published outcome.
+
+mod common;
+
+use common::{json, scenario, simulate};
+
+/// Trajectories per case: enough to place the top configuration's probability within about
+/// two points (95%), few enough for a debug build.
+const TRAJECTORIES: &str = "2000";
+
+/// Runs a validation case and returns the most frequent final bloc configuration as
+/// (bloc of the first state, other bloc, probability).
+fn top_configuration(file: &str) -> (Vec<String>, Vec<String>, f64) {
+    let out = tempfile::tempdir().unwrap();
+    simulate()
+        .arg(scenario(&format!("validation/{file}")))
+        .args(["--trajectories", TRAJECTORIES, "--quiet", "--out"])
+        .arg(out.path())
+        .assert()
+        .success();
+    let summary = json(&out.path().join("summary.json"));
+    let top = &summary["blocs"][0];
+    let names = |v: &serde_json::Value| -> Vec<String> {
+        let mut names: Vec<String> = v
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s.as_str().unwrap().to_string())
+            .collect();
+        names.sort();
+        names
+    };
+    (
+        names(&top["with_first"]),
+        names(&top["other"]),
+        top["probability"].as_f64().unwrap(),
+    )
+}
+
+fn sorted(names: &[&str]) -> Vec<String> {
+    let mut v: Vec<String> = names.iter().map(|s| s.to_string()).collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn entente_1907_ends_in_the_triple_entente_against_the_triple_alliance() {
+    let (entente, alliance, p) = top_configuration("entente_1907.ron");
+    assert_eq!(entente, sorted(&["Britain", "France", "Russia"]));
+    assert_eq!(alliance, sorted(&["Germany", "Austria-Hungary", "Italy"]));
+    assert!(
+        p >= 0.8,
+        "the Triple Entente split has probability {p}, below 0.8"
+    );
+}
