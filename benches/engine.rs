@@ -20,7 +20,9 @@ use entente::model::{self, Randomness, Sampler, State, World};
 
 fn load(relative: &str) -> World {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(relative);
-    entente::scenario::load(&path).unwrap_or_else(|e| panic!("{e}")).world
+    entente::scenario::load(&path)
+        .unwrap_or_else(|e| panic!("{e}"))
+        .world
 }
 
 /// Draws from one ChaCha stream, as the engine's noise stream does.
@@ -51,7 +53,9 @@ fn fixed_state(world: &World) -> State {
 }
 
 fn threads() -> Option<usize> {
-    std::env::var("ENTENTE_BENCH_THREADS").ok().and_then(|t| t.parse().ok())
+    std::env::var("ENTENTE_BENCH_THREADS")
+        .ok()
+        .and_then(|t| t.parse().ok())
 }
 
 fn step(c: &mut Criterion) {
@@ -84,7 +88,10 @@ fn whole_run(c: &mut Criterion, label: &str, file: &str, trajectories: u64) {
     group.bench_function(label, |b| {
         b.iter(|| {
             let cancel = AtomicBool::new(false);
-            let control = Control { progress: &|_| {}, cancel: &cancel };
+            let control = Control {
+                progress: &|_| {},
+                cancel: &cancel,
+            };
             let plan = Plan::new(trajectories, world.seed, threads());
             engine::run(&world, &plan, &control).unwrap()
         })

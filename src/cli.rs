@@ -43,6 +43,22 @@ pub enum Command {
         #[command(flatten)]
         common: CommonArgs,
     },
+    /// Combine the partial results of `--shard 1/N` ... `--shard N/N` into the folder one
+    /// run would have written, byte for byte.
+    #[command(
+        after_help = "Example:\n  simulate scenarios/putin_visit.ron --shard 1/2 --out part1\n  simulate scenarios/putin_visit.ron --shard 2/2 --out part2\n  simulate merge part1 part2 --out outputs/putin_visit"
+    )]
+    Merge {
+        /// The partial result folders, one per shard, in any order.
+        #[arg(required = true, value_name = "DIR")]
+        parts: Vec<PathBuf>,
+        /// Output folder (default: outputs/<scenario file name>/).
+        #[arg(short, long, value_name = "DIR")]
+        out: Option<PathBuf>,
+        /// No summary on the terminal.
+        #[arg(short, long)]
+        quiet: bool,
+    },
     /// Run a scenario over a grid of parameter values, all on the same random draws.
     #[command(
         after_help = "Parameter paths: eta, sigma, gamma, lambda (optionally .<state>), beta.<channel>[.<state>], kappa.<channel>, rho.<channel>, event.<name>.hazard.\n\nExample:\n  simulate sweep scenarios/putin_visit.ron --param event.energy_megadeal.hazard=0:0.12:7 --param lambda=0.3:0.9:4 --trajectories 2000"
@@ -125,4 +141,9 @@ pub struct CommonArgs {
     /// No progress bar and no summary on the terminal.
     #[arg(short, long)]
     pub quiet: bool,
+    /// Run only the I-th of N equal, contiguous parts of the trajectories (1-based) and write
+    /// a partial result, to be combined by `simulate merge` (default folder:
+    /// outputs/<scenario file name>.shard-I-of-N/).
+    #[arg(long, value_name = "I/N")]
+    pub shard: Option<String>,
 }

@@ -25,13 +25,27 @@ fn main() {
 
 fn run(cli: Cli) -> Result<(), Error> {
     match Task::from_cli_arguments(cli)? {
-        Task::Run { scenario, options } => commands::run(&scenario, &options),
+        Task::Run { scenario, options } => match options.shard {
+            Some(shard) => commands::run_shard(&scenario, &options, shard),
+            None => commands::run(&scenario, &options),
+        },
+        Task::Merge {
+            parts,
+            out,
+            verbose,
+        } => commands::merge(&parts, out.as_deref(), verbose),
         Task::Check { scenario } => commands::check(&scenario),
         Task::Compare { a, b, options } => commands::compare(&a, &b, &options),
-        Task::Sweep { scenario, params, options } => commands::sweep(&scenario, &params, &options),
-        Task::Sensitivity { scenario, samples, options } => {
-            commands::sensitivity(&scenario, samples, &options)
-        }
+        Task::Sweep {
+            scenario,
+            params,
+            options,
+        } => commands::sweep(&scenario, &params, &options),
+        Task::Sensitivity {
+            scenario,
+            samples,
+            options,
+        } => commands::sensitivity(&scenario, samples, &options),
         Task::Blocs { scenario, options } => commands::blocs(&scenario, &options),
     }
 }

@@ -19,6 +19,12 @@ pub enum Task {
     Check {
         scenario: PathBuf,
     },
+    /// Combine shards' partial results into one run's folder.
+    Merge {
+        parts: Vec<PathBuf>,
+        out: Option<PathBuf>,
+        verbose: bool,
+    },
     Compare {
         a: PathBuf,
         b: PathBuf,
@@ -101,14 +107,25 @@ pub fn parse_sweep_param(text: &str) -> Result<SweepParam, Error> {
         .parse()
         .ok()
         .filter(|&n| (1..=MAX_SWEEP_STEPS).contains(&n))
-        .ok_or_else(|| bad(&format!("STEPS must be a whole number from 1 to {MAX_SWEEP_STEPS}")))?;
+        .ok_or_else(|| {
+            bad(&format!(
+                "STEPS must be a whole number from 1 to {MAX_SWEEP_STEPS}"
+            ))
+        })?;
     if low > high {
         return Err(bad("LO is above HI"));
     }
     if steps > 1 && low == high {
-        return Err(bad("LO equals HI, so every grid point would be the same; use STEPS 1"));
+        return Err(bad(
+            "LO equals HI, so every grid point would be the same; use STEPS 1",
+        ));
     }
-    Ok(SweepParam { path: path.to_string(), low, high, steps })
+    Ok(SweepParam {
+        path: path.to_string(),
+        low,
+        high,
+        steps,
+    })
 }
 
 /// Which initial matrix `simulate blocs` splits.
@@ -136,19 +153,89 @@ pub struct RunOptions {
     pub progress: bool,
     /// Print the summary table.
     pub verbose: bool,
+    /// Run one shard and write a partial result (`--shard I/N`).
+    pub shard: Option<Shard>,
+}
+
+/// `--shard I/N`: the I-th (1-based) of N contiguous, equal ranges of trajectory chunks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shard {
+    pub index: u64,
+    pub count: u64,
+}
+
+impl Shard {
+    /// Parses `I/N` with 1 <= I <= N.
+    pub fn parse(text: &str) -> Result<Shard, Error> {
+        let bad = |why: &str| {
+            Error::Usage(format!(
+                "--shard {text}: {why}; expected I/N with 1 <= I <= N, e.g. --shard 2/8"
+            ))
+        };
+        let (i, n) = text.split_once('/').ok_or_else(|| bad("no `/`"))?;
+        let index: u64 = i
+            .trim()
+            .parse()
+            .map_err(|_| bad(&format!("I \"{i}\" is not a whole number")))?;
+        let count: u64 = n
+            .trim()
+            .parse()
+            .map_err(|_| bad(&format!("N \"{n}\" is not a whole number")))?;
+        if count == 0 || index == 0 || index > count {
+            return Err(bad("I must be between 1 and N"));
+        }
+        Ok(Shard { index, count })
+    }
+
+    /// The chunks of this shard among `chunks` in all: chunk boundaries at `c * chunks / N`,
+    /// so the N ranges are contiguous, cover every chunk once and differ in size by at most one.
+    pub fn chunks(&self, chunks: u64) -> std::ops::Range<u64> {
+        let at = |i: u64| (u128::from(i) * u128::from(chunks) / u128::from(self.count)) as u64;
+        at(self.index - 1)..at(self.index)
+    }
+}
+
+impl std::fmt::Display for Shard {
+    fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        write!(f, "{}/{}", self.index, self.count)
+    }
 }
 
 impl Task {
     pub fn from_cli_arguments(cli: Cli) -> Result<Task, Error> {
         use crate::cli::Command;
+        if let Some(Command::Compare { common, .. })
+        | Some(Command::Sweep { common, .. })
+        | Some(Command::Sensitivity { common, .. }) = &cli.command
+        {
+            if common.shard.is_some() {
+                return Err(Error::Usage(
+                    "--shard splits a single run (`simulate FILE --shard I/N`); it does not apply to this command".into(),
+                ));
+            }
+        }
         match cli.command {
             Some(Command::Check { scenario }) => Ok(Task::Check { scenario }),
+            Some(Command::Merge { parts, out, quiet }) => {
+                if let Some(out) = &out {
+                    crate::output::check_target(out)?;
+                }
+                Ok(Task::Merge {
+                    parts,
+                    out,
+                    verbose: !quiet,
+                })
+            }
             Some(Command::Compare { a, b, common }) => Ok(Task::Compare {
                 a,
                 b,
                 options: RunOptions::from_common(common)?,
             }),
-            Some(Command::Sweep { scenario, params, common }) => {
+            Some(Command::Sweep {
+                scenario,
+                params,
+                common,
+            }) => {
                 let params = params
                     .iter()
                     .map(|p| parse_sweep_param(p))
@@ -158,23 +245,42 @@ impl Task {
                         return Err(Error::Usage(format!("--param {} is given twice", p.path)));
                     }
                 }
-                let points = params.iter().try_fold(1usize, |acc, p| acc.checked_mul(p.steps));
+                let points = params
+                    .iter()
+                    .try_fold(1usize, |acc, p| acc.checked_mul(p.steps));
                 if points.is_none_or(|n| n > MAX_SWEEP_POINTS) {
                     return Err(Error::Usage(format!(
                         "the sweep grid has more than {MAX_SWEEP_POINTS} points; use fewer STEPS"
                     )));
                 }
-                Ok(Task::Sweep { scenario, params, options: RunOptions::from_common(common)? })
+                Ok(Task::Sweep {
+                    scenario,
+                    params,
+                    options: RunOptions::from_common(common)?,
+                })
             }
-            Some(Command::Sensitivity { scenario, samples, common }) => {
+            Some(Command::Sensitivity {
+                scenario,
+                samples,
+                common,
+            }) => {
                 if !(2..=MAX_SENSITIVITY_SAMPLES).contains(&samples) {
                     return Err(Error::Usage(format!(
                         "--samples must be between 2 and {MAX_SENSITIVITY_SAMPLES}, got {samples}"
                     )));
                 }
-                Ok(Task::Sensitivity { scenario, samples, options: RunOptions::from_common(common)? })
+                Ok(Task::Sensitivity {
+                    scenario,
+                    samples,
+                    options: RunOptions::from_common(common)?,
+                })
             }
-            Some(Command::Blocs { scenario, from, out, quiet }) => {
+            Some(Command::Blocs {
+                scenario,
+                from,
+                out,
+                quiet,
+            }) => {
                 if let Some(out) = &out {
                     crate::output::check_target(out)?;
                 }
@@ -182,7 +288,14 @@ impl Task {
                     crate::cli::BlocSourceArg::Affinity => BlocSource::Affinity,
                     crate::cli::BlocSourceArg::Partnership => BlocSource::Partnership,
                 };
-                Ok(Task::Blocs { scenario, options: BlocsOptions { from, out, verbose: !quiet } })
+                Ok(Task::Blocs {
+                    scenario,
+                    options: BlocsOptions {
+                        from,
+                        out,
+                        verbose: !quiet,
+                    },
+                })
             }
             None => {
                 let scenario = cli.run.scenario.ok_or_else(|| {
@@ -219,6 +332,7 @@ impl RunOptions {
             out: c.out,
             progress: !c.quiet && std::io::stderr().is_terminal(),
             verbose: !c.quiet,
+            shard: c.shard.as_deref().map(Shard::parse).transpose()?,
         })
     }
 

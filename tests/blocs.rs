@@ -8,7 +8,9 @@ use common::simulate;
 fn world(affinities: &[(&str, &str, f64)]) -> String {
     let mut pairs = String::new();
     for (a, b, x) in affinities {
-        pairs.push_str(&format!("(\"{a}\", \"{b}\", {x}), (\"{b}\", \"{a}\", {x}),\n"));
+        pairs.push_str(&format!(
+            "(\"{a}\", \"{b}\", {x}), (\"{b}\", \"{a}\", {x}),\n"
+        ));
     }
     format!(
         "(name: \"constructed\", steps: 1,
@@ -22,9 +24,19 @@ fn run(text: &str) -> Vec<Vec<String>> {
     let file = dir.path().join("world.ron");
     std::fs::write(&file, text).unwrap();
     let out = dir.path().join("out");
-    simulate().arg("blocs").arg(&file).arg("--out").arg(&out).arg("--quiet").assert().success();
+    simulate()
+        .arg("blocs")
+        .arg(&file)
+        .arg("--out")
+        .arg(&out)
+        .arg("--quiet")
+        .assert()
+        .success();
     let mut reader = csv::Reader::from_path(out.join("blocs.csv")).unwrap();
-    reader.records().map(|r| r.unwrap().iter().map(str::to_string).collect()).collect()
+    reader
+        .records()
+        .map(|r| r.unwrap().iter().map(str::to_string).collect())
+        .collect()
 }
 
 #[test]
@@ -61,9 +73,23 @@ fn a_tight_pair_makes_a_second_local_minimum() {
         ("B", "Q", 0.4),
     ]));
     assert_eq!(rows.len(), 2, "{rows:?}");
-    assert_eq!((rows[0][1].as_str(), rows[0][3].as_str(), rows[0][4].as_str()), ("global", "A", "B; P; Q"));
+    assert_eq!(
+        (
+            rows[0][1].as_str(),
+            rows[0][3].as_str(),
+            rows[0][4].as_str()
+        ),
+        ("global", "A", "B; P; Q")
+    );
     assert!((rows[0][2].parse::<f64>().unwrap() + 0.8).abs() < 1e-12);
-    assert_eq!((rows[1][1].as_str(), rows[1][3].as_str(), rows[1][4].as_str()), ("local", "A; P; Q", "B"));
+    assert_eq!(
+        (
+            rows[1][1].as_str(),
+            rows[1][3].as_str(),
+            rows[1][4].as_str()
+        ),
+        ("local", "A; P; Q", "B")
+    );
     assert!((rows[1][2].parse::<f64>().unwrap() + 0.4).abs() < 1e-12);
 }
 

@@ -32,7 +32,10 @@ fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
             if path.is_dir() {
                 stack.push(path);
             } else {
-                files.insert(path.strip_prefix(dir).unwrap().to_path_buf(), common::read(&path));
+                files.insert(
+                    path.strip_prefix(dir).unwrap().to_path_buf(),
+                    common::read(&path),
+                );
             }
         }
     }
@@ -102,14 +105,24 @@ fn wait_with_deadline(child: &mut Child) -> Option<i32> {
 fn interrupt(out: &Path, signal: (&str, u32)) -> (Option<i32>, String) {
     let mut child = Command::new(binary())
         .arg(data("small.ron"))
-        .args(["--trajectories", "1000000000", "--threads", "2", "--quiet", "--out"])
+        .args([
+            "--trajectories",
+            "1000000000",
+            "--threads",
+            "2",
+            "--quiet",
+            "--out",
+        ])
         .arg(out)
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
     wait_for_handler(child.id(), signal.1);
-    let sent = Command::new("kill").arg(format!("-{}", signal.0)).arg(child.id().to_string()).status();
+    let sent = Command::new("kill")
+        .arg(format!("-{}", signal.0))
+        .arg(child.id().to_string())
+        .status();
     assert!(sent.unwrap().success(), "kill -{} failed", signal.0);
     let code = wait_with_deadline(&mut child);
     let mut stderr = String::new();
@@ -124,11 +137,20 @@ fn an_interrupted_run_keeps_the_previous_result(signal: (&str, u32)) {
     let before = snapshot(&out);
 
     let (code, stderr) = interrupt(&out, signal);
-    assert_eq!(code, Some(130), "SIG{} should exit 130; stderr:\n{stderr}", signal.0);
+    assert_eq!(
+        code,
+        Some(130),
+        "SIG{} should exit 130; stderr:\n{stderr}",
+        signal.0
+    );
     assert!(stderr.contains("interrupted"), "{stderr}");
     assert!(!stderr.contains("panicked"), "{stderr}");
     assert_eq!(snapshot(&out), before, "the previous result changed");
-    assert_eq!(names_in(dir.path()), ["results"], "a temporary folder was left beside it");
+    assert_eq!(
+        names_in(dir.path()),
+        ["results"],
+        "a temporary folder was left beside it"
+    );
 }
 
 #[test]
@@ -147,7 +169,11 @@ fn an_interrupted_first_run_writes_nothing() {
     let out = dir.path().join("results");
     let (code, stderr) = interrupt(&out, ("INT", 2));
     assert_eq!(code, Some(130), "{stderr}");
-    assert!(names_in(dir.path()).is_empty(), "{:?}", names_in(dir.path()));
+    assert!(
+        names_in(dir.path()).is_empty(),
+        "{:?}",
+        names_in(dir.path())
+    );
 }
 
 #[test]
@@ -182,7 +208,10 @@ fn two_runs_into_the_same_folder_leave_one_whole_result() {
             assert_eq!(wait_with_deadline(&mut child), Some(0), "round {round}");
         }
         let result = snapshot(&shared);
-        assert!(references.contains(&result), "round {round}: a mixed folder");
+        assert!(
+            references.contains(&result),
+            "round {round}: a mixed folder"
+        );
     }
     assert_eq!(names_in(dir.path()), ["alone_1", "alone_2", "shared"]);
 }

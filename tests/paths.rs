@@ -20,7 +20,12 @@ fn tree(dir: &Path) -> Vec<String> {
     while let Some(d) = stack.pop() {
         for entry in std::fs::read_dir(&d).unwrap() {
             let path = entry.unwrap().path();
-            out.push(path.strip_prefix(dir).unwrap().to_string_lossy().into_owned());
+            out.push(
+                path.strip_prefix(dir)
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned(),
+            );
             if path.is_dir() {
                 stack.push(path);
             }
@@ -51,12 +56,27 @@ fn a_scenario_named_to_escape_writes_only_in_its_output_folder() {
             "{path} was written outside the output folder: {all:?}"
         );
     }
-    assert!(work.join("outputs").join("escape").join("summary.json").is_file(), "{all:?}");
+    assert!(
+        work.join("outputs")
+            .join("escape")
+            .join("summary.json")
+            .is_file(),
+        "{all:?}"
+    );
 }
 
 #[test]
 fn odd_file_names_give_a_plain_folder_inside_outputs() {
-    for stem in ["..", "...", "..\\..\\evil", "tab\there", "Pākistan–Россия", "bell\u{7}", "-rf", " "] {
+    for stem in [
+        "..",
+        "...",
+        "..\\..\\evil",
+        "tab\there",
+        "Pākistan–Россия",
+        "bell\u{7}",
+        "-rf",
+        " ",
+    ] {
         let root = tempfile::tempdir().unwrap();
         let file = root.path().join(format!("{stem}.ron"));
         std::fs::write(&file, small_named("odd")).unwrap();
@@ -72,11 +92,16 @@ fn odd_file_names_give_a_plain_folder_inside_outputs() {
         let made = tree(&outputs);
         let folder = made.iter().find(|p| !p.contains('/')).expect("one folder");
         assert!(
-            folder.chars().all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
+            folder
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
                 && !folder.starts_with('.'),
             "stem {stem:?} gave the folder {folder:?}"
         );
-        assert!(made.iter().all(|p| p.starts_with(folder.as_str())), "{made:?}");
+        assert!(
+            made.iter().all(|p| p.starts_with(folder.as_str())),
+            "{made:?}"
+        );
         assert_eq!(tree(&work), {
             let mut all: Vec<String> = made.iter().map(|p| format!("outputs/{p}")).collect();
             all.push("outputs".into());
@@ -105,9 +130,15 @@ fn compare_with_odd_file_names_writes_inside_outputs() {
         .success();
     let made = tree(&work);
     assert!(made.iter().all(|p| p.starts_with("outputs")), "{made:?}");
-    let folders: Vec<_> = made.iter().filter(|p| p.matches('/').count() == 1).collect();
+    let folders: Vec<_> = made
+        .iter()
+        .filter(|p| p.matches('/').count() == 1)
+        .collect();
     assert_eq!(folders.len(), 1, "{made:?}");
-    assert!(folders[0].is_ascii() && !folders[0].contains('\u{1b}'), "{folders:?}");
+    assert!(
+        folders[0].is_ascii() && !folders[0].contains('\u{1b}'),
+        "{folders:?}"
+    );
 }
 
 /// Refused with exit 2 and a message naming --out, before the scenario is even read

@@ -440,7 +440,7 @@ fn too_many_states_are_refused_without_allocating_for_them() {
         format!("Scenario(name: \"big\", steps: 4, channels: [{channels}], states: [{states}])");
     // 50,000 states and 32 channels would be 640 GB of shares.
     let answer = entente::scenario::parse(Path::new("big.ron"), text.as_bytes());
-    let message = answer.err().expect("refused").to_string();
+    let message = answer.expect_err("refused").to_string();
     assert!(
         message.contains("between 1 and 200 states, got 50000"),
         "{message}"
@@ -457,4 +457,118 @@ fn many_ties_are_checked_in_linear_time() {
         "Scenario(name: \"ties\", steps: 4, channels: [\"c\"], states: [State(name: \"A\"), State(name: \"B\")], ties: [{ties}])"
     );
     parse_answers(Path::new("ties.ron"), text.into_bytes()).unwrap();
+}
+
+/// 500 tracked metrics over 10,000 steps would need hundreds of GB of histograms: the run
+/// is refused with the numbers and what to change, before it starts.
+#[test]
+fn a_run_too_big_for_memory_is_refused_before_it_starts() {
+    let states: String = (0..23).map(|i| format!("State(name: \"s{i}\"),")).collect();
+    let metrics: String = (0..23)
+        .flat_map(|i| {
+            (0..23)
+                .filter(move |&j| j != i)
+                .map(move |j| format!("Stance(\"s{i}\", \"s{j}\"),"))
+        })
+        .take(500)
+        .collect();
+    let text = format!(
+        "Scenario(name: \"huge\", steps: 10000, trajectories: 1, states: [{states}], metrics: [{metrics}])"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("huge.ron");
+    std::fs::write(&file, text).unwrap();
+    let out = dir.path().join("out");
+    let assert = common::simulate()
+        .arg(&file)
+        .arg("--out")
+        .arg(&out)
+        .arg("--quiet")
+        .env_remove(entente::scenario::limits::IGNORE_MEMORY_CHECK)
+        .timeout(BINARY_DEADLINE)
+        .assert()
+        .code(2);
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+    assert!(
+        stderr.contains("GB") && stderr.contains("fewer"),
+        "{stderr}"
+    );
+    assert!(!out.exists());
+}
+
+/// Every subcommand's `--help` ends with an example.
+#[test]
+fn every_help_has_an_example() {
+    use clap::CommandFactory;
+    let cli = entente::cli::Cli::command();
+    let mut commands = vec![Vec::new()];
+    commands.extend(
+        cli.get_subcommands()
+            .map(|c| vec![c.get_name().to_string()]),
+    );
+    for mut args in commands {
+        args.push("--help".into());
+        let output = common::simulate().args(&args).output().unwrap();
+        let help = String::from_utf8_lossy(&output.stdout);
+        assert!(output.status.success(), "{args:?}");
+        assert!(
+            help.contains("Example"),
+            "simulate {args:?} has no example:\n{help}"
+        );
+    }
+}
+
+/// The mistakes a user makes get one or two lines: what is wrong, where, what to do.
+#[test]
+fn every_user_error_is_one_or_two_lines() {
+    let dir = tempfile::tempdir().unwrap();
+    let write = |name: &str, bytes: &[u8]| {
+        let path = dir.path().join(name);
+        std::fs::write(&path, bytes).unwrap();
+        path.into_os_string()
+    };
+    let small = String::from_utf8(common::read(&common::data("small.ron"))).unwrap();
+    let typo = write(
+        "typo.ron",
+        small
+            .replacen("(\"A\", \"B\", 0.3)", "(\"A\", \"Bb\", 0.3)", 1)
+            .as_bytes(),
+    );
+    let cases: Vec<Vec<std::ffi::OsString>> = vec![
+        vec!["/nonexistent/file.ron".into()],
+        vec![write("binary.ron", &[0xff, 0xfe, 0x00, 0x01])],
+        vec![write("empty.ron", b"")],
+        vec![write("cut.ron", &small.as_bytes()[..small.len() / 2])],
+        vec!["check".into(), typo.clone()],
+        vec![typo, "--quiet".into()],
+        vec![
+            common::data("small.ron").into(),
+            "--threads".into(),
+            "0".into(),
+        ],
+        vec![
+            common::data("small.ron").into(),
+            "--trajectories".into(),
+            "0".into(),
+        ],
+        vec![
+            common::data("small.ron").into(),
+            "--out".into(),
+            common::data("small.ron").into(),
+        ],
+    ];
+    for args in cases {
+        let output = common::simulate()
+            .args(&args)
+            .timeout(BINARY_DEADLINE)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(stderr.starts_with("error: "), "{args:?}: {stderr}");
+        assert!(
+            (1..=2).contains(&stderr.lines().count()),
+            "{args:?}: {stderr}"
+        );
+    }
 }

@@ -9,7 +9,16 @@ fn run(threads: &str, dir: &std::path::Path) {
     simulate()
         .arg("sensitivity")
         .arg(scenario("putin_visit.ron"))
-        .args(["--samples", "8", "--trajectories", "32", "--threads", threads, "--quiet", "--out"])
+        .args([
+            "--samples",
+            "8",
+            "--trajectories",
+            "32",
+            "--threads",
+            threads,
+            "--quiet",
+            "--out",
+        ])
         .arg(dir)
         .assert()
         .success();
@@ -30,7 +39,9 @@ fn putin_visit_gets_indices_for_each_outcome_and_sampled_parameter() {
         let total: f64 = r[6].parse().unwrap();
         assert!(total.is_finite() && total >= 0.0, "{r:?}");
     }
-    assert!(dir.join("plots/tornado_01_partnership_deepens.png").is_file());
+    assert!(dir
+        .join("plots/tornado_01_partnership_deepens.png")
+        .is_file());
 
     let two = tmp.path().join("two");
     run("2", &two);
@@ -55,5 +66,7 @@ fn a_scenario_without_sampled_parameters_is_refused() {
         .arg(&file)
         .assert()
         .code(2)
-        .stderr(predicates::str::contains("no parameter is given as a distribution"));
+        .stderr(predicates::str::contains(
+            "no parameter is given as a distribution",
+        ));
 }

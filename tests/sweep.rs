@@ -14,14 +14,21 @@ fn rows(dir: &Path, parameters: usize) -> Vec<(Vec<f64>, String, f64)> {
         .map(|r| {
             let r = r.unwrap();
             let values = (0..parameters).map(|i| r[i].parse().unwrap()).collect();
-            (values, r[parameters].to_string(), r[parameters + 4].parse().unwrap())
+            (
+                values,
+                r[parameters].to_string(),
+                r[parameters + 4].parse().unwrap(),
+            )
         })
         .collect()
 }
 
 /// The probabilities of `outcome` in grid order.
 fn curve(rows: &[(Vec<f64>, String, f64)], outcome: &str) -> Vec<(Vec<f64>, f64)> {
-    rows.iter().filter(|r| r.1 == outcome).map(|r| (r.0.clone(), r.2)).collect()
+    rows.iter()
+        .filter(|r| r.1 == outcome)
+        .map(|r| (r.0.clone(), r.2))
+        .collect()
 }
 
 #[test]
@@ -39,8 +46,12 @@ fn a_two_parameter_sweep_of_putin_visit_writes_the_csv_and_a_heat_map() {
         .success();
     let rows = rows(&dir, 2);
     assert_eq!(rows.len(), 4 * 3 * 5, "12 grid points x 5 outcomes");
-    assert!(dir.join("plots/heatmap_01_partnership_deepens.png").is_file());
-    assert!(dir.join("plots/heatmap_01_partnership_deepens.svg").is_file());
+    assert!(dir
+        .join("plots/heatmap_01_partnership_deepens.png")
+        .is_file());
+    assert!(dir
+        .join("plots/heatmap_01_partnership_deepens.svg")
+        .is_file());
 
     // The energy deal's only condition is the visit, fixed at step 2, and its hazard draws
     // come from its own stream whatever else happens: with common random numbers each
@@ -50,9 +61,16 @@ fn a_two_parameter_sweep_of_putin_visit_writes_the_csv_and_a_heat_map() {
     for lambda in 0..3 {
         let column: Vec<f64> = (0..4).map(|h| deal[h * 3 + lambda].1).collect();
         assert_eq!(column[0], 0.0, "no deal at hazard 0");
-        assert!(column.windows(2).all(|w| w[0] <= w[1]), "not monotone in the hazard: {column:?}");
+        assert!(
+            column.windows(2).all(|w| w[0] <= w[1]),
+            "not monotone in the hazard: {column:?}"
+        );
         for h in 0..4 {
-            assert_eq!(deal[h * 3 + lambda].1, deal[h * 3].1, "lambda changed the deal");
+            assert_eq!(
+                deal[h * 3 + lambda].1,
+                deal[h * 3].1,
+                "lambda changed the deal"
+            );
         }
     }
 }
@@ -91,7 +109,12 @@ fn outcomes_that_the_equations_make_monotone_in_a_hazard_are_monotone() {
     simulate()
         .arg("sweep")
         .arg(&file)
-        .args(["--param", "event.treaty.hazard=0:0.3:11", "--quiet", "--out"])
+        .args([
+            "--param",
+            "event.treaty.hazard=0:0.3:11",
+            "--quiet",
+            "--out",
+        ])
         .arg(&dir)
         .assert()
         .success();
@@ -99,7 +122,10 @@ fn outcomes_that_the_equations_make_monotone_in_a_hazard_are_monotone() {
     for outcome in ["signed", "friends", "ever_close"] {
         let c: Vec<f64> = curve(&rows, outcome).into_iter().map(|(_, p)| p).collect();
         assert_eq!(c.len(), 11);
-        assert!(c.windows(2).all(|w| w[0] <= w[1]), "{outcome} is not monotone: {c:?}");
+        assert!(
+            c.windows(2).all(|w| w[0] <= w[1]),
+            "{outcome} is not monotone: {c:?}"
+        );
         assert!(c[10] > c[0] + 0.3, "{outcome} hardly moves: {c:?}");
     }
 }
@@ -114,7 +140,12 @@ fn a_sweep_gives_the_same_bytes_on_any_number_of_threads() {
         simulate()
             .arg("sweep")
             .arg(&file)
-            .args(["--param", "event.treaty.hazard=0:0.2:3", "--param", "eta=0.2:0.4:2"])
+            .args([
+                "--param",
+                "event.treaty.hazard=0:0.2:3",
+                "--param",
+                "eta=0.2:0.4:2",
+            ])
             .args(["--threads", threads, "--quiet", "--out"])
             .arg(&dir)
             .assert()
@@ -138,7 +169,13 @@ fn an_unknown_parameter_path_is_refused_with_the_valid_ones() {
 
 #[test]
 fn malformed_ranges_and_out_of_range_values_are_refused() {
-    for bad in ["lambda=0.3:0.9", "lambda=0.9:0.3:3", "lambda=a:1:2", "lambda=0:1:0", "rho.aid=0:2:3"] {
+    for bad in [
+        "lambda=0.3:0.9",
+        "lambda=0.9:0.3:3",
+        "lambda=a:1:2",
+        "lambda=0:1:0",
+        "rho.aid=0:2:3",
+    ] {
         simulate()
             .arg("sweep")
             .arg(scenario("putin_visit.ron"))
@@ -155,7 +192,14 @@ fn a_per_state_path_splits_the_state_off_its_scenario_wide_value() {
     simulate()
         .arg("sweep")
         .arg(scenario("putin_visit.ron"))
-        .args(["--param", "lambda.Pakistan=0:1.5:2", "--trajectories", "64", "--quiet", "--out"])
+        .args([
+            "--param",
+            "lambda.Pakistan=0:1.5:2",
+            "--trajectories",
+            "64",
+            "--quiet",
+            "--out",
+        ])
         .arg(&dir)
         .assert()
         .success();

@@ -54,3 +54,11 @@ fn entente_1907_ends_in_the_triple_entente_against_the_triple_alliance() {
         "the Triple Entente split has probability {p}, below 0.8"
     );
 }
+
+#[test]
+fn south_asia_1971_ends_with_china_beside_the_united_states_and_india_beside_moscow() {
+    let (american, soviet, p) = top_configuration("south_asia_1971.ron");
+    assert_eq!(american, sorted(&["USA", "China", "Pakistan"]));
+    assert_eq!(soviet, sorted(&["USSR", "India"]));
+    assert!(p >= 0.8, "the 1971 split has probability {p}, below 0.8");
+}

@@ -63,7 +63,9 @@ pub fn energy(p: &[f64], c: &[f64], mask: u64) -> f64 {
 
 /// Symmetric propensities from a directed matrix: `p_ij = (m_ij + m_ji) / 2`.
 pub fn symmetric(m: &[f64], n: usize) -> Vec<f64> {
-    (0..n * n).map(|ij| 0.5 * (m[ij] + m[(ij % n) * n + ij / n])).collect()
+    (0..n * n)
+        .map(|ij| 0.5 * (m[ij] + m[(ij % n) * n + ij / n]))
+        .collect()
 }
 
 /// Scores every configuration and returns the global minimum and every local minimum.
@@ -87,10 +89,16 @@ pub fn landscape(p: &[f64], c: &[f64], states: &[String], source: &str) -> Optio
             && (n == 1 || energies[(k as u64 ^ others) as usize] >= e - tolerance)
     };
     let lowest = energies.iter().copied().fold(f64::INFINITY, f64::min);
-    let global_k = energies.iter().position(|&e| e <= lowest + tolerance).unwrap_or(0);
+    let global_k = energies
+        .iter()
+        .position(|&e| e <= lowest + tolerance)
+        .unwrap_or(0);
     let mut minima: Vec<usize> = (0..count).filter(|&k| is_local(k)).collect();
     minima.sort_by(|&a, &b| {
-        (b == global_k).cmp(&(a == global_k)).then(energies[a].total_cmp(&energies[b])).then(a.cmp(&b))
+        (b == global_k)
+            .cmp(&(a == global_k))
+            .then(energies[a].total_cmp(&energies[b]))
+            .then(a.cmp(&b))
     });
     let minima = minima
         .into_iter()

@@ -39,7 +39,9 @@ impl Design {
     pub fn new(n: usize, k: usize, seed: u64) -> Self {
         let mut s = Stream::keyed(seed, "sensitivity:design");
         let mut matrix = || -> Vec<Vec<f64>> {
-            (0..n).map(|_| (0..k).map(|_| s.uniform()).collect()).collect()
+            (0..n)
+                .map(|_| (0..k).map(|_| s.uniform()).collect())
+                .collect()
         };
         let a = matrix();
         let b = matrix();
@@ -72,7 +74,9 @@ impl Design {
     /// Splits the outputs of `rows()` back into f_A, f_B and f_AB_i.
     pub fn split<'a>(&self, f: &'a [f64]) -> (&'a [f64], &'a [f64], Vec<&'a [f64]>) {
         let n = self.samples();
-        let ab = (0..self.factors()).map(|i| &f[(2 + i) * n..(3 + i) * n]).collect();
+        let ab = (0..self.factors())
+            .map(|i| &f[(2 + i) * n..(3 + i) * n])
+            .collect();
         (&f[..n], &f[n..2 * n], ab)
     }
 }
@@ -91,7 +95,12 @@ pub struct Indices {
 
 /// Point estimates over the rows `pick` (indices into 0..N): (first-order, total, mean,
 /// variance). Sums run in `pick`'s order, so the result is the same on every machine.
-fn estimate(fa: &[f64], fb: &[f64], fab: &[&[f64]], pick: &[usize]) -> (Vec<f64>, Vec<f64>, f64, f64) {
+fn estimate(
+    fa: &[f64],
+    fb: &[f64],
+    fab: &[&[f64]],
+    pick: &[usize],
+) -> (Vec<f64>, Vec<f64>, f64, f64) {
     let n = pick.len() as f64;
     let mut sum = 0.0;
     for &r in pick {
@@ -239,8 +248,12 @@ fn normal_quantile(p: f64) -> f64 {
         4.374664141464968,
         2.938163982698783,
     ];
-    const D: [f64; 4] =
-        [7.784695709041462e-3, 3.224671290700398e-1, 2.445134137142996, 3.754408661907416];
+    const D: [f64; 4] = [
+        7.784695709041462e-3,
+        3.224671290700398e-1,
+        2.445134137142996,
+        3.754408661907416,
+    ];
     let p = p.clamp(1e-300, 1.0 - 1e-16);
     let low = 0.02425;
     let x = if p < low {
@@ -333,8 +346,16 @@ pub fn value_at(sampler: &Sampler, u: f64) -> f64 {
                 high - libm::sqrt((1.0 - u) * (high - low) * (high - mode))
             }
         }
-        Sampler::Normal { mean, sd, low, high } => {
-            let (pl, ph) = (normal_cdf((low - mean) / sd), normal_cdf((high - mean) / sd));
+        Sampler::Normal {
+            mean,
+            sd,
+            low,
+            high,
+        } => {
+            let (pl, ph) = (
+                normal_cdf((low - mean) / sd),
+                normal_cdf((high - mean) / sd),
+            );
             let x = mean + sd * normal_quantile(pl + u * (ph - pl));
             x.clamp(low, high)
         }
@@ -375,10 +396,24 @@ mod tests {
         let first = [0.3139, 0.4424, 0.0];
         let total = [0.5576, 0.4424, 0.2437];
         for i in 0..3 {
-            assert!((s.first[i] - first[i]).abs() < 0.02, "S{} = {}", i + 1, s.first[i]);
-            assert!((s.total[i] - total[i]).abs() < 0.02, "ST{} = {}", i + 1, s.total[i]);
+            assert!(
+                (s.first[i] - first[i]).abs() < 0.02,
+                "S{} = {}",
+                i + 1,
+                s.first[i]
+            );
+            assert!(
+                (s.total[i] - total[i]).abs() < 0.02,
+                "ST{} = {}",
+                i + 1,
+                s.total[i]
+            );
             let (lo, hi) = s.first_ci[i];
-            assert!(lo <= s.first[i] && s.first[i] <= hi, "S{} outside its interval", i + 1);
+            assert!(
+                lo <= s.first[i] && s.first[i] <= hi,
+                "S{} outside its interval",
+                i + 1
+            );
         }
     }
 
@@ -394,19 +429,36 @@ mod tests {
 
     #[test]
     fn inverse_cdfs_hit_known_quantiles() {
-        let u = Sampler::Uniform { low: 2.0, high: 4.0 };
+        let u = Sampler::Uniform {
+            low: 2.0,
+            high: 4.0,
+        };
         assert_eq!(value_at(&u, 0.25), 2.5);
-        let n = Sampler::Normal { mean: 0.0, sd: 1.0, low: -50.0, high: 50.0 };
+        let n = Sampler::Normal {
+            mean: 0.0,
+            sd: 1.0,
+            low: -50.0,
+            high: 50.0,
+        };
         assert!((value_at(&n, 0.975) - 1.959_963_984_540_054).abs() < 1e-9);
         assert!(value_at(&n, 0.5).abs() < 1e-12);
-        let half = Sampler::Normal { mean: 0.0, sd: 1.0, low: 0.0, high: 50.0 };
+        let half = Sampler::Normal {
+            mean: 0.0,
+            sd: 1.0,
+            low: 0.0,
+            high: 50.0,
+        };
         // The median of a half-normal is the normal's 75% quantile, 0.6745.
         assert!((value_at(&half, 0.5) - 0.674_489_750_196_082).abs() < 1e-9);
         let b = Sampler::Beta { a: 2.0, b: 2.0 };
         assert!((value_at(&b, 0.5) - 0.5).abs() < 1e-12);
         // Beta(2, 1) has CDF x^2: the 0.25 quantile is 0.5.
         assert!((value_at(&Sampler::Beta { a: 2.0, b: 1.0 }, 0.25) - 0.5).abs() < 1e-12);
-        let t = Sampler::Triangular { low: 0.0, mode: 0.0, high: 1.0 };
+        let t = Sampler::Triangular {
+            low: 0.0,
+            mode: 0.0,
+            high: 1.0,
+        };
         // CDF 1 - (1 - x)^2: the median is 1 - sqrt(0.5).
         assert!((value_at(&t, 0.5) - (1.0 - 0.5f64.sqrt())).abs() < 1e-12);
     }

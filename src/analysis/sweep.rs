@@ -57,10 +57,15 @@ fn address(world: &World, path: &str) -> Option<Address> {
     }
     // State names may contain dots, so match the state as a suffix.
     let (i, base) = world.states.iter().enumerate().find_map(|(i, s)| {
-        path.strip_suffix(s.as_str())?.strip_suffix('.').map(|base| (i, base))
+        path.strip_suffix(s.as_str())?
+            .strip_suffix('.')
+            .map(|base| (i, base))
     })?;
     let slot = world.params.iter().position(|p| p.path == base)?;
-    let target = world.params[slot].targets.iter().position(|&t| state_of(t) == Some(i))?;
+    let target = world.params[slot]
+        .targets
+        .iter()
+        .position(|&t| state_of(t) == Some(i))?;
     Some(Address::Split { slot, target })
 }
 
@@ -68,7 +73,10 @@ fn address(world: &World, path: &str) -> Option<Address> {
 /// "did you mean" where one is close).
 pub fn check_path(world: &World, path: &str) -> Result<(f64, f64), String> {
     match address(world, path) {
-        Some(Address::Slot(s)) => Ok(world.params[s].targets.first().map_or((0.0, 0.0), |t| t.range())),
+        Some(Address::Slot(s)) => Ok(world.params[s]
+            .targets
+            .first()
+            .map_or((0.0, 0.0), |t| t.range())),
         Some(Address::Split { slot, target }) => Ok(world.params[slot].targets[target].range()),
         None => {
             let paths = valid_paths(world);
@@ -179,7 +187,9 @@ impl SweepPoint {
 impl Sweep {
     /// The index of the point with grid indices `at` (one per axis).
     pub fn index(&self, at: &[usize]) -> usize {
-        at.iter().zip(&self.axes).fold(0, |acc, (&i, axis)| acc * axis.len() + i)
+        at.iter()
+            .zip(&self.axes)
+            .fold(0, |acc, (&i, axis)| acc * axis.len() + i)
     }
 }
 

@@ -31,7 +31,10 @@ pub fn blocs(path: &Path, options: &BlocsOptions) -> Result<(), Error> {
     };
     let p = symmetric(matrix, n);
     let Some(result) = landscape(&p, &w.weight, &w.states, source) else {
-        return Err(Error::Usage(format!("{}: no states to split", path.display())));
+        return Err(Error::Usage(format!(
+            "{}: no states to split",
+            path.display()
+        )));
     };
     write_atomically(&out, |dir| output::BlocsCsv.write(&result, dir))?;
     if options.verbose {
@@ -52,7 +55,15 @@ fn print_table(name: &str, l: &Landscape) {
     println!("  {:>12}  minimum  blocs", "energy");
     for c in &l.minima {
         let kind = if c.global { "global" } else { "local " };
-        let other = if c.other.is_empty() { "(nobody)".to_string() } else { c.other.join(", ") };
-        println!("  {:>12.4}  {kind}   {{{}}} vs {{{other}}}", c.energy, c.with_first.join(", "));
+        let other = if c.other.is_empty() {
+            "(nobody)".to_string()
+        } else {
+            c.other.join(", ")
+        };
+        println!(
+            "  {:>12.4}  {kind}   {{{}}} vs {{{other}}}",
+            c.energy,
+            c.with_first.join(", ")
+        );
     }
 }

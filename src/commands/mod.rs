@@ -3,6 +3,7 @@
 mod blocs;
 mod check;
 mod compare;
+mod merge;
 mod run;
 mod sensitivity;
 mod sweep;
@@ -10,6 +11,7 @@ mod sweep;
 pub use blocs::blocs;
 pub use check::check;
 pub use compare::compare;
+pub use merge::{merge, run_shard};
 pub use run::run;
 pub use sensitivity::sensitivity;
 pub use sweep::sweep;
@@ -24,11 +26,46 @@ use crate::progress;
 fn plan(world: &World, options: &RunOptions) -> Result<Plan, Error> {
     let trajectories = options.trajectories.unwrap_or(world.trajectories);
     check_trajectories(trajectories)?;
-    Ok(Plan::new(
+    let plan = Plan::new(
         trajectories,
         options.seed.unwrap_or(world.seed),
         options.threads,
-    ))
+    );
+    check_estimate(world, &plan)?;
+    Ok(plan)
+}
+
+/// Refuses a run whose aggregates will not fit in the machine's memory, and warns before
+/// one that will take many hours: better said in a second than found out overnight.
+fn check_estimate(world: &World, plan: &Plan) -> Result<(), Error> {
+    use crate::scenario::limits;
+    let threads = plan.threads.unwrap_or_else(rayon::current_num_threads);
+    let estimate = limits::estimate(world, plan.len(), threads);
+    let gb = |bytes: u64| bytes as f64 / 1e9;
+    if let Some(available) = limits::available_memory() {
+        if estimate.memory_bytes > available
+            && std::env::var_os(limits::IGNORE_MEMORY_CHECK).is_none()
+        {
+            return Err(Error::Usage(format!(
+                "this run needs about {:.1} GB for its aggregates ({} metrics x {} steps on {threads} \
+                 threads) but {:.1} GB is free: track fewer metrics, run fewer steps or use fewer \
+                 --threads (or set {}=1 to try anyway)",
+                gb(estimate.memory_bytes),
+                world.metrics.len(),
+                world.steps,
+                gb(available),
+                limits::IGNORE_MEMORY_CHECK
+            )));
+        }
+    }
+    if estimate.seconds > limits::WARN_SECONDS {
+        eprintln!(
+            "warning: this run may take about {:.0} hours on {threads} threads (a rough \
+             estimate); Ctrl-C stops it and keeps any previous results",
+            estimate.seconds / 3600.0
+        );
+    }
+    Ok(())
 }
 
 /// Runs `work` with a progress bar and Ctrl-C handling.

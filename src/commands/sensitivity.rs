@@ -3,7 +3,9 @@
 
 use std::path::Path;
 
-use crate::analysis::sensitivity::{sobol, value_at, Design, FactorIndices, Sensitivity, BOOTSTRAP};
+use crate::analysis::sensitivity::{
+    sobol, value_at, Design, FactorIndices, Sensitivity, BOOTSTRAP,
+};
 use crate::engine::{self, Control, Plan};
 use crate::error::Error;
 use crate::model::Sampler;
@@ -18,8 +20,9 @@ pub const DEFAULT_TRAJECTORIES: u64 = 200;
 pub fn sensitivity(path: &Path, samples: u64, options: &RunOptions) -> Result<(), Error> {
     let scenario = scenario::load(path)?;
     let world = &scenario.world;
-    let factors: Vec<usize> =
-        (0..world.params.len()).filter(|&p| !world.params[p].sampler.is_fixed()).collect();
+    let factors: Vec<usize> = (0..world.params.len())
+        .filter(|&p| !world.params[p].sampler.is_fixed())
+        .collect();
     if factors.is_empty() {
         return Err(Error::Usage(format!(
             "{}: no parameter is given as a distribution, so there is nothing to attribute \
@@ -28,14 +31,20 @@ pub fn sensitivity(path: &Path, samples: u64, options: &RunOptions) -> Result<()
         )));
     }
     if world.outcomes.is_empty() {
-        return Err(Error::Usage(format!("{}: the scenario defines no outcomes", path.display())));
+        return Err(Error::Usage(format!(
+            "{}: the scenario defines no outcomes",
+            path.display()
+        )));
     }
     let trajectories = options.trajectories.unwrap_or(DEFAULT_TRAJECTORIES);
     check_trajectories(trajectories)?;
     let seed = options.seed.unwrap_or(world.seed);
     let plan = Plan::new(trajectories, seed, options.threads);
     let out = options.out.clone().unwrap_or_else(|| {
-        Path::new("outputs").join(output::sanitize_name(&format!("{}-sensitivity", stem(path))))
+        Path::new("outputs").join(output::sanitize_name(&format!(
+            "{}-sensitivity",
+            stem(path)
+        )))
     });
     output::check_target(&out)?;
 
@@ -44,10 +53,17 @@ pub fn sensitivity(path: &Path, samples: u64, options: &RunOptions) -> Result<()
     // Outcomes need no tracked metrics: dropping them saves the histograms' memory and time.
     let mut base = world.clone();
     base.metrics.clear();
-    let bar = progress::bar(plan.len() * rows.len() as u64, options.progress, &world.name);
+    let bar = progress::bar(
+        plan.len() * rows.len() as u64,
+        options.progress,
+        &world.name,
+    );
     let cancel = progress::interrupt_flag();
     let tick = |n: u64| bar.inc(n);
-    let control = Control { progress: &tick, cancel: &cancel };
+    let control = Control {
+        progress: &tick,
+        cancel: &cancel,
+    };
     // probability[outcome][row]
     let mut probability = vec![Vec::with_capacity(rows.len()); world.outcomes.len()];
     for row in &rows {
@@ -68,7 +84,10 @@ pub fn sensitivity(path: &Path, samples: u64, options: &RunOptions) -> Result<()
     }
     bar.finish_and_clear();
 
-    let names: Vec<String> = factors.iter().map(|&p| world.params[p].path.clone()).collect();
+    let names: Vec<String> = factors
+        .iter()
+        .map(|&p| world.params[p].path.clone())
+        .collect();
     let mut indices = Vec::new();
     let (mut means, mut variances) = (Vec::new(), Vec::new());
     for (o, outcome) in world.outcomes.iter().enumerate() {
@@ -130,7 +149,10 @@ fn print_table(s: &Sensitivity) {
             "  {name}: mean probability {:.3}, variance across the design {:.5}",
             s.outcome_mean[o], s.outcome_variance[o]
         );
-        println!("    {:width$}  first-order (95%)        total (95%)", "parameter");
+        println!(
+            "    {:width$}  first-order (95%)        total (95%)",
+            "parameter"
+        );
         for x in s.indices.iter().filter(|x| &x.outcome == name) {
             println!(
                 "    {:width$}  {:>6.3} [{:>6.3}, {:>6.3}]  {:>6.3} [{:>6.3}, {:>6.3}]",

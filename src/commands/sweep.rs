@@ -31,10 +31,17 @@ pub fn sweep(path: &Path, params: &[SweepParam], options: &RunOptions) -> Result
 
     let axes: Vec<Vec<f64>> = params.iter().map(SweepParam::values).collect();
     let points = grid(&axes);
-    let bar = progress::bar(plan.len() * points.len() as u64, options.progress, &world.name);
+    let bar = progress::bar(
+        plan.len() * points.len() as u64,
+        options.progress,
+        &world.name,
+    );
     let cancel = progress::interrupt_flag();
     let tick = |n: u64| bar.inc(n);
-    let control = Control { progress: &tick, cancel: &cancel };
+    let control = Control {
+        progress: &tick,
+        cancel: &cancel,
+    };
     let mut results = Vec::with_capacity(points.len());
     // Outcomes need no tracked metrics: dropping them saves the histograms' memory and time.
     let mut base = world.clone();

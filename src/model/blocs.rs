@@ -108,8 +108,8 @@ fn leading_signs(stance: &[f64], weight: &[f64], n: usize, mut visit: impl FnMut
         let mut largest = 0.0f64;
         for i in 0..n {
             let mut sum = shift * x[i];
-            for j in 0..n {
-                sum += m(i, j) * x[j];
+            for (j, &xj) in x.iter().enumerate() {
+                sum += m(i, j) * xj;
             }
             y[i] = sum;
             largest = largest.max(sum.abs());
@@ -117,8 +117,8 @@ fn leading_signs(stance: &[f64], weight: &[f64], n: usize, mut visit: impl FnMut
         if largest == 0.0 || !largest.is_finite() {
             break; // an all-zero matrix: everyone stays together
         }
-        for i in 0..n {
-            x[i] = y[i] / largest;
+        for (xi, &yi) in x.iter_mut().zip(y.iter()) {
+            *xi = yi / largest;
         }
     }
     // Orientation: state 0 is on the + side; zero entries join the + side.

@@ -1,7 +1,8 @@
 //! One step t -> t+1 of the reference form (DESIGN §2): events, stances, supply shares.
 //!
-//! Summation orders are fixed (ascending indices), and `tanh`/`exp` come from the pure-Rust
-//! `libm` crate, so a step gives the same bits on every machine.
+//! Summation orders are fixed (ascending indices), and `tanh`/`exp` are the project's own
+//! branch-free versions in plain f64 arithmetic (`model::math`, within a few ulps of `libm`),
+//! so a step gives the same bits on every machine and its row loops vectorise.
 
 use super::state::Scratch;
 use super::{math, Randomness, State, Timing, World};
@@ -54,15 +55,34 @@ pub fn update_stances(world: &World, state: &mut State, rng: &mut impl Randomnes
     let n = state.n;
     let c = &world.weight;
     let total_weight: f64 = c.iter().sum();
-    let State { stance: s, affinity: a, share: w, params: p, scratch, .. } = state;
-    let Scratch { dependency, hostility, next, noise, balance, leverage, .. } = scratch;
+    let State {
+        stance: s,
+        affinity: a,
+        share: w,
+        params: p,
+        scratch,
+        ..
+    } = state;
+    let Scratch {
+        dependency,
+        hostility,
+        next,
+        noise,
+        balance,
+        leverage,
+        ..
+    } = scratch;
 
     // D[i][j] = sum_k beta[k][i] W[k][i][j]
     dependency.fill(0.0);
     for k in 0..state.k {
         for i in 0..n {
             let row = (k * n + i) * n;
-            math::add_scaled(&mut dependency[i * n..(i + 1) * n], p.beta[k * n + i], &w[row..row + n]);
+            math::add_scaled(
+                &mut dependency[i * n..(i + 1) * n],
+                p.beta[k * n + i],
+                &w[row..row + n],
+            );
         }
     }
     for (h, &x) in hostility.iter_mut().zip(s.iter()) {
@@ -91,7 +111,11 @@ pub fn update_stances(world: &World, state: &mut State, rng: &mut impl Randomnes
         let (e_row, next_row) = (&noise[row.clone()], &mut next[row]);
         // The argument of tanh ...
         for j in 0..n {
-            let bal = if n < 3 { 0.0 } else { balance[j] / (total_weight - c[i] - c[j]) };
+            let bal = if n < 3 {
+                0.0
+            } else {
+                balance[j] / (total_weight - c[i] - c[j])
+            };
             next_row[j] = a_row[j] + d_row[j] - lambda * leverage[j] + gamma * bal;
         }
         // ... tanh, the one call that does not vectorise ...
@@ -101,7 +125,8 @@ pub fn update_stances(world: &World, state: &mut State, rng: &mut impl Randomnes
         // ... and the move toward the target.
         for j in 0..n {
             let target = next_row[j];
-            next_row[j] = (s_row[j] + eta * (target - s_row[j]) + sigma * e_row[j]).clamp(-1.0, 1.0);
+            next_row[j] =
+                (s_row[j] + eta * (target - s_row[j]) + sigma * e_row[j]).clamp(-1.0, 1.0);
         }
         next_row[i] = 0.0;
     }
@@ -115,8 +140,20 @@ pub fn update_stances(world: &World, state: &mut State, rng: &mut impl Randomnes
 /// scenarios give every channel the same one), not once per channel.
 pub fn update_shares(state: &mut State) {
     let n = state.n;
-    let State { stance: s, share: w, anchor, params: p, scratch, .. } = state;
-    let Scratch { growth, next, partnership, .. } = scratch;
+    let State {
+        stance: s,
+        share: w,
+        anchor,
+        params: p,
+        scratch,
+        ..
+    } = state;
+    let Scratch {
+        growth,
+        next,
+        partnership,
+        ..
+    } = scratch;
     for i in 0..n {
         for j in 0..n {
             partnership[i * n + j] = 0.5 * (s[i * n + j] + s[j * n + i]);
@@ -150,8 +187,9 @@ pub fn update_shares(state: &mut State) {
                 continue; // an empty row stays empty
             }
             let anchors = &anchor[row..row + n];
+            let keep = (1.0 - rho) / denominator;
             for j in 0..n {
-                shares[j] = (1.0 - rho) * z[j] / denominator + rho * anchors[j];
+                shares[j] = z[j] * keep + rho * anchors[j];
             }
         }
     }
@@ -163,6 +201,7 @@ mod tests {
 
     /// The textbook form of phases 2 and 3 (triple loops, exp per channel), kept to check
     /// that the fast form gives the same bits.
+    #[allow(clippy::needless_range_loop)]
     fn reference_step(world: &World, state: &mut State, rng: &mut impl Randomness) {
         let n = state.n;
         let c = &world.weight;
@@ -188,9 +227,13 @@ mod tests {
                     balance += c[m] * s[i * n + m] * s[m * n + j];
                     leverage += d[i * n + m] * h[m * n + j];
                 }
-                let balance = if n < 3 { 0.0 } else { balance / (total_weight - c[i] - c[j]) };
+                let balance = if n < 3 {
+                    0.0
+                } else {
+                    balance / (total_weight - c[i] - c[j])
+                };
                 let ij = i * n + j;
-                let target = libm::tanh(
+                let target = math::tanh(
                     state.affinity[ij] + d[ij] - p.lambda[i] * leverage + p.gamma[i] * balance,
                 );
                 let e = rng.standard_normal();
@@ -208,7 +251,7 @@ mod tests {
                 for j in 0..n {
                     total += state.share[row + j];
                     z[j] = state.share[row + j]
-                        * libm::exp(kappa * (0.5 * (s[i * n + j] + s[j * n + i])));
+                        * math::exp(kappa * (0.5 * (s[i * n + j] + s[j * n + i])));
                     grown += z[j];
                 }
                 let den = (1.0 - total).max(0.0) + grown;
@@ -216,8 +259,7 @@ mod tests {
                     continue;
                 }
                 for j in 0..n {
-                    state.share[row + j] =
-                        (1.0 - rho) * z[j] / den + rho * state.anchor[row + j];
+                    state.share[row + j] = z[j] * ((1.0 - rho) / den) + rho * state.anchor[row + j];
                 }
             }
         }
@@ -228,7 +270,10 @@ mod tests {
 
     impl Randomness for Counter {
         fn standard_normal(&mut self) -> f64 {
-            self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            self.0 = self
+                .0
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
             ((self.0 >> 11) as f64 / (1u64 << 53) as f64 - 0.5) * 3.0
         }
         fn event_uniform(&mut self, _: usize) -> f64 {
@@ -242,7 +287,8 @@ mod tests {
         for kk in 0..k {
             for i in 0..n {
                 for j in (0..n).filter(|&j| j != i) {
-                    share[(kk * n + i) * n + j] = 0.4 * (1.0 + f((i + 2 * j + 3 * kk) as f64)) / n as f64;
+                    share[(kk * n + i) * n + j] =
+                        0.4 * (1.0 + f((i + 2 * j + 3 * kk) as f64)) / n as f64;
                 }
             }
         }
@@ -257,9 +303,17 @@ mod tests {
             channels: (0..k).map(|c| format!("c{c}")).collect(),
             weight: (0..n).map(|i| 1.0 + 0.5 * i as f64).collect(),
             stance: (0..n * n)
-                .map(|ij| if ij / n == ij % n { 0.0 } else { 0.9 * f(1.0 + 3.0 * ij as f64) })
+                .map(|ij| {
+                    if ij / n == ij % n {
+                        0.0
+                    } else {
+                        0.9 * f(1.0 + 3.0 * ij as f64)
+                    }
+                })
                 .collect(),
-            affinity: (0..n * n).map(|ij| 0.3 * f(2.0 + 5.0 * ij as f64)).collect(),
+            affinity: (0..n * n)
+                .map(|ij| 0.3 * f(2.0 + 5.0 * ij as f64))
+                .collect(),
             share,
             params: Vec::new(),
             events: Vec::new(),

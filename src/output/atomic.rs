@@ -73,9 +73,13 @@ pub fn check_target(target: &Path) -> Result<(), Error> {
 
 /// An existing folder a run may replace: empty, or a results folder.
 fn is_replaceable(dir: &Path) -> bool {
-    let Ok(mut entries) = fs::read_dir(dir) else { return false };
+    let Ok(mut entries) = fs::read_dir(dir) else {
+        return false;
+    };
     entries.next().is_none()
-        || [MARKER, "summary.json", "compare.json"].iter().any(|f| dir.join(f).is_file())
+        || [MARKER, "summary.json", "compare.json"]
+            .iter()
+            .any(|f| dir.join(f).is_file())
 }
 
 fn parent_of(target: &Path) -> PathBuf {
@@ -133,20 +137,31 @@ pub fn write_atomically(
     };
     let parent = parent_of(target);
     fs::create_dir_all(&parent).map_err(io_error(&parent))?;
-    let name = target.file_name().map_or("results".into(), |n| n.to_string_lossy().into_owned());
+    let name = target
+        .file_name()
+        .map_or("results".into(), |n| n.to_string_lossy().into_owned());
     remove_stale(&parent, &name, target);
 
     // Unique per process and per call, so that concurrent writers never share a folder.
     static CALLS: AtomicU64 = AtomicU64::new(0);
-    let tag = format!("{}-{}", std::process::id(), CALLS.fetch_add(1, Ordering::Relaxed));
-    let mut staging =
-        Staging { path: parent.join(format!(".{name}.partial-{tag}")), armed: true };
+    let tag = format!(
+        "{}-{}",
+        std::process::id(),
+        CALLS.fetch_add(1, Ordering::Relaxed)
+    );
+    let mut staging = Staging {
+        path: parent.join(format!(".{name}.partial-{tag}")),
+        armed: true,
+    };
     let _ = fs::remove_dir_all(&staging.path);
     fs::create_dir(&staging.path).map_err(io_error(&staging.path))?;
     fill(&staging.path).map_err(io_error(target))?;
     fs::write(staging.path.join(MARKER), b"").map_err(io_error(target))?;
 
-    let old = Staging { path: parent.join(format!(".{name}.old-{tag}")), armed: true };
+    let old = Staging {
+        path: parent.join(format!(".{name}.old-{tag}")),
+        armed: true,
+    };
     replace(&staging.path, target, &old.path).map_err(io_error(target))?;
     staging.armed = false;
     drop(old); // removes the previous result, now out of the way
@@ -182,11 +197,15 @@ fn replace(staging: &Path, target: &Path, old: &Path) -> std::io::Result<()> {
 /// died between moving it away and putting its own in place. Folders of live processes are
 /// left alone: they may be another run writing at this moment.
 fn remove_stale(parent: &Path, name: &str, target: &Path) {
-    let Ok(entries) = fs::read_dir(parent) else { return };
+    let Ok(entries) = fs::read_dir(parent) else {
+        return;
+    };
     for entry in entries.flatten() {
         let file_name = entry.file_name();
         let file_name = file_name.to_string_lossy();
-        let Some(rest) = file_name.strip_prefix(&format!(".{name}.")) else { continue };
+        let Some(rest) = file_name.strip_prefix(&format!(".{name}.")) else {
+            continue;
+        };
         let (kind, tag) = match rest.split_once('-') {
             Some((kind @ ("partial" | "old"), tag)) => (kind, tag),
             _ => continue,
@@ -249,10 +268,15 @@ mod tests {
     fn folders_left_by_dead_runs_are_removed_by_the_next_run() {
         let dir = tempfile::tempdir().unwrap();
         let target = dir.path().join("out");
-        for stale in [format!(".out.partial-{DEAD}"), format!(".out.partial-{DEAD}-3")] {
+        for stale in [
+            format!(".out.partial-{DEAD}"),
+            format!(".out.partial-{DEAD}-3"),
+        ] {
             fs::create_dir(dir.path().join(stale)).unwrap();
         }
-        let live = dir.path().join(format!(".out.partial-{}-77", std::process::id()));
+        let live = dir
+            .path()
+            .join(format!(".out.partial-{}-77", std::process::id()));
         fs::create_dir(&live).unwrap();
         fs::create_dir(dir.path().join(".other.partial-1")).unwrap();
         write_atomically(&target, |d| fs::write(d.join("a.txt"), "new")).unwrap();
@@ -275,7 +299,10 @@ mod tests {
         fs::create_dir(&old).unwrap();
         fs::write(old.join("a.txt"), "previous").unwrap();
         remove_stale(dir.path(), "out", &target);
-        assert_eq!(fs::read_to_string(target.join("a.txt")).unwrap(), "previous");
+        assert_eq!(
+            fs::read_to_string(target.join("a.txt")).unwrap(),
+            "previous"
+        );
         assert!(!old.exists());
     }
 
@@ -286,7 +313,10 @@ mod tests {
         fs::create_dir(&documents).unwrap();
         fs::write(documents.join("thesis.tex"), "years of work").unwrap();
         let refused = check_target(&documents).unwrap_err().to_string();
-        assert!(refused.contains("does not hold entente results"), "{refused}");
+        assert!(
+            refused.contains("does not hold entente results"),
+            "{refused}"
+        );
 
         let results = dir.path().join("results");
         fs::create_dir(&results).unwrap();
@@ -306,7 +336,11 @@ mod tests {
         assert!(check_target(Path::new(".")).is_err());
         assert!(check_target(Path::new("/")).is_err());
         check_target(&dir.path().join("new").join("deeper")).unwrap();
-        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1, "the probe leaves nothing");
+        assert_eq!(
+            fs::read_dir(dir.path()).unwrap().count(),
+            1,
+            "the probe leaves nothing"
+        );
     }
 
     #[test]
@@ -329,9 +363,17 @@ mod tests {
                 });
             }
         });
-        let contents: Vec<String> =
-            (0..5).map(|f| fs::read_to_string(target.join(format!("{f}.txt"))).unwrap()).collect();
-        assert!(contents.iter().all(|c| *c == contents[0]), "a mixed folder: {contents:?}");
-        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1, "nothing left beside it");
+        let contents: Vec<String> = (0..5)
+            .map(|f| fs::read_to_string(target.join(format!("{f}.txt"))).unwrap())
+            .collect();
+        assert!(
+            contents.iter().all(|c| *c == contents[0]),
+            "a mixed folder: {contents:?}"
+        );
+        assert_eq!(
+            fs::read_dir(dir.path()).unwrap().count(),
+            1,
+            "nothing left beside it"
+        );
     }
 }

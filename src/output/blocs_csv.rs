@@ -11,7 +11,14 @@ pub struct BlocsCsv;
 impl Exporter<Landscape> for BlocsCsv {
     fn write(&self, l: &Landscape, dir: &Path) -> io::Result<()> {
         let mut w = csv::Writer::from_path(dir.join("blocs.csv"))?;
-        w.write_record(["rank", "minimum", "energy", "bloc_of_first_state", "other_bloc", "source"])?;
+        w.write_record([
+            "rank",
+            "minimum",
+            "energy",
+            "bloc_of_first_state",
+            "other_bloc",
+            "source",
+        ])?;
         for (rank, c) in l.minima.iter().enumerate() {
             let kind = if c.global { "global" } else { "local" };
             w.serialize((

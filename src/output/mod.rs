@@ -7,6 +7,7 @@ mod blocs_csv;
 mod compare_json;
 mod csv;
 mod json;
+pub mod partial;
 pub mod plots;
 mod report;
 mod sensitivity_csv;
@@ -17,13 +18,13 @@ use std::path::Path;
 
 pub use atomic::{check_target, sanitize_name, write_atomically};
 pub use blocs_csv::BlocsCsv;
-pub use sensitivity_csv::SensitivityCsv;
-pub use sweep_csv::SweepCsv;
 pub use compare_json::{CompareJson, Sides};
 pub use csv::{OutcomesCsv, TimeseriesCsv};
 pub use json::SummaryJson;
 pub use plots::{ComparePlots, RunPlots};
 pub use report::{CompareReport, RunReport};
+pub use sensitivity_csv::SensitivityCsv;
+pub use sweep_csv::SweepCsv;
 
 use crate::analysis::{Comparison, RunSummary};
 

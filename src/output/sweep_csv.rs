@@ -13,7 +13,14 @@ impl Exporter<Sweep> for SweepCsv {
     fn write(&self, s: &Sweep, dir: &Path) -> io::Result<()> {
         let mut w = csv::Writer::from_path(dir.join("sweep.csv"))?;
         let mut header: Vec<&str> = s.parameters.iter().map(String::as_str).collect();
-        header.extend(["outcome", "count", "trajectories", "probability", "ci_low", "ci_high"]);
+        header.extend([
+            "outcome",
+            "count",
+            "trajectories",
+            "probability",
+            "ci_low",
+            "ci_high",
+        ]);
         w.write_record(&header)?;
         for point in &s.points {
             for o in &point.outcomes {

@@ -30,6 +30,7 @@ pub fn compile(file: &ScenarioFile, text: &str) -> Result<World, Vec<Problem>> {
     let mut c = Compiler {
         loc: Locator::new(text),
         problems: Vec::new(),
+        more: 0,
         states: file.states.iter().map(|s| s.name.as_str()).collect(),
         channels: file.channels.iter().map(|s| s.as_str()).collect(),
         events: file.events.iter().map(|e| e.name.as_str()).collect(),
@@ -44,13 +45,26 @@ pub fn compile(file: &ScenarioFile, text: &str) -> Result<World, Vec<Problem>> {
     if c.problems.is_empty() {
         Ok(world)
     } else {
+        if c.more > 0 {
+            let message = format!("... and {} more problems; fix the ones above first", c.more);
+            c.problems.push(Problem {
+                position: None,
+                message,
+            });
+        }
         Err(c.problems)
     }
 }
 
+/// Problems listed at most: past a screenful, more lines help no one (a broken copy with
+/// thousands of duplicate lines would print thousands).
+const MAX_PROBLEMS: usize = 50;
+
 struct Compiler<'a> {
     loc: Locator<'a>,
     problems: Vec<Problem>,
+    /// Problems found past `MAX_PROBLEMS`, counted only.
+    more: usize,
     states: Vec<&'a str>,
     channels: Vec<&'a str>,
     events: Vec<&'a str>,
@@ -58,6 +72,10 @@ struct Compiler<'a> {
 
 impl<'a> Compiler<'a> {
     fn problem(&mut self, position: Option<Position>, message: String) {
+        if self.problems.len() >= MAX_PROBLEMS {
+            self.more += 1;
+            return;
+        }
         let problem = Problem { position, message };
         // A name misspelt the same way twice is located at its first use both times: say it once.
         if !self.problems.contains(&problem) {
@@ -470,7 +488,7 @@ impl<'a> Compiler<'a> {
                 }
             }
             Value::Sampled(Distribution::Triangular(a, m, b)) => {
-                if !finite(&[a, m, b]) || !(a <= m && m <= b && a < b) || !within(a, b) {
+                if !(finite(&[a, m, b]) && a <= m && m <= b && a < b && within(a, b)) {
                     bad(
                         self,
                         format!(
@@ -510,7 +528,8 @@ impl<'a> Compiler<'a> {
         }
 
         type Pick = fn(&super::file::StateParamsDef) -> Option<&Value>;
-        let scalars: [(&str, &Value, Pick, fn(usize) -> ParamTarget); 4] = [
+        type Scalar<'v> = (&'static str, &'v Value, Pick, fn(usize) -> ParamTarget);
+        let scalars: [Scalar; 4] = [
             ("eta", &p.eta, |o| o.eta.as_ref(), ParamTarget::Eta),
             ("sigma", &p.sigma, |o| o.sigma.as_ref(), ParamTarget::Sigma),
             ("gamma", &p.gamma, |o| o.gamma.as_ref(), ParamTarget::Gamma),

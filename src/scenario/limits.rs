@@ -24,3 +24,47 @@ pub const MAX_METRICS: usize = 500;
 /// (a balance of NaN or of the wrong sign), and weights near 1e308 overflowed the sums.
 pub const MIN_WEIGHT: f64 = 1e-4;
 pub const MAX_WEIGHT: f64 = 1e4;
+
+/// What a run will cost, estimated before it starts from the compiled world and the plan.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Estimate {
+    /// Peak memory of the aggregates: each worker keeps its own set, and Rayon's fold and
+    /// reduce hold about two per thread at the peak.
+    pub memory_bytes: u64,
+    /// Wall-clock time on `threads` cores, from a count of the step's inner operations at
+    /// about a nanosecond each (within a factor of a few of measured runs).
+    pub seconds: f64,
+}
+
+/// Bytes and operations of a run of `trajectories` over `threads` workers.
+pub fn estimate(world: &crate::model::World, trajectories: u64, threads: usize) -> Estimate {
+    use crate::engine::aggregate::BINS;
+    let (n, k) = (world.n() as u64, world.k() as u64);
+    let points = u64::from(world.steps) + 1;
+    let metrics = world.metrics.len() as u64;
+    let per_set = metrics * points * (BINS as u64 * 8 + 32)
+        + (world.outcomes.len() + world.events.len()) as u64 * points * 8
+        + (n * n + k * n * n) * 16;
+    let sets = 2 * threads.max(1) as u64 + 1;
+    let per_step = n * n * (2 * n + 3 * k + 40) + 20 * metrics + 50 * world.events.len() as u64;
+    let operations = per_step as f64 * f64::from(world.steps) * trajectories as f64;
+    Estimate {
+        memory_bytes: per_set.saturating_mul(sets),
+        seconds: operations * 1e-9 / threads.max(1) as f64,
+    }
+}
+
+/// Memory this machine can give a run now (Linux: `MemAvailable`); `None` where unknown.
+pub fn available_memory() -> Option<u64> {
+    let info = std::fs::read_to_string("/proc/meminfo").ok()?;
+    let line = info.lines().find(|l| l.starts_with("MemAvailable:"))?;
+    let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb * 1024)
+}
+
+/// Set this environment variable to run even when the estimate says the memory will not
+/// suffice (the estimate is rough; swap or a kinder allocator may make it fit).
+pub const IGNORE_MEMORY_CHECK: &str = "ENTENTE_IGNORE_MEMORY_CHECK";
+
+/// A run this long or longer gets a warning before it starts.
+pub const WARN_SECONDS: f64 = 6.0 * 3600.0;

@@ -16,21 +16,30 @@ pub struct Locator<'a> {
     text: &'a str,
     /// The text with every comment character replaced by a space (same byte offsets).
     code: String,
+    /// Byte offset of the start of each line, so that a position costs a binary search
+    /// rather than a count of the lines before it (a file with thousands of problems was
+    /// quadratic).
+    line_starts: Vec<usize>,
 }
 
 impl<'a> Locator<'a> {
     pub fn new(text: &'a str) -> Self {
+        let line_starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
         Locator {
             text,
             code: blank_comments(text),
+            line_starts,
         }
     }
 
     /// Position of byte offset `at`.
     pub fn position(&self, at: usize) -> Position {
-        let before = &self.text[..at.min(self.text.len())];
-        let line = before.matches('\n').count() + 1;
-        let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+        let at = at.min(self.text.len());
+        let line = self.line_starts.partition_point(|&start| start <= at);
+        let start = self.line_starts[line - 1];
+        let column = self.text.get(start..at).map_or(0, |l| l.chars().count()) + 1;
         Position { line, column }
     }
 

@@ -9,7 +9,9 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::{header, legend, palette, percent, slug, text, DrawResult, Figure, Key, Plot, FONT, GRID, INK};
+use super::{
+    header, legend, palette, percent, slug, text, DrawResult, Figure, Key, Plot, FONT, GRID, INK,
+};
 use crate::analysis::sweep::Sweep;
 use crate::output::Exporter;
 
@@ -48,8 +50,15 @@ impl SweepCurves<'_> {
             Some(axis) => {
                 let n = axis.len();
                 let take = n.min(MAX_CURVES);
-                let mut picks: Vec<usize> =
-                    (0..take).map(|i| if take == 1 { 0 } else { i * (n - 1) / (take - 1) }).collect();
+                let mut picks: Vec<usize> = (0..take)
+                    .map(|i| {
+                        if take == 1 {
+                            0
+                        } else {
+                            i * (n - 1) / (take - 1)
+                        }
+                    })
+                    .collect();
                 picks.dedup();
                 picks.into_iter().map(Some).collect()
             }
@@ -76,7 +85,10 @@ impl Plot for SweepCurves<'_> {
         )
     }
     fn title(&self) -> String {
-        format!("{} against {}", self.sweep.outcomes[self.outcome], self.sweep.parameters[0])
+        format!(
+            "{} against {}",
+            self.sweep.outcomes[self.outcome], self.sweep.parameters[0]
+        )
     }
     fn caption(&self) -> String {
         let curves = if self.sweep.axes.len() > 1 {
@@ -110,7 +122,11 @@ impl Plot for SweepCurves<'_> {
         let body = legend(&body, &keys)?;
         let xs = &s.axes[0];
         let (x0, x1) = (xs[0], *xs.last().unwrap_or(&xs[0]));
-        let (x0, x1) = if x1 > x0 { (x0, x1) } else { (x0 - 0.5, x0 + 0.5) };
+        let (x0, x1) = if x1 > x0 {
+            (x0, x1)
+        } else {
+            (x0 - 0.5, x0 + 0.5)
+        };
         let mut chart = ChartBuilder::on(&body)
             .margin_left(12)
             .margin_right(28)
@@ -133,14 +149,20 @@ impl Plot for SweepCurves<'_> {
         for (c, &j) in curves.iter().enumerate() {
             let color = palette(c);
             let low = (0..xs.len()).map(|i| (xs[i], self.point(i, j).ci_low));
-            let high = (0..xs.len()).rev().map(|i| (xs[i], self.point(i, j).ci_high));
+            let high = (0..xs.len())
+                .rev()
+                .map(|i| (xs[i], self.point(i, j).ci_high));
             chart.draw_series(std::iter::once(Polygon::new(
                 low.chain(high).collect::<Vec<_>>(),
                 color.mix(0.15).filled(),
             )))?;
-            let line: Vec<(f64, f64)> =
-                (0..xs.len()).map(|i| (xs[i], self.point(i, j).probability)).collect();
-            chart.draw_series(std::iter::once(PathElement::new(line.clone(), color.stroke_width(3))))?;
+            let line: Vec<(f64, f64)> = (0..xs.len())
+                .map(|i| (xs[i], self.point(i, j).probability))
+                .collect();
+            chart.draw_series(std::iter::once(PathElement::new(
+                line.clone(),
+                color.stroke_width(3),
+            )))?;
             chart.draw_series(line.into_iter().map(|p| Circle::new(p, 4, color.filled())))?;
         }
         Ok(())

@@ -22,8 +22,12 @@ impl Tornado<'_> {
     /// This outcome's rows, largest total index first (ties in file order).
     fn rows(&self) -> Vec<&FactorIndices> {
         let name = &self.sensitivity.outcomes[self.outcome];
-        let mut rows: Vec<&FactorIndices> =
-            self.sensitivity.indices.iter().filter(|x| &x.outcome == name).collect();
+        let mut rows: Vec<&FactorIndices> = self
+            .sensitivity
+            .indices
+            .iter()
+            .filter(|x| &x.outcome == name)
+            .collect();
         rows.sort_by(|a, b| b.total.total_cmp(&a.total));
         rows
     }
@@ -120,11 +124,17 @@ impl Plot for Tornado<'_> {
         for (k, r) in rows.iter().enumerate() {
             let y = (count - 1 - k) as f64;
             let bar = |v: f64, top: f64, bottom: f64, alpha: f64| {
-                Rectangle::new([(0.0, y + bottom), (v, y + top)], SIDE_A.mix(alpha).filled())
+                Rectangle::new(
+                    [(0.0, y + bottom), (v, y + top)],
+                    SIDE_A.mix(alpha).filled(),
+                )
             };
             chart.draw_series(std::iter::once(bar(r.total, 0.85, 0.15, 0.35)))?;
             chart.draw_series(std::iter::once(bar(r.first, 0.7, 0.3, 1.0)))?;
-            for (low, high, at) in [(r.total_low, r.total_high, 0.8), (r.first_low, r.first_high, 0.5)] {
+            for (low, high, at) in [
+                (r.total_low, r.total_high, 0.8),
+                (r.first_low, r.first_high, 0.5),
+            ] {
                 chart.draw_series(std::iter::once(PathElement::new(
                     vec![(low, y + at), (high, y + at)],
                     INK.stroke_width(1),
@@ -143,7 +153,12 @@ impl Plot for Tornado<'_> {
 /// Every tornado chart of a sensitivity analysis.
 pub fn tornado_figures(s: &Sensitivity) -> Vec<Box<dyn Figure + '_>> {
     (0..s.outcomes.len())
-        .map(|outcome| Box::new(Tornado { sensitivity: s, outcome }) as Box<dyn Figure + '_>)
+        .map(|outcome| {
+            Box::new(Tornado {
+                sensitivity: s,
+                outcome,
+            }) as Box<dyn Figure + '_>
+        })
         .collect()
 }
 

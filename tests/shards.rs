@@ -1,0 +1,135 @@
+//! Shards and merge (DESIGN §3): three shards run as separate processes and merged give the
+//! same bytes as one run; an incomplete or mixed set of shards is refused with exit code 2.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use common::{read, scenario, simulate};
+
+const FILES: [&str; 3] = ["summary.json", "timeseries.csv", "outcomes.csv"];
+/// 1500 trajectories: 6 chunks of 256, the last one partial; two chunks per shard.
+const TRAJECTORIES: &str = "1500";
+
+fn shard(dir: &Path, i: u32, seed: &str) -> PathBuf {
+    let out = dir.join(format!("part{i}"));
+    simulate()
+        .arg(scenario("putin_visit.ron"))
+        .args([
+            "--trajectories",
+            TRAJECTORIES,
+            "--seed",
+            seed,
+            "--quiet",
+            "--threads",
+            "1",
+        ])
+        .args(["--shard", &format!("{i}/3"), "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    out
+}
+
+fn merge(parts: &[&Path], out: &Path) -> assert_cmd::assert::Assert {
+    simulate()
+        .arg("merge")
+        .args(parts)
+        .arg("--out")
+        .arg(out)
+        .arg("--quiet")
+        .assert()
+}
+
+#[test]
+fn three_merged_shards_give_the_bytes_of_one_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let single = dir.path().join("single");
+    simulate()
+        .arg(scenario("putin_visit.ron"))
+        .args([
+            "--trajectories",
+            TRAJECTORIES,
+            "--seed",
+            "5",
+            "--quiet",
+            "--out",
+        ])
+        .arg(&single)
+        .assert()
+        .success();
+    let parts: Vec<PathBuf> = (1..=3).map(|i| shard(dir.path(), i, "5")).collect();
+    let merged = dir.path().join("merged");
+    // In another order than the shard numbers: the order does not matter.
+    merge(&[&parts[2], &parts[0], &parts[1]], &merged).success();
+    for file in FILES {
+        assert!(
+            read(&single.join(file)) == read(&merged.join(file)),
+            "{file} differs after the merge"
+        );
+    }
+}
+
+#[test]
+fn a_missing_duplicated_or_foreign_shard_is_refused_with_exit_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let parts: Vec<PathBuf> = (1..=3).map(|i| shard(dir.path(), i, "5")).collect();
+    let out = dir.path().join("merged");
+
+    let missing = merge(&[&parts[0], &parts[1]], &out).code(2);
+    let stderr = String::from_utf8_lossy(&missing.get_output().stderr).into_owned();
+    assert!(
+        stderr.contains("3/3") && stderr.contains("missing"),
+        "{stderr}"
+    );
+
+    let twice = merge(&[&parts[0], &parts[1], &parts[1]], &out).code(2);
+    let stderr = String::from_utf8_lossy(&twice.get_output().stderr).into_owned();
+    assert!(
+        stderr.contains("2/3") && stderr.contains("twice"),
+        "{stderr}"
+    );
+
+    let other_dir = dir.path().join("other");
+    std::fs::create_dir(&other_dir).unwrap();
+    let foreign = shard(&other_dir, 3, "6");
+    let mixed = merge(&[&parts[0], &parts[1], &foreign], &out).code(2);
+    let stderr = String::from_utf8_lossy(&mixed.get_output().stderr).into_owned();
+    assert!(stderr.contains("seed"), "{stderr}");
+
+    let not_a_part = merge(&[&parts[0], dir.path()], &out).code(2);
+    assert!(
+        String::from_utf8_lossy(&not_a_part.get_output().stderr).contains("not a partial result")
+    );
+    assert!(
+        !out.exists(),
+        "no folder is written when a merge is refused"
+    );
+}
+
+#[test]
+fn more_shards_than_chunks_or_a_malformed_shard_is_a_usage_error() {
+    let dir = tempfile::tempdir().unwrap();
+    for bad in ["0/3", "4/3", "1", "a/b"] {
+        simulate()
+            .arg(scenario("putin_visit.ron"))
+            .args(["--trajectories", "600", "--quiet", "--shard", bad, "--out"])
+            .arg(dir.path().join("x"))
+            .assert()
+            .code(2);
+    }
+    // 600 trajectories are 3 chunks: a fourth shard would be empty.
+    simulate()
+        .arg(scenario("putin_visit.ron"))
+        .args([
+            "--trajectories",
+            "600",
+            "--quiet",
+            "--shard",
+            "1/4",
+            "--out",
+        ])
+        .arg(dir.path().join("x"))
+        .assert()
+        .code(2);
+}
