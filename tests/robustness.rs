@@ -318,9 +318,9 @@ fn apply(bytes: &mut Vec<u8>, m: &Mutation) {
     }
 }
 
-/// Parses `bytes` in a thread with a deadline: Ok if it answered (either way), Err if it
-/// panicked or hung.
-fn parse_answers(path: &Path, bytes: Vec<u8>) -> Result<(), String> {
+/// Parses `bytes` in a thread with a deadline: Ok(accepted) if it answered, Err if it
+/// panicked, hung or refused without a message.
+fn parse_answers(path: &Path, bytes: Vec<u8>) -> Result<bool, String> {
     let (tx, rx) = mpsc::channel();
     let path = path.to_path_buf();
     // The binary parses on its main thread, with the platform's main stack (8 MB on Linux).
@@ -334,12 +334,12 @@ fn parse_answers(path: &Path, bytes: Vec<u8>) -> Result<(), String> {
         });
     worker.map_err(|e| format!("cannot start a thread: {e}"))?;
     match rx.recv_timeout(PARSE_DEADLINE) {
-        Ok(Ok(())) => Ok(()),
+        Ok(Ok(())) => Ok(true),
         Ok(Err(message)) => {
             if message.trim().is_empty() {
                 Err("an error with an empty message".into())
             } else {
-                Ok(())
+                Ok(false)
             }
         }
         Err(mpsc::RecvTimeoutError::Timeout) => Err(format!("no answer within {PARSE_DEADLINE:?}")),
@@ -367,17 +367,26 @@ fn mutate(
 fn mutated_scenarios_never_panic_or_hang_the_loader() {
     let seeds = seeds();
     let config = Config {
-        cases: 2400,
+        cases: 5000,
         failure_persistence: None,
         ..Config::default()
     };
     let mut runner = proptest::test_runner::TestRunner::new(config);
+    let (accepted, refused) = (std::cell::Cell::new(0), std::cell::Cell::new(0));
     runner
         .run(&mutant(), |case| {
             let (path, bytes) = mutate(&seeds, &case);
-            parse_answers(&path, bytes).map_err(TestCaseError::fail)
+            let answer = parse_answers(&path, bytes).map_err(TestCaseError::fail)?;
+            let count = if answer { &accepted } else { &refused };
+            count.set(count.get() + 1);
+            Ok(())
         })
         .unwrap();
+    eprintln!(
+        "mutants: {} accepted, {} refused with a message",
+        accepted.get(),
+        refused.get()
+    );
 }
 
 #[test]
@@ -385,7 +394,7 @@ fn mutated_scenarios_exit_0_or_2_from_check_and_a_short_run() {
     let seeds = seeds();
     let dir = tempfile::tempdir().unwrap();
     let config = Config {
-        cases: 40,
+        cases: 60,
         failure_persistence: None,
         ..Config::default()
     };
@@ -456,7 +465,8 @@ fn many_ties_are_checked_in_linear_time() {
     let text = format!(
         "Scenario(name: \"ties\", steps: 4, channels: [\"c\"], states: [State(name: \"A\"), State(name: \"B\")], ties: [{ties}])"
     );
-    parse_answers(Path::new("ties.ron"), text.into_bytes()).unwrap();
+    let accepted = parse_answers(Path::new("ties.ron"), text.into_bytes()).unwrap();
+    assert!(!accepted, "40,000 copies of one tie are refused");
 }
 
 /// 500 tracked metrics over 10,000 steps would need hundreds of GB of histograms: the run
@@ -571,4 +581,17 @@ fn every_user_error_is_one_or_two_lines() {
             "{args:?}: {stderr}"
         );
     }
+}
+
+/// A path to an endless file is refused after reading the most a scenario may be.
+#[cfg(unix)]
+#[test]
+fn an_endless_file_is_refused_without_reading_it_all() {
+    let assert = common::simulate()
+        .args(["check", "/dev/zero"])
+        .timeout(BINARY_DEADLINE)
+        .assert()
+        .code(2);
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+    assert!(stderr.contains("larger than 16 MB"), "{stderr}");
 }

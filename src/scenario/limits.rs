@@ -68,3 +68,8 @@ pub const IGNORE_MEMORY_CHECK: &str = "ENTENTE_IGNORE_MEMORY_CHECK";
 
 /// A run this long or longer gets a warning before it starts.
 pub const WARN_SECONDS: f64 = 6.0 * 3600.0;
+
+/// A scenario file is text written by hand: the shipped ones are about 25 KB, and 200
+/// states with all their 39,800 stances and affinities take about 3 MB. Larger files are
+/// refused without being read whole.
+pub const MAX_FILE_BYTES: u64 = 16 << 20;

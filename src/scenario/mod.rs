@@ -31,10 +31,7 @@ pub struct Scenario {
 
 /// Reads, parses and compiles a scenario file.
 pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
-    let bytes = std::fs::read(path).map_err(|source| ScenarioError::Unreadable {
-        path: path.to_path_buf(),
-        source,
-    })?;
+    let bytes = read_at_most(path, limits::MAX_FILE_BYTES)?;
     let (file, world) = parse(path, &bytes)?;
     let sha256 = hex(&Sha256::digest(&bytes));
     Ok(Scenario {
@@ -43,6 +40,33 @@ pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
         file,
         world,
     })
+}
+
+/// Reads a file, refusing one larger than `max` bytes without reading more than that (a
+/// mistaken path to a huge file, or to `/dev/zero`, must not fill the memory).
+fn read_at_most(path: &Path, max: u64) -> Result<Vec<u8>, ScenarioError> {
+    use std::io::Read;
+    let unreadable = |source| ScenarioError::Unreadable {
+        path: path.to_path_buf(),
+        source,
+    };
+    let file = std::fs::File::open(path).map_err(unreadable)?;
+    let mut bytes = Vec::new();
+    file.take(max + 1)
+        .read_to_end(&mut bytes)
+        .map_err(unreadable)?;
+    if bytes.len() as u64 > max {
+        return Err(ScenarioError::Syntax {
+            path: path.to_path_buf(),
+            line: 1,
+            column: 1,
+            message: format!(
+                "the file is larger than {} MB, the most a scenario may be (is it a scenario file?)",
+                max >> 20
+            ),
+        });
+    }
+    Ok(bytes)
 }
 
 /// Parses and compiles a scenario's bytes; `path` is used in messages only.
