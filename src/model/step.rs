@@ -96,7 +96,7 @@ pub fn update_stances(world: &World, state: &mut State, rng: &mut impl Randomnes
     }
 
     for i in 0..n {
-        let (eta, sigma, gamma, lambda) = (p.eta[i], p.sigma[i], p.gamma[i], p.lambda[i]);
+        let (gamma, lambda) = (p.gamma[i], p.lambda[i]);
         let row = i * n..(i + 1) * n;
         // The diagonal of S is 0, so the terms m = i and m = j vanish and both sums may run
         // over every m.
@@ -107,9 +107,9 @@ pub fn update_stances(world: &World, state: &mut State, rng: &mut impl Randomnes
             math::add_scaled(balance, c[m] * s[i * n + m], &s[other.clone()]);
             math::add_scaled(leverage, dependency[i * n + m], &hostility[other]);
         }
-        let (s_row, a_row, d_row) = (&s[row.clone()], &a[row.clone()], &dependency[row.clone()]);
-        let (e_row, next_row) = (&noise[row.clone()], &mut next[row]);
-        // The argument of tanh ...
+        let (a_row, d_row) = (&a[row.clone()], &dependency[row.clone()]);
+        let next_row = &mut next[row];
+        // The argument of tanh, for the whole row ...
         for j in 0..n {
             let bal = if n < 3 {
                 0.0
@@ -118,11 +118,17 @@ pub fn update_stances(world: &World, state: &mut State, rng: &mut impl Randomnes
             };
             next_row[j] = a_row[j] + d_row[j] - lambda * leverage[j] + gamma * bal;
         }
-        // ... tanh, the one call that does not vectorise ...
-        for x in next_row.iter_mut() {
-            *x = math::tanh(*x);
-        }
-        // ... and the move toward the target.
+    }
+    // ... tanh over the whole matrix at once: one long loop without branches, which the
+    // compiler vectorises even when rows are short ...
+    for x in next.iter_mut() {
+        *x = math::tanh(*x);
+    }
+    // ... and the move toward the target.
+    for i in 0..n {
+        let (eta, sigma) = (p.eta[i], p.sigma[i]);
+        let row = i * n..(i + 1) * n;
+        let (s_row, e_row, next_row) = (&s[row.clone()], &noise[row.clone()], &mut next[row]);
         for j in 0..n {
             let target = next_row[j];
             next_row[j] =
