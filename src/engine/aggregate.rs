@@ -214,7 +214,9 @@ impl Aggregates {
 
 #[inline]
 fn fixed(x: f64) -> i128 {
-    (x * FIXED_POINT).round() as i128
+    // Through i64 (|x| <= 1, so x * 2^40 fits): a direct f64 -> i128 conversion is a slow
+    // library call.
+    i128::from((x * FIXED_POINT).round() as i64)
 }
 
 fn add(a: &mut [u64], b: &[u64]) {

@@ -11,6 +11,7 @@ use rayon::prelude::*;
 
 use super::aggregate::Aggregates;
 use super::streams::{stream_id, trajectory_seed, Stream};
+use crate::model::lanes::{Lanes, BLOCK};
 use crate::model::{self, OutcomeKind, Randomness, Sampler, State, World};
 
 /// Trajectories per chunk: the unit of work, of progress and of sharding. Part of the
@@ -80,8 +81,8 @@ pub fn run(world: &World, plan: &Plan, control: &Control) -> Result<Aggregates, 
                     if !control.cancel.load(Ordering::Relaxed) {
                         let range = chunk_range(chunk, plan.trajectories);
                         let done = range.end - range.start;
-                        for r in range {
-                            worker.simulate(world, trajectory_seed(plan.seed, r), &mut aggregates);
+                        for block in blocks(range) {
+                            worker.simulate(world, plan.seed, block, &mut aggregates);
                         }
                         (control.progress)(done);
                     }
@@ -140,16 +141,20 @@ pub fn run_paired(
                     if !control.cancel.load(Ordering::Relaxed) {
                         let range = chunk_range(chunk, plan.trajectories);
                         let done = range.end - range.start;
-                        for r in range {
-                            let seed = trajectory_seed(plan.seed, r);
-                            wa.simulate(a, seed, &mut acc.a);
-                            wb.simulate(b, seed, &mut acc.b);
-                            for (counts, &(ia, ib)) in acc.pairs.iter_mut().zip(outcome_pairs) {
-                                match (wa.held[ia], wb.held[ib]) {
-                                    (true, true) => counts.both += 1,
-                                    (true, false) => counts.only_a += 1,
-                                    (false, true) => counts.only_b += 1,
-                                    (false, false) => counts.neither += 1,
+                        for block in blocks(range) {
+                            let active = (block.end - block.start) as usize;
+                            wa.simulate(a, plan.seed, block.clone(), &mut acc.a);
+                            wb.simulate(b, plan.seed, block, &mut acc.b);
+                            let sides = wa.lanes[..active].iter().zip(&wb.lanes[..active]);
+                            for (ta, tb) in sides {
+                                let pairs = acc.pairs.iter_mut().zip(outcome_pairs);
+                                for (counts, &(ia, ib)) in pairs {
+                                    match (ta.held[ia], tb.held[ib]) {
+                                        (true, true) => counts.both += 1,
+                                        (true, false) => counts.only_a += 1,
+                                        (false, true) => counts.only_b += 1,
+                                        (false, false) => counts.neither += 1,
+                                    }
                                 }
                             }
                         }
@@ -177,6 +182,14 @@ pub fn run_paired(
 fn merged(mut a: Aggregates, b: Aggregates) -> Aggregates {
     a.merge(&b);
     a
+}
+
+/// A chunk's trajectories in blocks of at most `BLOCK`, advanced together.
+fn blocks(range: Range<u64>) -> impl Iterator<Item = Range<u64>> {
+    let end = range.end;
+    range
+        .step_by(BLOCK)
+        .map(move |start| start..(start + BLOCK as u64).min(end))
 }
 
 fn chunk_range(chunk: u64, trajectories: u64) -> Range<u64> {
@@ -219,19 +232,29 @@ impl Randomness for Draws {
     }
 }
 
-/// One thread's reusable state: simulates trajectory after trajectory without allocating.
-struct Worker {
+/// One trajectory of a block: its state, its streams and what has been seen of it.
+struct Lane {
     state: State,
     draws: Draws,
+    /// Whether each outcome held (known at the end of the trajectory).
+    held: Vec<bool>,
+    /// First step at which each "ever" outcome held.
+    first_held: Vec<Option<usize>>,
+    /// Whether each event has fired yet.
+    fired_seen: Vec<bool>,
+    /// Firings of all events so far (a change means an event touched the state).
+    firings: u64,
+}
+
+/// One thread's reusable state: simulates block after block of trajectories without
+/// allocating. Events, conditions and metrics work on each lane's `State`; the physics of
+/// the step runs for the whole block at once (`model::lanes`).
+struct Worker {
+    kernel: Lanes<BLOCK>,
+    lanes: Vec<Lane>,
     noise_stream: u64,
     event_streams: Vec<u64>,
     param_streams: Vec<u64>,
-    /// Whether each outcome held in the last trajectory.
-    held: Vec<bool>,
-    /// First step at which each "ever" outcome held in the current trajectory.
-    first_held: Vec<Option<usize>>,
-    /// Whether each event has fired yet in the current trajectory.
-    fired_seen: Vec<bool>,
 }
 
 impl Worker {
@@ -241,12 +264,20 @@ impl Worker {
             .iter()
             .map(|e| stream_id(&format!("event:{}", e.name)))
             .collect();
-        Worker {
+        let lane = || Lane {
             state: State::new(world),
             draws: Draws {
                 noise: Stream::new(0, 0),
                 events: event_streams.iter().map(|&id| Stream::new(0, id)).collect(),
             },
+            held: vec![false; world.outcomes.len()],
+            first_held: vec![None; world.outcomes.len()],
+            fired_seen: vec![false; world.events.len()],
+            firings: 0,
+        };
+        Worker {
+            kernel: Lanes::new(world),
+            lanes: (0..BLOCK).map(|_| lane()).collect(),
             noise_stream: stream_id("noise"),
             param_streams: world
                 .params
@@ -254,17 +285,73 @@ impl Worker {
                 .map(|p| stream_id(&format!("params:{}", p.path)))
                 .collect(),
             event_streams,
-            held: vec![false; world.outcomes.len()],
-            first_held: vec![None; world.outcomes.len()],
-            fired_seen: vec![false; world.events.len()],
         }
     }
 
-    /// Simulates one trajectory from its seed and folds it into `aggregates`.
-    fn simulate(&mut self, world: &World, seed: u64, aggregates: &mut Aggregates) {
+    /// Simulates trajectories `block` (at most `BLOCK` of them) and folds them into
+    /// `aggregates`. Lanes beyond the block's end keep stale, finite numbers: the kernel
+    /// advances them too, and nothing reads them.
+    fn simulate(
+        &mut self,
+        world: &World,
+        master: u64,
+        block: Range<u64>,
+        aggregates: &mut Aggregates,
+    ) {
+        let active = (block.end - block.start) as usize;
+        for (lane, r) in self.lanes.iter_mut().zip(block) {
+            let seed = trajectory_seed(master, r);
+            lane.start(
+                world,
+                seed,
+                self.noise_stream,
+                &self.event_streams,
+                &self.param_streams,
+            );
+            lane.observe(world, 0, aggregates);
+        }
+        for t in 1..=world.steps {
+            for (l, lane) in self.lanes[..active].iter_mut().enumerate() {
+                let before = lane.firings;
+                model::step::fire_events(world, &mut lane.state, t, &mut lane.draws);
+                lane.firings = lane.state.fired.iter().map(|&f| u64::from(f)).sum();
+                // The kernel holds what `store` gave the state last step, unless an event
+                // has changed the state since (or the trajectory has just started).
+                if t == 1 || lane.firings != before {
+                    let s = &lane.state;
+                    let (pairs, shares) = (
+                        (&s.stance[..], &s.affinity[..]),
+                        (&s.share[..], &s.anchor[..]),
+                    );
+                    self.kernel.load(l, pairs, shares, &s.params);
+                }
+                self.kernel.draw_noise(l, &mut lane.draws);
+            }
+            self.kernel.advance(&world.weight);
+            for (l, lane) in self.lanes[..active].iter_mut().enumerate() {
+                self.kernel
+                    .store(l, &mut lane.state.stance, &mut lane.state.share);
+                for (e, &count) in lane.state.fired.iter().enumerate() {
+                    if count > 0 && !lane.fired_seen[e] {
+                        lane.fired_seen[e] = true;
+                        aggregates.first_fired[e * aggregates.points + t as usize] += 1;
+                    }
+                }
+                lane.observe(world, t as usize, aggregates);
+            }
+        }
+        for lane in &mut self.lanes[..active] {
+            lane.finish(world, aggregates);
+        }
+    }
+}
+
+impl Lane {
+    /// Resets the state, draws the parameters and seeds the streams of one trajectory.
+    fn start(&mut self, world: &World, seed: u64, noise: u64, events: &[u64], params: &[u64]) {
         let state = &mut self.state;
         state.reset(world);
-        for (slot, &id) in world.params.iter().zip(&self.param_streams) {
+        for (slot, &id) in world.params.iter().zip(params) {
             let value = match slot.sampler {
                 Sampler::Fixed(x) => x,
                 ref sampler => Stream::new(seed, id).sample(sampler),
@@ -273,25 +360,32 @@ impl Worker {
                 state.params.set(target, value);
             }
         }
-        self.draws.noise = Stream::new(seed, self.noise_stream);
-        for (stream, &id) in self.draws.events.iter_mut().zip(&self.event_streams) {
+        self.draws.noise = Stream::new(seed, noise);
+        for (stream, &id) in self.draws.events.iter_mut().zip(events) {
             *stream = Stream::new(seed, id);
         }
         self.first_held.fill(None);
         self.fired_seen.fill(false);
+        self.firings = 0;
+    }
 
-        self.observe(world, 0, aggregates);
-        for t in 1..=world.steps {
-            model::step(world, &mut self.state, t, &mut self.draws);
-            for (e, &count) in self.state.fired.iter().enumerate() {
-                if count > 0 && !self.fired_seen[e] {
-                    self.fired_seen[e] = true;
-                    aggregates.first_fired[e * aggregates.points + t as usize] += 1;
-                }
-            }
-            self.observe(world, t as usize, aggregates);
+    /// Records the tracked metrics at step t and checks the "ever" outcomes.
+    fn observe(&mut self, world: &World, t: usize, aggregates: &mut Aggregates) {
+        for (m, metric) in world.metrics.iter().enumerate() {
+            aggregates.record(m, t, metric.eval(&self.state), metric.range());
         }
+        for (o, outcome) in world.outcomes.iter().enumerate() {
+            if outcome.kind == OutcomeKind::Ever
+                && self.first_held[o].is_none()
+                && outcome.condition.holds(&self.state)
+            {
+                self.first_held[o] = Some(t);
+            }
+        }
+    }
 
+    /// Judges the outcomes at the end of the trajectory and folds it into `aggregates`.
+    fn finish(&mut self, world: &World, aggregates: &mut Aggregates) {
         for (o, outcome) in world.outcomes.iter().enumerate() {
             let held = match outcome.kind {
                 OutcomeKind::AtEnd => outcome.condition.holds(&self.state),
@@ -314,20 +408,5 @@ impl Worker {
             *total += u64::from(count);
         }
         aggregates.trajectories += 1;
-    }
-
-    /// Records the tracked metrics at step t and checks the "ever" outcomes.
-    fn observe(&mut self, world: &World, t: usize, aggregates: &mut Aggregates) {
-        for (m, metric) in world.metrics.iter().enumerate() {
-            aggregates.record(m, t, metric.eval(&self.state), metric.range());
-        }
-        for (o, outcome) in world.outcomes.iter().enumerate() {
-            if outcome.kind == OutcomeKind::Ever
-                && self.first_held[o].is_none()
-                && outcome.condition.holds(&self.state)
-            {
-                self.first_held[o] = Some(t);
-            }
-        }
     }
 }

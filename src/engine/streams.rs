@@ -236,7 +236,11 @@ mod tests {
         let big: Vec<f64> = (0..400_000).map(|_| s.standard_normal()).collect();
         let share = |t: f64| big.iter().filter(|x| x.abs() > t).count() as f64 / 400_000.0;
         assert!((share(2.0) - 0.0455).abs() < 0.002, "{}", share(2.0));
-        assert!((share(ZIGGURAT_R) - 0.000258).abs() < 0.0001, "{}", share(ZIGGURAT_R));
+        assert!(
+            (share(ZIGGURAT_R) - 0.000258).abs() < 0.0001,
+            "{}",
+            share(ZIGGURAT_R)
+        );
         let kurtosis = big.iter().map(|x| x.powi(4)).sum::<f64>() / 400_000.0;
         assert!((kurtosis - 3.0).abs() < 0.05, "kurtosis {kurtosis}");
 

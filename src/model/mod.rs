@@ -5,6 +5,7 @@
 
 pub mod blocs;
 mod event;
+pub mod lanes;
 pub mod math;
 mod metric;
 mod params;

@@ -1,5 +1,6 @@
 //! The state of one trajectory, and the scratch space its step works in.
 
+use super::lanes::Lanes;
 use super::{Params, World};
 
 /// Everything that changes along one trajectory. Allocated once per worker and reset for
@@ -21,27 +22,8 @@ pub struct State {
     pub fired: Vec<u32>,
     /// `c[i]`, the states' weights (constant; bloc conditions need them).
     pub weight: Vec<f64>,
-    pub(crate) scratch: Scratch,
-}
-
-/// Work arrays of the step function (n*n each).
-#[derive(Debug, Clone)]
-pub(crate) struct Scratch {
-    /// Dependency pull `D[i][j]`.
-    pub dependency: Vec<f64>,
-    /// `max(0, -S[m][j])`.
-    pub hostility: Vec<f64>,
-    /// The new stances, computed from the old ones synchronously.
-    pub next: Vec<f64>,
-    /// `exp(kappa * P[i][j])` for the channel at hand.
-    pub growth: Vec<f64>,
-    /// The step's normal draws `e[i][j]`, drawn in (i, j) order before they are used.
-    pub noise: Vec<f64>,
-    /// Partnership `P[i][j]` after the stance update.
-    pub partnership: Vec<f64>,
-    /// One row of the balance and leverage sums (n each), accumulated over m.
-    pub balance: Vec<f64>,
-    pub leverage: Vec<f64>,
+    /// Work space of the step (one lane of the block kernel).
+    pub(crate) scratch: Lanes<1>,
 }
 
 impl State {
@@ -57,16 +39,7 @@ impl State {
             params: Params::new(n, k, world.events.len()),
             fired: vec![0; world.events.len()],
             weight: world.weight.clone(),
-            scratch: Scratch {
-                dependency: vec![0.0; n * n],
-                hostility: vec![0.0; n * n],
-                next: vec![0.0; n * n],
-                growth: vec![0.0; n * n],
-                noise: vec![0.0; n * n],
-                partnership: vec![0.0; n * n],
-                balance: vec![0.0; n],
-                leverage: vec![0.0; n],
-            },
+            scratch: Lanes::new(world),
         }
     }
 

@@ -4,14 +4,12 @@
 //! branch-free versions in plain f64 arithmetic (`model::math`, within a few ulps of `libm`),
 //! so a step gives the same bits on every machine and its row loops vectorise.
 
-use super::state::Scratch;
-use super::{math, Randomness, State, Timing, World};
+use super::{Randomness, State, Timing, World};
 
 /// Advances `state` by one step; `t` is the number of the step being made (1-based).
 pub fn step(world: &World, state: &mut State, t: u32, rng: &mut impl Randomness) {
     fire_events(world, state, t, rng);
-    update_stances(world, state, rng);
-    update_shares(state);
+    advance(world, state, rng);
 }
 
 /// Phase 1: events in file order, each seeing the effects of the ones before it.
@@ -45,165 +43,29 @@ pub fn fire_events(world: &World, state: &mut State, t: u32, rng: &mut impl Rand
     }
 }
 
-/// Phase 2: every stance moves toward its target, synchronously, plus noise.
-///
-/// The sums over m run as row updates (`row[j] += x * other_row[j]` for m = 0, 1, ...), so
-/// the inner loops run over contiguous j and the compiler vectorises them; each entry still
-/// adds its terms in ascending m, exactly as the textbook triple loop does, so the result is
-/// the same bits (the test below holds the two forms to that).
-pub fn update_stances(world: &World, state: &mut State, rng: &mut impl Randomness) {
-    let n = state.n;
-    let c = &world.weight;
-    let total_weight: f64 = c.iter().sum();
+/// Phases 2 and 3 (stances, then supply shares) for one trajectory. The engine advances
+/// blocks of trajectories through the same kernel (`model::lanes`), with the same bits.
+pub fn advance(world: &World, state: &mut State, rng: &mut impl Randomness) {
     let State {
-        stance: s,
-        affinity: a,
-        share: w,
-        params: p,
-        scratch,
-        ..
-    } = state;
-    let Scratch {
-        dependency,
-        hostility,
-        next,
-        noise,
-        balance,
-        leverage,
-        ..
-    } = scratch;
-
-    // D[i][j] = sum_k beta[k][i] W[k][i][j]
-    dependency.fill(0.0);
-    for k in 0..state.k {
-        for i in 0..n {
-            let row = (k * n + i) * n;
-            math::add_scaled(
-                &mut dependency[i * n..(i + 1) * n],
-                p.beta[k * n + i],
-                &w[row..row + n],
-            );
-        }
-    }
-    for (h, &x) in hostility.iter_mut().zip(s.iter()) {
-        *h = (-x).max(0.0);
-    }
-    // The noise of the step, in the order the entries are visited (i, then j != i).
-    for i in 0..n {
-        for j in 0..n {
-            noise[i * n + j] = if i == j { 0.0 } else { rng.standard_normal() };
-        }
-    }
-
-    for i in 0..n {
-        let (gamma, lambda) = (p.gamma[i], p.lambda[i]);
-        let row = i * n..(i + 1) * n;
-        // The diagonal of S is 0, so the terms m = i and m = j vanish and both sums may run
-        // over every m.
-        balance.fill(0.0);
-        leverage.fill(0.0);
-        for m in 0..n {
-            let other = m * n..(m + 1) * n;
-            math::add_scaled(balance, c[m] * s[i * n + m], &s[other.clone()]);
-            math::add_scaled(leverage, dependency[i * n + m], &hostility[other]);
-        }
-        let (a_row, d_row) = (&a[row.clone()], &dependency[row.clone()]);
-        let next_row = &mut next[row];
-        // The argument of tanh, for the whole row ...
-        for j in 0..n {
-            let bal = if n < 3 {
-                0.0
-            } else {
-                balance[j] / (total_weight - c[i] - c[j])
-            };
-            next_row[j] = a_row[j] + d_row[j] - lambda * leverage[j] + gamma * bal;
-        }
-    }
-    // ... tanh over the whole matrix at once: one long loop without branches, which the
-    // compiler vectorises even when rows are short ...
-    for x in next.iter_mut() {
-        *x = math::tanh(*x);
-    }
-    // ... and the move toward the target.
-    for i in 0..n {
-        let (eta, sigma) = (p.eta[i], p.sigma[i]);
-        let row = i * n..(i + 1) * n;
-        let (s_row, e_row, next_row) = (&s[row.clone()], &noise[row.clone()], &mut next[row]);
-        for j in 0..n {
-            let target = next_row[j];
-            next_row[j] =
-                (s_row[j] + eta * (target - s_row[j]) + sigma * e_row[j]).clamp(-1.0, 1.0);
-        }
-        next_row[i] = 0.0;
-    }
-    s.copy_from_slice(next);
-}
-
-/// Phase 3: supply shares follow partnership (replicator with self-reliance as the outside
-/// option), held by their anchors.
-///
-/// `exp(kappa * P)` is computed once for each run of channels with the same `kappa` (most
-/// scenarios give every channel the same one), not once per channel.
-pub fn update_shares(state: &mut State) {
-    let n = state.n;
-    let State {
-        stance: s,
-        share: w,
+        stance,
+        affinity,
+        share,
         anchor,
-        params: p,
+        params,
         scratch,
         ..
     } = state;
-    let Scratch {
-        growth,
-        next,
-        partnership,
-        ..
-    } = scratch;
-    for i in 0..n {
-        for j in 0..n {
-            partnership[i * n + j] = 0.5 * (s[i * n + j] + s[j * n + i]);
-        }
-    }
-    let mut growth_of: Option<f64> = None;
-    for k in 0..state.k {
-        let (kappa, rho) = (p.kappa[k], p.rho[k]);
-        if growth_of != Some(kappa) {
-            for (g, &x) in growth.iter_mut().zip(partnership.iter()) {
-                *g = math::exp(kappa * x);
-            }
-            growth_of = Some(kappa);
-        }
-        let z = &mut next[..n];
-        for i in 0..n {
-            let row = (k * n + i) * n;
-            let shares = &mut w[row..row + n];
-            let g = &growth[i * n..(i + 1) * n];
-            for j in 0..n {
-                z[j] = shares[j] * g[j];
-            }
-            let mut total = 0.0;
-            let mut grown = 0.0;
-            for j in 0..n {
-                total += shares[j];
-                grown += z[j];
-            }
-            let denominator = (1.0 - total).max(0.0) + grown;
-            if denominator <= 0.0 {
-                continue; // an empty row stays empty
-            }
-            let anchors = &anchor[row..row + n];
-            let keep = (1.0 - rho) / denominator;
-            for j in 0..n {
-                shares[j] = z[j] * keep + rho * anchors[j];
-            }
-        }
-    }
+    scratch.load(0, (stance, affinity), (share, anchor), params);
+    scratch.draw_noise(0, rng);
+    scratch.advance(&world.weight);
+    scratch.store(0, stance, share);
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::math;
+    use crate::model::{Change, Condition, Effect, Event, ParamTarget};
 
     /// The textbook form of phases 2 and 3 (triple loops, exp per channel), kept to check
     /// that the fast form gives the same bits.
@@ -350,12 +212,232 @@ mod tests {
             let mut slow = fast.clone();
             let (mut r1, mut r2) = (Counter(7), Counter(7));
             for _ in 0..30 {
-                update_stances(&world, &mut fast, &mut r1);
-                update_shares(&mut fast);
+                advance(&world, &mut fast, &mut r1);
                 reference_step(&world, &mut slow, &mut r2);
                 assert_eq!(fast.stance, slow.stance, "stances, n = {n}");
                 assert_eq!(fast.share, slow.share, "shares, n = {n}");
             }
         }
+    }
+
+    /// Draws that are fixed in advance: no noise, and event uniforms from a list.
+    struct Fixed {
+        uniforms: Vec<f64>,
+    }
+
+    impl Randomness for Fixed {
+        fn standard_normal(&mut self) -> f64 {
+            0.0
+        }
+        fn event_uniform(&mut self, _e: usize) -> f64 {
+            self.uniforms.remove(0)
+        }
+    }
+
+    /// Three states A, B, C with weights 1, 2, 1 and channels aid (0) and arms (1).
+    fn three_states() -> (World, State) {
+        let n = 3;
+        let mut stance = vec![0.0; 9];
+        let s = |i: usize, j: usize| i * n + j;
+        stance[s(0, 1)] = 0.5;
+        stance[s(0, 2)] = -0.4;
+        stance[s(1, 0)] = 0.2;
+        stance[s(1, 2)] = 0.6;
+        stance[s(2, 0)] = 0.0;
+        stance[s(2, 1)] = -0.2;
+        let mut affinity = vec![0.0; 9];
+        affinity[s(0, 1)] = 0.1;
+        let mut share = vec![0.0; 2 * 9];
+        share[s(0, 1)] = 0.3; // W[aid][A][B]
+        share[9 + s(0, 2)] = 0.2; // W[arms][A][C]
+        share[9 + s(1, 2)] = 0.5; // W[arms][B][C]
+        let world = World {
+            name: "hand".into(),
+            description: String::new(),
+            step_unit: "step".into(),
+            steps: 1,
+            trajectories: 1,
+            seed: 0,
+            states: vec!["A".into(), "B".into(), "C".into()],
+            channels: vec!["aid".into(), "arms".into()],
+            weight: vec![1.0, 2.0, 1.0],
+            stance,
+            affinity,
+            share,
+            params: vec![],
+            events: vec![],
+            outcomes: vec![],
+            metrics: vec![],
+        };
+        let mut state = State::new(&world);
+        for i in 0..n {
+            state.params.set(ParamTarget::Eta(i), 0.5);
+            state.params.set(ParamTarget::Sigma(i), 0.0);
+            state.params.set(ParamTarget::Gamma(i), 1.0);
+            state.params.set(ParamTarget::Lambda(i), 0.5);
+            state.params.set(ParamTarget::Beta(0, i), 1.0);
+            state.params.set(ParamTarget::Beta(1, i), 2.0);
+        }
+        state.params.set(ParamTarget::Kappa(0), 1.0);
+        state.params.set(ParamTarget::Kappa(1), 0.5);
+        state.params.set(ParamTarget::Rho(0), 0.1);
+        state.params.set(ParamTarget::Rho(1), 0.0);
+        (world, state)
+    }
+
+    fn close(a: f64, b: f64) -> bool {
+        (a - b).abs() < 1e-12
+    }
+
+    #[test]
+    fn one_step_of_a_three_state_two_channel_world_matches_the_hand_computation() {
+        let (world, mut state) = three_states();
+        step(&world, &mut state, 1, &mut Fixed { uniforms: vec![] });
+        let s = |i: usize, j: usize| state.stance[i * 3 + j];
+        let (a, b, c) = (0, 1, 2);
+
+        // S[A][B]: balance over m = C only: c_C S[A][C] S[C][B] / c_C = (-0.4)(-0.2) = 0.08.
+        // D[A][B] = beta_aid W[aid][A][B] = 1.0 * 0.3 = 0.3; D[A][C] = beta_arms 0.2 = 0.4.
+        // L[A][B] = D[A][C] max(0, -S[C][B]) = 0.4 * 0.2 = 0.08.
+        // target = tanh(A 0.1 + D 0.3 - lambda 0.5 * 0.08 + gamma 1.0 * 0.08) = tanh(0.44).
+        // S' = 0.5 + eta 0.5 * (tanh(0.44) - 0.5).
+        assert!(close(s(a, b), 0.5 + 0.5 * (libm::tanh(0.44) - 0.5)));
+
+        // S[A][C]: balance over m = B: c_B S[A][B] S[B][C] / c_B = 0.5 * 0.6 = 0.3.
+        // D[A][C] = 0.4; L[A][C] = D[A][B] max(0, -S[B][C]) = 0 (B is friendly to C).
+        // target = tanh(0.4 + 0.3) = tanh(0.7); S' = -0.4 + 0.5 (tanh(0.7) + 0.4).
+        assert!(close(s(a, c), -0.4 + 0.5 * (libm::tanh(0.7) + 0.4)));
+
+        // S[B][C]: balance over m = A: S[B][A] S[A][C] = 0.2 * -0.4 = -0.08.
+        // D[B][C] = beta_arms W[arms][B][C] = 2.0 * 0.5 = 1.0; L[B][C] = D[B][A] * 0.4 = 0.
+        // target = tanh(1.0 - 0.08) = tanh(0.92).
+        assert!(close(s(b, c), 0.6 + 0.5 * (libm::tanh(0.92) - 0.6)));
+
+        // S[B][A]: balance S[B][C] S[C][A] = 0.6 * 0 = 0, no ties, target tanh(0) = 0.
+        assert!(close(s(b, a), 0.2 + 0.5 * (0.0 - 0.2)));
+        // S[C][B]: balance S[C][A] S[A][B] = 0; target 0; S' = -0.2 + 0.5 * 0.2 = -0.1.
+        assert!(close(s(c, b), -0.1));
+        // The diagonal stays 0.
+        assert_eq!((s(a, a), s(b, b), s(c, c)), (0.0, 0.0, 0.0));
+
+        // Shares, with P from the new stances.
+        // W[aid][A][B]: z_B = 0.3 exp(kappa_aid 1.0 * P'[A][B]), z_self = 1 - 0.3 = 0.7,
+        // W' = (1 - rho 0.1) z_B / (0.7 + z_B) + rho 0.1 * anchor 0.3.
+        let p_ab = 0.5 * (s(a, b) + s(b, a));
+        let z = 0.3 * libm::exp(p_ab);
+        assert!(close(state.share[1], 0.9 * z / (0.7 + z) + 0.1 * 0.3));
+        // W[arms][A][C]: z_C = 0.2 exp(0.5 P'[A][C]), z_self = 0.8, rho = 0.
+        let z = 0.2 * libm::exp(0.5 * 0.5 * (s(a, c) + s(c, a)));
+        assert!(close(state.share[9 + 2], z / (0.8 + z)));
+        // W[arms][B][C]: z_C = 0.5 exp(0.5 P'[B][C]), z_self = 0.5.
+        let z = 0.5 * libm::exp(0.5 * 0.5 * (s(b, c) + s(c, b)));
+        assert!(close(state.share[9 + 5], z / (0.5 + z)));
+        // Rows without suppliers stay empty.
+        assert_eq!(state.share[3..9], [0.0; 6]);
+    }
+
+    #[test]
+    fn stances_stay_in_range_and_share_rows_total_at_most_one_under_strong_forces() {
+        let (world, mut state) = three_states();
+        for i in 0..3 {
+            state.params.set(ParamTarget::Eta(i), 1.0);
+            state.params.set(ParamTarget::Gamma(i), 20.0);
+            state.params.set(ParamTarget::Beta(1, i), 20.0);
+            state.params.set(ParamTarget::Sigma(i), 1.0);
+        }
+        state.params.set(ParamTarget::Kappa(0), 50.0);
+        state.params.set(ParamTarget::Kappa(1), -50.0);
+        let mut rng = crate::engine::streams::Stream::keyed(1, "noise");
+        struct Noisy<'a>(&'a mut crate::engine::streams::Stream);
+        impl Randomness for Noisy<'_> {
+            fn standard_normal(&mut self) -> f64 {
+                self.0.standard_normal() * 3.0
+            }
+            fn event_uniform(&mut self, _e: usize) -> f64 {
+                self.0.uniform()
+            }
+        }
+        for t in 1..=500 {
+            step(&world, &mut state, t, &mut Noisy(&mut rng));
+            assert!(state.stance.iter().all(|s| (-1.0..=1.0).contains(s)));
+            for row in state.share.chunks(3) {
+                assert!(row.iter().all(|w| (0.0..=1.0).contains(w)));
+                assert!(row.iter().sum::<f64>() <= 1.0 + 1e-12);
+            }
+        }
+    }
+
+    fn event(name: &str, timing: Timing, effects: Vec<Effect>) -> Event {
+        Event {
+            name: name.into(),
+            description: String::new(),
+            actor: None,
+            timing,
+            window: (1, 100),
+            when: None,
+            repeat: false,
+            effects,
+        }
+    }
+
+    #[test]
+    fn events_fire_by_their_timing_once_unless_repeated_and_after_their_condition() {
+        let (mut world, _) = three_states();
+        let shock = Effect::Stance {
+            i: 0,
+            j: 1,
+            change: Change::Add(0.01),
+        };
+        let mut every = event("drill", Timing::Every(2), vec![shock.clone()]);
+        every.repeat = true;
+        let mut windowed = event("late", Timing::Every(1), vec![]);
+        windowed.window = (3, 4);
+        windowed.repeat = true;
+        let mut after = event("deal", Timing::Hazard, vec![]);
+        after.when = Some(Condition::After(0));
+        world.events = vec![
+            every,
+            event("visit", Timing::At(2), vec![shock]),
+            windowed,
+            after,
+        ];
+        let mut state = State::new(&world);
+        state.params.set(ParamTarget::Hazard(3), 0.5);
+        // The hazard event draws every step: 0.9 (no), 0.1 (yes, and drill fired at 2), ...
+        let mut rng = Fixed {
+            uniforms: vec![0.1, 0.9, 0.1, 0.1, 0.1, 0.1],
+        };
+        let mut fired = vec![];
+        for t in 1..=6 {
+            fire_events(&world, &mut state, t, &mut rng);
+            fired.push(state.fired.clone());
+        }
+        // t=1: the hazard draw 0.1 < 0.5 but "drill" has not fired yet, so "deal" waits.
+        assert_eq!(fired[0], vec![0, 0, 0, 0]);
+        // t=2: drill (every 2) and visit (at 2); deal's draw 0.9 fails.
+        assert_eq!(fired[1], vec![1, 1, 0, 0]);
+        // t=3: late (window 3..4); deal's draw 0.1 succeeds after drill.
+        assert_eq!(fired[2], vec![1, 1, 1, 1]);
+        // t=4..6: drill repeats, late stops after its window, deal does not repeat.
+        assert_eq!(fired[5], vec![3, 1, 2, 1]);
+        assert!(close(state.stance[1], 0.5 + 4.0 * 0.01));
+    }
+
+    #[test]
+    fn share_effects_keep_rows_at_most_one_in_shares_and_anchors() {
+        let (_, mut state) = three_states();
+        let deal = Effect::Share {
+            k: 1,
+            i: 1,
+            j: 0,
+            change: Change::Add(0.9),
+            lasting: true,
+        };
+        deal.apply(&mut state);
+        let row = &state.share[9 + 3..9 + 6];
+        assert!(close(row.iter().sum::<f64>(), 1.0));
+        // 0.9 and 0.5 scaled back to a total of 1, in proportion.
+        assert!(close(row[0], 0.9 / 1.4) && close(row[2], 0.5 / 1.4));
+        assert_eq!(&state.anchor[9 + 3..9 + 6], row);
     }
 }

@@ -1,0 +1,475 @@
+//! The physics of a step (stances, then shares) for L trajectories at once.
+//!
+//! Every quantity is stored as one `[f64; L]` per entry: entry `e` of trajectory (lane) `l`
+//! is `x[e][l]`. Every inner loop then runs over the L lanes of one entry, with no
+//! dependency between them, so the compiler turns it into SIMD instructions however small
+//! the world is (with six states a row has only six entries, too few to vectorise well).
+//!
+//! Each lane performs exactly the operations of the one-trajectory form, in the same order
+//! (sums in ascending index, no fused multiply-add), so a trajectory gives the same bits
+//! whether it runs alone (`L = 1`, as `model::step` does) or beside seven others (the
+//! engine's blocks). The tests in `step.rs` hold this form to the textbook triple loops.
+//!
+//! Events, conditions and metrics keep working on one `State` per trajectory: a block loads
+//! a lane from its state when the trajectory starts or an event has changed it, advances
+//! all lanes, and stores stances and shares back for the metrics to read.
+
+// Indices i, j, m, l are the equations' own; iterator chains would hide them.
+#![allow(clippy::needless_range_loop)]
+
+use super::{math, Params, Randomness, World};
+
+/// Trajectories advanced together by the engine.
+pub const BLOCK: usize = 4;
+
+/// Work space for advancing L trajectories; allocated once, reused for every step.
+#[derive(Debug, Clone)]
+pub struct Lanes<const L: usize> {
+    n: usize,
+    k: usize,
+    /// `sum_m c[m]`.
+    total_weight: f64,
+    stance: Vec<[f64; L]>,
+    affinity: Vec<[f64; L]>,
+    share: Vec<[f64; L]>,
+    anchor: Vec<[f64; L]>,
+    noise: Vec<[f64; L]>,
+    eta: Vec<[f64; L]>,
+    sigma: Vec<[f64; L]>,
+    gamma: Vec<[f64; L]>,
+    lambda: Vec<[f64; L]>,
+    beta: Vec<[f64; L]>,
+    kappa: Vec<[f64; L]>,
+    rho: Vec<[f64; L]>,
+    dependency: Vec<[f64; L]>,
+    hostility: Vec<[f64; L]>,
+    balance: Vec<[f64; L]>,
+    leverage: Vec<[f64; L]>,
+    next: Vec<[f64; L]>,
+    partnership: Vec<[f64; L]>,
+    growth: Vec<[f64; L]>,
+    grown_row: Vec<[f64; L]>,
+    /// Each lane's kappa, repeated for every entry.
+    kappa_flat: Vec<[f64; L]>,
+    /// Whether this processor has AVX2 (checked once): the same code compiled for it does
+    /// four lanes per instruction instead of two, with the same operations and bits.
+    avx2: bool,
+}
+
+impl<const L: usize> Lanes<L> {
+    pub fn new(world: &World) -> Self {
+        let (n, k) = (world.n(), world.k());
+        let z = |len: usize| vec![[0.0; L]; len];
+        Lanes {
+            n,
+            k,
+            total_weight: world.weight.iter().sum(),
+            stance: z(n * n),
+            affinity: z(n * n),
+            share: z(k * n * n),
+            anchor: z(k * n * n),
+            noise: z(n * n),
+            eta: z(n),
+            sigma: z(n),
+            gamma: z(n),
+            lambda: z(n),
+            beta: z(k * n),
+            kappa: z(k),
+            rho: z(k),
+            dependency: z(n * n),
+            hostility: z(n * n),
+            balance: z(n),
+            leverage: z(n),
+            next: z(n * n),
+            partnership: z(n * n),
+            growth: z(n * n),
+            grown_row: z(n),
+            kappa_flat: z(n * n),
+            avx2: has_avx2(),
+        }
+    }
+
+    /// Loads lane `l` from one trajectory's state: everything the physics reads. Needed when
+    /// the trajectory starts and after an event changed it; otherwise the lane already holds
+    /// what `store` gave the state.
+    pub fn load(
+        &mut self,
+        l: usize,
+        (stance, affinity): (&[f64], &[f64]),
+        (share, anchor): (&[f64], &[f64]),
+        params: &Params,
+    ) {
+        scatter(&mut self.stance, l, stance);
+        scatter(&mut self.affinity, l, affinity);
+        scatter(&mut self.share, l, share);
+        scatter(&mut self.anchor, l, anchor);
+        scatter(&mut self.eta, l, &params.eta);
+        scatter(&mut self.sigma, l, &params.sigma);
+        scatter(&mut self.gamma, l, &params.gamma);
+        scatter(&mut self.lambda, l, &params.lambda);
+        scatter(&mut self.beta, l, &params.beta);
+        scatter(&mut self.kappa, l, &params.kappa);
+        scatter(&mut self.rho, l, &params.rho);
+    }
+
+    /// Draws lane `l`'s noise for this step: one normal per ordered pair (i, j), i != j, in
+    /// that order.
+    pub fn draw_noise(&mut self, l: usize, rng: &mut impl Randomness) {
+        let n = self.n;
+        for (i, row) in self.noise.chunks_exact_mut(n).enumerate() {
+            for (j, entry) in row.iter_mut().enumerate() {
+                entry[l] = if i == j { 0.0 } else { rng.standard_normal() };
+            }
+        }
+    }
+
+    /// Stores lane `l`'s new stances and shares back into its trajectory's state.
+    pub fn store(&self, l: usize, stance: &mut [f64], share: &mut [f64]) {
+        gather(&self.stance, l, stance);
+        gather(&self.share, l, share);
+    }
+
+    /// Phases 2 and 3 of the step for every lane.
+    pub fn advance(&mut self, weight: &[f64]) {
+        #[cfg(target_arch = "x86_64")]
+        if self.avx2 {
+            // SAFETY: the processor has AVX2 (checked at construction).
+            unsafe { self.advance_avx2(weight) };
+            return;
+        }
+        self.update_stances(weight);
+        self.update_shares();
+    }
+
+    /// The same two phases compiled for AVX2. Only AVX2 is enabled, not FMA, so every
+    /// multiply and add rounds exactly as in the portable build.
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2")]
+    unsafe fn advance_avx2(&mut self, weight: &[f64]) {
+        self.update_stances(weight);
+        self.update_shares();
+    }
+
+    /// Phase 2: every stance moves toward its target, synchronously, plus noise.
+    #[inline(always)]
+    fn update_stances(&mut self, c: &[f64]) {
+        let n = self.n;
+        // D[i][j] = sum_k beta[k][i] W[k][i][j], channels in order.
+        for d in self.dependency.iter_mut() {
+            *d = [0.0; L];
+        }
+        for k in 0..self.k {
+            for i in 0..n {
+                let beta = self.beta[k * n + i];
+                let row = &self.share[(k * n + i) * n..][..n];
+                let d = &mut self.dependency[i * n..][..n];
+                for (d, w) in d.iter_mut().zip(row) {
+                    for l in 0..L {
+                        d[l] += beta[l] * w[l];
+                    }
+                }
+            }
+        }
+        for (h, s) in self.hostility.iter_mut().zip(&self.stance) {
+            for l in 0..L {
+                h[l] = (-s[l]).max(0.0);
+            }
+        }
+
+        for i in 0..n {
+            // balance[j] = sum_m c[m] S[i][m] S[m][j] and leverage[j] = sum_m D[i][m] H[m][j],
+            // m ascending. The diagonal of S is 0, so the terms m = i and m = j vanish and
+            // both sums may run over every m.
+            for (b, v) in self.balance.iter_mut().zip(self.leverage.iter_mut()) {
+                *b = [0.0; L];
+                *v = [0.0; L];
+            }
+            for m in 0..n {
+                let s_im = self.stance[i * n + m];
+                let y = self.dependency[i * n + m];
+                let mut x = [0.0; L];
+                for l in 0..L {
+                    x[l] = c[m] * s_im[l];
+                }
+                let s_m = &self.stance[m * n..][..n];
+                let h_m = &self.hostility[m * n..][..n];
+                for (b, s) in self.balance.iter_mut().zip(s_m) {
+                    for l in 0..L {
+                        b[l] += x[l] * s[l];
+                    }
+                }
+                for (v, h) in self.leverage.iter_mut().zip(h_m) {
+                    for l in 0..L {
+                        v[l] += y[l] * h[l];
+                    }
+                }
+            }
+            // The argument of tanh.
+            let (gamma, lambda) = (self.gamma[i], self.lambda[i]);
+            for j in 0..n {
+                let ij = i * n + j;
+                let scale = self.total_weight - c[i] - c[j];
+                let (a, d) = (self.affinity[ij], self.dependency[ij]);
+                let (b, v) = (self.balance[j], self.leverage[j]);
+                let next = &mut self.next[ij];
+                for l in 0..L {
+                    let balance = if n < 3 { 0.0 } else { b[l] / scale };
+                    next[l] = a[l] + d[l] - lambda[l] * v[l] + gamma[l] * balance;
+                }
+            }
+        }
+        // tanh over everything at once: one long loop without branches.
+        for x in self.next.as_flattened_mut() {
+            *x = math::tanh(*x);
+        }
+        // The move toward the target.
+        for i in 0..n {
+            let (eta, sigma) = (self.eta[i], self.sigma[i]);
+            for j in 0..n {
+                let ij = i * n + j;
+                let (s, e) = (self.stance[ij], self.noise[ij]);
+                let next = &mut self.next[ij];
+                if i == j {
+                    *next = [0.0; L];
+                    continue;
+                }
+                for l in 0..L {
+                    next[l] = (s[l] + eta[l] * (next[l] - s[l]) + sigma[l] * e[l]).clamp(-1.0, 1.0);
+                }
+            }
+        }
+        std::mem::swap(&mut self.stance, &mut self.next);
+    }
+
+    /// Phase 3: supply shares follow partnership (replicator with self-reliance as the
+    /// outside option), held by their anchors. `exp(kappa * P)` is computed once for each
+    /// run of channels with the same kappa in every lane, not once per channel.
+    #[inline(always)]
+    fn update_shares(&mut self) {
+        let n = self.n;
+        for i in 0..n {
+            for j in 0..n {
+                let (a, b) = (self.stance[i * n + j], self.stance[j * n + i]);
+                let p = &mut self.partnership[i * n + j];
+                for l in 0..L {
+                    p[l] = 0.5 * (a[l] + b[l]);
+                }
+            }
+        }
+        let mut growth_of: Option<[f64; L]> = None;
+        for k in 0..self.k {
+            let (kappa, rho) = (self.kappa[k], self.rho[k]);
+            if growth_of != Some(kappa) {
+                // One long flat loop over every entry and lane (kappa repeated along the
+                // entries): the compiler vectorises it, as it does the tanh loop.
+                for entry in self.kappa_flat.iter_mut() {
+                    *entry = kappa;
+                }
+                let growth = self.growth.as_flattened_mut().iter_mut();
+                let factors = self
+                    .partnership
+                    .as_flattened()
+                    .iter()
+                    .zip(self.kappa_flat.as_flattened());
+                for (g, (&p, &kappa)) in growth.zip(factors) {
+                    *g = math::exp(kappa * p);
+                }
+                growth_of = Some(kappa);
+            }
+            for i in 0..n {
+                let row = (k * n + i) * n;
+                let shares = &mut self.share[row..][..n];
+                let anchors = &self.anchor[row..][..n];
+                let growth = &self.growth[i * n..][..n];
+                let z = &mut self.grown_row[..n];
+                let mut total = [0.0; L];
+                let mut grown = [0.0; L];
+                for j in 0..n {
+                    for l in 0..L {
+                        z[j][l] = shares[j][l] * growth[j][l];
+                        total[l] += shares[j][l];
+                        grown[l] += z[j][l];
+                    }
+                }
+                let mut keep = [0.0; L];
+                let mut live = [false; L];
+                for l in 0..L {
+                    let denominator = (1.0 - total[l]).max(0.0) + grown[l];
+                    // An empty row (denominator 0) stays as it is.
+                    live[l] = denominator > 0.0;
+                    keep[l] = (1.0 - rho[l]) / if live[l] { denominator } else { 1.0 };
+                }
+                for j in 0..n {
+                    for l in 0..L {
+                        let moved = z[j][l] * keep[l] + rho[l] * anchors[j][l];
+                        shares[j][l] = if live[l] { moved } else { shares[j][l] };
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// `lanes[e][l] = values[e]` for every entry e.
+fn scatter<const L: usize>(lanes: &mut [[f64; L]], l: usize, values: &[f64]) {
+    for (entry, &v) in lanes.iter_mut().zip(values) {
+        entry[l] = v;
+    }
+}
+
+/// `values[e] = lanes[e][l]` for every entry e.
+fn gather<const L: usize>(lanes: &[[f64; L]], l: usize, values: &mut [f64]) {
+    for (entry, v) in lanes.iter().zip(values) {
+        *v = entry[l];
+    }
+}
+
+fn has_avx2() -> bool {
+    #[cfg(target_arch = "x86_64")]
+    {
+        // ENTENTE_PORTABLE=1 forces the portable path (to compare the two in tests).
+        std::env::var_os("ENTENTE_PORTABLE").is_none() && std::is_x86_feature_detected!("avx2")
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        false
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{ParamTarget, State};
+
+    /// Deterministic "normal" draws, different per lane.
+    struct Counter(u64);
+
+    impl Randomness for Counter {
+        fn standard_normal(&mut self) -> f64 {
+            self.0 = self
+                .0
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            ((self.0 >> 11) as f64 / (1u64 << 53) as f64 - 0.5) * 2.0
+        }
+        fn event_uniform(&mut self, _: usize) -> f64 {
+            0.5
+        }
+    }
+
+    fn world(n: usize, k: usize) -> World {
+        let f = |x: f64| libm::sin(x);
+        World {
+            name: "lanes".into(),
+            description: String::new(),
+            step_unit: "step".into(),
+            steps: 1,
+            trajectories: 1,
+            seed: 0,
+            states: (0..n).map(|i| format!("s{i}")).collect(),
+            channels: (0..k).map(|c| format!("c{c}")).collect(),
+            weight: (0..n).map(|i| 1.0 + 0.25 * i as f64).collect(),
+            stance: (0..n * n)
+                .map(|ij| {
+                    if ij / n == ij % n {
+                        0.0
+                    } else {
+                        0.8 * f(1.0 + 3.0 * ij as f64)
+                    }
+                })
+                .collect(),
+            affinity: (0..n * n)
+                .map(|ij| 0.3 * f(2.0 + 5.0 * ij as f64))
+                .collect(),
+            share: (0..k * n * n)
+                .map(|x| {
+                    let (i, j) = ((x / n) % n, x % n);
+                    if i == j {
+                        0.0
+                    } else {
+                        0.5 * (1.0 + f(x as f64)) / n as f64
+                    }
+                })
+                .collect(),
+            params: vec![],
+            events: vec![],
+            outcomes: vec![],
+            metrics: vec![],
+        }
+    }
+
+    /// Four trajectories with different parameters, run as one block of four and one by
+    /// one, on the AVX2 path and the portable one: every stance and share, bit for bit.
+    #[test]
+    fn a_block_gives_each_trajectory_the_bits_it_gets_alone_on_every_path() {
+        for (n, k) in [(2, 1), (3, 2), (6, 4), (9, 3)] {
+            let world = world(n, k);
+            let states: Vec<State> = (0..4)
+                .map(|l| {
+                    let mut s = State::new(&world);
+                    for i in 0..n {
+                        s.params.set(ParamTarget::Eta(i), 0.1 + 0.1 * l as f64);
+                        s.params.set(ParamTarget::Sigma(i), 0.02 * l as f64);
+                        s.params.set(ParamTarget::Gamma(i), 0.5 + 0.2 * l as f64);
+                        s.params.set(ParamTarget::Lambda(i), 0.4);
+                        for c in 0..k {
+                            s.params.set(ParamTarget::Beta(c, i), 1.0 - 0.2 * c as f64);
+                        }
+                    }
+                    for c in 0..k {
+                        // Lanes 0 and 1 share kappas, lanes 2 and 3 differ by channel.
+                        let kappa = if l < 2 { 0.3 } else { 0.3 + 0.1 * c as f64 };
+                        s.params.set(ParamTarget::Kappa(c), kappa);
+                        s.params.set(ParamTarget::Rho(c), 0.05 * l as f64);
+                    }
+                    s
+                })
+                .collect();
+
+            let mut alone = states.clone();
+            for (l, s) in alone.iter_mut().enumerate() {
+                let mut rng = Counter(l as u64 + 1);
+                for _ in 0..25 {
+                    crate::model::step::advance(&world, s, &mut rng);
+                }
+            }
+
+            let paths = if has_avx2() {
+                vec![true, false]
+            } else {
+                vec![false]
+            };
+            for avx2 in paths {
+                let mut block = states.clone();
+                let mut kernel = Lanes::<4>::new(&world);
+                kernel.avx2 = avx2;
+                let mut rngs: Vec<Counter> = (0..4).map(|l| Counter(l as u64 + 1)).collect();
+                for (l, s) in block.iter().enumerate() {
+                    kernel.load(
+                        l,
+                        (&s.stance, &s.affinity),
+                        (&s.share, &s.anchor),
+                        &s.params,
+                    );
+                }
+                for _ in 0..25 {
+                    for (l, rng) in rngs.iter_mut().enumerate() {
+                        kernel.draw_noise(l, rng);
+                    }
+                    kernel.advance(&world.weight);
+                }
+                for (l, s) in block.iter_mut().enumerate() {
+                    kernel.store(l, &mut s.stance, &mut s.share);
+                    assert_eq!(
+                        s.stance, alone[l].stance,
+                        "stances, n {n}, lane {l}, avx2 {avx2}"
+                    );
+                    assert_eq!(
+                        s.share, alone[l].share,
+                        "shares, n {n}, lane {l}, avx2 {avx2}"
+                    );
+                }
+            }
+        }
+    }
+}
