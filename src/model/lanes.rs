@@ -301,7 +301,9 @@ impl<const L: usize> Lanes<L> {
                 }
                 for j in 0..n {
                     for l in 0..L {
-                        let moved = z[j][l] * keep[l] + rho[l] * anchors[j][l];
+                        // The sum of two terms that each stay within bounds may round one
+                        // ulp past 1; a share never passes 1.
+                        let moved = (z[j][l] * keep[l] + rho[l] * anchors[j][l]).min(1.0);
                         shares[j][l] = if live[l] { moved } else { shares[j][l] };
                     }
                 }

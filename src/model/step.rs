@@ -127,7 +127,8 @@ mod tests {
                     continue;
                 }
                 for j in 0..n {
-                    state.share[row + j] = z[j] * ((1.0 - rho) / den) + rho * state.anchor[row + j];
+                    state.share[row + j] =
+                        (z[j] * ((1.0 - rho) / den) + rho * state.anchor[row + j]).min(1.0);
                 }
             }
         }

@@ -172,20 +172,25 @@ pub fn write_atomically(
 /// writer puts its folder at `target` in between, that one is moved aside in turn: the last
 /// rename wins and every rename moves a whole folder, so `target` is never a mix.
 fn replace(staging: &Path, target: &Path, old: &Path) -> std::io::Result<()> {
+    use std::io::ErrorKind::{AlreadyExists, DirectoryNotEmpty, NotFound};
     let mut last = None;
-    for _ in 0..100 {
+    for _ in 0..1000 {
         // On Unix a folder renamed onto an existing non-empty folder fails, and onto an
-        // empty one succeeds; on Windows it always fails if the target exists.
+        // empty one succeeds; on Windows it always fails if the target exists. The target
+        // may also vanish between the failure and a look at it (another writer moved it
+        // aside), so "it was there" is judged from the error too.
         match fs::rename(staging, target) {
             Ok(()) => return Ok(()),
-            Err(e) if target.exists() => last = Some(e),
+            Err(e) if matches!(e.kind(), DirectoryNotEmpty | AlreadyExists) || target.exists() => {
+                last = Some(e)
+            }
             Err(e) => return Err(e),
         }
         let _ = fs::remove_dir_all(old);
         match fs::rename(target, old) {
             Ok(()) => {}
             // Another writer moved it first; try again.
-            Err(e) if !target.exists() => last = Some(e),
+            Err(e) if e.kind() == NotFound || !target.exists() => last = Some(e),
             Err(e) => return Err(e),
         }
     }
@@ -274,9 +279,11 @@ mod tests {
         ] {
             fs::create_dir(dir.path().join(stale)).unwrap();
         }
+        // This process's own folder (a name write_atomically never uses, so that another
+        // test's writes in this process cannot collide with it): left alone.
         let live = dir
             .path()
-            .join(format!(".out.partial-{}-77", std::process::id()));
+            .join(format!(".out.partial-{}-live", std::process::id()));
         fs::create_dir(&live).unwrap();
         fs::create_dir(dir.path().join(".other.partial-1")).unwrap();
         write_atomically(&target, |d| fs::write(d.join("a.txt"), "new")).unwrap();
