@@ -8,7 +8,7 @@ use crate::analysis::{Comparison, Manifest, RunSummary};
 use crate::engine;
 use crate::error::Error;
 use crate::options::{stem, RunOptions};
-use crate::output::{self, write_atomically};
+use crate::output;
 use crate::scenario;
 
 pub fn compare(a_path: &Path, b_path: &Path, options: &RunOptions) -> Result<(), Error> {
@@ -38,12 +38,7 @@ pub fn compare(a_path: &Path, b_path: &Path, options: &RunOptions) -> Result<(),
         &shared,
         &paired.pairs,
     );
-    write_atomically(&out, |dir| {
-        for exporter in output::compare_exporters() {
-            exporter.write(&comparison, dir)?;
-        }
-        Ok(())
-    })?;
+    output::export(&out, &comparison, &output::compare_exporters())?;
 
     if options.verbose {
         print_table(&comparison);

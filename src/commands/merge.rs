@@ -202,12 +202,7 @@ pub fn merge(parts: &[PathBuf], out: Option<&Path>, verbose: bool) -> Result<(),
     output::check_target(&out)?;
     let manifest = Manifest::new(&scenario, first.seed, first.trajectories);
     let summary = RunSummary::new(manifest, &scenario.world, &aggregates);
-    write_atomically(&out, |dir| {
-        for exporter in output::run_exporters() {
-            exporter.write(&summary, dir)?;
-        }
-        Ok(())
-    })?;
+    output::export(&out, &summary, &output::run_exporters())?;
     if verbose {
         println!(
             "{}: {} shards merged, {} trajectories; results in {}",

@@ -5,7 +5,7 @@ use std::path::Path;
 use crate::analysis::{Manifest, RunSummary};
 use crate::error::Error;
 use crate::options::{stem, RunOptions};
-use crate::output::{self, write_atomically};
+use crate::output;
 use crate::scenario;
 
 pub fn run(path: &Path, options: &RunOptions) -> Result<(), Error> {
@@ -17,12 +17,7 @@ pub fn run(path: &Path, options: &RunOptions) -> Result<(), Error> {
     let aggregates = super::simulate(&scenario.world, &plan, options)?;
     let manifest = Manifest::new(&scenario, plan.seed, plan.trajectories);
     let summary = RunSummary::new(manifest, &scenario.world, &aggregates);
-    write_atomically(&out, |dir| {
-        for exporter in output::run_exporters() {
-            exporter.write(&summary, dir)?;
-        }
-        Ok(())
-    })?;
+    output::export(&out, &summary, &output::run_exporters())?;
 
     if options.verbose {
         print_table(&summary);

@@ -10,7 +10,7 @@ use crate::engine::{self, Control, Plan};
 use crate::error::Error;
 use crate::model::Sampler;
 use crate::options::{check_trajectories, stem, RunOptions};
-use crate::output::{self, write_atomically, Exporter};
+use crate::output::{self, Exporter};
 use crate::{progress, scenario};
 
 /// Trajectories per design point unless `--trajectories` says otherwise: enough for a
@@ -122,10 +122,11 @@ pub fn sensitivity(path: &Path, samples: u64, options: &RunOptions) -> Result<()
         outcome_variance: variances,
         indices,
     };
-    write_atomically(&out, |dir| {
-        output::SensitivityCsv.write(&result, dir)?;
-        output::plots::TornadoPlots.write(&result, dir)
-    })?;
+    let exporters: [Box<dyn Exporter<Sensitivity>>; 2] = [
+        Box::new(output::SensitivityCsv),
+        Box::new(output::plots::TornadoPlots),
+    ];
+    output::export(&out, &result, &exporters)?;
     if options.verbose {
         print_table(&result);
         println!("results in {}", out.display());

@@ -7,7 +7,7 @@ use crate::analysis::sweep::{check_path, fix, grid, Sweep, SweepPoint};
 use crate::engine::{self, Control};
 use crate::error::Error;
 use crate::options::{stem, RunOptions, SweepParam};
-use crate::output::{self, write_atomically, Exporter};
+use crate::output::{self, Exporter};
 use crate::{progress, scenario};
 
 pub fn sweep(path: &Path, params: &[SweepParam], options: &RunOptions) -> Result<(), Error> {
@@ -75,10 +75,11 @@ pub fn sweep(path: &Path, params: &[SweepParam], options: &RunOptions) -> Result
         points: results,
         outcomes: world.outcomes.iter().map(|o| o.name.clone()).collect(),
     };
-    write_atomically(&out, |dir| {
-        output::SweepCsv.write(&sweep, dir)?;
-        output::plots::SweepPlots.write(&sweep, dir)
-    })?;
+    let exporters: [Box<dyn Exporter<Sweep>>; 2] = [
+        Box::new(output::SweepCsv),
+        Box::new(output::plots::SweepPlots),
+    ];
+    output::export(&out, &sweep, &exporters)?;
     if options.verbose {
         print_table(&sweep);
         println!("results in {}", out.display());

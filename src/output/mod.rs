@@ -33,6 +33,21 @@ pub trait Exporter<R> {
     fn write(&self, result: &R, dir: &Path) -> io::Result<()>;
 }
 
+/// Writes `result` with each of `exporters` into a fresh folder that replaces `target`
+/// only when every file is complete.
+pub fn export<R>(
+    target: &Path,
+    result: &R,
+    exporters: &[Box<dyn Exporter<R>>],
+) -> Result<(), crate::Error> {
+    write_atomically(target, |dir| {
+        for exporter in exporters {
+            exporter.write(result, dir)?;
+        }
+        Ok(())
+    })
+}
+
 /// Every exporter a plain run uses, in the order they are written.
 pub fn run_exporters() -> Vec<Box<dyn Exporter<RunSummary>>> {
     vec![
