@@ -177,12 +177,7 @@ impl<const L: usize> Lanes<L> {
             for i in 0..n {
                 let beta = self.beta[k * n + i];
                 let row = &self.share[(k * n + i) * n..][..n];
-                let d = &mut self.dependency[i * n..][..n];
-                for (d, w) in d.iter_mut().zip(row) {
-                    for l in 0..L {
-                        d[l] += beta[l] * w[l];
-                    }
-                }
+                axpy(&mut self.dependency[i * n..][..n], beta, row, self.avx2);
             }
         }
         for (h, s) in self.hostility.iter_mut().zip(&self.stance) {
@@ -206,18 +201,9 @@ impl<const L: usize> Lanes<L> {
                 for l in 0..L {
                     x[l] = c[m] * s_im[l];
                 }
-                let s_m = &self.stance[m * n..][..n];
-                let h_m = &self.hostility[m * n..][..n];
-                for (b, s) in self.balance.iter_mut().zip(s_m) {
-                    for l in 0..L {
-                        b[l] += x[l] * s[l];
-                    }
-                }
-                for (v, h) in self.leverage.iter_mut().zip(h_m) {
-                    for l in 0..L {
-                        v[l] += y[l] * h[l];
-                    }
-                }
+                let avx2 = self.avx2;
+                axpy(&mut self.balance, x, &self.stance[m * n..][..n], avx2);
+                axpy(&mut self.leverage, y, &self.hostility[m * n..][..n], avx2);
             }
             // The argument of tanh.
             let (gamma, lambda) = (self.gamma[i], self.lambda[i]);
@@ -297,32 +283,145 @@ impl<const L: usize> Lanes<L> {
                 let anchors = &self.anchor[row..][..n];
                 let growth = &self.growth[i * n..][..n];
                 let z = &mut self.grown_row[..n];
-                let mut total = [0.0; L];
-                let mut grown = [0.0; L];
-                for j in 0..n {
-                    for l in 0..L {
-                        z[j][l] = shares[j][l] * growth[j][l];
-                        total[l] += shares[j][l];
-                        grown[l] += z[j][l];
-                    }
-                }
-                let mut keep = [0.0; L];
-                let mut live = [false; L];
-                for l in 0..L {
-                    let denominator = (1.0 - total[l]).max(0.0) + grown[l];
-                    // An empty row (denominator 0) stays as it is.
-                    live[l] = denominator > 0.0;
-                    keep[l] = (1.0 - rho[l]) / if live[l] { denominator } else { 1.0 };
-                }
-                for j in 0..n {
-                    for l in 0..L {
-                        // The sum of two terms that each stay within bounds may round one
-                        // ulp past 1; a share never passes 1.
-                        let moved = (z[j][l] * keep[l] + rho[l] * anchors[j][l]).min(1.0);
-                        shares[j][l] = if live[l] { moved } else { shares[j][l] };
-                    }
-                }
+                share_row(shares, anchors, growth, z, rho, self.avx2);
             }
+        }
+    }
+}
+
+/// One row of the replicator update: `z_j = W_j g_j`, then
+/// `W_j <- (1 - rho) z_j / ((1 - sum W)^+ + sum z) + rho Wbar_j` (at most 1), in every lane.
+#[inline(always)]
+fn share_row<const L: usize>(
+    shares: &mut [[f64; L]],
+    anchors: &[[f64; L]],
+    growth: &[[f64; L]],
+    z: &mut [[f64; L]],
+    rho: [f64; L],
+    avx2: bool,
+) {
+    #[cfg(target_arch = "x86_64")]
+    if L == 4 && avx2 {
+        let (s4, _) = shares.as_flattened_mut().as_chunks_mut::<4>();
+        let (z4, _) = z.as_flattened_mut().as_chunks_mut::<4>();
+        let rho = [rho[0], rho[1], rho[2], rho[3]];
+        // SAFETY: `avx2` is only true on a processor with AVX2 (see `has_avx2`).
+        unsafe { share_row4_avx2(s4, four(anchors), four(growth), z4, rho) };
+        return;
+    }
+    let _ = avx2;
+    let n = shares.len();
+    let mut total = [0.0; L];
+    let mut grown = [0.0; L];
+    for j in 0..n {
+        for l in 0..L {
+            z[j][l] = shares[j][l] * growth[j][l];
+            total[l] += shares[j][l];
+            grown[l] += z[j][l];
+        }
+    }
+    let mut keep = [0.0; L];
+    let mut live = [false; L];
+    for l in 0..L {
+        let denominator = (1.0 - total[l]).max(0.0) + grown[l];
+        // An empty row (denominator 0) stays as it is.
+        live[l] = denominator > 0.0;
+        keep[l] = (1.0 - rho[l]) / if live[l] { denominator } else { 1.0 };
+    }
+    for j in 0..n {
+        for l in 0..L {
+            // The sum of two terms that each stay within bounds may round one
+            // ulp past 1; a share never passes 1.
+            let moved = (z[j][l] * keep[l] + rho[l] * anchors[j][l]).min(1.0);
+            shares[j][l] = if live[l] { moved } else { shares[j][l] };
+        }
+    }
+}
+
+/// The same entries seen as four-lane arrays (for `L == 4`).
+#[cfg(target_arch = "x86_64")]
+fn four<const L: usize>(x: &[[f64; L]]) -> &[[f64; 4]] {
+    x.as_flattened().as_chunks::<4>().0
+}
+
+/// `share_row` for four lanes with AVX2: the same operations in the same order.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+#[inline]
+unsafe fn share_row4_avx2(
+    shares: &mut [[f64; 4]],
+    anchors: &[[f64; 4]],
+    growth: &[[f64; 4]],
+    z: &mut [[f64; 4]],
+    rho: [f64; 4],
+) {
+    use std::arch::x86_64::*;
+    // SAFETY: every pointer is to four f64 inside a live array; unaligned loads and stores.
+    unsafe {
+        let mut total = _mm256_setzero_pd();
+        let mut grown = _mm256_setzero_pd();
+        for ((w, g), zj) in shares.iter().zip(growth).zip(z.iter_mut()) {
+            let wv = _mm256_loadu_pd(w.as_ptr());
+            let zv = _mm256_mul_pd(wv, _mm256_loadu_pd(g.as_ptr()));
+            _mm256_storeu_pd(zj.as_mut_ptr(), zv);
+            total = _mm256_add_pd(total, wv);
+            grown = _mm256_add_pd(grown, zv);
+        }
+        let one = _mm256_set1_pd(1.0);
+        let zero = _mm256_setzero_pd();
+        // max(1 - total, 0): maxpd returns its second operand when they are equal or
+        // unordered, as f64::max does for these (finite) values.
+        let denominator = _mm256_add_pd(_mm256_max_pd(_mm256_sub_pd(one, total), zero), grown);
+        let live = _mm256_cmp_pd::<_CMP_GT_OQ>(denominator, zero);
+        let rho = _mm256_loadu_pd(rho.as_ptr());
+        let keep = _mm256_div_pd(_mm256_sub_pd(one, rho), _mm256_blendv_pd(one, denominator, live));
+        for ((w, a), zj) in shares.iter_mut().zip(anchors).zip(z.iter()) {
+            let moved = _mm256_add_pd(
+                _mm256_mul_pd(_mm256_loadu_pd(zj.as_ptr()), keep),
+                _mm256_mul_pd(rho, _mm256_loadu_pd(a.as_ptr())),
+            );
+            let moved = _mm256_min_pd(moved, one);
+            let old = _mm256_loadu_pd(w.as_ptr());
+            _mm256_storeu_pd(w.as_mut_ptr(), _mm256_blendv_pd(old, moved, live));
+        }
+    }
+}
+
+/// `acc[e][l] += x[l] * row[e][l]` for every entry e and lane l.
+///
+/// The compiler vectorises the plain loop across entries and pays for it with shuffles;
+/// with four lanes and AVX2 one entry is exactly one register, so the AVX2 version does one
+/// multiply and one add per entry. Both round each product and sum exactly as the scalar
+/// form does (no fused multiply-add).
+#[inline(always)]
+fn axpy<const L: usize>(acc: &mut [[f64; L]], x: [f64; L], row: &[[f64; L]], avx2: bool) {
+    #[cfg(target_arch = "x86_64")]
+    if L == 4 && avx2 {
+        let (acc4, _) = acc.as_flattened_mut().as_chunks_mut::<4>();
+        let (row4, _) = row.as_flattened().as_chunks::<4>();
+        // SAFETY: `avx2` is only true on a processor with AVX2 (see `has_avx2`).
+        unsafe { axpy4_avx2(acc4, [x[0], x[1], x[2], x[3]], row4) };
+        return;
+    }
+    let _ = avx2;
+    for (a, r) in acc.iter_mut().zip(row) {
+        for l in 0..L {
+            a[l] += x[l] * r[l];
+        }
+    }
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+#[inline]
+unsafe fn axpy4_avx2(acc: &mut [[f64; 4]], x: [f64; 4], row: &[[f64; 4]]) {
+    use std::arch::x86_64::{_mm256_add_pd, _mm256_loadu_pd, _mm256_mul_pd, _mm256_storeu_pd};
+    // SAFETY: every pointer is to four f64 inside a live array; unaligned loads and stores.
+    unsafe {
+        let xv = _mm256_loadu_pd(x.as_ptr());
+        for (a, r) in acc.iter_mut().zip(row) {
+            let sum = _mm256_add_pd(_mm256_loadu_pd(a.as_ptr()), _mm256_mul_pd(xv, _mm256_loadu_pd(r.as_ptr())));
+            _mm256_storeu_pd(a.as_mut_ptr(), sum);
         }
     }
 }
