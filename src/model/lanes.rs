@@ -374,7 +374,10 @@ unsafe fn share_row4_avx2(
         let denominator = _mm256_add_pd(_mm256_max_pd(_mm256_sub_pd(one, total), zero), grown);
         let live = _mm256_cmp_pd::<_CMP_GT_OQ>(denominator, zero);
         let rho = _mm256_loadu_pd(rho.as_ptr());
-        let keep = _mm256_div_pd(_mm256_sub_pd(one, rho), _mm256_blendv_pd(one, denominator, live));
+        let keep = _mm256_div_pd(
+            _mm256_sub_pd(one, rho),
+            _mm256_blendv_pd(one, denominator, live),
+        );
         for ((w, a), zj) in shares.iter_mut().zip(anchors).zip(z.iter()) {
             let moved = _mm256_add_pd(
                 _mm256_mul_pd(_mm256_loadu_pd(zj.as_ptr()), keep),
@@ -420,7 +423,10 @@ unsafe fn axpy4_avx2(acc: &mut [[f64; 4]], x: [f64; 4], row: &[[f64; 4]]) {
     unsafe {
         let xv = _mm256_loadu_pd(x.as_ptr());
         for (a, r) in acc.iter_mut().zip(row) {
-            let sum = _mm256_add_pd(_mm256_loadu_pd(a.as_ptr()), _mm256_mul_pd(xv, _mm256_loadu_pd(r.as_ptr())));
+            let sum = _mm256_add_pd(
+                _mm256_loadu_pd(a.as_ptr()),
+                _mm256_mul_pd(xv, _mm256_loadu_pd(r.as_ptr())),
+            );
             _mm256_storeu_pd(a.as_mut_ptr(), sum);
         }
     }
