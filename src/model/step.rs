@@ -21,7 +21,7 @@ pub fn fire_events(world: &World, state: &mut State, t: u32, rng: &mut impl Rand
     for (e, event) in world.events.iter().enumerate() {
         let scheduled = match event.timing {
             Timing::At(at) => t == at,
-            Timing::Every(every) => t % every == 0,
+            Timing::Every(every) => t.is_multiple_of(every),
             Timing::Hazard => rng.event_uniform(e) < state.params.hazard[e],
         };
         if !scheduled
