@@ -35,8 +35,12 @@ impl Draws {
 
 impl Randomness for Draws {
     fn standard_normal(&mut self) -> f64 {
-        if self.next() % 97 == 0 {
-            return if self.next() % 2 == 0 { 40.0 } else { -40.0 };
+        if self.next().is_multiple_of(97) {
+            return if self.next().is_multiple_of(2) {
+                40.0
+            } else {
+                -40.0
+            };
         }
         let (u, v) = (self.uniform().max(1e-300), self.uniform());
         (-2.0 * u.ln()).sqrt() * (std::f64::consts::TAU * v).cos()
