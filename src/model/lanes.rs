@@ -378,14 +378,21 @@ unsafe fn share_row4_avx2(
             _mm256_sub_pd(one, rho),
             _mm256_blendv_pd(one, denominator, live),
         );
+        // Rows are almost never empty: then every lane moves, and plain stores do (a blend
+        // before the store becomes a masked store, which is slow).
+        let all_live = _mm256_movemask_pd(live) == 0b1111;
         for ((w, a), zj) in shares.iter_mut().zip(anchors).zip(z.iter()) {
             let moved = _mm256_add_pd(
                 _mm256_mul_pd(_mm256_loadu_pd(zj.as_ptr()), keep),
                 _mm256_mul_pd(rho, _mm256_loadu_pd(a.as_ptr())),
             );
             let moved = _mm256_min_pd(moved, one);
-            let old = _mm256_loadu_pd(w.as_ptr());
-            _mm256_storeu_pd(w.as_mut_ptr(), _mm256_blendv_pd(old, moved, live));
+            let new = if all_live {
+                moved
+            } else {
+                _mm256_blendv_pd(_mm256_loadu_pd(w.as_ptr()), moved, live)
+            };
+            _mm256_storeu_pd(w.as_mut_ptr(), new);
         }
     }
 }
