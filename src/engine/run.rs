@@ -223,6 +223,7 @@ struct Draws {
 }
 
 impl Randomness for Draws {
+    #[inline]
     fn standard_normal(&mut self) -> f64 {
         self.noise.standard_normal()
     }

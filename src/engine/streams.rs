@@ -86,6 +86,7 @@ impl Stream {
     }
 
     /// Uniform in [0, 1) with 53 random bits.
+    #[inline]
     pub fn uniform(&mut self) -> f64 {
         (self.rng.next_u64() >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
     }
@@ -93,6 +94,7 @@ impl Stream {
     /// Standard normal by Marsaglia and Tsang's ziggurat (256 layers): one 64-bit draw and
     /// one table comparison 98.8% of the time; the wedges and the tail, rarely, call `libm`.
     /// (It replaced the polar method, which spent a logarithm on every pair of draws.)
+    #[inline]
     pub fn standard_normal(&mut self) -> f64 {
         let z = ziggurat();
         loop {
