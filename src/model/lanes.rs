@@ -190,21 +190,13 @@ impl<const L: usize> Lanes<L> {
             // balance[j] = sum_m c[m] S[i][m] S[m][j] and leverage[j] = sum_m D[i][m] H[m][j],
             // m ascending. The diagonal of S is 0, so the terms m = i and m = j vanish and
             // both sums may run over every m.
-            for (b, v) in self.balance.iter_mut().zip(self.leverage.iter_mut()) {
-                *b = [0.0; L];
-                *v = [0.0; L];
-            }
-            for m in 0..n {
-                let s_im = self.stance[i * n + m];
-                let y = self.dependency[i * n + m];
-                let mut x = [0.0; L];
-                for l in 0..L {
-                    x[l] = c[m] * s_im[l];
-                }
-                let avx2 = self.avx2;
-                axpy(&mut self.balance, x, &self.stance[m * n..][..n], avx2);
-                axpy(&mut self.leverage, y, &self.hostility[m * n..][..n], avx2);
-            }
+            row_sums(
+                i,
+                c,
+                (&self.stance, &self.dependency, &self.hostility),
+                (&mut self.balance, &mut self.leverage),
+                self.avx2,
+            );
             // The argument of tanh.
             let (gamma, lambda) = (self.gamma[i], self.lambda[i]);
             for j in 0..n {
@@ -285,6 +277,97 @@ impl<const L: usize> Lanes<L> {
                 let z = &mut self.grown_row[..n];
                 share_row(shares, anchors, growth, z, rho, self.avx2);
             }
+        }
+    }
+}
+
+/// Row i of the balance and leverage sums, in every lane:
+/// `balance[j] = sum_m c[m] S[i][m] S[m][j]` and `leverage[j] = sum_m D[i][m] H[m][j]`,
+/// m ascending from 0.0.
+#[inline(always)]
+fn row_sums<const L: usize>(
+    i: usize,
+    c: &[f64],
+    (stance, dependency, hostility): (&[[f64; L]], &[[f64; L]], &[[f64; L]]),
+    (balance, leverage): (&mut [[f64; L]], &mut [[f64; L]]),
+    avx2: bool,
+) {
+    let n = c.len();
+    #[cfg(target_arch = "x86_64")]
+    if L == 4 && avx2 {
+        let (b4, _) = balance.as_flattened_mut().as_chunks_mut::<4>();
+        let (v4, _) = leverage.as_flattened_mut().as_chunks_mut::<4>();
+        let inputs = (four(stance), four(dependency), four(hostility));
+        // SAFETY: `avx2` is only true on a processor with AVX2 (see `has_avx2`).
+        unsafe { row_sums4_avx2(i, c, inputs, (b4, v4)) };
+        return;
+    }
+    for (b, v) in balance.iter_mut().zip(leverage.iter_mut()) {
+        *b = [0.0; L];
+        *v = [0.0; L];
+    }
+    for m in 0..n {
+        let s_im = stance[i * n + m];
+        let y = dependency[i * n + m];
+        let mut x = [0.0; L];
+        for l in 0..L {
+            x[l] = c[m] * s_im[l];
+        }
+
+        axpy(balance, x, &stance[m * n..][..n], avx2);
+        axpy(leverage, y, &hostility[m * n..][..n], avx2);
+    }
+}
+
+/// `row_sums` for four lanes with AVX2. Four entries j at a time keep their sums in
+/// registers over the whole loop on m (instead of loading and storing them n times); each
+/// sum still adds its terms in ascending m, starting from 0.0, so the bits are the same.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+#[inline]
+unsafe fn row_sums4_avx2(
+    i: usize,
+    c: &[f64],
+    (stance, dependency, hostility): (&[[f64; 4]], &[[f64; 4]], &[[f64; 4]]),
+    (balance, leverage): (&mut [[f64; 4]], &mut [[f64; 4]]),
+) {
+    use std::arch::x86_64::*;
+    let n = c.len();
+    // SAFETY: every pointer is to four f64 inside a live array (indices below n*n); unaligned
+    // loads and stores.
+    unsafe {
+        let load = |x: &[f64; 4]| _mm256_loadu_pd(x.as_ptr());
+        let mut j0 = 0;
+        while j0 + 4 <= n {
+            let mut b = [_mm256_setzero_pd(); 4];
+            let mut v = [_mm256_setzero_pd(); 4];
+            for m in 0..n {
+                let x = _mm256_mul_pd(_mm256_set1_pd(c[m]), load(&stance[i * n + m]));
+                let y = load(&dependency[i * n + m]);
+                for jj in 0..4 {
+                    let s = load(&stance[m * n + j0 + jj]);
+                    let h = load(&hostility[m * n + j0 + jj]);
+                    b[jj] = _mm256_add_pd(b[jj], _mm256_mul_pd(x, s));
+                    v[jj] = _mm256_add_pd(v[jj], _mm256_mul_pd(y, h));
+                }
+            }
+            for jj in 0..4 {
+                _mm256_storeu_pd(balance[j0 + jj].as_mut_ptr(), b[jj]);
+                _mm256_storeu_pd(leverage[j0 + jj].as_mut_ptr(), v[jj]);
+            }
+            j0 += 4;
+        }
+        for j in j0..n {
+            let mut b = _mm256_setzero_pd();
+            let mut v = _mm256_setzero_pd();
+            for m in 0..n {
+                let x = _mm256_mul_pd(_mm256_set1_pd(c[m]), load(&stance[i * n + m]));
+                let y = load(&dependency[i * n + m]);
+                b = _mm256_add_pd(b, _mm256_mul_pd(x, load(&stance[m * n + j])));
+                v = _mm256_add_pd(v, _mm256_mul_pd(y, load(&hostility[m * n + j])));
+            }
+            _mm256_storeu_pd(balance[j].as_mut_ptr(), b);
+            _mm256_storeu_pd(leverage[j].as_mut_ptr(), v);
         }
     }
 }
