@@ -17,6 +17,7 @@ pub fn compare(a_path: &Path, b_path: &Path, options: &RunOptions) -> Result<(),
     // Trajectories and seed come from the flags, else from A's file: both sides must share
     // them for the pairing to mean anything.
     let plan = super::plan(&a.world, options)?;
+    super::check_estimate(&[&a.world, &b.world], &plan)?;
     let out = options.out_dir(&format!("compare_{}_vs_{}", stem(a_path), stem(b_path)));
     output::check_target(&out)?;
 

@@ -31,16 +31,25 @@ fn plan(world: &World, options: &RunOptions) -> Result<Plan, Error> {
         options.seed.unwrap_or(world.seed),
         options.threads,
     );
-    check_estimate(world, &plan)?;
+    check_estimate(&[world], &plan)?;
     Ok(plan)
 }
 
 /// Refuses a run whose aggregates will not fit in the machine's memory, and warns before
 /// one that will take many hours: better said in a second than found out overnight.
-fn check_estimate(world: &World, plan: &Plan) -> Result<(), Error> {
+///
+/// A comparison runs its worlds side by side, so their needs add up.
+fn check_estimate(worlds: &[&World], plan: &Plan) -> Result<(), Error> {
     use crate::scenario::limits;
     let threads = plan.threads.unwrap_or_else(rayon::current_num_threads);
-    let estimate = limits::estimate(world, plan.len(), threads);
+    let mut estimate = limits::estimate(worlds[0], plan.len(), threads);
+    for world in &worlds[1..] {
+        let more = limits::estimate(world, plan.len(), threads);
+        estimate.memory_bytes += more.memory_bytes;
+        estimate.seconds += more.seconds;
+    }
+    let metrics: usize = worlds.iter().map(|w| w.metrics.len()).sum();
+    let steps = worlds.iter().map(|w| w.steps).max().unwrap_or(0);
     let gb = |bytes: u64| bytes as f64 / 1e9;
     if let Some(available) = limits::available_memory() {
         if estimate.memory_bytes > available
@@ -51,8 +60,8 @@ fn check_estimate(world: &World, plan: &Plan) -> Result<(), Error> {
                  threads) but {:.1} GB is free: track fewer metrics, run fewer steps or use fewer \
                  --threads (or set {}=1 to try anyway)",
                 gb(estimate.memory_bytes),
-                world.metrics.len(),
-                world.steps,
+                metrics,
+                steps,
                 gb(available),
                 limits::IGNORE_MEMORY_CHECK
             )));

@@ -281,6 +281,10 @@ impl<const L: usize> Lanes<L> {
     }
 }
 
+/// Entries of a lane-innermost array.
+type Rows<'a, const L: usize> = &'a [[f64; L]];
+type RowsMut<'a, const L: usize> = &'a mut [[f64; L]];
+
 /// Row i of the balance and leverage sums, in every lane:
 /// `balance[j] = sum_m c[m] S[i][m] S[m][j]` and `leverage[j] = sum_m D[i][m] H[m][j]`,
 /// m ascending from 0.0.
@@ -288,8 +292,8 @@ impl<const L: usize> Lanes<L> {
 fn row_sums<const L: usize>(
     i: usize,
     c: &[f64],
-    (stance, dependency, hostility): (&[[f64; L]], &[[f64; L]], &[[f64; L]]),
-    (balance, leverage): (&mut [[f64; L]], &mut [[f64; L]]),
+    (stance, dependency, hostility): (Rows<'_, L>, Rows<'_, L>, Rows<'_, L>),
+    (balance, leverage): (RowsMut<'_, L>, RowsMut<'_, L>),
     avx2: bool,
 ) {
     let n = c.len();
@@ -328,8 +332,8 @@ fn row_sums<const L: usize>(
 unsafe fn row_sums4_avx2(
     i: usize,
     c: &[f64],
-    (stance, dependency, hostility): (&[[f64; 4]], &[[f64; 4]], &[[f64; 4]]),
-    (balance, leverage): (&mut [[f64; 4]], &mut [[f64; 4]]),
+    (stance, dependency, hostility): (Rows<'_, 4>, Rows<'_, 4>, Rows<'_, 4>),
+    (balance, leverage): (RowsMut<'_, 4>, RowsMut<'_, 4>),
 ) {
     use std::arch::x86_64::*;
     let n = c.len();
