@@ -211,9 +211,12 @@ impl<const L: usize> Lanes<L> {
                 }
             }
         }
-        // tanh over everything at once: one long loop without branches.
-        for x in self.next.as_flattened_mut() {
-            *x = math::tanh(*x);
+        // tanh over the off-diagonal entries: a few long loops without branches (the
+        // diagonal is set to 0 below).
+        for run in off_diagonal(n) {
+            for x in self.next[run].as_flattened_mut() {
+                *x = math::tanh(*x);
+            }
         }
         // The move toward the target.
         for i in 0..n {
@@ -258,14 +261,16 @@ impl<const L: usize> Lanes<L> {
                 for entry in self.kappa_flat.iter_mut() {
                     *entry = kappa;
                 }
-                let growth = self.growth.as_flattened_mut().iter_mut();
-                let factors = self
-                    .partnership
-                    .as_flattened()
-                    .iter()
-                    .zip(self.kappa_flat.as_flattened());
-                for (g, (&p, &kappa)) in growth.zip(factors) {
-                    *g = math::exp(kappa * p);
+                // The diagonal is skipped: W[i][i] = 0, so its growth factor is never used.
+                for run in off_diagonal(n) {
+                    let growth = self.growth[run.clone()].as_flattened_mut().iter_mut();
+                    let factors = self.partnership[run.clone()]
+                        .as_flattened()
+                        .iter()
+                        .zip(self.kappa_flat[run].as_flattened());
+                    for (g, (&p, &kappa)) in growth.zip(factors) {
+                        *g = math::exp(kappa * p);
+                    }
                 }
                 growth_of = Some(kappa);
             }
@@ -279,6 +284,12 @@ impl<const L: usize> Lanes<L> {
             }
         }
     }
+}
+
+/// The entries of an n x n matrix between its diagonal entries, as n - 1 contiguous runs
+/// of n entries each (the diagonal sits at multiples of n + 1).
+fn off_diagonal(n: usize) -> impl Iterator<Item = std::ops::Range<usize>> {
+    (0..n.saturating_sub(1)).map(move |k| k * (n + 1) + 1..(k + 1) * (n + 1))
 }
 
 /// Entries of a lane-innermost array.
