@@ -12,7 +12,7 @@ use rayon::prelude::*;
 use super::aggregate::Aggregates;
 use super::streams::{stream_id, trajectory_seed, Stream};
 use crate::model::lanes::{Lanes, BLOCK};
-use crate::model::{self, OutcomeKind, Randomness, Sampler, State, World};
+use crate::model::{self, Metric, OutcomeKind, Randomness, Sampler, State, World};
 
 /// Trajectories per chunk: the unit of work, of progress and of sharding. Part of the
 /// reproducibility contract only through shards (a shard is a range of chunks).
@@ -252,6 +252,9 @@ struct Lane {
 /// the step runs for the whole block at once (`model::lanes`).
 struct Worker {
     kernel: Lanes<BLOCK>,
+    /// Whether anything reads a trajectory's state between steps (events, "ever" outcomes,
+    /// bloc metrics); if not, the state is brought up to date only at the end.
+    state_each_step: bool,
     lanes: Vec<Lane>,
     noise_stream: u64,
     event_streams: Vec<u64>,
@@ -276,8 +279,15 @@ impl Worker {
             fired_seen: vec![false; world.events.len()],
             firings: 0,
         };
+        let state_each_step = !world.events.is_empty()
+            || world.outcomes.iter().any(|o| o.kind == OutcomeKind::Ever)
+            || world
+                .metrics
+                .iter()
+                .any(|m| matches!(m, Metric::SameBloc(..)));
         Worker {
             kernel: Lanes::new(world),
+            state_each_step,
             lanes: (0..BLOCK).map(|_| lane()).collect(),
             noise_stream: stream_id("noise"),
             param_streams: world
@@ -329,6 +339,13 @@ impl Worker {
                 self.kernel.draw_noise(l, &mut lane.draws);
             }
             self.kernel.advance(&world.weight);
+            if !self.state_each_step {
+                // Nothing reads the states before the end: the metrics come from the kernel.
+                for (l, lane) in self.lanes[..active].iter().enumerate() {
+                    lane.record_from(&self.kernel, l, world, t as usize, aggregates);
+                }
+                continue;
+            }
             for (l, lane) in self.lanes[..active].iter_mut().enumerate() {
                 self.kernel
                     .store(l, &mut lane.state.stance, &mut lane.state.share);
@@ -341,7 +358,11 @@ impl Worker {
                 lane.observe(world, t as usize, aggregates);
             }
         }
-        for lane in &mut self.lanes[..active] {
+        for (l, lane) in self.lanes[..active].iter_mut().enumerate() {
+            if !self.state_each_step {
+                self.kernel
+                    .store(l, &mut lane.state.stance, &mut lane.state.share);
+            }
             lane.finish(world, aggregates);
         }
     }
@@ -368,6 +389,24 @@ impl Lane {
         self.first_held.fill(None);
         self.fired_seen.fill(false);
         self.firings = 0;
+    }
+
+    /// Records the tracked metrics at step t from lane `l` of the kernel (worlds without
+    /// events, "ever" outcomes or bloc metrics).
+    fn record_from(
+        &self,
+        kernel: &Lanes<BLOCK>,
+        l: usize,
+        world: &World,
+        t: usize,
+        aggregates: &mut Aggregates,
+    ) {
+        for (m, metric) in world.metrics.iter().enumerate() {
+            let value = kernel
+                .metric(metric, l)
+                .unwrap_or_else(|| metric.eval(&self.state));
+            aggregates.record(m, t, value, metric.range());
+        }
     }
 
     /// Records the tracked metrics at step t and checks the "ever" outcomes.

@@ -17,7 +17,7 @@
 // Indices i, j, m, l are the equations' own; iterator chains would hide them.
 #![allow(clippy::needless_range_loop)]
 
-use super::{math, Params, Randomness, World};
+use super::{math, Metric, Params, Randomness, World};
 
 /// Trajectories advanced together by the engine.
 pub const BLOCK: usize = 4;
@@ -127,6 +127,24 @@ impl<const L: usize> Lanes<L> {
     pub fn store(&self, l: usize, stance: &mut [f64], share: &mut [f64]) {
         gather(&self.stance, l, stance);
         gather(&self.share, l, share);
+    }
+
+    /// The value of `metric` in lane `l`, read straight from the kernel with the same
+    /// arithmetic as `Metric::eval` on a state; `None` for bloc metrics, which need a state.
+    pub fn metric(&self, metric: &Metric, l: usize) -> Option<f64> {
+        let n = self.n;
+        Some(match *metric {
+            Metric::Stance(i, j) => self.stance[i * n + j][l],
+            Metric::Partnership(i, j) => {
+                0.5 * (self.stance[i * n + j][l] + self.stance[j * n + i][l])
+            }
+            Metric::Share(i, j, k) => self.share[(k * n + i) * n + j][l],
+            Metric::Dependence(i, k) => {
+                let row = &self.share[(k * n + i) * n..][..n];
+                row.iter().map(|entry| entry[l]).sum()
+            }
+            Metric::SameBloc(..) => return None,
+        })
     }
 
     /// Phases 2 and 3 of the step for every lane.
@@ -687,6 +705,16 @@ mod tests {
                 }
                 for (l, s) in block.iter_mut().enumerate() {
                     kernel.store(l, &mut s.stance, &mut s.share);
+                    let metrics = [
+                        Metric::Stance(0, n - 1),
+                        Metric::Partnership(n - 1, 0),
+                        Metric::Share(0, 1, k - 1),
+                        Metric::Dependence(n - 1, 0),
+                    ];
+                    for m in metrics {
+                        let from_kernel = kernel.metric(&m, l).map(f64::to_bits);
+                        assert_eq!(from_kernel, Some(m.eval(s).to_bits()), "{m:?}");
+                    }
                     assert_eq!(
                         s.stance, alone[l].stance,
                         "stances, n {n}, lane {l}, avx2 {avx2}"
