@@ -5,8 +5,8 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::{
-    event_markers, header, legend, palette, run_line, time_axis, DrawResult, Key, Plot, FONT, GRID,
-    INK,
+    event_markers, header, legend, line_chart, palette, run_line, time_axis, Axes, DrawResult, Key,
+    Plot,
 };
 use crate::analysis::RunSummary;
 
@@ -46,26 +46,13 @@ impl Plot for EventChart<'_> {
             .first()
             .map_or(1, |e| e.fired_by.len().saturating_sub(1))
             .max(1) as f64;
-        let mut chart = ChartBuilder::on(&body)
-            .margin_left(12)
-            .margin_right(28)
-            .margin_bottom(10)
-            .margin_top(4)
-            .x_label_area_size(52)
-            .y_label_area_size(72)
-            .build_cartesian_2d(0f64..steps, 0f64..1.02f64)?;
-        chart
-            .configure_mesh()
-            .x_desc(time_axis(&s.manifest))
-            .y_desc("share of trajectories where it has happened")
-            .x_label_formatter(&|x| format!("{x:.0}"))
-            .y_label_formatter(&|y| format!("{:.0}%", 100.0 * y))
-            .label_style((FONT, 15).into_font().color(&INK))
-            .axis_desc_style((FONT, 16).into_font().color(&INK))
-            .light_line_style(TRANSPARENT)
-            .bold_line_style(GRID)
-            .axis_style(INK.mix(0.8))
-            .draw()?;
+        let axes = Axes {
+            x: time_axis(&s.manifest),
+            y: "share of trajectories where it has happened".to_string(),
+            x_ticks: Some(&|x| format!("{x:.0}")),
+            y_ticks: &|y| format!("{:.0}%", 100.0 * y),
+        };
+        let mut chart = line_chart(&body, 0f64..steps, 0f64..1.02f64, axes)?;
         for (i, e) in s.events.iter().enumerate() {
             let points = e
                 .fired_by

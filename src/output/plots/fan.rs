@@ -5,8 +5,8 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::{
-    event_markers, extent, header, legend, run_line, slug, time_axis, DrawResult, Key, Plot, FONT,
-    GRID, INK, SIDE_A,
+    event_markers, extent, header, legend, line_chart, run_line, slug, time_axis, Axes, DrawResult,
+    Key, Plot, SIDE_A,
 };
 use crate::analysis::{Band, MetricSeries, RunSummary};
 
@@ -101,26 +101,13 @@ impl Plot for FanChart<'_> {
         )?;
         let (lo, hi) = extent(bands.iter().flat_map(|b| [b.p05, b.p95]), self.series.range);
         let steps = bands.len().saturating_sub(1).max(1) as f64;
-        let mut chart = ChartBuilder::on(&body)
-            .margin_left(12)
-            .margin_right(28)
-            .margin_bottom(10)
-            .margin_top(4)
-            .x_label_area_size(52)
-            .y_label_area_size(72)
-            .build_cartesian_2d(0f64..steps, lo..hi)?;
-        chart
-            .configure_mesh()
-            .x_desc(time_axis(m))
-            .y_desc(self.series.metric.clone())
-            .x_label_formatter(&|x| format!("{x:.0}"))
-            .y_label_formatter(&|y| format!("{y:.2}"))
-            .label_style((FONT, 15).into_font().color(&INK))
-            .axis_desc_style((FONT, 16).into_font().color(&INK))
-            .light_line_style(TRANSPARENT)
-            .bold_line_style(GRID)
-            .axis_style(INK.mix(0.8))
-            .draw()?;
+        let axes = Axes {
+            x: time_axis(m),
+            y: self.series.metric.clone(),
+            x_ticks: Some(&|x| format!("{x:.0}")),
+            y_ticks: &|y| format!("{y:.2}"),
+        };
+        let mut chart = line_chart(&body, 0f64..steps, lo..hi, axes)?;
         draw_fan(&mut chart, bands, SIDE_A, 0.18, 0.32)?;
         let scheduled: Vec<(String, u32)> = self
             .summary

@@ -239,6 +239,52 @@ impl Exporter<Comparison> for ComparePlots {
 // ---------------------------------------------------------------------------------------
 // Shared drawing helpers.
 
+/// Axis descriptions and tick labels of a line chart (`None`: plotters' default ticks).
+pub struct Axes<'f> {
+    pub x: String,
+    pub y: String,
+    pub x_ticks: Option<&'f dyn Fn(&f64) -> String>,
+    pub y_ticks: &'f dyn Fn(&f64) -> String,
+}
+
+/// The chart type every line plot draws on.
+pub type LineChart<'a, DB> = ChartContext<
+    'a,
+    DB,
+    Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>,
+>;
+
+/// A line chart over `x` and `y` in the house style (margins, label areas, fonts, grid),
+/// with its axes and grid already drawn.
+pub fn line_chart<'a, DB: DrawingBackend>(
+    area: &'a DrawingArea<DB, Shift>,
+    x: std::ops::Range<f64>,
+    y: std::ops::Range<f64>,
+    axes: Axes<'_>,
+) -> Result<LineChart<'a, DB>, DrawingAreaErrorKind<DB::ErrorType>> {
+    let mut chart = ChartBuilder::on(area)
+        .margin_left(12)
+        .margin_right(28)
+        .margin_bottom(10)
+        .margin_top(4)
+        .x_label_area_size(52)
+        .y_label_area_size(72)
+        .build_cartesian_2d(x, y)?;
+    let mut mesh = chart.configure_mesh();
+    mesh.x_desc(axes.x).y_desc(axes.y);
+    if let Some(ticks) = axes.x_ticks {
+        mesh.x_label_formatter(ticks);
+    }
+    mesh.y_label_formatter(axes.y_ticks)
+        .label_style((FONT, 15).into_font().color(&INK))
+        .axis_desc_style((FONT, 16).into_font().color(&INK))
+        .light_line_style(TRANSPARENT)
+        .bold_line_style(GRID)
+        .axis_style(INK.mix(0.8))
+        .draw()?;
+    Ok(chart)
+}
+
 /// A text style in the bundled font.
 pub fn text(size: f64, color: &RGBColor) -> TextStyle<'static> {
     TextStyle {

@@ -6,8 +6,8 @@ use plotters::prelude::*;
 
 use super::fan::draw_fan;
 use super::{
-    event_markers, extent, header, legend, slug, time_axis, DrawResult, Key, Plot, FONT, GRID, INK,
-    MUTED, SIDE_A, SIDE_B,
+    event_markers, extent, header, legend, line_chart, slug, time_axis, Axes, DrawResult, Key,
+    Plot, MUTED, SIDE_A, SIDE_B,
 };
 use crate::analysis::{Comparison, MetricSeries};
 
@@ -74,26 +74,13 @@ impl Plot for OverlayFan<'_> {
             .max(self.b.bands.len())
             .saturating_sub(1)
             .max(1) as f64;
-        let mut chart = ChartBuilder::on(&body)
-            .margin_left(12)
-            .margin_right(28)
-            .margin_bottom(10)
-            .margin_top(4)
-            .x_label_area_size(52)
-            .y_label_area_size(72)
-            .build_cartesian_2d(0f64..steps, lo..hi)?;
-        chart
-            .configure_mesh()
-            .x_desc(time_axis(&c.a.manifest))
-            .y_desc(self.a.metric.clone())
-            .x_label_formatter(&|x| format!("{x:.0}"))
-            .y_label_formatter(&|y| format!("{y:.2}"))
-            .label_style((FONT, 15).into_font().color(&INK))
-            .axis_desc_style((FONT, 16).into_font().color(&INK))
-            .light_line_style(TRANSPARENT)
-            .bold_line_style(GRID)
-            .axis_style(INK.mix(0.8))
-            .draw()?;
+        let axes = Axes {
+            x: time_axis(&c.a.manifest),
+            y: self.a.metric.clone(),
+            x_ticks: Some(&|x| format!("{x:.0}")),
+            y_ticks: &|y| format!("{y:.2}"),
+        };
+        let mut chart = line_chart(&body, 0f64..steps, lo..hi, axes)?;
         draw_fan(&mut chart, &self.a.bands, SIDE_A, 0.12, 0.22)?;
         draw_fan(&mut chart, &self.b.bands, SIDE_B, 0.12, 0.22)?;
         // Scheduled events of either side; one marker where both schedule the same one.

@@ -10,7 +10,8 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::{
-    header, legend, palette, percent, slug, text, DrawResult, Figure, Key, Plot, FONT, GRID, INK,
+    header, legend, line_chart, palette, percent, slug, text, Axes, DrawResult, Figure, Key, Plot,
+    FONT, INK,
 };
 use crate::analysis::sweep::Sweep;
 use crate::output::Exporter;
@@ -127,25 +128,13 @@ impl Plot for SweepCurves<'_> {
         } else {
             (x0 - 0.5, x0 + 0.5)
         };
-        let mut chart = ChartBuilder::on(&body)
-            .margin_left(12)
-            .margin_right(28)
-            .margin_bottom(10)
-            .margin_top(4)
-            .x_label_area_size(52)
-            .y_label_area_size(72)
-            .build_cartesian_2d(x0..x1, 0f64..1f64)?;
-        chart
-            .configure_mesh()
-            .x_desc(s.parameters[0].clone())
-            .y_desc(format!("P({})", s.outcomes[self.outcome]))
-            .y_label_formatter(&|y| format!("{y:.1}"))
-            .label_style((FONT, 15).into_font().color(&INK))
-            .axis_desc_style((FONT, 16).into_font().color(&INK))
-            .light_line_style(TRANSPARENT)
-            .bold_line_style(GRID)
-            .axis_style(INK.mix(0.8))
-            .draw()?;
+        let axes = Axes {
+            x: s.parameters[0].clone(),
+            y: format!("P({})", s.outcomes[self.outcome]),
+            x_ticks: None,
+            y_ticks: &|y| format!("{y:.1}"),
+        };
+        let mut chart = line_chart(&body, x0..x1, 0f64..1f64, axes)?;
         for (c, &j) in curves.iter().enumerate() {
             let color = palette(c);
             let low = (0..xs.len()).map(|i| (xs[i], self.point(i, j).ci_low));
