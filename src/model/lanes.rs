@@ -584,6 +584,7 @@ fn has_avx2() -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::fixtures::world;
     use crate::model::{ParamTarget, State};
 
     /// Deterministic "normal" draws, different per lane.
@@ -599,47 +600,6 @@ mod tests {
         }
         fn event_uniform(&mut self, _: usize) -> f64 {
             0.5
-        }
-    }
-
-    fn world(n: usize, k: usize) -> World {
-        let f = |x: f64| libm::sin(x);
-        World {
-            name: "lanes".into(),
-            description: String::new(),
-            step_unit: "step".into(),
-            steps: 1,
-            trajectories: 1,
-            seed: 0,
-            states: (0..n).map(|i| format!("s{i}")).collect(),
-            channels: (0..k).map(|c| format!("c{c}")).collect(),
-            weight: (0..n).map(|i| 1.0 + 0.25 * i as f64).collect(),
-            stance: (0..n * n)
-                .map(|ij| {
-                    if ij / n == ij % n {
-                        0.0
-                    } else {
-                        0.8 * f(1.0 + 3.0 * ij as f64)
-                    }
-                })
-                .collect(),
-            affinity: (0..n * n)
-                .map(|ij| 0.3 * f(2.0 + 5.0 * ij as f64))
-                .collect(),
-            share: (0..k * n * n)
-                .map(|x| {
-                    let (i, j) = ((x / n) % n, x % n);
-                    if i == j {
-                        0.0
-                    } else {
-                        0.5 * (1.0 + f(x as f64)) / n as f64
-                    }
-                })
-                .collect(),
-            params: vec![],
-            events: vec![],
-            outcomes: vec![],
-            metrics: vec![],
         }
     }
 

@@ -5,6 +5,8 @@
 
 pub mod blocs;
 mod event;
+#[cfg(test)]
+pub(crate) mod fixtures;
 pub mod lanes;
 pub mod math;
 mod metric;

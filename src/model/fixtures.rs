@@ -1,0 +1,46 @@
+//! Worlds for unit tests: every entry different and smooth in its indices, built from
+//! formulas so that any size can be made.
+
+use super::World;
+
+/// A world of `n` states and `k` channels with no parameters, events or outcomes.
+pub fn world(n: usize, k: usize) -> World {
+    let f = |x: f64| libm::sin(x);
+    let mut share = vec![0.0; k * n * n];
+    for kk in 0..k {
+        for i in 0..n {
+            for j in (0..n).filter(|&j| j != i) {
+                share[(kk * n + i) * n + j] =
+                    0.4 * (1.0 + f((i + 2 * j + 3 * kk) as f64)) / n as f64;
+            }
+        }
+    }
+    World {
+        name: "t".into(),
+        description: String::new(),
+        step_unit: "step".into(),
+        steps: 10,
+        trajectories: 1,
+        seed: 1,
+        states: (0..n).map(|i| format!("s{i}")).collect(),
+        channels: (0..k).map(|c| format!("c{c}")).collect(),
+        weight: (0..n).map(|i| 1.0 + 0.5 * i as f64).collect(),
+        stance: (0..n * n)
+            .map(|ij| {
+                if ij / n == ij % n {
+                    0.0
+                } else {
+                    0.9 * f(1.0 + 3.0 * ij as f64)
+                }
+            })
+            .collect(),
+        affinity: (0..n * n)
+            .map(|ij| 0.3 * f(2.0 + 5.0 * ij as f64))
+            .collect(),
+        share,
+        params: Vec::new(),
+        events: Vec::new(),
+        outcomes: Vec::new(),
+        metrics: Vec::new(),
+    }
+}
