@@ -1,7 +1,7 @@
 //! Worlds for unit tests: every entry different and smooth in its indices, built from
 //! formulas so that any size can be made.
 
-use super::World;
+use super::{Randomness, World};
 
 /// A world of `n` states and `k` channels with no parameters, events or outcomes.
 pub fn world(n: usize, k: usize) -> World {
@@ -42,5 +42,22 @@ pub fn world(n: usize, k: usize) -> World {
         events: Vec::new(),
         outcomes: Vec::new(),
         metrics: Vec::new(),
+    }
+}
+
+/// Cheap deterministic "normal" draws (any numbers will do where two implementations are
+/// compared on the same draws); events draw 0.5.
+pub struct Counter(pub u64);
+
+impl Randomness for Counter {
+    fn standard_normal(&mut self) -> f64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        ((self.0 >> 11) as f64 / (1u64 << 53) as f64 - 0.5) * 3.0
+    }
+    fn event_uniform(&mut self, _: usize) -> f64 {
+        0.5
     }
 }

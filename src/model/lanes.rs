@@ -584,24 +584,8 @@ fn has_avx2() -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::fixtures::world;
+    use crate::model::fixtures::{world, Counter};
     use crate::model::{ParamTarget, State};
-
-    /// Deterministic "normal" draws, different per lane.
-    struct Counter(u64);
-
-    impl Randomness for Counter {
-        fn standard_normal(&mut self) -> f64 {
-            self.0 = self
-                .0
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            ((self.0 >> 11) as f64 / (1u64 << 53) as f64 - 0.5) * 2.0
-        }
-        fn event_uniform(&mut self, _: usize) -> f64 {
-            0.5
-        }
-    }
 
     /// Four trajectories with different parameters, run as one block of four and one by
     /// one, on the AVX2 path and the portable one: every stance and share, bit for bit.

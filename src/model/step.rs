@@ -64,7 +64,7 @@ pub fn advance(world: &World, state: &mut State, rng: &mut impl Randomness) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::fixtures::world;
+    use crate::model::fixtures::{world, Counter};
     use crate::model::math;
     use crate::model::{Change, Condition, Effect, Event, ParamTarget};
 
@@ -132,22 +132,6 @@ mod tests {
                         (z[j] * ((1.0 - rho) / den) + rho * state.anchor[row + j]).min(1.0);
                 }
             }
-        }
-    }
-
-    /// A cheap deterministic source of "normal" draws (any numbers will do here).
-    struct Counter(u64);
-
-    impl Randomness for Counter {
-        fn standard_normal(&mut self) -> f64 {
-            self.0 = self
-                .0
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            ((self.0 >> 11) as f64 / (1u64 << 53) as f64 - 0.5) * 3.0
-        }
-        fn event_uniform(&mut self, _: usize) -> f64 {
-            0.5
         }
     }
 
