@@ -22,7 +22,7 @@
 use serde::Serialize;
 
 use crate::engine::streams::Stream;
-use crate::model::Sampler;
+use crate::model::{triangular_quantile, Sampler};
 
 /// Bootstrap resamples behind each interval.
 pub const BOOTSTRAP: usize = 500;
@@ -338,14 +338,7 @@ pub fn value_at(sampler: &Sampler, u: f64) -> f64 {
     match *sampler {
         Sampler::Fixed(x) => x,
         Sampler::Uniform { low, high } => low + (high - low) * u,
-        Sampler::Triangular { low, mode, high } => {
-            let cut = (mode - low) / (high - low);
-            if u < cut {
-                low + libm::sqrt(u * (high - low) * (mode - low))
-            } else {
-                high - libm::sqrt((1.0 - u) * (high - low) * (high - mode))
-            }
-        }
+        Sampler::Triangular { low, mode, high } => triangular_quantile(low, mode, high, u),
         Sampler::Normal {
             mean,
             sd,

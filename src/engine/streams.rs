@@ -12,7 +12,7 @@
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
-use crate::model::Sampler;
+use crate::model::{triangular_quantile, Sampler};
 
 /// SplitMix64's finaliser: a bijective mix of 64 bits.
 fn mix(mut z: u64) -> u64 {
@@ -181,13 +181,7 @@ impl Stream {
                 }
             }
             Sampler::Triangular { low, mode, high } => {
-                let u = self.uniform();
-                let cut = (mode - low) / (high - low);
-                if u < cut {
-                    low + libm::sqrt(u * (high - low) * (mode - low))
-                } else {
-                    high - libm::sqrt((1.0 - u) * (high - low) * (high - mode))
-                }
+                triangular_quantile(low, mode, high, self.uniform())
             }
         }
     }

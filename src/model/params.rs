@@ -66,6 +66,17 @@ impl Sampler {
     }
 }
 
+/// The `u`-quantile of the triangular distribution on [low, high] with its peak at `mode`
+/// (its inverse CDF): draws use it with a uniform u, the Sobol design with design points.
+pub fn triangular_quantile(low: f64, mode: f64, high: f64, u: f64) -> f64 {
+    let cut = (mode - low) / (high - low);
+    if u < cut {
+        low + libm::sqrt(u * (high - low) * (mode - low))
+    } else {
+        high - libm::sqrt((1.0 - u) * (high - low) * (high - mode))
+    }
+}
+
 /// One parameter of the file: its path (`eta`, `beta.aid.Pakistan`, `event.x.hazard`), how
 /// it is drawn, and every place in a trajectory's `Params` that receives the value.
 #[derive(Debug, Clone)]
