@@ -10,6 +10,7 @@ pub mod cli;
 pub mod commands;
 pub mod engine;
 pub mod error;
+pub mod format;
 pub mod model;
 pub mod options;
 pub mod output;

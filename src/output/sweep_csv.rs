@@ -6,6 +6,7 @@ use std::path::Path;
 
 use super::Exporter;
 use crate::analysis::sweep::Sweep;
+use crate::format::Num;
 
 pub struct SweepCsv;
 
@@ -24,13 +25,14 @@ impl Exporter<Sweep> for SweepCsv {
         w.write_record(&header)?;
         for point in &s.points {
             for o in &point.outcomes {
-                let mut row: Vec<String> = point.values.iter().map(|v| v.to_string()).collect();
+                let mut row: Vec<String> =
+                    point.values.iter().map(|&v| Num(v).to_string()).collect();
                 row.push(o.name.clone());
                 row.push(o.count.to_string());
                 row.push(s.trajectories.to_string());
-                row.push(o.probability.to_string());
-                row.push(o.ci_low.to_string());
-                row.push(o.ci_high.to_string());
+                row.push(Num(o.probability).to_string());
+                row.push(Num(o.ci_low).to_string());
+                row.push(Num(o.ci_high).to_string());
                 w.write_record(&row)?;
             }
         }

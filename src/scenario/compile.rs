@@ -10,6 +10,7 @@ use super::file::{
 };
 use super::limits;
 use super::locate::{quoted, suggest, Locator, Position};
+use crate::format::Num;
 use crate::model::{
     Change, Condition, Effect, Event, Metric, Outcome, OutcomeKind, ParamSlot, ParamTarget,
     Sampler, Timing, World, AFFINITY_LIMIT,
@@ -20,6 +21,21 @@ use crate::model::{
 pub struct Problem {
     pub position: Option<Position>,
     pub message: String,
+}
+
+/// The first control character (NUL, tab, newline, escape, ...) in a name, if any. Names
+/// become plot titles, SVG text, file names and HTML; control characters made invalid SVG
+/// and broke the report, and are never meant.
+fn control_character(name: &str) -> Option<char> {
+    name.chars().find(|c| c.is_control())
+}
+
+fn control_message(what: &str, name: &str, c: char) -> String {
+    format!(
+        "the {what} name {name:?} contains the control character U+{:04X}; names must be \
+         printable text (letters, digits, spaces, punctuation)",
+        u32::from(c)
+    )
 }
 
 /// Tolerance for share totals: rows written as decimals (0.2 + 0.1 + ...) may pass 1 by
@@ -103,7 +119,7 @@ impl<'a> Compiler<'a> {
                         s.name,
                         limits::MIN_WEIGHT,
                         limits::MAX_WEIGHT,
-                        s.weight
+                        Num(s.weight)
                     ),
                 );
             }
@@ -130,6 +146,8 @@ impl<'a> Compiler<'a> {
             let at = self.loc.name(&o.name);
             if o.name.trim().is_empty() {
                 self.problem(at, "an outcome needs a name".into());
+            } else if let Some(c) = control_character(&o.name) {
+                self.problem(at, control_message("outcome", &o.name, c));
             } else if !seen.insert(o.name.as_str()) {
                 self.problem(at, format!("outcome \"{}\" is defined twice", o.name));
             }
@@ -195,6 +213,9 @@ impl<'a> Compiler<'a> {
         if f.name.trim().is_empty() {
             let at = self.top_field("name");
             self.problem(at, "the scenario needs a non-empty `name`".into());
+        } else if let Some(c) = control_character(&f.name) {
+            let at = self.top_field("name");
+            self.problem(at, control_message("scenario", &f.name, c));
         }
         if f.steps < 1 || f.steps > limits::MAX_STEPS {
             let at = self.top_field("steps");
@@ -278,6 +299,9 @@ impl<'a> Compiler<'a> {
                 if name.trim().is_empty() {
                     let at = self.top_field(&format!("{what}s"));
                     self.problem(at, format!("a {what} needs a non-empty name"));
+                } else if let Some(c) = control_character(name) {
+                    let at = self.loc.name(name);
+                    self.problem(at, control_message(what, name, c));
                 } else if name.len() > limits::MAX_NAME_LEN {
                     let at = self.loc.name(name);
                     self.problem(
@@ -344,7 +368,7 @@ impl<'a> Compiler<'a> {
         if !(x.is_finite() && lo <= x && x <= hi) {
             self.problem(
                 at,
-                format!("{what} must be a number in [{lo}, {hi}], got {x}"),
+                format!("{what} must be a number in [{lo}, {hi}], got {}", Num(x)),
             );
         }
     }
@@ -441,14 +465,21 @@ impl<'a> Compiler<'a> {
                 if x.is_finite() && within(x, x) {
                     Sampler::Fixed(x.clamp(lo, hi))
                 } else {
-                    bad(self, format!("must be a number in [{lo}, {hi}], got {x}"))
+                    bad(
+                        self,
+                        format!("must be a number in [{lo}, {hi}], got {}", Num(x)),
+                    )
                 }
             }
             Value::Sampled(Distribution::Uniform(a, b)) => {
                 if !finite(&[a, b]) || a > b || !within(a, b) {
                     bad(
                         self,
-                        format!("Uniform({a}, {b}) needs {lo} <= low <= high <= {hi}"),
+                        format!(
+                            "Uniform({}, {}) needs {lo} <= low <= high <= {hi}",
+                            Num(a),
+                            Num(b)
+                        ),
                     )
                 } else {
                     Sampler::Uniform { low: a, high: b }
@@ -459,8 +490,10 @@ impl<'a> Compiler<'a> {
                     bad(
                         self,
                         format!(
-                            "Normal({mean}, {sd}) needs a mean in [{lo}, {hi}] and a positive sd \
-                             (it is truncated to that range)"
+                            "Normal({}, {}) needs a mean in [{lo}, {hi}] and a positive sd \
+                             (it is truncated to that range)",
+                            Num(mean),
+                            Num(sd)
                         ),
                     )
                 } else {
@@ -476,7 +509,11 @@ impl<'a> Compiler<'a> {
                 if !finite(&[a, b]) || a <= 0.0 || b <= 0.0 {
                     bad(
                         self,
-                        format!("Beta({a}, {b}) needs two positive shape parameters"),
+                        format!(
+                            "Beta({}, {}) needs two positive shape parameters",
+                            Num(a),
+                            Num(b)
+                        ),
                     )
                 } else if !within(0.0, 1.0) {
                     bad(
@@ -492,8 +529,11 @@ impl<'a> Compiler<'a> {
                     bad(
                         self,
                         format!(
-                            "Triangular({a}, {m}, {b}) needs {lo} <= low <= mode <= high <= {hi} \
-                             and low < high"
+                            "Triangular({}, {}, {}) needs {lo} <= low <= mode <= high <= {hi} \
+                             and low < high",
+                            Num(a),
+                            Num(m),
+                            Num(b)
                         ),
                     )
                 } else {
@@ -724,7 +764,10 @@ impl<'a> Compiler<'a> {
             let at = self.loc.name(context);
             self.problem(
                 at,
-                format!("event \"{context}\": an effect needs a finite number, got {x}"),
+                format!(
+                    "event \"{context}\": an effect needs a finite number, got {}",
+                    Num(x)
+                ),
             );
         }
         c
@@ -864,7 +907,7 @@ impl<'a> Compiler<'a> {
                     let at = self.top_field("Above").or(self.top_field("Below"));
                     self.problem(
                         at,
-                        format!("a condition's threshold must be finite, got {x}"),
+                        format!("a condition's threshold must be finite, got {}", Num(*x)),
                     );
                 }
                 let metric = metric?;

@@ -82,6 +82,9 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<(ScenarioFile, World), Scenari
             message: "the file is not UTF-8 text (is it a scenario file?)".into(),
         }
     })?;
+    // Editors on Windows may start a UTF-8 file with a byte-order mark; it is not part of
+    // the text, and RON would call it a syntax error at 1:1.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     if text.trim().is_empty() {
         return Err(ScenarioError::Syntax {
             path: path.to_path_buf(),
@@ -92,6 +95,7 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<(ScenarioFile, World), Scenari
     }
     let options =
         ron::Options::default().with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME);
+    let options = options.with_recursion_limit(RECURSION_LIMIT);
     let file: ScenarioFile = options.from_str(text).map_err(|e| ScenarioError::Syntax {
         path: path.to_path_buf(),
         line: e.span.start.line,
@@ -105,6 +109,14 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<(ScenarioFile, World), Scenari
     Ok((file, world))
 }
 
+/// How deep brackets may nest. RON's default; deeper input could overflow the parser's
+/// stack, so it is refused with a message of ours.
+const RECURSION_LIMIT: usize = 128;
+/// How deep `All`/`Any` and `Not` can nest inside an outcome within `RECURSION_LIMIT`
+/// (measured; the test `conditions_nested_past_the_limit_get_our_own_message` pins it).
+const MAX_ALL_DEPTH: usize = 29;
+const MAX_NOT_DEPTH: usize = 59;
+
 /// RON's message, with a hint where its wording is cryptic for an analyst.
 fn explain(code: &ron::Error) -> String {
     let message = code.to_string();
@@ -112,6 +124,15 @@ fn explain(code: &ron::Error) -> String {
         return "expected a number or a distribution: Uniform(low, high), Normal(mean, sd), \
                 Beta(a, b) or Triangular(low, mode, high)"
             .into();
+    }
+    if matches!(code, ron::Error::ExceededRecursionLimit) {
+        // RON's own message advises its programmers to use `serde_stacker`; an analyst needs
+        // to know what in the file is too deep.
+        return format!(
+            "conditions nested deeper than {MAX_ALL_DEPTH} levels of All/Any (or {MAX_NOT_DEPTH} of \
+             Not): brackets may nest at most {RECURSION_LIMIT} deep; flatten the condition, e.g. \
+             All([a, b, c]) instead of All([a, All([b, All([c])])])"
+        );
     }
     if matches!(code, ron::Error::Eof) {
         return format!("{message}: the file ends early (is a closing bracket missing?)");
