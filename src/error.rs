@@ -1,7 +1,8 @@
 //! Errors a user can cause or meet, with messages that say what to do.
 //!
 //! `Error::exit_code` is the one place that decides the process's exit status:
-//! 2 for bad input or usage, 130 for an interrupted run, 1 for anything else.
+//! 2 for bad input or usage, 130 for an interrupted run, 0 when the reader of standard
+//! output went away after the work was done, 1 for anything else.
 
 use std::fmt;
 use std::path::PathBuf;
@@ -72,6 +73,13 @@ pub enum Error {
     },
     #[error("interrupted; the previous results, if any, are untouched")]
     Interrupted,
+    /// The reader of standard output went away (`simulate ... | head -1`): not a failure of
+    /// the command, whose files are already written; the process ends quietly.
+    #[error("standard output was closed by its reader")]
+    OutputClosed,
+    /// Standard output could not be written (a full device, `> /dev/full`).
+    #[error("cannot write to standard output: {0}")]
+    Stdout(std::io::Error),
 }
 
 impl Error {
@@ -79,7 +87,17 @@ impl Error {
         match self {
             Error::Scenario(_) | Error::Usage(_) => 2,
             Error::Interrupted => 130,
-            Error::Output { .. } => 1,
+            Error::Output { .. } | Error::Stdout(_) => 1,
+            Error::OutputClosed => 0,
+        }
+    }
+
+    /// A failed write to standard output, sorted into a closed pipe or a real failure.
+    pub fn from_stdout(e: std::io::Error) -> Self {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            Error::OutputClosed
+        } else {
+            Error::Stdout(e)
         }
     }
 }

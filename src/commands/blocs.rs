@@ -38,21 +38,21 @@ pub fn blocs(path: &Path, options: &BlocsOptions) -> Result<(), Error> {
     };
     write_atomically(&out, |dir| output::BlocsCsv.write(&result, dir))?;
     if options.verbose {
-        print_table(&w.name, &result);
-        println!("results in {}", out.display());
+        print_table(&w.name, &result)?;
+        crate::say!("results in {}", out.display())?;
     }
     Ok(())
 }
 
-fn print_table(name: &str, l: &Landscape) {
-    println!(
+fn print_table(name: &str, l: &Landscape) -> Result<(), Error> {
+    crate::say!(
         "{name}: {} two-bloc configurations of the initial {} matrix; {} local minim{}",
         l.configurations,
         l.source,
         l.minima.len(),
         if l.minima.len() == 1 { "um" } else { "a" }
-    );
-    println!("  {:>12}  minimum  blocs", "energy");
+    )?;
+    crate::say!("  {:>12}  minimum  blocs", "energy")?;
     for c in &l.minima {
         let kind = if c.global { "global" } else { "local " };
         let other = if c.other.is_empty() {
@@ -60,10 +60,11 @@ fn print_table(name: &str, l: &Landscape) {
         } else {
             c.other.join(", ")
         };
-        println!(
+        crate::say!(
             "  {:>12.4}  {kind}   {{{}}} vs {{{other}}}",
             c.energy,
             c.with_first.join(", ")
-        );
+        )?;
     }
+    Ok(())
 }

@@ -8,7 +8,7 @@ use crate::scenario;
 pub fn check(path: &Path) -> Result<(), Error> {
     let s = scenario::load(path)?;
     let w = &s.world;
-    println!(
+    crate::say!(
         "{}: ok — \"{}\", {} states, {} channels, {} events, {} outcomes, {} metrics, {} steps of a {}",
         path.display(),
         w.name,
@@ -19,6 +19,6 @@ pub fn check(path: &Path) -> Result<(), Error> {
         w.metrics.len(),
         w.steps,
         w.step_unit
-    );
+    )?;
     Ok(())
 }

@@ -42,17 +42,20 @@ pub fn compare(a_path: &Path, b_path: &Path, options: &RunOptions) -> Result<(),
     output::export(&out, &comparison, &output::compare_exporters())?;
 
     if options.verbose {
-        print_table(&comparison);
-        println!("results in {}", out.display());
+        print_table(&comparison)?;
+        crate::say!("results in {}", out.display())?;
     }
     Ok(())
 }
 
-fn print_table(c: &Comparison) {
-    println!(
+fn print_table(c: &Comparison) -> Result<(), Error> {
+    crate::say!(
         "{} (A) vs {} (B): {} paired trajectories, seed {}",
-        c.a.manifest.scenario, c.b.manifest.scenario, c.a.manifest.trajectories, c.a.manifest.seed
-    );
+        c.a.manifest.scenario,
+        c.b.manifest.scenario,
+        c.a.manifest.trajectories,
+        c.a.manifest.seed
+    )?;
     let width = c
         .outcomes
         .iter()
@@ -60,20 +63,26 @@ fn print_table(c: &Comparison) {
         .max()
         .unwrap_or(7)
         .max(7);
-    println!(
+    crate::say!(
         "  {:width$}       A       B   B - A  95% interval (paired)",
         "outcome"
-    );
+    )?;
     for o in &c.outcomes {
-        println!(
+        crate::say!(
             "  {:width$}  {:>6.3}  {:>6.3}  {:>+6.3}  [{:+.3}, {:+.3}]",
-            o.name, o.a, o.b, o.diff, o.ci_low, o.ci_high
-        );
+            o.name,
+            o.a,
+            o.b,
+            o.diff,
+            o.ci_low,
+            o.ci_high
+        )?;
     }
     for name in &c.only_in_a {
-        println!("  {name}: only in A");
+        crate::say!("  {name}: only in A")?;
     }
     for name in &c.only_in_b {
-        println!("  {name}: only in B");
+        crate::say!("  {name}: only in B")?;
     }
+    Ok(())
 }

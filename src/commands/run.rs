@@ -20,18 +20,22 @@ pub fn run(path: &Path, options: &RunOptions) -> Result<(), Error> {
     output::export(&out, &summary, &output::run_exporters())?;
 
     if options.verbose {
-        print_table(&summary);
-        println!("results in {}", out.display());
+        print_table(&summary)?;
+        crate::say!("results in {}", out.display())?;
     }
     Ok(())
 }
 
-fn print_table(s: &RunSummary) {
+fn print_table(s: &RunSummary) -> Result<(), Error> {
     let m = &s.manifest;
-    println!(
+    crate::say!(
         "{}: {} trajectories x {} {}s, seed {}",
-        m.scenario, m.trajectories, m.steps, m.step_unit, m.seed
-    );
+        m.scenario,
+        m.trajectories,
+        m.steps,
+        m.step_unit,
+        m.seed
+    )?;
     let width = s
         .outcomes
         .iter()
@@ -39,11 +43,15 @@ fn print_table(s: &RunSummary) {
         .max()
         .unwrap_or(7)
         .max(7);
-    println!("  {:width$}  probability  95% interval", "outcome");
+    crate::say!("  {:width$}  probability  95% interval", "outcome")?;
     for o in &s.outcomes {
-        println!(
+        crate::say!(
             "  {:width$}  {:>11.3}  [{:.3}, {:.3}]",
-            o.name, o.probability, o.ci_low, o.ci_high
-        );
+            o.name,
+            o.probability,
+            o.ci_low,
+            o.ci_high
+        )?;
     }
+    Ok(())
 }
