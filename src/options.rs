@@ -216,16 +216,12 @@ impl Task {
         }
         match cli.command {
             Some(Command::Check { scenario }) => Ok(Task::Check { scenario }),
-            Some(Command::Merge { parts, out, quiet }) => {
-                if let Some(out) = &out {
-                    crate::output::check_target(out)?;
-                }
-                Ok(Task::Merge {
-                    parts,
-                    out,
-                    verbose: !quiet,
-                })
-            }
+            // merge checks its --out itself, after making sure it is none of its inputs.
+            Some(Command::Merge { parts, out, quiet }) => Ok(Task::Merge {
+                parts,
+                out,
+                verbose: !quiet,
+            }),
             Some(Command::Compare { a, b, common }) => Ok(Task::Compare {
                 a,
                 b,

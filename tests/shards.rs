@@ -133,3 +133,80 @@ fn more_shards_than_chunks_or_a_malformed_shard_is_a_usage_error() {
         .assert()
         .code(2);
 }
+
+/// Every file in `dir` and its bytes, to see that a folder was left as it was.
+fn contents(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    let mut files: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_file())
+        .map(|p| (p.clone(), read(&p)))
+        .collect();
+    files.sort();
+    files
+}
+
+#[test]
+fn merge_out_onto_one_of_its_own_inputs_is_refused_and_leaves_it_intact() {
+    // Defect (issue 9, item 3): `merge a b c --out a` replaced shard a by the merged result,
+    // destroying it (a partial folder carries the results marker, so --out accepted it).
+    // Now an --out that is, lies inside or contains any input is refused with exit 2 before
+    // anything is written, however the path is spelled (symlink, `..`).
+    let dir = tempfile::tempdir().unwrap();
+    // The shards inside a results folder of their own, so that its parent is a folder a
+    // run would otherwise be allowed to replace.
+    let home = dir.path().join("results");
+    std::fs::create_dir(&home).unwrap();
+    std::fs::write(home.join(".entente-results"), b"").unwrap();
+    let parts: Vec<PathBuf> = (1..=3).map(|i| shard(&home, i, "5")).collect();
+    let before: Vec<_> = parts.iter().map(|p| contents(p)).collect();
+    let link = dir.path().join("link");
+    std::os::unix::fs::symlink(&parts[0], &link).unwrap();
+
+    let refusals = [
+        (parts[0].clone(), "is"),
+        (parts[1].join("sub"), "lies inside"),
+        (parts[2].join("..").join("part3"), "is"),
+        (home.clone(), "contains"),
+        (link, "is"),
+    ];
+    for (out, relation) in refusals {
+        let refused = merge(&[&parts[0], &parts[1], &parts[2]], &out).code(2);
+        let stderr = String::from_utf8_lossy(&refused.get_output().stderr).into_owned();
+        assert!(
+            stderr.contains(relation) && stderr.contains("partial result"),
+            "--out {}: {stderr}",
+            out.display()
+        );
+    }
+    let after: Vec<_> = parts.iter().map(|p| contents(p)).collect();
+    assert!(before == after, "a refused merge changed a shard");
+    assert!(!parts[1].join("sub").exists());
+    let leftovers: Vec<_> = std::fs::read_dir(&parts[1])
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .filter(|n| n.to_string_lossy().contains("partial-"))
+        .collect();
+    assert!(
+        leftovers.is_empty(),
+        "staging left in a shard: {leftovers:?}"
+    );
+}
+
+#[test]
+fn a_shard_reads_its_scenario_through_the_size_cap() {
+    // Defect (issue 9, item 7): `--shard` read the scenario with a plain read, so
+    // `simulate /dev/zero --shard 1/1` ate memory until the machine gave out. Now it reads
+    // through the one loader, which stops at 16 MB and exits 2 naming the limit.
+    let dir = tempfile::tempdir().unwrap();
+    let refused = simulate()
+        .args(["/dev/zero", "--quiet", "--shard", "1/1", "--out"])
+        .arg(dir.path().join("x"))
+        .assert()
+        .code(2);
+    let stderr = String::from_utf8_lossy(&refused.get_output().stderr).into_owned();
+    assert!(
+        stderr.contains("/dev/zero") && stderr.contains("16 MB"),
+        "{stderr}"
+    );
+}

@@ -7,42 +7,25 @@
 //! through the same `output::run_exporters()` as a plain run, so every file a run writes
 //! (plots, report, ...) comes out of a merge too. Scheduling the shards is left to existing
 //! tools (a Slurm job array, a Kubernetes indexed Job, GNU parallel): see docs/cluster.md.
+//!
+//! A merge trusts nothing it reads: every part's manifest is verified and checked against
+//! the others before any aggregates are read, and then one part at a time is read, verified,
+//! checked against the compiled world and added, so memory holds one part and the result.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
-
-use sha2::{Digest, Sha256};
+use std::path::{Component, Path, PathBuf};
 
 use crate::analysis::{Manifest, RunSummary};
-use crate::engine::{chunk_count, CHUNK};
-use crate::error::{Error, ScenarioError};
-use crate::options::{stem, RunOptions, Shard};
-use crate::output::partial::{self, PartialManifest, FORMAT};
+use crate::engine::{chunk_count, Aggregates, CHUNK};
+use crate::error::Error;
+use crate::options::{check_trajectories, stem, RunOptions, Shard};
+use crate::output::partial::{self, Part, PartialManifest, FORMAT};
 use crate::output::{self, sanitize_name, write_atomically};
-use crate::scenario::{self, Scenario};
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-/// A scenario from its bytes (read once, so the hash is the hash of what was run).
-fn scenario_from(path: &Path, bytes: &[u8]) -> Result<Scenario, Error> {
-    let (file, world) = scenario::parse(path, bytes)?;
-    Ok(Scenario {
-        path: path.to_path_buf(),
-        sha256: hex(&Sha256::digest(bytes)),
-        file,
-        world,
-    })
-}
+use crate::scenario;
 
 /// `simulate FILE --shard I/N`: runs the shard's chunks and writes its partial result.
 pub fn run_shard(path: &Path, options: &RunOptions, shard: Shard) -> Result<(), Error> {
-    let bytes = std::fs::read(path).map_err(|source| ScenarioError::Unreadable {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    let scenario = scenario_from(path, &bytes)?;
+    let scenario = scenario::load(path)?;
     let mut plan = super::plan(&scenario.world, options)?;
     let chunks = chunk_count(plan.trajectories);
     if shard.count > chunks {
@@ -71,8 +54,9 @@ pub fn run_shard(path: &Path, options: &RunOptions, shard: Shard) -> Result<(), 
         chunks: (plan.chunks.start, plan.chunks.end),
         engine_version: crate::ENGINE_VERSION.to_string(),
     };
+    // The bytes that were hashed and run, not the file as it may be by now.
     write_atomically(&out, |dir| {
-        partial::write(dir, &manifest, &bytes, &aggregates)
+        partial::write(dir, &manifest, &scenario.bytes, &aggregates)
     })?;
     if options.verbose {
         println!(
@@ -86,19 +70,25 @@ pub fn run_shard(path: &Path, options: &RunOptions, shard: Shard) -> Result<(), 
     Ok(())
 }
 
+/// A part's problem, with its folder named.
+fn refuse(dir: &Path, why: impl std::fmt::Display) -> Error {
+    Error::Usage(format!("{}: {why}", dir.display()))
+}
+
 /// `simulate merge DIR... [--out DIR]`.
-pub fn merge(parts: &[PathBuf], out: Option<&Path>, verbose: bool) -> Result<(), Error> {
-    let mut loaded = Vec::with_capacity(parts.len());
-    for dir in parts {
-        let part =
-            partial::read(dir).map_err(|why| Error::Usage(format!("{}: {why}", dir.display())))?;
-        loaded.push((dir, part));
-    }
-    let Some(((first_dir, (first, bytes, _)), rest)) = loaded.split_first() else {
+pub fn merge(dirs: &[PathBuf], out: Option<&Path>, verbose: bool) -> Result<(), Error> {
+    let parts = dirs
+        .iter()
+        .map(|dir| partial::read_manifest(dir).map_err(|why| refuse(dir, why)))
+        .collect::<Result<Vec<Part>, Error>>()?;
+    let Some((first, rest)) = parts.split_first() else {
         return Err(Error::Usage(
             "merge needs the partial result folders of every shard".into(),
         ));
     };
+    for part in &parts {
+        check_numbers(part)?;
+    }
 
     // Every part must come from the same run.
     let same_run = |m: &PartialManifest| {
@@ -110,109 +100,208 @@ pub fn merge(parts: &[PathBuf], out: Option<&Path>, verbose: bool) -> Result<(),
             ("engine version", m.engine_version.clone()),
         ]
     };
-    for (dir, (m, _, _)) in rest {
-        for ((what, want), (_, got)) in same_run(first).into_iter().zip(same_run(m)) {
+    for part in rest {
+        for ((what, want), (_, got)) in same_run(&first.manifest)
+            .into_iter()
+            .zip(same_run(&part.manifest))
+        {
             if want != got {
                 return Err(Error::Usage(format!(
                     "{} is not part of the same run as {}: {what} {got} vs {want}",
-                    dir.display(),
-                    first_dir.display()
+                    part.dir.display(),
+                    first.dir.display()
                 )));
             }
         }
     }
-    if first.engine_version != crate::ENGINE_VERSION {
-        return Err(Error::Usage(format!(
-            "{}: made by entente {}, this is {}; merge with the version that ran the shards",
-            first_dir.display(),
-            first.engine_version,
-            crate::ENGINE_VERSION
-        )));
+    let run = &first.manifest;
+    if run.engine_version != crate::ENGINE_VERSION {
+        return Err(refuse(
+            &first.dir,
+            format!(
+                "made by entente {}, this is {}; merge with the version that ran the shards",
+                run.engine_version,
+                crate::ENGINE_VERSION
+            ),
+        ));
     }
+    let by_index = every_shard_once(&parts)?;
 
-    // Every shard exactly once, each with the chunks its number says.
-    let chunks = chunk_count(first.trajectories);
-    let mut by_index: BTreeMap<u64, &PathBuf> = BTreeMap::new();
-    for (dir, (m, _, aggregates)) in &loaded {
-        if m.shard == 0 || m.shard > m.shards {
-            return Err(Error::Usage(format!(
-                "{}: shard {}/{} is not a valid shard",
-                dir.display(),
-                m.shard,
-                m.shards
-            )));
-        }
-        let shard = Shard {
-            index: m.shard,
-            count: m.shards,
-        };
-        let range = shard.chunks(chunks);
-        let expected =
-            (range.end * CHUNK).min(m.trajectories) - (range.start * CHUNK).min(m.trajectories);
-        if (m.chunks.0, m.chunks.1) != (range.start, range.end)
-            || aggregates.trajectories != expected
-        {
-            return Err(Error::Usage(format!(
-                "{}: shard {shard} does not hold the trajectories its number says (damaged or edited?)",
-                dir.display()
-            )));
-        }
-        if let Some(other) = by_index.insert(m.shard, dir) {
-            return Err(Error::Usage(format!(
-                "shard {shard} is given twice: {} and {}",
-                other.display(),
-                dir.display()
-            )));
-        }
-    }
-    let missing: Vec<String> = (1..=first.shards)
-        .filter(|i| !by_index.contains_key(i))
-        .map(|i| format!("{i}/{}", first.shards))
-        .collect();
-    if !missing.is_empty() {
-        return Err(Error::Usage(format!(
-            "shard(s) {} missing: a merge needs all {} shards of the run (given: {})",
-            missing.join(", "),
-            first.shards,
-            by_index
-                .keys()
-                .map(|i| format!("{i}/{}", first.shards))
-                .collect::<Vec<_>>()
-                .join(", ")
-        )));
-    }
-
-    let scenario_path = PathBuf::from(&first.scenario_file);
-    if hex(&Sha256::digest(bytes)) != first.scenario_sha256 {
-        return Err(Error::Usage(format!(
-            "{}: scenario.ron does not match the sha256 in manifest.json (damaged or edited?)",
-            first_dir.display()
-        )));
-    }
-    let scenario = scenario_from(&scenario_path, bytes)?;
-    let mut aggregates = crate::engine::Aggregates::new(&scenario.world);
-    for (_, (_, _, part)) in &loaded {
-        aggregates.merge(part);
-    }
-
+    let scenario_path = PathBuf::from(&run.scenario_file);
     let out = out.map_or_else(
         || Path::new("outputs").join(sanitize_name(&stem(&scenario_path))),
         Path::to_path_buf,
     );
+    check_apart_from_parts(&out, &parts)?;
     output::check_target(&out)?;
-    let manifest = Manifest::new(&scenario, first.seed, first.trajectories);
+
+    // Each part keeps its own copy of the scenario: all are verified, the first one is run.
+    let bytes = first.scenario().map_err(|why| refuse(&first.dir, why))?;
+    for part in rest {
+        part.scenario().map_err(|why| refuse(&part.dir, why))?;
+    }
+    let scenario = scenario::from_bytes(&scenario_path, bytes)?;
+
+    let mut aggregates = Aggregates::new(&scenario.world);
+    for part in by_index.values() {
+        let shard = part
+            .aggregates(&scenario.world)
+            .map_err(|why| refuse(&part.dir, why))?;
+        shard
+            .check_against(&scenario.world, trajectories_of(&part.manifest))
+            .and_then(|()| aggregates.merge_checked(&shard))
+            .map_err(|why| {
+                refuse(
+                    &part.dir,
+                    format!("aggregates.json: {why} (damaged or edited?); run this shard again"),
+                )
+            })?;
+    }
+
+    let manifest = Manifest::new(&scenario, run.seed, run.trajectories);
     let summary = RunSummary::new(manifest, &scenario.world, &aggregates);
     output::export(&out, &summary, &output::run_exporters())?;
     if verbose {
         println!(
             "{}: {} shards merged, {} trajectories; results in {}",
             scenario.world.name,
-            first.shards,
-            first.trajectories,
+            run.shards,
+            run.trajectories,
             out.display()
         );
     }
     Ok(())
+}
+
+/// Checks a part's numbers on their own, before anything is allocated for them: a valid
+/// trajectory count, a shard among at most as many shards as there are chunks, and the
+/// chunk range its number gives.
+fn check_numbers(part: &Part) -> Result<(), Error> {
+    let m = &part.manifest;
+    let bad = |why: String| {
+        refuse(
+            &part.dir,
+            format!("manifest.json: {why} (damaged or edited?)"),
+        )
+    };
+    check_trajectories(m.trajectories).map_err(|e| bad(e.to_string()))?;
+    let chunks = chunk_count(m.trajectories);
+    if m.shard == 0 || m.shard > m.shards || m.shards > chunks {
+        return Err(bad(format!(
+            "shard {}/{} is not a valid shard of {} trajectories ({chunks} chunk(s) of {CHUNK})",
+            m.shard, m.shards, m.trajectories
+        )));
+    }
+    let range = Shard {
+        index: m.shard,
+        count: m.shards,
+    }
+    .chunks(chunks);
+    if m.chunks != (range.start, range.end) {
+        return Err(bad(format!(
+            "shard {}/{} lists chunks {:?}, its number says {range:?}",
+            m.shard, m.shards, m.chunks
+        )));
+    }
+    Ok(())
+}
+
+/// The parts by shard number, refusing a shard given twice or any shard missing.
+fn every_shard_once(parts: &[Part]) -> Result<BTreeMap<u64, &Part>, Error> {
+    let count = parts[0].manifest.shards;
+    let mut by_index: BTreeMap<u64, &Part> = BTreeMap::new();
+    for part in parts {
+        if let Some(other) = by_index.insert(part.manifest.shard, part) {
+            return Err(Error::Usage(format!(
+                "shard {}/{count} is given twice: {} and {}",
+                part.manifest.shard,
+                other.dir.display(),
+                part.dir.display()
+            )));
+        }
+    }
+    if by_index.len() as u64 == count {
+        return Ok(by_index);
+    }
+    // Runs of missing shards, so that even thousands of them make a short message.
+    let mut missing: Vec<(u64, u64)> = Vec::new();
+    let mut next = 1;
+    for &i in by_index.keys().chain([&(count + 1)]) {
+        if i > next {
+            missing.push((next, i - 1));
+        }
+        next = i + 1;
+    }
+    let shown = |runs: &mut dyn Iterator<Item = (u64, u64)>| {
+        runs.map(|(a, b)| match b - a {
+            0 => format!("{a}/{count}"),
+            _ => format!("{a}/{count} to {b}/{count}"),
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+    };
+    Err(Error::Usage(format!(
+        "shard(s) {} missing: a merge needs all {count} shards of the run (given: {})",
+        shown(&mut missing.into_iter()),
+        shown(&mut by_index.keys().map(|&i| (i, i)))
+    )))
+}
+
+/// The trajectories in a shard's chunks.
+fn trajectories_of(m: &PartialManifest) -> u64 {
+    let end = |chunk: u64| chunk.saturating_mul(CHUNK).min(m.trajectories);
+    end(m.chunks.1) - end(m.chunks.0)
+}
+
+/// Refuses an `--out` that is, contains or lies inside one of the parts: the merge would
+/// replace (delete) a shard it reads, or write into it. Paths are compared with symlinks
+/// and `..` resolved.
+fn check_apart_from_parts(out: &Path, parts: &[Part]) -> Result<(), Error> {
+    let resolved_out = resolved(out);
+    for part in parts {
+        let Ok(dir) = part.dir.canonicalize() else {
+            continue; // its manifest was just read, so it exists; nothing to protect if not
+        };
+        let relation = if resolved_out == dir {
+            "is"
+        } else if resolved_out.starts_with(&dir) {
+            "lies inside"
+        } else if dir.starts_with(&resolved_out) {
+            "contains"
+        } else {
+            continue;
+        };
+        return Err(Error::Usage(format!(
+            "--out {} {relation} the partial result {}, which the merge reads and would \
+             replace or write into: choose a folder apart from the shards, e.g. --out results/merged",
+            out.display(),
+            part.dir.display()
+        )));
+    }
+    Ok(())
+}
+
+/// `path` made absolute with symlinks and `..` resolved, for a path that may not exist yet:
+/// its longest existing prefix is canonicalized and the rest appended.
+fn resolved(path: &Path) -> PathBuf {
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let components: Vec<Component> = absolute.components().collect();
+    for keep in (1..=components.len()).rev() {
+        let prefix: PathBuf = components[..keep].iter().collect();
+        if let Ok(mut real) = prefix.canonicalize() {
+            for c in &components[keep..] {
+                match c {
+                    Component::ParentDir => {
+                        real.pop();
+                    }
+                    Component::Normal(name) => real.push(name),
+                    _ => {}
+                }
+            }
+            return real;
+        }
+    }
+    absolute
 }
 
 #[cfg(test)]

@@ -131,6 +131,167 @@ impl Aggregates {
         }
     }
 
+    /// The number of values each field holds in aggregates of `world`, computed without
+    /// allocating them (a part read from disk is measured against this before it is used).
+    pub fn lengths_for(world: &World) -> [(&'static str, usize); 11] {
+        let (n, k, cells) = (world.n(), world.k(), world.metrics.len() * points_of(world));
+        [
+            ("histogram", cells * BINS),
+            ("sum", cells),
+            ("low", cells),
+            ("high", cells),
+            ("outcome_count", world.outcomes.len()),
+            ("first_held", world.outcomes.len() * points_of(world)),
+            ("first_fired", world.events.len() * points_of(world)),
+            ("firings", world.events.len()),
+            ("final_stance", n * n),
+            ("final_share", k * n * n),
+            (
+                "blocs",
+                if (1..=MAX_BLOC_STATES).contains(&n) {
+                    1 << (n - 1)
+                } else {
+                    0
+                },
+            ),
+        ]
+    }
+
+    fn lengths(&self) -> [usize; 11] {
+        [
+            self.histogram.len(),
+            self.sum.len(),
+            self.low.len(),
+            self.high.len(),
+            self.outcome_count.len(),
+            self.first_held.len(),
+            self.first_fired.len(),
+            self.firings.len(),
+            self.final_stance.len(),
+            self.final_share.len(),
+            self.blocs.len(),
+        ]
+    }
+
+    /// Checks that aggregates read from outside (a shard's partial result) are what a run of
+    /// `world` over `trajectories` trajectories can produce: every length, every histogram
+    /// cell counting each trajectory once, counts within the trajectories, sums and extremes
+    /// within the metrics' ranges. What passes cannot overflow a merge or put a number out of
+    /// its range (an edit that keeps all of this true is for the checksums to find); the
+    /// caller names the file in the error.
+    pub fn check_against(&self, world: &World, trajectories: u64) -> Result<(), String> {
+        if self.trajectories != trajectories {
+            return Err(format!(
+                "it holds {} trajectories where its shard has {trajectories}",
+                self.trajectories
+            ));
+        }
+        if (self.points, self.metrics) != (points_of(world), world.metrics.len()) {
+            return Err(format!(
+                "it has {} metrics at {} points, the scenario {} at {}",
+                self.metrics,
+                self.points,
+                world.metrics.len(),
+                points_of(world)
+            ));
+        }
+        for ((field, want), got) in Self::lengths_for(world).into_iter().zip(self.lengths()) {
+            if got != want {
+                return Err(format!(
+                    "`{field}` has {got} values, the scenario needs {want}"
+                ));
+            }
+        }
+        let points = self.points;
+        let at = |cell: usize| format!("metric {} at step {}", cell / points, cell % points);
+        for (cell, counts) in self.histogram.chunks(BINS).enumerate() {
+            if total(counts) != Some(trajectories) {
+                return Err(format!(
+                    "the histogram of {} does not count each of the {trajectories} trajectories once",
+                    at(cell)
+                ));
+            }
+        }
+        // Values lie in their metric's range (the model keeps them there), so the sums
+        // behind the means are bounded by the trajectories.
+        for (cell, ((&low, &high), &sum)) in
+            self.low.iter().zip(&self.high).zip(&self.sum).enumerate()
+        {
+            let range = world.metrics[cell / points].range();
+            if !(inside(low, range) && inside(high, range) && low <= high) {
+                return Err(format!(
+                    "the smallest or largest value of {} is out of range",
+                    at(cell)
+                ));
+            }
+            if !within_fixed(sum, trajectories, range) {
+                return Err(format!(
+                    "the sum behind the mean of {} is out of range",
+                    at(cell)
+                ));
+            }
+        }
+        at_most("outcome_count", &self.outcome_count, 1, trajectories)?;
+        at_most("first_held", &self.first_held, points, trajectories)?;
+        at_most("first_fired", &self.first_fired, points, trajectories)?;
+        // An event fires at most once a step.
+        let firings = trajectories.saturating_mul(u64::from(world.steps));
+        at_most("firings", &self.firings, 1, firings)?;
+        at_most("blocs", &self.blocs, self.blocs.len(), trajectories)?;
+        let stances = self
+            .final_stance
+            .iter()
+            .all(|&s| within_fixed(s, trajectories, (-1.0, 1.0)));
+        let shares = self
+            .final_share
+            .iter()
+            .all(|&s| within_fixed(s, trajectories, (0.0, 1.0)));
+        if !(stances && shares) {
+            return Err("the sums behind the mean final world are out of range".into());
+        }
+        Ok(())
+    }
+
+    /// Folds in aggregates read from outside, with checked arithmetic: an overflow (or a part
+    /// of another world) is an error, never a panic or a wrapped counter. `merge` is the
+    /// unchecked form the engine uses on aggregates it made itself.
+    pub fn merge_checked(&mut self, other: &Aggregates) -> Result<(), String> {
+        if (self.points, self.metrics, self.lengths())
+            != (other.points, other.metrics, other.lengths())
+        {
+            return Err("aggregates of different worlds cannot be merged".into());
+        }
+        let overflow = || "a counter overflows".to_string();
+        self.trajectories = self
+            .trajectories
+            .checked_add(other.trajectories)
+            .ok_or_else(overflow)?;
+        for (a, b) in [
+            (&mut self.histogram, &other.histogram),
+            (&mut self.outcome_count, &other.outcome_count),
+            (&mut self.first_held, &other.first_held),
+            (&mut self.first_fired, &other.first_fired),
+            (&mut self.firings, &other.firings),
+            (&mut self.blocs, &other.blocs),
+        ] {
+            add_checked(a, b, u64::checked_add).ok_or_else(overflow)?;
+        }
+        for (a, b) in [
+            (&mut self.sum, &other.sum),
+            (&mut self.final_stance, &other.final_stance),
+            (&mut self.final_share, &other.final_share),
+        ] {
+            add_checked(a, b, i128::checked_add).ok_or_else(overflow)?;
+        }
+        for (a, b) in self.low.iter_mut().zip(&other.low) {
+            *a = a.min(*b);
+        }
+        for (a, b) in self.high.iter_mut().zip(&other.high) {
+            *a = a.max(*b);
+        }
+        Ok(())
+    }
+
     /// Adds a trajectory's final stances and shares to the sums behind the mean world.
     pub fn record_final_world(&mut self, stance: &[f64], share: &[f64]) {
         for (sum, &x) in self.final_stance.iter_mut().zip(stance) {
@@ -219,6 +380,49 @@ fn fixed(x: f64) -> i128 {
     i128::from((x * FIXED_POINT).round() as i64)
 }
 
+fn points_of(world: &World) -> usize {
+    world.steps as usize + 1
+}
+
+/// The sum of counts, or `None` if it overflows.
+fn total(counts: &[u64]) -> Option<u64> {
+    counts.iter().try_fold(0u64, |sum, &c| sum.checked_add(c))
+}
+
+/// Slack for values a rounding error outside their range (a row of shares may total
+/// 1 + 1e-12).
+const SLACK: f64 = 1e-6;
+
+fn inside(x: f64, (low, high): (f64, f64)) -> bool {
+    x >= low - SLACK && x <= high + SLACK
+}
+
+/// Whether `sum` can be a fixed-point sum of `trajectories` values in `range`.
+fn within_fixed(sum: i128, trajectories: u64, range: (f64, f64)) -> bool {
+    inside(sum as f64 / FIXED_POINT / trajectories.max(1) as f64, range)
+}
+
+/// Refuses `field` if a row of `row` counts (a whole outcome or event, or one counter) adds
+/// up to more than `most`.
+fn at_most(field: &str, counts: &[u64], row: usize, most: u64) -> Result<(), String> {
+    match counts
+        .chunks(row.max(1))
+        .position(|r| total(r).is_none_or(|t| t > most))
+    {
+        Some(i) => Err(format!(
+            "`{field}` counts more than {most} (row {i}), more than its trajectories allow"
+        )),
+        None => Ok(()),
+    }
+}
+
+fn add_checked<T: Copy>(a: &mut [T], b: &[T], add: fn(T, T) -> Option<T>) -> Option<()> {
+    for (x, &y) in a.iter_mut().zip(b) {
+        *x = add(*x, y)?;
+    }
+    Some(())
+}
+
 fn add(a: &mut [u64], b: &[u64]) {
     for (x, y) in a.iter_mut().zip(b) {
         *x += y;
@@ -280,5 +484,32 @@ mod tests {
         assert_eq!(bin_of(1.0, (-1.0, 1.0)), BINS - 1);
         assert_eq!(bin_of(0.0, (0.0, 1.0)), 0);
         assert_eq!(bin_of(f64::NAN, (0.0, 1.0)), 0);
+    }
+
+    #[test]
+    fn the_lengths_a_part_is_checked_against_are_those_of_new_aggregates() {
+        let mut world = crate::model::fixtures::world(3, 2);
+        world.metrics = vec![crate::model::Metric::Stance(0, 1)];
+        let fresh = Aggregates::new(&world);
+        let expected: Vec<usize> = Aggregates::lengths_for(&world)
+            .iter()
+            .map(|&(_, n)| n)
+            .collect();
+        assert_eq!(expected, fresh.lengths());
+    }
+
+    /// Defect (issue 9, item 6): merging parts added counters with `+=`, so a damaged
+    /// u64::MAX count wrapped around silently (or panicked on different lengths). Now
+    /// `merge_checked` reports an overflow or a mismatch as an error.
+    #[test]
+    fn merge_checked_refuses_a_wrapped_counter_and_parts_of_another_world() {
+        let world = crate::model::fixtures::world(2, 1);
+        let mut total = Aggregates::new(&world);
+        let mut part = Aggregates::new(&world);
+        part.blocs[0] = u64::MAX;
+        total.merge_checked(&part).unwrap();
+        assert!(total.merge_checked(&part).is_err());
+        let other = Aggregates::new(&crate::model::fixtures::world(3, 1));
+        assert!(total.merge_checked(&other).is_err());
     }
 }

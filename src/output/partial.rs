@@ -3,24 +3,41 @@
 //!
 //! A partial folder holds three files:
 //! - `manifest.json`: which run this is a part of (scenario name, file and sha256, seed,
-//!   trajectory count, engine version) and which part (shard I of N, its chunk range);
+//!   trajectory count, engine version), which part (shard I of N, its chunk range), the
+//!   sha256 of the two other files, and a checksum of the manifest itself (the sha256 of its
+//!   compact JSON, keys sorted, with `checksum` empty), so a flipped byte anywhere is found;
 //! - `scenario.ron`: the scenario file's exact bytes, so a merge needs nothing else and
 //!   cannot pick up a file edited since;
 //! - `aggregates.json`: the shard's aggregates. Integers are written as they are; the two
 //!   float fields (per-cell minimum and maximum) are written as their IEEE-754 bit patterns,
 //!   because a decimal round trip through JSON is not guaranteed to give the same bits and
 //!   infinities have no JSON form.
+//!
+//! Reading is in steps, so that a merge can check every part's (small) manifest before it
+//! reads any part's aggregates, and hold one part's aggregates at a time. Every file is read
+//! with a size cap and its checksum verified before it is parsed; what the numbers in it
+//! must satisfy is `Aggregates::check_against`.
 
+use std::collections::BTreeMap;
 use std::fs;
-use std::io::{self, BufWriter, Write};
-use std::path::Path;
+use std::io::{self, BufWriter, Read, Write};
+use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
 use crate::engine::Aggregates;
+use crate::model::World;
+use crate::scenario::{limits, sha256_hex};
 
 /// Identifies the layout of a partial folder; a merge refuses any other.
-pub const FORMAT: &str = "entente-partial/1";
+pub const FORMAT: &str = "entente-partial/2";
+
+const MANIFEST: &str = "manifest.json";
+const SCENARIO: &str = "scenario.ron";
+const AGGREGATES: &str = "aggregates.json";
+
+/// A manifest is a few hundred bytes; anything much larger is not one.
+const MAX_MANIFEST_BYTES: u64 = 1 << 16;
 
 /// Which run a partial result belongs to, and which part of it it is.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -38,6 +55,34 @@ pub struct PartialManifest {
     /// The chunks (of `engine::CHUNK` trajectories) this shard ran: `[start, end)`.
     pub chunks: (u64, u64),
     pub engine_version: String,
+}
+
+/// `manifest.json` as stored: the manifest, the sha256 of the other files by name, and the
+/// manifest's own checksum.
+#[derive(Serialize, Deserialize)]
+struct StoredManifest {
+    #[serde(flatten)]
+    manifest: PartialManifest,
+    files: BTreeMap<String, String>,
+    checksum: String,
+}
+
+/// A manifest's own checksum: the sha256 of its compact JSON with the checksum left empty,
+/// taken through `serde_json::Value` so that neither whitespace nor key order matters.
+fn checksum_of(mut manifest: serde_json::Value) -> String {
+    if let Some(fields) = manifest.as_object_mut() {
+        fields.insert("checksum".into(), "".into());
+    }
+    sha256_hex(&serde_json::to_vec(&manifest).unwrap_or_default())
+}
+
+/// A partial result whose manifest has been read and verified; its other files are read
+/// on demand.
+#[derive(Debug)]
+pub struct Part {
+    pub dir: PathBuf,
+    pub manifest: PartialManifest,
+    files: BTreeMap<String, String>,
 }
 
 /// `Aggregates` as stored: the same fields, floats as bit patterns.
@@ -132,44 +177,136 @@ pub fn write(
     scenario: &[u8],
     aggregates: &Aggregates,
 ) -> io::Result<()> {
-    let mut out = BufWriter::new(fs::File::create(dir.join("manifest.json"))?);
-    serde_json::to_writer_pretty(&mut out, manifest)?;
-    out.write_all(b"\n")?;
-    out.flush()?;
-    fs::write(dir.join("scenario.ron"), scenario)?;
-    let mut out = BufWriter::new(fs::File::create(dir.join("aggregates.json"))?);
-    serde_json::to_writer(&mut out, &Stored::of(aggregates))?;
+    let mut aggregates = serde_json::to_vec(&Stored::of(aggregates))?;
+    aggregates.push(b'\n');
+    fs::write(dir.join(SCENARIO), scenario)?;
+    fs::write(dir.join(AGGREGATES), &aggregates)?;
+    let mut stored = StoredManifest {
+        manifest: manifest.clone(),
+        files: BTreeMap::from([
+            (SCENARIO.to_string(), sha256_hex(scenario)),
+            (AGGREGATES.to_string(), sha256_hex(&aggregates)),
+        ]),
+        checksum: String::new(),
+    };
+    stored.checksum = checksum_of(serde_json::to_value(&stored)?);
+    let mut out = BufWriter::new(fs::File::create(dir.join(MANIFEST))?);
+    serde_json::to_writer_pretty(&mut out, &stored)?;
     out.write_all(b"\n")?;
     out.flush()
 }
 
-/// Reads the partial result in `dir`; the error says, in words, what is wrong with it.
-pub fn read(dir: &Path) -> Result<(PartialManifest, Vec<u8>, Aggregates), String> {
-    let file = |name: &str| {
-        fs::read(dir.join(name)).map_err(|e| {
-            format!("not a partial result of `simulate --shard` (cannot read {name}: {e})")
-        })
-    };
-    let manifest: PartialManifest = serde_json::from_slice(&file("manifest.json")?)
-        .map_err(|e| format!("manifest.json is not a partial result's manifest: {e}"))?;
-    if manifest.format != FORMAT {
+/// Reads and verifies the manifest of the partial result in `dir`; the error says, in
+/// words, what is wrong with it (the caller adds the folder).
+pub fn read_manifest(dir: &Path) -> Result<Part, String> {
+    let bytes = read_file(dir, MANIFEST, MAX_MANIFEST_BYTES)
+        .map_err(|why| format!("not a partial result of `simulate --shard` ({why})"))?;
+    // The format first, so that a folder of another version gets a message saying so.
+    #[derive(Deserialize)]
+    struct Format {
+        format: String,
+    }
+    let format = serde_json::from_slice::<Format>(&bytes)
+        .map_err(|e| format!("{MANIFEST} is not a partial result's manifest: {e}"))?
+        .format;
+    if format != FORMAT {
         return Err(format!(
-            "partial result format \"{}\", this engine reads \"{FORMAT}\"",
-            manifest.format
+            "{MANIFEST}: partial result format \"{format}\", this engine reads \"{FORMAT}\"; run the shard again with this version"
         ));
     }
-    let scenario = file("scenario.ron")?;
-    let stored: Stored = serde_json::from_slice(&file("aggregates.json")?)
-        .map_err(|e| format!("aggregates.json is damaged: {e}"))?;
-    Ok((manifest, scenario, stored.into_aggregates()))
+    let stored: StoredManifest = serde_json::from_slice(&bytes)
+        .map_err(|e| format!("{MANIFEST} is damaged: {e}; run this shard again"))?;
+    let fields = serde_json::from_slice(&bytes).unwrap_or_default();
+    if stored.checksum != checksum_of(fields) {
+        return Err(damaged(MANIFEST));
+    }
+    if stored.files.keys().ne([AGGREGATES, SCENARIO]) {
+        return Err(format!(
+            "{MANIFEST} does not list the checksums of {SCENARIO} and {AGGREGATES}; run this shard again"
+        ));
+    }
+    Ok(Part {
+        dir: dir.to_path_buf(),
+        manifest: stored.manifest,
+        files: stored.files,
+    })
+}
+
+impl Part {
+    /// The scenario's bytes, verified against both checksums in the manifest.
+    pub fn scenario(&self) -> Result<Vec<u8>, String> {
+        let bytes = self.verified(SCENARIO, limits::MAX_FILE_BYTES)?;
+        if sha256_hex(&bytes) != self.manifest.scenario_sha256 {
+            return Err(damaged(SCENARIO));
+        }
+        Ok(bytes)
+    }
+
+    /// The shard's aggregates, verified against the manifest's checksum and parsed; never
+    /// more bytes than aggregates of `world` can take. Their numbers are not checked here:
+    /// see `Aggregates::check_against`.
+    pub fn aggregates(&self, world: &World) -> Result<Aggregates, String> {
+        // At most 40 characters and a comma per number, and a little for the field names.
+        let values: usize = Aggregates::lengths_for(world).iter().map(|(_, n)| n).sum();
+        let max = (values as u64).saturating_mul(41).saturating_add(4096);
+        let bytes = self.verified(AGGREGATES, max)?;
+        let stored: Stored = serde_json::from_slice(&bytes)
+            .map_err(|e| format!("{AGGREGATES} is damaged: {e}; run this shard again"))?;
+        Ok(stored.into_aggregates())
+    }
+
+    fn verified(&self, name: &str, max: u64) -> Result<Vec<u8>, String> {
+        let bytes = read_file(&self.dir, name, max)?;
+        if self.files.get(name) != Some(&sha256_hex(&bytes)) {
+            return Err(damaged(name));
+        }
+        Ok(bytes)
+    }
+}
+
+fn damaged(name: &str) -> String {
+    format!("{name} does not match its checksum in {MANIFEST} (damaged or edited?); run this shard again")
+}
+
+/// Reads `dir/name`, refusing one larger than `max` bytes without reading more than that.
+fn read_file(dir: &Path, name: &str, max: u64) -> Result<Vec<u8>, String> {
+    let cannot = |e: io::Error| format!("cannot read {name}: {e}");
+    let mut bytes = Vec::new();
+    fs::File::open(dir.join(name))
+        .map_err(cannot)?
+        .take(max + 1)
+        .read_to_end(&mut bytes)
+        .map_err(cannot)?;
+    if bytes.len() as u64 > max {
+        return Err(format!(
+            "{name} is larger than a partial result of this scenario can be ({max} bytes); run this shard again"
+        ));
+    }
+    Ok(bytes)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn manifest() -> PartialManifest {
+        PartialManifest {
+            format: FORMAT.into(),
+            scenario: "s".into(),
+            scenario_file: "s.ron".into(),
+            scenario_sha256: sha256_hex(b"Scenario()"),
+            seed: 1,
+            trajectories: 3,
+            shard: 1,
+            shards: 1,
+            chunks: (0, 1),
+            engine_version: "0".into(),
+        }
+    }
+
     #[test]
     fn aggregates_survive_the_round_trip_bit_for_bit() {
+        let world = crate::model::fixtures::world(2, 1);
         let a = Aggregates {
             trajectories: 3,
             points: 1,
@@ -187,22 +324,11 @@ mod tests {
             blocs: vec![3],
         };
         let dir = tempfile::tempdir().unwrap();
-        let manifest = PartialManifest {
-            format: FORMAT.into(),
-            scenario: "s".into(),
-            scenario_file: "s.ron".into(),
-            scenario_sha256: "00".into(),
-            seed: 1,
-            trajectories: 3,
-            shard: 1,
-            shards: 1,
-            chunks: (0, 1),
-            engine_version: "0".into(),
-        };
-        write(dir.path(), &manifest, b"Scenario()", &a).unwrap();
-        let (m, bytes, b) = read(dir.path()).unwrap();
-        assert_eq!(m, manifest);
-        assert_eq!(bytes, b"Scenario()");
+        write(dir.path(), &manifest(), b"Scenario()", &a).unwrap();
+        let part = read_manifest(dir.path()).unwrap();
+        assert_eq!(part.manifest, manifest());
+        assert_eq!(part.scenario().unwrap(), b"Scenario()");
+        let b = part.aggregates(&world).unwrap();
         assert_eq!(bits(&a.low), bits(&b.low));
         assert_eq!(bits(&a.high), bits(&b.high));
         assert_eq!(
@@ -213,5 +339,25 @@ mod tests {
             (a.histogram, a.blocs, a.trajectories),
             (b.histogram, b.blocs, b.trajectories)
         );
+    }
+
+    /// Defect: the manifest had no checksum, so an edit that left it valid JSON (a changed
+    /// name, a shard number) went unnoticed. Now any changed byte is refused, naming the file.
+    #[test]
+    fn an_edited_manifest_is_refused_by_its_checksum() {
+        let dir = tempfile::tempdir().unwrap();
+        let world = crate::model::fixtures::world(2, 1);
+        write(
+            dir.path(),
+            &manifest(),
+            b"Scenario()",
+            &Aggregates::new(&world),
+        )
+        .unwrap();
+        let path = dir.path().join(MANIFEST);
+        let text = fs::read_to_string(&path).unwrap();
+        fs::write(&path, text.replace("\"s.ron\"", "\"t.ron\"")).unwrap();
+        let why = read_manifest(dir.path()).unwrap_err();
+        assert!(why.contains(MANIFEST) && why.contains("checksum"), "{why}");
     }
 }

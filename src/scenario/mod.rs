@@ -23,20 +23,30 @@ use crate::model::World;
 #[derive(Debug, Clone)]
 pub struct Scenario {
     pub path: PathBuf,
-    /// Hex sha256 of the file's bytes, as read.
+    /// The file's bytes, as read once: what was hashed, parsed and run (a shard stores them,
+    /// so a merge cannot pick up a file edited since).
+    pub bytes: Vec<u8>,
+    /// Hex sha256 of `bytes`.
     pub sha256: String,
     pub file: ScenarioFile,
     pub world: World,
 }
 
-/// Reads, parses and compiles a scenario file.
+/// Reads, parses and compiles a scenario file. Every command reads its scenario here, so
+/// the size cap holds for all of them.
 pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
     let bytes = read_at_most(path, limits::MAX_FILE_BYTES)?;
+    from_bytes(path, bytes)
+}
+
+/// Parses and compiles a scenario's bytes (read by `load`, or kept in a partial result);
+/// `path` is used in messages and for default folder names.
+pub fn from_bytes(path: &Path, bytes: Vec<u8>) -> Result<Scenario, ScenarioError> {
     let (file, world) = parse(path, &bytes)?;
-    let sha256 = hex(&Sha256::digest(&bytes));
     Ok(Scenario {
         path: path.to_path_buf(),
-        sha256,
+        sha256: sha256_hex(&bytes),
+        bytes,
         file,
         world,
     })
@@ -140,6 +150,10 @@ fn explain(code: &ron::Error) -> String {
     message
 }
 
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+/// The hex sha256 of `bytes`: how scenarios and the files of a partial result are identified.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
