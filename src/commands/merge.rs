@@ -59,13 +59,13 @@ pub fn run_shard(path: &Path, options: &RunOptions, shard: Shard) -> Result<(), 
         partial::write(dir, &manifest, &scenario.bytes, &aggregates)
     })?;
     if options.verbose {
-        println!(
+        crate::say!(
             "{}: shard {shard}, {} of {} trajectories; partial result in {}",
             scenario.world.name,
             plan.len(),
             plan.trajectories,
             out.display()
-        );
+        )?;
     }
     Ok(())
 }
@@ -162,13 +162,13 @@ pub fn merge(dirs: &[PathBuf], out: Option<&Path>, verbose: bool) -> Result<(), 
     let summary = RunSummary::new(manifest, &scenario.world, &aggregates);
     output::export(&out, &summary, &output::run_exporters())?;
     if verbose {
-        println!(
+        crate::say!(
             "{}: {} shards merged, {} trajectories; results in {}",
             scenario.world.name,
             run.shards,
             run.trajectories,
             out.display()
-        );
+        )?;
     }
     Ok(())
 }
