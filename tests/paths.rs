@@ -197,3 +197,17 @@ fn out_in_an_unwritable_place_is_refused_before_any_work() {
     }
     std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o755)).unwrap();
 }
+
+// Defect: a mount point given as --out passed the checks, and after all the work renaming
+// the result onto it failed (EBUSY). Now it is refused before any work.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_mount_point_as_out_is_refused_before_any_work() {
+    use std::os::unix::fs::MetadataExt;
+    let dev = |p: &str| std::fs::metadata(p).unwrap().dev();
+    if dev("/proc") == dev("/") {
+        return; // /proc is not mounted here: no mount point to try
+    }
+    let stderr = refused_before_work(Path::new("/proc"));
+    assert!(stderr.contains("mount point"), "{stderr}");
+}

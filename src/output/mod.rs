@@ -16,7 +16,7 @@ mod sweep_csv;
 use std::io;
 use std::path::Path;
 
-pub use atomic::{check_target, sanitize_name, write_atomically};
+pub use atomic::{check_target, sanitize_name, shorten, write_atomically};
 pub use blocs_csv::BlocsCsv;
 pub use compare_json::{CompareJson, Sides};
 pub use csv::{OutcomesCsv, TimeseriesCsv};

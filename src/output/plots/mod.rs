@@ -116,9 +116,15 @@ fn drawing_error(e: impl std::fmt::Display) -> io::Error {
     io::Error::other(format!("drawing a plot failed: {e}"))
 }
 
+/// Longest plot file stem: names of states, metrics and outcomes may be 200 bytes each and
+/// a stem joins several, while a file name (stem and `.png`) must fit 255 bytes.
+const MAX_STEM: usize = 120;
+
 impl<P: Plot> Figure for P {
+    /// The stem every file and link of this plot uses: long ones shortened (with a hash, so
+    /// they stay distinct).
     fn file_stem(&self) -> String {
-        self.stem()
+        super::shorten(&self.stem(), MAX_STEM)
     }
     fn heading(&self) -> String {
         self.title()
