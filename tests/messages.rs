@@ -92,6 +92,33 @@ fn huge_numbers_in_errors_are_shown_in_scientific_form() {
     assert!(!stderr.contains("00000000000"), "{stderr}");
 }
 
+/// Regression: a share of 1e300 was reported once in scientific form and then again as a
+/// row total of 301 digits.
+#[test]
+fn a_huge_share_gives_no_three_hundred_digit_total() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = String::from_utf8(common::read(&data("small.ron"))).unwrap();
+    let tie = text
+        .lines()
+        .find(|l| l.contains("Tie("))
+        .expect("small.ron has ties")
+        .to_string();
+    let share = tie
+        .split("share:")
+        .nth(1)
+        .and_then(|rest| rest.split([',', ')']).next())
+        .expect("a tie has a share")
+        .trim()
+        .to_string();
+    let path = edited(dir.path(), |t| {
+        t.replacen(&tie, &tie.replacen(&share, "1e300", 1), 1)
+    });
+    let (code, stderr) = stderr_of_check(&path);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("1e300"), "{stderr}");
+    assert!(!stderr.contains("00000000000"), "{stderr}");
+}
+
 /// Regression: a NUL or other control character in a state's or outcome's name was
 /// accepted and then broke the SVG plots and the report. Now the loader refuses it, names
 /// the character, and nothing is written.
@@ -106,6 +133,8 @@ fn control_characters_in_names_are_refused_by_the_loader() {
             "outcome",
         ),
         ("name: \"small\"", "name: \"sm\\tall\"", "scenario"),
+        // A right-to-left override makes a name display as another.
+        ("State(name: \"B\"", "State(name: \"B\\u{202e}\"", "state"),
     ] {
         let path = edited(dir.path(), |t| t.replacen(from, to, 1));
         let out = dir.path().join("out");

@@ -26,8 +26,11 @@ pub struct Problem {
 /// The first control character (NUL, tab, newline, escape, ...) in a name, if any. Names
 /// become plot titles, SVG text, file names and HTML; control characters made invalid SVG
 /// and broke the report, and are never meant.
+/// The bidirectional formatting characters are refused too: invisible, they make a name
+/// display as another (a "Trojan Source" name in a report).
 fn control_character(name: &str) -> Option<char> {
-    name.chars().find(|c| c.is_control())
+    let bidi = |c: char| matches!(c, '\u{061c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
+    name.chars().find(|&c| c.is_control() || bidi(c))
 }
 
 fn control_message(what: &str, name: &str, c: char) -> String {
@@ -434,9 +437,17 @@ impl<'a> Compiler<'a> {
                     self.problem(
                         at,
                         format!(
-                            "the shares of {} in channel \"{}\" add up to {total:.4}, more than 1: \
+                            "the shares of {} in channel \"{}\" add up to {}, more than 1: \
                              lower some of them (what is left below 1 is self-reliance)",
-                            self.states[i], self.channels[c]
+                            self.states[i],
+                            self.channels[c],
+                            // Four decimals for sums near 1, where they matter; a mistyped
+                            // 1e300 must not come back as a 301-digit number.
+                            if total < 1e4 {
+                                format!("{total:.4}")
+                            } else {
+                                Num(total).to_string()
+                            }
                         ),
                     );
                 }
@@ -868,7 +879,7 @@ impl<'a> Compiler<'a> {
         };
         found.ok_or_else(|| {
             format!(
-                "unknown parameter path \"{path}\"; valid paths are eta, sigma, gamma, lambda \
+                "unknown parameter path {path:?}; valid paths are eta, sigma, gamma, lambda \
                  (optionally .<state>), beta[.<channel>[.<state>]], kappa[.<channel>], \
                  rho[.<channel>] and event.<name>.hazard"
             )
