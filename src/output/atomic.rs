@@ -131,6 +131,9 @@ pub fn write_atomically(
     target: &Path,
     fill: impl FnOnce(&Path) -> std::io::Result<()>,
 ) -> Result<(), Error> {
+    // Ctrl-C while the staging folder exists is left to the check before the rename, which
+    // removes it; one that came before gives up here, before anything is written.
+    let _watching = crate::progress::watch()?;
     let io_error = |path: &Path| {
         let path = path.to_path_buf();
         move |source| Error::Output { path, source }
@@ -157,6 +160,9 @@ pub fn write_atomically(
     fs::create_dir(&staging.path).map_err(io_error(&staging.path))?;
     fill(&staging.path).map_err(io_error(target))?;
     fs::write(staging.path.join(MARKER), b"").map_err(io_error(target))?;
+    if crate::progress::interrupted() {
+        return Err(Error::Interrupted); // dropping `staging` removes it
+    }
 
     let old = Staging {
         path: parent.join(format!(".{name}.old-{tag}")),
