@@ -292,21 +292,106 @@ fn ctrl_c_stops_a_large_world_within_a_step() {
     assert_eq!(names_in(dir.path()), ["large.ron", "results"]);
 }
 
+/// A world that runs in a moment but takes a second or more to write: 30 states and 150
+/// tracked metrics, each with its plots.
+fn wide_world(dir: &Path) -> PathBuf {
+    let n = 30;
+    let states: Vec<String> = (0..n).map(|i| format!("State(name: \"S{i}\")")).collect();
+    let metrics: Vec<String> = (0..n)
+        .flat_map(|i| (i + 1..n).map(move |j| format!("Partnership(\"S{i}\", \"S{j}\")")))
+        .take(150)
+        .collect();
+    let text = format!(
+        "Scenario(name: \"wide\", steps: 40, trajectories: 8, seed: 1, channels: [\"trade\"], \
+         states: [{}], metrics: [{}])",
+        states.join(", "),
+        metrics.join(", ")
+    );
+    let path = dir.join("wide.ron");
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+/// Starts a run of `world` into `out` and returns once it has begun writing its result (its
+/// staging folder has appeared beside `out`).
+fn start_writing(world: &Path, out: &Path) -> Child {
+    let mut child = Command::new(binary())
+        .arg(world)
+        .args(["--threads", "1", "--quiet", "--out"])
+        .arg(out)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let staging = format!(".{}.partial-", out.file_name().unwrap().to_string_lossy());
+    let start = Instant::now();
+    while !names_in(out.parent().unwrap())
+        .iter()
+        .any(|n| n.starts_with(&staging))
+    {
+        if start.elapsed() > EXIT_DEADLINE {
+            let _ = child.kill();
+            panic!("simulate never started writing its result");
+        }
+        if child.try_wait().unwrap().is_some() {
+            panic!("simulate finished before the test saw it writing");
+        }
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    child
+}
+
 #[test]
-fn a_second_ctrl_c_ends_a_large_run_at_once() {
-    // Before, a second Ctrl-C did nothing more than the first: the run went on until the
-    // workers next looked at the flag, minutes later. Now the second one ends the process
-    // at once with 130 (the rule itself is pinned in progress.rs).
+fn ctrl_c_during_the_final_write_keeps_the_previous_result() {
+    // Before, Ctrl-C while the result was being written was ignored: the run put its new
+    // result in place and exited 0. Now the write stops before the rename: exit 130, the
+    // previous result intact and the staging folder removed.
     let dir = tempfile::tempdir().unwrap();
-    let world = large_world(dir.path());
+    let world = wide_world(dir.path());
     let out = dir.path().join("results");
-    let mut child = start_run(&[&world], &out);
-    send(&child, "INT");
+    quick_run(&out, "1");
+    let before = snapshot(&out);
+
+    let mut child = start_writing(&world, &out);
     send(&child, "INT");
     let code = wait_with_deadline(&mut child);
     let stderr = stderr_of(&mut child);
     assert_eq!(code, Some(130), "{stderr}");
-    assert!(!out.exists(), "an interrupted first run wrote a result");
+    assert_eq!(snapshot(&out), before, "the previous result changed");
+    assert_eq!(names_in(dir.path()), ["results", "wide.ron"]);
+}
+
+#[test]
+fn a_second_ctrl_c_ends_the_process_at_once() {
+    // Before, a second Ctrl-C did nothing more than the first: the process went on to the
+    // end of what it was doing (here: writing a result, which it then put in place). Now the
+    // second one ends the process at once with 130, before the write is finished.
+    let dir = tempfile::tempdir().unwrap();
+    let world = wide_world(dir.path());
+    let out = dir.path().join("results");
+    quick_run(&out, "1");
+    let before = snapshot(&out);
+
+    let mut child = start_writing(&world, &out);
+    send(&child, "INT");
+    // Two signals sent at the same instant may reach the process as one (a pending signal
+    // is not queued twice), as a person's two presses of Ctrl-C never would.
+    std::thread::sleep(Duration::from_millis(200));
+    send(&child, "INT");
+    let code = wait_with_deadline(&mut child);
+    let stderr = stderr_of(&mut child);
+    assert_eq!(code, Some(130), "{stderr}");
+    assert_eq!(snapshot(&out), before, "the previous result changed");
+    // The process ended in the middle of the write: what is left beside the result is an
+    // unfinished staging folder (no marker), which the next run into the same place removes.
+    // Had it waited for the write to end, the folder would be gone.
+    let staging: Vec<String> = names_in(dir.path())
+        .into_iter()
+        .filter(|n| n.starts_with(".results.partial-"))
+        .collect();
+    assert_eq!(staging.len(), 1, "{staging:?}");
+    let marker = dir.path().join(&staging[0]).join(".entente-results");
+    assert!(!marker.exists(), "the write ran to its end");
 }
 
 #[cfg(target_os = "linux")]
