@@ -8,6 +8,9 @@ use entente::options::Task;
 use entente::Error;
 
 fn main() {
+    // First of all: a signal must end a run with 130 and a clean disk from the moment the
+    // process starts, including while a scenario loads (see `progress`).
+    entente::progress::install_handler();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         // clap prints help and version (exit 0) and usage errors (exit 2) itself.

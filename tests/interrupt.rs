@@ -14,9 +14,9 @@ use std::time::{Duration, Instant};
 
 use common::data;
 
-/// How long a stopped run may take to exit; it checks for Ctrl-C after each chunk of 256
-/// trajectories, a few milliseconds here. Generous, for loaded CI machines.
-const EXIT_DEADLINE: Duration = Duration::from_secs(60);
+/// How long a stopped run may take to exit; it checks for Ctrl-C at every step, well under
+/// a second even for the largest worlds. Generous, for loaded CI machines.
+const EXIT_DEADLINE: Duration = Duration::from_secs(20);
 
 fn binary() -> PathBuf {
     PathBuf::from(env!("CARGO_BIN_EXE_simulate"))
@@ -60,15 +60,16 @@ fn quick_run(out: &Path, seed: &str) {
         .success();
 }
 
-/// Waits until `pid` catches `signal` (its handler is installed), as /proc tells.
-fn wait_for_handler(pid: u32, signal: u32) {
+/// Whether `pid` catches `signal` (has installed its handler) within `patience`, as /proc
+/// tells; without /proc, waits 2 s and says yes.
+fn catches_within(pid: u32, signal: u32, patience: Duration) -> bool {
     let status = PathBuf::from(format!("/proc/{pid}/status"));
     if !status.exists() {
         std::thread::sleep(Duration::from_secs(2)); // no /proc: give it time to start
-        return;
+        return true;
     }
     let start = Instant::now();
-    while start.elapsed() < EXIT_DEADLINE {
+    while start.elapsed() < patience {
         let text = std::fs::read_to_string(&status).unwrap_or_default();
         let caught = text
             .lines()
@@ -76,13 +77,45 @@ fn wait_for_handler(pid: u32, signal: u32) {
             .and_then(|m| u64::from_str_radix(m.trim(), 16).ok())
             .unwrap_or(0);
         if caught & (1 << (signal - 1)) != 0 {
-            // The handler is set just before the workers start: let them get going.
-            std::thread::sleep(Duration::from_millis(300));
+            return true;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    false
+}
+
+/// Waits until `pid` runs at least `threads` threads (main, the signal handler's thread and
+/// the workers), i.e. the run itself has started; without /proc, waits 2 s.
+fn wait_for_threads(pid: u32, threads: usize) {
+    let status = PathBuf::from(format!("/proc/{pid}/status"));
+    let start = Instant::now();
+    while status.exists() && start.elapsed() < EXIT_DEADLINE {
+        let text = std::fs::read_to_string(&status).unwrap_or_default();
+        let running = text
+            .lines()
+            .find_map(|l| l.strip_prefix("Threads:"))
+            .and_then(|n| n.trim().parse::<usize>().ok())
+            .unwrap_or(0);
+        if running >= threads {
             return;
         }
         std::thread::sleep(Duration::from_millis(20));
     }
-    panic!("simulate never installed its signal handler");
+    std::thread::sleep(Duration::from_secs(2));
+}
+
+fn send(child: &Child, signal: &str) {
+    let sent = Command::new("kill")
+        .arg(format!("-{signal}"))
+        .arg(child.id().to_string())
+        .status();
+    assert!(sent.unwrap().success(), "kill -{signal} failed");
+}
+
+fn stderr_of(child: &mut Child) -> String {
+    let mut stderr = String::new();
+    std::io::Read::read_to_string(child.stderr.as_mut().unwrap(), &mut stderr).unwrap();
+    stderr
 }
 
 fn wait_with_deadline(child: &mut Child) -> Option<i32> {
@@ -103,31 +136,11 @@ fn wait_with_deadline(child: &mut Child) -> Option<i32> {
 /// Starts a run of a billion trajectories into `out`, sends `signal` once it is working,
 /// and returns its exit code and stderr.
 fn interrupt(out: &Path, signal: (&str, u32)) -> (Option<i32>, String) {
-    let mut child = Command::new(binary())
-        .arg(data("small.ron"))
-        .args([
-            "--trajectories",
-            "1000000000",
-            "--threads",
-            "2",
-            "--quiet",
-            "--out",
-        ])
-        .arg(out)
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    wait_for_handler(child.id(), signal.1);
-    let sent = Command::new("kill")
-        .arg(format!("-{}", signal.0))
-        .arg(child.id().to_string())
-        .status();
-    assert!(sent.unwrap().success(), "kill -{} failed", signal.0);
+    let trajectories = ["--trajectories", "1000000000"].map(Path::new);
+    let mut child = start_run(&[&data("small.ron"), trajectories[0], trajectories[1]], out);
+    send(&child, signal.0);
     let code = wait_with_deadline(&mut child);
-    let mut stderr = String::new();
-    std::io::Read::read_to_string(child.stderr.as_mut().unwrap(), &mut stderr).unwrap();
-    (code, stderr)
+    (code, stderr_of(&mut child))
 }
 
 fn an_interrupted_run_keeps_the_previous_result(signal: (&str, u32)) {
@@ -214,4 +227,227 @@ fn two_runs_into_the_same_folder_leave_one_whole_result() {
         );
     }
     assert_eq!(names_in(dir.path()), ["alone_1", "alone_2", "shared"]);
+}
+
+/// A world of 120 states and 3,000 steps with a million trajectories: one block of its
+/// trajectories takes tens of seconds, one chunk of 256 many minutes.
+fn large_world(dir: &Path) -> PathBuf {
+    let n = 120;
+    let states: Vec<String> = (0..n).map(|i| format!("State(name: \"S{i}\")")).collect();
+    let ties: Vec<String> = (0..n)
+        .map(|i| {
+            format!(
+                "Tie(from: \"S{i}\", to: \"S{}\", channel: \"trade\", share: 0.5)",
+                (i + 1) % n
+            )
+        })
+        .collect();
+    let text = format!(
+        "Scenario(name: \"large\", steps: 3000, trajectories: 1000000, seed: 1, \
+         channels: [\"trade\", \"arms\", \"aid\", \"talks\"], states: [{}], ties: [{}], \
+         metrics: [Partnership(\"S0\", \"S1\")])",
+        states.join(", "),
+        ties.join(", ")
+    );
+    let path = dir.join("large.ron");
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+/// Starts `simulate ARGS --threads 2 --quiet --out OUT` and waits until its workers run.
+fn start_run(args: &[&Path], out: &Path) -> Child {
+    let child = Command::new(binary())
+        .args(args)
+        .args(["--threads", "2", "--quiet", "--out"])
+        .arg(out)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // main, the signal handler's thread and two workers.
+    wait_for_threads(child.id(), 4);
+    std::thread::sleep(Duration::from_millis(300));
+    child
+}
+
+#[test]
+fn ctrl_c_stops_a_large_world_within_a_step() {
+    // Before, the workers read the flag only between chunks of 256 trajectories: a world of
+    // 120 states and 3,000 steps ran on for many minutes after Ctrl-C. Now they read it at
+    // every step: the run ends with 130 well within the deadline, the previous result intact
+    // and nothing left beside it.
+    let dir = tempfile::tempdir().unwrap();
+    let world = large_world(dir.path());
+    let out = dir.path().join("results");
+    quick_run(&out, "1");
+    let before = snapshot(&out);
+
+    let mut child = start_run(&[&world], &out);
+    send(&child, "INT");
+    let code = wait_with_deadline(&mut child);
+    let stderr = stderr_of(&mut child);
+    assert_eq!(code, Some(130), "{stderr}");
+    assert!(stderr.contains("interrupted"), "{stderr}");
+    assert_eq!(snapshot(&out), before, "the previous result changed");
+    assert_eq!(names_in(dir.path()), ["large.ron", "results"]);
+}
+
+/// A world that runs in a moment but takes a second or more to write: 30 states and 150
+/// tracked metrics, each with its plots.
+fn wide_world(dir: &Path) -> PathBuf {
+    let n = 30;
+    let states: Vec<String> = (0..n).map(|i| format!("State(name: \"S{i}\")")).collect();
+    let metrics: Vec<String> = (0..n)
+        .flat_map(|i| (i + 1..n).map(move |j| format!("Partnership(\"S{i}\", \"S{j}\")")))
+        .take(150)
+        .collect();
+    let text = format!(
+        "Scenario(name: \"wide\", steps: 40, trajectories: 8, seed: 1, channels: [\"trade\"], \
+         states: [{}], metrics: [{}])",
+        states.join(", "),
+        metrics.join(", ")
+    );
+    let path = dir.join("wide.ron");
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+/// Starts a run of `world` into `out` and returns once it has begun writing its result (its
+/// staging folder has appeared beside `out`).
+fn start_writing(world: &Path, out: &Path) -> Child {
+    let mut child = Command::new(binary())
+        .arg(world)
+        .args(["--threads", "1", "--quiet", "--out"])
+        .arg(out)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let staging = format!(".{}.partial-", out.file_name().unwrap().to_string_lossy());
+    let start = Instant::now();
+    while !names_in(out.parent().unwrap())
+        .iter()
+        .any(|n| n.starts_with(&staging))
+    {
+        if start.elapsed() > EXIT_DEADLINE {
+            let _ = child.kill();
+            panic!("simulate never started writing its result");
+        }
+        if child.try_wait().unwrap().is_some() {
+            panic!("simulate finished before the test saw it writing");
+        }
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    child
+}
+
+#[test]
+fn ctrl_c_during_the_final_write_keeps_the_previous_result() {
+    // Before, Ctrl-C while the result was being written was ignored: the run put its new
+    // result in place and exited 0. Now the write stops before the rename: exit 130, the
+    // previous result intact and the staging folder removed.
+    let dir = tempfile::tempdir().unwrap();
+    let world = wide_world(dir.path());
+    let out = dir.path().join("results");
+    quick_run(&out, "1");
+    let before = snapshot(&out);
+
+    let mut child = start_writing(&world, &out);
+    send(&child, "INT");
+    let code = wait_with_deadline(&mut child);
+    let stderr = stderr_of(&mut child);
+    assert_eq!(code, Some(130), "{stderr}");
+    assert_eq!(snapshot(&out), before, "the previous result changed");
+    assert_eq!(names_in(dir.path()), ["results", "wide.ron"]);
+}
+
+#[test]
+fn a_second_ctrl_c_ends_the_process_at_once() {
+    // Before, a second Ctrl-C did nothing more than the first: the process went on to the
+    // end of what it was doing (here: writing a result, which it then put in place). Now the
+    // second one ends the process at once with 130, before the write is finished.
+    let dir = tempfile::tempdir().unwrap();
+    let world = wide_world(dir.path());
+    let out = dir.path().join("results");
+    quick_run(&out, "1");
+    let before = snapshot(&out);
+
+    let mut child = start_writing(&world, &out);
+    send(&child, "INT");
+    // Two signals sent at the same instant may reach the process as one (a pending signal
+    // is not queued twice), as a person's two presses of Ctrl-C never would.
+    std::thread::sleep(Duration::from_millis(200));
+    send(&child, "INT");
+    let code = wait_with_deadline(&mut child);
+    let stderr = stderr_of(&mut child);
+    assert_eq!(code, Some(130), "{stderr}");
+    assert_eq!(snapshot(&out), before, "the previous result changed");
+    // The process ended in the middle of the write: what is left beside the result is an
+    // unfinished staging folder (no marker), which the next run into the same place removes.
+    // Had it waited for the write to end, the folder would be gone.
+    let staging: Vec<String> = names_in(dir.path())
+        .into_iter()
+        .filter(|n| n.starts_with(".results.partial-"))
+        .collect();
+    assert_eq!(staging.len(), 1, "{staging:?}");
+    let marker = dir.path().join(&staging[0]).join(".entente-results");
+    assert!(!marker.exists(), "the write ran to its end");
+}
+
+#[cfg(target_os = "linux")]
+fn fifo(path: &Path) {
+    let made = Command::new("mkfifo").arg(path).status().unwrap();
+    assert!(made.success(), "mkfifo failed");
+}
+
+/// Starts `simulate` with `args`, to block reading a FIFO, and sends it `signal` once it is
+/// waiting there (or, if it never installs a handler, after a while).
+#[cfg(target_os = "linux")]
+fn interrupt_blocked(args: &[&Path], signal: (&str, u32)) -> (Option<i32>, String) {
+    let mut child = Command::new(binary())
+        .args(args)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    catches_within(child.id(), signal.1, Duration::from_secs(3));
+    std::thread::sleep(Duration::from_millis(300));
+    send(&child, signal.0);
+    let code = wait_with_deadline(&mut child);
+    (code, stderr_of(&mut child))
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn sigterm_while_loading_exits_130() {
+    // Before, the handler was installed only when the workers started, so SIGTERM while a
+    // scenario loaded (here: a FIFO nobody writes to, where loading waits for ever) killed
+    // the process without exit 130 or a message. Now the handler is installed first thing
+    // and a signal outside a run ends the process at once: 130, nothing written.
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = dir.path().join("slow.ron");
+    fifo(&scenario);
+    let out = dir.path().join("results");
+    let (code, stderr) = interrupt_blocked(&[&scenario, Path::new("--out"), &out], ("TERM", 15));
+    assert_eq!(code, Some(130), "{stderr}");
+    assert!(stderr.contains("interrupted"), "{stderr}");
+    assert_eq!(names_in(dir.path()), ["slow.ron"]);
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn ctrl_c_during_merge_exits_130_and_writes_nothing() {
+    // Before, `merge` never installed a handler: Ctrl-C while it read the parts killed it
+    // without exit 130. Now it exits 130 and writes no folder. The part's manifest is a
+    // FIFO nobody writes to, which holds merge inside its reading.
+    let dir = tempfile::tempdir().unwrap();
+    let part = dir.path().join("part");
+    std::fs::create_dir(&part).unwrap();
+    fifo(&part.join("manifest.json"));
+    let out = dir.path().join("merged");
+    let args = [Path::new("merge"), &part, Path::new("--out"), &out];
+    let (code, stderr) = interrupt_blocked(&args, ("INT", 2));
+    assert_eq!(code, Some(130), "{stderr}");
+    assert!(stderr.contains("interrupted"), "{stderr}");
+    assert_eq!(names_in(dir.path()), ["part"]);
 }

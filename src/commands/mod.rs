@@ -84,12 +84,24 @@ fn with_progress<T>(
     label: &str,
     work: impl FnOnce(&Control) -> Result<T, engine::Cancelled>,
 ) -> Result<T, Error> {
-    let bar = progress::bar(plan.len(), options.progress, label);
-    let cancel = progress::interrupt_flag();
+    with_progress_over(plan.len(), options, label, work)
+}
+
+/// `with_progress` for work of `trajectories` in all: a sweep or a design runs its plan once
+/// per point, under one bar and one watch for Ctrl-C.
+fn with_progress_over<T>(
+    trajectories: u64,
+    options: &RunOptions,
+    label: &str,
+    work: impl FnOnce(&Control) -> Result<T, engine::Cancelled>,
+) -> Result<T, Error> {
+    // The workers check the flag at every step, so the first Ctrl-C can wait for them.
+    let _watching = progress::watch()?;
+    let bar = progress::bar(trajectories, options.progress, label);
     let tick = |n: u64| bar.inc(n);
     let control = Control {
         progress: &tick,
-        cancel: &cancel,
+        cancel: progress::interrupt_flag(),
     };
     let result = work(&control);
     bar.finish_and_clear();

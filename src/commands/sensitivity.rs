@@ -6,12 +6,12 @@ use std::path::Path;
 use crate::analysis::sensitivity::{
     sobol, value_at, Design, FactorIndices, Sensitivity, BOOTSTRAP,
 };
-use crate::engine::{self, Control, Plan};
+use crate::engine::{self, Plan};
 use crate::error::Error;
 use crate::model::Sampler;
 use crate::options::{check_trajectories, stem, RunOptions};
 use crate::output::{self, Exporter};
-use crate::{progress, scenario};
+use crate::scenario;
 
 /// Trajectories per design point unless `--trajectories` says otherwise: enough for a
 /// smooth probability, few enough for N (k + 2) points.
@@ -53,36 +53,22 @@ pub fn sensitivity(path: &Path, samples: u64, options: &RunOptions) -> Result<()
     // Outcomes need no tracked metrics: dropping them saves the histograms' memory and time.
     let mut base = world.clone();
     base.metrics.clear();
-    let bar = progress::bar(
-        plan.len() * rows.len() as u64,
-        options.progress,
-        &world.name,
-    );
-    let cancel = progress::interrupt_flag();
-    let tick = |n: u64| bar.inc(n);
-    let control = Control {
-        progress: &tick,
-        cancel: &cancel,
-    };
     // probability[outcome][row]
-    let mut probability = vec![Vec::with_capacity(rows.len()); world.outcomes.len()];
-    for row in &rows {
-        let mut w = base.clone();
-        for (&p, &u) in factors.iter().zip(row) {
-            w.params[p].sampler = Sampler::Fixed(value_at(&world.params[p].sampler, u));
-        }
-        let aggregates = match engine::run(&w, &plan, &control) {
-            Ok(a) => a,
-            Err(e) => {
-                bar.finish_and_clear();
-                return Err(e.into());
+    let total = plan.len() * rows.len() as u64;
+    let probability = super::with_progress_over(total, options, &world.name, |control| {
+        let mut probability = vec![Vec::with_capacity(rows.len()); world.outcomes.len()];
+        for row in &rows {
+            let mut w = base.clone();
+            for (&p, &u) in factors.iter().zip(row) {
+                w.params[p].sampler = Sampler::Fixed(value_at(&world.params[p].sampler, u));
             }
-        };
-        for (o, &count) in aggregates.outcome_count.iter().enumerate() {
-            probability[o].push(count as f64 / aggregates.trajectories.max(1) as f64);
+            let aggregates = engine::run(&w, &plan, control)?;
+            for (o, &count) in aggregates.outcome_count.iter().enumerate() {
+                probability[o].push(count as f64 / aggregates.trajectories.max(1) as f64);
+            }
         }
-    }
-    bar.finish_and_clear();
+        Ok(probability)
+    })?;
 
     let names: Vec<String> = factors
         .iter()

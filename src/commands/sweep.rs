@@ -4,11 +4,11 @@
 use std::path::Path;
 
 use crate::analysis::sweep::{check_path, fix, grid, Sweep, SweepPoint};
-use crate::engine::{self, Control};
+use crate::engine;
 use crate::error::Error;
 use crate::options::{stem, RunOptions, SweepParam};
 use crate::output::{self, Exporter};
-use crate::{progress, scenario};
+use crate::scenario;
 
 pub fn sweep(path: &Path, params: &[SweepParam], options: &RunOptions) -> Result<(), Error> {
     let scenario = scenario::load(path)?;
@@ -31,38 +31,24 @@ pub fn sweep(path: &Path, params: &[SweepParam], options: &RunOptions) -> Result
 
     let axes: Vec<Vec<f64>> = params.iter().map(SweepParam::values).collect();
     let points = grid(&axes);
-    let bar = progress::bar(
-        plan.len() * points.len() as u64,
-        options.progress,
-        &world.name,
-    );
-    let cancel = progress::interrupt_flag();
-    let tick = |n: u64| bar.inc(n);
-    let control = Control {
-        progress: &tick,
-        cancel: &cancel,
-    };
-    let mut results = Vec::with_capacity(points.len());
     // Outcomes need no tracked metrics: dropping them saves the histograms' memory and time.
     let mut base = world.clone();
     base.metrics.clear();
-    for values in points {
-        let mut w = base.clone();
-        for (p, &v) in params.iter().zip(&values) {
-            fix(&mut w, &p.path, v);
-        }
-        // The same plan, so the same trajectory seeds, at every point.
-        let aggregates = engine::run(&w, &plan, &control);
-        let aggregates = match aggregates {
-            Ok(a) => a,
-            Err(e) => {
-                bar.finish_and_clear();
-                return Err(e.into());
-            }
-        };
-        results.push(SweepPoint::new(&w, values, &aggregates));
-    }
-    bar.finish_and_clear();
+    let total = plan.len() * points.len() as u64;
+    let results = super::with_progress_over(total, options, &world.name, |control| {
+        points
+            .into_iter()
+            .map(|values| {
+                let mut w = base.clone();
+                for (p, &v) in params.iter().zip(&values) {
+                    fix(&mut w, &p.path, v);
+                }
+                // The same plan, so the same trajectory seeds, at every point.
+                let aggregates = engine::run(&w, &plan, control)?;
+                Ok(SweepPoint::new(&w, values, &aggregates))
+            })
+            .collect::<Result<Vec<_>, engine::Cancelled>>()
+    })?;
 
     let sweep = Sweep {
         scenario: world.name.clone(),

@@ -483,6 +483,9 @@ pub fn write_atomically(
     target: &Path,
     fill: impl FnOnce(&Path) -> std::io::Result<()>,
 ) -> Result<(), Error> {
+    // Ctrl-C while the staging folder exists is left to the check before the rename, which
+    // removes it; one that came before gives up here, before anything is written.
+    let _watching = crate::progress::watch()?;
     let io_error = |path: &Path| {
         let path = path.to_path_buf();
         move |source| Error::Output { path, source }
@@ -509,6 +512,9 @@ pub fn write_atomically(
     fs::create_dir(&staging.path).map_err(io_error(&staging.path))?;
     fill(&staging.path).map_err(io_error(target))?;
     write_manifest(&staging.path).map_err(io_error(target))?;
+    if crate::progress::interrupted() {
+        return Err(Error::Interrupted); // dropping `staging` removes it
+    }
 
     // The user may have put files into the target while the run worked: the rule checked
     // before the work holds at the moment of replacing too. A refusal keeps the finished
