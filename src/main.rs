@@ -13,17 +13,36 @@ fn main() {
     entente::progress::install_handler();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
-        // clap prints help and version (exit 0) and usage errors (exit 2) itself.
-        Err(e) => e.exit(),
+        Err(e) => std::process::exit(clap_exit_code(&e)),
     };
     let code = match run(cli) {
         Ok(()) => 0,
+        // The reader of standard output went away after the work was done: nothing to say.
+        Err(Error::OutputClosed) => 0,
         Err(error) => {
-            eprintln!("error: {error}");
+            entente::warn!("error: {error}");
             error.exit_code()
         }
     };
     std::process::exit(code);
+}
+
+/// Prints clap's help, version or usage error and gives the exit code: clap's own (0 for
+/// help and version, 2 for a usage error), or 1 when help could not be written (a full
+/// device; `Error::exit` would have reported success). A closed pipe is quiet, as for any
+/// command.
+fn clap_exit_code(e: &clap::Error) -> i32 {
+    match e.print() {
+        Ok(()) => e.exit_code(),
+        Err(io) if !e.use_stderr() => match Error::from_stdout(io) {
+            Error::OutputClosed => 0,
+            failed => {
+                entente::warn!("error: {failed}");
+                failed.exit_code()
+            }
+        },
+        Err(_) => e.exit_code(),
+    }
 }
 
 fn run(cli: Cli) -> Result<(), Error> {

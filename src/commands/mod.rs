@@ -68,7 +68,7 @@ fn check_estimate(worlds: &[&World], plan: &Plan) -> Result<(), Error> {
         }
     }
     if estimate.seconds > limits::WARN_SECONDS {
-        eprintln!(
+        crate::warn!(
             "warning: this run may take about {:.0} hours on {threads} threads (a rough \
              estimate); Ctrl-C stops it and keeps any previous results",
             estimate.seconds / 3600.0

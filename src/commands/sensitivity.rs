@@ -114,14 +114,14 @@ pub fn sensitivity(path: &Path, samples: u64, options: &RunOptions) -> Result<()
     ];
     output::export(&out, &result, &exporters)?;
     if options.verbose {
-        print_table(&result);
-        println!("results in {}", out.display());
+        print_table(&result)?;
+        crate::say!("results in {}", out.display())?;
     }
     Ok(())
 }
 
-fn print_table(s: &Sensitivity) {
-    println!(
+fn print_table(s: &Sensitivity) -> Result<(), Error> {
+    crate::say!(
         "{}: {} design points ({} samples x {} factors + 2), {} trajectories each, seed {}",
         s.scenario,
         s.samples as usize * (s.factors.len() + 2),
@@ -129,22 +129,30 @@ fn print_table(s: &Sensitivity) {
         s.factors.len(),
         s.trajectories,
         s.seed
-    );
+    )?;
     let width = s.factors.iter().map(|f| f.len()).max().unwrap_or(9).max(9);
     for (o, name) in s.outcomes.iter().enumerate() {
-        println!(
+        crate::say!(
             "  {name}: mean probability {:.3}, variance across the design {:.5}",
-            s.outcome_mean[o], s.outcome_variance[o]
-        );
-        println!(
+            s.outcome_mean[o],
+            s.outcome_variance[o]
+        )?;
+        crate::say!(
             "    {:width$}  first-order (95%)        total (95%)",
             "parameter"
-        );
+        )?;
         for x in s.indices.iter().filter(|x| &x.outcome == name) {
-            println!(
+            crate::say!(
                 "    {:width$}  {:>6.3} [{:>6.3}, {:>6.3}]  {:>6.3} [{:>6.3}, {:>6.3}]",
-                x.factor, x.first, x.first_low, x.first_high, x.total, x.total_low, x.total_high
-            );
+                x.factor,
+                x.first,
+                x.first_low,
+                x.first_high,
+                x.total,
+                x.total_low,
+                x.total_high
+            )?;
         }
     }
+    Ok(())
 }

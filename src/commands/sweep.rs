@@ -67,20 +67,20 @@ pub fn sweep(path: &Path, params: &[SweepParam], options: &RunOptions) -> Result
     ];
     output::export(&out, &sweep, &exporters)?;
     if options.verbose {
-        print_table(&sweep);
-        println!("results in {}", out.display());
+        print_table(&sweep)?;
+        crate::say!("results in {}", out.display())?;
     }
     Ok(())
 }
 
-fn print_table(s: &Sweep) {
-    println!(
+fn print_table(s: &Sweep) -> Result<(), Error> {
+    crate::say!(
         "{}: {} grid points x {} trajectories (same seeds at every point), seed {}",
         s.scenario,
         s.points.len(),
         s.trajectories,
         s.seed
-    );
+    )?;
     let widths: Vec<usize> = s.parameters.iter().map(|p| p.len().max(8)).collect();
     let mut head = String::from(" ");
     for (p, w) in s.parameters.iter().zip(&widths) {
@@ -89,7 +89,7 @@ fn print_table(s: &Sweep) {
     for o in &s.outcomes {
         head.push_str(&format!("  {o}"));
     }
-    println!("{head}");
+    crate::say!("{head}")?;
     for point in &s.points {
         let mut line = String::from(" ");
         for (v, w) in point.values.iter().zip(&widths) {
@@ -98,6 +98,7 @@ fn print_table(s: &Sweep) {
         for (o, name) in point.outcomes.iter().zip(&s.outcomes) {
             line.push_str(&format!("  {:>w$.3}", o.probability, w = name.len()));
         }
-        println!("{line}");
+        crate::say!("{line}")?;
     }
+    Ok(())
 }
