@@ -219,7 +219,7 @@ impl Task {
             // merge checks its --out itself, after making sure it is none of its inputs.
             Some(Command::Merge { parts, out, quiet }) => Ok(Task::Merge {
                 parts,
-                out,
+                out: out.map(folder_path),
                 verbose: !quiet,
             }),
             Some(Command::Compare { a, b, common }) => Ok(Task::Compare {
@@ -277,6 +277,7 @@ impl Task {
                 out,
                 quiet,
             }) => {
+                let out = out.map(folder_path);
                 if let Some(out) = &out {
                     crate::output::check_target(out)?;
                 }
@@ -308,6 +309,12 @@ impl Task {
     }
 }
 
+/// `--out` without its `.` parts: `out/.` names the folder `out`, but a rename onto
+/// `out/.` fails (the path ends in a `.`, which is busy), and only after all the work.
+fn folder_path(out: PathBuf) -> PathBuf {
+    out.components().collect()
+}
+
 impl RunOptions {
     fn from_common(c: CommonArgs) -> Result<RunOptions, Error> {
         if let Some(n) = c.trajectories {
@@ -318,14 +325,15 @@ impl RunOptions {
                 "--threads must be at least 1 (or left out to use every core)".into(),
             ));
         }
-        if let Some(out) = &c.out {
+        let out = c.out.map(folder_path);
+        if let Some(out) = &out {
             crate::output::check_target(out)?;
         }
         Ok(RunOptions {
             trajectories: c.trajectories,
             seed: c.seed,
             threads: c.threads,
-            out: c.out,
+            out,
             progress: !c.quiet && std::io::stderr().is_terminal(),
             verbose: !c.quiet,
             shard: c.shard.as_deref().map(Shard::parse).transpose()?,

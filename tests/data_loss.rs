@@ -346,3 +346,175 @@ fn long_file_names_give_a_default_folder_the_file_system_accepts() {
         .join("compare.json")
         .is_file());
 }
+
+/// A process id above Linux's largest (2^22): never a live process.
+const DEAD: u32 = 999_999_999;
+
+/// A user's folder `name` in `dir` holding `ch1.tex`.
+fn users_folder(dir: &Path, name: &str) -> PathBuf {
+    let folder = dir.join(name);
+    std::fs::create_dir(&folder).unwrap();
+    std::fs::write(folder.join("ch1.tex"), "chapter one\n").unwrap();
+    folder
+}
+
+// Defect: a run deleted, as a dead run's staging folder, any folder beside its --out named
+// `.NAME.partial-<digits>...`: a user's `.out.partial-2024-drafts` with ch1.tex in it was
+// gone. Now only a folder named exactly `.NAME.partial-PID-N` that holds entente's stamp
+// is removed; a user's folder is left alone whatever its name.
+#[test]
+fn a_users_folder_named_like_a_staging_folder_survives_a_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let drafts = users_folder(dir.path(), ".out.partial-2024-drafts");
+    let exact = users_folder(dir.path(), &format!(".out.partial-{DEAD}-0"));
+    let link = dir.path().join(format!(".out.partial-{DEAD}-1"));
+    std::os::unix::fs::symlink(&drafts, &link).unwrap();
+    let out = dir.path().join("out");
+    quick_run(&out).success();
+    for kept in [&drafts, &exact] {
+        assert_eq!(read(&kept.join("ch1.tex")), b"chapter one\n");
+    }
+    assert!(std::fs::symlink_metadata(&link).is_ok(), "the link is gone");
+    assert!(out.join("summary.json").is_file());
+}
+
+// Defect: `--out $'\xff'` deleted a folder `.\xfe.partial-999999` beside it: the names were
+// compared after a lossy UTF-8 conversion, which makes both bytes the same U+FFFD.
+#[test]
+fn a_folder_of_another_non_utf8_name_survives_a_run() {
+    use std::ffi::OsStr;
+    use std::os::unix::ffi::OsStrExt;
+    let dir = tempfile::tempdir().unwrap();
+    let mut name = b".\xfe.partial-".to_vec();
+    name.extend_from_slice(format!("{DEAD}-0").as_bytes());
+    let other = dir.path().join(OsStr::from_bytes(&name));
+    std::fs::create_dir(&other).unwrap();
+    std::fs::write(other.join(".entente-staging"), "stamp").unwrap();
+    std::fs::write(other.join("ch1.tex"), "chapter one\n").unwrap();
+    quick_run(&dir.path().join(OsStr::from_bytes(b"\xff"))).success();
+    assert_eq!(read(&other.join("ch1.tex")), b"chapter one\n");
+}
+
+// Defect: a user's folder `.out.old-999999-0` (thesis.tex in it) was taken for a result a
+// dead run had set aside: moved into place as `out`, or renamed to `out.old-999999-0` with
+// a warning blaming the user. Now it is touched only if it holds a valid entente manifest;
+// otherwise it is left alone, silently.
+#[test]
+fn a_users_folder_named_like_a_set_aside_result_is_left_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let name = format!(".out.old-{DEAD}-0");
+    let folder = users_folder(dir.path(), &name);
+    let out = dir.path().join("out");
+    for _ in 0..2 {
+        // First with no `out` (it was moved into place), then onto a result (renamed).
+        let assert = quick_run(&out).success();
+        assert!(!stderr_of(&assert).contains("warning"));
+        assert_eq!(names(&folder), ["ch1.tex"]);
+        assert!(!out.join("ch1.tex").exists());
+        assert_eq!(names(dir.path()), [name.clone(), "out".to_string()]);
+    }
+}
+
+// Defect: a manifest anyone can write let a run delete a user's file: `.entente-results`
+// listing thesis.tex with its real size and SHA-256 made `--out v` exit 0 with the thesis
+// gone. Now a manifest vouches only for the kinds of file entente writes, in the folders it
+// makes; the folder is refused with exit 2, naming the file, and the thesis stays.
+#[test]
+fn a_forged_manifest_does_not_let_a_run_delete_the_thesis() {
+    use sha2::{Digest, Sha256};
+    let dir = tempfile::tempdir().unwrap();
+    let v = dir.path().join("v");
+    std::fs::create_dir(&v).unwrap();
+    let thesis = b"years of work\n";
+    std::fs::write(v.join("thesis.tex"), thesis).unwrap();
+    let manifest = serde_json::json!({
+        "format": "entente-results/1",
+        "folders": [],
+        "files": [{
+            "path": "thesis.tex",
+            "bytes": thesis.len(),
+            "sha256": format!("{:x}", Sha256::digest(thesis)),
+        }],
+    });
+    std::fs::write(v.join(".entente-results"), manifest.to_string()).unwrap();
+    let assert = quick_run(&v).code(2);
+    let stderr = stderr_of(&assert);
+    assert!(stderr.contains("thesis.tex"), "{stderr}");
+    assert_eq!(read(&v.join("thesis.tex")), thesis);
+    assert_eq!(names(dir.path()), ["v"]);
+}
+
+// What the rule above must still let through: every command's own result can be replaced
+// by the next run of that command (their files are of the kinds and in the folders listed).
+#[test]
+fn every_commands_result_is_replaced_by_its_next_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let small = data("small.ron");
+    let quiet = ["--trajectories", "20", "--quiet"];
+    let runs: [(&str, Vec<std::ffi::OsString>); 5] = [
+        (
+            "compare",
+            vec!["compare".into(), small.clone().into(), small.clone().into()],
+        ),
+        (
+            "sweep",
+            vec![
+                "sweep".into(),
+                small.clone().into(),
+                "--param".into(),
+                "lambda=0.1:0.9:2".into(),
+            ],
+        ),
+        (
+            "sensitivity",
+            vec![
+                "sensitivity".into(),
+                small.clone().into(),
+                "--samples".into(),
+                "2".into(),
+            ],
+        ),
+        ("blocs", vec!["blocs".into(), small.clone().into()]),
+        (
+            "shard",
+            vec![small.clone().into(), "--shard".into(), "1/1".into()],
+        ),
+    ];
+    for (what, args) in runs {
+        let out = dir.path().join(what);
+        for _ in 0..2 {
+            let mut cmd = simulate();
+            cmd.args(&args);
+            if what != "blocs" {
+                cmd.args(quiet);
+            } else {
+                cmd.arg("--quiet");
+            }
+            let assert = cmd.arg("--out").arg(&out).assert();
+            let stderr = stderr_of(&assert);
+            assert!(assert.get_output().status.success(), "{what}: {stderr}");
+        }
+    }
+}
+
+// Defect: `--out out/.` passed the checks before the work (its file name is `out`), then
+// the rename onto `out/.` failed with "Device or resource busy", exit 1, after all the
+// work. Now the `.` parts are dropped where the options are built: it writes `out`.
+#[test]
+fn an_out_ending_in_a_dot_writes_the_folder_it_names() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    for given in ["out/.", "out/./"] {
+        quick_run(&dir.path().join(given)).success();
+        assert!(out.join("summary.json").is_file());
+        assert_eq!(names(dir.path()), ["out"], "{given}");
+    }
+    simulate()
+        .arg("blocs")
+        .arg(data("small.ron"))
+        .args(["--quiet", "--out"])
+        .arg(dir.path().join("blocs/."))
+        .assert()
+        .success();
+    assert!(dir.path().join("blocs").join("blocs.csv").is_file());
+}

@@ -4,7 +4,7 @@
 //! it into place, so a reader never sees a half-written folder and an interrupted run (Ctrl-C,
 //! SIGTERM, a crash, a full disk) leaves the previous result as it was. Staging folders of
 //! processes that died before they could clean up are removed by the next run into the same
-//! place. Two runs writing the same target at once each put a complete folder in place; the
+//! place, if provably entente's (exact name, a real folder, its stamp or manifest). Two runs writing the same target at once each put a complete folder in place; the
 //! last one to finish wins, and the target is never a mix of the two: only whole folders are
 //! ever renamed.
 //!
@@ -16,6 +16,7 @@
 //! are removed, and anything else is kept where the user can find it.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::ffi::{OsStr, OsString};
 use std::fs;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
@@ -29,6 +30,18 @@ use crate::error::Error;
 /// The manifest every results folder holds: what it consists of, so that only a folder of
 /// entente's own files is ever replaced and `--out ~/Documents` is refused.
 pub const MARKER: &str = ".entente-results";
+
+/// The stamp a staging folder gets the moment it is created: a `.NAME.partial-PID-N` folder
+/// without it is not entente's (the name alone proves nothing), so it is never deleted.
+const STAMP: &str = ".entente-staging";
+
+/// The sub-folders entente makes in a result: plots, and a comparison's two sides with theirs.
+const FOLDERS: [&str; 5] = ["plots", "a", "b", "a/plots", "b/plots"];
+
+/// The kinds of file entente writes: summaries, tables, reports and a shard's copy of its
+/// scenario beside them; pictures in `plots/`.
+const DATA_FILES: [&str; 4] = ["json", "csv", "html", "ron"];
+const PICTURES: [&str; 2] = ["png", "svg"];
 
 /// The manifest's format tag; a marker without it (the empty marker of older versions)
 /// does not vouch for anything.
@@ -142,7 +155,7 @@ fn write_manifest(dir: &Path) -> std::io::Result<()> {
     file.sync_all()
 }
 
-/// The manifest of `dir`, if it has one of this format.
+/// The manifest of `dir`, if it has one of this format (trusted or not).
 fn read_manifest(dir: &Path) -> Option<Manifest> {
     let path = dir.join(MARKER);
     let meta = fs::symlink_metadata(&path).ok()?;
@@ -153,6 +166,42 @@ fn read_manifest(dir: &Path) -> Option<Manifest> {
     (manifest.format == FORMAT).then_some(manifest)
 }
 
+/// The manifest of `dir`, if it has one that lists only what entente writes.
+fn trusted_manifest(dir: &Path) -> Option<Manifest> {
+    read_manifest(dir).filter(|m| never_written(m).is_empty())
+}
+
+/// What a manifest lists that entente never writes. Anyone can write a manifest, with the
+/// real sizes and hashes of a user's files: it vouches only for files entente could have
+/// written, so a forged one listing `thesis.tex` cannot get the thesis deleted.
+fn never_written(manifest: &Manifest) -> Vec<String> {
+    let folders = manifest
+        .folders
+        .iter()
+        .filter(|f| !FOLDERS.contains(&f.as_str()));
+    let files = manifest
+        .files
+        .iter()
+        .map(|f| &f.path)
+        .filter(|f| !written_by_entente(f));
+    folders.chain(files).cloned().collect()
+}
+
+/// Whether entente writes files named like `rel`: a data file at the top or in a side of a
+/// comparison, a picture in a `plots/` folder.
+fn written_by_entente(rel: &str) -> bool {
+    let (folder, name) = rel.rsplit_once('/').unwrap_or(("", rel));
+    let Some((stem, extension)) = name.rsplit_once('.') else {
+        return false;
+    };
+    let kinds: &[&str] = match folder {
+        "" | "a" | "b" => &DATA_FILES,
+        "plots" | "a/plots" | "b/plots" => &PICTURES,
+        _ => return false,
+    };
+    !stem.is_empty() && !name.starts_with('.') && kinds.contains(&extension)
+}
+
 /// Why an existing folder may not be replaced.
 #[derive(Debug)]
 enum Foreign {
@@ -160,6 +209,10 @@ enum Foreign {
     /// entente's at all.
     NoManifest {
         found: Vec<String>,
+    },
+    /// A manifest that lists files entente never writes: not entente's, whatever it says.
+    Forged {
+        listed: Vec<String>,
     },
     /// Something other than a folder took the target's place.
     NotAFolder,
@@ -238,6 +291,10 @@ fn judge(dir: &Path) -> Result<(), Foreign> {
             Err(Foreign::NoManifest { found })
         };
     };
+    let forged = never_written(&manifest);
+    if !forged.is_empty() {
+        return Err(Foreign::Forged { listed: forged });
+    }
     let (files, folders) = listed(&manifest);
     let (mut added, mut changed) = (Vec::new(), Vec::new());
     let mut foreign_folder: Option<String> = None;
@@ -302,6 +359,11 @@ fn describe(foreign: &Foreign) -> String {
             }
             format!("holds {}", parts.join(" and "))
         }
+        Foreign::Forged { listed } => format!(
+            "holds a manifest {MARKER} that lists files entente never writes ({}), so it \
+             is not an entente result",
+            few(listed)
+        ),
         Foreign::NotAFolder => "is now a file or a link, not a folder".to_string(),
         Foreign::Unreadable(why) => format!("cannot be read ({why})"),
     }
@@ -312,6 +374,12 @@ fn describe(foreign: &Foreign) -> String {
 /// folder there holds only a result entente wrote, and its place can be written.
 pub fn check_target(target: &Path) -> Result<(), Error> {
     let shown = target.display();
+    if ends_in_dot(target) {
+        return Err(Error::Usage(format!(
+            "--out {shown} ends in `.` or `..`, and a folder cannot be renamed onto such a \
+             path: give the folder by its name, e.g. --out results/run1"
+        )));
+    }
     let Some(name) = target.file_name() else {
         return Err(Error::Usage(format!(
             "--out {shown} does not name a folder to create: give one, e.g. --out results/run1"
@@ -389,6 +457,19 @@ pub fn check_target(target: &Path) -> Result<(), Error> {
             existing.display()
         ))),
     }
+}
+
+/// Whether the last part of `path` as written is `.` or `..` (`out/.` names `out`, but
+/// renaming onto it fails with "busy").
+fn ends_in_dot(path: &Path) -> bool {
+    let bytes = path.as_os_str().as_encoded_bytes();
+    let separator = |b: &u8| std::path::is_separator(char::from(*b));
+    let end = bytes
+        .iter()
+        .rposition(|b| !separator(b))
+        .map_or(0, |i| i + 1);
+    let last = bytes[..end].rsplit(separator).next().unwrap_or_default();
+    last == b"." || last == b".."
 }
 
 /// Where `path` points, if it is a symbolic link (dangling or not).
@@ -492,25 +573,14 @@ pub fn write_atomically(
     };
     let parent = parent_of(target);
     fs::create_dir_all(&parent).map_err(io_error(&parent))?;
-    let name = target
-        .file_name()
-        .map_or("results".into(), |n| n.to_string_lossy().into_owned());
-    remove_stale(&parent, &name, target);
+    let name = target.file_name().unwrap_or(OsStr::new("results"));
+    remove_stale(&parent, name, target);
 
-    // Unique per process and per call, so that concurrent writers never share a folder.
-    static CALLS: AtomicU64 = AtomicU64::new(0);
-    let tag = format!(
-        "{}-{}",
-        std::process::id(),
-        CALLS.fetch_add(1, Ordering::Relaxed)
-    );
-    let mut staging = Staging {
-        path: parent.join(format!(".{name}.partial-{tag}")),
-        armed: true,
-    };
-    let _ = fs::remove_dir_all(&staging.path);
-    fs::create_dir(&staging.path).map_err(io_error(&staging.path))?;
+    let (mut staging, tag) = create_staging(&parent, name).map_err(io_error(&parent))?;
     fill(&staging.path).map_err(io_error(target))?;
+    // The stamp goes before the manifest, which lists everything else: from here on the
+    // folder is a whole result, which a later run removes only under its manifest's rule.
+    fs::remove_file(staging.path.join(STAMP)).map_err(io_error(target))?;
     write_manifest(&staging.path).map_err(io_error(target))?;
     if crate::progress::interrupted() {
         return Err(Error::Interrupted); // dropping `staging` removes it
@@ -526,7 +596,7 @@ pub fn write_atomically(
     };
     if let Err(foreign) = now {
         staging.armed = false;
-        let kept = keep_visible(&staging.path, &parent, &format!("{name}.new-{tag}"));
+        let kept = keep_visible(&staging.path, &parent, &beside(name, "", "new", &tag));
         return Err(Error::Usage(format!(
             "--out {} {} (put there while the run worked), so it was not replaced; the \
              finished result is in {}: move it where you want it",
@@ -536,8 +606,8 @@ pub fn write_atomically(
         )));
     }
 
-    let old = parent.join(format!(".{name}.old-{tag}"));
-    let keep_old_as = format!("{name}.old-{tag}");
+    let old = parent.join(beside(name, ".", "old", &tag));
+    let keep_old_as = beside(name, "", "old", &tag);
     replace(&staging.path, target, &old, || {
         dispose(&old, target, &keep_old_as)
     })
@@ -545,6 +615,42 @@ pub fn write_atomically(
     staging.armed = false;
     dispose(&old, target, &keep_old_as);
     Ok(())
+}
+
+/// `{hidden}NAME.{kind}-{tag}`: the name of a folder beside the target named `name`, built
+/// from its bytes (a name that is not UTF-8 keeps its own bytes, not a look-alike's).
+fn beside(name: &OsStr, hidden: &str, kind: &str, tag: &str) -> OsString {
+    let mut beside = OsString::from(hidden);
+    beside.push(name);
+    beside.push(format!(".{kind}-{tag}"));
+    beside
+}
+
+/// Creates a fresh staging folder `.NAME.partial-PID-N` beside the target, stamped as
+/// entente's, and returns it with its tag `PID-N`. A folder already there under that name
+/// is not ours and is left alone: the next number is tried.
+fn create_staging(parent: &Path, name: &OsStr) -> std::io::Result<(Staging, String)> {
+    // Unique per process and per call, so that concurrent writers never share a folder.
+    static CALLS: AtomicU64 = AtomicU64::new(0);
+    let mut last = None;
+    for _ in 0..100 {
+        let tag = format!(
+            "{}-{}",
+            std::process::id(),
+            CALLS.fetch_add(1, Ordering::Relaxed)
+        );
+        let path = parent.join(beside(name, ".", "partial", &tag));
+        match fs::create_dir(&path) {
+            Ok(()) => {
+                let staging = Staging { path, armed: true };
+                fs::write(staging.path.join(STAMP), &tag)?;
+                return Ok((staging, tag));
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => last = Some(e),
+            Err(e) => return Err(e),
+        }
+    }
+    Err(last.unwrap_or_else(|| std::io::Error::other("no free staging folder name")))
 }
 
 /// Renames `staging` to `target`, moving whatever is at `target` to `old` first (after
@@ -586,33 +692,12 @@ fn replace(
 /// files its manifest lists, unchanged, then the folders left empty. Anything else (a file
 /// that arrived after the last check) is kept: the folder is renamed to `keep_as` beside
 /// the target and a warning says where.
-fn dispose(old: &Path, target: &Path, keep_as: &str) {
+fn dispose(old: &Path, target: &Path, keep_as: &OsStr) {
     let Ok(meta) = fs::symlink_metadata(old) else {
         return; // nothing was set aside
     };
-    if meta.is_dir() {
-        if let (Some(manifest), Ok(found)) = (read_manifest(old), walk(old)) {
-            let (files, _) = listed(&manifest);
-            for (rel, path, what) in &found {
-                if let Found::File { bytes } = what {
-                    if rel != MARKER && unchanged(&files, rel, path, *bytes) {
-                        let _ = fs::remove_file(path);
-                    }
-                }
-            }
-            // Deepest first; a folder that still holds something stays.
-            for (_, path, what) in found.iter().rev() {
-                if matches!(what, Found::Folder) {
-                    let _ = fs::remove_dir(path);
-                }
-            }
-            if walk(old).is_ok_and(|left| left.iter().all(|(rel, _, _)| rel == MARKER)) {
-                let _ = fs::remove_file(old.join(MARKER));
-            }
-        }
-        if fs::remove_dir(old).is_ok() {
-            return;
-        }
+    if meta.is_dir() && delete_listed(old) {
+        return;
     }
     let kept = keep_visible(old, &parent_of(target), keep_as);
     let _ = writeln!(
@@ -624,14 +709,40 @@ fn dispose(old: &Path, target: &Path, keep_as: &str) {
     );
 }
 
+/// Deletes what the trusted manifest of the result in `dir` lists, unchanged, then the
+/// folders left empty, then `dir` itself if nothing else is left; whether `dir` is gone.
+fn delete_listed(dir: &Path) -> bool {
+    if let (Some(manifest), Ok(found)) = (trusted_manifest(dir), walk(dir)) {
+        let (files, _) = listed(&manifest);
+        for (rel, path, what) in &found {
+            if let Found::File { bytes } = what {
+                if rel != MARKER && unchanged(&files, rel, path, *bytes) {
+                    let _ = fs::remove_file(path);
+                }
+            }
+        }
+        // Deepest first; a folder that still holds something stays.
+        for (_, path, what) in found.iter().rev() {
+            if matches!(what, Found::Folder) {
+                let _ = fs::remove_dir(path);
+            }
+        }
+        if walk(dir).is_ok_and(|left| left.iter().all(|(rel, _, _)| rel == MARKER)) {
+            let _ = fs::remove_file(dir.join(MARKER));
+        }
+    }
+    fs::remove_dir(dir).is_ok()
+}
+
 /// Renames `from` to `base` in `parent` (or `base-2`, `base-3`, ... if taken); `from`
 /// itself if that fails.
-fn keep_visible(from: &Path, parent: &Path, base: &str) -> PathBuf {
+fn keep_visible(from: &Path, parent: &Path, base: &OsStr) -> PathBuf {
     for n in 1..100 {
-        let to = parent.join(match n {
-            1 => base.to_string(),
-            n => format!("{base}-{n}"),
-        });
+        let mut name = base.to_os_string();
+        if n > 1 {
+            name.push(format!("-{n}"));
+        }
+        let to = parent.join(name);
         if fs::symlink_metadata(&to).is_err() && fs::rename(from, &to).is_ok() {
             return to;
         }
@@ -641,37 +752,61 @@ fn keep_visible(from: &Path, parent: &Path, base: &str) -> PathBuf {
 
 /// Removes the staging and set-aside folders that runs into `target` left behind when they
 /// died (killed, crashed, power lost), and puts a set-aside previous result back if a run
-/// died between moving it away and putting its own in place. Folders of live processes are
-/// left alone: they may be another run writing at this moment. A set-aside result is
-/// deleted under the same rule as any: only what its manifest lists.
-fn remove_stale(parent: &Path, name: &str, target: &Path) {
+/// died between moving it away and putting its own in place.
+///
+/// Only what entente provably made is touched: a real folder (not a link) named exactly
+/// `.NAME.partial-PID-N` or `.NAME.old-PID-N` (compared byte for byte), of a process that is
+/// no longer running (a live one may be writing it now), and holding entente's stamp or a
+/// trusted manifest. A staging folder with its stamp is deleted whole; one that got its
+/// manifest, or a set-aside result, loses only what the manifest lists. Anything else (a
+/// user's `.out.partial-2024-drafts` or `.out.old-999999-0`) is left alone, silently.
+fn remove_stale(parent: &Path, name: &OsStr, target: &Path) {
     let Ok(entries) = fs::read_dir(parent) else {
         return;
     };
     for entry in entries.flatten() {
-        let file_name = entry.file_name();
-        let file_name = file_name.to_string_lossy();
-        let Some(rest) = file_name.strip_prefix(&format!(".{name}.")) else {
+        let Some((kind, tag)) = left_by(name, &entry.file_name()) else {
             continue;
         };
-        let (kind, tag) = match rest.split_once('-') {
-            Some((kind @ ("partial" | "old"), tag)) => (kind, tag),
-            _ => continue,
-        };
-        let pid = tag.split('-').next().and_then(|p| p.parse::<u32>().ok());
-        let Some(pid) = pid else { continue };
-        if pid == std::process::id() || process_alive(pid) != Some(false) {
-            continue;
-        }
         let path = entry.path();
-        if kind == "old" {
-            if target.exists() || fs::rename(&path, target).is_err() {
-                dispose(&path, target, &format!("{name}.old-{tag}"));
-            }
+        if !fs::symlink_metadata(&path).is_ok_and(|m| m.is_dir()) {
             continue;
         }
-        let _ = fs::remove_dir_all(&path);
+        if kind == "partial" && fs::symlink_metadata(path.join(STAMP)).is_ok_and(|m| m.is_file()) {
+            let _ = fs::remove_dir_all(&path);
+        } else if trusted_manifest(&path).is_none() {
+            continue;
+        } else if kind == "partial" {
+            delete_listed(&path);
+        } else if target.exists() || fs::rename(&path, target).is_err() {
+            dispose(&path, target, &beside(name, "", "old", &tag));
+        }
     }
+}
+
+/// If `found` is `.NAME.partial-PID-N` or `.NAME.old-PID-N` for the target `name`, written
+/// exactly as entente writes it, by a process that has died: its kind and tag `PID-N`.
+fn left_by(name: &OsStr, found: &OsStr) -> Option<(&'static str, String)> {
+    let rest = found
+        .as_encoded_bytes()
+        .strip_prefix(b".")?
+        .strip_prefix(name.as_encoded_bytes())?
+        .strip_prefix(b".")?;
+    let (kind, tag) = [("partial", &b"partial-"[..]), ("old", &b"old-"[..])]
+        .into_iter()
+        .find_map(|(kind, prefix)| Some((kind, rest.strip_prefix(prefix)?)))?;
+    let tag = std::str::from_utf8(tag).ok()?;
+    let (pid, n) = tag.split_once('-')?;
+    let pid: u32 = pid.parse().ok()?;
+    let n: u64 = n.parse().ok()?;
+    // Digits only, as entente prints them: no signs, no leading zeros.
+    if tag != format!("{pid}-{n}") {
+        return None;
+    }
+    if pid == std::process::id() || process_alive(pid) != Some(false) {
+        return None;
+    }
+    Some((kind, tag.to_string()))
 }
 
 /// Whether process `pid` is running; `None` where this cannot be told (no `/proc`), in which
@@ -701,13 +836,16 @@ mod tests {
     fn a_failed_fill_leaves_the_previous_result_and_no_temporary_folder() {
         let dir = tempfile::tempdir().unwrap();
         let target = dir.path().join("out");
-        write_atomically(&target, |d| fs::write(d.join("a.txt"), "first")).unwrap();
+        write_atomically(&target, |d| fs::write(d.join("summary.json"), "first")).unwrap();
         let failed = write_atomically(&target, |d| {
-            fs::write(d.join("a.txt"), "second")?;
+            fs::write(d.join("summary.json"), "second")?;
             Err(std::io::Error::other("disk full"))
         });
         assert!(failed.is_err());
-        assert_eq!(fs::read_to_string(target.join("a.txt")).unwrap(), "first");
+        assert_eq!(
+            fs::read_to_string(target.join("summary.json")).unwrap(),
+            "first"
+        );
         let entries: Vec<_> = fs::read_dir(dir.path()).unwrap().collect();
         assert_eq!(entries.len(), 1, "only the result folder remains");
     }
@@ -715,33 +853,115 @@ mod tests {
     /// A process id above Linux's largest (2^22): never a live process.
     const DEAD: u32 = 999_999_999;
 
+    /// A staging folder as entente makes it, stamped, named `.NAME.partial-TAG` in `dir`.
+    fn staging_in(dir: &Path, name: &str, tag: &str) -> PathBuf {
+        let path = dir.join(format!(".{name}.partial-{tag}"));
+        fs::create_dir(&path).unwrap();
+        fs::write(path.join(STAMP), tag).unwrap();
+        fs::write(path.join("summary.json"), "{}").unwrap();
+        path
+    }
+
     #[test]
     fn folders_left_by_dead_runs_are_removed_by_the_next_run() {
         let dir = tempfile::tempdir().unwrap();
         let target = dir.path().join("out");
-        for stale in [
-            format!(".out.partial-{DEAD}"),
-            format!(".out.partial-{DEAD}-3"),
-        ] {
-            fs::create_dir(dir.path().join(stale)).unwrap();
-        }
-        // This process's own folder (a name write_atomically never uses, so that another
-        // test's writes in this process cannot collide with it): left alone.
-        let live = dir
-            .path()
-            .join(format!(".out.partial-{}-live", std::process::id()));
-        fs::create_dir(&live).unwrap();
-        fs::create_dir(dir.path().join(".other.partial-1")).unwrap();
-        write_atomically(&target, |d| fs::write(d.join("a.txt"), "new")).unwrap();
-        let mut left: Vec<String> = fs::read_dir(dir.path())
-            .unwrap()
-            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-            .collect();
-        left.sort();
-        let live = live.file_name().unwrap().to_string_lossy().into_owned();
-        let mut expected = [live, ".other.partial-1".to_string(), "out".to_string()];
+        staging_in(dir.path(), "out", &format!("{DEAD}-3"));
+        // Killed after its manifest replaced the stamp.
+        let finished = staging_in(dir.path(), "out", &format!("{DEAD}-4"));
+        fs::remove_file(finished.join(STAMP)).unwrap();
+        write_manifest(&finished).unwrap();
+        // Live (this process, with a number write_atomically has not reached) or another
+        // target's: left alone.
+        let live = staging_in(dir.path(), "out", &format!("{}-999999", std::process::id()));
+        let other = staging_in(dir.path(), "other", &format!("{DEAD}-1"));
+        write_atomically(&target, |d| fs::write(d.join("summary.json"), "new")).unwrap();
+        let mut expected = [live, other, target].map(|p| {
+            let name = p.file_name().unwrap().to_string_lossy().into_owned();
+            name
+        });
         expected.sort();
-        assert_eq!(left, expected);
+        assert_eq!(names(dir.path()), expected);
+    }
+
+    // Defect: any folder named `.out.partial-<digits>...` of a dead process id was deleted
+    // whole: a user's `.out.partial-2024-drafts`, a link of that name, and (names compared
+    // after lossy UTF-8 conversion) `.\xfe.partial-999999` for `--out \xff`. Now only a real
+    // folder named exactly `.NAME.partial-PID-N`, byte for byte, holding entente's stamp is
+    // deleted.
+    #[test]
+    fn a_user_folder_named_like_a_staging_folder_is_left_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("out");
+        let user = |name: String| {
+            let path = dir.path().join(name);
+            fs::create_dir(&path).unwrap();
+            fs::write(path.join("ch1.tex"), "chapter one").unwrap();
+            path
+        };
+        let mut kept = vec![
+            user(".out.partial-2024-drafts".into()),
+            user(format!(".out.partial-{DEAD}-0")),
+            user(format!(".out.partial-{DEAD}")),
+        ];
+        // Stamped, but not named exactly as entente names them.
+        for tag in [
+            format!("+{DEAD}-2"),
+            format!("{DEAD}-01"),
+            format!("{DEAD}-1x"),
+        ] {
+            kept.push(staging_in(dir.path(), "out", &tag));
+        }
+        // A link named like a staging folder, to a stamped folder elsewhere.
+        let elsewhere = staging_in(dir.path(), "elsewhere", "1-1");
+        #[cfg(unix)]
+        {
+            let link = dir.path().join(format!(".out.partial-{DEAD}-5"));
+            std::os::unix::fs::symlink(&elsewhere, &link).unwrap();
+            kept.push(link);
+        }
+        kept.push(elsewhere);
+        write_atomically(&target, |d| fs::write(d.join("summary.json"), "new")).unwrap();
+        for path in &kept {
+            assert!(
+                fs::symlink_metadata(path).is_ok(),
+                "{} was deleted",
+                path.display()
+            );
+        }
+        assert!(kept[0].join("ch1.tex").is_file());
+        assert!(dir
+            .path()
+            .join(".elsewhere.partial-1-1")
+            .join("summary.json")
+            .is_file());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn names_that_are_not_utf8_are_compared_byte_for_byte() {
+        use std::os::unix::ffi::OsStrExt;
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join(OsStr::from_bytes(b"\xff"));
+        let tag = format!("{DEAD}-0");
+        let mut name = b".\xfe.partial-".to_vec();
+        name.extend_from_slice(tag.as_bytes());
+        let other = dir.path().join(OsStr::from_bytes(&name));
+        fs::create_dir(&other).unwrap();
+        fs::write(other.join(STAMP), &tag).unwrap();
+        write_atomically(&target, |d| fs::write(d.join("summary.json"), "new")).unwrap();
+        assert!(
+            other.join(STAMP).is_file(),
+            "another name's folder was deleted"
+        );
+        // The target's own leftovers, in its own bytes, are still found.
+        let mut own = b".\xff.partial-".to_vec();
+        own.extend_from_slice(tag.as_bytes());
+        let own = dir.path().join(OsStr::from_bytes(&own));
+        fs::create_dir(&own).unwrap();
+        fs::write(own.join(STAMP), &tag).unwrap();
+        write_atomically(&target, |d| fs::write(d.join("summary.json"), "new")).unwrap();
+        assert!(!own.exists());
     }
 
     #[test]
@@ -749,14 +969,103 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let target = dir.path().join("out");
         let old = dir.path().join(format!(".out.old-{DEAD}-0"));
-        fs::create_dir(&old).unwrap();
-        fs::write(old.join("a.txt"), "previous").unwrap();
-        remove_stale(dir.path(), "out", &target);
+        result_in(&old);
+        remove_stale(dir.path(), OsStr::new("out"), &target);
         assert_eq!(
-            fs::read_to_string(target.join("a.txt")).unwrap(),
-            "previous"
+            fs::read_to_string(target.join("summary.json")).unwrap(),
+            "{}"
         );
         assert!(!old.exists());
+    }
+
+    // Defect: a user's `.out.old-999999-0` (no manifest) was moved into place as `out`, or
+    // renamed to `out.old-999999-0` with a warning blaming the user. Now a set-aside folder
+    // is touched only if its name is exact and it holds a trusted manifest; else left
+    // alone, silently.
+    #[test]
+    fn a_user_folder_named_like_a_set_aside_result_is_left_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("out");
+        let user = dir.path().join(format!(".out.old-{DEAD}-0"));
+        fs::create_dir(&user).unwrap();
+        fs::write(user.join("thesis.tex"), "years of work").unwrap();
+        remove_stale(dir.path(), OsStr::new("out"), &target);
+        assert!(!target.exists(), "moved into place");
+        result_in(&target);
+        remove_stale(dir.path(), OsStr::new("out"), &target);
+        let mut expected = [format!(".out.old-{DEAD}-0"), "out".to_string()];
+        expected.sort();
+        assert_eq!(names(dir.path()), expected);
+        assert_eq!(names(&user), ["thesis.tex"]);
+    }
+
+    // Defect: anyone can write a manifest: one listing `thesis.tex` with its real size and
+    // hash let a run replace the folder and delete the thesis. Now a manifest vouches only
+    // for files entente writes (its kinds of file, in its sub-folders).
+    #[test]
+    fn a_forged_manifest_does_not_get_a_users_file_deleted() {
+        let dir = tempfile::tempdir().unwrap();
+        let v = dir.path().join("v");
+        fs::create_dir(&v).unwrap();
+        fs::write(v.join("thesis.tex"), "years of work").unwrap();
+        write_manifest(&v).unwrap();
+        let refused = check_target(&v).unwrap_err().to_string();
+        assert!(refused.contains("never writes (thesis.tex)"), "{refused}");
+        let refused = write_atomically(&v, |d| fs::write(d.join("summary.json"), "{}"));
+        assert_eq!(refused.unwrap_err().exit_code(), 2);
+        assert_eq!(
+            fs::read_to_string(v.join("thesis.tex")).unwrap(),
+            "years of work"
+        );
+        // Nor does it when set aside.
+        let old = dir.path().join(format!(".v.old-{DEAD}-0"));
+        fs::rename(&v, &old).unwrap();
+        remove_stale(dir.path(), OsStr::new("v"), &v);
+        assert!(old.join("thesis.tex").is_file());
+        assert!(!v.exists());
+    }
+
+    #[test]
+    fn only_what_entente_writes_can_be_vouched_for() {
+        for ours in [
+            "summary.json",
+            "timeseries.csv",
+            "report.html",
+            "scenario.ron",
+            "plots/fan_01_x.svg",
+            "plots/fan_01_x.png",
+            "a/summary.json",
+            "b/plots/fan.png",
+        ] {
+            assert!(written_by_entente(ours), "{ours}");
+        }
+        for theirs in [
+            "thesis.tex",
+            "notes.txt",
+            ".json",
+            ".hidden.json",
+            "plots/data.json",
+            "drafts/a.json",
+            "a/b/summary.json",
+            "../summary.json",
+            "summary",
+        ] {
+            assert!(!written_by_entente(theirs), "{theirs}");
+        }
+    }
+
+    // Defect: `--out out/.` passed the checks before the work (its file name is `out`), then
+    // the rename onto `out/.` failed with "Device or resource busy" after all the work. Now
+    // a path ending in `.` or `..` is refused up front (options drop `.` parts before).
+    #[test]
+    fn an_out_ending_in_a_dot_is_refused_before_any_work() {
+        let dir = tempfile::tempdir().unwrap();
+        for out in ["out/.", "out/./", "out/..", "."] {
+            let refused = check_target(&dir.path().join(out)).unwrap_err();
+            assert_eq!(refused.exit_code(), 2, "{out}");
+        }
+        check_target(&dir.path().join("out/./deeper")).unwrap();
+        assert!(!ends_in_dot(Path::new("out.d/")));
     }
 
     #[test]
@@ -774,7 +1083,7 @@ mod tests {
         let results = dir.path().join("results");
         fs::create_dir(&results).unwrap();
         check_target(&results).unwrap();
-        write_atomically(&results, |d| fs::write(d.join("a.txt"), "1")).unwrap();
+        write_atomically(&results, |d| fs::write(d.join("summary.json"), "1")).unwrap();
         check_target(&results).unwrap();
         assert!(results.join(MARKER).is_file());
     }
@@ -812,7 +1121,7 @@ mod tests {
         assert!(refused.contains("thesis.tex"), "{refused}");
         assert!(refused.contains("not hold entente results"), "{refused}");
         assert!(!refused.contains("  "), "stray spaces: {refused}");
-        assert!(write_atomically(&v, |d| fs::write(d.join("a.txt"), "1")).is_err());
+        assert!(write_atomically(&v, |d| fs::write(d.join("summary.json"), "1")).is_err());
         assert_eq!(
             fs::read_to_string(v.join("thesis.tex")).unwrap(),
             "years of work"
@@ -921,14 +1230,14 @@ mod tests {
         let old = dir.path().join(".out.old-1-0");
         result_in(&old);
         fs::write(old.join("plots").join("notes.txt"), "mine").unwrap();
-        dispose(&old, &out, "out.old-1-0");
+        dispose(&old, &out, OsStr::new("out.old-1-0"));
         assert!(!old.exists());
         let kept = dir.path().join("out.old-1-0");
         assert_eq!(names(&kept), [MARKER, "plots"]);
         assert_eq!(names(&kept.join("plots")), ["notes.txt"]);
 
         result_in(&old);
-        dispose(&old, &out, "out.old-1-1");
+        dispose(&old, &out, OsStr::new("out.old-1-1"));
         assert_eq!(
             names(dir.path()),
             ["out.old-1-0"],
@@ -944,7 +1253,7 @@ mod tests {
         let old = dir.path().join(format!(".out.old-{DEAD}-0"));
         result_in(&old);
         fs::write(old.join("notes.txt"), "mine").unwrap();
-        remove_stale(dir.path(), "out", &target);
+        remove_stale(dir.path(), OsStr::new("out"), &target);
         let kept = dir.path().join(format!("out.old-{DEAD}-0"));
         assert_eq!(names(&kept), [MARKER, "notes.txt"]);
         assert_eq!(names(dir.path()).len(), 2, "{:?}", names(dir.path()));
@@ -978,7 +1287,7 @@ mod tests {
         let refused = check_target(&too_long).unwrap_err().to_string();
         assert!(refused.contains("at most 214 bytes"), "{refused}");
         write_atomically(&dir.path().join("n".repeat(MAX_OUT_NAME)), |d| {
-            fs::write(d.join("a.txt"), "1")
+            fs::write(d.join("summary.json"), "1")
         })
         .unwrap();
     }
@@ -1011,7 +1320,7 @@ mod tests {
                     for _ in 0..20 {
                         write_atomically(target, |d| {
                             for f in 0..5 {
-                                fs::write(d.join(format!("{f}.txt")), w.to_string())?;
+                                fs::write(d.join(format!("{f}.csv")), w.to_string())?;
                             }
                             Ok(())
                         })
@@ -1021,7 +1330,7 @@ mod tests {
             }
         });
         let contents: Vec<String> = (0..5)
-            .map(|f| fs::read_to_string(target.join(format!("{f}.txt"))).unwrap())
+            .map(|f| fs::read_to_string(target.join(format!("{f}.csv"))).unwrap())
             .collect();
         assert!(
             contents.iter().all(|c| *c == contents[0]),
