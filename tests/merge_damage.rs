@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
-use common::{scenario, simulate};
+use common::{data, read, scenario, simulate};
 
 fn sha256_hex(bytes: &[u8]) -> String {
     Sha256::digest(bytes)
@@ -33,6 +33,30 @@ fn three_shards(dir: &Path) -> Vec<PathBuf> {
                 .arg(scenario("putin_visit.ron"))
                 .args(["--trajectories", "1500", "--seed", "5", "--quiet"])
                 .args(["--threads", "1", "--shard", &format!("{i}/3"), "--out"])
+                .arg(&out)
+                .assert()
+                .success();
+            out
+        })
+        .collect()
+}
+
+/// Three shards of 3000 trajectories of `tests/data/small.ron`, which has every kind of
+/// event timing, windows, repeating events, "ever" and end outcomes and bloc counts.
+fn three_small_shards(dir: &Path) -> Vec<PathBuf> {
+    (1..=3)
+        .map(|i| {
+            let out = dir.join(format!("part{i}"));
+            simulate()
+                .arg(data("small.ron"))
+                .args([
+                    "-n",
+                    "3000",
+                    "--quiet",
+                    "--shard",
+                    &format!("{i}/3"),
+                    "--out",
+                ])
                 .arg(&out)
                 .assert()
                 .success();
@@ -191,6 +215,176 @@ fn a_missing_file_is_refused_naming_it() {
         let aside = dir.path().join("aside");
         fs::rename(&path, &aside).unwrap();
         refused(&parts, &parts[2], file);
+        fs::rename(&aside, &path).unwrap();
+    }
+}
+
+// Edits that keep every length and bound but make numbers contradict each other. Each was
+// merged with exit 0 into a result with wrong numbers; now `Aggregates::check_against`
+// checks them against each other as `engine::run` records them (partial results carry
+// checksums, but a forger can recompute those).
+
+#[test]
+fn untouched_shards_of_a_scenario_with_every_feature_pass_every_check() {
+    // The consistency checks must never refuse what the engine wrote: the merge of real
+    // parts succeeds and gives the bytes of one run.
+    let dir = tempfile::tempdir().unwrap();
+    let parts = three_small_shards(dir.path());
+    let (single, merged) = (dir.path().join("single"), dir.path().join("merged"));
+    simulate()
+        .arg(data("small.ron"))
+        .args(["-n", "3000", "--quiet", "--out"])
+        .arg(&single)
+        .assert()
+        .success();
+    simulate()
+        .arg("merge")
+        .args(&parts)
+        .args(["--quiet", "--out"])
+        .arg(&merged)
+        .assert()
+        .success();
+    for file in [
+        "summary.json",
+        "timeseries.csv",
+        "outcomes.csv",
+        "report.html",
+    ] {
+        assert!(
+            read(&single.join(file)) == read(&merged.join(file)),
+            "{file} differs after the merge"
+        );
+    }
+}
+
+#[test]
+fn an_ever_outcome_count_contradicting_its_first_steps_is_refused() {
+    // Was: `outcome_count` of "ever_dealt" lowered by one while `first_held` still counted
+    // every first step; merged with exit 0. Now an "ever" outcome's first steps must add up
+    // to its count.
+    let dir = tempfile::tempdir().unwrap();
+    let parts = three_small_shards(dir.path());
+    edit_aggregates(&parts[1], |a| {
+        a["outcome_count"][1] = (a["outcome_count"][1].as_u64().unwrap() - 1).into()
+    });
+    let stderr = refused(&parts, &parts[1], "aggregates.json");
+    assert!(stderr.contains("ever_dealt"), "{stderr}");
+}
+
+#[test]
+fn zeroed_bloc_counts_are_refused() {
+    // Was: `blocs` set to zeros merged with exit 0 (no bloc configuration reported). Now
+    // bloc counts, when kept, must count every trajectory once.
+    let dir = tempfile::tempdir().unwrap();
+    let parts = three_small_shards(dir.path());
+    edit_aggregates(&parts[0], |a| {
+        for count in a["blocs"].as_array_mut().unwrap() {
+            *count = 0.into();
+        }
+    });
+    let stderr = refused(&parts, &parts[0], "aggregates.json");
+    assert!(stderr.contains("blocs"), "{stderr}");
+}
+
+#[test]
+fn a_mean_below_the_recorded_minimum_is_refused() {
+    // Was: a `sum` cell set to 0 where every value was positive gave a mean below the
+    // cell's own minimum, merged with exit 0. Now each cell's mean must lie within its
+    // smallest and largest values (and so within its histogram's occupied bins).
+    let dir = tempfile::tempdir().unwrap();
+    let parts = three_small_shards(dir.path());
+    edit_aggregates(&parts[2], |a| {
+        let cell = a["low_bits"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .position(|low| f64::from_bits(low.as_u64().unwrap()) > 0.0)
+            .expect("a cell whose values are all positive");
+        a["sum"][cell] = 0.into();
+    });
+    let stderr = refused(&parts, &parts[2], "aggregates.json");
+    assert!(stderr.contains("mean"), "{stderr}");
+}
+
+#[test]
+fn zeroed_firings_of_events_that_fired_are_refused() {
+    // Was: `firings` set to zeros while `first_fired` still counted first firings; merged
+    // with exit 0 (mean firings 0 for events that fired). Now an event fires at least once
+    // in every trajectory it first fired in.
+    let dir = tempfile::tempdir().unwrap();
+    let parts = three_small_shards(dir.path());
+    edit_aggregates(&parts[1], |a| {
+        for count in a["firings"].as_array_mut().unwrap() {
+            *count = 0.into();
+        }
+    });
+    let stderr = refused(&parts, &parts[1], "aggregates.json");
+    assert!(stderr.contains("firings"), "{stderr}");
+}
+
+#[test]
+fn zeroed_first_held_or_first_fired_rows_are_refused() {
+    // Was: either row zeroed merged with exit 0 (no median first step, nothing "fired by"
+    // a step). Now the first steps of an "ever" outcome add up to its count, and an event
+    // fires at most as often as its timing allows in the trajectories it first fired in.
+    let dir = tempfile::tempdir().unwrap();
+    for (field, named) in [("first_held", "ever_dealt"), ("first_fired", "summit")] {
+        let parts = three_small_shards(&dir.path().join(field));
+        edit_aggregates(&parts[0], |a| {
+            for count in a[field].as_array_mut().unwrap() {
+                *count = 0.into();
+            }
+        });
+        let stderr = refused(&parts, &parts[0], "aggregates.json");
+        assert!(stderr.contains(named), "{field}: {stderr}");
+    }
+}
+
+#[test]
+fn a_minimum_moved_outside_its_histogram_is_refused() {
+    // Was: `low_bits` set equal to `high_bits` merged with exit 0, and the quantiles were
+    // clamped to the wrong minimum. Now the smallest and largest values of a cell must lie
+    // in the lowest and highest bins its histogram occupies.
+    let dir = tempfile::tempdir().unwrap();
+    let parts = three_small_shards(dir.path());
+    edit_aggregates(&parts[2], |a| a["low_bits"] = a["high_bits"].clone());
+    let stderr = refused(&parts, &parts[2], "aggregates.json");
+    assert!(stderr.contains("smallest"), "{stderr}");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_fifo_in_place_of_a_partial_file_is_refused_without_waiting() {
+    // Was: a FIFO named manifest.json, scenario.ron or aggregates.json made the merge wait
+    // forever for a writer. Now anything but a regular file is refused before it is opened.
+    // The timeout only turns a hang into a failure; no duration is asserted.
+    let dir = tempfile::tempdir().unwrap();
+    let parts = three_small_shards(dir.path());
+    for file in ["manifest.json", "scenario.ron", "aggregates.json"] {
+        let path = parts[1].join(file);
+        let aside = dir.path().join("aside");
+        fs::rename(&path, &aside).unwrap();
+        let made = std::process::Command::new("mkfifo").arg(&path).status();
+        assert!(made.unwrap().success(), "mkfifo {}", path.display());
+        let out = dir.path().join("merged");
+        let assert = simulate()
+            .arg("merge")
+            .args(&parts)
+            .arg("--out")
+            .arg(&out)
+            .arg("--quiet")
+            .timeout(std::time::Duration::from_secs(60))
+            .assert()
+            .code(2);
+        let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+        assert!(
+            stderr.contains(&parts[1].display().to_string())
+                && stderr.contains(file)
+                && stderr.contains("not a regular file"),
+            "{file}: {stderr}"
+        );
+        assert!(!out.exists());
+        fs::remove_file(&path).unwrap();
         fs::rename(&aside, &path).unwrap();
     }
 }

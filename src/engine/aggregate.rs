@@ -7,7 +7,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::{OutcomeKind, World};
+use crate::model::{Event, OutcomeKind, Timing, World};
 
 /// Histogram bins per metric and step. With 2000 bins a stance or partnership (range
 /// [-1, 1]) is resolved to 0.001 and a share (range [0, 1]) to 0.0005; quantiles are
@@ -174,11 +174,11 @@ impl Aggregates {
     }
 
     /// Checks that aggregates read from outside (a shard's partial result) are what a run of
-    /// `world` over `trajectories` trajectories can produce: every length, every histogram
-    /// cell counting each trajectory once, counts within the trajectories, sums and extremes
-    /// within the metrics' ranges. What passes cannot overflow a merge or put a number out of
-    /// its range (an edit that keeps all of this true is for the checksums to find); the
-    /// caller names the file in the error.
+    /// `world` over `trajectories` trajectories can produce: every length, and every number
+    /// consistent with the others as `engine::run` records them. A forger can recompute the
+    /// checksums, so this is what stands between an edited number and a wrong result; what
+    /// passes cannot overflow a merge or put a number out of its range. The caller names the
+    /// file in the error.
     pub fn check_against(&self, world: &World, trajectories: u64) -> Result<(), String> {
         if self.trajectories != trajectories {
             return Err(format!(
@@ -202,42 +202,15 @@ impl Aggregates {
                 ));
             }
         }
-        let points = self.points;
-        let at = |cell: usize| format!("metric {} at step {}", cell / points, cell % points);
-        for (cell, counts) in self.histogram.chunks(BINS).enumerate() {
-            if total(counts) != Some(trajectories) {
-                return Err(format!(
-                    "the histogram of {} does not count each of the {trajectories} trajectories once",
-                    at(cell)
-                ));
-            }
+        self.check_metrics(world)?;
+        self.check_outcomes(world)?;
+        self.check_events(world)?;
+        if !self.blocs.is_empty() && total(&self.blocs) != Some(trajectories) {
+            // Every trajectory ends in exactly one bloc configuration.
+            return Err(format!(
+                "`blocs` does not count each of the {trajectories} trajectories once"
+            ));
         }
-        // Values lie in their metric's range (the model keeps them there), so the sums
-        // behind the means are bounded by the trajectories.
-        for (cell, ((&low, &high), &sum)) in
-            self.low.iter().zip(&self.high).zip(&self.sum).enumerate()
-        {
-            let range = world.metrics[cell / points].range();
-            if !(inside(low, range) && inside(high, range) && low <= high) {
-                return Err(format!(
-                    "the smallest or largest value of {} is out of range",
-                    at(cell)
-                ));
-            }
-            if !within_fixed(sum, trajectories, range) {
-                return Err(format!(
-                    "the sum behind the mean of {} is out of range",
-                    at(cell)
-                ));
-            }
-        }
-        at_most("outcome_count", &self.outcome_count, 1, trajectories)?;
-        at_most("first_held", &self.first_held, points, trajectories)?;
-        at_most("first_fired", &self.first_fired, points, trajectories)?;
-        // An event fires at most once a step.
-        let firings = trajectories.saturating_mul(u64::from(world.steps));
-        at_most("firings", &self.firings, 1, firings)?;
-        at_most("blocs", &self.blocs, self.blocs.len(), trajectories)?;
         let stances = self
             .final_stance
             .iter()
@@ -248,6 +221,104 @@ impl Aggregates {
             .all(|&s| within_fixed(s, trajectories, (0.0, 1.0)));
         if !(stances && shares) {
             return Err("the sums behind the mean final world are out of range".into());
+        }
+        Ok(())
+    }
+
+    /// Each cell (a metric at a step) counts every trajectory once in its histogram; its
+    /// smallest and largest values lie in its metric's range and in the lowest and highest
+    /// occupied bins (`record` bins the very values it takes the extremes of); and its sum
+    /// lies between the trajectories times the smallest and times the largest value, in the
+    /// same fixed point, so the mean lies within [low, high] and hence within the occupied
+    /// bins' range.
+    fn check_metrics(&self, world: &World) -> Result<(), String> {
+        let (points, trajectories) = (self.points, self.trajectories);
+        let at = |cell: usize| format!("metric {} at step {}", cell / points, cell % points);
+        for (cell, counts) in self.histogram.chunks(BINS).enumerate() {
+            if total(counts) != Some(trajectories) {
+                return Err(format!(
+                    "the histogram of {} does not count each of the {trajectories} trajectories once",
+                    at(cell)
+                ));
+            }
+            let range = world.metrics[cell / points].range();
+            let (low, high) = (self.low[cell], self.high[cell]);
+            if !(inside(low, range) && inside(high, range) && low <= high) {
+                return Err(format!(
+                    "the smallest or largest value of {} is out of range",
+                    at(cell)
+                ));
+            }
+            let lowest = counts.iter().position(|&c| c > 0);
+            let highest = counts.iter().rposition(|&c| c > 0);
+            if (lowest, highest) != (Some(bin_of(low, range)), Some(bin_of(high, range))) {
+                return Err(format!(
+                    "the smallest or largest value of {} lies outside the bins its histogram occupies",
+                    at(cell)
+                ));
+            }
+            let times = |x: f64| i128::from(trajectories) * fixed(x);
+            if !(times(low)..=times(high)).contains(&self.sum[cell]) {
+                return Err(format!(
+                    "the mean of {} lies outside its smallest and largest values",
+                    at(cell)
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// An "ever" outcome held in as many trajectories as it first held in, once each; an
+    /// outcome judged at the end has no first step.
+    fn check_outcomes(&self, world: &World) -> Result<(), String> {
+        at_most("outcome_count", &self.outcome_count, 1, self.trajectories)?;
+        let rows = self.first_held.chunks(self.points);
+        for (o, (outcome, firsts)) in world.outcomes.iter().zip(rows).enumerate() {
+            let firsts = total(firsts);
+            let ok = match outcome.kind {
+                OutcomeKind::Ever => firsts == Some(self.outcome_count[o]),
+                OutcomeKind::AtEnd => firsts == Some(0),
+            };
+            if !ok {
+                return Err(format!(
+                    "`first_held` of outcome \"{}\" does not add up to its `outcome_count`",
+                    outcome.name
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// An event first fires in at most every trajectory, only at steps it can fire at, and
+    /// then fires between once and as often as its timing allows in each of those. Whether
+    /// the first firings count exactly the trajectories in which it fired cannot be checked:
+    /// that number is not stored anywhere else (for an event that does not repeat it is
+    /// `firings`, so there it is checked).
+    fn check_events(&self, world: &World) -> Result<(), String> {
+        let rows = self.first_fired.chunks(self.points);
+        for (e, (event, firsts)) in world.events.iter().zip(rows).enumerate() {
+            let steps = 1..=world.steps;
+            let possible = steps.filter(|&t| can_fire(event, t)).count() as u64;
+            let wrong = |why: &str| Err(format!("event \"{}\": {why}", event.name));
+            if (0..=world.steps).any(|t| firsts[t as usize] > 0 && !can_fire(event, t)) {
+                return wrong("`first_fired` counts a step at which it cannot fire");
+            }
+            let fired_in = match total(firsts) {
+                Some(n) if n <= self.trajectories => n,
+                _ => return wrong("`first_fired` counts more than its trajectories"),
+            };
+            let most = if event.repeat {
+                possible
+            } else {
+                possible.min(1)
+            };
+            let firings = self.firings[e];
+            if firings < fired_in || firings > fired_in.saturating_mul(most) {
+                return wrong(&format!(
+                    "`firings` ({firings}) cannot follow from `first_fired` ({fired_in} \
+                     trajectories, at most {most} firing(s) each)"
+                ));
+            }
         }
         Ok(())
     }
@@ -387,6 +458,17 @@ fn points_of(world: &World) -> usize {
 /// The sum of counts, or `None` if it overflows.
 fn total(counts: &[u64]) -> Option<u64> {
     counts.iter().try_fold(0u64, |sum, &c| sum.checked_add(c))
+}
+
+/// Whether `event` can fire at step `t` (`model::step::fire_events`): from step 1, inside
+/// its window, when its timing comes.
+fn can_fire(event: &Event, t: u32) -> bool {
+    let timed = match event.timing {
+        Timing::At(at) => t == at,
+        Timing::Every(every) => t.is_multiple_of(every),
+        Timing::Hazard => true,
+    };
+    timed && t >= 1 && (event.window.0..=event.window.1).contains(&t)
 }
 
 /// Slack for values a rounding error outside their range (a row of shares may total

@@ -268,11 +268,21 @@ fn damaged(name: &str) -> String {
     format!("{name} does not match its checksum in {MANIFEST} (damaged or edited?); run this shard again")
 }
 
-/// Reads `dir/name`, refusing one larger than `max` bytes without reading more than that.
+/// Reads `dir/name`, refusing one larger than `max` bytes without reading more than that,
+/// and anything but a regular file: opening a FIFO waits for a writer forever, and opening a
+/// device may do something. The type is checked before opening (`stat` follows a symlink
+/// but opens nothing). A file swapped for a FIFO between the check and the open would still
+/// make the merge wait; only a deliberate race can do that.
 fn read_file(dir: &Path, name: &str, max: u64) -> Result<Vec<u8>, String> {
     let cannot = |e: io::Error| format!("cannot read {name}: {e}");
+    let path = dir.join(name);
+    if !fs::metadata(&path).map_err(cannot)?.is_file() {
+        return Err(format!(
+            "{name} is not a regular file (a pipe, device or folder?); run this shard again"
+        ));
+    }
     let mut bytes = Vec::new();
-    fs::File::open(dir.join(name))
+    fs::File::open(path)
         .map_err(cannot)?
         .take(max + 1)
         .read_to_end(&mut bytes)
