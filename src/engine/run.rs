@@ -94,7 +94,9 @@ pub fn run(world: &World, plan: &Plan, control: &Control) -> Result<Aggregates, 
                 },
             )
             .map(|(aggregates, _)| aggregates)
-            .reduce(|| Aggregates::new(world), merged)
+            // Without an identity: each fold's set is moved, not merged into a new one.
+            .reduce_with(merged)
+            .unwrap_or_else(|| Aggregates::new(world))
     });
     finish(control, outcome)
 }
@@ -169,7 +171,7 @@ pub fn run_paired(
                 },
             )
             .map(|(acc, _, _)| acc)
-            .reduce(empty, |mut x, y| {
+            .reduce_with(|mut x, y| {
                 x.a.merge(&y.a);
                 x.b.merge(&y.b);
                 for (p, q) in x.pairs.iter_mut().zip(&y.pairs) {
@@ -180,6 +182,7 @@ pub fn run_paired(
                 }
                 x
             })
+            .unwrap_or_else(empty)
     });
     finish(control, outcome)
 }
