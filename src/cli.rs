@@ -132,7 +132,7 @@ pub struct CommonArgs {
     /// Master seed (default: the file's `seed`).
     #[arg(short, long, value_name = "S")]
     pub seed: Option<u64>,
-    /// Worker threads (default: all cores). Results do not depend on it.
+    /// Worker threads (default: all cores; at most 1024, or 4 per core if more). Results do not depend on it.
     #[arg(short = 'j', long, value_name = "T")]
     pub threads: Option<usize>,
     /// Output folder (default: outputs/<scenario file name>/).

@@ -325,6 +325,15 @@ impl RunOptions {
                 "--threads must be at least 1 (or left out to use every core)".into(),
             ));
         }
+        // Thousands of threads only cost time to start (`-j 10000` took 163 s for one
+        // trajectory); results never depend on the count.
+        if let Some(threads) = c.threads.filter(|&n| n > limits::max_threads()) {
+            return Err(Error::Usage(format!(
+                "--threads {threads} is more than the {} allowed on this machine; leave it out \
+                 to use every core",
+                limits::max_threads()
+            )));
+        }
         let out = c.out.map(folder_path);
         if let Some(out) = &out {
             crate::output::check_target(out)?;

@@ -21,56 +21,94 @@ use crate::error::Error;
 use crate::model::World;
 use crate::options::{check_trajectories, RunOptions};
 use crate::progress;
+use crate::scenario::limits;
 
-/// The plan a run follows: the file's values, overridden by flags.
+/// The plan a run follows: the file's values, overridden by flags; refused when it will
+/// not fit in memory.
 fn plan(world: &World, options: &RunOptions) -> Result<Plan, Error> {
-    let trajectories = options.trajectories.unwrap_or(world.trajectories);
-    check_trajectories(trajectories)?;
-    let plan = Plan::new(
-        trajectories,
-        options.seed.unwrap_or(world.seed),
-        options.threads,
-    );
+    let plan = unchecked_plan(world, options)?;
     check_estimate(&[world], &plan)?;
     Ok(plan)
 }
 
-/// Refuses a run whose aggregates will not fit in the machine's memory, and warns before
-/// one that will take many hours: better said in a second than found out overnight.
-///
-/// A comparison runs its worlds side by side, so their needs add up.
-fn check_estimate(worlds: &[&World], plan: &Plan) -> Result<(), Error> {
-    use crate::scenario::limits;
-    let threads = plan.threads.unwrap_or_else(rayon::current_num_threads);
-    let mut estimate = limits::estimate(worlds[0], plan.len(), threads);
-    for world in &worlds[1..] {
-        let more = limits::estimate(world, plan.len(), threads);
-        estimate.memory_bytes += more.memory_bytes;
-        estimate.seconds += more.seconds;
+/// The plan, for commands that check their own estimate (a sweep drops the metrics).
+fn unchecked_plan(world: &World, options: &RunOptions) -> Result<Plan, Error> {
+    let trajectories = options.trajectories.unwrap_or(world.trajectories);
+    check_trajectories(trajectories)?;
+    Ok(Plan::new(
+        trajectories,
+        options.seed.unwrap_or(world.seed),
+        options.threads,
+    ))
+}
+
+/// The threads a plan runs on: `--threads`, or every core.
+fn threads(plan: &Plan) -> usize {
+    plan.threads.unwrap_or_else(rayon::current_num_threads)
+}
+
+/// "1 thread", "2 threads", "3 trajectories".
+fn count(n: usize, noun: &str) -> String {
+    match (n, noun.strip_suffix('y')) {
+        (1, _) => format!("1 {noun}"),
+        (n, Some(stem)) => format!("{n} {stem}ies"),
+        (n, None) => format!("{n} {noun}s"),
     }
+}
+
+/// What to change when a run's aggregates do not fit.
+const RUN_ADVICE: &str = "track fewer metrics, run fewer steps or use fewer --threads";
+
+/// Refuses a run of `worlds` that will not fit in memory (see [`check_fits`]). A
+/// comparison runs its worlds side by side, so their needs add up.
+fn check_estimate(worlds: &[&World], plan: &Plan) -> Result<(), Error> {
+    let threads = threads(plan);
+    let estimate = worlds
+        .iter()
+        .map(|w| limits::estimate(w, plan.len(), threads))
+        .reduce(|a, b| a + b)
+        .expect("a run has a world");
     let metrics: usize = worlds.iter().map(|w| w.metrics.len()).sum();
     let steps = worlds.iter().map(|w| w.steps).max().unwrap_or(0);
+    let what = format!(
+        "this run ({metrics} metrics x {steps} steps on {})",
+        count(threads, "thread")
+    );
+    check_fits(&estimate, &what, RUN_ADVICE)
+}
+
+/// Refuses a command whose estimated peak memory does not fit under the tightest memory
+/// limit (free memory, `ulimit -v`, the cgroup's limit), and warns before one that will
+/// take many hours: better said in a second than found out overnight. `what` names the
+/// command and its size, `advice` says what to change.
+fn check_fits(estimate: &limits::Estimate, what: &str, advice: &str) -> Result<(), Error> {
     let gb = |bytes: u64| bytes as f64 / 1e9;
-    if let Some(available) = limits::available_memory() {
-        if estimate.memory_bytes > available
-            && std::env::var_os(limits::IGNORE_MEMORY_CHECK).is_none()
-        {
+    if !limits::ignore_memory_check() {
+        // The tightest limit that the estimate breaks is the one worth naming.
+        let limits = limits::memory_limits();
+        let broken = limits.iter().filter(|l| !l.fits(estimate));
+        if let Some(limit) = broken.min_by_key(|l| l.available) {
+            let need = if limit.address_space {
+                format!(
+                    "{:.1} GB of address space",
+                    gb(estimate.address_space_bytes)
+                )
+            } else {
+                format!("{:.1} GB of memory", gb(estimate.memory_bytes))
+            };
             return Err(Error::Usage(format!(
-                "this run needs about {:.1} GB for its aggregates ({} metrics x {} steps on {threads} \
-                 threads) but {:.1} GB is free: track fewer metrics, run fewer steps or use fewer \
-                 --threads (or set {}=1 to try anyway)",
-                gb(estimate.memory_bytes),
-                metrics,
-                steps,
-                gb(available),
+                "{what} needs about {need} but only {:.1} GB is available ({}): {advice} \
+                 (or set {}=1 to try anyway)",
+                gb(limit.available),
+                limit.source,
                 limits::IGNORE_MEMORY_CHECK
             )));
         }
     }
     if estimate.seconds > limits::WARN_SECONDS {
         crate::warn!(
-            "warning: this run may take about {:.0} hours on {threads} threads (a rough \
-             estimate); Ctrl-C stops it and keeps any previous results",
+            "warning: {what} may take about {:.0} hours (a rough estimate); Ctrl-C stops \
+             it and keeps any previous results",
             estimate.seconds / 3600.0
         );
     }

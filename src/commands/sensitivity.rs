@@ -40,6 +40,27 @@ pub fn sensitivity(path: &Path, samples: u64, options: &RunOptions) -> Result<()
     check_trajectories(trajectories)?;
     let seed = options.seed.unwrap_or(world.seed);
     let plan = Plan::new(trajectories, seed, options.threads);
+    // The design's rows are all held at once: a thousand factors at 2,000 samples is 16 GB.
+    let threads = super::threads(&plan);
+    let estimate = crate::scenario::limits::sensitivity_estimate(
+        world,
+        samples,
+        factors.len(),
+        plan.len(),
+        threads,
+    );
+    let what = format!(
+        "this sensitivity analysis ({samples} samples x ({} factors + 2) design points of {} \
+         on {})",
+        factors.len(),
+        super::count(plan.len() as usize, "trajectory"),
+        super::count(threads, "thread")
+    );
+    super::check_fits(
+        &estimate,
+        &what,
+        "use fewer --samples or give fewer parameters as distributions",
+    )?;
     let out = options.out.clone().unwrap_or_else(|| {
         Path::new("outputs").join(output::sanitize_name(&format!(
             "{}-sensitivity",

@@ -23,7 +23,16 @@ pub fn sweep(path: &Path, params: &[SweepParam], options: &RunOptions) -> Result
             )));
         }
     }
-    let plan = super::plan(world, options)?;
+    let plan = super::unchecked_plan(world, options)?;
+    let points: usize = params.iter().map(|p| p.steps).product();
+    let threads = super::threads(&plan);
+    let estimate = crate::scenario::limits::sweep_estimate(world, points, plan.len(), threads);
+    let what = format!(
+        "this sweep ({points} grid points x {} on {})",
+        super::count(plan.len() as usize, "trajectory"),
+        super::count(threads, "thread")
+    );
+    super::check_fits(&estimate, &what, "use fewer STEPS or fewer --threads")?;
     let out = options.out.clone().unwrap_or_else(|| {
         Path::new("outputs").join(output::sanitize_name(&format!("{}-sweep", stem(path))))
     });
