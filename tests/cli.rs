@@ -330,21 +330,27 @@ fn a_file_that_does_not_exist_is_refused() {
 
 #[test]
 fn bad_flags_are_usage_errors() {
-    simulate()
-        .args(["scenarios/x.ron", "--threads", "0"])
-        .assert()
-        .code(2);
-    simulate()
-        .args(["scenarios/x.ron", "--trajectories", "-5"])
-        .assert()
-        .code(2);
-    simulate().args(["--no-such-flag"]).assert().code(2);
-    simulate().assert().code(2);
-    simulate()
-        .arg(data("three_states.ron"))
-        .args(["--trajectories", "0"])
-        .assert()
-        .code(2);
+    // Regression: this test passed a missing file, so every case got exit 2 from the
+    // missing file whatever the flag check did. Each case now uses a valid scenario and
+    // checks that the message is about the flag.
+    let file = data("three_states.ron");
+    for (flags, says) in [
+        (&["--threads", "0"][..], "--threads must be at least 1"),
+        (&["--trajectories", "-5"][..], "-5"),
+        (
+            &["--trajectories", "0"][..],
+            "--trajectories must be between 1",
+        ),
+        (&["--no-such-flag"][..], "--no-such-flag"),
+    ] {
+        let out = simulate().arg(&file).args(flags).output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{flags:?}: {stderr}");
+        assert!(stderr.contains(says), "{flags:?}: {stderr}");
+    }
+    let out = simulate().output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("<SCENARIO>"));
 }
 
 #[test]

@@ -62,7 +62,10 @@ fn comparing_a_scenario_with_itself_gives_zero_differences_with_zero_width() {
         .assert()
         .success();
     let c = json(&out.join("compare.json"));
-    for o in c["outcomes"].as_array().unwrap() {
+    let outcomes = c["outcomes"].as_array().unwrap();
+    // An empty list would make the loop below pass without checking anything.
+    assert!(!outcomes.is_empty(), "baseline has outcomes: {c}");
+    for o in outcomes {
         assert_eq!(o["diff"].as_f64(), Some(0.0), "{o}");
         assert_eq!(o["ci_low"].as_f64(), Some(0.0), "{o}");
         assert_eq!(o["ci_high"].as_f64(), Some(0.0), "{o}");
