@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use crate::analysis::sensitivity::{
-    sobol, value_at, Design, FactorIndices, Sensitivity, BOOTSTRAP,
+    sobol, Design, FactorIndices, Sensitivity, BOOTSTRAP,
 };
 use crate::engine::{self, Plan};
 use crate::error::Error;
@@ -81,7 +81,7 @@ pub fn sensitivity(path: &Path, samples: u64, options: &RunOptions) -> Result<()
         for row in &rows {
             let mut w = base.clone();
             for (&p, &u) in factors.iter().zip(row) {
-                w.params[p].sampler = Sampler::Fixed(value_at(&world.params[p].sampler, u));
+                w.params[p].sampler = Sampler::Fixed(world.params[p].sampler.quantile(u));
             }
             let aggregates = engine::run(&w, &plan, control)?;
             for (o, &count) in aggregates.outcome_count.iter().enumerate() {
@@ -106,7 +106,7 @@ pub fn sensitivity(path: &Path, samples: u64, options: &RunOptions) -> Result<()
             indices.push(FactorIndices {
                 outcome: outcome.name.clone(),
                 factor: names[i].clone(),
-                distribution: crate::analysis::summary::describe(&world.params[p].sampler),
+                distribution: world.params[p].sampler.to_string(),
                 first: s.first[i],
                 first_low: s.first_ci[i].0,
                 first_high: s.first_ci[i].1,
