@@ -212,7 +212,6 @@ pub struct Sensitivity {
     pub indices: Vec<FactorIndices>,
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -265,5 +264,4 @@ mod tests {
         assert_eq!(s.first, [0.0, 0.0]);
         assert_eq!(s.variance, 0.0);
     }
-
 }

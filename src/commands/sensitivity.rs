@@ -3,9 +3,7 @@
 
 use std::path::Path;
 
-use crate::analysis::sensitivity::{
-    sobol, Design, FactorIndices, Sensitivity, BOOTSTRAP,
-};
+use crate::analysis::sensitivity::{sobol, Design, FactorIndices, Sensitivity, BOOTSTRAP};
 use crate::engine::{self, Plan};
 use crate::error::Error;
 use crate::model::Sampler;

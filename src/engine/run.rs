@@ -397,7 +397,9 @@ impl Lane {
         let state = &mut self.state;
         state.reset(world);
         for (slot, &id) in world.params.iter().zip(params) {
-            let value = slot.sampler.fixed()
+            let value = slot
+                .sampler
+                .fixed()
                 .unwrap_or_else(|| slot.sampler.draw(&mut Stream::new(seed, id)));
             for &target in &slot.targets {
                 state.params.set(target, value);

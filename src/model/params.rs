@@ -122,7 +122,7 @@ impl Sampler {
     /// probability range; for Beta, bisection (60 halvings, below 1e-17) on the regularised
     /// incomplete beta function.
     pub fn quantile(&self, u: f64) -> f64 {
-    let u = u.clamp(0.0, 1.0);
+        let u = u.clamp(0.0, 1.0);
         match *self {
             Sampler::Fixed(x) => x,
             Sampler::Uniform { low, high } => low + (high - low) * u,
@@ -411,10 +411,22 @@ mod tests {
     fn samplers_read_as_in_the_file() {
         let shown: Vec<String> = [
             Sampler::Fixed(0.3),
-            Sampler::Uniform { low: 0.1, high: 0.5 },
-            Sampler::Normal { mean: 0.5, sd: 0.1, low: 0.0, high: 1.0 },
+            Sampler::Uniform {
+                low: 0.1,
+                high: 0.5,
+            },
+            Sampler::Normal {
+                mean: 0.5,
+                sd: 0.1,
+                low: 0.0,
+                high: 1.0,
+            },
             Sampler::Beta { a: 2.0, b: 5.0 },
-            Sampler::Triangular { low: 0.0, mode: 0.2, high: 1.0 },
+            Sampler::Triangular {
+                low: 0.0,
+                mode: 0.2,
+                high: 1.0,
+            },
         ]
         .iter()
         .map(Sampler::to_string)

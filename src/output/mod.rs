@@ -7,6 +7,7 @@ mod blocs_csv;
 mod compare_json;
 mod csv;
 mod json;
+pub mod numbers;
 pub mod partial;
 pub mod plots;
 mod report;

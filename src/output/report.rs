@@ -9,6 +9,7 @@ use std::fmt::Write as _;
 use std::io;
 use std::path::Path;
 
+use super::numbers::{percent, points};
 use super::plots::{compare_figures, run_figures, Figure};
 use super::Exporter;
 use crate::analysis::{Comparison, Manifest, RunSummary};
@@ -153,14 +154,6 @@ fn contents(out: &mut String, entries: &[(String, String)]) {
     out.push_str("</ul></nav>\n");
 }
 
-fn pct(p: f64) -> String {
-    format!("{:.1}%", 100.0 * p)
-}
-
-fn pts(x: f64) -> String {
-    format!("{:+.1}", 100.0 * x)
-}
-
 /// The report of one run.
 pub fn run_page(s: &RunSummary) -> io::Result<String> {
     let m = &s.manifest;
@@ -193,9 +186,9 @@ pub fn run_page(s: &RunSummary) -> io::Result<String> {
             name = escape(&o.name),
             desc = escape(description),
             kind = escape(&kind),
-            p = pct(o.probability),
-            lo = pct(o.ci_low),
-            hi = pct(o.ci_high),
+            p = percent(o.probability),
+            lo = percent(o.ci_low),
+            hi = percent(o.ci_high),
             count = o.count,
             n = m.trajectories,
         );
@@ -212,7 +205,7 @@ pub fn run_page(s: &RunSummary) -> io::Result<String> {
             out,
             "<tr><td class=\"name\">{}</td><td class=\"num\">{}</td><td class=\"num\">{:.2}</td></tr>",
             escape(&e.name),
-            pct(e.fired),
+            percent(e.fired),
             e.mean_firings
         );
     }
@@ -294,12 +287,12 @@ pub fn compare_page(c: &Comparison) -> io::Result<String> {
              <td class=\"num\">[{lo}, {hi}]</td><td class=\"num\">{half:.1}</td></tr>",
             name = escape(&o.name),
             desc = escape(description),
-            pa = pct(o.a),
-            pb = pct(o.b),
+            pa = percent(o.a),
+            pb = percent(o.b),
             up = if moved { " up" } else { "" },
-            d = pts(o.diff),
-            lo = pts(o.ci_low),
-            hi = pts(o.ci_high),
+            d = points(o.diff),
+            lo = points(o.ci_low),
+            hi = points(o.ci_high),
             half = 100.0 * o.unpaired_half_width,
         );
     }

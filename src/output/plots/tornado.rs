@@ -9,7 +9,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::{header, legend, slug, text, DrawResult, Figure, Key, Plot, FONT, GRID, INK, SIDE_A};
+use super::{header, house_style, legend, slug, text, DrawResult, Figure, Key, Plot, INK, SIDE_A};
 use crate::analysis::sensitivity::{FactorIndices, Sensitivity};
 use crate::output::Exporter;
 
@@ -100,27 +100,24 @@ impl Plot for Tornado<'_> {
             .build_cartesian_2d(lo..hi * 1.05, 0f64..n)?;
         let names: Vec<String> = rows.iter().map(|r| r.factor.clone()).collect();
         let count = names.len();
-        chart
-            .configure_mesh()
-            .disable_y_mesh()
-            .x_desc("Sobol index (share of variance)")
-            .y_labels(count * 2 + 1)
-            .y_label_formatter(&|y| {
-                let i = y.floor() as usize;
-                if (y - i as f64 - 0.5).abs() < 1e-9 && i < count {
-                    // Top row first.
-                    names[count - 1 - i].clone()
-                } else {
-                    String::new()
-                }
-            })
-            .x_label_formatter(&|x| format!("{x:.1}"))
-            .label_style((FONT, 15).into_font().color(&INK))
-            .axis_desc_style((FONT, 16).into_font().color(&INK))
-            .light_line_style(TRANSPARENT)
-            .bold_line_style(GRID)
-            .axis_style(INK.mix(0.8))
-            .draw()?;
+        house_style(
+            chart
+                .configure_mesh()
+                .disable_y_mesh()
+                .x_desc("Sobol index (share of variance)")
+                .y_labels(count * 2 + 1)
+                .y_label_formatter(&|y| {
+                    let i = y.floor() as usize;
+                    if (y - i as f64 - 0.5).abs() < 1e-9 && i < count {
+                        // Top row first.
+                        names[count - 1 - i].clone()
+                    } else {
+                        String::new()
+                    }
+                })
+                .x_label_formatter(&|x| format!("{x:.1}")),
+        )
+        .draw()?;
         for (k, r) in rows.iter().enumerate() {
             let y = (count - 1 - k) as f64;
             let bar = |v: f64, top: f64, bottom: f64, alpha: f64| {
