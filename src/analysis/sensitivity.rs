@@ -21,6 +21,7 @@
 
 use serde::Serialize;
 
+use super::Manifest;
 use crate::engine::streams::Stream;
 
 /// Bootstrap resamples behind each interval.
@@ -177,10 +178,9 @@ pub fn sobol(fa: &[f64], fb: &[f64], fab: &[&[f64]], bootstrap: usize, seed: u64
     }
 }
 
-/// One outcome's indices for one factor.
+/// One factor's indices for one outcome.
 #[derive(Debug, Clone, Serialize)]
 pub struct FactorIndices {
-    pub outcome: String,
     pub factor: String,
     /// The factor's distribution in the file's notation.
     pub distribution: String,
@@ -192,24 +192,28 @@ pub struct FactorIndices {
     pub total_high: f64,
 }
 
+/// One outcome: how much its probability varies over the design, and what drives it.
+#[derive(Debug, Clone, Serialize)]
+pub struct OutcomeSensitivity {
+    pub name: String,
+    /// Mean and variance of the outcome's probability over the design.
+    pub mean: f64,
+    pub variance: f64,
+    /// One entry per factor, in the order of `Sensitivity::factors`.
+    pub factors: Vec<FactorIndices>,
+}
+
 /// A finished sensitivity analysis of a scenario.
 #[derive(Debug, Clone, Serialize)]
 pub struct Sensitivity {
-    pub scenario: String,
-    pub scenario_sha256: String,
-    pub seed: u64,
-    /// Trajectories per design point (the same seeds at every point).
-    pub trajectories: u64,
+    /// `trajectories` counts per design point (the same seeds at every point).
+    #[serde(flatten)]
+    pub manifest: Manifest,
     /// Base samples N; the design has N (k + 2) points.
     pub samples: u64,
-    pub engine_version: String,
     pub factors: Vec<String>,
-    pub outcomes: Vec<String>,
-    /// Mean and variance of each outcome's probability over the design.
-    pub outcome_mean: Vec<f64>,
-    pub outcome_variance: Vec<f64>,
-    /// Outcome-major: every factor of outcome 0, then of outcome 1, ...
-    pub indices: Vec<FactorIndices>,
+    /// In the scenario's order.
+    pub outcomes: Vec<OutcomeSensitivity>,
 }
 
 #[cfg(test)]

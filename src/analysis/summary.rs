@@ -12,7 +12,9 @@ use crate::scenario::Scenario;
 pub const QUANTILES: [f64; 5] = [0.05, 0.25, 0.5, 0.75, 0.95];
 
 /// What identifies a run: with these (and the scenario's bytes) it can be repeated exactly.
-#[derive(Debug, Clone, Serialize)]
+/// Every result (a run, each side of a comparison, a sweep, a sensitivity analysis) carries
+/// one.
+#[derive(Debug, Clone, Default, Serialize)]
 pub struct Manifest {
     pub scenario: String,
     pub scenario_sha256: String,

@@ -1,13 +1,11 @@
 //! `summary.json`: the manifest, every outcome with its interval, and the final quantiles of
 //! every tracked metric.
 
-use std::fs::File;
-use std::io::{self, BufWriter, Write};
-use std::path::Path;
+use std::io;
 
 use serde::Serialize;
 
-use super::Exporter;
+use super::{json_file, File, Files};
 use crate::analysis::{Band, BlocConfiguration, EventSummary, OutcomeSummary, RunSummary};
 
 pub struct SummaryJson;
@@ -54,8 +52,8 @@ impl EventLine<'_> {
     }
 }
 
-impl Exporter<RunSummary> for SummaryJson {
-    fn write(&self, s: &RunSummary, dir: &Path) -> io::Result<()> {
+impl Files<RunSummary> for SummaryJson {
+    fn files(&self, s: &RunSummary) -> io::Result<Vec<File>> {
         let m = &s.manifest;
         let document = Document {
             scenario: &m.scenario,
@@ -74,9 +72,6 @@ impl Exporter<RunSummary> for SummaryJson {
             events: s.events.iter().map(EventLine::of).collect(),
             blocs: &s.blocs,
         };
-        let mut out = BufWriter::new(File::create(dir.join("summary.json"))?);
-        serde_json::to_writer_pretty(&mut out, &document)?;
-        out.write_all(b"\n")?;
-        out.flush()
+        json_file("summary.json", &document)
     }
 }

@@ -7,11 +7,10 @@
 
 use std::fmt::Write as _;
 use std::io;
-use std::path::Path;
 
 use super::numbers::{percent, points};
 use super::plots::{compare_figures, run_figures, Figure};
-use super::Exporter;
+use super::{File, Files};
 use crate::analysis::{Comparison, Manifest, RunSummary};
 
 /// The report of a run.
@@ -20,15 +19,15 @@ pub struct RunReport;
 /// The report of a comparison.
 pub struct CompareReport;
 
-impl Exporter<RunSummary> for RunReport {
-    fn write(&self, s: &RunSummary, dir: &Path) -> io::Result<()> {
-        std::fs::write(dir.join("report.html"), run_page(s)?)
+impl Files<RunSummary> for RunReport {
+    fn files(&self, s: &RunSummary) -> io::Result<Vec<File>> {
+        Ok(vec![("report.html".into(), run_page(s)?.into_bytes())])
     }
 }
 
-impl Exporter<Comparison> for CompareReport {
-    fn write(&self, c: &Comparison, dir: &Path) -> io::Result<()> {
-        std::fs::write(dir.join("report.html"), compare_page(c)?)
+impl Files<Comparison> for CompareReport {
+    fn files(&self, c: &Comparison) -> io::Result<Vec<File>> {
+        Ok(vec![("report.html".into(), compare_page(c)?.into_bytes())])
     }
 }
 

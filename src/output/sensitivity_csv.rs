@@ -2,17 +2,15 @@
 //! Sobol indices with their bootstrap 95% intervals.
 
 use std::io;
-use std::path::Path;
 
-use super::Exporter;
+use super::{csv_file, File, Files};
 use crate::analysis::sensitivity::Sensitivity;
 
 pub struct SensitivityCsv;
 
-impl Exporter<Sensitivity> for SensitivityCsv {
-    fn write(&self, s: &Sensitivity, dir: &Path) -> io::Result<()> {
-        let mut w = csv::Writer::from_path(dir.join("sensitivity.csv"))?;
-        w.write_record([
+impl Files<Sensitivity> for SensitivityCsv {
+    fn files(&self, s: &Sensitivity) -> io::Result<Vec<File>> {
+        let header = [
             "outcome",
             "parameter",
             "distribution",
@@ -26,25 +24,28 @@ impl Exporter<Sensitivity> for SensitivityCsv {
             "outcome_variance",
             "samples",
             "trajectories_per_point",
-        ])?;
-        for x in &s.indices {
-            let o = s.outcomes.iter().position(|n| *n == x.outcome).unwrap_or(0);
-            w.serialize((
-                &x.outcome,
-                &x.factor,
-                &x.distribution,
-                x.first,
-                x.first_low,
-                x.first_high,
-                x.total,
-                x.total_low,
-                x.total_high,
-                s.outcome_mean[o],
-                s.outcome_variance[o],
-                s.samples,
-                s.trajectories,
-            ))?;
-        }
-        w.flush()
+        ];
+        csv_file("sensitivity.csv", &header, |w| {
+            for o in &s.outcomes {
+                for x in &o.factors {
+                    w.serialize((
+                        &o.name,
+                        &x.factor,
+                        &x.distribution,
+                        x.first,
+                        x.first_low,
+                        x.first_high,
+                        x.total,
+                        x.total_low,
+                        x.total_high,
+                        o.mean,
+                        o.variance,
+                        s.samples,
+                        s.manifest.trajectories,
+                    ))?;
+                }
+            }
+            Ok(())
+        })
     }
 }

@@ -22,7 +22,7 @@ const MAX_CURVES: usize = 8;
 fn sweep_line(s: &Sweep) -> String {
     format!(
         "{}: {} trajectories per point on the same seeds, seed {}",
-        s.scenario, s.trajectories, s.seed
+        s.manifest.scenario, s.manifest.trajectories, s.manifest.seed
     )
 }
 

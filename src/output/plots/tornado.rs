@@ -19,14 +19,15 @@ pub struct Tornado<'a> {
 }
 
 impl Tornado<'_> {
+    fn name(&self) -> &str {
+        &self.sensitivity.outcomes[self.outcome].name
+    }
+
     /// This outcome's rows, largest total index first (ties in file order).
     fn rows(&self) -> Vec<&FactorIndices> {
-        let name = &self.sensitivity.outcomes[self.outcome];
-        let mut rows: Vec<&FactorIndices> = self
-            .sensitivity
-            .indices
+        let mut rows: Vec<&FactorIndices> = self.sensitivity.outcomes[self.outcome]
+            .factors
             .iter()
-            .filter(|x| &x.outcome == name)
             .collect();
         rows.sort_by(|a, b| b.total.total_cmp(&a.total));
         rows
@@ -35,21 +36,17 @@ impl Tornado<'_> {
 
 impl Plot for Tornado<'_> {
     fn stem(&self) -> String {
-        format!(
-            "tornado_{:02}_{}",
-            self.outcome + 1,
-            slug(&self.sensitivity.outcomes[self.outcome])
-        )
+        format!("tornado_{:02}_{}", self.outcome + 1, slug(self.name()))
     }
     fn title(&self) -> String {
-        format!("What drives {}", self.sensitivity.outcomes[self.outcome])
+        format!("What drives {}", self.name())
     }
     fn caption(&self) -> String {
         format!(
             "Share of the variance of P({}) across the parameters' distributions explained by \
              each sampled parameter: alone (first-order Sobol index, dark) and with its \
              interactions (total index, light), with bootstrap 95% intervals.",
-            self.sensitivity.outcomes[self.outcome]
+            self.name()
         )
     }
     fn size(&self) -> (u32, u32) {
@@ -60,12 +57,12 @@ impl Plot for Tornado<'_> {
         let s = self.sensitivity;
         let sub = format!(
             "{}: {} design points ({} base samples x {}), {} trajectories each, seed {}",
-            s.scenario,
+            s.manifest.scenario,
             s.samples as usize * (s.factors.len() + 2),
             s.samples,
             s.factors.len() + 2,
-            s.trajectories,
-            s.seed
+            s.manifest.trajectories,
+            s.manifest.seed
         );
         let body = header(root, &self.title(), &sub)?;
         let body = legend(
