@@ -33,3 +33,19 @@ impl Files<Landscape> for BlocsCsv {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::output::examples::{landscape, only_file};
+
+    #[test]
+    fn blocs_are_ranked_with_their_members() {
+        let text = only_file(BlocsCsv.files(&landscape()).unwrap(), "blocs.csv");
+        assert_eq!(
+            text,
+            "rank,minimum,energy,bloc_of_first_state,other_bloc,source\n\
+             1,global,-2.5,A; B,C,affinity\n"
+        );
+    }
+}

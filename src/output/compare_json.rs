@@ -57,3 +57,26 @@ impl Exporter<Comparison> for Sides {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::output::examples::{comparison, only_file};
+
+    #[test]
+    fn a_comparison_names_both_sides_then_the_differences() {
+        let text = only_file(CompareJson.files(&comparison()).unwrap(), "compare.json");
+        assert!(text.starts_with(
+            "{\n  \"a\": {\n    \"name\": \"before\",\n    \"scenario_sha256\": \"ab12\"\n  },\n  \
+             \"b\": {\n    \"name\": \"after\","
+        ));
+        let json: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(json["seed"], 7);
+        assert_eq!(json["trajectories"], 40);
+        assert_eq!(json["engine_version"], "9");
+        assert_eq!(json["outcomes"][0]["diff"], 0.25);
+        assert_eq!(json["outcomes"][0]["only_b"], 11);
+        assert_eq!(json["only_in_a"], serde_json::json!(["peace"]));
+        assert_eq!(json["only_in_b"], serde_json::json!([]));
+    }
+}

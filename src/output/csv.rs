@@ -56,3 +56,30 @@ impl Files<RunSummary> for OutcomesCsv {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::output::examples::{only_file, run};
+
+    #[test]
+    fn timeseries_has_one_row_per_step_and_metric() {
+        let text = only_file(TimeseriesCsv.files(&run("r")).unwrap(), "timeseries.csv");
+        assert_eq!(
+            text,
+            "step,metric,mean,p05,p25,p50,p75,p95\n\
+             0,\"Stance(A, B)\",0.0,0.1,0.2,0.3,0.4,0.5\n\
+             1,\"Stance(A, B)\",0.5,0.1,0.2,0.3,0.4,0.5\n"
+        );
+    }
+
+    #[test]
+    fn outcomes_carry_the_run_size_and_the_median_first_step() {
+        let text = only_file(OutcomesCsv.files(&run("r")).unwrap(), "outcomes.csv");
+        assert_eq!(
+            text,
+            "name,kind,count,trajectories,probability,ci_low,ci_high,median_first_step\n\
+             war,ever,10,40,0.25,0.125,0.375,1\n"
+        );
+    }
+}

@@ -75,3 +75,28 @@ impl Files<RunSummary> for SummaryJson {
         json_file("summary.json", &document)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::output::examples::{only_file, run};
+
+    #[test]
+    fn the_summary_starts_with_the_manifest_in_its_order() {
+        let text = only_file(SummaryJson.files(&run("r")).unwrap(), "summary.json");
+        assert!(text.starts_with(
+            "{\n  \"scenario\": \"r\",\n  \"description\": \"a test\",\n  \
+             \"scenario_sha256\": \"ab12\",\n  \"seed\": 7,\n  \"trajectories\": 40,\n  \
+             \"steps\": 1,\n  \"step_unit\": \"quarter\",\n  \"engine_version\": \"9\",\n"
+        ));
+        assert!(text.ends_with("}\n"));
+        let json: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(json["outcomes"][0]["name"], "war");
+        assert_eq!(json["outcomes"][0]["median_first_step"], 1);
+        assert_eq!(json["final"][0]["metric"], "Stance(A, B)");
+        assert_eq!(json["final"][0]["mean"], 0.5);
+        assert_eq!(json["events"][0]["mean_firings"], 0.75);
+        assert!(json["events"][0].get("fired_by").is_none());
+        assert_eq!(json["blocs"], serde_json::json!([]));
+    }
+}

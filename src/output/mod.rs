@@ -10,6 +10,8 @@ mod atomic;
 mod blocs_csv;
 mod compare_json;
 mod csv;
+#[cfg(test)]
+mod examples;
 mod json;
 pub mod numbers;
 pub mod partial;

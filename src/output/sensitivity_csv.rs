@@ -49,3 +49,31 @@ impl Files<Sensitivity> for SensitivityCsv {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::output::examples::{only_file, sensitivity};
+
+    /// Regression: rows were linked back to their outcome's mean and variance by name, with
+    /// outcome 0 as a silent default when no name matched. Each outcome now carries its own
+    /// spread and rows, so every row shows its own outcome's mean and variance.
+    #[test]
+    fn sensitivity_rows_show_their_own_outcomes_spread() {
+        let mut s = sensitivity();
+        // Names that do not tell the outcomes apart must not matter.
+        s.outcomes[1].name = s.outcomes[0].name.clone();
+        let text = only_file(SensitivityCsv.files(&s).unwrap(), "sensitivity.csv");
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(
+            lines,
+            [
+                "outcome,parameter,distribution,first_order,first_low,first_high,total,\
+                 total_low,total_high,outcome_mean,outcome_variance,samples,\
+                 trajectories_per_point",
+                "war,eta,\"Uniform(0.1, 0.5)\",0.5,0.0,1.0,0.75,0.5,1.0,0.25,0.0625,8,40",
+                "war,eta,\"Uniform(0.1, 0.5)\",0.25,0.0,1.0,0.75,0.5,1.0,0.75,0.125,8,40",
+            ]
+        );
+    }
+}

@@ -38,3 +38,20 @@ impl Files<Sweep> for SweepCsv {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::output::examples::{only_file, sweep};
+
+    #[test]
+    fn a_sweep_row_starts_with_the_parameter_values() {
+        let text = only_file(SweepCsv.files(&sweep()).unwrap(), "sweep.csv");
+        assert_eq!(
+            text,
+            "lambda,outcome,count,trajectories,probability,ci_low,ci_high\n\
+             0.25,war,10,40,0.25,0.125,0.375\n\
+             1e-7,war,20,40,0.5,0.125,0.375\n"
+        );
+    }
+}
