@@ -16,7 +16,7 @@ use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughpu
 
 use entente::engine::streams::Stream;
 use entente::engine::{self, Control, Plan};
-use entente::model::{self, Randomness, Sampler, State, World};
+use entente::model::{self, Randomness, State, World};
 
 fn load(relative: &str) -> World {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(relative);
@@ -41,10 +41,7 @@ impl Randomness for Draws {
 fn fixed_state(world: &World) -> State {
     let mut state = State::new(world);
     for slot in &world.params {
-        let x = match slot.sampler {
-            Sampler::Fixed(x) => x,
-            ref s => Stream::keyed(1, "params").sample(s),
-        };
+        let x = slot.sampler.draw(&mut Stream::keyed(1, "params"));
         for &t in &slot.targets {
             state.params.set(t, x);
         }

@@ -5,14 +5,16 @@ use serde::Serialize;
 
 use super::interval::wilson;
 use crate::engine::Aggregates;
-use crate::model::{Sampler, Timing, World};
+use crate::model::{Timing, World};
 use crate::scenario::Scenario;
 
 /// The quantiles reported everywhere (bands of fan charts, final distributions).
 pub const QUANTILES: [f64; 5] = [0.05, 0.25, 0.5, 0.75, 0.95];
 
 /// What identifies a run: with these (and the scenario's bytes) it can be repeated exactly.
-#[derive(Debug, Clone, Serialize)]
+/// Every result (a run, each side of a comparison, a sweep, a sensitivity analysis) carries
+/// one.
+#[derive(Debug, Clone, Default, Serialize)]
 pub struct Manifest {
     pub scenario: String,
     pub scenario_sha256: String,
@@ -283,7 +285,7 @@ impl RunSummary {
             .iter()
             .map(|p| ParameterLine {
                 path: p.path.clone(),
-                value: describe(&p.sampler),
+                value: p.sampler.to_string(),
             })
             .collect();
         RunSummary {
@@ -309,24 +311,6 @@ impl RunSummary {
         self.series
             .iter()
             .filter_map(|s| s.bands.last().map(|b| (s.metric.as_str(), b)))
-    }
-}
-
-/// A sampler in the file's own notation.
-pub fn describe(s: &Sampler) -> String {
-    match *s {
-        Sampler::Fixed(x) => format!("{x}"),
-        Sampler::Uniform { low, high } => format!("Uniform({low}, {high})"),
-        Sampler::Normal {
-            mean,
-            sd,
-            low,
-            high,
-        } => {
-            format!("Normal({mean}, {sd}) truncated to [{low}, {high}]")
-        }
-        Sampler::Beta { a, b } => format!("Beta({a}, {b})"),
-        Sampler::Triangular { low, mode, high } => format!("Triangular({low}, {mode}, {high})"),
     }
 }
 

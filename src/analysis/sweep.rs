@@ -11,6 +11,7 @@
 use serde::Serialize;
 
 use super::interval::wilson;
+use super::Manifest;
 use crate::engine::Aggregates;
 use crate::model::{ParamSlot, ParamTarget, Sampler, World};
 use crate::scenario::suggest;
@@ -129,12 +130,9 @@ pub struct SweepPoint {
 /// A finished sweep.
 #[derive(Debug, Clone, Serialize)]
 pub struct Sweep {
-    pub scenario: String,
-    pub scenario_sha256: String,
-    pub seed: u64,
-    /// Trajectories per grid point (the same seeds at every point).
-    pub trajectories: u64,
-    pub engine_version: String,
+    /// `trajectories` counts per grid point (the same seeds at every point).
+    #[serde(flatten)]
+    pub manifest: Manifest,
     /// Swept parameter paths.
     pub parameters: Vec<String>,
     /// The grid values of each parameter.
@@ -205,11 +203,7 @@ mod tests {
         assert_eq!(g[1], [1.0, 20.0]);
         assert_eq!(g[3], [2.0, 10.0]);
         let s = Sweep {
-            scenario: String::new(),
-            scenario_sha256: String::new(),
-            seed: 0,
-            trajectories: 0,
-            engine_version: String::new(),
+            manifest: Manifest::default(),
             parameters: vec![],
             axes: vec![vec![1.0, 2.0], vec![10.0, 20.0, 30.0]],
             points: vec![],

@@ -4,8 +4,9 @@
 use std::path::Path;
 
 use crate::analysis::sensitivity::{
-    sobol, value_at, Design, FactorIndices, Sensitivity, BOOTSTRAP,
+    sobol, Design, FactorIndices, OutcomeSensitivity, Sensitivity, BOOTSTRAP,
 };
+use crate::analysis::Manifest;
 use crate::engine::{self, Plan};
 use crate::error::Error;
 use crate::model::Sampler;
@@ -81,7 +82,7 @@ pub fn sensitivity(path: &Path, samples: u64, options: &RunOptions) -> Result<()
         for row in &rows {
             let mut w = base.clone();
             for (&p, &u) in factors.iter().zip(row) {
-                w.params[p].sampler = Sampler::Fixed(value_at(&world.params[p].sampler, u));
+                w.params[p].sampler = Sampler::Fixed(world.params[p].sampler.quantile(u));
             }
             let aggregates = engine::run(&w, &plan, control)?;
             for (o, &count) in aggregates.outcome_count.iter().enumerate() {
@@ -95,18 +96,15 @@ pub fn sensitivity(path: &Path, samples: u64, options: &RunOptions) -> Result<()
         .iter()
         .map(|&p| world.params[p].path.clone())
         .collect();
-    let mut indices = Vec::new();
-    let (mut means, mut variances) = (Vec::new(), Vec::new());
+    let mut outcomes = Vec::new();
     for (o, outcome) in world.outcomes.iter().enumerate() {
         let (fa, fb, fab) = design.split(&probability[o]);
         let s = sobol(fa, fb, &fab, BOOTSTRAP, seed);
-        means.push(s.mean);
-        variances.push(s.variance);
+        let mut indices = Vec::new();
         for (i, &p) in factors.iter().enumerate() {
             indices.push(FactorIndices {
-                outcome: outcome.name.clone(),
                 factor: names[i].clone(),
-                distribution: crate::analysis::summary::describe(&world.params[p].sampler),
+                distribution: world.params[p].sampler.to_string(),
                 first: s.first[i],
                 first_low: s.first_ci[i].0,
                 first_high: s.first_ci[i].1,
@@ -115,19 +113,18 @@ pub fn sensitivity(path: &Path, samples: u64, options: &RunOptions) -> Result<()
                 total_high: s.total_ci[i].1,
             });
         }
+        outcomes.push(OutcomeSensitivity {
+            name: outcome.name.clone(),
+            mean: s.mean,
+            variance: s.variance,
+            factors: indices,
+        });
     }
     let result = Sensitivity {
-        scenario: world.name.clone(),
-        scenario_sha256: scenario.sha256.clone(),
-        seed,
-        trajectories,
+        manifest: Manifest::new(&scenario, seed, trajectories),
         samples,
-        engine_version: crate::ENGINE_VERSION.to_string(),
         factors: names,
-        outcomes: world.outcomes.iter().map(|o| o.name.clone()).collect(),
-        outcome_mean: means,
-        outcome_variance: variances,
-        indices,
+        outcomes,
     };
     let exporters: [Box<dyn Exporter<Sensitivity>>; 2] = [
         Box::new(output::SensitivityCsv),
@@ -144,25 +141,26 @@ pub fn sensitivity(path: &Path, samples: u64, options: &RunOptions) -> Result<()
 fn print_table(s: &Sensitivity) -> Result<(), Error> {
     crate::say!(
         "{}: {} design points ({} samples x {} factors + 2), {} trajectories each, seed {}",
-        s.scenario,
+        s.manifest.scenario,
         s.samples as usize * (s.factors.len() + 2),
         s.samples,
         s.factors.len(),
-        s.trajectories,
-        s.seed
+        s.manifest.trajectories,
+        s.manifest.seed
     )?;
     let width = s.factors.iter().map(|f| f.len()).max().unwrap_or(9).max(9);
-    for (o, name) in s.outcomes.iter().enumerate() {
+    for o in &s.outcomes {
         crate::say!(
-            "  {name}: mean probability {:.3}, variance across the design {:.5}",
-            s.outcome_mean[o],
-            s.outcome_variance[o]
+            "  {}: mean probability {:.3}, variance across the design {:.5}",
+            o.name,
+            o.mean,
+            o.variance
         )?;
         crate::say!(
             "    {:width$}  first-order (95%)        total (95%)",
             "parameter"
         )?;
-        for x in s.indices.iter().filter(|x| &x.outcome == name) {
+        for x in &o.factors {
             crate::say!(
                 "    {:width$}  {:>6.3} [{:>6.3}, {:>6.3}]  {:>6.3} [{:>6.3}, {:>6.3}]",
                 x.factor,

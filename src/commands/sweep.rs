@@ -4,6 +4,7 @@
 use std::path::Path;
 
 use crate::analysis::sweep::{check_path, fix, grid, Sweep, SweepPoint};
+use crate::analysis::Manifest;
 use crate::engine;
 use crate::error::Error;
 use crate::options::{stem, RunOptions, SweepParam};
@@ -60,11 +61,7 @@ pub fn sweep(path: &Path, params: &[SweepParam], options: &RunOptions) -> Result
     })?;
 
     let sweep = Sweep {
-        scenario: world.name.clone(),
-        scenario_sha256: scenario.sha256.clone(),
-        seed: plan.seed,
-        trajectories: plan.trajectories,
-        engine_version: crate::ENGINE_VERSION.to_string(),
+        manifest: Manifest::new(&scenario, plan.seed, plan.trajectories),
         parameters: params.iter().map(|p| p.path.clone()).collect(),
         axes,
         points: results,
@@ -85,10 +82,10 @@ pub fn sweep(path: &Path, params: &[SweepParam], options: &RunOptions) -> Result
 fn print_table(s: &Sweep) -> Result<(), Error> {
     crate::say!(
         "{}: {} grid points x {} trajectories (same seeds at every point), seed {}",
-        s.scenario,
+        s.manifest.scenario,
         s.points.len(),
-        s.trajectories,
-        s.seed
+        s.manifest.trajectories,
+        s.manifest.seed
     )?;
     let widths: Vec<usize> = s.parameters.iter().map(|p| p.len().max(8)).collect();
     let mut head = String::from(" ");

@@ -12,7 +12,7 @@ use rayon::prelude::*;
 use super::aggregate::Aggregates;
 use super::streams::{stream_id, trajectory_seed, Stream};
 use crate::model::lanes::{Lanes, BLOCK};
-use crate::model::{self, Metric, OutcomeKind, Randomness, Sampler, State, World};
+use crate::model::{self, Metric, OutcomeKind, Randomness, State, World};
 
 /// Trajectories per chunk: the unit of work, of progress and of sharding. Part of the
 /// reproducibility contract only through shards (a shard is a range of chunks).
@@ -397,10 +397,10 @@ impl Lane {
         let state = &mut self.state;
         state.reset(world);
         for (slot, &id) in world.params.iter().zip(params) {
-            let value = match slot.sampler {
-                Sampler::Fixed(x) => x,
-                ref sampler => Stream::new(seed, id).sample(sampler),
-            };
+            let value = slot
+                .sampler
+                .fixed()
+                .unwrap_or_else(|| slot.sampler.draw(&mut Stream::new(seed, id)));
             for &target in &slot.targets {
                 state.params.set(target, value);
             }

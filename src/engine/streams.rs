@@ -12,7 +12,7 @@
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
-use crate::model::{triangular_quantile, Sampler};
+use crate::model::Draws;
 
 /// SplitMix64's finaliser: a bijective mix of 64 bits.
 fn mix(mut z: u64) -> u64 {
@@ -149,47 +149,25 @@ impl Stream {
             }
         }
     }
+}
 
-    /// One draw of a parameter.
-    pub fn sample(&mut self, sampler: &Sampler) -> f64 {
-        match *sampler {
-            Sampler::Fixed(x) => x,
-            Sampler::Uniform { low, high } => low + (high - low) * self.uniform(),
-            Sampler::Normal {
-                mean,
-                sd,
-                low,
-                high,
-            } => {
-                // Rejection keeps the shape inside the range; the bound on tries keeps a
-                // badly placed mean from looping for ever (the clamp is then the answer).
-                for _ in 0..1000 {
-                    let x = mean + sd * self.standard_normal();
-                    if (low..=high).contains(&x) {
-                        return x;
-                    }
-                }
-                mean.clamp(low, high)
-            }
-            Sampler::Beta { a, b } => {
-                let x = self.gamma(a);
-                let y = self.gamma(b);
-                if x + y > 0.0 {
-                    x / (x + y)
-                } else {
-                    0.5
-                }
-            }
-            Sampler::Triangular { low, mode, high } => {
-                triangular_quantile(low, mode, high, self.uniform())
-            }
-        }
+/// The draws of a parameter (`Sampler::draw`) come from a trajectory's streams.
+impl Draws for Stream {
+    fn uniform(&mut self) -> f64 {
+        Stream::uniform(self)
+    }
+    fn standard_normal(&mut self) -> f64 {
+        Stream::standard_normal(self)
+    }
+    fn gamma(&mut self, shape: f64) -> f64 {
+        Stream::gamma(self, shape)
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::Sampler;
 
     fn mean_sd(xs: &[f64]) -> (f64, f64) {
         let n = xs.len() as f64;
@@ -243,14 +221,14 @@ mod tests {
         assert!((kurtosis - 3.0).abs() < 0.05, "kurtosis {kurtosis}");
 
         let beta: Vec<f64> = (0..n)
-            .map(|_| s.sample(&Sampler::Beta { a: 2.0, b: 5.0 }))
+            .map(|_| Sampler::Beta { a: 2.0, b: 5.0 }.draw(&mut s))
             .collect();
         let (m, _) = mean_sd(&beta);
         assert!((m - 2.0 / 7.0).abs() < 0.01, "beta mean {m}");
         assert!(beta.iter().all(|x| (0.0..=1.0).contains(x)));
 
         let small = Sampler::Beta { a: 0.5, b: 0.5 };
-        let beta: Vec<f64> = (0..n).map(|_| s.sample(&small)).collect();
+        let beta: Vec<f64> = (0..n).map(|_| small.draw(&mut s)).collect();
         assert!((mean_sd(&beta).0 - 0.5).abs() < 0.01);
 
         let tri = Sampler::Triangular {
@@ -258,7 +236,7 @@ mod tests {
             mode: 0.25,
             high: 1.0,
         };
-        let xs: Vec<f64> = (0..n).map(|_| s.sample(&tri)).collect();
+        let xs: Vec<f64> = (0..n).map(|_| tri.draw(&mut s)).collect();
         assert!((mean_sd(&xs).0 - 1.25 / 3.0).abs() < 0.01);
 
         let trunc = Sampler::Normal {
@@ -268,14 +246,14 @@ mod tests {
             high: 1.0,
         };
         assert!((0..1000)
-            .map(|_| s.sample(&trunc))
+            .map(|_| trunc.draw(&mut s))
             .all(|x| (0.0..=1.0).contains(&x)));
 
         let uni = Sampler::Uniform {
             low: 0.02,
             high: 0.06,
         };
-        let xs: Vec<f64> = (0..n).map(|_| s.sample(&uni)).collect();
+        let xs: Vec<f64> = (0..n).map(|_| uni.draw(&mut s)).collect();
         assert!((mean_sd(&xs).0 - 0.04).abs() < 0.001);
     }
 }

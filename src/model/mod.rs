@@ -17,7 +17,7 @@ mod world;
 
 pub use event::{Change, Condition, Effect, Event, Timing, AFFINITY_LIMIT};
 pub use metric::Metric;
-pub use params::{triangular_quantile, ParamSlot, ParamTarget, Params, Sampler};
+pub use params::{Draws, ParamSlot, ParamTarget, Params, Sampler};
 pub use state::State;
 pub use step::step;
 pub use world::{Outcome, OutcomeKind, World};

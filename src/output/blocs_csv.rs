@@ -1,35 +1,51 @@
 //! `blocs.csv`: the minima of a bloc landscape, global first.
 
 use std::io;
-use std::path::Path;
 
-use super::Exporter;
+use super::{csv_file, File, Files};
 use crate::analysis::blocs::Landscape;
 
 pub struct BlocsCsv;
 
-impl Exporter<Landscape> for BlocsCsv {
-    fn write(&self, l: &Landscape, dir: &Path) -> io::Result<()> {
-        let mut w = csv::Writer::from_path(dir.join("blocs.csv"))?;
-        w.write_record([
+impl Files<Landscape> for BlocsCsv {
+    fn files(&self, l: &Landscape) -> io::Result<Vec<File>> {
+        let header = [
             "rank",
             "minimum",
             "energy",
             "bloc_of_first_state",
             "other_bloc",
             "source",
-        ])?;
-        for (rank, c) in l.minima.iter().enumerate() {
-            let kind = if c.global { "global" } else { "local" };
-            w.serialize((
-                rank + 1,
-                kind,
-                c.energy,
-                c.with_first.join("; "),
-                c.other.join("; "),
-                &l.source,
-            ))?;
-        }
-        w.flush()
+        ];
+        csv_file("blocs.csv", &header, |w| {
+            for (rank, c) in l.minima.iter().enumerate() {
+                let kind = if c.global { "global" } else { "local" };
+                w.serialize((
+                    rank + 1,
+                    kind,
+                    c.energy,
+                    c.with_first.join("; "),
+                    c.other.join("; "),
+                    &l.source,
+                ))?;
+            }
+            Ok(())
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::output::examples::{landscape, only_file};
+
+    #[test]
+    fn blocs_are_ranked_with_their_members() {
+        let text = only_file(BlocsCsv.files(&landscape()).unwrap(), "blocs.csv");
+        assert_eq!(
+            text,
+            "rank,minimum,energy,bloc_of_first_state,other_bloc,source\n\
+             1,global,-2.5,A; B,C,affinity\n"
+        );
     }
 }

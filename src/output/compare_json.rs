@@ -1,12 +1,11 @@
 //! `compare.json`: both sides' names and hashes, and each shared outcome's paired difference.
 
-use std::fs::File;
-use std::io::{self, BufWriter, Write};
+use std::io;
 use std::path::Path;
 
 use serde::Serialize;
 
-use super::Exporter;
+use super::{json_file, Exporter, File, Files};
 use crate::analysis::{compare::Side, Comparison, OutcomeDifference};
 
 pub struct CompareJson;
@@ -23,8 +22,8 @@ struct Document<'a> {
     only_in_b: &'a [String],
 }
 
-impl Exporter<Comparison> for CompareJson {
-    fn write(&self, c: &Comparison, dir: &Path) -> io::Result<()> {
+impl Files<Comparison> for CompareJson {
+    fn files(&self, c: &Comparison) -> io::Result<Vec<File>> {
         let side = |s: &crate::analysis::RunSummary| Side {
             name: s.manifest.scenario.clone(),
             scenario_sha256: s.manifest.scenario_sha256.clone(),
@@ -39,10 +38,7 @@ impl Exporter<Comparison> for CompareJson {
             only_in_a: &c.only_in_a,
             only_in_b: &c.only_in_b,
         };
-        let mut out = BufWriter::new(File::create(dir.join("compare.json"))?);
-        serde_json::to_writer_pretty(&mut out, &document)?;
-        out.write_all(b"\n")?;
-        out.flush()
+        json_file("compare.json", &document)
     }
 }
 
@@ -59,5 +55,28 @@ impl Exporter<Comparison> for Sides {
             }
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::output::examples::{comparison, only_file};
+
+    #[test]
+    fn a_comparison_names_both_sides_then_the_differences() {
+        let text = only_file(CompareJson.files(&comparison()).unwrap(), "compare.json");
+        assert!(text.starts_with(
+            "{\n  \"a\": {\n    \"name\": \"before\",\n    \"scenario_sha256\": \"ab12\"\n  },\n  \
+             \"b\": {\n    \"name\": \"after\","
+        ));
+        let json: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(json["seed"], 7);
+        assert_eq!(json["trajectories"], 40);
+        assert_eq!(json["engine_version"], "9");
+        assert_eq!(json["outcomes"][0]["diff"], 0.25);
+        assert_eq!(json["outcomes"][0]["only_b"], 11);
+        assert_eq!(json["only_in_a"], serde_json::json!(["peace"]));
+        assert_eq!(json["only_in_b"], serde_json::json!([]));
     }
 }

@@ -1,32 +1,31 @@
 //! `timeseries.csv` (quantile bands per step and metric) and `outcomes.csv`.
 
 use std::io;
-use std::path::Path;
 
-use super::Exporter;
+use super::{csv_file, File, Files};
 use crate::analysis::RunSummary;
 
 pub struct TimeseriesCsv;
 
-impl Exporter<RunSummary> for TimeseriesCsv {
-    fn write(&self, s: &RunSummary, dir: &Path) -> io::Result<()> {
-        let mut w = csv::Writer::from_path(dir.join("timeseries.csv"))?;
-        w.write_record(["step", "metric", "mean", "p05", "p25", "p50", "p75", "p95"])?;
-        for series in &s.series {
-            for (t, b) in series.bands.iter().enumerate() {
-                w.serialize((t, &series.metric, b.mean, b.p05, b.p25, b.p50, b.p75, b.p95))?;
+impl Files<RunSummary> for TimeseriesCsv {
+    fn files(&self, s: &RunSummary) -> io::Result<Vec<File>> {
+        let header = ["step", "metric", "mean", "p05", "p25", "p50", "p75", "p95"];
+        csv_file("timeseries.csv", &header, |w| {
+            for series in &s.series {
+                for (t, b) in series.bands.iter().enumerate() {
+                    w.serialize((t, &series.metric, b.mean, b.p05, b.p25, b.p50, b.p75, b.p95))?;
+                }
             }
-        }
-        w.flush()
+            Ok(())
+        })
     }
 }
 
 pub struct OutcomesCsv;
 
-impl Exporter<RunSummary> for OutcomesCsv {
-    fn write(&self, s: &RunSummary, dir: &Path) -> io::Result<()> {
-        let mut w = csv::Writer::from_path(dir.join("outcomes.csv"))?;
-        w.write_record([
+impl Files<RunSummary> for OutcomesCsv {
+    fn files(&self, s: &RunSummary) -> io::Result<Vec<File>> {
+        let header = [
             "name",
             "kind",
             "count",
@@ -35,23 +34,52 @@ impl Exporter<RunSummary> for OutcomesCsv {
             "ci_low",
             "ci_high",
             "median_first_step",
-        ])?;
-        for o in &s.outcomes {
-            let first = o
-                .median_first_step
-                .map(|t| t.to_string())
-                .unwrap_or_default();
-            w.serialize((
-                &o.name,
-                o.kind,
-                o.count,
-                s.manifest.trajectories,
-                o.probability,
-                o.ci_low,
-                o.ci_high,
-                first,
-            ))?;
-        }
-        w.flush()
+        ];
+        csv_file("outcomes.csv", &header, |w| {
+            for o in &s.outcomes {
+                let first = o
+                    .median_first_step
+                    .map(|t| t.to_string())
+                    .unwrap_or_default();
+                w.serialize((
+                    &o.name,
+                    o.kind,
+                    o.count,
+                    s.manifest.trajectories,
+                    o.probability,
+                    o.ci_low,
+                    o.ci_high,
+                    first,
+                ))?;
+            }
+            Ok(())
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::output::examples::{only_file, run};
+
+    #[test]
+    fn timeseries_has_one_row_per_step_and_metric() {
+        let text = only_file(TimeseriesCsv.files(&run("r")).unwrap(), "timeseries.csv");
+        assert_eq!(
+            text,
+            "step,metric,mean,p05,p25,p50,p75,p95\n\
+             0,\"Stance(A, B)\",0.0,0.1,0.2,0.3,0.4,0.5\n\
+             1,\"Stance(A, B)\",0.5,0.1,0.2,0.3,0.4,0.5\n"
+        );
+    }
+
+    #[test]
+    fn outcomes_carry_the_run_size_and_the_median_first_step() {
+        let text = only_file(OutcomesCsv.files(&run("r")).unwrap(), "outcomes.csv");
+        assert_eq!(
+            text,
+            "name,kind,count,trajectories,probability,ci_low,ci_high,median_first_step\n\
+             war,ever,10,40,0.25,0.125,0.375,1\n"
+        );
     }
 }

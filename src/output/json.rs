@@ -1,13 +1,11 @@
 //! `summary.json`: the manifest, every outcome with its interval, and the final quantiles of
 //! every tracked metric.
 
-use std::fs::File;
-use std::io::{self, BufWriter, Write};
-use std::path::Path;
+use std::io;
 
 use serde::Serialize;
 
-use super::Exporter;
+use super::{json_file, File, Files};
 use crate::analysis::{Band, BlocConfiguration, EventSummary, OutcomeSummary, RunSummary};
 
 pub struct SummaryJson;
@@ -54,8 +52,8 @@ impl EventLine<'_> {
     }
 }
 
-impl Exporter<RunSummary> for SummaryJson {
-    fn write(&self, s: &RunSummary, dir: &Path) -> io::Result<()> {
+impl Files<RunSummary> for SummaryJson {
+    fn files(&self, s: &RunSummary) -> io::Result<Vec<File>> {
         let m = &s.manifest;
         let document = Document {
             scenario: &m.scenario,
@@ -74,9 +72,31 @@ impl Exporter<RunSummary> for SummaryJson {
             events: s.events.iter().map(EventLine::of).collect(),
             blocs: &s.blocs,
         };
-        let mut out = BufWriter::new(File::create(dir.join("summary.json"))?);
-        serde_json::to_writer_pretty(&mut out, &document)?;
-        out.write_all(b"\n")?;
-        out.flush()
+        json_file("summary.json", &document)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::output::examples::{only_file, run};
+
+    #[test]
+    fn the_summary_starts_with_the_manifest_in_its_order() {
+        let text = only_file(SummaryJson.files(&run("r")).unwrap(), "summary.json");
+        assert!(text.starts_with(
+            "{\n  \"scenario\": \"r\",\n  \"description\": \"a test\",\n  \
+             \"scenario_sha256\": \"ab12\",\n  \"seed\": 7,\n  \"trajectories\": 40,\n  \
+             \"steps\": 1,\n  \"step_unit\": \"quarter\",\n  \"engine_version\": \"9\",\n"
+        ));
+        assert!(text.ends_with("}\n"));
+        let json: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(json["outcomes"][0]["name"], "war");
+        assert_eq!(json["outcomes"][0]["median_first_step"], 1);
+        assert_eq!(json["final"][0]["metric"], "Stance(A, B)");
+        assert_eq!(json["final"][0]["mean"], 0.5);
+        assert_eq!(json["events"][0]["mean_firings"], 0.75);
+        assert!(json["events"][0].get("fired_by").is_none());
+        assert_eq!(json["blocs"], serde_json::json!([]));
     }
 }

@@ -1,12 +1,19 @@
 //! Result files. Each format is one exporter behind the `Exporter` trait; a run's folder is
 //! written whole into a temporary folder and renamed into place, so a reader never sees a
 //! half-written result and an interrupted run leaves the previous one intact.
+//!
+//! The JSON, CSV and HTML exporters make their files in memory (`Files`, as hyperfine's
+//! `serialize`), so their bytes are tested without a disk; the plots draw their PNGs
+//! through plotters' own file backend and so write into the folder themselves.
 
 mod atomic;
 mod blocs_csv;
 mod compare_json;
 mod csv;
+#[cfg(test)]
+mod examples;
 mod json;
+pub mod numbers;
 pub mod partial;
 pub mod plots;
 mod report;
@@ -14,7 +21,7 @@ mod sensitivity_csv;
 mod sweep_csv;
 
 use std::io;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 pub use atomic::{check_target, sanitize_name, shorten, write_atomically};
 pub use blocs_csv::BlocsCsv;
@@ -31,6 +38,43 @@ use crate::analysis::{Comparison, RunSummary};
 /// Writes one kind of result file (or files) for a result `R` into a folder.
 pub trait Exporter<R> {
     fn write(&self, result: &R, dir: &Path) -> io::Result<()>;
+}
+
+/// One result file: its path inside the results folder and its bytes.
+pub type File = (PathBuf, Vec<u8>);
+
+/// An exporter whose files are made in memory; writing them is the same for all.
+pub trait Files<R> {
+    fn files(&self, result: &R) -> io::Result<Vec<File>>;
+}
+
+impl<R, F: Files<R>> Exporter<R> for F {
+    fn write(&self, result: &R, dir: &Path) -> io::Result<()> {
+        for (path, bytes) in self.files(result)? {
+            std::fs::write(dir.join(path), bytes)?;
+        }
+        Ok(())
+    }
+}
+
+/// `document` as pretty JSON with a final newline.
+fn json_file(name: &str, document: &impl serde::Serialize) -> io::Result<Vec<File>> {
+    let mut bytes = serde_json::to_vec_pretty(document)?;
+    bytes.push(b'\n');
+    Ok(vec![(PathBuf::from(name), bytes)])
+}
+
+/// A CSV file: `header`, then the records `rows` writes.
+fn csv_file(
+    name: &str,
+    header: &[&str],
+    rows: impl FnOnce(&mut ::csv::Writer<Vec<u8>>) -> ::csv::Result<()>,
+) -> io::Result<Vec<File>> {
+    let mut w = ::csv::Writer::from_writer(Vec::new());
+    w.write_record(header)?;
+    rows(&mut w)?;
+    let bytes = w.into_inner().map_err(|e| e.into_error())?;
+    Ok(vec![(PathBuf::from(name), bytes)])
 }
 
 /// Writes `result` with each of `exporters` into a fresh folder that replaces `target`

@@ -7,10 +7,10 @@
 
 use std::fmt::Write as _;
 use std::io;
-use std::path::Path;
 
+use super::numbers::{percent, points};
 use super::plots::{compare_figures, run_figures, Figure};
-use super::Exporter;
+use super::{File, Files};
 use crate::analysis::{Comparison, Manifest, RunSummary};
 
 /// The report of a run.
@@ -19,15 +19,15 @@ pub struct RunReport;
 /// The report of a comparison.
 pub struct CompareReport;
 
-impl Exporter<RunSummary> for RunReport {
-    fn write(&self, s: &RunSummary, dir: &Path) -> io::Result<()> {
-        std::fs::write(dir.join("report.html"), run_page(s)?)
+impl Files<RunSummary> for RunReport {
+    fn files(&self, s: &RunSummary) -> io::Result<Vec<File>> {
+        Ok(vec![("report.html".into(), run_page(s)?.into_bytes())])
     }
 }
 
-impl Exporter<Comparison> for CompareReport {
-    fn write(&self, c: &Comparison, dir: &Path) -> io::Result<()> {
-        std::fs::write(dir.join("report.html"), compare_page(c)?)
+impl Files<Comparison> for CompareReport {
+    fn files(&self, c: &Comparison) -> io::Result<Vec<File>> {
+        Ok(vec![("report.html".into(), compare_page(c)?.into_bytes())])
     }
 }
 
@@ -153,14 +153,6 @@ fn contents(out: &mut String, entries: &[(String, String)]) {
     out.push_str("</ul></nav>\n");
 }
 
-fn pct(p: f64) -> String {
-    format!("{:.1}%", 100.0 * p)
-}
-
-fn pts(x: f64) -> String {
-    format!("{:+.1}", 100.0 * x)
-}
-
 /// The report of one run.
 pub fn run_page(s: &RunSummary) -> io::Result<String> {
     let m = &s.manifest;
@@ -193,9 +185,9 @@ pub fn run_page(s: &RunSummary) -> io::Result<String> {
             name = escape(&o.name),
             desc = escape(description),
             kind = escape(&kind),
-            p = pct(o.probability),
-            lo = pct(o.ci_low),
-            hi = pct(o.ci_high),
+            p = percent(o.probability),
+            lo = percent(o.ci_low),
+            hi = percent(o.ci_high),
             count = o.count,
             n = m.trajectories,
         );
@@ -212,7 +204,7 @@ pub fn run_page(s: &RunSummary) -> io::Result<String> {
             out,
             "<tr><td class=\"name\">{}</td><td class=\"num\">{}</td><td class=\"num\">{:.2}</td></tr>",
             escape(&e.name),
-            pct(e.fired),
+            percent(e.fired),
             e.mean_firings
         );
     }
@@ -294,12 +286,12 @@ pub fn compare_page(c: &Comparison) -> io::Result<String> {
              <td class=\"num\">[{lo}, {hi}]</td><td class=\"num\">{half:.1}</td></tr>",
             name = escape(&o.name),
             desc = escape(description),
-            pa = pct(o.a),
-            pb = pct(o.b),
+            pa = percent(o.a),
+            pb = percent(o.b),
             up = if moved { " up" } else { "" },
-            d = pts(o.diff),
-            lo = pts(o.ci_low),
-            hi = pts(o.ci_high),
+            d = points(o.diff),
+            lo = points(o.ci_low),
+            hi = points(o.ci_high),
             half = 100.0 * o.unpaired_half_width,
         );
     }

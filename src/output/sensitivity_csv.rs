@@ -2,17 +2,15 @@
 //! Sobol indices with their bootstrap 95% intervals.
 
 use std::io;
-use std::path::Path;
 
-use super::Exporter;
+use super::{csv_file, File, Files};
 use crate::analysis::sensitivity::Sensitivity;
 
 pub struct SensitivityCsv;
 
-impl Exporter<Sensitivity> for SensitivityCsv {
-    fn write(&self, s: &Sensitivity, dir: &Path) -> io::Result<()> {
-        let mut w = csv::Writer::from_path(dir.join("sensitivity.csv"))?;
-        w.write_record([
+impl Files<Sensitivity> for SensitivityCsv {
+    fn files(&self, s: &Sensitivity) -> io::Result<Vec<File>> {
+        let header = [
             "outcome",
             "parameter",
             "distribution",
@@ -26,25 +24,56 @@ impl Exporter<Sensitivity> for SensitivityCsv {
             "outcome_variance",
             "samples",
             "trajectories_per_point",
-        ])?;
-        for x in &s.indices {
-            let o = s.outcomes.iter().position(|n| *n == x.outcome).unwrap_or(0);
-            w.serialize((
-                &x.outcome,
-                &x.factor,
-                &x.distribution,
-                x.first,
-                x.first_low,
-                x.first_high,
-                x.total,
-                x.total_low,
-                x.total_high,
-                s.outcome_mean[o],
-                s.outcome_variance[o],
-                s.samples,
-                s.trajectories,
-            ))?;
-        }
-        w.flush()
+        ];
+        csv_file("sensitivity.csv", &header, |w| {
+            for o in &s.outcomes {
+                for x in &o.factors {
+                    w.serialize((
+                        &o.name,
+                        &x.factor,
+                        &x.distribution,
+                        x.first,
+                        x.first_low,
+                        x.first_high,
+                        x.total,
+                        x.total_low,
+                        x.total_high,
+                        o.mean,
+                        o.variance,
+                        s.samples,
+                        s.manifest.trajectories,
+                    ))?;
+                }
+            }
+            Ok(())
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::output::examples::{only_file, sensitivity};
+
+    /// Regression: rows were linked back to their outcome's mean and variance by name, with
+    /// outcome 0 as a silent default when no name matched. Each outcome now carries its own
+    /// spread and rows, so every row shows its own outcome's mean and variance.
+    #[test]
+    fn sensitivity_rows_show_their_own_outcomes_spread() {
+        let mut s = sensitivity();
+        // Names that do not tell the outcomes apart must not matter.
+        s.outcomes[1].name = s.outcomes[0].name.clone();
+        let text = only_file(SensitivityCsv.files(&s).unwrap(), "sensitivity.csv");
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(
+            lines,
+            [
+                "outcome,parameter,distribution,first_order,first_low,first_high,total,\
+                 total_low,total_high,outcome_mean,outcome_variance,samples,\
+                 trajectories_per_point",
+                "war,eta,\"Uniform(0.1, 0.5)\",0.5,0.0,1.0,0.75,0.5,1.0,0.25,0.0625,8,40",
+                "war,eta,\"Uniform(0.1, 0.5)\",0.25,0.0,1.0,0.75,0.5,1.0,0.75,0.125,8,40",
+            ]
+        );
     }
 }

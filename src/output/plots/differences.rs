@@ -6,18 +6,16 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::outcomes::{label_width, row_y};
 use super::overlay::sides_line;
-use super::{header, legend, text, DrawResult, Key, Plot, FONT, GRID, INK, MUTED, SIDE_B};
+use super::{
+    bar_chart, header, label_width, legend, row_y, text, Bars, DrawResult, Key, Plot, INK, MUTED,
+    SIDE_B,
+};
 use crate::analysis::Comparison;
+use crate::output::numbers::points;
 
 pub struct DifferenceChart<'a> {
     pub comparison: &'a Comparison,
-}
-
-/// Percentage points, signed.
-fn points(x: f64) -> String {
-    format!("{:+.1}", 100.0 * x)
 }
 
 impl Plot for DifferenceChart<'_> {
@@ -68,26 +66,19 @@ impl Plot for DifferenceChart<'_> {
         }
         let air = ((hi - lo) * 0.08).max(0.005);
         let (lo, hi) = (lo - air, hi + air);
-        let mut chart = ChartBuilder::on(&body)
-            .margin_left(12)
-            .margin_right(210)
-            .margin_top(6)
-            .margin_bottom(8)
-            .x_label_area_size(52)
-            .y_label_area_size(names + 24)
-            .build_cartesian_2d(lo..hi, -0.6f64..(n as f64 - 0.4))?;
-        chart
-            .configure_mesh()
-            .disable_y_mesh()
-            .y_labels(0)
-            .x_desc("B - A, percentage points")
-            .x_label_formatter(&|x| points(*x))
-            .label_style((FONT, 15).into_font().color(&INK))
-            .axis_desc_style((FONT, 16).into_font().color(&INK))
-            .light_line_style(TRANSPARENT)
-            .bold_line_style(GRID)
-            .axis_style(INK.mix(0.8))
-            .draw()?;
+        // Room on the right for each outcome's difference and interval in words.
+        let mut chart = bar_chart(
+            &body,
+            Bars {
+                x: lo..hi,
+                rows: n,
+                names,
+                right: 210,
+                top: 6,
+                x_desc: "B - A, percentage points",
+                x_ticks: &|x| points(*x),
+            },
+        )?;
         chart.draw_series(std::iter::once(PathElement::new(
             vec![(0.0, -0.6), (0.0, n as f64 - 0.4)],
             INK.mix(0.6).stroke_width(1),

@@ -9,6 +9,7 @@ use super::{
     Plot,
 };
 use crate::analysis::RunSummary;
+use crate::output::numbers::whole_percent;
 
 pub struct EventChart<'a> {
     pub summary: &'a RunSummary,
@@ -50,7 +51,7 @@ impl Plot for EventChart<'_> {
             x: time_axis(&s.manifest),
             y: "share of trajectories where it has happened".to_string(),
             x_ticks: Some(&|x| format!("{x:.0}")),
-            y_ticks: &|y| format!("{:.0}%", 100.0 * y),
+            y_ticks: &|y| whole_percent(*y),
         };
         let mut chart = line_chart(&body, 0f64..steps, 0f64..1.02f64, axes)?;
         for (i, e) in s.events.iter().enumerate() {

@@ -6,6 +6,7 @@ use plotters::prelude::*;
 
 use super::{header, legend, run_line, DrawResult, Key, Plot, FONT, GRID, INK, SIDE_A, SIDE_B};
 use crate::analysis::{MetricSeries, RunSummary};
+use crate::output::numbers::whole_percent;
 
 pub struct FinalDistributions<'a> {
     pub summary: &'a RunSummary,
@@ -58,7 +59,7 @@ fn panel<DB: DrawingBackend>(
         .x_labels(5)
         .y_labels(4)
         .x_label_formatter(&|x| format!("{x:.2}"))
-        .y_label_formatter(&|y| format!("{:.0}%", 100.0 * y))
+        .y_label_formatter(&|y| whole_percent(*y))
         .label_style((FONT, 13).into_font().color(&INK))
         .light_line_style(TRANSPARENT)
         .bold_line_style(GRID)

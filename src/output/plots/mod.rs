@@ -23,6 +23,8 @@ use std::io;
 use std::path::Path;
 use std::sync::Once;
 
+use plotters::chart::MeshStyle;
+use plotters::coord::ranged1d::Ranged;
 use plotters::coord::Shift;
 use plotters::element::DashedPathElement;
 use plotters::prelude::*;
@@ -281,14 +283,76 @@ pub fn line_chart<'a, DB: DrawingBackend>(
     if let Some(ticks) = axes.x_ticks {
         mesh.x_label_formatter(ticks);
     }
-    mesh.y_label_formatter(axes.y_ticks)
-        .label_style((FONT, 15).into_font().color(&INK))
+    house_style(mesh.y_label_formatter(axes.y_ticks)).draw()?;
+    Ok(chart)
+}
+
+/// The house style of a chart's axes: label fonts, a light grid and the axis colour.
+pub fn house_style<'m, 'a, 'b, X: Ranged, Y: Ranged, DB: DrawingBackend>(
+    mesh: &'m mut MeshStyle<'a, 'b, X, Y, DB>,
+) -> &'m mut MeshStyle<'a, 'b, X, Y, DB> {
+    mesh.label_style((FONT, 15).into_font().color(&INK))
         .axis_desc_style((FONT, 16).into_font().color(&INK))
         .light_line_style(TRANSPARENT)
         .bold_line_style(GRID)
         .axis_style(INK.mix(0.8))
-        .draw()?;
+}
+
+/// A horizontal category chart: one row per item (row `i` at [`row_y`]), the items' names
+/// in a label area `names` pixels wide (drawn by the caller), values along the x axis.
+pub struct Bars<'f> {
+    pub x: std::ops::Range<f64>,
+    pub rows: usize,
+    pub names: u32,
+    /// Room right of the plot (for values written beside the rows) and above it.
+    pub right: u32,
+    pub top: u32,
+    pub x_desc: &'f str,
+    pub x_ticks: &'f dyn Fn(&f64) -> String,
+}
+
+/// A category chart in the house style, with its axis and grid already drawn.
+pub fn bar_chart<'a, DB: DrawingBackend>(
+    area: &'a DrawingArea<DB, Shift>,
+    bars: Bars<'_>,
+) -> Result<LineChart<'a, DB>, DrawingAreaErrorKind<DB::ErrorType>> {
+    let mut chart = ChartBuilder::on(area)
+        .margin_left(12)
+        .margin_right(bars.right)
+        .margin_top(bars.top)
+        .margin_bottom(8)
+        .x_label_area_size(52)
+        .y_label_area_size(bars.names + 24)
+        .build_cartesian_2d(bars.x, -0.6f64..(bars.rows as f64 - 0.4))?;
+    house_style(
+        chart
+            .configure_mesh()
+            .disable_y_mesh()
+            .y_labels(0)
+            .x_desc(bars.x_desc)
+            .x_label_formatter(bars.x_ticks),
+    )
+    .draw()?;
     Ok(chart)
+}
+
+/// Rows of a horizontal category chart: row `i` of `n` sits at `y = n - 1 - i`, so the first
+/// item is on top.
+pub fn row_y(i: usize, n: usize) -> f64 {
+    (n - 1 - i) as f64
+}
+
+/// Width in pixels the longest label needs.
+pub fn label_width<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    labels: impl Iterator<Item = String>,
+    style: &TextStyle<'_>,
+) -> Result<u32, DrawingAreaErrorKind<DB::ErrorType>> {
+    let mut widest = 0;
+    for label in labels {
+        widest = widest.max(area.estimate_text_size(&label, style)?.0);
+    }
+    Ok(widest)
 }
 
 /// A text style in the bundled font.
@@ -491,11 +555,6 @@ pub fn event_markers<DB: DrawingBackend>(
         ))?;
     }
     Ok(())
-}
-
-/// A probability as a percentage with one decimal.
-pub fn percent(p: f64) -> String {
-    format!("{:.1}%", 100.0 * p)
 }
 
 #[cfg(test)]

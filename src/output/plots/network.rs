@@ -9,6 +9,7 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::{header, legend, run_line, text, DrawResult, Key, Plot, ALLIED, HOSTILE, INK};
 use crate::analysis::{MeanWorld, RunSummary};
+use crate::output::numbers::whole_percent;
 
 pub struct NetworkPicture<'a> {
     pub summary: &'a RunSummary,
@@ -188,7 +189,7 @@ impl Plot for NetworkPicture<'_> {
                 ],
                 color.filled(),
             ))?;
-            let label = format!("{} {:.0}%", w.channels[d.channel], 100.0 * d.share);
+            let label = format!("{} {}", w.channels[d.channel], whole_percent(d.share));
             let at = to_pixel(points[points.len() / 2]);
             let style = text(14.0, &color);
             let (tw, th) = body.estimate_text_size(&label, &style)?;

@@ -5,30 +5,14 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::{header, percent, run_line, text, DrawResult, Plot, FONT, GRID, INK, SIDE_A};
+use super::{
+    bar_chart, header, label_width, row_y, run_line, text, Bars, DrawResult, Plot, INK, SIDE_A,
+};
 use crate::analysis::RunSummary;
+use crate::output::numbers::{percent, whole_percent};
 
 pub struct OutcomeChart<'a> {
     pub summary: &'a RunSummary,
-}
-
-/// Rows of a horizontal category chart: row `i` of `n` sits at `y = n - 1 - i`, so the first
-/// item is on top.
-pub fn row_y(i: usize, n: usize) -> f64 {
-    (n - 1 - i) as f64
-}
-
-/// Width in pixels the longest label needs.
-pub fn label_width<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
-    labels: impl Iterator<Item = String>,
-    style: &TextStyle<'_>,
-) -> Result<u32, DrawingAreaErrorKind<DB::ErrorType>> {
-    let mut widest = 0;
-    for label in labels {
-        widest = widest.max(area.estimate_text_size(&label, style)?.0);
-    }
-    Ok(widest)
 }
 
 impl Plot for OutcomeChart<'_> {
@@ -52,26 +36,18 @@ impl Plot for OutcomeChart<'_> {
         let body = header(root, &self.title(), &run_line(&self.summary.manifest))?;
         let name_style = text(16.0, &INK);
         let names = label_width(&body, outcomes.iter().map(|o| o.name.clone()), &name_style)?;
-        let mut chart = ChartBuilder::on(&body)
-            .margin_left(12)
-            .margin_right(40)
-            .margin_top(10)
-            .margin_bottom(8)
-            .x_label_area_size(52)
-            .y_label_area_size(names + 24)
-            .build_cartesian_2d(0f64..1f64, -0.6f64..(n as f64 - 0.4))?;
-        chart
-            .configure_mesh()
-            .disable_y_mesh()
-            .y_labels(0)
-            .x_desc("probability (share of trajectories), with 95% interval")
-            .x_label_formatter(&|x| format!("{:.0}%", 100.0 * x))
-            .label_style((FONT, 15).into_font().color(&INK))
-            .axis_desc_style((FONT, 16).into_font().color(&INK))
-            .light_line_style(TRANSPARENT)
-            .bold_line_style(GRID)
-            .axis_style(INK.mix(0.8))
-            .draw()?;
+        let mut chart = bar_chart(
+            &body,
+            Bars {
+                x: 0f64..1f64,
+                rows: n,
+                names,
+                right: 40,
+                top: 10,
+                x_desc: "probability (share of trajectories), with 95% interval",
+                x_ticks: &|x| whole_percent(*x),
+            },
+        )?;
         let value_style = text(15.0, &INK).pos(Pos::new(HPos::Left, VPos::Center));
         for (i, o) in outcomes.iter().enumerate() {
             let y = row_y(i, n);

@@ -10,10 +10,10 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::{
-    header, legend, line_chart, palette, percent, slug, text, Axes, DrawResult, Figure, Key, Plot,
-    FONT, INK,
+    header, legend, line_chart, palette, slug, text, Axes, DrawResult, Figure, Key, Plot, FONT, INK,
 };
 use crate::analysis::sweep::Sweep;
+use crate::output::numbers::percent;
 use crate::output::Exporter;
 
 /// Most curves in one picture (values of the second parameter); more are thinned evenly.
@@ -22,7 +22,7 @@ const MAX_CURVES: usize = 8;
 fn sweep_line(s: &Sweep) -> String {
     format!(
         "{}: {} trajectories per point on the same seeds, seed {}",
-        s.scenario, s.trajectories, s.seed
+        s.manifest.scenario, s.manifest.trajectories, s.manifest.seed
     )
 }
 

@@ -9,7 +9,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::{header, legend, slug, text, DrawResult, Figure, Key, Plot, FONT, GRID, INK, SIDE_A};
+use super::{header, house_style, legend, slug, text, DrawResult, Figure, Key, Plot, INK, SIDE_A};
 use crate::analysis::sensitivity::{FactorIndices, Sensitivity};
 use crate::output::Exporter;
 
@@ -19,14 +19,15 @@ pub struct Tornado<'a> {
 }
 
 impl Tornado<'_> {
+    fn name(&self) -> &str {
+        &self.sensitivity.outcomes[self.outcome].name
+    }
+
     /// This outcome's rows, largest total index first (ties in file order).
     fn rows(&self) -> Vec<&FactorIndices> {
-        let name = &self.sensitivity.outcomes[self.outcome];
-        let mut rows: Vec<&FactorIndices> = self
-            .sensitivity
-            .indices
+        let mut rows: Vec<&FactorIndices> = self.sensitivity.outcomes[self.outcome]
+            .factors
             .iter()
-            .filter(|x| &x.outcome == name)
             .collect();
         rows.sort_by(|a, b| b.total.total_cmp(&a.total));
         rows
@@ -35,21 +36,17 @@ impl Tornado<'_> {
 
 impl Plot for Tornado<'_> {
     fn stem(&self) -> String {
-        format!(
-            "tornado_{:02}_{}",
-            self.outcome + 1,
-            slug(&self.sensitivity.outcomes[self.outcome])
-        )
+        format!("tornado_{:02}_{}", self.outcome + 1, slug(self.name()))
     }
     fn title(&self) -> String {
-        format!("What drives {}", self.sensitivity.outcomes[self.outcome])
+        format!("What drives {}", self.name())
     }
     fn caption(&self) -> String {
         format!(
             "Share of the variance of P({}) across the parameters' distributions explained by \
              each sampled parameter: alone (first-order Sobol index, dark) and with its \
              interactions (total index, light), with bootstrap 95% intervals.",
-            self.sensitivity.outcomes[self.outcome]
+            self.name()
         )
     }
     fn size(&self) -> (u32, u32) {
@@ -60,12 +57,12 @@ impl Plot for Tornado<'_> {
         let s = self.sensitivity;
         let sub = format!(
             "{}: {} design points ({} base samples x {}), {} trajectories each, seed {}",
-            s.scenario,
+            s.manifest.scenario,
             s.samples as usize * (s.factors.len() + 2),
             s.samples,
             s.factors.len() + 2,
-            s.trajectories,
-            s.seed
+            s.manifest.trajectories,
+            s.manifest.seed
         );
         let body = header(root, &self.title(), &sub)?;
         let body = legend(
@@ -100,27 +97,24 @@ impl Plot for Tornado<'_> {
             .build_cartesian_2d(lo..hi * 1.05, 0f64..n)?;
         let names: Vec<String> = rows.iter().map(|r| r.factor.clone()).collect();
         let count = names.len();
-        chart
-            .configure_mesh()
-            .disable_y_mesh()
-            .x_desc("Sobol index (share of variance)")
-            .y_labels(count * 2 + 1)
-            .y_label_formatter(&|y| {
-                let i = y.floor() as usize;
-                if (y - i as f64 - 0.5).abs() < 1e-9 && i < count {
-                    // Top row first.
-                    names[count - 1 - i].clone()
-                } else {
-                    String::new()
-                }
-            })
-            .x_label_formatter(&|x| format!("{x:.1}"))
-            .label_style((FONT, 15).into_font().color(&INK))
-            .axis_desc_style((FONT, 16).into_font().color(&INK))
-            .light_line_style(TRANSPARENT)
-            .bold_line_style(GRID)
-            .axis_style(INK.mix(0.8))
-            .draw()?;
+        house_style(
+            chart
+                .configure_mesh()
+                .disable_y_mesh()
+                .x_desc("Sobol index (share of variance)")
+                .y_labels(count * 2 + 1)
+                .y_label_formatter(&|y| {
+                    let i = y.floor() as usize;
+                    if (y - i as f64 - 0.5).abs() < 1e-9 && i < count {
+                        // Top row first.
+                        names[count - 1 - i].clone()
+                    } else {
+                        String::new()
+                    }
+                })
+                .x_label_formatter(&|x| format!("{x:.1}")),
+        )
+        .draw()?;
         for (k, r) in rows.iter().enumerate() {
             let y = (count - 1 - k) as f64;
             let bar = |v: f64, top: f64, bottom: f64, alpha: f64| {

@@ -1,0 +1,164 @@
+//! Small hand-built results for the exporters' unit tests: one of each kind, with values
+//! that are easy to find again in the bytes.
+
+use crate::analysis::blocs::{Configuration, Landscape};
+use crate::analysis::sensitivity::{FactorIndices, OutcomeSensitivity, Sensitivity};
+use crate::analysis::sweep::{PointOutcome, Sweep, SweepPoint};
+use crate::analysis::{
+    Band, Comparison, EventSummary, Manifest, MeanWorld, MetricSeries, OutcomeDifference,
+    OutcomeSummary, RunSummary,
+};
+
+pub fn manifest(scenario: &str) -> Manifest {
+    Manifest {
+        scenario: scenario.into(),
+        scenario_sha256: "ab12".into(),
+        seed: 7,
+        trajectories: 40,
+        steps: 1,
+        step_unit: "quarter".into(),
+        engine_version: "9".into(),
+    }
+}
+
+pub fn run(scenario: &str) -> RunSummary {
+    let band = |mean: f64| Band {
+        mean,
+        p05: 0.1,
+        p25: 0.2,
+        p50: 0.3,
+        p75: 0.4,
+        p95: 0.5,
+    };
+    RunSummary {
+        manifest: manifest(scenario),
+        description: "a test".into(),
+        outcomes: vec![OutcomeSummary {
+            name: "war".into(),
+            kind: "ever",
+            count: 10,
+            probability: 0.25,
+            ci_low: 0.125,
+            ci_high: 0.375,
+            median_first_step: Some(1),
+        }],
+        series: vec![MetricSeries {
+            metric: "Stance(A, B)".into(),
+            range: (-1.0, 1.0),
+            bands: vec![band(0.0), band(0.5)],
+            final_histogram: vec![],
+        }],
+        events: vec![EventSummary {
+            name: "summit".into(),
+            fired: 0.5,
+            mean_firings: 0.75,
+            fired_by: vec![0.0, 0.5],
+        }],
+        world: MeanWorld {
+            states: vec!["A".into(), "B".into()],
+            weights: vec![1.0, 1.0],
+            channels: vec![],
+            partnership: vec![0.0; 4],
+            share: vec![],
+        },
+        scheduled: vec![],
+        parameters: vec![],
+        outcome_descriptions: vec![String::new()],
+        blocs: vec![],
+    }
+}
+
+pub fn comparison() -> Comparison {
+    Comparison {
+        a: run("before"),
+        b: run("after"),
+        outcomes: vec![OutcomeDifference {
+            name: "war".into(),
+            a: 0.25,
+            b: 0.5,
+            diff: 0.25,
+            ci_low: 0.125,
+            ci_high: 0.375,
+            unpaired_half_width: 0.2,
+            only_a: 1,
+            only_b: 11,
+        }],
+        only_in_a: vec!["peace".into()],
+        only_in_b: vec![],
+    }
+}
+
+pub fn sweep() -> Sweep {
+    let point = |value: f64, count: u64| SweepPoint {
+        values: vec![value],
+        outcomes: vec![PointOutcome {
+            name: "war".into(),
+            count,
+            probability: count as f64 / 40.0,
+            ci_low: 0.125,
+            ci_high: 0.375,
+        }],
+    };
+    Sweep {
+        manifest: manifest("s"),
+        parameters: vec!["lambda".into()],
+        axes: vec![vec![0.25, 1e-7]],
+        points: vec![point(0.25, 10), point(1e-7, 20)],
+        outcomes: vec!["war".into()],
+    }
+}
+
+pub fn sensitivity() -> Sensitivity {
+    let indices = |first: f64| FactorIndices {
+        factor: "eta".into(),
+        distribution: "Uniform(0.1, 0.5)".into(),
+        first,
+        first_low: 0.0,
+        first_high: 1.0,
+        total: 0.75,
+        total_low: 0.5,
+        total_high: 1.0,
+    };
+    Sensitivity {
+        manifest: manifest("s"),
+        samples: 8,
+        factors: vec!["eta".into()],
+        outcomes: vec![
+            OutcomeSensitivity {
+                name: "war".into(),
+                mean: 0.25,
+                variance: 0.0625,
+                factors: vec![indices(0.5)],
+            },
+            OutcomeSensitivity {
+                name: "peace".into(),
+                mean: 0.75,
+                variance: 0.125,
+                factors: vec![indices(0.25)],
+            },
+        ],
+    }
+}
+
+pub fn landscape() -> Landscape {
+    Landscape {
+        states: vec!["A".into(), "B".into(), "C".into()],
+        source: "affinity".into(),
+        configurations: 4,
+        minima: vec![Configuration {
+            mask: 0b100,
+            with_first: vec!["A".into(), "B".into()],
+            other: vec!["C".into()],
+            energy: -2.5,
+            global: true,
+        }],
+    }
+}
+
+/// The single file an exporter made, as text, after checking its name.
+pub fn only_file(files: Vec<super::File>, name: &str) -> String {
+    assert_eq!(files.len(), 1);
+    let (path, bytes) = files.into_iter().next().unwrap();
+    assert_eq!(path, std::path::Path::new(name));
+    String::from_utf8(bytes).unwrap()
+}
