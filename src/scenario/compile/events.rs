@@ -286,3 +286,68 @@ impl Compiler<'_> {
         metrics
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::tests::{compiled, position_of, problems, scenario};
+    use crate::model::{Effect, ParamTarget};
+
+    #[test]
+    fn a_self_pair_in_an_effect_points_into_its_event() {
+        let text = scenario(
+            "events: [Event(name: \"e\", actor: \"A\", at: 1,\n        \
+             effects: [MutualAffinity(\"A\", \"A\", Add(0.1))])],",
+        );
+        let found = problems(&text);
+        assert_eq!(
+            found[0].message,
+            "an affinity of \"A\" toward itself is not defined"
+        );
+        assert_eq!(found[0].position, position_of(&text, "\"A\", at"));
+    }
+
+    #[test]
+    fn a_param_effect_reaches_every_target_of_its_path() {
+        let text =
+            scenario("events: [Event(name: \"e\", at: 1, effects: [Param(\"eta\", Set(0.5))])],");
+        let world = compiled(&text).unwrap();
+        let Effect::Param { targets, .. } = &world.events[0].effects[0] else {
+            panic!("{:?}", world.events[0].effects);
+        };
+        assert_eq!(targets, &[ParamTarget::Eta(0), ParamTarget::Eta(1)]);
+    }
+
+    #[test]
+    fn an_event_needs_exactly_one_timing() {
+        let found = problems(&scenario("events: [Event(name: \"e\", at: 1, every: 2)],"));
+        assert!(found[0]
+            .message
+            .starts_with("event \"e\" needs exactly one timing"));
+        let found = problems(&scenario("events: [Event(name: \"e\", at: 9)],"));
+        assert_eq!(
+            found[0].message,
+            "event \"e\": `at` must be a step from 1 to 4, got 9"
+        );
+    }
+
+    #[test]
+    fn an_outcome_needs_exactly_one_condition_and_known_events() {
+        let found = problems(&scenario("outcomes: [Outcome(name: \"o\")],"));
+        assert!(found[0].message.contains("needs exactly one of `at_end"));
+        let found = problems(&scenario(
+            "outcomes: [Outcome(name: \"o\", ever: After(\"x\"))],",
+        ));
+        assert_eq!(
+            found[0].message,
+            "unknown event \"x\" (the file defines no events)"
+        );
+    }
+
+    #[test]
+    fn a_metric_listed_twice_is_reported() {
+        let found = problems(&scenario(
+            "metrics: [Stance(\"A\", \"B\"), Stance(\"A\", \"B\")],",
+        ));
+        assert!(found[0].message.ends_with("is listed twice"), "{found:?}");
+    }
+}

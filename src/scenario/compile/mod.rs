@@ -114,3 +114,69 @@ impl<'a> Compiler<'a> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A two-state, one-channel scenario with `fields` added (RON, e.g. `stances: [...]`).
+    pub fn scenario(fields: &str) -> String {
+        format!(
+            "Scenario(\n    name: \"t\",\n    steps: 4,\n    channels: [\"aid\"],\n    \
+             states: [State(name: \"A\"), State(name: \"B\")],\n    {fields}\n)"
+        )
+    }
+
+    pub fn compiled(text: &str) -> Result<World, Vec<Problem>> {
+        let options = ron::Options::default()
+            .with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME);
+        let file: ScenarioFile = options.from_str(text).expect("the snippet parses");
+        compile(&file, text)
+    }
+
+    pub fn problems(text: &str) -> Vec<Problem> {
+        compiled(text).expect_err("the snippet has problems")
+    }
+
+    /// The position of the first `needle` in `text`, as a problem would give it.
+    pub fn position_of(text: &str, needle: &str) -> Option<Position> {
+        let at = text.find(needle).expect("the needle is in the text");
+        Some(Locator::new(text).position(at))
+    }
+
+    /// A compiler over `text` with no names, for the position helpers.
+    pub fn compiler(text: &str) -> Compiler<'_> {
+        Compiler {
+            loc: Locator::new(text),
+            problems: Vec::new(),
+            more: 0,
+            names: Names {
+                states: vec![],
+                channels: vec![],
+                events: vec![],
+                hazard: vec![],
+            },
+        }
+    }
+
+    #[test]
+    fn a_valid_snippet_compiles_to_a_world() {
+        let world = compiled(&scenario("stances: [(\"A\", \"B\", 0.5)],")).unwrap();
+        assert_eq!(world.states, ["A", "B"]);
+        assert_eq!(world.stance, [0.0, 0.5, 0.0, 0.0]);
+        assert_eq!(world.share.len(), 2 * 2);
+    }
+
+    #[test]
+    fn problems_past_the_limit_are_counted_in_one_last_line() {
+        let entries: Vec<String> = (0..MAX_PROBLEMS + 10)
+            .map(|i| format!("(\"X{i}\", \"A\", 0.1)"))
+            .collect();
+        let found = problems(&scenario(&format!("stances: [{}],", entries.join(", "))));
+        assert_eq!(found.len(), MAX_PROBLEMS + 1);
+        assert_eq!(
+            found[MAX_PROBLEMS].message,
+            "... and 10 more problems; fix the ones above first"
+        );
+    }
+}

@@ -213,3 +213,47 @@ impl Compiler<'_> {
         f.states.iter().map(|s| s.weight).collect()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::tests::{position_of, problems, scenario};
+    use super::*;
+
+    #[test]
+    fn a_state_defined_twice_is_reported_once_at_its_name() {
+        let text = scenario("").replace(
+            "State(name: \"B\")",
+            "State(name: \"B\"), State(name: \"B\")",
+        );
+        let found = problems(&text);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].message, "state \"B\" is defined twice");
+        assert_eq!(found[0].position, position_of(&text, "\"B\""));
+    }
+
+    #[test]
+    fn control_and_bidirectional_characters_are_not_names() {
+        assert_eq!(control_character("Pakistan"), None);
+        assert_eq!(control_character("a\tb"), Some('\t'));
+        assert_eq!(control_character("a\u{202e}b"), Some('\u{202e}'));
+        let text = scenario("").replace("\"B\"", "\"B\\u{1b}\"");
+        assert!(problems(&text)[0].message.contains("U+001B"));
+    }
+
+    #[test]
+    fn an_unknown_state_gets_the_closest_name() {
+        let found = problems(&scenario("stances: [(\"Bb\", \"A\", 0.1)],"));
+        assert_eq!(
+            found[0].message,
+            "unknown state \"Bb\" — did you mean \"B\"?"
+        );
+    }
+
+    #[test]
+    fn a_weight_out_of_range_is_refused() {
+        let text = scenario("").replace("State(name: \"A\")", "State(name: \"A\", weight: 0.0)");
+        assert!(problems(&text)[0]
+            .message
+            .starts_with("state \"A\": weight"));
+    }
+}

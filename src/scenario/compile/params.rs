@@ -281,3 +281,52 @@ fn overridden(o: &StateParamsDef, param: StateParam) -> Option<&Value> {
         StateParam::Lambda => o.lambda.as_ref(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::tests::{compiled, problems, scenario};
+    use crate::scenario::param_path::{unknown, Names};
+
+    #[test]
+    fn slots_are_named_by_their_paths_overrides_first() {
+        let text = scenario(
+            "params: Params(overrides: {\"B\": Override(eta: 0.3, beta: {\"aid\": 2.0})}),",
+        );
+        let world = compiled(&text).unwrap();
+        let paths: Vec<&str> = world.params.iter().map(|p| p.path.as_str()).collect();
+        assert_eq!(
+            paths,
+            [
+                "eta.B",
+                "eta",
+                "sigma",
+                "gamma",
+                "lambda",
+                "beta.aid.B",
+                "beta.aid",
+                "kappa.aid",
+                "rho.aid"
+            ]
+        );
+        assert_eq!(world.params[1].targets.len(), 1, "eta covers A only");
+    }
+
+    #[test]
+    fn a_value_out_of_range_names_its_path() {
+        let found = problems(&scenario("params: Params(rho: {\"aid\": 1.5}),"));
+        assert_eq!(
+            found[0].message,
+            "parameter `rho.aid`: must be a number in [0, 1], got 1.5"
+        );
+    }
+
+    #[test]
+    fn an_unknown_path_in_an_effect_gets_the_message_sweeps_give() {
+        let text =
+            scenario("events: [Event(name: \"e\", at: 1, effects: [Param(\"zeta\", Add(1.0))])],");
+        let found = problems(&text);
+        let world = compiled(&scenario("events: [Event(name: \"e\", at: 1)],")).unwrap();
+        let expected = format!("event \"e\": {}", unknown("zeta", &Names::of(&world)));
+        assert_eq!(found[0].message, expected);
+    }
+}

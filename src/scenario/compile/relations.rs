@@ -147,3 +147,67 @@ impl Compiler<'_> {
         share
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::tests::{position_of, problems, scenario};
+
+    /// Regression: every self-pair was called "a stance" (a self-affinity read `a stance of
+    /// "B" toward itself`), and located at the state's definition. It must name the relation
+    /// it is, and point at the bad entry's line and column.
+    #[test]
+    fn a_self_affinity_was_called_a_stance_and_pointed_at_the_states_definition() {
+        let text = scenario("affinities: [(\"A\", \"B\", 0.1),\n        (\"B\", \"B\", 0.2)],");
+        let found = problems(&text);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(
+            found[0].message,
+            "an affinity of \"B\" toward itself is not defined"
+        );
+        assert_eq!(found[0].position, position_of(&text, "\"B\", \"B\""));
+
+        let text = scenario("stances: [(\"A\", \"A\", 0.1)],");
+        let found = problems(&text);
+        assert_eq!(
+            found[0].message,
+            "a stance of \"A\" toward itself is not defined"
+        );
+        assert_eq!(found[0].position, position_of(&text, "\"A\", \"A\""));
+
+        let tie = "ties: [Tie(from: \"A\", to: \"A\", channel: \"aid\", share: 0.1)],";
+        let found = problems(&scenario(tie));
+        assert_eq!(
+            found[0].message,
+            "a tie of \"A\" toward itself is not defined"
+        );
+    }
+
+    #[test]
+    fn a_repeated_or_out_of_range_entry_points_at_itself() {
+        let text = scenario("stances: [(\"A\", \"B\", 0.1), (\"A\", \"B\", 2.0)],");
+        let found = problems(&text);
+        let second = text.rfind("(\"A\"").unwrap() + 1;
+        let at = super::super::Locator::new(&text).position(second);
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert!(found.iter().all(|p| p.position == Some(at)), "{found:?}");
+        assert!(found[0]
+            .message
+            .contains("must be a number in [-1, 1], got 2"));
+        assert_eq!(found[1].message, "stances: (\"A\", \"B\") is given twice");
+    }
+
+    #[test]
+    fn shares_of_one_state_in_one_channel_total_at_most_one() {
+        let ties = "ties: [Tie(from: \"A\", to: \"B\", channel: \"aid\", share: 0.7),\n  \
+                    Tie(from: \"A\", to: \"C\", channel: \"aid\", share: 0.5)],";
+        let text = scenario(ties).replace(
+            "State(name: \"B\")",
+            "State(name: \"B\"), State(name: \"C\")",
+        );
+        let found = problems(&text);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(found[0]
+            .message
+            .starts_with("the shares of A in channel \"aid\" add up to 1.2000"));
+    }
+}
