@@ -61,7 +61,7 @@ pub enum Command {
     },
     /// Run a scenario over a grid of parameter values, all on the same random draws.
     #[command(
-        after_help = "Parameter paths: eta, sigma, gamma, lambda (optionally .<state>), beta.<channel>[.<state>], kappa.<channel>, rho.<channel>, event.<name>.hazard.\n\nExample:\n  simulate sweep scenarios/putin_visit.ron --param event.energy_megadeal.hazard=0:0.12:7 --param lambda=0.3:0.9:4 --trajectories 2000"
+        after_help = sweep_help()
     )]
     Sweep {
         /// The scenario file (RON).
@@ -105,6 +105,16 @@ pub enum Command {
         #[arg(short, long)]
         quiet: bool,
     },
+}
+
+/// The sweep's help: the parameter paths as `Param` effects and sweeps read them.
+fn sweep_help() -> String {
+    format!(
+        "Parameter paths: {}.\n\nExample:\n  simulate sweep scenarios/putin_visit.ron \
+         --param event.energy_megadeal.hazard=0:0.12:7 --param lambda=0.3:0.9:4 \
+         --trajectories 2000",
+        crate::scenario::param_path::GRAMMAR
+    )
 }
 
 /// The matrix `simulate blocs` reads.

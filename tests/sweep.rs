@@ -208,3 +208,94 @@ fn a_per_state_path_splits_the_state_off_its_scenario_wide_value() {
     // Pakistan paying no price for moving toward Russia deepens the partnership more often.
     assert!(c[0].1 > c[1].1, "{c:?}");
 }
+
+/// The line of stderr that lists the valid parameter paths.
+fn valid_paths_line(stderr: &[u8]) -> String {
+    String::from_utf8_lossy(stderr)
+        .lines()
+        .find(|l| l.starts_with("valid paths in this scenario:"))
+        .unwrap_or_else(|| {
+            panic!(
+                "no list of valid paths in {:?}",
+                String::from_utf8_lossy(stderr)
+            )
+        })
+        .to_string()
+}
+
+/// Regression: sweeps parsed paths with their own grammar, which knew only the file's slots,
+/// so `beta`, `kappa` and `rho` (valid in `Param` effects, and in sweeps by the README) were
+/// refused, and an unknown path listed other paths than an effect's message did. Sweeps must
+/// take every path effects take, and list the same valid paths for an unknown one.
+#[test]
+fn sweeping_beta_kappa_and_rho_was_refused_and_unknown_paths_listed_other_paths() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("out");
+    simulate()
+        .arg("sweep")
+        .arg(scenario("putin_visit.ron"))
+        .args([
+            "--param",
+            "beta=0:1:2",
+            "--param",
+            "kappa=0:1:2",
+            "--param",
+            "rho=0:0.5:2",
+        ])
+        .args(["--trajectories", "32", "--quiet", "--out"])
+        .arg(&dir)
+        .assert()
+        .success();
+    assert_eq!(rows(&dir, 3).len(), 8 * 5, "8 grid points x 5 outcomes");
+
+    let text = String::from_utf8(common::read(&common::data("small.ron"))).unwrap();
+    let bad = tmp.path().join("bad.ron");
+    std::fs::write(
+        &bad,
+        text.replacen("Param(\"eta.A\"", "Param(\"zeta.A\"", 1),
+    )
+    .unwrap();
+    let effect = simulate().arg("check").arg(&bad).assert().code(2);
+    let sweep = simulate()
+        .arg("sweep")
+        .arg(common::data("small.ron"))
+        .args(["--param", "zeta.A=0:1:2", "--quiet"])
+        .assert()
+        .code(2);
+    assert_eq!(
+        valid_paths_line(&effect.get_output().stderr),
+        valid_paths_line(&sweep.get_output().stderr)
+    );
+}
+
+/// A bare per-state path means every state's parameter in a sweep, as in an effect: small.ron
+/// overrides B's eta, and a sweep of `eta` fixes B's too, so it gives exactly what fixing
+/// each state's eta does (the old sweep fixed only the states without an override).
+#[test]
+fn a_bare_path_sweeps_the_overridden_states_too() {
+    let tmp = tempfile::tempdir().unwrap();
+    let probabilities = |params: &[&str], name: &str| {
+        let dir = tmp.path().join(name);
+        let mut cmd = simulate();
+        cmd.arg("sweep").arg(common::data("small.ron"));
+        for p in params {
+            cmd.args(["--param", p]);
+        }
+        cmd.args(["--trajectories", "200", "--quiet", "--out"])
+            .arg(&dir)
+            .assert()
+            .success();
+        rows(&dir, params.len())
+            .into_iter()
+            .map(|r| (r.1, r.2))
+            .collect::<Vec<_>>()
+    };
+    let bare = probabilities(&["eta=0.9:0.9:1"], "bare");
+    let each = probabilities(
+        &["eta.A=0.9:0.9:1", "eta.B=0.9:0.9:1", "eta.C=0.9:0.9:1"],
+        "each",
+    );
+    let without_b = probabilities(&["eta.A=0.9:0.9:1", "eta.C=0.9:0.9:1"], "without-b");
+    assert_eq!(bare, each);
+    assert_ne!(bare, without_b, "B's eta matters in small.ron: {bare:?}");
+}

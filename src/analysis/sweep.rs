@@ -2,110 +2,61 @@
 //! same trajectory seeds (common random numbers), so the differences between points are the
 //! effect of the parameters and the curves are smooth.
 //!
-//! A swept parameter is addressed by the path of a parameter slot (`World::params`: `eta`,
-//! `beta.aid`, `kappa.arms`, `event.putin_visit.hazard`, `eta.Pakistan` for a per-state
-//! override), or by `<name>.<state>` for a per-state parameter the file does not override
-//! (`eta.Pakistan`, `beta.aid.Pakistan`): that state is then split off its scenario-wide
-//! slot. At each grid point the slot's sampler becomes `Sampler::Fixed(value)`.
+//! A swept parameter is addressed by a parameter path (`scenario::ParamPath`), with the
+//! same meaning as in a `Param` effect: `eta` is every state's eta, overrides included;
+//! `eta.Pakistan` or `beta.aid.Pakistan` one state's, split off its scenario-wide slot if
+//! the file gives it none of its own. At each grid point the addressed parameters are
+//! drawn as `Sampler::Fixed(value)`.
 
 use serde::Serialize;
 
 use super::interval::wilson;
 use super::Manifest;
 use crate::engine::Aggregates;
-use crate::model::{ParamSlot, ParamTarget, Sampler, World};
-use crate::scenario::suggest;
+use crate::model::{ParamSlot, Sampler, World};
+use crate::scenario::param_path::{self, Names, ParamPath};
 
-/// The state a per-state parameter target belongs to.
-fn state_of(target: ParamTarget) -> Option<usize> {
-    match target {
-        ParamTarget::Eta(i)
-        | ParamTarget::Sigma(i)
-        | ParamTarget::Gamma(i)
-        | ParamTarget::Lambda(i)
-        | ParamTarget::Beta(_, i) => Some(i),
-        _ => None,
+/// The path `text` names in `world` and its valid range, or a message naming the valid
+/// paths (with a "did you mean" where one is close).
+pub fn check_path(world: &World, text: &str) -> Result<(ParamPath, (f64, f64)), String> {
+    let names = Names::of(world);
+    let path = ParamPath::parse(text, &names).ok_or_else(|| param_path::unknown(text, &names))?;
+    // Every target of a path is the same parameter, so they share one range.
+    match path.targets(&names).first() {
+        Some(target) => Ok((path, target.range())),
+        None => Err(format!(
+            "the parameter path \"{text}\" addresses no parameter: the scenario has no channels"
+        )),
     }
 }
 
-/// Every path a sweep (or a sensitivity analysis) can address, in the world's slot order:
-/// the slots, then `<slot>.<state>` for each state a per-state slot covers.
-pub fn valid_paths(world: &World) -> Vec<String> {
-    let mut paths: Vec<String> = world.params.iter().map(|p| p.path.clone()).collect();
-    for slot in &world.params {
-        for &t in &slot.targets {
-            if let Some(i) = state_of(t) {
-                let suffix = format!(".{}", world.states[i]);
-                let path = format!("{}{suffix}", slot.path);
-                if !slot.path.ends_with(&suffix) && !paths.contains(&path) {
-                    paths.push(path);
+/// Sets every parameter `path` addresses to `value` in every trajectory. A slot wholly
+/// addressed becomes fixed where it is; the addressed part of any other slot is split off
+/// into one new fixed slot named by the path (the other slots' draws are untouched).
+pub fn fix(world: &mut World, path: ParamPath, value: f64) {
+    let names = Names::of(world);
+    let addressed = path.targets(&names);
+    let text = path.text(&names);
+    let mut split = Vec::new();
+    for slot in &mut world.params {
+        if !slot.targets.is_empty() && slot.targets.iter().all(|t| addressed.contains(t)) {
+            slot.sampler = Sampler::Fixed(value);
+        } else {
+            slot.targets.retain(|t| {
+                let keep = !addressed.contains(t);
+                if !keep {
+                    split.push(*t);
                 }
-            }
-        }
-    }
-    paths
-}
-
-/// Where a path leads: an existing slot, or a state to split off a slot.
-enum Address {
-    Slot(usize),
-    Split { slot: usize, target: usize },
-}
-
-fn address(world: &World, path: &str) -> Option<Address> {
-    if let Some(s) = world.params.iter().position(|p| p.path == path) {
-        return Some(Address::Slot(s));
-    }
-    // State names may contain dots, so match the state as a suffix.
-    let (i, base) = world.states.iter().enumerate().find_map(|(i, s)| {
-        path.strip_suffix(s.as_str())?
-            .strip_suffix('.')
-            .map(|base| (i, base))
-    })?;
-    let slot = world.params.iter().position(|p| p.path == base)?;
-    let target = world.params[slot]
-        .targets
-        .iter()
-        .position(|&t| state_of(t) == Some(i))?;
-    Some(Address::Split { slot, target })
-}
-
-/// The valid range of the parameter at `path`, or a message naming the valid paths (with a
-/// "did you mean" where one is close).
-pub fn check_path(world: &World, path: &str) -> Result<(f64, f64), String> {
-    match address(world, path) {
-        Some(Address::Slot(s)) => Ok(world.params[s]
-            .targets
-            .first()
-            .map_or((0.0, 0.0), |t| t.range())),
-        Some(Address::Split { slot, target }) => Ok(world.params[slot].targets[target].range()),
-        None => {
-            let paths = valid_paths(world);
-            let hint = suggest(path, paths.iter().map(String::as_str))
-                .map(|s| format!(" — did you mean \"{s}\"?"))
-                .unwrap_or_default();
-            Err(format!(
-                "unknown parameter path \"{path}\"{hint}\nvalid paths in this scenario: {}",
-                paths.join(", ")
-            ))
-        }
-    }
-}
-
-/// Sets the parameter at `path` to `value` in every trajectory. The path must have passed
-/// `check_path`.
-pub fn fix(world: &mut World, path: &str, value: f64) {
-    match address(world, path) {
-        Some(Address::Slot(s)) => world.params[s].sampler = Sampler::Fixed(value),
-        Some(Address::Split { slot, target }) => {
-            let t = world.params[slot].targets.remove(target);
-            world.params.push(ParamSlot {
-                path: path.to_string(),
-                sampler: Sampler::Fixed(value),
-                targets: vec![t],
+                keep
             });
         }
-        None => {}
+    }
+    if !split.is_empty() {
+        world.params.push(ParamSlot {
+            path: text,
+            sampler: Sampler::Fixed(value),
+            targets: split,
+        });
     }
 }
 

@@ -14,9 +14,11 @@ use crate::scenario;
 pub fn sweep(path: &Path, params: &[SweepParam], options: &RunOptions) -> Result<(), Error> {
     let scenario = scenario::load(path)?;
     let world = &scenario.world;
+    let mut paths = Vec::new();
     for p in params {
-        let (lo, hi) = check_path(world, &p.path)
+        let (param_path, (lo, hi)) = check_path(world, &p.path)
             .map_err(|message| Error::Usage(format!("{}: --param: {message}", path.display())))?;
+        paths.push(param_path);
         if p.low < lo || p.high > hi {
             return Err(Error::Usage(format!(
                 "--param {}: the range {}..{} leaves the parameter's valid range [{lo}, {hi}]",
@@ -50,8 +52,8 @@ pub fn sweep(path: &Path, params: &[SweepParam], options: &RunOptions) -> Result
             .into_iter()
             .map(|values| {
                 let mut w = base.clone();
-                for (p, &v) in params.iter().zip(&values) {
-                    fix(&mut w, &p.path, v);
+                for (&p, &v) in paths.iter().zip(&values) {
+                    fix(&mut w, p, v);
                 }
                 // The same plan, so the same trajectory seeds, at every point.
                 let aggregates = engine::run(&w, &plan, control)?;

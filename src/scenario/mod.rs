@@ -7,6 +7,7 @@ mod compile;
 pub mod file;
 pub mod limits;
 mod locate;
+pub mod param_path;
 
 use std::path::{Path, PathBuf};
 
@@ -15,6 +16,7 @@ use sha2::{Digest, Sha256};
 pub use compile::{compile, Problem};
 pub use file::ScenarioFile;
 pub use locate::{suggest, Position};
+pub use param_path::{Names, ParamPath};
 
 use crate::error::ScenarioError;
 use crate::model::World;

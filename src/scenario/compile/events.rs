@@ -1,0 +1,353 @@
+//! Events, their effects and conditions, outcomes and tracked metrics.
+//!
+//! The pairs inside an item are located from the item's start (`anchor`), so a problem
+//! points into the event or outcome that has it, not at the state's definition.
+
+use std::collections::HashSet;
+
+use super::names::{control_character, control_message};
+use super::Compiler;
+use crate::format::Num;
+use crate::model::{Change, Condition, Effect, Event, Metric, Outcome, OutcomeKind, Timing};
+use crate::scenario::file::{
+    Change as ChangeDef, ConditionDef, EffectDef, EventDef, MetricDef, ScenarioFile,
+};
+use crate::scenario::limits;
+use crate::scenario::locate::quoted;
+
+impl Compiler<'_> {
+    pub(super) fn event(&mut self, f: &ScenarioFile, def: &EventDef) -> Event {
+        let anchor = self.loc.find_from(0, &quoted(&def.name));
+        let at = anchor.map(|a| self.loc.position(a));
+        // With an invalid step count (reported elsewhere) the bounds below would only mislead.
+        let steps = if (1..=limits::MAX_STEPS).contains(&f.steps) {
+            f.steps
+        } else {
+            limits::MAX_STEPS
+        };
+        let name = &def.name;
+        let actor = def.actor.as_deref().and_then(|a| self.state(a));
+
+        let timing = match (def.at, def.every, &def.hazard) {
+            (Some(step), None, None) => {
+                if step < 1 || step > steps {
+                    let at = self.loc.field_after(anchor, "at");
+                    self.problem(
+                        at,
+                        format!(
+                            "event \"{name}\": `at` must be a step from 1 to {steps}, got {step}"
+                        ),
+                    );
+                }
+                Timing::At(step.clamp(0, i64::from(u32::MAX)) as u32)
+            }
+            (None, Some(every), None) => {
+                if every < 1 {
+                    let at = self.loc.field_after(anchor, "every");
+                    self.problem(
+                        at,
+                        format!("event \"{name}\": `every` must be 1 or more, got {every}"),
+                    );
+                }
+                Timing::Every(every.clamp(1, i64::from(u32::MAX)) as u32)
+            }
+            (None, None, Some(_)) => Timing::Hazard,
+            _ => {
+                self.problem(
+                    at,
+                    format!(
+                        "event \"{name}\" needs exactly one timing: `at: <step>`, `every: <steps>` \
+                         or `hazard: <probability per step>`"
+                    ),
+                );
+                Timing::Hazard
+            }
+        };
+        let window = match def.window {
+            None => (1, steps as u32),
+            Some((first, last)) => {
+                if first < 1 || last < first || last > steps {
+                    let at = self.loc.field_after(anchor, "window");
+                    self.problem(
+                        at,
+                        format!(
+                            "event \"{name}\": `window: ({first}, {last})` must satisfy \
+                             1 <= first <= last <= {steps}"
+                        ),
+                    );
+                }
+                (first.clamp(0, steps) as u32, last.clamp(0, steps) as u32)
+            }
+        };
+        let when = def.when.as_ref().and_then(|c| self.condition(c, anchor));
+        // An event without effects is legal: a marker that other events can wait for.
+        let effects = def
+            .effects
+            .iter()
+            .flat_map(|x| self.effect(name, x, anchor))
+            .collect();
+        Event {
+            name: name.clone(),
+            description: def.description.clone(),
+            actor,
+            timing,
+            window,
+            when,
+            repeat: def.repeat.unwrap_or(matches!(timing, Timing::Every(_))),
+            effects,
+        }
+    }
+
+    fn change(&mut self, context: &str, change: &ChangeDef) -> Change {
+        let (x, c) = match *change {
+            ChangeDef::Add(x) => (x, Change::Add(x)),
+            ChangeDef::Scale(x) => (x, Change::Scale(x)),
+            ChangeDef::Set(x) => (x, Change::Set(x)),
+        };
+        if !x.is_finite() {
+            let at = self.loc.name(context);
+            self.problem(
+                at,
+                format!(
+                    "event \"{context}\": an effect needs a finite number, got {}",
+                    Num(x)
+                ),
+            );
+        }
+        c
+    }
+
+    fn effect(&mut self, event: &str, def: &EffectDef, anchor: Option<usize>) -> Vec<Effect> {
+        match def {
+            EffectDef::Stance(a, b, ch) | EffectDef::Mutual(a, b, ch) => {
+                let change = self.change(event, ch);
+                let Some((i, j)) = self.pair(a, b, "a stance", self.near(anchor, a)) else {
+                    return vec![];
+                };
+                let mut out = vec![Effect::Stance { i, j, change }];
+                if matches!(def, EffectDef::Mutual(..)) {
+                    out.push(Effect::Stance { i: j, j: i, change });
+                }
+                out
+            }
+            EffectDef::Affinity(a, b, ch) | EffectDef::MutualAffinity(a, b, ch) => {
+                let change = self.change(event, ch);
+                let Some((i, j)) = self.pair(a, b, "an affinity", self.near(anchor, a)) else {
+                    return vec![];
+                };
+                let mut out = vec![Effect::Affinity { i, j, change }];
+                if matches!(def, EffectDef::MutualAffinity(..)) {
+                    out.push(Effect::Affinity { i: j, j: i, change });
+                }
+                out
+            }
+            EffectDef::Share(a, b, c, ch) | EffectDef::TransientShare(a, b, c, ch) => {
+                let change = self.change(event, ch);
+                let pair = self.pair(a, b, "a share", self.near(anchor, a));
+                let k = self.channel(c);
+                let (Some((i, j)), Some(k)) = (pair, k) else {
+                    return vec![];
+                };
+                let lasting = matches!(def, EffectDef::Share(..));
+                vec![Effect::Share {
+                    k,
+                    i,
+                    j,
+                    change,
+                    lasting,
+                }]
+            }
+            EffectDef::Param(path, ch) => {
+                let change = self.change(event, ch);
+                self.param_targets(event, path)
+                    .map(|targets| Effect::Param { targets, change })
+                    .into_iter()
+                    .collect()
+            }
+        }
+    }
+
+    fn metric(&mut self, def: &MetricDef, anchor: Option<usize>) -> Option<Metric> {
+        match def {
+            MetricDef::Stance(a, b) => self
+                .pair(a, b, "a stance", self.near(anchor, a))
+                .map(|(i, j)| Metric::Stance(i, j)),
+            MetricDef::Partnership(a, b) => self
+                .pair(a, b, "a partnership", self.near(anchor, a))
+                .map(|(i, j)| Metric::Partnership(i, j)),
+            MetricDef::Share(a, b, c) => {
+                let pair = self.pair(a, b, "a share", self.near(anchor, a));
+                let k = self.channel(c);
+                Some(pair.zip(k).map(|((i, j), k)| Metric::Share(i, j, k))?)
+            }
+            MetricDef::Dependence(a, c) => {
+                let i = self.state(a);
+                let k = self.channel(c);
+                Some(Metric::Dependence(i?, k?))
+            }
+            MetricDef::SameBloc(a, b) => self
+                .pair(a, b, "a bloc relation", self.near(anchor, a))
+                .map(|(i, j)| Metric::SameBloc(i, j)),
+        }
+    }
+
+    fn condition(&mut self, def: &ConditionDef, anchor: Option<usize>) -> Option<Condition> {
+        match def {
+            ConditionDef::Above(m, x) | ConditionDef::Below(m, x) => {
+                let metric = self.metric(m, anchor);
+                if !x.is_finite() {
+                    let at = self.top_field("Above").or(self.top_field("Below"));
+                    self.problem(
+                        at,
+                        format!("a condition's threshold must be finite, got {}", Num(*x)),
+                    );
+                }
+                let metric = metric?;
+                Some(if matches!(def, ConditionDef::Above(..)) {
+                    Condition::Above(metric, *x)
+                } else {
+                    Condition::Below(metric, *x)
+                })
+            }
+            ConditionDef::After(e) => self.event_index(e).map(Condition::After),
+            ConditionDef::All(cs) | ConditionDef::Any(cs) => {
+                let parts: Vec<Option<Condition>> =
+                    cs.iter().map(|c| self.condition(c, anchor)).collect();
+                let parts: Option<Vec<Condition>> = parts.into_iter().collect();
+                Some(if matches!(def, ConditionDef::All(..)) {
+                    Condition::All(parts?)
+                } else {
+                    Condition::Any(parts?)
+                })
+            }
+            ConditionDef::Not(c) => self
+                .condition(c, anchor)
+                .map(|c| Condition::Not(Box::new(c))),
+            ConditionDef::SameBloc(a, b) => self
+                .pair(a, b, "a bloc relation", self.near(anchor, a))
+                .map(|(i, j)| Condition::SameBloc(i, j)),
+        }
+    }
+
+    /// The outcomes, each with a unique name and exactly one condition.
+    pub(super) fn outcomes(&mut self, f: &ScenarioFile) -> Vec<Outcome> {
+        let mut outcomes = Vec::new();
+        let mut seen = HashSet::new();
+        for o in &f.outcomes {
+            let anchor = self.loc.find_from(0, &quoted(&o.name));
+            let at = anchor.map(|a| self.loc.position(a));
+            if o.name.trim().is_empty() {
+                self.problem(at, "an outcome needs a name".into());
+            } else if let Some(c) = control_character(&o.name) {
+                self.problem(at, control_message("outcome", &o.name, c));
+            } else if !seen.insert(o.name.as_str()) {
+                self.problem(at, format!("outcome \"{}\" is defined twice", o.name));
+            }
+            let (kind, condition) = match (&o.at_end, &o.ever) {
+                (Some(c), None) => (OutcomeKind::AtEnd, c),
+                (None, Some(c)) => (OutcomeKind::Ever, c),
+                _ => {
+                    self.problem(
+                        at,
+                        format!(
+                            "outcome \"{}\" needs exactly one of `at_end: <condition>` or \
+                             `ever: <condition>`",
+                            o.name
+                        ),
+                    );
+                    continue;
+                }
+            };
+            if let Some(condition) = self.condition(condition, anchor) {
+                outcomes.push(Outcome {
+                    name: o.name.clone(),
+                    description: o.description.clone(),
+                    kind,
+                    condition,
+                });
+            }
+        }
+        outcomes
+    }
+
+    /// The tracked metrics, each listed once.
+    pub(super) fn metrics(&mut self, f: &ScenarioFile) -> Vec<Metric> {
+        let anchor = self.loc.find_from(0, "metrics");
+        let mut metrics = Vec::new();
+        for def in &f.metrics {
+            if let Some(m) = self.metric(def, anchor) {
+                if metrics.contains(&m) {
+                    let at = self.top_field("metrics");
+                    self.problem(at, format!("metric {def:?} is listed twice"));
+                }
+                metrics.push(m);
+            }
+        }
+        metrics
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::tests::{compiled, position_of, problems, scenario};
+    use crate::model::{Effect, ParamTarget};
+
+    #[test]
+    fn a_self_pair_in_an_effect_points_into_its_event() {
+        let text = scenario(
+            "events: [Event(name: \"e\", actor: \"A\", at: 1,\n        \
+             effects: [MutualAffinity(\"A\", \"A\", Add(0.1))])],",
+        );
+        let found = problems(&text);
+        assert_eq!(
+            found[0].message,
+            "an affinity of \"A\" toward itself is not defined"
+        );
+        assert_eq!(found[0].position, position_of(&text, "\"A\", at"));
+    }
+
+    #[test]
+    fn a_param_effect_reaches_every_target_of_its_path() {
+        let text =
+            scenario("events: [Event(name: \"e\", at: 1, effects: [Param(\"eta\", Set(0.5))])],");
+        let world = compiled(&text).unwrap();
+        let Effect::Param { targets, .. } = &world.events[0].effects[0] else {
+            panic!("{:?}", world.events[0].effects);
+        };
+        assert_eq!(targets, &[ParamTarget::Eta(0), ParamTarget::Eta(1)]);
+    }
+
+    #[test]
+    fn an_event_needs_exactly_one_timing() {
+        let found = problems(&scenario("events: [Event(name: \"e\", at: 1, every: 2)],"));
+        assert!(found[0]
+            .message
+            .starts_with("event \"e\" needs exactly one timing"));
+        let found = problems(&scenario("events: [Event(name: \"e\", at: 9)],"));
+        assert_eq!(
+            found[0].message,
+            "event \"e\": `at` must be a step from 1 to 4, got 9"
+        );
+    }
+
+    #[test]
+    fn an_outcome_needs_exactly_one_condition_and_known_events() {
+        let found = problems(&scenario("outcomes: [Outcome(name: \"o\")],"));
+        assert!(found[0].message.contains("needs exactly one of `at_end"));
+        let found = problems(&scenario(
+            "outcomes: [Outcome(name: \"o\", ever: After(\"x\"))],",
+        ));
+        assert_eq!(
+            found[0].message,
+            "unknown event \"x\" (the file defines no events)"
+        );
+    }
+
+    #[test]
+    fn a_metric_listed_twice_is_reported() {
+        let found = problems(&scenario(
+            "metrics: [Stance(\"A\", \"B\"), Stance(\"A\", \"B\")],",
+        ));
+        assert!(found[0].message.ends_with("is listed twice"), "{found:?}");
+    }
+}

@@ -1,0 +1,182 @@
+//! From a parsed file to a `model::World`: every name resolved to an index, every number
+//! checked against its range. All problems are collected, not just the first, so an analyst
+//! fixes a file in one pass.
+//!
+//! By concern: `names` (counts, names, lookups), `relations` (stances, affinities, ties),
+//! `params` (parameter values and `Param` effects), `events` (events, effects, conditions,
+//! metrics), `positions` (where in the text a problem is); outcomes and the world here.
+
+mod events;
+mod names;
+mod params;
+mod positions;
+mod relations;
+
+use super::file::ScenarioFile;
+use super::locate::{Locator, Position};
+use super::param_path::Names;
+use crate::model::{Event, World};
+use relations::Relation;
+
+/// One thing wrong with a scenario file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    pub position: Option<Position>,
+    pub message: String,
+}
+
+pub fn compile(file: &ScenarioFile, text: &str) -> Result<World, Vec<Problem>> {
+    let mut c = Compiler {
+        loc: Locator::new(text),
+        problems: Vec::new(),
+        more: 0,
+        names: Names {
+            states: file.states.iter().map(|s| s.name.as_str()).collect(),
+            channels: file.channels.iter().map(|s| s.as_str()).collect(),
+            events: file.events.iter().map(|e| e.name.as_str()).collect(),
+            hazard: file.events.iter().map(|e| e.hazard.is_some()).collect(),
+        },
+    };
+    // A file beyond the size limits is refused before anything is allocated in proportion
+    // to it (n*n stances, k*n*n shares): the limits exist so that no file can make the
+    // engine allocate without bound, and the checks that follow would only add noise.
+    if !c.sizes(file) {
+        return Err(c.problems);
+    }
+    let world = c.world(file);
+    if c.problems.is_empty() {
+        Ok(world)
+    } else {
+        if c.more > 0 {
+            let message = format!("... and {} more problems; fix the ones above first", c.more);
+            c.problems.push(Problem {
+                position: None,
+                message,
+            });
+        }
+        Err(c.problems)
+    }
+}
+
+/// Problems listed at most: past a screenful, more lines help no one (a broken copy with
+/// thousands of duplicate lines would print thousands).
+const MAX_PROBLEMS: usize = 50;
+
+struct Compiler<'a> {
+    loc: Locator<'a>,
+    problems: Vec<Problem>,
+    /// Problems found past `MAX_PROBLEMS`, counted only.
+    more: usize,
+    /// The file's states, channels and events, in order: what indices stand for.
+    names: Names<'a>,
+}
+
+impl<'a> Compiler<'a> {
+    fn problem(&mut self, position: Option<Position>, message: String) {
+        if self.problems.len() >= MAX_PROBLEMS {
+            self.more += 1;
+            return;
+        }
+        let problem = Problem { position, message };
+        // A name misspelt the same way twice is located at its first use both times: say it once.
+        if !self.problems.contains(&problem) {
+            self.problems.push(problem);
+        }
+    }
+
+    fn world(&mut self, f: &'a ScenarioFile) -> World {
+        let weight = self.weights(f);
+        let stance = self.pairs(&f.stances, Relation::Stance);
+        let affinity = self.pairs(&f.affinities, Relation::Affinity);
+        let share = self.ties(f);
+        let params = self.params(f);
+        let events: Vec<Event> = f.events.iter().map(|def| self.event(f, def)).collect();
+        let params = [params, self.hazard_slots(f)].concat();
+        let outcomes = self.outcomes(f);
+        let metrics = self.metrics(f);
+        World {
+            name: f.name.clone(),
+            description: f.description.clone(),
+            step_unit: f.step.clone(),
+            steps: f.steps.clamp(0, i64::from(u32::MAX)) as u32,
+            trajectories: f.trajectories.max(0) as u64,
+            seed: f.seed.max(0) as u64,
+            states: f.states.iter().map(|s| s.name.clone()).collect(),
+            channels: f.channels.clone(),
+            weight,
+            stance,
+            affinity,
+            share,
+            params,
+            events,
+            outcomes,
+            metrics,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A two-state, one-channel scenario with `fields` added (RON, e.g. `stances: [...]`).
+    pub fn scenario(fields: &str) -> String {
+        format!(
+            "Scenario(\n    name: \"t\",\n    steps: 4,\n    channels: [\"aid\"],\n    \
+             states: [State(name: \"A\"), State(name: \"B\")],\n    {fields}\n)"
+        )
+    }
+
+    pub fn compiled(text: &str) -> Result<World, Vec<Problem>> {
+        let options = ron::Options::default()
+            .with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME);
+        let file: ScenarioFile = options.from_str(text).expect("the snippet parses");
+        compile(&file, text)
+    }
+
+    pub fn problems(text: &str) -> Vec<Problem> {
+        compiled(text).expect_err("the snippet has problems")
+    }
+
+    /// The position of the first `needle` in `text`, as a problem would give it.
+    pub fn position_of(text: &str, needle: &str) -> Option<Position> {
+        let at = text.find(needle).expect("the needle is in the text");
+        Some(Locator::new(text).position(at))
+    }
+
+    /// A compiler over `text` with no names, for the position helpers.
+    pub fn compiler(text: &str) -> Compiler<'_> {
+        Compiler {
+            loc: Locator::new(text),
+            problems: Vec::new(),
+            more: 0,
+            names: Names {
+                states: vec![],
+                channels: vec![],
+                events: vec![],
+                hazard: vec![],
+            },
+        }
+    }
+
+    #[test]
+    fn a_valid_snippet_compiles_to_a_world() {
+        let world = compiled(&scenario("stances: [(\"A\", \"B\", 0.5)],")).unwrap();
+        assert_eq!(world.states, ["A", "B"]);
+        assert_eq!(world.stance, [0.0, 0.5, 0.0, 0.0]);
+        assert_eq!(world.share.len(), 2 * 2);
+    }
+
+    #[test]
+    fn problems_past_the_limit_are_counted_in_one_last_line() {
+        let entries: Vec<String> = (0..MAX_PROBLEMS + 10)
+            .map(|i| format!("(\"X{i}\", \"A\", 0.1)"))
+            .collect();
+        let found = problems(&scenario(&format!("stances: [{}],", entries.join(", "))));
+        assert_eq!(found.len(), MAX_PROBLEMS + 1);
+        assert_eq!(
+            found[MAX_PROBLEMS].message,
+            "... and 10 more problems; fix the ones above first"
+        );
+    }
+}

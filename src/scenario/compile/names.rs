@@ -1,0 +1,259 @@
+//! The file as a whole (counts within limits, a name for everything, each name once) and
+//! the lookups that turn names into indices.
+
+use std::collections::HashSet;
+
+use super::Compiler;
+use crate::format::Num;
+use crate::scenario::file::ScenarioFile;
+use crate::scenario::limits;
+use crate::scenario::locate::{suggest, Position};
+
+/// The first control character (NUL, tab, newline, escape, ...) in a name, if any. Names
+/// become plot titles, SVG text, file names and HTML; control characters made invalid SVG
+/// and broke the report, and are never meant.
+/// The bidirectional formatting characters are refused too: invisible, they make a name
+/// display as another (a "Trojan Source" name in a report).
+pub(super) fn control_character(name: &str) -> Option<char> {
+    let bidi = |c: char| matches!(c, '\u{061c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
+    name.chars().find(|&c| c.is_control() || bidi(c))
+}
+
+pub(super) fn control_message(what: &str, name: &str, c: char) -> String {
+    format!(
+        "the {what} name {name:?} contains the control character U+{:04X}; names must be \
+         printable text (letters, digits, spaces, punctuation)",
+        u32::from(c)
+    )
+}
+
+impl Compiler<'_> {
+    /// Counts, names and limits of the file as a whole. False if a count is beyond its
+    /// limit, in which case compiling goes no further.
+    pub(super) fn sizes(&mut self, f: &ScenarioFile) -> bool {
+        if f.name.trim().is_empty() {
+            let at = self.top_field("name");
+            self.problem(at, "the scenario needs a non-empty `name`".into());
+        } else if let Some(c) = control_character(&f.name) {
+            let at = self.top_field("name");
+            self.problem(at, control_message("scenario", &f.name, c));
+        }
+        if f.steps < 1 || f.steps > limits::MAX_STEPS {
+            let at = self.top_field("steps");
+            self.problem(
+                at,
+                format!(
+                    "`steps` must be between 1 and {}, got {}",
+                    limits::MAX_STEPS,
+                    f.steps
+                ),
+            );
+        }
+        if f.trajectories < 1 || f.trajectories as u64 > limits::MAX_TRAJECTORIES {
+            let at = self.top_field("trajectories");
+            self.problem(
+                at,
+                format!(
+                    "`trajectories` must be between 1 and {}, got {}",
+                    limits::MAX_TRAJECTORIES,
+                    f.trajectories
+                ),
+            );
+        }
+        if f.seed < 0 {
+            let at = self.top_field("seed");
+            self.problem(at, format!("`seed` must be 0 or more, got {}", f.seed));
+        }
+        let mut within = true;
+        if f.states.is_empty() || f.states.len() > limits::MAX_STATES {
+            within = f.states.len() <= limits::MAX_STATES;
+            let at = self.top_field("states");
+            self.problem(
+                at,
+                format!(
+                    "a scenario needs between 1 and {} states, got {}",
+                    limits::MAX_STATES,
+                    f.states.len()
+                ),
+            );
+        }
+        if f.channels.len() > limits::MAX_CHANNELS {
+            within = false;
+            let at = self.top_field("channels");
+            self.problem(
+                at,
+                format!("at most {} channels are allowed", limits::MAX_CHANNELS),
+            );
+        }
+        if f.events.len() > limits::MAX_EVENTS {
+            within = false;
+            let at = self.top_field("events");
+            self.problem(
+                at,
+                format!("at most {} events are allowed", limits::MAX_EVENTS),
+            );
+        }
+        for (field, count, limit) in [
+            ("outcomes", f.outcomes.len(), limits::MAX_OUTCOMES),
+            ("metrics", f.metrics.len(), limits::MAX_METRICS),
+        ] {
+            if count > limit {
+                within = false;
+                let at = self.top_field(field);
+                self.problem(
+                    at,
+                    format!("at most {limit} {field} are allowed, got {count}"),
+                );
+            }
+        }
+        if !within {
+            return false;
+        }
+        let names = [
+            ("state", self.names.states.clone()),
+            ("channel", self.names.channels.clone()),
+            ("event", self.names.events.clone()),
+        ];
+        for (what, list) in names {
+            let mut seen = HashSet::new();
+            for name in list {
+                if name.trim().is_empty() {
+                    let at = self.top_field(&format!("{what}s"));
+                    self.problem(at, format!("a {what} needs a non-empty name"));
+                } else if let Some(c) = control_character(name) {
+                    let at = self.loc.name(name);
+                    self.problem(at, control_message(what, name, c));
+                } else if name.len() > limits::MAX_NAME_LEN {
+                    let at = self.loc.name(name);
+                    self.problem(
+                        at,
+                        format!(
+                            "a {what} name is longer than {} bytes",
+                            limits::MAX_NAME_LEN
+                        ),
+                    );
+                } else if !seen.insert(name) {
+                    let at = self.loc.name(name);
+                    self.problem(at, format!("{what} \"{name}\" is defined twice"));
+                }
+            }
+        }
+        within
+    }
+
+    fn lookup(&mut self, what: &str, name: &str, list: &[&str]) -> Option<usize> {
+        if let Some(i) = list.iter().position(|&s| s == name) {
+            return Some(i);
+        }
+        let at = self.loc.name(name);
+        let hint = match suggest(name, list.iter().copied()) {
+            Some(s) => format!(" — did you mean \"{s}\"?"),
+            None if list.is_empty() => format!(" (the file defines no {what}s)"),
+            None => format!(" (known {what}s: {})", list.join(", ")),
+        };
+        self.problem(at, format!("unknown {what} \"{name}\"{hint}"));
+        None
+    }
+
+    pub(super) fn state(&mut self, name: &str) -> Option<usize> {
+        let list = self.names.states.clone();
+        self.lookup("state", name, &list)
+    }
+
+    pub(super) fn channel(&mut self, name: &str) -> Option<usize> {
+        let list = self.names.channels.clone();
+        self.lookup("channel", name, &list)
+    }
+
+    pub(super) fn event_index(&mut self, name: &str) -> Option<usize> {
+        let list = self.names.events.clone();
+        self.lookup("event", name, &list)
+    }
+
+    /// Two distinct states, e.g. the ends of a stance; `what` names the relation ("an
+    /// affinity") and `at` is where the pair is written (the state's first mention if unknown).
+    pub(super) fn pair(
+        &mut self,
+        a: &str,
+        b: &str,
+        what: &str,
+        at: Option<Position>,
+    ) -> Option<(usize, usize)> {
+        let (i, j) = (self.state(a), self.state(b));
+        let (i, j) = (i?, j?);
+        if i == j {
+            let at = at.or_else(|| self.loc.name(a));
+            self.problem(
+                at,
+                format!("{what} of \"{a}\" toward itself is not defined"),
+            );
+            return None;
+        }
+        Some((i, j))
+    }
+
+    /// The states' weights, each within its limits.
+    pub(super) fn weights(&mut self, f: &ScenarioFile) -> Vec<f64> {
+        for s in &f.states {
+            if !(limits::MIN_WEIGHT..=limits::MAX_WEIGHT).contains(&s.weight) {
+                let at = self.loc.name(&s.name);
+                self.problem(
+                    at,
+                    format!(
+                        "state \"{}\": weight must be a number from {} to {}, got {} \
+                         (weights are relative: only their ratios matter)",
+                        s.name,
+                        limits::MIN_WEIGHT,
+                        limits::MAX_WEIGHT,
+                        Num(s.weight)
+                    ),
+                );
+            }
+        }
+        f.states.iter().map(|s| s.weight).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::tests::{position_of, problems, scenario};
+    use super::*;
+
+    #[test]
+    fn a_state_defined_twice_is_reported_once_at_its_name() {
+        let text = scenario("").replace(
+            "State(name: \"B\")",
+            "State(name: \"B\"), State(name: \"B\")",
+        );
+        let found = problems(&text);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].message, "state \"B\" is defined twice");
+        assert_eq!(found[0].position, position_of(&text, "\"B\""));
+    }
+
+    #[test]
+    fn control_and_bidirectional_characters_are_not_names() {
+        assert_eq!(control_character("Pakistan"), None);
+        assert_eq!(control_character("a\tb"), Some('\t'));
+        assert_eq!(control_character("a\u{202e}b"), Some('\u{202e}'));
+        let text = scenario("").replace("\"B\"", "\"B\\u{1b}\"");
+        assert!(problems(&text)[0].message.contains("U+001B"));
+    }
+
+    #[test]
+    fn an_unknown_state_gets_the_closest_name() {
+        let found = problems(&scenario("stances: [(\"Bb\", \"A\", 0.1)],"));
+        assert_eq!(
+            found[0].message,
+            "unknown state \"Bb\" — did you mean \"B\"?"
+        );
+    }
+
+    #[test]
+    fn a_weight_out_of_range_is_refused() {
+        let text = scenario("").replace("State(name: \"A\")", "State(name: \"A\", weight: 0.0)");
+        assert!(problems(&text)[0]
+            .message
+            .starts_with("state \"A\": weight"));
+    }
+}

@@ -1,0 +1,332 @@
+//! Parameters: each value checked against its range and made a sampler, slots named by
+//! their paths, and the paths of `Param` effects.
+
+use std::collections::BTreeMap;
+
+use super::Compiler;
+use crate::format::Num;
+use crate::model::{ParamSlot, ParamTarget, Sampler};
+use crate::scenario::file::{
+    Distribution, ParamsDef, ScenarioFile, StateParamsDef, Value, DEFAULT_BETA, DEFAULT_KAPPA,
+    DEFAULT_RHO,
+};
+use crate::scenario::locate::{quoted, Position};
+use crate::scenario::param_path::{self, ParamPath, StateParam};
+
+impl Compiler<'_> {
+    /// Checks a parameter value against the range of its targets and turns it into a sampler.
+    fn sampler(
+        &mut self,
+        at: Option<Position>,
+        path: &str,
+        value: &Value,
+        range: (f64, f64),
+    ) -> Sampler {
+        let (lo, hi) = range;
+        let bad = |c: &mut Self, why: String| {
+            c.problem(at, format!("parameter `{path}`: {why}"));
+            Sampler::Fixed(lo)
+        };
+        let finite = |xs: &[f64]| xs.iter().all(|x| x.is_finite());
+        let within = |a: f64, b: f64| a >= lo - 1e-9 && b <= hi;
+        match *value {
+            Value::Fixed(x) => {
+                if x.is_finite() && within(x, x) {
+                    Sampler::Fixed(x.clamp(lo, hi))
+                } else {
+                    bad(
+                        self,
+                        format!("must be a number in [{lo}, {hi}], got {}", Num(x)),
+                    )
+                }
+            }
+            Value::Sampled(Distribution::Uniform(a, b)) => {
+                if !finite(&[a, b]) || a > b || !within(a, b) {
+                    bad(
+                        self,
+                        format!(
+                            "Uniform({}, {}) needs {lo} <= low <= high <= {hi}",
+                            Num(a),
+                            Num(b)
+                        ),
+                    )
+                } else {
+                    Sampler::Uniform { low: a, high: b }
+                }
+            }
+            Value::Sampled(Distribution::Normal(mean, sd)) => {
+                if !finite(&[mean, sd]) || sd <= 0.0 || !within(mean, mean) {
+                    bad(
+                        self,
+                        format!(
+                            "Normal({}, {}) needs a mean in [{lo}, {hi}] and a positive sd \
+                             (it is truncated to that range)",
+                            Num(mean),
+                            Num(sd)
+                        ),
+                    )
+                } else {
+                    Sampler::Normal {
+                        mean,
+                        sd,
+                        low: lo,
+                        high: hi,
+                    }
+                }
+            }
+            Value::Sampled(Distribution::Beta(a, b)) => {
+                if !finite(&[a, b]) || a <= 0.0 || b <= 0.0 {
+                    bad(
+                        self,
+                        format!(
+                            "Beta({}, {}) needs two positive shape parameters",
+                            Num(a),
+                            Num(b)
+                        ),
+                    )
+                } else if !within(0.0, 1.0) {
+                    bad(
+                        self,
+                        format!("Beta draws lie in [0, 1], outside the range [{lo}, {hi}]"),
+                    )
+                } else {
+                    Sampler::Beta { a, b }
+                }
+            }
+            Value::Sampled(Distribution::Triangular(a, m, b)) => {
+                if !(finite(&[a, m, b]) && a <= m && m <= b && a < b && within(a, b)) {
+                    bad(
+                        self,
+                        format!(
+                            "Triangular({}, {}, {}) needs {lo} <= low <= mode <= high <= {hi} \
+                             and low < high",
+                            Num(a),
+                            Num(m),
+                            Num(b)
+                        ),
+                    )
+                } else {
+                    Sampler::Triangular {
+                        low: a,
+                        mode: m,
+                        high: b,
+                    }
+                }
+            }
+        }
+    }
+
+    /// The parameter slots of `params`: one per global value and one per override, each
+    /// named by its path.
+    pub(super) fn params(&mut self, f: &ScenarioFile) -> Vec<ParamSlot> {
+        let p = &f.params;
+        let n = self.names.states.len();
+        let anchor = self.loc.find_from(0, "params");
+        let mut slots = Vec::new();
+
+        for (key, _) in p.beta.iter().chain(&p.kappa).chain(&p.rho) {
+            self.channel(key);
+        }
+        let mut overrides = BTreeMap::new();
+        for (state, o) in &p.overrides {
+            if let Some(i) = self.state(state) {
+                overrides.insert(i, o);
+                for key in o.beta.keys() {
+                    self.channel(key);
+                }
+            }
+        }
+
+        for param in StateParam::ALL {
+            let range = param.target(0).range();
+            let at = self.loc.field_after(anchor, param.name());
+            let sampler = self.sampler(at, param.name(), scenario_wide(p, param), range);
+            let mut targets = Vec::new();
+            for i in 0..n {
+                match overrides.get(&i).and_then(|o| overridden(o, param)) {
+                    Some(v) => {
+                        let path = ParamPath::PerState(param, Some(i)).text(&self.names);
+                        let at = self.loc.name(self.names.states[i]).or(at);
+                        let sampler = self.sampler(at, &path, v, range);
+                        slots.push(ParamSlot {
+                            path,
+                            sampler,
+                            targets: vec![param.target(i)],
+                        });
+                    }
+                    None => targets.push(param.target(i)),
+                }
+            }
+            slots.push(ParamSlot {
+                path: param.name().to_string(),
+                sampler,
+                targets,
+            });
+        }
+
+        for c in 0..self.names.channels.len() {
+            let ch = self.names.channels[c];
+            let fixed = |x| Value::Fixed(x);
+            let beta = p.beta.get(ch).cloned().unwrap_or(fixed(DEFAULT_BETA));
+            let at = self.loc.field_after(anchor, "beta");
+            let range = ParamTarget::Beta(c, 0).range();
+            let path = ParamPath::Beta(Some(c), None).text(&self.names);
+            let sampler = self.sampler(at, &path, &beta, range);
+            let mut targets = Vec::new();
+            for i in 0..n {
+                match overrides.get(&i).and_then(|o| o.beta.get(ch)) {
+                    Some(v) => {
+                        let path = ParamPath::Beta(Some(c), Some(i)).text(&self.names);
+                        let sampler = self.sampler(at, &path, v, range);
+                        slots.push(ParamSlot {
+                            path,
+                            sampler,
+                            targets: vec![ParamTarget::Beta(c, i)],
+                        });
+                    }
+                    None => targets.push(ParamTarget::Beta(c, i)),
+                }
+            }
+            slots.push(ParamSlot {
+                path,
+                sampler,
+                targets,
+            });
+
+            for (name, map, default, target, path) in [
+                (
+                    "kappa",
+                    &p.kappa,
+                    DEFAULT_KAPPA,
+                    ParamTarget::Kappa(c),
+                    ParamPath::Kappa(Some(c)),
+                ),
+                (
+                    "rho",
+                    &p.rho,
+                    DEFAULT_RHO,
+                    ParamTarget::Rho(c),
+                    ParamPath::Rho(Some(c)),
+                ),
+            ] {
+                let value = map.get(ch).cloned().unwrap_or(fixed(default));
+                let at = self.loc.field_after(anchor, name);
+                let path = path.text(&self.names);
+                let sampler = self.sampler(at, &path, &value, target.range());
+                slots.push(ParamSlot {
+                    path,
+                    sampler,
+                    targets: vec![target],
+                });
+            }
+        }
+        slots
+    }
+
+    /// One slot per hazard event, after the `params` slots.
+    pub(super) fn hazard_slots(&mut self, f: &ScenarioFile) -> Vec<ParamSlot> {
+        let mut slots = Vec::new();
+        for (e, def) in f.events.iter().enumerate() {
+            if let Some(value) = &def.hazard {
+                let anchor = self.loc.find_from(0, &quoted(&def.name));
+                let at = self.loc.field_after(anchor, "hazard");
+                let path = ParamPath::Hazard(e).text(&self.names);
+                let target = ParamTarget::Hazard(e);
+                let sampler = self.sampler(at, &path, value, target.range());
+                slots.push(ParamSlot {
+                    path,
+                    sampler,
+                    targets: vec![target],
+                });
+            }
+        }
+        slots
+    }
+
+    /// The targets of a `Param(path, ...)` effect of `event`, or None (reported) if the path
+    /// names no parameter.
+    pub(super) fn param_targets(&mut self, event: &str, path: &str) -> Option<Vec<ParamTarget>> {
+        if let Some(p) = ParamPath::parse(path, &self.names) {
+            return Some(p.targets(&self.names));
+        }
+        // The message searches every path for the closest: past the problem limit, where it
+        // would only be counted, a file of many bad paths must not pay for that.
+        if self.problems.len() >= super::MAX_PROBLEMS {
+            self.more += 1;
+        } else {
+            let at = self.loc.name(path);
+            let message = param_path::unknown(path, &self.names);
+            self.problem(at, format!("event \"{event}\": {message}"));
+        }
+        None
+    }
+}
+
+/// The scenario-wide value of a per-state parameter.
+fn scenario_wide(p: &ParamsDef, param: StateParam) -> &Value {
+    match param {
+        StateParam::Eta => &p.eta,
+        StateParam::Sigma => &p.sigma,
+        StateParam::Gamma => &p.gamma,
+        StateParam::Lambda => &p.lambda,
+    }
+}
+
+/// A state's override of a per-state parameter, if it has one.
+fn overridden(o: &StateParamsDef, param: StateParam) -> Option<&Value> {
+    match param {
+        StateParam::Eta => o.eta.as_ref(),
+        StateParam::Sigma => o.sigma.as_ref(),
+        StateParam::Gamma => o.gamma.as_ref(),
+        StateParam::Lambda => o.lambda.as_ref(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::tests::{compiled, problems, scenario};
+    use crate::scenario::param_path::{unknown, Names};
+
+    #[test]
+    fn slots_are_named_by_their_paths_overrides_first() {
+        let text = scenario(
+            "params: Params(overrides: {\"B\": Override(eta: 0.3, beta: {\"aid\": 2.0})}),",
+        );
+        let world = compiled(&text).unwrap();
+        let paths: Vec<&str> = world.params.iter().map(|p| p.path.as_str()).collect();
+        assert_eq!(
+            paths,
+            [
+                "eta.B",
+                "eta",
+                "sigma",
+                "gamma",
+                "lambda",
+                "beta.aid.B",
+                "beta.aid",
+                "kappa.aid",
+                "rho.aid"
+            ]
+        );
+        assert_eq!(world.params[1].targets.len(), 1, "eta covers A only");
+    }
+
+    #[test]
+    fn a_value_out_of_range_names_its_path() {
+        let found = problems(&scenario("params: Params(rho: {\"aid\": 1.5}),"));
+        assert_eq!(
+            found[0].message,
+            "parameter `rho.aid`: must be a number in [0, 1], got 1.5"
+        );
+    }
+
+    #[test]
+    fn an_unknown_path_in_an_effect_gets_the_message_sweeps_give() {
+        let text =
+            scenario("events: [Event(name: \"e\", at: 1, effects: [Param(\"zeta\", Add(1.0))])],");
+        let found = problems(&text);
+        let world = compiled(&scenario("events: [Event(name: \"e\", at: 1)],")).unwrap();
+        let expected = format!("event \"e\": {}", unknown("zeta", &Names::of(&world)));
+        assert_eq!(found[0].message, expected);
+    }
+}

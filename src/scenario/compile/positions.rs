@@ -1,0 +1,66 @@
+//! Where in the text a problem is. Compiled values carry no positions, so each check finds
+//! its place again: a top-level field, an entry of a list, a name within an item.
+
+use super::Compiler;
+use crate::scenario::locate::{quoted, Position};
+
+impl Compiler<'_> {
+    /// Where a top-level field (`steps`, `metrics`, ...) is written.
+    pub(super) fn top_field(&self, field: &str) -> Option<Position> {
+        self.loc.find_from(0, field).map(|at| self.loc.position(at))
+    }
+
+    /// Where the next `(a, b, ...)` entry of a list is written, searched from `cursor`,
+    /// which then moves past it: entries are met in file order, so each search starts where
+    /// the last one ended (linear in the file, and a repeated pair finds its own entry).
+    pub(super) fn next_entry(
+        &self,
+        cursor: &mut Option<usize>,
+        a: &str,
+        b: &str,
+    ) -> Option<Position> {
+        let first = self.loc.find_from((*cursor)?, &quoted(a))?;
+        let second = self.loc.find_from(first + quoted(a).len(), &quoted(b))?;
+        *cursor = Some(second + quoted(b).len());
+        Some(self.loc.position(first))
+    }
+
+    /// Where `name` is first written at or after `anchor` (an item's start), or None.
+    pub(super) fn near(&self, anchor: Option<usize>, name: &str) -> Option<Position> {
+        let at = self.loc.find_from(anchor?, &quoted(name))?;
+        Some(self.loc.position(at))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::scenario::locate::Position;
+
+    use super::super::tests::compiler;
+
+    #[test]
+    fn entries_are_found_in_order_even_when_repeated() {
+        let text = "(\n stances: [(\"A\", \"B\", 1),\n  (\"A\", \"B\", 2)],\n)";
+        let c = compiler(text);
+        let mut cursor = c.loc.find_from(0, "stances");
+        let first = c.next_entry(&mut cursor, "A", "B");
+        let second = c.next_entry(&mut cursor, "A", "B");
+        assert_eq!(
+            first,
+            Some(Position {
+                line: 2,
+                column: 13
+            })
+        );
+        assert_eq!(second, Some(Position { line: 3, column: 4 }));
+        assert_eq!(c.next_entry(&mut cursor, "A", "B"), None);
+        assert_eq!(c.next_entry(&mut None, "A", "B"), None);
+    }
+
+    #[test]
+    fn a_name_near_an_item_is_the_first_after_its_start() {
+        let c = compiler("\"A\" x \"A\"");
+        assert_eq!(c.near(Some(1), "A"), Some(Position { line: 1, column: 7 }));
+        assert_eq!(c.near(None, "A"), None);
+    }
+}

@@ -1,0 +1,213 @@
+//! Relations between states: initial stances, baseline affinities and supply ties.
+
+use std::collections::HashSet;
+
+use super::Compiler;
+use crate::format::Num;
+use crate::model::AFFINITY_LIMIT;
+use crate::scenario::file::ScenarioFile;
+use crate::scenario::locate::Position;
+
+/// Tolerance for share totals: rows written as decimals (0.2 + 0.1 + ...) may pass 1 by
+/// rounding alone.
+const TOTAL_TOLERANCE: f64 = 1e-9;
+
+/// A list of `(from, to, value)` entries of the file.
+#[derive(Debug, Clone, Copy)]
+pub(super) enum Relation {
+    Stance,
+    Affinity,
+}
+
+impl Relation {
+    fn field(self) -> &'static str {
+        match self {
+            Relation::Stance => "stances",
+            Relation::Affinity => "affinities",
+        }
+    }
+
+    /// What one entry is, as messages call it.
+    fn what(self) -> &'static str {
+        match self {
+            Relation::Stance => "a stance",
+            Relation::Affinity => "an affinity",
+        }
+    }
+
+    fn range(self) -> (f64, f64) {
+        match self {
+            Relation::Stance => (-1.0, 1.0),
+            Relation::Affinity => (-AFFINITY_LIMIT, AFFINITY_LIMIT),
+        }
+    }
+}
+
+impl Compiler<'_> {
+    pub(super) fn finite_in(
+        &mut self,
+        at: Option<Position>,
+        what: &str,
+        x: f64,
+        (lo, hi): (f64, f64),
+    ) {
+        if !(x.is_finite() && lo <= x && x <= hi) {
+            self.problem(
+                at,
+                format!("{what} must be a number in [{lo}, {hi}], got {}", Num(x)),
+            );
+        }
+    }
+
+    /// The n x n matrix of a relation; unlisted pairs are 0. Each problem points at its own
+    /// entry.
+    pub(super) fn pairs(&mut self, list: &[(String, String, f64)], relation: Relation) -> Vec<f64> {
+        let n = self.names.states.len();
+        let mut out = vec![0.0; n * n];
+        let field = relation.field();
+        let mut cursor = self.loc.find_from(0, field);
+        let mut seen = HashSet::new();
+        for (a, b, x) in list {
+            let at = self.next_entry(&mut cursor, a, b);
+            let Some((i, j)) = self.pair(a, b, relation.what(), at) else {
+                continue;
+            };
+            let entry = format!("{field} entry (\"{a}\", \"{b}\")");
+            self.finite_in(at, &entry, *x, relation.range());
+            if !seen.insert((i, j)) {
+                self.problem(at, format!("{field}: (\"{a}\", \"{b}\") is given twice"));
+            }
+            out[i * n + j] = *x;
+        }
+        out
+    }
+
+    /// The k x n x n supply shares, each state's total per channel at most 1.
+    pub(super) fn ties(&mut self, f: &ScenarioFile) -> Vec<f64> {
+        let (n, k) = (self.names.states.len(), self.names.channels.len());
+        let mut share = vec![0.0; k * n * n];
+        let mut seen = HashSet::new();
+        // Each tie's place is searched from the previous one's: linear in the file's size,
+        // where searching for the n-th `Tie` from the start each time was quadratic.
+        let mut cursor = 0;
+        for tie in &f.ties {
+            let anchor = self.loc.find_from(cursor, "Tie");
+            cursor = anchor.map_or(cursor, |at| at + "Tie".len());
+            let pair = self.pair(
+                &tie.from,
+                &tie.to,
+                "a tie",
+                anchor.map(|a| self.loc.position(a)),
+            );
+            let channel = self.channel(&tie.channel);
+            let at = self.loc.field_after(anchor, "share");
+            self.finite_in(
+                at,
+                &format!("share of tie {} -> {} ({})", tie.from, tie.to, tie.channel),
+                tie.share,
+                (0.0, 1.0),
+            );
+            if let (Some((i, j)), Some(c)) = (pair, channel) {
+                if !seen.insert((i, j, c)) {
+                    self.problem(
+                        at,
+                        format!(
+                            "tie {} -> {} in channel \"{}\" is given twice",
+                            tie.from, tie.to, tie.channel
+                        ),
+                    );
+                }
+                share[(c * n + i) * n + j] = tie.share;
+            }
+        }
+        for c in 0..k {
+            for i in 0..n {
+                let total: f64 = share[(c * n + i) * n..(c * n + i + 1) * n].iter().sum();
+                if total > 1.0 + TOTAL_TOLERANCE {
+                    let at = self.top_field("ties");
+                    self.problem(
+                        at,
+                        format!(
+                            "the shares of {} in channel \"{}\" add up to {}, more than 1: \
+                             lower some of them (what is left below 1 is self-reliance)",
+                            self.names.states[i],
+                            self.names.channels[c],
+                            // Four decimals for sums near 1, where they matter; a mistyped
+                            // 1e300 must not come back as a 301-digit number.
+                            if total < 1e4 {
+                                format!("{total:.4}")
+                            } else {
+                                Num(total).to_string()
+                            }
+                        ),
+                    );
+                }
+            }
+        }
+        share
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::tests::{position_of, problems, scenario};
+
+    /// Regression: every self-pair was called "a stance" (a self-affinity read `a stance of
+    /// "B" toward itself`), and located at the state's definition. It must name the relation
+    /// it is, and point at the bad entry's line and column.
+    #[test]
+    fn a_self_affinity_was_called_a_stance_and_pointed_at_the_states_definition() {
+        let text = scenario("affinities: [(\"A\", \"B\", 0.1),\n        (\"B\", \"B\", 0.2)],");
+        let found = problems(&text);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(
+            found[0].message,
+            "an affinity of \"B\" toward itself is not defined"
+        );
+        assert_eq!(found[0].position, position_of(&text, "\"B\", \"B\""));
+
+        let text = scenario("stances: [(\"A\", \"A\", 0.1)],");
+        let found = problems(&text);
+        assert_eq!(
+            found[0].message,
+            "a stance of \"A\" toward itself is not defined"
+        );
+        assert_eq!(found[0].position, position_of(&text, "\"A\", \"A\""));
+
+        let tie = "ties: [Tie(from: \"A\", to: \"A\", channel: \"aid\", share: 0.1)],";
+        let found = problems(&scenario(tie));
+        assert_eq!(
+            found[0].message,
+            "a tie of \"A\" toward itself is not defined"
+        );
+    }
+
+    #[test]
+    fn a_repeated_or_out_of_range_entry_points_at_itself() {
+        let text = scenario("stances: [(\"A\", \"B\", 0.1), (\"A\", \"B\", 2.0)],");
+        let found = problems(&text);
+        let second = text.rfind("(\"A\"").unwrap() + 1;
+        let at = super::super::Locator::new(&text).position(second);
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert!(found.iter().all(|p| p.position == Some(at)), "{found:?}");
+        assert!(found[0]
+            .message
+            .contains("must be a number in [-1, 1], got 2"));
+        assert_eq!(found[1].message, "stances: (\"A\", \"B\") is given twice");
+    }
+
+    #[test]
+    fn shares_of_one_state_in_one_channel_total_at_most_one() {
+        let ties = "ties: [Tie(from: \"A\", to: \"B\", channel: \"aid\", share: 0.7),\n  \
+                    Tie(from: \"A\", to: \"C\", channel: \"aid\", share: 0.5)],";
+        let text = scenario(ties).replace(
+            "State(name: \"B\")",
+            "State(name: \"B\"), State(name: \"C\")",
+        );
+        let found = problems(&text);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(found[0]
+            .message
+            .starts_with("the shares of A in channel \"aid\" add up to 1.2000"));
+    }
+}

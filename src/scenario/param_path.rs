@@ -1,0 +1,326 @@
+//! Parameter paths (`eta`, `eta.Pakistan`, `beta.aid.Pakistan`, `kappa.arms`,
+//! `event.putin_visit.hazard`): the one grammar that `Param` effects, the names of parameter
+//! slots, sweeps, sensitivity factors and the help text share, so that a path means the same
+//! parameters everywhere.
+
+use super::locate::suggest;
+use crate::model::{ParamTarget, Timing, World};
+
+/// The grammar, as the help text and every "unknown path" message give it.
+pub const GRAMMAR: &str = "eta, sigma, gamma, lambda (optionally .<state>), \
+     beta[.<channel>[.<state>]], kappa[.<channel>], rho[.<channel>], event.<name>.hazard";
+
+/// A parameter every state has, given scenario-wide and optionally overridden per state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StateParam {
+    Eta,
+    Sigma,
+    Gamma,
+    Lambda,
+}
+
+impl StateParam {
+    pub const ALL: [StateParam; 4] = [
+        StateParam::Eta,
+        StateParam::Sigma,
+        StateParam::Gamma,
+        StateParam::Lambda,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            StateParam::Eta => "eta",
+            StateParam::Sigma => "sigma",
+            StateParam::Gamma => "gamma",
+            StateParam::Lambda => "lambda",
+        }
+    }
+
+    pub fn target(self, state: usize) -> ParamTarget {
+        match self {
+            StateParam::Eta => ParamTarget::Eta(state),
+            StateParam::Sigma => ParamTarget::Sigma(state),
+            StateParam::Gamma => ParamTarget::Gamma(state),
+            StateParam::Lambda => ParamTarget::Lambda(state),
+        }
+    }
+}
+
+/// The names a path may use: a scenario's states, channels and events.
+#[derive(Debug, Clone)]
+pub struct Names<'a> {
+    pub states: Vec<&'a str>,
+    pub channels: Vec<&'a str>,
+    pub events: Vec<&'a str>,
+    /// Whether each event fires by a hazard: only those have a hazard parameter.
+    pub hazard: Vec<bool>,
+}
+
+impl<'a> Names<'a> {
+    pub fn of(world: &'a World) -> Self {
+        Names {
+            states: world.states.iter().map(String::as_str).collect(),
+            channels: world.channels.iter().map(String::as_str).collect(),
+            events: world.events.iter().map(|e| e.name.as_str()).collect(),
+            hazard: world
+                .events
+                .iter()
+                .map(|e| e.timing == Timing::Hazard)
+                .collect(),
+        }
+    }
+
+    fn state(&self, name: &str) -> Option<usize> {
+        self.states.iter().position(|&s| s == name)
+    }
+
+    fn channel(&self, name: &str) -> Option<usize> {
+        self.channels.iter().position(|&c| c == name)
+    }
+}
+
+/// A parameter path, its names resolved to indices. `None` means "all of them": `beta`
+/// is every channel's beta of every state, `eta` every state's eta, overrides included.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParamPath {
+    PerState(StateParam, Option<usize>),
+    /// Channel, then state (a state only with a channel).
+    Beta(Option<usize>, Option<usize>),
+    Kappa(Option<usize>),
+    Rho(Option<usize>),
+    Hazard(usize),
+}
+
+impl ParamPath {
+    /// The path `text` names in a scenario with `names`, if any. Names may contain dots, so
+    /// each part after the parameter is matched against whole names, not split at dots.
+    pub fn parse(text: &str, names: &Names) -> Option<ParamPath> {
+        let (head, rest) = match text.split_once('.') {
+            Some((head, rest)) => (head, Some(rest)),
+            None => (text, None),
+        };
+        if let Some(&p) = StateParam::ALL.iter().find(|p| p.name() == head) {
+            return match rest {
+                None => Some(ParamPath::PerState(p, None)),
+                Some(s) => names.state(s).map(|i| ParamPath::PerState(p, Some(i))),
+            };
+        }
+        match (head, rest) {
+            ("beta", None) => Some(ParamPath::Beta(None, None)),
+            ("beta", Some(rest)) => names.channels.iter().enumerate().find_map(|(c, &ch)| {
+                let after = rest.strip_prefix(ch)?;
+                if after.is_empty() {
+                    return Some(ParamPath::Beta(Some(c), None));
+                }
+                let i = names.state(after.strip_prefix('.')?)?;
+                Some(ParamPath::Beta(Some(c), Some(i)))
+            }),
+            ("kappa", None) => Some(ParamPath::Kappa(None)),
+            ("kappa", Some(c)) => names.channel(c).map(|c| ParamPath::Kappa(Some(c))),
+            ("rho", None) => Some(ParamPath::Rho(None)),
+            ("rho", Some(c)) => names.channel(c).map(|c| ParamPath::Rho(Some(c))),
+            ("event", Some(rest)) => {
+                let event = rest.strip_suffix(".hazard")?;
+                let e = names.events.iter().position(|&x| x == event)?;
+                names.hazard[e].then_some(ParamPath::Hazard(e))
+            }
+            _ => None,
+        }
+    }
+
+    /// The path as written, e.g. `beta.aid.Pakistan`.
+    pub fn text(&self, names: &Names) -> String {
+        let with = |base: &str, part: Option<usize>, list: &[&str]| match part {
+            Some(i) => format!("{base}.{}", list[i]),
+            None => base.to_string(),
+        };
+        match *self {
+            ParamPath::PerState(p, i) => with(p.name(), i, &names.states),
+            ParamPath::Beta(c, i) => with(&with("beta", c, &names.channels), i, &names.states),
+            ParamPath::Kappa(c) => with("kappa", c, &names.channels),
+            ParamPath::Rho(c) => with("rho", c, &names.channels),
+            ParamPath::Hazard(e) => format!("event.{}.hazard", names.events[e]),
+        }
+    }
+
+    /// Every place in a trajectory's `Params` the path addresses.
+    pub fn targets(&self, names: &Names) -> Vec<ParamTarget> {
+        let n = names.states.len();
+        let k = names.channels.len();
+        let one_or_all = |part: Option<usize>, count: usize| match part {
+            Some(x) => x..x + 1,
+            None => 0..count,
+        };
+        match *self {
+            ParamPath::PerState(p, i) => one_or_all(i, n).map(|i| p.target(i)).collect(),
+            ParamPath::Beta(c, i) => one_or_all(c, k)
+                .flat_map(|c| one_or_all(i, n).map(move |i| ParamTarget::Beta(c, i)))
+                .collect(),
+            ParamPath::Kappa(c) => one_or_all(c, k).map(ParamTarget::Kappa).collect(),
+            ParamPath::Rho(c) => one_or_all(c, k).map(ParamTarget::Rho).collect(),
+            ParamPath::Hazard(e) => vec![ParamTarget::Hazard(e)],
+        }
+    }
+
+    /// Every path valid in a scenario with `names`, in the order of `GRAMMAR`.
+    pub fn all(names: &Names) -> Vec<ParamPath> {
+        let n = names.states.len();
+        let k = names.channels.len();
+        let mut paths = Vec::new();
+        for p in StateParam::ALL {
+            paths.push(ParamPath::PerState(p, None));
+            paths.extend((0..n).map(|i| ParamPath::PerState(p, Some(i))));
+        }
+        paths.push(ParamPath::Beta(None, None));
+        for c in 0..k {
+            paths.push(ParamPath::Beta(Some(c), None));
+            paths.extend((0..n).map(|i| ParamPath::Beta(Some(c), Some(i))));
+        }
+        paths.push(ParamPath::Kappa(None));
+        paths.extend((0..k).map(|c| ParamPath::Kappa(Some(c))));
+        paths.push(ParamPath::Rho(None));
+        paths.extend((0..k).map(|c| ParamPath::Rho(Some(c))));
+        let hazards = names.hazard.iter().enumerate().filter(|&(_, &h)| h);
+        paths.extend(hazards.map(|(e, _)| ParamPath::Hazard(e)));
+        paths
+    }
+}
+
+/// The message for a path that names no parameter: the closest valid path, then the valid
+/// paths of this scenario, written once per state as `<state>` (a scenario of 200 states
+/// and 32 channels has thousands of paths), then the states.
+pub fn unknown(text: &str, names: &Names) -> String {
+    let all: Vec<String> = ParamPath::all(names)
+        .iter()
+        .map(|p| p.text(names))
+        .collect();
+    let hint = suggest(text, all.iter().map(String::as_str))
+        .map(|s| format!(" — did you mean \"{s}\"?"))
+        .unwrap_or_default();
+    let mut valid = Vec::new();
+    for p in StateParam::ALL {
+        valid.push(p.name().to_string());
+        valid.push(format!("{}.<state>", p.name()));
+    }
+    valid.push("beta".into());
+    for c in &names.channels {
+        valid.push(format!("beta.{c}"));
+        valid.push(format!("beta.{c}.<state>"));
+    }
+    for p in ["kappa", "rho"] {
+        valid.push(p.into());
+        valid.extend(names.channels.iter().map(|c| format!("{p}.{c}")));
+    }
+    let hazards = names.events.iter().zip(&names.hazard).filter(|e| *e.1);
+    valid.extend(hazards.map(|(e, _)| format!("event.{e}.hazard")));
+    format!(
+        "unknown parameter path \"{text}\"{hint}\nvalid paths in this scenario: {} \
+         (<state> is one of {})",
+        valid.join(", "),
+        names.states.join(", ")
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names() -> Names<'static> {
+        Names {
+            states: vec!["A", "B.C"],
+            channels: vec!["aid", "aid.x"],
+            events: vec!["summit", "deal"],
+            hazard: vec![false, true],
+        }
+    }
+
+    #[test]
+    fn every_listed_path_reads_back_as_itself() {
+        let names = names();
+        let all = ParamPath::all(&names);
+        assert_eq!(all.len(), 4 * 3 + 1 + 2 * 3 + 3 + 3 + 1);
+        for p in all {
+            assert_eq!(ParamPath::parse(&p.text(&names), &names), Some(p));
+        }
+    }
+
+    #[test]
+    fn names_with_dots_are_matched_whole() {
+        let names = names();
+        let parse = |t| ParamPath::parse(t, &names);
+        assert_eq!(
+            parse("eta.B.C"),
+            Some(ParamPath::PerState(StateParam::Eta, Some(1)))
+        );
+        assert_eq!(parse("beta.aid.x"), Some(ParamPath::Beta(Some(1), None)));
+        assert_eq!(
+            parse("beta.aid.B.C"),
+            Some(ParamPath::Beta(Some(0), Some(1)))
+        );
+        assert_eq!(
+            parse("beta.aid.x.A"),
+            Some(ParamPath::Beta(Some(1), Some(0)))
+        );
+        assert_eq!(parse("rho.aid.x"), Some(ParamPath::Rho(Some(1))));
+    }
+
+    #[test]
+    fn unknown_names_and_shapes_are_not_paths() {
+        let names = names();
+        for bad in [
+            "",
+            "zeta",
+            "eta.",
+            "eta.D",
+            "beta.arms",
+            "beta.aid.D",
+            "kappa.A",
+            "rho.aid.A",
+            "event.deal",
+            "event.nope.hazard",
+            "hazard",
+        ] {
+            assert_eq!(ParamPath::parse(bad, &names), None, "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn only_a_hazard_event_has_a_hazard_path() {
+        // `summit` fires at a step: a path to its hazard would change nothing.
+        let names = names();
+        assert_eq!(ParamPath::parse("event.summit.hazard", &names), None);
+        assert_eq!(
+            ParamPath::parse("event.deal.hazard", &names),
+            Some(ParamPath::Hazard(1))
+        );
+    }
+
+    #[test]
+    fn a_bare_path_addresses_every_state_and_channel() {
+        let names = names();
+        let targets = |t| ParamPath::parse(t, &names).unwrap().targets(&names);
+        assert_eq!(targets("eta"), [ParamTarget::Eta(0), ParamTarget::Eta(1)]);
+        assert_eq!(targets("sigma.A"), [ParamTarget::Sigma(0)]);
+        assert_eq!(targets("beta").len(), 4);
+        assert_eq!(
+            targets("beta.aid.x"),
+            [ParamTarget::Beta(1, 0), ParamTarget::Beta(1, 1)]
+        );
+        assert_eq!(
+            targets("kappa"),
+            [ParamTarget::Kappa(0), ParamTarget::Kappa(1)]
+        );
+        assert_eq!(targets("rho.aid"), [ParamTarget::Rho(0)]);
+        assert_eq!(targets("event.deal.hazard"), [ParamTarget::Hazard(1)]);
+    }
+
+    #[test]
+    fn the_unknown_path_message_suggests_and_lists_per_state_paths_once() {
+        let message = unknown("lamda", &names());
+        assert!(message.contains("did you mean \"lambda\""), "{message}");
+        assert!(message.contains("beta.aid.x.<state>"), "{message}");
+        assert!(message.contains("event.deal.hazard"), "{message}");
+        assert!(!message.contains("event.summit.hazard"), "{message}");
+        assert!(message.ends_with("(<state> is one of A, B.C)"), "{message}");
+    }
+}
