@@ -5,7 +5,7 @@ use std::path::Path;
 
 use crate::analysis::blocs::{landscape, symmetric, Landscape, MAX_EXACT_STATES};
 use crate::error::Error;
-use crate::options::{stem, BlocSource, BlocsOptions};
+use crate::options::{BlocSource, BlocsOptions};
 use crate::output::{self, write_atomically, Exporter};
 use crate::scenario;
 
@@ -21,9 +21,8 @@ pub fn blocs(path: &Path, options: &BlocsOptions) -> Result<(), Error> {
             MAX_EXACT_STATES - 1
         )));
     }
-    let out = options.out.clone().unwrap_or_else(|| {
-        Path::new("outputs").join(output::sanitize_name(&format!("{}-blocs", stem(path))))
-    });
+    let name = format!("{}-blocs", super::stem(path));
+    let out = super::output_folder(options.out.as_deref(), &name);
     output::check_target(&out)?;
     let (matrix, source) = match options.from {
         BlocSource::Affinity => (&w.affinity, "affinity"),
