@@ -360,3 +360,31 @@ fn max_threads() -> usize {
     let cores = std::thread::available_parallelism().map_or(1, usize::from);
     (4 * cores).max(1024)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    /// Defect: parsing the arguments looked at `--out` on the disk (and the command looked
+    /// again before writing), so the file system was probed in two places, the first before
+    /// the scenario was even read. Now parsing reads only the arguments: an `--out` naming
+    /// an existing file parses, and the command refuses it (tests/paths.rs,
+    /// `out_pointing_at_a_file_is_refused_before_any_work`).
+    #[test]
+    fn options_probed_the_output_folder_while_parsing() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("notes.txt");
+        std::fs::write(&file, "keep me").unwrap();
+        let out = file.to_str().unwrap();
+        for args in [
+            vec!["simulate", "s.ron", "--out", out],
+            vec!["simulate", "compare", "a.ron", "b.ron", "--out", out],
+            vec!["simulate", "blocs", "s.ron", "--out", out],
+        ] {
+            let cli = Cli::try_parse_from(&args).expect("valid arguments");
+            let task = Task::from_cli_arguments(cli);
+            assert!(task.is_ok(), "{args:?}: {task:?}");
+        }
+    }
+}

@@ -10,6 +10,9 @@ use crate::output::{self, write_atomically, Exporter};
 use crate::scenario;
 
 pub fn blocs(path: &Path, options: &BlocsOptions) -> Result<(), Error> {
+    let name = format!("{}-blocs", super::stem(path));
+    let out = super::output_folder(options.out.as_deref(), &name);
+    output::check_target(&out)?;
     let scenario = scenario::load(path)?;
     let w = &scenario.world;
     let n = w.n();
@@ -21,9 +24,6 @@ pub fn blocs(path: &Path, options: &BlocsOptions) -> Result<(), Error> {
             MAX_EXACT_STATES - 1
         )));
     }
-    let name = format!("{}-blocs", super::stem(path));
-    let out = super::output_folder(options.out.as_deref(), &name);
-    output::check_target(&out)?;
     let (matrix, source) = match options.from {
         BlocSource::Affinity => (&w.affinity, "affinity"),
         BlocSource::Partnership => (&w.stance, "partnership"),

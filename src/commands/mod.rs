@@ -29,8 +29,9 @@ use crate::output::sanitize_name;
 use crate::progress;
 
 /// The folder a command writes: `--out`, or `outputs/<default_name>` with the name made
-/// safe as a file name. Every command's default is built here; the command then checks the
-/// folder (`output::check_target`) before any work starts.
+/// safe as a file name. Every command's default is built here. Each command checks it
+/// (`output::check_target`) first thing, so a bad `--out` is named before the scenario is
+/// even read; a merge first makes sure it is none of the parts it reads.
 fn output_folder(out: Option<&Path>, default_name: &str) -> PathBuf {
     out.map_or_else(
         || Path::new("outputs").join(sanitize_name(default_name)),

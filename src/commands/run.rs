@@ -9,10 +9,10 @@ use crate::output;
 use crate::scenario;
 
 pub fn run(path: &Path, options: &RunOptions) -> Result<(), Error> {
-    let scenario = scenario::load(path)?;
-    let plan = super::plan(&scenario.world, options)?;
     let out = super::output_folder(options.out.as_deref(), &super::stem(path));
     output::check_target(&out)?;
+    let scenario = scenario::load(path)?;
+    let plan = super::plan(&scenario.world, options)?;
 
     let aggregates = super::simulate(&scenario.world, &plan, options)?;
     let manifest = Manifest::new(&scenario, plan.seed, plan.trajectories);

@@ -18,6 +18,9 @@ use crate::scenario;
 pub const DEFAULT_TRAJECTORIES: u64 = 200;
 
 pub fn sensitivity(path: &Path, samples: u64, options: &RunOptions) -> Result<(), Error> {
+    let name = format!("{}-sensitivity", super::stem(path));
+    let out = super::output_folder(options.out.as_deref(), &name);
+    output::check_target(&out)?;
     let scenario = scenario::load(path)?;
     let world = &scenario.world;
     let factors: Vec<usize> = (0..world.params.len())
@@ -62,9 +65,6 @@ pub fn sensitivity(path: &Path, samples: u64, options: &RunOptions) -> Result<()
         &what,
         "use fewer --samples or give fewer parameters as distributions",
     )?;
-    let name = format!("{}-sensitivity", super::stem(path));
-    let out = super::output_folder(options.out.as_deref(), &name);
-    output::check_target(&out)?;
 
     let design = Design::new(samples as usize, factors.len(), seed);
     let rows = design.rows();

@@ -13,6 +13,9 @@ use crate::scenario;
 
 /// `simulate FILE --shard I/N`: runs the shard's chunks and writes its partial result.
 pub fn run_shard(path: &Path, options: &RunOptions, shard: Shard) -> Result<(), Error> {
+    let name = format!("{}.shard-{}-of-{}", stem(path), shard.index, shard.count);
+    let out = super::output_folder(options.out.as_deref(), &name);
+    output::check_target(&out)?;
     let scenario = scenario::load(path)?;
     let mut plan = super::plan(&scenario.world, options)?;
     let chunks = chunk_count(plan.trajectories);
@@ -23,9 +26,6 @@ pub fn run_shard(path: &Path, options: &RunOptions, shard: Shard) -> Result<(), 
         )));
     }
     plan.chunks = shard.chunks(chunks);
-    let name = format!("{}.shard-{}-of-{}", stem(path), shard.index, shard.count);
-    let out = super::output_folder(options.out.as_deref(), &name);
-    output::check_target(&out)?;
 
     let aggregates = super::simulate(&scenario.world, &plan, options)?;
     let manifest = PartialManifest {

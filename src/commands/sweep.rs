@@ -11,6 +11,9 @@ use crate::output::{self, Exporter};
 use crate::scenario;
 
 pub fn sweep(path: &Path, params: &[SweepParam], options: &RunOptions) -> Result<(), Error> {
+    let name = format!("{}-sweep", super::stem(path));
+    let out = super::output_folder(options.out.as_deref(), &name);
+    output::check_target(&out)?;
     let scenario = scenario::load(path)?;
     let world = &scenario.world;
     for p in params {
@@ -33,9 +36,6 @@ pub fn sweep(path: &Path, params: &[SweepParam], options: &RunOptions) -> Result
         super::count(threads, "thread")
     );
     super::check_fits(&estimate, &what, "use fewer STEPS or fewer --threads")?;
-    let name = format!("{}-sweep", super::stem(path));
-    let out = super::output_folder(options.out.as_deref(), &name);
-    output::check_target(&out)?;
 
     let axes: Vec<Vec<f64>> = params.iter().map(SweepParam::values).collect();
     let points = grid(&axes);
