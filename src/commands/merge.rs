@@ -1,6 +1,5 @@
-//! `simulate merge DIR...`: combines the partial results that `simulate FILE --shard I/N`
-//! writes (`shard.rs`), combining all N parts into exactly the folder one run
-//! would have written (DESIGN §3).
+//! `simulate merge DIR...`: combines the N partial results that `simulate FILE --shard I/N`
+//! writes (`shard.rs`) into exactly the folder one run would have written (DESIGN §3).
 //!
 //! A shard is a contiguous range of trajectory chunks; aggregates are integers (and min/max),
 //! so merging is exact and the order of the parts does not matter. The merged folder goes
