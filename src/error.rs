@@ -4,59 +4,9 @@
 //! 2 for bad input or usage, 130 for an interrupted run, 0 when the reader of standard
 //! output went away after the work was done, 1 for anything else.
 
-use std::fmt;
 use std::path::PathBuf;
 
-use crate::scenario::Problem;
-
-/// A scenario file that cannot be used.
-#[derive(Debug, thiserror::Error)]
-pub enum ScenarioError {
-    #[error("{}: cannot read the scenario file: {source} (check the path)", path.display())]
-    Unreadable {
-        path: PathBuf,
-        source: std::io::Error,
-    },
-    #[error("{}:{line}:{column}: {message}", path.display())]
-    Syntax {
-        path: PathBuf,
-        line: usize,
-        column: usize,
-        message: String,
-    },
-    #[error("{}", ProblemList { path, problems })]
-    Invalid {
-        path: PathBuf,
-        problems: Vec<Problem>,
-    },
-}
-
-struct ProblemList<'a> {
-    path: &'a PathBuf,
-    problems: &'a [Problem],
-}
-
-impl fmt::Display for ProblemList<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        for (n, p) in self.problems.iter().enumerate() {
-            if n > 0 {
-                writeln!(f)?;
-            }
-            match p.position {
-                Some(at) => write!(
-                    f,
-                    "{}:{}:{}: {}",
-                    self.path.display(),
-                    at.line,
-                    at.column,
-                    p.message
-                )?,
-                None => write!(f, "{}: {}", self.path.display(), p.message)?,
-            }
-        }
-        Ok(())
-    }
-}
+use crate::scenario::ScenarioError;
 
 /// Anything that stops a command.
 #[derive(Debug, thiserror::Error)]

@@ -18,7 +18,7 @@ pub mod progress;
 pub mod scenario;
 pub mod terminal;
 
-pub use error::{Error, ScenarioError};
+pub use error::Error;
 
 /// The engine's version, part of every result's manifest: a run is fixed by the scenario's
 /// bytes, the seed, the trajectory count and this.

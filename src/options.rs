@@ -2,11 +2,10 @@
 //! types.
 
 use std::io::IsTerminal;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use crate::cli::{Cli, CommonArgs};
 use crate::error::Error;
-use crate::output::sanitize_name;
 use crate::scenario::limits;
 
 /// What the user asked for.
@@ -138,6 +137,7 @@ pub enum BlocSource {
 #[derive(Debug, Clone)]
 pub struct BlocsOptions {
     pub from: BlocSource,
+    /// `--out` as given, checked by the command (see `RunOptions::out`).
     pub out: Option<PathBuf>,
     pub verbose: bool,
 }
@@ -148,6 +148,8 @@ pub struct RunOptions {
     pub trajectories: Option<u64>,
     pub seed: Option<u64>,
     pub threads: Option<usize>,
+    /// `--out` as given; the command checks it (`output::check_target`) once it knows the
+    /// folder it will write, so parsing arguments never touches the file system.
     pub out: Option<PathBuf>,
     /// Show a progress bar (on a terminal, unless --quiet).
     pub progress: bool,
@@ -216,7 +218,6 @@ impl Task {
         }
         match cli.command {
             Some(Command::Check { scenario }) => Ok(Task::Check { scenario }),
-            // merge checks its --out itself, after making sure it is none of its inputs.
             Some(Command::Merge { parts, out, quiet }) => Ok(Task::Merge {
                 parts,
                 out: out.map(folder_path),
@@ -278,9 +279,6 @@ impl Task {
                 quiet,
             }) => {
                 let out = out.map(folder_path);
-                if let Some(out) = &out {
-                    crate::output::check_target(out)?;
-                }
                 let from = match from {
                     crate::cli::BlocSourceArg::Affinity => BlocSource::Affinity,
                     crate::cli::BlocSourceArg::Partnership => BlocSource::Partnership,
@@ -327,33 +325,22 @@ impl RunOptions {
         }
         // Thousands of threads only cost time to start (`-j 10000` took 163 s for one
         // trajectory); results never depend on the count.
-        if let Some(threads) = c.threads.filter(|&n| n > limits::max_threads()) {
+        if let Some(threads) = c.threads.filter(|&n| n > max_threads()) {
             return Err(Error::Usage(format!(
                 "--threads {threads} is more than the {} allowed on this machine; leave it out \
                  to use every core",
-                limits::max_threads()
+                max_threads()
             )));
-        }
-        let out = c.out.map(folder_path);
-        if let Some(out) = &out {
-            crate::output::check_target(out)?;
         }
         Ok(RunOptions {
             trajectories: c.trajectories,
             seed: c.seed,
             threads: c.threads,
-            out,
+            out: c.out.map(folder_path),
             progress: !c.quiet && std::io::stderr().is_terminal(),
             verbose: !c.quiet,
             shard: c.shard.as_deref().map(Shard::parse).transpose()?,
         })
-    }
-
-    /// The output folder: `--out`, or `outputs/<name>` with a sanitised name.
-    pub fn out_dir(&self, default_name: &str) -> PathBuf {
-        self.out
-            .clone()
-            .unwrap_or_else(|| Path::new("outputs").join(sanitize_name(default_name)))
     }
 }
 
@@ -367,8 +354,37 @@ pub fn check_trajectories(n: u64) -> Result<(), Error> {
     Ok(())
 }
 
-/// A file's stem, for default folder names.
-pub fn stem(path: &Path) -> String {
-    path.file_stem()
-        .map_or_else(|| "scenario".into(), |s| s.to_string_lossy().into_owned())
+/// Most worker threads: far beyond any useful count (the work is CPU-bound), low enough
+/// that a typo such as `-j 10000` is refused rather than spending minutes starting threads.
+fn max_threads() -> usize {
+    let cores = std::thread::available_parallelism().map_or(1, usize::from);
+    (4 * cores).max(1024)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    /// Defect: parsing the arguments looked at `--out` on the disk (and the command looked
+    /// again before writing), so the file system was probed in two places, the first before
+    /// the scenario was even read. Now parsing reads only the arguments: an `--out` naming
+    /// an existing file parses, and the command refuses it (tests/paths.rs,
+    /// `out_pointing_at_a_file_is_refused_before_any_work`).
+    #[test]
+    fn options_probed_the_output_folder_while_parsing() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("notes.txt");
+        std::fs::write(&file, "keep me").unwrap();
+        let out = file.to_str().unwrap();
+        for args in [
+            vec!["simulate", "s.ron", "--out", out],
+            vec!["simulate", "compare", "a.ron", "b.ron", "--out", out],
+            vec!["simulate", "blocs", "s.ron", "--out", out],
+        ] {
+            let cli = Cli::try_parse_from(&args).expect("valid arguments");
+            let task = Task::from_cli_arguments(cli);
+            assert!(task.is_ok(), "{args:?}: {task:?}");
+        }
+    }
 }

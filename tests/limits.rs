@@ -45,7 +45,7 @@ fn under_address_limit(kilobytes: u64, args: &[&str]) -> assert_cmd::Command {
         .arg(format!("ulimit -v {kilobytes} && exec \"$0\" \"$@\""))
         .arg(binary)
         .args(args)
-        .env_remove(entente::scenario::limits::IGNORE_MEMORY_CHECK)
+        .env_remove(entente::engine::estimate::IGNORE_MEMORY_CHECK)
         .env_remove("RUST_BACKTRACE")
         .timeout(DEADLINE);
     cmd
@@ -100,7 +100,7 @@ fn ignore_memory_check_set_to_0_keeps_the_check() {
             out.to_str().unwrap(),
         ],
     )
-    .env(entente::scenario::limits::IGNORE_MEMORY_CHECK, "0")
+    .env(entente::engine::estimate::IGNORE_MEMORY_CHECK, "0")
     .assert()
     .code(2);
     let message = stderr(assert.get_output());
@@ -225,7 +225,7 @@ fn one_thread_is_not_written_threads() {
         .arg(&file)
         .args(["-j", "1", "--quiet", "--out"])
         .arg(dir.path().join("out"))
-        .env_remove(entente::scenario::limits::IGNORE_MEMORY_CHECK)
+        .env_remove(entente::engine::estimate::IGNORE_MEMORY_CHECK)
         .timeout(DEADLINE)
         .assert()
         .code(2);

@@ -5,11 +5,14 @@ use std::path::Path;
 
 use crate::analysis::blocs::{landscape, symmetric, Landscape, MAX_EXACT_STATES};
 use crate::error::Error;
-use crate::options::{stem, BlocSource, BlocsOptions};
+use crate::options::{BlocSource, BlocsOptions};
 use crate::output::{self, write_atomically, Exporter};
 use crate::scenario;
 
 pub fn blocs(path: &Path, options: &BlocsOptions) -> Result<(), Error> {
+    let name = format!("{}-blocs", super::stem(path));
+    let out = super::output_folder(options.out.as_deref(), &name);
+    output::check_target(&out)?;
     let scenario = scenario::load(path)?;
     let w = &scenario.world;
     let n = w.n();
@@ -21,10 +24,6 @@ pub fn blocs(path: &Path, options: &BlocsOptions) -> Result<(), Error> {
             MAX_EXACT_STATES - 1
         )));
     }
-    let out = options.out.clone().unwrap_or_else(|| {
-        Path::new("outputs").join(output::sanitize_name(&format!("{}-blocs", stem(path))))
-    });
-    output::check_target(&out)?;
     let (matrix, source) = match options.from {
         BlocSource::Affinity => (&w.affinity, "affinity"),
         BlocSource::Partnership => (&w.stance, "partnership"),

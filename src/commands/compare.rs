@@ -3,23 +3,25 @@
 
 use std::path::Path;
 
+use super::stem;
 use crate::analysis::compare::shared_outcomes;
 use crate::analysis::{Comparison, Manifest, RunSummary};
 use crate::engine;
 use crate::error::Error;
-use crate::options::{stem, RunOptions};
+use crate::options::RunOptions;
 use crate::output;
 use crate::scenario;
 
 pub fn compare(a_path: &Path, b_path: &Path, options: &RunOptions) -> Result<(), Error> {
+    let name = format!("compare_{}_vs_{}", stem(a_path), stem(b_path));
+    let out = super::output_folder(options.out.as_deref(), &name);
+    output::check_target(&out)?;
     let a = scenario::load(a_path)?;
     let b = scenario::load(b_path)?;
     // Trajectories and seed come from the flags, else from A's file: both sides must share
     // them for the pairing to mean anything.
     let plan = super::plan(&a.world, options)?;
     super::check_estimate(&[&a.world, &b.world], &plan)?;
-    let out = options.out_dir(&format!("compare_{}_vs_{}", stem(a_path), stem(b_path)));
-    output::check_target(&out)?;
 
     let shared = shared_outcomes(&a.world, &b.world);
     let label = format!("{} vs {}", a.world.name, b.world.name);

@@ -1,6 +1,5 @@
-//! Shards and merge: `simulate FILE --shard I/N` runs one part of a run and writes a partial
-//! result; `simulate merge DIR...` combines all N parts into exactly the folder one run
-//! would have written (DESIGN §3).
+//! `simulate merge DIR...`: combines the N partial results that `simulate FILE --shard I/N`
+//! writes (`shard.rs`) into exactly the folder one run would have written (DESIGN §3).
 //!
 //! A shard is a contiguous range of trajectory chunks; aggregates are integers (and min/max),
 //! so merging is exact and the order of the parts does not matter. The merged folder goes
@@ -18,57 +17,10 @@ use std::path::{Component, Path, PathBuf};
 use crate::analysis::{Manifest, RunSummary};
 use crate::engine::{chunk_count, Aggregates, CHUNK};
 use crate::error::Error;
-use crate::options::{check_trajectories, stem, RunOptions, Shard};
-use crate::output::partial::{self, Part, PartialManifest, FORMAT};
-use crate::output::{self, sanitize_name, write_atomically};
+use crate::options::{check_trajectories, Shard};
+use crate::output;
+use crate::output::partial::{self, Part, PartialManifest};
 use crate::scenario;
-
-/// `simulate FILE --shard I/N`: runs the shard's chunks and writes its partial result.
-pub fn run_shard(path: &Path, options: &RunOptions, shard: Shard) -> Result<(), Error> {
-    let scenario = scenario::load(path)?;
-    let mut plan = super::plan(&scenario.world, options)?;
-    let chunks = chunk_count(plan.trajectories);
-    if shard.count > chunks {
-        return Err(Error::Usage(format!(
-            "--shard {shard}: {} trajectories make only {chunks} chunk(s) of {CHUNK}; use at most {chunks} shard(s) or more trajectories",
-            plan.trajectories
-        )));
-    }
-    plan.chunks = shard.chunks(chunks);
-    let out = options.out.clone().unwrap_or_else(|| {
-        let name = format!("{}.shard-{}-of-{}", stem(path), shard.index, shard.count);
-        Path::new("outputs").join(sanitize_name(&name))
-    });
-    output::check_target(&out)?;
-
-    let aggregates = super::simulate(&scenario.world, &plan, options)?;
-    let manifest = PartialManifest {
-        format: FORMAT.to_string(),
-        scenario: scenario.world.name.clone(),
-        scenario_file: path.to_string_lossy().into_owned(),
-        scenario_sha256: scenario.sha256.clone(),
-        seed: plan.seed,
-        trajectories: plan.trajectories,
-        shard: shard.index,
-        shards: shard.count,
-        chunks: (plan.chunks.start, plan.chunks.end),
-        engine_version: crate::ENGINE_VERSION.to_string(),
-    };
-    // The bytes that were hashed and run, not the file as it may be by now.
-    write_atomically(&out, |dir| {
-        partial::write(dir, &manifest, &scenario.bytes, &aggregates)
-    })?;
-    if options.verbose {
-        crate::say!(
-            "{}: shard {shard}, {} of {} trajectories; partial result in {}",
-            scenario.world.name,
-            plan.len(),
-            plan.trajectories,
-            out.display()
-        )?;
-    }
-    Ok(())
-}
 
 /// A part's problem, with its folder named.
 fn refuse(dir: &Path, why: impl std::fmt::Display) -> Error {
@@ -128,10 +80,7 @@ pub fn merge(dirs: &[PathBuf], out: Option<&Path>, verbose: bool) -> Result<(), 
     let by_index = every_shard_once(&parts)?;
 
     let scenario_path = PathBuf::from(&run.scenario_file);
-    let out = out.map_or_else(
-        || Path::new("outputs").join(sanitize_name(&stem(&scenario_path))),
-        Path::to_path_buf,
-    );
+    let out = super::output_folder(out, &super::stem(&scenario_path));
     check_apart_from_parts(&out, &parts)?;
     output::check_target(&out)?;
 

@@ -6,22 +6,44 @@ mod compare;
 mod merge;
 mod run;
 mod sensitivity;
+mod shard;
 mod sweep;
 
 pub use blocs::blocs;
 pub use check::check;
 pub use compare::compare;
-pub use merge::{merge, run_shard};
+pub use merge::merge;
 pub use run::run;
 pub use sensitivity::sensitivity;
+pub use shard::run_shard;
 pub use sweep::sweep;
 
+use std::path::{Path, PathBuf};
+
+use crate::engine::estimate::{self, Estimate};
 use crate::engine::{self, Aggregates, Control, Plan};
 use crate::error::Error;
 use crate::model::World;
 use crate::options::{check_trajectories, RunOptions};
+use crate::output::sanitize_name;
 use crate::progress;
-use crate::scenario::limits;
+
+/// The folder a command writes: `--out`, or `outputs/<default_name>` with the name made
+/// safe as a file name. Every command's default is built here. Each command checks it
+/// (`output::check_target`) first thing, so a bad `--out` is named before the scenario is
+/// even read; a merge first makes sure it is none of the parts it reads.
+fn output_folder(out: Option<&Path>, default_name: &str) -> PathBuf {
+    out.map_or_else(
+        || Path::new("outputs").join(sanitize_name(default_name)),
+        Path::to_path_buf,
+    )
+}
+
+/// A scenario file's name without its extension, the start of default folder names.
+fn stem(path: &Path) -> String {
+    path.file_stem()
+        .map_or_else(|| "scenario".into(), |s| s.to_string_lossy().into_owned())
+}
 
 /// The plan a run follows: the file's values, overridden by flags; refused when it will
 /// not fit in memory.
@@ -63,9 +85,9 @@ const RUN_ADVICE: &str = "track fewer metrics, run fewer steps or use fewer --th
 /// comparison runs its worlds side by side, so their needs add up.
 fn check_estimate(worlds: &[&World], plan: &Plan) -> Result<(), Error> {
     let threads = threads(plan);
-    let estimate = worlds
+    let need = worlds
         .iter()
-        .map(|w| limits::estimate(w, plan.len(), threads))
+        .map(|w| estimate::estimate(w, plan.len(), threads))
         .reduce(|a, b| a + b)
         .expect("a run has a world");
     let metrics: usize = worlds.iter().map(|w| w.metrics.len()).sum();
@@ -74,42 +96,39 @@ fn check_estimate(worlds: &[&World], plan: &Plan) -> Result<(), Error> {
         "this run ({metrics} metrics x {steps} steps on {})",
         count(threads, "thread")
     );
-    check_fits(&estimate, &what, RUN_ADVICE)
+    check_fits(&need, &what, RUN_ADVICE)
 }
 
 /// Refuses a command whose estimated peak memory does not fit under the tightest memory
 /// limit (free memory, `ulimit -v`, the cgroup's limit), and warns before one that will
 /// take many hours: better said in a second than found out overnight. `what` names the
 /// command and its size, `advice` says what to change.
-fn check_fits(estimate: &limits::Estimate, what: &str, advice: &str) -> Result<(), Error> {
+fn check_fits(need: &Estimate, what: &str, advice: &str) -> Result<(), Error> {
     let gb = |bytes: u64| bytes as f64 / 1e9;
-    if !limits::ignore_memory_check() {
+    if !estimate::ignore_memory_check() {
         // The tightest limit that the estimate breaks is the one worth naming.
-        let limits = limits::memory_limits();
-        let broken = limits.iter().filter(|l| !l.fits(estimate));
+        let limits = estimate::memory_limits();
+        let broken = limits.iter().filter(|l| !l.fits(need));
         if let Some(limit) = broken.min_by_key(|l| l.available) {
             let need = if limit.address_space {
-                format!(
-                    "{:.1} GB of address space",
-                    gb(estimate.address_space_bytes)
-                )
+                format!("{:.1} GB of address space", gb(need.address_space_bytes))
             } else {
-                format!("{:.1} GB of memory", gb(estimate.memory_bytes))
+                format!("{:.1} GB of memory", gb(need.memory_bytes))
             };
             return Err(Error::Usage(format!(
                 "{what} needs about {need} but only {:.1} GB is available ({}): {advice} \
                  (or set {}=1 to try anyway)",
                 gb(limit.available),
                 limit.source,
-                limits::IGNORE_MEMORY_CHECK
+                estimate::IGNORE_MEMORY_CHECK
             )));
         }
     }
-    if estimate.seconds > limits::WARN_SECONDS {
+    if need.seconds > estimate::WARN_SECONDS {
         crate::warn!(
             "warning: {what} may take about {:.0} hours (a rough estimate); Ctrl-C stops \
              it and keeps any previous results",
-            estimate.seconds / 3600.0
+            need.seconds / 3600.0
         );
     }
     Ok(())

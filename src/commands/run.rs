@@ -4,15 +4,15 @@ use std::path::Path;
 
 use crate::analysis::{Manifest, RunSummary};
 use crate::error::Error;
-use crate::options::{stem, RunOptions};
+use crate::options::RunOptions;
 use crate::output;
 use crate::scenario;
 
 pub fn run(path: &Path, options: &RunOptions) -> Result<(), Error> {
+    let out = super::output_folder(options.out.as_deref(), &super::stem(path));
+    output::check_target(&out)?;
     let scenario = scenario::load(path)?;
     let plan = super::plan(&scenario.world, options)?;
-    let out = options.out_dir(&stem(path));
-    output::check_target(&out)?;
 
     let aggregates = super::simulate(&scenario.world, &plan, options)?;
     let manifest = Manifest::new(&scenario, plan.seed, plan.trajectories);

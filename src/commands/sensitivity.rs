@@ -10,7 +10,7 @@ use crate::analysis::Manifest;
 use crate::engine::{self, Plan};
 use crate::error::Error;
 use crate::model::Sampler;
-use crate::options::{check_trajectories, stem, RunOptions};
+use crate::options::{check_trajectories, RunOptions};
 use crate::output::{self, Exporter};
 use crate::scenario;
 
@@ -19,6 +19,9 @@ use crate::scenario;
 pub const DEFAULT_TRAJECTORIES: u64 = 200;
 
 pub fn sensitivity(path: &Path, samples: u64, options: &RunOptions) -> Result<(), Error> {
+    let name = format!("{}-sensitivity", super::stem(path));
+    let out = super::output_folder(options.out.as_deref(), &name);
+    output::check_target(&out)?;
     let scenario = scenario::load(path)?;
     let world = &scenario.world;
     let factors: Vec<usize> = (0..world.params.len())
@@ -43,10 +46,11 @@ pub fn sensitivity(path: &Path, samples: u64, options: &RunOptions) -> Result<()
     let plan = Plan::new(trajectories, seed, options.threads);
     // The design's rows are all held at once: a thousand factors at 2,000 samples is 16 GB.
     let threads = super::threads(&plan);
-    let estimate = crate::scenario::limits::sensitivity_estimate(
+    let estimate = engine::estimate::sensitivity_estimate(
         world,
         samples,
         factors.len(),
+        BOOTSTRAP,
         plan.len(),
         threads,
     );
@@ -62,13 +66,6 @@ pub fn sensitivity(path: &Path, samples: u64, options: &RunOptions) -> Result<()
         &what,
         "use fewer --samples or give fewer parameters as distributions",
     )?;
-    let out = options.out.clone().unwrap_or_else(|| {
-        Path::new("outputs").join(output::sanitize_name(&format!(
-            "{}-sensitivity",
-            stem(path)
-        )))
-    });
-    output::check_target(&out)?;
 
     let design = Design::new(samples as usize, factors.len(), seed);
     let rows = design.rows();

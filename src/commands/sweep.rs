@@ -7,11 +7,14 @@ use crate::analysis::sweep::{check_path, fix, grid, Sweep, SweepPoint};
 use crate::analysis::Manifest;
 use crate::engine;
 use crate::error::Error;
-use crate::options::{stem, RunOptions, SweepParam};
+use crate::options::{RunOptions, SweepParam};
 use crate::output::{self, Exporter};
 use crate::scenario;
 
 pub fn sweep(path: &Path, params: &[SweepParam], options: &RunOptions) -> Result<(), Error> {
+    let name = format!("{}-sweep", super::stem(path));
+    let out = super::output_folder(options.out.as_deref(), &name);
+    output::check_target(&out)?;
     let scenario = scenario::load(path)?;
     let world = &scenario.world;
     let mut paths = Vec::new();
@@ -29,17 +32,13 @@ pub fn sweep(path: &Path, params: &[SweepParam], options: &RunOptions) -> Result
     let plan = super::unchecked_plan(world, options)?;
     let points: usize = params.iter().map(|p| p.steps).product();
     let threads = super::threads(&plan);
-    let estimate = crate::scenario::limits::sweep_estimate(world, points, plan.len(), threads);
+    let estimate = engine::estimate::sweep_estimate(world, points, plan.len(), threads);
     let what = format!(
         "this sweep ({points} grid points x {} on {})",
         super::count(plan.len() as usize, "trajectory"),
         super::count(threads, "thread")
     );
     super::check_fits(&estimate, &what, "use fewer STEPS or fewer --threads")?;
-    let out = options.out.clone().unwrap_or_else(|| {
-        Path::new("outputs").join(output::sanitize_name(&format!("{}-sweep", stem(path))))
-    });
-    output::check_target(&out)?;
 
     let axes: Vec<Vec<f64>> = params.iter().map(SweepParam::values).collect();
     let points = grid(&axes);

@@ -2,6 +2,7 @@
 //! aggregates it folds them into.
 
 pub mod aggregate;
+pub mod estimate;
 mod run;
 pub mod streams;
 

@@ -75,7 +75,7 @@ pub fn run(world: &World, plan: &Plan, control: &Control) -> Result<Aggregates, 
         // `par_bridge` hands chunks out one at a time to at most threads + 1 folds; an
         // indexed iterator splits into many more, and work stealing then keeps a set of
         // aggregates alive at every level of the split (measured: 24 sets on 4 threads),
-        // so memory could not be bounded or estimated (`scenario::limits::estimate`).
+        // so memory could not be bounded or estimated (`engine::estimate`).
         plan.chunks
             .clone()
             .par_bridge()

@@ -4,6 +4,7 @@
 //! before any output is written, and reported with the file, line and column.
 
 mod compile;
+mod error;
 pub mod file;
 pub mod limits;
 mod locate;
@@ -14,11 +15,11 @@ use std::path::{Path, PathBuf};
 use sha2::{Digest, Sha256};
 
 pub use compile::{compile, Problem};
+pub use error::ScenarioError;
 pub use file::ScenarioFile;
 pub use locate::{suggest, Position};
 pub use param_path::{Names, ParamPath};
 
-use crate::error::ScenarioError;
 use crate::model::World;
 
 /// A scenario file, loaded and compiled.
