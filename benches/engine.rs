@@ -1,6 +1,6 @@
-//! Criterion benchmarks: the step function alone (small and large reference world), whole
-//! runs of both reference workloads (benches/reference_*.ron, REFERENCE.md) and of
-//! scenarios/putin_visit.ron. Throughput is reported in trajectory-steps per second
+//! Criterion benchmarks: the step of one trajectory (a block of one, small and large
+//! reference world), whole runs of both reference workloads (benches/reference_*.ron,
+//! written by tests/reference_workloads.rs) and of scenarios/putin_visit.ron. Throughput is reported in trajectory-steps per second
 //! ("elem/s"), the unit the numpy peer reports.
 //!
 //!     cargo bench --bench engine                     # everything
@@ -16,6 +16,7 @@ use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughpu
 
 use entente::engine::streams::Stream;
 use entente::engine::{self, Control, Plan};
+use entente::model::lanes::Lanes;
 use entente::model::{self, Randomness, State, World};
 
 fn load(relative: &str) -> World {
@@ -64,10 +65,10 @@ fn step(c: &mut Criterion) {
         group.bench_function(name, |b| {
             let mut draws = Draws(Stream::keyed(2018, "noise"));
             b.iter_batched_ref(
-                || fixed_state(&world),
-                |state| {
+                || (fixed_state(&world), Lanes::new(&world)),
+                |(state, kernel)| {
                     for t in 1..=world.steps {
-                        model::step(&world, state, t, &mut draws);
+                        model::step(&world, kernel, state, t, &mut draws);
                     }
                 },
                 BatchSize::SmallInput,

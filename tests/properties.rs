@@ -3,10 +3,14 @@
 //! stances stay in [-1, 1], shares and anchors in [0, 1] with row totals at most 1 (both to
 //! 1e-12: the share update `(1 - rho) z / total + rho anchor` may round a lone supplier's
 //! share to 1 + 2e-16), affinities within their limit, and no number is NaN or infinite.
+//!
+//! The trajectories are stepped as the engine steps them: in blocks of `BLOCK` through
+//! `model::step_block`, each state brought up to date after every step.
 
+use entente::model::lanes::{Lanes, BLOCK};
 use entente::model::{
-    step, Change, Condition, Effect, Event, Metric, ParamTarget, Randomness, State, Timing, World,
-    AFFINITY_LIMIT,
+    step_block, Change, Condition, Effect, Event, Metric, ParamTarget, Randomness, State, Timing,
+    World, AFFINITY_LIMIT,
 };
 use proptest::prelude::*;
 use proptest::test_runner::Config;
@@ -262,17 +266,26 @@ proptest! {
             state.params.set(target, value);
         }
         prop_assert!(broken(&state).is_none(), "the initial state: {:?}", broken(&state));
-        let mut draws = Draws(seed);
+        // A block of trajectories with their own draws, so events fire in some and not in
+        // others.
+        let mut states = vec![state; BLOCK];
+        let mut draws: Vec<Draws> = (0..BLOCK as u64).map(|l| Draws(seed ^ l)).collect();
+        let mut kernel = Lanes::<BLOCK>::new(&world);
         for t in 1..=200 {
-            step(&world, &mut state, t, &mut draws);
-            if let Some(problem) = broken(&state) {
-                prop_assert!(false, "after step {}: {}", t, problem);
+            step_block(&world, &mut kernel, t, states.iter_mut().zip(&mut draws));
+            for (l, state) in states.iter_mut().enumerate() {
+                kernel.store(l, state);
+                if let Some(problem) = broken(state) {
+                    prop_assert!(false, "trajectory {}, after step {}: {}", l, t, problem);
+                }
             }
         }
-        for i in 0..world.n() {
-            for c in 0..world.k() {
-                let dependence = Metric::Dependence(i, c).eval(&state);
-                prop_assert!((0.0..=1.0 + TOTAL_TOLERANCE).contains(&dependence));
+        for state in &states {
+            for i in 0..world.n() {
+                for c in 0..world.k() {
+                    let dependence = Metric::Dependence(i, c).eval(state);
+                    prop_assert!((0.0..=1.0 + TOTAL_TOLERANCE).contains(&dependence));
+                }
             }
         }
     }

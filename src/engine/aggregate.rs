@@ -5,9 +5,7 @@
 //! exact, commutative and associative: the result is the same bytes whatever the thread
 //! count or the order in which chunks finish.
 
-use serde::{Deserialize, Serialize};
-
-use crate::model::{Event, OutcomeKind, Timing, World};
+use crate::model::{blocs, Event, OutcomeKind, State, Timing, World};
 
 /// Histogram bins per metric and step. With 2000 bins a stance or partnership (range
 /// [-1, 1]) is resolved to 0.001 and a share (range [0, 1]) to 0.0005; quantiles are
@@ -18,7 +16,7 @@ pub const BINS: usize = 2000;
 /// 1e-12) before they are added, in 128-bit integers that cannot overflow.
 const FIXED_POINT: f64 = (1u64 << 40) as f64;
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Aggregates {
     /// Trajectories folded in.
     pub trajectories: u64,
@@ -48,7 +46,6 @@ pub struct Aggregates {
     /// `blocs[c]`: trajectories whose final two-bloc split is configuration `c` (bit i - 1
     /// set when state i is on the other side from state 0; `model::blocs::split`). Kept for
     /// up to `MAX_BLOC_STATES` states (2^(N-1) counters), empty beyond.
-    #[serde(default)]
     pub blocs: Vec<u64>,
 }
 
@@ -363,22 +360,37 @@ impl Aggregates {
         Ok(())
     }
 
-    /// Adds a trajectory's final stances and shares to the sums behind the mean world.
-    pub fn record_final_world(&mut self, stance: &[f64], share: &[f64]) {
-        for (sum, &x) in self.final_stance.iter_mut().zip(stance) {
-            *sum += fixed(x);
-        }
-        for (sum, &x) in self.final_share.iter_mut().zip(share) {
-            *sum += fixed(x);
-        }
+    /// Counts one more trajectory in which event `e` first fired at step `t`.
+    pub fn record_first_firing(&mut self, e: usize, t: usize) {
+        self.first_fired[e * self.points + t] += 1;
     }
 
-    /// Counts a trajectory's final bloc configuration (a `model::blocs::split` mask).
-    #[inline]
-    pub fn record_blocs(&mut self, mask: u64) {
-        if let Some(count) = self.blocs.get_mut((mask >> 1) as usize) {
-            *count += 1;
+    /// Folds in one finished trajectory: whether each outcome held and, for an "ever"
+    /// outcome, the step at which it first held; its final world (stances, shares, bloc
+    /// split) and how often each event fired.
+    pub fn record_trajectory(&mut self, held: &[bool], first_held: &[Option<usize>], end: &State) {
+        for (o, (&held, &first)) in held.iter().zip(first_held).enumerate() {
+            self.outcome_count[o] += u64::from(held);
+            if let Some(t) = first {
+                self.first_held[o * self.points + t] += 1;
+            }
         }
+        for (sum, &x) in self.final_stance.iter_mut().zip(&end.stance) {
+            *sum += fixed(x);
+        }
+        for (sum, &x) in self.final_share.iter_mut().zip(&end.share) {
+            *sum += fixed(x);
+        }
+        if !self.blocs.is_empty() {
+            let mask = blocs::split(&end.stance, &end.weight, end.n);
+            if let Some(count) = self.blocs.get_mut((mask >> 1) as usize) {
+                *count += 1;
+            }
+        }
+        for (total, &count) in self.firings.iter_mut().zip(&end.fired) {
+            *total += u64::from(count);
+        }
+        self.trajectories += 1;
     }
 
     /// Mean over trajectories of a fixed-point sum.

@@ -108,7 +108,7 @@ pub fn run(world: &World, plan: &Plan, control: &Control) -> Result<Aggregates, 
 }
 
 /// Counts of one outcome over trajectory pairs (same r, same streams, two scenarios).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct PairCounts {
     /// Held in both.
     pub both: u64,
@@ -158,7 +158,9 @@ pub fn run_paired(
                             let active = (block.end - block.start) as usize;
                             wa.simulate(a, plan.seed, block.clone(), &mut acc.a, control.cancel);
                             wb.simulate(b, plan.seed, block, &mut acc.b, control.cancel);
-                            let sides = wa.lanes[..active].iter().zip(&wb.lanes[..active]);
+                            let sides = wa.trajectories[..active]
+                                .iter()
+                                .zip(&wb.trajectories[..active]);
                             for (ta, tb) in sides {
                                 let pairs = acc.pairs.iter_mut().zip(outcome_pairs);
                                 for (counts, &(ia, ib)) in pairs {
@@ -248,7 +250,7 @@ impl Randomness for Draws {
 }
 
 /// One trajectory of a block: its state, its streams and what has been seen of it.
-struct Lane {
+struct Trajectory {
     state: State,
     draws: Draws,
     /// Whether each outcome held (known at the end of the trajectory).
@@ -257,19 +259,16 @@ struct Lane {
     first_held: Vec<Option<usize>>,
     /// Whether each event has fired yet.
     fired_seen: Vec<bool>,
-    /// Firings of all events so far (a change means an event touched the state).
-    firings: u64,
 }
 
 /// One thread's reusable state: simulates block after block of trajectories without
-/// allocating. Events, conditions and metrics work on each lane's `State`; the physics of
-/// the step runs for the whole block at once (`model::lanes`).
+/// allocating, each step through `model::step_block`.
 struct Worker {
     kernel: Lanes<BLOCK>,
     /// Whether anything reads a trajectory's state between steps (events, "ever" outcomes,
     /// bloc metrics); if not, the state is brought up to date only at the end.
     state_each_step: bool,
-    lanes: Vec<Lane>,
+    trajectories: Vec<Trajectory>,
     noise_stream: u64,
     event_streams: Vec<u64>,
     param_streams: Vec<u64>,
@@ -282,7 +281,7 @@ impl Worker {
             .iter()
             .map(|e| stream_id(&format!("event:{}", e.name)))
             .collect();
-        let lane = || Lane {
+        let trajectory = || Trajectory {
             state: State::new(world),
             draws: Draws {
                 noise: Stream::new(0, 0),
@@ -291,7 +290,6 @@ impl Worker {
             held: vec![false; world.outcomes.len()],
             first_held: vec![None; world.outcomes.len()],
             fired_seen: vec![false; world.events.len()],
-            firings: 0,
         };
         let state_each_step = !world.events.is_empty()
             || world.outcomes.iter().any(|o| o.kind == OutcomeKind::Ever)
@@ -302,7 +300,7 @@ impl Worker {
         Worker {
             kernel: Lanes::new(world),
             state_each_step,
-            lanes: (0..BLOCK).map(|_| lane()).collect(),
+            trajectories: (0..BLOCK).map(|_| trajectory()).collect(),
             noise_stream: stream_id("noise"),
             param_streams: world
                 .params
@@ -329,69 +327,46 @@ impl Worker {
         aggregates: &mut Aggregates,
         cancel: &AtomicBool,
     ) {
-        let active = (block.end - block.start) as usize;
-        for (lane, r) in self.lanes.iter_mut().zip(block) {
+        let active = &mut self.trajectories[..(block.end - block.start) as usize];
+        for (trajectory, r) in active.iter_mut().zip(block) {
             let seed = trajectory_seed(master, r);
-            lane.start(
+            trajectory.start(
                 world,
                 seed,
                 self.noise_stream,
                 &self.event_streams,
                 &self.param_streams,
             );
-            lane.observe(world, 0, aggregates);
+            trajectory.observe(world, 0, aggregates);
         }
         for t in 1..=world.steps {
             if cancel.load(Ordering::Relaxed) {
                 return;
             }
-            for (l, lane) in self.lanes[..active].iter_mut().enumerate() {
-                let before = lane.firings;
-                model::step::fire_events(world, &mut lane.state, t, &mut lane.draws);
-                lane.firings = lane.state.fired.iter().map(|&f| u64::from(f)).sum();
-                // The kernel holds what `store` gave the state last step, unless an event
-                // has changed the state since (or the trajectory has just started).
-                if t == 1 || lane.firings != before {
-                    let s = &lane.state;
-                    let (pairs, shares) = (
-                        (&s.stance[..], &s.affinity[..]),
-                        (&s.share[..], &s.anchor[..]),
-                    );
-                    self.kernel.load(l, pairs, shares, &s.params);
+            let parts = active.iter_mut().map(|r| (&mut r.state, &mut r.draws));
+            model::step_block(world, &mut self.kernel, t, parts);
+            for (l, trajectory) in active.iter_mut().enumerate() {
+                if self.state_each_step {
+                    self.kernel.store(l, &mut trajectory.state);
+                    trajectory.note_first_firings(t as usize, aggregates);
+                    trajectory.observe(world, t as usize, aggregates);
+                } else {
+                    // Nothing reads the state before the end: the metrics come from the
+                    // kernel.
+                    trajectory.record_from(&self.kernel, l, world, t as usize, aggregates);
                 }
-                self.kernel.draw_noise(l, &mut lane.draws);
-            }
-            self.kernel.advance(&world.weight);
-            if !self.state_each_step {
-                // Nothing reads the states before the end: the metrics come from the kernel.
-                for (l, lane) in self.lanes[..active].iter().enumerate() {
-                    lane.record_from(&self.kernel, l, world, t as usize, aggregates);
-                }
-                continue;
-            }
-            for (l, lane) in self.lanes[..active].iter_mut().enumerate() {
-                self.kernel
-                    .store(l, &mut lane.state.stance, &mut lane.state.share);
-                for (e, &count) in lane.state.fired.iter().enumerate() {
-                    if count > 0 && !lane.fired_seen[e] {
-                        lane.fired_seen[e] = true;
-                        aggregates.first_fired[e * aggregates.points + t as usize] += 1;
-                    }
-                }
-                lane.observe(world, t as usize, aggregates);
             }
         }
-        for (l, lane) in self.lanes[..active].iter_mut().enumerate() {
+        for (l, trajectory) in active.iter_mut().enumerate() {
             if !self.state_each_step {
-                self.kernel
-                    .store(l, &mut lane.state.stance, &mut lane.state.share);
+                self.kernel.store(l, &mut trajectory.state);
             }
-            lane.finish(world, aggregates);
+            trajectory.finish(world, aggregates);
         }
     }
 }
 
-impl Lane {
+impl Trajectory {
     /// Resets the state, draws the parameters and seeds the streams of one trajectory.
     fn start(&mut self, world: &World, seed: u64, noise: u64, events: &[u64], params: &[u64]) {
         let state = &mut self.state;
@@ -411,7 +386,6 @@ impl Lane {
         }
         self.first_held.fill(None);
         self.fired_seen.fill(false);
-        self.firings = 0;
     }
 
     /// Records the tracked metrics at step t from lane `l` of the kernel (worlds without
@@ -429,6 +403,17 @@ impl Lane {
                 .metric(metric, l)
                 .unwrap_or_else(|| metric.eval(&self.state));
             aggregates.record(m, t, value, metric.range());
+        }
+    }
+
+    /// Counts the events that fired for the first time at step t.
+    fn note_first_firings(&mut self, t: usize, aggregates: &mut Aggregates) {
+        let events = self.fired_seen.iter_mut().zip(&self.state.fired);
+        for (e, (seen, &count)) in events.enumerate() {
+            if count > 0 && !*seen {
+                *seen = true;
+                aggregates.record_first_firing(e, t);
+            }
         }
     }
 
@@ -450,34 +435,116 @@ impl Lane {
     /// Judges the outcomes at the end of the trajectory and folds it into `aggregates`.
     fn finish(&mut self, world: &World, aggregates: &mut Aggregates) {
         for (o, outcome) in world.outcomes.iter().enumerate() {
-            let held = match outcome.kind {
+            self.held[o] = match outcome.kind {
                 OutcomeKind::AtEnd => outcome.condition.holds(&self.state),
                 OutcomeKind::Ever => self.first_held[o].is_some(),
             };
-            self.held[o] = held;
-            if held {
-                aggregates.outcome_count[o] += 1;
-            }
-            if let Some(t) = self.first_held[o] {
-                aggregates.first_held[o * aggregates.points + t] += 1;
-            }
         }
-        aggregates.record_final_world(&self.state.stance, &self.state.share);
-        if !aggregates.blocs.is_empty() {
-            let s = &self.state;
-            aggregates.record_blocs(model::blocs::split(&s.stance, &s.weight, s.n));
-        }
-        for (total, &count) in aggregates.firings.iter_mut().zip(&self.state.fired) {
-            *total += u64::from(count);
-        }
-        aggregates.trajectories += 1;
+        aggregates.record_trajectory(&self.held, &self.first_held, &self.state);
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::fixtures;
+    use crate::model::{
+        fixtures, Change, Condition, Effect, Event, ParamSlot, ParamTarget, Sampler, Timing,
+    };
+
+    /// A world of four states and two channels whose parameters move everything, with a
+    /// repeating hazard event (fires in some trajectories and steps, not others), a lasting
+    /// share deal at step 5 and a conditional parameter change every third step.
+    fn world_with_events() -> World {
+        let mut world = fixtures::world(4, 2);
+        world.steps = 30;
+        let (n, k) = (world.n(), world.k());
+        let slot = |path: &str, value: f64, targets: Vec<ParamTarget>| ParamSlot {
+            path: path.into(),
+            sampler: Sampler::Fixed(value),
+            targets,
+        };
+        world.params = vec![
+            slot("eta", 0.3, (0..n).map(ParamTarget::Eta).collect()),
+            slot("sigma", 0.1, (0..n).map(ParamTarget::Sigma).collect()),
+            slot("gamma", 0.8, (0..n).map(ParamTarget::Gamma).collect()),
+            slot("lambda", 0.4, (0..n).map(ParamTarget::Lambda).collect()),
+            slot(
+                "beta",
+                1.0,
+                (0..n).map(|i| ParamTarget::Beta(1, i)).collect(),
+            ),
+            slot("kappa", 0.5, (0..k).map(ParamTarget::Kappa).collect()),
+            slot("rho", 0.1, (0..k).map(ParamTarget::Rho).collect()),
+            slot("hazard", 0.2, vec![ParamTarget::Hazard(0)]),
+        ];
+        let event = |name: &str, timing, when, effects| Event {
+            name: String::from(name),
+            description: String::new(),
+            actor: None,
+            timing,
+            window: (1, 100),
+            when,
+            repeat: true,
+            effects,
+        };
+        let crisis = Effect::Stance {
+            i: 0,
+            j: 1,
+            change: Change::Add(-0.3),
+        };
+        let deal = Effect::Share {
+            k: 1,
+            i: 2,
+            j: 3,
+            change: Change::Add(0.2),
+            lasting: true,
+        };
+        let pact = Effect::Param {
+            targets: vec![ParamTarget::Eta(1)],
+            change: Change::Scale(1.5),
+        };
+        let friends = Condition::Above(Metric::Partnership(0, 2), -0.5);
+        world.events = vec![
+            event("crisis", Timing::Hazard, None, vec![crisis]),
+            event("summit", Timing::At(5), None, vec![deal]),
+            event("pact", Timing::Every(3), Some(friends), vec![pact]),
+        ];
+        world
+    }
+
+    /// What is tested must be what runs: the engine's block of four, with events firing in
+    /// some trajectories and not others (so lanes are reloaded at different steps), gives
+    /// each trajectory the bits `model::step` gives it alone, from the same streams.
+    #[test]
+    fn a_block_with_events_gives_each_trajectory_the_bits_it_gets_alone() {
+        let world = world_with_events();
+        let mut block = Worker::new(&world);
+        let mut aggregates = Aggregates::new(&world);
+        let never = AtomicBool::new(false);
+        block.simulate(&world, 9, 0..BLOCK as u64, &mut aggregates, &never);
+
+        let mut alone = Worker::new(&world);
+        let mut crises = vec![];
+        for (r, in_block) in block.trajectories.iter().enumerate() {
+            let one = &mut alone.trajectories[0];
+            let seed = trajectory_seed(9, r as u64);
+            let streams = (&alone.event_streams, &alone.param_streams);
+            one.start(&world, seed, alone.noise_stream, streams.0, streams.1);
+            let mut kernel = Lanes::new(&world);
+            for t in 1..=world.steps {
+                model::step(&world, &mut kernel, &mut one.state, t, &mut one.draws);
+            }
+            assert_eq!(one.state.fired, in_block.state.fired, "trajectory {r}");
+            assert_eq!(one.state.stance, in_block.state.stance, "trajectory {r}");
+            assert_eq!(one.state.share, in_block.state.share, "trajectory {r}");
+            assert_eq!(one.state.params.eta, in_block.state.params.eta);
+            crises.push(one.state.fired[0]);
+        }
+        // The hazard event fired a different number of times in different trajectories,
+        // and the summit in every one.
+        assert!(crises.iter().any(|&c| c != crises[0]), "{crises:?}");
+        assert_eq!(aggregates.firings[1], BLOCK as u64);
+    }
 
     #[test]
     fn ctrl_c_stops_a_block_between_steps() {

@@ -7,17 +7,19 @@
 //!
 //! Each lane performs exactly the operations of the one-trajectory form, in the same order
 //! (sums in ascending index, no fused multiply-add), so a trajectory gives the same bits
-//! whether it runs alone (`L = 1`, as `model::step` does) or beside seven others (the
-//! engine's blocks). The tests in `step.rs` hold this form to the textbook triple loops.
+//! whether it runs alone (`L = 1`, as `model::step` does) or beside the other three of an
+//! engine's block (`BLOCK`). The tests in `step.rs` hold this form to the textbook triple
+//! loops.
 //!
 //! Events, conditions and metrics keep working on one `State` per trajectory: a block loads
 //! a lane from its state when the trajectory starts or an event has changed it, advances
-//! all lanes, and stores stances and shares back for the metrics to read.
+//! all lanes, and stores stances and shares back for the metrics to read
+//! (`model::step::step_block`).
 
 // Indices i, j, m, l are the equations' own; iterator chains would hide them.
 #![allow(clippy::needless_range_loop)]
 
-use super::{math, Metric, Params, Randomness, World};
+use super::{math, Metric, Randomness, State, World};
 
 /// Trajectories advanced together by the engine.
 pub const BLOCK: usize = 4;
@@ -92,17 +94,12 @@ impl<const L: usize> Lanes<L> {
     /// Loads lane `l` from one trajectory's state: everything the physics reads. Needed when
     /// the trajectory starts and after an event changed it; otherwise the lane already holds
     /// what `store` gave the state.
-    pub fn load(
-        &mut self,
-        l: usize,
-        (stance, affinity): (&[f64], &[f64]),
-        (share, anchor): (&[f64], &[f64]),
-        params: &Params,
-    ) {
-        scatter(&mut self.stance, l, stance);
-        scatter(&mut self.affinity, l, affinity);
-        scatter(&mut self.share, l, share);
-        scatter(&mut self.anchor, l, anchor);
+    pub fn load(&mut self, l: usize, state: &State) {
+        let params = &state.params;
+        scatter(&mut self.stance, l, &state.stance);
+        scatter(&mut self.affinity, l, &state.affinity);
+        scatter(&mut self.share, l, &state.share);
+        scatter(&mut self.anchor, l, &state.anchor);
         scatter(&mut self.eta, l, &params.eta);
         scatter(&mut self.sigma, l, &params.sigma);
         scatter(&mut self.gamma, l, &params.gamma);
@@ -124,9 +121,9 @@ impl<const L: usize> Lanes<L> {
     }
 
     /// Stores lane `l`'s new stances and shares back into its trajectory's state.
-    pub fn store(&self, l: usize, stance: &mut [f64], share: &mut [f64]) {
-        gather(&self.stance, l, stance);
-        gather(&self.share, l, share);
+    pub fn store(&self, l: usize, state: &mut State) {
+        gather(&self.stance, l, &mut state.stance);
+        gather(&self.share, l, &mut state.share);
     }
 
     /// The value of `metric` in lane `l`, read straight from the kernel with the same
@@ -585,7 +582,8 @@ fn has_avx2() -> bool {
 mod tests {
     use super::*;
     use crate::model::fixtures::{world, Counter};
-    use crate::model::{ParamTarget, State};
+    use crate::model::step::{step, step_block};
+    use crate::model::ParamTarget;
 
     /// Four trajectories with different parameters, run as one block of four and one by
     /// one, on the AVX2 path and the portable one: every stance and share, bit for bit.
@@ -617,9 +615,9 @@ mod tests {
 
             let mut alone = states.clone();
             for (l, s) in alone.iter_mut().enumerate() {
-                let mut rng = Counter(l as u64 + 1);
-                for _ in 0..25 {
-                    crate::model::step::advance(&world, s, &mut rng);
+                let (mut kernel, mut rng) = (Lanes::new(&world), Counter(l as u64 + 1));
+                for t in 1..=25 {
+                    step(&world, &mut kernel, s, t, &mut rng);
                 }
             }
 
@@ -633,22 +631,11 @@ mod tests {
                 let mut kernel = Lanes::<4>::new(&world);
                 kernel.avx2 = avx2;
                 let mut rngs: Vec<Counter> = (0..4).map(|l| Counter(l as u64 + 1)).collect();
-                for (l, s) in block.iter().enumerate() {
-                    kernel.load(
-                        l,
-                        (&s.stance, &s.affinity),
-                        (&s.share, &s.anchor),
-                        &s.params,
-                    );
-                }
-                for _ in 0..25 {
-                    for (l, rng) in rngs.iter_mut().enumerate() {
-                        kernel.draw_noise(l, rng);
-                    }
-                    kernel.advance(&world.weight);
+                for t in 1..=25 {
+                    step_block(&world, &mut kernel, t, block.iter_mut().zip(&mut rngs));
                 }
                 for (l, s) in block.iter_mut().enumerate() {
-                    kernel.store(l, &mut s.stance, &mut s.share);
+                    kernel.store(l, s);
                     let metrics = [
                         Metric::Stance(0, n - 1),
                         Metric::Partnership(n - 1, 0),

@@ -1,23 +1,12 @@
-//! The numeric kernels of the step, written so that the compiler vectorises them and so that
+//! `exp` and `tanh` for the step, written so that the compiler vectorises them and so that
 //! every machine computes the same bits.
 //!
 //! Only IEEE-754 basic operations (+, -, *, /, comparisons, bit moves) in a fixed order:
 //! no fused multiply-add (Rust never contracts `a * b + c` on its own), no platform math
-//! library (DESIGN §3). `exp` and `tanh` are our own branch-free versions, so loops over
-//! whole rows of them vectorise; the tests below hold them to `libm` within a stated number
-//! of ulps (units in the last place) over their whole range of use.
-
-/// `acc[j] += x * row[j]` for every j: one term of a sum over m, added to a whole row.
-/// The loop has no dependency between iterations, so it compiles to SIMD multiplies and adds
-/// with the same rounding as the scalar form.
-#[inline(always)]
-pub fn add_scaled(acc: &mut [f64], x: f64, row: &[f64]) {
-    let len = acc.len().min(row.len());
-    let (acc, row) = (&mut acc[..len], &row[..len]);
-    for j in 0..len {
-        acc[j] += x * row[j];
-    }
-}
+//! library (its `exp` and `tanh` differ between systems in the last bits). Both are
+//! branch-free, so loops over whole rows of them vectorise; the tests below hold them to
+//! `libm` within a stated number of ulps (units in the last place) over their whole range
+//! of use.
 
 /// 1.5 * 2^52: adding it rounds a double of magnitude < 2^51 to an integer (ties to even),
 /// which then sits in the low bits of the sum.
@@ -115,13 +104,6 @@ mod tests {
             low + (high - low) * ((z >> 11) as f64 / (1u64 << 53) as f64)
         });
         grid.chain(scatter)
-    }
-
-    #[test]
-    fn add_scaled_adds_one_term_to_every_entry() {
-        let mut acc = vec![1.0, 2.0, 3.0];
-        add_scaled(&mut acc, 2.0, &[0.5, -1.0, 0.25]);
-        assert_eq!(acc, vec![2.0, 0.0, 3.5]);
     }
 
     #[test]

@@ -19,7 +19,7 @@ pub use event::{Change, Condition, Effect, Event, Timing, AFFINITY_LIMIT};
 pub use metric::Metric;
 pub use params::{Draws, ParamSlot, ParamTarget, Params, Sampler};
 pub use state::State;
-pub use step::step;
+pub use step::{step, step_block};
 pub use world::{Outcome, OutcomeKind, World};
 
 /// The random draws one step needs, each from its own stream.

@@ -1,6 +1,5 @@
-//! The state of one trajectory, and the scratch space its step works in.
+//! The state of one trajectory.
 
-use super::lanes::Lanes;
 use super::{Params, World};
 
 /// Everything that changes along one trajectory. Allocated once per worker and reset for
@@ -22,8 +21,6 @@ pub struct State {
     pub fired: Vec<u32>,
     /// `c[i]`, the states' weights (constant; bloc conditions need them).
     pub weight: Vec<f64>,
-    /// Work space of the step (one lane of the block kernel).
-    pub(crate) scratch: Lanes<1>,
 }
 
 impl State {
@@ -39,7 +36,6 @@ impl State {
             params: Params::new(n, k, world.events.len()),
             fired: vec![0; world.events.len()],
             weight: world.weight.clone(),
-            scratch: Lanes::new(world),
         }
     }
 

@@ -1,23 +1,63 @@
-//! One step t -> t+1 of the reference form (DESIGN §2): events, stances, supply shares.
+//! One step t -> t+1 of the model (README, "The model"): events, stances, supply shares.
+//!
+//! `step_block` is the one definition of a step: the engine runs it on blocks of
+//! `lanes::BLOCK` trajectories, and `step` on a block of one (tests and benchmarks), so what
+//! is tested is what runs.
 //!
 //! Summation orders are fixed (ascending indices), and `tanh`/`exp` are the project's own
 //! branch-free versions in plain f64 arithmetic (`model::math`, within a few ulps of `libm`),
 //! so a step gives the same bits on every machine and its row loops vectorise.
 
+use super::lanes::Lanes;
 use super::{Randomness, State, Timing, World};
 
-/// Advances `state` by one step; `t` is the number of the step being made (1-based).
-pub fn step(world: &World, state: &mut State, t: u32, rng: &mut impl Randomness) {
-    fire_events(world, state, t, rng);
-    advance(world, state, rng);
+/// Makes step `t` (1-based) of a block of at most `L` trajectories, each a state and its
+/// draws, in lane order.
+///
+/// Phase 1 (events) works on each trajectory's `State`; phases 2 and 3 (stances, then supply
+/// shares) run in `kernel` for the whole block at once. The kernel carries the stances and
+/// shares from one step to the next: it loads a trajectory from its state at step 1 and
+/// after an event has changed that state, and `Lanes::store` brings a state up to date when
+/// something reads it. A state changed between steps by anything but an event is not
+/// reloaded: loading every lane every step would cost as much as the step of a small world.
+pub fn step_block<'a, const L: usize, R: Randomness + 'a>(
+    world: &World,
+    kernel: &mut Lanes<L>,
+    t: u32,
+    trajectories: impl Iterator<Item = (&'a mut State, &'a mut R)>,
+) {
+    for (l, (state, rng)) in trajectories.enumerate() {
+        let fired = fire_events(world, state, t, rng);
+        if t == 1 || fired {
+            kernel.load(l, state);
+        }
+        kernel.draw_noise(l, rng);
+    }
+    kernel.advance(&world.weight);
 }
 
-/// Phase 1: events in file order, each seeing the effects of the ones before it.
+/// Makes step `t` of one trajectory: a block of one (`step_block`), its state brought up to
+/// date afterwards. `kernel` carries the trajectory from step to step, so it must be the
+/// same one from step 1 on (`Lanes::new(world)`).
+pub fn step(
+    world: &World,
+    kernel: &mut Lanes<1>,
+    state: &mut State,
+    t: u32,
+    rng: &mut impl Randomness,
+) {
+    step_block(world, kernel, t, std::iter::once((&mut *state, rng)));
+    kernel.store(0, state);
+}
+
+/// Phase 1: events in file order, each seeing the effects of the ones before it. Returns
+/// whether any event fired (and so may have changed the state).
 ///
 /// A hazard event draws its uniform number every step, eligible or not, so that the draws
 /// of step t are the same whatever happened before: two scenarios that differ in one event
 /// still share every other random number (common random numbers).
-pub fn fire_events(world: &World, state: &mut State, t: u32, rng: &mut impl Randomness) {
+fn fire_events(world: &World, state: &mut State, t: u32, rng: &mut impl Randomness) -> bool {
+    let mut fired = false;
     for (e, event) in world.events.iter().enumerate() {
         let scheduled = match event.timing {
             Timing::At(at) => t == at,
@@ -40,25 +80,9 @@ pub fn fire_events(world: &World, state: &mut State, t: u32, rng: &mut impl Rand
             effect.apply(state);
         }
         state.fired[e] += 1;
+        fired = true;
     }
-}
-
-/// Phases 2 and 3 (stances, then supply shares) for one trajectory. The engine advances
-/// blocks of trajectories through the same kernel (`model::lanes`), with the same bits.
-pub fn advance(world: &World, state: &mut State, rng: &mut impl Randomness) {
-    let State {
-        stance,
-        affinity,
-        share,
-        anchor,
-        params,
-        scratch,
-        ..
-    } = state;
-    scratch.load(0, (stance, affinity), (share, anchor), params);
-    scratch.draw_noise(0, rng);
-    scratch.advance(&world.weight);
-    scratch.store(0, stance, share);
+    fired
 }
 
 #[cfg(test)]
@@ -156,8 +180,9 @@ mod tests {
             }
             let mut slow = fast.clone();
             let (mut r1, mut r2) = (Counter(7), Counter(7));
-            for _ in 0..30 {
-                advance(&world, &mut fast, &mut r1);
+            let mut kernel = Lanes::new(&world);
+            for t in 1..=30 {
+                step(&world, &mut kernel, &mut fast, t, &mut r1);
                 reference_step(&world, &mut slow, &mut r2);
                 assert_eq!(fast.stance, slow.stance, "stances, n = {n}");
                 assert_eq!(fast.share, slow.share, "shares, n = {n}");
@@ -237,7 +262,14 @@ mod tests {
     #[test]
     fn one_step_of_a_three_state_two_channel_world_matches_the_hand_computation() {
         let (world, mut state) = three_states();
-        step(&world, &mut state, 1, &mut Fixed { uniforms: vec![] });
+        let mut kernel = Lanes::new(&world);
+        step(
+            &world,
+            &mut kernel,
+            &mut state,
+            1,
+            &mut Fixed { uniforms: vec![] },
+        );
         let s = |i: usize, j: usize| state.stance[i * 3 + j];
         let (a, b, c) = (0, 1, 2);
 
@@ -302,8 +334,9 @@ mod tests {
                 self.0.uniform()
             }
         }
+        let mut kernel = Lanes::new(&world);
         for t in 1..=500 {
-            step(&world, &mut state, t, &mut Noisy(&mut rng));
+            step(&world, &mut kernel, &mut state, t, &mut Noisy(&mut rng));
             assert!(state.stance.iter().all(|s| (-1.0..=1.0).contains(s)));
             for row in state.share.chunks(3) {
                 assert!(row.iter().all(|w| (0.0..=1.0).contains(w)));
@@ -366,6 +399,43 @@ mod tests {
         // t=4..6: drill repeats, late stops after its window, deal does not repeat.
         assert_eq!(fired[5], vec![3, 1, 2, 1]);
         assert!(close(state.stance[1], 0.5 + 4.0 * 0.01));
+    }
+
+    /// The kernel keeps its own copy of the stances between steps; an event changes the
+    /// trajectory's state, so the step after it must start from the changed state (the
+    /// kernel reloads the trajectory), or the event is lost. With every parameter 0 the
+    /// physics leaves stances exactly where they are, so only events move them.
+    #[test]
+    fn an_event_changes_the_stances_every_later_step_starts_from() {
+        let mut world = world(3, 1);
+        let mut drill = event(
+            "drill",
+            Timing::Every(1),
+            vec![Effect::Stance {
+                i: 1,
+                j: 0,
+                change: Change::Add(0.1),
+            }],
+        );
+        drill.repeat = true;
+        let visit = Effect::Stance {
+            i: 0,
+            j: 1,
+            change: Change::Set(0.9),
+        };
+        world.events = vec![drill, event("visit", Timing::At(2), vec![visit])];
+        let mut state = State::new(&world);
+        let (before_ab, before_ba) = (state.stance[1], state.stance[3]);
+        let mut kernel = Lanes::new(&world);
+        let mut seen = vec![];
+        for t in 1..=3 {
+            step(&world, &mut kernel, &mut state, t, &mut Counter(1));
+            seen.push((state.stance[1], state.stance[3]));
+        }
+        let ba = |steps: usize| (0..steps).fold(before_ba, |s, _| s + 0.1);
+        assert_eq!(seen[0], (before_ab, ba(1)));
+        assert_eq!(seen[1], (0.9, ba(2)));
+        assert_eq!(seen[2], (0.9, ba(3)));
     }
 
     #[test]
