@@ -1,4 +1,4 @@
-//! The reproducibility contract (DESIGN §3): the same scenario bytes, seed and trajectory
+//! The reproducibility contract (README, "Reproducibility"): the same scenario bytes, seed and trajectory
 //! count give the same output bytes, whatever the thread count and however often it runs.
 
 mod common;

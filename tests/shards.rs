@@ -1,4 +1,4 @@
-//! Shards and merge (DESIGN §3): three shards run as separate processes and merged give the
+//! Shards and merge (README, "Shards"): three shards run as separate processes and merged give the
 //! same bytes as one run; an incomplete or mixed set of shards is refused with exit code 2.
 
 mod common;

@@ -7,7 +7,7 @@
 //! i and j are in different coalitions and 0 otherwise. Configurations with low energy keep
 //! friends together and foes apart; the system is expected to settle in a local minimum,
 //! one that no single actor can lower by switching sides. Minimising E is the same as
-//! maximising `sum_ij c_i c_j P_ij x_i x_j` (DESIGN §2), since `x_i x_j = 1 - 2 d_ij`.
+//! maximising `sum_ij c_i c_j P_ij x_i x_j` (README, "The model"), since `x_i x_j = 1 - 2 d_ij`.
 //!
 //! With the first state fixed on one side there are 2^(N-1) configurations (one of them
 //! "everyone together"); up to `MAX_EXACT_STATES` states they are all scored. Per trajectory
@@ -36,7 +36,7 @@ pub struct Configuration {
 
 /// The minima of a landscape: the global minimum first, then every other local minimum by
 /// increasing energy.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct Landscape {
     pub states: Vec<String>,
     /// What the propensities were taken from (e.g. "affinity").

@@ -82,7 +82,7 @@ impl Design {
 }
 
 /// Sobol indices of one output for every factor, with bootstrap intervals.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct Indices {
     pub first: Vec<f64>,
     pub first_ci: Vec<(f64, f64)>,

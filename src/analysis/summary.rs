@@ -64,7 +64,7 @@ pub struct Band {
     pub p95: f64,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct MetricSeries {
     pub metric: String,
     /// The metric's range (the histogram's bounds).
@@ -80,7 +80,7 @@ pub struct MetricSeries {
 pub const FINAL_BINS: usize = 50;
 
 /// The mean world at the end of the trajectories, for the network picture.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct MeanWorld {
     pub states: Vec<String>,
     pub weights: Vec<f64>,
@@ -92,20 +92,20 @@ pub struct MeanWorld {
 }
 
 /// An event scheduled at a fixed step (a marker on time axes).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct Scheduled {
     pub name: String,
     pub step: u32,
 }
 
 /// A parameter as the run used it: its path and its value or distribution, in words.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct ParameterLine {
     pub path: String,
     pub value: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct EventSummary {
     pub name: String,
     /// Share of trajectories in which the event fired at least once.

@@ -1,5 +1,5 @@
 //! `simulate merge DIR...`: combines the N partial results that `simulate FILE --shard I/N`
-//! writes (`shard.rs`) into exactly the folder one run would have written (DESIGN §3).
+//! writes (`shard.rs`) into exactly the folder one run would have written (README, "Reproducibility").
 //!
 //! A shard is a contiguous range of trajectory chunks; aggregates are integers (and min/max),
 //! so merging is exact and the order of the parts does not matter. The merged folder goes

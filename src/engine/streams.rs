@@ -1,4 +1,5 @@
-//! Seeds and random streams (DESIGN §3).
+//! Seeds and random streams: the part of the reproducibility contract (README,
+//! "Reproducibility") that fixes which random number each draw gets.
 //!
 //! Trajectory r of a run with master seed s draws from ChaCha8 generators seeded with
 //! `trajectory_seed(s, r)`, one stream per purpose, selected with `set_stream` from a stable

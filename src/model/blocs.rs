@@ -2,7 +2,7 @@
 //! every step, for `SameBloc` conditions).
 //!
 //! The exact split maximises `sum_ij c_i c_j P_ij x_i x_j` over `x in {-1, +1}^N` (Axelrod
-//! and Bennett's landscape energy, DESIGN §2); the sign of the leading eigenvector of the
+//! and Bennett's landscape energy; README, "The model"); the sign of the leading eigenvector of the
 //! weighted matrix `M_ij = c_i c_j P_ij` is the classical fast approximation (the relaxed
 //! problem over unit vectors). It is computed by power iteration with a fixed start and a
 //! fixed number of iterations, in a fixed summation order, so the same matrix gives the same

@@ -1,8 +1,8 @@
 //! The scenario file as an analyst writes it: RON, deserialised with serde.
 //!
 //! These types mirror the file one to one and hold names, not indices. Nothing here is
-//! checked beyond what serde checks (field names, types); `validate` checks ranges and names,
-//! and `compile` turns the result into the index-based `model::World`.
+//! checked beyond what serde checks (field names, types); `compile` checks ranges and names and
+//! turns the result into the index-based `model::World`.
 //!
 //! Every struct rejects unknown fields, so a misspelt field is an error with a position,
 //! not a silently ignored line.
@@ -110,7 +110,7 @@ pub enum Distribution {
     Triangular(f64, f64, f64),
 }
 
-/// Model parameters (DESIGN §2). Every field has a default, so `params: Params()` is valid.
+/// Model parameters (README, "The model"). Every field has a default, so `params: Params()` is valid.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields, rename = "Params")]
 pub struct ParamsDef {
@@ -262,7 +262,7 @@ pub enum ConditionDef {
     Any(Vec<ConditionDef>),
     Not(Box<ConditionDef>),
     /// The two states are in the same bloc of the current partnership matrix (two blocs,
-    /// from the weighted leading eigenvector, DESIGN §2).
+    /// from the weighted leading eigenvector; README, "The model").
     SameBloc(String, String),
 }
 

@@ -1,5 +1,7 @@
-//! Pictures of a run and of a comparison, each drawn once and written twice: as PNG (for
-//! slides and quick looks) and as SVG (crisp at any size, and inlined into `report.html`).
+//! Pictures of a run and of a comparison, each made by one drawing function and written as
+//! PNG (for slides and quick looks) and as SVG (crisp at any size); `report.html` inlines
+//! an SVG drawn again for it, so each plot is drawn three times per run (milliseconds,
+//! next to the simulation's seconds).
 //!
 //! Every plot kind is one file implementing [`Plot`]: it draws on any plotters backend, so
 //! the PNG and the SVG come from the same code. Text is drawn with the DejaVu Sans font
