@@ -107,14 +107,12 @@ impl ParamPath {
         }
         match (head, rest) {
             ("beta", None) => Some(ParamPath::Beta(None, None)),
-            ("beta", Some(rest)) => names.channels.iter().enumerate().find_map(|(c, &ch)| {
-                let after = rest.strip_prefix(ch)?;
-                if after.is_empty() {
-                    return Some(ParamPath::Beta(Some(c), None));
-                }
-                let i = names.state(after.strip_prefix('.')?)?;
-                Some(ParamPath::Beta(Some(c), Some(i)))
-            }),
+            // Only here can one text have two readings (channel `x` and state `y`, or
+            // channel `x.y`): an ambiguous path is no path, and `unknown` says why.
+            ("beta", Some(rest)) => match beta_readings(rest, names)[..] {
+                [(c, i)] => Some(ParamPath::Beta(Some(c), i)),
+                _ => None,
+            },
             ("kappa", None) => Some(ParamPath::Kappa(None)),
             ("kappa", Some(c)) => names.channel(c).map(|c| ParamPath::Kappa(Some(c))),
             ("rho", None) => Some(ParamPath::Rho(None)),
@@ -186,10 +184,63 @@ impl ParamPath {
     }
 }
 
+/// Every reading (channel, state) of `beta.<rest>`: a whole channel name, or a channel
+/// name, a dot and a whole state name. Names may contain dots, so there can be several.
+fn beta_readings(rest: &str, names: &Names) -> Vec<(usize, Option<usize>)> {
+    let mut readings = Vec::new();
+    for (c, &ch) in names.channels.iter().enumerate() {
+        let Some(after) = rest.strip_prefix(ch) else {
+            continue;
+        };
+        if after.is_empty() {
+            readings.push((c, None));
+        } else if let Some(i) = after.strip_prefix('.').and_then(|s| names.state(s)) {
+            readings.push((c, Some(i)));
+        }
+    }
+    readings
+}
+
+/// Longest list of valid paths (and of states) an unknown-path message shows: a world of
+/// 200 states and 1,000 hazard events made one message 225 KB long.
+const MAX_LISTED: usize = 64;
+
+/// `items` joined with ", ", at most `MAX_LISTED` of them and then how many more.
+fn listed(items: &[String]) -> String {
+    if items.len() <= MAX_LISTED {
+        return items.join(", ");
+    }
+    format!(
+        "{}, ... and {} more",
+        items[..MAX_LISTED].join(", "),
+        items.len() - MAX_LISTED
+    )
+}
+
 /// The message for a path that names no parameter: the closest valid path, then the valid
 /// paths of this scenario, written once per state as `<state>` (a scenario of 200 states
 /// and 32 channels has thousands of paths), then the states.
 pub fn unknown(text: &str, names: &Names) -> String {
+    if let Some(rest) = text.strip_prefix("beta.") {
+        let readings = beta_readings(rest, names);
+        if readings.len() > 1 {
+            let shown: Vec<String> = readings
+                .iter()
+                .map(|&(c, i)| match i {
+                    Some(i) => format!(
+                        "channel \"{}\" of state \"{}\"",
+                        names.channels[c], names.states[i]
+                    ),
+                    None => format!("channel \"{}\"", names.channels[c]),
+                })
+                .collect();
+            return format!(
+                "parameter path \"{text}\" is ambiguous: it reads as beta of {}; rename a \
+                 channel or state so that no channel name followed by a dot starts another name",
+                shown.join(" and as beta of ")
+            );
+        }
+    }
     let all: Vec<String> = ParamPath::all(names)
         .iter()
         .map(|p| p.text(names))
@@ -216,8 +267,14 @@ pub fn unknown(text: &str, names: &Names) -> String {
     format!(
         "unknown parameter path \"{text}\"{hint}\nvalid paths in this scenario: {} \
          (<state> is one of {})",
-        valid.join(", "),
-        names.states.join(", ")
+        listed(&valid),
+        listed(
+            &names
+                .states
+                .iter()
+                .map(|s| s.to_string())
+                .collect::<Vec<_>>()
+        )
     )
 }
 
@@ -242,6 +299,54 @@ mod tests {
         for p in all {
             assert_eq!(ParamPath::parse(&p.text(&names), &names), Some(p));
         }
+    }
+
+    /// Regression: with channels "x" and "x.y" and a state "y", `beta.x.y` silently meant
+    /// channel x of state y, and which reading won depended on the order of the channels.
+    #[test]
+    fn a_path_with_two_readings_is_refused_naming_both() {
+        let states = ["y", "A"];
+        let channels = ["x", "x.y"];
+        let events: [&str; 0] = [];
+        let names = Names {
+            states: states.to_vec(),
+            channels: channels.to_vec(),
+            events: events.to_vec(),
+            hazard: vec![],
+        };
+        assert_eq!(ParamPath::parse("beta.x.y", &names), None);
+        let message = unknown("beta.x.y", &names);
+        assert!(message.contains("ambiguous"), "{message}");
+        assert!(
+            message.contains("channel \"x\" of state \"y\"") && message.contains("channel \"x.y\""),
+            "{message}"
+        );
+        // Unambiguous neighbours still work.
+        assert_eq!(
+            ParamPath::parse("beta.x.y.A", &names),
+            Some(ParamPath::Beta(Some(1), Some(1)))
+        );
+        assert_eq!(
+            ParamPath::parse("beta.x.A", &names),
+            Some(ParamPath::Beta(Some(0), Some(1)))
+        );
+    }
+
+    /// Regression: the list of valid paths grew with the world (225 KB for 200 states and
+    /// 1,000 hazard events, repeated for every bad path).
+    #[test]
+    fn the_unknown_path_message_stays_short_in_a_big_world() {
+        let states: Vec<String> = (0..200).map(|i| format!("state{i}")).collect();
+        let events: Vec<String> = (0..1000).map(|i| format!("event{i}")).collect();
+        let names = Names {
+            states: states.iter().map(String::as_str).collect(),
+            channels: vec!["aid", "arms"],
+            events: events.iter().map(String::as_str).collect(),
+            hazard: vec![true; 1000],
+        };
+        let message = unknown("nope", &names);
+        assert!(message.len() < 3000, "{} bytes: {message}", message.len());
+        assert!(message.contains("more"), "{message}");
     }
 
     #[test]
