@@ -53,6 +53,31 @@ impl<'a> Locator<'a> {
         self.find_from(0, &quoted(name)).map(|at| self.position(at))
     }
 
+    /// Where the `n`-th (0-based) definition of a name is: a quoted `"name"` right after
+    /// `name:` (a state or event), or, for `bare` lists such as `channels: [...]`, the
+    /// `n`-th quoted occurrence. A second definition is reported where it is, not at the
+    /// first one.
+    pub fn definition(&self, name: &str, n: usize, bare: bool) -> Option<Position> {
+        let needle = quoted(name);
+        let mut from = 0;
+        let mut seen = 0;
+        while let Some(at) = self.find_from(from, &needle) {
+            let before = self.code[..at].trim_end();
+            let defines = bare
+                || before
+                    .strip_suffix(':')
+                    .is_some_and(|b| b.trim_end().ends_with("name"));
+            if defines {
+                if seen == n {
+                    return Some(self.position(at));
+                }
+                seen += 1;
+            }
+            from = at + needle.len();
+        }
+        self.name(name)
+    }
+
     /// Where `field` first appears after the start of `anchor`, or `anchor` itself if the
     /// field is not written (a default).
     pub fn field_after(&self, anchor: Option<usize>, field: &str) -> Option<Position> {

@@ -133,7 +133,8 @@ impl Compiler<'_> {
                         ),
                     );
                 } else if !seen.insert(name) {
-                    let at = self.loc.name(name);
+                    // Point at the repeated definition: the first one is fine.
+                    let at = self.loc.definition(name, 1, what == "channel");
                     self.problem(at, format!("{what} \"{name}\" is defined twice"));
                 }
             }
@@ -216,8 +217,9 @@ impl Compiler<'_> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::tests::{position_of, problems, scenario};
+    use super::super::tests::{problems, scenario};
     use super::*;
+    use crate::scenario::locate::Locator;
 
     #[test]
     fn a_state_defined_twice_is_reported_once_at_its_name() {
@@ -228,7 +230,35 @@ mod tests {
         let found = problems(&text);
         assert_eq!(found.len(), 1, "{found:?}");
         assert_eq!(found[0].message, "state \"B\" is defined twice");
-        assert_eq!(found[0].position, position_of(&text, "\"B\""));
+        // Regression: the message pointed at the first definition, not at the repeat.
+        let second = text.rfind("State(name: \"B\")").unwrap() + "State(name: ".len();
+        assert_eq!(
+            found[0].position,
+            Some(Locator::new(&text).position(second))
+        );
+    }
+
+    #[test]
+    fn a_channel_or_event_defined_twice_points_at_the_repeat() {
+        let text = scenario("").replace("channels: [\"aid\"]", "channels: [\"aid\", \"aid\"]");
+        let found = problems(&text);
+        let second = text.rfind("\"aid\"").unwrap();
+        assert_eq!(found[0].message, "channel \"aid\" is defined twice");
+        assert_eq!(
+            found[0].position,
+            Some(Locator::new(&text).position(second))
+        );
+
+        let text = scenario(
+            "events: [Event(name: \"e\", at: 1), Event(name: \"f\", at: 2, when: After(\"e\")), Event(name: \"e\", at: 3)],",
+        );
+        let found = problems(&text);
+        let second = text.rfind("name: \"e\"").unwrap() + "name: ".len();
+        assert_eq!(found[0].message, "event \"e\" is defined twice");
+        assert_eq!(
+            found[0].position,
+            Some(Locator::new(&text).position(second))
+        );
     }
 
     #[test]
