@@ -116,6 +116,15 @@ impl Compiler<'_> {
         }
     }
 
+    /// Where `field` is written in the override of `state` (`overrides: {"B":
+    /// Override(eta: ...)}`): an override's bad value is reported there, not at the
+    /// state's definition.
+    fn override_at(&self, anchor: Option<usize>, state: &str, field: &str) -> Option<Position> {
+        let overrides = self.loc.find_from(anchor?, "overrides")?;
+        let entry = self.loc.find_from(overrides, &quoted(state))?;
+        self.loc.field_after(Some(entry), field)
+    }
+
     /// The parameter slots of `params`: one per global value and one per override, each
     /// named by its path.
     pub(super) fn params(&mut self, f: &ScenarioFile) -> Vec<ParamSlot> {
@@ -146,7 +155,8 @@ impl Compiler<'_> {
                 match overrides.get(&i).and_then(|o| overridden(o, param)) {
                     Some(v) => {
                         let path = ParamPath::PerState(param, Some(i)).text(&self.names);
-                        let at = self.loc.name(self.names.states[i]).or(at);
+                        let state = self.names.states[i];
+                        let at = self.override_at(anchor, state, param.name()).or(at);
                         let sampler = self.sampler(at, &path, v, range);
                         slots.push(ParamSlot {
                             path,
@@ -177,6 +187,8 @@ impl Compiler<'_> {
                 match overrides.get(&i).and_then(|o| o.beta.get(ch)) {
                     Some(v) => {
                         let path = ParamPath::Beta(Some(c), Some(i)).text(&self.names);
+                        let state = self.names.states[i];
+                        let at = self.override_at(anchor, state, &quoted(ch)).or(at);
                         let sampler = self.sampler(at, &path, v, range);
                         slots.push(ParamSlot {
                             path,
@@ -284,8 +296,18 @@ fn overridden(o: &StateParamsDef, param: StateParam) -> Option<&Value> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::tests::{compiled, problems, scenario};
+    use super::super::tests::{compiled, position_of, problems, scenario};
     use crate::scenario::param_path::{unknown, Names};
+
+    /// Regression: a bad value in a state's override was reported at the state's
+    /// definition in `states: [...]`, not where the override writes it.
+    #[test]
+    fn an_overrides_bad_value_points_at_the_override() {
+        let text = scenario("params: Params(overrides: {\"B\": Override(eta: 2.0)}),");
+        let found = problems(&text);
+        assert!(found[0].message.contains("eta.B"), "{found:?}");
+        assert_eq!(found[0].position, position_of(&text, "eta: 2.0"));
+    }
 
     #[test]
     fn slots_are_named_by_their_paths_overrides_first() {
