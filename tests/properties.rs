@@ -139,6 +139,7 @@ fn world() -> impl Strategy<Value = (World, Vec<(ParamTarget, f64)>)> {
                     events,
                     outcomes: Vec::new(),
                     metrics: Vec::new(),
+                    averages: Vec::new(),
                 };
                 (world, targets.iter().copied().zip(values).collect())
             },

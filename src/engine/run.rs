@@ -266,7 +266,7 @@ struct Trajectory {
 struct Worker {
     kernel: Lanes<BLOCK>,
     /// Whether anything reads a trajectory's state between steps (events, "ever" outcomes,
-    /// bloc metrics); if not, the state is brought up to date only at the end.
+    /// bloc metrics, averages); if not, the state is brought up to date only at the end.
     state_each_step: bool,
     trajectories: Vec<Trajectory>,
     noise_stream: u64,
@@ -292,6 +292,7 @@ impl Worker {
             fired_seen: vec![false; world.events.len()],
         };
         let state_each_step = !world.events.is_empty()
+            || !world.averages.is_empty()
             || world.outcomes.iter().any(|o| o.kind == OutcomeKind::Ever)
             || world
                 .metrics
@@ -417,8 +418,13 @@ impl Trajectory {
         }
     }
 
-    /// Records the tracked metrics at step t and checks the "ever" outcomes.
+    /// Records the tracked metrics at step t and checks the "ever" outcomes. The averages'
+    /// windows take step t's values first, so an average read at step t includes it (and an
+    /// event's condition at step t + 1 sees the same window).
     fn observe(&mut self, world: &World, t: usize, aggregates: &mut Aggregates) {
+        if !world.averages.is_empty() {
+            model::window::record(&world.averages, &mut self.state);
+        }
         for (m, metric) in world.metrics.iter().enumerate() {
             aggregates.record(m, t, metric.eval(&self.state), metric.range());
         }

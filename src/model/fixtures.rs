@@ -42,6 +42,7 @@ pub fn world(n: usize, k: usize) -> World {
         events: Vec::new(),
         outcomes: Vec::new(),
         metrics: Vec::new(),
+        averages: Vec::new(),
     }
 }
 

@@ -127,7 +127,8 @@ impl<const L: usize> Lanes<L> {
     }
 
     /// The value of `metric` in lane `l`, read straight from the kernel with the same
-    /// arithmetic as `Metric::eval` on a state; `None` for bloc metrics, which need a state.
+    /// arithmetic as `Metric::eval` on a state; `None` for bloc metrics and
+    /// averages, which need a state.
     pub fn metric(&self, metric: &Metric, l: usize) -> Option<f64> {
         let n = self.n;
         Some(match *metric {
@@ -140,7 +141,7 @@ impl<const L: usize> Lanes<L> {
                 let row = &self.share[(k * n + i) * n..][..n];
                 row.iter().map(|entry| entry[l]).sum()
             }
-            Metric::SameBloc(..) => return None,
+            Metric::SameBloc(..) | Metric::Average { .. } => return None,
         })
     }
 

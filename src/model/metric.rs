@@ -17,6 +17,10 @@ pub enum Metric {
     /// weighted leading-eigenvector split of `model::blocs`), else 0; its mean over
     /// trajectories is the probability that they are.
     SameBloc(usize, usize),
+    /// The trailing mean of `World::averages[slot]`, read from the trajectory's window
+    /// (`model::window`). `signed` says whether the averaged metric runs over [-1, 1]
+    /// rather than [0, 1]: a mean stays in the range of what it averages.
+    Average { slot: usize, signed: bool },
 }
 
 impl Metric {
@@ -24,7 +28,11 @@ impl Metric {
     pub fn range(&self) -> (f64, f64) {
         match self {
             Metric::Stance(..) | Metric::Partnership(..) => (-1.0, 1.0),
-            Metric::Share(..) | Metric::Dependence(..) | Metric::SameBloc(..) => (0.0, 1.0),
+            Metric::Average { signed: true, .. } => (-1.0, 1.0),
+            Metric::Share(..)
+            | Metric::Dependence(..)
+            | Metric::SameBloc(..)
+            | Metric::Average { signed: false, .. } => (0.0, 1.0),
         }
     }
 
@@ -45,6 +53,7 @@ impl Metric {
                 i,
                 j,
             ))),
+            Metric::Average { slot, .. } => state.windows.mean(slot),
         }
     }
 }

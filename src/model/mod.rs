@@ -13,6 +13,7 @@ mod metric;
 mod params;
 mod state;
 pub mod step;
+pub mod window;
 mod world;
 
 pub use event::{Change, Condition, Effect, Event, Timing, AFFINITY_LIMIT};
@@ -20,6 +21,7 @@ pub use metric::Metric;
 pub use params::{Draws, ParamSlot, ParamTarget, Params, Sampler};
 pub use state::State;
 pub use step::{step, step_block};
+pub use window::Average;
 pub use world::{Outcome, OutcomeKind, World};
 
 /// The random draws one step needs, each from its own stream.

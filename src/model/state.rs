@@ -1,5 +1,6 @@
 //! The state of one trajectory.
 
+use super::window::Windows;
 use super::{Params, World};
 
 /// Everything that changes along one trajectory. Allocated once per worker and reset for
@@ -21,6 +22,8 @@ pub struct State {
     pub fired: Vec<u32>,
     /// `c[i]`, the states' weights (constant; bloc conditions need them).
     pub weight: Vec<f64>,
+    /// The recent values of the averaged metrics (empty when the world averages none).
+    pub windows: Windows,
 }
 
 impl State {
@@ -36,6 +39,7 @@ impl State {
             params: Params::new(n, k, world.events.len()),
             fired: vec![0; world.events.len()],
             weight: world.weight.clone(),
+            windows: Windows::new(&world.averages),
         }
     }
 
@@ -46,5 +50,6 @@ impl State {
         self.share.copy_from_slice(&world.share);
         self.anchor.copy_from_slice(&world.share);
         self.fired.fill(0);
+        self.windows.clear();
     }
 }

@@ -238,6 +238,7 @@ mod tests {
             events: vec![],
             outcomes: vec![],
             metrics: vec![],
+            averages: vec![],
         };
         let mut state = State::new(&world);
         for i in 0..n {

@@ -3,7 +3,7 @@
 //! Built once by `scenario::compile`; read-only afterwards and shared by every worker. The
 //! hot loop reads these flat vectors and never looks up a name.
 
-use super::{Condition, Event, Metric, ParamSlot};
+use super::{Average, Condition, Event, Metric, ParamSlot};
 
 /// The compiled form of one scenario file.
 #[derive(Debug, Clone)]
@@ -31,6 +31,8 @@ pub struct World {
     pub outcomes: Vec<Outcome>,
     /// Metrics tracked over time.
     pub metrics: Vec<Metric>,
+    /// The averaged metrics that `Metric::Average` points into, each listed once.
+    pub averages: Vec<Average>,
 }
 
 impl World {
@@ -52,6 +54,11 @@ impl World {
             Metric::Share(i, j, k) => format!("Share({}, {}, {})", s(i), s(j), c(k)),
             Metric::Dependence(i, k) => format!("Dependence({}, {})", s(i), c(k)),
             Metric::SameBloc(i, j) => format!("SameBloc({}, {})", s(i), s(j)),
+            Metric::Average { slot, .. } => {
+                let average = &self.averages[slot];
+                let of = self.metric_label(&average.metric);
+                format!("Average({of}, {})", average.steps)
+            }
         }
     }
 }

@@ -275,6 +275,9 @@ pub enum MetricDef {
     Dependence(String, String),
     /// 1 when the two states are in the same bloc, else 0 (plotted, its mean is a probability).
     SameBloc(String, String),
+    /// The trailing mean of a metric over the last k steps (fewer at the start), so a
+    /// periodic event at the last step cannot decide a question about a level.
+    Average(Box<MetricDef>, i64),
 }
 
 /// A question asked of every trajectory: does `at_end` hold at the last step, or does

@@ -8,12 +8,14 @@ use std::collections::HashSet;
 use super::names::{control_character, control_message};
 use super::Compiler;
 use crate::format::Num;
-use crate::model::{Change, Condition, Effect, Event, Metric, Outcome, OutcomeKind, Timing};
+use crate::model::{
+    Average, Change, Condition, Effect, Event, Metric, Outcome, OutcomeKind, Timing,
+};
 use crate::scenario::file::{
     Change as ChangeDef, ConditionDef, EffectDef, EventDef, MetricDef, ScenarioFile,
 };
 use crate::scenario::limits;
-use crate::scenario::locate::quoted;
+use crate::scenario::locate::{quoted, Position};
 
 impl Compiler<'_> {
     pub(super) fn event(&mut self, f: &ScenarioFile, def: &EventDef) -> Event {
@@ -188,7 +190,64 @@ impl Compiler<'_> {
             MetricDef::SameBloc(a, b) => self
                 .pair(a, b, "a bloc relation", self.near(anchor, a))
                 .map(|(i, j)| Metric::SameBloc(i, j)),
+            MetricDef::Average(of, k) => self.average(of, *k, anchor),
         }
+    }
+
+    /// `Average(of, k)`: checks k and the averaged metric, and gives the average its slot
+    /// (the same one each time it is named, so its window is kept once).
+    fn average(&mut self, of: &MetricDef, k: i64, anchor: Option<usize>) -> Option<Metric> {
+        let at = self.next_average(anchor);
+        let steps = self.steps.max(1);
+        if !(1..=steps).contains(&k) {
+            self.problem(
+                at,
+                format!(
+                    "Average({of:?}, {k}): the window must be from 1 to {steps} steps (the \
+                     file's step count)"
+                ),
+            );
+        }
+        if matches!(of, MetricDef::Average(..)) {
+            // Step over the inner one, so the next average is located at its own text.
+            self.next_average(anchor);
+            self.problem(
+                at,
+                format!(
+                    "Average({of:?}, {k}): an average of an average is not allowed (it \
+                     weights the middle of the window more than its ends); average the \
+                     metric itself over the longer window"
+                ),
+            );
+            return None;
+        }
+        let metric = self.metric(of, anchor)?;
+        let average = Average {
+            metric,
+            steps: k.clamp(1, steps) as usize,
+        };
+        let slot = match self.averages.iter().position(|a| *a == average) {
+            Some(slot) => slot,
+            None => {
+                self.averages.push(average);
+                self.averages.len() - 1
+            }
+        };
+        let signed = metric.range().0 < 0.0;
+        Some(Metric::Average { slot, signed })
+    }
+
+    /// Where the next `Average` of the item at `anchor` is written. An item's averages are
+    /// met in its text order, so a cursor within the item tells the second from the first.
+    fn next_average(&mut self, anchor: Option<usize>) -> Option<Position> {
+        let anchor = anchor?;
+        let from = match self.average_cursor {
+            Some((item, past)) if item == anchor => past,
+            _ => anchor,
+        };
+        let found = self.loc.find_from(from, "Average")?;
+        self.average_cursor = Some((anchor, found + "Average".len()));
+        Some(self.loc.position(found))
     }
 
     fn condition(&mut self, def: &ConditionDef, anchor: Option<usize>) -> Option<Condition> {
@@ -349,5 +408,27 @@ mod tests {
             "metrics: [Stance(\"A\", \"B\"), Stance(\"A\", \"B\")],",
         ));
         assert!(found[0].message.ends_with("is listed twice"), "{found:?}");
+    }
+
+    #[test]
+    fn the_same_average_named_twice_keeps_one_window() {
+        // An outcome and a tracked metric naming the same average read one window; another
+        // length is another window. Each is labelled as the file writes it.
+        let text = scenario(
+            "outcomes: [Outcome(name: \"o\", at_end: Above(Average(Stance(\"A\", \"B\"), 2), 0.1))],
+             metrics: [Average(Stance(\"A\", \"B\"), 2), Average(Stance(\"A\", \"B\"), 3)],",
+        );
+        let world = compiled(&text).unwrap();
+        assert_eq!(world.averages.len(), 2);
+        let labels: Vec<String> = world
+            .metrics
+            .iter()
+            .map(|m| world.metric_label(m))
+            .collect();
+        assert_eq!(
+            labels,
+            ["Average(Stance(A, B), 2)", "Average(Stance(A, B), 3)"]
+        );
+        assert_eq!(world.metrics[0].range(), (-1.0, 1.0));
     }
 }

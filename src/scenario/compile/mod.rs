@@ -15,7 +15,7 @@ mod relations;
 use super::file::ScenarioFile;
 use super::locate::{Locator, Position};
 use super::param_path::Names;
-use crate::model::{Event, World};
+use crate::model::{Average, Event, World};
 use relations::Relation;
 
 /// One thing wrong with a scenario file.
@@ -30,6 +30,9 @@ pub fn compile(file: &ScenarioFile, text: &str) -> Result<World, Vec<Problem>> {
         loc: Locator::new(text),
         problems: Vec::new(),
         more: 0,
+        steps: file.steps,
+        averages: Vec::new(),
+        average_cursor: None,
         names: Names {
             states: file.states.iter().map(|s| s.name.as_str()).collect(),
             channels: file.channels.iter().map(|s| s.as_str()).collect(),
@@ -69,6 +72,13 @@ struct Compiler<'a> {
     more: usize,
     /// The file's states, channels and events, in order: what indices stand for.
     names: Names<'a>,
+    /// The file's step count: the longest window an average can have.
+    steps: i64,
+    /// The averaged metrics met so far, each once (`Metric::Average` points into them).
+    averages: Vec<Average>,
+    /// The item (its start) and the place just past the last `Average` located in it
+    /// (`events::next_average`).
+    average_cursor: Option<(usize, usize)>,
 }
 
 impl<'a> Compiler<'a> {
@@ -111,6 +121,7 @@ impl<'a> Compiler<'a> {
             events,
             outcomes,
             metrics,
+            averages: std::mem::take(&mut self.averages),
         }
     }
 }
@@ -150,6 +161,9 @@ mod tests {
             loc: Locator::new(text),
             problems: Vec::new(),
             more: 0,
+            steps: 4,
+            averages: Vec::new(),
+            average_cursor: None,
             names: Names {
                 states: vec![],
                 channels: vec![],
