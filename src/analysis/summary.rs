@@ -139,7 +139,7 @@ pub const TOP_BLOCS: usize = 5;
 pub fn frequent_blocs(world: &World, agg: &Aggregates) -> Vec<BlocConfiguration> {
     let mut seen: Vec<(&Sides, u64)> = agg.blocs.iter().map(|(s, &c)| (s, c)).collect();
     // Stable: equal counts stay in configuration order (the map's).
-    seen.sort_by(|a, b| b.1.cmp(&a.1));
+    seen.sort_by_key(|&(_, count)| std::cmp::Reverse(count));
     seen.into_iter()
         .take(TOP_BLOCS)
         .map(|(sides, count)| {

@@ -392,15 +392,16 @@ mod tests {
             (Sides::from_words([0b010, 0, 0, 0]), 1),
             (Sides::from_words([0b100, 0, 0, 0]), 2),
         ]);
-        let stored = |edit: fn(&mut Vec<([u64; SIDE_WORDS], u64)>)| {
+        type Pairs = Vec<([u64; SIDE_WORDS], u64)>;
+        let stored = |edit: fn(&mut Pairs)| {
             let mut s = Stored::of(&a);
             edit(&mut s.blocs);
             s.into_aggregates()
         };
         assert_eq!(stored(|_| {}).unwrap(), a);
-        for edit in [(|b: &mut Vec<_>| b.reverse()) as fn(&mut Vec<_>), |b| {
-            b[1].0 = b[0].0
-        }] {
+        let reversed: fn(&mut Pairs) = |b| b.reverse();
+        let twice: fn(&mut Pairs) = |b| b[1].0 = b[0].0;
+        for edit in [reversed, twice] {
             let why = stored(edit).unwrap_err();
             assert!(why.contains("bloc configurations"), "{why}");
         }
