@@ -107,3 +107,69 @@ fn a_state_needs_a_name_the_file_knows() {
         .code(2)
         .stderr(predicates::str::contains("did you mean \"P\""));
 }
+
+/// Runs `tests/data/camps30.ron` (two camps of 15, West15 loosely held) into `out`, whole or
+/// as shard `i/3`.
+fn camps30(out: &std::path::Path, shard: Option<u32>) {
+    let mut cmd = simulate();
+    cmd.arg(common::data("camps30.ron"))
+        .args(["--seed", "11", "--quiet", "--out"])
+        .arg(out);
+    if let Some(i) = shard {
+        cmd.args(["--shard", &format!("{i}/3")]);
+    }
+    cmd.assert().success();
+}
+
+fn names(prefix: &str) -> Vec<serde_json::Value> {
+    (1..=15).map(|i| format!("{prefix}{i:02}").into()).collect()
+}
+
+/// Defect (issue 11, item 6): bloc configurations were counted in a dense table of
+/// 2^(N-1) counters kept only up to 16 states, so `summary.json` listed none for a world of
+/// 30. Now they are counted sparsely for any number of states: the two camps come first,
+/// and West15's defection (it is only loosely held) is a second configuration.
+#[test]
+fn bloc_configurations_are_reported_past_16_states() {
+    let dir = tempfile::tempdir().unwrap();
+    camps30(dir.path(), None);
+    let summary = common::json(&dir.path().join("summary.json"));
+    let blocs = summary["blocs"].as_array().unwrap();
+    assert!(blocs.len() >= 2, "{blocs:?}");
+    assert_eq!(blocs[0]["with_first"].as_array().unwrap(), &names("East"));
+    assert_eq!(blocs[0]["other"].as_array().unwrap(), &names("West"));
+    let mut east_and_west15 = names("East");
+    east_and_west15.push("West15".into());
+    assert_eq!(blocs[1]["with_first"].as_array().unwrap(), &east_and_west15);
+    let counts: u64 = blocs.iter().map(|b| b["count"].as_u64().unwrap()).sum();
+    assert!(counts <= 600 && blocs[0]["count"].as_u64() >= blocs[1]["count"].as_u64());
+}
+
+/// The sparse bloc counts travel through partial results: three shards of the 30-state
+/// world merged give the bytes of one run, bloc configurations included.
+#[test]
+fn shards_of_a_30_state_world_merge_to_the_bytes_of_one_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let single = dir.path().join("single");
+    camps30(&single, None);
+    let parts: Vec<_> = (1..=3u32)
+        .map(|i| {
+            let part = dir.path().join(format!("part{i}"));
+            camps30(&part, Some(i));
+            part
+        })
+        .collect();
+    let merged = dir.path().join("merged");
+    simulate()
+        .arg("merge")
+        .args([&parts[1], &parts[2], &parts[0]])
+        .arg("--out")
+        .arg(&merged)
+        .arg("--quiet")
+        .assert()
+        .success();
+    let summary = common::read(&single.join("summary.json"));
+    assert!(summary == common::read(&merged.join("summary.json")));
+    let blocs = &common::json(&merged.join("summary.json"))["blocs"];
+    assert!(blocs.as_array().unwrap().len() >= 2, "{blocs}");
+}

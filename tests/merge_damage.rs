@@ -274,12 +274,13 @@ fn an_ever_outcome_count_contradicting_its_first_steps_is_refused() {
 #[test]
 fn zeroed_bloc_counts_are_refused() {
     // Was: `blocs` set to zeros merged with exit 0 (no bloc configuration reported). Now
-    // bloc counts, when kept, must count every trajectory once.
+    // bloc counts must count every trajectory once. (Since issue 11 `blocs` lists
+    // `[configuration, count]` pairs.)
     let dir = tempfile::tempdir().unwrap();
     let parts = three_small_shards(dir.path());
     edit_aggregates(&parts[0], |a| {
-        for count in a["blocs"].as_array_mut().unwrap() {
-            *count = 0.into();
+        for pair in a["blocs"].as_array_mut().unwrap() {
+            pair[1] = 0.into();
         }
     });
     let stderr = refused(&parts, &parts[0], "aggregates.json");

@@ -5,6 +5,7 @@ use serde::Serialize;
 
 use super::interval::wilson;
 use crate::engine::Aggregates;
+use crate::model::blocs::Sides;
 use crate::model::{Timing, World};
 use crate::scenario::Scenario;
 
@@ -133,22 +134,17 @@ pub struct BlocConfiguration {
 pub const TOP_BLOCS: usize = 5;
 
 /// The most frequent final bloc configurations (at most `TOP_BLOCS`, ties in configuration
-/// order), from the counts of `Aggregates::blocs`.
+/// order), from the sparse counts of `Aggregates::blocs`: for any number of states, and in
+/// time proportional to the configurations seen, not to 2^(N-1).
 pub fn frequent_blocs(world: &World, agg: &Aggregates) -> Vec<BlocConfiguration> {
-    let mut seen: Vec<(usize, u64)> = agg
-        .blocs
-        .iter()
-        .copied()
-        .enumerate()
-        .filter(|&(_, c)| c > 0)
-        .collect();
-    seen.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    let mut seen: Vec<(&Sides, u64)> = agg.blocs.iter().map(|(s, &c)| (s, c)).collect();
+    // Stable: equal counts stay in configuration order (the map's).
+    seen.sort_by_key(|&(_, count)| std::cmp::Reverse(count));
     seen.into_iter()
         .take(TOP_BLOCS)
-        .map(|(config, count)| {
-            let mask = (config as u64) << 1;
+        .map(|(sides, count)| {
             let (other, with_first): (Vec<usize>, Vec<usize>) =
-                (0..world.n()).partition(|&i| mask >> i & 1 == 1);
+                (0..world.n()).partition(|&i| sides.other(i));
             let names =
                 |list: Vec<usize>| list.into_iter().map(|i| world.states[i].clone()).collect();
             let (ci_low, ci_high) = wilson(count, agg.trajectories);
@@ -177,7 +173,7 @@ pub struct RunSummary {
     pub parameters: Vec<ParameterLine>,
     /// Outcome descriptions, by outcome index.
     pub outcome_descriptions: Vec<String>,
-    /// The most frequent final bloc configurations (empty past 16 states).
+    /// The most frequent final bloc configurations.
     pub blocs: Vec<BlocConfiguration>,
 }
 

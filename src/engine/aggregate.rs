@@ -1,11 +1,15 @@
 //! Streaming aggregates: what a run keeps of its trajectories.
 //!
-//! Memory depends on the number of metrics, steps and outcomes, never on the number of
-//! trajectories. Everything is an integer (counts, and sums in fixed point), so merging is
+//! Memory depends on the number of metrics, steps and outcomes, and not on the number of
+//! trajectories, except for the bloc counts: one entry per distinct final configuration seen
+//! (at most the trajectories, and at most 2^(N-1)). Everything is an integer (counts, and sums in fixed point), so merging is
 //! exact, commutative and associative: the result is the same bytes whatever the thread
 //! count or the order in which chunks finish.
 
-use crate::model::{blocs, Event, OutcomeKind, State, Timing, World};
+use std::collections::BTreeMap;
+
+use crate::model::blocs::{self, Sides};
+use crate::model::{Event, OutcomeKind, State, Timing, World};
 
 /// Histogram bins per metric and step. With 2000 bins a stance or partnership (range
 /// [-1, 1]) is resolved to 0.001 and a share (range [0, 1]) to 0.0005; quantiles are
@@ -43,14 +47,12 @@ pub struct Aggregates {
     /// `W[(k*n + i)*n + j]`, in units of 2^-40: the mean world at the end.
     pub final_stance: Vec<i128>,
     pub final_share: Vec<i128>,
-    /// `blocs[c]`: trajectories whose final two-bloc split is configuration `c` (bit i - 1
-    /// set when state i is on the other side from state 0; `model::blocs::split`). Kept for
-    /// up to `MAX_BLOC_STATES` states (2^(N-1) counters), empty beyond.
-    pub blocs: Vec<u64>,
+    /// Trajectories by final two-bloc split (`model::blocs::split`), only configurations
+    /// seen. Sparse, for any number of states: a dense table of 2^(N-1) counters stopped at
+    /// 16 states. Not capped here: a cap applied to each worker's counts before merging
+    /// would make the result depend on the thread split, so the summary caps what it lists.
+    pub blocs: BTreeMap<Sides, u64>,
 }
-
-/// Largest number of states whose final bloc configurations are counted (32768 counters).
-pub const MAX_BLOC_STATES: usize = 16;
 
 impl Aggregates {
     pub fn new(world: &World) -> Self {
@@ -70,10 +72,7 @@ impl Aggregates {
             firings: vec![0; world.events.len()],
             final_stance: vec![0; world.n() * world.n()],
             final_share: vec![0; world.k() * world.n() * world.n()],
-            blocs: match world.n() {
-                n @ 1..=MAX_BLOC_STATES => vec![0; 1 << (n - 1)],
-                _ => Vec::new(),
-            },
+            blocs: BTreeMap::new(),
         }
     }
 
@@ -119,7 +118,9 @@ impl Aggregates {
         add(&mut self.first_held, &other.first_held);
         add(&mut self.first_fired, &other.first_fired);
         add(&mut self.firings, &other.firings);
-        add(&mut self.blocs, &other.blocs);
+        for (&sides, &count) in &other.blocs {
+            *self.blocs.entry(sides).or_insert(0) += count;
+        }
         for (a, b) in self.final_stance.iter_mut().zip(&other.final_stance) {
             *a += b;
         }
@@ -130,7 +131,8 @@ impl Aggregates {
 
     /// The number of values each field holds in aggregates of `world`, computed without
     /// allocating them (a part read from disk is measured against this before it is used).
-    pub fn lengths_for(world: &World) -> [(&'static str, usize); 11] {
+    /// The bloc counts have no fixed length: see `check_against`.
+    pub fn lengths_for(world: &World) -> [(&'static str, usize); 10] {
         let (n, k, cells) = (world.n(), world.k(), world.metrics.len() * points_of(world));
         [
             ("histogram", cells * BINS),
@@ -143,18 +145,10 @@ impl Aggregates {
             ("firings", world.events.len()),
             ("final_stance", n * n),
             ("final_share", k * n * n),
-            (
-                "blocs",
-                if (1..=MAX_BLOC_STATES).contains(&n) {
-                    1 << (n - 1)
-                } else {
-                    0
-                },
-            ),
         ]
     }
 
-    fn lengths(&self) -> [usize; 11] {
+    fn lengths(&self) -> [usize; 10] {
         [
             self.histogram.len(),
             self.sum.len(),
@@ -166,7 +160,6 @@ impl Aggregates {
             self.firings.len(),
             self.final_stance.len(),
             self.final_share.len(),
-            self.blocs.len(),
         ]
     }
 
@@ -202,12 +195,7 @@ impl Aggregates {
         self.check_metrics(world)?;
         self.check_outcomes(world)?;
         self.check_events(world)?;
-        if !self.blocs.is_empty() && total(&self.blocs) != Some(trajectories) {
-            // Every trajectory ends in exactly one bloc configuration.
-            return Err(format!(
-                "`blocs` does not count each of the {trajectories} trajectories once"
-            ));
-        }
+        self.check_blocs(world)?;
         let stances = self
             .final_stance
             .iter()
@@ -261,6 +249,27 @@ impl Aggregates {
                     at(cell)
                 ));
             }
+        }
+        Ok(())
+    }
+
+    /// Every trajectory ends in exactly one bloc configuration, of the world's states with
+    /// state 0 on the first side; a configuration is listed only if some trajectory ended
+    /// in it.
+    fn check_blocs(&self, world: &World) -> Result<(), String> {
+        if let Some(sides) = self.blocs.keys().find(|s| !s.fits(world.n())) {
+            return Err(format!(
+                "`blocs` lists a configuration {:x?} that is not a split of {} states",
+                sides.words(),
+                world.n()
+            ));
+        }
+        let counts: Vec<u64> = self.blocs.values().copied().collect();
+        if counts.contains(&0) || total(&counts) != Some(self.trajectories) {
+            return Err(format!(
+                "`blocs` does not count each of the {} trajectories once",
+                self.trajectories
+            ));
         }
         Ok(())
     }
@@ -340,7 +349,6 @@ impl Aggregates {
             (&mut self.first_held, &other.first_held),
             (&mut self.first_fired, &other.first_fired),
             (&mut self.firings, &other.firings),
-            (&mut self.blocs, &other.blocs),
         ] {
             add_checked(a, b, u64::checked_add).ok_or_else(overflow)?;
         }
@@ -350,6 +358,10 @@ impl Aggregates {
             (&mut self.final_share, &other.final_share),
         ] {
             add_checked(a, b, i128::checked_add).ok_or_else(overflow)?;
+        }
+        for (&sides, &count) in &other.blocs {
+            let sum = self.blocs.entry(sides).or_insert(0);
+            *sum = sum.checked_add(count).ok_or_else(overflow)?;
         }
         for (a, b) in self.low.iter_mut().zip(&other.low) {
             *a = a.min(*b);
@@ -381,12 +393,8 @@ impl Aggregates {
         for (sum, &x) in self.final_share.iter_mut().zip(&end.share) {
             *sum += fixed(x);
         }
-        if !self.blocs.is_empty() {
-            let mask = blocs::split(&end.stance, &end.weight, end.n);
-            if let Some(count) = self.blocs.get_mut((mask >> 1) as usize) {
-                *count += 1;
-            }
-        }
+        let sides = blocs::split(&end.stance, &end.weight, end.n);
+        *self.blocs.entry(sides).or_insert(0) += 1;
         for (total, &count) in self.firings.iter_mut().zip(&end.fired) {
             *total += u64::from(count);
         }
@@ -592,6 +600,53 @@ mod tests {
         assert_eq!(expected, fresh.lengths());
     }
 
+    /// Defect (issue 11, item 6): bloc configurations were a dense table of 2^(N-1)
+    /// counters kept only up to 16 states, so a 30-state world counted none. Now they are
+    /// counted sparsely for any size, merge the same in either order, and a part whose
+    /// counts name a state the world does not have, or list a configuration no trajectory
+    /// ended in, is refused.
+    #[test]
+    fn bloc_counts_are_kept_past_16_states_merged_in_any_order_and_checked() {
+        let world = crate::model::fixtures::world(30, 1);
+        let mut start = State::new(&world);
+        let mut a = Aggregates::new(&world);
+        a.record_trajectory(&[], &[], &start);
+        a.record_trajectory(&[], &[], &start);
+        // Another final world: state 29 alone against everyone else.
+        for j in 0..29 {
+            start.stance[29 * 30 + j] = -0.9;
+            start.stance[j * 30 + 29] = -0.9;
+        }
+        for i in 0..29 {
+            for j in (0..29).filter(|&j| j != i) {
+                start.stance[i * 30 + j] = 0.9;
+            }
+        }
+        let mut b = Aggregates::new(&world);
+        b.record_trajectory(&[], &[], &start);
+        let alone = blocs::split(&start.stance, &start.weight, 30);
+        assert!((0..29).all(|i| !alone.other(i)) && alone.other(29));
+        let (mut ab, mut ba) = (a.clone(), b.clone());
+        ab.merge(&b);
+        ba.merge_checked(&a).unwrap();
+        assert_eq!(ab, ba);
+        assert_eq!(ab.blocs.values().sum::<u64>(), 3);
+        assert_eq!(ab.blocs.get(&alone), Some(&1));
+        ab.check_against(&world, 3).unwrap();
+
+        let mut beyond = ab.clone();
+        *beyond.blocs.get_mut(&alone).unwrap() -= 1;
+        beyond.blocs.insert(Sides::from_words([0, 1, 0, 0]), 1);
+        let why = beyond.check_against(&world, 3).unwrap_err();
+        assert!(why.contains("blocs") && why.contains("30 states"), "{why}");
+        let mut empty = ab.clone();
+        empty.blocs.insert(Sides::from_words([0b10, 0, 0, 0]), 0);
+        assert!(empty
+            .check_against(&world, 3)
+            .unwrap_err()
+            .contains("blocs"));
+    }
+
     /// Defect (issue 9, item 6): merging parts added counters with `+=`, so a damaged
     /// u64::MAX count wrapped around silently (or panicked on different lengths). Now
     /// `merge_checked` reports an overflow or a mismatch as an error.
@@ -600,7 +655,7 @@ mod tests {
         let world = crate::model::fixtures::world(2, 1);
         let mut total = Aggregates::new(&world);
         let mut part = Aggregates::new(&world);
-        part.blocs[0] = u64::MAX;
+        part.blocs.insert(Sides::default(), u64::MAX);
         total.merge_checked(&part).unwrap();
         assert!(total.merge_checked(&part).is_err());
         let other = Aggregates::new(&crate::model::fixtures::world(3, 1));

@@ -6,7 +6,7 @@
 
 use std::path::Path;
 
-use super::aggregate::{BINS, MAX_BLOC_STATES};
+use super::aggregate::BINS;
 use crate::model::lanes::BLOCK;
 use crate::model::World;
 
@@ -45,6 +45,9 @@ const THREAD_ADDRESS_BYTES: u64 = 66 << 20;
 /// Address space of the process before any worker starts (measured: about 20 MB).
 const BASELINE_ADDRESS_BYTES: u64 = 96 << 20;
 
+/// Bytes one counted bloc configuration takes (`Aggregates::blocs`).
+const BLOC_ENTRY_BYTES: u64 = 64;
+
 /// Bytes and operations of a run of `trajectories` over `threads` workers.
 ///
 /// The engine folds chunks into at most `threads + 1` sets of aggregates (Rayon's
@@ -76,15 +79,18 @@ fn run_estimate(world: &World, metrics: usize, trajectories: u64, threads: usize
     let threads = threads.max(1) as u64;
     let points = u64::from(world.steps) + 1;
     let metrics = metrics as u64;
-    let blocs = if world.n() <= MAX_BLOC_STATES {
-        8u64 << n.saturating_sub(1)
-    } else {
-        0
+    // The bloc counts hold one entry per distinct final configuration: at most the
+    // trajectories and 2^(N-1); an entry (a 32-byte key, an 8-byte count) takes about 64
+    // bytes in a B-tree node.
+    let configurations = match n.saturating_sub(1) {
+        bits @ 0..=62 => trajectories.min(1 << bits),
+        _ => trajectories,
     };
+    let blocs = configurations.saturating_mul(BLOC_ENTRY_BYTES);
     let per_set = metrics * points * (BINS as u64 * 8 + 32)
         + (world.outcomes.len() + world.events.len()) as u64 * points * 8
-        + (n * n + k * n * n) * 16
-        + blocs;
+        + (n * n + k * n * n) * 16;
+    let per_set = per_set.saturating_add(blocs);
     // A worker's block of trajectories: the kernel's arrays (9 of n x n and 2 of
     // k x n x n per lane) and each lane's own state (2 of n x n and 2 of k x n x n).
     let lanes = BLOCK as u64;
@@ -94,8 +100,10 @@ fn run_estimate(world: &World, metrics: usize, trajectories: u64, threads: usize
     // none, so resident memory counts one set and worker per busy thread, plus one.
     let folds = threads + 1;
     let busy = threads.min(trajectories.div_ceil(super::CHUNK).max(1));
-    let resident = (busy + 1) * (per_set + per_worker);
-    let reserved = (folds + 1) * per_set + folds * per_worker;
+    let resident = (busy + 1).saturating_mul(per_set.saturating_add(per_worker));
+    let reserved = (folds + 1)
+        .saturating_mul(per_set)
+        .saturating_add(folds * per_worker);
     let per_step = n * n * (2 * n + 3 * k + 40) + 20 * metrics + 50 * world.events.len() as u64;
     let operations = per_step as f64 * f64::from(world.steps) * trajectories as f64;
     Estimate {

@@ -22,18 +22,57 @@ const SMALL: usize = 24;
 /// Largest `n` handled without allocating (the scenario limit is 200 states).
 const STACK: usize = 256;
 
-/// The side of each state: bit `i` of the result is set when state `i` is on the other side
-/// from state 0 (so bit 0 is always clear). `stance` is `S[i*n + j]`, `weight` is `c`.
-///
-/// For `n > 64` only the first 64 states get a bit; use [`same_bloc`] for larger worlds.
-pub fn split(stance: &[f64], weight: &[f64], n: usize) -> u64 {
-    let mut mask = 0u64;
+/// Words of a [`Sides`] bitset: 256 bits, room for the 200-state limit.
+pub const SIDE_WORDS: usize = 4;
+
+/// A two-bloc configuration: bit `i` is set when state `i` is on the other side from
+/// state 0 (so bit 0 is always clear). Ordered as the binary number it spells, so that in
+/// worlds of up to 64 states the order is that of the plain integer mask.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub struct Sides([u64; SIDE_WORDS]);
+
+impl Sides {
+    pub fn from_words(words: [u64; SIDE_WORDS]) -> Sides {
+        Sides(words)
+    }
+
+    /// Least significant word first (state 0 is bit 0 of word 0).
+    pub fn words(&self) -> [u64; SIDE_WORDS] {
+        self.0
+    }
+
+    /// Whether state `i` is on the other side from state 0.
+    pub fn other(&self, i: usize) -> bool {
+        i < 64 * SIDE_WORDS && self.0[i / 64] >> (i % 64) & 1 == 1
+    }
+
+    /// Whether every set bit names one of `n` states other than state 0.
+    pub fn fits(&self, n: usize) -> bool {
+        !self.other(0) && (n..64 * SIDE_WORDS).all(|i| !self.other(i))
+    }
+}
+
+impl Ord for Sides {
+    fn cmp(&self, other: &Sides) -> std::cmp::Ordering {
+        self.0.iter().rev().cmp(other.0.iter().rev())
+    }
+}
+
+impl PartialOrd for Sides {
+    fn partial_cmp(&self, other: &Sides) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+/// The side of each state (see [`Sides`]). `stance` is `S[i*n + j]`, `weight` is `c`.
+pub fn split(stance: &[f64], weight: &[f64], n: usize) -> Sides {
+    let mut sides = Sides::default();
     leading_signs(stance, weight, n, |i, other| {
-        if other && i < 64 {
-            mask |= 1 << i;
+        if other && i < 64 * SIDE_WORDS {
+            sides.0[i / 64] |= 1 << (i % 64);
         }
     });
-    mask
+    sides
 }
 
 /// Whether states `a` and `b` are in the same bloc of the current partnership matrix.
@@ -150,15 +189,35 @@ mod tests {
         let camps = [true, false, true, false, false, true];
         let s = stances(6, &camps, 0.6, -0.5);
         let mask = split(&s, &[1.0; 6], 6);
-        assert_eq!(mask, 0b011010);
+        assert_eq!(mask, Sides::from_words([0b011010, 0, 0, 0]));
         assert!(same_bloc(&s, &[1.0; 6], 6, 0, 2));
         assert!(!same_bloc(&s, &[1.0; 6], 6, 0, 1));
         assert!(same_bloc(&s, &[1.0; 6], 6, 1, 4));
     }
 
+    /// Defect (issue 11, item 6): the split was a u64, so states past the 64th had no side
+    /// and worlds past 16 states had no bloc counts at all. Now every state of a 200-state
+    /// world gets its side, and sides order as the binary number they spell.
+    #[test]
+    fn every_state_of_a_200_state_world_gets_a_side() {
+        let camps: Vec<bool> = (0..200).map(|i| i % 3 == 0).collect();
+        let sides = split(&stances(200, &camps, 0.6, -0.5), &[1.0; 200], 200);
+        for (i, &camp) in camps.iter().enumerate() {
+            assert_eq!(sides.other(i), !camp, "state {i}");
+        }
+        assert!(sides.fits(200) && !sides.fits(199));
+        let high = Sides::from_words([0, 0, 0, 1]);
+        assert!(Sides::from_words([u64::MAX, 0, 0, 0]) < high);
+        assert!(Sides::from_words([0, 1, 0, 0]) > Sides::from_words([7, 0, 0, 0]));
+    }
+
     #[test]
     fn an_all_friendly_or_empty_world_is_one_bloc() {
-        assert_eq!(split(&stances(4, &[true; 4], 0.5, 0.0), &[1.0; 4], 4), 0);
-        assert_eq!(split(&[0.0; 16], &[1.0; 4], 4), 0);
+        let together = Sides::default();
+        assert_eq!(
+            split(&stances(4, &[true; 4], 0.5, 0.0), &[1.0; 4], 4),
+            together
+        );
+        assert_eq!(split(&[0.0; 16], &[1.0; 4], 4), together);
     }
 }

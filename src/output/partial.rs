@@ -26,11 +26,12 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use crate::engine::Aggregates;
+use crate::model::blocs::{Sides, SIDE_WORDS};
 use crate::model::World;
 use crate::scenario::{limits, sha256_hex};
 
 /// Identifies the layout of a partial folder; a merge refuses any other.
-pub const FORMAT: &str = "entente-partial/2";
+pub const FORMAT: &str = "entente-partial/3";
 
 const MANIFEST: &str = "manifest.json";
 const SCENARIO: &str = "scenario.ron";
@@ -101,7 +102,9 @@ struct Stored {
     firings: Vec<u64>,
     final_stance: Vec<i128>,
     final_share: Vec<i128>,
-    blocs: Vec<u64>,
+    /// `[configuration, count]` in configuration order, the configuration as its words
+    /// (`model::blocs::Sides`, least significant first).
+    blocs: Vec<([u64; SIDE_WORDS], u64)>,
 }
 
 fn bits(xs: &[f64]) -> Vec<u64> {
@@ -146,12 +149,24 @@ impl Stored {
             firings: firings.clone(),
             final_stance: final_stance.clone(),
             final_share: final_share.clone(),
-            blocs: blocs.clone(),
+            blocs: blocs.iter().map(|(s, &c)| (s.words(), c)).collect(),
         }
     }
 
-    fn into_aggregates(self) -> Aggregates {
-        Aggregates {
+    /// Refuses bloc counts out of configuration order: a configuration listed twice would
+    /// otherwise lose one of its counts without a word.
+    fn into_aggregates(self) -> Result<Aggregates, String> {
+        let sides: Vec<Sides> = self
+            .blocs
+            .iter()
+            .map(|&(w, _)| Sides::from_words(w))
+            .collect();
+        if sides.windows(2).any(|pair| pair[0] >= pair[1]) {
+            return Err(format!(
+                "{AGGREGATES} lists bloc configurations out of order or twice; run this shard again"
+            ));
+        }
+        Ok(Aggregates {
             trajectories: self.trajectories,
             points: self.points,
             metrics: self.metrics,
@@ -165,8 +180,11 @@ impl Stored {
             firings: self.firings,
             final_stance: self.final_stance,
             final_share: self.final_share,
-            blocs: self.blocs,
-        }
+            blocs: sides
+                .into_iter()
+                .zip(self.blocs.iter().map(|&(_, c)| c))
+                .collect(),
+        })
     }
 }
 
@@ -246,13 +264,22 @@ impl Part {
     /// more bytes than aggregates of `world` can take. Their numbers are not checked here:
     /// see `Aggregates::check_against`.
     pub fn aggregates(&self, world: &World) -> Result<Aggregates, String> {
-        // At most 40 characters and a comma per number, and a little for the field names.
+        // At most 40 characters and a comma per number, and a little for the field names. A
+        // bloc configuration (five numbers) is listed once at most per trajectory of the
+        // shard's chunks.
+        let chunks = self
+            .manifest
+            .chunks
+            .1
+            .saturating_sub(self.manifest.chunks.0);
+        let configurations = chunks.saturating_mul(crate::engine::CHUNK);
         let values: usize = Aggregates::lengths_for(world).iter().map(|(_, n)| n).sum();
-        let max = (values as u64).saturating_mul(41).saturating_add(4096);
+        let values = (values as u64).saturating_add(configurations.saturating_mul(5));
+        let max = values.saturating_mul(41).saturating_add(4096);
         let bytes = self.verified(AGGREGATES, max)?;
         let stored: Stored = serde_json::from_slice(&bytes)
             .map_err(|e| format!("{AGGREGATES} is damaged: {e}; run this shard again"))?;
-        Ok(stored.into_aggregates())
+        stored.into_aggregates()
     }
 
     fn verified(&self, name: &str, max: u64) -> Result<Vec<u8>, String> {
@@ -331,7 +358,10 @@ mod tests {
             firings: vec![],
             final_stance: vec![1 << 100],
             final_share: vec![-(1 << 90)],
-            blocs: vec![3],
+            blocs: BTreeMap::from([
+                (Sides::from_words([0b10, 0, 0, 0]), 1),
+                (Sides::from_words([0, 0, 0, 1 << 7]), 2),
+            ]),
         };
         let dir = tempfile::tempdir().unwrap();
         write(dir.path(), &manifest(), b"Scenario()", &a).unwrap();
@@ -349,6 +379,32 @@ mod tests {
             (a.histogram, a.blocs, a.trajectories),
             (b.histogram, b.blocs, b.trajectories)
         );
+    }
+
+    /// Defect (issue 11, item 6): with sparse bloc counts, a configuration listed twice in
+    /// a part would have been folded into one map entry, losing a count silently. Now a
+    /// part must list its configurations once each, in order.
+    #[test]
+    fn bloc_configurations_listed_twice_or_out_of_order_are_refused() {
+        let world = crate::model::fixtures::world(3, 1);
+        let mut a = Aggregates::new(&world);
+        a.blocs = BTreeMap::from([
+            (Sides::from_words([0b010, 0, 0, 0]), 1),
+            (Sides::from_words([0b100, 0, 0, 0]), 2),
+        ]);
+        type Pairs = Vec<([u64; SIDE_WORDS], u64)>;
+        let stored = |edit: fn(&mut Pairs)| {
+            let mut s = Stored::of(&a);
+            edit(&mut s.blocs);
+            s.into_aggregates()
+        };
+        assert_eq!(stored(|_| {}).unwrap(), a);
+        let reversed: fn(&mut Pairs) = |b| b.reverse();
+        let twice: fn(&mut Pairs) = |b| b[1].0 = b[0].0;
+        for edit in [reversed, twice] {
+            let why = stored(edit).unwrap_err();
+            assert!(why.contains("bloc configurations"), "{why}");
+        }
     }
 
     /// Defect: the manifest had no checksum, so an edit that left it valid JSON (a changed
