@@ -82,7 +82,7 @@ fn an_outcome_that_is_always_true_is_flagged_unreliable() {
     std::fs::write(
         &file,
         r#"(name: "certain", steps: 4, trajectories: 20, states: [(name: "A"), (name: "B")],
-            sigma: Uniform(0.01, 0.05),
+            params: (sigma: Uniform(0.01, 0.05)),
             outcomes: [(name: "never_below", at_end: Above(Stance("A", "B"), -1.5))])"#,
     )
     .unwrap();
