@@ -6,7 +6,8 @@
 //! quantiles, and for each factor i the matrix AB_i: A with column i taken from B. The
 //! model is evaluated on all N (k + 2) rows. With `f` the outcome probability at a row:
 //!
-//! - first-order index (Saltelli 2010, eq. b): `S_i = mean(f_B (f_AB_i - f_A)) / V`,
+//! - first-order index (Saltelli 2010, eq. b, with f_B centred on the mean `m` of f_A and
+//!   f_B): `S_i = mean((f_B - m) (f_AB_i - f_A)) / V`,
 //! - total index (Jansen 1999): `ST_i = mean((f_A - f_AB_i)^2) / 2 / V`,
 //!
 //! where V is the variance of all f_A and f_B values. S_i is the share of the variance that
@@ -18,6 +19,11 @@
 //! ([`Sampler::quantile`](crate::model::Sampler::quantile)), so a row is one point of the parameter space; the design itself is
 //! plain Monte Carlo from a seeded ChaCha stream (not a quasi-random sequence), which keeps
 //! it simple and reproducible at the cost of a somewhat larger N for the same accuracy.
+//!
+//! Indices are ratios over the design's variance, so they are printed with equal confidence
+//! whether they mean something or not. [`OutcomeSensitivity::flag_unreliable`] marks the
+//! ones that cannot: an outcome that (almost) never varies, a variance too small to split,
+//! first-order indices that add up to more than the whole, or an interval too wide to read.
 
 use serde::Serialize;
 
@@ -117,7 +123,10 @@ fn estimate(
     for f in fab {
         let (mut s, mut t) = (0.0, 0.0);
         for &r in pick {
-            s += fb[r] * (f[r] - fa[r]);
+            // f_B centred on the mean: the same expectation (f_AB_i - f_A averages to 0),
+            // far less scatter when the mean is large against the spread, as for a
+            // probability near 0.5 that moves by a few points.
+            s += (fb[r] - mean) * (f[r] - fa[r]);
             t += (fa[r] - f[r]) * (fa[r] - f[r]);
         }
         if variance > 0.0 {
@@ -190,6 +199,8 @@ pub struct FactorIndices {
     pub total: f64,
     pub total_low: f64,
     pub total_high: f64,
+    /// Why this factor's own indices cannot be read (wide intervals); empty when they can.
+    pub caveats: Vec<String>,
 }
 
 /// One outcome: how much its probability varies over the design, and what drives it.
@@ -201,6 +212,94 @@ pub struct OutcomeSensitivity {
     pub variance: f64,
     /// One entry per factor, in the order of `Sensitivity::factors`.
     pub factors: Vec<FactorIndices>,
+    /// Why none of this outcome's indices can be read; empty when they can.
+    pub caveats: Vec<String>,
+}
+
+/// An outcome true in fewer than 1% (or more than 99%) of runs over the whole design has
+/// almost no variation to attribute; its indices split sampling noise.
+pub const PROBABILITY_EDGE: f64 = 0.01;
+/// Variance of the outcome's probability across the design below which there is nothing to
+/// attribute: 1e-4 is a standard deviation of one percentage point over the parameters'
+/// whole range. The floor rises to the binomial noise `p (1 - p) / T` of one design point's
+/// probability from T trajectories when that is larger: parameters that move the answer less
+/// than a point's own Monte Carlo noise leave indices that apportion noise (the aid-cut
+/// outcome of `putin_visit.ron`, variance 2.3e-4 against noise 1.0e-3, gave `sigma` a total
+/// index of 0.24 for an event whose hazard no parameter touches).
+pub const VARIANCE_FLOOR: f64 = 1e-4;
+
+/// The variance floor for an outcome of mean probability `mean` from `trajectories` per point.
+pub fn variance_floor(mean: f64, trajectories: u64) -> f64 {
+    VARIANCE_FLOOR.max(mean * (1.0 - mean) / trajectories.max(1) as f64)
+}
+/// An index is a share in [0, 1]; a 95% interval wider than this says little about it.
+pub const WIDEST_INTERVAL: f64 = 0.3;
+/// First-order indices are disjoint shares of the variance and sum to at most 1; beyond
+/// this (5% for estimation error) the estimates contradict themselves.
+pub const FIRST_ORDER_CEILING: f64 = 1.05;
+
+impl FactorIndices {
+    /// Every reason this row cannot be read, its outcome's first.
+    pub fn why<'a>(&'a self, outcome: &'a OutcomeSensitivity) -> Vec<&'a str> {
+        outcome
+            .caveats
+            .iter()
+            .chain(&self.caveats)
+            .map(String::as_str)
+            .collect()
+    }
+}
+
+impl OutcomeSensitivity {
+    /// Fills `caveats` of the outcome and of each factor from the thresholds above, for
+    /// probabilities estimated from `trajectories` per design point.
+    pub fn flag_unreliable(&mut self, trajectories: u64) {
+        self.caveats.clear();
+        if self.mean < PROBABILITY_EDGE {
+            self.caveats.push(format!(
+                "probability {:.2}% is below 1%: too rare to attribute",
+                100.0 * self.mean
+            ));
+        } else if self.mean > 1.0 - PROBABILITY_EDGE {
+            self.caveats.push(format!(
+                "probability {:.2}% is above 99%: almost always true, nothing to attribute",
+                100.0 * self.mean
+            ));
+        }
+        let floor = variance_floor(self.mean, trajectories);
+        if self.variance < floor {
+            self.caveats.push(format!(
+                "variance across the design {:.1e} is below the floor {floor:.1e}",
+                self.variance
+            ));
+        }
+        let sum: f64 = self.factors.iter().map(|x| x.first).sum();
+        if sum > FIRST_ORDER_CEILING {
+            self.caveats.push(format!(
+                "first-order indices sum to {sum:.2}, above {FIRST_ORDER_CEILING}"
+            ));
+        }
+        for x in &mut self.factors {
+            x.caveats.clear();
+            for (what, low, high) in [
+                ("first-order", x.first_low, x.first_high),
+                ("total", x.total_low, x.total_high),
+            ] {
+                let width = high - low;
+                // An interval with no bounds says nothing either.
+                if width.is_nan() || width > WIDEST_INTERVAL {
+                    x.caveats.push(format!(
+                        "{what} interval is {width:.2} wide, above {WIDEST_INTERVAL}"
+                    ));
+                }
+            }
+        }
+    }
+
+    /// Whether any of this outcome's indices cannot be read.
+    pub fn any_unreliable(&self) -> bool {
+        !self.caveats.is_empty() || self.factors.iter().any(|x| !x.caveats.is_empty())
+    }
 }
 
 /// A finished sensitivity analysis of a scenario.
@@ -257,6 +356,116 @@ mod tests {
                 i + 1
             );
         }
+    }
+
+    /// The analysis of one output as the command builds it, flagged.
+    fn analysed(f: &[f64], design: &Design) -> OutcomeSensitivity {
+        let (fa, fb, fab) = design.split(f);
+        let s = sobol(fa, fb, &fab, 200, 7);
+        let factors = (0..design.factors())
+            .map(|i| FactorIndices {
+                factor: format!("x{}", i + 1),
+                distribution: "Uniform(0, 1)".into(),
+                first: s.first[i],
+                first_low: s.first_ci[i].0,
+                first_high: s.first_ci[i].1,
+                total: s.total[i],
+                total_low: s.total_ci[i].0,
+                total_high: s.total_ci[i].1,
+                caveats: Vec::new(),
+            })
+            .collect();
+        let mut o = OutcomeSensitivity {
+            name: "f".into(),
+            mean: s.mean,
+            variance: s.variance,
+            factors,
+            caveats: Vec::new(),
+        };
+        o.flag_unreliable(1_000_000);
+        o
+    }
+
+    /// Reliability flags: an outcome whose probability varies well over the design, with
+    /// enough samples, must read as reliable, or the flags would cry wolf. Ishigami rescaled
+    /// into [0, 1] (indices do not change with scale) stands in for such a probability.
+    #[test]
+    fn a_well_behaved_output_is_reliable() {
+        let design = Design::new(4_000, 3, 1990);
+        let f: Vec<f64> = design
+            .rows()
+            .iter()
+            .map(|r| (ishigami(r) + 11.0) / 30.0)
+            .collect();
+        let o = analysed(&f, &design);
+        assert!(!o.any_unreliable(), "{:?}", o);
+    }
+
+    /// Reliability flags: indices of an outcome true in nearly every run were printed as if
+    /// they meant something. Now such an outcome is flagged for its probability and its
+    /// variance, whatever its indices happen to be.
+    #[test]
+    fn an_outcome_almost_always_true_is_unreliable() {
+        let design = Design::new(200, 2, 3);
+        // True in 99.5% of runs on average, wobbling by a fraction of a point with x1.
+        let f: Vec<f64> = design.rows().iter().map(|r| 0.99 + 0.01 * r[0]).collect();
+        let o = analysed(&f, &design);
+        // (Its first-order indices also sum far above 1 here: such outputs are all noise.)
+        assert!(o.caveats[0].contains("above 99%"), "{:?}", o.caveats);
+        assert!(o.caveats[1].contains("below the floor"), "{:?}", o.caveats);
+        assert!(o.factors.iter().all(|x| !x.why(&o).is_empty()));
+    }
+
+    /// Reliability flags: first-order indices adding up to more than the whole variance (1.37
+    /// was shown for `us_aid_below_10pct`) and wide intervals were not called out; they are.
+    #[test]
+    fn contradictory_or_vague_indices_are_unreliable() {
+        let mut o = OutcomeSensitivity {
+            name: "f".into(),
+            mean: 0.5,
+            variance: 0.01,
+            factors: vec![FactorIndices {
+                factor: "eta".into(),
+                distribution: "Uniform(0, 1)".into(),
+                first: 1.37,
+                first_low: 0.2,
+                first_high: 1.9,
+                total: 0.9,
+                total_low: 0.8,
+                total_high: 1.0,
+                caveats: Vec::new(),
+            }],
+            caveats: Vec::new(),
+        };
+        o.flag_unreliable(200);
+        assert_eq!(o.caveats, ["first-order indices sum to 1.37, above 1.05"]);
+        assert_eq!(
+            o.factors[0].caveats,
+            ["first-order interval is 1.70 wide, above 0.3"]
+        );
+    }
+
+    /// Reliability flags: `us_aid_below_10pct` moved by 2.3e-4 in variance over the design,
+    /// a fifth of the binomial noise of one point from 200 trajectories, yet its indices
+    /// were shown as if they meant something. An outcome moving less than its own noise is
+    /// now flagged; the same spread from 100,000 trajectories per point is not.
+    #[test]
+    fn an_outcome_moving_less_than_its_noise_is_unreliable() {
+        assert!((variance_floor(0.71, 200) - 0.71 * 0.29 / 200.0).abs() < 1e-15);
+        let mut o = OutcomeSensitivity {
+            name: "us_aid_below_10pct".into(),
+            mean: 0.71,
+            variance: 2.3e-4,
+            factors: Vec::new(),
+            caveats: Vec::new(),
+        };
+        o.flag_unreliable(200);
+        assert_eq!(
+            o.caveats,
+            ["variance across the design 2.3e-4 is below the floor 1.0e-3"]
+        );
+        o.flag_unreliable(100_000);
+        assert!(o.caveats.is_empty(), "{:?}", o.caveats);
     }
 
     #[test]

@@ -108,14 +108,18 @@ pub fn sensitivity(path: &Path, samples: u64, options: &RunOptions) -> Result<()
                 total: s.total[i],
                 total_low: s.total_ci[i].0,
                 total_high: s.total_ci[i].1,
+                caveats: Vec::new(),
             });
         }
-        outcomes.push(OutcomeSensitivity {
+        let mut analysed = OutcomeSensitivity {
             name: outcome.name.clone(),
             mean: s.mean,
             variance: s.variance,
             factors: indices,
-        });
+            caveats: Vec::new(),
+        };
+        analysed.flag_unreliable(plan.len());
+        outcomes.push(analysed);
     }
     let result = Sensitivity {
         manifest: Manifest::new(&scenario, seed, trajectories),
@@ -153,20 +157,30 @@ fn print_table(s: &Sensitivity) -> Result<(), Error> {
             o.mean,
             o.variance
         )?;
+        for why in &o.caveats {
+            crate::say!("    not reliable: {why}")?;
+        }
         crate::say!(
-            "    {:width$}  first-order (95%)        total (95%)",
+            "    {:width$}  first-order (95%)        total (95%)            reliable",
             "parameter"
         )?;
         for x in &o.factors {
+            let why = x.why(o);
             crate::say!(
-                "    {:width$}  {:>6.3} [{:>6.3}, {:>6.3}]  {:>6.3} [{:>6.3}, {:>6.3}]",
+                "    {:width$}  {:>6.3} [{:>6.3}, {:>6.3}]  {:>6.3} [{:>6.3}, {:>6.3}]  {}{}",
                 x.factor,
                 x.first,
                 x.first_low,
                 x.first_high,
                 x.total,
                 x.total_low,
-                x.total_high
+                x.total_high,
+                if why.is_empty() { "yes" } else { "no" },
+                // The outcome's reasons are printed above; only the factor's own here.
+                x.caveats
+                    .iter()
+                    .map(|c| format!(", {c}"))
+                    .collect::<String>()
             )?;
         }
     }

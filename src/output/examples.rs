@@ -118,6 +118,7 @@ pub fn sensitivity() -> Sensitivity {
         total: 0.75,
         total_low: 0.5,
         total_high: 1.0,
+        caveats: Vec::new(),
     };
     Sensitivity {
         manifest: manifest("s"),
@@ -129,12 +130,14 @@ pub fn sensitivity() -> Sensitivity {
                 mean: 0.25,
                 variance: 0.0625,
                 factors: vec![indices(0.5)],
+                caveats: Vec::new(),
             },
             OutcomeSensitivity {
                 name: "peace".into(),
                 mean: 0.75,
                 variance: 0.125,
                 factors: vec![indices(0.25)],
+                caveats: Vec::new(),
             },
         ],
     }

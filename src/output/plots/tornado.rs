@@ -1,6 +1,8 @@
 //! Tornado chart of one outcome's sensitivity: a bar per sampled parameter, longest on
 //! top, for its total Sobol index (light) and first-order index (dark), with the bootstrap
-//! 95% interval of each as a whisker.
+//! 95% interval of each as a whisker. Bars whose indices cannot be read (see
+//! [`OutcomeSensitivity::flag_unreliable`](crate::analysis::sensitivity::OutcomeSensitivity::flag_unreliable))
+//! are grey, and a note under the legend says why.
 
 use std::io;
 use std::path::Path;
@@ -9,8 +11,10 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::{header, house_style, legend, slug, text, DrawResult, Figure, Key, Plot, INK, SIDE_A};
-use crate::analysis::sensitivity::{FactorIndices, Sensitivity};
+use super::{
+    header, house_style, legend, slug, text, DrawResult, Figure, Key, Plot, INK, MUTED, SIDE_A,
+};
+use crate::analysis::sensitivity::{FactorIndices, OutcomeSensitivity, Sensitivity};
 use crate::output::Exporter;
 
 pub struct Tornado<'a> {
@@ -19,8 +23,34 @@ pub struct Tornado<'a> {
 }
 
 impl Tornado<'_> {
+    fn outcome(&self) -> &OutcomeSensitivity {
+        &self.sensitivity.outcomes[self.outcome]
+    }
+
     fn name(&self) -> &str {
-        &self.sensitivity.outcomes[self.outcome].name
+        &self.outcome().name
+    }
+
+    /// Why grey bars are grey: the outcome's reasons, then the factors with their own.
+    fn note(&self) -> Option<String> {
+        let o = self.outcome();
+        if !o.any_unreliable() {
+            return None;
+        }
+        let mut reasons = o.caveats.clone();
+        let vague: Vec<&str> = o
+            .factors
+            .iter()
+            .filter(|x| !x.caveats.is_empty())
+            .map(|x| x.factor.as_str())
+            .collect();
+        if !vague.is_empty() {
+            reasons.push(format!(
+                "95% interval wider than 0.3 for {}",
+                vague.join(", ")
+            ));
+        }
+        Some(format!("Grey: not reliable ({})", reasons.join("; ")))
     }
 
     /// This outcome's rows, largest total index first (ties in file order).
@@ -45,13 +75,17 @@ impl Plot for Tornado<'_> {
         format!(
             "Share of the variance of P({}) across the parameters' distributions explained by \
              each sampled parameter: alone (first-order Sobol index, dark) and with its \
-             interactions (total index, light), with bootstrap 95% intervals.",
-            self.name()
+             interactions (total index, light), with bootstrap 95% intervals.{}",
+            self.name(),
+            self.note()
+                .map(|n| format!(" {n}; see `why` in sensitivity.csv."))
+                .unwrap_or_default()
         )
     }
     fn size(&self) -> (u32, u32) {
         let bars = self.rows().len().max(1) as u32;
-        (1000, 220 + 56 * bars)
+        let note = if self.note().is_some() { 24 } else { 0 };
+        (1000, 220 + note + 56 * bars)
     }
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult<DB> {
         let s = self.sensitivity;
@@ -65,14 +99,23 @@ impl Plot for Tornado<'_> {
             s.manifest.seed
         );
         let body = header(root, &self.title(), &sub)?;
-        let body = legend(
-            &body,
-            &[
-                ("total index".to_string(), Key::Band(SIDE_A, 0.35)),
-                ("first-order index".to_string(), Key::Band(SIDE_A, 1.0)),
-                ("95% interval".to_string(), Key::Line(INK, 1)),
-            ],
-        )?;
+        let mut keys = vec![
+            ("total index".to_string(), Key::Band(SIDE_A, 0.35)),
+            ("first-order index".to_string(), Key::Band(SIDE_A, 1.0)),
+            ("95% interval".to_string(), Key::Line(INK, 1)),
+        ];
+        let note = self.note();
+        if note.is_some() {
+            keys.push(("not reliable".to_string(), Key::Band(MUTED, 0.6)));
+        }
+        let body = legend(&body, &keys)?;
+        let body = match note {
+            Some(note) => {
+                body.draw(&Text::new(note, (20, 2), text(14.0, &MUTED)))?;
+                body.split_vertically(24).1
+            }
+            None => body,
+        };
         let rows = self.rows();
         let n = rows.len().max(1) as f64;
         let hi = rows
@@ -115,12 +158,18 @@ impl Plot for Tornado<'_> {
                 .x_label_formatter(&|x| format!("{x:.1}")),
         )
         .draw()?;
+        let outcome = self.outcome();
         for (k, r) in rows.iter().enumerate() {
             let y = (count - 1 - k) as f64;
+            let colour = if r.why(outcome).is_empty() {
+                SIDE_A
+            } else {
+                MUTED
+            };
             let bar = |v: f64, top: f64, bottom: f64, alpha: f64| {
                 Rectangle::new(
                     [(0.0, y + bottom), (v, y + top)],
-                    SIDE_A.mix(alpha).filled(),
+                    colour.mix(alpha).filled(),
                 )
             };
             chart.draw_series(std::iter::once(bar(r.total, 0.85, 0.15, 0.35)))?;
