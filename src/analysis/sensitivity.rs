@@ -268,9 +268,14 @@ impl OutcomeSensitivity {
         }
         let floor = variance_floor(self.mean, trajectories);
         if self.variance < floor {
+            // Two significant digits in scientific form, but a variance of exactly 0 (the
+            // outcome never moves) reads as 0, not 0.0e0.
+            let shown = match self.variance {
+                0.0 => "0".to_string(),
+                v => format!("{v:.1e}"),
+            };
             self.caveats.push(format!(
-                "variance across the design {:.1e} is below the floor {floor:.1e}",
-                self.variance
+                "variance across the design {shown} is below the floor {floor:.1e}"
             ));
         }
         let sum: f64 = self.factors.iter().map(|x| x.first).sum();
