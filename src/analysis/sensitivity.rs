@@ -203,6 +203,23 @@ pub struct FactorIndices {
     pub caveats: Vec<String>,
 }
 
+impl FactorIndices {
+    /// Factor `i`'s indices out of `sobol`'s result, named `factor` with `distribution`.
+    pub fn of(factor: String, distribution: String, s: &Indices, i: usize) -> Self {
+        FactorIndices {
+            factor,
+            distribution,
+            first: s.first[i],
+            first_low: s.first_ci[i].0,
+            first_high: s.first_ci[i].1,
+            total: s.total[i],
+            total_low: s.total_ci[i].0,
+            total_high: s.total_ci[i].1,
+            caveats: Vec::new(),
+        }
+    }
+}
+
 /// One outcome: how much its probability varies over the design, and what drives it.
 #[derive(Debug, Clone, Serialize)]
 pub struct OutcomeSensitivity {
@@ -368,17 +385,7 @@ mod tests {
         let (fa, fb, fab) = design.split(f);
         let s = sobol(fa, fb, &fab, 200, 7);
         let factors = (0..design.factors())
-            .map(|i| FactorIndices {
-                factor: format!("x{}", i + 1),
-                distribution: "Uniform(0, 1)".into(),
-                first: s.first[i],
-                first_low: s.first_ci[i].0,
-                first_high: s.first_ci[i].1,
-                total: s.total[i],
-                total_low: s.total_ci[i].0,
-                total_high: s.total_ci[i].1,
-                caveats: Vec::new(),
-            })
+            .map(|i| FactorIndices::of(format!("x{}", i + 1), "Uniform(0, 1)".into(), &s, i))
             .collect();
         let mut o = OutcomeSensitivity {
             name: "f".into(),

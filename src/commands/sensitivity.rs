@@ -99,17 +99,8 @@ pub fn sensitivity(path: &Path, samples: u64, options: &RunOptions) -> Result<()
         let s = sobol(fa, fb, &fab, BOOTSTRAP, seed);
         let mut indices = Vec::new();
         for (i, &p) in factors.iter().enumerate() {
-            indices.push(FactorIndices {
-                factor: names[i].clone(),
-                distribution: world.params[p].sampler.to_string(),
-                first: s.first[i],
-                first_low: s.first_ci[i].0,
-                first_high: s.first_ci[i].1,
-                total: s.total[i],
-                total_low: s.total_ci[i].0,
-                total_high: s.total_ci[i].1,
-                caveats: Vec::new(),
-            });
+            let distribution = world.params[p].sampler.to_string();
+            indices.push(FactorIndices::of(names[i].clone(), distribution, &s, i));
         }
         let mut analysed = OutcomeSensitivity {
             name: outcome.name.clone(),
