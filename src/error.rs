@@ -6,6 +6,9 @@
 
 use std::path::PathBuf;
 
+use crate::engine::Stopped;
+use crate::format::Num;
+use crate::model::AFFINITY_LIMIT;
 use crate::scenario::ScenarioError;
 
 /// Anything that stops a command.
@@ -23,6 +26,9 @@ pub enum Error {
     },
     #[error("interrupted; the previous results, if any, are untouched")]
     Interrupted,
+    /// A world at rest with a parameter draw that cannot be held still.
+    #[error("{0}")]
+    Unsettled(String),
     /// The reader of standard output went away (`simulate ... | head -1`): not a failure of
     /// the command, whose files are already written; the process ends quietly.
     #[error("standard output was closed by its reader")]
@@ -35,7 +41,7 @@ pub enum Error {
 impl Error {
     pub fn exit_code(&self) -> i32 {
         match self {
-            Error::Scenario(_) | Error::Usage(_) => 2,
+            Error::Scenario(_) | Error::Usage(_) | Error::Unsettled(_) => 2,
             Error::Interrupted => 130,
             Error::Output { .. } | Error::Stdout(_) => 1,
             Error::OutputClosed => 0,
@@ -52,8 +58,40 @@ impl Error {
     }
 }
 
-impl From<crate::engine::Cancelled> for Error {
-    fn from(_: crate::engine::Cancelled) -> Self {
-        Error::Interrupted
+impl From<Stopped> for Error {
+    fn from(stopped: Stopped) -> Self {
+        match stopped {
+            Stopped::Cancelled => Error::Interrupted,
+            Stopped::Unsettled {
+                scenario,
+                trajectory,
+                from,
+                to,
+                channels,
+                draw,
+            } => {
+                let beta: Vec<String> = channels
+                    .iter()
+                    .zip(&draw.beta)
+                    .map(|(c, b)| format!("beta.{c} = {}", Num(*b)))
+                    .collect();
+                let beta = if beta.is_empty() {
+                    String::new()
+                } else {
+                    format!(", {}", beta.join(", "))
+                };
+                Error::Unsettled(format!(
+                    "scenario \"{scenario}\" asks for at_rest, but trajectory {trajectory} draws \
+                     lambda = {}, gamma = {}{beta} for {from}: holding Stance(\"{from}\", \
+                     \"{to}\") at its initial value would take an affinity of {}, beyond the \
+                     limit of {AFFINITY_LIMIT} either way. Narrow the ranges of those \
+                     parameters, move the stance away from ±1, shrink the pair's departure in \
+                     `affinities`, or set at_rest: false",
+                    Num(draw.lambda),
+                    Num(draw.gamma),
+                    Num(draw.affinity),
+                ))
+            }
+        }
     }
 }

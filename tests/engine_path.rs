@@ -44,6 +44,7 @@ fn frozen_world_with_events() -> World {
         weight: vec![1.0; 3],
         stance,
         affinity: vec![0.0; 9],
+        rest: None,
         share: vec![0.0; 9],
         params: Vec::new(),
         events: vec![

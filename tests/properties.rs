@@ -134,6 +134,7 @@ fn world() -> impl Strategy<Value = (World, Vec<(ParamTarget, f64)>)> {
                     weight,
                     stance,
                     affinity,
+                    rest: None,
                     share,
                     params: Vec::new(),
                     events,

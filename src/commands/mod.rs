@@ -139,7 +139,7 @@ fn with_progress<T>(
     plan: &Plan,
     options: &RunOptions,
     label: &str,
-    work: impl FnOnce(&Control) -> Result<T, engine::Cancelled>,
+    work: impl FnOnce(&Control) -> Result<T, engine::Stopped>,
 ) -> Result<T, Error> {
     with_progress_over(plan.len(), options, label, work)
 }
@@ -150,7 +150,7 @@ fn with_progress_over<T>(
     trajectories: u64,
     options: &RunOptions,
     label: &str,
-    work: impl FnOnce(&Control) -> Result<T, engine::Cancelled>,
+    work: impl FnOnce(&Control) -> Result<T, engine::Stopped>,
 ) -> Result<T, Error> {
     // The workers check the flag at every step, so the first Ctrl-C can wait for them.
     let _watching = progress::watch()?;

@@ -58,7 +58,7 @@ pub fn sweep(path: &Path, params: &[SweepParam], options: &RunOptions) -> Result
                 let aggregates = engine::run(&w, &plan, control)?;
                 Ok(SweepPoint::new(&w, values, &aggregates))
             })
-            .collect::<Result<Vec<_>, engine::Cancelled>>()
+            .collect::<Result<Vec<_>, engine::Stopped>>()
     })?;
 
     let sweep = Sweep {

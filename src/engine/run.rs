@@ -12,7 +12,7 @@ use rayon::prelude::*;
 use super::aggregate::Aggregates;
 use super::streams::{stream_id, trajectory_seed, Stream};
 use crate::model::lanes::{Lanes, BLOCK};
-use crate::model::{self, Metric, OutcomeKind, Randomness, State, World};
+use crate::model::{self, Metric, OutcomeKind, Randomness, State, Unsettled, World};
 
 /// Trajectories per chunk: the unit of work, of progress and of sharding. Part of the
 /// reproducibility contract only through shards (a shard is a range of chunks).
@@ -64,13 +64,27 @@ pub struct Control<'a> {
     pub cancel: &'a AtomicBool,
 }
 
-/// The run was stopped through `Control::cancel`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
-#[error("the run was interrupted")]
-pub struct Cancelled;
+/// Why a run gave no results.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Stopped {
+    /// Stopped through `Control::cancel`.
+    Cancelled,
+    /// A world at rest whose parameter draw for `trajectory` (the lowest such in the plan,
+    /// whatever the threads) needs an affinity beyond the allowed range.
+    Unsettled {
+        scenario: String,
+        trajectory: u64,
+        /// The pair's states and the world's channels, by name, for the message.
+        from: String,
+        to: String,
+        channels: Vec<String>,
+        draw: Unsettled,
+    },
+}
 
 /// Runs `world` as `plan` says.
-pub fn run(world: &World, plan: &Plan, control: &Control) -> Result<Aggregates, Cancelled> {
+pub fn run(world: &World, plan: &Plan, control: &Control) -> Result<Aggregates, Stopped> {
+    check_rest(world, plan, control)?;
     let outcome = in_pool(plan.threads, || {
         // `par_bridge` hands chunks out one at a time to at most threads + 1 folds; an
         // indexed iterator splits into many more, and work stealing then keeps a set of
@@ -137,7 +151,9 @@ pub fn run_paired(
     outcome_pairs: &[(usize, usize)],
     plan: &Plan,
     control: &Control,
-) -> Result<Paired, Cancelled> {
+) -> Result<Paired, Stopped> {
+    check_rest(a, plan, control)?;
+    check_rest(b, plan, control)?;
     let empty = || Paired {
         a: Aggregates::new(a),
         b: Aggregates::new(b),
@@ -224,11 +240,79 @@ fn in_pool<T: Send>(threads: Option<usize>, work: impl FnOnce() -> T + Send) -> 
     }
 }
 
-fn finish<T>(control: &Control, outcome: T) -> Result<T, Cancelled> {
+fn finish<T>(control: &Control, outcome: T) -> Result<T, Stopped> {
     if control.cancel.load(Ordering::Relaxed) {
-        Err(Cancelled)
+        Err(Stopped::Cancelled)
     } else {
         Ok(outcome)
+    }
+}
+
+/// In a world at rest, solves every trajectory's affinities before anything runs and
+/// refuses the run if one draw cannot be held still (`model::rest`), naming the lowest such
+/// trajectory: `find_first` over the chunks in order makes it the same for any thread count.
+/// The pass draws the parameters again in `Trajectory::start`, a small cost beside one step.
+fn check_rest(world: &World, plan: &Plan, control: &Control) -> Result<(), Stopped> {
+    let Some(rest) = &world.rest else {
+        return Ok(());
+    };
+    let param_streams = param_streams(world);
+    let found = in_pool(plan.threads, || {
+        plan.chunks
+            .clone()
+            .into_par_iter()
+            .map_init(
+                || State::new(world),
+                |state, chunk| {
+                    for r in chunk_range(chunk, plan.trajectories) {
+                        if control.cancel.load(Ordering::Relaxed) {
+                            return None;
+                        }
+                        state.reset(world);
+                        draw_params(world, trajectory_seed(plan.seed, r), &param_streams, state);
+                        if let Some(draw) = rest.settle(state) {
+                            return Some((r, draw));
+                        }
+                    }
+                    None
+                },
+            )
+            .find_first(Option::is_some)
+            .flatten()
+    });
+    finish(control, ())?;
+    match found {
+        Some((trajectory, draw)) => Err(Stopped::Unsettled {
+            scenario: world.name.clone(),
+            trajectory,
+            from: world.states[draw.from].clone(),
+            to: world.states[draw.to].clone(),
+            channels: world.channels.clone(),
+            draw,
+        }),
+        None => Ok(()),
+    }
+}
+
+/// The stream of each parameter slot, by its path.
+fn param_streams(world: &World) -> Vec<u64> {
+    world
+        .params
+        .iter()
+        .map(|p| stream_id(&format!("params:{}", p.path)))
+        .collect()
+}
+
+/// Draws one trajectory's parameters into `state`, each slot from its own stream.
+fn draw_params(world: &World, seed: u64, streams: &[u64], state: &mut State) {
+    for (slot, &id) in world.params.iter().zip(streams) {
+        let value = slot
+            .sampler
+            .fixed()
+            .unwrap_or_else(|| slot.sampler.draw(&mut Stream::new(seed, id)));
+        for &target in &slot.targets {
+            state.params.set(target, value);
+        }
     }
 }
 
@@ -303,11 +387,7 @@ impl Worker {
             state_each_step,
             trajectories: (0..BLOCK).map(|_| trajectory()).collect(),
             noise_stream: stream_id("noise"),
-            param_streams: world
-                .params
-                .iter()
-                .map(|p| stream_id(&format!("params:{}", p.path)))
-                .collect(),
+            param_streams: param_streams(world),
             event_streams,
         }
     }
@@ -317,7 +397,7 @@ impl Worker {
     /// advances them too, and nothing reads them.
     ///
     /// Stops between steps once `cancel` is raised, leaving `aggregates` incomplete: the
-    /// run then returns `Cancelled` and they are thrown away. A block of a large world can
+    /// run then returns `Stopped::Cancelled` and they are thrown away. A block of a large world can
     /// take minutes, so a check per chunk or per block is not enough to stop at once; one
     /// relaxed load per step is nothing beside the step itself.
     fn simulate(
@@ -340,6 +420,7 @@ impl Worker {
             );
             trajectory.observe(world, 0, aggregates);
         }
+        model::step::start_block(world, &mut self.kernel, active.iter().map(|r| &r.state));
         for t in 1..=world.steps {
             if cancel.load(Ordering::Relaxed) {
                 return;
@@ -372,14 +453,11 @@ impl Trajectory {
     fn start(&mut self, world: &World, seed: u64, noise: u64, events: &[u64], params: &[u64]) {
         let state = &mut self.state;
         state.reset(world);
-        for (slot, &id) in world.params.iter().zip(params) {
-            let value = slot
-                .sampler
-                .fixed()
-                .unwrap_or_else(|| slot.sampler.draw(&mut Stream::new(seed, id)));
-            for &target in &slot.targets {
-                state.params.set(target, value);
-            }
+        draw_params(world, seed, params, state);
+        if let Some(rest) = &world.rest {
+            // `check_rest` has refused the run if any draw of the plan leaves a pair
+            // unsettled, so there is nothing to report here.
+            let _ = rest.settle(state);
         }
         self.draws.noise = Stream::new(seed, noise);
         for (stream, &id) in self.draws.events.iter_mut().zip(events) {

@@ -37,6 +37,7 @@ pub fn world(n: usize, k: usize) -> World {
         affinity: (0..n * n)
             .map(|ij| 0.3 * f(2.0 + 5.0 * ij as f64))
             .collect(),
+        rest: None,
         share,
         params: Vec::new(),
         events: Vec::new(),

@@ -51,6 +51,22 @@ pub struct Lanes<const L: usize> {
     partnership: Vec<[f64; L]>,
     growth: Vec<[f64; L]>,
     grown_row: Vec<[f64; L]>,
+    /// `P0[i][j]`, the initial partnership in a world at rest (0 otherwise): shares respond
+    /// to `P − P0` (`model::rest`). Subtracting 0 changes no bit.
+    rest_partnership: Vec<f64>,
+    /// Whether the world is at rest: stance targets then carry `stance_residual`.
+    at_rest: bool,
+    /// The file's affinities in a world at rest: departures from rest, left out when the
+    /// residuals are measured (they are drift the analyst asked for, not rounding).
+    departure: Vec<f64>,
+    /// What rounding leaves between each lane's initial stance and its solved target,
+    /// `S0 − tanh(X0)` (a few ulps; 0 unless at rest), set by `calibrate`. Added to the
+    /// target, it makes the initial state an exact fixed point in floating point too, so
+    /// that an unstable rest is not left through rounding alone.
+    stance_residual: Vec<[f64; L]>,
+    /// The same for shares, `W0 − W1` where W1 is the replicator's value at the initial
+    /// state. Always added (it is +0 unless at rest, and adding +0 to a share changes no bit).
+    share_residual: Vec<[f64; L]>,
     /// Each lane's kappa, repeated for every entry.
     kappa_flat: Vec<[f64; L]>,
     /// Whether this processor has AVX2 (checked once): the same code compiled for it does
@@ -87,6 +103,17 @@ impl<const L: usize> Lanes<L> {
             growth: z(n * n),
             grown_row: z(n),
             kappa_flat: z(n * n),
+            rest_partnership: match &world.rest {
+                Some(rest) => rest.partnership.clone(),
+                None => vec![0.0; n * n],
+            },
+            at_rest: world.rest.is_some(),
+            departure: match world.rest {
+                Some(_) => world.affinity.clone(),
+                None => Vec::new(),
+            },
+            stance_residual: z(n * n),
+            share_residual: z(k * n * n),
             avx2: has_avx2(),
         }
     }
@@ -145,6 +172,59 @@ impl<const L: usize> Lanes<L> {
         })
     }
 
+    /// In a world at rest, measures each lane's rounding residuals at the state it holds,
+    /// which must be its initial state (`model::step::start_block`): the step's own
+    /// arithmetic, with no noise and nothing moved.
+    pub fn calibrate(&mut self, weight: &[f64]) {
+        if !self.at_rest {
+            return;
+        }
+        let n = self.n;
+        // Stances: the targets at the affinities of rest (departures taken out; where there
+        // is none, exactly the affinities the steps will use), against the stances.
+        self.stance_residual.fill([0.0; L]);
+        let affinity = self.affinity.clone();
+        for (a, &d) in self.affinity.iter_mut().zip(&self.departure) {
+            if d != 0.0 {
+                for x in a.iter_mut() {
+                    *x -= d;
+                }
+            }
+        }
+        self.targets(weight);
+        self.affinity = affinity;
+        for (ij, (r, (s, t))) in self
+            .stance_residual
+            .iter_mut()
+            .zip(self.stance.iter().zip(&self.next))
+            .enumerate()
+        {
+            if ij / n != ij % n {
+                for l in 0..L {
+                    r[l] = s[l] - t[l];
+                }
+            }
+        }
+        // Shares: one replicator update from the initial stances, then undone.
+        self.share_residual.fill([0.0; L]);
+        let initial = self.share.clone();
+        self.update_shares();
+        for ((r, w0), w1) in self.share_residual.iter_mut().zip(&initial).zip(&self.share) {
+            for l in 0..L {
+                r[l] = w0[l] - w1[l];
+            }
+        }
+        self.share = initial;
+    }
+
+    /// The largest residual of any lane (tests: the affinities of rest must do the work,
+    /// leaving rounding only).
+    #[cfg(test)]
+    pub fn largest_residual(&self) -> f64 {
+        let all = self.stance_residual.iter().chain(&self.share_residual);
+        all.flat_map(|x| x.iter()).fold(0.0, |m, r| m.max(r.abs()))
+    }
+
     /// Phases 2 and 3 of the step for every lane.
     pub fn advance(&mut self, weight: &[f64]) {
         #[cfg(target_arch = "x86_64")]
@@ -184,6 +264,20 @@ impl<const L: usize> Lanes<L> {
     /// Phase 2: every stance moves toward its target, synchronously, plus noise.
     #[inline(always)]
     fn update_stances(&mut self, c: &[f64]) {
+        self.targets(c);
+        if self.at_rest {
+            for (t, r) in self.next.iter_mut().zip(&self.stance_residual) {
+                for l in 0..L {
+                    t[l] += r[l];
+                }
+            }
+        }
+        self.move_stances();
+    }
+
+    /// The stance targets `tanh(A + D − λL + γB)` into `next` (off the diagonal).
+    #[inline(always)]
+    fn targets(&mut self, c: &[f64]) {
         let n = self.n;
         // D[i][j] = sum_k beta[k][i] W[k][i][j], channels in order.
         for d in self.dependency.iter_mut() {
@@ -234,7 +328,12 @@ impl<const L: usize> Lanes<L> {
                 *x = math::tanh(*x);
             }
         }
-        // The move toward the target.
+    }
+
+    /// The move of every stance toward its target in `next`, plus noise.
+    #[inline(always)]
+    fn move_stances(&mut self) {
+        let n = self.n;
         for i in 0..n {
             let (eta, sigma) = (self.eta[i], self.sigma[i]);
             for j in 0..n {
@@ -254,7 +353,7 @@ impl<const L: usize> Lanes<L> {
     }
 
     /// Phase 3: supply shares follow partnership (replicator with self-reliance as the
-    /// outside option), held by their anchors. `exp(kappa * P)` is computed once for each
+    /// outside option; in a world at rest, its change since the start), held by their anchors. `exp(kappa * P)` is computed once for each
     /// run of channels with the same kappa in every lane, not once per channel.
     #[inline(always)]
     fn update_shares(&mut self) {
@@ -262,9 +361,10 @@ impl<const L: usize> Lanes<L> {
         for i in 0..n {
             for j in 0..n {
                 let (a, b) = (self.stance[i * n + j], self.stance[j * n + i]);
+                let rest = self.rest_partnership[i * n + j];
                 let p = &mut self.partnership[i * n + j];
                 for l in 0..L {
-                    p[l] = 0.5 * (a[l] + b[l]);
+                    p[l] = 0.5 * (a[l] + b[l]) - rest;
                 }
             }
         }
@@ -294,9 +394,10 @@ impl<const L: usize> Lanes<L> {
                 let row = (k * n + i) * n;
                 let shares = &mut self.share[row..][..n];
                 let anchors = &self.anchor[row..][..n];
+                let residuals = &self.share_residual[row..][..n];
                 let growth = &self.growth[i * n..][..n];
                 let z = &mut self.grown_row[..n];
-                share_row(shares, anchors, growth, z, rho, self.avx2);
+                share_row(shares, (anchors, residuals), growth, z, rho, self.avx2);
             }
         }
     }
@@ -404,11 +505,12 @@ unsafe fn row_sums4_avx2(
 }
 
 /// One row of the replicator update: `z_j = W_j g_j`, then
-/// `W_j <- (1 - rho) z_j / ((1 - sum W)^+ + sum z) + rho Wbar_j` (at most 1), in every lane.
+/// `W_j <- (1 - rho) z_j / ((1 - sum W)^+ + sum z) + rho Wbar_j + residual_j` (at most 1),
+/// in every lane.
 #[inline(always)]
 fn share_row<const L: usize>(
     shares: &mut [[f64; L]],
-    anchors: &[[f64; L]],
+    (anchors, residuals): (Rows<'_, L>, Rows<'_, L>),
     growth: &[[f64; L]],
     z: &mut [[f64; L]],
     rho: [f64; L],
@@ -420,7 +522,7 @@ fn share_row<const L: usize>(
         let (z4, _) = z.as_flattened_mut().as_chunks_mut::<4>();
         let rho = [rho[0], rho[1], rho[2], rho[3]];
         // SAFETY: `avx2` is only true on a processor with AVX2 (see `has_avx2`).
-        unsafe { share_row4_avx2(s4, four(anchors), four(growth), z4, rho) };
+        unsafe { share_row4_avx2(s4, (four(anchors), four(residuals)), four(growth), z4, rho) };
         return;
     }
     let _ = avx2;
@@ -446,7 +548,7 @@ fn share_row<const L: usize>(
         for l in 0..L {
             // The sum of two terms that each stay within bounds may round one
             // ulp past 1; a share never passes 1.
-            let moved = (z[j][l] * keep[l] + rho[l] * anchors[j][l]).min(1.0);
+            let moved = (z[j][l] * keep[l] + rho[l] * anchors[j][l] + residuals[j][l]).min(1.0);
             shares[j][l] = if live[l] { moved } else { shares[j][l] };
         }
     }
@@ -464,7 +566,7 @@ fn four<const L: usize>(x: &[[f64; L]]) -> &[[f64; 4]] {
 #[inline]
 unsafe fn share_row4_avx2(
     shares: &mut [[f64; 4]],
-    anchors: &[[f64; 4]],
+    (anchors, residuals): (Rows<'_, 4>, Rows<'_, 4>),
     growth: &[[f64; 4]],
     z: &mut [[f64; 4]],
     rho: [f64; 4],
@@ -495,11 +597,13 @@ unsafe fn share_row4_avx2(
         // Rows are almost never empty: then every lane moves, and plain stores do (a blend
         // before the store becomes a masked store, which is slow).
         let all_live = _mm256_movemask_pd(live) == 0b1111;
-        for ((w, a), zj) in shares.iter_mut().zip(anchors).zip(z.iter()) {
+        let rows = anchors.iter().zip(residuals).zip(z.iter());
+        for (w, ((a, r), zj)) in shares.iter_mut().zip(rows) {
             let moved = _mm256_add_pd(
                 _mm256_mul_pd(_mm256_loadu_pd(zj.as_ptr()), keep),
                 _mm256_mul_pd(rho, _mm256_loadu_pd(a.as_ptr())),
             );
+            let moved = _mm256_add_pd(moved, _mm256_loadu_pd(r.as_ptr()));
             let moved = _mm256_min_pd(moved, one);
             let new = if all_live {
                 moved
@@ -583,15 +687,21 @@ fn has_avx2() -> bool {
 mod tests {
     use super::*;
     use crate::model::fixtures::{world, Counter};
-    use crate::model::step::{step, step_block};
+    use crate::model::step::{start_block, step, step_block};
     use crate::model::ParamTarget;
 
     /// Four trajectories with different parameters, run as one block of four and one by
     /// one, on the AVX2 path and the portable one: every stance and share, bit for bit.
     #[test]
     fn a_block_gives_each_trajectory_the_bits_it_gets_alone_on_every_path() {
-        for (n, k) in [(2, 1), (3, 2), (6, 4), (9, 3)] {
-            let world = world(n, k);
+        let worlds = [(2, 1), (3, 2), (6, 4), (9, 3)]
+            .into_iter()
+            .flat_map(|(n, k)| [false, true].map(|at_rest| (n, k, at_rest)));
+        for (n, k, at_rest) in worlds {
+            let mut world = world(n, k);
+            if at_rest {
+                world.rest = Some(crate::model::Rest::new(&world));
+            }
             let states: Vec<State> = (0..4)
                 .map(|l| {
                     let mut s = State::new(&world);
@@ -632,6 +742,7 @@ mod tests {
                 let mut kernel = Lanes::<4>::new(&world);
                 kernel.avx2 = avx2;
                 let mut rngs: Vec<Counter> = (0..4).map(|l| Counter(l as u64 + 1)).collect();
+                start_block(&world, &mut kernel, block.iter());
                 for t in 1..=25 {
                     step_block(&world, &mut kernel, t, block.iter_mut().zip(&mut rngs));
                 }

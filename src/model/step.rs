@@ -36,9 +36,23 @@ pub fn step_block<'a, const L: usize, R: Randomness + 'a>(
     kernel.advance(&world.weight);
 }
 
+/// Loads a block's trajectories at their initial states, before the events of step 1, and
+/// in a world at rest measures what rounding leaves of each one's rest (`Lanes::calibrate`).
+/// Called once per block, after the parameters are drawn and the affinities solved.
+pub fn start_block<'a, const L: usize>(
+    world: &World,
+    kernel: &mut Lanes<L>,
+    states: impl Iterator<Item = &'a State>,
+) {
+    for (l, state) in states.enumerate() {
+        kernel.load(l, state);
+    }
+    kernel.calibrate(&world.weight);
+}
+
 /// Makes step `t` of one trajectory: a block of one (`step_block`), its state brought up to
 /// date afterwards. `kernel` carries the trajectory from step to step, so it must be the
-/// same one from step 1 on (`Lanes::new(world)`).
+/// same one from step 1 on (`Lanes::new(world)`); step 1 starts it (`start_block`).
 pub fn step(
     world: &World,
     kernel: &mut Lanes<1>,
@@ -46,6 +60,9 @@ pub fn step(
     t: u32,
     rng: &mut impl Randomness,
 ) {
+    if t == 1 {
+        start_block(world, kernel, std::iter::once(&*state));
+    }
     step_block(world, kernel, t, std::iter::once((&mut *state, rng)));
     kernel.store(0, state);
 }
@@ -92,14 +109,13 @@ mod tests {
     use crate::model::math;
     use crate::model::{Change, Condition, Effect, Event, ParamTarget};
 
-    /// The textbook form of phases 2 and 3 (triple loops, exp per channel), kept to check
-    /// that the fast form gives the same bits.
+    /// The textbook form of the stance targets `tanh(A + D − λL + γB)` (0 on the diagonal).
     #[allow(clippy::needless_range_loop)]
-    fn reference_step(world: &World, state: &mut State, rng: &mut impl Randomness) {
+    fn reference_targets(world: &World, state: &State) -> Vec<f64> {
         let n = state.n;
         let c = &world.weight;
         let total_weight: f64 = c.iter().sum();
-        let s = state.stance.clone();
+        let s = &state.stance;
         let mut d = vec![0.0; n * n];
         for k in 0..state.k {
             for i in 0..n {
@@ -109,7 +125,8 @@ mod tests {
             }
         }
         let h: Vec<f64> = s.iter().map(|&x| (-x).max(0.0)).collect();
-        let p = state.params.clone();
+        let p = &state.params;
+        let mut target = vec![0.0; n * n];
         for i in 0..n {
             for j in 0..n {
                 if i == j {
@@ -126,15 +143,22 @@ mod tests {
                     balance / (total_weight - c[i] - c[j])
                 };
                 let ij = i * n + j;
-                let target = math::tanh(
+                target[ij] = math::tanh(
                     state.affinity[ij] + d[ij] - p.lambda[i] * leverage + p.gamma[i] * balance,
                 );
-                let e = rng.standard_normal();
-                state.stance[ij] =
-                    (s[ij] + p.eta[i] * (target - s[ij]) + p.sigma[i] * e).clamp(-1.0, 1.0);
             }
         }
-        let s = state.stance.clone();
+        target
+    }
+
+    /// The textbook replicator: the shares after one update from stances `s`, plus
+    /// `residual` (rows with nothing to share stay as they are).
+    #[allow(clippy::needless_range_loop)]
+    fn reference_shares(world: &World, state: &State, s: &[f64], residual: &[f64]) -> Vec<f64> {
+        let n = state.n;
+        let p = &state.params;
+        let mut share = state.share.clone();
+        let rest = |ij: usize| world.rest.as_ref().map_or(0.0, |r| r.partnership[ij]);
         for k in 0..state.k {
             let (kappa, rho) = (p.kappa[k], p.rho[k]);
             for i in 0..n {
@@ -143,8 +167,8 @@ mod tests {
                 let (mut total, mut grown) = (0.0, 0.0);
                 for j in 0..n {
                     total += state.share[row + j];
-                    z[j] = state.share[row + j]
-                        * math::exp(kappa * (0.5 * (s[i * n + j] + s[j * n + i])));
+                    let partnership = 0.5 * (s[i * n + j] + s[j * n + i]) - rest(i * n + j);
+                    z[j] = state.share[row + j] * math::exp(kappa * partnership);
                     grown += z[j];
                 }
                 let den = (1.0 - total).max(0.0) + grown;
@@ -152,17 +176,84 @@ mod tests {
                     continue;
                 }
                 for j in 0..n {
-                    state.share[row + j] =
-                        (z[j] * ((1.0 - rho) / den) + rho * state.anchor[row + j]).min(1.0);
+                    let moved = z[j] * ((1.0 - rho) / den) + rho * state.anchor[row + j];
+                    share[row + j] = (moved + residual[row + j]).min(1.0);
                 }
             }
         }
+        share
+    }
+
+    /// What rounding leaves of a world's rest in the textbook form: `S0 − target` at the
+    /// affinities of rest (departures taken out) and `W0 − W1` (all 0 unless at rest).
+    fn reference_residuals(world: &World, state: &State) -> (Vec<f64>, Vec<f64>) {
+        let (n, k) = (state.n, state.k);
+        if world.rest.is_none() {
+            return (vec![0.0; n * n], vec![0.0; k * n * n]);
+        }
+        let mut at_rest = state.clone();
+        for (a, &d) in at_rest.affinity.iter_mut().zip(&world.affinity) {
+            if d != 0.0 {
+                *a -= d;
+            }
+        }
+        let target = reference_targets(world, &at_rest);
+        let stance = (0..n * n)
+            .map(|ij| {
+                if ij / n == ij % n {
+                    0.0
+                } else {
+                    state.stance[ij] - target[ij]
+                }
+            })
+            .collect();
+        let moved = reference_shares(world, state, &state.stance, &vec![0.0; k * n * n]);
+        let share = state.share.iter().zip(&moved).map(|(w0, w1)| w0 - w1).collect();
+        (stance, share)
+    }
+
+    /// The textbook form of phases 2 and 3 (triple loops, exp per channel), kept to check
+    /// that the fast form gives the same bits.
+    fn reference_step(
+        world: &World,
+        state: &mut State,
+        (stance_residual, share_residual): &(Vec<f64>, Vec<f64>),
+        rng: &mut impl Randomness,
+    ) {
+        let n = state.n;
+        let target = reference_targets(world, state);
+        let s = state.stance.clone();
+        let p = state.params.clone();
+        for i in 0..n {
+            for j in 0..n {
+                if i == j {
+                    continue;
+                }
+                let ij = i * n + j;
+                let mut target = target[ij];
+                if world.rest.is_some() {
+                    target += stance_residual[ij];
+                }
+                let e = rng.standard_normal();
+                state.stance[ij] =
+                    (s[ij] + p.eta[i] * (target - s[ij]) + p.sigma[i] * e).clamp(-1.0, 1.0);
+            }
+        }
+        let s = state.stance.clone();
+        state.share = reference_shares(world, state, &s, share_residual);
     }
 
     #[test]
     fn the_fast_step_gives_the_same_bits_as_the_textbook_loops() {
-        for (n, k) in [(1, 1), (2, 1), (3, 2), (6, 4), (11, 3)] {
-            let world = world(n, k);
+        // Each world as it is and at rest (shares then respond to P - P0).
+        let worlds = [(1, 1), (2, 1), (3, 2), (6, 4), (11, 3)]
+            .into_iter()
+            .flat_map(|(n, k)| [false, true].map(|at_rest| (n, k, at_rest)));
+        for (n, k, at_rest) in worlds {
+            let mut world = world(n, k);
+            if at_rest {
+                world.rest = Some(crate::model::Rest::new(&world));
+            }
             let mut fast = State::new(&world);
             for i in 0..n {
                 fast.params.eta[i] = 0.1 + 0.05 * i as f64;
@@ -178,12 +269,16 @@ mod tests {
                 fast.params.kappa[kk] = if kk < 2 { 0.3 } else { -0.7 * kk as f64 };
                 fast.params.rho[kk] = 0.05 * kk as f64;
             }
+            if let Some(rest) = &world.rest {
+                assert!(rest.settle(&mut fast).is_none());
+            }
             let mut slow = fast.clone();
+            let residuals = reference_residuals(&world, &slow);
             let (mut r1, mut r2) = (Counter(7), Counter(7));
             let mut kernel = Lanes::new(&world);
             for t in 1..=30 {
                 step(&world, &mut kernel, &mut fast, t, &mut r1);
-                reference_step(&world, &mut slow, &mut r2);
+                reference_step(&world, &mut slow, &residuals, &mut r2);
                 assert_eq!(fast.stance, slow.stance, "stances, n = {n}");
                 assert_eq!(fast.share, slow.share, "shares, n = {n}");
             }
@@ -233,6 +328,7 @@ mod tests {
             weight: vec![1.0, 2.0, 1.0],
             stance,
             affinity,
+            rest: None,
             share,
             params: vec![],
             events: vec![],

@@ -3,7 +3,7 @@
 //! Built once by `scenario::compile`; read-only afterwards and shared by every worker. The
 //! hot loop reads these flat vectors and never looks up a name.
 
-use super::{Average, Condition, Event, Metric, ParamSlot};
+use super::{Average, Condition, Event, Metric, ParamSlot, Rest};
 
 /// The compiled form of one scenario file.
 #[derive(Debug, Clone)]
@@ -21,8 +21,11 @@ pub struct World {
     pub weight: Vec<f64>,
     /// Initial stances `S[i*n + j]`.
     pub stance: Vec<f64>,
-    /// Baseline affinities `A[i*n + j]`.
+    /// Baseline affinities `A[i*n + j]`; in a world at rest, departures from rest.
     pub affinity: Vec<f64>,
+    /// `Some` when the file asks for `at_rest: true`: each trajectory's affinities are then
+    /// solved from its parameters so that the initial state does not move (`model::rest`).
+    pub rest: Option<Rest>,
     /// Initial shares `W[(k*n + i)*n + j]`; also the initial anchors.
     pub share: Vec<f64>,
     /// Parameters, each fixed or sampled once per trajectory.

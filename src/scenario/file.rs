@@ -29,6 +29,10 @@ pub struct ScenarioFile {
     /// Master seed (the `--seed` flag overrides it).
     #[serde(default)]
     pub seed: i64,
+    /// Whether the initial state is a fixed point of the dynamics for every parameter draw
+    /// (`model::rest`); `affinities` are then departures from rest.
+    #[serde(default)]
+    pub at_rest: bool,
     /// Dependency channels, e.g. `["aid", "arms", "energy", "trade"]`.
     #[serde(default)]
     pub channels: Vec<String>,

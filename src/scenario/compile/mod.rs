@@ -15,7 +15,7 @@ mod relations;
 use super::file::ScenarioFile;
 use super::locate::{Locator, Position};
 use super::param_path::Names;
-use crate::model::{Average, Event, World};
+use crate::model::{Average, Event, Rest, World};
 use relations::Relation;
 
 /// One thing wrong with a scenario file.
@@ -31,6 +31,7 @@ pub fn compile(file: &ScenarioFile, text: &str) -> Result<World, Vec<Problem>> {
         problems: Vec::new(),
         more: 0,
         steps: file.steps,
+        at_rest: file.at_rest,
         averages: Vec::new(),
         average_cursor: None,
         names: Names {
@@ -74,6 +75,8 @@ struct Compiler<'a> {
     names: Names<'a>,
     /// The file's step count: the longest window an average can have.
     steps: i64,
+    /// Whether the file asks for `at_rest: true` (stances of ±1 are then refused).
+    at_rest: bool,
     /// The averaged metrics met so far, each once (`Metric::Average` points into them).
     averages: Vec<Average>,
     /// The item (its start) and the place just past the last `Average` located in it
@@ -104,7 +107,7 @@ impl<'a> Compiler<'a> {
         let params = [params, self.hazard_slots(f)].concat();
         let outcomes = self.outcomes(f);
         let metrics = self.metrics(f);
-        World {
+        let mut world = World {
             name: f.name.clone(),
             description: f.description.clone(),
             step_unit: f.step.clone(),
@@ -116,13 +119,19 @@ impl<'a> Compiler<'a> {
             weight,
             stance,
             affinity,
+            rest: None,
             share,
             params,
             events,
             outcomes,
             metrics,
             averages: std::mem::take(&mut self.averages),
+        };
+        // Only a world whose stances all passed their checks (|S| < 1) can be solved.
+        if f.at_rest && self.problems.is_empty() {
+            world.rest = Some(Rest::new(&world));
         }
+        world
     }
 }
 
@@ -162,6 +171,7 @@ mod tests {
             problems: Vec::new(),
             more: 0,
             steps: 4,
+            at_rest: false,
             averages: Vec::new(),
             average_cursor: None,
             names: Names {

@@ -74,6 +74,17 @@ impl Compiler<'_> {
             };
             let entry = format!("{field} entry (\"{a}\", \"{b}\")");
             self.finite_in(at, &entry, *x, relation.range());
+            if matches!(relation, Relation::Stance) && self.at_rest && x.abs() == 1.0 {
+                self.problem(
+                    at,
+                    format!(
+                        "{entry} is {}: a stance of exactly 1 or -1 cannot be held at rest \
+                         (no finite affinity holds it); write {} or set at_rest: false",
+                        Num(*x),
+                        Num(0.99 * x)
+                    ),
+                );
+            }
             if !seen.insert((i, j)) {
                 self.problem(at, format!("{field}: (\"{a}\", \"{b}\") is given twice"));
             }
