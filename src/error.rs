@@ -7,7 +7,6 @@
 use std::path::PathBuf;
 
 use crate::engine::Stopped;
-use crate::format::Num;
 use crate::model::AFFINITY_LIMIT;
 use crate::scenario::ScenarioError;
 
@@ -73,7 +72,7 @@ impl From<Stopped> for Error {
                 let beta: Vec<String> = channels
                     .iter()
                     .zip(&draw.beta)
-                    .map(|(c, b)| format!("beta.{c} = {}", Num(*b)))
+                    .map(|(c, b)| format!("beta.{c} = {b:.3}"))
                     .collect();
                 let beta = if beta.is_empty() {
                     String::new()
@@ -82,14 +81,14 @@ impl From<Stopped> for Error {
                 };
                 Error::Unsettled(format!(
                     "scenario \"{scenario}\" asks for at_rest, but trajectory {trajectory} draws \
-                     lambda = {}, gamma = {}{beta} for {from}: holding Stance(\"{from}\", \
-                     \"{to}\") at its initial value would take an affinity of {}, beyond the \
+                     lambda = {:.3}, gamma = {:.3}{beta} for {from}: holding Stance(\"{from}\", \
+                     \"{to}\") at its initial value would take an affinity of {:.3}, beyond the \
                      limit of {AFFINITY_LIMIT} either way. Narrow the ranges of those \
                      parameters, move the stance away from ±1, shrink the pair's departure in \
                      `affinities`, or set at_rest: false",
-                    Num(draw.lambda),
-                    Num(draw.gamma),
-                    Num(draw.affinity),
+                    draw.lambda,
+                    draw.gamma,
+                    draw.affinity,
                 ))
             }
         }
