@@ -35,9 +35,15 @@ fn curve(rows: &[(Vec<f64>, String, f64)], outcome: &str) -> Vec<(Vec<f64>, f64)
 fn a_two_parameter_sweep_of_putin_visit_writes_the_csv_and_a_heat_map() {
     let out = tempfile::tempdir().unwrap();
     let dir = out.path().join("sweep");
+    // putin_visit.ron with one more outcome that reads back the energy deal's firing (the
+    // shipped file leaves such read-backs to the Events table).
+    let text = std::fs::read_to_string(scenario("putin_visit.ron")).unwrap();
+    let extra = "outcomes: [\n        (name: \"energy_deal_signed\", at_end: After(\"energy_megadeal\")),";
+    let file = out.path().join("putin_visit.ron");
+    std::fs::write(&file, text.replacen("outcomes: [", extra, 1)).unwrap();
     simulate()
         .arg("sweep")
-        .arg(scenario("putin_visit.ron"))
+        .arg(&file)
         .args(["--param", "event.energy_megadeal.hazard=0:0.12:4"])
         .args(["--param", "lambda=0.3:0.9:3"])
         .args(["--trajectories", "256", "--quiet", "--out"])
@@ -45,7 +51,7 @@ fn a_two_parameter_sweep_of_putin_visit_writes_the_csv_and_a_heat_map() {
         .assert()
         .success();
     let rows = rows(&dir, 2);
-    assert_eq!(rows.len(), 4 * 3 * 5, "12 grid points x 5 outcomes");
+    assert_eq!(rows.len(), 4 * 3 * 6, "12 grid points x 6 outcomes");
     assert!(dir
         .join("plots/heatmap_01_partnership_deepens.png")
         .is_file());
