@@ -33,6 +33,7 @@ pub fn compile(file: &ScenarioFile, text: &str) -> Result<World, Vec<Problem>> {
         steps: file.steps,
         averages: Vec::new(),
         average_cursor: None,
+        between: crate::model::blocs::DEFAULT_BETWEEN,
         names: Names {
             states: file.states.iter().map(|s| s.name.as_str()).collect(),
             channels: file.channels.iter().map(|s| s.as_str()).collect(),
@@ -79,6 +80,8 @@ struct Compiler<'a> {
     /// The item (its start) and the place just past the last `Average` located in it
     /// (`events::next_average`).
     average_cursor: Option<(usize, usize)>,
+    /// The file's `between_partnership`, which `Between` conditions carry.
+    between: f64,
 }
 
 impl<'a> Compiler<'a> {
@@ -99,6 +102,7 @@ impl<'a> Compiler<'a> {
         let stance = self.pairs(&f.stances, Relation::Stance);
         let affinity = self.pairs(&f.affinities, Relation::Affinity);
         let share = self.ties(f);
+        self.between = self.between_partnership(f);
         let params = self.params(f);
         let events: Vec<Event> = f.events.iter().map(|def| self.event(f, def)).collect();
         let params = [params, self.hazard_slots(f)].concat();
@@ -122,6 +126,7 @@ impl<'a> Compiler<'a> {
             outcomes,
             metrics,
             averages: std::mem::take(&mut self.averages),
+            between: self.between,
         }
     }
 }
@@ -164,6 +169,7 @@ mod tests {
             steps: 4,
             averages: Vec::new(),
             average_cursor: None,
+            between: crate::model::blocs::DEFAULT_BETWEEN,
             names: Names {
                 states: vec![],
                 channels: vec![],
