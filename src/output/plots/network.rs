@@ -323,6 +323,24 @@ mod tests {
         );
     }
 
+    /// Issue 11, item 6: a state is ringed when it was between the blocs in more than half
+    /// the trajectories, judged on its probability, not on the mean world.
+    #[test]
+    fn states_between_in_more_than_half_the_trajectories_are_marked() {
+        use crate::analysis::summary::{Probability, StateStanding};
+        let mut summary = crate::output::examples::run("r");
+        let standing = |name: &str, between: u64| StateStanding {
+            state: name.into(),
+            with_first: Probability::of(40 - between, 40),
+            other: Probability::of(0, 40),
+            between: Probability::of(between, 40),
+        };
+        summary.standings.states = vec![standing("A", 20), standing("B", 21)];
+        assert_eq!(marked_between(&summary), [1]);
+        summary.standings.states.clear();
+        assert!(marked_between(&summary).is_empty());
+    }
+
     #[test]
     fn curves_stop_short_of_the_nodes() {
         let points = curve((0.0, 0.0), (100.0, 0.0), 10.0, 20.0);
