@@ -173,3 +173,183 @@ fn shards_of_a_30_state_world_merge_to_the_bytes_of_one_run() {
     let blocs = &common::json(&merged.join("summary.json"))["blocs"];
     assert!(blocs.as_array().unwrap().len() >= 2, "{blocs}");
 }
+
+/// Runs `tests/data/between.ron` into `out` with extra arguments.
+fn between(out: &std::path::Path, args: &[&str]) {
+    simulate()
+        .arg(common::data("between.ron"))
+        .args(["--quiet", "--out"])
+        .arg(out)
+        .args(args)
+        .assert()
+        .success();
+}
+
+/// The per-state standing in `summary.json`: (in the first bloc, other, between) counts.
+fn standing(summary: &serde_json::Value, state: &str) -> [u64; 3] {
+    let states = summary["bloc_standing"]["states"].as_array().unwrap();
+    let s = states.iter().find(|s| s["state"] == state).unwrap();
+    ["with_first", "other", "between"].map(|k| s[k]["count"].as_u64().unwrap())
+}
+
+/// Issue 11, item 6: a third reading beside the two-bloc split. In a hand-built world
+/// Hinge keeps a friend in each camp and reads between in nearly every trajectory; the camps'
+/// cores (friends on their own side only) almost never do; and the friend of Hinge on the
+/// side away from it reads between too (a friendship across the line has two ends), so
+/// West1's and East1's shares of "between" add up to Hinge's. Every state's three readings
+/// count each trajectory once, and `Between("Hinge")` as an outcome counts the same
+/// trajectories as the standing does.
+#[test]
+fn a_state_with_friends_in_both_camps_reads_between() {
+    let dir = tempfile::tempdir().unwrap();
+    between(dir.path(), &[]);
+    let summary = common::json(&dir.path().join("summary.json"));
+    let trajectories = summary["trajectories"].as_u64().unwrap();
+    assert_eq!(summary["bloc_standing"]["between_partnership"], 0.1);
+    for state in ["West1", "West2", "East1", "East2", "Hinge"] {
+        let counts = standing(&summary, state);
+        assert_eq!(counts.iter().sum::<u64>(), trajectories, "{state}");
+    }
+    let hinge = standing(&summary, "Hinge")[2];
+    assert!(hinge as f64 > 0.95 * trajectories as f64, "{hinge}");
+    for core in ["West2", "East2"] {
+        let b = standing(&summary, core)[2];
+        assert!((b as f64) < 0.1 * trajectories as f64, "{core}: {b}");
+    }
+    let friends = standing(&summary, "West1")[2] + standing(&summary, "East1")[2];
+    assert!(friends.abs_diff(hinge) as f64 <= 0.05 * trajectories as f64);
+    // The first state is never in "the other bloc".
+    assert_eq!(standing(&summary, "West1")[1], 0);
+    let outcome = &summary["outcomes"][0];
+    assert_eq!(outcome["name"], "hinge_between");
+    assert_eq!(outcome["count"].as_u64().unwrap(), hinge);
+    let interval = &summary["bloc_standing"]["states"][4]["between"];
+    assert!(interval["ci_low"].as_f64() <= interval["probability"].as_f64());
+
+    // The report shows the standings as a table and rings Hinge in the network picture.
+    let report = String::from_utf8(common::read(&dir.path().join("report.html"))).unwrap();
+    assert!(
+        report.contains("<tr data-state=\"Hinge\">"),
+        "standing table"
+    );
+    let network = String::from_utf8(common::read(&dir.path().join("plots/network.svg"))).unwrap();
+    assert!(
+        network.contains("between the blocs in &gt; 50% of trajectories")
+            || network.contains("between the blocs in > 50% of trajectories")
+    );
+}
+
+/// Standings are the same bytes for any thread count, and shards merged give one run's
+/// bytes (the counts travel in the partial results, format 4).
+#[test]
+fn standings_are_reproducible_across_threads_and_shards() {
+    let dir = tempfile::tempdir().unwrap();
+    let one = dir.path().join("one");
+    let two = dir.path().join("two");
+    between(&one, &["--threads", "1", "-n", "700"]);
+    between(&two, &["--threads", "2", "-n", "700"]);
+    for file in ["summary.json", "report.html", "plots/network.svg"] {
+        assert!(
+            common::read(&one.join(file)) == common::read(&two.join(file)),
+            "{file} differs between 1 and 2 threads"
+        );
+    }
+    let parts: Vec<_> = (1..=3u32)
+        .map(|i| {
+            let part = dir.path().join(format!("part{i}"));
+            between(&part, &["-n", "700", "--shard", &format!("{i}/3")]);
+            part
+        })
+        .collect();
+    let merged = dir.path().join("merged");
+    simulate()
+        .arg("merge")
+        .args([&parts[2], &parts[0], &parts[1]])
+        .arg("--out")
+        .arg(&merged)
+        .arg("--quiet")
+        .assert()
+        .success();
+    for file in ["summary.json", "report.html"] {
+        assert!(
+            common::read(&one.join(file)) == common::read(&merged.join(file)),
+            "{file} differs after the merge"
+        );
+    }
+}
+
+/// A copy of `between.ron` with `from` replaced by `to`, written into `dir`.
+fn edited(dir: &std::path::Path, from: &str, to: &str) -> std::path::PathBuf {
+    let text = String::from_utf8(common::read(&common::data("between.ron"))).unwrap();
+    assert!(text.contains(from));
+    let file = dir.join("edited.ron");
+    std::fs::write(&file, text.replacen(from, to, 1)).unwrap();
+    file
+}
+
+/// `Between` names a state the file knows (exit 2 with its line, column and a
+/// suggestion), and the threshold is a partnership in [0, 1) (exit 2, located).
+#[test]
+fn an_unknown_state_in_between_or_a_bad_threshold_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = edited(dir.path(), "Between(\"Hinge\")", "Between(\"Hinj\")");
+    simulate()
+        .arg("check")
+        .arg(&file)
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("edited.ron:48:"))
+        .stderr(predicates::str::contains(
+            "unknown state \"Hinj\" — did you mean \"Hinge\"?",
+        ));
+    let file = edited(
+        dir.path(),
+        "between_partnership: 0.1",
+        "between_partnership: 1.5",
+    );
+    simulate()
+        .arg("check")
+        .arg(&file)
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("edited.ron:15:"))
+        .stderr(predicates::str::contains(
+            "`between_partnership` must be at least 0 and below 1",
+        ));
+}
+
+/// Issue 11, item 4 (report part): an outcome that only asks whether an event fired is
+/// legal, but `simulate` warns at load, naming it, and the report flags it where it is
+/// shown, pointing to the Events table; other outcomes are not flagged.
+#[test]
+fn an_outcome_that_reads_back_an_event_is_flagged() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = edited(
+        dir.path(),
+        "    outcomes: [",
+        "    events: [Event(name: \"summit\", hazard: 0.1)],
+    outcomes: [
+        Outcome(name: \"summit_held\", at_end: Not(After(\"summit\"))),",
+    );
+    let out = dir.path().join("out");
+    let run = simulate()
+        .arg(&file)
+        .args(["--quiet", "-n", "50", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    let stderr = String::from_utf8_lossy(&run.get_output().stderr).into_owned();
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(
+        stderr.starts_with("warning: ")
+            && stderr
+                .contains("outcome \"summit_held\" only reads back whether event \"summit\" fired"),
+        "{stderr}"
+    );
+    let report = String::from_utf8(common::read(&out.join("report.html"))).unwrap();
+    assert!(report.contains("data-reads-back=\"summit\">(reads back event summit's firing: see"));
+    assert_eq!(report.matches("data-reads-back=").count(), 1);
+    let summary = common::json(&out.join("summary.json"));
+    assert_eq!(summary["outcomes"][0]["reads_back"], "summit");
+    assert!(summary["outcomes"][1].get("reads_back").is_none());
+}

@@ -66,7 +66,10 @@ fn a_closed_pipe_ends_quietly_with_the_results_complete() {
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(0), "{name}: {stderr}");
         assert!(!stderr.contains("panicked"), "{name}: {stderr}");
-        assert!(stderr.is_empty(), "{name} ends quietly: {stderr}");
+        // A scenario's load-time warnings (an outcome that reads back an event) are not
+        // noise about the pipe.
+        let noise = stderr.lines().filter(|l| !l.starts_with("warning: "));
+        assert_eq!(noise.count(), 0, "{name} ends quietly: {stderr}");
     }
     for folder in ["run", "compare", "sweep", "sensitivity", "blocs"] {
         let marker = dir.path().join(folder).join(".entente-results");

@@ -141,6 +141,7 @@ fn world() -> impl Strategy<Value = (World, Vec<(ParamTarget, f64)>)> {
                     outcomes: Vec::new(),
                     metrics: Vec::new(),
                     averages: Vec::new(),
+                    between: entente::model::blocs::DEFAULT_BETWEEN,
                 };
                 (world, targets.iter().copied().zip(values).collect())
             },

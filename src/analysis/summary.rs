@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use super::interval::wilson;
 use crate::engine::Aggregates;
-use crate::model::blocs::Sides;
+use crate::model::blocs::{Sides, Standing, STANDINGS};
 use crate::model::{Timing, World};
 use crate::scenario::Scenario;
 
@@ -52,6 +52,11 @@ pub struct OutcomeSummary {
     /// it did.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub median_first_step: Option<u32>,
+    /// The event whose firing is all the outcome asks about (`After(e)` or
+    /// `Not(After(e))`): its probability is the event's hazard or schedule read back, not
+    /// an answer of the dynamics.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reads_back: Option<String>,
 }
 
 /// Mean and quantiles of a metric at one step.
@@ -160,6 +165,69 @@ pub fn frequent_blocs(world: &World, agg: &Aggregates) -> Vec<BlocConfiguration>
         .collect()
 }
 
+/// A probability estimated from a count of trajectories, with its Wilson 95% interval (as
+/// outcomes have).
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct Probability {
+    pub count: u64,
+    pub probability: f64,
+    pub ci_low: f64,
+    pub ci_high: f64,
+}
+
+impl Probability {
+    pub fn of(count: u64, trajectories: u64) -> Probability {
+        let (ci_low, ci_high) = wilson(count, trajectories);
+        Probability {
+            count,
+            probability: count as f64 / trajectories.max(1) as f64,
+            ci_low,
+            ci_high,
+        }
+    }
+}
+
+/// Where one state ends, read three ways that exclude each other and add up to one: firmly
+/// in the first state's bloc, firmly in the other, or between the two (a partnership above
+/// the threshold with a member of each; `model::blocs::Standing`).
+#[derive(Debug, Clone, Serialize)]
+pub struct StateStanding {
+    pub state: String,
+    pub with_first: Probability,
+    pub other: Probability,
+    pub between: Probability,
+}
+
+/// The per-state standings at the last step and the threshold they were read with.
+#[derive(Debug, Clone, Serialize)]
+pub struct Standings {
+    pub between_partnership: f64,
+    pub states: Vec<StateStanding>,
+}
+
+impl Standings {
+    pub fn new(world: &World, agg: &Aggregates) -> Standings {
+        let states = world
+            .states
+            .iter()
+            .zip(agg.standing.chunks(STANDINGS))
+            .map(|(state, row)| {
+                let share = |s: Standing| Probability::of(row[s as usize], agg.trajectories);
+                StateStanding {
+                    state: state.clone(),
+                    with_first: share(Standing::First),
+                    other: share(Standing::Other),
+                    between: share(Standing::Between),
+                }
+            })
+            .collect();
+        Standings {
+            between_partnership: world.between,
+            states,
+        }
+    }
+}
+
 /// Everything one run reports.
 #[derive(Debug, Clone)]
 pub struct RunSummary {
@@ -175,6 +243,8 @@ pub struct RunSummary {
     pub outcome_descriptions: Vec<String>,
     /// The most frequent final bloc configurations.
     pub blocs: Vec<BlocConfiguration>,
+    /// Each state's probability of ending in each bloc or between them.
+    pub standings: Standings,
 }
 
 impl RunSummary {
@@ -195,6 +265,7 @@ impl RunSummary {
                     ci_low,
                     ci_high,
                     median_first_step: agg.median_first_step(o, outcome.kind),
+                    reads_back: world.reads_back(o).map(str::to_string),
                 }
             })
             .collect();
@@ -299,6 +370,7 @@ impl RunSummary {
                 .map(|o| o.description.clone())
                 .collect(),
             blocs: frequent_blocs(world, agg),
+            standings: Standings::new(world, agg),
         }
     }
 

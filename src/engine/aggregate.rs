@@ -8,7 +8,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::model::blocs::{self, Sides};
+use crate::model::blocs::{self, Sides, Standing, STANDINGS};
 use crate::model::{Event, OutcomeKind, State, Timing, World};
 
 /// Histogram bins per metric and step. With 2000 bins a stance or partnership (range
@@ -52,6 +52,13 @@ pub struct Aggregates {
     /// 16 states. Not capped here: a cap applied to each worker's counts before merging
     /// would make the result depend on the thread split, so the summary caps what it lists.
     pub blocs: BTreeMap<Sides, u64>,
+    /// `standing[i * STANDINGS + s]`: trajectories in which state i ended with standing s
+    /// (`model::blocs::Standing`: in the first state's bloc, in the other, or between).
+    /// Exclusive, so each state's row counts every trajectory once.
+    pub standing: Vec<u64>,
+    /// The world's `between_partnership`, which the standings are read with. Not a count:
+    /// it comes from the scenario, never from a part, and merging does not touch it.
+    pub between: f64,
 }
 
 impl Aggregates {
@@ -73,6 +80,8 @@ impl Aggregates {
             final_stance: vec![0; world.n() * world.n()],
             final_share: vec![0; world.k() * world.n() * world.n()],
             blocs: BTreeMap::new(),
+            standing: vec![0; world.n() * STANDINGS],
+            between: world.between,
         }
     }
 
@@ -121,6 +130,7 @@ impl Aggregates {
         for (&sides, &count) in &other.blocs {
             *self.blocs.entry(sides).or_insert(0) += count;
         }
+        add(&mut self.standing, &other.standing);
         for (a, b) in self.final_stance.iter_mut().zip(&other.final_stance) {
             *a += b;
         }
@@ -132,7 +142,7 @@ impl Aggregates {
     /// The number of values each field holds in aggregates of `world`, computed without
     /// allocating them (a part read from disk is measured against this before it is used).
     /// The bloc counts have no fixed length: see `check_against`.
-    pub fn lengths_for(world: &World) -> [(&'static str, usize); 10] {
+    pub fn lengths_for(world: &World) -> [(&'static str, usize); 11] {
         let (n, k, cells) = (world.n(), world.k(), world.metrics.len() * points_of(world));
         [
             ("histogram", cells * BINS),
@@ -145,10 +155,11 @@ impl Aggregates {
             ("firings", world.events.len()),
             ("final_stance", n * n),
             ("final_share", k * n * n),
+            ("standing", n * STANDINGS),
         ]
     }
 
-    fn lengths(&self) -> [usize; 10] {
+    fn lengths(&self) -> [usize; 11] {
         [
             self.histogram.len(),
             self.sum.len(),
@@ -160,6 +171,7 @@ impl Aggregates {
             self.firings.len(),
             self.final_stance.len(),
             self.final_share.len(),
+            self.standing.len(),
         ]
     }
 
@@ -196,6 +208,7 @@ impl Aggregates {
         self.check_outcomes(world)?;
         self.check_events(world)?;
         self.check_blocs(world)?;
+        self.check_standing(world)?;
         let stances = self
             .final_stance
             .iter()
@@ -270,6 +283,34 @@ impl Aggregates {
                 "`blocs` does not count each of the {} trajectories once",
                 self.trajectories
             ));
+        }
+        Ok(())
+    }
+
+    /// Each state's standings count every trajectory once; the first state is never in the
+    /// other bloc; and a state is firmly on a side in at most as many trajectories as the
+    /// bloc counts put it there (a state between the blocs is on one side as well).
+    fn check_standing(&self, world: &World) -> Result<(), String> {
+        for (i, row) in self.standing.chunks(STANDINGS).enumerate() {
+            let name = &world.states[i];
+            if total(row) != Some(self.trajectories) {
+                return Err(format!(
+                    "`standing` of \"{name}\" does not count each of the {} trajectories once",
+                    self.trajectories
+                ));
+            }
+            let other: u64 = self
+                .blocs
+                .iter()
+                .filter(|(sides, _)| sides.other(i))
+                .map(|(_, &c)| c)
+                .sum();
+            let first = self.trajectories - other;
+            if row[Standing::First as usize] > first || row[Standing::Other as usize] > other {
+                return Err(format!(
+                    "`standing` of \"{name}\" puts it on a side more often than `blocs` does"
+                ));
+            }
         }
         Ok(())
     }
@@ -349,6 +390,7 @@ impl Aggregates {
             (&mut self.first_held, &other.first_held),
             (&mut self.first_fired, &other.first_fired),
             (&mut self.firings, &other.firings),
+            (&mut self.standing, &other.standing),
         ] {
             add_checked(a, b, u64::checked_add).ok_or_else(overflow)?;
         }
@@ -395,6 +437,9 @@ impl Aggregates {
         }
         let sides = blocs::split(&end.stance, &end.weight, end.n);
         *self.blocs.entry(sides).or_insert(0) += 1;
+        for (i, row) in self.standing.chunks_mut(STANDINGS).enumerate() {
+            row[Standing::of(&end.stance, end.n, &sides, i, self.between) as usize] += 1;
+        }
         for (total, &count) in self.firings.iter_mut().zip(&end.fired) {
             *total += u64::from(count);
         }
@@ -645,6 +690,54 @@ mod tests {
             .check_against(&world, 3)
             .unwrap_err()
             .contains("blocs"));
+    }
+
+    /// Issue 11, item 6: per-state standings merge in either order, count each trajectory
+    /// once per state, and a part whose standings disagree with its bloc counts or exceed
+    /// its trajectories is refused.
+    #[test]
+    fn standings_merge_in_any_order_and_are_checked_against_the_blocs() {
+        let world = crate::model::fixtures::world(5, 1);
+        let n = 5;
+        let mut end = State::new(&world);
+        end.weight = vec![1.0; n];
+        end.stance = vec![0.0; n * n];
+        // 0, 1 against 2, 3; state 4 a friend of 1 and of 2.
+        for i in 0..4 {
+            for j in (0..4).filter(|&j| j != i) {
+                end.stance[i * n + j] = if (i < 2) == (j < 2) { 0.6 } else { -0.5 };
+            }
+        }
+        for (j, p) in [(1, 0.4), (2, 0.3)] {
+            end.stance[4 * n + j] = p;
+            end.stance[j * n + 4] = p;
+        }
+        let mut a = Aggregates::new(&world);
+        a.record_trajectory(&[], &[], &end);
+        let mut calm = State::new(&world);
+        calm.stance = vec![0.0; n * n]; // no partnerships: one bloc, no one between
+        let mut b = Aggregates::new(&world);
+        b.record_trajectory(&[], &[], &calm);
+        b.record_trajectory(&[], &[], &calm);
+        let (mut ab, mut ba) = (a.clone(), b.clone());
+        ab.merge(&b);
+        ba.merge_checked(&a).unwrap();
+        assert_eq!(ab, ba);
+        ab.check_against(&world, 3).unwrap();
+        let row = |i: usize| &ab.standing[i * STANDINGS..(i + 1) * STANDINGS];
+        assert_eq!(row(4), [2, 0, 1]);
+        assert_eq!(row(3), [2, 1, 0]);
+        assert_eq!(row(0), [3, 0, 0]);
+
+        let mut too_many = ab.clone();
+        too_many.standing[4 * STANDINGS + 2] += 1;
+        let why = too_many.check_against(&world, 3).unwrap_err();
+        assert!(why.contains("standing") && why.contains("\"s4\""), "{why}");
+        let mut wrong_side = ab.clone();
+        wrong_side.standing[STANDINGS] -= 1; // state 1: one "first" becomes "other"
+        wrong_side.standing[STANDINGS + 1] += 1;
+        let why = wrong_side.check_against(&world, 3).unwrap_err();
+        assert!(why.contains("more often than `blocs`"), "{why}");
     }
 
     /// Defect (issue 9, item 6): merging parts added counters with `+=`, so a damaged

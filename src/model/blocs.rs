@@ -89,6 +89,57 @@ pub fn same_bloc(stance: &[f64], weight: &[f64], n: usize, a: usize, b: usize) -
     side_a == side_b
 }
 
+/// The partnership a state must keep with a member of each bloc to count as *between* the
+/// blocs, unless the scenario says otherwise (`between_partnership`). 0.1 is the weakest
+/// partnership that noise of the usual size (sigma 0.05) does not create or erase in a step.
+pub const DEFAULT_BETWEEN: f64 = 0.1;
+
+/// Where a state ends up in the third reading of the split: firmly in the first state's
+/// bloc, firmly in the other one, or between them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Standing {
+    First = 0,
+    Other = 1,
+    Between = 2,
+}
+
+/// How many kinds of [`Standing`] there are (a row of per-state counts).
+pub const STANDINGS: usize = 3;
+
+impl Standing {
+    /// State `i`'s standing given the split `sides`: between when it keeps a partnership
+    /// `P[i][j] = (S[i][j] + S[j][i]) / 2` above `threshold` with at least one member of each
+    /// bloc other than itself (so a state alone on its side is never between), else on its
+    /// side. The two-bloc split itself is unchanged: being between is read on top of it.
+    pub fn of(stance: &[f64], n: usize, sides: &Sides, i: usize, threshold: f64) -> Standing {
+        let (mut first, mut other) = (false, false);
+        for j in (0..n).filter(|&j| j != i) {
+            let partnership = 0.5 * (stance[i * n + j] + stance[j * n + i]);
+            if partnership > threshold {
+                if sides.other(j) {
+                    other = true;
+                } else {
+                    first = true;
+                }
+            }
+        }
+        if first && other {
+            Standing::Between
+        } else if sides.other(i) {
+            Standing::Other
+        } else {
+            Standing::First
+        }
+    }
+}
+
+/// Whether state `i` is between the blocs of the current partnership matrix (see
+/// [`Standing::of`]).
+pub fn between(stance: &[f64], weight: &[f64], n: usize, i: usize, threshold: f64) -> bool {
+    let sides = split(stance, weight, n);
+    Standing::of(stance, n, &sides, i, threshold) == Standing::Between
+}
+
 /// Computes the leading eigenvector of `M_ij = c_i c_j P_ij` (zero diagonal) and calls
 /// `visit(i, on_other_side_from_state_0)` for every state.
 fn leading_signs(stance: &[f64], weight: &[f64], n: usize, mut visit: impl FnMut(usize, bool)) {
@@ -219,5 +270,42 @@ mod tests {
             together
         );
         assert_eq!(split(&[0.0; 16], &[1.0; 4], 4), together);
+    }
+
+    /// Issue 11, item 6: a state with a friend in each camp reads between, members with
+    /// friends on their own side only do not, and no one does once the threshold is not
+    /// below the friendships.
+    #[test]
+    fn a_state_with_a_friend_in_each_camp_is_between() {
+        // 0, 1 against 2, 3; state 4 is a friend of 1 (0.4) and of 2 (0.3), neutral otherwise.
+        let n = 5;
+        let mut s = stances(4, &[true, true, false, false], 0.6, -0.5);
+        s = (0..n * n)
+            .map(|ij| {
+                let (i, j) = (ij / n, ij % n);
+                if i < 4 && j < 4 {
+                    s[i * 4 + j]
+                } else {
+                    0.0
+                }
+            })
+            .collect();
+        for (j, p) in [(1, 0.4), (2, 0.3)] {
+            s[4 * n + j] = p;
+            s[j * n + 4] = p;
+        }
+        let sides = split(&s, &[1.0; 5], n);
+        assert!(!sides.other(1) && sides.other(2));
+        assert_eq!(Standing::of(&s, n, &sides, 4, 0.1), Standing::Between);
+        assert!(between(&s, &[1.0; 5], n, 4, 0.1));
+        assert!(!between(&s, &[1.0; 5], n, 4, 0.3), "0.3 is not above 0.3");
+        // State 4 leans to 1's side (0.4 against 0.3), so 2, a member of the other camp with
+        // a friend (4) across the line, reads between too: a friendship across the fault
+        // line puts both its ends between. Members without one (0, 3) stay on their side.
+        assert!(!sides.other(4));
+        assert_eq!(Standing::of(&s, n, &sides, 2, 0.1), Standing::Between);
+        assert_eq!(Standing::of(&s, n, &sides, 0, 0.1), Standing::First);
+        assert_eq!(Standing::of(&s, n, &sides, 1, 0.1), Standing::First);
+        assert_eq!(Standing::of(&s, n, &sides, 3, 0.1), Standing::Other);
     }
 }

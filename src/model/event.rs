@@ -134,9 +134,29 @@ pub enum Condition {
     Not(Box<Condition>),
     /// The two states are in the same bloc of the current partnership matrix.
     SameBloc(usize, usize),
+    /// The state keeps a partnership above `threshold` (the scenario's
+    /// `between_partnership`) with a member of each bloc (`model::blocs::Standing`).
+    Between {
+        state: usize,
+        threshold: f64,
+    },
 }
 
 impl Condition {
+    /// The event whose firing is all this condition asks about (`After(e)` or
+    /// `Not(After(e))`): an outcome with such a condition reads back the event's hazard
+    /// or schedule (shown in the Events table) rather than asking about the dynamics.
+    pub fn reads_back(&self) -> Option<usize> {
+        match self {
+            Condition::After(e) => Some(*e),
+            Condition::Not(c) => match **c {
+                Condition::After(e) => Some(e),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
     pub fn holds(&self, state: &State) -> bool {
         match self {
             Condition::Above(m, x) => m.eval(state) > *x,
@@ -148,6 +168,10 @@ impl Condition {
             Condition::SameBloc(i, j) => {
                 super::blocs::same_bloc(&state.stance, &state.weight, state.n, *i, *j)
             }
+            Condition::Between {
+                state: i,
+                threshold,
+            } => super::blocs::between(&state.stance, &state.weight, state.n, *i, *threshold),
         }
     }
 }

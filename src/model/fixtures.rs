@@ -44,6 +44,7 @@ pub fn world(n: usize, k: usize) -> World {
         outcomes: Vec::new(),
         metrics: Vec::new(),
         averages: Vec::new(),
+        between: super::blocs::DEFAULT_BETWEEN,
     }
 }
 

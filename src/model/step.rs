@@ -335,6 +335,7 @@ mod tests {
             outcomes: vec![],
             metrics: vec![],
             averages: vec![],
+            between: crate::model::blocs::DEFAULT_BETWEEN,
         };
         let mut state = State::new(&world);
         for i in 0..n {

@@ -36,6 +36,9 @@ pub struct World {
     pub metrics: Vec<Metric>,
     /// The averaged metrics that `Metric::Average` points into, each listed once.
     pub averages: Vec<Average>,
+    /// The partnership a state must keep with a member of each bloc to be *between* the
+    /// blocs (`model::blocs::Standing`; the file's `between_partnership`).
+    pub between: f64,
 }
 
 impl World {
@@ -48,6 +51,13 @@ impl World {
     }
 
     /// A metric's name in the analyst's words, e.g. `Partnership(Pakistan, Russia)`.
+    /// The event that outcome `o` only reads back, if its condition asks nothing else
+    /// (`Condition::reads_back`).
+    pub fn reads_back(&self, o: usize) -> Option<&str> {
+        let e = self.outcomes.get(o)?.condition.reads_back()?;
+        self.events.get(e).map(|e| e.name.as_str())
+    }
+
     pub fn metric_label(&self, metric: &Metric) -> String {
         let s = |i: usize| self.states[i].as_str();
         let c = |k: usize| self.channels[k].as_str();

@@ -3,6 +3,7 @@
 
 use crate::analysis::blocs::{Configuration, Landscape};
 use crate::analysis::sensitivity::{FactorIndices, OutcomeSensitivity, Sensitivity};
+use crate::analysis::summary::Standings;
 use crate::analysis::sweep::{PointOutcome, Sweep, SweepPoint};
 use crate::analysis::{
     Band, Comparison, EventSummary, Manifest, MeanWorld, MetricSeries, OutcomeDifference,
@@ -41,6 +42,7 @@ pub fn run(scenario: &str) -> RunSummary {
             ci_low: 0.125,
             ci_high: 0.375,
             median_first_step: Some(1),
+            reads_back: None,
         }],
         series: vec![MetricSeries {
             metric: "Stance(A, B)".into(),
@@ -65,6 +67,10 @@ pub fn run(scenario: &str) -> RunSummary {
         parameters: vec![],
         outcome_descriptions: vec![String::new()],
         blocs: vec![],
+        standings: Standings {
+            between_partnership: 0.1,
+            states: vec![],
+        },
     }
 }
 

@@ -6,6 +6,7 @@ use std::io;
 use serde::Serialize;
 
 use super::{json_file, File, Files};
+use crate::analysis::summary::Standings;
 use crate::analysis::{Band, BlocConfiguration, EventSummary, OutcomeSummary, RunSummary};
 
 pub struct SummaryJson;
@@ -26,6 +27,8 @@ struct Document<'a> {
     events: Vec<EventLine<'a>>,
     /// The most frequent final two-bloc configurations.
     blocs: &'a [BlocConfiguration],
+    /// Per state: in the first state's bloc, in the other, or between, at the last step.
+    bloc_standing: &'a Standings,
 }
 
 #[derive(Serialize)]
@@ -71,6 +74,7 @@ impl Files<RunSummary> for SummaryJson {
                 .collect(),
             events: s.events.iter().map(EventLine::of).collect(),
             blocs: &s.blocs,
+            bloc_standing: &s.standings,
         };
         json_file("summary.json", &document)
     }

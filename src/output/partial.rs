@@ -31,7 +31,8 @@ use crate::model::World;
 use crate::scenario::{limits, sha256_hex};
 
 /// Identifies the layout of a partial folder; a merge refuses any other.
-pub const FORMAT: &str = "entente-partial/3";
+/// Version 4 added the per-state bloc standings (issue 11, item 6).
+pub const FORMAT: &str = "entente-partial/4";
 
 const MANIFEST: &str = "manifest.json";
 const SCENARIO: &str = "scenario.ron";
@@ -105,6 +106,9 @@ struct Stored {
     /// `[configuration, count]` in configuration order, the configuration as its words
     /// (`model::blocs::Sides`, least significant first).
     blocs: Vec<([u64; SIDE_WORDS], u64)>,
+    /// Per state, trajectories in the first bloc, in the other, between
+    /// (`Aggregates::standing`).
+    standing: Vec<u64>,
 }
 
 fn bits(xs: &[f64]) -> Vec<u64> {
@@ -134,6 +138,9 @@ impl Stored {
             final_stance,
             final_share,
             blocs,
+            standing,
+            // The threshold comes from the scenario each part carries, not from the part.
+            between: _,
         } = a;
         Stored {
             trajectories: *trajectories,
@@ -150,12 +157,14 @@ impl Stored {
             final_stance: final_stance.clone(),
             final_share: final_share.clone(),
             blocs: blocs.iter().map(|(s, &c)| (s.words(), c)).collect(),
+            standing: standing.clone(),
         }
     }
 
     /// Refuses bloc counts out of configuration order: a configuration listed twice would
     /// otherwise lose one of its counts without a word.
-    fn into_aggregates(self) -> Result<Aggregates, String> {
+    /// `between` is the world's threshold (`World::between`).
+    fn into_aggregates(self, between: f64) -> Result<Aggregates, String> {
         let sides: Vec<Sides> = self
             .blocs
             .iter()
@@ -184,6 +193,8 @@ impl Stored {
                 .into_iter()
                 .zip(self.blocs.iter().map(|&(_, c)| c))
                 .collect(),
+            standing: self.standing,
+            between,
         })
     }
 }
@@ -279,7 +290,7 @@ impl Part {
         let bytes = self.verified(AGGREGATES, max)?;
         let stored: Stored = serde_json::from_slice(&bytes)
             .map_err(|e| format!("{AGGREGATES} is damaged: {e}; run this shard again"))?;
-        stored.into_aggregates()
+        stored.into_aggregates(world.between)
     }
 
     fn verified(&self, name: &str, max: u64) -> Result<Vec<u8>, String> {
@@ -362,6 +373,8 @@ mod tests {
                 (Sides::from_words([0b10, 0, 0, 0]), 1),
                 (Sides::from_words([0, 0, 0, 1 << 7]), 2),
             ]),
+            standing: vec![1, 0, 2, 3, 0, 0],
+            between: world.between,
         };
         let dir = tempfile::tempdir().unwrap();
         write(dir.path(), &manifest(), b"Scenario()", &a).unwrap();
@@ -379,6 +392,7 @@ mod tests {
             (a.histogram, a.blocs, a.trajectories),
             (b.histogram, b.blocs, b.trajectories)
         );
+        assert_eq!((a.standing, a.between), (b.standing, b.between));
     }
 
     /// Defect (issue 11, item 6): with sparse bloc counts, a configuration listed twice in
@@ -396,7 +410,7 @@ mod tests {
         let stored = |edit: fn(&mut Pairs)| {
             let mut s = Stored::of(&a);
             edit(&mut s.blocs);
-            s.into_aggregates()
+            s.into_aggregates(world.between)
         };
         assert_eq!(stored(|_| {}).unwrap(), a);
         let reversed: fn(&mut Pairs) = |b| b.reverse();

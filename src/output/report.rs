@@ -11,6 +11,7 @@ use std::io;
 use super::numbers::{percent, points};
 use super::plots::{compare_figures, run_figures, Figure};
 use super::{File, Files};
+use crate::analysis::summary::Probability;
 use crate::analysis::{Comparison, Manifest, RunSummary};
 
 /// The report of a run.
@@ -63,6 +64,7 @@ th { background: #f4f6f8; font-weight: 600; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 td.name { font-family: "DejaVu Sans Mono", Consolas, monospace; white-space: nowrap; }
 td.up { color: #b35400; font-weight: 600; }
+span.note { color: #8a5a00; font-size: 0.92em; }
 dl.manifest { display: grid; grid-template-columns: max-content 1fr; gap: 2px 16px; margin: 0.5em 0; }
 dl.manifest dt { color: #666; }
 dl.manifest dd { margin: 0; font-family: "DejaVu Sans Mono", Consolas, monospace; word-break: break-all; }
@@ -165,6 +167,7 @@ pub fn run_page(s: &RunSummary) -> io::Result<String> {
 
     let mut entries = vec![("outcomes-table".to_string(), "Outcomes".to_string())];
     entries.extend(figures.iter().map(|f| (f.file_stem(), f.heading())));
+    entries.push(("blocs".to_string(), "Blocs".to_string()));
     entries.push(("events-table".to_string(), "Events".to_string()));
     entries.push(("parameters".to_string(), "Parameters".to_string()));
     contents(&mut out, &entries);
@@ -178,12 +181,22 @@ pub fn run_page(s: &RunSummary) -> io::Result<String> {
             (kind, Some(step)) => format!("{kind}; median first {}: {step}", m.step_unit),
             (kind, None) => kind.to_string(),
         };
+        // An outcome that only asks whether an event fired is the event's hazard or
+        // schedule read back, not an answer of the dynamics: say so where it is shown.
+        let desc = match &o.reads_back {
+            Some(event) => format!(
+                "{} <span class=\"note\" data-reads-back=\"{e}\">(reads back event {e}'s \
+                 firing: see <a href=\"#events-table\">Events</a>)</span>",
+                escape(description),
+                e = escape(event)
+            ),
+            None => escape(description),
+        };
         let _ = writeln!(
             out,
             "<tr data-outcome=\"{name}\"><td class=\"name\">{name}</td><td>{desc}</td><td>{kind}</td>\
              <td class=\"num\">{p}</td><td class=\"num\">[{lo}, {hi}]</td><td class=\"num\">{count} of {n}</td></tr>",
             name = escape(&o.name),
-            desc = escape(description),
             kind = escape(&kind),
             p = percent(o.probability),
             lo = percent(o.ci_low),
@@ -197,7 +210,11 @@ pub fn run_page(s: &RunSummary) -> io::Result<String> {
     out.push_str("<h2 id=\"plots\">Pictures</h2>\n");
     figures_section(&mut out, &figures)?;
 
-    out.push_str("<h2 id=\"events-table\">Events</h2>\n<table>\n<thead><tr><th>event</th>\
+    blocs_section(&mut out, s);
+
+    out.push_str("<h2 id=\"events-table\">Events</h2>\n<p>How often each event fired: \
+                  these follow from the scenario's hazards, schedules and conditions (inputs), \
+                  so they are shown apart from the outcomes.</p>\n<table>\n<thead><tr><th>event</th>\
                   <th class=\"num\">happened in</th><th class=\"num\">mean times per trajectory</th></tr></thead>\n<tbody>\n");
     for e in &s.events {
         let _ = writeln!(
@@ -226,6 +243,69 @@ pub fn run_page(s: &RunSummary) -> io::Result<String> {
     out.push_str("</tbody>\n</table>\n");
     page_end(&mut out, &m.engine_version);
     Ok(out)
+}
+
+/// The most frequent two-bloc configurations, and per state the probability of ending in
+/// each bloc or between them.
+fn blocs_section(out: &mut String, s: &RunSummary) {
+    let lead = s.world.states.first().map_or("", String::as_str);
+    out.push_str(
+        "<h2 id=\"blocs\">Blocs</h2>\n<p>Each trajectory's final partnerships split into two \
+         blocs along their main fault line. The most frequent splits:</p>\n<table>\n\
+         <thead><tr><th>with the first state</th><th>the other bloc</th>\
+         <th class=\"num\">probability</th><th class=\"num\">95% interval</th></tr></thead>\n<tbody>\n",
+    );
+    for b in &s.blocs {
+        let other = if b.other.is_empty() {
+            "(everyone together)".to_string()
+        } else {
+            b.other.join(", ")
+        };
+        let _ = writeln!(
+            out,
+            "<tr><td>{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">[{}, {}]</td></tr>",
+            escape(&b.with_first.join(", ")),
+            escape(&other),
+            percent(b.probability),
+            percent(b.ci_low),
+            percent(b.ci_high),
+        );
+    }
+    out.push_str("</tbody>\n</table>\n");
+    let _ = writeln!(
+        out,
+        "<p id=\"bloc-standing\">Where each state ends: in {lead}'s bloc, in the other, or \
+         <em>between</em> them (a partnership above {t} with at least one member of each bloc; \
+         a friendship across the fault line puts both its ends between). The three add up to \
+         100%; 95% intervals in brackets.</p>",
+        lead = escape(lead),
+        t = s.standings.between_partnership,
+    );
+    let _ = writeln!(
+        out,
+        "<table>\n<thead><tr><th>state</th><th class=\"num\">in {}'s bloc</th>\
+         <th class=\"num\">in the other bloc</th><th class=\"num\">between</th></tr></thead>\n<tbody>",
+        escape(lead)
+    );
+    let cell = |p: &Probability| {
+        format!(
+            "<td class=\"num\">{} [{}, {}]</td>",
+            percent(p.probability),
+            percent(p.ci_low),
+            percent(p.ci_high)
+        )
+    };
+    for st in &s.standings.states {
+        let _ = writeln!(
+            out,
+            "<tr data-state=\"{name}\"><td class=\"name\">{name}</td>{}{}{}</tr>",
+            cell(&st.with_first),
+            cell(&st.other),
+            cell(&st.between),
+            name = escape(&st.state),
+        );
+    }
+    out.push_str("</tbody>\n</table>\n");
 }
 
 /// The report of a comparison.

@@ -55,6 +55,14 @@ pub struct ScenarioFile {
     /// Metrics tracked over time (quantile bands, final distributions, plots).
     #[serde(default)]
     pub metrics: Vec<MetricDef>,
+    /// The partnership a state must keep with a member of each bloc to read as *between*
+    /// the blocs (`Between(...)`, per-state standings), in [0, 1).
+    #[serde(default = "default_between")]
+    pub between_partnership: f64,
+}
+
+fn default_between() -> f64 {
+    crate::model::blocs::DEFAULT_BETWEEN
 }
 
 fn default_step_unit() -> String {
@@ -268,6 +276,9 @@ pub enum ConditionDef {
     /// The two states are in the same bloc of the current partnership matrix (two blocs,
     /// from the weighted leading eigenvector; README, "The model").
     SameBloc(String, String),
+    /// The state keeps a partnership above `between_partnership` with a member of each
+    /// bloc: it hedges between them.
+    Between(String),
 }
 
 /// A number read off one trajectory at one step.

@@ -39,7 +39,19 @@ pub struct Scenario {
 /// the size cap holds for all of them.
 pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
     let bytes = read_at_most(path, limits::MAX_FILE_BYTES)?;
-    from_bytes(path, bytes)
+    let scenario = from_bytes(path, bytes)?;
+    // Not an error: such an outcome is legal, only easy to mistake for an answer (issue 11).
+    for (o, outcome) in scenario.world.outcomes.iter().enumerate() {
+        if let Some(event) = scenario.world.reads_back(o) {
+            crate::warn!(
+                "warning: {}: outcome \"{}\" only reads back whether event \"{event}\" fired \
+                 (its hazard or schedule, in the Events table); ask what the event changes instead",
+                path.display(),
+                outcome.name
+            );
+        }
+    }
+    Ok(scenario)
 }
 
 /// Parses and compiles a scenario's bytes (read by `load`, or kept in a partial result);

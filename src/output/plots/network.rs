@@ -17,6 +17,26 @@ pub struct NetworkPicture<'a> {
 
 /// Partnerships weaker than this are left out: they would only add noise to the picture.
 const MIN_PARTNERSHIP: f64 = 0.05;
+/// A state is ringed as *between* the blocs when it was between in more than this share of
+/// the trajectories. Judged on the per-state probability, not on the mean world drawn here:
+/// a state allied with one camp in half the runs and with the other in the rest shows mild
+/// partnerships with both on average, yet hedges in none of them.
+const BETWEEN_MARK: f64 = 0.5;
+/// The ring of a state between the blocs: amber, apart from the partnerships' blue and red.
+const BETWEEN: RGBColor = RGBColor(230, 150, 0);
+
+/// The states (by index) that were between the blocs in more than half the trajectories.
+pub fn marked_between(summary: &RunSummary) -> Vec<usize> {
+    let states = &summary.standings.states;
+    (0..summary.world.states.len())
+        .filter(|&i| {
+            states
+                .get(i)
+                .is_some_and(|s| s.between.probability > BETWEEN_MARK)
+        })
+        .collect()
+}
+
 /// The number of dependency arrows, and the smallest share drawn.
 const MAX_ARROWS: usize = 8;
 const MIN_SHARE: f64 = 0.05;
@@ -91,7 +111,9 @@ impl Plot for NetworkPicture<'_> {
     fn caption(&self) -> String {
         "Mean final partnership of each pair (blue: allied, red: hostile; thicker is stronger; \
          pairs within ±0.05 of zero left out) and the largest mean final dependency shares as \
-         arrows: A → B labelled \"arms 70%\" means B supplies 70% of A's needs in arms."
+         arrows: A → B labelled \"arms 70%\" means B supplies 70% of A's needs in arms. \
+         An amber ring marks a state between the blocs (a partnership above the threshold with \
+         a member of each) in more than half of the trajectories."
             .to_string()
     }
     fn size(&self) -> (u32, u32) {
@@ -116,6 +138,13 @@ impl Plot for NetworkPicture<'_> {
             items.push((
                 "A → B: share of A's needs that B supplies".to_string(),
                 Key::Arrow(INK),
+            ));
+        }
+        let between = marked_between(self.summary);
+        if !between.is_empty() {
+            items.push((
+                "between the blocs in > 50% of trajectories".to_string(),
+                Key::Dot(BETWEEN),
             ));
         }
         let body = legend(&body, &items)?;
@@ -225,6 +254,9 @@ impl Plot for NetworkPicture<'_> {
             let r = node_radius[i].round() as i32;
             body.draw(&Circle::new(at, r, RGBColor(245, 245, 245).filled()))?;
             body.draw(&Circle::new(at, r, INK.stroke_width(2)))?;
+            if between.contains(&i) {
+                body.draw(&Circle::new(at, r + 6, BETWEEN.stroke_width(4)))?;
+            }
             let (c, s) = (libm::cos(angle(i)), libm::sin(angle(i)));
             let h = if c > 0.3 {
                 HPos::Left
@@ -289,6 +321,24 @@ mod tests {
                 share: 0.2
             }]
         );
+    }
+
+    /// Issue 11, item 6: a state is ringed when it was between the blocs in more than half
+    /// the trajectories, judged on its probability, not on the mean world.
+    #[test]
+    fn states_between_in_more_than_half_the_trajectories_are_marked() {
+        use crate::analysis::summary::{Probability, StateStanding};
+        let mut summary = crate::output::examples::run("r");
+        let standing = |name: &str, between: u64| StateStanding {
+            state: name.into(),
+            with_first: Probability::of(40 - between, 40),
+            other: Probability::of(0, 40),
+            between: Probability::of(between, 40),
+        };
+        summary.standings.states = vec![standing("A", 20), standing("B", 21)];
+        assert_eq!(marked_between(&summary), [1]);
+        summary.standings.states.clear();
+        assert!(marked_between(&summary).is_empty());
     }
 
     #[test]

@@ -285,7 +285,30 @@ impl Compiler<'_> {
             ConditionDef::SameBloc(a, b) => self
                 .pair(a, b, "a bloc relation", self.near(anchor, a))
                 .map(|(i, j)| Condition::SameBloc(i, j)),
+            ConditionDef::Between(a) => self.state(a).map(|state| Condition::Between {
+                state,
+                threshold: self.between,
+            }),
         }
+    }
+
+    /// `between_partnership`: a partnership, so at most 1, and a state with a partnership
+    /// of exactly 1 is impossible to pass (strictly above); below 0 "between" would mean
+    /// "not hostile", which is another question. Set before any condition is compiled.
+    pub(super) fn between_partnership(&mut self, f: &ScenarioFile) -> f64 {
+        let x = f.between_partnership;
+        if !(0.0..1.0).contains(&x) {
+            let at = self.top_field("between_partnership");
+            self.problem(
+                at,
+                format!(
+                    "`between_partnership` must be at least 0 and below 1 (a partnership a \
+                     state keeps with a member of each bloc; 0.1 is the default), got {}",
+                    Num(x)
+                ),
+            );
+        }
+        x
     }
 
     /// The outcomes, each with a unique name and exactly one condition.
@@ -349,7 +372,7 @@ impl Compiler<'_> {
 #[cfg(test)]
 mod tests {
     use super::super::tests::{compiled, position_of, problems, scenario};
-    use crate::model::{Effect, ParamTarget};
+    use crate::model::{Condition, Effect, ParamTarget};
 
     #[test]
     fn a_self_pair_in_an_effect_points_into_its_event() {
@@ -400,6 +423,44 @@ mod tests {
             found[0].message,
             "unknown event \"x\" (the file defines no events)"
         );
+    }
+
+    /// Issue 11, item 6: `Between` takes the file's threshold, an unknown state is refused
+    /// with a suggestion at its place, and a threshold out of range is located.
+    #[test]
+    fn between_takes_the_threshold_and_known_states_only() {
+        let text = scenario(
+            "between_partnership: 0.25,
+             outcomes: [Outcome(name: \"o\", at_end: Not(Between(\"B\")))],",
+        );
+        let world = compiled(&text).unwrap();
+        let want = Condition::Not(Box::new(Condition::Between {
+            state: 1,
+            threshold: 0.25,
+        }));
+        assert_eq!(world.outcomes[0].condition, want);
+        assert_eq!(world.between, 0.25);
+        let default = compiled(&scenario("")).unwrap();
+        assert_eq!(default.between, crate::model::blocs::DEFAULT_BETWEEN);
+
+        let text = scenario("outcomes: [Outcome(name: \"o\", ever: Between(\"Bb\"))],");
+        let found = problems(&text);
+        assert_eq!(
+            found[0].message,
+            "unknown state \"Bb\" — did you mean \"B\"?"
+        );
+        assert_eq!(found[0].position, position_of(&text, "\"Bb\""));
+        for bad in ["1.0", "-0.1", "NaN"] {
+            let text = scenario(&format!("between_partnership: {bad},"));
+            let found = problems(&text);
+            assert!(
+                found[0]
+                    .message
+                    .starts_with("`between_partnership` must be"),
+                "{found:?}"
+            );
+            assert_eq!(found[0].position, position_of(&text, "between_partnership"));
+        }
     }
 
     #[test]

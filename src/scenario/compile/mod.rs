@@ -34,6 +34,7 @@ pub fn compile(file: &ScenarioFile, text: &str) -> Result<World, Vec<Problem>> {
         at_rest: file.at_rest,
         averages: Vec::new(),
         average_cursor: None,
+        between: crate::model::blocs::DEFAULT_BETWEEN,
         names: Names {
             states: file.states.iter().map(|s| s.name.as_str()).collect(),
             channels: file.channels.iter().map(|s| s.as_str()).collect(),
@@ -82,6 +83,8 @@ struct Compiler<'a> {
     /// The item (its start) and the place just past the last `Average` located in it
     /// (`events::next_average`).
     average_cursor: Option<(usize, usize)>,
+    /// The file's `between_partnership`, which `Between` conditions carry.
+    between: f64,
 }
 
 impl<'a> Compiler<'a> {
@@ -102,6 +105,7 @@ impl<'a> Compiler<'a> {
         let stance = self.pairs(&f.stances, Relation::Stance);
         let affinity = self.pairs(&f.affinities, Relation::Affinity);
         let share = self.ties(f);
+        self.between = self.between_partnership(f);
         let params = self.params(f);
         let events: Vec<Event> = f.events.iter().map(|def| self.event(f, def)).collect();
         let params = [params, self.hazard_slots(f)].concat();
@@ -126,6 +130,7 @@ impl<'a> Compiler<'a> {
             outcomes,
             metrics,
             averages: std::mem::take(&mut self.averages),
+            between: self.between,
         };
         // Only a world whose stances all passed their checks (|S| < 1) can be solved.
         if f.at_rest && self.problems.is_empty() {
@@ -174,6 +179,7 @@ mod tests {
             at_rest: false,
             averages: Vec::new(),
             average_cursor: None,
+            between: crate::model::blocs::DEFAULT_BETWEEN,
             names: Names {
                 states: vec![],
                 channels: vec![],
