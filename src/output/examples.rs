@@ -122,6 +122,7 @@ pub fn sensitivity() -> Sensitivity {
     };
     Sensitivity {
         manifest: manifest("s"),
+        against: None,
         samples: 8,
         factors: vec!["eta".into()],
         outcomes: vec![
@@ -140,6 +141,13 @@ pub fn sensitivity() -> Sensitivity {
                 caveats: Vec::new(),
             },
         ],
+        metrics: vec![OutcomeSensitivity {
+            name: "Partnership(A, B)".into(),
+            mean: 0.4,
+            variance: 0.01,
+            factors: vec![indices(0.9)],
+            caveats: Vec::new(),
+        }],
     }
 }
 
