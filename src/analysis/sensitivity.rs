@@ -587,6 +587,50 @@ mod tests {
         assert!(o.caveats.is_empty(), "{:?}", o.caveats);
     }
 
+    /// A metric's spread across trajectories from its histogram: two values, half of the
+    /// trajectories each, at 0.25 and 0.75 of [0, 1] have variance 0.0625 about 0.5.
+    #[test]
+    fn a_histogram_gives_the_spread_of_its_values() {
+        let mut h = vec![0u64; 2000];
+        h[500] = 10; // [0.25, 0.2505): centre 0.25025
+        h[1500] = 10; // centre 0.75025
+        let v = histogram_variance(&h, (0.0, 1.0), 0.50025);
+        assert!((v - 0.0625).abs() < 1e-12, "{v}");
+        assert_eq!(histogram_variance(&[0; 10], (0.0, 1.0), 0.5), 0.0);
+    }
+
+    /// A paired 0/1 difference: 30 pairs with only B, 10 with only A, of 100: d = 0.2,
+    /// E[d^2] = 0.4, variance 0.36.
+    #[test]
+    fn a_paired_difference_has_the_variance_of_its_discordant_pairs() {
+        assert!((paired_variance(10, 30, 100) - 0.36).abs() < 1e-12);
+        assert_eq!(paired_variance(0, 0, 100), 0.0);
+    }
+
+    /// A metric's floor is a spread of 1% of its range, or its noise if larger; a metric
+    /// near the end of its range is not flagged as if it were a rare outcome.
+    #[test]
+    fn a_metric_is_flagged_by_its_own_floor_not_by_probability_edges() {
+        assert!((metric_floor((-1.0, 1.0), 0.0) - 4e-4).abs() < 1e-18);
+        assert!((metric_floor((0.0, 1.0), 0.0) - 1e-4).abs() < 1e-18);
+        assert_eq!(metric_floor((0.0, 1.0), 0.01), 0.01);
+        assert_eq!(effect_floor(0.0), VARIANCE_FLOOR);
+        let mut m = OutcomeSensitivity {
+            name: "Share(A, B, aid)".into(),
+            mean: 0.003,
+            variance: 2e-4,
+            factors: Vec::new(),
+            caveats: Vec::new(),
+        };
+        m.flag_unreliable_continuous(metric_floor((0.0, 1.0), 0.0));
+        assert!(m.caveats.is_empty(), "{:?}", m.caveats);
+        m.flag_unreliable_continuous(metric_floor((-1.0, 1.0), 0.0));
+        assert_eq!(
+            m.caveats,
+            ["variance across the design 2.0e-4 is below the floor 4.0e-4"]
+        );
+    }
+
     #[test]
     fn an_output_that_never_varies_has_zero_indices() {
         let design = Design::new(10, 2, 1);
