@@ -93,7 +93,9 @@ fn putin_visit_gets_indices_for_each_outcome_metric_and_sampled_parameter() {
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
     assert!(
-        charts.iter().any(|c| format!("plots/{c}").starts_with(&metric_chart)),
+        charts
+            .iter()
+            .any(|c| format!("plots/{c}").starts_with(&metric_chart)),
         "{charts:?}"
     );
 
@@ -148,7 +150,9 @@ fn against_attributes_the_effect_to_the_factor_that_drives_the_difference() {
         .assert()
         .success();
     let rows = rows(&dir);
-    assert!(rows.iter().all(|r| r["scenario"] == "sens_effect - sens_level"));
+    assert!(rows
+        .iter()
+        .all(|r| r["scenario"] == "sens_effect - sens_level"));
     let eta = row(&rows, "Stance(X, Y)", "eta");
     assert!(number(eta, "first_order") > 0.9, "{eta:?}");
     assert_eq!(eta["reliable"], "true", "{eta:?}");
@@ -160,9 +164,7 @@ fn against_attributes_the_effect_to_the_factor_that_drives_the_difference() {
     let warm = row(&rows, "warm", "eta");
     assert_eq!(warm["kind"], "outcome");
     assert!(number(warm, "mean") < 0.0, "{warm:?}");
-    assert!(dir
-        .join("plots/tornado_effect_02_stance_x_y.png")
-        .is_file());
+    assert!(dir.join("plots/tornado_effect_02_stance_x_y.png").is_file());
 }
 
 /// `--against` on the shipped pair: the same bytes for any thread count.
@@ -176,7 +178,16 @@ fn against_is_reproducible_across_thread_counts() {
             .arg(scenario("putin_visit.ron"))
             .arg("--against")
             .arg(scenario("baseline.ron"))
-            .args(["--samples", "4", "-n", "40", "--threads", threads, "-q", "--out"])
+            .args([
+                "--samples",
+                "4",
+                "-n",
+                "40",
+                "--threads",
+                threads,
+                "-q",
+                "--out",
+            ])
             .arg(&dir)
             .assert()
             .success();
@@ -233,7 +244,12 @@ fn against_refuses_factors_drawn_differently_or_nothing_shared() {
     let b = wider.display().to_string();
     refused(
         &wider,
-        &["`eta` has different distributions", &b, &a, "Uniform(0.2, 0.7)"],
+        &[
+            "`eta` has different distributions",
+            &b,
+            &a,
+            "Uniform(0.2, 0.7)",
+        ],
     );
     let noisy = variant(
         tmp.path(),
@@ -249,9 +265,10 @@ fn against_refuses_factors_drawn_differently_or_nothing_shared() {
         "outcomes: [Outcome(name: \"warm\"",
         "outcomes: [Outcome(name: \"cold\"",
     );
-    let other_text = std::fs::read_to_string(&other)
-        .unwrap()
-        .replace("metrics: [Stance(\"X\", \"Y\"), Partnership(\"X\", \"Y\")]", "metrics: [Stance(\"Y\", \"X\")]");
+    let other_text = std::fs::read_to_string(&other).unwrap().replace(
+        "metrics: [Stance(\"X\", \"Y\"), Partnership(\"X\", \"Y\")]",
+        "metrics: [Stance(\"Y\", \"X\")]",
+    );
     std::fs::write(&other, other_text).unwrap();
     let b = other.display().to_string();
     refused(&other, &["share no outcome", &b, &a]);

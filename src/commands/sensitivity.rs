@@ -6,8 +6,8 @@ use std::path::Path;
 
 use crate::analysis::compare::shared_outcomes;
 use crate::analysis::sensitivity::{
-    effect_floor, histogram_variance, metric_floor, paired_variance, sobol, Design,
-    FactorIndices, OutcomeSensitivity, Sensitivity, BOOTSTRAP,
+    effect_floor, histogram_variance, metric_floor, paired_variance, sobol, Design, FactorIndices,
+    Kind, OutcomeSensitivity, Sensitivity, BOOTSTRAP,
 };
 use crate::analysis::Manifest;
 use crate::engine::{self, Aggregates, Plan};
@@ -15,8 +15,8 @@ use crate::error::Error;
 use crate::model::{Sampler, World};
 use crate::options::{check_trajectories, RunOptions};
 use crate::output::{self, Exporter};
-use crate::scenario::param_path::{Names, ParamPath};
 use crate::scenario;
+use crate::scenario::param_path::{Names, ParamPath};
 
 /// Trajectories per design point unless `--trajectories` says otherwise: enough for a
 /// smooth probability, few enough for N (k + 2) points.
@@ -208,7 +208,8 @@ pub fn sensitivity(
                     let n = paired.a.trajectories;
                     for (o, counts) in outcomes.iter_mut().zip(&paired.pairs) {
                         let t = n.max(1) as f64;
-                        o.values.push((counts.only_b as f64 - counts.only_a as f64) / t);
+                        o.values
+                            .push((counts.only_b as f64 - counts.only_a as f64) / t);
                         o.noise += paired_variance(counts.only_a, counts.only_b, n) / t;
                     }
                     for (m, metric) in metrics.iter_mut().enumerate() {
@@ -286,7 +287,10 @@ fn metric_outputs(world: &World, rows: usize) -> Vec<Output> {
 fn final_mean(agg: &Aggregates, m: usize, range: (f64, f64)) -> (f64, f64) {
     let last = agg.points - 1;
     let mean = agg.mean(m, last);
-    (mean, histogram_variance(agg.histogram_of(m, last), range, mean))
+    (
+        mean,
+        histogram_variance(agg.histogram_of(m, last), range, mean),
+    )
 }
 
 /// The factors of a paired design of `b` against `a`: every path sampled in either file.
@@ -367,8 +371,8 @@ fn shared_parts(a_path: &Path, a: &World, b_path: &Path, b: &World) -> Result<Pa
     wb.metrics.clear();
     for m in &a.metrics {
         if let Some(j) = labels.iter().position(|l| *l == a.metric_label(m)) {
-            wa.metrics.push(m.clone());
-            wb.metrics.push(b.metrics[j].clone());
+            wa.metrics.push(*m);
+            wb.metrics.push(b.metrics[j]);
         }
     }
     if outcomes.is_empty() && wa.metrics.is_empty() {
@@ -401,8 +405,8 @@ fn print_table(s: &Sensitivity) -> Result<(), Error> {
     let width = s.factors.iter().map(|f| f.len()).max().unwrap_or(9).max(9);
     for (kind, o) in s.targets() {
         let mean = match (kind, s.against.is_some()) {
-            (crate::analysis::sensitivity::Kind::Outcome, false) => "mean probability",
-            (crate::analysis::sensitivity::Kind::Outcome, true) => "mean effect P_B - P_A",
+            (Kind::Outcome, false) => "mean probability",
+            (Kind::Outcome, true) => "mean effect P_B - P_A",
             (_, false) => "mean final value",
             (_, true) => "mean effect on the final value",
         };

@@ -116,6 +116,9 @@ mod tests {
         let mut s = sensitivity();
         s.against = Some(crate::output::examples::manifest("base"));
         let text = only_file(SensitivityCsv.files(&s).unwrap(), "sensitivity.csv");
-        assert!(text.lines().skip(1).all(|l| l.starts_with("s - base,")), "{text}");
+        assert!(
+            text.lines().skip(1).all(|l| l.starts_with("s - base,")),
+            "{text}"
+        );
     }
 }
