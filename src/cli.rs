@@ -73,13 +73,17 @@ pub enum Command {
         #[command(flatten)]
         common: CommonArgs,
     },
-    /// Sobol sensitivity of every outcome to every sampled parameter (Saltelli design).
+    /// Sobol sensitivity of every outcome and tracked metric to every sampled parameter
+    /// (Saltelli design), or of the effect of one scenario against another.
     #[command(
-        after_help = "The factors are the parameters the file gives as distributions. Each of the (samples x (factors + 2)) design points runs --trajectories trajectories (default 200) on the same seeds. Indices that cannot mean anything (probability below 1% or above 99%, variance below 1e-4, 95% interval wider than 0.3, first-order sum above 1.05) are marked reliable=false with the reason in sensitivity.csv and greyed in the tornado charts.\n\nExample:\n  simulate sensitivity scenarios/putin_visit.ron --samples 512 --trajectories 200"
+        after_help = "The factors are the parameters the file gives as distributions. Each of the (samples x (factors + 2)) design points runs --trajectories trajectories (default 200) on the same seeds. Outputs are each outcome's probability and each tracked metric's mean at the last step. Indices that cannot mean anything (probability below 1% or above 99%; variance below 1e-4 for a probability, below (1% of the range)^2 for a metric, or below one point's Monte Carlo noise; 95% interval wider than 0.3; first-order sum above 1.05) are marked reliable=false with the reason in sensitivity.csv and greyed in the tornado charts.\n\nWith --against A.ron, each design point runs both files on the same parameter values and trajectory seeds, and the outputs are the paired effects B - A of the outcomes and metrics both files define (matched by name). Both files must give every shared factor the same distribution; a factor may be sampled in one file only when its path names nothing in the other (an event or channel only that file has).\n\nExamples:\n  simulate sensitivity scenarios/putin_visit.ron --samples 512 --trajectories 200\n  simulate sensitivity scenarios/putin_visit.ron --against scenarios/baseline.ron"
     )]
     Sensitivity {
-        /// The scenario file (RON).
+        /// The scenario file (RON): B with --against.
         scenario: PathBuf,
+        /// The reference scenario A: analyse the paired effect B - A instead of the levels.
+        #[arg(long, value_name = "A.ron")]
+        against: Option<PathBuf>,
         /// Base samples N of the Saltelli design. The default is what makes the indices of
         /// putin_visit.ron's varying outcomes reliable (about 35 s on 2 cores).
         #[arg(long, value_name = "N", default_value_t = 1024)]

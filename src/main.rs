@@ -66,8 +66,9 @@ fn run(cli: Cli) -> Result<(), Error> {
         Task::Sensitivity {
             scenario,
             samples,
+            against,
             options,
-        } => commands::sensitivity(&scenario, samples, &options),
+        } => commands::sensitivity(&scenario, samples, against.as_deref(), &options),
         Task::Blocs { scenario, options } => commands::blocs(&scenario, &options),
     }
 }

@@ -37,6 +37,8 @@ pub enum Task {
     Sensitivity {
         scenario: PathBuf,
         samples: u64,
+        /// With `--against A`: the reference scenario; the indices are of the effect B - A.
+        against: Option<PathBuf>,
         options: RunOptions,
     },
     Blocs {
@@ -259,6 +261,7 @@ impl Task {
             Some(Command::Sensitivity {
                 scenario,
                 samples,
+                against,
                 common,
             }) => {
                 if !(2..=MAX_SENSITIVITY_SAMPLES).contains(&samples) {
@@ -269,6 +272,7 @@ impl Task {
                 Ok(Task::Sensitivity {
                     scenario,
                     samples,
+                    against,
                     options: RunOptions::from_common(common)?,
                 })
             }

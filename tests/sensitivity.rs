@@ -1,9 +1,13 @@
 //! `simulate sensitivity`: runs on a shipped scenario with sampled parameters, writes its
-//! files, is reproducible, and refuses a scenario with nothing sampled.
+//! files, is reproducible, and refuses a scenario with nothing sampled; indices of tracked
+//! metrics; `--against`: the indices of a paired effect, and its refusals.
 
 mod common;
 
-use common::{scenario, simulate};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use common::{data, scenario, simulate};
 
 fn run(threads: &str, dir: &std::path::Path) {
     simulate()
@@ -24,24 +28,76 @@ fn run(threads: &str, dir: &std::path::Path) {
         .success();
 }
 
+/// The rows of a sensitivity.csv, each as a map from column name to text.
+fn rows(dir: &Path) -> Vec<HashMap<String, String>> {
+    let mut reader = csv::Reader::from_path(dir.join("sensitivity.csv")).unwrap();
+    let header = reader.headers().unwrap().clone();
+    reader
+        .records()
+        .map(|r| {
+            let r = r.unwrap();
+            header
+                .iter()
+                .zip(r.iter())
+                .map(|(h, v)| (h.to_string(), v.to_string()))
+                .collect()
+        })
+        .collect()
+}
+
+/// The row of `target` and `parameter`.
+fn row<'a>(
+    rows: &'a [HashMap<String, String>],
+    target: &str,
+    parameter: &str,
+) -> &'a HashMap<String, String> {
+    rows.iter()
+        .find(|r| r["target"] == target && r["parameter"] == parameter)
+        .unwrap_or_else(|| panic!("no row for {target} and {parameter}"))
+}
+
+fn number(r: &HashMap<String, String>, column: &str) -> f64 {
+    r[column].parse().unwrap()
+}
+
 #[test]
-fn putin_visit_gets_indices_for_each_outcome_and_sampled_parameter() {
+fn putin_visit_gets_indices_for_each_outcome_metric_and_sampled_parameter() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("one");
     run("1", &dir);
-    let mut reader = csv::Reader::from_path(dir.join("sensitivity.csv")).unwrap();
-    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
-    // putin_visit samples eta, sigma and lambda; it has five outcomes.
-    assert_eq!(rows.len(), 15);
-    let factors: Vec<&str> = rows.iter().take(3).map(|r| &r[1]).collect();
-    assert_eq!(factors, ["eta", "sigma", "lambda"]);
+    let rows = rows(&dir);
+    let kind = |k: &str| rows.iter().filter(|r| r["kind"] == k).count();
+    let visit = std::fs::read_to_string(scenario("putin_visit.ron")).unwrap();
+    let world = entente::scenario::parse(&scenario("putin_visit.ron"), visit.as_bytes())
+        .unwrap()
+        .1;
+    let sampled = world
+        .params
+        .iter()
+        .filter(|p| !p.sampler.is_fixed())
+        .count();
+    assert_eq!(kind("outcome"), world.outcomes.len() * sampled);
+    assert_eq!(kind("metric"), world.metrics.len() * sampled);
     for r in &rows {
-        let total: f64 = r[6].parse().unwrap();
+        assert_eq!(r["scenario"], "putin_visit");
+        let total = number(r, "total");
         assert!(total.is_finite() && total >= 0.0, "{r:?}");
     }
     assert!(dir
         .join("plots/tornado_01_partnership_deepens.png")
         .is_file());
+    // Metrics' charts follow the outcomes'.
+    let metric_chart = format!("plots/tornado_{:02}_", world.outcomes.len() + 1);
+    let charts: Vec<String> = std::fs::read_dir(dir.join("plots"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(
+        charts
+            .iter()
+            .any(|c| format!("plots/{c}").starts_with(&metric_chart)),
+        "{charts:?}"
+    );
 
     let two = tmp.path().join("two");
     run("2", &two);
@@ -49,6 +105,199 @@ fn putin_visit_gets_indices_for_each_outcome_and_sampled_parameter() {
         std::fs::read(dir.join("sensitivity.csv")).unwrap(),
         std::fs::read(two.join("sensitivity.csv")).unwrap()
     );
+}
+
+/// `sens_level.ron`: X's stance toward Y settles at tanh(beta.aid / 2) whatever eta, so the
+/// final mean's variance is beta.aid's alone: first-order index near 1, eta's near 0.
+#[test]
+fn a_metric_driven_by_one_parameter_gets_all_of_its_variance() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("out");
+    simulate()
+        .arg("sensitivity")
+        .arg(data("sens_level.ron"))
+        .args(["--samples", "1024", "-n", "2", "--quiet", "--out"])
+        .arg(&dir)
+        .assert()
+        .success();
+    let rows = rows(&dir);
+    let beta = row(&rows, "Stance(X, Y)", "beta.aid");
+    assert_eq!(beta["kind"], "metric");
+    assert!(number(beta, "first_order") > 0.9, "{beta:?}");
+    assert!(number(beta, "total") > 0.9, "{beta:?}");
+    assert_eq!(beta["reliable"], "true", "{beta:?}");
+    let eta = row(&rows, "Stance(X, Y)", "eta");
+    assert!(number(eta, "first_order").abs() < 0.05, "{eta:?}");
+    assert!(number(eta, "total") < 0.05, "{eta:?}");
+    // The mean final stance is tanh(beta / 2) averaged over beta in [0, 2]: about 0.43.
+    assert!((number(beta, "mean") - 0.434).abs() < 0.02, "{beta:?}");
+}
+
+/// `sens_effect.ron` is `sens_level.ron` plus a shock at step 26 that fades by (1 - eta) a
+/// step: beta.aid drives the level, eta alone the effect B - A. The level's indices point at
+/// beta.aid (test above); the effect's must point at eta.
+#[test]
+fn against_attributes_the_effect_to_the_factor_that_drives_the_difference() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("out");
+    simulate()
+        .arg("sensitivity")
+        .arg(data("sens_effect.ron"))
+        .arg("--against")
+        .arg(data("sens_level.ron"))
+        .args(["--samples", "1024", "-n", "2", "--quiet", "--out"])
+        .arg(&dir)
+        .assert()
+        .success();
+    let rows = rows(&dir);
+    assert!(rows
+        .iter()
+        .all(|r| r["scenario"] == "sens_effect - sens_level"));
+    let eta = row(&rows, "Stance(X, Y)", "eta");
+    assert!(number(eta, "first_order") > 0.9, "{eta:?}");
+    assert_eq!(eta["reliable"], "true", "{eta:?}");
+    let beta = row(&rows, "Stance(X, Y)", "beta.aid");
+    assert!(number(beta, "total") < 0.05, "{beta:?}");
+    // The effect -0.4 (1 - eta)^4 averaged over eta in [0.2, 0.6]: about -0.042.
+    assert!((number(eta, "mean") + 0.042).abs() < 0.005, "{eta:?}");
+    // The outcome's effect is there too, as P_B - P_A.
+    let warm = row(&rows, "warm", "eta");
+    assert_eq!(warm["kind"], "outcome");
+    assert!(number(warm, "mean") < 0.0, "{warm:?}");
+    assert!(dir.join("plots/tornado_effect_02_stance_x_y.png").is_file());
+}
+
+/// `--against` on the shipped pair: the same bytes for any thread count.
+#[test]
+fn against_is_reproducible_across_thread_counts() {
+    let tmp = tempfile::tempdir().unwrap();
+    let csv = |threads: &str| {
+        let dir = tmp.path().join(threads);
+        simulate()
+            .arg("sensitivity")
+            .arg(scenario("putin_visit.ron"))
+            .arg("--against")
+            .arg(scenario("baseline.ron"))
+            .args([
+                "--samples",
+                "4",
+                "-n",
+                "40",
+                "--threads",
+                threads,
+                "-q",
+                "--out",
+            ])
+            .arg(&dir)
+            .assert()
+            .success();
+        std::fs::read(dir.join("sensitivity.csv")).unwrap()
+    };
+    let one = csv("1");
+    assert_eq!(one, csv("2"));
+    let text = String::from_utf8(one).unwrap();
+    assert!(
+        text.lines()
+            .skip(1)
+            .all(|l| l.starts_with("putin_visit - baseline,")),
+        "{text}"
+    );
+}
+
+/// A variant of sens_effect.ron with `from` replaced by `to`, written to `dir`.
+fn variant(dir: &Path, name: &str, from: &str, to: &str) -> PathBuf {
+    let text = std::fs::read_to_string(data("sens_effect.ron")).unwrap();
+    assert!(text.contains(from), "{from}");
+    let file = dir.join(name);
+    std::fs::write(&file, text.replace(from, to)).unwrap();
+    file
+}
+
+/// Runs `b --against sens_level.ron`, expecting exit 2 with every `needle` in stderr.
+fn refused(b: &Path, needles: &[&str]) {
+    let out = simulate()
+        .arg("sensitivity")
+        .arg(b)
+        .arg("--against")
+        .arg(data("sens_level.ron"))
+        .args(["--samples", "4", "-n", "2", "--quiet", "--out"])
+        .arg(b.with_extension("out"))
+        .assert()
+        .code(2);
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    for needle in needles {
+        assert!(stderr.contains(needle), "{needle:?} not in {stderr}");
+    }
+    assert!(!b.with_extension("out").exists(), "nothing is written");
+}
+
+#[test]
+fn against_refuses_factors_drawn_differently_or_nothing_shared() {
+    let tmp = tempfile::tempdir().unwrap();
+    let a = data("sens_level.ron").display().to_string();
+    let wider = variant(
+        tmp.path(),
+        "wider.ron",
+        "eta: Uniform(0.2, 0.6)",
+        "eta: Uniform(0.2, 0.7)",
+    );
+    let b = wider.display().to_string();
+    refused(
+        &wider,
+        &[
+            "`eta` has different distributions",
+            &b,
+            &a,
+            "Uniform(0.2, 0.7)",
+        ],
+    );
+    let noisy = variant(
+        tmp.path(),
+        "noisy.ron",
+        "sigma: 0.0",
+        "sigma: Uniform(0.0, 0.02)",
+    );
+    let b = noisy.display().to_string();
+    refused(&noisy, &["`sigma` is sampled in", &b, "fixed at 0 in", &a]);
+    let other = variant(
+        tmp.path(),
+        "other.ron",
+        "outcomes: [Outcome(name: \"warm\"",
+        "outcomes: [Outcome(name: \"cold\"",
+    );
+    let other_text = std::fs::read_to_string(&other).unwrap().replace(
+        "metrics: [Stance(\"X\", \"Y\"), Partnership(\"X\", \"Y\")]",
+        "metrics: [Stance(\"Y\", \"X\")]",
+    );
+    std::fs::write(&other, other_text).unwrap();
+    let b = other.display().to_string();
+    refused(&other, &["share no outcome", &b, &a]);
+}
+
+/// A factor sampled in B whose path names nothing in A (the hazard of an event only B has)
+/// is a factor of B's side alone, not a refusal: it is what the effect depends on.
+#[test]
+fn against_keeps_a_factor_only_one_file_can_have() {
+    let tmp = tempfile::tempdir().unwrap();
+    let b = variant(
+        tmp.path(),
+        "hazard.ron",
+        "at: 26,",
+        "hazard: Uniform(0.0, 0.2), window: (20, 26),",
+    );
+    let dir = tmp.path().join("out");
+    simulate()
+        .arg("sensitivity")
+        .arg(&b)
+        .arg("--against")
+        .arg(data("sens_level.ron"))
+        .args(["--samples", "64", "-n", "50", "--quiet", "--out"])
+        .arg(&dir)
+        .assert()
+        .success();
+    let rows = rows(&dir);
+    let hazard = row(&rows, "Stance(X, Y)", "event.snub.hazard");
+    assert!(number(hazard, "total") > 0.1, "{hazard:?}");
 }
 
 #[test]

@@ -20,6 +20,12 @@
 //! plain Monte Carlo from a seeded ChaCha stream (not a quasi-random sequence), which keeps
 //! it simple and reproducible at the cost of a somewhat larger N for the same accuracy.
 //!
+//! The outputs are each outcome's probability and each tracked metric's mean value at the
+//! last step, per design row: a metric is continuous, so its mean carries far more
+//! information per trajectory than a 0/1 outcome. With `--against A` every output is the
+//! paired effect B - A instead (both scenarios on the same parameter values and trajectory
+//! seeds at each row), so the indices say what drives the *difference*, not the level.
+//!
 //! Indices are ratios over the design's variance, so they are printed with equal confidence
 //! whether they mean something or not. [`OutcomeSensitivity::flag_unreliable`] marks the
 //! ones that cannot: an outcome that (almost) never varies, a variance too small to split,
@@ -249,6 +255,56 @@ pub const VARIANCE_FLOOR: f64 = 1e-4;
 pub fn variance_floor(mean: f64, trajectories: u64) -> f64 {
     VARIANCE_FLOOR.max(mean * (1.0 - mean) / trajectories.max(1) as f64)
 }
+/// A metric's final mean spreading by less than this share of the metric's range across the
+/// design has nothing to attribute: the continuous counterpart of [`VARIANCE_FLOOR`], which
+/// is a spread of one point on a probability's range [0, 1]. A partnership (range [-1, 1])
+/// must spread by at least 0.02 in standard deviation, a share by 0.01.
+pub const METRIC_SPREAD: f64 = 0.01;
+
+/// The variance floor of a metric's final mean (or of its paired effect) over `range`:
+/// [`METRIC_SPREAD`] of the range, or the Monte Carlo noise of one design point's mean
+/// (`noise`: the within-point variance over T, averaged over the design) if larger, for the
+/// same reason as for probabilities: parameters moving the mean less than its own noise
+/// leave indices that apportion noise.
+pub fn metric_floor((low, high): (f64, f64), noise: f64) -> f64 {
+    let spread = METRIC_SPREAD * (high - low);
+    (spread * spread).max(noise)
+}
+
+/// The variance floor of a paired effect P_B - P_A: one point, or the noise of one design
+/// point's paired difference if larger (`noise`, averaged over the design).
+pub fn effect_floor(noise: f64) -> f64 {
+    VARIANCE_FLOOR.max(noise)
+}
+
+/// The variance of the values counted in `histogram` (equal bins over `range`) about
+/// `mean`, with each value at its bin's centre: a metric's spread across trajectories at
+/// one design point, from the aggregates. The bins (1/2000 of the range) add at most
+/// `width^2 / 12` to it.
+pub fn histogram_variance(histogram: &[u64], (low, high): (f64, f64), mean: f64) -> f64 {
+    let total: u64 = histogram.iter().sum();
+    if total == 0 {
+        return 0.0;
+    }
+    let width = (high - low) / histogram.len() as f64;
+    let mut squares = 0.0;
+    for (b, &count) in histogram.iter().enumerate() {
+        if count > 0 {
+            let d = low + width * (b as f64 + 0.5) - mean;
+            squares += count as f64 * d * d;
+        }
+    }
+    squares / total as f64
+}
+
+/// The variance of one trajectory pair's difference of a 0/1 outcome (B - A is -1, 0 or
+/// 1), from the pairs where only A or only B held, over `trajectories` pairs.
+pub fn paired_variance(only_a: u64, only_b: u64, trajectories: u64) -> f64 {
+    let t = trajectories.max(1) as f64;
+    let d = (only_b as f64 - only_a as f64) / t;
+    ((only_a + only_b) as f64 / t - d * d).max(0.0)
+}
+
 /// An index is a share in [0, 1]; a 95% interval wider than this says little about it.
 pub const WIDEST_INTERVAL: f64 = 0.3;
 /// First-order indices are disjoint shares of the variance and sum to at most 1; beyond
@@ -271,19 +327,29 @@ impl OutcomeSensitivity {
     /// Fills `caveats` of the outcome and of each factor from the thresholds above, for
     /// probabilities estimated from `trajectories` per design point.
     pub fn flag_unreliable(&mut self, trajectories: u64) {
+        self.flag(true, variance_floor(self.mean, trajectories));
+    }
+
+    /// The same flags for a continuous output (a metric's final mean, or a paired effect)
+    /// with its variance floor: the probability edges do not apply, since the mean of a
+    /// metric near its range's end, or an effect near 0, can still vary well.
+    pub fn flag_unreliable_continuous(&mut self, floor: f64) {
+        self.flag(false, floor);
+    }
+
+    fn flag(&mut self, probability: bool, floor: f64) {
         self.caveats.clear();
-        if self.mean < PROBABILITY_EDGE {
+        if probability && self.mean < PROBABILITY_EDGE {
             self.caveats.push(format!(
                 "probability {:.2}% is below 1%: too rare to attribute",
                 100.0 * self.mean
             ));
-        } else if self.mean > 1.0 - PROBABILITY_EDGE {
+        } else if probability && self.mean > 1.0 - PROBABILITY_EDGE {
             self.caveats.push(format!(
                 "probability {:.2}% is above 99%: almost always true, nothing to attribute",
                 100.0 * self.mean
             ));
         }
-        let floor = variance_floor(self.mean, trajectories);
         if self.variance < floor {
             // Two significant digits in scientific form, but a variance of exactly 0 (the
             // outcome never moves) reads as 0, not 0.0e0.
@@ -324,17 +390,58 @@ impl OutcomeSensitivity {
     }
 }
 
+/// What an analysed output is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    /// An outcome's probability (or, against another scenario, its paired effect).
+    Outcome,
+    /// A tracked metric's mean at the last step (or its paired effect).
+    Metric,
+}
+
+impl Kind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Outcome => "outcome",
+            Kind::Metric => "metric",
+        }
+    }
+}
+
 /// A finished sensitivity analysis of a scenario.
 #[derive(Debug, Clone, Serialize)]
 pub struct Sensitivity {
-    /// `trajectories` counts per design point (the same seeds at every point).
+    /// The scenario analysed (B with `--against`); `trajectories` counts per design point
+    /// (the same seeds at every point).
     #[serde(flatten)]
     pub manifest: Manifest,
+    /// With `--against`: the reference scenario A, and every output is the effect B - A.
+    pub against: Option<Manifest>,
     /// Base samples N; the design has N (k + 2) points.
     pub samples: u64,
     pub factors: Vec<String>,
     /// In the scenario's order.
     pub outcomes: Vec<OutcomeSensitivity>,
+    /// Tracked metrics' final means, in the scenario's order, named by their labels.
+    pub metrics: Vec<OutcomeSensitivity>,
+}
+
+impl Sensitivity {
+    /// Every analysed output: outcomes first, then metrics.
+    pub fn targets(&self) -> Vec<(Kind, &OutcomeSensitivity)> {
+        let outcomes = self.outcomes.iter().map(|o| (Kind::Outcome, o));
+        let metrics = self.metrics.iter().map(|m| (Kind::Metric, m));
+        outcomes.chain(metrics).collect()
+    }
+
+    /// What the outputs are about: the scenario's name, or "B - A" against another.
+    pub fn subject(&self) -> String {
+        match &self.against {
+            Some(a) => format!("{} - {}", self.manifest.scenario, a.scenario),
+            None => self.manifest.scenario.clone(),
+        }
+    }
 }
 
 #[cfg(test)]
@@ -478,6 +585,50 @@ mod tests {
         );
         o.flag_unreliable(100_000);
         assert!(o.caveats.is_empty(), "{:?}", o.caveats);
+    }
+
+    /// A metric's spread across trajectories from its histogram: two values, half of the
+    /// trajectories each, at 0.25 and 0.75 of [0, 1] have variance 0.0625 about 0.5.
+    #[test]
+    fn a_histogram_gives_the_spread_of_its_values() {
+        let mut h = vec![0u64; 2000];
+        h[500] = 10; // [0.25, 0.2505): centre 0.25025
+        h[1500] = 10; // centre 0.75025
+        let v = histogram_variance(&h, (0.0, 1.0), 0.50025);
+        assert!((v - 0.0625).abs() < 1e-12, "{v}");
+        assert_eq!(histogram_variance(&[0; 10], (0.0, 1.0), 0.5), 0.0);
+    }
+
+    /// A paired 0/1 difference: 30 pairs with only B, 10 with only A, of 100: d = 0.2,
+    /// E[d^2] = 0.4, variance 0.36.
+    #[test]
+    fn a_paired_difference_has_the_variance_of_its_discordant_pairs() {
+        assert!((paired_variance(10, 30, 100) - 0.36).abs() < 1e-12);
+        assert_eq!(paired_variance(0, 0, 100), 0.0);
+    }
+
+    /// A metric's floor is a spread of 1% of its range, or its noise if larger; a metric
+    /// near the end of its range is not flagged as if it were a rare outcome.
+    #[test]
+    fn a_metric_is_flagged_by_its_own_floor_not_by_probability_edges() {
+        assert!((metric_floor((-1.0, 1.0), 0.0) - 4e-4).abs() < 1e-18);
+        assert!((metric_floor((0.0, 1.0), 0.0) - 1e-4).abs() < 1e-18);
+        assert_eq!(metric_floor((0.0, 1.0), 0.01), 0.01);
+        assert_eq!(effect_floor(0.0), VARIANCE_FLOOR);
+        let mut m = OutcomeSensitivity {
+            name: "Share(A, B, aid)".into(),
+            mean: 0.003,
+            variance: 2e-4,
+            factors: Vec::new(),
+            caveats: Vec::new(),
+        };
+        m.flag_unreliable_continuous(metric_floor((0.0, 1.0), 0.0));
+        assert!(m.caveats.is_empty(), "{:?}", m.caveats);
+        m.flag_unreliable_continuous(metric_floor((-1.0, 1.0), 0.0));
+        assert_eq!(
+            m.caveats,
+            ["variance across the design 2.0e-4 is below the floor 4.0e-4"]
+        );
     }
 
     #[test]

@@ -135,9 +135,10 @@ pub fn sweep_estimate(world: &World, points: usize, trajectories: u64, threads: 
 }
 
 /// A sensitivity analysis runs the N (k + 2) rows of a Saltelli design one after another,
-/// each without metrics. It holds every row's k quantiles at once (the design's A and B
-/// and the rows built from them) and each outcome's probability at every row, then draws
-/// `resamples` bootstrap resamples of the indices.
+/// each with the world's tracked metrics (their final means are analysed too). It holds
+/// every row's k quantiles at once (the design's A and B and the rows built from them) and
+/// each outcome's and metric's value at every row, then draws `resamples` bootstrap
+/// resamples of the indices.
 pub fn sensitivity_estimate(
     world: &World,
     samples: u64,
@@ -146,11 +147,11 @@ pub fn sensitivity_estimate(
     trajectories: u64,
     threads: usize,
 ) -> Estimate {
-    let run = run_estimate(world, 0, trajectories, threads);
+    let run = run_estimate(world, world.metrics.len(), trajectories, threads);
     let rows = samples.saturating_mul(factors as u64 + 2);
     // A row is a Vec of k f64 (plus its header and the allocator's 16 bytes).
     let per_row = 8 * factors as u64 + 40;
-    let outcomes = world.outcomes.len() as u64;
+    let outcomes = (world.outcomes.len() + world.metrics.len()) as u64;
     let held = (rows + 2 * samples)
         .saturating_mul(per_row)
         .saturating_add(rows.saturating_mul(8 * outcomes))

@@ -128,6 +128,7 @@ pub fn sensitivity() -> Sensitivity {
     };
     Sensitivity {
         manifest: manifest("s"),
+        against: None,
         samples: 8,
         factors: vec!["eta".into()],
         outcomes: vec![
@@ -146,6 +147,13 @@ pub fn sensitivity() -> Sensitivity {
                 caveats: Vec::new(),
             },
         ],
+        metrics: vec![OutcomeSensitivity {
+            name: "Partnership(A, B)".into(),
+            mean: 0.4,
+            variance: 0.01,
+            factors: vec![indices(0.9)],
+            caveats: Vec::new(),
+        }],
     }
 }
 

@@ -1,4 +1,5 @@
-//! Tornado chart of one outcome's sensitivity: a bar per sampled parameter, longest on
+//! Tornado chart of one output's sensitivity (an outcome's probability or a tracked metric's
+//! final mean, or with `--against` its effect B - A): a bar per sampled parameter, longest on
 //! top, for its total Sobol index (light) and first-order index (dark), with the bootstrap
 //! 95% interval of each as a whisker. Bars whose indices cannot be read (see
 //! [`OutcomeSensitivity::flag_unreliable`](crate::analysis::sensitivity::OutcomeSensitivity::flag_unreliable))
@@ -14,17 +15,43 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 use super::{
     header, house_style, legend, slug, text, DrawResult, Figure, Key, Plot, INK, MUTED, SIDE_A,
 };
-use crate::analysis::sensitivity::{FactorIndices, OutcomeSensitivity, Sensitivity};
+use crate::analysis::sensitivity::{FactorIndices, Kind, OutcomeSensitivity, Sensitivity};
 use crate::output::Exporter;
 
 pub struct Tornado<'a> {
     pub sensitivity: &'a Sensitivity,
-    pub outcome: usize,
+    /// Index into `Sensitivity::targets`: outcomes, then metrics.
+    pub target: usize,
 }
 
 impl Tornado<'_> {
     fn outcome(&self) -> &OutcomeSensitivity {
-        &self.sensitivity.outcomes[self.outcome]
+        self.sensitivity.targets()[self.target].1
+    }
+
+    fn kind(&self) -> Kind {
+        self.sensitivity.targets()[self.target].0
+    }
+
+    /// The output whose variance is split, in words.
+    fn output(&self) -> String {
+        let s = self.sensitivity;
+        match (self.kind(), &s.against) {
+            (Kind::Outcome, None) => format!("P({})", self.name()),
+            (Kind::Metric, None) => format!("the mean final {}", self.name()),
+            (Kind::Outcome, Some(a)) => format!(
+                "the effect P_B - P_A on {} of {} (B) against {} (A)",
+                self.name(),
+                s.manifest.scenario,
+                a.scenario
+            ),
+            (Kind::Metric, Some(a)) => format!(
+                "the effect on the mean final {} of {} (B) against {} (A)",
+                self.name(),
+                s.manifest.scenario,
+                a.scenario
+            ),
+        }
     }
 
     fn name(&self) -> &str {
@@ -55,10 +82,7 @@ impl Tornado<'_> {
 
     /// This outcome's rows, largest total index first (ties in file order).
     fn rows(&self) -> Vec<&FactorIndices> {
-        let mut rows: Vec<&FactorIndices> = self.sensitivity.outcomes[self.outcome]
-            .factors
-            .iter()
-            .collect();
+        let mut rows: Vec<&FactorIndices> = self.outcome().factors.iter().collect();
         rows.sort_by(|a, b| b.total.total_cmp(&a.total));
         rows
     }
@@ -66,17 +90,33 @@ impl Tornado<'_> {
 
 impl Plot for Tornado<'_> {
     fn stem(&self) -> String {
-        format!("tornado_{:02}_{}", self.outcome + 1, slug(self.name()))
+        let effect = if self.sensitivity.against.is_some() {
+            "effect_"
+        } else {
+            ""
+        };
+        format!(
+            "tornado_{effect}{:02}_{}",
+            self.target + 1,
+            slug(self.name())
+        )
     }
     fn title(&self) -> String {
-        format!("What drives {}", self.name())
+        match &self.sensitivity.against {
+            Some(a) => format!(
+                "What drives the effect on {} (B - A, A = {})",
+                self.name(),
+                a.scenario
+            ),
+            None => format!("What drives {}", self.name()),
+        }
     }
     fn caption(&self) -> String {
         format!(
-            "Share of the variance of P({}) across the parameters' distributions explained by \
+            "Share of the variance of {} across the parameters' distributions explained by \
              each sampled parameter: alone (first-order Sobol index, dark) and with its \
              interactions (total index, light), with bootstrap 95% intervals.{}",
-            self.name(),
+            self.output(),
             self.note()
                 .map(|n| format!(" {n}; see `why` in sensitivity.csv."))
                 .unwrap_or_default()
@@ -91,7 +131,7 @@ impl Plot for Tornado<'_> {
         let s = self.sensitivity;
         let sub = format!(
             "{}: {} design points ({} base samples x {}), {} trajectories each, seed {}",
-            s.manifest.scenario,
+            s.subject(),
             s.samples as usize * (s.factors.len() + 2),
             s.samples,
             s.factors.len() + 2,
@@ -195,11 +235,11 @@ impl Plot for Tornado<'_> {
 
 /// Every tornado chart of a sensitivity analysis.
 pub fn tornado_figures(s: &Sensitivity) -> Vec<Box<dyn Figure + '_>> {
-    (0..s.outcomes.len())
-        .map(|outcome| {
+    (0..s.targets().len())
+        .map(|target| {
             Box::new(Tornado {
                 sensitivity: s,
-                outcome,
+                target,
             }) as Box<dyn Figure + '_>
         })
         .collect()
