@@ -129,7 +129,12 @@ fn pin_egypt_1979_forecast_as_first_run() {
     let (american, soviet, p) = configuration(&summary, 0);
     assert_eq!(american, sorted(&["USA", "Egypt", "Israel"]));
     assert_eq!(soviet, sorted(&["USSR", "Syria"]));
-    within("P({USA, Egypt, Israel} against {USSR, Syria})", p, 0.999, 1.0);
+    within(
+        "P({USA, Egypt, Israel} against {USSR, Syria})",
+        p,
+        0.999,
+        1.0,
+    );
     for (name, low, high) in [
         ("egypt_on_american_side", 0.999, 1.0),
         ("syria_on_soviet_side", 0.999, 1.0),
