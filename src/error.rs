@@ -86,7 +86,9 @@ impl From<Stopped> for Error {
                      limit of {AFFINITY_LIMIT} either way. Narrow the ranges of those \
                      parameters, move the stance away from ±1, shrink the pair's departure in \
                      `affinities`, or set at_rest: false",
-                    draw.lambda, draw.gamma, draw.affinity,
+                    draw.lambda,
+                    draw.gamma,
+                    draw.affinity,
                 ))
             }
         }

@@ -7,4 +7,6 @@ mod run;
 pub mod streams;
 
 pub use aggregate::Aggregates;
-pub use run::{chunk_count, run, run_paired, Control, PairCounts, Paired, Plan, Stopped, CHUNK};
+pub use run::{
+    chunk_count, run, run_paired, Control, PairCounts, Paired, Plan, Stopped, CHUNK,
+};
