@@ -8,7 +8,8 @@
 //! - *regression pins of untuned forecasts* (entente_1907_forecast, egypt_1979): files run as
 //!   written, whose result was recorded whatever it was (egypt_1979 was committed before its
 //!   first run). The pins hold each reported figure within its own 95% interval, so a change
-//!   that moves a forecast shows up here instead of being noticed never.
+//!   that moves a forecast shows up here instead of passing unnoticed.
+//!
 //! README, "How far to trust it", says the same and gives the figures.
 
 mod common;
