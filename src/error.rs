@@ -6,7 +6,7 @@
 
 use std::path::PathBuf;
 
-use crate::engine::Stopped;
+use crate::engine::{Stopped, UnsettledRun};
 use crate::model::AFFINITY_LIMIT;
 use crate::scenario::ScenarioError;
 
@@ -61,14 +61,15 @@ impl From<Stopped> for Error {
     fn from(stopped: Stopped) -> Self {
         match stopped {
             Stopped::Cancelled => Error::Interrupted,
-            Stopped::Unsettled {
-                scenario,
-                trajectory,
-                from,
-                to,
-                channels,
-                draw,
-            } => {
+            Stopped::Unsettled(run) => {
+                let UnsettledRun {
+                    scenario,
+                    trajectory,
+                    from,
+                    to,
+                    channels,
+                    draw,
+                } = *run;
                 let beta: Vec<String> = channels
                     .iter()
                     .zip(&draw.beta)
@@ -86,9 +87,7 @@ impl From<Stopped> for Error {
                      limit of {AFFINITY_LIMIT} either way. Narrow the ranges of those \
                      parameters, move the stance away from ±1, shrink the pair's departure in \
                      `affinities`, or set at_rest: false",
-                    draw.lambda,
-                    draw.gamma,
-                    draw.affinity,
+                    draw.lambda, draw.gamma, draw.affinity,
                 ))
             }
         }

@@ -25,7 +25,11 @@ fn bands(out: &std::path::Path) -> Vec<(String, usize, Vec<f64>)> {
         let (step, rest) = line.split_once(',').unwrap();
         let (metric, numbers) = rest.rsplit_once("\",").unwrap();
         let x: Vec<f64> = numbers.split(',').map(|v| v.parse().unwrap()).collect();
-        rows.push((metric.to_string(), step.parse().unwrap(), vec![x[0], x[1], x[3], x[5]]));
+        rows.push((
+            metric.to_string(),
+            step.parse().unwrap(),
+            vec![x[0], x[1], x[3], x[5]],
+        ));
     }
     rows
 }
@@ -35,11 +39,19 @@ fn a_world_at_rest_with_no_noise_or_events_stays_where_it_starts_in_every_trajec
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("r");
     let done = run(&data("at_rest.ron"), &out, &[]);
-    assert!(done.status.success(), "{}", String::from_utf8_lossy(&done.stderr));
+    assert!(
+        done.status.success(),
+        "{}",
+        String::from_utf8_lossy(&done.stderr)
+    );
     let all = bands(&out);
     assert!(!all.is_empty());
     for (metric, t, values) in &all {
-        let start = &all.iter().find(|(m, s, _)| m == metric && *s == 0).unwrap().2;
+        let start = &all
+            .iter()
+            .find(|(m, s, _)| m == metric && *s == 0)
+            .unwrap()
+            .2;
         for (v, s) in values.iter().zip(start) {
             assert!((v - s).abs() <= 1e-12, "{metric} at step {t}: {v} vs {s}");
         }
@@ -54,12 +66,20 @@ fn the_same_world_not_at_rest_drifts_with_no_event() {
     std::fs::write(&file, text.replace("at_rest: true", "at_rest: false")).unwrap();
     let out = dir.path().join("r");
     let done = run(&file, &out, &[]);
-    assert!(done.status.success(), "{}", String::from_utf8_lossy(&done.stderr));
+    assert!(
+        done.status.success(),
+        "{}",
+        String::from_utf8_lossy(&done.stderr)
+    );
     let all = bands(&out);
     let moved = all
         .iter()
         .map(|(metric, _, values)| {
-            let start = &all.iter().find(|(m, s, _)| m == metric && *s == 0).unwrap().2;
+            let start = &all
+                .iter()
+                .find(|(m, s, _)| m == metric && *s == 0)
+                .unwrap()
+                .2;
             (values[0] - start[0]).abs()
         })
         .fold(0.0, f64::max);
@@ -76,7 +96,11 @@ fn a_world_at_rest_gives_the_same_bytes_for_any_thread_count() {
     for threads in ["1", "2"] {
         let out = dir.path().join(format!("t{threads}"));
         let done = run(&file, &out, &["--threads", threads]);
-        assert!(done.status.success(), "{}", String::from_utf8_lossy(&done.stderr));
+        assert!(
+            done.status.success(),
+            "{}",
+            String::from_utf8_lossy(&done.stderr)
+        );
         summaries.push(read(&out.join("summary.json")));
     }
     assert_eq!(summaries[0], summaries[1]);
@@ -87,7 +111,11 @@ fn a_stance_of_exactly_one_cannot_be_held_at_rest_and_is_refused_where_it_is_wri
     let dir = tempfile::tempdir().unwrap();
     let text = std::fs::read_to_string(data("at_rest.ron")).unwrap();
     let file = dir.path().join("certain.ron");
-    std::fs::write(&file, text.replace("(\"C\", \"B\", 0.4)", "(\"C\", \"B\", 1.0)")).unwrap();
+    std::fs::write(
+        &file,
+        text.replace("(\"C\", \"B\", 0.4)", "(\"C\", \"B\", 1.0)"),
+    )
+    .unwrap();
     let done = run(&file, &dir.path().join("r"), &[]);
     assert_eq!(done.status.code(), Some(2));
     let err = String::from_utf8_lossy(&done.stderr);
@@ -118,9 +146,15 @@ fn a_draw_that_needs_an_affinity_beyond_the_limit_is_refused_naming_the_pair_and
         let done = run(&file, &out, &["--threads", threads]);
         assert_eq!(done.status.code(), Some(2));
         let err = String::from_utf8_lossy(&done.stderr).to_string();
-        assert!(err.contains("scenario \"at_rest\" asks for at_rest"), "{err}");
+        assert!(
+            err.contains("scenario \"at_rest\" asks for at_rest"),
+            "{err}"
+        );
         assert!(err.contains("Stance(\"A\", \"B\")"), "{err}");
-        assert!(err.contains("lambda = ") && err.contains("beta.aid = "), "{err}");
+        assert!(
+            err.contains("lambda = ") && err.contains("beta.aid = "),
+            "{err}"
+        );
         assert!(!out.exists(), "nothing is written");
         messages.push(err);
     }

@@ -38,7 +38,8 @@ fn a_two_parameter_sweep_of_putin_visit_writes_the_csv_and_a_heat_map() {
     // putin_visit.ron with one more outcome that reads back the energy deal's firing (the
     // shipped file leaves such read-backs to the Events table).
     let text = std::fs::read_to_string(scenario("putin_visit.ron")).unwrap();
-    let extra = "outcomes: [\n        (name: \"energy_deal_signed\", at_end: After(\"energy_megadeal\")),";
+    let extra =
+        "outcomes: [\n        (name: \"energy_deal_signed\", at_end: After(\"energy_megadeal\")),";
     let file = out.path().join("putin_visit.ron");
     std::fs::write(&file, text.replacen("outcomes: [", extra, 1)).unwrap();
     simulate()
@@ -51,7 +52,7 @@ fn a_two_parameter_sweep_of_putin_visit_writes_the_csv_and_a_heat_map() {
         .assert()
         .success();
     let rows = rows(&dir, 2);
-    assert_eq!(rows.len(), 4 * 3 * 6, "12 grid points x 6 outcomes");
+    assert_eq!(rows.len(), 4 * 3 * 7, "12 grid points x 7 outcomes");
     // The added outcome comes first, so the shipped first outcome's map is the second.
     assert!(dir
         .join("plots/heatmap_02_partnership_deepens.png")
@@ -255,7 +256,7 @@ fn sweeping_beta_kappa_and_rho_was_refused_and_unknown_paths_listed_other_paths(
         .arg(&dir)
         .assert()
         .success();
-    assert_eq!(rows(&dir, 3).len(), 8 * 5, "8 grid points x 5 outcomes");
+    assert_eq!(rows(&dir, 3).len(), 8 * 6, "8 grid points x 6 outcomes");
 
     let text = String::from_utf8(common::read(&common::data("small.ron"))).unwrap();
     let bad = tmp.path().join("bad.ron");

@@ -69,17 +69,22 @@ pub struct Control<'a> {
 pub enum Stopped {
     /// Stopped through `Control::cancel`.
     Cancelled,
-    /// A world at rest whose parameter draw for `trajectory` (the lowest such in the plan,
-    /// whatever the threads) needs an affinity beyond the allowed range.
-    Unsettled {
-        scenario: String,
-        trajectory: u64,
-        /// The pair's states and the world's channels, by name, for the message.
-        from: String,
-        to: String,
-        channels: Vec<String>,
-        draw: Unsettled,
-    },
+    /// A world at rest with a parameter draw that cannot be held still (boxed: it is
+    /// large, and every `Result` of a run carries it).
+    Unsettled(Box<UnsettledRun>),
+}
+
+/// The lowest trajectory of a plan (whatever the threads) whose parameter draw needs an
+/// affinity beyond the allowed range to hold its world at rest.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UnsettledRun {
+    pub scenario: String,
+    pub trajectory: u64,
+    /// The pair's states and the world's channels, by name, for the message.
+    pub from: String,
+    pub to: String,
+    pub channels: Vec<String>,
+    pub draw: Unsettled,
 }
 
 /// Runs `world` as `plan` says.
@@ -282,14 +287,14 @@ fn check_rest(world: &World, plan: &Plan, control: &Control) -> Result<(), Stopp
     });
     finish(control, ())?;
     match found {
-        Some((trajectory, draw)) => Err(Stopped::Unsettled {
+        Some((trajectory, draw)) => Err(Stopped::Unsettled(Box::new(UnsettledRun {
             scenario: world.name.clone(),
             trajectory,
             from: world.states[draw.from].clone(),
             to: world.states[draw.to].clone(),
             channels: world.channels.clone(),
             draw,
-        }),
+        }))),
         None => Ok(()),
     }
 }

@@ -209,7 +209,12 @@ impl<const L: usize> Lanes<L> {
         self.share_residual.fill([0.0; L]);
         let initial = self.share.clone();
         self.update_shares();
-        for ((r, w0), w1) in self.share_residual.iter_mut().zip(&initial).zip(&self.share) {
+        for ((r, w0), w1) in self
+            .share_residual
+            .iter_mut()
+            .zip(&initial)
+            .zip(&self.share)
+        {
             for l in 0..L {
                 r[l] = w0[l] - w1[l];
             }

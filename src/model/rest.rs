@@ -128,8 +128,8 @@ impl Rest {
                     pull += beta * self.share[(c * n + i) * n + j];
                     leverage += beta * self.leverage[(c * n + i) * n + j];
                 }
-                let a = self.base[ij] - pull + p.lambda[i] * leverage
-                    - p.gamma[i] * self.balance[ij];
+                let a =
+                    self.base[ij] - pull + p.lambda[i] * leverage - p.gamma[i] * self.balance[ij];
                 if !(-AFFINITY_LIMIT..=AFFINITY_LIMIT).contains(&a) && unsettled.is_none() {
                     unsettled = Some(Unsettled {
                         from: i,
@@ -220,10 +220,16 @@ mod tests {
     fn draw_params(state: &mut State, dice: &mut Dice) {
         let (n, k) = (state.n, state.k);
         for i in 0..n {
-            state.params.set(ParamTarget::Eta(i), dice.between(0.02, 1.0));
+            state
+                .params
+                .set(ParamTarget::Eta(i), dice.between(0.02, 1.0));
             state.params.set(ParamTarget::Sigma(i), 0.0);
-            state.params.set(ParamTarget::Gamma(i), dice.between(0.0, 2.0));
-            state.params.set(ParamTarget::Lambda(i), dice.between(0.0, 2.0));
+            state
+                .params
+                .set(ParamTarget::Gamma(i), dice.between(0.0, 2.0));
+            state
+                .params
+                .set(ParamTarget::Lambda(i), dice.between(0.0, 2.0));
             for c in 0..k {
                 state
                     .params
@@ -231,8 +237,12 @@ mod tests {
             }
         }
         for c in 0..k {
-            state.params.set(ParamTarget::Kappa(c), dice.between(-3.0, 3.0));
-            state.params.set(ParamTarget::Rho(c), dice.between(0.0, 0.5));
+            state
+                .params
+                .set(ParamTarget::Kappa(c), dice.between(-3.0, 3.0));
+            state
+                .params
+                .set(ParamTarget::Rho(c), dice.between(0.0, 0.5));
         }
     }
 

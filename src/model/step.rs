@@ -208,7 +208,12 @@ mod tests {
             })
             .collect();
         let moved = reference_shares(world, state, &state.stance, &vec![0.0; k * n * n]);
-        let share = state.share.iter().zip(&moved).map(|(w0, w1)| w0 - w1).collect();
+        let share = state
+            .share
+            .iter()
+            .zip(&moved)
+            .map(|(w0, w1)| w0 - w1)
+            .collect();
         (stance, share)
     }
 
