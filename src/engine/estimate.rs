@@ -419,6 +419,22 @@ mod tests {
             .1
     }
 
+    /// A comparison's estimate counts every world's run and the paired effects, which grow
+    /// with the scenarios after the reference, the shared metrics and the steps.
+    #[test]
+    fn a_comparison_estimate_counts_each_world_and_the_paired_effects() {
+        let w = world(3, 6, 1000, 1);
+        let single = estimate(&w, 20_000, 2);
+        let two = compare_estimate(&[&w, &w], 6, 20_000, 2);
+        let four = compare_estimate(&[&w, &w, &w, &w], 6, 20_000, 2);
+        let effects = 6 * 1001 * super::super::effects::SUMS_PER_CELL as u64 * 16;
+        assert!(two.memory_bytes >= 2 * single.memory_bytes + 3 * effects);
+        assert!(four.memory_bytes >= 4 * single.memory_bytes + 3 * 3 * effects);
+        assert!(four.address_space_bytes > four.memory_bytes);
+        let none = compare_estimate(&[&w, &w], 0, 20_000, 2);
+        assert!(two.memory_bytes - none.memory_bytes >= 3 * effects);
+    }
+
     /// Defect: the estimate was 2.1x below the measured peak (it counted two sets of
     /// aggregates per thread while Rayon's work stealing kept many more alive). Now it
     /// bounds the resident and address-space peaks measured with the table at `estimate`,

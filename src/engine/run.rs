@@ -795,6 +795,64 @@ mod tests {
         assert_eq!(aggregates.firings[1], BLOCK as u64);
     }
 
+    /// A joint run gives each world the aggregates `run` gives it alone (so two-way and
+    /// N-way comparisons report what single runs do), and its metric effects are the
+    /// differences of those runs' sums, whatever the thread count.
+    #[test]
+    fn a_joint_run_gives_each_world_its_own_results_and_exact_paired_sums() {
+        let mut a = world_with_events();
+        a.metrics = vec![Metric::Partnership(0, 2), Metric::Stance(2, 3)];
+        let mut b = a.clone();
+        // B: a bigger summit deal; C: a different first metric order and a shorter horizon.
+        if let Effect::Share { change, .. } = &mut b.events[1].effects[0] {
+            *change = Change::Add(0.35);
+        }
+        let mut c = a.clone();
+        c.metrics.reverse();
+        c.steps = 20;
+        let never = AtomicBool::new(false);
+        let control = Control {
+            progress: &|_| {},
+            cancel: &never,
+        };
+        let pairings = vec![
+            Pairing {
+                outcomes: vec![],
+                metrics: vec![(0, 0), (1, 1)],
+            },
+            Pairing {
+                outcomes: vec![],
+                metrics: vec![(0, 1), (1, 0)],
+            },
+        ];
+        let mut joints = Vec::new();
+        for threads in [1, 3] {
+            let plan = Plan::new(700, 5, Some(threads));
+            let joint = run_joint(&[&a, &b, &c], &pairings, &plan, &control).unwrap();
+            for (world, side) in [&a, &b, &c].iter().zip(&joint.sides) {
+                assert_eq!(&run(world, &plan, &control).unwrap(), side);
+            }
+            joints.push(joint);
+        }
+        let (one, three) = (&joints[0], &joints[1]);
+        assert_eq!(one.effects, three.effects);
+        let (sa, sb, sc) = (&one.sides[0], &one.sides[1], &one.sides[2]);
+        let (eb, ec) = (&one.effects[0], &one.effects[1]);
+        assert_eq!((eb.points, ec.points, eb.trajectories), (31, 21, 700));
+        for t in 0..31 {
+            for m in 0..2 {
+                let cell = m * 31 + t;
+                assert_eq!(eb.sum_diff[m * 31 + t], sb.sum[cell] - sa.sum[cell]);
+            }
+        }
+        for t in 0..21 {
+            // C's metric 1 is A's metric 0.
+            assert_eq!(ec.sum_diff[t], sc.sum[21 + t] - sa.sum[t]);
+        }
+        // The bigger deal moves the shares, so the stance between 2 and 3 differs somewhere.
+        assert!(eb.sum_diff_sq[31..].iter().any(|&x| x > 0));
+    }
+
     #[test]
     fn ctrl_c_stops_a_block_between_steps() {
         // Before, the flag was read only between chunks of 256 trajectories, so a world of
