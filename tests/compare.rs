@@ -70,6 +70,28 @@ fn comparing_a_scenario_with_itself_gives_zero_differences_with_zero_width() {
         assert_eq!(o["ci_low"].as_f64(), Some(0.0), "{o}");
         assert_eq!(o["ci_high"].as_f64(), Some(0.0), "{o}");
     }
+    // And so is every metric's effect, at the end and at every step of effects.csv.
+    let metrics = c["metrics"].as_array().unwrap();
+    assert!(!metrics.is_empty(), "baseline tracks metrics: {c}");
+    for m in metrics {
+        for key in [
+            "diff",
+            "ci_low",
+            "ci_high",
+            "unpaired_ci_low",
+            "unpaired_ci_high",
+        ] {
+            if key.starts_with("unpaired") {
+                assert!(m[key].as_f64().unwrap().abs() > 0.0, "{m}");
+            } else {
+                assert_eq!(m[key].as_f64(), Some(0.0), "{key}: {m}");
+            }
+        }
+    }
+    let effects = String::from_utf8(common::read(&out.join("effects.csv"))).unwrap();
+    for line in effects.lines().skip(1) {
+        assert!(line.ends_with(",0.0,0.0,0.0"), "{line}");
+    }
 }
 
 /// `baseline.ron` with Putin's visit fixed at step 2, as in `putin_visit.ron`, but without
@@ -140,7 +162,10 @@ fn two_way_results_are_those_of_before_and_of_the_n_way_run() {
 
     let c3 = json(&three.join("compare.json"));
     for key in ["a", "b", "outcomes", "only_in_a", "only_in_b"] {
-        assert!(c3.get(key).is_none(), "{key} is ambiguous for three scenarios");
+        assert!(
+            c3.get(key).is_none(),
+            "{key} is ambiguous for three scenarios"
+        );
     }
     let names: Vec<&str> = c3["scenarios"]
         .as_array()
@@ -210,7 +235,10 @@ fn paired_metric_effects_are_narrower_than_unpaired_and_match_the_sides() {
     assert_eq!(metrics.len(), a["final"].as_array().unwrap().len());
     let effects = String::from_utf8(common::read(&out.join("effects.csv"))).unwrap();
     let mut lines = effects.lines();
-    assert_eq!(lines.next(), Some("step,metric,scenario,diff,ci_low,ci_high"));
+    assert_eq!(
+        lines.next(),
+        Some("step,metric,scenario,diff,ci_low,ci_high")
+    );
     let steps = final_step(&a);
     assert_eq!(lines.count(), metrics.len() * (steps + 1));
     let mut much_narrower = 0;
@@ -224,7 +252,10 @@ fn paired_metric_effects_are_narrower_than_unpaired_and_match_the_sides() {
         if paired * 3.0 < unpaired {
             much_narrower += 1;
         }
-        assert!((f("diff") - (f("mean") - f("reference_mean"))).abs() < 1e-12, "{m}");
+        assert!(
+            (f("diff") - (f("mean") - f("reference_mean"))).abs() < 1e-12,
+            "{m}"
+        );
         let name = m["name"].as_str().unwrap();
         let final_mean = |s: &serde_json::Value| {
             s["final"]
@@ -235,7 +266,10 @@ fn paired_metric_effects_are_narrower_than_unpaired_and_match_the_sides() {
                 .map(|x| x["mean"].as_f64().unwrap())
                 .unwrap()
         };
-        assert!((final_mean(&b) - final_mean(&a) - f("diff")).abs() < 1e-8, "{m}");
+        assert!(
+            (final_mean(&b) - final_mean(&a) - f("diff")).abs() < 1e-8,
+            "{m}"
+        );
         let row = format!("{steps},\"{name}\",putin_visit,");
         assert!(effects.contains(&row), "{row}");
     }
@@ -244,7 +278,10 @@ fn paired_metric_effects_are_narrower_than_unpaired_and_match_the_sides() {
         .iter()
         .find(|m| m["name"] == "Partnership(Pakistan, Russia)")
         .unwrap();
-    assert!(partnership["ci_low"].as_f64().unwrap() > 0.0, "the visit raises it");
+    assert!(
+        partnership["ci_low"].as_f64().unwrap() > 0.0,
+        "the visit raises it"
+    );
 }
 
 fn final_step(summary: &serde_json::Value) -> usize {
@@ -278,7 +315,10 @@ fn three_scenarios_give_the_same_bytes_on_one_thread_and_on_two() {
     // compare.json, effects.csv, report.html, and each side's report and summary.
     assert_eq!(compared, 9);
     for plot in ["outcomes_across", "outcome_differences"] {
-        assert!(one.join("plots").join(format!("{plot}.png")).is_file(), "{plot}");
+        assert!(
+            one.join("plots").join(format!("{plot}.png")).is_file(),
+            "{plot}"
+        );
     }
     let c = json(&one.join("compare.json"));
     // The visit without its deals raises the partnership less than the prepared visit.
@@ -308,9 +348,5 @@ fn compare_needs_two_to_twelve_scenarios() {
         .clone();
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("2 to 12") && err.contains("not 13"), "{err}");
-    simulate()
-        .arg("compare")
-        .arg(&file)
-        .assert()
-        .code(2);
+    simulate().arg("compare").arg(&file).assert().code(2);
 }

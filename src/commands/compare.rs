@@ -5,9 +5,7 @@
 use std::path::PathBuf;
 
 use super::stem;
-use crate::analysis::compare::{
-    label, shared_metrics, shared_outcomes, Pairwise, MAX_SCENARIOS,
-};
+use crate::analysis::compare::{label, shared_metrics, shared_outcomes, Pairwise, MAX_SCENARIOS};
 use crate::analysis::{Comparison, Manifest, RunSummary};
 use crate::engine::{self, estimate, Pairing};
 use crate::error::Error;

@@ -139,7 +139,11 @@ pub fn compare_estimate(
             address_space_bytes: 0,
             seconds: 0.0,
         });
-    let points = worlds.iter().map(|w| u64::from(w.steps) + 1).min().unwrap_or(1);
+    let points = worlds
+        .iter()
+        .map(|w| u64::from(w.steps) + 1)
+        .min()
+        .unwrap_or(1);
     let others = worlds.len().saturating_sub(1) as u64;
     let per_set = others
         .saturating_mul(shared_metrics as u64)

@@ -562,7 +562,13 @@ impl Worker {
     /// Starts trajectories `block` and records their step 0. `simulate` is `begin`, every
     /// step's `advance` and `end`; a joint run calls them itself to read several worlds'
     /// values at the same step.
-    fn begin(&mut self, world: &World, master: u64, block: Range<u64>, aggregates: &mut Aggregates) {
+    fn begin(
+        &mut self,
+        world: &World,
+        master: u64,
+        block: Range<u64>,
+        aggregates: &mut Aggregates,
+    ) {
         self.active = (block.end - block.start) as usize;
         let active = &mut self.trajectories[..self.active];
         for (trajectory, r) in active.iter_mut().zip(block) {

@@ -12,9 +12,7 @@ use std::path::Path;
 use serde::Serialize;
 
 use super::{json_file, Exporter, File, Files};
-use crate::analysis::compare::{
-    folder, MetricEffect, OutcomeAcross, ScenarioEntry, Side,
-};
+use crate::analysis::compare::{folder, MetricEffect, OutcomeAcross, ScenarioEntry, Side};
 use crate::analysis::{Comparison, OutcomeDifference};
 
 pub struct CompareJson;

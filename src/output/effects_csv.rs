@@ -36,7 +36,10 @@ mod tests {
             lines.next(),
             Some("step,metric,scenario,diff,ci_low,ci_high")
         );
-        assert_eq!(lines.next(), Some("0,\"Partnership(A, B)\",after,0.0,0.0,0.0"));
+        assert_eq!(
+            lines.next(),
+            Some("0,\"Partnership(A, B)\",after,0.0,0.0,0.0")
+        );
         assert_eq!(
             lines.next(),
             Some("1,\"Partnership(A, B)\",after,0.08,0.07,0.09")

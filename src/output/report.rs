@@ -341,8 +341,14 @@ pub fn compare_page(c: &Comparison) -> io::Result<String> {
     );
 
     let mut entries = vec![
-        ("outcomes-table".to_string(), "Scenario × outcome".to_string()),
-        ("metrics-table".to_string(), "Effects on the metrics".to_string()),
+        (
+            "outcomes-table".to_string(),
+            "Scenario × outcome".to_string(),
+        ),
+        (
+            "metrics-table".to_string(),
+            "Effects on the metrics".to_string(),
+        ),
         ("scenarios".to_string(), "The scenarios".to_string()),
     ];
     entries.extend(figures.iter().map(|f| (f.file_stem(), f.heading())));
@@ -474,6 +480,19 @@ fn metric_table(out: &mut String, c: &Comparison) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_comparison_opens_with_the_outcome_table_then_the_metric_effects() {
+        let page = compare_page(&crate::output::examples::comparison()).unwrap();
+        let outcomes = page.find("id=\"scenario-outcome\"").unwrap();
+        let metrics = page.find("id=\"metric-effects\"").unwrap();
+        assert!(outcomes < metrics && metrics < page.find("<figure").unwrap());
+        assert!(page.contains("<h1>before (A) vs after (B)</h1>"));
+        assert!(page.contains("+25.0 [+12.5, +37.5] pts"));
+        assert!(page.contains(">+0.080</td><td class=\"num\">[+0.070, +0.090]</td>"));
+        assert!(page.contains("<a href=\"b/report.html\">Full report of B</a>"));
+        assert!(page.contains("not in every scenario (not compared): peace."));
+    }
 
     #[test]
     fn text_is_escaped_for_html() {

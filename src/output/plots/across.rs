@@ -104,7 +104,10 @@ impl Plot for OutcomesAcross<'_> {
                 let (x, style) = if hi < 0.85 {
                     (hi, value_style.clone())
                 } else {
-                    (0.0, text(13.0, &WHITE).pos(Pos::new(HPos::Left, VPos::Center)))
+                    (
+                        0.0,
+                        text(13.0, &WHITE).pos(Pos::new(HPos::Left, VPos::Center)),
+                    )
                 };
                 chart.draw_series(std::iter::once(
                     EmptyElement::at((x, y)) + Text::new(value, (8, 0), style),

@@ -46,7 +46,10 @@ impl Plot for DifferenceChart<'_> {
     }
     fn size(&self) -> (u32, u32) {
         let rows = self.comparison.outcomes.len().max(1) * self.others().max(1);
-        (1000, 220 + 44 * rows as u32 + 16 * self.comparison.outcomes.len() as u32)
+        (
+            1000,
+            220 + 44 * rows as u32 + 16 * self.comparison.outcomes.len() as u32,
+        )
     }
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult<DB> {
         let c = self.comparison;

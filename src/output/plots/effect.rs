@@ -7,8 +7,8 @@ use plotters::prelude::*;
 
 use super::overlay::{scheduled_markers, sides_line};
 use super::{
-    event_markers, header, legend, line_chart, scenario_color, slug, time_axis, Axes,
-    DrawResult, Key, Plot, INK, MUTED,
+    event_markers, header, legend, line_chart, scenario_color, slug, time_axis, Axes, DrawResult,
+    Key, Plot, INK, MUTED,
 };
 use crate::analysis::compare::{label, EffectSeries};
 use crate::analysis::Comparison;

@@ -71,7 +71,11 @@ pub fn scheduled_markers(c: &Comparison) -> Vec<(String, u32)> {
 
 impl Plot for OverlayFan<'_> {
     fn stem(&self) -> String {
-        format!("overlay_{:02}_{}", self.index + 1, slug(&self.series[0].metric))
+        format!(
+            "overlay_{:02}_{}",
+            self.index + 1,
+            slug(&self.series[0].metric)
+        )
     }
     fn title(&self) -> String {
         let letters: Vec<String> = (0..self.series.len()).map(label).collect();
@@ -108,9 +112,12 @@ impl Plot for OverlayFan<'_> {
             .collect();
         keys.push(("scheduled event".to_string(), Key::Dashed(MUTED)));
         let body = legend(&body, &keys)?;
-        let range = self.series.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |r, s| {
-            (r.0.min(s.range.0), r.1.max(s.range.1))
-        });
+        let range = self
+            .series
+            .iter()
+            .fold((f64::INFINITY, f64::NEG_INFINITY), |r, s| {
+                (r.0.min(s.range.0), r.1.max(s.range.1))
+            });
         let (lo, hi) = extent(
             self.series
                 .iter()
