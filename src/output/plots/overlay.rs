@@ -29,11 +29,18 @@ pub fn sides_line(c: &Comparison) -> String {
         .enumerate()
         .map(|(i, s)| format!("{} = {}", label(i), s.manifest.scenario))
         .collect();
+    let mut names = names.join(", ");
+    // A title line is about 110 characters wide; many scenarios are named in the legend.
+    if names.chars().count() > 80 {
+        names = format!(
+            "A = {} and {} more scenarios (see the legend)",
+            m.scenario,
+            c.scenarios.len() - 1
+        );
+    }
     format!(
-        "{}: {} paired trajectories, seed {}",
-        names.join(", "),
-        m.trajectories,
-        m.seed
+        "{names}: {} paired trajectories, seed {}",
+        m.trajectories, m.seed
     )
 }
 
