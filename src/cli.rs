@@ -31,15 +31,16 @@ pub enum Command {
         /// The scenario file (RON).
         scenario: PathBuf,
     },
-    /// Run two scenarios on the same random draws and report the paired differences.
+    /// Run scenarios on the same random draws, the first the reference, and report each
+    /// one's paired differences from it: outcome probabilities and tracked metrics.
     #[command(
-        after_help = "Example:\n  simulate compare scenarios/baseline.ron scenarios/putin_visit.ron --trajectories 4000 --seed 9"
+        after_help = "Up to 12 scenarios; each one's own results are in a/, b/, c/ ... (in the order given).\n\nExamples:\n  simulate compare scenarios/baseline.ron scenarios/putin_visit.ron --trajectories 4000 --seed 9\n  simulate compare scenarios/baseline.ron scenarios/putin_visit.ron scenarios/visit_without_deals.ron"
     )]
     Compare {
-        /// The reference scenario (A).
-        a: PathBuf,
-        /// The scenario compared with it (B); differences are B - A.
-        b: PathBuf,
+        /// The reference scenario (A), then the scenarios compared with it (B, C, ...);
+        /// differences are each minus A.
+        #[arg(required = true, num_args = 2.., value_name = "SCENARIO")]
+        scenarios: Vec<PathBuf>,
         #[command(flatten)]
         common: CommonArgs,
     },

@@ -57,7 +57,7 @@ fn run(cli: Cli) -> Result<(), Error> {
             verbose,
         } => commands::merge(&parts, out.as_deref(), verbose),
         Task::Check { scenario } => commands::check(&scenario),
-        Task::Compare { a, b, options } => commands::compare(&a, &b, &options),
+        Task::Compare { scenarios, options } => commands::compare(&scenarios, &options),
         Task::Sweep {
             scenario,
             params,

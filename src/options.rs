@@ -24,9 +24,9 @@ pub enum Task {
         out: Option<PathBuf>,
         verbose: bool,
     },
+    /// The reference scenario first.
     Compare {
-        a: PathBuf,
-        b: PathBuf,
+        scenarios: Vec<PathBuf>,
         options: RunOptions,
     },
     Sweep {
@@ -225,9 +225,8 @@ impl Task {
                 out: out.map(folder_path),
                 verbose: !quiet,
             }),
-            Some(Command::Compare { a, b, common }) => Ok(Task::Compare {
-                a,
-                b,
+            Some(Command::Compare { scenarios, common }) => Ok(Task::Compare {
+                scenarios,
                 options: RunOptions::from_common(common)?,
             }),
             Some(Command::Sweep {

@@ -164,3 +164,105 @@ fn the_report_renders_in_headless_chromium_with_every_outcome_and_plot() {
         png.len()
     );
 }
+
+/// The comparison report of three scenarios in a real browser: it opens with the scenario
+/// x outcome table and the metric effects (before any picture), every shared outcome and
+/// metric effect is a row, every comparison plot is drawn, and nothing failed to load.
+#[test]
+fn the_comparison_report_renders_with_its_tables_first_and_every_plot() {
+    let Some(browser) = chromium() else {
+        if std::env::var("CI").is_ok_and(|v| v == "true") {
+            panic!("chromium is not installed: .ci/run must install Debian's chromium package");
+        }
+        eprintln!("NOTICE: skipping the browser test: no chromium (apt-get install chromium)");
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    // A third future made from the full baseline file: the visit fixed at step 2, no deals.
+    let text = String::from_utf8(read(&scenario("baseline.ron"))).unwrap();
+    let third = dir.path().join("visit_without_deals.ron");
+    std::fs::write(
+        &third,
+        text.replacen("name: \"baseline\",", "name: \"visit_without_deals\",", 1)
+            .replacen("hazard: 0.015,", "at: 2,", 1),
+    )
+    .unwrap();
+    let out = dir.path().join("compare");
+    simulate()
+        .arg("compare")
+        .arg(scenario("baseline.ron"))
+        .arg(scenario("putin_visit.ron"))
+        .arg(&third)
+        .args(["-n", "200", "--seed", "3", "--quiet", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    let page = out.join("report.html").canonicalize().unwrap();
+    let dom = headless(
+        &browser,
+        &dir.path().join("profile-dom"),
+        &["--dump-dom".to_string()],
+        &page,
+    );
+    let log = String::from_utf8_lossy(&dom.stderr).to_string();
+    assert!(dom.status.success(), "chromium failed: {log}");
+    let html = String::from_utf8_lossy(&dom.stdout).to_string();
+    assert!(html.contains("</html>"), "a rendered DOM came back");
+
+    let table = html
+        .find("id=\"scenario-outcome\"")
+        .expect("the outcome table");
+    let effects = html
+        .find("id=\"metric-effects\"")
+        .expect("the metric table");
+    let first_figure = html.find("<figure").expect("figures");
+    assert!(
+        table < effects && effects < first_figure,
+        "tables open the page"
+    );
+    let c = json(&out.join("compare.json"));
+    for o in c["by_outcome"].as_array().unwrap() {
+        let name = o["name"].as_str().unwrap();
+        let row = html
+            .find(&format!("data-outcome=\"{name}\""))
+            .unwrap_or_else(|| panic!("outcome {name} in the DOM"));
+        assert!(row < effects, "outcome {name} in the first table");
+    }
+    for m in c["metrics"].as_array().unwrap() {
+        let row = format!(
+            "data-metric=\"{}\" data-scenario=\"{}\"",
+            m["name"].as_str().unwrap(),
+            m["label"].as_str().unwrap()
+        );
+        assert!(html.contains(&row), "{row} in the DOM");
+    }
+    let mut plots = 0;
+    for entry in std::fs::read_dir(out.join("plots")).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|x| x == "svg") {
+            let stem = path.file_stem().unwrap().to_string_lossy().to_string();
+            let at = html
+                .find(&format!("data-plot=\"{stem}\""))
+                .unwrap_or_else(|| panic!("plot {stem} in the DOM"));
+            let figure_end = html[at..].find("</figure>").expect("figure closes") + at;
+            assert!(
+                html[at..figure_end].contains("<svg"),
+                "plot {stem} is drawn"
+            );
+            plots += 1;
+        }
+    }
+    // The outcomes across the scenarios, their differences, and per metric an effect over
+    // time and an overlay.
+    let metrics = json(&out.join("a/summary.json"))["final"]
+        .as_array()
+        .unwrap()
+        .len();
+    assert_eq!(plots, 2 + 2 * metrics);
+    for failure in ["net::ERR_", "Failed to load", "Refused to load", "Uncaught"] {
+        assert!(
+            !log.contains(failure),
+            "the page reported {failure:?}: {log}"
+        );
+    }
+}

@@ -70,4 +70,283 @@ fn comparing_a_scenario_with_itself_gives_zero_differences_with_zero_width() {
         assert_eq!(o["ci_low"].as_f64(), Some(0.0), "{o}");
         assert_eq!(o["ci_high"].as_f64(), Some(0.0), "{o}");
     }
+    // And so is every metric's effect, at the end and at every step of effects.csv.
+    let metrics = c["metrics"].as_array().unwrap();
+    assert!(!metrics.is_empty(), "baseline tracks metrics: {c}");
+    for m in metrics {
+        for key in [
+            "diff",
+            "ci_low",
+            "ci_high",
+            "unpaired_ci_low",
+            "unpaired_ci_high",
+        ] {
+            if key.starts_with("unpaired") {
+                assert!(m[key].as_f64().unwrap().abs() > 0.0, "{m}");
+            } else {
+                assert_eq!(m[key].as_f64(), Some(0.0), "{key}: {m}");
+            }
+        }
+    }
+    let effects = String::from_utf8(common::read(&out.join("effects.csv"))).unwrap();
+    for line in effects.lines().skip(1) {
+        assert!(line.ends_with(",0.0,0.0,0.0"), "{line}");
+    }
+}
+
+/// `baseline.ron` with Putin's visit fixed at step 2, as in `putin_visit.ron`, but without
+/// its prepared deals (their hazards stay the baseline's): the visit alone. Made from the
+/// full baseline file so that it does not depend on how `putin_visit.ron` is written.
+fn visit_without_deals(dir: &std::path::Path) -> std::path::PathBuf {
+    let text = String::from_utf8(common::read(&scenario("baseline.ron"))).unwrap();
+    let edited = text
+        .replacen("name: \"baseline\",", "name: \"visit_without_deals\",", 1)
+        .replacen("hazard: 0.015,", "at: 2,", 1);
+    assert!(edited.contains("visit_without_deals") && !edited.contains("hazard: 0.015,"));
+    let path = dir.join("visit_without_deals.ron");
+    std::fs::write(&path, edited).unwrap();
+    path
+}
+
+fn compare(files: &[&std::path::Path], out: &std::path::Path, extra: &[&str]) {
+    simulate()
+        .arg("compare")
+        .args(files)
+        .args(["--trajectories", "2000", "--seed", "9", "--quiet", "--out"])
+        .arg(out)
+        .args(extra)
+        .assert()
+        .success();
+}
+
+/// Two scenarios keep the two-way file: today's keys first, in today's order, with the
+/// values the two-way compare wrote before (tests/data/compare_two_way_before.json); and a
+/// three-way run reports the same for the first pair, and the same results in a/ and b/.
+#[test]
+fn two_way_results_are_those_of_before_and_of_the_n_way_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let (base, visit) = (scenario("baseline.ron"), scenario("putin_visit.ron"));
+    let third = visit_without_deals(dir.path());
+    let (two, three) = (dir.path().join("two"), dir.path().join("three"));
+    compare(&[&base, &visit], &two, &[]);
+    compare(&[&base, &visit, &third], &three, &[]);
+
+    let c2 = json(&two.join("compare.json"));
+    // The top-level keys in the order the file writes them.
+    let text = String::from_utf8(common::read(&two.join("compare.json"))).unwrap();
+    let keys: Vec<&str> = text
+        .lines()
+        .filter_map(|l| l.strip_prefix("  \"")?.split('"').next())
+        .collect();
+    assert_eq!(
+        keys,
+        [
+            "a",
+            "b",
+            "seed",
+            "trajectories",
+            "engine_version",
+            "outcomes",
+            "only_in_a",
+            "only_in_b",
+            "scenarios",
+            "by_outcome",
+            "not_shared",
+            "metrics"
+        ]
+    );
+    let before = json(&common::data("compare_two_way_before.json"));
+    for key in ["seed", "trajectories", "outcomes", "only_in_a", "only_in_b"] {
+        assert_eq!(c2[key], before[key], "{key}");
+    }
+
+    let c3 = json(&three.join("compare.json"));
+    for key in ["a", "b", "outcomes", "only_in_a", "only_in_b"] {
+        assert!(
+            c3.get(key).is_none(),
+            "{key} is ambiguous for three scenarios"
+        );
+    }
+    let names: Vec<&str> = c3["scenarios"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["baseline", "putin_visit", "visit_without_deals"]);
+    assert_eq!(c3["scenarios"][2]["folder"], "c");
+    // The legacy outcomes are the N-way differences of B, and B's are the same in both runs.
+    let outcomes = c2["outcomes"].as_array().unwrap();
+    for (legacy, (o2, o3)) in outcomes.iter().zip(
+        c2["by_outcome"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .zip(c3["by_outcome"].as_array().unwrap()),
+    ) {
+        assert_eq!(o2["name"], legacy["name"]);
+        assert_eq!(o2["probabilities"][0], legacy["a"]);
+        assert_eq!(o2["probabilities"][1], legacy["b"]);
+        for key in ["diff", "ci_low", "ci_high", "unpaired_half_width"] {
+            assert_eq!(o2["differences"][0][key], legacy[key], "{key}");
+        }
+        assert_eq!(o3["probabilities"][0], o2["probabilities"][0]);
+        assert_eq!(o3["probabilities"][1], o2["probabilities"][1]);
+        assert_eq!(o3["differences"][0], o2["differences"][0]);
+        assert_eq!(o3["differences"][1]["scenario"], "visit_without_deals");
+    }
+    let metrics2 = c2["metrics"].as_array().unwrap();
+    let metrics3: Vec<&serde_json::Value> = c3["metrics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|m| m["scenario"] == "putin_visit")
+        .collect();
+    assert!(!metrics2.is_empty());
+    assert_eq!(metrics2.iter().collect::<Vec<_>>(), metrics3);
+    for side in ["a", "b"] {
+        for file in ["summary.json", "timeseries.csv", "outcomes.csv"] {
+            assert_eq!(
+                common::read(&two.join(side).join(file)),
+                common::read(&three.join(side).join(file)),
+                "{side}/{file}"
+            );
+        }
+    }
+    assert!(three.join("c/report.html").is_file());
+}
+
+/// The effect of the visit on every tracked metric: its interval from the per-trajectory
+/// differences is much narrower than two independent runs would give, the difference is
+/// that of the two runs' final means, and effects.csv holds it at every step.
+#[test]
+fn paired_metric_effects_are_narrower_than_unpaired_and_match_the_sides() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("visit");
+    compare(
+        &[&scenario("baseline.ron"), &scenario("putin_visit.ron")],
+        &out,
+        &[],
+    );
+    let c = json(&out.join("compare.json"));
+    let b = json(&out.join("b/summary.json"));
+    let a = json(&out.join("a/summary.json"));
+    let metrics = c["metrics"].as_array().unwrap();
+    assert_eq!(metrics.len(), a["final"].as_array().unwrap().len());
+    let effects = String::from_utf8(common::read(&out.join("effects.csv"))).unwrap();
+    let mut lines = effects.lines();
+    assert_eq!(
+        lines.next(),
+        Some("step,metric,scenario,diff,ci_low,ci_high")
+    );
+    let steps = final_step(&a);
+    assert_eq!(lines.count(), metrics.len() * (steps + 1));
+    let mut much_narrower = 0;
+    for m in metrics {
+        let f = |k: &str| m[k].as_f64().unwrap();
+        let (paired, unpaired) = (
+            f("ci_high") - f("ci_low"),
+            f("unpaired_ci_high") - f("unpaired_ci_low"),
+        );
+        assert!(paired > 0.0 && paired < unpaired, "{m}");
+        if paired * 3.0 < unpaired {
+            much_narrower += 1;
+        }
+        assert!(
+            (f("diff") - (f("mean") - f("reference_mean"))).abs() < 1e-12,
+            "{m}"
+        );
+        let name = m["name"].as_str().unwrap();
+        let final_mean = |s: &serde_json::Value| {
+            s["final"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|x| x["metric"] == name)
+                .map(|x| x["mean"].as_f64().unwrap())
+                .unwrap()
+        };
+        assert!(
+            (final_mean(&b) - final_mean(&a) - f("diff")).abs() < 1e-8,
+            "{m}"
+        );
+        let row = format!("{steps},\"{name}\",putin_visit,");
+        assert!(effects.contains(&row), "{row}");
+    }
+    assert!(much_narrower >= 1, "{c}");
+    let partnership = metrics
+        .iter()
+        .find(|m| m["name"] == "Partnership(Pakistan, Russia)")
+        .unwrap();
+    assert!(
+        partnership["ci_low"].as_f64().unwrap() > 0.0,
+        "the visit raises it"
+    );
+}
+
+fn final_step(summary: &serde_json::Value) -> usize {
+    summary["steps"].as_u64().unwrap() as usize
+}
+
+/// Three scenarios run, with the same bytes on one thread as on two.
+#[test]
+fn three_scenarios_give_the_same_bytes_on_one_thread_and_on_two() {
+    let dir = tempfile::tempdir().unwrap();
+    let third = visit_without_deals(dir.path());
+    let files = [
+        scenario("baseline.ron"),
+        scenario("putin_visit.ron"),
+        third.clone(),
+    ];
+    let files: Vec<&std::path::Path> = files.iter().map(|p| p.as_path()).collect();
+    let (one, two) = (dir.path().join("one"), dir.path().join("two"));
+    compare(&files, &one, &["--threads", "1"]);
+    compare(&files, &two, &["--threads", "2"]);
+    let mut compared = 0;
+    for folder in ["", "a", "b", "c"] {
+        for file in ["compare.json", "effects.csv", "report.html", "summary.json"] {
+            let (x, y) = (one.join(folder).join(file), two.join(folder).join(file));
+            if x.is_file() {
+                assert_eq!(common::read(&x), common::read(&y), "{folder}/{file}");
+                compared += 1;
+            }
+        }
+    }
+    // compare.json, effects.csv, report.html, and each side's report and summary.
+    assert_eq!(compared, 9);
+    for plot in ["outcomes_across", "outcome_differences"] {
+        assert!(
+            one.join("plots").join(format!("{plot}.png")).is_file(),
+            "{plot}"
+        );
+    }
+    let c = json(&one.join("compare.json"));
+    // The visit without its deals raises the partnership less than the prepared visit.
+    let effect = |scenario: &str| {
+        c["metrics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|m| m["name"] == "Partnership(Pakistan, Russia)" && m["scenario"] == scenario)
+            .map(|m| m["diff"].as_f64().unwrap())
+            .unwrap()
+    };
+    assert!(effect("visit_without_deals") < effect("putin_visit"), "{c}");
+}
+
+#[test]
+fn compare_needs_two_to_twelve_scenarios() {
+    let file = scenario("baseline.ron");
+    let many: Vec<&std::path::Path> = (0..13).map(|_| file.as_path()).collect();
+    let out = simulate()
+        .arg("compare")
+        .args(&many)
+        .arg("--quiet")
+        .assert()
+        .code(2)
+        .get_output()
+        .clone();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("2 to 12") && err.contains("not 13"), "{err}");
+    simulate().arg("compare").arg(&file).assert().code(2);
 }

@@ -1,46 +1,72 @@
-//! `simulate compare A B`: both scenarios on the same trajectory seeds (common random
-//! numbers), so differences are the effect of the change, not noise.
+//! `simulate compare A B [C ...]`: every scenario on the same trajectory seeds (common random
+//! numbers), the first the reference, so differences are the effect of the change, not
+//! noise.
 
-use std::path::Path;
+use std::path::PathBuf;
 
 use super::stem;
-use crate::analysis::compare::shared_outcomes;
+use crate::analysis::compare::{label, shared_metrics, shared_outcomes, Pairwise, MAX_SCENARIOS};
 use crate::analysis::{Comparison, Manifest, RunSummary};
-use crate::engine;
+use crate::engine::{self, estimate, Pairing};
 use crate::error::Error;
 use crate::options::RunOptions;
 use crate::output;
 use crate::scenario;
 
-pub fn compare(a_path: &Path, b_path: &Path, options: &RunOptions) -> Result<(), Error> {
-    let name = format!("compare_{}_vs_{}", stem(a_path), stem(b_path));
+pub fn compare(paths: &[PathBuf], options: &RunOptions) -> Result<(), Error> {
+    if !(2..=MAX_SCENARIOS).contains(&paths.len()) {
+        return Err(Error::Usage(format!(
+            "compare takes 2 to {MAX_SCENARIOS} scenario files (the first is the reference), \
+             not {}: compare fewer at once, each against the same reference",
+            paths.len()
+        )));
+    }
+    let stems: Vec<String> = paths.iter().map(|p| stem(p)).collect();
+    let name = format!("compare_{}_vs_{}", stems[0], stems[1..].join("_"));
     let out = super::output_folder(options.out.as_deref(), &name);
     output::check_target(&out)?;
-    let a = scenario::load(a_path)?;
-    let b = scenario::load(b_path)?;
-    // Trajectories and seed come from the flags, else from A's file: both sides must share
-    // them for the pairing to mean anything.
-    let plan = super::plan(&a.world, options)?;
-    super::check_estimate(&[&a.world, &b.world], &plan)?;
+    let scenarios = paths
+        .iter()
+        .map(|p| scenario::load(p))
+        .collect::<Result<Vec<_>, _>>()?;
+    let worlds: Vec<&crate::model::World> = scenarios.iter().map(|s| &s.world).collect();
+    // Trajectories and seed come from the flags, else from the reference's file: every
+    // scenario must share them for the pairing to mean anything.
+    let plan = super::unchecked_plan(worlds[0], options)?;
+    let metrics = shared_metrics(&worlds);
+    check_estimate(&worlds, metrics.first().map_or(0, Vec::len), &plan)?;
 
-    let shared = shared_outcomes(&a.world, &b.world);
-    let label = format!("{} vs {}", a.world.name, b.world.name);
-    let paired = super::with_progress(&plan, options, &label, |control| {
-        engine::run_paired(&a.world, &b.world, &shared, &plan, control)
+    let pairings: Vec<Pairing> = worlds[1..]
+        .iter()
+        .zip(metrics)
+        .map(|(w, metrics)| Pairing {
+            outcomes: shared_outcomes(worlds[0], w),
+            metrics,
+        })
+        .collect();
+    let names: Vec<&str> = worlds.iter().map(|w| w.name.as_str()).collect();
+    let progress_label = format!("{} vs {}", names[0], names[1..].join(", "));
+    let joint = super::with_progress(&plan, options, &progress_label, |control| {
+        engine::run_joint(&worlds, &pairings, &plan, control)
     })?;
-    let summary = |s: &scenario::Scenario, agg| {
-        RunSummary::new(
-            Manifest::new(s, plan.seed, plan.trajectories),
-            &s.world,
-            agg,
-        )
-    };
-    let comparison = Comparison::new(
-        summary(&a, &paired.a),
-        summary(&b, &paired.b),
-        &shared,
-        &paired.pairs,
-    );
+    let summaries: Vec<RunSummary> = scenarios
+        .iter()
+        .zip(&joint.sides)
+        .map(|(s, agg)| {
+            RunSummary::new(
+                Manifest::new(s, plan.seed, plan.trajectories),
+                &s.world,
+                agg,
+            )
+        })
+        .collect();
+    let pairwise = summaries[1..]
+        .iter()
+        .zip(&pairings)
+        .zip(&joint.pairs)
+        .map(|((s, p), counts)| Pairwise::new(&summaries[0], s, &p.outcomes, counts))
+        .collect();
+    let comparison = Comparison::new(summaries, pairwise, &joint.effects);
     output::export(&out, &comparison, &output::compare_exporters())?;
 
     if options.verbose {
@@ -50,41 +76,89 @@ pub fn compare(a_path: &Path, b_path: &Path, options: &RunOptions) -> Result<(),
     Ok(())
 }
 
+/// Refuses a comparison that will not fit in memory: its worlds run side by side, each
+/// with its aggregates, plus the paired effects of every scenario against the reference.
+fn check_estimate(
+    worlds: &[&crate::model::World],
+    shared_metrics: usize,
+    plan: &engine::Plan,
+) -> Result<(), Error> {
+    let threads = super::threads(plan);
+    let need = estimate::compare_estimate(worlds, shared_metrics, plan.len(), threads);
+    let metrics: usize = worlds.iter().map(|w| w.metrics.len()).sum();
+    let steps = worlds.iter().map(|w| w.steps).max().unwrap_or(0);
+    let what = format!(
+        "this comparison ({} scenarios, {metrics} metrics x {steps} steps on {})",
+        worlds.len(),
+        super::count(threads, "thread")
+    );
+    super::check_fits(&need, &what, super::RUN_ADVICE)
+}
+
 fn print_table(c: &Comparison) -> Result<(), Error> {
+    let r = &c.reference().manifest;
+    let names: Vec<String> = c
+        .scenarios
+        .iter()
+        .enumerate()
+        .map(|(i, s)| format!("{} ({})", s.manifest.scenario, label(i)))
+        .collect();
     crate::say!(
-        "{} (A) vs {} (B): {} paired trajectories, seed {}",
-        c.a.manifest.scenario,
-        c.b.manifest.scenario,
-        c.a.manifest.trajectories,
-        c.a.manifest.seed
+        "{}: {} paired trajectories, seed {}; differences against {}",
+        names.join(", "),
+        r.trajectories,
+        r.seed,
+        label(0)
     )?;
     let width = c
         .outcomes
         .iter()
         .map(|o| o.name.len())
+        .chain(c.metrics.iter().map(|m| m.name.len()))
         .max()
         .unwrap_or(7)
         .max(7);
-    crate::say!(
-        "  {:width$}       A       B   B - A  95% interval (paired)",
-        "outcome"
-    )?;
+    let mut head = format!("  {:width$}  {:>6}", "outcome", label(0));
+    for i in 1..c.scenarios.len() {
+        let _ = std::fmt::Write::write_fmt(&mut head, format_args!("  {:>6}", label(i)));
+    }
+    crate::say!("{head}")?;
     for o in &c.outcomes {
+        let mut line = format!("  {:width$}  {:>6.3}", o.name, o.probabilities[0]);
+        for p in &o.probabilities[1..] {
+            let _ = std::fmt::Write::write_fmt(&mut line, format_args!("  {p:>6.3}"));
+        }
+        crate::say!("{line}")?;
+        for d in &o.differences {
+            crate::say!(
+                "  {:width$}    {} - {}: {:+.3} [{:+.3}, {:+.3}] (paired 95%)",
+                "",
+                d.label,
+                label(0),
+                d.diff,
+                d.ci_low,
+                d.ci_high
+            )?;
+        }
+    }
+    for name in &c.not_shared {
+        crate::say!("  {name}: not in every scenario (not compared)")?;
+    }
+    if !c.metrics.is_empty() {
+        crate::say!("  metric effects at the last step (paired 95% interval):")?;
+    }
+    for m in &c.metrics {
         crate::say!(
-            "  {:width$}  {:>6.3}  {:>6.3}  {:>+6.3}  [{:+.3}, {:+.3}]",
-            o.name,
-            o.a,
-            o.b,
-            o.diff,
-            o.ci_low,
-            o.ci_high
+            "  {:width$}  {} - {}: {:+.4} [{:+.4}, {:+.4}]  ({:.4} -> {:.4})",
+            m.name,
+            m.label,
+            label(0),
+            m.diff,
+            m.ci_low,
+            m.ci_high,
+            m.reference_mean,
+            m.mean
         )?;
-    }
-    for name in &c.only_in_a {
-        crate::say!("  {name}: only in A")?;
-    }
-    for name in &c.only_in_b {
-        crate::say!("  {name}: only in B")?;
     }
     Ok(())
 }

@@ -18,7 +18,7 @@ pub const BINS: usize = 2000;
 
 /// Fixed-point scale of the sums behind the means: values are rounded to 2^-40 (about
 /// 1e-12) before they are added, in 128-bit integers that cannot overflow.
-const FIXED_POINT: f64 = (1u64 << 40) as f64;
+pub(super) const FIXED_POINT: f64 = (1u64 << 40) as f64;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Aggregates {
@@ -510,7 +510,7 @@ impl Aggregates {
 }
 
 #[inline]
-fn fixed(x: f64) -> i128 {
+pub(super) fn fixed(x: f64) -> i128 {
     // Through i64 (|x| <= 1, so x * 2^40 fits): a direct f64 -> i128 conversion is a slow
     // library call.
     i128::from((x * FIXED_POINT).round() as i64)

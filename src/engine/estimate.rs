@@ -120,6 +120,50 @@ fn with_margin(bytes: u64) -> u64 {
     bytes.saturating_add(bytes / 10)
 }
 
+/// A comparison runs its worlds side by side on the same threads: each world's sets of
+/// aggregates and workers as in [`estimate`], plus in every set the paired effects of each
+/// scenario after the first on the `shared_metrics` metrics (`engine::effects`: six 16-byte
+/// sums per metric and step) and in every worker each trajectory's current metric values.
+pub fn compare_estimate(
+    worlds: &[&World],
+    shared_metrics: usize,
+    trajectories: u64,
+    threads: usize,
+) -> Estimate {
+    let runs = worlds
+        .iter()
+        .map(|w| estimate(w, trajectories, threads))
+        .reduce(|a, b| a + b)
+        .unwrap_or(Estimate {
+            memory_bytes: 0,
+            address_space_bytes: 0,
+            seconds: 0.0,
+        });
+    let points = worlds
+        .iter()
+        .map(|w| u64::from(w.steps) + 1)
+        .min()
+        .unwrap_or(1);
+    let others = worlds.len().saturating_sub(1) as u64;
+    let per_set = others
+        .saturating_mul(shared_metrics as u64)
+        .saturating_mul(points)
+        .saturating_mul(super::effects::SUMS_PER_CELL as u64 * 16);
+    let values: u64 = worlds.iter().map(|w| w.metrics.len() as u64 * 8).sum();
+    let per_fold = per_set.saturating_add(BLOCK as u64 * values);
+    // As in `run_estimate`: a set per busy thread plus one resident, `threads + 1` folds and
+    // the reduction's set reserved.
+    let threads = threads.max(1) as u64;
+    let busy = threads.min(trajectories.div_ceil(super::CHUNK).max(1));
+    let resident = with_margin((busy + 1).saturating_mul(per_fold));
+    let reserved = with_margin((threads + 2).saturating_mul(per_fold));
+    Estimate {
+        memory_bytes: runs.memory_bytes.saturating_add(resident),
+        address_space_bytes: runs.address_space_bytes.saturating_add(reserved),
+        seconds: runs.seconds,
+    }
+}
+
 /// A sweep runs its grid points one after another, each without metrics, and keeps a few
 /// numbers per point and outcome.
 pub fn sweep_estimate(world: &World, points: usize, trajectories: u64, threads: usize) -> Estimate {
@@ -377,6 +421,22 @@ mod tests {
         crate::scenario::parse(Path::new("w.ron"), text.as_bytes())
             .expect("a valid world")
             .1
+    }
+
+    /// A comparison's estimate counts every world's run and the paired effects, which grow
+    /// with the scenarios after the reference, the shared metrics and the steps.
+    #[test]
+    fn a_comparison_estimate_counts_each_world_and_the_paired_effects() {
+        let w = world(3, 6, 1000, 1);
+        let single = estimate(&w, 20_000, 2);
+        let two = compare_estimate(&[&w, &w], 6, 20_000, 2);
+        let four = compare_estimate(&[&w, &w, &w, &w], 6, 20_000, 2);
+        let effects = 6 * 1001 * super::super::effects::SUMS_PER_CELL as u64 * 16;
+        assert!(two.memory_bytes >= 2 * single.memory_bytes + 3 * effects);
+        assert!(four.memory_bytes >= 4 * single.memory_bytes + 3 * 3 * effects);
+        assert!(four.address_space_bytes > four.memory_bytes);
+        let none = compare_estimate(&[&w, &w], 0, 20_000, 2);
+        assert!(two.memory_bytes - none.memory_bytes >= 3 * effects);
     }
 
     /// Defect: the estimate was 2.1x below the measured peak (it counted two sets of

@@ -2,11 +2,13 @@
 //! aggregates it folds them into.
 
 pub mod aggregate;
+pub mod effects;
 pub mod estimate;
 mod run;
 pub mod streams;
 
 pub use aggregate::Aggregates;
 pub use run::{
-    chunk_count, run, run_paired, Control, PairCounts, Paired, Plan, Stopped, UnsettledRun, CHUNK,
+    chunk_count, run, run_joint, run_paired, Control, Joint, PairCounts, Paired, Pairing, Plan,
+    Stopped, UnsettledRun, CHUNK,
 };

@@ -10,6 +10,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use rayon::prelude::*;
 
 use super::aggregate::Aggregates;
+use super::effects::Effects;
 use super::streams::{stream_id, trajectory_seed, Stream};
 use crate::model::lanes::{Lanes, BLOCK};
 use crate::model::{self, Metric, OutcomeKind, Randomness, State, Unsettled, World};
@@ -149,7 +150,7 @@ pub struct Paired {
 }
 
 /// Runs `a` and `b` on the same trajectory seeds (common random numbers). `outcome_pairs`
-/// lists (index in a, index in b) of the outcomes to pair.
+/// lists (index in a, index in b) of the outcomes to pair. A joint run of two worlds.
 pub fn run_paired(
     a: &World,
     b: &World,
@@ -157,63 +158,192 @@ pub fn run_paired(
     plan: &Plan,
     control: &Control,
 ) -> Result<Paired, Stopped> {
-    check_rest(a, plan, control)?;
-    check_rest(b, plan, control)?;
-    let empty = || Paired {
-        a: Aggregates::new(a),
-        b: Aggregates::new(b),
-        pairs: vec![PairCounts::default(); outcome_pairs.len()],
+    let pairing = Pairing {
+        outcomes: outcome_pairs.to_vec(),
+        metrics: Vec::new(),
     };
+    let joint = run_joint(&[a, b], &[pairing], plan, control)?;
+    let mut sides = joint.sides.into_iter();
+    let mut pairs = joint.pairs.into_iter();
+    match (sides.next(), sides.next(), pairs.next()) {
+        (Some(a), Some(b), Some(pairs)) => Ok(Paired { a, b, pairs }),
+        _ => unreachable!("a joint run of two worlds has two sides and one pairing"),
+    }
+}
+
+/// What to pair between the reference (the first world of a joint run) and one other
+/// world: outcomes and tracked metrics, each as (index in the reference, index in it).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Pairing {
+    pub outcomes: Vec<(usize, usize)>,
+    pub metrics: Vec<(usize, usize)>,
+}
+
+/// The result of a joint run: each world's aggregates and, for each world after the
+/// first, how its outcomes agreed with the reference's trajectory by trajectory and the
+/// paired effects on its metrics.
+#[derive(Debug, Clone)]
+pub struct Joint {
+    pub sides: Vec<Aggregates>,
+    pub pairs: Vec<Vec<PairCounts>>,
+    pub effects: Vec<Effects>,
+}
+
+impl Joint {
+    fn new(worlds: &[&World], pairings: &[Pairing]) -> Self {
+        Joint {
+            sides: worlds.iter().map(|w| Aggregates::new(w)).collect(),
+            pairs: pairings
+                .iter()
+                .map(|p| vec![PairCounts::default(); p.outcomes.len()])
+                .collect(),
+            effects: pairings
+                .iter()
+                .zip(&worlds[1..])
+                .map(|(p, w)| {
+                    let steps = w.steps.min(worlds[0].steps);
+                    Effects::new(p.metrics.clone(), steps as usize + 1)
+                })
+                .collect(),
+        }
+    }
+
+    fn merge(&mut self, other: &Joint) {
+        for (x, y) in self.sides.iter_mut().zip(&other.sides) {
+            x.merge(y);
+        }
+        for (xs, ys) in self.pairs.iter_mut().zip(&other.pairs) {
+            for (p, q) in xs.iter_mut().zip(ys) {
+                p.both += q.both;
+                p.only_a += q.only_a;
+                p.only_b += q.only_b;
+                p.neither += q.neither;
+            }
+        }
+        for (x, y) in self.effects.iter_mut().zip(&other.effects) {
+            x.merge(y);
+        }
+    }
+}
+
+/// Runs every world on the same trajectory seeds (common random numbers): trajectory r of
+/// each draws from the same streams. `pairings[k]` says what to pair between `worlds[0]`
+/// (the reference) and `worlds[k + 1]`. The worlds advance step by step together, block by
+/// block, so a metric's paired difference at step t is folded in as soon as every world
+/// has reached t, and nothing is kept per trajectory. Each world's aggregates are the bytes
+/// `run` gives it alone.
+pub fn run_joint(
+    worlds: &[&World],
+    pairings: &[Pairing],
+    plan: &Plan,
+    control: &Control,
+) -> Result<Joint, Stopped> {
+    assert_eq!(
+        pairings.len() + 1,
+        worlds.len(),
+        "one pairing per world after the reference"
+    );
+    for world in worlds {
+        check_rest(world, plan, control)?;
+    }
+    let steps = worlds.iter().map(|w| w.steps).max().unwrap_or(0);
     let outcome = in_pool(plan.threads, || {
         // One fold per thread at most, as in `run`.
         plan.chunks
             .clone()
             .par_bridge()
             .fold(
-                || (empty(), Worker::new(a), Worker::new(b)),
-                |(mut acc, mut wa, mut wb), chunk| {
+                || {
+                    let workers: Vec<Worker> = worlds.iter().map(|w| Worker::new(w)).collect();
+                    (Joint::new(worlds, pairings), workers)
+                },
+                |(mut acc, mut workers), chunk| {
                     if !control.cancel.load(Ordering::Relaxed) {
                         let range = chunk_range(chunk, plan.trajectories);
                         let done = range.end - range.start;
                         for block in blocks(range) {
-                            let active = (block.end - block.start) as usize;
-                            wa.simulate(a, plan.seed, block.clone(), &mut acc.a, control.cancel);
-                            wb.simulate(b, plan.seed, block, &mut acc.b, control.cancel);
-                            let sides = wa.trajectories[..active]
-                                .iter()
-                                .zip(&wb.trajectories[..active]);
-                            for (ta, tb) in sides {
-                                let pairs = acc.pairs.iter_mut().zip(outcome_pairs);
-                                for (counts, &(ia, ib)) in pairs {
-                                    match (ta.held[ia], tb.held[ib]) {
-                                        (true, true) => counts.both += 1,
-                                        (true, false) => counts.only_a += 1,
-                                        (false, true) => counts.only_b += 1,
-                                        (false, false) => counts.neither += 1,
+                            let begun = worlds.iter().zip(&mut workers).zip(&mut acc.sides);
+                            for ((world, worker), agg) in begun {
+                                worker.begin(world, plan.seed, block.clone(), agg);
+                            }
+                            record_effects(&mut acc.effects, &workers, 0);
+                            for t in 1..=steps {
+                                if control.cancel.load(Ordering::Relaxed) {
+                                    // The run is thrown away: `finish` reports it stopped.
+                                    return (acc, workers);
+                                }
+                                let stepped = worlds.iter().zip(&mut workers).zip(&mut acc.sides);
+                                for ((world, worker), agg) in stepped {
+                                    if t <= world.steps {
+                                        worker.advance(world, t, agg);
                                     }
                                 }
+                                record_effects(&mut acc.effects, &workers, t as usize);
                             }
+                            let ended = worlds.iter().zip(&mut workers).zip(&mut acc.sides);
+                            for ((world, worker), agg) in ended {
+                                worker.end(world, agg);
+                            }
+                            count_pairs(&mut acc, &workers, pairings);
                         }
                         (control.progress)(done);
                     }
-                    (acc, wa, wb)
+                    (acc, workers)
                 },
             )
-            .map(|(acc, _, _)| acc)
+            .map(|(acc, _)| acc)
             .reduce_with(|mut x, y| {
-                x.a.merge(&y.a);
-                x.b.merge(&y.b);
-                for (p, q) in x.pairs.iter_mut().zip(&y.pairs) {
-                    p.both += q.both;
-                    p.only_a += q.only_a;
-                    p.only_b += q.only_b;
-                    p.neither += q.neither;
-                }
+                x.merge(&y);
                 x
             })
-            .unwrap_or_else(empty)
+            .unwrap_or_else(|| Joint::new(worlds, pairings))
     });
     finish(control, outcome)
+}
+
+/// Folds the metrics of the block's trajectory pairs at step t into the effects of each
+/// world against the reference (`workers[0]`).
+fn record_effects(effects: &mut [Effects], workers: &[Worker], t: usize) {
+    let reference = &workers[0];
+    let active = reference.active;
+    for (effects, other) in effects.iter_mut().zip(&workers[1..]) {
+        if t >= effects.points {
+            continue;
+        }
+        for m in 0..effects.metrics.len() {
+            let (ia, ib) = effects.metrics[m];
+            let lanes = reference.trajectories[..active]
+                .iter()
+                .zip(&other.trajectories[..active]);
+            for (ta, tb) in lanes {
+                effects.record(m, t, ta.values[ia], tb.values[ib]);
+            }
+        }
+    }
+}
+
+/// Counts, for each world against the reference, which of the block's trajectory pairs held
+/// each paired outcome on both sides, one side or neither.
+fn count_pairs(acc: &mut Joint, workers: &[Worker], pairings: &[Pairing]) {
+    let reference = &workers[0];
+    let active = reference.active;
+    for (k, (pairing, other)) in pairings.iter().zip(&workers[1..]).enumerate() {
+        let sides = reference.trajectories[..active]
+            .iter()
+            .zip(&other.trajectories[..active]);
+        for (ta, tb) in sides {
+            let pairs = acc.pairs[k].iter_mut().zip(&pairing.outcomes);
+            for (counts, &(ia, ib)) in pairs {
+                match (ta.held[ia], tb.held[ib]) {
+                    (true, true) => counts.both += 1,
+                    (true, false) => counts.only_a += 1,
+                    (false, true) => counts.only_b += 1,
+                    (false, false) => counts.neither += 1,
+                }
+            }
+            acc.effects[k].count_trajectory();
+        }
+    }
 }
 
 fn merged(mut a: Aggregates, b: Aggregates) -> Aggregates {
@@ -348,6 +478,8 @@ struct Trajectory {
     first_held: Vec<Option<usize>>,
     /// Whether each event has fired yet.
     fired_seen: Vec<bool>,
+    /// Each tracked metric at the step last recorded (read by a joint run to pair worlds).
+    values: Vec<f64>,
 }
 
 /// One thread's reusable state: simulates block after block of trajectories without
@@ -361,6 +493,8 @@ struct Worker {
     noise_stream: u64,
     event_streams: Vec<u64>,
     param_streams: Vec<u64>,
+    /// Trajectories in the current block.
+    active: usize,
 }
 
 impl Worker {
@@ -379,6 +513,7 @@ impl Worker {
             held: vec![false; world.outcomes.len()],
             first_held: vec![None; world.outcomes.len()],
             fired_seen: vec![false; world.events.len()],
+            values: vec![0.0; world.metrics.len()],
         };
         let state_each_step = !world.events.is_empty()
             || !world.averages.is_empty()
@@ -394,6 +529,7 @@ impl Worker {
             noise_stream: stream_id("noise"),
             param_streams: param_streams(world),
             event_streams,
+            active: 0,
         }
     }
 
@@ -413,7 +549,28 @@ impl Worker {
         aggregates: &mut Aggregates,
         cancel: &AtomicBool,
     ) {
-        let active = &mut self.trajectories[..(block.end - block.start) as usize];
+        self.begin(world, master, block, aggregates);
+        for t in 1..=world.steps {
+            if cancel.load(Ordering::Relaxed) {
+                return;
+            }
+            self.advance(world, t, aggregates);
+        }
+        self.end(world, aggregates);
+    }
+
+    /// Starts trajectories `block` and records their step 0. `simulate` is `begin`, every
+    /// step's `advance` and `end`; a joint run calls them itself to read several worlds'
+    /// values at the same step.
+    fn begin(
+        &mut self,
+        world: &World,
+        master: u64,
+        block: Range<u64>,
+        aggregates: &mut Aggregates,
+    ) {
+        self.active = (block.end - block.start) as usize;
+        let active = &mut self.trajectories[..self.active];
         for (trajectory, r) in active.iter_mut().zip(block) {
             let seed = trajectory_seed(master, r);
             trajectory.start(
@@ -426,24 +583,30 @@ impl Worker {
             trajectory.observe(world, 0, aggregates);
         }
         model::step::start_block(world, &mut self.kernel, active.iter().map(|r| &r.state));
-        for t in 1..=world.steps {
-            if cancel.load(Ordering::Relaxed) {
-                return;
-            }
-            let parts = active.iter_mut().map(|r| (&mut r.state, &mut r.draws));
-            model::step_block(world, &mut self.kernel, t, parts);
-            for (l, trajectory) in active.iter_mut().enumerate() {
-                if self.state_each_step {
-                    self.kernel.store(l, &mut trajectory.state);
-                    trajectory.note_first_firings(t as usize, aggregates);
-                    trajectory.observe(world, t as usize, aggregates);
-                } else {
-                    // Nothing reads the state before the end: the metrics come from the
-                    // kernel.
-                    trajectory.record_from(&self.kernel, l, world, t as usize, aggregates);
-                }
+    }
+
+    /// Advances the block to step t and records it; each trajectory's `values` then hold
+    /// its metrics at step t.
+    fn advance(&mut self, world: &World, t: u32, aggregates: &mut Aggregates) {
+        let active = &mut self.trajectories[..self.active];
+        let parts = active.iter_mut().map(|r| (&mut r.state, &mut r.draws));
+        model::step_block(world, &mut self.kernel, t, parts);
+        for (l, trajectory) in active.iter_mut().enumerate() {
+            if self.state_each_step {
+                self.kernel.store(l, &mut trajectory.state);
+                trajectory.note_first_firings(t as usize, aggregates);
+                trajectory.observe(world, t as usize, aggregates);
+            } else {
+                // Nothing reads the state before the end: the metrics come from the
+                // kernel.
+                trajectory.record_from(&self.kernel, l, world, t as usize, aggregates);
             }
         }
+    }
+
+    /// Judges the block's outcomes and folds its trajectories in.
+    fn end(&mut self, world: &World, aggregates: &mut Aggregates) {
+        let active = &mut self.trajectories[..self.active];
         for (l, trajectory) in active.iter_mut().enumerate() {
             if !self.state_each_step {
                 self.kernel.store(l, &mut trajectory.state);
@@ -475,7 +638,7 @@ impl Trajectory {
     /// Records the tracked metrics at step t from lane `l` of the kernel (worlds without
     /// events, "ever" outcomes or bloc metrics).
     fn record_from(
-        &self,
+        &mut self,
         kernel: &Lanes<BLOCK>,
         l: usize,
         world: &World,
@@ -486,6 +649,7 @@ impl Trajectory {
             let value = kernel
                 .metric(metric, l)
                 .unwrap_or_else(|| metric.eval(&self.state));
+            self.values[m] = value;
             aggregates.record(m, t, value, metric.range());
         }
     }
@@ -509,7 +673,9 @@ impl Trajectory {
             model::window::record(&world.averages, &mut self.state);
         }
         for (m, metric) in world.metrics.iter().enumerate() {
-            aggregates.record(m, t, metric.eval(&self.state), metric.range());
+            let value = metric.eval(&self.state);
+            self.values[m] = value;
+            aggregates.record(m, t, value, metric.range());
         }
         for (o, outcome) in world.outcomes.iter().enumerate() {
             if outcome.kind == OutcomeKind::Ever
@@ -633,6 +799,64 @@ mod tests {
         // and the summit in every one.
         assert!(crises.iter().any(|&c| c != crises[0]), "{crises:?}");
         assert_eq!(aggregates.firings[1], BLOCK as u64);
+    }
+
+    /// A joint run gives each world the aggregates `run` gives it alone (so two-way and
+    /// N-way comparisons report what single runs do), and its metric effects are the
+    /// differences of those runs' sums, whatever the thread count.
+    #[test]
+    fn a_joint_run_gives_each_world_its_own_results_and_exact_paired_sums() {
+        let mut a = world_with_events();
+        a.metrics = vec![Metric::Partnership(0, 2), Metric::Stance(2, 3)];
+        let mut b = a.clone();
+        // B: a bigger summit deal; C: a different first metric order and a shorter horizon.
+        if let Effect::Share { change, .. } = &mut b.events[1].effects[0] {
+            *change = Change::Add(0.35);
+        }
+        let mut c = a.clone();
+        c.metrics.reverse();
+        c.steps = 20;
+        let never = AtomicBool::new(false);
+        let control = Control {
+            progress: &|_| {},
+            cancel: &never,
+        };
+        let pairings = vec![
+            Pairing {
+                outcomes: vec![],
+                metrics: vec![(0, 0), (1, 1)],
+            },
+            Pairing {
+                outcomes: vec![],
+                metrics: vec![(0, 1), (1, 0)],
+            },
+        ];
+        let mut joints = Vec::new();
+        for threads in [1, 3] {
+            let plan = Plan::new(700, 5, Some(threads));
+            let joint = run_joint(&[&a, &b, &c], &pairings, &plan, &control).unwrap();
+            for (world, side) in [&a, &b, &c].iter().zip(&joint.sides) {
+                assert_eq!(&run(world, &plan, &control).unwrap(), side);
+            }
+            joints.push(joint);
+        }
+        let (one, three) = (&joints[0], &joints[1]);
+        assert_eq!(one.effects, three.effects);
+        let (sa, sb, sc) = (&one.sides[0], &one.sides[1], &one.sides[2]);
+        let (eb, ec) = (&one.effects[0], &one.effects[1]);
+        assert_eq!((eb.points, ec.points, eb.trajectories), (31, 21, 700));
+        for t in 0..31 {
+            for m in 0..2 {
+                let cell = m * 31 + t;
+                assert_eq!(eb.sum_diff[m * 31 + t], sb.sum[cell] - sa.sum[cell]);
+            }
+        }
+        for t in 0..21 {
+            // C's metric 1 is A's metric 0.
+            assert_eq!(ec.sum_diff[t], sc.sum[21 + t] - sa.sum[t]);
+        }
+        // The bigger deal moves the shares, so the stance between 2 and 3 differs somewhere.
+        assert!(eb.sum_diff_sq[31..].iter().any(|&x| x > 0));
     }
 
     #[test]

@@ -1,4 +1,10 @@
-//! `compare.json`: both sides' names and hashes, and each shared outcome's paired difference.
+//! `compare.json`: every scenario's name and hash, each shared outcome's probability in each
+//! and paired difference from the reference, and each shared metric's paired effect.
+//!
+//! For two scenarios the file begins with the keys it has always had (`a`, `b`, `seed`,
+//! `trajectories`, `engine_version`, `outcomes`, `only_in_a`, `only_in_b`), with the same
+//! values, so readers of the two-way file keep working; the N-way keys follow. With more
+//! than two, `a`, `b`, `outcomes` and `only_in_*` would be ambiguous and are left out.
 
 use std::io;
 use std::path::Path;
@@ -6,20 +12,34 @@ use std::path::Path;
 use serde::Serialize;
 
 use super::{json_file, Exporter, File, Files};
-use crate::analysis::{compare::Side, Comparison, OutcomeDifference};
+use crate::analysis::compare::{folder, MetricEffect, OutcomeAcross, ScenarioEntry, Side};
+use crate::analysis::{Comparison, OutcomeDifference};
 
 pub struct CompareJson;
 
 #[derive(Serialize)]
 struct Document<'a> {
-    a: Side,
-    b: Side,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    a: Option<Side>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    b: Option<Side>,
     seed: u64,
     trajectories: u64,
     engine_version: &'a str,
-    outcomes: &'a [OutcomeDifference],
-    only_in_a: &'a [String],
-    only_in_b: &'a [String],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    outcomes: Option<&'a [OutcomeDifference]>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    only_in_a: Option<&'a [String]>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    only_in_b: Option<&'a [String]>,
+    /// The reference first.
+    scenarios: Vec<ScenarioEntry>,
+    /// Outcomes every scenario defines.
+    by_outcome: &'a [OutcomeAcross],
+    /// Outcomes some scenario does not define.
+    not_shared: &'a [String],
+    /// Tracked metrics every scenario defines: each scenario's effect at the last step.
+    metrics: &'a [MetricEffect],
 }
 
 impl Files<Comparison> for CompareJson {
@@ -28,27 +48,34 @@ impl Files<Comparison> for CompareJson {
             name: s.manifest.scenario.clone(),
             scenario_sha256: s.manifest.scenario_sha256.clone(),
         };
+        let two = (c.scenarios.len() == 2).then(|| &c.pairwise[0]);
+        let r = &c.reference().manifest;
         let document = Document {
-            a: side(&c.a),
-            b: side(&c.b),
-            seed: c.a.manifest.seed,
-            trajectories: c.a.manifest.trajectories,
-            engine_version: &c.a.manifest.engine_version,
-            outcomes: &c.outcomes,
-            only_in_a: &c.only_in_a,
-            only_in_b: &c.only_in_b,
+            a: two.map(|_| side(&c.scenarios[0])),
+            b: two.map(|_| side(&c.scenarios[1])),
+            seed: r.seed,
+            trajectories: r.trajectories,
+            engine_version: &r.engine_version,
+            outcomes: two.map(|p| p.outcomes.as_slice()),
+            only_in_a: two.map(|p| p.only_in_a.as_slice()),
+            only_in_b: two.map(|p| p.only_in_b.as_slice()),
+            scenarios: c.entries(),
+            by_outcome: &c.outcomes,
+            not_shared: &c.not_shared,
+            metrics: &c.metrics,
         };
         json_file("compare.json", &document)
     }
 }
 
-/// Each side's own results, in `a/` and `b/`, written by the run exporters.
+/// Each scenario's own results, in `a/`, `b/`, `c/` ... in the order given, written by the
+/// run exporters.
 pub struct Sides;
 
 impl Exporter<Comparison> for Sides {
     fn write(&self, c: &Comparison, dir: &Path) -> io::Result<()> {
-        for (name, summary) in [("a", &c.a), ("b", &c.b)] {
-            let sub = dir.join(name);
+        for (i, summary) in c.scenarios.iter().enumerate() {
+            let sub = dir.join(folder(i));
             std::fs::create_dir(&sub)?;
             for exporter in super::run_exporters() {
                 exporter.write(summary, &sub)?;

@@ -2,6 +2,9 @@
 //! that are easy to find again in the bytes.
 
 use crate::analysis::blocs::{Configuration, Landscape};
+use crate::analysis::compare::{
+    EffectPoint, EffectSeries, FromReference, MetricEffect, OutcomeAcross, Pairwise,
+};
 use crate::analysis::sensitivity::{FactorIndices, OutcomeSensitivity, Sensitivity};
 use crate::analysis::summary::Standings;
 use crate::analysis::sweep::{PointOutcome, Sweep, SweepPoint};
@@ -74,10 +77,10 @@ pub fn run(scenario: &str) -> RunSummary {
     }
 }
 
+/// Two scenarios with one shared outcome (and one only the reference has) and one shared
+/// metric whose effect is 0 at step 0 and +0.08 [+0.07, +0.09] at step 1.
 pub fn comparison() -> Comparison {
-    Comparison {
-        a: run("before"),
-        b: run("after"),
+    let pairwise = Pairwise {
         outcomes: vec![OutcomeDifference {
             name: "war".into(),
             a: 0.25,
@@ -91,6 +94,70 @@ pub fn comparison() -> Comparison {
         }],
         only_in_a: vec!["peace".into()],
         only_in_b: vec![],
+    };
+    let mut before = run("before");
+    let mut after = run("after");
+    for (s, level) in [(&mut before, 0.1), (&mut after, 0.18)] {
+        s.series = vec![MetricSeries {
+            metric: "Partnership(A, B)".into(),
+            range: (-1.0, 1.0),
+            bands: [0.1, level]
+                .iter()
+                .map(|&x| Band {
+                    mean: x,
+                    p05: x - 0.2,
+                    p25: x - 0.1,
+                    p50: x,
+                    p75: x + 0.1,
+                    p95: x + 0.2,
+                })
+                .collect(),
+            final_histogram: vec![],
+        }];
+    }
+    let point = |diff: f64, half: f64| EffectPoint {
+        diff,
+        ci_low: diff - half,
+        ci_high: diff + half,
+        unpaired_low: diff - 3.0 * half,
+        unpaired_high: diff + 3.0 * half,
+    };
+    let effects = vec![EffectSeries {
+        metric: "Partnership(A, B)".into(),
+        scenario: 1,
+        points: vec![point(0.0, 0.0), point(0.08, 0.01)],
+    }];
+    let outcomes = vec![OutcomeAcross {
+        name: "war".into(),
+        probabilities: vec![0.25, 0.5],
+        differences: vec![FromReference {
+            scenario: "after".into(),
+            label: "B".into(),
+            diff: 0.25,
+            ci_low: 0.125,
+            ci_high: 0.375,
+            unpaired_half_width: 0.2,
+        }],
+    }];
+    let metrics = vec![MetricEffect {
+        name: "Partnership(A, B)".into(),
+        scenario: "after".into(),
+        label: "B".into(),
+        mean: 0.18,
+        reference_mean: 0.1,
+        diff: 0.08,
+        ci_low: 0.07,
+        ci_high: 0.09,
+        unpaired_ci_low: 0.05,
+        unpaired_ci_high: 0.11,
+    }];
+    Comparison {
+        scenarios: vec![before, after],
+        pairwise: vec![pairwise],
+        outcomes,
+        not_shared: vec!["peace".into()],
+        metrics,
+        effects,
     }
 }
 

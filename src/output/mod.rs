@@ -10,6 +10,7 @@ mod atomic;
 mod blocs_csv;
 mod compare_json;
 mod csv;
+mod effects_csv;
 #[cfg(test)]
 mod examples;
 mod json;
@@ -27,6 +28,7 @@ pub use atomic::{check_target, sanitize_name, shorten, write_atomically};
 pub use blocs_csv::BlocsCsv;
 pub use compare_json::{CompareJson, Sides};
 pub use csv::{OutcomesCsv, TimeseriesCsv};
+pub use effects_csv::EffectsCsv;
 pub use json::SummaryJson;
 pub use plots::{ComparePlots, RunPlots};
 pub use report::{CompareReport, RunReport};
@@ -107,6 +109,7 @@ pub fn run_exporters() -> Vec<Box<dyn Exporter<RunSummary>>> {
 pub fn compare_exporters() -> Vec<Box<dyn Exporter<Comparison>>> {
     vec![
         Box::new(CompareJson),
+        Box::new(EffectsCsv),
         Box::new(Sides),
         Box::new(ComparePlots),
         Box::new(CompareReport),

@@ -11,6 +11,7 @@ use std::io;
 use super::numbers::{percent, points};
 use super::plots::{compare_figures, run_figures, Figure};
 use super::{File, Files};
+use crate::analysis::compare::{folder, label};
 use crate::analysis::summary::Probability;
 use crate::analysis::{Comparison, Manifest, RunSummary};
 
@@ -308,94 +309,190 @@ fn blocs_section(out: &mut String, s: &RunSummary) {
     out.push_str("</tbody>\n</table>\n");
 }
 
-/// The report of a comparison.
+/// The report of a comparison: it opens with the scenario x outcome table and the metric
+/// effects, then names each scenario (with a link to its own full report) and shows the
+/// pictures.
 pub fn compare_page(c: &Comparison) -> io::Result<String> {
-    let (a, b) = (&c.a.manifest, &c.b.manifest);
+    let r = &c.reference().manifest;
     let figures = compare_figures(c);
     let mut out = String::new();
+    let names: Vec<String> = c
+        .scenarios
+        .iter()
+        .map(|s| s.manifest.scenario.clone())
+        .collect();
     page_start(
         &mut out,
-        &format!("{} vs {} — entente comparison", a.scenario, b.scenario),
+        &format!("{} — entente comparison", names.join(" vs ")),
     );
+    let lettered: Vec<String> = names
+        .iter()
+        .enumerate()
+        .map(|(i, n)| format!("{} ({})", escape(n), label(i)))
+        .collect();
+    let _ = writeln!(out, "<h1>{}</h1>", lettered.join(" vs "));
     let _ = writeln!(
         out,
-        "<h1>{} (A) vs {} (B)</h1>",
-        escape(&a.scenario),
-        escape(&b.scenario)
+        "<p class=\"lead\">Every scenario ran on the same {} trajectories with seed {}: \
+         trajectory r of each drew from the same random streams (common random numbers), so a \
+         difference from the reference A is the effect of the change between the files, not \
+         noise.</p>",
+        r.trajectories, r.seed
     );
-    let _ = writeln!(
-        out,
-        "<p class=\"lead\">Both scenarios ran on the same {} trajectories with seed {}: trajectory r \
-         of A and of B drew from the same random streams (common random numbers), so a \
-         difference is the effect of the change between the files, not noise.</p>",
-        a.trajectories, a.seed
-    );
-    for (label, s, folder) in [("A", &c.a, "a"), ("B", &c.b, "b")] {
+
+    let mut entries = vec![
+        (
+            "outcomes-table".to_string(),
+            "Scenario × outcome".to_string(),
+        ),
+        (
+            "metrics-table".to_string(),
+            "Effects on the metrics".to_string(),
+        ),
+        ("scenarios".to_string(), "The scenarios".to_string()),
+    ];
+    entries.extend(figures.iter().map(|f| (f.file_stem(), f.heading())));
+    contents(&mut out, &entries);
+
+    outcome_table(&mut out, c);
+    metric_table(&mut out, c);
+
+    out.push_str("<h2 id=\"scenarios\">The scenarios</h2>\n");
+    for (i, s) in c.scenarios.iter().enumerate() {
         let _ = writeln!(
             out,
-            "<h3>{label}: {name}</h3>\n<p>{desc} <a href=\"{folder}/report.html\">Full report of {label}</a>.</p>",
+            "<h3>{letter}: {name}</h3>\n<p>{desc} <a href=\"{folder}/report.html\">Full report of \
+             {letter}</a>.</p>",
+            letter = label(i),
             name = escape(&s.manifest.scenario),
             desc = escape(&s.description),
+            folder = folder(i),
         );
         manifest_list(&mut out, &s.manifest);
     }
 
-    let mut entries = vec![("differences-table".to_string(), "Differences".to_string())];
-    entries.extend(figures.iter().map(|f| (f.file_stem(), f.heading())));
-    contents(&mut out, &entries);
+    out.push_str("<h2 id=\"plots\">Pictures</h2>\n");
+    figures_section(&mut out, &figures)?;
+    page_end(&mut out, &r.engine_version);
+    Ok(out)
+}
 
-    out.push_str("<h2 id=\"differences-table\">Differences in outcome probabilities</h2>\n\
-                  <p>B − A in percentage points, with the 95% interval of the paired difference \
-                  (from the trajectories where the outcome held on one side only), beside the \
-                  half-width two independent runs would give.</p>\n<table>\n<thead><tr><th>outcome</th>\
-                  <th>what it means</th><th class=\"num\">A</th><th class=\"num\">B</th>\
-                  <th class=\"num\">B − A</th><th class=\"num\">95% interval (paired)</th>\
-                  <th class=\"num\">unpaired ±</th></tr></thead>\n<tbody>\n");
+/// Outcomes down, scenarios across: each probability and, for each scenario after the
+/// reference, its paired difference from it with the 95% interval.
+fn outcome_table(out: &mut String, c: &Comparison) {
+    out.push_str(
+        "<h2 id=\"outcomes-table\">Scenario × outcome</h2>\n<p>Probability of each outcome in \
+         each scenario; under it, the difference from A in percentage points with the 95% \
+         interval of the paired difference (from the trajectories where the outcome held on \
+         one side only), and the half-width two independent runs would give. A difference \
+         whose interval excludes zero is in colour.</p>\n<table id=\"scenario-outcome\">\n\
+         <thead><tr><th>outcome</th><th>what it means</th>",
+    );
+    for (i, s) in c.scenarios.iter().enumerate() {
+        let _ = write!(
+            out,
+            "<th class=\"num\" data-scenario=\"{}\">{}: {}</th>",
+            label(i),
+            label(i),
+            escape(&s.manifest.scenario)
+        );
+    }
+    out.push_str("</tr></thead>\n<tbody>\n");
     for o in &c.outcomes {
-        let description =
-            c.b.outcomes
-                .iter()
-                .position(|x| x.name == o.name)
-                .and_then(|i| c.b.outcome_descriptions.get(i))
-                .map_or("", String::as_str);
-        let moved = o.ci_low > 0.0 || o.ci_high < 0.0;
-        let _ = writeln!(
+        let description = c
+            .reference()
+            .outcomes
+            .iter()
+            .position(|x| x.name == o.name)
+            .and_then(|i| c.reference().outcome_descriptions.get(i))
+            .map_or("", String::as_str);
+        let _ = write!(
             out,
             "<tr data-outcome=\"{name}\"><td class=\"name\">{name}</td><td>{desc}</td>\
-             <td class=\"num\">{pa}</td><td class=\"num\">{pb}</td><td class=\"num{up}\">{d}</td>\
-             <td class=\"num\">[{lo}, {hi}]</td><td class=\"num\">{half:.1}</td></tr>",
+             <td class=\"num\">{p}</td>",
             name = escape(&o.name),
             desc = escape(description),
-            pa = percent(o.a),
-            pb = percent(o.b),
+            p = percent(o.probabilities[0]),
+        );
+        for (p, d) in o.probabilities[1..].iter().zip(&o.differences) {
+            let moved = d.ci_low > 0.0 || d.ci_high < 0.0;
+            let _ = write!(
+                out,
+                "<td class=\"num{up}\" data-scenario=\"{letter}\">{p}<br>{d} [{lo}, {hi}] pts\
+                 <br><span class=\"note\">unpaired ±{half:.1}</span></td>",
+                up = if moved { " up" } else { "" },
+                letter = escape(&d.label),
+                p = percent(*p),
+                d = points(d.diff),
+                lo = points(d.ci_low),
+                hi = points(d.ci_high),
+                half = 100.0 * d.unpaired_half_width,
+            );
+        }
+        out.push_str("</tr>\n");
+    }
+    out.push_str("</tbody>\n</table>\n");
+    if !c.not_shared.is_empty() {
+        let list: Vec<String> = c.not_shared.iter().map(|n| escape(n)).collect();
+        let _ = writeln!(
+            out,
+            "<p>Outcomes not in every scenario (not compared): {}.</p>",
+            list.join(", ")
+        );
+    }
+}
+
+/// Each metric every scenario tracks: each scenario's final mean and its paired effect.
+fn metric_table(out: &mut String, c: &Comparison) {
+    out.push_str(
+        "<h2 id=\"metrics-table\">Effects on the metrics</h2>\n<p>The mean of each tracked \
+         metric at the last step in A and in each scenario, and the paired difference in the \
+         metric's own units with the 95% interval of the per-trajectory differences, beside \
+         the interval two independent runs would give.</p>\n<table id=\"metric-effects\">\n\
+         <thead><tr><th>metric</th><th>scenario</th><th class=\"num\">mean in A</th>\
+         <th class=\"num\">mean</th><th class=\"num\">difference</th>\
+         <th class=\"num\">95% interval (paired)</th><th class=\"num\">unpaired</th></tr></thead>\n<tbody>\n",
+    );
+    for m in &c.metrics {
+        let moved = m.ci_low > 0.0 || m.ci_high < 0.0;
+        let _ = writeln!(
+            out,
+            "<tr data-metric=\"{name}\" data-scenario=\"{letter}\"><td class=\"name\">{name}</td>\
+             <td>{letter}: {scenario}</td><td class=\"num\">{a:.3}</td><td class=\"num\">{b:.3}</td>\
+             <td class=\"num{up}\">{d:+.3}</td><td class=\"num\">[{lo:+.3}, {hi:+.3}]</td>\
+             <td class=\"num\">[{ulo:+.3}, {uhi:+.3}]</td></tr>",
+            name = escape(&m.name),
+            letter = escape(&m.label),
+            scenario = escape(&m.scenario),
+            a = m.reference_mean,
+            b = m.mean,
             up = if moved { " up" } else { "" },
-            d = points(o.diff),
-            lo = points(o.ci_low),
-            hi = points(o.ci_high),
-            half = 100.0 * o.unpaired_half_width,
+            d = m.diff,
+            lo = m.ci_low,
+            hi = m.ci_high,
+            ulo = m.unpaired_ci_low,
+            uhi = m.unpaired_ci_high,
         );
     }
     out.push_str("</tbody>\n</table>\n");
-    for (label, names) in [("A", &c.only_in_a), ("B", &c.only_in_b)] {
-        if !names.is_empty() {
-            let list: Vec<String> = names.iter().map(|n| escape(n)).collect();
-            let _ = writeln!(
-                out,
-                "<p>Outcomes only in {label} (not compared): {}.</p>",
-                list.join(", ")
-            );
-        }
-    }
-
-    out.push_str("<h2 id=\"plots\">Pictures</h2>\n");
-    figures_section(&mut out, &figures)?;
-    page_end(&mut out, &a.engine_version);
-    Ok(out)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_comparison_opens_with_the_outcome_table_then_the_metric_effects() {
+        let page = compare_page(&crate::output::examples::comparison()).unwrap();
+        let outcomes = page.find("id=\"scenario-outcome\"").unwrap();
+        let metrics = page.find("id=\"metric-effects\"").unwrap();
+        assert!(outcomes < metrics && metrics < page.find("<figure").unwrap());
+        assert!(page.contains("<h1>before (A) vs after (B)</h1>"));
+        assert!(page.contains("+25.0 [+12.5, +37.5] pts"));
+        assert!(page.contains(">+0.080</td><td class=\"num\">[+0.070, +0.090]</td>"));
+        assert!(page.contains("<a href=\"b/report.html\">Full report of B</a>"));
+        assert!(page.contains("not in every scenario (not compared): peace."));
+    }
 
     #[test]
     fn text_is_escaped_for_html() {

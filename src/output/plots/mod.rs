@@ -11,7 +11,9 @@
 //! Nothing here is random or depends on the clock, the locale or a hash map's order, so the
 //! same summary gives the same bytes.
 
+mod across;
 mod differences;
+mod effect;
 mod events;
 mod fan;
 mod histogram;
@@ -66,6 +68,30 @@ pub const SIDE_B: RGBColor = RGBColor(214, 96, 20);
 /// Positive and negative partnerships in the network picture.
 pub const ALLIED: RGBColor = RGBColor(33, 102, 172);
 pub const HOSTILE: RGBColor = RGBColor(190, 30, 45);
+
+/// The scenarios of a comparison, the reference first: the Okabe-Ito colours (told apart
+/// with every common colour-vision deficiency), ordered so two scenarios keep the blue and
+/// orange of `SIDE_A` and `SIDE_B`; yellow (faint on white) and black come last, then four
+/// of Paul Tol's muted colours for up to `analysis::compare::MAX_SCENARIOS`.
+pub const SCENARIO_COLORS: [RGBColor; 12] = [
+    RGBColor(0, 114, 178),
+    RGBColor(213, 94, 0),
+    RGBColor(0, 158, 115),
+    RGBColor(204, 121, 167),
+    RGBColor(86, 180, 233),
+    RGBColor(230, 159, 0),
+    RGBColor(0, 0, 0),
+    RGBColor(200, 180, 30),
+    RGBColor(136, 34, 85),
+    RGBColor(68, 170, 153),
+    RGBColor(153, 153, 51),
+    RGBColor(102, 102, 102),
+];
+
+/// The colour of scenario `i` of a comparison (0: the reference).
+pub fn scenario_color(i: usize) -> RGBColor {
+    SCENARIO_COLORS[i % SCENARIO_COLORS.len()]
+}
 
 /// Ten colours that stay apart from each other (lines of the event chart, channels).
 pub const PALETTE: [RGBColor; 10] = [
@@ -181,37 +207,48 @@ pub fn run_figures(s: &RunSummary) -> Vec<Box<dyn Figure + '_>> {
     figures
 }
 
-/// Every picture of a comparison, in the order its report shows them.
+/// Every picture of a comparison, in the order its report shows them: the outcomes across
+/// the scenarios, the paired differences, each metric's effect over time, then each
+/// metric's fans overlaid.
 pub fn compare_figures(c: &Comparison) -> Vec<Box<dyn Figure + '_>> {
     let mut figures: Vec<Box<dyn Figure + '_>> = Vec::new();
     if !c.outcomes.is_empty() {
+        figures.push(Box::new(across::OutcomesAcross { comparison: c }));
         figures.push(Box::new(differences::DifferenceChart { comparison: c }));
     }
-    for (index, (a, b)) in shared_metrics(c).into_iter().enumerate() {
+    let metrics = shared_metrics(c);
+    for (index, (label, _)) in metrics.iter().enumerate() {
+        if c.effects.iter().any(|e| &e.metric == label) {
+            figures.push(Box::new(effect::EffectOverTime {
+                comparison: c,
+                metric: label.clone(),
+                index,
+            }));
+        }
+    }
+    for (index, (_, series)) in metrics.into_iter().enumerate() {
         figures.push(Box::new(overlay::OverlayFan {
             comparison: c,
-            a,
-            b,
+            series,
             index,
         }));
     }
     figures
 }
 
-/// Metrics both sides track (same label), in A's order.
-pub fn shared_metrics(
-    c: &Comparison,
-) -> Vec<(
-    &crate::analysis::MetricSeries,
-    &crate::analysis::MetricSeries,
-)> {
-    c.a.series
+/// Metrics every scenario tracks (same label), in the reference's order: the label and each
+/// scenario's series.
+pub fn shared_metrics(c: &Comparison) -> Vec<(String, Vec<&crate::analysis::MetricSeries>)> {
+    c.reference()
+        .series
         .iter()
-        .filter_map(|a| {
-            c.b.series
+        .filter_map(|r| {
+            let all: Option<Vec<_>> = c
+                .scenarios
                 .iter()
-                .find(|b| b.metric == a.metric)
-                .map(|b| (a, b))
+                .map(|s| s.series.iter().find(|x| x.metric == r.metric))
+                .collect();
+            all.map(|all| (r.metric.clone(), all))
         })
         .collect()
 }
@@ -237,7 +274,7 @@ impl Exporter<RunSummary> for RunPlots {
     }
 }
 
-/// The plots of a comparison, in `plots/` (each side's own plots are in `a/` and `b/`).
+/// The plots of a comparison, in `plots/` (each scenario's own plots are in `a/`, `b/` ...).
 pub struct ComparePlots;
 
 impl Exporter<Comparison> for ComparePlots {

@@ -1,110 +1,164 @@
-//! A metric both compared scenarios track, with both fans on one chart: A in blue, B in
-//! orange. Where the bands part, the scenarios differ.
+//! A metric every compared scenario tracks, with all their fans on one chart, each in its
+//! own colour-blind-safe colour (`SCENARIO_COLORS`). Where the bands part, the scenarios
+//! differ.
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::fan::draw_fan;
 use super::{
-    event_markers, extent, header, legend, line_chart, slug, time_axis, Axes, DrawResult, Key,
-    Plot, MUTED, SIDE_A, SIDE_B,
+    event_markers, extent, header, legend, line_chart, scenario_color, slug, time_axis, Axes,
+    DrawResult, Key, Plot, MUTED,
 };
+use crate::analysis::compare::label;
 use crate::analysis::{Comparison, MetricSeries};
 
 pub struct OverlayFan<'a> {
     pub comparison: &'a Comparison,
-    pub a: &'a MetricSeries,
-    pub b: &'a MetricSeries,
+    /// The metric in each scenario, the reference first.
+    pub series: Vec<&'a MetricSeries>,
     pub index: usize,
 }
 
-/// A line naming both sides of a comparison.
+/// A line naming every scenario of a comparison by its letter.
 pub fn sides_line(c: &Comparison) -> String {
-    let m = &c.a.manifest;
+    let m = &c.reference().manifest;
+    let names: Vec<String> = c
+        .scenarios
+        .iter()
+        .enumerate()
+        .map(|(i, s)| format!("{} = {}", label(i), s.manifest.scenario))
+        .collect();
+    let mut names = names.join(", ");
+    // A title line is about 110 characters wide; many scenarios are named in the legend.
+    if names.chars().count() > 80 {
+        names = format!(
+            "A = {} and {} more scenarios (see the legend)",
+            m.scenario,
+            c.scenarios.len() - 1
+        );
+    }
     format!(
-        "A = {}, B = {}: {} paired trajectories, seed {}",
-        m.scenario, c.b.manifest.scenario, m.trajectories, m.seed
+        "{names}: {} paired trajectories, seed {}",
+        m.trajectories, m.seed
     )
+}
+
+/// Scheduled events of the scenarios as markers: once where every scenario schedules the
+/// same event at the same step, else with the letters of those that do.
+pub fn scheduled_markers(c: &Comparison) -> Vec<(String, u32)> {
+    let mut markers: Vec<(String, u32)> = Vec::new();
+    let mut seen: Vec<(&str, u32)> = Vec::new();
+    for s in &c.scenarios {
+        for e in &s.scheduled {
+            if seen.contains(&(e.name.as_str(), e.step)) {
+                continue;
+            }
+            seen.push((e.name.as_str(), e.step));
+            let having: Vec<String> = c
+                .scenarios
+                .iter()
+                .enumerate()
+                .filter(|(_, x)| {
+                    x.scheduled
+                        .iter()
+                        .any(|y| y.name == e.name && y.step == e.step)
+                })
+                .map(|(i, _)| label(i))
+                .collect();
+            if having.len() == c.scenarios.len() {
+                markers.push((e.name.clone(), e.step));
+            } else {
+                markers.push((format!("{} ({})", e.name, having.join(", ")), e.step));
+            }
+        }
+    }
+    markers
 }
 
 impl Plot for OverlayFan<'_> {
     fn stem(&self) -> String {
-        format!("overlay_{:02}_{}", self.index + 1, slug(&self.a.metric))
+        format!(
+            "overlay_{:02}_{}",
+            self.index + 1,
+            slug(&self.series[0].metric)
+        )
     }
     fn title(&self) -> String {
-        format!("{}: A and B", self.a.metric)
+        let letters: Vec<String> = (0..self.series.len()).map(label).collect();
+        format!("{}: {}", self.series[0].metric, letters.join(", "))
     }
     fn caption(&self) -> String {
+        let names: Vec<String> = self
+            .comparison
+            .scenarios
+            .iter()
+            .enumerate()
+            .map(|(i, s)| format!("{} ({})", s.manifest.scenario, label(i)))
+            .collect();
         format!(
-            "Median of {} with the middle 50% and 90% of trajectories, in {} (A, blue) and {} \
-             (B, orange), on the same random draws.",
-            self.a.metric, self.comparison.a.manifest.scenario, self.comparison.b.manifest.scenario
+            "Median of {} with the middle 50% and 90% of trajectories, in {}, on the same \
+             random draws; each scenario in its own colour, as in the legend.",
+            self.series[0].metric,
+            names.join(", ")
         )
     }
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult<DB> {
         let c = self.comparison;
         let body = header(root, &self.title(), &sides_line(c))?;
-        let (name_a, name_b) = (&c.a.manifest.scenario, &c.b.manifest.scenario);
-        let body = legend(
-            &body,
-            &[
-                (format!("A: {name_a}, median"), Key::Line(SIDE_A, 3)),
-                ("50% / 90% bands".to_string(), Key::Band(SIDE_A, 0.3)),
-                (format!("B: {name_b}, median"), Key::Line(SIDE_B, 3)),
-                ("50% / 90% bands".to_string(), Key::Band(SIDE_B, 0.3)),
-                ("scheduled event".to_string(), Key::Dashed(MUTED)),
-            ],
-        )?;
-        let range = (
-            self.a.range.0.min(self.b.range.0),
-            self.a.range.1.max(self.b.range.1),
-        );
+        let mut keys: Vec<(String, Key)> = c
+            .scenarios
+            .iter()
+            .enumerate()
+            .map(|(i, s)| {
+                (
+                    format!("{}: {}, median and bands", label(i), s.manifest.scenario),
+                    Key::Line(scenario_color(i), 3),
+                )
+            })
+            .collect();
+        keys.push(("scheduled event".to_string(), Key::Dashed(MUTED)));
+        let body = legend(&body, &keys)?;
+        let range = self
+            .series
+            .iter()
+            .fold((f64::INFINITY, f64::NEG_INFINITY), |r, s| {
+                (r.0.min(s.range.0), r.1.max(s.range.1))
+            });
         let (lo, hi) = extent(
-            self.a
-                .bands
+            self.series
                 .iter()
-                .chain(&self.b.bands)
+                .flat_map(|s| &s.bands)
                 .flat_map(|b| [b.p05, b.p95]),
             range,
         );
         let steps = self
-            .a
-            .bands
-            .len()
-            .max(self.b.bands.len())
+            .series
+            .iter()
+            .map(|s| s.bands.len())
+            .max()
+            .unwrap_or(0)
             .saturating_sub(1)
             .max(1) as f64;
         let axes = Axes {
-            x: time_axis(&c.a.manifest),
-            y: self.a.metric.clone(),
+            x: time_axis(&c.reference().manifest),
+            y: self.series[0].metric.clone(),
             x_ticks: Some(&|x| format!("{x:.0}")),
             y_ticks: &|y| format!("{y:.2}"),
         };
         let mut chart = line_chart(&body, 0f64..steps, lo..hi, axes)?;
-        draw_fan(&mut chart, &self.a.bands, SIDE_A, 0.12, 0.22)?;
-        draw_fan(&mut chart, &self.b.bands, SIDE_B, 0.12, 0.22)?;
-        // Scheduled events of either side; one marker where both schedule the same one.
-        let mut scheduled: Vec<(String, u32)> = Vec::new();
-        for (side, s) in [("A", &c.a), ("B", &c.b)] {
-            for e in &s.scheduled {
-                let in_both =
-                    c.a.scheduled
-                        .iter()
-                        .any(|x| x.name == e.name && x.step == e.step)
-                        && c.b
-                            .scheduled
-                            .iter()
-                            .any(|x| x.name == e.name && x.step == e.step);
-                if in_both {
-                    if side == "A" {
-                        scheduled.push((e.name.clone(), e.step));
-                    }
-                } else {
-                    scheduled.push((format!("{} ({side})", e.name), e.step));
-                }
-            }
+        // Many overlaid bands turn to mud: fainter the more scenarios share the chart.
+        let fade = 2.0 / self.series.len().max(2) as f64;
+        for (i, s) in self.series.iter().enumerate() {
+            draw_fan(
+                &mut chart,
+                &s.bands,
+                scenario_color(i),
+                0.12 * fade,
+                0.22 * fade,
+            )?;
         }
-        event_markers(&mut chart, &scheduled, (lo, hi))?;
+        event_markers(&mut chart, &scheduled_markers(c), (lo, hi))?;
         Ok(())
     }
 }
