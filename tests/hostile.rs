@@ -163,3 +163,39 @@ fn an_outcome_that_wraps_one_after_in_all_or_a_double_not_escapes_the_read_back_
     }
     assert!(!err.contains("\"asks\""), "{err}");
 }
+
+#[test]
+fn a_normal_far_wider_than_its_range_collapses_silently_to_its_mean() {
+    // Was: `hazard: Normal(0.0, 1e300)` (meant as "anything in [0, 1]") ran with exit 0 and
+    // the event never fired: every rejection try fell outside [0, 1] and the draw fell back
+    // to the mean, 0. With sd 100, 1.8% of the draws did. Refused now, at its position.
+    let dir = tempfile::tempdir().unwrap();
+    for sd in ["1e300", "100.0"] {
+        let file = write(
+            dir.path(),
+            "flat.ron",
+            &format!(
+                r#"Scenario(
+    name: "flat", steps: 1, trajectories: 100, seed: 1,
+    states: [State(name: "A"), State(name: "B")],
+    events: [Event(name: "e", hazard: Normal(0.0, {sd}), effects: [Mutual("A", "B", Add(0.1))])],
+    outcomes: [Outcome(name: "warm", ever: Above(Partnership("A", "B"), 0.05))],
+)
+"#
+            ),
+        );
+        let out = simulate().arg("check").arg(&file).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+        let err = stderr(&out);
+        assert!(err.contains("flat.ron:4:"), "{err}");
+        assert!(err.contains("Uniform(0, 1)"), "{err}");
+    }
+    // A wide but honest Normal is still accepted.
+    let file = write(
+        dir.path(),
+        "wide.ron",
+        &REST3.replace("gamma: Uniform(0.0, 2.0)", "gamma: Normal(1.0, 0.5)"),
+    );
+    let out = simulate().arg("check").arg(&file).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+}
