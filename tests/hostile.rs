@@ -199,3 +199,31 @@ fn a_normal_far_wider_than_its_range_collapses_silently_to_its_mean() {
     let out = simulate().arg("check").arg(&file).output().unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
 }
+
+#[test]
+fn against_a_file_of_another_horizon_reads_two_times_as_one_effect() {
+    // Was: `sensitivity B.ron --against A.ron` with B at 37 steps and A at 20 ran with exit
+    // 0 and called P_B(step 37) - P_A(step 20) the effect of the change. Refused now, naming
+    // both files and both horizons.
+    let dir = tempfile::tempdir().unwrap();
+    let a = write(dir.path(), "a.ron", REST3);
+    let b = write(
+        dir.path(),
+        "b.ron",
+        &REST3.replace("steps: 20,", "steps: 37,"),
+    );
+    let out = simulate()
+        .arg("sensitivity")
+        .arg(&b)
+        .arg("--against")
+        .arg(&a)
+        .args(["--samples", "4", "--trajectories", "4", "-q", "--out"])
+        .arg(dir.path().join("s"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(err.contains("a.ron") && err.contains("b.ron"), "{err}");
+    assert!(err.contains("37") && err.contains("20"), "{err}");
+    assert!(!dir.path().join("s").exists());
+}

@@ -75,6 +75,24 @@ pub fn sensitivity(
         None => None,
     };
     let world = &scenario.world;
+    // The effect is read at each file's last step: at two horizons it would mix the change
+    // with the time that passed.
+    if let Some((a_path, a)) = &reference {
+        let (wa, wb) = (&a.world, world);
+        if (wa.steps, &wa.step_unit) != (wb.steps, &wb.step_unit) {
+            return Err(Error::Usage(format!(
+                "{} runs {} steps of a {} and {} runs {} steps of a {}: --against reads the \
+                 effect at the last step of both, so they must cover the same time; give both \
+                 files the same `steps` and `step`",
+                path.display(),
+                wb.steps,
+                wb.step_unit,
+                a_path.display(),
+                wa.steps,
+                wa.step_unit
+            )));
+        }
+    }
     let factors = match &reference {
         Some((a_path, a)) => paired_factors(a_path, &a.world, path, world)?,
         None => (0..world.params.len())
