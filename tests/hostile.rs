@@ -159,7 +159,10 @@ fn an_outcome_that_wraps_one_after_in_all_or_a_double_not_escapes_the_read_back_
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let err = stderr(&out);
     for name in ["o_all", "o_any", "o_notnot"] {
-        assert!(err.contains(&format!("outcome \"{name}\" only reads back")), "{err}");
+        assert!(
+            err.contains(&format!("outcome \"{name}\" only reads back")),
+            "{err}"
+        );
     }
     assert!(!err.contains("\"asks\""), "{err}");
 }

@@ -8,5 +8,6 @@ pub mod streams;
 
 pub use aggregate::Aggregates;
 pub use run::{
-    check_rest, chunk_count, run, run_paired, Control, PairCounts, Paired, Plan, Stopped, UnsettledRun, CHUNK,
+    check_rest, chunk_count, run, run_paired, Control, PairCounts, Paired, Plan, Stopped,
+    UnsettledRun, CHUNK,
 };
