@@ -38,7 +38,16 @@ fn commands(out: &Path) -> Vec<(&'static str, Vec<PathBuf>)> {
         ("sensitivity", sensitivity),
         (
             "blocs",
-            vec!["blocs".into(), visit, "--out".into(), o("blocs")],
+            // putin_visit.ron is at rest: its affinities are departures, so the landscape is of
+            // the partnerships.
+            vec![
+                "blocs".into(),
+                visit,
+                "--from".into(),
+                "partnership".into(),
+                "--out".into(),
+                o("blocs"),
+            ],
         ),
         ("help", vec!["--help".into()]),
     ]

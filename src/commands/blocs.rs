@@ -24,6 +24,16 @@ pub fn blocs(path: &Path, options: &BlocsOptions) -> Result<(), Error> {
             MAX_EXACT_STATES - 1
         )));
     }
+    // At rest the file's `affinities` are departures from rest, not the affinities (those
+    // are solved per draw): their landscape would be read as the world's, silently.
+    if w.rest.is_some() && options.from == BlocSource::Affinity {
+        return Err(Error::Usage(format!(
+            "{}: the scenario is at_rest, so its `affinities` are departures from rest, not \
+             the affinities (those are solved for each draw of the parameters); use \
+             --from partnership for the landscape of the initial stances the rest holds",
+            path.display()
+        )));
+    }
     let (matrix, source) = match options.from {
         BlocSource::Affinity => (&w.affinity, "affinity"),
         BlocSource::Partnership => (&w.stance, "partnership"),

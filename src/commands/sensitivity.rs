@@ -75,6 +75,24 @@ pub fn sensitivity(
         None => None,
     };
     let world = &scenario.world;
+    // The effect is read at each file's last step: at two horizons it would mix the change
+    // with the time that passed.
+    if let Some((a_path, a)) = &reference {
+        let (wa, wb) = (&a.world, world);
+        if (wa.steps, &wa.step_unit) != (wb.steps, &wb.step_unit) {
+            return Err(Error::Usage(format!(
+                "{} runs {} steps of a {} and {} runs {} steps of a {}: --against reads the \
+                 effect at the last step of both, so they must cover the same time; give both \
+                 files the same `steps` and `step`",
+                path.display(),
+                wb.steps,
+                wb.step_unit,
+                a_path.display(),
+                wa.steps,
+                wa.step_unit
+            )));
+        }
+    }
     let factors = match &reference {
         Some((a_path, a)) => paired_factors(a_path, &a.world, path, world)?,
         None => (0..world.params.len())
@@ -161,6 +179,14 @@ pub fn sensitivity(
         None => world.name.clone(),
     };
     let (outcomes, metrics) = super::with_progress_over(total, options, &label, |control| {
+        let point = |r: usize, row: &[f64]| {
+            let values: Vec<String> = factors
+                .iter()
+                .zip(row)
+                .map(|(f, &u)| format!("{} = {:.3}", f.path, f.sampler.quantile(u)))
+                .collect();
+            format!("design point {r} ({})", values.join(", "))
+        };
         let at = |base: &World, side: fn(&Factor) -> Option<usize>, row: &[f64]| {
             let mut w = base.clone();
             for (f, &u) in factors.iter().zip(row) {
@@ -178,9 +204,10 @@ pub fn sensitivity(
                     .map(|o| Output::new(o.name.clone(), rows.len(), None))
                     .collect();
                 let mut metrics = metric_outputs(&base_b, rows.len());
-                for row in &rows {
+                for (r, row) in rows.iter().enumerate() {
                     let w = at(&base_b, |f| f.b, row);
-                    let agg = engine::run(&w, &plan, control)?;
+                    let agg = engine::run(&w, &plan, control)
+                        .map_err(|s| super::at_point(s, || point(r, row)))?;
                     let t = agg.trajectories.max(1) as f64;
                     for (o, &count) in outcomes.iter_mut().zip(&agg.outcome_count) {
                         let p = count as f64 / t;
@@ -201,10 +228,11 @@ pub fn sensitivity(
                     .map(|&(i, _)| Output::new(base_a.outcomes[i].name.clone(), rows.len(), None))
                     .collect();
                 let mut metrics = metric_outputs(base_a, rows.len());
-                for row in &rows {
+                for (r, row) in rows.iter().enumerate() {
                     let wa = at(base_a, |f| f.a, row);
                     let wb = at(&base_b, |f| f.b, row);
-                    let paired = engine::run_paired(&wa, &wb, &outcome_pairs, &plan, control)?;
+                    let paired = engine::run_paired(&wa, &wb, &outcome_pairs, &plan, control)
+                        .map_err(|s| super::at_point(s, || point(r, row)))?;
                     let n = paired.a.trajectories;
                     for (o, counts) in outcomes.iter_mut().zip(&paired.pairs) {
                         let t = n.max(1) as f64;

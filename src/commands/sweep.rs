@@ -55,7 +55,16 @@ pub fn sweep(path: &Path, params: &[SweepParam], options: &RunOptions) -> Result
                     fix(&mut w, p, v);
                 }
                 // The same plan, so the same trajectory seeds, at every point.
-                let aggregates = engine::run(&w, &plan, control)?;
+                let aggregates = engine::run(&w, &plan, control).map_err(|stopped| {
+                    super::at_point(stopped, || {
+                        let at: Vec<String> = params
+                            .iter()
+                            .zip(&values)
+                            .map(|(p, v)| format!("{} = {v}", p.path))
+                            .collect();
+                        format!("sweep point {}", at.join(", "))
+                    })
+                })?;
                 Ok(SweepPoint::new(&w, values, &aggregates))
             })
             .collect::<Result<Vec<_>, engine::Stopped>>()

@@ -86,6 +86,9 @@ pub struct UnsettledRun {
     pub to: String,
     pub channels: Vec<String>,
     pub draw: Unsettled,
+    /// The sweep or design point whose fixed values the run used (set by the command that
+    /// ran it), so the refusal says which point, not only which trajectory.
+    pub point: Option<String>,
 }
 
 /// Runs `world` as `plan` says.
@@ -387,7 +390,7 @@ fn finish<T>(control: &Control, outcome: T) -> Result<T, Stopped> {
 /// refuses the run if one draw cannot be held still (`model::rest`), naming the lowest such
 /// trajectory: `find_first` over the chunks in order makes it the same for any thread count.
 /// The pass draws the parameters again in `Trajectory::start`, a small cost beside one step.
-fn check_rest(world: &World, plan: &Plan, control: &Control) -> Result<(), Stopped> {
+pub fn check_rest(world: &World, plan: &Plan, control: &Control) -> Result<(), Stopped> {
     let Some(rest) = &world.rest else {
         return Ok(());
     };
@@ -424,6 +427,7 @@ fn check_rest(world: &World, plan: &Plan, control: &Control) -> Result<(), Stopp
             to: world.states[draw.to].clone(),
             channels: world.channels.clone(),
             draw,
+            point: None,
         }))),
         None => Ok(()),
     }

@@ -143,16 +143,21 @@ pub enum Condition {
 }
 
 impl Condition {
-    /// The event whose firing is all this condition asks about (`After(e)` or
-    /// `Not(After(e))`): an outcome with such a condition reads back the event's hazard
-    /// or schedule (shown in the Events table) rather than asking about the dynamics.
+    /// The event whose firing is all this condition asks about (`After(e)`, `Not(After(e))`,
+    /// or any nesting of them in `Not`, `All` and `Any` that mentions only that event, such
+    /// as `All([After(e)])` or `Not(Not(After(e)))`): an outcome with such a condition reads
+    /// back the event's hazard or schedule (shown in the Events table) rather than asking
+    /// about the dynamics.
     pub fn reads_back(&self) -> Option<usize> {
         match self {
             Condition::After(e) => Some(*e),
-            Condition::Not(c) => match **c {
-                Condition::After(e) => Some(e),
-                _ => None,
-            },
+            Condition::Not(c) => c.reads_back(),
+            Condition::All(cs) | Condition::Any(cs) => {
+                let first = cs.first()?.reads_back()?;
+                cs.iter()
+                    .all(|c| c.reads_back() == Some(first))
+                    .then_some(first)
+            }
             _ => None,
         }
     }

@@ -65,6 +65,22 @@ impl Compiler<'_> {
                             Num(sd)
                         ),
                     )
+                } else if sd > 10.0 * (hi - lo) {
+                    // The draw is by rejection into the range with at most 1,000 tries, then
+                    // the mean: above 10 times the range, a try lands inside less than 4% of
+                    // the time and the fallback silently turns "flat" into "the mean" (sd 100
+                    // on [0, 1]: 1.8% of draws; sd 1e300: every draw).
+                    bad(
+                        self,
+                        format!(
+                            "Normal({}, {}) is flat across the range [{lo}, {hi}] (an sd more \
+                             than 10 times its width): write Uniform({lo}, {hi}), or an sd of \
+                             at most {}",
+                            Num(mean),
+                            Num(sd),
+                            Num(10.0 * (hi - lo))
+                        ),
+                    )
                 } else {
                     Sampler::Normal {
                         mean,
