@@ -378,3 +378,31 @@ fn every_row_says_whether_it_is_reliable_and_why() {
         assert_eq!(reliable == "false", !r[column("why")].is_empty(), "{r:?}");
     }
 }
+
+/// Regression: `sensitivity B --against A` took B's seed while `compare A B` takes the
+/// reference's (A's), so the same pair analysed two ways ran on different draws. Now the
+/// reference's seed is used: B's own seed changes nothing.
+#[test]
+fn against_runs_on_the_reference_seed_as_compare_does() {
+    let tmp = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(data("sens_effect.ron")).unwrap();
+    let reseeded = tmp.path().join("sens_effect.ron");
+    std::fs::write(&reseeded, text.replacen("seed: 11", "seed: 99", 1)).unwrap();
+    let csv = |b: &Path, out: &str| {
+        let dir = tmp.path().join(out);
+        simulate()
+            .arg("sensitivity")
+            .arg(b)
+            .arg("--against")
+            .arg(data("sens_level.ron"))
+            .args(["--samples", "8", "-n", "40", "-q", "--out"])
+            .arg(&dir)
+            .assert()
+            .success();
+        std::fs::read(dir.join("sensitivity.csv")).unwrap()
+    };
+    assert_eq!(
+        csv(&data("sens_effect.ron"), "own"),
+        csv(&reseeded, "reseeded")
+    );
+}

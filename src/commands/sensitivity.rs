@@ -130,7 +130,9 @@ pub fn sensitivity(
     };
     let trajectories = options.trajectories.unwrap_or(DEFAULT_TRAJECTORIES);
     check_trajectories(trajectories)?;
-    let seed = options.seed.unwrap_or(world.seed);
+    // Against A, the reference's seed, as `simulate compare` takes it from its first file.
+    let file_seed = reference.as_ref().map_or(world.seed, |(_, a)| a.world.seed);
+    let seed = options.seed.unwrap_or(file_seed);
     let plan = Plan::new(trajectories, seed, options.threads);
     // The design's rows are all held at once: a thousand factors at 2,000 samples is 16 GB.
     let threads = super::threads(&plan);
