@@ -383,3 +383,18 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
         .map(|b| format!("{b:02x}"))
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::lexical_join;
+
+    #[test]
+    fn a_stored_base_is_found_relative_to_its_variant_and_never_outside_the_root() {
+        assert_eq!(lexical_join("a.ron", "b.ron").as_deref(), Some("b.ron"));
+        assert_eq!(lexical_join("sub/a.ron", "../b.ron").as_deref(), Some("b.ron"));
+        assert_eq!(lexical_join("sub/a.ron", "./x/b.ron").as_deref(), Some("sub/x/b.ron"));
+        assert_eq!(lexical_join("a.ron", "../b.ron"), None);
+        assert_eq!(lexical_join("a.ron", "/etc/b.ron"), None);
+        assert_eq!(lexical_join("a.ron", "C:/b.ron"), None);
+    }
+}

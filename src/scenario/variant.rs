@@ -292,8 +292,9 @@ impl Applier<'_, '_> {
                 if self.file.events[e] == *def {
                     return Err(self.nothing(format!("event \"{}\" is written this way", def.name)));
                 }
+                let what = event_differences(&self.file.events[e], def);
                 self.file.events[e] = def.clone();
-                Ok(format!("replaces event \"{}\"", def.name))
+                Ok(format!("replaces event \"{}\" (its {what})", def.name))
             }
             ChangeDef::RemoveEvent(name) => {
                 let e = self.event(name)?;
@@ -588,6 +589,28 @@ fn value_text(v: &Value) -> String {
     }
 }
 
+/// Which parts of an event a replacement changes, e.g. "condition and effects".
+fn event_differences(old: &EventDef, new: &EventDef) -> String {
+    let parts = [
+        ("description", old.description != new.description),
+        ("actor", old.actor != new.actor),
+        (
+            "timing",
+            (old.at, old.every, &old.hazard) != (new.at, new.every, &new.hazard),
+        ),
+        ("window", old.window != new.window),
+        ("condition", old.when != new.when),
+        ("repeat", old.repeat != new.repeat),
+        ("effects", old.effects != new.effects),
+    ];
+    let changed: Vec<&str> = parts.iter().filter(|p| p.1).map(|p| p.0).collect();
+    match changed.split_last() {
+        Some((last, [])) => last.to_string(),
+        Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
+        None => "nothing".into(),
+    }
+}
+
 fn timing_text(def: &EventDef) -> String {
     match (def.at, def.every, &def.hazard) {
         (Some(n), _, _) => format!("at step {n}"),
@@ -606,5 +629,94 @@ pub fn metric_text(m: &MetricDef) -> String {
         MetricDef::Dependence(a, b) => format!("Dependence(\"{a}\", \"{b}\")"),
         MetricDef::SameBloc(a, b) => format!("SameBloc(\"{a}\", \"{b}\")"),
         MetricDef::Average(m, k) => format!("Average({}, {k})", metric_text(m)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn base() -> ScenarioFile {
+        let text = "Scenario(name: \"b\", steps: 4, channels: [\"aid\"], \
+                    states: [State(name: \"A\"), State(name: \"B\")], \
+                    stances: [(\"A\", \"B\", 0.5)], \
+                    events: [Event(name: \"e\", hazard: 0.1, effects: [Stance(\"A\", \"B\", Add(0.1))])])";
+        ron::Options::default()
+            .with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME)
+            .from_str(text)
+            .unwrap()
+    }
+
+    fn variant(changes: &str) -> (VariantFile, String) {
+        let text = format!("Variant(base: \"b.ron\", name: \"v\", changes: [{changes}])");
+        let v = ron::Options::default()
+            .with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME)
+            .from_str(&text)
+            .unwrap();
+        (v, text)
+    }
+
+    fn applied(changes: &str) -> Result<(ScenarioFile, Vec<String>), Vec<Problem>> {
+        let (v, text) = variant(changes);
+        let mut file = base();
+        apply(&mut file, &v, &text).map(|lines| (file, lines))
+    }
+
+    #[test]
+    fn a_variant_is_told_by_its_first_word_past_comments() {
+        assert!(is_variant("// Scenario(\n/* x */ Variant(base: \"a\")"));
+        assert!(!is_variant("// Variant(\nScenario(name: \"x\")"));
+        assert!(!is_variant("(name: \"x\")"));
+    }
+
+    #[test]
+    fn changes_set_values_and_say_what_they_did() {
+        let (file, lines) = applied(
+            "SetStance(\"B\", \"A\", 0.2), SetParam(\"eta.B\", Uniform(0.1, 0.2)), \
+             SetTiming(\"e\", Every(2))",
+        )
+        .unwrap();
+        assert_eq!(file.name, "v");
+        assert_eq!(file.stances[1], ("B".into(), "A".into(), 0.2));
+        let o = &file.params.overrides["B"];
+        assert_eq!(o.eta, Some(Value::Sampled(Distribution::Uniform(0.1, 0.2))));
+        assert_eq!((file.events[0].every, file.events[0].hazard.clone()), (Some(2), None));
+        assert_eq!(
+            lines,
+            [
+                "stance of B toward A: 0 (unlisted) -> 0.2",
+                "parameter eta.B: 0.1 -> Uniform(0.1, 0.2)",
+                "event e: with a hazard of 0.1 per step -> every 2 steps",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_replaced_event_says_which_parts_changed() {
+        let (_, lines) = applied(
+            "ReplaceEvent(Event(name: \"e\", hazard: 0.1, repeat: true, effects: [Stance(\"A\", \"B\", Add(0.2))]))",
+        )
+        .unwrap();
+        assert_eq!(lines, ["replaces event \"e\" (its repeat and effects)"]);
+    }
+
+    #[test]
+    fn every_problem_is_reported_at_its_own_change() {
+        let problems = applied(
+            "SetStance(\"A\", \"B\", 0.5), SetWeight(\"Bee\", 2.0), SetParam(\"event.e.hazard\", 0.1)",
+        )
+        .unwrap_err();
+        assert_eq!(problems.len(), 3, "{problems:?}");
+        let columns: Vec<usize> = problems
+            .iter()
+            .map(|p| p.position.unwrap().column)
+            .collect();
+        let (_, text) = variant("");
+        let start = text.find("changes: [").unwrap() + "changes: [".len() + 1;
+        assert_eq!(columns[0], start);
+        assert!(problems[0].message.contains("does nothing"));
+        assert!(problems[1].message.contains("did you mean \"B\"?"));
+        assert!(problems[2].message.contains("event.e.hazard is 0.1"));
+        assert!(columns[0] < columns[1] && columns[1] < columns[2]);
     }
 }
