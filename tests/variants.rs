@@ -17,7 +17,14 @@ fn variant_data(name: &str) -> PathBuf {
 fn run(file: &Path, out: &Path, trajectories: &str) {
     simulate()
         .arg(file)
-        .args(["--trajectories", trajectories, "--seed", "7", "--quiet", "--out"])
+        .args([
+            "--trajectories",
+            trajectories,
+            "--seed",
+            "7",
+            "--quiet",
+            "--out",
+        ])
         .arg(out)
         .assert()
         .success();
@@ -86,7 +93,10 @@ fn putin_visit_as_a_variant_gives_the_bytes_of_the_full_file_it_replaced() {
     run(&data("putin_visit_full.ron"), &f, "600");
     assert_same_results(&v, &f);
     // Only provenance differs: the CSVs are byte for byte the same.
-    assert_eq!(read(&v.join("timeseries.csv")), read(&f.join("timeseries.csv")));
+    assert_eq!(
+        read(&v.join("timeseries.csv")),
+        read(&f.join("timeseries.csv"))
+    );
 }
 
 #[test]
@@ -120,7 +130,9 @@ fn summary_json_records_every_file_of_the_chain_base_last() {
     // A full scenario's summary has no chain: its one file is scenario_sha256.
     let full = dir.path().join("full");
     run(&variant_data("base.ron"), &full, "50");
-    assert!(json(&full.join("summary.json")).get("scenario_chain").is_none());
+    assert!(json(&full.join("summary.json"))
+        .get("scenario_chain")
+        .is_none());
 }
 
 fn sha256(bytes: &[u8]) -> String {
@@ -193,7 +205,10 @@ fn a_misspelt_name_is_located_in_the_variant_with_a_suggestion() {
     let variant = variant.replace("RemoveEvent(\"sumit\")", "SetParam(\"lamda\", 0.5)");
     let (_dir, assert) = check_files(&[("v.ron", &variant), ("base.ron", &base_text())]);
     let err = stderr_of(assert);
-    assert!(err.contains("v.ron:5:18:") && err.contains("lambda"), "{err}");
+    assert!(
+        err.contains("v.ron:5:18:") && err.contains("lambda"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -202,7 +217,10 @@ fn a_problem_an_added_event_brings_is_located_in_the_variant() {
     let (_dir, assert) = check_files(&[("v.ron", variant), ("base.ron", &base_text())]);
     let err = stderr_of(assert);
     assert!(err.contains("v.ron:5:"), "{err}");
-    assert!(err.contains("unknown state \"Cc\" — did you mean \"C\"?"), "{err}");
+    assert!(
+        err.contains("unknown state \"Cc\" — did you mean \"C\"?"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -239,24 +257,42 @@ fn a_change_that_does_nothing_is_refused_by_name() {
         let (_dir, assert) = check_files(&[("v.ron", &variant), ("base.ron", &base_text())]);
         let err = stderr_of(assert);
         assert!(err.contains("v.ron:5:9:"), "{change}: {err}");
-        assert!(err.contains("does nothing") && err.contains(words), "{change}: {err}");
+        assert!(
+            err.contains("does nothing") && err.contains(words),
+            "{change}: {err}"
+        );
     }
     // No change at all, or the base's own name, is the base again.
     let (_dir, assert) = check_files(&[
-        ("v.ron", "Variant(base: \"base.ron\", name: \"small\", changes: [])"),
+        (
+            "v.ron",
+            "Variant(base: \"base.ron\", name: \"small\", changes: [])",
+        ),
         ("base.ron", &base_text()),
     ]);
     let err = stderr_of(assert);
-    assert!(err.contains("lists no changes") && err.contains("name of its own"), "{err}");
+    assert!(
+        err.contains("lists no changes") && err.contains("name of its own"),
+        "{err}"
+    );
 }
 
 #[test]
 fn adding_what_exists_or_removing_what_does_not_is_refused() {
     for (change, words) in [
-        ("AddEvent(Event(name: \"summit\", at: 1))", "use ReplaceEvent"),
-        ("AddOutcome(Outcome(name: \"close\", ever: After(\"summit\")))", "use ReplaceOutcome"),
+        (
+            "AddEvent(Event(name: \"summit\", at: 1))",
+            "use ReplaceEvent",
+        ),
+        (
+            "AddOutcome(Outcome(name: \"close\", ever: After(\"summit\")))",
+            "use ReplaceOutcome",
+        ),
         ("RemoveOutcome(\"clos\")", "did you mean \"close\"?"),
-        ("RemoveMetric(Stance(\"A\", \"C\"))", "did you mean Stance(\"C\", \"A\")?"),
+        (
+            "RemoveMetric(Stance(\"A\", \"C\"))",
+            "did you mean Stance(\"C\", \"A\")?",
+        ),
         ("SetParam(\"beta\", 1.0)", "set one channel at a time"),
     ] {
         let variant = format!("Variant(base: \"base.ron\", name: \"v\", changes: [{change}])");
@@ -268,7 +304,9 @@ fn adding_what_exists_or_removing_what_does_not_is_refused() {
 
 #[test]
 fn loops_missing_bases_and_bases_outside_the_folder_are_refused() {
-    let to = |base: &str| format!("Variant(\n  base: \"{base}\",\n  name: \"v\",\n  changes: [SetSeed(3)],\n)");
+    let to = |base: &str| {
+        format!("Variant(\n  base: \"{base}\",\n  name: \"v\",\n  changes: [SetSeed(3)],\n)")
+    };
     // A loop of two.
     let (_dir, assert) = check_files(&[("a.ron", &to("b.ron")), ("b.ron", &to("a.ron"))]);
     let err = stderr_of(assert);
@@ -279,9 +317,15 @@ fn loops_missing_bases_and_bases_outside_the_folder_are_refused() {
     // A missing base.
     let (_dir, assert) = check_files(&[("a.ron", &to("nowhere.ron"))]);
     let err = stderr_of(assert);
-    assert!(err.contains("a.ron:2:9:") && err.contains("cannot read the base file \"nowhere.ron\""), "{err}");
+    assert!(
+        err.contains("a.ron:2:9:") && err.contains("cannot read the base file \"nowhere.ron\""),
+        "{err}"
+    );
     // `..` out of the folder, even to a file that exists.
-    let (_dir, assert) = check_files(&[("sub/a.ron", &to("../base.ron")), ("base.ron", &base_text())]);
+    let (_dir, assert) = check_files(&[
+        ("sub/a.ron", &to("../base.ron")),
+        ("base.ron", &base_text()),
+    ]);
     let err = stderr_of(assert);
     assert!(err.contains("outside"), "{err}");
     // `..` that stays inside is fine.
@@ -300,9 +344,17 @@ fn loops_missing_bases_and_bases_outside_the_folder_are_refused() {
 #[cfg(unix)]
 #[test]
 fn a_symlink_that_leaves_the_folder_is_refused() {
-    let (dir, _) = check_files(&[("a.ron", "Variant(base: \"link.ron\", name: \"v\", changes: [SetSeed(3)])")]);
+    let (dir, _) = check_files(&[(
+        "a.ron",
+        "Variant(base: \"link.ron\", name: \"v\", changes: [SetSeed(3)])",
+    )]);
     std::os::unix::fs::symlink(variant_data("base.ron"), dir.path().join("link.ron")).unwrap();
-    let err = stderr_of(simulate().arg("check").arg(dir.path().join("a.ron")).assert());
+    let err = stderr_of(
+        simulate()
+            .arg("check")
+            .arg(dir.path().join("a.ron"))
+            .assert(),
+    );
     assert!(err.contains("outside") && err.contains("link.ron"), "{err}");
 }
 
@@ -324,7 +376,12 @@ fn a_chain_longer_than_sixteen_files_is_refused() {
         .arg(dir.path().join("v15.ron"))
         .assert()
         .success();
-    let err = stderr_of(simulate().arg("check").arg(dir.path().join("v16.ron")).assert());
+    let err = stderr_of(
+        simulate()
+            .arg("check")
+            .arg(dir.path().join("v16.ron"))
+            .assert(),
+    );
     assert!(err.contains("longer than 16 files"), "{err}");
 }
 
@@ -338,7 +395,12 @@ fn every_file_of_a_chain_is_held_to_the_size_limit() {
     .unwrap();
     let big = std::fs::File::create(dir.path().join("big.ron")).unwrap();
     big.set_len(17 << 20).unwrap();
-    let err = stderr_of(simulate().arg("check").arg(dir.path().join("a.ron")).assert());
+    let err = stderr_of(
+        simulate()
+            .arg("check")
+            .arg(dir.path().join("a.ron"))
+            .assert(),
+    );
     assert!(err.contains("larger than 16 MB"), "{err}");
 }
 
@@ -379,7 +441,12 @@ fn shards_of_a_variant_merge_into_the_bytes_of_one_run() {
         .assert()
         .success();
     for rel in files(&one) {
-        assert_eq!(read(&one.join(&rel)), read(&merged.join(&rel)), "{}", rel.display());
+        assert_eq!(
+            read(&one.join(&rel)),
+            read(&merged.join(&rel)),
+            "{}",
+            rel.display()
+        );
     }
 }
 
@@ -393,9 +460,16 @@ fn the_shipped_futures_check_and_run() {
         "us_aid_ends.ron",
         "india_presses_russia.ron",
     ] {
-        let out = simulate().arg("check").arg(scenario(name)).assert().success();
+        let out = simulate()
+            .arg("check")
+            .arg(scenario(name))
+            .assert()
+            .success();
         let text = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
-        assert!(text.contains("a variant of") && text.contains("baseline.ron"), "{text}");
+        assert!(
+            text.contains("a variant of") && text.contains("baseline.ron"),
+            "{text}"
+        );
         let results = dir.path().join(name);
         run(&scenario(name), &results, "100");
         let summary = json(&results.join("summary.json"));

@@ -31,10 +31,7 @@ pub fn check(path: &Path) -> Result<(), Error> {
         } else {
             format!(" through {}", through.join(", "))
         };
-        crate::say!(
-            "a variant of {}{through}; it changes:",
-            full.path.display()
-        )?;
+        crate::say!("a variant of {}{through}; it changes:", full.path.display())?;
         for line in &s.changes {
             crate::say!("  {line}")?;
         }

@@ -507,7 +507,14 @@ mod tests {
             sha256: sha256_hex(b"Scenario(base)"),
         }];
         let bases: [&[u8]; 1] = [b"Scenario(base)"];
-        write(dir.path(), &m, b"Scenario()", &bases, &Aggregates::new(&world)).unwrap();
+        write(
+            dir.path(),
+            &m,
+            b"Scenario()",
+            &bases,
+            &Aggregates::new(&world),
+        )
+        .unwrap();
         let part = read_manifest(dir.path()).unwrap();
         assert_eq!(part.manifest, m);
         assert_eq!(
@@ -516,7 +523,10 @@ mod tests {
         );
         fs::write(dir.path().join("base-1.ron"), b"Scenario(edited)").unwrap();
         let why = part.bases().unwrap_err();
-        assert!(why.contains("base-1.ron") && why.contains("checksum"), "{why}");
+        assert!(
+            why.contains("base-1.ron") && why.contains("checksum"),
+            "{why}"
+        );
         fs::remove_file(dir.path().join("base-1.ron")).unwrap();
         assert!(part.bases().unwrap_err().contains("base-1.ron"));
     }

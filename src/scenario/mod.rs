@@ -139,9 +139,8 @@ pub fn from_stored(
     let shown_root = path.parent().unwrap_or(Path::new("")).to_path_buf();
     let top = ChainFile::new(path.to_path_buf(), file_name(path), bytes);
     resolve(top, &mut |from, base| {
-        let rel = lexical_join(&from.rel, base).ok_or_else(|| {
-            format!("the base file \"{base}\" is outside the scenario's folder")
-        })?;
+        let rel = lexical_join(&from.rel, base)
+            .ok_or_else(|| format!("the base file \"{base}\" is outside the scenario's folder"))?;
         let (_, bytes) = bases.iter().find(|(r, _)| *r == rel).ok_or_else(|| {
             format!("the base file \"{base}\" ({rel}) is not among the files kept with it")
         })?;
@@ -391,8 +390,14 @@ mod tests {
     #[test]
     fn a_stored_base_is_found_relative_to_its_variant_and_never_outside_the_root() {
         assert_eq!(lexical_join("a.ron", "b.ron").as_deref(), Some("b.ron"));
-        assert_eq!(lexical_join("sub/a.ron", "../b.ron").as_deref(), Some("b.ron"));
-        assert_eq!(lexical_join("sub/a.ron", "./x/b.ron").as_deref(), Some("sub/x/b.ron"));
+        assert_eq!(
+            lexical_join("sub/a.ron", "../b.ron").as_deref(),
+            Some("b.ron")
+        );
+        assert_eq!(
+            lexical_join("sub/a.ron", "./x/b.ron").as_deref(),
+            Some("sub/x/b.ron")
+        );
         assert_eq!(lexical_join("a.ron", "../b.ron"), None);
         assert_eq!(lexical_join("a.ron", "/etc/b.ron"), None);
         assert_eq!(lexical_join("a.ron", "C:/b.ron"), None);

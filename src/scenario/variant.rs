@@ -21,8 +21,8 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 
 use super::compile::Problem;
-use super::file::{EventDef, MetricDef, OutcomeDef, ScenarioFile, StateParamsDef, TieDef, Value};
 use super::file::{Distribution, DEFAULT_BETA, DEFAULT_KAPPA, DEFAULT_RHO};
+use super::file::{EventDef, MetricDef, OutcomeDef, ScenarioFile, StateParamsDef, TieDef, Value};
 use super::locate::{quoted, suggest, Locator, Position};
 use super::param_path::{self, Names, ParamPath, StateParam};
 use crate::format::Num;
@@ -285,7 +285,10 @@ impl Applier<'_, '_> {
                     ));
                 }
                 self.file.events.push(def.clone());
-                Ok(format!("adds event \"{}\" (after the base's events)", def.name))
+                Ok(format!(
+                    "adds event \"{}\" (after the base's events)",
+                    def.name
+                ))
             }
             ChangeDef::ReplaceEvent(def) => {
                 let e = self.event(&def.name)?;
@@ -318,7 +321,9 @@ impl Applier<'_, '_> {
             ChangeDef::ReplaceOutcome(def) => {
                 let o = self.outcome(&def.name)?;
                 if self.file.outcomes[o] == *def {
-                    return Err(self.nothing(format!("outcome \"{}\" is written this way", def.name)));
+                    return Err(
+                        self.nothing(format!("outcome \"{}\" is written this way", def.name))
+                    );
                 }
                 self.file.outcomes[o] = def.clone();
                 Ok(format!("replaces outcome \"{}\"", def.name))
@@ -399,7 +404,10 @@ impl Applier<'_, '_> {
         };
         if old.unwrap_or(0.0) == x {
             let listed = if old.is_some() { "" } else { " (unlisted)" };
-            return Err(self.nothing(format!("the {what} of \"{a}\" toward \"{b}\" is {}{listed}", Num(x))));
+            return Err(self.nothing(format!(
+                "the {what} of \"{a}\" toward \"{b}\" is {}{listed}",
+                Num(x)
+            )));
         }
         let old = old.map_or("0 (unlisted)".to_string(), |o| Num(o).to_string());
         Ok(format!("{what} of {a} toward {b}: {old} -> {}", Num(x)))
@@ -464,11 +472,17 @@ impl Applier<'_, '_> {
                 states: states.iter().map(String::as_str).collect(),
                 channels: channels.iter().map(String::as_str).collect(),
                 events: self.file.events.iter().map(|e| e.name.as_str()).collect(),
-                hazard: self.file.events.iter().map(|e| e.hazard.is_some()).collect(),
+                hazard: self
+                    .file
+                    .events
+                    .iter()
+                    .map(|e| e.hazard.is_some())
+                    .collect(),
             };
             ParamPath::parse(path, &names).ok_or_else(|| param_path::unknown(path, &names))
         };
-        let parsed = parsed.map_err(|message| (self.at_name(path), format!("SetParam: {message}")))?;
+        let parsed =
+            parsed.map_err(|message| (self.at_name(path), format!("SetParam: {message}")))?;
         let channel_of = |c: Option<usize>| c.map(|c| channels[c].clone());
         let state_of = |i: Option<usize>| i.map(|i| states[i].clone());
         let at = self.at_name(path);
@@ -493,7 +507,7 @@ impl Applier<'_, '_> {
             ParamPath::PerState(param, Some(i)) => {
                 let state = state_of(Some(i)).unwrap_or_default();
                 let scenario_wide = per_state(p, param).clone();
-                let o = p.overrides.entry(state).or_insert_with(StateParamsDef::default);
+                let o = p.overrides.entry(state).or_default();
                 let field = overridden(o, param);
                 old = field.clone().unwrap_or(scenario_wide);
                 slot = field.get_or_insert(old.clone());
@@ -513,7 +527,7 @@ impl Applier<'_, '_> {
                 let o = p
                     .overrides
                     .entry(state_of(Some(i)).unwrap_or_default())
-                    .or_insert_with(StateParamsDef::default);
+                    .or_default();
                 old = o.beta.get(&channel).cloned().unwrap_or(scenario_wide);
                 slot = o.beta.entry(channel).or_insert(old.clone());
             }
@@ -680,7 +694,10 @@ mod tests {
         assert_eq!(file.stances[1], ("B".into(), "A".into(), 0.2));
         let o = &file.params.overrides["B"];
         assert_eq!(o.eta, Some(Value::Sampled(Distribution::Uniform(0.1, 0.2))));
-        assert_eq!((file.events[0].every, file.events[0].hazard.clone()), (Some(2), None));
+        assert_eq!(
+            (file.events[0].every, file.events[0].hazard.clone()),
+            (Some(2), None)
+        );
         assert_eq!(
             lines,
             [
