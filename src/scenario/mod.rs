@@ -72,17 +72,44 @@ impl ChainFile {
 /// them, and for every file of a chain.
 pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
     let bytes = read_at_most(path, limits::MAX_FILE_BYTES)?;
-    let unreadable = |source| ScenarioError::Unreadable {
-        path: path.to_path_buf(),
-        source,
-    };
-    // The folder tree a chain may use: the command-line file's folder, symlinks resolved,
-    // so that neither `..` nor a symlink can reach a base elsewhere.
-    let canonical = std::fs::canonicalize(path).map_err(unreadable)?;
-    let root = canonical.parent().unwrap_or(Path::new("/")).to_path_buf();
+    let scenario = from_disk(path, bytes)?;
+    // Not an error: such an outcome is legal, only easy to mistake for an answer (issue 11).
+    for (o, outcome) in scenario.world.outcomes.iter().enumerate() {
+        if let Some(event) = scenario.world.reads_back(o) {
+            crate::warn!(
+                "warning: {}: outcome \"{}\" only reads back whether event \"{event}\" fired \
+                 (its hazard or schedule, in the Events table); ask what the event changes instead",
+                path.display(),
+                outcome.name
+            );
+        }
+    }
+    Ok(scenario)
+}
+
+/// Parses and compiles `bytes`, the text of the file at `path`; a variant's bases are read
+/// from the disk, relative to `path`.
+fn from_disk(path: &Path, bytes: Vec<u8>) -> Result<Scenario, ScenarioError> {
     let shown_root = path.parent().unwrap_or(Path::new("")).to_path_buf();
-    let top = ChainFile::new(path.to_path_buf(), file_name(&canonical), bytes);
-    let scenario = resolve(top, &mut |from, base| {
+    let top = ChainFile::new(path.to_path_buf(), file_name(path), bytes);
+    // The folder tree a chain may use: the command-line file's folder, symlinks resolved,
+    // so that neither `..` nor a symlink can reach a base elsewhere. Only a variant needs
+    // it (a full scenario may come from bytes with no file behind them).
+    let mut root: Option<PathBuf> = None;
+    resolve(top, &mut |from, base| {
+        let root = match &root {
+            Some(root) => root.clone(),
+            None => {
+                let folder = if shown_root.as_os_str().is_empty() {
+                    Path::new(".")
+                } else {
+                    shown_root.as_path()
+                };
+                let canonical = std::fs::canonicalize(folder)
+                    .map_err(|e| format!("cannot resolve the folder {}: {e}", folder.display()))?;
+                root.insert(canonical).clone()
+            }
+        };
         let from_dir = root.join(&from.rel);
         let from_dir = from_dir.parent().unwrap_or(&root);
         let target = from_dir.join(base);
@@ -106,19 +133,7 @@ pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
         let rel = rel_text(rel);
         let bytes = read_at_most(&canonical, limits::MAX_FILE_BYTES).map_err(|e| e.to_string())?;
         Ok(ChainFile::new(shown_root.join(&rel), rel, bytes))
-    })?;
-    // Not an error: such an outcome is legal, only easy to mistake for an answer (issue 11).
-    for (o, outcome) in scenario.world.outcomes.iter().enumerate() {
-        if let Some(event) = scenario.world.reads_back(o) {
-            crate::warn!(
-                "warning: {}: outcome \"{}\" only reads back whether event \"{event}\" fired \
-                 (its hazard or schedule, in the Events table); ask what the event changes instead",
-                path.display(),
-                outcome.name
-            );
-        }
-    }
-    Ok(scenario)
+    })
 }
 
 /// Parses and compiles a full scenario's bytes (kept in a partial result, or written by a
@@ -289,9 +304,11 @@ fn read_at_most(path: &Path, max: u64) -> Result<Vec<u8>, ScenarioError> {
     Ok(bytes)
 }
 
-/// Parses and compiles a full scenario's bytes; `path` is used in messages only.
+/// Parses and compiles a scenario's bytes, the text of the file at `path` (a variant's
+/// bases are read from the disk relative to it).
 pub fn parse(path: &Path, bytes: &[u8]) -> Result<(ScenarioFile, World), ScenarioError> {
-    parse_text(path, decode(path, bytes)?)
+    let s = from_disk(path, bytes.to_vec())?;
+    Ok((s.file, s.world))
 }
 
 /// The text of a scenario file: UTF-8, without a byte-order mark, not empty.
