@@ -127,6 +127,21 @@ fn summary_json_records_every_file_of_the_chain_base_last() {
     }
     assert_eq!(summary["scenario_sha256"], chain[0]["sha256"]);
     assert_eq!(summary["scenario"], "more");
+    // `check` lists each variant's changes under its file, in the order they apply.
+    let out = simulate()
+        .arg("check")
+        .arg(variant_data("more.ron"))
+        .assert()
+        .success();
+    let text = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+    let many = text.find("many.ron:\n").expect(&text);
+    let more = text.find("more.ron:\n").expect(&text);
+    assert!(many < more, "{text}");
+    assert!(
+        text[more..].contains("    stance of A toward B: 0.5 -> 0.6"),
+        "{text}"
+    );
+    assert!(text[many..more].contains("    seed: 7 -> 11"), "{text}");
     // A full scenario's summary has no chain: its one file is scenario_sha256.
     let full = dir.path().join("full");
     run(&variant_data("base.ron"), &full, "50");

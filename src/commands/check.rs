@@ -32,8 +32,15 @@ pub fn check(path: &Path) -> Result<(), Error> {
             format!(" through {}", through.join(", "))
         };
         crate::say!("a variant of {}{through}; it changes:", full.path.display())?;
-        for line in &s.changes {
-            crate::say!("  {line}")?;
+        // A chain of variants: each file's changes under its name, in the order applied.
+        let by_file = s.changes.len() > 1;
+        for (file, lines) in &s.changes {
+            if by_file {
+                crate::say!("  {}:", file.display())?;
+            }
+            for line in lines {
+                crate::say!("{}  {line}", if by_file { "  " } else { "" })?;
+            }
         }
     }
     Ok(())

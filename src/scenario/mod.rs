@@ -38,9 +38,9 @@ pub struct Scenario {
     /// For a variant, the files it rests on, its own base first and the full scenario last
     /// (empty for a full scenario). Kept as read, for provenance and for partial results.
     pub bases: Vec<ChainFile>,
-    /// What the variant chain changes, one line per change in the analyst's words, the
-    /// changes nearest the full scenario first (empty for a full scenario).
-    pub changes: Vec<String>,
+    /// What each variant of the chain changes, one line per change in the analyst's words,
+    /// by file, the variant nearest the full scenario first (empty for a full scenario).
+    pub changes: Vec<(PathBuf, Vec<String>)>,
 }
 
 /// One file of a variant's chain.
@@ -255,7 +255,8 @@ fn resolve(
             path: chain_file.path.clone(),
             problems,
         };
-        changes.extend(variant::apply(&mut file, v, text).map_err(invalid)?);
+        let lines = variant::apply(&mut file, v, text).map_err(invalid)?;
+        changes.push((chain_file.path.clone(), lines));
         // Problems the changes bring (a value out of range, a name an added event
         // misspells) are reported in the variant, located in its text.
         world = compile(&file, text).map_err(invalid)?;
