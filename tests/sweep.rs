@@ -35,9 +35,10 @@ fn curve(rows: &[(Vec<f64>, String, f64)], outcome: &str) -> Vec<(Vec<f64>, f64)
 fn a_two_parameter_sweep_of_putin_visit_writes_the_csv_and_a_heat_map() {
     let out = tempfile::tempdir().unwrap();
     let dir = out.path().join("sweep");
-    // putin_visit.ron with one more outcome that reads back the energy deal's firing (the
-    // shipped file leaves such read-backs to the Events table).
-    let text = std::fs::read_to_string(scenario("putin_visit.ron")).unwrap();
+    // putin_visit.ron (as a full file: the shipped one is a variant of baseline.ron) with one
+    // more outcome that reads back the energy deal's firing (the shipped file leaves such
+    // read-backs to the Events table).
+    let text = std::fs::read_to_string(common::data("putin_visit_full.ron")).unwrap();
     let extra =
         "outcomes: [\n        (name: \"energy_deal_signed\", at_end: After(\"energy_megadeal\")),";
     let file = out.path().join("putin_visit.ron");

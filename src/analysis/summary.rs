@@ -19,6 +19,10 @@ pub const QUANTILES: [f64; 5] = [0.05, 0.25, 0.5, 0.75, 0.95];
 pub struct Manifest {
     pub scenario: String,
     pub scenario_sha256: String,
+    /// For a variant, every file of its chain as `{path, sha256}`: the command-line file
+    /// first, the full scenario last (empty for a full scenario, whose one file is
+    /// `scenario_sha256`). With them the run can be repeated from the same files.
+    pub scenario_chain: Vec<ChainLink>,
     pub seed: u64,
     pub trajectories: u64,
     pub steps: u32,
@@ -31,6 +35,7 @@ impl Manifest {
         Manifest {
             scenario: scenario.world.name.clone(),
             scenario_sha256: scenario.sha256.clone(),
+            scenario_chain: chain(scenario),
             seed,
             trajectories,
             steps: scenario.world.steps,
@@ -38,6 +43,28 @@ impl Manifest {
             engine_version: crate::ENGINE_VERSION.to_string(),
         }
     }
+}
+
+/// One file of a variant's chain, as provenance records it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ChainLink {
+    pub path: String,
+    pub sha256: String,
+}
+
+fn chain(scenario: &Scenario) -> Vec<ChainLink> {
+    if scenario.bases.is_empty() {
+        return Vec::new();
+    }
+    let top = ChainLink {
+        path: scenario.path.display().to_string(),
+        sha256: scenario.sha256.clone(),
+    };
+    let bases = scenario.bases.iter().map(|b| ChainLink {
+        path: b.path.display().to_string(),
+        sha256: b.sha256.clone(),
+    });
+    std::iter::once(top).chain(bases).collect()
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -50,6 +50,14 @@ pub fn merge(dirs: &[PathBuf], out: Option<&Path>, verbose: bool) -> Result<(), 
             ("trajectory count", m.trajectories.to_string()),
             ("shard count", m.shards.to_string()),
             ("engine version", m.engine_version.clone()),
+            (
+                "variant chain",
+                m.bases
+                    .iter()
+                    .map(|b| format!("{} {}", b.path, b.sha256))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            ),
         ]
     };
     for part in rest {
@@ -86,10 +94,12 @@ pub fn merge(dirs: &[PathBuf], out: Option<&Path>, verbose: bool) -> Result<(), 
 
     // Each part keeps its own copy of the scenario: all are verified, the first one is run.
     let bytes = first.scenario().map_err(|why| refuse(&first.dir, why))?;
+    let bases = first.bases().map_err(|why| refuse(&first.dir, why))?;
     for part in rest {
         part.scenario().map_err(|why| refuse(&part.dir, why))?;
+        part.bases().map_err(|why| refuse(&part.dir, why))?;
     }
-    let scenario = scenario::from_bytes(&scenario_path, bytes)?;
+    let scenario = scenario::from_stored(&scenario_path, bytes, bases)?;
 
     let mut aggregates = Aggregates::new(&scenario.world);
     for part in by_index.values() {

@@ -7,7 +7,7 @@ use super::stem;
 use crate::engine::{chunk_count, CHUNK};
 use crate::error::Error;
 use crate::options::{RunOptions, Shard};
-use crate::output::partial::{self, PartialManifest, FORMAT};
+use crate::output::partial::{self, PartialManifest, StoredBase, FORMAT};
 use crate::output::{self, write_atomically};
 use crate::scenario;
 
@@ -39,10 +39,19 @@ pub fn run_shard(path: &Path, options: &RunOptions, shard: Shard) -> Result<(), 
         shards: shard.count,
         chunks: (plan.chunks.start, plan.chunks.end),
         engine_version: crate::ENGINE_VERSION.to_string(),
+        bases: scenario
+            .bases
+            .iter()
+            .map(|b| StoredBase {
+                path: b.rel.clone(),
+                sha256: b.sha256.clone(),
+            })
+            .collect(),
     };
+    let bases: Vec<&[u8]> = scenario.bases.iter().map(|b| b.bytes.as_slice()).collect();
     // The bytes that were hashed and run, not the file as it may be by now.
     write_atomically(&out, |dir| {
-        partial::write(dir, &manifest, &scenario.bytes, &aggregates)
+        partial::write(dir, &manifest, &scenario.bytes, &bases, &aggregates)
     })?;
     if options.verbose {
         crate::say!(

@@ -17,6 +17,7 @@ pub fn manifest(scenario: &str) -> Manifest {
     Manifest {
         scenario: scenario.into(),
         scenario_sha256: "ab12".into(),
+        scenario_chain: Vec::new(),
         seed: 7,
         trajectories: 40,
         steps: 1,

@@ -6,7 +6,7 @@ use std::io;
 use serde::Serialize;
 
 use super::{json_file, File, Files};
-use crate::analysis::summary::Standings;
+use crate::analysis::summary::{ChainLink, Standings};
 use crate::analysis::{Band, BlocConfiguration, EventSummary, OutcomeSummary, RunSummary};
 
 pub struct SummaryJson;
@@ -16,6 +16,9 @@ struct Document<'a> {
     scenario: &'a str,
     description: &'a str,
     scenario_sha256: &'a str,
+    /// Every file of a variant's chain (README, "Variants"); absent for a full scenario.
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    scenario_chain: &'a [ChainLink],
     seed: u64,
     trajectories: u64,
     steps: u32,
@@ -62,6 +65,7 @@ impl Files<RunSummary> for SummaryJson {
             scenario: &m.scenario,
             description: &s.description,
             scenario_sha256: &m.scenario_sha256,
+            scenario_chain: &m.scenario_chain,
             seed: m.seed,
             trajectories: m.trajectories,
             steps: m.steps,

@@ -7,7 +7,9 @@
 //!   sha256 of the two other files, and a checksum of the manifest itself (the sha256 of its
 //!   compact JSON, keys sorted, with `checksum` empty), so a flipped byte anywhere is found;
 //! - `scenario.ron`: the scenario file's exact bytes, so a merge needs nothing else and
-//!   cannot pick up a file edited since;
+//!   cannot pick up a file edited since; for a variant, `base-1.ron`, `base-2.ron`, ... hold
+//!   the files of its chain in order (the manifest lists their paths and sha256), so that
+//!   the merge resolves the variant from them, never from the disk;
 //! - `aggregates.json`: the shard's aggregates. Integers are written as they are; the two
 //!   float fields (per-cell minimum and maximum) are written as their IEEE-754 bit patterns,
 //!   because a decimal round trip through JSON is not guaranteed to give the same bits and
@@ -31,8 +33,9 @@ use crate::model::World;
 use crate::scenario::{limits, sha256_hex};
 
 /// Identifies the layout of a partial folder; a merge refuses any other.
-/// Version 4 added the per-state bloc standings (issue 11, item 6).
-pub const FORMAT: &str = "entente-partial/4";
+/// Version 4 added the per-state bloc standings (issue 11, item 6); version 5 the files of
+/// a variant's chain (issue 12, item 1).
+pub const FORMAT: &str = "entente-partial/5";
 
 const MANIFEST: &str = "manifest.json";
 const SCENARIO: &str = "scenario.ron";
@@ -57,6 +60,23 @@ pub struct PartialManifest {
     /// The chunks (of `engine::CHUNK` trajectories) this shard ran: `[start, end)`.
     pub chunks: (u64, u64),
     pub engine_version: String,
+    /// For a variant, the files of its chain past the scenario file, in order, each stored
+    /// as `base-<n>.ron` (n from 1); empty for a full scenario.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub bases: Vec<StoredBase>,
+}
+
+/// One base of a variant, as a partial result keeps it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StoredBase {
+    /// Its path relative to the scenario file's folder (`scenario::ChainFile::rel`).
+    pub path: String,
+    pub sha256: String,
+}
+
+/// The name of the `n`-th (1-based) base's copy in a partial folder.
+fn base_file(n: usize) -> String {
+    format!("base-{n}.ron")
 }
 
 /// `manifest.json` as stored: the manifest, the sha256 of the other files by name, and the
@@ -200,22 +220,29 @@ impl Stored {
 }
 
 /// Writes a partial result into `dir` (an empty staging folder).
+/// `bases` are the bytes of a variant's chain, in the order of `manifest.bases`.
 pub fn write(
     dir: &Path,
     manifest: &PartialManifest,
     scenario: &[u8],
+    bases: &[&[u8]],
     aggregates: &Aggregates,
 ) -> io::Result<()> {
     let mut aggregates = serde_json::to_vec(&Stored::of(aggregates))?;
     aggregates.push(b'\n');
     fs::write(dir.join(SCENARIO), scenario)?;
     fs::write(dir.join(AGGREGATES), &aggregates)?;
+    let mut files = BTreeMap::from([
+        (SCENARIO.to_string(), sha256_hex(scenario)),
+        (AGGREGATES.to_string(), sha256_hex(&aggregates)),
+    ]);
+    for (n, bytes) in bases.iter().enumerate() {
+        fs::write(dir.join(base_file(n + 1)), bytes)?;
+        files.insert(base_file(n + 1), sha256_hex(bytes));
+    }
     let mut stored = StoredManifest {
         manifest: manifest.clone(),
-        files: BTreeMap::from([
-            (SCENARIO.to_string(), sha256_hex(scenario)),
-            (AGGREGATES.to_string(), sha256_hex(&aggregates)),
-        ]),
+        files,
         checksum: String::new(),
     };
     stored.checksum = checksum_of(serde_json::to_value(&stored)?);
@@ -249,9 +276,19 @@ pub fn read_manifest(dir: &Path) -> Result<Part, String> {
     if stored.checksum != checksum_of(fields) {
         return Err(damaged(MANIFEST));
     }
-    if stored.files.keys().ne([AGGREGATES, SCENARIO]) {
+    if stored.manifest.bases.len() >= crate::scenario::variant::MAX_CHAIN {
         return Err(format!(
-            "{MANIFEST} does not list the checksums of {SCENARIO} and {AGGREGATES}; run this shard again"
+            "{MANIFEST} lists {} bases, more than a chain may have (damaged or edited?); run this shard again",
+            stored.manifest.bases.len()
+        ));
+    }
+    let mut expected: Vec<String> = (1..=stored.manifest.bases.len()).map(base_file).collect();
+    expected.extend([AGGREGATES.to_string(), SCENARIO.to_string()]);
+    expected.sort();
+    if stored.files.keys().ne(expected.iter()) {
+        return Err(format!(
+            "{MANIFEST} does not list the checksums of {} (and no other file); run this shard again",
+            expected.join(", ")
         ));
     }
     Ok(Part {
@@ -269,6 +306,21 @@ impl Part {
             return Err(damaged(SCENARIO));
         }
         Ok(bytes)
+    }
+
+    /// The bases of a variant as `(path, bytes)`, each verified against both checksums in
+    /// the manifest (none for a full scenario).
+    pub fn bases(&self) -> Result<Vec<(String, Vec<u8>)>, String> {
+        let mut bases = Vec::new();
+        for (n, base) in self.manifest.bases.iter().enumerate() {
+            let name = base_file(n + 1);
+            let bytes = self.verified(&name, limits::MAX_FILE_BYTES)?;
+            if sha256_hex(&bytes) != base.sha256 {
+                return Err(damaged(&name));
+            }
+            bases.push((base.path.clone(), bytes));
+        }
+        Ok(bases)
     }
 
     /// The shard's aggregates, verified against the manifest's checksum and parsed; never
@@ -349,6 +401,7 @@ mod tests {
             shards: 1,
             chunks: (0, 1),
             engine_version: "0".into(),
+            bases: Vec::new(),
         }
     }
 
@@ -377,7 +430,7 @@ mod tests {
             between: world.between,
         };
         let dir = tempfile::tempdir().unwrap();
-        write(dir.path(), &manifest(), b"Scenario()", &a).unwrap();
+        write(dir.path(), &manifest(), b"Scenario()", &[], &a).unwrap();
         let part = read_manifest(dir.path()).unwrap();
         assert_eq!(part.manifest, manifest());
         assert_eq!(part.scenario().unwrap(), b"Scenario()");
@@ -431,6 +484,7 @@ mod tests {
             dir.path(),
             &manifest(),
             b"Scenario()",
+            &[],
             &Aggregates::new(&world),
         )
         .unwrap();
@@ -439,5 +493,41 @@ mod tests {
         fs::write(&path, text.replace("\"s.ron\"", "\"t.ron\"")).unwrap();
         let why = read_manifest(dir.path()).unwrap_err();
         assert!(why.contains(MANIFEST) && why.contains("checksum"), "{why}");
+    }
+
+    /// A variant's partial keeps every file of its chain, each checked against both its
+    /// checksums, so a merge resolves the variant from what the shard ran.
+    #[test]
+    fn a_variants_bases_survive_the_round_trip_and_a_changed_base_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let world = crate::model::fixtures::world(2, 1);
+        let mut m = manifest();
+        m.bases = vec![StoredBase {
+            path: "sub/base.ron".into(),
+            sha256: sha256_hex(b"Scenario(base)"),
+        }];
+        let bases: [&[u8]; 1] = [b"Scenario(base)"];
+        write(
+            dir.path(),
+            &m,
+            b"Scenario()",
+            &bases,
+            &Aggregates::new(&world),
+        )
+        .unwrap();
+        let part = read_manifest(dir.path()).unwrap();
+        assert_eq!(part.manifest, m);
+        assert_eq!(
+            part.bases().unwrap(),
+            vec![("sub/base.ron".to_string(), b"Scenario(base)".to_vec())]
+        );
+        fs::write(dir.path().join("base-1.ron"), b"Scenario(edited)").unwrap();
+        let why = part.bases().unwrap_err();
+        assert!(
+            why.contains("base-1.ron") && why.contains("checksum"),
+            "{why}"
+        );
+        fs::remove_file(dir.path().join("base-1.ron")).unwrap();
+        assert!(part.bases().unwrap_err().contains("base-1.ron"));
     }
 }

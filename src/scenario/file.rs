@@ -211,7 +211,7 @@ pub struct StateParamsDef {
 /// (a per-step probability), optionally restricted to `window: (first, last)` steps.
 /// An event fires at most once unless `repeat: true`; `every` events repeat unless
 /// `repeat: false`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields, rename = "Event")]
 pub struct EventDef {
     pub name: String,
@@ -237,7 +237,7 @@ pub struct EventDef {
 }
 
 /// What an event does to the world.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 pub enum EffectDef {
     /// A shock to `from`'s stance toward `to` (fades as the stance returns to its target).
     Stance(String, String, Change),
@@ -264,7 +264,7 @@ pub enum Change {
 }
 
 /// Something that is true or false of a trajectory at a step.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 pub enum ConditionDef {
     Above(MetricDef, f64),
     Below(MetricDef, f64),
@@ -297,7 +297,7 @@ pub enum MetricDef {
 
 /// A question asked of every trajectory: does `at_end` hold at the last step, or does
 /// `ever` hold at some step (and from which step on)?
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields, rename = "Outcome")]
 pub struct OutcomeDef {
     pub name: String,

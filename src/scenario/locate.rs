@@ -34,6 +34,11 @@ impl<'a> Locator<'a> {
         }
     }
 
+    /// The text with comments blanked out (same byte offsets).
+    pub fn code(&self) -> &str {
+        &self.code
+    }
+
     /// Position of byte offset `at`.
     pub fn position(&self, at: usize) -> Position {
         let at = at.min(self.text.len());

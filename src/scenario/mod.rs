@@ -9,6 +9,7 @@ pub mod file;
 pub mod limits;
 mod locate;
 pub mod param_path;
+pub mod variant;
 
 use std::path::{Path, PathBuf};
 
@@ -31,15 +32,47 @@ pub struct Scenario {
     pub bytes: Vec<u8>,
     /// Hex sha256 of `bytes`.
     pub sha256: String,
+    /// The resolved file: for a variant, its base with every change of the chain applied.
     pub file: ScenarioFile,
     pub world: World,
+    /// For a variant, the files it rests on, its own base first and the full scenario last
+    /// (empty for a full scenario). Kept as read, for provenance and for partial results.
+    pub bases: Vec<ChainFile>,
+    /// What each variant of the chain changes, one line per change in the analyst's words,
+    /// by file, the variant nearest the full scenario first (empty for a full scenario).
+    pub changes: Vec<(PathBuf, Vec<String>)>,
 }
 
-/// Reads, parses and compiles a scenario file. Every command reads its scenario here, so
-/// the size cap holds for all of them.
+/// One file of a variant's chain.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChainFile {
+    /// The path as shown in messages and provenance: the command-line file's folder joined
+    /// with `rel`.
+    pub path: PathBuf,
+    /// The path relative to the command-line file's folder, `/`-separated: how a partial
+    /// result names the file, independent of where it was run.
+    pub rel: String,
+    pub bytes: Vec<u8>,
+    pub sha256: String,
+}
+
+impl ChainFile {
+    fn new(path: PathBuf, rel: String, bytes: Vec<u8>) -> Self {
+        ChainFile {
+            path,
+            rel,
+            sha256: sha256_hex(&bytes),
+            bytes,
+        }
+    }
+}
+
+/// Reads, parses and compiles a scenario file (a full scenario or a variant, with its
+/// chain of bases). Every command reads its scenario here, so the size cap holds for all of
+/// them, and for every file of a chain.
 pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
     let bytes = read_at_most(path, limits::MAX_FILE_BYTES)?;
-    let scenario = from_bytes(path, bytes)?;
+    let scenario = from_disk(path, bytes)?;
     // Not an error: such an outcome is legal, only easy to mistake for an answer (issue 11).
     for (o, outcome) in scenario.world.outcomes.iter().enumerate() {
         if let Some(event) = scenario.world.reads_back(o) {
@@ -54,16 +87,194 @@ pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
     Ok(scenario)
 }
 
-/// Parses and compiles a scenario's bytes (read by `load`, or kept in a partial result);
-/// `path` is used in messages and for default folder names.
+/// Parses and compiles `bytes`, the text of the file at `path`; a variant's bases are read
+/// from the disk, relative to `path`.
+fn from_disk(path: &Path, bytes: Vec<u8>) -> Result<Scenario, ScenarioError> {
+    let shown_root = path.parent().unwrap_or(Path::new("")).to_path_buf();
+    let top = ChainFile::new(path.to_path_buf(), file_name(path), bytes);
+    // The folder tree a chain may use: the command-line file's folder, symlinks resolved,
+    // so that neither `..` nor a symlink can reach a base elsewhere. Only a variant needs
+    // it (a full scenario may come from bytes with no file behind them).
+    let mut root: Option<PathBuf> = None;
+    resolve(top, &mut |from, base| {
+        let root = match &root {
+            Some(root) => root.clone(),
+            None => {
+                let folder = if shown_root.as_os_str().is_empty() {
+                    Path::new(".")
+                } else {
+                    shown_root.as_path()
+                };
+                let canonical = std::fs::canonicalize(folder)
+                    .map_err(|e| format!("cannot resolve the folder {}: {e}", folder.display()))?;
+                root.insert(canonical).clone()
+            }
+        };
+        let from_dir = root.join(&from.rel);
+        let from_dir = from_dir.parent().unwrap_or(&root);
+        let target = from_dir.join(base);
+        let canonical = std::fs::canonicalize(&target).map_err(|e| {
+            format!(
+                "cannot read the base file \"{base}\" ({}: {e}); a base is named relative to \
+                 the file that names it",
+                target.display()
+            )
+        })?;
+        let rel = canonical.strip_prefix(&root).map_err(|_| {
+            format!(
+                "the base file \"{base}\" is outside {}, the folder of {} (resolved: {}); a \
+                 chain's files must all be in that folder or below it, so that the folder \
+                 holds the whole scenario",
+                root.display(),
+                path.display(),
+                canonical.display()
+            )
+        })?;
+        let rel = rel_text(rel);
+        let bytes = read_at_most(&canonical, limits::MAX_FILE_BYTES).map_err(|e| e.to_string())?;
+        Ok(ChainFile::new(shown_root.join(&rel), rel, bytes))
+    })
+}
+
+/// Parses and compiles a full scenario's bytes (kept in a partial result, or written by a
+/// test); `path` is used in messages and for default folder names.
 pub fn from_bytes(path: &Path, bytes: Vec<u8>) -> Result<Scenario, ScenarioError> {
-    let (file, world) = parse(path, &bytes)?;
+    from_stored(path, bytes, Vec::new())
+}
+
+/// Parses and compiles a scenario from bytes kept in a partial result: the command-line
+/// file's and, for a variant, its bases' as `(rel, bytes)` (`ChainFile::rel`). A base is
+/// looked up among them by its path relative to the file that names it, never read from
+/// disk, so a merge runs exactly what the shards ran.
+pub fn from_stored(
+    path: &Path,
+    bytes: Vec<u8>,
+    bases: Vec<(String, Vec<u8>)>,
+) -> Result<Scenario, ScenarioError> {
+    let shown_root = path.parent().unwrap_or(Path::new("")).to_path_buf();
+    let top = ChainFile::new(path.to_path_buf(), file_name(path), bytes);
+    resolve(top, &mut |from, base| {
+        let rel = lexical_join(&from.rel, base)
+            .ok_or_else(|| format!("the base file \"{base}\" is outside the scenario's folder"))?;
+        let (_, bytes) = bases.iter().find(|(r, _)| *r == rel).ok_or_else(|| {
+            format!("the base file \"{base}\" ({rel}) is not among the files kept with it")
+        })?;
+        Ok(ChainFile::new(shown_root.join(&rel), rel, bytes.clone()))
+    })
+}
+
+/// A file's name, as the `rel` of the command-line file.
+fn file_name(path: &Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+/// A relative path as `/`-separated text.
+fn rel_text(rel: &Path) -> String {
+    rel.components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// `base` relative to the folder of `from` (both `/`-separated, relative to the chain's
+/// root), `.` and `..` resolved; None if it is absolute or leaves the root.
+fn lexical_join(from: &str, base: &str) -> Option<String> {
+    if base.starts_with('/') || base.starts_with('\\') || base.contains(':') {
+        return None;
+    }
+    let mut parts: Vec<&str> = from.split('/').collect();
+    parts.pop();
+    for part in base.split(['/', '\\']) {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            p => parts.push(p),
+        }
+    }
+    Some(parts.join("/"))
+}
+
+/// Follows a chain from `top` to its full scenario, reading each base with `next` (which
+/// says in words why a base cannot be had), then applies the changes, the base's variant's
+/// first. The full scenario is compiled alone first, so that its problems are reported in
+/// its own file; each variant's are reported in the variant.
+fn resolve(
+    top: ChainFile,
+    next: &mut dyn FnMut(&ChainFile, &str) -> Result<ChainFile, String>,
+) -> Result<Scenario, ScenarioError> {
+    let mut variants: Vec<(ChainFile, variant::VariantFile)> = Vec::new();
+    let mut current = top;
+    let (mut file, mut world) = loop {
+        let text = decode(&current.path, &current.bytes)?;
+        if !variant::is_variant(text) {
+            break parse_text(&current.path, text)?;
+        }
+        let v: variant::VariantFile = from_ron(&current.path, text)?;
+        let at_base = |message: String| {
+            let loc = locate::Locator::new(text);
+            let at = loc
+                .find_from(0, "base")
+                .and_then(|b| loc.find_from(b, "\""))
+                .map(|at| loc.position(at))
+                .unwrap_or(Position { line: 1, column: 1 });
+            ScenarioError::Syntax {
+                path: current.path.clone(),
+                line: at.line,
+                column: at.column,
+                message,
+            }
+        };
+        if variants.len() + 2 > variant::MAX_CHAIN {
+            return Err(at_base(format!(
+                "the chain of variants is longer than {} files; base a variant on a full \
+                 scenario or a shorter chain",
+                variant::MAX_CHAIN
+            )));
+        }
+        let base = next(&current, &v.base).map_err(at_base)?;
+        let seen = variants.iter().map(|(f, _)| f).chain([&current]);
+        if let Some(again) = seen.into_iter().find(|f| f.rel == base.rel) {
+            return Err(at_base(format!(
+                "the base \"{}\" leads back to {}: variants form a loop; a chain must end in \
+                 a full scenario (`Scenario(...)`)",
+                v.base,
+                again.path.display()
+            )));
+        }
+        variants.push((std::mem::replace(&mut current, base), v));
+    };
+    let full = current;
+    let mut changes = Vec::new();
+    for (chain_file, v) in variants.iter().rev() {
+        let text = decode(&chain_file.path, &chain_file.bytes)?;
+        let invalid = |problems| ScenarioError::Invalid {
+            path: chain_file.path.clone(),
+            problems,
+        };
+        let lines = variant::apply(&mut file, v, text).map_err(invalid)?;
+        changes.push((chain_file.path.clone(), lines));
+        // Problems the changes bring (a value out of range, a name an added event
+        // misspells) are reported in the variant, located in its text.
+        world = compile(&file, text).map_err(invalid)?;
+    }
+    let mut chain = variants.into_iter().map(|(f, _)| f);
+    let top = chain.next().unwrap_or_else(|| full.clone());
+    let mut bases: Vec<ChainFile> = chain.collect();
+    if top != full {
+        bases.push(full);
+    }
     Ok(Scenario {
-        path: path.to_path_buf(),
-        sha256: sha256_hex(&bytes),
-        bytes,
+        path: top.path,
+        bytes: top.bytes,
+        sha256: top.sha256,
         file,
         world,
+        bases,
+        changes,
     })
 }
 
@@ -94,8 +305,15 @@ fn read_at_most(path: &Path, max: u64) -> Result<Vec<u8>, ScenarioError> {
     Ok(bytes)
 }
 
-/// Parses and compiles a scenario's bytes; `path` is used in messages only.
+/// Parses and compiles a scenario's bytes, the text of the file at `path` (a variant's
+/// bases are read from the disk relative to it).
 pub fn parse(path: &Path, bytes: &[u8]) -> Result<(ScenarioFile, World), ScenarioError> {
+    let s = from_disk(path, bytes.to_vec())?;
+    Ok((s.file, s.world))
+}
+
+/// The text of a scenario file: UTF-8, without a byte-order mark, not empty.
+fn decode<'b>(path: &Path, bytes: &'b [u8]) -> Result<&'b str, ScenarioError> {
     let text = std::str::from_utf8(bytes).map_err(|e| {
         let valid = &bytes[..e.valid_up_to()];
         let line = valid.iter().filter(|&&b| b == b'\n').count() + 1;
@@ -118,15 +336,25 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<(ScenarioFile, World), Scenari
             message: "the file is empty; a scenario starts with `Scenario(`".into(),
         });
     }
+    Ok(text)
+}
+
+/// Deserialises RON text, a syntax error located in `path`.
+fn from_ron<T: serde::de::DeserializeOwned>(path: &Path, text: &str) -> Result<T, ScenarioError> {
     let options =
         ron::Options::default().with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME);
     let options = options.with_recursion_limit(RECURSION_LIMIT);
-    let file: ScenarioFile = options.from_str(text).map_err(|e| ScenarioError::Syntax {
+    options.from_str(text).map_err(|e| ScenarioError::Syntax {
         path: path.to_path_buf(),
         line: e.span.start.line,
         column: e.span.start.col,
         message: explain(&e.code),
-    })?;
+    })
+}
+
+/// Parses and compiles the text of a full scenario.
+fn parse_text(path: &Path, text: &str) -> Result<(ScenarioFile, World), ScenarioError> {
+    let file: ScenarioFile = from_ron(path, text)?;
     let world = compile(&file, text).map_err(|problems| ScenarioError::Invalid {
         path: path.to_path_buf(),
         problems,
@@ -171,4 +399,25 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
         .iter()
         .map(|b| format!("{b:02x}"))
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::lexical_join;
+
+    #[test]
+    fn a_stored_base_is_found_relative_to_its_variant_and_never_outside_the_root() {
+        assert_eq!(lexical_join("a.ron", "b.ron").as_deref(), Some("b.ron"));
+        assert_eq!(
+            lexical_join("sub/a.ron", "../b.ron").as_deref(),
+            Some("b.ron")
+        );
+        assert_eq!(
+            lexical_join("sub/a.ron", "./x/b.ron").as_deref(),
+            Some("sub/x/b.ron")
+        );
+        assert_eq!(lexical_join("a.ron", "../b.ron"), None);
+        assert_eq!(lexical_join("a.ron", "/etc/b.ron"), None);
+        assert_eq!(lexical_join("a.ron", "C:/b.ron"), None);
+    }
 }
