@@ -90,7 +90,11 @@ pub struct MetricEffect {
     pub name: String,
     pub scenario: String,
     pub label: String,
-    /// The final mean in this scenario, and in the reference.
+    /// The step the means are taken at: the last step of the shorter of the two worlds.
+    /// It is the final step when both run equally long; when not, the longer world's own
+    /// final mean (in its summary.json) is elsewhere, and the comparison says so.
+    pub step: usize,
+    /// The mean at `step` in this scenario, and in the reference.
     pub mean: f64,
     pub reference_mean: f64,
     /// `mean - reference_mean`, with the 95% interval of the mean of the per-trajectory
@@ -334,6 +338,7 @@ impl Comparison {
                     name: s.metric.clone(),
                     scenario: scenarios[s.scenario].manifest.scenario.clone(),
                     label: label(s.scenario),
+                    step: effects[k].points - 1,
                     mean: x.scenario_mean,
                     reference_mean: x.reference_mean,
                     diff: last.diff,

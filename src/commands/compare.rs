@@ -34,6 +34,25 @@ pub fn compare(paths: &[PathBuf], options: &RunOptions) -> Result<(), Error> {
     // scenario must share them for the pairing to mean anything.
     let plan = super::unchecked_plan(worlds[0], options)?;
     let metrics = shared_metrics(&worlds);
+    // Worlds of different lengths pair only over the steps both run: a metric's effect is
+    // then taken at the shorter one's last step, not at the reference's final step (an
+    // analyst read "+0.0000 (0.3257 -> 0.3257)" as "the horizon changes nothing").
+    let steps: Vec<u32> = worlds.iter().map(|w| w.steps).collect();
+    if steps.iter().any(|&s| s != steps[0]) {
+        crate::warn!(
+            "warning: the scenarios run for different numbers of steps ({}): each metric \
+             effect is taken at the last step both it and {} reach (`step` in compare.json, \
+             effects.csv stops there), not at the longer one's end; give them the same \
+             `steps` to compare final values",
+            steps
+                .iter()
+                .zip(&scenarios)
+                .map(|(s, sc)| format!("{} {s}", sc.world.name))
+                .collect::<Vec<_>>()
+                .join(", "),
+            worlds[0].name
+        );
+    }
     check_estimate(&worlds, metrics.first().map_or(0, Vec::len), &plan)?;
 
     let pairings: Vec<Pairing> = worlds[1..]
@@ -147,9 +166,16 @@ fn print_table(c: &Comparison) -> Result<(), Error> {
     if !c.metrics.is_empty() {
         crate::say!("  metric effects at the last step (paired 95% interval):")?;
     }
+    let last = c.reference().manifest.steps;
     for m in &c.metrics {
+        // Say the step only where it is not the reference's last (worlds of different lengths).
+        let at = if m.step == last as usize {
+            String::new()
+        } else {
+            format!(" at step {}", m.step)
+        };
         crate::say!(
-            "  {:width$}  {} - {}: {:+.4} [{:+.4}, {:+.4}]  ({:.4} -> {:.4})",
+            "  {:width$}  {} - {}{at}: {:+.4} [{:+.4}, {:+.4}]  ({:.4} -> {:.4})",
             m.name,
             m.label,
             label(0),

@@ -144,6 +144,7 @@ pub fn comparison() -> Comparison {
         name: "Partnership(A, B)".into(),
         scenario: "after".into(),
         label: "B".into(),
+        step: 12,
         mean: 0.18,
         reference_mean: 0.1,
         diff: 0.08,

@@ -131,6 +131,23 @@ fn from_disk(path: &Path, bytes: Vec<u8>) -> Result<Scenario, ScenarioError> {
             )
         })?;
         let rel = rel_text(rel);
+        // Only a regular file can be a base: opening a FIFO waits for a writer forever
+        // (the loader hung), and a folder or device is never a scenario. `stat` follows the
+        // path but opens nothing. (The command-line file may still be a pipe, as in
+        // `simulate <(...)`; a base is named in a file and read without the user watching.)
+        let meta = std::fs::metadata(&canonical).map_err(|e| {
+            format!(
+                "cannot read the base file \"{base}\" ({}: {e})",
+                canonical.display()
+            )
+        })?;
+        if !meta.is_file() {
+            return Err(format!(
+                "the base file \"{base}\" ({}) is not a regular file (a folder, pipe or \
+                 device?); name the scenario file the variant is based on",
+                canonical.display()
+            ));
+        }
         let bytes = read_at_most(&canonical, limits::MAX_FILE_BYTES).map_err(|e| e.to_string())?;
         Ok(ChainFile::new(shown_root.join(&rel), rel, bytes))
     })

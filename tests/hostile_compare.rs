@@ -1,0 +1,109 @@
+//! A hostile analyst against variants and N-way `compare` (issue 12): each test is named
+//! after a defect found by trying, and fails without its fix.
+
+mod common;
+
+use std::time::Duration;
+
+use common::{json, scenario, simulate};
+
+/// A variant whose base is a FIFO: the loader opened it and waited for a writer forever
+/// (`simulate check` never answered; the same under the robustness test's parse deadline).
+/// Now a base that is not a regular file is refused at once, naming it.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_base_that_is_a_fifo_hangs_the_loader() {
+    let dir = tempfile::tempdir().unwrap();
+    let made = std::process::Command::new("mkfifo")
+        .arg(dir.path().join("pipe.ron"))
+        .status()
+        .unwrap();
+    assert!(made.success(), "mkfifo failed");
+    let variant = dir.path().join("v.ron");
+    std::fs::write(
+        &variant,
+        "Variant(\n  base: \"pipe.ron\",\n  name: \"v\",\n  changes: [SetSeed(3)],\n)",
+    )
+    .unwrap();
+    let assert = simulate()
+        .arg("check")
+        .arg(&variant)
+        .timeout(Duration::from_secs(20))
+        .assert()
+        .code(2);
+    let err = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+    assert!(
+        err.contains("v.ron:2:9:")
+            && err.contains("pipe.ron")
+            && err.contains("not a regular file"),
+        "{err}"
+    );
+    // A folder as the base is refused the same way, naming it.
+    std::fs::create_dir(dir.path().join("sub")).unwrap();
+    std::fs::write(
+        &variant,
+        "Variant(\n  base: \"sub\",\n  name: \"v\",\n  changes: [SetSeed(3)],\n)",
+    )
+    .unwrap();
+    let assert = simulate().arg("check").arg(&variant).assert().code(2);
+    let err = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+    assert!(
+        err.contains("\"sub\"") && err.contains("not a regular file"),
+        "{err}"
+    );
+}
+
+/// Comparing worlds of different lengths: the metric effects were taken at the shorter
+/// world's last step but printed and written as the "final" means, so a 20-step variant of
+/// the 40-step baseline showed "+0.0000 (0.3257 -> 0.3257)" where the baseline's own final
+/// mean is about 0.37: "the horizon changes nothing". Now each effect carries its `step`,
+/// the table says "at step 20", and a warning explains it.
+#[test]
+fn metric_effects_of_worlds_of_different_lengths_pass_for_final_means() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(scenario("baseline.ron"), dir.path().join("baseline.ron")).unwrap();
+    let short = dir.path().join("short.ron");
+    std::fs::write(
+        &short,
+        "Variant(base: \"baseline.ron\", name: \"short\", changes: [SetSteps(20)])",
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    let assert = simulate()
+        .arg("compare")
+        .arg(dir.path().join("baseline.ron"))
+        .arg(&short)
+        .args(["--trajectories", "100", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    let output = assert.get_output();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stdout.contains("B - A at step 20:"), "{stdout}");
+    assert!(stderr.contains("different numbers of steps"), "{stderr}");
+    let c = json(&out.join("compare.json"));
+    let a = json(&out.join("a").join("summary.json"));
+    let metrics = c["metrics"].as_array().unwrap();
+    assert!(!metrics.is_empty(), "{c}");
+    for m in metrics {
+        assert_eq!(m["step"].as_u64(), Some(20), "{m}");
+    }
+    // The reference's mean at step 20 is not its final mean (step 40): the step is needed.
+    let final_a = a["final"][0]["mean"].as_f64().unwrap();
+    let at_20 = metrics[0]["reference_mean"].as_f64().unwrap();
+    assert!((final_a - at_20).abs() > 1e-3, "{final_a} vs {at_20}");
+    // Worlds of the same length: the step is the last one, and no warning.
+    let out = dir.path().join("same");
+    let assert = simulate()
+        .arg("compare")
+        .arg(scenario("baseline.ron"))
+        .arg(scenario("putin_visit.ron"))
+        .args(["--trajectories", "50", "--quiet", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    assert!(assert.get_output().stderr.is_empty());
+    let c = json(&out.join("compare.json"));
+    assert_eq!(c["metrics"][0]["step"].as_u64(), Some(40), "{c}");
+}
