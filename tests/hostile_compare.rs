@@ -107,3 +107,113 @@ fn metric_effects_of_worlds_of_different_lengths_pass_for_final_means() {
     let c = json(&out.join("compare.json"));
     assert_eq!(c["metrics"][0]["step"].as_u64(), Some(40), "{c}");
 }
+
+/// A metric that not every scenario tracks vanished from the comparison without a word
+/// (an outcome is listed as "not compared"). Here the variant tracks the baseline's
+/// Pakistan–Russia partnership written the other way round, the same number under another
+/// label: both were dropped silently. Now a warning names them, and the swap.
+#[test]
+fn a_metric_not_every_scenario_tracks_is_dropped_silently() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(scenario("baseline.ron"), dir.path().join("baseline.ron")).unwrap();
+    let swapped = dir.path().join("swapped.ron");
+    std::fs::write(
+        &swapped,
+        "Variant(base: \"baseline.ron\", name: \"swapped\", changes: [\n\
+         RemoveMetric(Partnership(\"Pakistan\", \"Russia\")),\n\
+         AddMetric(Partnership(\"Russia\", \"Pakistan\")),\n])",
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    let assert = simulate()
+        .arg("compare")
+        .arg(dir.path().join("baseline.ron"))
+        .arg(&swapped)
+        .args(["--trajectories", "20", "--quiet", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+    assert!(
+        stderr.contains("metric Partnership(Pakistan, Russia) of A (baseline) is not tracked by B")
+            && stderr.contains("written the other way round"),
+        "{stderr}"
+    );
+    let c = json(&out.join("compare.json"));
+    let names: Vec<&str> = c["metrics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["name"].as_str().unwrap())
+        .collect();
+    assert!(
+        !names.contains(&"Partnership(Pakistan, Russia)"),
+        "{names:?}"
+    );
+}
+
+/// Writes `changes` as a variant of a copy of baseline.ron and checks it: exit 2, stderr.
+fn refused_variant(changes: &str) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(scenario("baseline.ron"), dir.path().join("baseline.ron")).unwrap();
+    let variant = dir.path().join("v.ron");
+    std::fs::write(
+        &variant,
+        format!("Variant(\n  base: \"baseline.ron\",\n  name: \"v\",\n  changes: [\n{changes}\n  ],\n)\n"),
+    )
+    .unwrap();
+    let assert = simulate().arg("check").arg(&variant).assert().code(2);
+    String::from_utf8_lossy(&assert.get_output().stderr).into_owned()
+}
+
+/// A value out of range in a change was reported with the variant's name only ("v.ron:
+/// `steps` must be between 1 and 10000, got 0"): compiling looks for a full file's fields,
+/// which a variant does not have. Now each is located at the change that brings it.
+#[test]
+fn a_value_out_of_range_in_a_change_has_no_line_and_column() {
+    for (change, says) in [
+        ("SetSteps(0)", "`steps` must be between"),
+        ("SetTrajectories(0)", "`trajectories` must be between"),
+        ("SetSeed(-1)", "`seed` must be 0 or more"),
+        ("SetStance(\"Pakistan\", \"Russia\", 5.0)", "stances entry"),
+        (
+            "SetAffinity(\"Pakistan\", \"Russia\", -7.0)",
+            "affinities entry",
+        ),
+        (
+            "SetTie(\"Pakistan\", \"Russia\", \"arms\", 2.0)",
+            "share of tie",
+        ),
+        ("SetParam(\"eta\", -1.0)", "parameter `eta`"),
+        (
+            "SetParam(\"event.putin_visit.hazard\", 2.0)",
+            "parameter `event.putin_visit.hazard`",
+        ),
+    ] {
+        // The faulty change is the second of three, on line 6.
+        let err = refused_variant(&format!(
+            "    SetSeed(7),\n    {change},\n    SetWeight(\"India\", 2.5),"
+        ));
+        let first = err.lines().next().unwrap_or_default();
+        assert!(
+            first.starts_with("error: ") && first.contains("v.ron:6:5: ") && first.contains(says),
+            "{change}: {err}"
+        );
+    }
+}
+
+/// Removing an event that other events of the base still name (`After("putin_visit")` in
+/// energy_megadeal and arms_deal) is reported as `unknown event "putin_visit"` at the
+/// RemoveEvent itself, as if the name were misspelt: it does not say who names it. It
+/// should name the events (or outcomes) that still refer to it. Left: the check must run
+/// after every change (a later ReplaceEvent may drop the reference), which is a change to
+/// how compiling reports a reference, not a small local fix.
+#[test]
+#[ignore = "defect: RemoveEvent of an event others still name says 'unknown event' without naming them"]
+fn removing_an_event_others_name_says_unknown_event() {
+    let err = refused_variant("    RemoveEvent(\"putin_visit\"),");
+    assert!(
+        err.contains("energy_megadeal") && err.contains("arms_deal"),
+        "{err}"
+    );
+}

@@ -34,6 +34,7 @@ pub fn compare(paths: &[PathBuf], options: &RunOptions) -> Result<(), Error> {
     // scenario must share them for the pairing to mean anything.
     let plan = super::unchecked_plan(worlds[0], options)?;
     let metrics = shared_metrics(&worlds);
+    warn_unshared_metrics(&worlds);
     // Worlds of different lengths pair only over the steps both run: a metric's effect is
     // then taken at the shorter one's last step, not at the reference's final step (an
     // analyst read "+0.0000 (0.3257 -> 0.3257)" as "the horizon changes nothing").
@@ -93,6 +94,51 @@ pub fn compare(paths: &[PathBuf], options: &RunOptions) -> Result<(), Error> {
         crate::say!("results in {}", out.display())?;
     }
     Ok(())
+}
+
+/// Says which tracked metrics are left out of the comparison because not every scenario
+/// tracks them (an outcome left out is listed in the table; a metric vanished without a
+/// word). A symmetric metric written with its states the other way round, e.g.
+/// `Partnership("Russia", "Pakistan")` against the base's `Partnership("Pakistan",
+/// "Russia")`, is the same number under another label: the warning says so.
+fn warn_unshared_metrics(worlds: &[&crate::model::World]) {
+    let labels: Vec<Vec<String>> = worlds
+        .iter()
+        .map(|w| w.metrics.iter().map(|m| w.metric_label(m)).collect())
+        .collect();
+    let mut seen: Vec<&String> = Vec::new();
+    for (k, of) in labels.iter().enumerate() {
+        for l in of {
+            if seen.contains(&l) || labels.iter().all(|x| x.contains(l)) {
+                continue;
+            }
+            seen.push(l);
+            let missing: Vec<String> = (0..worlds.len())
+                .filter(|&i| !labels[i].contains(l))
+                .map(label)
+                .collect();
+            let hint = swapped(l)
+                .filter(|s| labels.iter().flatten().any(|x| x == s))
+                .map(|s| format!(" ({l} is {s} written the other way round: write it the same way in every file)"))
+                .unwrap_or_default();
+            crate::warn!(
+                "warning: metric {l} of {} ({}) is not tracked by {}: not compared{hint}",
+                label(k),
+                worlds[k].name,
+                missing.join(", ")
+            );
+        }
+    }
+}
+
+/// A symmetric metric's label with its two states swapped.
+fn swapped(label: &str) -> Option<String> {
+    let (kind, rest) = label.split_once('(')?;
+    if !matches!(kind, "Partnership" | "SameBloc") {
+        return None;
+    }
+    let (a, b) = rest.strip_suffix(')')?.split_once(", ")?;
+    Some(format!("{kind}({b}, {a})"))
 }
 
 /// Refuses a comparison that will not fit in memory: its worlds run side by side, each

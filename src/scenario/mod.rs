@@ -272,11 +272,15 @@ fn resolve(
             path: chain_file.path.clone(),
             problems,
         };
+        let before = file.clone();
         let lines = variant::apply(&mut file, v, text).map_err(invalid)?;
         changes.push((chain_file.path.clone(), lines));
         // Problems the changes bring (a value out of range, a name an added event
         // misspells) are reported in the variant, located in its text.
-        world = compile(&file, text).map_err(invalid)?;
+        world = compile(&file, text).map_err(|mut problems| {
+            locate_in_changes(&before, v, text, &mut problems);
+            invalid(problems)
+        })?;
     }
     let mut chain = variants.into_iter().map(|(f, _)| f);
     let top = chain.next().unwrap_or_else(|| full.clone());
@@ -293,6 +297,55 @@ fn resolve(
         bases,
         changes,
     })
+}
+
+/// Gives a position to the problems a variant's changes bring that compiling could not
+/// locate: compiling looks for a full scenario's fields (`steps:`, a `stances` entry), which
+/// a variant does not have, so `SetSteps(0)` or `SetStance("A", "B", 5.0)` was reported
+/// with the file's name only. The change that brings a problem is found by bisection over
+/// the prefixes of the change list (the base alone compiles): a handful of compilations,
+/// and only on the way to an error.
+fn locate_in_changes(
+    base: &ScenarioFile,
+    v: &variant::VariantFile,
+    text: &str,
+    problems: &mut [Problem],
+) {
+    // Enough to point at every problem of a careless edit; the rest keep the file's name.
+    const MOST: usize = 8;
+    let positions = variant::change_positions(v, text);
+    let unlocated_after = |k: usize, message: &str| {
+        let mut file = base.clone();
+        let prefix = variant::VariantFile {
+            changes: v.changes[..k].to_vec(),
+            ..v.clone()
+        };
+        variant::apply(&mut file, &prefix, text).is_ok()
+            && compile(&file, text).is_err_and(|found| {
+                found
+                    .iter()
+                    .any(|p| p.position.is_none() && p.message == message)
+            })
+    };
+    for problem in problems
+        .iter_mut()
+        .filter(|p| p.position.is_none())
+        .take(MOST)
+    {
+        // The first k with the problem after changes[..k]; changes[k - 1] brought it.
+        let (mut absent, mut present) = (0, v.changes.len());
+        while present - absent > 1 {
+            let mid = absent + (present - absent) / 2;
+            if unlocated_after(mid, &problem.message) {
+                present = mid;
+            } else {
+                absent = mid;
+            }
+        }
+        if present >= 1 {
+            problem.position = positions.get(present - 1).copied().flatten();
+        }
+    }
 }
 
 /// Reads a file, refusing one larger than `max` bytes without reading more than that (a

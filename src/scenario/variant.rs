@@ -175,6 +175,23 @@ pub fn apply(
     }
 }
 
+/// Where each change of `variant` starts in its text, found as `apply` finds them.
+pub fn change_positions(variant: &VariantFile, text: &str) -> Vec<Option<Position>> {
+    let loc = Locator::new(text);
+    let mut cursor = loc.find_from(0, "changes");
+    variant
+        .changes
+        .iter()
+        .map(|change| {
+            let anchor = cursor.and_then(|from| loc.find_from(from, change.keyword()));
+            if let Some(at) = anchor {
+                cursor = Some(at + change.keyword().len());
+            }
+            anchor.map(|at| loc.position(at))
+        })
+        .collect()
+}
+
 type Refusal = (Option<Position>, String);
 
 /// Applies one change, with where it is written.
