@@ -217,3 +217,43 @@ fn removing_an_event_others_name_says_unknown_event() {
         "{err}"
     );
 }
+
+/// A base whose file name holds a `:` (legal on Unix) loaded, ran and sharded, then
+/// `simulate merge` refused it as "outside the scenario's folder": merge resolved the
+/// stored chain with Windows path rules. Now the merge gives the bytes of one run.
+#[cfg(unix)]
+#[test]
+fn a_base_named_with_a_colon_shards_but_does_not_merge() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(scenario("baseline.ron"), dir.path().join("base:2018.ron")).unwrap();
+    let variant = dir.path().join("v.ron");
+    std::fs::write(
+        &variant,
+        "Variant(base: \"base:2018.ron\", name: \"v\", changes: [SetSeed(3)])",
+    )
+    .unwrap();
+    let run = |extra: &[&str], out: &str| {
+        simulate()
+            .arg(&variant)
+            .args(["--trajectories", "600", "--quiet"])
+            .args(extra)
+            .arg("--out")
+            .arg(dir.path().join(out))
+            .assert()
+            .success();
+    };
+    run(&["--shard", "1/2"], "p1");
+    run(&["--shard", "2/2"], "p2");
+    run(&[], "whole");
+    simulate()
+        .arg("merge")
+        .arg(dir.path().join("p1"))
+        .arg(dir.path().join("p2"))
+        .arg("--out")
+        .arg(dir.path().join("merged"))
+        .arg("--quiet")
+        .assert()
+        .success();
+    let summary = |d: &str| common::read(&dir.path().join(d).join("summary.json"));
+    assert_eq!(summary("merged"), summary("whole"));
+}

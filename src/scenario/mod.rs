@@ -197,13 +197,18 @@ fn rel_text(rel: &Path) -> String {
 
 /// `base` relative to the folder of `from` (both `/`-separated, relative to the chain's
 /// root), `.` and `..` resolved; None if it is absolute or leaves the root.
+/// Paths are read as the platform reads them when the chain is loaded from the disk: on
+/// Unix `:` and `\\` are ordinary characters of a file name (a base named
+/// `base:2018.ron` ran and sharded, then merge called it "outside the scenario's folder").
 fn lexical_join(from: &str, base: &str) -> Option<String> {
-    if base.starts_with('/') || base.starts_with('\\') || base.contains(':') {
+    let windows = cfg!(windows);
+    if base.starts_with('/') || (windows && (base.starts_with('\\') || base.contains(':'))) {
         return None;
     }
+    let separators: &[char] = if windows { &['/', '\\'] } else { &['/'] };
     let mut parts: Vec<&str> = from.split('/').collect();
     parts.pop();
-    for part in base.split(['/', '\\']) {
+    for part in base.split(separators) {
         match part {
             "" | "." => {}
             ".." => {
@@ -488,6 +493,18 @@ mod tests {
         );
         assert_eq!(lexical_join("a.ron", "../b.ron"), None);
         assert_eq!(lexical_join("a.ron", "/etc/b.ron"), None);
-        assert_eq!(lexical_join("a.ron", "C:/b.ron"), None);
+        if cfg!(windows) {
+            assert_eq!(lexical_join("a.ron", "C:/b.ron"), None);
+        } else {
+            // On Unix these are file names, as the disk reads them.
+            assert_eq!(
+                lexical_join("sub/a.ron", "base:2018.ron").as_deref(),
+                Some("sub/base:2018.ron")
+            );
+            assert_eq!(
+                lexical_join("a.ron", "x\\y.ron").as_deref(),
+                Some("x\\y.ron")
+            );
+        }
     }
 }
