@@ -257,3 +257,38 @@ fn a_base_named_with_a_colon_shards_but_does_not_merge() {
     let summary = |d: &str| common::read(&dir.path().join(d).join("summary.json"));
     assert_eq!(summary("merged"), summary("whole"));
 }
+
+/// A variant that differs from its base only by its seed compared as "no effect at all"
+/// without a word: a comparison runs every scenario on the reference's seed. Now it warns
+/// that the file's own seed is not used.
+#[test]
+fn a_scenarios_own_seed_is_ignored_by_compare_without_a_word() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(scenario("baseline.ron"), dir.path().join("baseline.ron")).unwrap();
+    let reseeded = dir.path().join("reseeded.ron");
+    std::fs::write(
+        &reseeded,
+        "Variant(base: \"baseline.ron\", name: \"reseeded\", changes: [SetSeed(7)])",
+    )
+    .unwrap();
+    let compare = |extra: &[&str], out: &str| {
+        let assert = simulate()
+            .arg("compare")
+            .arg(dir.path().join("baseline.ron"))
+            .arg(&reseeded)
+            .args(["--trajectories", "20", "--quiet"])
+            .args(extra)
+            .arg("--out")
+            .arg(dir.path().join(out))
+            .assert()
+            .success();
+        String::from_utf8_lossy(&assert.get_output().stderr).into_owned()
+    };
+    let err = compare(&[], "own");
+    assert!(
+        err.contains("B (reseeded) sets seed 7") && err.contains("not used"),
+        "{err}"
+    );
+    // With --seed the analyst chose the seed for all: nothing to warn about.
+    assert_eq!(compare(&["--seed", "5"], "flag"), "");
+}

@@ -35,6 +35,22 @@ pub fn compare(paths: &[PathBuf], options: &RunOptions) -> Result<(), Error> {
     let plan = super::unchecked_plan(worlds[0], options)?;
     let metrics = shared_metrics(&worlds);
     warn_unshared_metrics(&worlds);
+    // A file's own seed is not used (every scenario runs on the reference's streams), so a
+    // variant whose change is `SetSeed` compares as "no effect" without a word.
+    if options.seed.is_none() {
+        for (i, w) in worlds.iter().enumerate().skip(1) {
+            if w.seed != worlds[0].seed {
+                crate::warn!(
+                    "warning: {} ({}) sets seed {}, but a comparison runs every scenario on \
+                     the reference's seed {} (common random numbers); its own seed is not used",
+                    label(i),
+                    w.name,
+                    w.seed,
+                    worlds[0].seed
+                );
+            }
+        }
+    }
     // Worlds of different lengths pair only over the steps both run: a metric's effect is
     // then taken at the shorter one's last step, not at the reference's final step (an
     // analyst read "+0.0000 (0.3257 -> 0.3257)" as "the horizon changes nothing").
