@@ -292,3 +292,51 @@ fn a_scenarios_own_seed_is_ignored_by_compare_without_a_word() {
     // With --seed the analyst chose the seed for all: nothing to warn about.
     assert_eq!(compare(&["--seed", "5"], "flag"), "");
 }
+
+/// Comparing two unrelated worlds (no outcome, no metric in common) ran, printed a table of
+/// "not compared" lines and exited 0: a comparison of nothing, most likely a wrong file.
+/// Now exit 2, naming the file.
+#[test]
+fn a_comparison_of_nothing_exits_0() {
+    let dir = tempfile::tempdir().unwrap();
+    let assert = simulate()
+        .arg("compare")
+        .arg(scenario("baseline.ron"))
+        .arg(common::data("small.ron"))
+        .args(["--trajectories", "20", "--quiet", "--out"])
+        .arg(dir.path().join("out"))
+        .assert()
+        .code(2);
+    let err = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+    assert!(
+        err.contains("small.ron and") && err.contains("share no outcome and no tracked metric"),
+        "{err}"
+    );
+    assert!(!dir.path().join("out").exists());
+}
+
+/// Worlds whose steps are quarters and years were compared step by step without a word.
+#[test]
+fn different_step_units_are_compared_step_by_step_without_a_word() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = String::from_utf8(common::read(&scenario("baseline.ron"))).unwrap();
+    let yearly = dir.path().join("yearly.ron");
+    std::fs::write(
+        &yearly,
+        text.replace("    step: \"quarter\",", "    step: \"year\","),
+    )
+    .unwrap();
+    let assert = simulate()
+        .arg("compare")
+        .arg(scenario("baseline.ron"))
+        .arg(&yearly)
+        .args(["--trajectories", "20", "--quiet", "--out"])
+        .arg(dir.path().join("out"))
+        .assert()
+        .success();
+    let err = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+    assert!(
+        err.contains("different units (baseline quarter, baseline year)"),
+        "{err}"
+    );
+}

@@ -80,6 +80,32 @@ pub fn compare(paths: &[PathBuf], options: &RunOptions) -> Result<(), Error> {
             metrics,
         })
         .collect();
+    // A scenario that shares neither an outcome nor a metric with the reference gives a
+    // comparison of nothing (it ran, wrote an empty table and said "ok"): a wrong file.
+    for (i, p) in pairings.iter().enumerate() {
+        if p.outcomes.is_empty() && p.metrics.is_empty() {
+            return Err(Error::Usage(format!(
+                "{} and {} share no outcome and no tracked metric, so there is nothing to \
+                 compare: is {} the file you meant? Compare futures of one world (a variant \
+                 of the reference, or a file with the same outcomes and metrics)",
+                paths[i + 1].display(),
+                paths[0].display(),
+                paths[i + 1].display()
+            )));
+        }
+    }
+    // Steps are compared by number: step 40 of quarters is not step 40 of years.
+    if worlds.iter().any(|w| w.step_unit != worlds[0].step_unit) {
+        crate::warn!(
+            "warning: the scenarios count steps in different units ({}): they are compared \
+             step by step, so the same step is not the same time in each",
+            worlds
+                .iter()
+                .map(|w| format!("{} {}", w.name, w.step_unit))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    }
     let names: Vec<&str> = worlds.iter().map(|w| w.name.as_str()).collect();
     let progress_label = format!("{} vs {}", names[0], names[1..].join(", "));
     let joint = super::with_progress(&plan, options, &progress_label, |control| {
