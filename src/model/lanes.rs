@@ -402,7 +402,13 @@ impl<const L: usize> Lanes<L> {
                 let residuals = &self.share_residual[row..][..n];
                 let growth = &self.growth[i * n..][..n];
                 let z = &mut self.grown_row[..n];
-                share_row(shares, (anchors, residuals), growth, z, rho, self.avx2);
+                // The residuals only in a world at rest: elsewhere they are all +0, and
+                // adding them cost the small reference workload about 5%.
+                if self.at_rest {
+                    share_row::<L, true>(shares, (anchors, residuals), growth, z, rho, self.avx2);
+                } else {
+                    share_row::<L, false>(shares, (anchors, residuals), growth, z, rho, self.avx2);
+                }
             }
         }
     }
@@ -511,9 +517,9 @@ unsafe fn row_sums4_avx2(
 
 /// One row of the replicator update: `z_j = W_j g_j`, then
 /// `W_j <- (1 - rho) z_j / ((1 - sum W)^+ + sum z) + rho Wbar_j + residual_j` (at most 1),
-/// in every lane.
+/// in every lane; the residual only if `AT_REST`.
 #[inline(always)]
-fn share_row<const L: usize>(
+fn share_row<const L: usize, const AT_REST: bool>(
     shares: &mut [[f64; L]],
     (anchors, residuals): (Rows<'_, L>, Rows<'_, L>),
     growth: &[[f64; L]],
@@ -527,7 +533,9 @@ fn share_row<const L: usize>(
         let (z4, _) = z.as_flattened_mut().as_chunks_mut::<4>();
         let rho = [rho[0], rho[1], rho[2], rho[3]];
         // SAFETY: `avx2` is only true on a processor with AVX2 (see `has_avx2`).
-        unsafe { share_row4_avx2(s4, (four(anchors), four(residuals)), four(growth), z4, rho) };
+        unsafe {
+            share_row4_avx2::<AT_REST>(s4, (four(anchors), four(residuals)), four(growth), z4, rho)
+        };
         return;
     }
     let _ = avx2;
@@ -553,7 +561,11 @@ fn share_row<const L: usize>(
         for l in 0..L {
             // The sum of two terms that each stay within bounds may round one
             // ulp past 1; a share never passes 1.
-            let moved = (z[j][l] * keep[l] + rho[l] * anchors[j][l] + residuals[j][l]).min(1.0);
+            let mut moved = z[j][l] * keep[l] + rho[l] * anchors[j][l];
+            if AT_REST {
+                moved += residuals[j][l];
+            }
+            let moved = moved.min(1.0);
             shares[j][l] = if live[l] { moved } else { shares[j][l] };
         }
     }
@@ -569,7 +581,7 @@ fn four<const L: usize>(x: &[[f64; L]]) -> &[[f64; 4]] {
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
 #[inline]
-unsafe fn share_row4_avx2(
+unsafe fn share_row4_avx2<const AT_REST: bool>(
     shares: &mut [[f64; 4]],
     (anchors, residuals): (Rows<'_, 4>, Rows<'_, 4>),
     growth: &[[f64; 4]],
@@ -608,7 +620,11 @@ unsafe fn share_row4_avx2(
                 _mm256_mul_pd(_mm256_loadu_pd(zj.as_ptr()), keep),
                 _mm256_mul_pd(rho, _mm256_loadu_pd(a.as_ptr())),
             );
-            let moved = _mm256_add_pd(moved, _mm256_loadu_pd(r.as_ptr()));
+            let moved = if AT_REST {
+                _mm256_add_pd(moved, _mm256_loadu_pd(r.as_ptr()))
+            } else {
+                moved
+            };
             let moved = _mm256_min_pd(moved, one);
             let new = if all_live {
                 moved
