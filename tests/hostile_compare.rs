@@ -205,11 +205,10 @@ fn a_value_out_of_range_in_a_change_has_no_line_and_column() {
 /// Removing an event that other events of the base still name (`After("putin_visit")` in
 /// energy_megadeal and arms_deal) is reported as `unknown event "putin_visit"` at the
 /// RemoveEvent itself, as if the name were misspelt: it does not say who names it. It
-/// should name the events (or outcomes) that still refer to it. Left: the check must run
-/// after every change (a later ReplaceEvent may drop the reference), which is a change to
-/// how compiling reports a reference, not a small local fix.
+/// should name the events (or outcomes) that still refer to it. Now `variant::apply`
+/// checks every removed event once all changes are applied (a later ReplaceEvent may drop
+/// the reference) and names who still refers to it.
 #[test]
-#[ignore = "defect: RemoveEvent of an event others still name says 'unknown event' without naming them"]
 fn removing_an_event_others_name_says_unknown_event() {
     let err = refused_variant("    RemoveEvent(\"putin_visit\"),");
     assert!(
@@ -337,6 +336,32 @@ fn different_step_units_are_compared_step_by_step_without_a_word() {
     let err = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
     assert!(
         err.contains("different units (baseline quarter, baseline year)"),
+        "{err}"
+    );
+}
+
+/// The other side of the check above: an event may be removed once nothing names it any
+/// more, its dependants removed in the same variant (in any order).
+#[test]
+fn an_event_removed_with_everything_that_names_it_is_accepted() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(scenario("baseline.ron"), dir.path().join("baseline.ron")).unwrap();
+    let variant = dir.path().join("v.ron");
+    std::fs::write(
+        &variant,
+        "Variant(base: \"baseline.ron\", name: \"v\", changes: [\n  RemoveEvent(\"putin_visit\"),\n  \
+         RemoveEvent(\"energy_megadeal\"),\n  RemoveEvent(\"arms_deal\"),\n])\n",
+    )
+    .unwrap();
+    simulate().arg("check").arg(&variant).assert().success();
+    let err = refused_variant("    RemoveEvent(\"putin_visit\"),\n    RemoveEvent(\"arms_deal\"),");
+    assert!(
+        err.contains("v.ron:5:"),
+        "located at the first RemoveEvent: {err}"
+    );
+    assert!(
+        err.contains("event \"energy_megadeal\" still names it")
+            && !err.contains("arms_deal\" still"),
         "{err}"
     );
 }

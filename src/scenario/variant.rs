@@ -21,8 +21,10 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 
 use super::compile::Problem;
+use super::file::{
+    ConditionDef, EventDef, MetricDef, OutcomeDef, ScenarioFile, StateParamsDef, TieDef, Value,
+};
 use super::file::{Distribution, DEFAULT_BETA, DEFAULT_KAPPA, DEFAULT_RHO};
-use super::file::{EventDef, MetricDef, OutcomeDef, ScenarioFile, StateParamsDef, TieDef, Value};
 use super::locate::{quoted, suggest, Locator, Position};
 use super::param_path::{self, Names, ParamPath, StateParam};
 use crate::format::Num;
@@ -149,6 +151,9 @@ pub fn apply(
         });
     }
     let mut cursor = loc.find_from(0, "changes");
+    // Events removed, with where each RemoveEvent stands: checked once every change is
+    // applied, since a later change may drop or replace what still names them.
+    let mut removed: Vec<(String, Option<Position>)> = Vec::new();
     for change in &variant.changes {
         let anchor = cursor.and_then(|from| loc.find_from(from, change.keyword()));
         if let Some(at) = anchor {
@@ -160,8 +165,46 @@ pub fn apply(
             file: &mut *file,
         };
         match at.apply(change) {
-            Ok(line) => lines.push(line),
+            Ok(line) => {
+                if let ChangeDef::RemoveEvent(name) = change {
+                    removed.push((name.clone(), at.here()));
+                }
+                lines.push(line)
+            }
             Err((position, message)) => problems.push(Problem { position, message }),
+        }
+    }
+    for (name, position) in removed {
+        if file.events.iter().any(|e| e.name == name) {
+            continue; // added back under the same name
+        }
+        let mut naming: Vec<String> = Vec::new();
+        for e in &file.events {
+            if e.when.as_ref().is_some_and(|c| names_event(c, &name)) {
+                naming.push(format!("event \"{}\"", e.name));
+            }
+        }
+        for o in &file.outcomes {
+            let conditions = [&o.at_end, &o.ever];
+            if conditions
+                .iter()
+                .any(|c| c.as_ref().is_some_and(|c| names_event(c, &name)))
+            {
+                naming.push(format!("outcome \"{}\"", o.name));
+            }
+        }
+        if !naming.is_empty() {
+            problems.push(Problem {
+                position,
+                message: format!(
+                    "RemoveEvent(\"{name}\"): {} still {} it in After(\"{name}\"); remove or \
+                     replace {} too (RemoveEvent, ReplaceEvent, RemoveOutcome, \
+                     ReplaceOutcome), or keep the event and change its timing",
+                    naming.join(", "),
+                    if naming.len() == 1 { "names" } else { "name" },
+                    if naming.len() == 1 { "it" } else { "them" },
+                ),
+            });
         }
     }
     file.name = variant.name.clone();
@@ -172,6 +215,19 @@ pub fn apply(
         Ok(lines)
     } else {
         Err(problems)
+    }
+}
+
+/// Whether `condition` asks, anywhere inside it, whether event `name` has fired.
+fn names_event(condition: &ConditionDef, name: &str) -> bool {
+    match condition {
+        ConditionDef::After(e) => e == name,
+        ConditionDef::All(cs) | ConditionDef::Any(cs) => cs.iter().any(|c| names_event(c, name)),
+        ConditionDef::Not(c) => names_event(c, name),
+        ConditionDef::Above(..)
+        | ConditionDef::Below(..)
+        | ConditionDef::SameBloc(..)
+        | ConditionDef::Between(..) => false,
     }
 }
 
