@@ -48,6 +48,22 @@ pub fn world(n: usize, k: usize) -> World {
     }
 }
 
+/// `world(n, k)` for each size, as it is and at rest (`model::rest`): the kernel tests run
+/// both, since a world at rest takes other paths (residuals, `P − P0`).
+pub fn worlds_as_they_are_and_at_rest(
+    sizes: &[(usize, usize)],
+) -> impl Iterator<Item = (World, usize, usize)> + '_ {
+    sizes.iter().flat_map(|&(n, k)| {
+        [false, true].map(move |at_rest| {
+            let mut w = world(n, k);
+            if at_rest {
+                w.rest = Some(super::Rest::new(&w));
+            }
+            (w, n, k)
+        })
+    })
+}
+
 /// Cheap deterministic "normal" draws (any numbers will do where two implementations are
 /// compared on the same draws); events draw 0.5.
 pub struct Counter(pub u64);

@@ -707,7 +707,7 @@ fn has_avx2() -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::fixtures::{world, Counter};
+    use crate::model::fixtures::{worlds_as_they_are_and_at_rest, Counter};
     use crate::model::step::{start_block, step, step_block};
     use crate::model::ParamTarget;
 
@@ -715,14 +715,7 @@ mod tests {
     /// one, on the AVX2 path and the portable one: every stance and share, bit for bit.
     #[test]
     fn a_block_gives_each_trajectory_the_bits_it_gets_alone_on_every_path() {
-        let worlds = [(2, 1), (3, 2), (6, 4), (9, 3)]
-            .into_iter()
-            .flat_map(|(n, k)| [false, true].map(|at_rest| (n, k, at_rest)));
-        for (n, k, at_rest) in worlds {
-            let mut world = world(n, k);
-            if at_rest {
-                world.rest = Some(crate::model::Rest::new(&world));
-            }
+        for (world, n, k) in worlds_as_they_are_and_at_rest(&[(2, 1), (3, 2), (6, 4), (9, 3)]) {
             let states: Vec<State> = (0..4)
                 .map(|l| {
                     let mut s = State::new(&world);

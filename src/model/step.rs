@@ -105,7 +105,7 @@ fn fire_events(world: &World, state: &mut State, t: u32, rng: &mut impl Randomne
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::fixtures::{world, Counter};
+    use crate::model::fixtures::{world, worlds_as_they_are_and_at_rest, Counter};
     use crate::model::math;
     use crate::model::{Change, Condition, Effect, Event, ParamTarget};
 
@@ -251,14 +251,8 @@ mod tests {
     #[test]
     fn the_fast_step_gives_the_same_bits_as_the_textbook_loops() {
         // Each world as it is and at rest (shares then respond to P - P0).
-        let worlds = [(1, 1), (2, 1), (3, 2), (6, 4), (11, 3)]
-            .into_iter()
-            .flat_map(|(n, k)| [false, true].map(|at_rest| (n, k, at_rest)));
-        for (n, k, at_rest) in worlds {
-            let mut world = world(n, k);
-            if at_rest {
-                world.rest = Some(crate::model::Rest::new(&world));
-            }
+        let sizes = [(1, 1), (2, 1), (3, 2), (6, 4), (11, 3)];
+        for (world, n, k) in worlds_as_they_are_and_at_rest(&sizes) {
             let mut fast = State::new(&world);
             for i in 0..n {
                 fast.params.eta[i] = 0.1 + 0.05 * i as f64;

@@ -14,7 +14,7 @@ use super::{
 use crate::analysis::compare::label;
 use crate::analysis::summary::OutcomeSummary;
 use crate::analysis::Comparison;
-use crate::output::numbers::{percent, whole_percent};
+use crate::output::numbers::percent;
 
 pub struct OutcomesAcross<'a> {
     pub comparison: &'a Comparison,
@@ -67,18 +67,7 @@ impl Plot for OutcomesAcross<'_> {
         let body = legend(&body, &keys)?;
         let name_style = text(16.0, &INK);
         let names = label_width(&body, outcomes.iter().map(|o| o.name.clone()), &name_style)?;
-        let mut chart = bar_chart(
-            &body,
-            Bars {
-                x: 0f64..1f64,
-                rows: n,
-                names,
-                right: 40,
-                top: 10,
-                x_desc: "probability (share of trajectories), with 95% interval",
-                x_ticks: &|x| whole_percent(*x),
-            },
-        )?;
+        let mut chart = bar_chart(&body, Bars::probabilities(n, names))?;
         let slot = 0.84 / count as f64;
         let value_style = text(13.0, &INK).pos(Pos::new(HPos::Left, VPos::Center));
         for (i, o) in outcomes.iter().enumerate() {

@@ -350,6 +350,22 @@ pub struct Bars<'f> {
     pub x_ticks: &'f dyn Fn(&f64) -> String,
 }
 
+impl Bars<'static> {
+    /// One row per outcome on a probability axis from 0 to 100%, with room for the value
+    /// beside each row: the outcome charts of a run and of a comparison.
+    pub fn probabilities(rows: usize, names: u32) -> Self {
+        Bars {
+            x: 0f64..1f64,
+            rows,
+            names,
+            right: 40,
+            top: 10,
+            x_desc: "probability (share of trajectories), with 95% interval",
+            x_ticks: &|x| crate::output::numbers::whole_percent(*x),
+        }
+    }
+}
+
 /// A category chart in the house style, with its axis and grid already drawn.
 pub fn bar_chart<'a, DB: DrawingBackend>(
     area: &'a DrawingArea<DB, Shift>,

@@ -9,7 +9,7 @@ use super::{
     bar_chart, header, label_width, row_y, run_line, text, Bars, DrawResult, Plot, INK, SIDE_A,
 };
 use crate::analysis::RunSummary;
-use crate::output::numbers::{percent, whole_percent};
+use crate::output::numbers::percent;
 
 pub struct OutcomeChart<'a> {
     pub summary: &'a RunSummary,
@@ -36,18 +36,7 @@ impl Plot for OutcomeChart<'_> {
         let body = header(root, &self.title(), &run_line(&self.summary.manifest))?;
         let name_style = text(16.0, &INK);
         let names = label_width(&body, outcomes.iter().map(|o| o.name.clone()), &name_style)?;
-        let mut chart = bar_chart(
-            &body,
-            Bars {
-                x: 0f64..1f64,
-                rows: n,
-                names,
-                right: 40,
-                top: 10,
-                x_desc: "probability (share of trajectories), with 95% interval",
-                x_ticks: &|x| whole_percent(*x),
-            },
-        )?;
+        let mut chart = bar_chart(&body, Bars::probabilities(n, names))?;
         let value_style = text(15.0, &INK).pos(Pos::new(HPos::Left, VPos::Center));
         for (i, o) in outcomes.iter().enumerate() {
             let y = row_y(i, n);
