@@ -26,7 +26,9 @@ fn the_documented_gnu_parallel_line_merges_to_the_bytes_of_one_run() {
         if cluster::under_ci() {
             panic!("GNU parallel is not installed: .ci/run must install Debian's parallel");
         }
-        eprintln!("NOTICE: skipping the GNU parallel test: no GNU parallel (apt-get install parallel)");
+        eprintln!(
+            "NOTICE: skipping the GNU parallel test: no GNU parallel (apt-get install parallel)"
+        );
         return;
     }
     let (_, blocks) = doc_blocks("GNU parallel");

@@ -81,8 +81,7 @@ impl Cluster {
             .env_remove("RUST_BACKTRACE")
             .timeout(Duration::from_secs(120));
         for (name, _) in std::env::vars() {
-            if name.starts_with("SBATCH_") || (name.starts_with("SLURM_") && name != "SLURM_CONF")
-            {
+            if name.starts_with("SBATCH_") || (name.starts_with("SLURM_") && name != "SLURM_CONF") {
                 cmd.env_remove(name);
             }
         }
@@ -126,8 +125,8 @@ impl Cluster {
         for dir in [work.join("logs"), self.dir.path().join("log")] {
             for entry in std::fs::read_dir(&dir).into_iter().flatten() {
                 let path = entry.unwrap().path();
-                let body = String::from_utf8_lossy(&std::fs::read(&path).unwrap_or_default())
-                    .into_owned();
+                let body =
+                    String::from_utf8_lossy(&std::fs::read(&path).unwrap_or_default()).into_owned();
                 let tail: Vec<&str> = body.lines().rev().take(20).collect();
                 text.push_str(&format!("--- {}\n", path.display()));
                 for line in tail.into_iter().rev() {
@@ -254,8 +253,8 @@ fn a_job_whose_mem_is_too_small_is_refused_with_exit_2_naming_the_cgroup_limit()
     assert_eq!(jobs.len(), 1, "{jobs:#?}");
     let job = &jobs[0];
     assert_eq!(field(job, "JobId"), jobid.trim());
-    let log = String::from_utf8_lossy(&common::read(&work.path().join("logs/large.out")))
-        .into_owned();
+    let log =
+        String::from_utf8_lossy(&common::read(&work.path().join("logs/large.out"))).into_owned();
     let status = String::from_utf8_lossy(&common::read(&work.path().join("large.status")))
         .trim()
         .to_string();
@@ -271,4 +270,18 @@ fn a_job_whose_mem_is_too_small_is_refused_with_exit_2_naming_the_cgroup_limit()
         "{log}"
     );
     assert!(!work.path().join("outputs/large").exists());
+
+    // The limit is real: the same job told to try anyway is killed by the kernel, which is
+    // what the refusal spares the user (after the run's time, with no message from entente).
+    cluster.run(
+        work.path(),
+        "ENTENTE_IGNORE_MEMORY_CHECK=1 sbatch --mem=500M --output=logs/anyway.out --wrap \
+         'simulate large.ron --quiet --out outputs/anyway'",
+    );
+    let jobs = cluster.wait_for_all_jobs(work.path());
+    let anyway = jobs
+        .iter()
+        .find(|j| j.contains("StdOut=") && j.contains("anyway.out"));
+    let anyway = anyway.unwrap_or_else(|| panic!("{jobs:#?}"));
+    assert_eq!(field(anyway, "JobState"), "OUT_OF_MEMORY", "{anyway}");
 }

@@ -35,7 +35,10 @@ pub fn doc_blocks(heading: &str) -> (String, Vec<String>) {
             (None, _) => {}
         }
     }
-    assert!(current.is_none(), "an unclosed ```bash block under `## {heading}`");
+    assert!(
+        current.is_none(),
+        "an unclosed ```bash block under `## {heading}`"
+    );
     (section.to_string(), blocks)
 }
 
