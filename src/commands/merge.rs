@@ -112,7 +112,7 @@ pub fn merge(dirs: &[PathBuf], out: Option<&Path>, verbose: bool) -> Result<(), 
             .map_err(|why| {
                 refuse(
                     &part.dir,
-                    format!("aggregates.json: {why} (damaged or edited?); run this shard again"),
+                    format!("aggregates.bin: {why} (damaged or edited?); run this shard again"),
                 )
             })?;
     }
