@@ -47,12 +47,22 @@ pub enum Command {
     /// Combine the partial results of `--shard 1/N` ... `--shard N/N` into the folder one
     /// run would have written, byte for byte.
     #[command(
-        after_help = "Example:\n  simulate scenarios/putin_visit.ron --shard 1/2 --out part1\n  simulate scenarios/putin_visit.ron --shard 2/2 --out part2\n  simulate merge part1 part2 --out outputs/putin_visit"
+        after_help = "The folders may be given on the command line, listed in a file (--from) or found in a parent folder (--parts), in any combination; every shard of the run exactly once.\n\nExamples:\n  simulate scenarios/putin_visit.ron --shard 1/2 --out part1\n  simulate scenarios/putin_visit.ron --shard 2/2 --out part2\n  simulate merge part1 part2 --out outputs/putin_visit\n  simulate merge --parts parts/ --out outputs/putin_visit\n  simulate merge --from parts.txt --out outputs/putin_visit"
     )]
     Merge {
         /// The partial result folders, one per shard, in any order.
-        #[arg(required = true, value_name = "DIR")]
+        #[arg(value_name = "DIR")]
         parts: Vec<PathBuf>,
+        /// A file listing partial result folders, one per line (`-`: standard input). Blank
+        /// lines and lines starting with `#` are skipped; a relative path is relative to the
+        /// list file's folder (to the current folder for `-`). May be repeated.
+        #[arg(long = "from", value_name = "FILE")]
+        from: Vec<PathBuf>,
+        /// Every immediate subfolder of DIR that holds a manifest.json (not recursive; other
+        /// subfolders and files are ignored), for hundreds of parts without a shell glob.
+        /// May be repeated.
+        #[arg(long = "parts", value_name = "DIR")]
+        parts_in: Vec<PathBuf>,
         /// Output folder (default: outputs/<scenario file name>/).
         #[arg(short, long, value_name = "DIR")]
         out: Option<PathBuf>,

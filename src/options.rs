@@ -20,7 +20,7 @@ pub enum Task {
     },
     /// Combine shards' partial results into one run's folder.
     Merge {
-        parts: Vec<PathBuf>,
+        parts: PartSources,
         out: Option<PathBuf>,
         verbose: bool,
     },
@@ -45,6 +45,18 @@ pub enum Task {
         scenario: PathBuf,
         options: BlocsOptions,
     },
+}
+
+/// Where `simulate merge` finds the partial result folders; `commands::merge` reads the
+/// lists and folders (options do not touch the disk).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PartSources {
+    /// Folders named on the command line.
+    pub folders: Vec<PathBuf>,
+    /// `--from FILE`: files listing folders, one per line (`-` for standard input).
+    pub lists: Vec<PathBuf>,
+    /// `--parts DIR`: folders whose subfolders holding a manifest.json are the parts.
+    pub parents: Vec<PathBuf>,
 }
 
 /// One swept parameter: `NAME=LO:HI:STEPS`.
@@ -220,11 +232,31 @@ impl Task {
         }
         match cli.command {
             Some(Command::Check { scenario }) => Ok(Task::Check { scenario }),
-            Some(Command::Merge { parts, out, quiet }) => Ok(Task::Merge {
+            Some(Command::Merge {
                 parts,
-                out: out.map(folder_path),
-                verbose: !quiet,
-            }),
+                from,
+                parts_in,
+                out,
+                quiet,
+            }) => {
+                if parts.is_empty() && from.is_empty() && parts_in.is_empty() {
+                    return Err(Error::Usage(
+                        "merge needs the partial result folders of every shard: name them \
+                         (simulate merge DIR...), list them in a file (--from FILE) or give \
+                         the folder that holds them (--parts DIR)"
+                            .into(),
+                    ));
+                }
+                Ok(Task::Merge {
+                    parts: PartSources {
+                        folders: parts,
+                        lists: from,
+                        parents: parts_in,
+                    },
+                    out: out.map(folder_path),
+                    verbose: !quiet,
+                })
+            }
             Some(Command::Compare { scenarios, common }) => Ok(Task::Compare {
                 scenarios,
                 options: RunOptions::from_common(common)?,

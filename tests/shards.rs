@@ -210,3 +210,178 @@ fn a_shard_reads_its_scenario_through_the_size_cap() {
         "{stderr}"
     );
 }
+
+/// The bytes of a single run of 1500 trajectories with seed 5, in `dir/single`.
+fn single_run(dir: &Path) -> PathBuf {
+    let single = dir.join("single");
+    simulate()
+        .arg(scenario("putin_visit.ron"))
+        .args(["--trajectories", TRAJECTORIES, "--seed", "5", "--quiet"])
+        .arg("--out")
+        .arg(&single)
+        .assert()
+        .success();
+    single
+}
+
+fn same_bytes(single: &Path, merged: &Path) {
+    for file in FILES {
+        assert!(
+            read(&single.join(file)) == read(&merged.join(file)),
+            "{file} differs after the merge into {}",
+            merged.display()
+        );
+    }
+}
+
+fn stderr_of(assert: &assert_cmd::assert::Assert) -> String {
+    String::from_utf8_lossy(&assert.get_output().stderr).into_owned()
+}
+
+#[test]
+fn merge_from_a_list_file_or_standard_input_gives_the_bytes_of_one_run() {
+    // Issue 13, item 5: `--from FILE` lists the folders, one per line, relative to the
+    // list's own folder (whatever the current folder), with blank lines and # comments;
+    // combinable with folders named on the command line. `--from -` reads standard input,
+    // relative to the current folder.
+    let dir = tempfile::tempdir().unwrap();
+    let single = single_run(dir.path());
+    let home = dir.path().join("parts");
+    std::fs::create_dir(&home).unwrap();
+    let parts: Vec<PathBuf> = (1..=3).map(|i| shard(&home, i, "5")).collect();
+    let lists = dir.path().join("lists");
+    let elsewhere = dir.path().join("elsewhere");
+    std::fs::create_dir_all(&elsewhere).unwrap();
+    std::fs::create_dir_all(&lists).unwrap();
+    let list = lists.join("parts.txt");
+    std::fs::write(
+        &list,
+        "# shards of putin_visit, seed 5\n\n  ../parts/part3  \n\t\n../parts/part1\n",
+    )
+    .unwrap();
+    let merged = dir.path().join("from-file");
+    simulate()
+        .current_dir(&elsewhere)
+        .arg("merge")
+        .arg(&parts[1])
+        .arg("--from")
+        .arg(&list)
+        .args(["--quiet", "--out"])
+        .arg(&merged)
+        .assert()
+        .success();
+    same_bytes(&single, &merged);
+
+    let merged = dir.path().join("from-stdin");
+    simulate()
+        .current_dir(dir.path())
+        .args(["merge", "--from", "-", "--quiet", "--out"])
+        .arg(&merged)
+        .write_stdin("parts/part2\nparts/part3\n# the first one\nparts/part1\n")
+        .assert()
+        .success();
+    same_bytes(&single, &merged);
+}
+
+#[test]
+fn merge_parts_takes_every_subfolder_holding_a_manifest() {
+    // Issue 13, item 5: hundreds of parts without a shell glob: `--parts DIR` takes DIR's
+    // immediate subfolders that hold a manifest.json and ignores everything else in it.
+    let dir = tempfile::tempdir().unwrap();
+    let single = single_run(dir.path());
+    let home = dir.path().join("parts");
+    std::fs::create_dir(&home).unwrap();
+    let parts: Vec<PathBuf> = (1..=3).map(|i| shard(&home, i, "5")).collect();
+    std::fs::create_dir(home.join("logs")).unwrap();
+    std::fs::write(home.join("logs").join("task-1.out"), "done\n").unwrap();
+    std::fs::write(home.join("notes.txt"), "seed 5\n").unwrap();
+    let merged = dir.path().join("merged");
+    simulate()
+        .arg("merge")
+        .arg("--parts")
+        .arg(&home)
+        .args(["--quiet", "--out"])
+        .arg(&merged)
+        .assert()
+        .success();
+    same_bytes(&single, &merged);
+
+    // A folder with no parts in it, or a part given as --parts, is exit 2 saying so.
+    let empty = simulate()
+        .arg("merge")
+        .arg("--parts")
+        .arg(home.join("logs"))
+        .args(["--quiet", "--out"])
+        .arg(dir.path().join("x"))
+        .assert()
+        .code(2);
+    assert!(stderr_of(&empty).contains("no subfolder holds a manifest.json"));
+    let a_part = simulate()
+        .arg("merge")
+        .arg("--parts")
+        .arg(&parts[0])
+        .args(["--quiet", "--out"])
+        .arg(dir.path().join("x"))
+        .assert()
+        .code(2);
+    let stderr = stderr_of(&a_part);
+    assert!(
+        stderr.contains("itself a partial result") && stderr.contains("without --parts"),
+        "{stderr}"
+    );
+    assert!(!dir.path().join("x").exists());
+}
+
+#[test]
+fn a_list_naming_no_folder_or_an_incomplete_set_is_refused_listing_every_problem() {
+    let dir = tempfile::tempdir().unwrap();
+    for i in 1..=3 {
+        shard(dir.path(), i, "5");
+    }
+    let out = dir.path().join("merged");
+    let merge_from = |list: &Path| {
+        simulate()
+            .arg("merge")
+            .arg("--from")
+            .arg(list)
+            .args(["--quiet", "--out"])
+            .arg(&out)
+            .assert()
+    };
+
+    // Every line naming no folder, with its line number, in one message.
+    let list = dir.path().join("parts.txt");
+    std::fs::write(&list, "part1\npart9\n# part2\npart3\nsingle\n").unwrap();
+    let stderr = stderr_of(&merge_from(&list).code(2));
+    assert!(
+        stderr.contains("parts.txt:2:")
+            && stderr.contains("part9")
+            && stderr.contains("parts.txt:5:")
+            && !stderr.contains("parts.txt:1:"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("relative to the list file's folder"),
+        "{stderr}"
+    );
+
+    // Every missing shard at once (the set is checked after the list is read).
+    std::fs::write(&list, "part2\n").unwrap();
+    let stderr = stderr_of(&merge_from(&list).code(2));
+    assert!(
+        stderr.contains("1/3, 3/3 missing") && stderr.contains("given: 2/3"),
+        "{stderr}"
+    );
+
+    // A list of comments only, a list that is no file, and no source at all.
+    std::fs::write(&list, "# nothing yet\n\n").unwrap();
+    assert!(stderr_of(&merge_from(&list).code(2)).contains("lists no folder"));
+    assert!(stderr_of(&merge_from(dir.path()).code(2)).contains("not a regular file"));
+    let none = simulate()
+        .args(["merge", "--quiet", "--out"])
+        .arg(&out)
+        .assert()
+        .code(2);
+    assert!(stderr_of(&none).contains("--parts DIR"));
+    assert!(!out.exists());
+}

@@ -12,23 +12,26 @@
 //! checked against the compiled world and added, so memory holds one part and the result.
 
 use std::collections::BTreeMap;
+use std::fs;
+use std::io::{self, Read};
 use std::path::{Component, Path, PathBuf};
 
 use crate::analysis::{Manifest, RunSummary};
 use crate::engine::{chunk_count, Aggregates, CHUNK};
 use crate::error::Error;
-use crate::options::{check_trajectories, Shard};
+use crate::options::{check_trajectories, PartSources, Shard};
 use crate::output;
 use crate::output::partial::{self, Part, PartialManifest};
-use crate::scenario;
+use crate::scenario::{self, limits};
 
 /// A part's problem, with its folder named.
 fn refuse(dir: &Path, why: impl std::fmt::Display) -> Error {
     Error::Usage(format!("{}: {why}", dir.display()))
 }
 
-/// `simulate merge DIR... [--out DIR]`.
-pub fn merge(dirs: &[PathBuf], out: Option<&Path>, verbose: bool) -> Result<(), Error> {
+/// `simulate merge [DIR...] [--from FILE] [--parts DIR] [--out DIR]`.
+pub fn merge(sources: &PartSources, out: Option<&Path>, verbose: bool) -> Result<(), Error> {
+    let dirs = part_folders(sources)?;
     let parts = dirs
         .iter()
         .map(|dir| partial::read_manifest(dir).map_err(|why| refuse(dir, why)))
@@ -112,7 +115,7 @@ pub fn merge(dirs: &[PathBuf], out: Option<&Path>, verbose: bool) -> Result<(), 
             .map_err(|why| {
                 refuse(
                     &part.dir,
-                    format!("aggregates.json: {why} (damaged or edited?); run this shard again"),
+                    format!("aggregates.bin: {why} (damaged or edited?); run this shard again"),
                 )
             })?;
     }
@@ -130,6 +133,138 @@ pub fn merge(dirs: &[PathBuf], out: Option<&Path>, verbose: bool) -> Result<(), 
         )?;
     }
     Ok(())
+}
+
+/// Every part folder the sources name, in the order given: the folders on the command
+/// line, then each list's lines, then each `--parts` folder's subfolders (by name).
+fn part_folders(sources: &PartSources) -> Result<Vec<PathBuf>, Error> {
+    let mut dirs = sources.folders.clone();
+    for list in &sources.lists {
+        dirs.extend(listed_folders(list)?);
+    }
+    for parent in &sources.parents {
+        dirs.extend(folders_with_a_manifest(parent)?);
+    }
+    Ok(dirs)
+}
+
+/// The folders `--from FILE` lists, one per line; blank lines and lines whose first
+/// non-blank character is `#` are skipped, and the spaces around a line are not part of
+/// it. A relative path is relative to the list's own folder, so that a list written
+/// beside the parts can be used from anywhere; from standard input (`-`), relative to the
+/// current folder. Every line naming no folder is reported at once.
+fn listed_folders(list: &Path) -> Result<Vec<PathBuf>, Error> {
+    let stdin = list == Path::new("-");
+    let shown = if stdin {
+        "standard input (--from -)".to_string()
+    } else {
+        list.display().to_string()
+    };
+    let cannot = |e: io::Error| Error::Usage(format!("--from {shown}: cannot read it: {e}"));
+    // Capped like a scenario file: a list of a million parts is well under it, and a
+    // device or an endless pipe cannot fill the memory.
+    let max = limits::MAX_FILE_BYTES;
+    let mut bytes = Vec::new();
+    if stdin {
+        io::stdin()
+            .lock()
+            .take(max + 1)
+            .read_to_end(&mut bytes)
+            .map_err(cannot)?;
+    } else {
+        if !fs::metadata(list).map_err(cannot)?.is_file() {
+            return Err(Error::Usage(format!(
+                "--from {shown}: not a regular file; give a text file listing one partial result folder per line"
+            )));
+        }
+        fs::File::open(list)
+            .map_err(cannot)?
+            .take(max + 1)
+            .read_to_end(&mut bytes)
+            .map_err(cannot)?;
+    }
+    if bytes.len() as u64 > max {
+        return Err(Error::Usage(format!(
+            "--from {shown}: larger than {} MB; a list of folders is far smaller (the wrong file?)",
+            max >> 20
+        )));
+    }
+    let text = String::from_utf8(bytes).map_err(|e| {
+        Error::Usage(format!(
+            "--from {shown}: not UTF-8 text (invalid byte at offset {}); give a text file listing one folder per line",
+            e.utf8_error().valid_up_to()
+        ))
+    })?;
+    let base = match list.parent() {
+        Some(folder) if !stdin => folder.to_path_buf(),
+        _ => PathBuf::new(),
+    };
+    let mut folders = Vec::new();
+    let mut wrong = Vec::new();
+    for (number, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let folder = base.join(line);
+        if folder.is_dir() {
+            folders.push(folder);
+        } else {
+            wrong.push(format!(
+                "{shown}:{}: {} is not a folder",
+                number + 1,
+                folder.display()
+            ));
+        }
+    }
+    if !wrong.is_empty() {
+        return Err(Error::Usage(format!(
+            "{}\n(--from lists one partial result folder per line; a relative path is relative to {})",
+            wrong.join("\n"),
+            if stdin { "the current folder" } else { "the list file's folder" }
+        )));
+    }
+    if folders.is_empty() {
+        return Err(Error::Usage(format!(
+            "--from {shown} lists no folder (only blank lines or # comments)"
+        )));
+    }
+    Ok(folders)
+}
+
+/// The immediate subfolders of `parent` that hold a `manifest.json`, sorted by name. Other
+/// subfolders (logs, a merged result) and files are left out; a subfolder whose manifest is
+/// damaged is kept, so that the merge says what is wrong with it.
+fn folders_with_a_manifest(parent: &Path) -> Result<Vec<PathBuf>, Error> {
+    let cannot = |e: io::Error| {
+        Error::Usage(format!(
+            "--parts {}: cannot read the folder: {e}",
+            parent.display()
+        ))
+    };
+    let mut folders = Vec::new();
+    for entry in fs::read_dir(parent).map_err(cannot)? {
+        let path = entry.map_err(cannot)?.path();
+        if path.is_dir() && path.join("manifest.json").exists() {
+            folders.push(path);
+        }
+    }
+    folders.sort();
+    if folders.is_empty() {
+        let hint = if parent.join("manifest.json").exists() {
+            format!(
+                "; it is itself a partial result: name it without --parts (simulate merge {} ...)",
+                parent.display()
+            )
+        } else {
+            String::new()
+        };
+        return Err(Error::Usage(format!(
+            "--parts {}: no subfolder holds a manifest.json (a partial result of `simulate --shard`){hint}",
+            parent.display()
+        )));
+    }
+    Ok(folders)
 }
 
 /// Checks a part's numbers on their own, before anything is allocated for them: a valid
@@ -199,10 +334,18 @@ fn every_shard_once(parts: &[Part]) -> Result<BTreeMap<u64, &Part>, Error> {
         .collect::<Vec<_>>()
         .join(", ")
     };
+    // The given shards in runs too: hundreds of parts (`--parts`) make a short list.
+    let mut given: Vec<(u64, u64)> = Vec::new();
+    for &i in by_index.keys() {
+        match given.last_mut() {
+            Some((_, last)) if *last + 1 == i => *last = i,
+            _ => given.push((i, i)),
+        }
+    }
     Err(Error::Usage(format!(
         "shard(s) {} missing: a merge needs all {count} shards of the run (given: {})",
         shown(&mut missing.into_iter()),
-        shown(&mut by_index.keys().map(|&i| (i, i)))
+        shown(&mut given.into_iter())
     )))
 }
 

@@ -190,6 +190,11 @@ fn never_written(manifest: &Manifest) -> Vec<String> {
 /// Whether entente writes files named like `rel`: a data file at the top or in a side of a
 /// comparison, a picture in a `plots/` folder.
 fn written_by_entente(rel: &str) -> bool {
+    // A shard's compressed aggregates (`output::partial`), by its one exact name: a forged
+    // manifest cannot vouch for any other binary file.
+    if rel == "aggregates.bin" {
+        return true;
+    }
     let (folder, name) = rel.rsplit_once('/').unwrap_or(("", rel));
     let Some((stem, extension)) = name.rsplit_once('.') else {
         return false;
@@ -1032,6 +1037,7 @@ mod tests {
             "timeseries.csv",
             "report.html",
             "scenario.ron",
+            "aggregates.bin",
             "plots/fan_01_x.svg",
             "plots/fan_01_x.png",
             "a/summary.json",
@@ -1042,6 +1048,8 @@ mod tests {
         for theirs in [
             "thesis.tex",
             "notes.txt",
+            "data.bin",
+            "a/aggregates.bin",
             ".json",
             ".hidden.json",
             "plots/data.json",

@@ -10,10 +10,11 @@
 //!   cannot pick up a file edited since; for a variant, `base-1.ron`, `base-2.ron`, ... hold
 //!   the files of its chain in order (the manifest lists their paths and sha256), so that
 //!   the merge resolves the variant from them, never from the disk;
-//! - `aggregates.json`: the shard's aggregates. Integers are written as they are; the two
-//!   float fields (per-cell minimum and maximum) are written as their IEEE-754 bit patterns,
-//!   because a decimal round trip through JSON is not guaranteed to give the same bits and
-//!   infinities have no JSON form.
+//! - `aggregates.bin`: the shard's aggregates in a fixed little-endian layout (`encode`,
+//!   documented in docs/cluster.md), compressed as a zlib stream: a histogram is mostly
+//!   zeros, which JSON spelled as two bytes each and the layout as eight, and deflate folds
+//!   away. Integers are written as they are; the two float fields (per-cell minimum and
+//!   maximum) as their IEEE-754 bit patterns, so every bit survives.
 //!
 //! Reading is in steps, so that a merge can check every part's (small) manifest before it
 //! reads any part's aggregates, and hold one part's aggregates at a time. Every file is read
@@ -25,6 +26,9 @@ use std::fs;
 use std::io::{self, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
 
+use flate2::read::ZlibDecoder;
+use flate2::write::ZlibEncoder;
+use flate2::Compression;
 use serde::{Deserialize, Serialize};
 
 use crate::engine::Aggregates;
@@ -34,12 +38,13 @@ use crate::scenario::{limits, sha256_hex};
 
 /// Identifies the layout of a partial folder; a merge refuses any other.
 /// Version 4 added the per-state bloc standings (issue 11, item 6); version 5 the files of
-/// a variant's chain (issue 12, item 1).
-pub const FORMAT: &str = "entente-partial/5";
+/// a variant's chain (issue 12, item 1); version 6 the compressed binary aggregates
+/// (issue 13, item 4).
+pub const FORMAT: &str = "entente-partial/6";
 
 const MANIFEST: &str = "manifest.json";
 const SCENARIO: &str = "scenario.ron";
-const AGGREGATES: &str = "aggregates.json";
+const AGGREGATES: &str = "aggregates.bin";
 
 /// A manifest is a few hundred bytes; anything much larger is not one.
 const MAX_MANIFEST_BYTES: u64 = 1 << 16;
@@ -107,116 +112,201 @@ pub struct Part {
     files: BTreeMap<String, String>,
 }
 
-/// `Aggregates` as stored: the same fields, floats as bit patterns.
-#[derive(Serialize, Deserialize)]
-struct Stored {
-    trajectories: u64,
-    points: usize,
-    metrics: usize,
-    histogram: Vec<u64>,
-    sum: Vec<i128>,
-    low_bits: Vec<u64>,
-    high_bits: Vec<u64>,
-    outcome_count: Vec<u64>,
-    first_held: Vec<u64>,
-    first_fired: Vec<u64>,
-    firings: Vec<u64>,
-    final_stance: Vec<i128>,
-    final_share: Vec<i128>,
-    /// `[configuration, count]` in configuration order, the configuration as its words
-    /// (`model::blocs::Sides`, least significant first).
-    blocs: Vec<([u64; SIDE_WORDS], u64)>,
-    /// Per state, trajectories in the first bloc, in the other, between
-    /// (`Aggregates::standing`).
-    standing: Vec<u64>,
-}
+/// The first bytes of the decompressed aggregates: what they are and the layout's version.
+const MAGIC: &[u8; 8] = b"ENTAGG06";
 
-fn bits(xs: &[f64]) -> Vec<u64> {
-    xs.iter().map(|x| x.to_bits()).collect()
-}
+/// Deflate level of `aggregates.bin`. Level 1 is within a few per cent of the default
+/// level's size at a fraction of its time (README, "Shards": sizes and times measured).
+const LEVEL: u32 = 1;
 
-fn floats(xs: &[u64]) -> Vec<f64> {
-    xs.iter().map(|&x| f64::from_bits(x)).collect()
-}
-
-impl Stored {
-    fn of(a: &Aggregates) -> Stored {
-        // Exhaustive on purpose: a field added to `Aggregates` must be added here too, or
-        // merged shards would silently lose it.
-        let Aggregates {
-            trajectories,
-            points,
-            metrics,
-            histogram,
-            sum,
-            low,
-            high,
-            outcome_count,
-            first_held,
-            first_fired,
-            firings,
-            final_stance,
-            final_share,
-            blocs,
-            standing,
-            // The threshold comes from the scenario each part carries, not from the part.
-            between: _,
-        } = a;
-        Stored {
-            trajectories: *trajectories,
-            points: *points,
-            metrics: *metrics,
-            histogram: histogram.clone(),
-            sum: sum.clone(),
-            low_bits: bits(low),
-            high_bits: bits(high),
-            outcome_count: outcome_count.clone(),
-            first_held: first_held.clone(),
-            first_fired: first_fired.clone(),
-            firings: firings.clone(),
-            final_stance: final_stance.clone(),
-            final_share: final_share.clone(),
-            blocs: blocs.iter().map(|(s, &c)| (s.words(), c)).collect(),
-            standing: standing.clone(),
+/// Writes `a` in the layout of `aggregates.bin` (docs/cluster.md), before compression:
+/// little-endian throughout, every array preceded by its length (u64), counts as u64, sums
+/// as i128, the per-cell minimum and maximum as their IEEE-754 bits (a decimal round trip
+/// is not guaranteed to give the same bits, and infinities have no decimal form).
+fn encode(a: &Aggregates, out: &mut impl Write) -> io::Result<()> {
+    // Exhaustive on purpose: a field added to `Aggregates` must be added here too, or
+    // merged shards would silently lose it.
+    let Aggregates {
+        trajectories,
+        points,
+        metrics,
+        histogram,
+        sum,
+        low,
+        high,
+        outcome_count,
+        first_held,
+        first_fired,
+        firings,
+        final_stance,
+        final_share,
+        blocs,
+        standing,
+        // The threshold comes from the scenario each part carries, not from the part.
+        between: _,
+    } = a;
+    let counts = |out: &mut dyn Write, xs: &[u64]| -> io::Result<()> {
+        out.write_all(&(xs.len() as u64).to_le_bytes())?;
+        xs.iter().try_for_each(|x| out.write_all(&x.to_le_bytes()))
+    };
+    let sums = |out: &mut dyn Write, xs: &[i128]| -> io::Result<()> {
+        out.write_all(&(xs.len() as u64).to_le_bytes())?;
+        xs.iter().try_for_each(|x| out.write_all(&x.to_le_bytes()))
+    };
+    let bits = |xs: &[f64]| xs.iter().map(|x| x.to_bits()).collect::<Vec<u64>>();
+    out.write_all(MAGIC)?;
+    for x in [*trajectories, *points as u64, *metrics as u64] {
+        out.write_all(&x.to_le_bytes())?;
+    }
+    counts(out, histogram)?;
+    sums(out, sum)?;
+    counts(out, &bits(low))?;
+    counts(out, &bits(high))?;
+    counts(out, outcome_count)?;
+    counts(out, first_held)?;
+    counts(out, first_fired)?;
+    counts(out, firings)?;
+    sums(out, final_stance)?;
+    sums(out, final_share)?;
+    out.write_all(&(blocs.len() as u64).to_le_bytes())?;
+    for (sides, count) in blocs {
+        for word in sides.words().iter().chain([count]) {
+            out.write_all(&word.to_le_bytes())?;
         }
     }
+    counts(out, standing)
+}
 
-    /// Refuses bloc counts out of configuration order: a configuration listed twice would
-    /// otherwise lose one of its counts without a word.
-    /// `between` is the world's threshold (`World::between`).
-    fn into_aggregates(self, between: f64) -> Result<Aggregates, String> {
-        let sides: Vec<Sides> = self
-            .blocs
-            .iter()
-            .map(|&(w, _)| Sides::from_words(w))
-            .collect();
-        if sides.windows(2).any(|pair| pair[0] >= pair[1]) {
+/// Reads the layout `encode` writes, from the decompressed stream. Every length is checked
+/// against what the scenario needs (`want`) or allows before anything is allocated for it,
+/// so a damaged length cannot make a merge allocate more than a real part would take.
+struct Decoder<R> {
+    input: R,
+}
+
+impl<R: Read> Decoder<R> {
+    fn bytes<const N: usize>(&mut self) -> Result<[u8; N], String> {
+        let mut buf = [0; N];
+        self.input
+            .read_exact(&mut buf)
+            .map_err(|e| match e.kind() {
+                io::ErrorKind::UnexpectedEof => "ends before its last value".to_string(),
+                _ => format!("cannot be decompressed ({e})"),
+            })?;
+        Ok(buf)
+    }
+
+    fn u64(&mut self) -> Result<u64, String> {
+        self.bytes().map(u64::from_le_bytes)
+    }
+
+    fn i128(&mut self) -> Result<i128, String> {
+        self.bytes().map(i128::from_le_bytes)
+    }
+
+    /// An array of `want` values, refused if its stored length says otherwise.
+    fn array<T>(
+        &mut self,
+        field: &str,
+        want: usize,
+        value: fn(&mut Self) -> Result<T, String>,
+    ) -> Result<Vec<T>, String> {
+        let got = self.u64()?;
+        if got != want as u64 {
             return Err(format!(
-                "{AGGREGATES} lists bloc configurations out of order or twice; run this shard again"
+                "`{field}` has {got} values, the scenario needs {want}"
             ));
         }
-        Ok(Aggregates {
-            trajectories: self.trajectories,
-            points: self.points,
-            metrics: self.metrics,
-            histogram: self.histogram,
-            sum: self.sum,
-            low: floats(&self.low_bits),
-            high: floats(&self.high_bits),
-            outcome_count: self.outcome_count,
-            first_held: self.first_held,
-            first_fired: self.first_fired,
-            firings: self.firings,
-            final_stance: self.final_stance,
-            final_share: self.final_share,
-            blocs: sides
-                .into_iter()
-                .zip(self.blocs.iter().map(|&(_, c)| c))
-                .collect(),
-            standing: self.standing,
-            between,
-        })
+        (0..want).map(|_| value(self)).collect()
     }
+
+    /// Refuses anything past the last value.
+    fn end(mut self) -> Result<(), String> {
+        let mut extra = [0u8; 1];
+        match self.input.read(&mut extra) {
+            Ok(0) => Ok(()),
+            Ok(_) => Err("has bytes past its last value".into()),
+            Err(e) => Err(format!("cannot be decompressed ({e})")),
+        }
+    }
+}
+
+/// Decodes aggregates of `world` whose bloc counts list at most `most_blocs`
+/// configurations (one per trajectory of the shard at most).
+fn decode(input: impl Read, world: &World, most_blocs: u64) -> Result<Aggregates, String> {
+    let mut d = Decoder { input };
+    if &d.bytes::<8>()? != MAGIC {
+        return Err("is not aggregates in the layout of this version".into());
+    }
+    let want: BTreeMap<&str, usize> = Aggregates::lengths_for(world).into_iter().collect();
+    let trajectories = d.u64()?;
+    let points = usize::try_from(d.u64()?).unwrap_or(usize::MAX);
+    let metrics = usize::try_from(d.u64()?).unwrap_or(usize::MAX);
+    let histogram = d.array("histogram", want["histogram"], Decoder::u64)?;
+    let sum = d.array("sum", want["sum"], Decoder::i128)?;
+    let float = |d: &mut Decoder<_>| d.u64().map(f64::from_bits);
+    let low = d.array("low", want["low"], float)?;
+    let high = d.array("high", want["high"], float)?;
+    let outcome_count = d.array("outcome_count", want["outcome_count"], Decoder::u64)?;
+    let first_held = d.array("first_held", want["first_held"], Decoder::u64)?;
+    let first_fired = d.array("first_fired", want["first_fired"], Decoder::u64)?;
+    let firings = d.array("firings", want["firings"], Decoder::u64)?;
+    let final_stance = d.array("final_stance", want["final_stance"], Decoder::i128)?;
+    let final_share = d.array("final_share", want["final_share"], Decoder::i128)?;
+    let configurations = d.u64()?;
+    if configurations > most_blocs {
+        return Err(format!(
+            "`blocs` lists {configurations} configurations, more than the shard's {most_blocs} trajectories"
+        ));
+    }
+    let mut blocs = BTreeMap::new();
+    let mut previous: Option<Sides> = None;
+    for _ in 0..configurations {
+        let mut words = [0u64; SIDE_WORDS];
+        for word in &mut words {
+            *word = d.u64()?;
+        }
+        let sides = Sides::from_words(words);
+        // In order, once each: a configuration listed twice would otherwise lose one of
+        // its counts without a word.
+        if previous.is_some_and(|p| p >= sides) {
+            return Err("lists bloc configurations out of order or twice".into());
+        }
+        previous = Some(sides);
+        blocs.insert(sides, d.u64()?);
+    }
+    let standing = d.array("standing", want["standing"], Decoder::u64)?;
+    d.end()?;
+    Ok(Aggregates {
+        trajectories,
+        points,
+        metrics,
+        histogram,
+        sum,
+        low,
+        high,
+        outcome_count,
+        first_held,
+        first_fired,
+        firings,
+        final_stance,
+        final_share,
+        blocs,
+        standing,
+        between: world.between,
+    })
+}
+
+/// The most bytes `aggregates.bin` of `world` can take with at most `most_blocs` bloc
+/// configurations, compressed or not: 16 bytes a value at most, and what deflate adds to
+/// data it cannot compress (5 bytes a 64 KB block, and a header).
+fn most_bytes(world: &World, most_blocs: u64) -> u64 {
+    let values: usize = Aggregates::lengths_for(world).iter().map(|(_, n)| n).sum();
+    let raw = (values as u64)
+        .saturating_mul(16)
+        .saturating_add(most_blocs.saturating_mul(8 * (SIDE_WORDS as u64 + 1)))
+        .saturating_add(256);
+    raw.saturating_add(raw / 1024).saturating_add(1024)
 }
 
 /// Writes a partial result into `dir` (an empty staging folder).
@@ -228,8 +318,14 @@ pub fn write(
     bases: &[&[u8]],
     aggregates: &Aggregates,
 ) -> io::Result<()> {
-    let mut aggregates = serde_json::to_vec(&Stored::of(aggregates))?;
-    aggregates.push(b'\n');
+    let mut deflate = ZlibEncoder::new(Vec::new(), Compression::new(LEVEL));
+    {
+        // Buffered: `encode` writes eight or sixteen bytes at a time.
+        let mut raw = BufWriter::with_capacity(1 << 16, &mut deflate);
+        encode(aggregates, &mut raw)?;
+        raw.flush()?;
+    }
+    let aggregates = deflate.finish()?;
     fs::write(dir.join(SCENARIO), scenario)?;
     fs::write(dir.join(AGGREGATES), &aggregates)?;
     let mut files = BTreeMap::from([
@@ -327,22 +423,18 @@ impl Part {
     /// more bytes than aggregates of `world` can take. Their numbers are not checked here:
     /// see `Aggregates::check_against`.
     pub fn aggregates(&self, world: &World) -> Result<Aggregates, String> {
-        // At most 40 characters and a comma per number, and a little for the field names. A
-        // bloc configuration (five numbers) is listed once at most per trajectory of the
-        // shard's chunks.
+        // A bloc configuration is listed once at most per trajectory of the shard's chunks.
         let chunks = self
             .manifest
             .chunks
             .1
             .saturating_sub(self.manifest.chunks.0);
-        let configurations = chunks.saturating_mul(crate::engine::CHUNK);
-        let values: usize = Aggregates::lengths_for(world).iter().map(|(_, n)| n).sum();
-        let values = (values as u64).saturating_add(configurations.saturating_mul(5));
-        let max = values.saturating_mul(41).saturating_add(4096);
-        let bytes = self.verified(AGGREGATES, max)?;
-        let stored: Stored = serde_json::from_slice(&bytes)
-            .map_err(|e| format!("{AGGREGATES} is damaged: {e}; run this shard again"))?;
-        stored.into_aggregates(world.between)
+        let most_blocs = chunks.saturating_mul(crate::engine::CHUNK);
+        let bytes = self.verified(AGGREGATES, most_bytes(world, most_blocs))?;
+        // Decoded as it is decompressed: memory holds the compressed file and the part.
+        let raw = io::BufReader::with_capacity(1 << 16, ZlibDecoder::new(bytes.as_slice()));
+        decode(raw, world, most_blocs)
+            .map_err(|why| format!("{AGGREGATES} {why} (damaged or edited?); run this shard again"))
     }
 
     fn verified(&self, name: &str, max: u64) -> Result<Vec<u8>, String> {
@@ -405,30 +497,31 @@ mod tests {
         }
     }
 
+    fn bits(xs: &[f64]) -> Vec<u64> {
+        xs.iter().map(|x| x.to_bits()).collect()
+    }
+
     #[test]
     fn aggregates_survive_the_round_trip_bit_for_bit() {
-        let world = crate::model::fixtures::world(2, 1);
-        let a = Aggregates {
-            trajectories: 3,
-            points: 1,
-            metrics: 1,
-            histogram: vec![1, 2],
-            sum: vec![i128::MAX / 3, -5],
-            low: vec![0.1 + 0.2, f64::INFINITY],
-            high: vec![-1e-300, f64::NEG_INFINITY],
-            outcome_count: vec![2],
-            first_held: vec![0, 1],
-            first_fired: vec![],
-            firings: vec![],
-            final_stance: vec![1 << 100],
-            final_share: vec![-(1 << 90)],
-            blocs: BTreeMap::from([
-                (Sides::from_words([0b10, 0, 0, 0]), 1),
-                (Sides::from_words([0, 0, 0, 1 << 7]), 2),
-            ]),
-            standing: vec![1, 0, 2, 3, 0, 0],
-            between: world.between,
-        };
+        let mut world = crate::model::fixtures::world(2, 1);
+        world.metrics = vec![crate::model::Metric::Stance(0, 1)];
+        // Values at the ends of each type's range, in arrays of the world's lengths (the
+        // lengths are checked when read; the numbers are `check_against`'s concern).
+        let mut a = Aggregates::new(&world);
+        a.trajectories = 3;
+        let last = a.histogram.len() - 1;
+        (a.histogram[0], a.histogram[last]) = (1, u64::MAX);
+        let last = a.sum.len() - 1;
+        (a.sum[0], a.sum[last]) = (i128::MAX / 3, i128::MIN);
+        (a.low[0], a.low[last]) = (0.1 + 0.2, f64::INFINITY);
+        (a.high[0], a.high[last]) = (-1e-300, f64::NEG_INFINITY);
+        a.final_stance[0] = 1 << 100;
+        a.final_share[0] = -(1 << 90);
+        a.blocs = BTreeMap::from([
+            (Sides::from_words([0b10, 0, 0, 0]), 1),
+            (Sides::from_words([0, 0, 0, 1 << 7]), 2),
+        ]);
+        a.standing = vec![1, 0, 2, 3, 0, 0];
         let dir = tempfile::tempdir().unwrap();
         write(dir.path(), &manifest(), b"Scenario()", &[], &a).unwrap();
         let part = read_manifest(dir.path()).unwrap();
@@ -448,6 +541,13 @@ mod tests {
         assert_eq!((a.standing, a.between), (b.standing, b.between));
     }
 
+    /// Aggregates of `world` in the layout before compression.
+    fn raw(a: &Aggregates) -> Vec<u8> {
+        let mut raw = Vec::new();
+        encode(a, &mut raw).unwrap();
+        raw
+    }
+
     /// Defect (issue 11, item 6): with sparse bloc counts, a configuration listed twice in
     /// a part would have been folded into one map entry, losing a count silently. Now a
     /// part must list its configurations once each, in order.
@@ -459,19 +559,57 @@ mod tests {
             (Sides::from_words([0b010, 0, 0, 0]), 1),
             (Sides::from_words([0b100, 0, 0, 0]), 2),
         ]);
-        type Pairs = Vec<([u64; SIDE_WORDS], u64)>;
-        let stored = |edit: fn(&mut Pairs)| {
-            let mut s = Stored::of(&a);
-            edit(&mut s.blocs);
-            s.into_aggregates(world.between)
-        };
-        assert_eq!(stored(|_| {}).unwrap(), a);
-        let reversed: fn(&mut Pairs) = |b| b.reverse();
-        let twice: fn(&mut Pairs) = |b| b[1].0 = b[0].0;
-        for edit in [reversed, twice] {
-            let why = stored(edit).unwrap_err();
+        let good = raw(&a);
+        assert_eq!(decode(good.as_slice(), &world, 3).unwrap(), a);
+        // The two entries (five words each) end where the standings' length begins.
+        let entry = 8 * (SIDE_WORDS + 1);
+        let end = good.len() - 8 * (1 + a.standing.len());
+        let (first, second) = (end - 2 * entry, end - entry);
+        let mut reversed = good.clone();
+        reversed[first..end].rotate_left(entry);
+        let mut twice = good.clone();
+        twice.copy_within(first..first + 8 * SIDE_WORDS, second);
+        for bytes in [reversed, twice] {
+            let why = decode(bytes.as_slice(), &world, 3).unwrap_err();
             assert!(why.contains("bloc configurations"), "{why}");
         }
+    }
+
+    /// Issue 13, item 4: a length is checked against the scenario before anything is
+    /// allocated for it, so a damaged length of 2^64 - 1 values is an error, not an attempt
+    /// to allocate them; a stream cut short or with bytes past its end is refused too.
+    #[test]
+    fn damaged_lengths_short_streams_and_trailing_bytes_are_refused() {
+        let world = crate::model::fixtures::world(2, 1);
+        let a = Aggregates::new(&world);
+        let good = raw(&a);
+        let histogram_length = MAGIC.len() + 3 * 8;
+        let mut huge = good.clone();
+        huge[histogram_length..histogram_length + 8].copy_from_slice(&u64::MAX.to_le_bytes());
+        let why = decode(huge.as_slice(), &world, 0).unwrap_err();
+        assert!(
+            why.contains("`histogram` has 18446744073709551615"),
+            "{why}"
+        );
+
+        let blocs_length = good.len() - 8 * (1 + a.standing.len()) - 8;
+        let mut many = good.clone();
+        many[blocs_length..blocs_length + 8].copy_from_slice(&(1u64 << 60).to_le_bytes());
+        let why = decode(many.as_slice(), &world, 10).unwrap_err();
+        assert!(why.contains("`blocs` lists 1152921504606846976"), "{why}");
+
+        let why = decode(&good[..good.len() - 1], &world, 0).unwrap_err();
+        assert!(why.contains("ends before"), "{why}");
+        let mut longer = good.clone();
+        longer.push(0);
+        assert!(decode(longer.as_slice(), &world, 0)
+            .unwrap_err()
+            .contains("past its last value"));
+        let mut other = good;
+        other[..8].copy_from_slice(b"ENTAGG05");
+        assert!(decode(other.as_slice(), &world, 0)
+            .unwrap_err()
+            .contains("layout"));
     }
 
     /// Defect: the manifest had no checksum, so an edit that left it valid JSON (a changed
