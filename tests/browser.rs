@@ -405,7 +405,10 @@ fn reports_of_34_and_100_states_render_with_the_partnership_matrix() {
                     .unwrap();
                 }
             }
-            assert!(png.starts_with(b"\x89PNG\r\n\x1a\n"), "a screenshot was taken");
+            assert!(
+                png.starts_with(b"\x89PNG\r\n\x1a\n"),
+                "a screenshot was taken"
+            );
             assert!(png.len() > 20 * 1024, "{plot} of {n}: {} bytes", png.len());
         }
     }

@@ -20,8 +20,8 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use serde::Serialize;
 
-pub use crate::model::blocs::{same_bloc, split};
 use crate::model::blocs::{leading_vector, Sides, SIDE_WORDS};
+pub use crate::model::blocs::{same_bloc, split};
 
 /// Largest world searched exactly: 2^19 configurations of at most 380 terms each.
 pub const MAX_EXACT_STATES: usize = 20;
@@ -66,6 +66,9 @@ pub struct Landscape {
     /// Whether every configuration was scored. When not, `minima` are the local minima the
     /// heuristic search reached, and the first is the lowest found, not surely the lowest.
     pub exhaustive: bool,
+    /// How many distinct local minima were found: all are in `minima` for an exact search,
+    /// the lowest `MAX_REPORTED` for a heuristic one.
+    pub found: usize,
     pub minima: Vec<Configuration>,
 }
 
@@ -149,6 +152,7 @@ pub fn landscape(p: &[f64], c: &[f64], states: &[String], source: &str) -> Optio
             .then(energies[a].total_cmp(&energies[b]))
             .then(a.cmp(&b))
     });
+    let found = minima.len();
     let minima = minima
         .into_iter()
         .map(|k| {
@@ -162,6 +166,7 @@ pub fn landscape(p: &[f64], c: &[f64], states: &[String], source: &str) -> Optio
         source: source.to_string(),
         configurations: count as u64,
         exhaustive: true,
+        found,
         minima,
     })
 }
@@ -259,6 +264,7 @@ pub fn heuristic(
         }
     }
     found.sort_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)));
+    let distinct = found.len();
     found.truncate(MAX_REPORTED);
     let minima = found
         .into_iter()
@@ -270,6 +276,7 @@ pub fn heuristic(
         source: source.to_string(),
         configurations: restarts + 1,
         exhaustive: false,
+        found: distinct,
         minima,
     })
 }
@@ -389,7 +396,11 @@ mod tests {
             let flips = (1..n).map(|i| m ^ (1 << i)).chain([m ^ 0b1110]);
             let local = flips.into_iter().all(|f| e(f) >= e(m));
             let sides = Sides::from_words([m, 0, 0, 0]);
-            assert_eq!(local, l.minima.iter().any(|c| c.sides == sides), "mask {m:b}");
+            assert_eq!(
+                local,
+                l.minima.iter().any(|c| c.sides == sides),
+                "mask {m:b}"
+            );
         }
         assert!(l.minima[0].global);
         assert!(l.minima.windows(2).all(|w| w[0].energy <= w[1].energy));
@@ -439,6 +450,7 @@ mod tests {
                         m.sides
                     );
                 }
+                assert!(found.found >= found.minima.len());
                 let starts: u64 = found.minima.iter().map(|m| m.found_by).sum();
                 assert!(starts <= RESTARTS + 1);
             }
@@ -456,8 +468,8 @@ mod tests {
         assert!(!l.exhaustive);
         assert_eq!(l.search(), "heuristic, not exhaustive");
         assert_eq!(l.lowest_kind(), "lowest found");
-        for i in 0..n {
-            assert_eq!(l.minima[0].sides.other(i), camp[i] == 1, "state {i}");
+        for (i, &c) in camp.iter().enumerate() {
+            assert_eq!(l.minima[0].sides.other(i), c == 1, "state {i}");
         }
         let again = any_landscape(&p, &vec![1.0; n], &names(n), "x").unwrap();
         assert_eq!(l.minima, again.minima);
@@ -474,7 +486,10 @@ mod tests {
             assert_eq!(e, m.energy);
             for flip in 0..30 {
                 let switched = energy_of(&p, &c, |i| m.sides.other(i) != (i == flip));
-                assert!(switched >= e - 1e-9, "switching {flip} lowers {e} to {switched}");
+                assert!(
+                    switched >= e - 1e-9,
+                    "switching {flip} lowers {e} to {switched}"
+                );
             }
         }
         assert!(l.minima.windows(2).all(|w| w[0].energy <= w[1].energy));

@@ -58,13 +58,19 @@ fn print_table(name: &str, l: &Landscape) -> Result<(), Error> {
     } else {
         crate::say!(
             "{name}: {} states, too many to score every configuration: heuristic, not \
-             exhaustive. {} starts (the leading eigenvector's split, then seeded ones) run \
-             down to {} distinct local minim{plural} of the initial {} matrix; the lowest \
-             found may not be the lowest there is.",
+             exhaustive. {} starts (the leading eigenvector's split, then seeded ones) ran \
+             down to {} distinct local minim{} of the initial {} matrix{}; the lowest found \
+             may not be the lowest there is.",
             l.states.len(),
             l.configurations,
-            l.minima.len(),
+            l.found,
+            if l.found == 1 { "um" } else { "a" },
             l.source,
+            if l.found > l.minima.len() {
+                format!(", the lowest {} listed", l.minima.len())
+            } else {
+                String::new()
+            },
         )?;
     }
     crate::say!("  {:>12}  minimum        blocs", "energy")?;

@@ -232,6 +232,7 @@ pub fn landscape() -> Landscape {
         source: "affinity".into(),
         configurations: 4,
         exhaustive: true,
+        found: 1,
         minima: vec![Configuration {
             sides: crate::model::blocs::Sides::from_words([0b100, 0, 0, 0]),
             with_first: vec!["A".into(), "B".into()],

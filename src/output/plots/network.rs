@@ -114,7 +114,10 @@ pub fn select(world: &MeanWorld) -> Selection {
         .filter(|d| fits(&[d.dependent, d.supplier], &mut member))
         .collect();
     kept.reverse(); // weakest first, so the strong ones are drawn on top
-    let shown = bloc_order(world).into_iter().filter(|&i| member[i]).collect();
+    let shown = bloc_order(world)
+        .into_iter()
+        .filter(|&i| member[i])
+        .collect();
     Selection {
         shown,
         pairs: kept,
@@ -266,7 +269,10 @@ impl Plot for NetworkPicture<'_> {
         // Room along the circle per state: nodes and names shrink to fit it.
         let room = std::f64::consts::TAU * radius / m.max(1) as f64;
         let (largest_node, name_size) = if large {
-            ((0.3 * room).clamp(5.0, 28.0), (0.3 * room).clamp(11.0, 16.0))
+            (
+                (0.3 * room).clamp(5.0, 28.0),
+                (0.3 * room).clamp(11.0, 16.0),
+            )
         } else {
             (28.0, 18.0)
         };

@@ -107,9 +107,9 @@ pub fn label_every(n: usize, cell: u32, font: u32) -> usize {
     }
 }
 
-/// Pixels per cell: the matrix fills about `SIDE` pixels, cells between 3 and 40 pixels.
+/// Pixels per cell: the matrix fills about `SIDE` pixels, cells between 3 and 60 pixels.
 fn cell_size(n: usize) -> u32 {
-    (SIDE / n.max(1) as u32).clamp(3, 40)
+    (SIDE / n.max(1) as u32).clamp(3, 60)
 }
 
 /// The label font: smaller as cells shrink, never below 10 pixels.
@@ -375,7 +375,11 @@ mod tests {
         assert!((half_range(&world) - 0.4).abs() < 1e-12);
         assert!((half_range(&camps(3, |_| true, 0.0, 0.0)) - 0.1).abs() < 1e-12);
         assert_eq!(class(0.0, 0.4), None);
-        assert_eq!(class(0.039, 0.4), None, "within a tenth of the range: white");
+        assert_eq!(
+            class(0.039, 0.4),
+            None,
+            "within a tenth of the range: white"
+        );
         assert_eq!(class(0.041, 0.4), Some(5));
         assert_eq!(class(-0.041, 0.4), Some(4));
         // Every class's bounds hold the values it is given.
@@ -401,7 +405,10 @@ mod tests {
         for n in [41, 100, 200] {
             let cell = cell_size(n);
             let font = label_font(cell);
-            assert!(label_every(n, cell, font) as u32 * cell >= font + 3, "n = {n}");
+            assert!(
+                label_every(n, cell, font) as u32 * cell >= font + 3,
+                "n = {n}"
+            );
         }
         assert_eq!(ordinal(2), "2nd");
         assert_eq!(ordinal(13), "13th");
@@ -419,6 +426,9 @@ mod tests {
         // Two camps ordered together: each row is at most a handful of runs, not 200 cells.
         let rects = svg.matches("<rect").count();
         assert!(rects < 2000, "{rects} rectangles");
-        assert!(svg.contains("every"), "the subtitle says labels are thinned");
+        assert!(
+            svg.contains("every"),
+            "the subtitle says labels are thinned"
+        );
     }
 }
