@@ -170,6 +170,17 @@ fn shards_of_a_30_state_world_merge_to_the_bytes_of_one_run() {
         .success();
     let summary = common::read(&single.join("summary.json"));
     assert!(summary == common::read(&merged.join("summary.json")));
+    // Issue 14, item 3: the partnership matrix and the network selection are drawn from
+    // the aggregates, so a merge writes them byte for byte too.
+    for picture in ["partnerships", "network"] {
+        for ext in ["png", "svg"] {
+            let file = format!("plots/{picture}.{ext}");
+            assert!(
+                common::read(&single.join(&file)) == common::read(&merged.join(&file)),
+                "{file} differs after the merge"
+            );
+        }
+    }
     let blocs = &common::json(&merged.join("summary.json"))["blocs"];
     assert!(blocs.as_array().unwrap().len() >= 2, "{blocs}");
 }
@@ -352,4 +363,78 @@ fn an_outcome_that_reads_back_an_event_is_flagged() {
     let summary = common::json(&out.join("summary.json"));
     assert_eq!(summary["outcomes"][0]["reads_back"], "summit");
     assert!(summary["outcomes"][1].get("reads_back").is_none());
+}
+
+/// Issue 14, item 4: `simulate blocs` refused worlds above 20 states. Now it searches them
+/// heuristically and says so on the terminal and in every row of `blocs.csv`: the 30-state
+/// world of two camps of fifteen has its camps as the lowest configuration found, and the
+/// same file gives the same bytes.
+#[test]
+fn worlds_above_20_states_get_a_heuristic_search_labelled_as_such() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut outputs = Vec::new();
+    for run in ["first", "second"] {
+        let out = dir.path().join(run);
+        let done = simulate()
+            .arg("blocs")
+            .arg(common::data("camps30.ron"))
+            .arg("--out")
+            .arg(&out)
+            .assert()
+            .success();
+        let said = String::from_utf8_lossy(&done.get_output().stdout).to_string();
+        assert!(said.contains("heuristic, not exhaustive"), "{said}");
+        assert!(said.contains("lowest found"), "{said}");
+        outputs.push(common::read(&out.join("blocs.csv")));
+    }
+    assert!(
+        outputs[0] == outputs[1],
+        "the same file gives the same minima"
+    );
+    let mut reader = csv::Reader::from_reader(outputs[0].as_slice());
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert!(!rows.is_empty());
+    assert_eq!(&rows[0][1], "lowest found");
+    let members = |list: &str| list.split("; ").map(str::to_string).collect::<Vec<_>>();
+    let names = |prefix: &str| {
+        (1..=15)
+            .map(|i| format!("{prefix}{i:02}"))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(members(&rows[0][3]), names("East"));
+    assert_eq!(members(&rows[0][4]), names("West"));
+    for row in &rows {
+        assert_eq!(&row[6], "heuristic, not exhaustive");
+        assert!(row[7].parse::<u64>().unwrap() >= 1);
+    }
+}
+
+/// Issue 14, item 3: the partnership matrix of the 30-state world has the same bytes for one
+/// thread and for two.
+#[test]
+fn the_partnership_matrix_is_the_same_for_any_thread_count() {
+    let dir = tempfile::tempdir().unwrap();
+    let pictures: Vec<Vec<Vec<u8>>> = ["1", "2"]
+        .iter()
+        .map(|threads| {
+            let out = dir.path().join(threads);
+            simulate()
+                .arg(common::data("camps30.ron"))
+                .args(["-n", "200", "--seed", "4", "--quiet", "--threads", threads])
+                .arg("--out")
+                .arg(&out)
+                .assert()
+                .success();
+            ["png", "svg"]
+                .iter()
+                .map(|ext| common::read(&out.join(format!("plots/partnerships.{ext}"))))
+                .collect()
+        })
+        .collect();
+    assert!(pictures[0] == pictures[1], "the same run, the same picture");
+    let svg = String::from_utf8(pictures[0][1].clone()).unwrap();
+    assert!(
+        svg.contains("East01") && svg.contains("West15"),
+        "30 states: all named"
+    );
 }

@@ -266,3 +266,150 @@ fn the_comparison_report_renders_with_its_tables_first_and_every_plot() {
         );
     }
 }
+
+/// A made-up world of `n` states in three camps (state i in camp `7i mod 3`, so the file
+/// order mixes them): each state has a stance and an affinity toward its next five
+/// neighbours (+0.5 within a camp, -0.4 across), and the first ten depend on their camp's
+/// first state for a third of their arms. Sparse on purpose: the file stays small however
+/// many states it names.
+fn big_world(n: usize) -> String {
+    const FIRST: [&str; 10] = [
+        "Nor", "Vel", "Ost", "Kar", "Sum", "Bel", "Tar", "Isk", "Mar", "Dun",
+    ];
+    const SECOND: [&str; 10] = [
+        "avia", "oria", "enland", "istan", "gard", "onia", "ovia", "uria", "eth", "ania",
+    ];
+    let name = |i: usize| format!("{}{} {}", FIRST[i % 10], SECOND[(i / 10) % 10], i / 100 + 1);
+    let camp = |i: usize| (7 * i) % 3;
+    let mut states = String::new();
+    let mut relations = String::new();
+    let mut ties = String::new();
+    for i in 0..n {
+        states.push_str(&format!("State(name: \"{}\"),\n", name(i)));
+        for d in 1..=5 {
+            let j = (i + d) % n;
+            let v = if camp(i) == camp(j) { 0.5 } else { -0.4 };
+            for (a, b) in [(i, j), (j, i)] {
+                relations.push_str(&format!("(\"{}\", \"{}\", {v}),\n", name(a), name(b)));
+            }
+        }
+        let leader = (0..n).find(|&l| camp(l) == camp(i)).unwrap();
+        if i < 10 && leader != i {
+            ties.push_str(&format!(
+                "Tie(from: \"{}\", to: \"{}\", channel: \"arms\", share: 0.33),\n",
+                name(i),
+                name(leader)
+            ));
+        }
+    }
+    format!(
+        "Scenario(name: \"world{n}\", description: \"{n} made-up states in three camps.\",
+          step: \"year\", steps: 6, trajectories: 40, seed: 5, channels: [\"arms\"],
+          states: [{states}], stances: [{relations}], affinities: [{relations}],
+          ties: [{ties}], params: Params(sigma: 0.05),
+          metrics: [Partnership(\"{a}\", \"{b}\")])",
+        a = name(0),
+        b = name(1)
+    )
+}
+
+/// Issue 14, item 3: the reports of a 34-state and a 100-state world render with the
+/// partnership matrix and a network picture that says it shows a selection. The
+/// screenshots are for a person to look at: `ENTENTE_SCREENSHOTS=DIR` keeps them (and the
+/// pictures) in DIR.
+#[test]
+fn reports_of_34_and_100_states_render_with_the_partnership_matrix() {
+    let Some(browser) = chromium() else {
+        if std::env::var("CI").is_ok_and(|v| v == "true") {
+            panic!("chromium is not installed: .ci/run must install Debian's chromium package");
+        }
+        eprintln!("NOTICE: skipping the browser test: no chromium (apt-get install chromium)");
+        return;
+    };
+    let keep = std::env::var_os("ENTENTE_SCREENSHOTS").map(PathBuf::from);
+    let dir = tempfile::tempdir().unwrap();
+    for n in [34usize, 100] {
+        let file = dir.path().join(format!("world{n}.ron"));
+        std::fs::write(&file, big_world(n)).unwrap();
+        let out = dir.path().join(format!("out{n}"));
+        simulate()
+            .arg(&file)
+            .args(["--quiet", "--out"])
+            .arg(&out)
+            .assert()
+            .success();
+        for ext in ["png", "svg"] {
+            assert!(out.join(format!("plots/partnerships.{ext}")).is_file());
+        }
+        let network = String::from_utf8(read(&out.join("plots/network.svg"))).unwrap();
+        assert!(
+            network.contains(&format!("{n} states: the strongest")),
+            "the network picture says it shows a selection"
+        );
+        let page = out.join("report.html").canonicalize().unwrap();
+        let dom = headless(
+            &browser,
+            &dir.path().join(format!("profile-dom{n}")),
+            &["--dump-dom".to_string()],
+            &page,
+        );
+        let log = String::from_utf8_lossy(&dom.stderr).to_string();
+        assert!(dom.status.success(), "chromium failed: {log}");
+        let html = String::from_utf8_lossy(&dom.stdout).to_string();
+        for plot in ["partnerships", "network"] {
+            let at = html
+                .find(&format!("data-plot=\"{plot}\""))
+                .unwrap_or_else(|| panic!("plot {plot} in the DOM"));
+            let end = html[at..].find("</figure>").expect("figure closes") + at;
+            assert!(html[at..end].contains("<svg"), "plot {plot} is drawn");
+        }
+        for failure in ["net::ERR_", "Failed to load", "Refused to load", "Uncaught"] {
+            assert!(!log.contains(failure), "the page reported {failure:?}");
+        }
+        // The matrix and the network, each on its own screen: the report scrolled to them.
+        // Headless Chromium screenshots a page opened at a #fragment blank, so the report
+        // is framed by a page of our own, which scrolls the frame to the figure.
+        for plot in ["partnerships", "network"] {
+            let shot = dir.path().join(format!("report{n}_{plot}.png"));
+            let anchored = dir.path().join(format!("frame{n}_{plot}.html"));
+            std::fs::write(
+                &anchored,
+                format!(
+                    "<!doctype html><html><body style=\"margin:0\"><iframe \
+                     src=\"file://{}#{plot}\" style=\"border:0;width:1280px;\
+                     height:1500px\"></iframe></body></html>",
+                    page.display()
+                ),
+            )
+            .unwrap();
+            let screenshot = headless(
+                &browser,
+                &dir.path().join(format!("profile-shot{n}{plot}")),
+                &[
+                    format!("--screenshot={}", shot.display()),
+                    "--window-size=1280,1500".to_string(),
+                ],
+                &anchored,
+            );
+            assert!(screenshot.status.success());
+            let png = read(&shot);
+            if let Some(keep) = &keep {
+                std::fs::create_dir_all(keep).unwrap();
+                std::fs::copy(&shot, keep.join(shot.file_name().unwrap())).unwrap();
+                std::fs::copy(&page, keep.join(format!("report{n}.html"))).unwrap();
+                for ext in ["png", "svg"] {
+                    std::fs::copy(
+                        out.join(format!("plots/{plot}.{ext}")),
+                        keep.join(format!("{plot}{n}.{ext}")),
+                    )
+                    .unwrap();
+                }
+            }
+            assert!(
+                png.starts_with(b"\x89PNG\r\n\x1a\n"),
+                "a screenshot was taken"
+            );
+            assert!(png.len() > 20 * 1024, "{plot} of {n}: {} bytes", png.len());
+        }
+    }
+}

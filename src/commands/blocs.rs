@@ -1,9 +1,10 @@
 //! `simulate blocs FILE`: Axelrod and Bennett's landscape of two-bloc configurations over
-//! the file's initial affinities (or initial partnerships), solved exactly.
+//! the file's initial affinities (or initial partnerships), solved exactly up to
+//! `MAX_EXACT_STATES` states and by a heuristic search, labelled as such, above.
 
 use std::path::Path;
 
-use crate::analysis::blocs::{landscape, symmetric, Landscape, MAX_EXACT_STATES};
+use crate::analysis::blocs::{any_landscape, symmetric, Landscape};
 use crate::error::Error;
 use crate::options::{BlocSource, BlocsOptions};
 use crate::output::{self, write_atomically, Exporter};
@@ -16,14 +17,6 @@ pub fn blocs(path: &Path, options: &BlocsOptions) -> Result<(), Error> {
     let scenario = scenario::load(path)?;
     let w = &scenario.world;
     let n = w.n();
-    if n > MAX_EXACT_STATES {
-        return Err(Error::Usage(format!(
-            "{}: {n} states; the exact bloc landscape is computed for up to {MAX_EXACT_STATES} \
-             (2^{} configurations)",
-            path.display(),
-            MAX_EXACT_STATES - 1
-        )));
-    }
     // At rest the file's `affinities` are departures from rest, not the affinities (those
     // are solved per draw): their landscape would be read as the world's, silently.
     if w.rest.is_some() && options.from == BlocSource::Affinity {
@@ -39,7 +32,7 @@ pub fn blocs(path: &Path, options: &BlocsOptions) -> Result<(), Error> {
         BlocSource::Partnership => (&w.stance, "partnership"),
     };
     let p = symmetric(matrix, n);
-    let Some(result) = landscape(&p, &w.weight, &w.states, source) else {
+    let Some(result) = any_landscape(&p, &w.weight, &w.states, source) else {
         return Err(Error::Usage(format!(
             "{}: no states to split",
             path.display()
@@ -54,23 +47,47 @@ pub fn blocs(path: &Path, options: &BlocsOptions) -> Result<(), Error> {
 }
 
 fn print_table(name: &str, l: &Landscape) -> Result<(), Error> {
-    crate::say!(
-        "{name}: {} two-bloc configurations of the initial {} matrix; {} local minim{}",
-        l.configurations,
-        l.source,
-        l.minima.len(),
-        if l.minima.len() == 1 { "um" } else { "a" }
-    )?;
-    crate::say!("  {:>12}  minimum  blocs", "energy")?;
+    let plural = if l.minima.len() == 1 { "um" } else { "a" };
+    if l.exhaustive {
+        crate::say!(
+            "{name}: {} two-bloc configurations of the initial {} matrix; {} local minim{plural}",
+            l.configurations,
+            l.source,
+            l.minima.len(),
+        )?;
+    } else {
+        crate::say!(
+            "{name}: {} states, too many to score every configuration: heuristic, not \
+             exhaustive. {} starts (the leading eigenvector's split, then seeded ones) ran \
+             down to {} distinct local minim{} of the initial {} matrix{}; the lowest found \
+             may not be the lowest there is.",
+            l.states.len(),
+            l.configurations,
+            l.found,
+            if l.found == 1 { "um" } else { "a" },
+            l.source,
+            if l.found > l.minima.len() {
+                format!(", the lowest {} listed", l.minima.len())
+            } else {
+                String::new()
+            },
+        )?;
+    }
+    crate::say!("  {:>12}  minimum        blocs", "energy")?;
     for c in &l.minima {
-        let kind = if c.global { "global" } else { "local " };
+        let kind = if c.global { l.lowest_kind() } else { "local" };
+        let kind = if l.exhaustive {
+            format!("{kind:<12}")
+        } else {
+            format!("{kind:<12}") + &format!(" (reached from {} starts)", c.found_by)
+        };
         let other = if c.other.is_empty() {
             "(nobody)".to_string()
         } else {
             c.other.join(", ")
         };
         crate::say!(
-            "  {:>12.4}  {kind}   {{{}}} vs {{{other}}}",
+            "  {:>12.4}  {kind} {{{}}} vs {{{other}}}",
             c.energy,
             c.with_first.join(", ")
         )?;

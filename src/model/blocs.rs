@@ -154,6 +154,33 @@ fn leading_signs(stance: &[f64], weight: &[f64], n: usize, mut visit: impl FnMut
         heap_y = vec![0.0; n];
         (&mut heap_x, &mut heap_y)
     };
+    power_iteration(stance, weight, n, x, y);
+    // Orientation: state 0 is on the + side; zero entries join the + side.
+    let first_negative = n > 0 && x[0] < 0.0;
+    for (i, &xi) in x.iter().enumerate() {
+        let negative = xi < 0.0;
+        visit(i, negative != first_negative);
+    }
+}
+
+/// The leading eigenvector of `M_ij = c_i c_j P_ij` itself (largest entry 1 in magnitude),
+/// oriented so that state 0's entry is not negative: the same numbers the split reads its
+/// signs from, so pictures ordered by it and searches started from it agree with the split.
+pub fn leading_vector(stance: &[f64], weight: &[f64], n: usize) -> Vec<f64> {
+    let mut x = vec![0.0; n];
+    let mut y = vec![0.0; n];
+    power_iteration(stance, weight, n, &mut x, &mut y);
+    if n > 0 && x[0] < 0.0 {
+        for xi in &mut x {
+            *xi = -*xi;
+        }
+    }
+    x
+}
+
+/// Power iteration on the shifted weighted matrix into `x` (`y` is scratch), with a fixed
+/// start, a fixed number of iterations and a fixed summation order.
+fn power_iteration(stance: &[f64], weight: &[f64], n: usize, x: &mut [f64], y: &mut [f64]) {
     let entry = |i: usize, j: usize| {
         if i == j {
             0.0
@@ -211,12 +238,6 @@ fn leading_signs(stance: &[f64], weight: &[f64], n: usize, mut visit: impl FnMut
             *xi = yi / largest;
         }
     }
-    // Orientation: state 0 is on the + side; zero entries join the + side.
-    let first_negative = n > 0 && x[0] < 0.0;
-    for (i, &xi) in x.iter().enumerate() {
-        let negative = xi < 0.0;
-        visit(i, negative != first_negative);
-    }
 }
 
 #[cfg(test)]
@@ -260,6 +281,19 @@ mod tests {
         let high = Sides::from_words([0, 0, 0, 1]);
         assert!(Sides::from_words([u64::MAX, 0, 0, 0]) < high);
         assert!(Sides::from_words([0, 1, 0, 0]) > Sides::from_words([7, 0, 0, 0]));
+    }
+
+    /// The vector the heat map orders states by carries the split's signs.
+    #[test]
+    fn the_leading_vector_carries_the_splits_signs() {
+        let camps = [true, false, true, false, false, true];
+        let s = stances(6, &camps, 0.6, -0.5);
+        let v = leading_vector(&s, &[1.0; 6], 6);
+        let sides = split(&s, &[1.0; 6], 6);
+        assert!(v[0] > 0.0);
+        for (i, &vi) in v.iter().enumerate() {
+            assert_eq!(vi < 0.0, sides.other(i), "state {i}");
+        }
     }
 
     #[test]

@@ -231,12 +231,15 @@ pub fn landscape() -> Landscape {
         states: vec!["A".into(), "B".into(), "C".into()],
         source: "affinity".into(),
         configurations: 4,
+        exhaustive: true,
+        found: 1,
         minima: vec![Configuration {
-            mask: 0b100,
+            sides: crate::model::blocs::Sides::from_words([0b100, 0, 0, 0]),
             with_first: vec!["A".into(), "B".into()],
             other: vec!["C".into()],
             energy: -2.5,
             global: true,
+            found_by: 0,
         }],
     }
 }

@@ -20,6 +20,7 @@ mod histogram;
 mod network;
 mod outcomes;
 mod overlay;
+mod partnerships;
 mod sweep;
 mod tornado;
 
@@ -202,6 +203,9 @@ pub fn run_figures(s: &RunSummary) -> Vec<Box<dyn Figure + '_>> {
         figures.push(Box::new(events::EventChart { summary: s }));
     }
     if s.world.states.len() >= 2 {
+        // The matrix first: it is legible at any number of states, the network picture
+        // (a selection above `network::ALL_TIES` states) complements it.
+        figures.push(Box::new(partnerships::PartnershipMatrix { summary: s }));
         figures.push(Box::new(network::NetworkPicture { summary: s }));
     }
     figures

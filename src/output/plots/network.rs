@@ -2,11 +2,20 @@
 //! as a line (blue allied, red hostile, thicker when stronger), and the largest dependency
 //! shares as arrows from the dependent state to its supplier ("depends on"), labelled by
 //! channel and share.
+//!
+//! Up to `ALL_TIES` states it shows every partnership and is drawn exactly as it always
+//! was. Above, a circle of every state and every pair is unreadable (100 states: 4,950
+//! lines and 100 overlapping circles), so it shows a selection, says so in its subtitle,
+//! and leaves the whole matrix to `plots/partnerships.*`: the strongest partnerships and the
+//! largest dependencies among at most `MAX_SHOWN` states, placed on the circle in the
+//! order of the bloc split (so a bloc is an arc), with nodes and names sized to the room
+//! each state has.
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
+use super::partnerships::bloc_order;
 use super::{header, legend, run_line, text, DrawResult, Key, Plot, ALLIED, HOSTILE, INK};
 use crate::analysis::{MeanWorld, RunSummary};
 use crate::output::numbers::whole_percent;
@@ -35,6 +44,86 @@ pub fn marked_between(summary: &RunSummary) -> Vec<usize> {
                 .is_some_and(|s| s.between.probability > BETWEEN_MARK)
         })
         .collect()
+}
+
+/// Worlds up to this many states show every partnership; larger ones a selection.
+pub const ALL_TIES: usize = 12;
+/// In a larger world: at most this many states on the circle, and this many partnerships.
+const MAX_SHOWN: usize = 24;
+const MAX_TIES: usize = 30;
+
+/// What the picture of a world shows: the states on the circle (in the order they are
+/// placed), the partnerships `(i, j, p)` weakest first, and the dependency arrows.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Selection {
+    pub shown: Vec<usize>,
+    pub pairs: Vec<(usize, usize, f64)>,
+    pub arrows: Vec<Dependency>,
+    /// Pairs with a partnership of at least `MIN_PARTNERSHIP` in the whole world.
+    pub candidates: usize,
+}
+
+/// Every state and partnership up to `ALL_TIES` states; above, the strongest partnerships
+/// (by |p|, ties in pair order) while their states fit `MAX_SHOWN`, at most `MAX_TIES`,
+/// and the largest dependencies whose states fit too, the states placed in bloc order.
+pub fn select(world: &MeanWorld) -> Selection {
+    let n = world.states.len();
+    let mut pairs: Vec<(usize, usize, f64)> = (0..n)
+        .flat_map(|i| (i + 1..n).map(move |j| (i, j)))
+        .map(|(i, j)| (i, j, world.partnership[i * n + j]))
+        .filter(|&(_, _, p)| p.abs() >= MIN_PARTNERSHIP)
+        .collect();
+    let candidates = pairs.len();
+    if n <= ALL_TIES {
+        pairs.sort_by(|a, b| a.2.abs().total_cmp(&b.2.abs()));
+        return Selection {
+            shown: (0..n).collect(),
+            pairs,
+            arrows: largest_shares(world),
+            candidates,
+        };
+    }
+    // Strongest first; a stable sort keeps equal strengths in pair order.
+    pairs.sort_by(|a, b| b.2.abs().total_cmp(&a.2.abs()));
+    let mut member = vec![false; n];
+    let mut members = 0;
+    let mut fits = |states: &[usize], member: &mut Vec<bool>| {
+        let new = states.iter().filter(|&&i| !member[i]).count();
+        if members + new > MAX_SHOWN {
+            return false;
+        }
+        for &i in states {
+            if !member[i] {
+                member[i] = true;
+                members += 1;
+            }
+        }
+        true
+    };
+    let mut kept = Vec::new();
+    for &(i, j, p) in &pairs {
+        if kept.len() == MAX_TIES {
+            break;
+        }
+        if fits(&[i, j], &mut member) {
+            kept.push((i, j, p));
+        }
+    }
+    let arrows: Vec<Dependency> = largest_shares(world)
+        .into_iter()
+        .filter(|d| fits(&[d.dependent, d.supplier], &mut member))
+        .collect();
+    kept.reverse(); // weakest first, so the strong ones are drawn on top
+    let shown = bloc_order(world)
+        .into_iter()
+        .filter(|&i| member[i])
+        .collect();
+    Selection {
+        shown,
+        pairs: kept,
+        arrows,
+        candidates,
+    }
 }
 
 /// The number of dependency arrows, and the smallest share drawn.
@@ -115,15 +204,40 @@ impl Plot for NetworkPicture<'_> {
          An amber ring marks a state between the blocs (a partnership above the threshold with \
          a member of each) in more than half of the trajectories."
             .to_string()
+            + if self.summary.world.states.len() > ALL_TIES {
+                " In a world this large only the strongest partnerships and largest \
+                 dependencies are drawn (how many: under the title), their states placed in \
+                 the order of the bloc split and without the partnerships' numbers; the \
+                 partnership matrix above shows every pair."
+            } else {
+                ""
+            }
     }
     fn size(&self) -> (u32, u32) {
-        (1000, 820)
+        if self.summary.world.states.len() > ALL_TIES {
+            (1200, 1000)
+        } else {
+            (1000, 820)
+        }
     }
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult<DB> {
         let w = &self.summary.world;
         let n = w.states.len();
-        let body = header(root, &self.title(), &run_line(&self.summary.manifest))?;
-        let arrows = largest_shares(w);
+        let selection = select(w);
+        let large = n > ALL_TIES;
+        let mut subtitle = run_line(&self.summary.manifest);
+        if large {
+            subtitle.push_str(&format!(
+                " · {n} states: the strongest {} of {} partnerships and {} largest \
+                 dependencies, among {} states",
+                selection.pairs.len(),
+                selection.candidates,
+                selection.arrows.len(),
+                selection.shown.len()
+            ));
+        }
+        let body = header(root, &self.title(), &subtitle)?;
+        let arrows = &selection.arrows;
         let mut items = vec![
             ("allied (partnership > 0)".to_string(), Key::Line(ALLIED, 4)),
             ("hostile (< 0)".to_string(), Key::Line(HOSTILE, 4)),
@@ -141,7 +255,7 @@ impl Plot for NetworkPicture<'_> {
             ));
         }
         let between = marked_between(self.summary);
-        if !between.is_empty() {
+        if between.iter().any(|i| selection.shown.contains(i)) {
             items.push((
                 "between the blocs in > 50% of trajectories".to_string(),
                 Key::Dot(BETWEEN),
@@ -151,32 +265,41 @@ impl Plot for NetworkPicture<'_> {
         let (width, height) = body.dim_in_pixel();
         let centre = (width as f64 / 2.0, height as f64 / 2.0);
         let radius = (width.min(height) as f64 / 2.0 - 70.0).max(40.0);
+        let m = selection.shown.len();
+        // Room along the circle per state: nodes and names shrink to fit it.
+        let room = std::f64::consts::TAU * radius / m.max(1) as f64;
+        let (largest_node, name_size) = if large {
+            (
+                (0.3 * room).clamp(5.0, 28.0),
+                (0.3 * room).clamp(11.0, 16.0),
+            )
+        } else {
+            (28.0, 18.0)
+        };
         let max_weight = w.weights.iter().copied().fold(0.0f64, f64::max).max(1e-9);
         let node_radius: Vec<f64> = w
             .weights
             .iter()
-            .map(|&c| 14.0 + 14.0 * (c / max_weight).sqrt())
+            // Half fixed, half by weight (14 + 14 sqrt(c / max) pixels in a small world).
+            .map(|&c| largest_node / 2.0 + largest_node / 2.0 * (c / max_weight).sqrt())
             .collect();
         let angle =
-            |i: usize| -std::f64::consts::FRAC_PI_2 + std::f64::consts::TAU * i as f64 / n as f64;
-        let place: Vec<Point> = (0..n)
-            .map(|i| {
-                (
-                    centre.0 + radius * libm::cos(angle(i)),
-                    centre.1 + radius * libm::sin(angle(i)),
-                )
-            })
-            .collect();
+            |k: usize| -std::f64::consts::FRAC_PI_2 + std::f64::consts::TAU * k as f64 / m as f64;
+        // Positions by state index; states not shown are never looked up.
+        let mut place: Vec<Point> = vec![centre; n];
+        let mut slot = vec![0usize; n];
+        for (k, &i) in selection.shown.iter().enumerate() {
+            slot[i] = k;
+            place[i] = (
+                centre.0 + radius * libm::cos(angle(k)),
+                centre.1 + radius * libm::sin(angle(k)),
+            );
+        }
+        let pairs = &selection.pairs;
 
         // Partnerships, weakest first so the strong ones are drawn on top.
-        let mut pairs: Vec<(usize, usize, f64)> = (0..n)
-            .flat_map(|i| (i + 1..n).map(move |j| (i, j)))
-            .map(|(i, j)| (i, j, w.partnership[i * n + j]))
-            .filter(|&(_, _, p)| p.abs() >= MIN_PARTNERSHIP)
-            .collect();
-        pairs.sort_by(|a, b| a.2.abs().total_cmp(&b.2.abs()));
         let small = text(14.0, &INK).pos(Pos::new(HPos::Center, VPos::Center));
-        for &(i, j, p) in &pairs {
+        for &(i, j, p) in pairs {
             let color = if p > 0.0 { ALLIED } else { HOSTILE };
             let stroke = 1 + (p.abs() * 12.0).round() as u32;
             let line = vec![to_pixel(place[i]), to_pixel(place[j])];
@@ -187,7 +310,7 @@ impl Plot for NetworkPicture<'_> {
         }
         // Arrows: several between the same two states bend further apart.
         let mut seen: Vec<(usize, usize)> = Vec::new();
-        for d in &arrows {
+        for d in arrows {
             let key = (d.supplier.min(d.dependent), d.supplier.max(d.dependent));
             let rank = seen.iter().filter(|&&k| k == key).count();
             seen.push(key);
@@ -233,8 +356,9 @@ impl Plot for NetworkPicture<'_> {
                 style.pos(Pos::new(HPos::Center, VPos::Center)),
             ))?;
         }
-        // Partnership values at the middle of each line.
-        for &(i, j, p) in &pairs {
+        // Partnership values at the middle of each line (in a small world: in a selection
+        // the lines cross near the centre and their numbers would cover each other).
+        for &(i, j, p) in pairs.iter().filter(|_| !large) {
             let mid = to_pixel((
                 (place[i].0 + place[j].0) / 2.0,
                 (place[i].1 + place[j].1) / 2.0,
@@ -249,7 +373,7 @@ impl Plot for NetworkPicture<'_> {
             body.draw(&Text::new(label, mid, small.clone()))?;
         }
         // States on top, names outside the circle.
-        for i in 0..n {
+        for &i in &selection.shown {
             let at = to_pixel(place[i]);
             let r = node_radius[i].round() as i32;
             body.draw(&Circle::new(at, r, RGBColor(245, 245, 245).filled()))?;
@@ -257,7 +381,7 @@ impl Plot for NetworkPicture<'_> {
             if between.contains(&i) {
                 body.draw(&Circle::new(at, r + 6, BETWEEN.stroke_width(4)))?;
             }
-            let (c, s) = (libm::cos(angle(i)), libm::sin(angle(i)));
+            let (c, s) = (libm::cos(angle(slot[i])), libm::sin(angle(slot[i])));
             let h = if c > 0.3 {
                 HPos::Left
             } else if c < -0.3 {
@@ -277,7 +401,7 @@ impl Plot for NetworkPicture<'_> {
             body.draw(&Text::new(
                 w.states[i].clone(),
                 label_at,
-                text(18.0, &INK).pos(Pos::new(h, v)),
+                text(name_size, &INK).pos(Pos::new(h, v)),
             ))?;
         }
         Ok(())
@@ -339,6 +463,62 @@ mod tests {
         assert_eq!(marked_between(&summary), [1]);
         summary.standings.states.clear();
         assert!(marked_between(&summary).is_empty());
+    }
+
+    /// A mean world of `n` states, three camps by `i % 3`, friendship `0.2 + i/1000`
+    /// inside a camp (so strengths differ) and -0.3 across.
+    fn camps(n: usize) -> MeanWorld {
+        let partnership = (0..n * n)
+            .map(|ij| {
+                let (i, j) = (ij / n, ij % n);
+                if i == j {
+                    0.0
+                } else if i % 3 == j % 3 {
+                    0.2 + (i + j) as f64 / 1000.0
+                } else {
+                    -0.3
+                }
+            })
+            .collect();
+        MeanWorld {
+            states: (0..n).map(|i| format!("S{i}")).collect(),
+            weights: vec![1.0; n],
+            channels: vec!["aid".into()],
+            partnership,
+            share: vec![0.0; n * n],
+        }
+    }
+
+    /// Issue 14, item 3: up to 12 states everything is drawn in file order; above, at most
+    /// `MAX_TIES` partnerships among `MAX_SHOWN` states, the strongest, in bloc order.
+    #[test]
+    fn large_worlds_show_the_strongest_ties_among_few_states() {
+        let small = select(&camps(12));
+        assert_eq!(small.shown, (0..12).collect::<Vec<_>>());
+        assert_eq!(small.pairs.len(), 66);
+        let world = camps(100);
+        let big = select(&world);
+        assert!(big.shown.len() <= MAX_SHOWN && big.pairs.len() <= MAX_TIES);
+        assert_eq!(big.candidates, 4950);
+        assert!(!big.pairs.is_empty());
+        let weakest_kept = big.pairs[0].2.abs();
+        for &(i, j, _) in &big.pairs {
+            assert!(big.shown.contains(&i) && big.shown.contains(&j));
+        }
+        assert!(big.pairs.windows(2).all(|w| w[0].2.abs() <= w[1].2.abs()));
+        // Nothing stronger was left out while it would still have fitted: the strongest
+        // pair overall is kept.
+        let strongest = (0..100)
+            .flat_map(|i| (i + 1..100).map(move |j| (i, j)))
+            .map(|(i, j)| world.partnership[i * 100 + j].abs())
+            .fold(0.0f64, f64::max);
+        assert_eq!(big.pairs.last().unwrap().2.abs(), strongest);
+        assert!(weakest_kept > 0.0);
+        // Placed in bloc order: the states of one camp are next to each other.
+        let camp: Vec<usize> = big.shown.iter().map(|i| i % 3).collect();
+        let changes = camp.windows(2).filter(|w| w[0] != w[1]).count();
+        assert!(changes <= 2, "{camp:?}");
+        assert_eq!(select(&world), big, "the same world, the same selection");
     }
 
     #[test]
