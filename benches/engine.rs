@@ -1,10 +1,13 @@
 //! Criterion benchmarks: the step of one trajectory (a block of one, small and large
 //! reference world), whole runs of both reference workloads (benches/reference_*.ron,
-//! written by tests/reference_workloads.rs) and of scenarios/putin_visit.ron. Throughput is reported in trajectory-steps per second
+//! written by tests/reference_workloads.rs), of generated reference worlds of 60, 100 and
+//! 200 states (`reference_world::reference_text`, the same formulas) and of
+//! scenarios/putin_visit.ron. Throughput is reported in trajectory-steps per second
 //! ("elem/s"), the unit the numpy peer reports.
 //!
 //!     cargo bench --bench engine                     # everything
 //!     cargo bench --bench engine -- run/reference    # whole runs of the reference workloads
+//!     cargo bench --bench engine -- run/reference_n  # the large worlds (N = 60, 100, 200)
 //!
 //! Threads: whole runs use every core unless ENTENTE_BENCH_THREADS is set (e.g. to 1 for
 //! the 1-thread figure of the scaling ratio).
@@ -18,6 +21,9 @@ use entente::engine::streams::Stream;
 use entente::engine::{self, Control, Plan};
 use entente::model::lanes::Lanes;
 use entente::model::{self, Randomness, State, World};
+
+#[path = "reference_world.rs"]
+mod reference_world;
 
 fn load(relative: &str) -> World {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(relative);
@@ -79,7 +85,10 @@ fn step(c: &mut Criterion) {
 }
 
 fn whole_run(c: &mut Criterion, label: &str, file: &str, trajectories: u64) {
-    let world = load(file);
+    run_world(c, label, &load(file), trajectories);
+}
+
+fn run_world(c: &mut Criterion, label: &str, world: &World, trajectories: u64) {
     let mut group = c.benchmark_group("run");
     group.sample_size(10);
     group.throughput(Throughput::Elements(trajectories * u64::from(world.steps)));
@@ -91,7 +100,7 @@ fn whole_run(c: &mut Criterion, label: &str, file: &str, trajectories: u64) {
                 cancel: &cancel,
             };
             let plan = Plan::new(trajectories, world.seed, threads());
-            engine::run(&world, &plan, &control).unwrap()
+            engine::run(world, &plan, &control).unwrap()
         })
     });
     group.finish();
@@ -101,6 +110,15 @@ fn runs(c: &mut Criterion) {
     whole_run(c, "reference_small", "benches/reference_small.ron", 20_480);
     whole_run(c, "reference_large", "benches/reference_large.ron", 1_024);
     whole_run(c, "putin_visit", "scenarios/putin_visit.ron", 10_240);
+    // The reference form at large N (K = 4, T = 40), with trajectory counts that make each
+    // run take a few seconds on one thread: the blocked balance and leverage products.
+    for (n, trajectories) in [(60, 1_200), (100, 300), (200, 40)] {
+        let text = reference_world::reference_text(n, 4, 40);
+        let world = entente::scenario::parse(Path::new("reference_world"), text.as_bytes())
+            .unwrap_or_else(|e| panic!("{e}"))
+            .1;
+        run_world(c, &format!("reference_n{n}"), &world, trajectories);
+    }
 }
 
 criterion_group!(benches, step, runs);
