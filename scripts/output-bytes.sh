@@ -18,5 +18,6 @@ done
 $S compare scenarios/baseline.ron scenarios/putin_visit.ron -n 1000 --seed 7 -q --out "$out/compare"
 $S sweep scenarios/putin_visit.ron --param lambda=0.2:0.8:3 -n 300 --seed 7 -q --out "$out/sweep"
 $S sensitivity tests/data/small.ron --samples 8 -n 100 --seed 7 -q --out "$out/sensitivity"
-$S blocs scenarios/putin_visit.ron -q --out "$out/blocs"
+$S blocs scenarios/putin_visit.ron --from partnership -q --out "$out/blocs"
+$S blocs benches/reference_large.ron -q --out "$out/blocs-30"
 $S check scenarios/putin_visit.ron > "$out/check.txt"
