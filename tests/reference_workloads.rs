@@ -20,6 +20,8 @@ use std::sync::atomic::AtomicBool;
 use entente::engine::{self, Control, Plan};
 use entente::model::World;
 
+mod common;
+
 // The generator is shared with the benches (load/, run/), which cannot use a test's code.
 #[path = "../benches/reference_world.rs"]
 mod reference_world;
@@ -130,6 +132,64 @@ fn a_200_state_world_loads_and_a_problem_at_its_end_keeps_its_position() {
         err.contains("unknown state \"s198x\" — did you mean \"s198\"?"),
         "{err}"
     );
+}
+
+/// The largest resident set of the children this test binary has waited for, in bytes
+/// (Linux reports kilobytes). No other test here starts a process.
+#[cfg(target_os = "linux")]
+fn children_peak_rss() -> u64 {
+    // SAFETY: getrusage only writes the struct it is given.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    let status = unsafe { libc::getrusage(libc::RUSAGE_CHILDREN, &mut usage) };
+    assert_eq!(status, 0, "getrusage failed");
+    usage.ru_maxrss as u64 * 1024
+}
+
+/// The resource estimate (`engine::estimate`) is an upper bound of the measured peak of a
+/// whole `simulate` run of a 100-state world (load, run, plots and report), and not an
+/// absurd one. Before the loaded scenario was counted, the 200-state world peaked above its
+/// estimate (126 MB against 118 MB on one thread).
+#[cfg(target_os = "linux")]
+#[test]
+fn the_estimate_bounds_the_peak_memory_of_a_100_state_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("reference_n100.ron");
+    std::fs::write(&path, reference_text(100, 4, 40)).unwrap();
+    let world = entente::scenario::load(&path).unwrap().world;
+    let (trajectories, threads) = (300, 2);
+    common::simulate()
+        .arg(&path)
+        .args(["-n", "300", "-j", "2", "-q", "-o"])
+        .arg(dir.path().join("out"))
+        .assert()
+        .success();
+    let peak = children_peak_rss();
+    let e = entente::engine::estimate::estimate(&world, trajectories, threads);
+    eprintln!("N = 100: measured peak RSS {peak} bytes, estimate {e:?}");
+    assert!(e.memory_bytes >= peak, "{peak} bytes measured: {e:?}");
+    assert!(e.memory_bytes < 3 * peak, "{peak} bytes measured: {e:?}");
+}
+
+/// The estimates of the big runs, for the table in src/engine/estimate.rs:
+///
+///     cargo test --release --test reference_workloads -- --ignored estimates --nocapture
+#[test]
+#[ignore = "prints figures for a table"]
+fn estimates_of_the_large_reference_runs() {
+    for (n, trajectories) in [(100, 300), (200, 50)] {
+        let text = reference_text(n, 4, 40);
+        let (_, world) = entente::scenario::parse(Path::new("w.ron"), text.as_bytes()).unwrap();
+        for threads in [1, 2] {
+            let e = entente::engine::estimate::estimate(&world, trajectories, threads);
+            println!(
+                "N = {n}, {trajectories} trajectories, {threads} threads: {} MB, {} MB of \
+                 address space, {:.1} s",
+                e.memory_bytes / 1_000_000,
+                e.address_space_bytes / 1_000_000,
+                e.seconds
+            );
+        }
+    }
 }
 
 fn world(r: &Reference) -> World {
