@@ -157,11 +157,17 @@ impl Compiler<'_> {
     }
 
     pub(super) fn state(&mut self, name: &str) -> Option<usize> {
+        if let Some(&i) = self.state_index.get(name) {
+            return Some(i);
+        }
         let list = self.names.states.clone();
         self.lookup("state", name, &list)
     }
 
     pub(super) fn channel(&mut self, name: &str) -> Option<usize> {
+        if let Some(&i) = self.channel_index.get(name) {
+            return Some(i);
+        }
         let list = self.names.channels.clone();
         self.lookup("channel", name, &list)
     }

@@ -1,0 +1,48 @@
+//! The resource estimate (`engine::estimate`) against the measured peak memory of a whole
+//! `simulate` run of a 100-state reference world. Alone in its own test binary: a child's
+//! peak resident set as the kernel reports it (getrusage) includes the memory of the
+//! process that started it (a spawned child shares the parent's memory until it execs), so
+//! nothing else may run, or be loaded, in this process before the child starts.
+
+mod common;
+
+#[path = "../benches/reference_world.rs"]
+mod reference_world;
+use reference_world::reference_text;
+
+/// The largest resident set of the children this test binary has waited for, in bytes
+/// (Linux reports kilobytes).
+#[cfg(target_os = "linux")]
+fn children_peak_rss() -> u64 {
+    // SAFETY: getrusage only writes the struct it is given.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    let status = unsafe { libc::getrusage(libc::RUSAGE_CHILDREN, &mut usage) };
+    assert_eq!(status, 0, "getrusage failed");
+    usage.ru_maxrss as u64 * 1024
+}
+
+/// The resource estimate (`engine::estimate`) is an upper bound of the measured peak of a
+/// whole `simulate` run of a 100-state world (load, run, plots and report), and not an
+/// absurd one. Before the loaded scenario was counted, the 200-state world peaked above its
+/// estimate (126 MB against 118 MB on one thread).
+#[cfg(target_os = "linux")]
+#[test]
+fn the_estimate_bounds_the_peak_memory_of_a_100_state_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("reference_n100.ron");
+    std::fs::write(&path, reference_text(100, 4, 40)).unwrap();
+    let (trajectories, threads) = (300, 2);
+    common::simulate()
+        .arg(&path)
+        .args(["-n", "300", "-j", "2", "-q", "-o"])
+        .arg(dir.path().join("out"))
+        .assert()
+        .success();
+    let peak = children_peak_rss();
+    // Loaded only now, so that it does not count in the child's peak.
+    let world = entente::scenario::load(&path).unwrap().world;
+    let e = entente::engine::estimate::estimate(&world, trajectories, threads);
+    eprintln!("N = 100: measured peak RSS {peak} bytes, estimate {e:?}");
+    assert!(e.memory_bytes >= peak, "{peak} bytes measured: {e:?}");
+    assert!(e.memory_bytes < 3 * peak, "{peak} bytes measured: {e:?}");
+}
