@@ -74,3 +74,22 @@ fn a_list_that_is_not_utf8_is_refused_naming_its_line_and_column() {
     );
     assert!(!out.exists());
 }
+
+/// Defect (not fixed: it needs a build identity, e.g. from a build script, which is beyond
+/// a local fix): a part records only the package version (`engine_version: "0.1.0"`), so
+/// parts run by two different builds of the same version (a changed engine, not yet
+/// released) merge without a word into a result that neither build would give. The merge
+/// can only refuse parts of another build if a part names its build, not just its version.
+#[test]
+#[ignore = "defect: a partial result names the package version only, so parts of two builds of one version merge silently"]
+fn a_partial_result_names_the_build_that_ran_it_not_only_the_version() {
+    let dir = tempfile::tempdir().unwrap();
+    let part = shard(dir.path(), 1);
+    let manifest = common::json(&part.join("manifest.json"));
+    let recorded = manifest["engine_version"].as_str().unwrap();
+    assert_ne!(
+        recorded,
+        env!("CARGO_PKG_VERSION"),
+        "the manifest cannot tell two builds of version {recorded} apart"
+    );
+}
