@@ -93,3 +93,25 @@ fn a_partial_result_names_the_build_that_ran_it_not_only_the_version() {
         "the manifest cannot tell two builds of version {recorded} apart"
     );
 }
+
+/// Defect: a list saved by an editor that writes a UTF-8 byte-order mark (Windows Notepad,
+/// with CRLF line ends) had its first line refused as "part1 is not a folder", the mark
+/// invisible in the message. The mark is not part of the first line (as in scenario files).
+#[test]
+fn a_list_saved_with_a_byte_order_mark_and_crlf_reads_its_first_line() {
+    let dir = tempfile::tempdir().unwrap();
+    shard(dir.path(), 1);
+    shard(dir.path(), 2);
+    let list = dir.path().join("parts.txt");
+    std::fs::write(&list, "\u{feff}part1\r\npart2 \r\n").unwrap();
+    let out = dir.path().join("merged");
+    let assert = simulate()
+        .args(["merge", "--quiet", "--from"])
+        .arg(&list)
+        .arg("--out")
+        .arg(&out)
+        .assert();
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+    assert.code(0);
+    assert!(out.join("summary.json").is_file(), "{stderr}");
+}

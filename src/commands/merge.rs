@@ -214,6 +214,8 @@ fn listed_folders(list: &Path) -> Result<Vec<PathBuf>, Error> {
             "{shown}:{line}:{column}: not UTF-8 text; give a text file listing one partial result folder per line"
         ))
     })?;
+    // A byte-order mark (Windows Notepad writes one) is not part of the first line.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
     let base = match list.parent() {
         Some(folder) if !stdin => folder.to_path_buf(),
         _ => PathBuf::new(),
