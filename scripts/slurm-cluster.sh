@@ -8,6 +8,10 @@
 #   scripts/slurm-cluster.sh stop DIR        # stops every daemon it started, by PID
 #   scripts/slurm-cluster.sh run DIR CMD...  # start, run CMD with SLURM_CONF set, stop
 #
+# With SLURM_CLUSTER_OWNER=PID, `start` also leaves a watcher that stops the cluster (its jobs
+# cancelled first) once that process has ended, however it ended: a test killed by a signal
+# (a timeout, Ctrl-C) runs no cleanup of its own, and its daemons would run on unowned.
+#
 # Nothing outside DIR is written (no systemd, no /etc/slurm): the config, munge key and socket,
 # state, spool, logs and pid files are all in DIR, so several clusters (on other ports) and a
 # real installation do not see each other. Ports: SLURMCTLD_PORT and SLURMD_PORT (default
@@ -19,22 +23,44 @@
 set -euo pipefail
 
 usage() {
-    echo "usage: scripts/slurm-cluster.sh start|stop DIR | run DIR CMD..." >&2
+    echo "usage: scripts/slurm-cluster.sh start|stop DIR | run DIR CMD... | watch DIR PID" >&2
     exit 2
 }
 [ $# -ge 2 ] || usage
 action=$1
 dir=$(realpath -m "$2")
+self=$(realpath "$0")
 shift 2
 
+# The PID in DIR/run/NAME.pid if that process is still the daemon NAME: a daemon that died
+# leaves its pid file behind, and the PID may since have been given to another process,
+# which must not be touched.
+running() {
+    local pidfile="$dir/run/$1.pid" pid
+    [ -s "$pidfile" ] || return 1
+    pid=$(cat "$pidfile")
+    [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = "$1" ] || return 1
+    echo "$pid"
+}
+
 # Every daemon we start leaves DIR/run/NAME.pid; stopping reads them, so a daemon we did not
-# start is never touched. SIGTERM first, SIGKILL after a grace period.
+# start is never touched. Jobs still running are cancelled first (their steps outlive
+# slurmd otherwise). SIGTERM first, SIGKILL after a grace period.
 stop() {
     local pidfile pid names=(slurmd slurmctld munged) i
+    if running slurmctld >/dev/null && [ -f "$dir/etc/slurm.conf" ]; then
+        export SLURM_CONF="$dir/etc/slurm.conf" PATH="$PATH:/usr/sbin"
+        if [ -n "$(timeout 10 squeue -h -o %i 2>/dev/null)" ]; then
+            timeout 10 scancel --quiet --user="$(id -un)" 2>/dev/null || true
+            for i in $(seq 1 50); do
+                [ -z "$(timeout 10 squeue -h -o %i 2>/dev/null)" ] && break
+                sleep 0.2
+            done
+        fi
+    fi
     for name in "${names[@]}"; do
         pidfile="$dir/run/$name.pid"
-        [ -s "$pidfile" ] || continue
-        pid=$(cat "$pidfile")
+        pid=$(running "$name") || { rm -f "$pidfile"; continue; }
         kill -TERM "$pid" 2>/dev/null || { rm -f "$pidfile"; continue; }
         for i in $(seq 1 50); do
             kill -0 "$pid" 2>/dev/null || break
@@ -68,6 +94,21 @@ start() {
     done
     export PATH="$PATH:/usr/sbin"
     [ "$(id -u)" = 0 ] || cannot "a cluster needs root (slurmd runs jobs as their user)"
+
+    # A second start in the same DIR would overwrite the running cluster's key and pid files
+    # and leave its munged running with no pid file to stop it by: refuse, touching nothing.
+    local name pid
+    for name in munged slurmctld slurmd; do
+        if pid=$(running "$name"); then
+            echo "slurm-cluster: a cluster is already running in $dir ($name, pid $pid);" \
+                "stop it first: scripts/slurm-cluster.sh stop $dir" >&2
+            exit 1
+        fi
+    done
+    if [ -n "${SLURM_CLUSTER_OWNER:-}" ] && ! kill -0 "$SLURM_CLUSTER_OWNER" 2>/dev/null; then
+        echo "slurm-cluster: SLURM_CLUSTER_OWNER=$SLURM_CLUSTER_OWNER is no running process" >&2
+        exit 1
+    fi
 
     # If anything below fails, stop what was started before giving up.
     trap 'stop' EXIT
@@ -140,12 +181,31 @@ EOF
 
     local deadline=$((SECONDS + 60)) state=""
     while [ $SECONDS -lt $deadline ]; do
+        # A daemon that exits at once (a port in use) fails the start now, not in 60 s.
+        for name in slurmctld slurmd; do
+            [ -s "$dir/run/$name.pid" ] && ! running "$name" >/dev/null &&
+                fail "$name exited while starting (a port in use? SlurmctldPort=$ctld_port, SlurmdPort=$d_port; set SLURMCTLD_PORT and SLURMD_PORT)"
+        done
         state=$(sinfo -h -N -o %T 2>/dev/null | head -n 1 || true)
         [ "$state" = idle ] && break
         sleep 0.5
     done
     [ "$state" = idle ] || fail "the node is '${state:-unknown}', not idle, after 60 s"
+    if [ -n "${SLURM_CLUSTER_OWNER:-}" ]; then
+        # Detached, and with no file descriptor of the caller's: a caller reading this
+        # script's output to its end would otherwise wait for the watcher too.
+        setsid "$self" watch "$dir" "$SLURM_CLUSTER_OWNER" </dev/null >/dev/null 2>&1 &
+    fi
     trap - EXIT
+}
+
+# Stops the cluster once process $1 has ended; ends by itself once the cluster is stopped.
+watch() {
+    while kill -0 "$1" 2>/dev/null; do
+        running slurmctld >/dev/null || running munged >/dev/null || return 0
+        sleep 1
+    done
+    stop
 }
 
 case "$action" in
@@ -156,6 +216,10 @@ run)
     start
     trap 'stop' EXIT
     SLURM_CONF="$dir/etc/slurm.conf" "$@"
+    ;;
+watch)
+    [ $# -eq 1 ] || usage
+    watch "$1"
     ;;
 *) usage ;;
 esac

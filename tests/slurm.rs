@@ -43,6 +43,9 @@ impl Cluster {
             .arg(dir.path())
             .env("SLURMCTLD_PORT", free_port().to_string())
             .env("SLURMD_PORT", free_port().to_string())
+            // Killed by a signal, this test runs no `Drop`: the script's watcher then stops
+            // the cluster (tests/hostile_cluster.rs).
+            .env("SLURM_CLUSTER_OWNER", std::process::id().to_string())
             .output()
             .expect("bash runs scripts/slurm-cluster.sh");
         // Whatever happened, the guard now owns the pid files (the script cleans up after a

@@ -139,6 +139,21 @@ pub fn merge(sources: &PartSources, out: Option<&Path>, verbose: bool) -> Result
 /// line, then each list's lines, then each `--parts` folder's subfolders (by name).
 fn part_folders(sources: &PartSources) -> Result<Vec<PathBuf>, Error> {
     let mut dirs = sources.folders.clone();
+    // Standard input can be read once: a second `--from -` would read it empty and be
+    // reported as a list of no folder, though the first one listed every part.
+    if sources
+        .lists
+        .iter()
+        .filter(|l| *l == Path::new("-"))
+        .count()
+        > 1
+    {
+        return Err(Error::Usage(
+            "--from - is given more than once; standard input can be read once: list every \
+             folder in it, or give the other lists as files"
+                .into(),
+        ));
+    }
     for list in &sources.lists {
         dirs.extend(listed_folders(list)?);
     }
@@ -190,11 +205,17 @@ fn listed_folders(list: &Path) -> Result<Vec<PathBuf>, Error> {
         )));
     }
     let text = String::from_utf8(bytes).map_err(|e| {
+        // A list is edited by line: name the line and column (in bytes), like every other
+        // message about a list's line.
+        let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+        let line = valid.iter().filter(|&&b| b == b'\n').count() + 1;
+        let column = valid.len() - valid.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1) + 1;
         Error::Usage(format!(
-            "--from {shown}: not UTF-8 text (invalid byte at offset {}); give a text file listing one folder per line",
-            e.utf8_error().valid_up_to()
+            "{shown}:{line}:{column}: not UTF-8 text; give a text file listing one partial result folder per line"
         ))
     })?;
+    // A byte-order mark (Windows Notepad writes one) is not part of the first line.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
     let base = match list.parent() {
         Some(folder) if !stdin => folder.to_path_buf(),
         _ => PathBuf::new(),

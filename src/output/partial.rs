@@ -23,13 +23,14 @@
 
 use std::collections::BTreeMap;
 use std::fs;
-use std::io::{self, BufWriter, Read, Write};
+use std::io::{self, BufWriter, Read, Seek, Write};
 use std::path::{Path, PathBuf};
 
 use flate2::read::ZlibDecoder;
 use flate2::write::ZlibEncoder;
 use flate2::Compression;
 use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
 
 use crate::engine::Aggregates;
 use crate::model::blocs::{Sides, SIDE_WORDS};
@@ -256,7 +257,7 @@ fn decode(input: impl Read, world: &World, most_blocs: u64) -> Result<Aggregates
     let configurations = d.u64()?;
     if configurations > most_blocs {
         return Err(format!(
-            "`blocs` lists {configurations} configurations, more than the shard's {most_blocs} trajectories"
+            "`blocs` lists {configurations} configurations, more than the shard's trajectories and the world's states allow ({most_blocs})"
         ));
     }
     let mut blocs = BTreeMap::new();
@@ -423,16 +424,43 @@ impl Part {
     /// more bytes than aggregates of `world` can take. Their numbers are not checked here:
     /// see `Aggregates::check_against`.
     pub fn aggregates(&self, world: &World) -> Result<Aggregates, String> {
-        // A bloc configuration is listed once at most per trajectory of the shard's chunks.
+        // A bloc configuration is listed once at most per trajectory of the shard's chunks,
+        // and a world of n states has 2^(n-1) of them (state 0 is always on the first
+        // side): the cap must not grow with what the part claims alone.
         let chunks = self
             .manifest
             .chunks
             .1
             .saturating_sub(self.manifest.chunks.0);
-        let most_blocs = chunks.saturating_mul(crate::engine::CHUNK);
-        let bytes = self.verified(AGGREGATES, most_bytes(world, most_blocs))?;
-        // Decoded as it is decompressed: memory holds the compressed file and the part.
-        let raw = io::BufReader::with_capacity(1 << 16, ZlibDecoder::new(bytes.as_slice()));
+        let splits = u32::try_from(world.n().saturating_sub(1))
+            .ok()
+            .and_then(|bits| 1u64.checked_shl(bits))
+            .unwrap_or(u64::MAX);
+        let most_blocs = chunks.saturating_mul(crate::engine::CHUNK).min(splits);
+        // Hashed as it is read, then read again from the same open file as it is decoded,
+        // so that the merge never holds a part's file, only its aggregates.
+        let cannot = |e: io::Error| format!("cannot read {AGGREGATES}: {e}");
+        let mut file = open_regular(&self.dir, AGGREGATES)?;
+        let max = most_bytes(world, most_blocs);
+        let (mut hash, mut size, mut block) = (Sha256::new(), 0u64, vec![0u8; 1 << 16]);
+        loop {
+            let n = file.read(&mut block).map_err(cannot)?;
+            if n == 0 {
+                break;
+            }
+            size += n as u64;
+            if size > max {
+                return Err(too_large(AGGREGATES, max));
+            }
+            hash.update(&block[..n]);
+        }
+        let hex: String = hash.finalize().iter().map(|b| format!("{b:02x}")).collect();
+        if self.files.get(AGGREGATES) != Some(&hex) {
+            return Err(damaged(AGGREGATES));
+        }
+        file.rewind().map_err(cannot)?;
+        let compressed = io::BufReader::with_capacity(1 << 16, file.take(size));
+        let raw = io::BufReader::with_capacity(1 << 16, ZlibDecoder::new(compressed));
         decode(raw, world, most_blocs)
             .map_err(|why| format!("{AGGREGATES} {why} (damaged or edited?); run this shard again"))
     }
@@ -457,24 +485,33 @@ fn damaged(name: &str) -> String {
 /// make the merge wait; only a deliberate race can do that.
 fn read_file(dir: &Path, name: &str, max: u64) -> Result<Vec<u8>, String> {
     let cannot = |e: io::Error| format!("cannot read {name}: {e}");
+    let mut bytes = Vec::new();
+    open_regular(dir, name)?
+        .take(max + 1)
+        .read_to_end(&mut bytes)
+        .map_err(cannot)?;
+    if bytes.len() as u64 > max {
+        return Err(too_large(name, max));
+    }
+    Ok(bytes)
+}
+
+/// Opens `dir/name` if it is a regular file (see `read_file`).
+fn open_regular(dir: &Path, name: &str) -> Result<fs::File, String> {
+    let cannot = |e: io::Error| format!("cannot read {name}: {e}");
     let path = dir.join(name);
     if !fs::metadata(&path).map_err(cannot)?.is_file() {
         return Err(format!(
             "{name} is not a regular file (a pipe, device or folder?); run this shard again"
         ));
     }
-    let mut bytes = Vec::new();
-    fs::File::open(path)
-        .map_err(cannot)?
-        .take(max + 1)
-        .read_to_end(&mut bytes)
-        .map_err(cannot)?;
-    if bytes.len() as u64 > max {
-        return Err(format!(
-            "{name} is larger than a partial result of this scenario can be ({max} bytes); run this shard again"
-        ));
-    }
-    Ok(bytes)
+    fs::File::open(path).map_err(cannot)
+}
+
+fn too_large(name: &str, max: u64) -> String {
+    format!(
+        "{name} is larger than a partial result of this scenario can be ({max} bytes); run this shard again"
+    )
 }
 
 #[cfg(test)]
@@ -610,6 +647,32 @@ mod tests {
         assert!(decode(other.as_slice(), &world, 0)
             .unwrap_err()
             .contains("layout"));
+    }
+
+    /// Defect: the size cap of `aggregates.bin` allowed one bloc configuration per
+    /// trajectory, so a part claiming 10^9 trajectories could make a merge read (and hold)
+    /// up to 40 GB before its checksum was checked: the memory of a merge was bounded by what
+    /// a part claimed, not by a part. A world of n states has 2^(n-1) configurations at most,
+    /// which caps a 2-state world's part at a few kilobytes whatever its trajectories; and
+    /// the file is hashed as it is read, never held whole.
+    #[test]
+    fn an_aggregates_file_larger_than_the_worlds_splits_allow_is_refused_by_size() {
+        let dir = tempfile::tempdir().unwrap();
+        let world = crate::model::fixtures::world(2, 1);
+        let mut m = manifest();
+        (m.trajectories, m.chunks) = (1_000_000_000, (0, 3_906_250));
+        write(dir.path(), &m, b"Scenario()", &[], &Aggregates::new(&world)).unwrap();
+        let part = read_manifest(dir.path()).unwrap();
+        let file = fs::File::options()
+            .write(true)
+            .open(dir.path().join(AGGREGATES))
+            .unwrap();
+        file.set_len(16 << 20).unwrap(); // sparse: no disk, 16 MB to read
+        let why = part.aggregates(&world).unwrap_err();
+        assert!(
+            why.contains(AGGREGATES) && why.contains("larger than"),
+            "{why}"
+        );
     }
 
     /// Defect: the manifest had no checksum, so an edit that left it valid JSON (a changed
