@@ -23,3 +23,7 @@ pub use error::Error;
 /// The engine's version, part of every result's manifest: a run is fixed by the scenario's
 /// bytes, the seed, the trajectory count and this.
 pub const ENGINE_VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// Which build of the engine this is (a hash of its sources, `build.rs`): shards are merged
+/// only by the build that ran them, since an unreleased change keeps the version.
+pub const ENGINE_BUILD: &str = env!("ENTENTE_BUILD");

@@ -75,23 +75,45 @@ fn a_list_that_is_not_utf8_is_refused_naming_its_line_and_column() {
     assert!(!out.exists());
 }
 
-/// Defect (not fixed: it needs a build identity, e.g. from a build script, which is beyond
-/// a local fix): a part records only the package version (`engine_version: "0.1.0"`), so
-/// parts run by two different builds of the same version (a changed engine, not yet
-/// released) merge without a word into a result that neither build would give. The merge
-/// can only refuse parts of another build if a part names its build, not just its version.
+/// Defect: a part recorded only the package version (`engine_version: "0.1.0"`), so parts
+/// run by two builds of one version (a changed engine, not yet released) merged silently
+/// into numbers neither build would give. A part now names its build (`build.rs`: a hash of
+/// the sources), and a merge by another build is refused, even with the manifest re-signed.
 #[test]
-#[ignore = "defect: a partial result names the package version only, so parts of two builds of one version merge silently"]
 fn a_partial_result_names_the_build_that_ran_it_not_only_the_version() {
     let dir = tempfile::tempdir().unwrap();
-    let part = shard(dir.path(), 1);
-    let manifest = common::json(&part.join("manifest.json"));
-    let recorded = manifest["engine_version"].as_str().unwrap();
-    assert_ne!(
-        recorded,
-        env!("CARGO_PKG_VERSION"),
-        "the manifest cannot tell two builds of version {recorded} apart"
+    let parts = [shard(dir.path(), 1), shard(dir.path(), 2)];
+    let path = parts[0].join("manifest.json");
+    let manifest = common::json(&path);
+    let build = manifest["engine_build"].as_str().unwrap().to_string();
+    assert!(
+        build.len() == 16 && build.bytes().all(|b| b.is_ascii_hexdigit()),
+        "{build}"
     );
+    // Both parts as another build would have written them, each re-signed.
+    for part in &parts {
+        let path = part.join("manifest.json");
+        let mut m = common::json(&path);
+        m["engine_build"] = "0123456789abcdef".into();
+        m["checksum"] = "".into();
+        let sum = entente::scenario::sha256_hex(&serde_json::to_vec(&m).unwrap());
+        m["checksum"] = sum.into();
+        std::fs::write(&path, serde_json::to_vec_pretty(&m).unwrap()).unwrap();
+    }
+    let out = dir.path().join("merged");
+    let assert = simulate()
+        .args(["merge", "--quiet"])
+        .args(&parts)
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .code(2);
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+    assert!(
+        stderr.contains("another build") && stderr.contains("0123456789abcdef"),
+        "{stderr}"
+    );
+    assert!(!out.exists());
 }
 
 /// Defect: a list saved by an editor that writes a UTF-8 byte-order mark (Windows Notepad,

@@ -53,6 +53,7 @@ pub fn merge(sources: &PartSources, out: Option<&Path>, verbose: bool) -> Result
             ("trajectory count", m.trajectories.to_string()),
             ("shard count", m.shards.to_string()),
             ("engine version", m.engine_version.clone()),
+            ("engine build", m.engine_build.clone()),
             (
                 "variant chain",
                 m.bases
@@ -85,6 +86,18 @@ pub fn merge(sources: &PartSources, out: Option<&Path>, verbose: bool) -> Result
                 "made by entente {}, this is {}; merge with the version that ran the shards",
                 run.engine_version,
                 crate::ENGINE_VERSION
+            ),
+        ));
+    }
+    if run.engine_build != crate::ENGINE_BUILD {
+        return Err(refuse(
+            &first.dir,
+            format!(
+                "made by another build of entente {} (build {}, this is {}): its numbers may \
+                 differ; merge with the build that ran the shards, or run them again",
+                run.engine_version,
+                run.engine_build,
+                crate::ENGINE_BUILD
             ),
         ));
     }

@@ -39,6 +39,7 @@ pub fn run_shard(path: &Path, options: &RunOptions, shard: Shard) -> Result<(), 
         shards: shard.count,
         chunks: (plan.chunks.start, plan.chunks.end),
         engine_version: crate::ENGINE_VERSION.to_string(),
+        engine_build: crate::ENGINE_BUILD.to_string(),
         bases: scenario
             .bases
             .iter()

@@ -70,8 +70,8 @@ const BLOC_ENTRY_BYTES: u64 = 64;
 /// | the same | 8 | 988 MB, 1,714 MB | 521 MB, 1,426 MB |
 /// | 60 states, 4 channels, 20 metrics, 200 steps, 3,000 trajectories | 1 | 183 MB, 390 MB | 78 MB, 266 MB |
 /// | the same | 2 | 258 MB, 534 MB | 113 MB, 391 MB |
-/// | 200 states, 8 channels, 1 metric, 20 steps, 64 trajectories | 1 | 168 MB, 311 MB | 64 MB, 231 MB |
-/// | the same | 2 | 168 MB, 448 MB | 76 MB, 431 MB |
+/// | 200 states, 8 channels, 1 metric, 20 steps, 64 trajectories | 1 | 203 MB, 346 MB | 69 MB, runs under `ulimit -v` 231 MB |
+/// | the same | 2 | about 0.3 GB, 0.5 GB | 133 MB, runs under `ulimit -v` 431 MB |
 /// | reference world, 100 states, 4 channels, 40 steps, 300 trajectories | 1 | 76 MB, 215 MB | 39 MB, runs under `ulimit -v` 215 MB |
 /// | the same | 2 | 88 MB, 296 MB | 48 MB, runs under 296 MB |
 /// | reference world, 200 states, 4 channels, 40 steps, 50 trajectories | 1 | 196 MB, 337 MB | 126 MB, runs under 337 MB |
@@ -107,15 +107,17 @@ fn run_estimate(world: &World, metrics: usize, trajectories: u64, threads: usize
         + (world.outcomes.len() + world.events.len()) as u64 * points * 8
         + (n * n + k * n * n) * 16;
     let per_set = per_set.saturating_add(blocs);
-    // A worker's block of trajectories: the kernel's arrays (9 of n x n and 2 of
-    // k x n x n per lane) and each lane's own state (2 of n x n and 2 of k x n x n).
+    // A worker's block of trajectories: the kernel's arrays (13 of n x n and 3 of
+    // k x n x n per lane, `model::lanes::Lanes::new`; 2 of n x n shared by the lanes) and
+    // each lane's own state (2 of n x n and 2 of k x n x n).
     let lanes = BLOCK as u64;
-    let per_worker = lanes * 8 * (n * n * (9 + 2) + k * n * n * (2 + 2)) + (64 << 10);
+    let per_worker =
+        lanes * 8 * (n * n * (13 + 2) + k * n * n * (3 + 2)) + 8 * 2 * n * n + (64 << 10);
     // At most `threads + 1` folds, each allocating one set and a worker; only a fold that
-    // gets a chunk touches its memory, and the last one to start on a busy thread gets
+    // gets a unit of work (`engine::run::units`, down to one block) touches its memory, and the last one to start on a busy thread gets
     // none, so resident memory counts one set and worker per busy thread, plus one.
     let folds = threads + 1;
-    let busy = threads.min(trajectories.div_ceil(super::CHUNK).max(1));
+    let busy = threads.min(trajectories.div_ceil(BLOCK as u64).max(1));
     let resident = (busy + 1).saturating_mul(per_set.saturating_add(per_worker));
     let reserved = (folds + 1)
         .saturating_mul(per_set)
@@ -182,7 +184,7 @@ pub fn compare_estimate(
     // As in `run_estimate`: a set per busy thread plus one resident, `threads + 1` folds and
     // the reduction's set reserved.
     let threads = threads.max(1) as u64;
-    let busy = threads.min(trajectories.div_ceil(super::CHUNK).max(1));
+    let busy = threads.min(trajectories.div_ceil(BLOCK as u64).max(1));
     let resident = with_margin((busy + 1).saturating_mul(per_fold));
     let reserved = with_margin((threads + 2).saturating_mul(per_fold));
     Estimate {
@@ -530,7 +532,7 @@ mod tests {
             (
                 world(200, 1, 20, 8),
                 64,
-                [(1, 64, 231), (2, 76, 431)].as_slice(),
+                [(1, 69, 231), (2, 133, 431)].as_slice(),
             ),
         ];
         for (w, trajectories, peaks) in &measured {

@@ -99,14 +99,12 @@ pub fn run(world: &World, plan: &Plan, control: &Control) -> Result<Aggregates, 
         // indexed iterator splits into many more, and work stealing then keeps a set of
         // aggregates alive at every level of the split (measured: 24 sets on 4 threads),
         // so memory could not be bounded or estimated (`engine::estimate`).
-        plan.chunks
-            .clone()
+        units(plan)
             .par_bridge()
             .fold(
                 || (Aggregates::new(world), Worker::new(world)),
-                |(mut aggregates, mut worker), chunk| {
+                |(mut aggregates, mut worker), range| {
                     if !control.cancel.load(Ordering::Relaxed) {
-                        let range = chunk_range(chunk, plan.trajectories);
                         let done = range.end - range.start;
                         for block in blocks(range) {
                             worker.simulate(
@@ -252,17 +250,15 @@ pub fn run_joint(
     let steps = worlds.iter().map(|w| w.steps).max().unwrap_or(0);
     let outcome = in_pool(plan.threads, || {
         // One fold per thread at most, as in `run`.
-        plan.chunks
-            .clone()
+        units(plan)
             .par_bridge()
             .fold(
                 || {
                     let workers: Vec<Worker> = worlds.iter().map(|w| Worker::new(w)).collect();
                     (Joint::new(worlds, pairings), workers)
                 },
-                |(mut acc, mut workers), chunk| {
+                |(mut acc, mut workers), range| {
                     if !control.cancel.load(Ordering::Relaxed) {
-                        let range = chunk_range(chunk, plan.trajectories);
                         let done = range.end - range.start;
                         for block in blocks(range) {
                             let begun = worlds.iter().zip(&mut workers).zip(&mut acc.sides);
@@ -360,6 +356,32 @@ fn blocks(range: Range<u64>) -> impl Iterator<Item = Range<u64>> {
     range
         .step_by(BLOCK)
         .map(move |start| start..(start + BLOCK as u64).min(end))
+}
+
+/// The plan's trajectories as units of work, in order: its chunks, each cut into pieces when
+/// there are too few chunks to keep every thread busy. A run of 300 trajectories is two
+/// chunks (256 and 44), so on two threads one thread did six times the other's work; at
+/// 100 states, where 300 trajectories take seconds, that was most of the run's time.
+/// Pieces are whole blocks of `BLOCK` trajectories, so every trajectory is advanced in the
+/// same block as before. What a unit holds changes no number: each trajectory has its own
+/// streams and the aggregates are integers, so only the speed depends on this split.
+fn units(plan: &Plan) -> impl Iterator<Item = Range<u64>> + Send + '_ {
+    // About four units per thread, so that uneven units still even out.
+    let wanted = (rayon::current_num_threads() as u64)
+        .saturating_mul(4)
+        .max(1);
+    let piece = plan
+        .len()
+        .div_ceil(wanted)
+        .next_multiple_of(BLOCK as u64)
+        .clamp(BLOCK as u64, CHUNK);
+    plan.chunks.clone().flat_map(move |chunk| {
+        let range = chunk_range(chunk, plan.trajectories);
+        let end = range.end;
+        range
+            .step_by(piece as usize)
+            .map(move |start| start..(start + piece).min(end))
+    })
 }
 
 fn chunk_range(chunk: u64, trajectories: u64) -> Range<u64> {

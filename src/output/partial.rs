@@ -66,6 +66,8 @@ pub struct PartialManifest {
     /// The chunks (of `engine::CHUNK` trajectories) this shard ran: `[start, end)`.
     pub chunks: (u64, u64),
     pub engine_version: String,
+    /// The build that ran the shard (`crate::ENGINE_BUILD`).
+    pub engine_build: String,
     /// For a variant, the files of its chain past the scenario file, in order, each stored
     /// as `base-<n>.ron` (n from 1); empty for a full scenario.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -530,6 +532,7 @@ mod tests {
             shards: 1,
             chunks: (0, 1),
             engine_version: "0".into(),
+            engine_build: "0".into(),
             bases: Vec::new(),
         }
     }
