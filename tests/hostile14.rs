@@ -5,7 +5,6 @@
 mod common;
 
 #[path = "../benches/reference_world.rs"]
-#[allow(dead_code)]
 mod reference_world;
 
 use std::path::{Path, PathBuf};

@@ -6,7 +6,6 @@
 mod common;
 
 #[path = "../benches/reference_world.rs"]
-#[allow(dead_code)]
 mod reference_world;
 use reference_world::reference_text;
 
