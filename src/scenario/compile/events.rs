@@ -354,7 +354,7 @@ impl Compiler<'_> {
 
     /// The tracked metrics, each listed once.
     pub(super) fn metrics(&mut self, f: &ScenarioFile) -> Vec<Metric> {
-        let anchor = self.loc.find_from(0, "metrics");
+        let anchor = self.top_field_offset("metrics");
         let mut metrics = Vec::new();
         for def in &f.metrics {
             if let Some(m) = self.metric(def, anchor) {

@@ -57,6 +57,7 @@ fn compile_with<'a>(file: &'a ScenarioFile, loc: Locator<'a>) -> Result<World, V
         },
         state_index: first_index(file.states.iter().map(|s| s.name.as_str())),
         channel_index: first_index(file.channels.iter().map(|s| s.as_str())),
+        unknown: HashMap::new(),
     };
     // A file beyond the size limits is refused before anything is allocated in proportion
     // to it (n*n stances, k*n*n shares): the limits exist so that no file can make the
@@ -114,6 +115,8 @@ struct Compiler<'a> {
     /// `names.states` and `names.channels` by name (`first_index`).
     state_index: HashMap<&'a str, usize>,
     channel_index: HashMap<&'a str, usize>,
+    /// The problem of each unknown (kind, name) already reported (`names::lookup`).
+    unknown: HashMap<(&'static str, String), Problem>,
 }
 
 impl<'a> Compiler<'a> {
@@ -217,6 +220,7 @@ mod tests {
             },
             state_index: HashMap::new(),
             channel_index: HashMap::new(),
+            unknown: HashMap::new(),
         }
     }
 

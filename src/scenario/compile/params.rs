@@ -146,7 +146,7 @@ impl Compiler<'_> {
     pub(super) fn params(&mut self, f: &ScenarioFile) -> Vec<ParamSlot> {
         let p = &f.params;
         let n = self.names.states.len();
-        let anchor = self.loc.find_from(0, "params");
+        let anchor = self.top_field_offset("params");
         let mut slots = Vec::new();
 
         for (key, _) in p.beta.iter().chain(&p.kappa).chain(&p.rho) {

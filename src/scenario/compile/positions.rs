@@ -5,9 +5,28 @@ use super::Compiler;
 use crate::scenario::locate::{quoted, Position};
 
 impl Compiler<'_> {
-    /// Where a top-level field (`steps`, `metrics`, ...) is written.
+    /// Where a top-level field (`steps`, `metrics`, ...) or a variant (`Above`) is written:
+    /// the word itself, followed by `:` or `(`, not the same letters inside a longer word
+    /// (`ties` inside `affinities` put every share-total problem on the affinities' line).
     pub(super) fn top_field(&self, field: &str) -> Option<Position> {
-        self.loc.find_from(0, field).map(|at| self.loc.position(at))
+        self.top_field_offset(field).map(|at| self.loc.position(at))
+    }
+
+    /// The byte offset of [`Self::top_field`].
+    pub(super) fn top_field_offset(&self, field: &str) -> Option<usize> {
+        let code = self.loc.code();
+        let word = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
+        let mut from = 0;
+        while let Some(at) = self.loc.find_from(from, field) {
+            let end = at + field.len();
+            let alone = at == 0 || !word(code.as_bytes()[at - 1]);
+            let next = code[end..].trim_start().bytes().next();
+            if alone && matches!(next, Some(b':' | b'(')) {
+                return Some(at);
+            }
+            from = end;
+        }
+        None
     }
 
     /// Where the next `(a, b, ...)` entry of a list is written, searched from `cursor`,
@@ -55,6 +74,14 @@ mod tests {
         assert_eq!(second, Some(Position { line: 3, column: 4 }));
         assert_eq!(c.next_entry(&mut cursor, "A", "B"), None);
         assert_eq!(c.next_entry(&mut None, "A", "B"), None);
+    }
+
+    /// `ties` was found inside `affinities`, which comes first in a file.
+    #[test]
+    fn a_top_field_is_not_found_inside_a_longer_word() {
+        let c = compiler("(\n affinities: [],\n description: \"ties\",\n ties : [],\n)");
+        assert_eq!(c.top_field("ties"), Some(Position { line: 4, column: 2 }));
+        assert_eq!(c.top_field("nothing"), None);
     }
 
     #[test]

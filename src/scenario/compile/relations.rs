@@ -65,7 +65,7 @@ impl Compiler<'_> {
         let n = self.names.states.len();
         let mut out = vec![0.0; n * n];
         let field = relation.field();
-        let mut cursor = self.loc.find_from(0, field);
+        let mut cursor = self.top_field_offset(field);
         let mut seen = HashSet::new();
         for (a, b, x) in list {
             let at = self.next_entry(&mut cursor, a, b);

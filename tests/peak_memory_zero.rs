@@ -1,0 +1,64 @@
+//! The resource estimate against the measured peak of a 200-state world with every
+//! relation written as 0. Alone in its own test binary, as `tests/peak_memory.rs`: a
+//! child's peak resident set (getrusage) includes the memory of the process that started
+//! it, so nothing else may run, or be loaded, in this process before the child starts.
+
+mod common;
+
+#[path = "../benches/reference_world.rs"]
+mod reference_world;
+use reference_world::reference_text;
+
+#[cfg(target_os = "linux")]
+fn children_peak_rss() -> u64 {
+    // SAFETY: getrusage only writes the struct it is given.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    let status = unsafe { libc::getrusage(libc::RUSAGE_CHILDREN, &mut usage) };
+    assert_eq!(status, 0, "getrusage failed");
+    usage.ru_maxrss as u64 * 1024
+}
+
+/// The 200-state reference world with every stance, affinity and share written as 0: the
+/// file is as large as the real one, but the estimate counts only the nonzero entries the
+/// compiled world holds, so it counted none of the 238,800 entries the process held while
+/// loading (a 50-trajectory run on 2 threads peaked at 162 MB against an estimate of
+/// 118 MB). The estimate must stay an upper bound however the entries are written.
+#[cfg(target_os = "linux")]
+#[test]
+#[ignore = "defect: the estimate counts only nonzero entries, so a world written as zeros peaks above it"]
+fn a_world_written_as_zeros_peaks_above_its_estimate() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("zeros_n200.ron");
+    let zeros: Vec<String> = reference_text(200, 4, 10)
+        .lines()
+        .map(|line| {
+            let t = line.trim_start();
+            if t.starts_with("(\"") {
+                // ("a", "b", x),  ->  ("a", "b", 0.0),
+                let cut = line.rfind(", ").unwrap();
+                format!("{}, 0.0),", &line[..cut])
+            } else if t.starts_with("Tie(") {
+                let cut = line.rfind("share: ").unwrap();
+                format!("{}share: 0.0),", &line[..cut])
+            } else {
+                line.to_string()
+            }
+        })
+        .collect();
+    std::fs::write(&path, zeros.join("\n")).unwrap();
+    let (trajectories, threads) = (50, 2);
+    common::simulate()
+        .arg(&path)
+        .args(["-n", "50", "-j", "2", "-q", "-o"])
+        .arg(dir.path().join("out"))
+        .assert()
+        .success();
+    let peak = children_peak_rss();
+    // Loaded only now, so that it does not count in the child's peak.
+    let world = entente::scenario::load(&path).unwrap().world;
+    assert!(world.stance.iter().all(|&x| x == 0.0));
+    assert!(world.share.iter().all(|&x| x == 0.0));
+    let e = entente::engine::estimate::estimate(&world, trajectories, threads);
+    eprintln!("N = 200, all zeros: measured peak RSS {peak} bytes, estimate {e:?}");
+    assert!(e.memory_bytes >= peak, "{peak} bytes measured: {e:?}");
+}
