@@ -123,15 +123,18 @@ fn run_estimate(world: &World, metrics: usize, trajectories: u64, threads: usize
         .saturating_mul(per_set)
         .saturating_add(folds * per_worker);
     // The scenario as loaded, counted by the entries the world holds (the nonzero stances,
-    // affinities and shares; an entry written as 0 is not seen): below 10 MB up to about 70
-    // states, 76 MB at 200 states with 4 channels, where it was missing and a 50-trajectory
-    // run peaked at 126 MB against 118 MB estimated. Counting every entry a file may have
-    // instead made a 200-state world with no relations 4.6x its measured peak.
-    let entries = [&world.stance, &world.affinity, &world.share]
+    // affinities and shares) or the file writes, whichever is more: below 10 MB up to about
+    // 70 states, 76 MB at 200 states with 4 channels, where it was missing and a
+    // 50-trajectory run peaked at 126 MB against 118 MB estimated. The nonzero values alone
+    // missed a file that writes every entry as 0 (162 MB measured, 118 MB estimated);
+    // counting every entry a file *may* have instead made a 200-state world with no
+    // relations 4.6x its measured peak.
+    let nonzero = [&world.stance, &world.affinity, &world.share]
         .iter()
         .flat_map(|values| values.iter())
         .filter(|&&x| x != 0.0)
         .count() as u64;
+    let entries = nonzero.max(world.written_entries);
     let loaded = entries * LOADED_BYTES_PER_ENTRY;
     let per_step = n * n * (2 * n + 3 * k + 40) + 20 * metrics + 50 * world.events.len() as u64;
     let operations = per_step as f64 * f64::from(world.steps) * trajectories as f64;

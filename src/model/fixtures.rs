@@ -45,6 +45,7 @@ pub fn world(n: usize, k: usize) -> World {
         metrics: Vec::new(),
         averages: Vec::new(),
         between: super::blocs::DEFAULT_BETWEEN,
+        written_entries: 0,
     }
 }
 

@@ -337,6 +337,7 @@ mod tests {
             metrics: vec![],
             averages: vec![],
             between: crate::model::blocs::DEFAULT_BETWEEN,
+            written_entries: 0,
         };
         let mut state = State::new(&world);
         for i in 0..n {

@@ -39,6 +39,9 @@ pub struct World {
     /// The partnership a state must keep with a member of each bloc to be *between* the
     /// blocs (`model::blocs::Standing`; the file's `between_partnership`).
     pub between: f64,
+    /// Stances, affinities and ties the scenario file writes, zeros included: what loading
+    /// it held in memory (`engine::estimate`), which the nonzero values cannot tell.
+    pub written_entries: u64,
 }
 
 impl World {

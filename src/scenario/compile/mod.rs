@@ -163,6 +163,7 @@ impl<'a> Compiler<'a> {
             metrics,
             averages: std::mem::take(&mut self.averages),
             between: self.between,
+            written_entries: (f.stances.len() + f.affinities.len() + f.ties.len()) as u64,
         };
         // Only a world whose stances all passed their checks (|S| < 1) can be solved.
         if f.at_rest && self.problems.is_empty() {
