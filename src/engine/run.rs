@@ -732,6 +732,49 @@ mod tests {
         fixtures, Change, Condition, Effect, Event, ParamSlot, ParamTarget, Sampler, Timing,
     };
 
+    /// The units of work of `plan` on `threads` threads.
+    fn units_on(plan: &Plan, threads: usize) -> Vec<Range<u64>> {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap();
+        pool.install(|| units(plan).collect())
+    }
+
+    /// Regression: a run of 300 trajectories was two chunks (256 and 44), so on two threads
+    /// one did six times the other's work. Units now cover the plan's trajectories once, in
+    /// order, never cross a chunk (nor a block: they start at multiples of BLOCK), and are
+    /// small enough that every thread gets several.
+    #[test]
+    fn a_run_of_few_chunks_is_cut_into_units_for_every_thread() {
+        for (trajectories, threads) in [(300, 2), (50, 2), (1, 8), (20_480, 2), (1_000, 3)] {
+            let plan = Plan::new(trajectories, 1, Some(threads));
+            let units = units_on(&plan, threads);
+            let flat: Vec<u64> = units.iter().flat_map(|u| u.clone()).collect();
+            assert_eq!(flat, (0..trajectories).collect::<Vec<_>>());
+            for u in &units {
+                assert!(!u.is_empty());
+                assert_eq!(u.start % BLOCK as u64, 0, "{u:?}");
+                assert_eq!(
+                    u.start / CHUNK,
+                    (u.end - 1) / CHUNK,
+                    "{u:?} crosses a chunk"
+                );
+            }
+            let wanted = (trajectories.div_ceil(BLOCK as u64) as usize).min(threads * 2);
+            assert!(
+                units.len() >= wanted,
+                "{trajectories} on {threads}: {units:?}"
+            );
+        }
+        // A shard's chunks only, cut the same way.
+        let mut plan = Plan::new(2_000, 1, Some(2));
+        plan.chunks = 3..5;
+        let units = units_on(&plan, 2);
+        assert_eq!(units.first().unwrap().start, 768);
+        assert_eq!(units.last().unwrap().end, 1_280);
+    }
+
     /// A world of four states and two channels whose parameters move everything, with a
     /// repeating hazard event (fires in some trajectories and steps, not others), a lasting
     /// share deal at step 5 and a conditional parameter change every third step.
