@@ -142,6 +142,7 @@ fn world() -> impl Strategy<Value = (World, Vec<(ParamTarget, f64)>)> {
                     metrics: Vec::new(),
                     averages: Vec::new(),
                     between: entente::model::blocs::DEFAULT_BETWEEN,
+                    written_entries: 0,
                 };
                 (world, targets.iter().copied().zip(values).collect())
             },
