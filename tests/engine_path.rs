@@ -82,6 +82,7 @@ fn frozen_world_with_events() -> World {
         metrics: vec![Metric::Stance(0, 1), Metric::Stance(1, 0)],
         averages: Vec::new(),
         between: entente::model::blocs::DEFAULT_BETWEEN,
+        written_entries: 0,
     }
 }
 
