@@ -79,7 +79,7 @@ fn headless(browser: &Path, profile: &Path, extra: &[String], page: &Path) -> Ou
 #[test]
 fn the_report_renders_in_headless_chromium_with_every_outcome_and_plot() {
     let Some(browser) = chromium() else {
-        if std::env::var("CI").is_ok_and(|v| v == "true") {
+        if common::under_ci() {
             panic!("chromium is not installed: .ci/run must install Debian's chromium package");
         }
         eprintln!("NOTICE: skipping the browser test: no chromium (apt-get install chromium)");
@@ -171,7 +171,7 @@ fn the_report_renders_in_headless_chromium_with_every_outcome_and_plot() {
 #[test]
 fn the_comparison_report_renders_with_its_tables_first_and_every_plot() {
     let Some(browser) = chromium() else {
-        if std::env::var("CI").is_ok_and(|v| v == "true") {
+        if common::under_ci() {
             panic!("chromium is not installed: .ci/run must install Debian's chromium package");
         }
         eprintln!("NOTICE: skipping the browser test: no chromium (apt-get install chromium)");
@@ -320,7 +320,7 @@ fn big_world(n: usize) -> String {
 #[test]
 fn reports_of_34_and_100_states_render_with_the_partnership_matrix() {
     let Some(browser) = chromium() else {
-        if std::env::var("CI").is_ok_and(|v| v == "true") {
+        if common::under_ci() {
             panic!("chromium is not installed: .ci/run must install Debian's chromium package");
         }
         eprintln!("NOTICE: skipping the browser test: no chromium (apt-get install chromium)");

@@ -124,5 +124,5 @@ pub fn assert_same_folder(expected: &Path, actual: &Path) {
 
 /// Whether this run must not skip a test for a missing tool (CI installs them).
 pub fn under_ci() -> bool {
-    std::env::var("CI").is_ok_and(|v| v == "true")
+    super::common::under_ci()
 }

@@ -35,3 +35,11 @@ pub fn read(path: &Path) -> Vec<u8> {
 pub fn json(path: &Path) -> serde_json::Value {
     serde_json::from_slice(&read(path)).expect("valid JSON")
 }
+
+/// Whether this run must not skip a test for a missing tool (a browser, a Slurm cluster):
+/// `.ci/run` installs them and sets `CI=true`. CI services set `CI` to `true` or `1`; any
+/// value but empty, `0` and `false` counts, so that a skip can never hide in CI.
+pub fn under_ci() -> bool {
+    std::env::var("CI")
+        .is_ok_and(|v| !matches!(v.trim().to_ascii_lowercase().as_str(), "" | "0" | "false"))
+}
