@@ -39,6 +39,15 @@ pub fn compile(file: &ScenarioFile, text: &str) -> Result<World, Vec<Problem>> {
     }
 }
 
+/// The problems of `file` without their positions (the first pass of `compile` alone): for
+/// a caller that only asks *whether* a problem is there, such as the search for the change
+/// of a variant that brought it (`scenario::locate_in_changes`), which compiles many times.
+pub fn unplaced_problems(file: &ScenarioFile) -> Vec<Problem> {
+    compile_with(file, Locator::blind())
+        .err()
+        .unwrap_or_default()
+}
+
 fn compile_with<'a>(file: &'a ScenarioFile, loc: Locator<'a>) -> Result<World, Vec<Problem>> {
     let mut c = Compiler {
         loc,
