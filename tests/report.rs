@@ -77,6 +77,20 @@ fn a_run_writes_plots_and_a_self_contained_report() {
     let out = dir.path().join("visit");
     run("putin_visit.ron", "300", "2", &out);
     let plots = out.join("plots");
+    // putin_visit is a variant: the report names the base it was built on, as summary.json
+    // does (`scenario_chain`).
+    let summary = json(&out.join("summary.json"));
+    let base = summary["scenario_chain"][1]["sha256"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let html = String::from_utf8(read(&out.join("report.html"))).unwrap();
+    assert!(
+        html.contains("<dt>variant of</dt>")
+            && html.contains("baseline.ron")
+            && html.contains(&base),
+        "the report names the variant's base"
+    );
 
     let pngs = files_with(&plots, "png");
     let mut distinct = HashSet::new();

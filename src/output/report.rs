@@ -117,8 +117,15 @@ fn manifest_list(out: &mut String, m: &Manifest) {
         ),
         ("engine version", m.engine_version.clone()),
     ];
+    // A variant names the files it was built on (its first link is the scenario itself).
+    let bases = m.scenario_chain.iter().skip(1).map(|link| {
+        (
+            "variant of",
+            format!("{} (sha256 {})", link.path, link.sha256),
+        )
+    });
     out.push_str("<dl class=\"manifest\">\n");
-    for (k, v) in rows {
+    for (k, v) in rows.into_iter().chain(bases) {
         let _ = writeln!(out, "<dt>{}</dt><dd>{}</dd>", escape(k), escape(&v));
     }
     out.push_str("</dl>\n");
