@@ -5,21 +5,12 @@
 //! nothing else may run, or be loaded, in this process before the child starts.
 
 mod common;
+#[cfg(target_os = "linux")]
+mod peak;
 
 #[path = "../benches/reference_world.rs"]
 mod reference_world;
 use reference_world::reference_text;
-
-/// The largest resident set of the children this test binary has waited for, in bytes
-/// (Linux reports kilobytes).
-#[cfg(target_os = "linux")]
-fn children_peak_rss() -> u64 {
-    // SAFETY: getrusage only writes the struct it is given.
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    let status = unsafe { libc::getrusage(libc::RUSAGE_CHILDREN, &mut usage) };
-    assert_eq!(status, 0, "getrusage failed");
-    usage.ru_maxrss as u64 * 1024
-}
 
 /// The resource estimate (`engine::estimate`) is an upper bound of the measured peak of a
 /// whole `simulate` run of a 100-state world (load, run, plots and report), and not an
@@ -31,18 +22,6 @@ fn the_estimate_bounds_the_peak_memory_of_a_100_state_run() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("reference_n100.ron");
     std::fs::write(&path, reference_text(100, 4, 40)).unwrap();
-    let (trajectories, threads) = (300, 2);
-    common::simulate()
-        .arg(&path)
-        .args(["-n", "300", "-j", "2", "-q", "-o"])
-        .arg(dir.path().join("out"))
-        .assert()
-        .success();
-    let peak = children_peak_rss();
-    // Loaded only now, so that it does not count in the child's peak.
-    let world = entente::scenario::load(&path).unwrap().world;
-    let e = entente::engine::estimate::estimate(&world, trajectories, threads);
-    eprintln!("N = 100: measured peak RSS {peak} bytes, estimate {e:?}");
-    assert!(e.memory_bytes >= peak, "{peak} bytes measured: {e:?}");
+    let (peak, _, e) = peak::run_within_estimate(&path, 300, 2);
     assert!(e.memory_bytes < 3 * peak, "{peak} bytes measured: {e:?}");
 }
