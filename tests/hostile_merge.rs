@@ -22,6 +22,20 @@ fn shard(dir: &Path, i: u32) -> PathBuf {
     out
 }
 
+/// Runs `simulate merge --quiet ARGS --out OUT`, expects a refusal (exit 2, nothing
+/// written at OUT) and returns its standard error.
+fn refused_merge(args: &[&std::ffi::OsStr], out: &Path) -> String {
+    let assert = simulate()
+        .args(["merge", "--quiet"])
+        .args(args)
+        .arg("--out")
+        .arg(out)
+        .assert()
+        .code(2);
+    assert!(!out.exists());
+    String::from_utf8_lossy(&assert.get_output().stderr).into_owned()
+}
+
 /// Defect: with `--from - --from -`, the second list read standard input again, found it
 /// empty and said "standard input lists no folder", though it listed every part. Standard
 /// input can be read once: a second `--from -` is refused as such.
@@ -60,19 +74,11 @@ fn a_list_that_is_not_utf8_is_refused_naming_its_line_and_column() {
     let list = dir.path().join("parts.txt");
     std::fs::write(&list, b"part1\n# a comment\npar\xfft2\n").unwrap();
     let out = dir.path().join("merged");
-    let assert = simulate()
-        .args(["merge", "--quiet", "--from"])
-        .arg(&list)
-        .arg("--out")
-        .arg(&out)
-        .assert()
-        .code(2);
-    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+    let stderr = refused_merge(&["--from".as_ref(), list.as_os_str()], &out);
     assert!(
         stderr.contains("parts.txt:3:4:") && stderr.contains("UTF-8"),
         "{stderr}"
     );
-    assert!(!out.exists());
 }
 
 /// Defect: a part recorded only the package version (`engine_version: "0.1.0"`), so parts
@@ -101,19 +107,11 @@ fn a_partial_result_names_the_build_that_ran_it_not_only_the_version() {
         std::fs::write(&path, serde_json::to_vec_pretty(&m).unwrap()).unwrap();
     }
     let out = dir.path().join("merged");
-    let assert = simulate()
-        .args(["merge", "--quiet"])
-        .args(&parts)
-        .arg("--out")
-        .arg(&out)
-        .assert()
-        .code(2);
-    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+    let stderr = refused_merge(&[parts[0].as_os_str(), parts[1].as_os_str()], &out);
     assert!(
         stderr.contains("another build") && stderr.contains("0123456789abcdef"),
         "{stderr}"
     );
-    assert!(!out.exists());
 }
 
 /// Defect: a list saved by an editor that writes a UTF-8 byte-order mark (Windows Notepad,
