@@ -76,13 +76,31 @@ fn headless(browser: &Path, profile: &Path, extra: &[String], page: &Path) -> Ou
     }
 }
 
-#[test]
-fn the_report_renders_in_headless_chromium_with_every_outcome_and_plot() {
-    let Some(browser) = chromium() else {
+/// The browser, or `None` after a notice when there is none; under CI a missing browser
+/// fails the test instead (`.ci/run` installs it).
+fn chromium_or_skip() -> Option<PathBuf> {
+    let browser = chromium();
+    if browser.is_none() {
         if common::under_ci() {
             panic!("chromium is not installed: .ci/run must install Debian's chromium package");
         }
         eprintln!("NOTICE: skipping the browser test: no chromium (apt-get install chromium)");
+    }
+    browser
+}
+
+/// The DOM of `page` after the browser has rendered it (with a fresh profile folder), and
+/// the browser's log (where a page's failures show).
+fn rendered_dom(browser: &Path, profile: &Path, page: &Path) -> (String, String) {
+    let dom = headless(browser, profile, &["--dump-dom".to_string()], page);
+    let log = String::from_utf8_lossy(&dom.stderr).to_string();
+    assert!(dom.status.success(), "chromium failed: {log}");
+    (String::from_utf8_lossy(&dom.stdout).to_string(), log)
+}
+
+#[test]
+fn the_report_renders_in_headless_chromium_with_every_outcome_and_plot() {
+    let Some(browser) = chromium_or_skip() else {
         return;
     };
     let dir = tempfile::tempdir().unwrap();
@@ -95,15 +113,7 @@ fn the_report_renders_in_headless_chromium_with_every_outcome_and_plot() {
         .success();
     let page = out.join("report.html").canonicalize().unwrap();
 
-    let dom = headless(
-        &browser,
-        &dir.path().join("profile-dom"),
-        &["--dump-dom".to_string()],
-        &page,
-    );
-    let log = String::from_utf8_lossy(&dom.stderr).to_string();
-    assert!(dom.status.success(), "chromium failed: {log}");
-    let html = String::from_utf8_lossy(&dom.stdout).to_string();
+    let (html, log) = rendered_dom(&browser, &dir.path().join("profile-dom"), &page);
     assert!(html.contains("</html>"), "a rendered DOM came back");
 
     let summary = json(&out.join("summary.json"));
@@ -170,11 +180,7 @@ fn the_report_renders_in_headless_chromium_with_every_outcome_and_plot() {
 /// metric effect is a row, every comparison plot is drawn, and nothing failed to load.
 #[test]
 fn the_comparison_report_renders_with_its_tables_first_and_every_plot() {
-    let Some(browser) = chromium() else {
-        if common::under_ci() {
-            panic!("chromium is not installed: .ci/run must install Debian's chromium package");
-        }
-        eprintln!("NOTICE: skipping the browser test: no chromium (apt-get install chromium)");
+    let Some(browser) = chromium_or_skip() else {
         return;
     };
     let dir = tempfile::tempdir().unwrap();
@@ -198,15 +204,7 @@ fn the_comparison_report_renders_with_its_tables_first_and_every_plot() {
         .assert()
         .success();
     let page = out.join("report.html").canonicalize().unwrap();
-    let dom = headless(
-        &browser,
-        &dir.path().join("profile-dom"),
-        &["--dump-dom".to_string()],
-        &page,
-    );
-    let log = String::from_utf8_lossy(&dom.stderr).to_string();
-    assert!(dom.status.success(), "chromium failed: {log}");
-    let html = String::from_utf8_lossy(&dom.stdout).to_string();
+    let (html, log) = rendered_dom(&browser, &dir.path().join("profile-dom"), &page);
     assert!(html.contains("</html>"), "a rendered DOM came back");
 
     let table = html
@@ -319,11 +317,7 @@ fn big_world(n: usize) -> String {
 /// pictures) in DIR.
 #[test]
 fn reports_of_34_and_100_states_render_with_the_partnership_matrix() {
-    let Some(browser) = chromium() else {
-        if common::under_ci() {
-            panic!("chromium is not installed: .ci/run must install Debian's chromium package");
-        }
-        eprintln!("NOTICE: skipping the browser test: no chromium (apt-get install chromium)");
+    let Some(browser) = chromium_or_skip() else {
         return;
     };
     let keep = std::env::var_os("ENTENTE_SCREENSHOTS").map(PathBuf::from);
@@ -347,15 +341,8 @@ fn reports_of_34_and_100_states_render_with_the_partnership_matrix() {
             "the network picture says it shows a selection"
         );
         let page = out.join("report.html").canonicalize().unwrap();
-        let dom = headless(
-            &browser,
-            &dir.path().join(format!("profile-dom{n}")),
-            &["--dump-dom".to_string()],
-            &page,
-        );
-        let log = String::from_utf8_lossy(&dom.stderr).to_string();
-        assert!(dom.status.success(), "chromium failed: {log}");
-        let html = String::from_utf8_lossy(&dom.stdout).to_string();
+        let (html, log) =
+            rendered_dom(&browser, &dir.path().join(format!("profile-dom{n}")), &page);
         for plot in ["partnerships", "network"] {
             let at = html
                 .find(&format!("data-plot=\"{plot}\""))
