@@ -7,13 +7,14 @@
 //! The trajectories are stepped as the engine steps them: in blocks of `BLOCK` through
 //! `model::step_block`, each state brought up to date after every step.
 
+mod common;
+
 use entente::model::lanes::{Lanes, BLOCK};
 use entente::model::{
     step_block, Change, Condition, Effect, Event, Metric, ParamTarget, Randomness, State, Timing,
     World, AFFINITY_LIMIT,
 };
 use proptest::prelude::*;
-use proptest::test_runner::Config;
 
 /// Rows may pass 1 by rounding, never by more than this.
 const TOTAL_TOLERANCE: f64 = 1e-12;
@@ -261,7 +262,7 @@ fn broken(state: &State) -> Option<String> {
 }
 
 proptest! {
-    #![proptest_config(Config { cases: 1000, failure_persistence: None, ..Config::default() })]
+    #![proptest_config(common::proptest_config(1000))]
 
     #[test]
     fn stances_shares_and_parameters_stay_in_range((world, values) in world(), seed in any::<u64>()) {

@@ -18,7 +18,7 @@ use std::sync::mpsc;
 use std::time::Duration;
 
 use proptest::prelude::*;
-use proptest::test_runner::{Config, TestCaseError};
+use proptest::test_runner::TestCaseError;
 
 /// A parse that takes longer than this is a hang (a release build parses the shipped
 /// scenarios in about a millisecond).
@@ -367,12 +367,7 @@ fn mutate(
 #[test]
 fn mutated_scenarios_never_panic_or_hang_the_loader() {
     let seeds = seeds();
-    let config = Config {
-        cases: 5000,
-        failure_persistence: None,
-        ..Config::default()
-    };
-    let mut runner = proptest::test_runner::TestRunner::new(config);
+    let mut runner = proptest::test_runner::TestRunner::new(common::proptest_config(5000));
     let (accepted, refused) = (std::cell::Cell::new(0), std::cell::Cell::new(0));
     runner
         .run(&mutant(), |case| {
@@ -401,12 +396,7 @@ fn mutated_scenarios_never_panic_or_hang_the_loader() {
 fn mutated_scenarios_exit_0_or_2_from_check_and_a_short_run() {
     let seeds = seeds();
     let dir = tempfile::tempdir().unwrap();
-    let config = Config {
-        cases: 60,
-        failure_persistence: None,
-        ..Config::default()
-    };
-    let mut runner = proptest::test_runner::TestRunner::new(config);
+    let mut runner = proptest::test_runner::TestRunner::new(common::proptest_config(60));
     let count = std::cell::Cell::new(0);
     runner
         .run(&mutant(), |case| {
@@ -602,4 +592,31 @@ fn an_endless_file_is_refused_without_reading_it_all() {
         .code(2);
     let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
     assert!(stderr.contains("larger than 16 MB"), "{stderr}");
+}
+
+/// Regression: a random run in CI made a channel name and one reference to it about
+/// 100,000 characters long each (lengths within a third of each other); the loader
+/// compared them character by character for its "did you mean" and took 20 s per parse.
+#[test]
+fn two_long_names_of_close_length_do_not_hang_the_loader() {
+    let seeds = seeds();
+    let case = (
+        9,
+        vec![
+            Mutation::StringText {
+                at: 0.330_364_363_271_109_6,
+                replacement: StringKind::Long(101_722),
+            },
+            Mutation::StringText {
+                at: 0.056_161_068_804_244_51,
+                replacement: StringKind::Long(91_226),
+            },
+        ],
+    );
+    let (path, bytes) = mutate(&seeds, &case);
+    assert_eq!(
+        parse_answers(&path, bytes),
+        Ok(false),
+        "refused, with a message"
+    );
 }

@@ -158,12 +158,21 @@ fn blank_comments(text: &str) -> String {
 }
 
 /// The closest of `candidates` to `word`, if it is close enough to be a likely typo.
+///
+/// Neither a word nor a candidate longer than the longest name a file may hold is compared:
+/// it is refused for its length anyway, and two such names (a fuzzed file had a channel
+/// and a reference of about 100,000 characters each) cost one edit-distance count of
+/// 10^10 steps, which hung the loader.
 pub fn suggest<'c>(word: &str, candidates: impl IntoIterator<Item = &'c str>) -> Option<&'c str> {
+    let longest = super::limits::MAX_NAME_LEN;
+    if word.len() > longest {
+        return None;
+    }
     let lower = word.to_lowercase();
     let length = word.chars().count();
     let limit = (length / 3).max(2);
     let mut best: Option<(usize, &str)> = None;
-    for candidate in candidates {
+    for candidate in candidates.into_iter().filter(|c| c.len() <= longest) {
         let distance = if candidate.to_lowercase() == lower {
             0
         } else if length.abs_diff(candidate.chars().count()) > limit {
@@ -248,5 +257,18 @@ mod tests {
         assert_eq!(suggest(&long, ["x", "xx"]), None);
         assert_eq!(suggest("Pakistan", ["Pak", "PAKISTAN"]), Some("PAKISTAN"));
         assert_eq!(suggest("Pakistann", ["Pak", "Pakistan"]), Some("Pakistan"));
+    }
+
+    /// Regression: two names of about 100,000 characters, close in length, were compared
+    /// character by character (10^10 steps) and the loader hung; names longer than a file
+    /// may hold are neither suggested nor given suggestions.
+    #[test]
+    fn two_very_long_names_of_close_length_are_not_compared() {
+        // The old code suggested b for a (distance 10,496, within a third of a's length),
+        // after 20 s in a release build.
+        let (a, b) = ("x".repeat(101_722), "x".repeat(91_226));
+        assert_eq!(suggest(&a, [b.as_str()]), None);
+        assert_eq!(suggest(&b, [a.as_str()]), None);
+        assert_eq!(suggest("xx", [b.as_str()]), None);
     }
 }
