@@ -1,13 +1,29 @@
 //! The file as a whole (counts within limits, a name for everything, each name once) and
 //! the lookups that turn names into indices.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use super::Compiler;
 use crate::format::Num;
 use crate::scenario::file::ScenarioFile;
 use crate::scenario::limits;
 use crate::scenario::locate::{suggest, Position};
+
+/// The names a message lists when none is close enough to suggest: all of them in a small
+/// world, the first few and a count in a big one (a 200-state world made a line of 2,000
+/// characters).
+fn first_names(list: &[&str]) -> String {
+    const SHOWN: usize = 12;
+    if list.len() <= SHOWN {
+        list.join(", ")
+    } else {
+        format!(
+            "{}, and {} more",
+            list[..SHOWN].join(", "),
+            list.len() - SHOWN
+        )
+    }
+}
 
 /// The first control character (NUL, tab, newline, escape, ...) in a name, if any. Names
 /// become plot titles, SVG text, file names and HTML; control characters made invalid SVG
@@ -116,6 +132,7 @@ impl Compiler<'_> {
         ];
         for (what, list) in names {
             let mut seen = HashSet::new();
+            let mut folded: HashMap<String, &str> = HashMap::new();
             for name in list {
                 if name.trim().is_empty() {
                     let at = self.top_field(&format!("{what}s"));
@@ -136,6 +153,18 @@ impl Compiler<'_> {
                     // Point at the repeated definition: the first one is fine.
                     let at = self.loc.definition(name, 1, what == "channel");
                     self.problem(at, format!("{what} \"{name}\" is defined twice"));
+                } else if let Some(first) = folded.insert(name.to_lowercase(), name) {
+                    // "USA" and "usa" would be two states that every table, plot and
+                    // report shows side by side; far likelier a copy slip than a choice.
+                    let at = self.loc.definition(name, 0, what == "channel");
+                    self.problem(
+                        at,
+                        format!(
+                            "{what} \"{name}\" differs from {what} \"{first}\" only in case; \
+                             rename one (names are case-sensitive, and the two would be hard \
+                             to tell apart in tables and plots)"
+                        ),
+                    );
                 }
             }
         }
@@ -158,7 +187,7 @@ impl Compiler<'_> {
         let hint = match suggest(name, list.iter().copied()) {
             Some(s) => format!(" — did you mean \"{s}\"?"),
             None if list.is_empty() => format!(" (the file defines no {what}s)"),
-            None => format!(" (known {what}s: {})", list.join(", ")),
+            None => format!(" (known {what}s: {})", first_names(list)),
         };
         let message = format!("unknown {what} \"{name}\"{hint}");
         let problem = super::Problem {
@@ -279,6 +308,39 @@ mod tests {
             found[0].position,
             Some(Locator::new(&text).position(second))
         );
+    }
+
+    /// Regression: "USA" and "usa" were accepted as two states, shown side by side in
+    /// every table and plot.
+    #[test]
+    fn names_that_differ_only_in_case_are_refused_at_the_second() {
+        let text = scenario("").replace(
+            "State(name: \"B\")",
+            "State(name: \"B\"), State(name: \"b\")",
+        );
+        let found = problems(&text);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(
+            found[0]
+                .message
+                .starts_with("state \"b\" differs from state \"B\" only in case"),
+            "{found:?}"
+        );
+        let second = text.find("\"b\"").unwrap();
+        assert_eq!(
+            found[0].position,
+            Some(Locator::new(&text).position(second))
+        );
+        let text = scenario("").replace("channels: [\"aid\"]", "channels: [\"aid\", \"AID\"]");
+        assert!(problems(&text)[0].message.contains("only in case"));
+    }
+
+    #[test]
+    fn a_long_list_of_known_names_is_cut_with_a_count() {
+        let names: Vec<String> = (0..30).map(|i| format!("S{i}")).collect();
+        let list: Vec<&str> = names.iter().map(String::as_str).collect();
+        assert_eq!(first_names(&list[..3]), "S0, S1, S2");
+        assert!(first_names(&list).ends_with("S11, and 18 more"));
     }
 
     #[test]
