@@ -96,11 +96,30 @@ impl<'a> Locator<'a> {
         self.name(name)
     }
 
-    /// Where `field` first appears after the start of `anchor`, or `anchor` itself if the
-    /// field is not written (a default).
+    /// Offset of the first `field` at or after `from` that is written as a field (`field:`)
+    /// or a variant (`field(`): a whole word, so `ties` is not found inside `affinities`
+    /// nor `at` inside `state`.
+    pub fn field_from(&self, from: usize, field: &str) -> Option<usize> {
+        let code = self.code.as_bytes();
+        let word = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
+        let mut from = from;
+        while let Some(at) = self.find_from(from, field) {
+            let end = at + field.len();
+            let alone = at == 0 || !word(code[at - 1]);
+            let next = code[end..].iter().find(|b| !b.is_ascii_whitespace());
+            if alone && matches!(next, Some(b':' | b'(')) {
+                return Some(at);
+            }
+            from = end;
+        }
+        None
+    }
+
+    /// Where `field` is first written after the start of `anchor`, or `anchor` itself if
+    /// the field is not written (a default).
     pub fn field_after(&self, anchor: Option<usize>, field: &str) -> Option<Position> {
         let start = anchor?;
-        let at = self.find_from(start, field).unwrap_or(start);
+        let at = self.field_from(start, field).unwrap_or(start);
         Some(self.position(at))
     }
 }
@@ -227,6 +246,22 @@ mod tests {
                 line: 2,
                 column: 18
             })
+        );
+    }
+
+    /// Regression: `at` was found inside `state`, so a problem with an event's `at:`
+    /// pointed at the first word after the event's name that contained "at".
+    #[test]
+    fn a_field_is_found_as_a_whole_word_before_a_colon() {
+        let l = Locator::new("Event(name: \"e\", when: Always, state: 1,\n at : 3)");
+        assert_eq!(
+            l.field_after(Some(0), "at"),
+            Some(Position { line: 2, column: 2 })
+        );
+        // Not written: the anchor itself.
+        assert_eq!(
+            l.field_after(Some(0), "every"),
+            Some(Position { line: 1, column: 1 })
         );
     }
 

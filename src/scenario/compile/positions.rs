@@ -14,19 +14,7 @@ impl Compiler<'_> {
 
     /// The byte offset of [`Self::top_field`].
     pub(super) fn top_field_offset(&self, field: &str) -> Option<usize> {
-        let code = self.loc.code();
-        let word = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
-        let mut from = 0;
-        while let Some(at) = self.loc.find_from(from, field) {
-            let end = at + field.len();
-            let alone = at == 0 || !word(code.as_bytes()[at - 1]);
-            let next = code[end..].trim_start().bytes().next();
-            if alone && matches!(next, Some(b':' | b'(')) {
-                return Some(at);
-            }
-            from = end;
-        }
-        None
+        self.loc.field_from(0, field)
     }
 
     /// Where the next `(a, b, ...)` entry of a list is written, searched from `cursor`,
