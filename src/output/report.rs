@@ -253,6 +253,22 @@ pub fn run_page(s: &RunSummary) -> io::Result<String> {
     Ok(out)
 }
 
+/// The members of one side of a split, escaped: all of them in a small world; in a big one
+/// a count and the first few, with the rest behind a click (a 100-state world made each
+/// cell a paragraph of 50 names, and the table several screens long).
+fn state_list(names: &[String]) -> String {
+    const SHOWN: usize = 8;
+    if names.len() <= 2 * SHOWN {
+        return escape(&names.join(", "));
+    }
+    format!(
+        "<details><summary>{} states: {}, &hellip;</summary>{}</details>",
+        names.len(),
+        escape(&names[..SHOWN].join(", ")),
+        escape(&names.join(", "))
+    )
+}
+
 /// The most frequent two-bloc configurations, and per state the probability of ending in
 /// each bloc or between them.
 fn blocs_section(out: &mut String, s: &RunSummary) {
@@ -267,19 +283,29 @@ fn blocs_section(out: &mut String, s: &RunSummary) {
         let other = if b.other.is_empty() {
             "(everyone together)".to_string()
         } else {
-            b.other.join(", ")
+            state_list(&b.other)
         };
         let _ = writeln!(
             out,
             "<tr><td>{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">[{}, {}]</td></tr>",
-            escape(&b.with_first.join(", ")),
-            escape(&other),
+            state_list(&b.with_first),
+            other,
             percent(b.probability),
             percent(b.ci_low),
             percent(b.ci_high),
         );
     }
     out.push_str("</tbody>\n</table>\n");
+    if s.blocs.first().is_some_and(|b| b.count <= 1) {
+        // In a big world nearly every trajectory ends in a split of its own: the "most
+        // frequent" rows are then arbitrary examples, and saying nothing would invite
+        // reading them as the likely futures.
+        out.push_str(
+            "<p id=\"blocs-unique\">No split occurred in more than one trajectory, so these rows \
+             are examples, not likely futures; where each state ends (below) is the summary \
+             that holds.</p>\n",
+        );
+    }
     let _ = writeln!(
         out,
         "<p id=\"bloc-standing\">Where each state ends: in {lead}'s bloc, in the other, or \
@@ -499,6 +525,43 @@ mod tests {
         assert!(page.contains(">+0.080</td><td class=\"num\">[+0.070, +0.090]</td>"));
         assert!(page.contains("<a href=\"b/report.html\">Full report of B</a>"));
         assert!(page.contains("not in every scenario (not compared): peace."));
+    }
+
+    #[test]
+    fn a_long_side_of_a_split_is_a_count_and_a_few_names_that_open_to_all() {
+        let few: Vec<String> = ["A", "B<"].iter().map(|s| s.to_string()).collect();
+        assert_eq!(state_list(&few), "A, B&lt;");
+        let many: Vec<String> = (1..=50).map(|i| format!("S{i}")).collect();
+        let cell = state_list(&many);
+        assert!(
+            cell.starts_with("<details><summary>50 states: S1, S2,")
+                && cell.contains("S8, &hellip;</summary>S1, S2,")
+                && cell.ends_with("S49, S50</details>"),
+            "{cell}"
+        );
+    }
+
+    /// In a 100-state world every trajectory ended in a split of its own, and the table of
+    /// "most frequent" splits showed five of them at 0.5% each with no word of warning.
+    #[test]
+    fn splits_seen_once_each_are_called_examples() {
+        let split = |count| crate::analysis::summary::BlocConfiguration {
+            with_first: vec!["A".into()],
+            other: vec!["B".into()],
+            count,
+            probability: 0.5,
+            ci_low: 0.1,
+            ci_high: 0.9,
+        };
+        let mut summary = crate::output::examples::run("s.ron");
+        summary.blocs = vec![split(1), split(1)];
+        let mut page = String::new();
+        blocs_section(&mut page, &summary);
+        assert!(page.contains("id=\"blocs-unique\""), "{page}");
+        summary.blocs = vec![split(2), split(1)];
+        let mut page = String::new();
+        blocs_section(&mut page, &summary);
+        assert!(!page.contains("blocs-unique"), "{page}");
     }
 
     #[test]
