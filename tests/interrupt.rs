@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::data;
+use common::{data, names};
 
 /// How long a stopped run may take to exit; it checks for Ctrl-C at every step, well under
 /// a second even for the largest worlds. Generous, for loaded CI machines.
@@ -40,15 +40,6 @@ fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
         }
     }
     files
-}
-
-fn names_in(dir: &Path) -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
-    names
 }
 
 fn quick_run(out: &Path, seed: &str) {
@@ -180,7 +171,7 @@ fn an_interrupted_run_keeps_the_previous_result(signal: (&str, u32)) {
     );
     assert!(stderr.contains("interrupted"), "{stderr}");
     assert_eq!(
-        names_in(dir.path()),
+        names(dir.path()),
         ["results"],
         "a temporary folder was left beside it"
     );
@@ -203,11 +194,7 @@ fn an_interrupted_first_run_writes_nothing() {
     send(&child, "INT");
     let (code, stderr) = outcome_of(child);
     assert_eq!(code, Some(130), "{stderr}");
-    assert!(
-        names_in(dir.path()).is_empty(),
-        "{:?}",
-        names_in(dir.path())
-    );
+    assert!(names(dir.path()).is_empty(), "{:?}", names(dir.path()));
 }
 
 #[test]
@@ -247,7 +234,7 @@ fn two_runs_into_the_same_folder_leave_one_whole_result() {
             "round {round}: a mixed folder"
         );
     }
-    assert_eq!(names_in(dir.path()), ["alone_1", "alone_2", "shared"]);
+    assert_eq!(names(dir.path()), ["alone_1", "alone_2", "shared"]);
 }
 
 /// A world of 120 states and 3,000 steps with a million trajectories: one block of its
@@ -303,7 +290,7 @@ fn ctrl_c_stops_a_large_world_within_a_step() {
         |child| send(child, "INT"),
     );
     assert!(stderr.contains("interrupted"), "{stderr}");
-    assert_eq!(names_in(dir.path()), ["large.ron", "results"]);
+    assert_eq!(names(dir.path()), ["large.ron", "results"]);
 }
 
 /// A world that runs in a moment but takes a second or more to write: 30 states and 150
@@ -339,7 +326,7 @@ fn start_writing(world: &Path, out: &Path) -> Child {
         .unwrap();
     let staging = format!(".{}.partial-", out.file_name().unwrap().to_string_lossy());
     let start = Instant::now();
-    while !names_in(out.parent().unwrap())
+    while !names(out.parent().unwrap())
         .iter()
         .any(|n| n.starts_with(&staging))
     {
@@ -365,7 +352,7 @@ fn ctrl_c_during_the_final_write_keeps_the_previous_result() {
         |dir, out| start_writing(&wide_world(dir), out),
         |child| send(child, "INT"),
     );
-    assert_eq!(names_in(dir.path()), ["results", "wide.ron"]);
+    assert_eq!(names(dir.path()), ["results", "wide.ron"]);
 }
 
 #[test]
@@ -387,7 +374,7 @@ fn a_second_ctrl_c_ends_the_process_at_once() {
     // The process ended in the middle of the write: what is left beside the result is an
     // unfinished staging folder (no marker), which the next run into the same place removes.
     // Had it waited for the write to end, the folder would be gone.
-    let staging: Vec<String> = names_in(dir.path())
+    let staging: Vec<String> = names(dir.path())
         .into_iter()
         .filter(|n| n.starts_with(".results.partial-"))
         .collect();
@@ -432,7 +419,7 @@ fn sigterm_while_loading_exits_130() {
     let (code, stderr) = interrupt_blocked(&[&scenario, Path::new("--out"), &out], ("TERM", 15));
     assert_eq!(code, Some(130), "{stderr}");
     assert!(stderr.contains("interrupted"), "{stderr}");
-    assert_eq!(names_in(dir.path()), ["slow.ron"]);
+    assert_eq!(names(dir.path()), ["slow.ron"]);
 }
 
 #[cfg(target_os = "linux")]
@@ -461,5 +448,5 @@ fn ctrl_c_during_merge_exits_130_and_writes_nothing() {
     let (code, stderr) = interrupt_blocked(&args, ("INT", 2));
     assert_eq!(code, Some(130), "{stderr}");
     assert!(stderr.contains("interrupted"), "{stderr}");
-    assert_eq!(names_in(dir.path()), ["part", "wide.ron"]);
+    assert_eq!(names(dir.path()), ["part", "wide.ron"]);
 }
