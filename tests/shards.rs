@@ -3,6 +3,7 @@
 
 mod common;
 
+use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 
 use assert_cmd::assert::Assert;
@@ -13,24 +14,21 @@ const FILES: [&str; 3] = ["summary.json", "timeseries.csv", "outcomes.csv"];
 /// 1500 trajectories: 6 chunks of 256, the last one partial; two chunks per shard.
 const TRAJECTORIES: &str = "1500";
 
+/// Shard `i` of 3 of putin_visit.ron with `seed`, in `dir/part{i}`.
 fn shard(dir: &Path, i: u32, seed: &str) -> PathBuf {
-    let out = dir.join(format!("part{i}"));
-    simulate()
-        .arg(scenario("putin_visit.ron"))
-        .args([
-            "--trajectories",
-            TRAJECTORIES,
-            "--seed",
-            seed,
-            "--quiet",
-            "--threads",
-            "1",
-        ])
-        .args(["--shard", &format!("{i}/3"), "--out"])
-        .arg(&out)
-        .assert()
-        .success();
-    out
+    let visit = scenario("putin_visit.ron");
+    let args: [&dyn AsRef<OsStr>; 9] = [
+        &visit,
+        &"--trajectories",
+        &TRAJECTORIES,
+        &"--seed",
+        &seed,
+        &"--threads",
+        &"1",
+        &"--shard",
+        &format!("{i}/3"),
+    ];
+    common::run_into(&dir.join(format!("part{i}")), &args)
 }
 
 /// `simulate merge --quiet --out OUT`, to be given what to merge.
@@ -46,15 +44,9 @@ fn merge(parts: &[&Path], out: &Path) -> Assert {
 
 /// The bytes of a single run of 1500 trajectories with seed 5, in `dir/single`.
 fn single_run(dir: &Path) -> PathBuf {
-    let single = dir.join("single");
-    simulate()
-        .arg(scenario("putin_visit.ron"))
-        .args(["--trajectories", TRAJECTORIES, "--seed", "5", "--quiet"])
-        .arg("--out")
-        .arg(&single)
-        .assert()
-        .success();
-    single
+    let visit = scenario("putin_visit.ron");
+    let args: [&dyn AsRef<OsStr>; 5] = [&visit, &"--trajectories", &TRAJECTORIES, &"--seed", &"5"];
+    common::run_into(&dir.join("single"), &args)
 }
 
 /// A single run in `dir/single` and its three shards in the folder `dir/parts`: the run,
@@ -67,15 +59,9 @@ fn single_run_and_its_shards(dir: &Path) -> (PathBuf, PathBuf, Vec<PathBuf>) {
     (single, home, parts)
 }
 
-/// Whether `merged` holds the bytes of `single` in every file a run writes.
+/// Whether `merged` holds the bytes of `single` in every file compared.
 fn same_bytes(single: &Path, merged: &Path) {
-    for file in FILES {
-        assert!(
-            read(&single.join(file)) == read(&merged.join(file)),
-            "{file} differs after the merge into {}",
-            merged.display()
-        );
-    }
+    common::assert_same_files(single, merged, &FILES, "after the merge");
 }
 
 fn stderr_of(assert: &Assert) -> String {

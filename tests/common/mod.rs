@@ -14,6 +14,41 @@ pub fn simulate() -> Command {
     cmd
 }
 
+/// Runs `simulate ARGS --quiet --out OUT`, which must succeed; returns OUT.
+pub fn run_into(out: &Path, args: &[&dyn AsRef<OsStr>]) -> PathBuf {
+    simulate()
+        .args(args)
+        .args(["--quiet", "--out"])
+        .arg(out)
+        .assert()
+        .success();
+    out.to_path_buf()
+}
+
+/// Runs `simulate merge PARTS --quiet --out OUT`, which must succeed.
+pub fn merge_into<P: AsRef<OsStr>>(out: &Path, parts: impl IntoIterator<Item = P>) {
+    simulate()
+        .arg("merge")
+        .args(parts)
+        .args(["--quiet", "--out"])
+        .arg(out)
+        .assert()
+        .success();
+}
+
+/// Each of `files` (paths inside the folders) must hold the same bytes in `expected` and
+/// in `actual`; `when` says when they must, for the message ("after the merge").
+pub fn assert_same_files(expected: &Path, actual: &Path, files: &[&str], when: &str) {
+    for file in files {
+        assert!(
+            read(&expected.join(file)) == read(&actual.join(file)),
+            "{file} differs {when}: {} and {}",
+            expected.display(),
+            actual.display()
+        );
+    }
+}
+
 /// Runs `simulate ARGS --trajectories 20 --quiet` from the folder `work` (made if need be)
 /// without --out, so that the result goes to its default folder under `work/outputs`; the
 /// run must succeed.
