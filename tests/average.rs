@@ -28,14 +28,7 @@ fn run(text: &str) -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("ramp.ron");
     std::fs::write(&file, text).unwrap();
-    let out = dir.path().join("out");
-    simulate()
-        .arg(&file)
-        .arg("--out")
-        .arg(&out)
-        .arg("--quiet")
-        .assert()
-        .success();
+    let out = common::run_into(&dir.path().join("out"), &[&file]);
     (dir, out)
 }
 
@@ -150,12 +143,7 @@ fn a_world_with_averages_gives_the_same_bytes_on_one_thread_or_two() {
         .iter()
         .map(|threads| {
             let out = dir.path().join(format!("out{threads}"));
-            simulate()
-                .arg(&file)
-                .args(["--threads", threads, "--quiet", "--out"])
-                .arg(&out)
-                .assert()
-                .success();
+            common::run_into(&out, &[&file, &"--threads", threads]);
             let read = |name: &str| common::read(&out.join(name));
             (read("timeseries.csv"), read("outcomes.csv"))
         })

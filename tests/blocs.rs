@@ -23,15 +23,7 @@ fn run(text: &str) -> Vec<Vec<String>> {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("world.ron");
     std::fs::write(&file, text).unwrap();
-    let out = dir.path().join("out");
-    simulate()
-        .arg("blocs")
-        .arg(&file)
-        .arg("--out")
-        .arg(&out)
-        .arg("--quiet")
-        .assert()
-        .success();
+    let out = common::run_into(&dir.path().join("out"), &[&"blocs", &file]);
     let mut reader = csv::Reader::from_path(out.join("blocs.csv")).unwrap();
     reader
         .records()
@@ -160,27 +152,17 @@ fn shards_of_a_30_state_world_merge_to_the_bytes_of_one_run() {
         })
         .collect();
     let merged = dir.path().join("merged");
-    simulate()
-        .arg("merge")
-        .args([&parts[1], &parts[2], &parts[0]])
-        .arg("--out")
-        .arg(&merged)
-        .arg("--quiet")
-        .assert()
-        .success();
-    let summary = common::read(&single.join("summary.json"));
-    assert!(summary == common::read(&merged.join("summary.json")));
+    common::merge_into(&merged, [&parts[1], &parts[2], &parts[0]]);
     // Issue 14, item 3: the partnership matrix and the network selection are drawn from
     // the aggregates, so a merge writes them byte for byte too.
-    for picture in ["partnerships", "network"] {
-        for ext in ["png", "svg"] {
-            let file = format!("plots/{picture}.{ext}");
-            assert!(
-                common::read(&single.join(&file)) == common::read(&merged.join(&file)),
-                "{file} differs after the merge"
-            );
-        }
-    }
+    let files = [
+        "summary.json",
+        "plots/partnerships.png",
+        "plots/partnerships.svg",
+        "plots/network.png",
+        "plots/network.svg",
+    ];
+    common::assert_same_files(&single, &merged, &files, "after the merge");
     let blocs = &common::json(&merged.join("summary.json"))["blocs"];
     assert!(blocs.as_array().unwrap().len() >= 2, "{blocs}");
 }
@@ -259,12 +241,8 @@ fn standings_are_reproducible_across_threads_and_shards() {
     let two = dir.path().join("two");
     between(&one, &["--threads", "1", "-n", "700"]);
     between(&two, &["--threads", "2", "-n", "700"]);
-    for file in ["summary.json", "report.html", "plots/network.svg"] {
-        assert!(
-            common::read(&one.join(file)) == common::read(&two.join(file)),
-            "{file} differs between 1 and 2 threads"
-        );
-    }
+    let files = ["summary.json", "report.html", "plots/network.svg"];
+    common::assert_same_files(&one, &two, &files, "between 1 and 2 threads");
     let parts: Vec<_> = (1..=3u32)
         .map(|i| {
             let part = dir.path().join(format!("part{i}"));
@@ -273,20 +251,9 @@ fn standings_are_reproducible_across_threads_and_shards() {
         })
         .collect();
     let merged = dir.path().join("merged");
-    simulate()
-        .arg("merge")
-        .args([&parts[2], &parts[0], &parts[1]])
-        .arg("--out")
-        .arg(&merged)
-        .arg("--quiet")
-        .assert()
-        .success();
-    for file in ["summary.json", "report.html"] {
-        assert!(
-            common::read(&one.join(file)) == common::read(&merged.join(file)),
-            "{file} differs after the merge"
-        );
-    }
+    common::merge_into(&merged, [&parts[2], &parts[0], &parts[1]]);
+    let files = ["summary.json", "report.html"];
+    common::assert_same_files(&one, &merged, &files, "after the merge");
 }
 
 /// A copy of `between.ron` with `from` replaced by `to`, written into `dir`.

@@ -98,23 +98,112 @@ fn rendered_dom(browser: &Path, profile: &Path, page: &Path) -> (String, String)
     (String::from_utf8_lossy(&dom.stdout).to_string(), log)
 }
 
+/// A result and its report as the browser rendered it.
+struct Rendered {
+    /// The result folder.
+    out: PathBuf,
+    /// Its report.html.
+    page: PathBuf,
+    /// The report's DOM after rendering.
+    html: String,
+    /// The browser's log.
+    log: String,
+}
+
+/// Runs `simulate ARGS -n 200 --seed 3 --quiet --out DIR/NAME` and renders the report it
+/// writes, which must come back as a whole page.
+fn run_and_render(browser: &Path, dir: &Path, name: &str, args: &[&Path]) -> Rendered {
+    let out = dir.join(name);
+    simulate()
+        .args(args)
+        .args(["-n", "200", "--seed", "3", "--quiet", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    let page = out.join("report.html").canonicalize().unwrap();
+    let (html, log) = rendered_dom(browser, &dir.join("profile-dom"), &page);
+    assert!(html.contains("</html>"), "a rendered DOM came back");
+    Rendered {
+        out,
+        page,
+        html,
+        log,
+    }
+}
+
+/// The rendered figure of the plot `stem` (`data-plot`) in `html` must hold a drawing.
+fn assert_plot_is_drawn(html: &str, stem: &str) {
+    let at = html
+        .find(&format!("data-plot=\"{stem}\""))
+        .unwrap_or_else(|| panic!("plot {stem} in the DOM"));
+    let figure_end = html[at..].find("</figure>").expect("figure closes") + at;
+    assert!(
+        html[at..figure_end].contains("<svg"),
+        "plot {stem} is drawn"
+    );
+}
+
+/// Every SVG plot in `out/plots` must be drawn in `html`; returns how many there are.
+fn assert_every_plot_is_drawn(out: &Path, html: &str) -> usize {
+    let mut plots = 0;
+    for entry in std::fs::read_dir(out.join("plots")).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|x| x == "svg") {
+            assert_plot_is_drawn(html, &path.file_stem().unwrap().to_string_lossy());
+            plots += 1;
+        }
+    }
+    plots
+}
+
+/// The browser's log must show no failure to load or run anything.
+fn assert_nothing_failed(log: &str) {
+    for failure in ["net::ERR_", "Failed to load", "Refused to load", "Uncaught"] {
+        assert!(
+            !log.contains(failure),
+            "the page reported {failure:?}: {log}"
+        );
+    }
+}
+
+/// A screenshot of `page` in a window of `size` (`W,H`) into `shot`, with a fresh profile
+/// folder: the PNG's bytes, which must be a PNG.
+fn screenshot(browser: &Path, profile: &Path, page: &Path, size: &str, shot: &Path) -> Vec<u8> {
+    let taken = headless(
+        browser,
+        profile,
+        &[
+            format!("--screenshot={}", shot.display()),
+            format!("--window-size={size}"),
+        ],
+        page,
+    );
+    assert!(
+        taken.status.success(),
+        "{}",
+        String::from_utf8_lossy(&taken.stderr)
+    );
+    let png = read(shot);
+    assert!(
+        png.starts_with(b"\x89PNG\r\n\x1a\n"),
+        "a screenshot was taken"
+    );
+    png
+}
+
 #[test]
 fn the_report_renders_in_headless_chromium_with_every_outcome_and_plot() {
     let Some(browser) = chromium_or_skip() else {
         return;
     };
     let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("visit");
-    simulate()
-        .arg(scenario("putin_visit.ron"))
-        .args(["-n", "200", "--seed", "3", "--quiet", "--out"])
-        .arg(&out)
-        .assert()
-        .success();
-    let page = out.join("report.html").canonicalize().unwrap();
-
-    let (html, log) = rendered_dom(&browser, &dir.path().join("profile-dom"), &page);
-    assert!(html.contains("</html>"), "a rendered DOM came back");
+    let visit = scenario("putin_visit.ron");
+    let Rendered {
+        out,
+        page,
+        html,
+        log,
+    } = run_and_render(&browser, dir.path(), "visit", &[&visit]);
 
     let summary = json(&out.join("summary.json"));
     for outcome in summary["outcomes"].as_array().unwrap() {
@@ -124,50 +213,13 @@ fn the_report_renders_in_headless_chromium_with_every_outcome_and_plot() {
             "outcome {name} in the DOM"
         );
     }
-    let mut plots = 0;
-    for entry in std::fs::read_dir(out.join("plots")).unwrap() {
-        let path = entry.unwrap().path();
-        if path.extension().is_some_and(|x| x == "svg") {
-            let stem = path.file_stem().unwrap().to_string_lossy().to_string();
-            let at = html
-                .find(&format!("data-plot=\"{stem}\""))
-                .unwrap_or_else(|| panic!("plot {stem} in the DOM"));
-            let figure_end = html[at..].find("</figure>").expect("figure closes") + at;
-            assert!(
-                html[at..figure_end].contains("<svg"),
-                "plot {stem} is drawn"
-            );
-            plots += 1;
-        }
-    }
+    let plots = assert_every_plot_is_drawn(&out, &html);
     assert!(plots >= 4, "{plots} plots");
-    for failure in ["net::ERR_", "Failed to load", "Refused to load", "Uncaught"] {
-        assert!(
-            !log.contains(failure),
-            "the page reported {failure:?}: {log}"
-        );
-    }
+    assert_nothing_failed(&log);
 
     let shot = dir.path().join("report.png");
-    let screenshot = headless(
-        &browser,
-        &dir.path().join("profile-shot"),
-        &[
-            format!("--screenshot={}", shot.display()),
-            "--window-size=1280,2400".to_string(),
-        ],
-        &page,
-    );
-    assert!(
-        screenshot.status.success(),
-        "{}",
-        String::from_utf8_lossy(&screenshot.stderr)
-    );
-    let png = read(&shot);
-    assert!(
-        png.starts_with(b"\x89PNG\r\n\x1a\n"),
-        "a screenshot was taken"
-    );
+    let profile = dir.path().join("profile-shot");
+    let png = screenshot(&browser, &profile, &page, "1280,2400", &shot);
     assert!(
         png.len() > 50 * 1024,
         "the screenshot shows more than a blank page ({} bytes)",
@@ -193,19 +245,9 @@ fn the_comparison_report_renders_with_its_tables_first_and_every_plot() {
             .replacen("hazard: 0.015,", "at: 2,", 1),
     )
     .unwrap();
-    let out = dir.path().join("compare");
-    simulate()
-        .arg("compare")
-        .arg(scenario("baseline.ron"))
-        .arg(scenario("putin_visit.ron"))
-        .arg(&third)
-        .args(["-n", "200", "--seed", "3", "--quiet", "--out"])
-        .arg(&out)
-        .assert()
-        .success();
-    let page = out.join("report.html").canonicalize().unwrap();
-    let (html, log) = rendered_dom(&browser, &dir.path().join("profile-dom"), &page);
-    assert!(html.contains("</html>"), "a rendered DOM came back");
+    let (baseline, visit) = (scenario("baseline.ron"), scenario("putin_visit.ron"));
+    let args = [Path::new("compare"), &baseline, &visit, &third];
+    let Rendered { out, html, log, .. } = run_and_render(&browser, dir.path(), "compare", &args);
 
     let table = html
         .find("id=\"scenario-outcome\"")
@@ -234,22 +276,7 @@ fn the_comparison_report_renders_with_its_tables_first_and_every_plot() {
         );
         assert!(html.contains(&row), "{row} in the DOM");
     }
-    let mut plots = 0;
-    for entry in std::fs::read_dir(out.join("plots")).unwrap() {
-        let path = entry.unwrap().path();
-        if path.extension().is_some_and(|x| x == "svg") {
-            let stem = path.file_stem().unwrap().to_string_lossy().to_string();
-            let at = html
-                .find(&format!("data-plot=\"{stem}\""))
-                .unwrap_or_else(|| panic!("plot {stem} in the DOM"));
-            let figure_end = html[at..].find("</figure>").expect("figure closes") + at;
-            assert!(
-                html[at..figure_end].contains("<svg"),
-                "plot {stem} is drawn"
-            );
-            plots += 1;
-        }
-    }
+    let plots = assert_every_plot_is_drawn(&out, &html);
     // The outcomes across the scenarios, their differences, and per metric an effect over
     // time and an overlay.
     let metrics = json(&out.join("a/summary.json"))["final"]
@@ -257,12 +284,7 @@ fn the_comparison_report_renders_with_its_tables_first_and_every_plot() {
         .unwrap()
         .len();
     assert_eq!(plots, 2 + 2 * metrics);
-    for failure in ["net::ERR_", "Failed to load", "Refused to load", "Uncaught"] {
-        assert!(
-            !log.contains(failure),
-            "the page reported {failure:?}: {log}"
-        );
-    }
+    assert_nothing_failed(&log);
 }
 
 /// A made-up world of `n` states in three camps (state i in camp `7i mod 3`, so the file
@@ -344,15 +366,9 @@ fn reports_of_34_and_100_states_render_with_the_partnership_matrix() {
         let (html, log) =
             rendered_dom(&browser, &dir.path().join(format!("profile-dom{n}")), &page);
         for plot in ["partnerships", "network"] {
-            let at = html
-                .find(&format!("data-plot=\"{plot}\""))
-                .unwrap_or_else(|| panic!("plot {plot} in the DOM"));
-            let end = html[at..].find("</figure>").expect("figure closes") + at;
-            assert!(html[at..end].contains("<svg"), "plot {plot} is drawn");
+            assert_plot_is_drawn(&html, plot);
         }
-        for failure in ["net::ERR_", "Failed to load", "Refused to load", "Uncaught"] {
-            assert!(!log.contains(failure), "the page reported {failure:?}");
-        }
+        assert_nothing_failed(&log);
         // The matrix and the network, each on its own screen: the report scrolled to them.
         // Headless Chromium screenshots a page opened at a #fragment blank, so the report
         // is framed by a page of our own, which scrolls the frame to the figure.
@@ -369,17 +385,8 @@ fn reports_of_34_and_100_states_render_with_the_partnership_matrix() {
                 ),
             )
             .unwrap();
-            let screenshot = headless(
-                &browser,
-                &dir.path().join(format!("profile-shot{n}{plot}")),
-                &[
-                    format!("--screenshot={}", shot.display()),
-                    "--window-size=1280,1500".to_string(),
-                ],
-                &anchored,
-            );
-            assert!(screenshot.status.success());
-            let png = read(&shot);
+            let profile = dir.path().join(format!("profile-shot{n}{plot}"));
+            let png = screenshot(&browser, &profile, &anchored, "1280,1500", &shot);
             if let Some(keep) = &keep {
                 std::fs::create_dir_all(keep).unwrap();
                 std::fs::copy(&shot, keep.join(shot.file_name().unwrap())).unwrap();
@@ -392,10 +399,6 @@ fn reports_of_34_and_100_states_render_with_the_partnership_matrix() {
                     .unwrap();
                 }
             }
-            assert!(
-                png.starts_with(b"\x89PNG\r\n\x1a\n"),
-                "a screenshot was taken"
-            );
             assert!(png.len() > 20 * 1024, "{plot} of {n}: {} bytes", png.len());
         }
     }

@@ -10,17 +10,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{data, read, scenario, simulate};
-
-/// Every name in `dir`, sorted.
-fn names(dir: &Path) -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
-    names
-}
+use common::{data, names, read, scenario, simulate};
 
 fn quick_run(out: &Path) -> assert_cmd::assert::Assert {
     simulate()
@@ -325,15 +315,7 @@ fn long_file_names_give_a_default_folder_the_file_system_accepts() {
     std::fs::copy(data("small.ron"), &a).unwrap();
     std::fs::copy(data("small.ron"), &b).unwrap();
     let work = dir.path().join("w");
-    std::fs::create_dir(&work).unwrap();
-    simulate()
-        .current_dir(&work)
-        .arg("compare")
-        .arg(&a)
-        .arg(&b)
-        .args(["--trajectories", "20", "--quiet"])
-        .assert()
-        .success();
+    common::run_into_default_folder(&work, &[&"compare", &a, &b]);
     let made = names(&work.join("outputs"));
     assert_eq!(made.len(), 1, "{made:?}");
     assert!(

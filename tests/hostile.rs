@@ -4,6 +4,7 @@
 
 mod common;
 
+use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 
 use common::simulate;
@@ -34,8 +35,12 @@ fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
     file
 }
 
-fn stderr(out: &std::process::Output) -> String {
-    String::from_utf8_lossy(&out.stderr).to_string()
+/// Runs `simulate ARGS`, which must exit with `code`: its stderr.
+fn exits(code: i32, args: &[&dyn AsRef<OsStr>]) -> String {
+    let out = simulate().args(args).output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr).to_string();
+    assert_eq!(out.status.code(), Some(code), "{err}");
+    err
 }
 
 #[test]
@@ -46,28 +51,28 @@ fn blocs_of_a_world_at_rest_read_its_departures_as_if_they_were_affinities() {
     // affinity landscape is refused, pointing at the partnerships the rest holds.
     let dir = tempfile::tempdir().unwrap();
     let file = write(dir.path(), "rest3.ron", REST3);
-    let out = simulate()
-        .arg("blocs")
-        .arg(&file)
-        .args(["-q", "--out"])
-        .arg(dir.path().join("b"))
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
-    let err = stderr(&out);
+    let err = exits(
+        2,
+        &[&"blocs", &file, &"-q", &"--out", &dir.path().join("b")],
+    );
     assert!(err.contains("rest3.ron"), "{err}");
     assert!(err.contains("at_rest"), "{err}");
     assert!(err.contains("--from partnership"), "{err}");
     assert!(!dir.path().join("b").exists());
     // The partnerships are what a world at rest holds: that landscape is still given.
-    let out = simulate()
-        .arg("blocs")
-        .arg(&file)
-        .args(["-q", "--from", "partnership", "--out"])
-        .arg(dir.path().join("p"))
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let p = dir.path().join("p");
+    exits(
+        0,
+        &[
+            &"blocs",
+            &file,
+            &"-q",
+            &"--from",
+            &"partnership",
+            &"--out",
+            &p,
+        ],
+    );
 }
 
 #[test]
@@ -76,15 +81,19 @@ fn a_sweep_point_that_cannot_be_held_at_rest_is_refused_without_naming_the_point
     // parameters": nothing said a sweep point was at fault, and the file's ranges are fine.
     let dir = tempfile::tempdir().unwrap();
     let file = write(dir.path(), "rest3.ron", REST3);
-    let out = simulate()
-        .arg("sweep")
-        .arg(&file)
-        .args(["--param", "gamma=0:20:3", "-q", "--out"])
-        .arg(dir.path().join("s"))
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
-    let err = stderr(&out);
+    let s = dir.path().join("s");
+    let err = exits(
+        2,
+        &[
+            &"sweep",
+            &file,
+            &"--param",
+            &"gamma=0:20:3",
+            &"-q",
+            &"--out",
+            &s,
+        ],
+    );
     assert!(err.contains("sweep point gamma = 10"), "{err}");
     assert!(!dir.path().join("s").exists());
 }
@@ -99,15 +108,19 @@ fn a_sensitivity_design_point_that_cannot_be_held_at_rest_is_refused_without_nam
         "wide.ron",
         &REST3.replace("gamma: Uniform(0.0, 2.0)", "gamma: Uniform(0.0, 12.0)"),
     );
-    let out = simulate()
-        .arg("sensitivity")
-        .arg(&file)
-        .args(["--samples", "16", "--trajectories", "20", "-q", "--out"])
-        .arg(dir.path().join("s"))
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
-    let err = stderr(&out);
+    let s = dir.path().join("s");
+    let design: [&dyn AsRef<OsStr>; 9] = [
+        &"sensitivity",
+        &file,
+        &"--samples",
+        &"16",
+        &"--trajectories",
+        &"20",
+        &"-q",
+        &"--out",
+        &s,
+    ];
+    let err = exits(2, &design);
     assert!(err.contains("design point"), "{err}");
     assert!(err.contains("gamma = 11."), "{err}");
     assert!(!dir.path().join("s").exists());
@@ -124,14 +137,11 @@ fn check_passes_a_world_at_rest_that_every_run_refuses() {
         "near.ron",
         &REST3.replace("(\"A\",\"B\",0.8)", "(\"A\",\"B\",0.9999999999999999)"),
     );
-    let out = simulate().arg("check").arg(&file).output().unwrap();
-    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
-    let err = stderr(&out);
+    let err = exits(2, &[&"check", &file]);
     assert!(err.contains("Stance(\"A\", \"B\")"), "{err}");
     // The file a run accepts, check accepts.
     let file = write(dir.path(), "rest3.ron", REST3);
-    let out = simulate().arg("check").arg(&file).output().unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    exits(0, &[&"check", &file]);
 }
 
 #[test]
@@ -155,9 +165,7 @@ fn an_outcome_that_wraps_one_after_in_all_or_a_double_not_escapes_the_read_back_
 )
 "#,
     );
-    let out = simulate().arg("check").arg(&file).output().unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    let err = stderr(&out);
+    let err = exits(0, &[&"check", &file]);
     for name in ["o_all", "o_any", "o_notnot"] {
         assert!(
             err.contains(&format!("outcome \"{name}\" only reads back")),
@@ -187,9 +195,7 @@ fn a_normal_far_wider_than_its_range_collapses_silently_to_its_mean() {
 "#
             ),
         );
-        let out = simulate().arg("check").arg(&file).output().unwrap();
-        assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
-        let err = stderr(&out);
+        let err = exits(2, &[&"check", &file]);
         assert!(err.contains("flat.ron:4:"), "{err}");
         assert!(err.contains("Uniform(0, 1)"), "{err}");
     }
@@ -199,8 +205,7 @@ fn a_normal_far_wider_than_its_range_collapses_silently_to_its_mean() {
         "wide.ron",
         &REST3.replace("gamma: Uniform(0.0, 2.0)", "gamma: Normal(1.0, 0.5)"),
     );
-    let out = simulate().arg("check").arg(&file).output().unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    exits(0, &[&"check", &file]);
 }
 
 #[test]
@@ -215,17 +220,21 @@ fn against_a_file_of_another_horizon_reads_two_times_as_one_effect() {
         "b.ron",
         &REST3.replace("steps: 20,", "steps: 37,"),
     );
-    let out = simulate()
-        .arg("sensitivity")
-        .arg(&b)
-        .arg("--against")
-        .arg(&a)
-        .args(["--samples", "4", "--trajectories", "4", "-q", "--out"])
-        .arg(dir.path().join("s"))
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
-    let err = stderr(&out);
+    let s = dir.path().join("s");
+    let against: [&dyn AsRef<OsStr>; 11] = [
+        &"sensitivity",
+        &b,
+        &"--against",
+        &a,
+        &"--samples",
+        &"4",
+        &"--trajectories",
+        &"4",
+        &"-q",
+        &"--out",
+        &s,
+    ];
+    let err = exits(2, &against);
     assert!(err.contains("a.ron") && err.contains("b.ron"), "{err}");
     assert!(err.contains("37") && err.contains("20"), "{err}");
     assert!(!dir.path().join("s").exists());

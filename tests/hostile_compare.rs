@@ -3,9 +3,32 @@
 
 mod common;
 
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use assert_cmd::assert::Assert;
 use common::{json, scenario, simulate};
+
+/// Writes a copy of baseline.ron into `dir` and beside it `NAME.ron`, a variant of that copy
+/// named NAME with `changes` (the lines inside `changes: [...]`, the first on line 5):
+/// the copy and the variant.
+fn variant_of_baseline(dir: &Path, name: &str, changes: &str) -> (PathBuf, PathBuf) {
+    let base = dir.join("baseline.ron");
+    std::fs::copy(scenario("baseline.ron"), &base).unwrap();
+    let variant = dir.join(format!("{name}.ron"));
+    std::fs::write(
+        &variant,
+        format!(
+            "Variant(\n  base: \"baseline.ron\",\n  name: \"{name}\",\n  changes: [\n{changes}\n  ],\n)\n"
+        ),
+    )
+    .unwrap();
+    (base, variant)
+}
+
+fn stderr_of(assert: &Assert) -> String {
+    String::from_utf8_lossy(&assert.get_output().stderr).into_owned()
+}
 
 /// A variant whose base is a FIFO: the loader opened it and waited for a writer forever
 /// (`simulate check` never answered; the same under the robustness test's parse deadline).
@@ -31,7 +54,7 @@ fn a_base_that_is_a_fifo_hangs_the_loader() {
         .timeout(Duration::from_secs(20))
         .assert()
         .code(2);
-    let err = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+    let err = stderr_of(&assert);
     assert!(
         err.contains("v.ron:2:9:")
             && err.contains("pipe.ron")
@@ -46,7 +69,7 @@ fn a_base_that_is_a_fifo_hangs_the_loader() {
     )
     .unwrap();
     let assert = simulate().arg("check").arg(&variant).assert().code(2);
-    let err = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+    let err = stderr_of(&assert);
     assert!(
         err.contains("\"sub\"") && err.contains("not a regular file"),
         "{err}"
@@ -61,17 +84,11 @@ fn a_base_that_is_a_fifo_hangs_the_loader() {
 #[test]
 fn metric_effects_of_worlds_of_different_lengths_pass_for_final_means() {
     let dir = tempfile::tempdir().unwrap();
-    std::fs::copy(scenario("baseline.ron"), dir.path().join("baseline.ron")).unwrap();
-    let short = dir.path().join("short.ron");
-    std::fs::write(
-        &short,
-        "Variant(base: \"baseline.ron\", name: \"short\", changes: [SetSteps(20)])",
-    )
-    .unwrap();
+    let (base, short) = variant_of_baseline(dir.path(), "short", "    SetSteps(20),");
     let out = dir.path().join("out");
     let assert = simulate()
         .arg("compare")
-        .arg(dir.path().join("baseline.ron"))
+        .arg(&base)
         .arg(&short)
         .args(["--trajectories", "100", "--out"])
         .arg(&out)
@@ -115,25 +132,22 @@ fn metric_effects_of_worlds_of_different_lengths_pass_for_final_means() {
 #[test]
 fn a_metric_not_every_scenario_tracks_is_dropped_silently() {
     let dir = tempfile::tempdir().unwrap();
-    std::fs::copy(scenario("baseline.ron"), dir.path().join("baseline.ron")).unwrap();
-    let swapped = dir.path().join("swapped.ron");
-    std::fs::write(
-        &swapped,
-        "Variant(base: \"baseline.ron\", name: \"swapped\", changes: [\n\
-         RemoveMetric(Partnership(\"Pakistan\", \"Russia\")),\n\
-         AddMetric(Partnership(\"Russia\", \"Pakistan\")),\n])",
-    )
-    .unwrap();
+    let (base, swapped) = variant_of_baseline(
+        dir.path(),
+        "swapped",
+        "    RemoveMetric(Partnership(\"Pakistan\", \"Russia\")),\n    \
+         AddMetric(Partnership(\"Russia\", \"Pakistan\")),",
+    );
     let out = dir.path().join("out");
     let assert = simulate()
         .arg("compare")
-        .arg(dir.path().join("baseline.ron"))
+        .arg(&base)
         .arg(&swapped)
         .args(["--trajectories", "20", "--quiet", "--out"])
         .arg(&out)
         .assert()
         .success();
-    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+    let stderr = stderr_of(&assert);
     assert!(
         stderr.contains("metric Partnership(Pakistan, Russia) of A (baseline) is not tracked by B")
             && stderr.contains("written the other way round"),
@@ -155,15 +169,8 @@ fn a_metric_not_every_scenario_tracks_is_dropped_silently() {
 /// Writes `changes` as a variant of a copy of baseline.ron and checks it: exit 2, stderr.
 fn refused_variant(changes: &str) -> String {
     let dir = tempfile::tempdir().unwrap();
-    std::fs::copy(scenario("baseline.ron"), dir.path().join("baseline.ron")).unwrap();
-    let variant = dir.path().join("v.ron");
-    std::fs::write(
-        &variant,
-        format!("Variant(\n  base: \"baseline.ron\",\n  name: \"v\",\n  changes: [\n{changes}\n  ],\n)\n"),
-    )
-    .unwrap();
-    let assert = simulate().arg("check").arg(&variant).assert().code(2);
-    String::from_utf8_lossy(&assert.get_output().stderr).into_owned()
+    let (_, variant) = variant_of_baseline(dir.path(), "v", changes);
+    stderr_of(&simulate().arg("check").arg(&variant).assert().code(2))
 }
 
 /// A value out of range in a change was reported with the variant's name only ("v.ron:
@@ -244,15 +251,8 @@ fn a_base_named_with_a_colon_shards_but_does_not_merge() {
     run(&["--shard", "1/2"], "p1");
     run(&["--shard", "2/2"], "p2");
     run(&[], "whole");
-    simulate()
-        .arg("merge")
-        .arg(dir.path().join("p1"))
-        .arg(dir.path().join("p2"))
-        .arg("--out")
-        .arg(dir.path().join("merged"))
-        .arg("--quiet")
-        .assert()
-        .success();
+    let parts = [dir.path().join("p1"), dir.path().join("p2")];
+    common::merge_into(&dir.path().join("merged"), &parts);
     let summary = |d: &str| common::read(&dir.path().join(d).join("summary.json"));
     assert_eq!(summary("merged"), summary("whole"));
 }
@@ -263,17 +263,11 @@ fn a_base_named_with_a_colon_shards_but_does_not_merge() {
 #[test]
 fn a_scenarios_own_seed_is_ignored_by_compare_without_a_word() {
     let dir = tempfile::tempdir().unwrap();
-    std::fs::copy(scenario("baseline.ron"), dir.path().join("baseline.ron")).unwrap();
-    let reseeded = dir.path().join("reseeded.ron");
-    std::fs::write(
-        &reseeded,
-        "Variant(base: \"baseline.ron\", name: \"reseeded\", changes: [SetSeed(7)])",
-    )
-    .unwrap();
+    let (base, reseeded) = variant_of_baseline(dir.path(), "reseeded", "    SetSeed(7),");
     let compare = |extra: &[&str], out: &str| {
         let assert = simulate()
             .arg("compare")
-            .arg(dir.path().join("baseline.ron"))
+            .arg(&base)
             .arg(&reseeded)
             .args(["--trajectories", "20", "--quiet"])
             .args(extra)
@@ -281,7 +275,7 @@ fn a_scenarios_own_seed_is_ignored_by_compare_without_a_word() {
             .arg(dir.path().join(out))
             .assert()
             .success();
-        String::from_utf8_lossy(&assert.get_output().stderr).into_owned()
+        stderr_of(&assert)
     };
     let err = compare(&[], "own");
     assert!(
@@ -306,7 +300,7 @@ fn a_comparison_of_nothing_exits_0() {
         .arg(dir.path().join("out"))
         .assert()
         .code(2);
-    let err = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+    let err = stderr_of(&assert);
     assert!(
         err.contains("small.ron and") && err.contains("share no outcome and no tracked metric"),
         "{err}"
@@ -333,7 +327,7 @@ fn different_step_units_are_compared_step_by_step_without_a_word() {
         .arg(dir.path().join("out"))
         .assert()
         .success();
-    let err = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+    let err = stderr_of(&assert);
     assert!(
         err.contains("different units (baseline quarter, baseline year)"),
         "{err}"
@@ -345,14 +339,12 @@ fn different_step_units_are_compared_step_by_step_without_a_word() {
 #[test]
 fn an_event_removed_with_everything_that_names_it_is_accepted() {
     let dir = tempfile::tempdir().unwrap();
-    std::fs::copy(scenario("baseline.ron"), dir.path().join("baseline.ron")).unwrap();
-    let variant = dir.path().join("v.ron");
-    std::fs::write(
-        &variant,
-        "Variant(base: \"baseline.ron\", name: \"v\", changes: [\n  RemoveEvent(\"putin_visit\"),\n  \
-         RemoveEvent(\"energy_megadeal\"),\n  RemoveEvent(\"arms_deal\"),\n])\n",
-    )
-    .unwrap();
+    let (_, variant) = variant_of_baseline(
+        dir.path(),
+        "v",
+        "    RemoveEvent(\"putin_visit\"),\n    RemoveEvent(\"energy_megadeal\"),\n    \
+         RemoveEvent(\"arms_deal\"),",
+    );
     simulate().arg("check").arg(&variant).assert().success();
     let err = refused_variant("    RemoveEvent(\"putin_visit\"),\n    RemoveEvent(\"arms_deal\"),");
     assert!(

@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::data;
+use common::{data, names};
 
 /// How long a stopped run may take to exit; it checks for Ctrl-C at every step, well under
 /// a second even for the largest worlds. Generous, for loaded CI machines.
@@ -40,15 +40,6 @@ fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
         }
     }
     files
-}
-
-fn names_in(dir: &Path) -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
-    names
 }
 
 fn quick_run(out: &Path, seed: &str) {
@@ -118,6 +109,12 @@ fn stderr_of(child: &mut Child) -> String {
     stderr
 }
 
+/// Waits (within the deadline) for `child` to end: its exit code and stderr.
+fn outcome_of(mut child: Child) -> (Option<i32>, String) {
+    let code = wait_with_deadline(&mut child);
+    (code, stderr_of(&mut child))
+}
+
 fn wait_with_deadline(child: &mut Child) -> Option<i32> {
     let start = Instant::now();
     loop {
@@ -133,34 +130,48 @@ fn wait_with_deadline(child: &mut Child) -> Option<i32> {
     }
 }
 
-/// Starts a run of a billion trajectories into `out`, sends `signal` once it is working,
-/// and returns its exit code and stderr.
-fn interrupt(out: &Path, signal: (&str, u32)) -> (Option<i32>, String) {
+/// Starts a run of a billion trajectories into `out` and returns once it is working.
+fn start_endless_run(out: &Path) -> Child {
     let trajectories = ["--trajectories", "1000000000"].map(Path::new);
-    let mut child = start_run(&[&data("small.ron"), trajectories[0], trajectories[1]], out);
-    send(&child, signal.0);
-    let code = wait_with_deadline(&mut child);
-    (code, stderr_of(&mut child))
+    start_run(&[&data("small.ron"), trajectories[0], trajectories[1]], out)
 }
 
-fn an_interrupted_run_keeps_the_previous_result(signal: (&str, u32)) {
+/// A run into a folder `results` that holds a previous result: `start` begins it (given the
+/// temporary folder and `results`), `stop` interrupts it. The run must exit 130 without a
+/// panic and leave the previous result as it was. Returns the temporary folder, for what
+/// else may or may not stand in it, and the run's stderr; `what` names the case in messages.
+fn interrupt_over_a_previous_result(
+    what: &str,
+    start: impl FnOnce(&Path, &Path) -> Child,
+    stop: impl FnOnce(&Child),
+) -> (tempfile::TempDir, String) {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("results");
     quick_run(&out, "1");
     let before = snapshot(&out);
 
-    let (code, stderr) = interrupt(&out, signal);
+    let child = start(dir.path(), &out);
+    stop(&child);
+    let (code, stderr) = outcome_of(child);
+    assert_eq!(code, Some(130), "{what} should exit 130; stderr:\n{stderr}");
+    assert!(!stderr.contains("panicked"), "{what}: {stderr}");
     assert_eq!(
-        code,
-        Some(130),
-        "SIG{} should exit 130; stderr:\n{stderr}",
-        signal.0
+        snapshot(&out),
+        before,
+        "{what}: the previous result changed"
+    );
+    (dir, stderr)
+}
+
+fn an_interrupted_run_keeps_the_previous_result(signal: (&str, u32)) {
+    let (dir, stderr) = interrupt_over_a_previous_result(
+        &format!("SIG{}", signal.0),
+        |_, out| start_endless_run(out),
+        |child| send(child, signal.0),
     );
     assert!(stderr.contains("interrupted"), "{stderr}");
-    assert!(!stderr.contains("panicked"), "{stderr}");
-    assert_eq!(snapshot(&out), before, "the previous result changed");
     assert_eq!(
-        names_in(dir.path()),
+        names(dir.path()),
         ["results"],
         "a temporary folder was left beside it"
     );
@@ -179,14 +190,11 @@ fn sigterm_exits_130_and_keeps_the_previous_result() {
 #[test]
 fn an_interrupted_first_run_writes_nothing() {
     let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("results");
-    let (code, stderr) = interrupt(&out, ("INT", 2));
+    let child = start_endless_run(&dir.path().join("results"));
+    send(&child, "INT");
+    let (code, stderr) = outcome_of(child);
     assert_eq!(code, Some(130), "{stderr}");
-    assert!(
-        names_in(dir.path()).is_empty(),
-        "{:?}",
-        names_in(dir.path())
-    );
+    assert!(names(dir.path()).is_empty(), "{:?}", names(dir.path()));
 }
 
 #[test]
@@ -226,7 +234,7 @@ fn two_runs_into_the_same_folder_leave_one_whole_result() {
             "round {round}: a mixed folder"
         );
     }
-    assert_eq!(names_in(dir.path()), ["alone_1", "alone_2", "shared"]);
+    assert_eq!(names(dir.path()), ["alone_1", "alone_2", "shared"]);
 }
 
 /// A world of 120 states and 3,000 steps with a million trajectories: one block of its
@@ -276,20 +284,13 @@ fn ctrl_c_stops_a_large_world_within_a_step() {
     // 120 states and 3,000 steps ran on for many minutes after Ctrl-C. Now they read it at
     // every step: the run ends with 130 well within the deadline, the previous result intact
     // and nothing left beside it.
-    let dir = tempfile::tempdir().unwrap();
-    let world = large_world(dir.path());
-    let out = dir.path().join("results");
-    quick_run(&out, "1");
-    let before = snapshot(&out);
-
-    let mut child = start_run(&[&world], &out);
-    send(&child, "INT");
-    let code = wait_with_deadline(&mut child);
-    let stderr = stderr_of(&mut child);
-    assert_eq!(code, Some(130), "{stderr}");
+    let (dir, stderr) = interrupt_over_a_previous_result(
+        "Ctrl-C in a large world",
+        |dir, out| start_run(&[&large_world(dir)], out),
+        |child| send(child, "INT"),
+    );
     assert!(stderr.contains("interrupted"), "{stderr}");
-    assert_eq!(snapshot(&out), before, "the previous result changed");
-    assert_eq!(names_in(dir.path()), ["large.ron", "results"]);
+    assert_eq!(names(dir.path()), ["large.ron", "results"]);
 }
 
 /// A world that runs in a moment but takes a second or more to write: 30 states and 150
@@ -325,7 +326,7 @@ fn start_writing(world: &Path, out: &Path) -> Child {
         .unwrap();
     let staging = format!(".{}.partial-", out.file_name().unwrap().to_string_lossy());
     let start = Instant::now();
-    while !names_in(out.parent().unwrap())
+    while !names(out.parent().unwrap())
         .iter()
         .any(|n| n.starts_with(&staging))
     {
@@ -346,19 +347,12 @@ fn ctrl_c_during_the_final_write_keeps_the_previous_result() {
     // Before, Ctrl-C while the result was being written was ignored: the run put its new
     // result in place and exited 0. Now the write stops before the rename: exit 130, the
     // previous result intact and the staging folder removed.
-    let dir = tempfile::tempdir().unwrap();
-    let world = wide_world(dir.path());
-    let out = dir.path().join("results");
-    quick_run(&out, "1");
-    let before = snapshot(&out);
-
-    let mut child = start_writing(&world, &out);
-    send(&child, "INT");
-    let code = wait_with_deadline(&mut child);
-    let stderr = stderr_of(&mut child);
-    assert_eq!(code, Some(130), "{stderr}");
-    assert_eq!(snapshot(&out), before, "the previous result changed");
-    assert_eq!(names_in(dir.path()), ["results", "wide.ron"]);
+    let (dir, _) = interrupt_over_a_previous_result(
+        "Ctrl-C during the final write",
+        |dir, out| start_writing(&wide_world(dir), out),
+        |child| send(child, "INT"),
+    );
+    assert_eq!(names(dir.path()), ["results", "wide.ron"]);
 }
 
 #[test]
@@ -366,26 +360,21 @@ fn a_second_ctrl_c_ends_the_process_at_once() {
     // Before, a second Ctrl-C did nothing more than the first: the process went on to the
     // end of what it was doing (here: writing a result, which it then put in place). Now the
     // second one ends the process at once with 130, before the write is finished.
-    let dir = tempfile::tempdir().unwrap();
-    let world = wide_world(dir.path());
-    let out = dir.path().join("results");
-    quick_run(&out, "1");
-    let before = snapshot(&out);
-
-    let mut child = start_writing(&world, &out);
-    send(&child, "INT");
-    // Two signals sent at the same instant may reach the process as one (a pending signal
-    // is not queued twice), as a person's two presses of Ctrl-C never would.
-    std::thread::sleep(Duration::from_millis(200));
-    send(&child, "INT");
-    let code = wait_with_deadline(&mut child);
-    let stderr = stderr_of(&mut child);
-    assert_eq!(code, Some(130), "{stderr}");
-    assert_eq!(snapshot(&out), before, "the previous result changed");
+    let (dir, _) = interrupt_over_a_previous_result(
+        "a second Ctrl-C during the final write",
+        |dir, out| start_writing(&wide_world(dir), out),
+        |child| {
+            send(child, "INT");
+            // Two signals sent at the same instant may reach the process as one (a pending
+            // signal is not queued twice), as a person's two presses of Ctrl-C never would.
+            std::thread::sleep(Duration::from_millis(200));
+            send(child, "INT");
+        },
+    );
     // The process ended in the middle of the write: what is left beside the result is an
     // unfinished staging folder (no marker), which the next run into the same place removes.
     // Had it waited for the write to end, the folder would be gone.
-    let staging: Vec<String> = names_in(dir.path())
+    let staging: Vec<String> = names(dir.path())
         .into_iter()
         .filter(|n| n.starts_with(".results.partial-"))
         .collect();
@@ -404,7 +393,7 @@ fn fifo(path: &Path) {
 /// waiting there (or, if it never installs a handler, after a while).
 #[cfg(target_os = "linux")]
 fn interrupt_blocked(args: &[&Path], signal: (&str, u32)) -> (Option<i32>, String) {
-    let mut child = Command::new(binary())
+    let child = Command::new(binary())
         .args(args)
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
@@ -413,8 +402,7 @@ fn interrupt_blocked(args: &[&Path], signal: (&str, u32)) -> (Option<i32>, Strin
     catches_within(child.id(), signal.1, Duration::from_secs(3));
     std::thread::sleep(Duration::from_millis(300));
     send(&child, signal.0);
-    let code = wait_with_deadline(&mut child);
-    (code, stderr_of(&mut child))
+    outcome_of(child)
 }
 
 #[cfg(target_os = "linux")]
@@ -431,7 +419,7 @@ fn sigterm_while_loading_exits_130() {
     let (code, stderr) = interrupt_blocked(&[&scenario, Path::new("--out"), &out], ("TERM", 15));
     assert_eq!(code, Some(130), "{stderr}");
     assert!(stderr.contains("interrupted"), "{stderr}");
-    assert_eq!(names_in(dir.path()), ["slow.ron"]);
+    assert_eq!(names(dir.path()), ["slow.ron"]);
 }
 
 #[cfg(target_os = "linux")]
@@ -460,5 +448,5 @@ fn ctrl_c_during_merge_exits_130_and_writes_nothing() {
     let (code, stderr) = interrupt_blocked(&args, ("INT", 2));
     assert_eq!(code, Some(130), "{stderr}");
     assert!(stderr.contains("interrupted"), "{stderr}");
-    assert_eq!(names_in(dir.path()), ["part", "wide.ron"]);
+    assert_eq!(names(dir.path()), ["part", "wide.ron"]);
 }

@@ -410,30 +410,15 @@ fn untouched_shards_of_a_scenario_with_every_feature_pass_every_check() {
     let dir = tempfile::tempdir().unwrap();
     let parts = three_small_shards(dir.path());
     let (single, merged) = (dir.path().join("single"), dir.path().join("merged"));
-    simulate()
-        .arg(data("small.ron"))
-        .args(["-n", "3000", "--quiet", "--out"])
-        .arg(&single)
-        .assert()
-        .success();
-    simulate()
-        .arg("merge")
-        .args(&parts)
-        .args(["--quiet", "--out"])
-        .arg(&merged)
-        .assert()
-        .success();
-    for file in [
+    common::run_into(&single, &[&data("small.ron"), &"-n", &"3000"]);
+    common::merge_into(&merged, &parts);
+    let files = [
         "summary.json",
         "timeseries.csv",
         "outcomes.csv",
         "report.html",
-    ] {
-        assert!(
-            read(&single.join(file)) == read(&merged.join(file)),
-            "{file} differs after the merge"
-        );
-    }
+    ];
+    common::assert_same_files(&single, &merged, &files, "after the merge");
 }
 
 #[test]

@@ -39,15 +39,9 @@ fn tree(dir: &Path) -> Vec<String> {
 fn a_scenario_named_to_escape_writes_only_in_its_output_folder() {
     let root = tempfile::tempdir().unwrap();
     let work = root.path().join("a").join("b");
-    std::fs::create_dir_all(&work).unwrap();
     let file = root.path().join("escape.ron");
     std::fs::write(&file, small_named("../../escape")).unwrap();
-    simulate()
-        .current_dir(&work)
-        .arg(&file)
-        .args(["--trajectories", "20", "--quiet"])
-        .assert()
-        .success();
+    common::run_into_default_folder(&work, &[&file]);
     // Everything new is under a/b/outputs/escape/.
     let all = tree(root.path());
     for path in &all {
@@ -81,13 +75,7 @@ fn odd_file_names_give_a_plain_folder_inside_outputs() {
         let file = root.path().join(format!("{stem}.ron"));
         std::fs::write(&file, small_named("odd")).unwrap();
         let work = root.path().join("w");
-        std::fs::create_dir(&work).unwrap();
-        simulate()
-            .current_dir(&work)
-            .arg(&file)
-            .args(["--trajectories", "20", "--quiet"])
-            .assert()
-            .success();
+        common::run_into_default_folder(&work, &[&file]);
         let outputs = work.join("outputs");
         let made = tree(&outputs);
         let folder = made.iter().find(|p| !p.contains('/')).expect("one folder");
@@ -119,15 +107,7 @@ fn compare_with_odd_file_names_writes_inside_outputs() {
     std::fs::write(&a, small_named("a")).unwrap();
     std::fs::write(&b, small_named("b")).unwrap();
     let work = root.path().join("w");
-    std::fs::create_dir(&work).unwrap();
-    simulate()
-        .current_dir(&work)
-        .arg("compare")
-        .arg(&a)
-        .arg(&b)
-        .args(["--trajectories", "20", "--quiet"])
-        .assert()
-        .success();
+    common::run_into_default_folder(&work, &[&"compare", &a, &b]);
     let made = tree(&work);
     assert!(made.iter().all(|p| p.starts_with("outputs")), "{made:?}");
     let folders: Vec<_> = made

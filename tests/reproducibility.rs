@@ -3,30 +3,26 @@
 
 mod common;
 
+use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 
-use common::{read, scenario, simulate};
+use common::{read, scenario};
 
 const FILES: [&str; 2] = ["summary.json", "timeseries.csv"];
 
+/// 4,000 trajectories of putin_visit.ron with `seed` on `threads` threads, in `dir/NAME`.
 fn run(dir: &Path, name: &str, seed: &str, threads: &str) -> PathBuf {
-    let out = dir.join(name);
-    simulate()
-        .arg(scenario("putin_visit.ron"))
-        .args([
-            "--trajectories",
-            "4000",
-            "--seed",
-            seed,
-            "--threads",
-            threads,
-            "--quiet",
-            "--out",
-        ])
-        .arg(&out)
-        .assert()
-        .success();
-    out
+    let visit = scenario("putin_visit.ron");
+    let args: [&dyn AsRef<OsStr>; 7] = [
+        &visit,
+        &"--trajectories",
+        &"4000",
+        &"--seed",
+        &seed,
+        &"--threads",
+        &threads,
+    ];
+    common::run_into(&dir.join(name), &args)
 }
 
 #[test]
@@ -36,15 +32,8 @@ fn same_seed_gives_the_same_bytes_for_one_or_two_threads_and_on_a_second_run() {
     let two = run(dir.path(), "two", "11", "2");
     let again = run(dir.path(), "again", "11", "2");
     let many = run(dir.path(), "many", "11", "7");
-    for file in FILES {
-        let reference = read(&one.join(file));
-        for other in [&two, &again, &many] {
-            assert!(
-                reference == read(&other.join(file)),
-                "{file} differs in {}",
-                other.display()
-            );
-        }
+    for other in [&two, &again, &many] {
+        common::assert_same_files(&one, other, &FILES, "for the same seed");
     }
 }
 

@@ -7,25 +7,42 @@ mod common;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
+use assert_cmd::Command;
 use common::{data, scenario, simulate};
 
-fn run(threads: &str, dir: &std::path::Path) {
-    simulate()
-        .arg("sensitivity")
-        .arg(scenario("putin_visit.ron"))
-        .args([
-            "--samples",
-            "8",
-            "--trajectories",
-            "32",
-            "--threads",
-            threads,
-            "--quiet",
-            "--out",
-        ])
-        .arg(dir)
-        .assert()
-        .success();
+/// `simulate sensitivity B [--against A] ARGS --quiet --out OUT`.
+fn sensitivity(b: &Path, against: Option<&Path>, args: &[&str], out: &Path) -> Command {
+    let mut cmd = simulate();
+    cmd.arg("sensitivity").arg(b);
+    if let Some(a) = against {
+        cmd.arg("--against").arg(a);
+    }
+    cmd.args(args).args(["--quiet", "--out"]).arg(out);
+    cmd
+}
+
+/// The same, which must succeed: `out` then holds the analysis.
+fn analyse(b: &Path, against: Option<&Path>, args: &[&str], out: &Path) {
+    sensitivity(b, against, args, out).assert().success();
+}
+
+/// The bytes of the sensitivity.csv of an analysis into `out`, which must succeed.
+fn analysed_csv(b: &Path, against: Option<&Path>, args: &[&str], out: &Path) -> Vec<u8> {
+    analyse(b, against, args, out);
+    common::read(&out.join("sensitivity.csv"))
+}
+
+/// putin_visit.ron with 8 samples of 32 trajectories on `threads` threads, into `dir`.
+fn run(threads: &str, dir: &Path) {
+    let args = [
+        "--samples",
+        "8",
+        "--trajectories",
+        "32",
+        "--threads",
+        threads,
+    ];
+    analyse(&scenario("putin_visit.ron"), None, &args, dir);
 }
 
 /// The rows of a sensitivity.csv, each as a map from column name to text.
@@ -102,8 +119,9 @@ fn putin_visit_gets_indices_for_each_outcome_metric_and_sampled_parameter() {
     let two = tmp.path().join("two");
     run("2", &two);
     assert_eq!(
-        std::fs::read(dir.join("sensitivity.csv")).unwrap(),
-        std::fs::read(two.join("sensitivity.csv")).unwrap()
+        common::read(&dir.join("sensitivity.csv")),
+        common::read(&two.join("sensitivity.csv")),
+        "sensitivity.csv differs between 1 and 2 threads"
     );
 }
 
@@ -113,13 +131,8 @@ fn putin_visit_gets_indices_for_each_outcome_metric_and_sampled_parameter() {
 fn a_metric_driven_by_one_parameter_gets_all_of_its_variance() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("out");
-    simulate()
-        .arg("sensitivity")
-        .arg(data("sens_level.ron"))
-        .args(["--samples", "1024", "-n", "2", "--quiet", "--out"])
-        .arg(&dir)
-        .assert()
-        .success();
+    let args = ["--samples", "1024", "-n", "2"];
+    analyse(&data("sens_level.ron"), None, &args, &dir);
     let rows = rows(&dir);
     let beta = row(&rows, "Stance(X, Y)", "beta.aid");
     assert_eq!(beta["kind"], "metric");
@@ -140,15 +153,13 @@ fn a_metric_driven_by_one_parameter_gets_all_of_its_variance() {
 fn against_attributes_the_effect_to_the_factor_that_drives_the_difference() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("out");
-    simulate()
-        .arg("sensitivity")
-        .arg(data("sens_effect.ron"))
-        .arg("--against")
-        .arg(data("sens_level.ron"))
-        .args(["--samples", "1024", "-n", "2", "--quiet", "--out"])
-        .arg(&dir)
-        .assert()
-        .success();
+    let args = ["--samples", "1024", "-n", "2"];
+    analyse(
+        &data("sens_effect.ron"),
+        Some(&data("sens_level.ron")),
+        &args,
+        &dir,
+    );
     let rows = rows(&dir);
     assert!(rows
         .iter()
@@ -172,26 +183,12 @@ fn against_attributes_the_effect_to_the_factor_that_drives_the_difference() {
 fn against_is_reproducible_across_thread_counts() {
     let tmp = tempfile::tempdir().unwrap();
     let csv = |threads: &str| {
-        let dir = tmp.path().join(threads);
-        simulate()
-            .arg("sensitivity")
-            .arg(scenario("putin_visit.ron"))
-            .arg("--against")
-            .arg(scenario("baseline.ron"))
-            .args([
-                "--samples",
-                "4",
-                "-n",
-                "40",
-                "--threads",
-                threads,
-                "-q",
-                "--out",
-            ])
-            .arg(&dir)
-            .assert()
-            .success();
-        std::fs::read(dir.join("sensitivity.csv")).unwrap()
+        analysed_csv(
+            &scenario("putin_visit.ron"),
+            Some(&scenario("baseline.ron")),
+            &["--samples", "4", "-n", "40", "--threads", threads],
+            &tmp.path().join(threads),
+        )
     };
     let one = csv("1");
     assert_eq!(one, csv("2"));
@@ -215,15 +212,15 @@ fn variant(dir: &Path, name: &str, from: &str, to: &str) -> PathBuf {
 
 /// Runs `b --against sens_level.ron`, expecting exit 2 with every `needle` in stderr.
 fn refused(b: &Path, needles: &[&str]) {
-    let out = simulate()
-        .arg("sensitivity")
-        .arg(b)
-        .arg("--against")
-        .arg(data("sens_level.ron"))
-        .args(["--samples", "4", "-n", "2", "--quiet", "--out"])
-        .arg(b.with_extension("out"))
-        .assert()
-        .code(2);
+    let args = ["--samples", "4", "-n", "2"];
+    let out = sensitivity(
+        b,
+        Some(&data("sens_level.ron")),
+        &args,
+        &b.with_extension("out"),
+    )
+    .assert()
+    .code(2);
     let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
     for needle in needles {
         assert!(stderr.contains(needle), "{needle:?} not in {stderr}");
@@ -286,15 +283,8 @@ fn against_keeps_a_factor_only_one_file_can_have() {
         "hazard: Uniform(0.0, 0.2), window: (20, 26),",
     );
     let dir = tmp.path().join("out");
-    simulate()
-        .arg("sensitivity")
-        .arg(&b)
-        .arg("--against")
-        .arg(data("sens_level.ron"))
-        .args(["--samples", "64", "-n", "50", "--quiet", "--out"])
-        .arg(&dir)
-        .assert()
-        .success();
+    let args = ["--samples", "64", "-n", "50"];
+    analyse(&b, Some(&data("sens_level.ron")), &args, &dir);
     let rows = rows(&dir);
     let hazard = row(&rows, "Stance(X, Y)", "event.snub.hazard");
     assert!(number(hazard, "total") > 0.1, "{hazard:?}");
@@ -336,20 +326,11 @@ fn an_outcome_that_is_always_true_is_flagged_unreliable() {
     )
     .unwrap();
     let dir = tmp.path().join("out");
-    simulate()
-        .arg("sensitivity")
-        .arg(&file)
-        .args(["--samples", "8", "--quiet", "--out"])
-        .arg(&dir)
-        .assert()
-        .success();
-    let mut reader = csv::Reader::from_path(dir.join("sensitivity.csv")).unwrap();
-    let header = reader.headers().unwrap().clone();
-    let column = |name: &str| header.iter().position(|h| h == name).unwrap();
-    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
-    assert_eq!(rows.len(), 1);
-    assert_eq!(&rows[0][column("reliable")], "false");
-    let why = &rows[0][column("why")];
+    analyse(&file, None, &["--samples", "8"], &dir);
+    let rows = rows(&dir);
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    assert_eq!(rows[0]["reliable"], "false", "{rows:?}");
+    let why = &rows[0]["why"];
     assert!(why.contains("probability 100.00% is above 99%"), "{why}");
     assert!(why.contains("below the floor 1.0e-4"), "{why}");
 }
@@ -361,21 +342,13 @@ fn an_outcome_that_is_always_true_is_flagged_unreliable() {
 fn every_row_says_whether_it_is_reliable_and_why() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("out");
-    simulate()
-        .arg("sensitivity")
-        .arg(scenario("putin_visit.ron"))
-        .args(["--samples", "8", "--trajectories", "32", "--quiet", "--out"])
-        .arg(&dir)
-        .assert()
-        .success();
-    let mut reader = csv::Reader::from_path(dir.join("sensitivity.csv")).unwrap();
-    let header = reader.headers().unwrap().clone();
-    let column = |name: &str| header.iter().position(|h| h == name).unwrap();
-    for r in reader.records().map(Result::unwrap) {
+    let args = ["--samples", "8", "--trajectories", "32"];
+    analyse(&scenario("putin_visit.ron"), None, &args, &dir);
+    for r in rows(&dir) {
         // Every row says one or the other, and a reason exactly when it is unreliable.
-        let reliable = &r[column("reliable")];
+        let reliable = &r["reliable"];
         assert!(reliable == "true" || reliable == "false", "{r:?}");
-        assert_eq!(reliable == "false", !r[column("why")].is_empty(), "{r:?}");
+        assert_eq!(reliable == "false", !r["why"].is_empty(), "{r:?}");
     }
 }
 
@@ -389,17 +362,13 @@ fn against_runs_on_the_reference_seed_as_compare_does() {
     let reseeded = tmp.path().join("sens_effect.ron");
     std::fs::write(&reseeded, text.replacen("seed: 11", "seed: 99", 1)).unwrap();
     let csv = |b: &Path, out: &str| {
-        let dir = tmp.path().join(out);
-        simulate()
-            .arg("sensitivity")
-            .arg(b)
-            .arg("--against")
-            .arg(data("sens_level.ron"))
-            .args(["--samples", "8", "-n", "40", "-q", "--out"])
-            .arg(&dir)
-            .assert()
-            .success();
-        std::fs::read(dir.join("sensitivity.csv")).unwrap()
+        let args = ["--samples", "8", "-n", "40"];
+        analysed_csv(
+            b,
+            Some(&data("sens_level.ron")),
+            &args,
+            &tmp.path().join(out),
+        )
     };
     assert_eq!(
         csv(&data("sens_effect.ron"), "own"),

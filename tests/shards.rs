@@ -3,71 +3,79 @@
 
 mod common;
 
+use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 
+use assert_cmd::assert::Assert;
+use assert_cmd::Command;
 use common::{read, scenario, simulate};
 
 const FILES: [&str; 3] = ["summary.json", "timeseries.csv", "outcomes.csv"];
 /// 1500 trajectories: 6 chunks of 256, the last one partial; two chunks per shard.
 const TRAJECTORIES: &str = "1500";
 
+/// Shard `i` of 3 of putin_visit.ron with `seed`, in `dir/part{i}`.
 fn shard(dir: &Path, i: u32, seed: &str) -> PathBuf {
-    let out = dir.join(format!("part{i}"));
-    simulate()
-        .arg(scenario("putin_visit.ron"))
-        .args([
-            "--trajectories",
-            TRAJECTORIES,
-            "--seed",
-            seed,
-            "--quiet",
-            "--threads",
-            "1",
-        ])
-        .args(["--shard", &format!("{i}/3"), "--out"])
-        .arg(&out)
-        .assert()
-        .success();
-    out
+    let visit = scenario("putin_visit.ron");
+    let args: [&dyn AsRef<OsStr>; 9] = [
+        &visit,
+        &"--trajectories",
+        &TRAJECTORIES,
+        &"--seed",
+        &seed,
+        &"--threads",
+        &"1",
+        &"--shard",
+        &format!("{i}/3"),
+    ];
+    common::run_into(&dir.join(format!("part{i}")), &args)
 }
 
-fn merge(parts: &[&Path], out: &Path) -> assert_cmd::assert::Assert {
-    simulate()
-        .arg("merge")
-        .args(parts)
-        .arg("--out")
-        .arg(out)
-        .arg("--quiet")
-        .assert()
+/// `simulate merge --quiet --out OUT`, to be given what to merge.
+fn merging(out: &Path) -> Command {
+    let mut cmd = simulate();
+    cmd.args(["merge", "--quiet", "--out"]).arg(out);
+    cmd
+}
+
+fn merge(parts: &[&Path], out: &Path) -> Assert {
+    merging(out).args(parts).assert()
+}
+
+/// The bytes of a single run of 1500 trajectories with seed 5, in `dir/single`.
+fn single_run(dir: &Path) -> PathBuf {
+    let visit = scenario("putin_visit.ron");
+    let args: [&dyn AsRef<OsStr>; 5] = [&visit, &"--trajectories", &TRAJECTORIES, &"--seed", &"5"];
+    common::run_into(&dir.join("single"), &args)
+}
+
+/// A single run in `dir/single` and its three shards in the folder `dir/parts`: the run,
+/// the folder and the shards.
+fn single_run_and_its_shards(dir: &Path) -> (PathBuf, PathBuf, Vec<PathBuf>) {
+    let single = single_run(dir);
+    let home = dir.join("parts");
+    std::fs::create_dir(&home).unwrap();
+    let parts = (1..=3).map(|i| shard(&home, i, "5")).collect();
+    (single, home, parts)
+}
+
+/// Whether `merged` holds the bytes of `single` in every file compared.
+fn same_bytes(single: &Path, merged: &Path) {
+    common::assert_same_files(single, merged, &FILES, "after the merge");
+}
+
+fn stderr_of(assert: &Assert) -> String {
+    String::from_utf8_lossy(&assert.get_output().stderr).into_owned()
 }
 
 #[test]
 fn three_merged_shards_give_the_bytes_of_one_run() {
     let dir = tempfile::tempdir().unwrap();
-    let single = dir.path().join("single");
-    simulate()
-        .arg(scenario("putin_visit.ron"))
-        .args([
-            "--trajectories",
-            TRAJECTORIES,
-            "--seed",
-            "5",
-            "--quiet",
-            "--out",
-        ])
-        .arg(&single)
-        .assert()
-        .success();
-    let parts: Vec<PathBuf> = (1..=3).map(|i| shard(dir.path(), i, "5")).collect();
+    let (single, _, parts) = single_run_and_its_shards(dir.path());
     let merged = dir.path().join("merged");
     // In another order than the shard numbers: the order does not matter.
     merge(&[&parts[2], &parts[0], &parts[1]], &merged).success();
-    for file in FILES {
-        assert!(
-            read(&single.join(file)) == read(&merged.join(file)),
-            "{file} differs after the merge"
-        );
-    }
+    same_bytes(&single, &merged);
 }
 
 #[test]
@@ -76,15 +84,13 @@ fn a_missing_duplicated_or_foreign_shard_is_refused_with_exit_2() {
     let parts: Vec<PathBuf> = (1..=3).map(|i| shard(dir.path(), i, "5")).collect();
     let out = dir.path().join("merged");
 
-    let missing = merge(&[&parts[0], &parts[1]], &out).code(2);
-    let stderr = String::from_utf8_lossy(&missing.get_output().stderr).into_owned();
+    let stderr = stderr_of(&merge(&[&parts[0], &parts[1]], &out).code(2));
     assert!(
         stderr.contains("3/3") && stderr.contains("missing"),
         "{stderr}"
     );
 
-    let twice = merge(&[&parts[0], &parts[1], &parts[1]], &out).code(2);
-    let stderr = String::from_utf8_lossy(&twice.get_output().stderr).into_owned();
+    let stderr = stderr_of(&merge(&[&parts[0], &parts[1], &parts[1]], &out).code(2));
     assert!(
         stderr.contains("2/3") && stderr.contains("twice"),
         "{stderr}"
@@ -93,14 +99,11 @@ fn a_missing_duplicated_or_foreign_shard_is_refused_with_exit_2() {
     let other_dir = dir.path().join("other");
     std::fs::create_dir(&other_dir).unwrap();
     let foreign = shard(&other_dir, 3, "6");
-    let mixed = merge(&[&parts[0], &parts[1], &foreign], &out).code(2);
-    let stderr = String::from_utf8_lossy(&mixed.get_output().stderr).into_owned();
+    let stderr = stderr_of(&merge(&[&parts[0], &parts[1], &foreign], &out).code(2));
     assert!(stderr.contains("seed"), "{stderr}");
 
-    let not_a_part = merge(&[&parts[0], dir.path()], &out).code(2);
-    assert!(
-        String::from_utf8_lossy(&not_a_part.get_output().stderr).contains("not a partial result")
-    );
+    let stderr = stderr_of(&merge(&[&parts[0], dir.path()], &out).code(2));
+    assert!(stderr.contains("not a partial result"), "{stderr}");
     assert!(
         !out.exists(),
         "no folder is written when a merge is refused"
@@ -110,7 +113,8 @@ fn a_missing_duplicated_or_foreign_shard_is_refused_with_exit_2() {
 #[test]
 fn more_shards_than_chunks_or_a_malformed_shard_is_a_usage_error() {
     let dir = tempfile::tempdir().unwrap();
-    for bad in ["0/3", "4/3", "1", "a/b"] {
+    // The last: 600 trajectories are 3 chunks, so a fourth shard would be empty.
+    for bad in ["0/3", "4/3", "1", "a/b", "1/4"] {
         simulate()
             .arg(scenario("putin_visit.ron"))
             .args(["--trajectories", "600", "--quiet", "--shard", bad, "--out"])
@@ -118,20 +122,6 @@ fn more_shards_than_chunks_or_a_malformed_shard_is_a_usage_error() {
             .assert()
             .code(2);
     }
-    // 600 trajectories are 3 chunks: a fourth shard would be empty.
-    simulate()
-        .arg(scenario("putin_visit.ron"))
-        .args([
-            "--trajectories",
-            "600",
-            "--quiet",
-            "--shard",
-            "1/4",
-            "--out",
-        ])
-        .arg(dir.path().join("x"))
-        .assert()
-        .code(2);
 }
 
 /// Every file in `dir` and its bytes, to see that a folder was left as it was.
@@ -171,8 +161,7 @@ fn merge_out_onto_one_of_its_own_inputs_is_refused_and_leaves_it_intact() {
         (link, "is"),
     ];
     for (out, relation) in refusals {
-        let refused = merge(&[&parts[0], &parts[1], &parts[2]], &out).code(2);
-        let stderr = String::from_utf8_lossy(&refused.get_output().stderr).into_owned();
+        let stderr = stderr_of(&merge(&[&parts[0], &parts[1], &parts[2]], &out).code(2));
         assert!(
             stderr.contains(relation) && stderr.contains("partial result"),
             "--out {}: {stderr}",
@@ -204,38 +193,11 @@ fn a_shard_reads_its_scenario_through_the_size_cap() {
         .arg(dir.path().join("x"))
         .assert()
         .code(2);
-    let stderr = String::from_utf8_lossy(&refused.get_output().stderr).into_owned();
+    let stderr = stderr_of(&refused);
     assert!(
         stderr.contains("/dev/zero") && stderr.contains("16 MB"),
         "{stderr}"
     );
-}
-
-/// The bytes of a single run of 1500 trajectories with seed 5, in `dir/single`.
-fn single_run(dir: &Path) -> PathBuf {
-    let single = dir.join("single");
-    simulate()
-        .arg(scenario("putin_visit.ron"))
-        .args(["--trajectories", TRAJECTORIES, "--seed", "5", "--quiet"])
-        .arg("--out")
-        .arg(&single)
-        .assert()
-        .success();
-    single
-}
-
-fn same_bytes(single: &Path, merged: &Path) {
-    for file in FILES {
-        assert!(
-            read(&single.join(file)) == read(&merged.join(file)),
-            "{file} differs after the merge into {}",
-            merged.display()
-        );
-    }
-}
-
-fn stderr_of(assert: &assert_cmd::assert::Assert) -> String {
-    String::from_utf8_lossy(&assert.get_output().stderr).into_owned()
 }
 
 #[test]
@@ -245,10 +207,7 @@ fn merge_from_a_list_file_or_standard_input_gives_the_bytes_of_one_run() {
     // combinable with folders named on the command line. `--from -` reads standard input,
     // relative to the current folder.
     let dir = tempfile::tempdir().unwrap();
-    let single = single_run(dir.path());
-    let home = dir.path().join("parts");
-    std::fs::create_dir(&home).unwrap();
-    let parts: Vec<PathBuf> = (1..=3).map(|i| shard(&home, i, "5")).collect();
+    let (single, _, parts) = single_run_and_its_shards(dir.path());
     let lists = dir.path().join("lists");
     let elsewhere = dir.path().join("elsewhere");
     std::fs::create_dir_all(&elsewhere).unwrap();
@@ -260,23 +219,19 @@ fn merge_from_a_list_file_or_standard_input_gives_the_bytes_of_one_run() {
     )
     .unwrap();
     let merged = dir.path().join("from-file");
-    simulate()
+    merging(&merged)
         .current_dir(&elsewhere)
-        .arg("merge")
         .arg(&parts[1])
         .arg("--from")
         .arg(&list)
-        .args(["--quiet", "--out"])
-        .arg(&merged)
         .assert()
         .success();
     same_bytes(&single, &merged);
 
     let merged = dir.path().join("from-stdin");
-    simulate()
+    merging(&merged)
         .current_dir(dir.path())
-        .args(["merge", "--from", "-", "--quiet", "--out"])
-        .arg(&merged)
+        .args(["--from", "-"])
         .write_stdin("parts/part2\nparts/part3\n# the first one\nparts/part1\n")
         .assert()
         .success();
@@ -288,43 +243,27 @@ fn merge_parts_takes_every_subfolder_holding_a_manifest() {
     // Issue 13, item 5: hundreds of parts without a shell glob: `--parts DIR` takes DIR's
     // immediate subfolders that hold a manifest.json and ignores everything else in it.
     let dir = tempfile::tempdir().unwrap();
-    let single = single_run(dir.path());
-    let home = dir.path().join("parts");
-    std::fs::create_dir(&home).unwrap();
-    let parts: Vec<PathBuf> = (1..=3).map(|i| shard(&home, i, "5")).collect();
+    let (single, home, parts) = single_run_and_its_shards(dir.path());
     std::fs::create_dir(home.join("logs")).unwrap();
     std::fs::write(home.join("logs").join("task-1.out"), "done\n").unwrap();
     std::fs::write(home.join("notes.txt"), "seed 5\n").unwrap();
     let merged = dir.path().join("merged");
-    simulate()
-        .arg("merge")
+    merging(&merged)
         .arg("--parts")
         .arg(&home)
-        .args(["--quiet", "--out"])
-        .arg(&merged)
         .assert()
         .success();
     same_bytes(&single, &merged);
 
     // A folder with no parts in it, or a part given as --parts, is exit 2 saying so.
-    let empty = simulate()
-        .arg("merge")
-        .arg("--parts")
-        .arg(home.join("logs"))
-        .args(["--quiet", "--out"])
-        .arg(dir.path().join("x"))
-        .assert()
-        .code(2);
-    assert!(stderr_of(&empty).contains("no subfolder holds a manifest.json"));
-    let a_part = simulate()
-        .arg("merge")
-        .arg("--parts")
-        .arg(&parts[0])
-        .args(["--quiet", "--out"])
-        .arg(dir.path().join("x"))
-        .assert()
-        .code(2);
-    let stderr = stderr_of(&a_part);
+    let x = dir.path().join("x");
+    let empty = merging(&x).arg("--parts").arg(home.join("logs")).assert();
+    let stderr = stderr_of(&empty.code(2));
+    assert!(
+        stderr.contains("no subfolder holds a manifest.json"),
+        "{stderr}"
+    );
+    let stderr = stderr_of(&merging(&x).arg("--parts").arg(&parts[0]).assert().code(2));
     assert!(
         stderr.contains("itself a partial result") && stderr.contains("without --parts"),
         "{stderr}"
@@ -339,15 +278,7 @@ fn a_list_naming_no_folder_or_an_incomplete_set_is_refused_listing_every_problem
         shard(dir.path(), i, "5");
     }
     let out = dir.path().join("merged");
-    let merge_from = |list: &Path| {
-        simulate()
-            .arg("merge")
-            .arg("--from")
-            .arg(list)
-            .args(["--quiet", "--out"])
-            .arg(&out)
-            .assert()
-    };
+    let merge_from = |list: &Path| merging(&out).arg("--from").arg(list).assert();
 
     // Every line naming no folder, with its line number, in one message.
     let list = dir.path().join("parts.txt");
@@ -375,13 +306,11 @@ fn a_list_naming_no_folder_or_an_incomplete_set_is_refused_listing_every_problem
 
     // A list of comments only, a list that is no file, and no source at all.
     std::fs::write(&list, "# nothing yet\n\n").unwrap();
-    assert!(stderr_of(&merge_from(&list).code(2)).contains("lists no folder"));
-    assert!(stderr_of(&merge_from(dir.path()).code(2)).contains("not a regular file"));
-    let none = simulate()
-        .args(["merge", "--quiet", "--out"])
-        .arg(&out)
-        .assert()
-        .code(2);
-    assert!(stderr_of(&none).contains("--parts DIR"));
+    let stderr = stderr_of(&merge_from(&list).code(2));
+    assert!(stderr.contains("lists no folder"), "{stderr}");
+    let stderr = stderr_of(&merge_from(dir.path()).code(2));
+    assert!(stderr.contains("not a regular file"), "{stderr}");
+    let stderr = stderr_of(&merging(&out).assert().code(2));
+    assert!(stderr.contains("--parts DIR"), "{stderr}");
     assert!(!out.exists());
 }

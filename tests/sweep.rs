@@ -4,7 +4,28 @@ mod common;
 
 use std::path::Path;
 
+use assert_cmd::Command;
 use common::{scenario, simulate};
+
+/// `simulate sweep FILE --param P ... ARGS --quiet`.
+fn sweep(file: &Path, params: &[&str], args: &[&str]) -> Command {
+    let mut cmd = simulate();
+    cmd.arg("sweep").arg(file);
+    for param in params {
+        cmd.args(["--param", param]);
+    }
+    cmd.args(args).arg("--quiet");
+    cmd
+}
+
+/// The same into `out`, which must succeed: `out` then holds the sweep.
+fn sweep_into(file: &Path, params: &[&str], args: &[&str], out: &Path) {
+    sweep(file, params, args)
+        .arg("--out")
+        .arg(out)
+        .assert()
+        .success();
+}
 
 /// The rows of a sweep.csv as (parameter values, outcome, probability).
 fn rows(dir: &Path, parameters: usize) -> Vec<(Vec<f64>, String, f64)> {
@@ -43,15 +64,8 @@ fn a_two_parameter_sweep_of_putin_visit_writes_the_csv_and_a_heat_map() {
         "outcomes: [\n        (name: \"energy_deal_signed\", at_end: After(\"energy_megadeal\")),";
     let file = out.path().join("putin_visit.ron");
     std::fs::write(&file, text.replacen("outcomes: [", extra, 1)).unwrap();
-    simulate()
-        .arg("sweep")
-        .arg(&file)
-        .args(["--param", "event.energy_megadeal.hazard=0:0.12:4"])
-        .args(["--param", "lambda=0.3:0.9:3"])
-        .args(["--trajectories", "256", "--quiet", "--out"])
-        .arg(&dir)
-        .assert()
-        .success();
+    let params = ["event.energy_megadeal.hazard=0:0.12:4", "lambda=0.3:0.9:3"];
+    sweep_into(&file, &params, &["--trajectories", "256"], &dir);
     let rows = rows(&dir, 2);
     assert_eq!(rows.len(), 4 * 3 * 7, "12 grid points x 7 outcomes");
     // The added outcome comes first, so the shipped first outcome's map is the second.
@@ -115,18 +129,7 @@ fn outcomes_that_the_equations_make_monotone_in_a_hazard_are_monotone() {
     let file = tmp.path().join("treaty.ron");
     std::fs::write(&file, TREATY).unwrap();
     let dir = tmp.path().join("out");
-    simulate()
-        .arg("sweep")
-        .arg(&file)
-        .args([
-            "--param",
-            "event.treaty.hazard=0:0.3:11",
-            "--quiet",
-            "--out",
-        ])
-        .arg(&dir)
-        .assert()
-        .success();
+    sweep_into(&file, &["event.treaty.hazard=0:0.3:11"], &[], &dir);
     let rows = rows(&dir, 1);
     for outcome in ["signed", "friends", "ever_close"] {
         let c: Vec<f64> = curve(&rows, outcome).into_iter().map(|(_, p)| p).collect();
@@ -146,30 +149,20 @@ fn a_sweep_gives_the_same_bytes_on_any_number_of_threads() {
     std::fs::write(&file, TREATY).unwrap();
     let csv = |threads: &str| {
         let dir = tmp.path().join(format!("out{threads}"));
-        simulate()
-            .arg("sweep")
-            .arg(&file)
-            .args([
-                "--param",
-                "event.treaty.hazard=0:0.2:3",
-                "--param",
-                "eta=0.2:0.4:2",
-            ])
-            .args(["--threads", threads, "--quiet", "--out"])
-            .arg(&dir)
-            .assert()
-            .success();
-        std::fs::read(dir.join("sweep.csv")).unwrap()
+        let params = ["event.treaty.hazard=0:0.2:3", "eta=0.2:0.4:2"];
+        sweep_into(&file, &params, &["--threads", threads], &dir);
+        common::read(&dir.join("sweep.csv"))
     };
-    assert_eq!(csv("1"), csv("2"));
+    assert_eq!(
+        csv("1"),
+        csv("2"),
+        "sweep.csv differs between 1 and 2 threads"
+    );
 }
 
 #[test]
 fn an_unknown_parameter_path_is_refused_with_the_valid_ones() {
-    simulate()
-        .arg("sweep")
-        .arg(scenario("putin_visit.ron"))
-        .args(["--param", "lamda=0.3:0.9:3", "--quiet"])
+    sweep(&scenario("putin_visit.ron"), &["lamda=0.3:0.9:3"], &[])
         .assert()
         .code(2)
         .stderr(predicates::str::contains("did you mean \"lambda\""))
@@ -185,10 +178,7 @@ fn malformed_ranges_and_out_of_range_values_are_refused() {
         "lambda=0:1:0",
         "rho.aid=0:2:3",
     ] {
-        simulate()
-            .arg("sweep")
-            .arg(scenario("putin_visit.ron"))
-            .args(["--param", bad, "--quiet"])
+        sweep(&scenario("putin_visit.ron"), &[bad], &[])
             .assert()
             .code(2);
     }
@@ -198,20 +188,13 @@ fn malformed_ranges_and_out_of_range_values_are_refused() {
 fn a_per_state_path_splits_the_state_off_its_scenario_wide_value() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("out");
-    simulate()
-        .arg("sweep")
-        .arg(scenario("putin_visit.ron"))
-        .args([
-            "--param",
-            "lambda.Pakistan=0:1.5:2",
-            "--trajectories",
-            "256",
-            "--quiet",
-            "--out",
-        ])
-        .arg(&dir)
-        .assert()
-        .success();
+    let params = ["lambda.Pakistan=0:1.5:2"];
+    sweep_into(
+        &scenario("putin_visit.ron"),
+        &params,
+        &["--trajectories", "256"],
+        &dir,
+    );
     let rows = rows(&dir, 1);
     let c = curve(&rows, "partnership_deepens");
     // The file is at rest, so lambda weighs *changes* of leverage: each US aid cut lowers
@@ -242,21 +225,13 @@ fn valid_paths_line(stderr: &[u8]) -> String {
 fn sweeping_beta_kappa_and_rho_was_refused_and_unknown_paths_listed_other_paths() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("out");
-    simulate()
-        .arg("sweep")
-        .arg(scenario("putin_visit.ron"))
-        .args([
-            "--param",
-            "beta=0:1:2",
-            "--param",
-            "kappa=0:1:2",
-            "--param",
-            "rho=0:0.5:2",
-        ])
-        .args(["--trajectories", "32", "--quiet", "--out"])
-        .arg(&dir)
-        .assert()
-        .success();
+    let params = ["beta=0:1:2", "kappa=0:1:2", "rho=0:0.5:2"];
+    sweep_into(
+        &scenario("putin_visit.ron"),
+        &params,
+        &["--trajectories", "32"],
+        &dir,
+    );
     assert_eq!(rows(&dir, 3).len(), 8 * 6, "8 grid points x 6 outcomes");
 
     let text = String::from_utf8(common::read(&common::data("small.ron"))).unwrap();
@@ -267,15 +242,12 @@ fn sweeping_beta_kappa_and_rho_was_refused_and_unknown_paths_listed_other_paths(
     )
     .unwrap();
     let effect = simulate().arg("check").arg(&bad).assert().code(2);
-    let sweep = simulate()
-        .arg("sweep")
-        .arg(common::data("small.ron"))
-        .args(["--param", "zeta.A=0:1:2", "--quiet"])
+    let swept = sweep(&common::data("small.ron"), &["zeta.A=0:1:2"], &[])
         .assert()
         .code(2);
     assert_eq!(
         valid_paths_line(&effect.get_output().stderr),
-        valid_paths_line(&sweep.get_output().stderr)
+        valid_paths_line(&swept.get_output().stderr)
     );
 }
 
@@ -287,15 +259,12 @@ fn a_bare_path_sweeps_the_overridden_states_too() {
     let tmp = tempfile::tempdir().unwrap();
     let probabilities = |params: &[&str], name: &str| {
         let dir = tmp.path().join(name);
-        let mut cmd = simulate();
-        cmd.arg("sweep").arg(common::data("small.ron"));
-        for p in params {
-            cmd.args(["--param", p]);
-        }
-        cmd.args(["--trajectories", "200", "--quiet", "--out"])
-            .arg(&dir)
-            .assert()
-            .success();
+        sweep_into(
+            &common::data("small.ron"),
+            params,
+            &["--trajectories", "200"],
+            &dir,
+        );
         rows(&dir, params.len())
             .into_iter()
             .map(|r| (r.1, r.2))

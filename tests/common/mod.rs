@@ -2,6 +2,7 @@
 //! left behind.
 #![allow(dead_code)]
 
+use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
@@ -11,6 +12,54 @@ pub fn simulate() -> Command {
     let mut cmd = Command::cargo_bin("simulate").expect("the simulate binary is built");
     cmd.env_remove("RUST_BACKTRACE");
     cmd
+}
+
+/// Runs `simulate ARGS --quiet --out OUT`, which must succeed; returns OUT.
+pub fn run_into(out: &Path, args: &[&dyn AsRef<OsStr>]) -> PathBuf {
+    simulate()
+        .args(args)
+        .args(["--quiet", "--out"])
+        .arg(out)
+        .assert()
+        .success();
+    out.to_path_buf()
+}
+
+/// Runs `simulate merge PARTS --quiet --out OUT`, which must succeed.
+pub fn merge_into<P: AsRef<OsStr>>(out: &Path, parts: impl IntoIterator<Item = P>) {
+    simulate()
+        .arg("merge")
+        .args(parts)
+        .args(["--quiet", "--out"])
+        .arg(out)
+        .assert()
+        .success();
+}
+
+/// Each of `files` (paths inside the folders) must hold the same bytes in `expected` and
+/// in `actual`; `when` says when they must, for the message ("after the merge").
+pub fn assert_same_files(expected: &Path, actual: &Path, files: &[&str], when: &str) {
+    for file in files {
+        assert!(
+            read(&expected.join(file)) == read(&actual.join(file)),
+            "{file} differs {when}: {} and {}",
+            expected.display(),
+            actual.display()
+        );
+    }
+}
+
+/// Runs `simulate ARGS --trajectories 20 --quiet` from the folder `work` (made if need be)
+/// without --out, so that the result goes to its default folder under `work/outputs`; the
+/// run must succeed.
+pub fn run_into_default_folder(work: &Path, args: &[&dyn AsRef<OsStr>]) {
+    std::fs::create_dir_all(work).unwrap_or_else(|e| panic!("cannot make {}: {e}", work.display()));
+    simulate()
+        .current_dir(work)
+        .args(args)
+        .args(["--trajectories", "20", "--quiet"])
+        .assert()
+        .success();
 }
 
 /// The repository root (where `scenarios/` lives).
@@ -30,6 +79,17 @@ pub fn data(name: &str) -> PathBuf {
 
 pub fn read(path: &Path) -> Vec<u8> {
     std::fs::read(path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
+}
+
+/// Every name in `dir` (files and folders, not below), sorted: to see what a run left
+/// beside its result.
+pub fn names(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("cannot list {}: {e}", dir.display()))
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
 }
 
 pub fn json(path: &Path) -> serde_json::Value {
