@@ -16,8 +16,31 @@ for f in scenarios/putin_visit.ron scenarios/baseline.ron tests/data/small.ron \
     $S "$f" -n 1000 --seed 7 -q --out "$out/run-$(basename "$f" .ron)"
 done
 $S compare scenarios/baseline.ron scenarios/putin_visit.ron -n 1000 --seed 7 -q --out "$out/compare"
+# Three scenarios: the comparison plots draw a bar and a difference per scenario after A.
+$S compare scenarios/baseline.ron scenarios/putin_visit.ron scenarios/visit_without_deals.ron \
+    -n 300 --seed 7 -q --out "$out/compare-3"
 $S sweep scenarios/putin_visit.ron --param lambda=0.2:0.8:3 -n 300 --seed 7 -q --out "$out/sweep"
-$S sensitivity tests/data/small.ron --samples 8 -n 100 --seed 7 -q --out "$out/sensitivity"
+# Two parameters: curves per value of the second, and the heat map.
+$S sweep scenarios/putin_visit.ron --param lambda=0.2:0.8:3 \
+    --param event.energy_megadeal.hazard=0.02:0.12:2 -n 200 --seed 7 -q --out "$out/sweep-2"
+# The printed table too (without -q), less the line naming the output folder.
+$S sensitivity tests/data/small.ron --samples 8 -n 100 --seed 7 --out "$out/sensitivity" \
+    | grep -v '^results in ' > "$out/sensitivity.txt"
+$S sensitivity tests/data/sens_effect.ron --against tests/data/sens_level.ron --samples 16 \
+    -n 8 --seed 7 --out "$out/sensitivity-against" \
+    | grep -v '^results in ' > "$out/sensitivity-against.txt"
+# Two shards and their merge. A part's manifest names the build (a hash of the source), so
+# its `engine_build` and `checksum` lines, and the folder record holding the manifest's
+# sha256, change with any edit: they are left out, every other byte is kept.
+for i in 1 2; do
+    $S scenarios/putin_visit.ron -n 300 --seed 7 -q --shard "$i/2" --out "$out/part-$i"
+done
+$S merge "$out/part-1" "$out/part-2" -q --out "$out/merged"
+for i in 1 2; do
+    grep -v -e '"engine_build"' -e '"checksum"' "$out/part-$i/manifest.json" \
+        > "$out/part-$i/manifest-without-build.json"
+    rm "$out/part-$i/manifest.json" "$out/part-$i/.entente-results"
+done
 $S blocs scenarios/putin_visit.ron --from partnership -q --out "$out/blocs"
 $S blocs benches/reference_large.ron -q --out "$out/blocs-30"
 $S check scenarios/putin_visit.ron > "$out/check.txt"

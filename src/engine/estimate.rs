@@ -542,16 +542,7 @@ mod tests {
             for &(threads, rss, vm_peak) in *peaks {
                 let e = estimate(w, *trajectories, threads);
                 let (rss, vm_peak) = (rss * 1_000_000, vm_peak * 1_000_000);
-                assert!(
-                    e.memory_bytes >= rss,
-                    "{} states, {threads} threads: {e:?}",
-                    w.n()
-                );
-                assert!(
-                    e.memory_bytes < 3 * rss,
-                    "{} states, {threads} threads: {e:?}",
-                    w.n()
-                );
+                assert_bounds_the_peak(&e, rss, w, threads);
                 assert!(
                     e.address_space_bytes >= vm_peak,
                     "{} states, {threads} threads: {e:?}",
@@ -559,6 +550,15 @@ mod tests {
                 );
             }
         }
+    }
+
+    /// The estimate's memory is at least the measured resident peak `rss` (bytes) of a run of
+    /// `w` on `threads` threads, and less than 3 times it: safe, yet not so far above that a
+    /// run which fits is refused.
+    fn assert_bounds_the_peak(e: &Estimate, rss: u64, w: &World, threads: usize) {
+        let run = format!("{} states, {threads} threads: {e:?}", w.n());
+        assert!(e.memory_bytes >= rss, "{run}");
+        assert!(e.memory_bytes < 3 * rss, "{run}");
     }
 
     /// Defect: at 200 states the loaded scenario (76 MB of entries) was not counted, and a
@@ -575,17 +575,7 @@ mod tests {
         for (w, trajectories, peaks) in &measured {
             for &(threads, rss) in peaks {
                 let e = estimate(w, *trajectories, threads);
-                let rss = rss * 1_000_000;
-                assert!(
-                    e.memory_bytes >= rss,
-                    "{} states, {threads} threads: {e:?}",
-                    w.n()
-                );
-                assert!(
-                    e.memory_bytes < 3 * rss,
-                    "{} states, {threads} threads: {e:?}",
-                    w.n()
-                );
+                assert_bounds_the_peak(&e, rss * 1_000_000, w, threads);
                 assert!(e.address_space_bytes > e.memory_bytes);
             }
         }

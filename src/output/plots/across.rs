@@ -8,8 +8,8 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::overlay::sides_line;
 use super::{
-    bar_chart, header, label_width, legend, row_y, scenario_color, text, Bars, DrawResult, Key,
-    Plot, INK,
+    bar_chart, header, interval_whisker, legend, row_name, row_names_width, row_y, scenario_color,
+    text, Bars, DrawResult, Key, Plot, INK,
 };
 use crate::analysis::compare::label;
 use crate::analysis::summary::OutcomeSummary;
@@ -65,8 +65,7 @@ impl Plot for OutcomesAcross<'_> {
             })
             .collect();
         let body = legend(&body, &keys)?;
-        let name_style = text(16.0, &INK);
-        let names = label_width(&body, outcomes.iter().map(|o| o.name.clone()), &name_style)?;
+        let names = row_names_width(&body, outcomes.iter().map(|o| o.name.clone()))?;
         let mut chart = bar_chart(&body, Bars::probabilities(n, names))?;
         let slot = 0.84 / count as f64;
         let value_style = text(13.0, &INK).pos(Pos::new(HPos::Left, VPos::Center));
@@ -84,11 +83,7 @@ impl Plot for OutcomesAcross<'_> {
                 )))?;
                 let whisker = INK.stroke_width(2);
                 let (lo, hi) = (summary.ci_low, summary.ci_high);
-                chart.draw_series([
-                    PathElement::new(vec![(lo, y), (hi, y)], whisker),
-                    PathElement::new(vec![(lo, y - half), (lo, y + half)], whisker),
-                    PathElement::new(vec![(hi, y - half), (hi, y + half)], whisker),
-                ])?;
+                chart.draw_series(interval_whisker((lo, hi), y, half, whisker, whisker))?;
                 let value = format!("{} {}", label(s), percent(summary.probability));
                 let (x, style) = if hi < 0.85 {
                     (hi, value_style.clone())
@@ -102,12 +97,7 @@ impl Plot for OutcomesAcross<'_> {
                     EmptyElement::at((x, y)) + Text::new(value, (8, 0), style),
                 ))?;
             }
-            let (px, py) = chart.backend_coord(&(0.0, centre));
-            root.draw(&Text::new(
-                o.name.clone(),
-                (px - 12, py),
-                name_style.pos(Pos::new(HPos::Right, VPos::Center)),
-            ))?;
+            row_name(root, &chart, (0.0, centre), &o.name)?;
         }
         Ok(())
     }

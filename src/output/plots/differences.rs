@@ -9,8 +9,8 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::overlay::sides_line;
 use super::{
-    bar_chart, header, label_width, legend, row_y, scenario_color, text, Bars, DrawResult, Key,
-    Plot, INK, MUTED,
+    bar_chart, header, interval_whisker, legend, row_name, row_names_width, row_y, scenario_color,
+    text, Bars, DrawResult, Key, Plot, INK, MUTED,
 };
 use crate::analysis::compare::label;
 use crate::analysis::Comparison;
@@ -70,8 +70,7 @@ impl Plot for DifferenceChart<'_> {
             Key::Band(MUTED, 0.35),
         ));
         let body = legend(&body, &keys)?;
-        let name_style = text(16.0, &INK);
-        let names = label_width(&body, outcomes.iter().map(|o| o.name.clone()), &name_style)?;
+        let names = row_names_width(&body, outcomes.iter().map(|o| o.name.clone()))?;
         // Zero is always shown; the span covers every interval, paired and unpaired.
         let (mut lo, mut hi) = (0.0f64, 0.0f64);
         for d in outcomes.iter().flat_map(|o| &o.differences) {
@@ -113,17 +112,13 @@ impl Plot for DifferenceChart<'_> {
                 )))?;
                 let significant = d.ci_low > 0.0 || d.ci_high < 0.0;
                 let color = scenario_color(k + 1);
-                chart.draw_series([
-                    PathElement::new(vec![(d.ci_low, y), (d.ci_high, y)], color.stroke_width(4)),
-                    PathElement::new(
-                        vec![(d.ci_low, y - half), (d.ci_low, y + half)],
-                        color.stroke_width(2),
-                    ),
-                    PathElement::new(
-                        vec![(d.ci_high, y - half), (d.ci_high, y + half)],
-                        color.stroke_width(2),
-                    ),
-                ])?;
+                chart.draw_series(interval_whisker(
+                    (d.ci_low, d.ci_high),
+                    y,
+                    half,
+                    color.stroke_width(4),
+                    color.stroke_width(2),
+                ))?;
                 let dot = if significant {
                     Circle::new((d.diff, y), 6, color.filled())
                 } else {
@@ -147,12 +142,7 @@ impl Plot for DifferenceChart<'_> {
                     text(14.0, &color).pos(Pos::new(HPos::Left, VPos::Center)),
                 ))?;
             }
-            let (px, py) = chart.backend_coord(&(lo, centre));
-            root.draw(&Text::new(
-                o.name.clone(),
-                (px - 12, py),
-                name_style.pos(Pos::new(HPos::Right, VPos::Center)),
-            ))?;
+            row_name(root, &chart, (lo, centre), &o.name)?;
         }
         Ok(())
     }

@@ -7,7 +7,7 @@ use plotters::prelude::*;
 
 use super::overlay::{scheduled_markers, sides_line};
 use super::{
-    event_markers, header, legend, line_chart, scenario_color, slug, time_axis, Axes, DrawResult,
+    event_markers, header, last_step, legend, line_chart, scenario_color, slug, Axes, DrawResult,
     Key, Plot, INK, MUTED,
 };
 use crate::analysis::compare::{label, EffectSeries};
@@ -78,19 +78,12 @@ impl Plot for EffectOverTime<'_> {
         }
         let air = ((hi - lo) * 0.08).max(1e-4);
         let (lo, hi) = (lo - air, hi + air);
-        let steps = self
-            .series()
-            .map(|e| e.points.len())
-            .max()
-            .unwrap_or(0)
-            .saturating_sub(1)
-            .max(1) as f64;
-        let axes = Axes {
-            x: time_axis(&c.reference().manifest),
-            y: format!("difference from A, {}", self.metric),
-            x_ticks: Some(&|x| format!("{x:.0}")),
-            y_ticks: &|y| format!("{y:+.3}"),
-        };
+        let steps = last_step(self.series().map(|e| e.points.len()));
+        let axes = Axes::over_time(
+            &c.reference().manifest,
+            format!("difference from A, {}", self.metric),
+            &|y| format!("{y:+.3}"),
+        );
         let mut chart = line_chart(&body, 0f64..steps, lo..hi, axes)?;
         chart.draw_series(std::iter::once(PathElement::new(
             vec![(0.0, 0.0), (steps, 0.0)],

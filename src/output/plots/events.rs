@@ -5,7 +5,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::{
-    event_markers, header, legend, line_chart, palette, run_line, time_axis, Axes, DrawResult, Key,
+    event_markers, header, last_step, legend, line_chart, palette, run_line, Axes, DrawResult, Key,
     Plot,
 };
 use crate::analysis::RunSummary;
@@ -42,17 +42,12 @@ impl Plot for EventChart<'_> {
             .map(|(i, e)| (e.name.clone(), Key::Line(palette(i), 3)))
             .collect();
         let body = legend(&body, &items)?;
-        let steps = s
-            .events
-            .first()
-            .map_or(1, |e| e.fired_by.len().saturating_sub(1))
-            .max(1) as f64;
-        let axes = Axes {
-            x: time_axis(&s.manifest),
-            y: "share of trajectories where it has happened".to_string(),
-            x_ticks: Some(&|x| format!("{x:.0}")),
-            y_ticks: &|y| whole_percent(*y),
-        };
+        let steps = last_step(s.events.first().map(|e| e.fired_by.len()));
+        let axes = Axes::over_time(
+            &s.manifest,
+            "share of trajectories where it has happened".to_string(),
+            &|y| whole_percent(*y),
+        );
         let mut chart = line_chart(&body, 0f64..steps, 0f64..1.02f64, axes)?;
         for (i, e) in s.events.iter().enumerate() {
             let points = e

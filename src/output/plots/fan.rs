@@ -5,7 +5,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::{
-    event_markers, extent, header, legend, line_chart, run_line, slug, time_axis, Axes, DrawResult,
+    event_markers, extent, header, last_step, legend, line_chart, run_line, slug, Axes, DrawResult,
     Key, Plot, SIDE_A,
 };
 use crate::analysis::{Band, MetricSeries, RunSummary};
@@ -100,13 +100,8 @@ impl Plot for FanChart<'_> {
             ],
         )?;
         let (lo, hi) = extent(bands.iter().flat_map(|b| [b.p05, b.p95]), self.series.range);
-        let steps = bands.len().saturating_sub(1).max(1) as f64;
-        let axes = Axes {
-            x: time_axis(m),
-            y: self.series.metric.clone(),
-            x_ticks: Some(&|x| format!("{x:.0}")),
-            y_ticks: &|y| format!("{y:.2}"),
-        };
+        let steps = last_step([bands.len()]);
+        let axes = Axes::over_time(m, self.series.metric.clone(), &|y| format!("{y:.2}"));
         let mut chart = line_chart(&body, 0f64..steps, lo..hi, axes)?;
         draw_fan(&mut chart, bands, SIDE_A, 0.18, 0.32)?;
         let scheduled: Vec<(String, u32)> = self

@@ -298,6 +298,30 @@ pub struct Axes<'f> {
     pub y_ticks: &'f dyn Fn(&f64) -> String,
 }
 
+impl<'f> Axes<'f> {
+    /// The axes of a chart over time: steps from the start along x (whole numbers, in the
+    /// scenario's own unit), `y` described and labelled as given.
+    pub fn over_time(m: &Manifest, y: String, y_ticks: &'f dyn Fn(&f64) -> String) -> Self {
+        Axes {
+            x: time_axis(m),
+            y,
+            x_ticks: Some(&|x| format!("{x:.0}")),
+            y_ticks,
+        }
+    }
+}
+
+/// Where a chart over time ends: the last step of the longest of its series (given as their
+/// numbers of points, step 0 first), and at least 1 so that the axis is never empty.
+pub fn last_step(points: impl IntoIterator<Item = usize>) -> f64 {
+    points
+        .into_iter()
+        .max()
+        .unwrap_or(0)
+        .saturating_sub(1)
+        .max(1) as f64
+}
+
 /// The chart type every line plot draws on.
 pub type LineChart<'a, DB> = ChartContext<
     'a,
@@ -399,6 +423,53 @@ pub fn bar_chart<'a, DB: DrawingBackend>(
 /// item is on top.
 pub fn row_y(i: usize, n: usize) -> f64 {
     (n - 1 - i) as f64
+}
+
+/// The names of a category chart's rows (outcomes), written in its label area.
+fn row_name_style() -> TextStyle<'static> {
+    text(16.0, &INK)
+}
+
+/// Width in pixels of the label area that the longest of the rows' `names` needs (the
+/// `names` of [`Bars`]).
+pub fn row_names_width<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    names: impl Iterator<Item = String>,
+) -> Result<u32, DrawingAreaErrorKind<DB::ErrorType>> {
+    label_width(area, names, &row_name_style())
+}
+
+/// Writes a row's name in the label area of a category chart, right-aligned against the
+/// chart's left edge and level with the row: `at` is the row's point on that edge, in the
+/// chart's coordinates.
+pub fn row_name<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    chart: &LineChart<'_, DB>,
+    at: (f64, f64),
+    name: &str,
+) -> DrawResult<DB> {
+    let (px, py) = chart.backend_coord(&at);
+    root.draw(&Text::new(
+        name.to_string(),
+        (px - 12, py),
+        row_name_style().pos(Pos::new(HPos::Right, VPos::Center)),
+    ))
+}
+
+/// A 95% interval across a row of a category chart: a line from `low` to `high` at height
+/// `y` drawn in `line`, and an upright cap `half` above and below at each end in `cap`.
+pub fn interval_whisker(
+    (low, high): (f64, f64),
+    y: f64,
+    half: f64,
+    line: ShapeStyle,
+    cap: ShapeStyle,
+) -> [PathElement<(f64, f64)>; 3] {
+    [
+        PathElement::new(vec![(low, y), (high, y)], line),
+        PathElement::new(vec![(low, y - half), (low, y + half)], cap),
+        PathElement::new(vec![(high, y - half), (high, y + half)], cap),
+    ]
 }
 
 /// Width in pixels the longest label needs.
@@ -635,6 +706,13 @@ mod tests {
         assert_eq!(plural("quarter"), "quarters");
         assert_eq!(plural("years"), "years");
         assert_eq!(plural(""), "steps");
+    }
+
+    #[test]
+    fn a_time_axis_ends_at_the_longest_series_last_step_and_is_never_empty() {
+        assert_eq!(last_step([5, 11, 3]), 10.0);
+        assert_eq!(last_step([1]), 1.0);
+        assert_eq!(last_step(None), 1.0);
     }
 
     #[test]

@@ -6,7 +6,8 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::{
-    bar_chart, header, label_width, row_y, run_line, text, Bars, DrawResult, Plot, INK, SIDE_A,
+    bar_chart, header, interval_whisker, row_name, row_names_width, row_y, run_line, text, Bars,
+    DrawResult, Plot, INK, SIDE_A,
 };
 use crate::analysis::RunSummary;
 use crate::output::numbers::percent;
@@ -34,8 +35,7 @@ impl Plot for OutcomeChart<'_> {
         let outcomes = &self.summary.outcomes;
         let n = outcomes.len().max(1);
         let body = header(root, &self.title(), &run_line(&self.summary.manifest))?;
-        let name_style = text(16.0, &INK);
-        let names = label_width(&body, outcomes.iter().map(|o| o.name.clone()), &name_style)?;
+        let names = row_names_width(&body, outcomes.iter().map(|o| o.name.clone()))?;
         let mut chart = bar_chart(&body, Bars::probabilities(n, names))?;
         let value_style = text(15.0, &INK).pos(Pos::new(HPos::Left, VPos::Center));
         for (i, o) in outcomes.iter().enumerate() {
@@ -45,11 +45,13 @@ impl Plot for OutcomeChart<'_> {
                 SIDE_A.mix(0.55).filled(),
             )))?;
             let whisker = INK.stroke_width(2);
-            chart.draw_series([
-                PathElement::new(vec![(o.ci_low, y), (o.ci_high, y)], whisker),
-                PathElement::new(vec![(o.ci_low, y - 0.15), (o.ci_low, y + 0.15)], whisker),
-                PathElement::new(vec![(o.ci_high, y - 0.15), (o.ci_high, y + 0.15)], whisker),
-            ])?;
+            chart.draw_series(interval_whisker(
+                (o.ci_low, o.ci_high),
+                y,
+                0.15,
+                whisker,
+                whisker,
+            ))?;
             let label = format!(
                 "{}  [{}, {}]",
                 percent(o.probability),
@@ -68,13 +70,7 @@ impl Plot for OutcomeChart<'_> {
             chart.draw_series(std::iter::once(
                 EmptyElement::at((x, y)) + Text::new(label, (dx, 0), style),
             ))?;
-            // The outcome's name, right-aligned in the label area.
-            let (px, py) = chart.backend_coord(&(0.0, y));
-            root.draw(&Text::new(
-                o.name.clone(),
-                (px - 12, py),
-                name_style.pos(Pos::new(HPos::Right, VPos::Center)),
-            ))?;
+            row_name(root, &chart, (0.0, y), &o.name)?;
         }
         Ok(())
     }

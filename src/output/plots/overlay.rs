@@ -7,7 +7,7 @@ use plotters::prelude::*;
 
 use super::fan::draw_fan;
 use super::{
-    event_markers, extent, header, legend, line_chart, scenario_color, slug, time_axis, Axes,
+    event_markers, extent, header, last_step, legend, line_chart, scenario_color, slug, Axes,
     DrawResult, Key, Plot, MUTED,
 };
 use crate::analysis::compare::label;
@@ -132,20 +132,12 @@ impl Plot for OverlayFan<'_> {
                 .flat_map(|b| [b.p05, b.p95]),
             range,
         );
-        let steps = self
-            .series
-            .iter()
-            .map(|s| s.bands.len())
-            .max()
-            .unwrap_or(0)
-            .saturating_sub(1)
-            .max(1) as f64;
-        let axes = Axes {
-            x: time_axis(&c.reference().manifest),
-            y: self.series[0].metric.clone(),
-            x_ticks: Some(&|x| format!("{x:.0}")),
-            y_ticks: &|y| format!("{y:.2}"),
-        };
+        let steps = last_step(self.series.iter().map(|s| s.bands.len()));
+        let axes = Axes::over_time(
+            &c.reference().manifest,
+            self.series[0].metric.clone(),
+            &|y| format!("{y:.2}"),
+        );
         let mut chart = line_chart(&body, 0f64..steps, lo..hi, axes)?;
         // Many overlaid bands turn to mud: fainter the more scenarios share the chart.
         let fade = 2.0 / self.series.len().max(2) as f64;
