@@ -322,6 +322,12 @@ fn apply(bytes: &mut Vec<u8>, m: &Mutation) {
 /// Parses `bytes` in a thread with a deadline: Ok(accepted) if it answered, Err if it
 /// panicked, hung or refused without a message.
 fn parse_answers(path: &Path, bytes: Vec<u8>) -> Result<bool, String> {
+    parse_within_deadline(path, bytes).map(|refusal| refusal.is_none())
+}
+
+/// Parses `bytes` in a thread with a deadline: Ok(None) if accepted, Ok(Some(message)) if
+/// refused with a message, Err if it panicked, hung or refused without a message.
+fn parse_within_deadline(path: &Path, bytes: Vec<u8>) -> Result<Option<String>, String> {
     let (tx, rx) = mpsc::channel();
     let path = path.to_path_buf();
     // The binary parses on its main thread, with the platform's main stack (8 MB on Linux).
@@ -335,12 +341,12 @@ fn parse_answers(path: &Path, bytes: Vec<u8>) -> Result<bool, String> {
         });
     worker.map_err(|e| format!("cannot start a thread: {e}"))?;
     match rx.recv_timeout(PARSE_DEADLINE) {
-        Ok(Ok(())) => Ok(true),
+        Ok(Ok(())) => Ok(None),
         Ok(Err(message)) => {
             if message.trim().is_empty() {
                 Err("an error with an empty message".into())
             } else {
-                Ok(false)
+                Ok(Some(message))
             }
         }
         Err(mpsc::RecvTimeoutError::Timeout) => Err(format!("no answer within {PARSE_DEADLINE:?}")),
@@ -465,6 +471,37 @@ fn many_ties_are_checked_in_linear_time() {
     );
     let accepted = parse_answers(Path::new("ties.ron"), text.into_bytes()).unwrap();
     assert!(!accepted, "40,000 copies of one tie are refused");
+}
+
+/// Regression: each event with a problem was located from its first mention (here an
+/// outcome that names all 1,000 before the events are written) and its `at` was then
+/// searched for, past every "at" of a 4 MB description, to the end of the file: 28 s, and
+/// every problem was put at e0's line. Each is now found at its own definition, within its
+/// own item.
+#[test]
+fn a_thousand_bad_events_after_a_long_description_are_located_in_linear_time() {
+    let refs: Vec<String> = (0..1000).map(|i| format!("After(\"e{i}\")")).collect();
+    let events: String = (0..1000)
+        .map(|i| format!("        Event(name: \"e{i}\", at: 0),\n"))
+        .collect();
+    let text = format!(
+        "Scenario(\n    name: \"atscan\", steps: 10,\n    states: [State(name: \"A\"), State(name: \"B\")],\n    \
+         outcomes: [Outcome(name: \"o\", ever: Any([{}]))],\n    description: \"{}\",\n    \
+         events: [\n{events}    ],\n)\n",
+        refs.join(", "),
+        "at".repeat(2_000_000)
+    );
+    let message = parse_within_deadline(Path::new("atscan.ron"), text.clone().into_bytes())
+        .unwrap()
+        .expect("refused");
+    // Each problem is at its own event's `at`, one line after another.
+    let line = text.lines().position(|l| l.contains("\"e0\", at")).unwrap() + 1;
+    let first: Vec<&str> = message.lines().take(2).collect();
+    assert!(
+        first[0].starts_with(&format!("atscan.ron:{line}:27: event \"e0\": `at`"))
+            && first[1].starts_with(&format!("atscan.ron:{}:27: event \"e1\": `at`", line + 1)),
+        "{first:?}"
+    );
 }
 
 /// 500 tracked metrics over 10,000 steps would need hundreds of GB of histograms: the run

@@ -134,7 +134,7 @@ pub fn apply(
     let mut lines = Vec::new();
     if variant.name.trim().is_empty() || variant.name == file.name {
         problems.push(Problem {
-            position: loc.field_after(Some(0), "name"),
+            position: loc.top_field("name").map(|at| loc.position(at)),
             message: format!(
                 "a variant needs a name of its own (its base is called \"{}\"): results and \
                  comparisons are labelled with it",
@@ -144,18 +144,18 @@ pub fn apply(
     }
     if variant.changes.is_empty() {
         problems.push(Problem {
-            position: loc.field_after(Some(0), "changes"),
+            position: loc.top_field("changes").map(|at| loc.position(at)),
             message: "the variant lists no changes, so it is its base; list at least one \
                       change, or run the base"
                 .into(),
         });
     }
-    let mut cursor = loc.find_from(0, "changes");
+    let mut cursor = loc.top_field("changes");
     // Events removed, with where each RemoveEvent stands: checked once every change is
     // applied, since a later change may drop or replace what still names them.
     let mut removed: Vec<(String, Option<Position>)> = Vec::new();
     for change in &variant.changes {
-        let anchor = cursor.and_then(|from| loc.find_from(from, change.keyword()));
+        let anchor = cursor.and_then(|from| loc.word_from(from, change.keyword()));
         if let Some(at) = anchor {
             cursor = Some(at + change.keyword().len());
         }
@@ -234,12 +234,12 @@ fn names_event(condition: &ConditionDef, name: &str) -> bool {
 /// Where each change of `variant` starts in its text, found as `apply` finds them.
 pub fn change_positions(variant: &VariantFile, text: &str) -> Vec<Option<Position>> {
     let loc = Locator::new(text);
-    let mut cursor = loc.find_from(0, "changes");
+    let mut cursor = loc.top_field("changes");
     variant
         .changes
         .iter()
         .map(|change| {
-            let anchor = cursor.and_then(|from| loc.find_from(from, change.keyword()));
+            let anchor = cursor.and_then(|from| loc.word_from(from, change.keyword()));
             if let Some(at) = anchor {
                 cursor = Some(at + change.keyword().len());
             }

@@ -15,11 +15,16 @@ use crate::scenario::file::{
     Change as ChangeDef, ConditionDef, EffectDef, EventDef, MetricDef, ScenarioFile,
 };
 use crate::scenario::limits;
-use crate::scenario::locate::{quoted, Position};
+use crate::scenario::locate::Position;
 
 impl Compiler<'_> {
-    pub(super) fn event(&mut self, f: &ScenarioFile, def: &EventDef) -> Event {
-        let anchor = self.loc.find_from(0, &quoted(&def.name));
+    /// An event; `anchor` is where its definition (`name: "..."`) is written.
+    pub(super) fn event(
+        &mut self,
+        f: &ScenarioFile,
+        def: &EventDef,
+        anchor: Option<usize>,
+    ) -> Event {
         let at = anchor.map(|a| self.loc.position(a));
         // With an invalid step count (reported elsewhere) the bounds below would only mislead.
         let steps = if (1..=limits::MAX_STEPS).contains(&f.steps) {
@@ -245,7 +250,7 @@ impl Compiler<'_> {
             Some((item, past)) if item == anchor => past,
             _ => anchor,
         };
-        let found = self.loc.find_from(from, "Average")?;
+        let found = self.loc.word_from(from, "Average")?;
         self.average_cursor = Some((anchor, found + "Average".len()));
         Some(self.loc.position(found))
     }
@@ -255,7 +260,18 @@ impl Compiler<'_> {
             ConditionDef::Above(m, x) | ConditionDef::Below(m, x) => {
                 let metric = self.metric(m, anchor);
                 if !x.is_finite() {
-                    let at = self.top_field("Above").or(self.top_field("Below"));
+                    // The threshold is the second value of the item's Above or Below.
+                    let at = anchor
+                        .and_then(|a| {
+                            [
+                                self.loc.word_from(a, "Above"),
+                                self.loc.word_from(a, "Below"),
+                            ]
+                            .into_iter()
+                            .flatten()
+                            .min()
+                        })
+                        .map(|at| self.loc.position(at));
                     self.problem(
                         at,
                         format!("a condition's threshold must be finite, got {}", Num(*x)),
@@ -315,8 +331,8 @@ impl Compiler<'_> {
     pub(super) fn outcomes(&mut self, f: &ScenarioFile) -> Vec<Outcome> {
         let mut outcomes = Vec::new();
         let mut seen = HashSet::new();
-        for o in &f.outcomes {
-            let anchor = self.loc.find_from(0, &quoted(&o.name));
+        let anchors = self.item_anchors("outcomes", f.outcomes.iter().map(|o| o.name.as_str()));
+        for (o, anchor) in f.outcomes.iter().zip(anchors) {
             let at = anchor.map(|a| self.loc.position(a));
             if o.name.trim().is_empty() {
                 self.problem(at, "an outcome needs a name".into());

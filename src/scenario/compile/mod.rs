@@ -148,7 +148,13 @@ impl<'a> Compiler<'a> {
         let share = self.ties(f);
         self.between = self.between_partnership(f);
         let params = self.params(f);
-        let events: Vec<Event> = f.events.iter().map(|def| self.event(f, def)).collect();
+        let anchors = self.item_anchors("events", f.events.iter().map(|e| e.name.as_str()));
+        let events: Vec<Event> = f
+            .events
+            .iter()
+            .zip(anchors)
+            .map(|(def, anchor)| self.event(f, def, anchor))
+            .collect();
         let params = [params, self.hazard_slots(f)].concat();
         let outcomes = self.outcomes(f);
         let metrics = self.metrics(f);

@@ -254,9 +254,9 @@ impl Compiler<'_> {
     /// One slot per hazard event, after the `params` slots.
     pub(super) fn hazard_slots(&mut self, f: &ScenarioFile) -> Vec<ParamSlot> {
         let mut slots = Vec::new();
-        for (e, def) in f.events.iter().enumerate() {
+        let anchors = self.item_anchors("events", f.events.iter().map(|e| e.name.as_str()));
+        for ((e, def), anchor) in f.events.iter().enumerate().zip(anchors) {
             if let Some(value) = &def.hazard {
-                let anchor = self.loc.find_from(0, &quoted(&def.name));
                 let at = self.loc.field_after(anchor, "hazard");
                 let path = ParamPath::Hazard(e).text(&self.names);
                 let target = ParamTarget::Hazard(e);

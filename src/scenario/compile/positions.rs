@@ -5,16 +5,41 @@ use super::Compiler;
 use crate::scenario::locate::{quoted, Position};
 
 impl Compiler<'_> {
-    /// Where a top-level field (`steps`, `metrics`, ...) or a variant (`Above`) is written:
-    /// the word itself, followed by `:` or `(`, not the same letters inside a longer word
-    /// (`ties` inside `affinities` put every share-total problem on the affinities' line).
+    /// Where a top-level field (`steps`, `metrics`, ...) is written: the word itself, at
+    /// the top level of the file, not the same letters inside a longer word (`ties` inside
+    /// `affinities` put every share-total problem on the affinities' line) nor a field of
+    /// the same name inside an item (a state's `name` is not the scenario's).
     pub(super) fn top_field(&self, field: &str) -> Option<Position> {
         self.top_field_offset(field).map(|at| self.loc.position(at))
     }
 
     /// The byte offset of [`Self::top_field`].
     pub(super) fn top_field_offset(&self, field: &str) -> Option<usize> {
-        self.loc.field_from(0, field)
+        self.loc.top_field(field)
+    }
+
+    /// Where each item of the top-level list `list` (`events`, `outcomes`) called by
+    /// `names` (in file order) is defined: its `name: "..."`. One pass over the list: a
+    /// search from the start of the file for each item (its first mention, maybe in an
+    /// earlier item) put problems at the wrong item and cost seconds for a thousand items.
+    pub(super) fn item_anchors<'n>(
+        &self,
+        list: &str,
+        names: impl IntoIterator<Item = &'n str>,
+    ) -> Vec<Option<usize>> {
+        let mut cursor = self.top_field_offset(list);
+        names
+            .into_iter()
+            .map(|name| {
+                let at = cursor.and_then(|from| self.loc.next_definition(from, name));
+                match at {
+                    Some(at) => cursor = Some(at + name.len() + 2),
+                    // Not where it should be (a list written oddly): its first mention.
+                    None => return self.loc.find_from(0, &quoted(name)),
+                }
+                at
+            })
+            .collect()
     }
 
     /// Where the next `(a, b, ...)` entry of a list is written, searched from `cursor`,

@@ -102,7 +102,7 @@ impl Compiler<'_> {
         // where searching for the n-th `Tie` from the start each time was quadratic.
         let mut cursor = 0;
         for tie in &f.ties {
-            let anchor = self.loc.find_from(cursor, "Tie");
+            let anchor = self.loc.word_from(cursor, "Tie");
             cursor = anchor.map_or(cursor, |at| at + "Tie".len());
             let pair = self.pair(
                 &tie.from,
@@ -191,6 +191,18 @@ mod tests {
             found[0].message,
             "a tie of \"A\" toward itself is not defined"
         );
+    }
+
+    /// Regression: ties were found by the letters "Tie", so with a state called "Tierra"
+    /// the second tie's bad share was put at the first tie's share.
+    #[test]
+    fn a_state_called_tierra_does_not_move_a_ties_problem() {
+        let ties = "ties: [Tie(from: \"A\", to: \"Tierra\", channel: \"aid\", share: 0.2),\n  \
+                    Tie(from: \"Tierra\", to: \"A\", channel: \"aid\", share: 1.5)],";
+        let text = scenario(ties).replace("State(name: \"B\")", "State(name: \"Tierra\")");
+        let found = problems(&text);
+        assert!(found[0].message.contains("got 1.5"), "{found:?}");
+        assert_eq!(found[0].position, position_of(&text, "share: 1.5"));
     }
 
     #[test]
