@@ -136,7 +136,7 @@ impl Compiler<'_> {
     /// Override(eta: ...)}`): an override's bad value is reported there, not at the
     /// state's definition.
     fn override_at(&self, anchor: Option<usize>, state: &str, field: &str) -> Option<Position> {
-        let overrides = self.loc.find_from(anchor?, "overrides")?;
+        let overrides = self.loc.word_from(anchor?, "overrides")?;
         let entry = self.loc.find_from(overrides, &quoted(state))?;
         self.loc.field_after(Some(entry), field)
     }
