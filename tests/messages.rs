@@ -153,3 +153,36 @@ fn control_characters_in_names_are_refused_by_the_loader() {
         assert!(!out.exists(), "{what}: nothing is written");
     }
 }
+
+/// Regression: a reference to an unknown state was echoed raw. A newline made the problem
+/// two lines, the second without the file's name; escape sequences reached the terminal and
+/// forged a line "fake.ron:1:1: all good"; a 1 MB name made a 1 MB line. Now each problem
+/// is one line that names the file, with no escape byte, of reasonable length.
+#[test]
+fn unknown_references_are_escaped_and_cut_in_messages() {
+    let dir = tempfile::tempdir().unwrap();
+    let huge = "Alpha".repeat(200_000);
+    for reference in [
+        "A\\nB".to_string(),
+        "A\\u{1b}[31mRED\\u{1b}[0m\\nfake.ron:1:1: all good".to_string(),
+        huge,
+    ] {
+        let path = edited(dir.path(), |t| {
+            t.replacen(
+                "(\"A\", \"B\", 0.3)",
+                &format!("(\"{reference}\", \"B\", 0.3)"),
+                1,
+            )
+        });
+        let (code, stderr) = stderr_of_check(&path);
+        let shown = &stderr[..stderr.len().min(300)];
+        assert_eq!(code, 2, "{shown}");
+        assert!(stderr.contains("unknown state \"A"), "{shown}");
+        assert!(!stderr.contains('\u{1b}'), "{shown}");
+        let file = path.display().to_string();
+        for line in stderr.lines() {
+            assert!(line.contains(&file), "a line without the file: {line:?}");
+            assert!(line.len() < 300, "a line of {} bytes", line.len());
+        }
+    }
+}

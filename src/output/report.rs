@@ -65,6 +65,9 @@ th { background: #f4f6f8; font-weight: 600; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 td.name { font-family: "DejaVu Sans Mono", Consolas, monospace; white-space: nowrap; }
 td.up { color: #b35400; font-weight: 600; }
+/* A legal name of 200 characters without a space pushed the probabilities off the page. */
+table.blocs td, table.standings th, #bloc-standing { overflow-wrap: anywhere; }
+table.blocs td.name, table.standings th { white-space: normal; }
 span.note { color: #8a5a00; font-size: 0.92em; }
 dl.manifest { display: grid; grid-template-columns: max-content 1fr; gap: 2px 16px; margin: 0.5em 0; }
 dl.manifest dt { color: #666; }
@@ -255,7 +258,8 @@ pub fn run_page(s: &RunSummary) -> io::Result<String> {
 
 /// The members of one side of a split, escaped: all of them in a small world; in a big one
 /// a count and the first few, with the rest behind a click (a 100-state world made each
-/// cell a paragraph of 50 names, and the table several screens long).
+/// cell a paragraph of 50 names, and the table several screens long). Opened, the list
+/// goes on from the summary rather than repeating its names.
 fn state_list(names: &[String]) -> String {
     const SHOWN: usize = 8;
     if names.len() <= 2 * SHOWN {
@@ -265,7 +269,7 @@ fn state_list(names: &[String]) -> String {
         "<details><summary>{} states: {}, &hellip;</summary>{}</details>",
         names.len(),
         escape(&names[..SHOWN].join(", ")),
-        escape(&names.join(", "))
+        escape(&names[SHOWN..].join(", "))
     )
 }
 
@@ -275,7 +279,7 @@ fn blocs_section(out: &mut String, s: &RunSummary) {
     let lead = s.world.states.first().map_or("", String::as_str);
     out.push_str(
         "<h2 id=\"blocs\">Blocs</h2>\n<p>Each trajectory's final partnerships split into two \
-         blocs along their main fault line. The most frequent splits:</p>\n<table>\n\
+         blocs along their main fault line. The most frequent splits:</p>\n<table class=\"blocs\">\n\
          <thead><tr><th>with the first state</th><th>the other bloc</th>\
          <th class=\"num\">probability</th><th class=\"num\">95% interval</th></tr></thead>\n<tbody>\n",
     );
@@ -296,10 +300,11 @@ fn blocs_section(out: &mut String, s: &RunSummary) {
         );
     }
     out.push_str("</tbody>\n</table>\n");
-    if s.blocs.first().is_some_and(|b| b.count <= 1) {
+    if s.manifest.trajectories >= 2 && s.blocs.first().is_some_and(|b| b.count == 1) {
         // In a big world nearly every trajectory ends in a split of its own: the "most
         // frequent" rows are then arbitrary examples, and saying nothing would invite
-        // reading them as the likely futures.
+        // reading them as the likely futures. (Of a single trajectory, its split is all
+        // there is to say.)
         out.push_str(
             "<p id=\"blocs-unique\">No split occurred in more than one trajectory, so these rows \
              are examples, not likely futures; where each state ends (below) is the summary \
@@ -317,7 +322,7 @@ fn blocs_section(out: &mut String, s: &RunSummary) {
     );
     let _ = writeln!(
         out,
-        "<table>\n<thead><tr><th>state</th><th class=\"num\">in {}'s bloc</th>\
+        "<table class=\"blocs standings\">\n<thead><tr><th>state</th><th class=\"num\">in {}'s bloc</th>\
          <th class=\"num\">in the other bloc</th><th class=\"num\">between</th></tr></thead>\n<tbody>",
         escape(lead)
     );
@@ -535,7 +540,7 @@ mod tests {
         let cell = state_list(&many);
         assert!(
             cell.starts_with("<details><summary>50 states: S1, S2,")
-                && cell.contains("S8, &hellip;</summary>S1, S2,")
+                && cell.contains("S8, &hellip;</summary>S9, S10,")
                 && cell.ends_with("S49, S50</details>"),
             "{cell}"
         );
@@ -562,6 +567,44 @@ mod tests {
         let mut page = String::new();
         blocs_section(&mut page, &summary);
         assert!(!page.contains("blocs-unique"), "{page}");
+    }
+
+    /// Regression: a run of one trajectory (or a one-state world run once) was told that
+    /// "no split occurred in more than one trajectory".
+    #[test]
+    fn a_single_trajectory_is_not_called_an_example() {
+        let mut summary = crate::output::examples::run("s.ron");
+        summary.manifest.trajectories = 1;
+        summary.blocs = vec![crate::analysis::summary::BlocConfiguration {
+            with_first: vec!["A".into()],
+            other: vec![],
+            count: 1,
+            probability: 1.0,
+            ci_low: 0.2,
+            ci_high: 1.0,
+        }];
+        let mut page = String::new();
+        blocs_section(&mut page, &summary);
+        assert!(!page.contains("blocs-unique"), "{page}");
+        summary.manifest.trajectories = 2;
+        let mut page = String::new();
+        blocs_section(&mut page, &summary);
+        assert!(page.contains("blocs-unique"), "{page}");
+    }
+
+    /// Regression: names of 200 characters without a space (legal) pushed the probability
+    /// columns of both bloc tables past the page: their cells may break a name anywhere.
+    #[test]
+    fn the_bloc_tables_wrap_long_names() {
+        let mut page = String::new();
+        blocs_section(&mut page, &crate::output::examples::run("s.ron"));
+        assert_eq!(page.matches("<table class=\"blocs").count(), 2, "{page}");
+        // The lead state's name is in the standings' header too.
+        assert!(page.contains("<table class=\"blocs standings\">"), "{page}");
+        let wrap =
+            "table.blocs td, table.standings th, #bloc-standing { overflow-wrap: anywhere; }";
+        assert!(STYLE.contains(wrap));
+        assert!(STYLE.contains("table.blocs td.name, table.standings th { white-space: normal; }"));
     }
 
     #[test]

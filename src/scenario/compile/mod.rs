@@ -33,9 +33,10 @@ pub struct Problem {
 /// problems is compiled again, locating each one. The checks do not depend on positions, so
 /// both passes find the same problems; the second only gives them their line and column.
 pub fn compile(file: &ScenarioFile, text: &str) -> Result<World, Vec<Problem>> {
-    match compile_with(file, Locator::blind()) {
+    // The first pass's problems are thrown away: it measures no names for suggestions.
+    match compile_with(file, Locator::blind(), false) {
         Ok(world) => Ok(world),
-        Err(_) => compile_with(file, Locator::new(text)),
+        Err(_) => compile_with(file, Locator::new(text), true),
     }
 }
 
@@ -43,14 +44,20 @@ pub fn compile(file: &ScenarioFile, text: &str) -> Result<World, Vec<Problem>> {
 /// a caller that only asks *whether* a problem is there, such as the search for the change
 /// of a variant that brought it (`scenario::locate_in_changes`), which compiles many times.
 pub fn unplaced_problems(file: &ScenarioFile) -> Vec<Problem> {
-    compile_with(file, Locator::blind())
+    // With hints: the caller compares these messages with those `compile` shows.
+    compile_with(file, Locator::blind(), true)
         .err()
         .unwrap_or_default()
 }
 
-fn compile_with<'a>(file: &'a ScenarioFile, loc: Locator<'a>) -> Result<World, Vec<Problem>> {
+fn compile_with<'a>(
+    file: &'a ScenarioFile,
+    loc: Locator<'a>,
+    hints: bool,
+) -> Result<World, Vec<Problem>> {
     let mut c = Compiler {
         loc,
+        hints,
         problems: Vec::new(),
         more: 0,
         steps: file.steps,
@@ -105,6 +112,10 @@ const MAX_PROBLEMS: usize = 50;
 
 struct Compiler<'a> {
     loc: Locator<'a>,
+    /// Whether an unknown name's problem suggests the closest name (or lists the known
+    /// ones). Off in `compile`'s first pass, whose problems are never read: measuring each
+    /// unknown name against every name there doubled the cost of a file of typos.
+    hints: bool,
     problems: Vec<Problem>,
     /// Problems found past `MAX_PROBLEMS`, counted only.
     more: usize,
@@ -221,6 +232,7 @@ mod tests {
     pub fn compiler(text: &str) -> Compiler<'_> {
         Compiler {
             loc: Locator::new(text),
+            hints: true,
             problems: Vec::new(),
             more: 0,
             steps: 4,
