@@ -93,14 +93,15 @@ impl<'a> Locator<'a> {
     /// first one. The search stays inside the value of the top-level field `list`
     /// (`states`, `channels`, `events`) when it is written, so that a state is not found at
     /// an event of the same name, nor a channel at the first tie that uses it.
-    pub fn definition_in(&self, list: &str, name: &str, n: usize, bare: bool) -> Option<Position> {
+    pub fn definition(&self, list: &str, name: &str, n: usize, bare: bool) -> Option<Position> {
         let needle = quoted(name);
         let (mut from, end) = match self.top_field(list) {
             Some(at) => (at, self.item_end(at)),
             None => (0, self.code.len()),
         };
         let mut seen = 0;
-        while let Some(at) = self.find_from(from, &needle).filter(|&at| at < end) {
+        while let Some(at) = self.code.get(from..end).and_then(|c| c.find(&needle)) {
+            let at = at + from;
             let before = self.code[..at].trim_end();
             let defines = bare
                 || before
@@ -115,11 +116,6 @@ impl<'a> Locator<'a> {
             from = at + needle.len();
         }
         self.name(name)
-    }
-
-    /// [`Self::definition_in`] anywhere in the file.
-    pub fn definition(&self, name: &str, n: usize, bare: bool) -> Option<Position> {
-        self.definition_in("", name, n, bare)
     }
 
     /// Offset of the definition (`name: "name"`) of the next item called `name` at or after
@@ -362,57 +358,6 @@ fn top_fields(bare: &str) -> HashMap<String, usize> {
     fields
 }
 
-/// The closest of `candidates` to `word`, if it is close enough to be a likely typo.
-///
-/// Neither a word nor a candidate longer than the longest name a file may hold is compared:
-/// it is refused for its length anyway, and two such names (a fuzzed file had a channel
-/// and a reference of about 100,000 characters each) cost one edit-distance count of
-/// 10^10 steps, which hung the loader.
-pub fn suggest<'c>(word: &str, candidates: impl IntoIterator<Item = &'c str>) -> Option<&'c str> {
-    let longest = super::limits::MAX_NAME_LEN;
-    if word.len() > longest {
-        return None;
-    }
-    let lower = word.to_lowercase();
-    let length = word.chars().count();
-    let limit = (length / 3).max(2);
-    let mut best: Option<(usize, &str)> = None;
-    for candidate in candidates.into_iter().filter(|c| c.len() <= longest) {
-        let distance = if candidate.to_lowercase() == lower {
-            0
-        } else if length.abs_diff(candidate.chars().count()) > limit {
-            // The distance is at least the difference in length, so this one cannot be
-            // suggested: skip the quadratic count (a 200,000-character name against each
-            // candidate took seconds, on every problem that names it).
-            continue;
-        } else {
-            edit_distance(word, candidate)
-        };
-        if best.is_none_or(|(d, _)| distance < d) {
-            best = Some((distance, candidate));
-        }
-    }
-    best.filter(|&(d, _)| d <= limit).map(|(_, c)| c)
-}
-
-/// Levenshtein distance over characters.
-pub fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut diagonal = row[0];
-        row[0] = i + 1;
-        for (j, &cb) in b.iter().enumerate() {
-            let above = row[j + 1];
-            row[j + 1] = (above + 1)
-                .min(row[j] + 1)
-                .min(diagonal + usize::from(ca != cb));
-            diagonal = above;
-        }
-    }
-    row[b.len()]
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -526,39 +471,7 @@ mod tests {
         assert_eq!(l.name("x"), None);
         assert_eq!(l.find_from(0, "x"), None);
         assert_eq!(l.find_from(5, "x"), None);
-        assert_eq!(l.definition("x", 1, true), None);
+        assert_eq!(l.definition("channels", "x", 1, true), None);
         assert_eq!(l.field_after(None, "share"), None);
-    }
-
-    #[test]
-    fn a_misspelt_name_gets_the_closest_one_and_a_strange_one_gets_none() {
-        let names = ["Pakistan", "Russia", "USA"];
-        assert_eq!(suggest("Pakistn", names), Some("Pakistan"));
-        assert_eq!(suggest("usa", names), Some("USA"));
-        assert_eq!(suggest("Brazil", names), None);
-        assert_eq!(edit_distance("kitten", "sitting"), 3);
-    }
-
-    /// A candidate too much shorter or longer to be within the limit is not measured, and
-    /// cannot be suggested; one of the same length but another case still is.
-    #[test]
-    fn a_candidate_of_a_far_length_is_never_suggested() {
-        let long = "x".repeat(100_000);
-        assert_eq!(suggest(&long, ["x", "xx"]), None);
-        assert_eq!(suggest("Pakistan", ["Pak", "PAKISTAN"]), Some("PAKISTAN"));
-        assert_eq!(suggest("Pakistann", ["Pak", "Pakistan"]), Some("Pakistan"));
-    }
-
-    /// Regression: two names of about 100,000 characters, close in length, were compared
-    /// character by character (10^10 steps) and the loader hung; names longer than a file
-    /// may hold are neither suggested nor given suggestions.
-    #[test]
-    fn two_very_long_names_of_close_length_are_not_compared() {
-        // The old code suggested b for a (distance 10,496, within a third of a's length),
-        // after 20 s in a release build.
-        let (a, b) = ("x".repeat(101_722), "x".repeat(91_226));
-        assert_eq!(suggest(&a, [b.as_str()]), None);
-        assert_eq!(suggest(&b, [a.as_str()]), None);
-        assert_eq!(suggest("xx", [b.as_str()]), None);
     }
 }

@@ -9,6 +9,7 @@ pub mod file;
 pub mod limits;
 mod locate;
 pub mod param_path;
+pub(crate) mod spelling;
 pub mod variant;
 
 use std::path::{Path, PathBuf};
@@ -18,7 +19,7 @@ use sha2::{Digest, Sha256};
 pub use compile::{compile, Problem};
 pub use error::ScenarioError;
 pub use file::ScenarioFile;
-pub use locate::{suggest, Position};
+pub use locate::Position;
 pub use param_path::{Names, ParamPath};
 
 use crate::model::World;

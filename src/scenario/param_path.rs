@@ -3,7 +3,7 @@
 //! slots, sweeps, sensitivity factors and the help text share, so that a path means the same
 //! parameters everywhere.
 
-use super::locate::suggest;
+use super::spelling::suggestion;
 use crate::model::{ParamTarget, Timing, World};
 
 /// The grammar, as the help text and every "unknown path" message give it.
@@ -245,7 +245,7 @@ pub fn unknown(text: &str, names: &Names) -> String {
         .iter()
         .map(|p| p.text(names))
         .collect();
-    let hint = suggest(text, all.iter().map(String::as_str))
+    let hint = suggestion(text, all.iter().map(String::as_str))
         .map(|s| format!(" — did you mean \"{s}\"?"))
         .unwrap_or_default();
     let mut valid = Vec::new();

@@ -25,8 +25,9 @@ use super::file::{
     ConditionDef, EventDef, MetricDef, OutcomeDef, ScenarioFile, StateParamsDef, TieDef, Value,
 };
 use super::file::{Distribution, DEFAULT_BETA, DEFAULT_KAPPA, DEFAULT_RHO};
-use super::locate::{quoted, suggest, Locator, Position};
+use super::locate::{quoted, Locator, Position};
 use super::param_path::{self, Names, ParamPath, StateParam};
+use super::spelling::suggestion;
 use crate::format::Num;
 
 /// How many files a chain may hold, the variant named on the command line and its base
@@ -299,7 +300,7 @@ impl Applier<'_, '_> {
         if let Some(i) = list.iter().position(|&s| s == name) {
             return Ok(i);
         }
-        let hint = match suggest(name, list.iter().copied()) {
+        let hint = match suggestion(name, list.iter().copied()) {
             Some(s) => format!(" — did you mean \"{s}\"?"),
             None if list.is_empty() => format!(" (the base defines no {what}s)"),
             None => format!(" (the base's {what}s: {})", list.join(", ")),
@@ -417,7 +418,7 @@ impl Applier<'_, '_> {
                 let Some(i) = self.file.metrics.iter().position(|x| x == m) else {
                     let tracked: Vec<String> = self.file.metrics.iter().map(metric_text).collect();
                     let shown = tracked.iter().map(String::as_str);
-                    let hint = match suggest(&metric_text(m), shown) {
+                    let hint = match suggestion(&metric_text(m), shown) {
                         Some(s) => format!(" — did you mean {s}?"),
                         None => format!(" (it tracks: {})", tracked.join(", ")),
                     };

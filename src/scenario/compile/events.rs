@@ -3,9 +3,9 @@
 //! The pairs inside an item are located from the item's start (`anchor`), so a problem
 //! points into the event or outcome that has it, not at the state's definition.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
-use super::names::{control_character, control_message};
+use super::names::{case_message, control_message};
 use super::Compiler;
 use crate::format::Num;
 use crate::model::{
@@ -16,6 +16,7 @@ use crate::scenario::file::{
 };
 use crate::scenario::limits;
 use crate::scenario::locate::Position;
+use crate::scenario::spelling::{case_fold, control_character, quoted_name};
 
 impl Compiler<'_> {
     /// An event; `anchor` is where its definition (`name: "..."`) is written.
@@ -331,6 +332,7 @@ impl Compiler<'_> {
     pub(super) fn outcomes(&mut self, f: &ScenarioFile) -> Vec<Outcome> {
         let mut outcomes = Vec::new();
         let mut seen = HashSet::new();
+        let mut folded = HashMap::new();
         let anchors = self.item_anchors("outcomes", f.outcomes.iter().map(|o| o.name.as_str()));
         for (o, anchor) in f.outcomes.iter().zip(anchors) {
             let at = anchor.map(|a| self.loc.position(a));
@@ -339,7 +341,11 @@ impl Compiler<'_> {
             } else if let Some(c) = control_character(&o.name) {
                 self.problem(at, control_message("outcome", &o.name, c));
             } else if !seen.insert(o.name.as_str()) {
-                self.problem(at, format!("outcome \"{}\" is defined twice", o.name));
+                let message = format!("outcome {} is defined twice", quoted_name(&o.name));
+                self.problem(at, message);
+            } else if let Some(first) = folded.insert(case_fold(&o.name), o.name.as_str()) {
+                // Outcomes name columns and plots side by side, as states do.
+                self.problem(at, case_message("outcome", &o.name, first));
             }
             let (kind, condition) = match (&o.at_end, &o.ever) {
                 (Some(c), None) => (OutcomeKind::AtEnd, c),
@@ -389,6 +395,37 @@ impl Compiler<'_> {
 mod tests {
     use super::super::tests::{compiled, position_of, problems, scenario};
     use crate::model::{Condition, Effect, ParamTarget};
+
+    /// Regression: outcomes "fired" and "FIRED" were accepted, two columns that read alike.
+    #[test]
+    fn outcomes_that_differ_only_in_case_are_refused_at_the_second() {
+        let text = scenario(
+            "outcomes: [Outcome(name: \"fired\", ever: Above(Stance(\"A\", \"B\"), 0.5)),\n    \
+             Outcome(name: \"FIRED\", ever: Below(Stance(\"A\", \"B\"), 0.0))],",
+        );
+        let found = problems(&text);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(
+            found[0]
+                .message
+                .starts_with("outcome \"FIRED\" differs from outcome \"fired\" only in case"),
+            "{found:?}"
+        );
+        assert_eq!(found[0].position, position_of(&text, "\"FIRED\""));
+    }
+
+    /// Regression: an event's problem was put at its name's first mention (an earlier
+    /// event's `After("visit")`), and its `at` was then searched from there.
+    #[test]
+    fn an_events_problem_is_at_its_own_definition() {
+        let text = scenario(
+            "events: [Event(name: \"talks\", at: 3, when: After(\"visit\")),\n    \
+             Event(name: \"visit\", at: 50)],",
+        );
+        let found = problems(&text);
+        assert!(found[0].message.contains("\"visit\""), "{found:?}");
+        assert_eq!(found[0].position, position_of(&text, "at: 50"));
+    }
 
     #[test]
     fn a_self_pair_in_an_effect_points_into_its_event() {

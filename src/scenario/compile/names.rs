@@ -9,6 +9,7 @@ use crate::format::Num;
 use crate::scenario::file::ScenarioFile;
 use crate::scenario::limits;
 use crate::scenario::locate::Position;
+use crate::scenario::spelling::{case_fold, control_character, quoted_name, shown, suggestion};
 
 /// The names a message lists when none is close enough to suggest: all of them in a small
 /// world, the first few and a count in a big one (a 200-state world made a line of 2,000
@@ -31,73 +32,6 @@ fn first_names(list: &[&str]) -> String {
     out
 }
 
-/// Characters of a name a message shows before cutting it.
-const SHOWN_CHARS: usize = 60;
-
-/// A name as a message shows it, quoted: `"Pakistan"`. Control and bidirectional
-/// characters are escaped (`\u{1b}`): a reference is echoed before anything refuses it, and
-/// a newline split a problem into two lines, an escape sequence could forge a line of its
-/// own. A long name is cut to its start and its length (`"Alph…" (1,048,576 bytes)`): a
-/// 1 MB reference was echoed as a 1 MB line.
-pub(super) fn quoted_name(name: &str) -> String {
-    match cut(name) {
-        (start, None) => format!("\"{start}\""),
-        (start, Some(bytes)) => format!("\"{start}…\" ({} bytes)", grouped(bytes)),
-    }
-}
-
-/// A name as a list in a message shows it: as `quoted_name`, without the quotes.
-fn shown(name: &str) -> String {
-    match cut(name) {
-        (start, None) => start,
-        (start, Some(bytes)) => format!("{start}… ({} bytes)", grouped(bytes)),
-    }
-}
-
-/// The start of `name` that a message shows, escaped, and its length in bytes if that is
-/// not all of it.
-fn cut(name: &str) -> (String, Option<usize>) {
-    let mut start = String::new();
-    for (i, c) in name.chars().enumerate() {
-        if i == SHOWN_CHARS {
-            return (start, Some(name.len()));
-        }
-        if unprintable(c) {
-            let _ = write!(start, "\\u{{{:x}}}", u32::from(c));
-        } else {
-            start.push(c);
-        }
-    }
-    (start, None)
-}
-
-/// A count with thousands separated by commas: 1,048,576.
-fn grouped(n: usize) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, d) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(d);
-    }
-    out
-}
-
-/// The first control character (NUL, tab, newline, escape, ...) in a name, if any. Names
-/// become plot titles, SVG text, file names and HTML; control characters made invalid SVG
-/// and broke the report, and are never meant.
-pub(super) fn control_character(name: &str) -> Option<char> {
-    name.chars().find(|&c| unprintable(c))
-}
-
-/// A control character, or a bidirectional formatting character: invisible, those make a
-/// name display as another (a "Trojan Source" name in a report).
-fn unprintable(c: char) -> bool {
-    c.is_control()
-        || matches!(c, '\u{061c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
-}
-
 pub(super) fn control_message(what: &str, name: &str, c: char) -> String {
     format!(
         "the {what} name {} contains the control character U+{:04X}; names must be \
@@ -105,35 +39,6 @@ pub(super) fn control_message(what: &str, name: &str, c: char) -> String {
         quoted_name(name),
         u32::from(c)
     )
-}
-
-/// A name folded for the rule that two names may not differ only in case: lowercase, then
-/// the letters whose lowercase is not yet their folded form (ß and ss, final ς and σ,
-/// dotless ı and i, İ's i + U+0307 and i, the ligatures ﬀ ﬁ ﬂ ﬃ ﬄ ﬅ ﬆ and their letters).
-/// `to_lowercase` alone let "STRASSE" and "straße" or "ΟΔΟΣ" and "οδοσ" be two states while
-/// it refused "ΟΔΟΣ" and "οδος". Canonically equivalent spellings (é as one character or as
-/// e + U+0301) are still two names: telling them apart needs Unicode's normalization
-/// tables, which no crate here carries.
-pub(super) fn case_fold(name: &str) -> String {
-    let mut out = String::with_capacity(name.len());
-    for c in name.to_lowercase().chars() {
-        match c {
-            'ß' => out.push_str("ss"),
-            'ς' => out.push('σ'),
-            'ı' => out.push('i'),
-            'ſ' => out.push('s'),
-            // İ lowercases to i + U+0307 (combining dot above): the dot goes.
-            '\u{307}' if out.ends_with('i') => {}
-            'ﬀ' => out.push_str("ff"),
-            'ﬁ' => out.push_str("fi"),
-            'ﬂ' => out.push_str("fl"),
-            'ﬃ' => out.push_str("ffi"),
-            'ﬄ' => out.push_str("ffl"),
-            'ﬅ' | 'ﬆ' => out.push_str("st"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 /// The problem of a name that differs from an earlier one only in case (`case_fold`).
@@ -146,74 +51,6 @@ pub(super) fn case_message(what: &str, name: &str, first: &str) -> String {
         quoted_name(name),
         quoted_name(first)
     )
-}
-
-/// The closest of `candidates` to `word`, if it is close enough to be a likely typo: within
-/// a third of the word's length in edits (at least 2), or the same name in another case.
-/// The first of equally close candidates wins.
-///
-/// `locate::suggest` at a bounded cost: each count of edits stops as soon as it exceeds the
-/// limit, or the distance of the best candidate so far (a row of the count whose every
-/// entry is past it can only grow). And a word is measured only if no more than a third
-/// longer than the longest name a file may hold: a longer one cannot be a typo of a name,
-/// and a 100,000-character reference against a name cost 10^10 steps. (The bound is in
-/// characters: in bytes, a 201-byte typo of a legal 200-byte name got no suggestion.)
-fn suggestion<'c>(word: &str, candidates: &[&'c str]) -> Option<&'c str> {
-    let longest = limits::MAX_NAME_LEN + limits::MAX_NAME_LEN / 3;
-    let word: Vec<char> = word.chars().take(longest + 1).collect();
-    if word.len() > longest {
-        return None;
-    }
-    let folded = case_fold(&word.iter().collect::<String>());
-    let mut bound = (word.len() / 3).max(2);
-    let mut best = None;
-    for &candidate in candidates {
-        if candidate.len() > limits::MAX_NAME_LEN {
-            continue;
-        }
-        let distance = if case_fold(candidate) == folded {
-            Some(0)
-        } else {
-            let candidate: Vec<char> = candidate.chars().collect();
-            distance_within(&word, &candidate, bound)
-        };
-        if let Some(d) = distance {
-            best = Some(candidate);
-            if d == 0 {
-                break;
-            }
-            // Only a closer one replaces it.
-            bound = d - 1;
-        }
-    }
-    best
-}
-
-/// The Levenshtein distance between `a` and `b` (in characters) if it is at most `bound`.
-fn distance_within(a: &[char], b: &[char], bound: usize) -> Option<usize> {
-    // The distance is at least the difference in length.
-    if a.len().abs_diff(b.len()) > bound {
-        return None;
-    }
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, &ca) in a.iter().enumerate() {
-        let mut diagonal = row[0];
-        row[0] = i + 1;
-        let mut least = row[0];
-        for (j, &cb) in b.iter().enumerate() {
-            let above = row[j + 1];
-            row[j + 1] = (above + 1)
-                .min(row[j] + 1)
-                .min(diagonal + usize::from(ca != cb));
-            diagonal = above;
-            least = least.min(row[j + 1]);
-        }
-        // Every path to the end goes through this row, and no step lowers a count.
-        if least > bound {
-            return None;
-        }
-    }
-    Some(row[b.len()]).filter(|&d| d <= bound)
 }
 
 impl Compiler<'_> {
@@ -324,11 +161,13 @@ impl Compiler<'_> {
                     );
                 } else if !seen.insert(name) {
                     // Point at the repeated definition: the first one is fine.
-                    let at = self.loc.definition(name, 1, what == "channel");
+                    let list = format!("{what}s");
+                    let at = self.loc.definition(&list, name, 1, what == "channel");
                     let message = format!("{what} {} is defined twice", quoted_name(name));
                     self.problem(at, message);
                 } else if let Some(first) = folded.insert(case_fold(name), name) {
-                    let at = self.loc.definition(name, 0, what == "channel");
+                    let list = format!("{what}s");
+                    let at = self.loc.definition(&list, name, 0, what == "channel");
                     self.problem(at, case_message(what, name, first));
                 }
             }
@@ -358,7 +197,7 @@ impl Compiler<'_> {
             return None;
         }
         let at = self.loc.name(name);
-        let hint = match suggestion(name, list) {
+        let hint = match suggestion(name, list.iter().copied()) {
             Some(s) => format!(" — did you mean {}?", quoted_name(s)),
             None if list.is_empty() => format!(" (the file defines no {what}s)"),
             None => format!(" (known {what}s: {})", first_names(list)),
@@ -442,7 +281,7 @@ impl Compiler<'_> {
 mod tests {
     use super::super::tests::{compiler, problems, scenario};
     use super::*;
-    use crate::scenario::locate::{edit_distance, suggest, Locator};
+    use crate::scenario::locate::Locator;
 
     #[test]
     fn a_state_defined_twice_is_reported_once_at_its_name() {
@@ -509,6 +348,29 @@ mod tests {
         assert!(problems(&text)[0].message.contains("only in case"));
     }
 
+    /// Regression: a state's case clash was put at an event of the same name written
+    /// earlier, and a channel's at the first tie that used it.
+    #[test]
+    fn a_case_clash_points_into_the_list_of_its_kind() {
+        let text = "Scenario(\n    name: \"t\",\n    steps: 4,\n    \
+                    events: [Event(name: \"b\", at: 1)],\n    \
+                    ties: [Tie(from: \"A\", to: \"B\", channel: \"AID\", share: 0.1)],\n    \
+                    channels: [\"aid\", \"AID\"],\n    \
+                    states: [State(name: \"A\"), State(name: \"B\"), State(name: \"b\")],\n)";
+        let found = problems(text);
+        let at = |needle: &str| Some(Locator::new(text).position(text.rfind(needle).unwrap()));
+        let state = found
+            .iter()
+            .find(|p| p.message.starts_with("state"))
+            .unwrap();
+        assert_eq!(state.position, at("\"b\""), "{found:?}");
+        let channel = found
+            .iter()
+            .find(|p| p.message.starts_with("channel"))
+            .unwrap();
+        assert_eq!(channel.position, at("\"AID\"]"), "{found:?}");
+    }
+
     #[test]
     fn a_long_list_of_known_names_is_cut_with_a_count() {
         let names: Vec<String> = (0..30).map(|i| format!("S{i}")).collect();
@@ -543,30 +405,6 @@ mod tests {
             .starts_with("state \"A\": weight"));
     }
 
-    /// Regression: references were echoed raw. A newline split a problem into two lines,
-    /// the second without the file's name; an escape sequence reached the terminal; a 1 MB
-    /// reference made a 1 MB line.
-    #[test]
-    fn a_name_in_a_message_is_escaped_and_cut() {
-        assert_eq!(quoted_name("Pakistan"), "\"Pakistan\"");
-        assert_eq!(quoted_name("Alp\nha"), "\"Alp\\u{a}ha\"");
-        assert_eq!(
-            quoted_name("A\u{1b}[31m\u{202e}"),
-            "\"A\\u{1b}[31m\\u{202e}\""
-        );
-        let huge = "x".repeat(1 << 20);
-        assert_eq!(
-            quoted_name(&huge),
-            format!("\"{}…\" (1,048,576 bytes)", "x".repeat(SHOWN_CHARS))
-        );
-        // Cut in characters, never inside one.
-        let greek = "ω".repeat(100);
-        assert_eq!(shown(&greek), format!("{}… (200 bytes)", "ω".repeat(60)));
-        assert_eq!(grouped(0), "0");
-        assert_eq!(grouped(999), "999");
-        assert_eq!(grouped(1000), "1,000");
-    }
-
     #[test]
     fn an_unknown_reference_is_one_line_of_reasonable_length() {
         let found = problems(&scenario("stances: [(\"B\\nb\", \"A\", 0.1)],"));
@@ -590,80 +428,6 @@ mod tests {
         assert!(line.len() < 400, "{line}");
         assert!(line.starts_with("L000WWW"), "{line}");
         assert!(line.ends_with(" (200 bytes), and 8 more"), "{line}");
-    }
-
-    /// Regression: `to_lowercase` alone let "STRASSE" and "straße" be two states, and
-    /// refused "ΟΔΟΣ" beside "οδος" but not beside "οδοσ".
-    #[test]
-    fn names_are_folded_beyond_lowercase() {
-        for (a, b) in [
-            ("STRASSE", "straße"),
-            ("ΟΔΟΣ", "οδος"),
-            ("ΟΔΟΣ", "οδοσ"),
-            ("Istanbul", "ıstanbul"),
-            ("İstanbul", "istanbul"),
-            ("ﬀ", "FF"),
-            ("ﬁnal", "FINAL"),
-            ("ﬆ", "st"),
-            ("USA", "usa"),
-        ] {
-            assert_eq!(case_fold(a), case_fold(b), "{a} and {b}");
-        }
-        // Not case: still two names (and a dot above after another letter stays).
-        for (a, b) in [("é", "e\u{301}"), ("ab", "ba"), ("a\u{307}", "a")] {
-            assert_ne!(case_fold(a), case_fold(b), "{a} and {b}");
-        }
-        let text = scenario("").replace("\"B\"", "\"STRASSE\"), State(name: \"straße\"");
-        assert!(
-            problems(&text)[0]
-                .message
-                .starts_with("state \"straße\" differs from state \"STRASSE\" only in case"),
-            "{:?}",
-            problems(&text)
-        );
-    }
-
-    /// The bounded count agrees with the full one wherever it gives a distance, and gives
-    /// none past its bound.
-    #[test]
-    fn a_bounded_distance_is_the_distance_or_nothing() {
-        let words = [
-            "", "a", "kitten", "sitting", "Pakistan", "Pakistn", "nastikaP", "ωmega",
-        ];
-        for a in words {
-            for b in words {
-                let (ca, cb): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
-                let full = edit_distance(a, b);
-                for bound in 0..10 {
-                    let want = Some(full).filter(|&d| d <= bound);
-                    assert_eq!(distance_within(&ca, &cb, bound), want, "{a} {b} {bound}");
-                }
-            }
-        }
-    }
-
-    /// Same suggestions as `locate::suggest` in the cases it handles, the first of equally
-    /// close names, and one for a 201-byte typo of a 200-byte name (the byte cap gave none).
-    #[test]
-    fn the_suggestion_is_the_closest_name_within_a_third() {
-        let names = ["Pakistan", "Russia", "USA", "Rusia"];
-        for word in [
-            "Pakistn",
-            "usa",
-            "Brazil",
-            "Russi",
-            "x",
-            "Pakistann",
-            "Rusian",
-        ] {
-            assert_eq!(suggestion(word, &names), suggest(word, names), "{word}");
-        }
-        assert_eq!(suggestion("Rusi", &["Rusa", "Rusia"]), Some("Rusa"));
-        let name = "n".repeat(200);
-        let typo = format!("{name}x");
-        assert_eq!(suggestion(&typo, &[name.as_str()]), Some(name.as_str()));
-        assert_eq!(suggestion(&"n".repeat(270), &[name.as_str()]), None);
-        assert_eq!(suggestion(&"n".repeat(100_000), &[name.as_str()]), None);
     }
 
     fn compiler_of_states<'a>(text: &'a str, states: &[&'a str]) -> Compiler<'a> {
