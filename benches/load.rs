@@ -4,8 +4,9 @@
 //! folder from REFERENCE.md's formulas (benches/reference_world.rs); throughput is bytes of
 //! scenario text per second.
 //!
-//!     cargo bench --bench load                  # load/n30, load/n100, load/n200
+//!     cargo bench --bench load                  # load/n30, load/n100, load/n200, refused/*
 //!     cargo bench --bench load -- load/n200
+//!     cargo bench --bench load -- refused       # files with many problems
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 
@@ -35,5 +36,83 @@ fn load(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, load);
+/// Files with many problems, which `check` must refuse as quickly as it loads valid ones:
+/// both took tens of seconds before a hostile review.
+/// - `misspelt_1000`: 200 states with 200-character names, and 1,000 stances that each
+///   name a different unknown 200-character state (a "did you mean" was measured for every
+///   one against every state, in both compile passes: 16.9 s).
+/// - `events_after_4mb`: 1,000 events with `at: 0`, written after a 4 MB description of
+///   "atat..." and named first by an outcome (each event was located from that outcome and
+///   its `at` searched for to the end of the file: 28 s).
+fn refused(c: &mut Criterion) {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let mut group = c.benchmark_group("refused");
+    group.sample_size(10);
+    for (name, text) in [
+        ("misspelt_1000", misspelt_names(1000)),
+        (
+            "events_after_4mb",
+            events_after_a_long_description(1000, 2_000_000),
+        ),
+    ] {
+        let path = dir.path().join(format!("{name}.ron"));
+        std::fs::write(&path, &text).expect("the generated file is written");
+        group.throughput(Throughput::Bytes(text.len() as u64));
+        group.bench_function(name, |b| {
+            b.iter(|| entente::scenario::load(&path).expect_err("the file has problems"))
+        });
+    }
+    group.finish();
+}
+
+/// A name of `len` characters: `prefix`, then letters from a fixed sequence (the same file
+/// every time, and names that differ all along their length).
+fn long_name(prefix: String, len: usize, state: &mut u64) -> String {
+    let mut name = prefix;
+    while name.len() < len {
+        *state = state
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        name.push(char::from(b'a' + ((*state >> 33) % 10) as u8));
+    }
+    name
+}
+
+fn misspelt_names(unknown: usize) -> String {
+    let mut seed = 1;
+    let states: Vec<String> = (0..200)
+        .map(|i| long_name(format!("S{i}_"), 200, &mut seed))
+        .collect();
+    let stances: Vec<String> = (0..unknown)
+        .map(|i| {
+            let name = long_name(format!("U{i}_"), 200, &mut seed);
+            format!("(\"{name}\", \"{}\", 0.1)", states[i % states.len()])
+        })
+        .collect();
+    let states: Vec<String> = states
+        .iter()
+        .map(|s| format!("State(name: \"{s}\")"))
+        .collect();
+    format!(
+        "Scenario(\n    name: \"misspelt\", steps: 10,\n    states: [{}],\n    stances: [\n{}\n    ],\n)\n",
+        states.join(", "),
+        stances.join(",\n")
+    )
+}
+
+fn events_after_a_long_description(events: usize, repeats: usize) -> String {
+    let refs: Vec<String> = (0..events).map(|i| format!("After(\"e{i}\")")).collect();
+    let list: String = (0..events)
+        .map(|i| format!("        Event(name: \"e{i}\", at: 0),\n"))
+        .collect();
+    format!(
+        "Scenario(\n    name: \"atscan\", steps: 10,\n    states: [State(name: \"A\"), State(name: \"B\")],\n    \
+         outcomes: [Outcome(name: \"o\", ever: Any([{}]))],\n    description: \"{}\",\n    \
+         events: [\n{list}    ],\n)\n",
+        refs.join(", "),
+        "at".repeat(repeats)
+    )
+}
+
+criterion_group!(benches, load, refused);
 criterion_main!(benches);
