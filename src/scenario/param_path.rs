@@ -3,7 +3,7 @@
 //! slots, sweeps, sensitivity factors and the help text share, so that a path means the same
 //! parameters everywhere.
 
-use super::spelling::suggestion;
+use super::spelling::{quoted_name, suggestion};
 use crate::model::{ParamTarget, Timing, World};
 
 /// The grammar, as the help text and every "unknown path" message give it.
@@ -246,7 +246,7 @@ pub fn unknown(text: &str, names: &Names) -> String {
         .map(|p| p.text(names))
         .collect();
     let hint = suggestion(text, all.iter().map(String::as_str))
-        .map(|s| format!(" — did you mean \"{s}\"?"))
+        .map(|s| format!(" — did you mean {}?", quoted_name(s)))
         .unwrap_or_default();
     let mut valid = Vec::new();
     for p in StateParam::ALL {
@@ -265,8 +265,9 @@ pub fn unknown(text: &str, names: &Names) -> String {
     let hazards = names.events.iter().zip(&names.hazard).filter(|e| *e.1);
     valid.extend(hazards.map(|(e, _)| format!("event.{e}.hazard")));
     format!(
-        "unknown parameter path \"{text}\"{hint}\nvalid paths in this scenario: {} \
+        "unknown parameter path {}{hint}\nvalid paths in this scenario: {} \
          (<state> is one of {})",
+        quoted_name(text),
         listed(&valid),
         listed(
             &names

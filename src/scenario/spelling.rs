@@ -74,6 +74,27 @@ fn unprintable(c: char) -> bool {
         || matches!(c, '\u{061c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }
 
+/// The names a message lists when none is close enough to suggest: all of them in a small
+/// world, the first few and a count in a big one (a 200-state world made a line of 2,000
+/// characters). Each is shown cut (`shown`), and the list stops early once it is a line's
+/// worth (twelve names of 200 bytes made a line of 2.5 KB).
+pub fn name_list(list: &[&str]) -> String {
+    const SHOWN: usize = 12;
+    const LINE: usize = 240;
+    let mut out = String::new();
+    for (i, name) in list.iter().enumerate() {
+        if i == SHOWN || (i > 0 && out.chars().count() >= LINE) {
+            let _ = write!(out, ", and {} more", list.len() - i);
+            break;
+        }
+        if i > 0 {
+            out.push_str(", ");
+        }
+        out.push_str(&shown(name));
+    }
+    out
+}
+
 /// A name folded for the rule that two names may not differ only in case: lowercase, then
 /// the letters whose lowercase is not yet their folded form (ß and ss, final ς and σ,
 /// dotless ı and i, İ's i + U+0307 and i, the ligatures ﬀ ﬁ ﬂ ﬃ ﬄ ﬅ ﬆ and their letters).
@@ -323,5 +344,26 @@ mod tests {
         assert_eq!(suggestion(&a, [b.as_str()]), None);
         assert_eq!(suggestion(&b, [a.as_str()]), None);
         assert_eq!(suggestion("xx", [b.as_str()]), None);
+    }
+
+    #[test]
+    fn a_long_list_of_known_names_is_cut_with_a_count() {
+        let names: Vec<String> = (0..30).map(|i| format!("S{i}")).collect();
+        let list: Vec<&str> = names.iter().map(String::as_str).collect();
+        assert_eq!(name_list(&list[..3]), "S0, S1, S2");
+        assert!(name_list(&list).ends_with("S11, and 18 more"));
+    }
+
+    /// Regression: twelve known names of 200 bytes made a line of 2.5 KB.
+    #[test]
+    fn a_list_of_long_known_names_stops_at_a_line() {
+        let names: Vec<String> = (0..12)
+            .map(|i| format!("L{i:03}{}", "W".repeat(196)))
+            .collect();
+        let list: Vec<&str> = names.iter().map(String::as_str).collect();
+        let line = name_list(&list);
+        assert!(line.len() < 400, "{line}");
+        assert!(line.starts_with("L000WWW"), "{line}");
+        assert!(line.ends_with(" (200 bytes), and 8 more"), "{line}");
     }
 }

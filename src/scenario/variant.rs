@@ -27,7 +27,7 @@ use super::file::{
 use super::file::{Distribution, DEFAULT_BETA, DEFAULT_KAPPA, DEFAULT_RHO};
 use super::locate::{quoted, Locator, Position};
 use super::param_path::{self, Names, ParamPath, StateParam};
-use super::spelling::suggestion;
+use super::spelling::{name_list, quoted_name, suggestion};
 use crate::format::Num;
 
 /// How many files a chain may hold, the variant named on the command line and its base
@@ -301,13 +301,13 @@ impl Applier<'_, '_> {
             return Ok(i);
         }
         let hint = match suggestion(name, list.iter().copied()) {
-            Some(s) => format!(" — did you mean \"{s}\"?"),
+            Some(s) => format!(" — did you mean {}?", quoted_name(s)),
             None if list.is_empty() => format!(" (the base defines no {what}s)"),
-            None => format!(" (the base's {what}s: {})", list.join(", ")),
+            None => format!(" (the base's {what}s: {})", name_list(list)),
         };
         Err((
             self.at_name(name),
-            format!("unknown {what} \"{name}\" in the base{hint}"),
+            format!("unknown {what} {} in the base{hint}", quoted_name(name)),
         ))
     }
 

@@ -2,35 +2,13 @@
 //! the lookups that turn names into indices.
 
 use std::collections::{HashMap, HashSet};
-use std::fmt::Write as _;
 
 use super::Compiler;
 use crate::format::Num;
 use crate::scenario::file::ScenarioFile;
 use crate::scenario::limits;
 use crate::scenario::locate::Position;
-use crate::scenario::spelling::{case_fold, control_character, quoted_name, shown, suggestion};
-
-/// The names a message lists when none is close enough to suggest: all of them in a small
-/// world, the first few and a count in a big one (a 200-state world made a line of 2,000
-/// characters). Each is shown cut (`shown`), and the list stops early once it is a line's
-/// worth (twelve names of 200 bytes made a line of 2.5 KB).
-fn first_names(list: &[&str]) -> String {
-    const SHOWN: usize = 12;
-    const LINE: usize = 240;
-    let mut out = String::new();
-    for (i, name) in list.iter().enumerate() {
-        if i == SHOWN || (i > 0 && out.chars().count() >= LINE) {
-            let _ = write!(out, ", and {} more", list.len() - i);
-            break;
-        }
-        if i > 0 {
-            out.push_str(", ");
-        }
-        out.push_str(&shown(name));
-    }
-    out
-}
+use crate::scenario::spelling::{case_fold, control_character, name_list, quoted_name, suggestion};
 
 pub(super) fn control_message(what: &str, name: &str, c: char) -> String {
     format!(
@@ -200,7 +178,7 @@ impl Compiler<'_> {
         let hint = match suggestion(name, list.iter().copied()) {
             Some(s) => format!(" — did you mean {}?", quoted_name(s)),
             None if list.is_empty() => format!(" (the file defines no {what}s)"),
-            None => format!(" (known {what}s: {})", first_names(list)),
+            None => format!(" (known {what}s: {})", name_list(list)),
         };
         let message = format!("{message}{hint}");
         let problem = super::Problem {
@@ -372,14 +350,6 @@ mod tests {
     }
 
     #[test]
-    fn a_long_list_of_known_names_is_cut_with_a_count() {
-        let names: Vec<String> = (0..30).map(|i| format!("S{i}")).collect();
-        let list: Vec<&str> = names.iter().map(String::as_str).collect();
-        assert_eq!(first_names(&list[..3]), "S0, S1, S2");
-        assert!(first_names(&list).ends_with("S11, and 18 more"));
-    }
-
-    #[test]
     fn control_and_bidirectional_characters_are_not_names() {
         assert_eq!(control_character("Pakistan"), None);
         assert_eq!(control_character("a\tb"), Some('\t'));
@@ -415,19 +385,6 @@ mod tests {
         let long = "L".repeat(3000);
         let found = problems(&scenario(&format!("stances: [(\"{long}\", \"A\", 0.1)],")));
         assert!(found[0].message.len() < 200, "{}", found[0].message);
-    }
-
-    /// Regression: twelve known names of 200 bytes made a line of 2.5 KB.
-    #[test]
-    fn a_list_of_long_known_names_stops_at_a_line() {
-        let names: Vec<String> = (0..12)
-            .map(|i| format!("L{i:03}{}", "W".repeat(196)))
-            .collect();
-        let list: Vec<&str> = names.iter().map(String::as_str).collect();
-        let line = first_names(&list);
-        assert!(line.len() < 400, "{line}");
-        assert!(line.starts_with("L000WWW"), "{line}");
-        assert!(line.ends_with(" (200 bytes), and 8 more"), "{line}");
     }
 
     fn compiler_of_states<'a>(text: &'a str, states: &[&'a str]) -> Compiler<'a> {
