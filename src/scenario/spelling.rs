@@ -199,23 +199,23 @@ fn distance_within(a: &[char], b: &[char], bound: usize) -> Option<usize> {
 mod tests {
     use super::*;
 
-    /// The textbook Levenshtein distance over characters: the reference the bounded count
-    /// is checked against.
+    /// The Levenshtein distance by its definition, over the whole table of prefixes: the
+    /// reference the bounded one-row count is checked against.
     fn edit_distance(a: &str, b: &str) -> usize {
-        let b: Vec<char> = b.chars().collect();
-        let mut row: Vec<usize> = (0..=b.len()).collect();
-        for (i, ca) in a.chars().enumerate() {
-            let mut diagonal = row[0];
-            row[0] = i + 1;
-            for (j, &cb) in b.iter().enumerate() {
-                let above = row[j + 1];
-                row[j + 1] = (above + 1)
-                    .min(row[j] + 1)
-                    .min(diagonal + usize::from(ca != cb));
-                diagonal = above;
+        let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+        let mut d = vec![vec![0; b.len() + 1]; a.len() + 1];
+        for i in 0..=a.len() {
+            for j in 0..=b.len() {
+                d[i][j] = match (i, j) {
+                    (0, j) => j,
+                    (i, 0) => i,
+                    (i, j) => (d[i - 1][j] + 1)
+                        .min(d[i][j - 1] + 1)
+                        .min(d[i - 1][j - 1] + usize::from(a[i - 1] != b[j - 1])),
+                };
             }
         }
-        row[b.len()]
+        d[a.len()][b.len()]
     }
 
     /// Regression: references were echoed raw. A newline split a problem into two lines,
