@@ -4,7 +4,9 @@
 //! that no longer carry positions, so they find their place again by searching the source
 //! for the offending text (a quoted name, or a field after an item's name).
 
+use std::cell::RefCell;
 use std::collections::HashMap;
+use std::rc::Rc;
 
 /// A 1-based line and column in the source.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -26,6 +28,8 @@ pub struct Locator<'a> {
     /// The first offset of each field written at the top level of the file (inside its
     /// outermost brackets), so that a scenario's `name` is not found in its first state.
     top_fields: HashMap<String, usize>,
+    /// The item offsets of each top-level list asked for (`list_items`), found once.
+    lists: RefCell<HashMap<String, Rc<[usize]>>>,
     /// Byte offset of the start of each line, so that a position costs a binary search
     /// rather than a count of the lines before it (a file with thousands of problems was
     /// quadratic).
@@ -44,6 +48,7 @@ impl<'a> Locator<'a> {
             code,
             bare,
             top_fields,
+            lists: RefCell::default(),
             line_starts,
         }
     }
@@ -59,6 +64,7 @@ impl<'a> Locator<'a> {
             code: String::new(),
             bare: String::new(),
             top_fields: HashMap::new(),
+            lists: RefCell::default(),
             line_starts: vec![0],
         }
     }
@@ -84,57 +90,124 @@ impl<'a> Locator<'a> {
 
     /// Where the quoted name `"name"` first appears.
     pub fn name(&self, name: &str) -> Option<Position> {
-        self.find_from(0, &quoted(name)).map(|at| self.position(at))
+        self.name_between(0, self.code.len(), name)
+            .map(|at| self.position(at))
     }
 
-    /// Where the `n`-th (0-based) definition of a name is: a quoted `"name"` right after
-    /// `name:` (a state or event), or, for `bare` lists such as `channels: [...]`, the
-    /// `n`-th quoted occurrence. A second definition is reported where it is, not at the
-    /// first one. The search stays inside the value of the top-level field `list`
-    /// (`states`, `channels`, `events`) when it is written, so that a state is not found at
-    /// an event of the same name, nor a channel at the first tie that uses it.
-    pub fn definition(&self, list: &str, name: &str, n: usize, bare: bool) -> Option<Position> {
-        let needle = quoted(name);
-        let (mut from, end) = match self.top_field(list) {
-            Some(at) => (at, self.item_end(at)),
-            None => (0, self.code.len()),
-        };
-        let mut seen = 0;
-        while let Some(at) = self.code.get(from..end).and_then(|c| c.find(&needle)) {
-            let at = at + from;
-            let before = self.code[..at].trim_end();
-            let defines = bare
-                || before
-                    .strip_suffix(':')
-                    .is_some_and(|b| b.trim_end().ends_with("name"));
-            if defines {
-                if seen == n {
-                    return Some(self.position(at));
-                }
-                seen += 1;
-            }
-            from = at + needle.len();
-        }
-        self.name(name)
+    /// Offset of the first string `"name"` at or after `from`: a string of its own, not the
+    /// same letters inside a description (`"called \"Gamm\" later"`) or a raw string.
+    pub fn name_from(&self, from: usize, name: &str) -> Option<usize> {
+        self.name_between(from, self.code.len(), name)
     }
 
-    /// Offset of the definition (`name: "name"`) of the next item called `name` at or after
-    /// `from`: items of a list are met in file order, so a caller that walks a list moves
-    /// `from` past each one it finds, and the whole list costs one pass.
-    pub fn next_definition(&self, from: usize, name: &str) -> Option<usize> {
+    /// [`Self::name_from`] before `end`.
+    pub fn name_between(&self, from: usize, end: usize, name: &str) -> Option<usize> {
         let needle = quoted(name);
+        let bare = self.bare.as_bytes();
         let mut from = from;
-        while let Some(at) = self.find_from(from, &needle) {
-            let before = self.code[..at].trim_end();
-            if before
-                .strip_suffix(':')
-                .is_some_and(|b| b.trim_end().ends_with("name"))
-            {
+        while let Some(at) = self.code.get(from..end)?.find(&needle).map(|i| i + from) {
+            // A string that starts here opens with a quote in `bare` too; one inside
+            // another string is blank there.
+            if bare[at] == b'"' {
                 return Some(at);
             }
-            from = at + needle.len();
+            from = at + 1;
         }
         None
+    }
+
+    /// Where each item of the top-level list `list` (`states`, `events: [...]`) starts, in
+    /// file order: found by the list's structure, not by searching for names, so a name
+    /// written as a raw string or with escapes (which a search for `"name"` never finds)
+    /// still has its item. Each list is walked once; later calls share the result.
+    pub fn list_items(&self, list: &str) -> Rc<[usize]> {
+        if let Some(items) = self.lists.borrow().get(list) {
+            return Rc::clone(items);
+        }
+        let items: Rc<[usize]> = self.walk_list(list).into();
+        self.lists
+            .borrow_mut()
+            .insert(list.to_string(), Rc::clone(&items));
+        items
+    }
+
+    fn walk_list(&self, list: &str) -> Vec<usize> {
+        let bare = self.bare.as_bytes();
+        let Some(field) = self.top_field(list) else {
+            return Vec::new();
+        };
+        let after = field + list.len();
+        // `list: [` — the value must be a bracketed list.
+        let Some(open) = bare[after..]
+            .iter()
+            .position(|b| !b.is_ascii_whitespace() && *b != b':')
+            .map(|k| after + k)
+            .filter(|&at| bare[at] == b'[')
+        else {
+            return Vec::new();
+        };
+        let mut items = Vec::new();
+        let mut depth = 0usize;
+        let mut expecting = true;
+        for (i, &b) in bare.iter().enumerate().skip(open + 1) {
+            match b {
+                b']' | b')' | b'}' if depth == 0 => break,
+                b'[' | b'(' | b'{' => {
+                    if expecting {
+                        items.push(i);
+                        expecting = false;
+                    }
+                    depth += 1;
+                }
+                b']' | b')' | b'}' => depth -= 1,
+                b',' if depth == 0 => expecting = true,
+                b if expecting && !b.is_ascii_whitespace() => {
+                    items.push(i);
+                    expecting = false;
+                }
+                _ => {}
+            }
+        }
+        items
+    }
+
+    /// Where the item number `index` of the top-level list `list` starts, if it is the
+    /// item called `name`: the list holds `count` items as compiled (a variant's list may
+    /// differ from its base's text). An item whose name is written plainly must match it;
+    /// one written otherwise (a raw string, escapes) is trusted by its place when the
+    /// counts agree. Otherwise the item called `name` is searched for within the list.
+    pub fn list_item(&self, list: &str, index: usize, name: &str, count: usize) -> Option<usize> {
+        let items = self.list_items(list);
+        if let Some(&item) = items.get(index) {
+            let written = self.item_name(item);
+            // Plain: a string with no escapes, which can only be `"name"` if it is the one.
+            let plain = self.code[written..].starts_with('"')
+                && self.bare[written + 1..]
+                    .find('"')
+                    .is_some_and(|k| !self.code[written..written + 1 + k].contains('\\'));
+            let matches = self.code[written..].starts_with(&quoted(name));
+            if matches || (!plain && items.len() == count) {
+                return Some(item);
+            }
+        }
+        items
+            .iter()
+            .copied()
+            .find(|&item| self.code[self.item_name(item)..].starts_with(&quoted(name)))
+    }
+
+    /// Where the name of the item starting at `item` is written: the value of its `name:`
+    /// field, or the item itself (a bare name, as in `channels: ["aid"]`).
+    pub fn item_name(&self, item: usize) -> usize {
+        let bare = self.bare.as_bytes();
+        let Some(field) = self.word_between(item, self.item_end(item), "name") else {
+            return item;
+        };
+        let after = field + "name".len();
+        bare[after..]
+            .iter()
+            .position(|b| !b.is_ascii_whitespace() && *b != b':')
+            .map_or(item, |k| after + k)
     }
 
     /// Offset of the first `word` at or after `from` that is written as a field (`word:`)
@@ -172,10 +245,19 @@ impl<'a> Locator<'a> {
     /// one, and a thousand items each searched to the end of a 15 MB file took minutes.
     pub fn field_after(&self, anchor: Option<usize>, field: &str) -> Option<Position> {
         let start = anchor?;
-        let at = self
-            .word_between(start, self.item_end(start), field)
-            .unwrap_or(start);
+        let at = self.field_in(start, field).unwrap_or(start);
         Some(self.position(at))
+    }
+
+    /// Offset of `field` written inside the item that `anchor` points into, if it is.
+    pub fn field_in(&self, anchor: usize, field: &str) -> Option<usize> {
+        self.word_between(anchor, self.item_end(anchor), field)
+    }
+
+    /// Offset of the string `"key"` written inside the item or value at `anchor` (a key of
+    /// a map such as `beta: {"aid": 0.2}`), if it is.
+    pub fn key_in(&self, anchor: usize, key: &str) -> Option<usize> {
+        self.name_between(anchor, self.item_end(anchor), key)
     }
 
     /// The end of the item that `anchor` belongs to. An anchor at a word (`Tie`, `params`)
@@ -465,13 +547,50 @@ mod tests {
         );
     }
 
+    /// A list's items are found by its structure: a raw-string or escaped name, nested
+    /// brackets, comments and a trailing comma do not move them.
+    #[test]
+    fn the_items_of_a_list_are_found_by_its_structure() {
+        let text = "(events: [Event(name: r#\"a\"#, when: After(\"b\")), /* ] */\n \
+                    Event(name: \"b\\u{41}\"), \"c\",],\n states: [])";
+        let l = Locator::new(text);
+        let items = l.list_items("events");
+        let starts = [
+            text.find("Event").unwrap(),
+            text.rfind("Event").unwrap(),
+            text.find("\"c\"").unwrap(),
+        ];
+        assert_eq!(&items[..], &starts[..]);
+        assert!(l.list_items("states").is_empty());
+        assert!(l.list_items("outcomes").is_empty());
+        // Names written otherwise than plainly are trusted by their place when the list
+        // holds as many items as were compiled; a plain name must match.
+        assert_eq!(l.list_item("events", 0, "a", 3), Some(starts[0]));
+        assert_eq!(l.list_item("events", 1, "bA", 3), Some(starts[1]));
+        assert_eq!(l.list_item("events", 1, "bA", 4), None);
+        assert_eq!(l.list_item("events", 2, "c", 3), Some(starts[2]));
+        assert_eq!(l.list_item("events", 2, "x", 3), None);
+        // Not at its place (a variant's list differs from its base's text): by its name.
+        assert_eq!(l.list_item("events", 5, "c", 6), Some(starts[2]));
+        assert_eq!(l.item_name(starts[1]), text.find("\"b\\").unwrap());
+    }
+
+    /// Regression: a name was found inside a description (`"called \"Gamm\" later"`, or a
+    /// raw string) before its own entry.
+    #[test]
+    fn a_name_is_a_string_of_its_own() {
+        let text = "(d: \"called \\\"Gamm\\\" later\", r: r#\"see \"Gamm\"\"#, s: (\"Gamm\", 1))";
+        let l = Locator::new(text);
+        assert_eq!(l.name_from(0, "Gamm"), text.rfind("\"Gamm\""));
+    }
+
     #[test]
     fn a_blind_locator_finds_nothing() {
         let l = Locator::blind();
         assert_eq!(l.name("x"), None);
         assert_eq!(l.find_from(0, "x"), None);
         assert_eq!(l.find_from(5, "x"), None);
-        assert_eq!(l.definition("channels", "x", 1, true), None);
+        assert!(l.list_items("channels").is_empty());
         assert_eq!(l.field_after(None, "share"), None);
     }
 }

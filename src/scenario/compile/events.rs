@@ -19,14 +19,14 @@ use crate::scenario::locate::Position;
 use crate::scenario::spelling::{case_fold, control_character, quoted_name};
 
 impl Compiler<'_> {
-    /// An event; `anchor` is where its definition (`name: "..."`) is written.
+    /// An event; `anchor` is where its item (`Event(...)`) starts.
     pub(super) fn event(
         &mut self,
         f: &ScenarioFile,
         def: &EventDef,
         anchor: Option<usize>,
     ) -> Event {
-        let at = anchor.map(|a| self.loc.position(a));
+        let at = self.named_at(anchor);
         // With an invalid step count (reported elsewhere) the bounds below would only mislead.
         let steps = if (1..=limits::MAX_STEPS).contains(&f.steps) {
             f.steps
@@ -335,7 +335,7 @@ impl Compiler<'_> {
         let mut folded = HashMap::new();
         let anchors = self.item_anchors("outcomes", f.outcomes.iter().map(|o| o.name.as_str()));
         for (o, anchor) in f.outcomes.iter().zip(anchors) {
-            let at = anchor.map(|a| self.loc.position(a));
+            let at = self.named_at(anchor);
             if o.name.trim().is_empty() {
                 self.problem(at, "an outcome needs a name".into());
             } else if let Some(c) = control_character(&o.name) {
@@ -425,6 +425,21 @@ mod tests {
         let found = problems(&text);
         assert!(found[0].message.contains("\"visit\""), "{found:?}");
         assert_eq!(found[0].position, position_of(&text, "at: 50"));
+    }
+
+    /// Regression: an event was found by the text `name: "deal"`, here inside an earlier
+    /// event's raw-string description; and one whose name is written with an escape was not
+    /// found at all.
+    #[test]
+    fn an_event_is_found_by_its_place_in_the_list() {
+        let text = scenario(
+            "events: [Event(name: \"visit\", at: 2, description: r#\"name: \"deal\", at: 9\"#),\n    \
+             Event(name: \"deal\", at: 99),\n    Event(name: \"vis\\u{69}ts\", at: 0)],",
+        );
+        let found = problems(&text);
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert_eq!(found[0].position, position_of(&text, "at: 99"));
+        assert_eq!(found[1].position, position_of(&text, "at: 0"));
     }
 
     #[test]

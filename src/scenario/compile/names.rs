@@ -121,15 +121,15 @@ impl Compiler<'_> {
         for (what, list) in names {
             let mut seen = HashSet::new();
             let mut folded: HashMap<String, &str> = HashMap::new();
-            for name in list {
+            let count = list.len();
+            for (index, name) in list.iter().copied().enumerate() {
+                let at = || self.defined_at(what, index, name, count);
                 if name.trim().is_empty() {
-                    let at = self.top_field(&format!("{what}s"));
-                    self.problem(at, format!("a {what} needs a non-empty name"));
+                    self.problem(at(), format!("a {what} needs a non-empty name"));
                 } else if let Some(c) = control_character(name) {
-                    let at = self.loc.name(name);
-                    self.problem(at, control_message(what, name, c));
+                    self.problem(at(), control_message(what, name, c));
                 } else if name.len() > limits::MAX_NAME_LEN {
-                    let at = self.loc.name(name);
+                    let at = at();
                     self.problem(
                         at,
                         format!(
@@ -139,13 +139,11 @@ impl Compiler<'_> {
                     );
                 } else if !seen.insert(name) {
                     // Point at the repeated definition: the first one is fine.
-                    let list = format!("{what}s");
-                    let at = self.loc.definition(&list, name, 1, what == "channel");
+                    let at = at();
                     let message = format!("{what} {} is defined twice", quoted_name(name));
                     self.problem(at, message);
                 } else if let Some(first) = folded.insert(case_fold(name), name) {
-                    let list = format!("{what}s");
-                    let at = self.loc.definition(&list, name, 0, what == "channel");
+                    let at = at();
                     self.problem(at, case_message(what, name, first));
                 }
             }

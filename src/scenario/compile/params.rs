@@ -10,7 +10,7 @@ use crate::scenario::file::{
     Distribution, ParamsDef, ScenarioFile, StateParamsDef, Value, DEFAULT_BETA, DEFAULT_KAPPA,
     DEFAULT_RHO,
 };
-use crate::scenario::locate::{quoted, Position};
+use crate::scenario::locate::Position;
 use crate::scenario::param_path::{self, ParamPath, StateParam};
 
 impl Compiler<'_> {
@@ -133,12 +133,24 @@ impl Compiler<'_> {
     }
 
     /// Where `field` is written in the override of `state` (`overrides: {"B":
-    /// Override(eta: ...)}`): an override's bad value is reported there, not at the
-    /// state's definition.
-    fn override_at(&self, anchor: Option<usize>, state: &str, field: &str) -> Option<Position> {
-        let overrides = self.loc.word_from(anchor?, "overrides")?;
-        let entry = self.loc.find_from(overrides, &quoted(state))?;
-        self.loc.field_after(Some(entry), field)
+    /// Override(eta: ...)}`), or its `key` within that field (`beta: {"aid": ...}`): an
+    /// override's bad value is reported there, not at the state's definition. Each search
+    /// stays within the item it is in (the overrides, the state's entry, the field).
+    fn override_at(
+        &self,
+        anchor: Option<usize>,
+        state: &str,
+        field: &str,
+        key: Option<&str>,
+    ) -> Option<Position> {
+        let overrides = self.loc.field_in(anchor?, "overrides")?;
+        let entry = self.loc.key_in(overrides, state)?;
+        let written = self.loc.field_in(entry, field)?;
+        let at = match key {
+            Some(key) => self.loc.key_in(written, key)?,
+            None => written,
+        };
+        Some(self.loc.position(at))
     }
 
     /// The parameter slots of `params`: one per global value and one per override, each
@@ -172,7 +184,7 @@ impl Compiler<'_> {
                     Some(v) => {
                         let path = ParamPath::PerState(param, Some(i)).text(&self.names);
                         let state = self.names.states[i];
-                        let at = self.override_at(anchor, state, param.name()).or(at);
+                        let at = self.override_at(anchor, state, param.name(), None).or(at);
                         let sampler = self.sampler(at, &path, v, range);
                         slots.push(ParamSlot {
                             path,
@@ -204,7 +216,7 @@ impl Compiler<'_> {
                     Some(v) => {
                         let path = ParamPath::Beta(Some(c), Some(i)).text(&self.names);
                         let state = self.names.states[i];
-                        let at = self.override_at(anchor, state, &quoted(ch)).or(at);
+                        let at = self.override_at(anchor, state, "beta", Some(ch)).or(at);
                         let sampler = self.sampler(at, &path, v, range);
                         slots.push(ParamSlot {
                             path,
@@ -323,6 +335,18 @@ mod tests {
         let found = problems(&text);
         assert!(found[0].message.contains("eta.B"), "{found:?}");
         assert_eq!(found[0].position, position_of(&text, "eta: 2.0"));
+    }
+
+    /// Regression: a bad channel value in a state's `beta` override was reported at the
+    /// state's key, since the channel was searched for as a field.
+    #[test]
+    fn a_bad_beta_override_points_at_its_channel() {
+        let text = scenario(
+            "params: Params(overrides: {\"B\": Override(eta: 0.1,\n    beta: {\"aid\": 1e9})}),",
+        );
+        let found = problems(&text);
+        assert!(found[0].message.contains("beta.aid.B"), "{found:?}");
+        assert_eq!(found[0].position, position_of(&text, "\"aid\": 1e9"));
     }
 
     #[test]

@@ -19,27 +19,38 @@ impl Compiler<'_> {
     }
 
     /// Where each item of the top-level list `list` (`events`, `outcomes`) called by
-    /// `names` (in file order) is defined: its `name: "..."`. One pass over the list: a
-    /// search from the start of the file for each item (its first mention, maybe in an
-    /// earlier item) put problems at the wrong item and cost seconds for a thousand items.
+    /// `names` (in order) starts: found by the list's structure (`Locator::list_item`). A
+    /// search from the start of the file for each item's name (its first mention, maybe in
+    /// an earlier item) put problems at the wrong item and cost seconds for a thousand
+    /// items, and never found a name written as a raw string.
     pub(super) fn item_anchors<'n>(
         &self,
         list: &str,
-        names: impl IntoIterator<Item = &'n str>,
+        names: impl ExactSizeIterator<Item = &'n str>,
     ) -> Vec<Option<usize>> {
-        let mut cursor = self.top_field_offset(list);
+        let count = names.len();
         names
-            .into_iter()
-            .map(|name| {
-                let at = cursor.and_then(|from| self.loc.next_definition(from, name));
-                match at {
-                    Some(at) => cursor = Some(at + name.len() + 2),
-                    // Not where it should be (a list written oddly): its first mention.
-                    None => return self.loc.find_from(0, &quoted(name)),
-                }
-                at
-            })
+            .enumerate()
+            .map(|(i, name)| self.loc.list_item(list, i, name, count))
             .collect()
+    }
+
+    /// Where item `index` of the list of `what`s (`state` -> `states: [...]`), called
+    /// `name`, is named; `count` items are compiled.
+    pub(super) fn defined_at(
+        &self,
+        what: &str,
+        index: usize,
+        name: &str,
+        count: usize,
+    ) -> Option<Position> {
+        let item = self.loc.list_item(&format!("{what}s"), index, name, count);
+        self.named_at(item)
+    }
+
+    /// Where the item at `anchor` is named (its `name:` value), as a position.
+    pub(super) fn named_at(&self, anchor: Option<usize>) -> Option<Position> {
+        anchor.map(|a| self.loc.position(self.loc.item_name(a)))
     }
 
     /// Where the next `(a, b, ...)` entry of a list is written, searched from `cursor`,
@@ -51,15 +62,15 @@ impl Compiler<'_> {
         a: &str,
         b: &str,
     ) -> Option<Position> {
-        let first = self.loc.find_from((*cursor)?, &quoted(a))?;
-        let second = self.loc.find_from(first + quoted(a).len(), &quoted(b))?;
+        let first = self.loc.name_from((*cursor)?, a)?;
+        let second = self.loc.name_from(first + quoted(a).len(), b)?;
         *cursor = Some(second + quoted(b).len());
         Some(self.loc.position(first))
     }
 
     /// Where `name` is first written at or after `anchor` (an item's start), or None.
     pub(super) fn near(&self, anchor: Option<usize>, name: &str) -> Option<Position> {
-        let at = self.loc.find_from(anchor?, &quoted(name))?;
+        let at = self.loc.name_from(anchor?, name)?;
         Some(self.loc.position(at))
     }
 }

@@ -65,10 +65,26 @@ impl Compiler<'_> {
         let n = self.names.states.len();
         let mut out = vec![0.0; n * n];
         let field = relation.field();
+        // Entries are found by the list's structure when it holds as many as were compiled
+        // (names written with escapes are never found by a search), else one after another.
+        let items = self.loc.list_items(field);
+        let by_place = items.len() == list.len();
         let mut cursor = self.top_field_offset(field);
         let mut seen = HashSet::new();
-        for (a, b, x) in list {
-            let at = self.next_entry(&mut cursor, a, b);
+        for (k, (a, b, x)) in list.iter().enumerate() {
+            let at = if by_place {
+                // At its first value, inside the parenthesis, as a search finds it.
+                let first = self
+                    .loc
+                    .code()
+                    .get(items[k] + 1..)
+                    .filter(|_| self.loc.code().as_bytes()[items[k]] == b'(')
+                    .and_then(|rest| rest.find(|c: char| !c.is_whitespace()))
+                    .map_or(items[k], |i| items[k] + 1 + i);
+                Some(self.loc.position(first))
+            } else {
+                self.next_entry(&mut cursor, a, b)
+            };
             let Some((i, j)) = self.pair(a, b, relation.what(), at) else {
                 continue;
             };
