@@ -584,6 +584,50 @@ mod tests {
         assert_eq!(l.name_from(0, "Gamm"), text.rfind("\"Gamm\""));
     }
 
+    /// Every search, on any text made of the pieces that steer the scanner (quotes, raw
+    /// strings, escapes, comments, character literals, brackets, multi-byte letters), ends
+    /// without a panic: the scanner slices the text at offsets it computed itself.
+    #[test]
+    fn no_text_makes_a_search_panic() {
+        use proptest::prelude::*;
+        use proptest::test_runner::{Config, RngSeed, TestRunner};
+        const PIECES: &[&str] = &[
+            "\"", "r#\"", "\"#", "r\"", "\\", "\\\"", "/*", "*/", "//", "\n", "'", "'\"'", "[",
+            "]", "(", ")", "{", "}", ",", ":", " ", "name", "events", "at", "Tie", "ω", "é", "a",
+            "b\"", "\r\n",
+        ];
+        let text = proptest::collection::vec(proptest::sample::select(PIECES), 0..60)
+            .prop_map(|pieces| pieces.concat());
+        let config = Config {
+            cases: 4000,
+            failure_persistence: None,
+            rng_seed: RngSeed::Fixed(2018),
+            ..Config::default()
+        };
+        TestRunner::new(config)
+            .run(&text, |text| {
+                let text = format!("(events: [{text}], name: {text})");
+                let l = Locator::new(&text);
+                for list in ["events", "name"] {
+                    let items = l.list_items(list);
+                    for (i, &item) in items.iter().enumerate() {
+                        let _ = l.item_name(item);
+                        let _ = l.list_item(list, i, "a", items.len());
+                        let _ = l.field_after(Some(item), "at");
+                        let _ = l.key_in(item, "b");
+                    }
+                }
+                for at in 0..text.len() {
+                    let _ = l.field_after(Some(at), "at");
+                    let _ = l.name_from(at, "a");
+                    let _ = l.word_from(at, "Tie");
+                }
+                let _ = l.top_field("name");
+                Ok(())
+            })
+            .unwrap();
+    }
+
     #[test]
     fn a_blind_locator_finds_nothing() {
         let l = Locator::blind();
