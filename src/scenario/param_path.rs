@@ -205,17 +205,18 @@ fn beta_readings(rest: &str, names: &Names) -> Vec<(usize, Option<usize>)> {
 /// line is deliberate, and kept a line of its own under a problem too (`ScenarioError`).
 pub const VALID_PATHS: &str = "valid paths in this scenario: ";
 
-/// Characters of valid paths the message lists before "and N more": with the states after
-/// them, the second line stays about a line's worth (a world of 200 states and 1,000 hazard
-/// events made one message 225 KB long, and 64 paths of 200-byte names a line of 13 KB).
-const PATHS_LINE: usize = 320;
+/// Characters the second line of the unknown-path message gives the valid paths and the
+/// states together: the line stays about 1,000 characters whatever the names (a world of
+/// 200 states and 1,000 hazard events made one message 225 KB long, and 64 paths of
+/// 200-byte names a line of 13 KB), and lists every path of the shipped scenarios.
+const PATHS_AND_STATES: usize = 840;
 
-/// `items` joined with ", ", stopping once the line is `PATHS_LINE` characters long, then
-/// how many more there are.
-fn listed(items: &[String]) -> String {
+/// `items` joined with ", ", stopping once the line is `most` characters long, then how
+/// many more there are.
+fn listed(items: &[String], most: usize) -> String {
     let mut out = String::new();
     for (i, item) in items.iter().enumerate() {
-        if i > 0 && out.chars().count() >= PATHS_LINE {
+        if i > 0 && out.chars().count() >= most {
             out.push_str(&format!(", and {} more", items.len() - i));
             break;
         }
@@ -277,11 +278,15 @@ pub fn unknown(text: &str, names: &Names) -> String {
     }
     let hazards = names.events.iter().zip(&names.hazard).filter(|e| *e.1);
     valid.extend(hazards.map(|(e, _)| format!("event.{}.hazard", shown(e))));
+    // The states first: what they leave of the line goes to the paths.
+    let states = name_list(&names.states);
+    let paths = listed(
+        &valid,
+        PATHS_AND_STATES.saturating_sub(states.chars().count()),
+    );
     format!(
-        "unknown parameter path {}{hint}\n{VALID_PATHS}{} (<state> is one of {})",
+        "unknown parameter path {}{hint}\n{VALID_PATHS}{paths} (<state> is one of {states})",
         quoted_name(text),
-        listed(&valid),
-        name_list(&names.states)
     )
 }
 
@@ -363,10 +368,12 @@ mod tests {
         let states: Vec<String> = (0..200)
             .map(|i| format!("S{i}\u{1b}[31m{}", "x".repeat(190)))
             .collect();
-        let channel = format!("aid\n{}", "c".repeat(200));
+        let channels: Vec<String> = (0..32)
+            .map(|i| format!("aid\n{i}{}", "c".repeat(200)))
+            .collect();
         let names = Names {
             states: states.iter().map(String::as_str).collect(),
-            channels: vec![&channel],
+            channels: channels.iter().map(String::as_str).collect(),
             events: vec![],
             hazard: vec![],
         };
@@ -376,7 +383,7 @@ mod tests {
         assert!(lines[1].starts_with(VALID_PATHS), "{}", lines[1]);
         assert!(lines[1].chars().count() < 1_000, "{}", lines[1]);
         assert!(!message.contains('\u{1b}'), "{message}");
-        assert!(lines[1].contains("beta.aid\\u{a}ccc"), "{}", lines[1]);
+        assert!(lines[1].contains("beta.aid\\u{a}0ccc"), "{}", lines[1]);
         assert!(lines[1].contains("S0\\u{1b}[31mxxx"), "{}", lines[1]);
         assert!(lines[1].ends_with("more)"), "{}", lines[1]);
     }
