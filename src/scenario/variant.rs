@@ -356,6 +356,7 @@ impl Applier<'_, '_> {
             return Ok(i);
         }
         if !self.hints {
+            // Only counted (`Problems::full`): neither located nor measured.
             return Err((None, format!("unknown {what} in the base")));
         }
         let hint = match suggestion(name, list.iter().copied()) {
