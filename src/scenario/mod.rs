@@ -16,6 +16,8 @@ use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 
+use spelling::{printable, quoted_name, shown};
+
 pub use compile::{compile, Problem};
 pub use error::ScenarioError;
 pub use file::ScenarioFile;
@@ -116,19 +118,21 @@ fn from_disk(path: &Path, bytes: Vec<u8>) -> Result<Scenario, ScenarioError> {
         let target = from_dir.join(base);
         let canonical = std::fs::canonicalize(&target).map_err(|e| {
             format!(
-                "cannot read the base file \"{base}\" ({}: {e}); a base is named relative to \
-                 the file that names it",
-                target.display()
+                "cannot read the base file {} ({}: {e}); a base is named relative to the file \
+                 that names it",
+                quoted_name(base),
+                path_shown(&target)
             )
         })?;
         let rel = canonical.strip_prefix(&root).map_err(|_| {
             format!(
-                "the base file \"{base}\" is outside {}, the folder of {} (resolved: {}); a \
-                 chain's files must all be in that folder or below it, so that the folder \
-                 holds the whole scenario",
+                "the base file {} is outside {}, the folder of {} (resolved: {}); a chain's \
+                 files must all be in that folder or below it, so that the folder holds the \
+                 whole scenario",
+                quoted_name(base),
                 root.display(),
                 path.display(),
-                canonical.display()
+                path_shown(&canonical)
             )
         })?;
         let rel = rel_text(rel);
@@ -138,15 +142,17 @@ fn from_disk(path: &Path, bytes: Vec<u8>) -> Result<Scenario, ScenarioError> {
         // `simulate <(...)`; a base is named in a file and read without the user watching.)
         let meta = std::fs::metadata(&canonical).map_err(|e| {
             format!(
-                "cannot read the base file \"{base}\" ({}: {e})",
-                canonical.display()
+                "cannot read the base file {} ({}: {e})",
+                quoted_name(base),
+                path_shown(&canonical)
             )
         })?;
         if !meta.is_file() {
             return Err(format!(
-                "the base file \"{base}\" ({}) is not a regular file (a folder, pipe or \
-                 device?); name the scenario file the variant is based on",
-                canonical.display()
+                "the base file {} ({}) is not a regular file (a folder, pipe or device?); \
+                 name the scenario file the variant is based on",
+                quoted_name(base),
+                path_shown(&canonical)
             ));
         }
         let bytes = read_at_most(&canonical, limits::MAX_FILE_BYTES).map_err(|e| e.to_string())?;
@@ -172,13 +178,27 @@ pub fn from_stored(
     let shown_root = path.parent().unwrap_or(Path::new("")).to_path_buf();
     let top = ChainFile::new(path.to_path_buf(), file_name(path), bytes);
     resolve(top, &mut |from, base| {
-        let rel = lexical_join(&from.rel, base)
-            .ok_or_else(|| format!("the base file \"{base}\" is outside the scenario's folder"))?;
+        let rel = lexical_join(&from.rel, base).ok_or_else(|| {
+            format!(
+                "the base file {} is outside the scenario's folder",
+                quoted_name(base)
+            )
+        })?;
         let (_, bytes) = bases.iter().find(|(r, _)| *r == rel).ok_or_else(|| {
-            format!("the base file \"{base}\" ({rel}) is not among the files kept with it")
+            format!(
+                "the base file {} ({}) is not among the files kept with it",
+                quoted_name(base),
+                shown(&rel)
+            )
         })?;
         Ok(ChainFile::new(shown_root.join(&rel), rel, bytes.clone()))
     })
+}
+
+/// A path a message names, escaped, and cut if absurdly long (a base named by 2 MB of
+/// text was echoed twice, once inside the path it resolved to).
+fn path_shown(path: &Path) -> String {
+    printable(&path.display().to_string(), 300)
 }
 
 /// A file's name, as the `rel` of the command-line file.
@@ -237,10 +257,12 @@ fn resolve(
             break parse_text(&current.path, text)?;
         }
         let v: variant::VariantFile = from_ron(&current.path, text)?;
+        // At the value of the top-level `base:` field: a search for the first "base" found
+        // it inside `name: "rebase of baseline"`.
         let at_base = |message: String| {
             let loc = locate::Locator::new(text);
             let at = loc
-                .find_from(0, "base")
+                .top_field("base")
                 .and_then(|b| loc.find_from(b, "\""))
                 .map(|at| loc.position(at))
                 .unwrap_or(Position { line: 1, column: 1 });
@@ -262,9 +284,9 @@ fn resolve(
         let seen = variants.iter().map(|(f, _)| f).chain([&current]);
         if let Some(again) = seen.into_iter().find(|f| f.rel == base.rel) {
             return Err(at_base(format!(
-                "the base \"{}\" leads back to {}: variants form a loop; a chain must end in \
-                 a full scenario (`Scenario(...)`)",
-                v.base,
+                "the base {} leads back to {}: variants form a loop; a chain must end in a \
+                 full scenario (`Scenario(...)`)",
+                quoted_name(&v.base),
                 again.path.display()
             )));
         }

@@ -3,7 +3,7 @@
 //! slots, sweeps, sensitivity factors and the help text share, so that a path means the same
 //! parameters everywhere.
 
-use super::spelling::{quoted_name, suggestion};
+use super::spelling::{name_list, quoted_name, shown, suggestion};
 use crate::model::{ParamTarget, Timing, World};
 
 /// The grammar, as the help text and every "unknown path" message give it.
@@ -201,20 +201,31 @@ fn beta_readings(rest: &str, names: &Names) -> Vec<(usize, Option<usize>)> {
     readings
 }
 
-/// Longest list of valid paths (and of states) an unknown-path message shows: a world of
-/// 200 states and 1,000 hazard events made one message 225 KB long.
-const MAX_LISTED: usize = 64;
+/// How the second line of the unknown-path message starts: it lists the valid paths. The
+/// line is deliberate, and kept a line of its own under a problem too (`ScenarioError`).
+pub const VALID_PATHS: &str = "valid paths in this scenario: ";
 
-/// `items` joined with ", ", at most `MAX_LISTED` of them and then how many more.
-fn listed(items: &[String]) -> String {
-    if items.len() <= MAX_LISTED {
-        return items.join(", ");
+/// Characters the second line of the unknown-path message gives the valid paths and the
+/// states together: the line stays about 1,000 characters whatever the names (a world of
+/// 200 states and 1,000 hazard events made one message 225 KB long, and 64 paths of
+/// 200-byte names a line of 13 KB), and lists every path of the shipped scenarios.
+const PATHS_AND_STATES: usize = 840;
+
+/// `items` joined with ", ", stopping once the line is `most` characters long, then how
+/// many more there are.
+fn listed(items: &[String], most: usize) -> String {
+    let mut out = String::new();
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 && out.chars().count() >= most {
+            out.push_str(&format!(", and {} more", items.len() - i));
+            break;
+        }
+        if i > 0 {
+            out.push_str(", ");
+        }
+        out.push_str(item);
     }
-    format!(
-        "{}, ... and {} more",
-        items[..MAX_LISTED].join(", "),
-        items.len() - MAX_LISTED
-    )
+    out
 }
 
 /// The message for a path that names no parameter: the closest valid path, then the valid
@@ -228,15 +239,17 @@ pub fn unknown(text: &str, names: &Names) -> String {
                 .iter()
                 .map(|&(c, i)| match i {
                     Some(i) => format!(
-                        "channel \"{}\" of state \"{}\"",
-                        names.channels[c], names.states[i]
+                        "channel {} of state {}",
+                        quoted_name(names.channels[c]),
+                        quoted_name(names.states[i])
                     ),
-                    None => format!("channel \"{}\"", names.channels[c]),
+                    None => format!("channel {}", quoted_name(names.channels[c])),
                 })
                 .collect();
             return format!(
-                "parameter path \"{text}\" is ambiguous: it reads as beta of {}; rename a \
+                "parameter path {} is ambiguous: it reads as beta of {}; rename a \
                  channel or state so that no channel name followed by a dot starts another name",
+                quoted_name(text),
                 shown.join(" and as beta of ")
             );
         }
@@ -248,6 +261,7 @@ pub fn unknown(text: &str, names: &Names) -> String {
     let hint = suggestion(text, all.iter().map(String::as_str))
         .map(|s| format!(" — did you mean {}?", quoted_name(s)))
         .unwrap_or_default();
+    // Names as a message shows them (escaped, cut): they are the user's, and any length.
     let mut valid = Vec::new();
     for p in StateParam::ALL {
         valid.push(p.name().to_string());
@@ -255,27 +269,24 @@ pub fn unknown(text: &str, names: &Names) -> String {
     }
     valid.push("beta".into());
     for c in &names.channels {
-        valid.push(format!("beta.{c}"));
-        valid.push(format!("beta.{c}.<state>"));
+        valid.push(format!("beta.{}", shown(c)));
+        valid.push(format!("beta.{}.<state>", shown(c)));
     }
     for p in ["kappa", "rho"] {
         valid.push(p.into());
-        valid.extend(names.channels.iter().map(|c| format!("{p}.{c}")));
+        valid.extend(names.channels.iter().map(|c| format!("{p}.{}", shown(c))));
     }
     let hazards = names.events.iter().zip(&names.hazard).filter(|e| *e.1);
-    valid.extend(hazards.map(|(e, _)| format!("event.{e}.hazard")));
+    valid.extend(hazards.map(|(e, _)| format!("event.{}.hazard", shown(e))));
+    // The states first: what they leave of the line goes to the paths.
+    let states = name_list(&names.states);
+    let paths = listed(
+        &valid,
+        PATHS_AND_STATES.saturating_sub(states.chars().count()),
+    );
     format!(
-        "unknown parameter path {}{hint}\nvalid paths in this scenario: {} \
-         (<state> is one of {})",
+        "unknown parameter path {}{hint}\n{VALID_PATHS}{paths} (<state> is one of {states})",
         quoted_name(text),
-        listed(&valid),
-        listed(
-            &names
-                .states
-                .iter()
-                .map(|s| s.to_string())
-                .collect::<Vec<_>>()
-        )
     )
 }
 
@@ -348,6 +359,33 @@ mod tests {
         let message = unknown("nope", &names);
         assert!(message.len() < 3000, "{} bytes: {message}", message.len());
         assert!(message.contains("more"), "{message}");
+    }
+
+    /// Regression: the list of valid paths showed 64 state names of 200 bytes raw, a
+    /// second line of 13,097 characters with control characters in it.
+    #[test]
+    fn the_unknown_path_message_shows_long_names_escaped_and_stays_a_line() {
+        let states: Vec<String> = (0..200)
+            .map(|i| format!("S{i}\u{1b}[31m{}", "x".repeat(190)))
+            .collect();
+        let channels: Vec<String> = (0..32)
+            .map(|i| format!("aid\n{i}{}", "c".repeat(200)))
+            .collect();
+        let names = Names {
+            states: states.iter().map(String::as_str).collect(),
+            channels: channels.iter().map(String::as_str).collect(),
+            events: vec![],
+            hazard: vec![],
+        };
+        let message = unknown("lambda.Nope", &names);
+        let lines: Vec<&str> = message.lines().collect();
+        assert_eq!(lines.len(), 2, "{message}");
+        assert!(lines[1].starts_with(VALID_PATHS), "{}", lines[1]);
+        assert!(lines[1].chars().count() < 1_000, "{}", lines[1]);
+        assert!(!message.contains('\u{1b}'), "{message}");
+        assert!(lines[1].contains("beta.aid\\u{a}0ccc"), "{}", lines[1]);
+        assert!(lines[1].contains("S0\\u{1b}[31mxxx"), "{}", lines[1]);
+        assert!(lines[1].ends_with("more)"), "{}", lines[1]);
     }
 
     #[test]

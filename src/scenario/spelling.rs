@@ -47,6 +47,28 @@ fn cut(name: &str) -> (String, Option<usize>) {
     (start, None)
 }
 
+/// `text` as one line of a message shows it: control and bidirectional characters escaped
+/// as in `quoted_name`, and cut after `most` characters with how many more there were
+/// ("… (999,940 more characters)"). The safety net under every problem line
+/// (`error::ScenarioError`): a message that echoes a name raw must still be one line, of a
+/// size a terminal shows.
+pub fn printable(text: &str, most: usize) -> String {
+    let mut out = String::with_capacity(text.len().min(most + 32));
+    for (i, (at, c)) in text.char_indices().enumerate() {
+        if i == most {
+            let more = text[at..].chars().count();
+            let _ = write!(out, "… ({} more characters)", grouped(more));
+            break;
+        }
+        if unprintable(c) {
+            let _ = write!(out, "\\u{{{:x}}}", u32::from(c));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 /// A count with thousands separated by commas: 1,048,576.
 fn grouped(n: usize) -> String {
     let digits = n.to_string();
@@ -97,7 +119,10 @@ pub fn name_list(list: &[&str]) -> String {
 
 /// A name folded for the rule that two names may not differ only in case: lowercase, then
 /// the letters whose lowercase is not yet their folded form (ß and ss, final ς and σ,
-/// dotless ı and i, İ's i + U+0307 and i, the ligatures ﬀ ﬁ ﬂ ﬃ ﬄ ﬅ ﬆ and their letters).
+/// dotless ı and i, İ's i + U+0307 and i, the ligatures ﬀ ﬁ ﬂ ﬃ ﬄ ﬅ ﬆ and their letters,
+/// and the Greek letters that have a second lowercase form: µ (micro sign) and μ, ϐ and β,
+/// ϑ and θ, ϕ and φ, ϖ and π, ϰ and κ, ϱ and ρ, ϵ and ε, the iota subscript U+0345 and
+/// U+1FBE and ι). Each pair uppercases alike, so a reader sees one name written twice.
 /// `to_lowercase` alone let "STRASSE" and "straße" or "ΟΔΟΣ" and "οδοσ" be two states while
 /// it refused "ΟΔΟΣ" and "οδος". Canonically equivalent spellings (é as one character or as
 /// e + U+0301) are still two names: telling them apart needs Unicode's normalization
@@ -118,6 +143,15 @@ pub fn case_fold(name: &str) -> String {
             'ﬃ' => out.push_str("ffi"),
             'ﬄ' => out.push_str("ffl"),
             'ﬅ' | 'ﬆ' => out.push_str("st"),
+            'µ' => out.push('μ'),
+            'ϐ' => out.push('β'),
+            'ϑ' => out.push('θ'),
+            'ϕ' => out.push('φ'),
+            'ϖ' => out.push('π'),
+            'ϰ' => out.push('κ'),
+            'ϱ' => out.push('ρ'),
+            'ϵ' => out.push('ε'),
+            '\u{345}' | '\u{1fbe}' => out.push('ι'),
             c => out.push(c),
         }
     }
@@ -242,6 +276,26 @@ mod tests {
         assert_eq!(grouped(1000), "1,000");
     }
 
+    /// Regression: a message echoing a name raw split a problem over two lines, sent an
+    /// escape sequence to the terminal, or made a line of a million characters.
+    #[test]
+    fn a_message_line_is_escaped_and_cut() {
+        assert_eq!(
+            printable("event \"vi\nsit\": bad", 100),
+            "event \"vi\\u{a}sit\": bad"
+        );
+        assert_eq!(
+            printable("a\u{1b}[31m\u{2066}b", 100),
+            "a\\u{1b}[31m\\u{2066}b"
+        );
+        assert_eq!(printable("short", 5), "short");
+        let long = format!("{}{}", "ω".repeat(10), "x".repeat(1_000_000));
+        assert_eq!(
+            printable(&long, 10),
+            format!("{}… (1,000,000 more characters)", "ω".repeat(10))
+        );
+    }
+
     /// Regression: `to_lowercase` alone let "STRASSE" and "straße" be two states, and
     /// refused "ΟΔΟΣ" beside "οδος" but not beside "οδοσ".
     #[test]
@@ -257,6 +311,25 @@ mod tests {
             ("ﬆ", "st"),
             ("USA", "usa"),
         ] {
+            assert_eq!(case_fold(a), case_fold(b), "{a} and {b}");
+        }
+        // Regression: Greek letters with a second lowercase form (and the micro sign) made
+        // two names that uppercase alike.
+        for (a, b) in [
+            ("µ", "μ"),
+            ("ϐ", "β"),
+            ("ϑ", "θ"),
+            ("ϕ", "φ"),
+            ("ϖ", "π"),
+            ("ϰ", "κ"),
+            ("ϱ", "ρ"),
+            ("ϵ", "ε"),
+            ("\u{345}", "ι"),
+            ("\u{1fbe}", "ι"),
+            ("ΑΘΗΝΑ", "αϑηνα"),
+            ("ΑΙ", "α\u{345}"),
+        ] {
+            assert_eq!(a.to_uppercase(), b.to_uppercase(), "{a} and {b} look alike");
             assert_eq!(case_fold(a), case_fold(b), "{a} and {b}");
         }
         // Not case: still two names (and a dot above after another letter stays).

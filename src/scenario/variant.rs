@@ -116,11 +116,66 @@ impl ChangeDef {
     }
 }
 
-/// Whether `text` is a variant: its first word, past comments, is `Variant`. A full
-/// scenario starts with `Scenario(` or just `(`.
+/// Whether `text` is a variant: its first word, past comments and RON's attributes
+/// (`#![enable(implicit_some)]`), is `Variant`. A full scenario starts with `Scenario(` or
+/// just `(`. (An attribute before `Variant` made the file read as a scenario: "Expected
+/// struct `Scenario` but found `Variant`".)
 pub fn is_variant(text: &str) -> bool {
     let loc = Locator::new(text);
-    loc.code().trim_start().starts_with("Variant")
+    let mut code = loc.code().trim_start();
+    while let Some(attribute) = code.strip_prefix("#!") {
+        // An attribute's brackets hold names and parentheses, never another `]`.
+        match attribute.find(']') {
+            Some(end) => code = attribute[end + 1..].trim_start(),
+            None => return false,
+        }
+    }
+    code.starts_with("Variant")
+}
+
+/// Problems a variant lists at most, as a scenario's (`compile`'s `MAX_PROBLEMS`): past a
+/// screenful, more lines help no one, and a variant of 20,000 misspelt names measured each
+/// against every name of its base for a minute before printing 20,000 lines.
+const MAX_PROBLEMS: usize = 50;
+
+/// The problems of a variant, at most `MAX_PROBLEMS` of them and then how many more.
+#[derive(Default)]
+struct Problems {
+    listed: Vec<Problem>,
+    more: usize,
+}
+
+impl Problems {
+    fn push(&mut self, problem: Problem) {
+        if self.full() {
+            self.more += 1;
+        } else {
+            self.listed.push(problem);
+        }
+    }
+
+    /// Whether no more problems are listed: the ones found from now on are only counted,
+    /// so nothing needs to be measured for their messages.
+    fn full(&self) -> bool {
+        self.listed.len() >= MAX_PROBLEMS
+    }
+
+    /// The problems as `compile` reports a scenario's: the count of the rest last.
+    fn into_result<T>(mut self, ok: T) -> Result<T, Vec<Problem>> {
+        if self.listed.is_empty() {
+            return Ok(ok);
+        }
+        if self.more > 0 {
+            self.listed.push(Problem {
+                position: None,
+                message: format!(
+                    "... and {} more problems; fix the ones above first",
+                    self.more
+                ),
+            });
+        }
+        Err(self.listed)
+    }
 }
 
 /// Applies `variant`'s changes to `file` (the parsed base); `text` is the variant's source,
@@ -131,7 +186,7 @@ pub fn apply(
     text: &str,
 ) -> Result<Vec<String>, Vec<Problem>> {
     let loc = Locator::new(text);
-    let mut problems = Vec::new();
+    let mut problems = Problems::default();
     let mut lines = Vec::new();
     if variant.name.trim().is_empty() || variant.name == file.name {
         problems.push(Problem {
@@ -164,6 +219,7 @@ pub fn apply(
             loc: &loc,
             anchor,
             file: &mut *file,
+            hints: !problems.full(),
         };
         match at.apply(change) {
             Ok(line) => {
@@ -212,11 +268,7 @@ pub fn apply(
     if let Some(description) = &variant.description {
         file.description = description.clone();
     }
-    if problems.is_empty() {
-        Ok(lines)
-    } else {
-        Err(problems)
-    }
+    problems.into_result(lines)
 }
 
 /// Whether `condition` asks, anywhere inside it, whether event `name` has fired.
@@ -257,6 +309,9 @@ struct Applier<'a, 'f> {
     /// Where the change starts in the variant's text.
     anchor: Option<usize>,
     file: &'f mut ScenarioFile,
+    /// Whether an unknown name's refusal suggests the closest name: not once the variant's
+    /// problems are all counted (`Problems::full`), where no one reads the suggestion.
+    hints: bool,
 }
 
 impl Applier<'_, '_> {
@@ -299,6 +354,10 @@ impl Applier<'_, '_> {
     fn known(&self, what: &str, name: &str, list: &[&str]) -> Result<usize, Refusal> {
         if let Some(i) = list.iter().position(|&s| s == name) {
             return Ok(i);
+        }
+        if !self.hints {
+            // Only counted (`Problems::full`): neither located nor measured.
+            return Err((None, format!("unknown {what} in the base")));
         }
         let hint = match suggestion(name, list.iter().copied()) {
             Some(s) => format!(" — did you mean {}?", quoted_name(s)),
@@ -553,7 +612,11 @@ impl Applier<'_, '_> {
                     .map(|e| e.hazard.is_some())
                     .collect(),
             };
-            ParamPath::parse(path, &names).ok_or_else(|| param_path::unknown(path, &names))
+            // The message measures the path against every valid one: only if it is read.
+            ParamPath::parse(path, &names).ok_or_else(|| match self.hints {
+                true => param_path::unknown(path, &names),
+                false => "unknown parameter path".into(),
+            })
         };
         let parsed =
             parsed.map_err(|message| (self.at_name(path), format!("SetParam: {message}")))?;
@@ -755,6 +818,48 @@ mod tests {
         assert!(is_variant("// Scenario(\n/* x */ Variant(base: \"a\")"));
         assert!(!is_variant("// Variant(\nScenario(name: \"x\")"));
         assert!(!is_variant("(name: \"x\")"));
+    }
+
+    /// Regression: an attribute before `Variant` made the file read as a scenario
+    /// ("Expected struct `Scenario` but found `Variant`").
+    #[test]
+    fn a_variant_is_told_past_attributes() {
+        assert!(is_variant(
+            "#![enable(implicit_some)]\nVariant(base: \"a\")"
+        ));
+        assert!(is_variant(
+            "// x\n#![enable(implicit_some)] /* y */ #![enable(unwrap_newtypes)]\n Variant("
+        ));
+        assert!(!is_variant(
+            "#![enable(implicit_some)]\nScenario(name: \"x\")"
+        ));
+        assert!(!is_variant("#![enable(implicit_some)\nVariant("));
+    }
+
+    /// Regression: a variant of 1,000 misspelt names printed 1,000 problems (and one of
+    /// 20,000 measured each for a suggestion for over a minute). Now 50 and a count, as a
+    /// scenario's problems are.
+    #[test]
+    fn a_variant_lists_at_most_fifty_problems_and_counts_the_rest() {
+        let changes: Vec<String> = (0..60)
+            .map(|i| format!("SetWeight(\"Q{i}\", 2.0), SetParam(\"eta.Q{i}\", 0.3)"))
+            .collect();
+        let problems = applied(&changes.join(", ")).unwrap_err();
+        assert_eq!(problems.len(), MAX_PROBLEMS + 1);
+        assert!(problems[0].message.contains("unknown state \"Q0\""));
+        assert!(problems[1]
+            .message
+            .contains("unknown parameter path \"eta.Q0\""));
+        assert!(problems[MAX_PROBLEMS - 1].position.is_some());
+        assert_eq!(
+            problems[MAX_PROBLEMS].message,
+            "... and 70 more problems; fix the ones above first"
+        );
+        // Fifty exactly: no count.
+        let changes: Vec<String> = (0..50)
+            .map(|i| format!("SetWeight(\"Q{i}\", 2.0)"))
+            .collect();
+        assert_eq!(applied(&changes.join(", ")).unwrap_err().len(), 50);
     }
 
     #[test]
