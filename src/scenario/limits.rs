@@ -13,6 +13,11 @@ pub const MAX_STATES: usize = 200;
 pub const MAX_CHANNELS: usize = 32;
 pub const MAX_EVENTS: usize = 1_000;
 pub const MAX_NAME_LEN: usize = 200;
+/// Problems a file (a scenario or a variant) lists at most, then how many more: past a
+/// screenful, more lines help no one (a broken copy with thousands of duplicate lines would
+/// print thousands), and a variant of 20,000 misspelt names measured each against every
+/// name of its base for a minute before printing 20,000 lines.
+pub const MAX_PROBLEMS: usize = 50;
 /// An outcome costs a counter and a first-step histogram (steps + 1 counts) per worker.
 pub const MAX_OUTCOMES: usize = 1_000;
 /// A tracked metric costs (steps + 1) x 2000 histogram bins x 8 bytes per worker: 160 MB at

@@ -18,6 +18,7 @@ use super::file::ScenarioFile;
 use super::locate::{Locator, Position};
 use super::param_path::Names;
 use crate::model::{Average, Event, Rest, World};
+use crate::scenario::limits::MAX_PROBLEMS;
 use relations::Relation;
 
 /// One thing wrong with a scenario file.
@@ -105,10 +106,6 @@ fn first_index<'a>(names: impl Iterator<Item = &'a str>) -> HashMap<&'a str, usi
     }
     index
 }
-
-/// Problems listed at most: past a screenful, more lines help no one (a broken copy with
-/// thousands of duplicate lines would print thousands).
-const MAX_PROBLEMS: usize = 50;
 
 struct Compiler<'a> {
     loc: Locator<'a>,
