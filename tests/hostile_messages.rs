@@ -58,11 +58,11 @@ fn one_line_each(stderr: &str, file: &Path) {
 #[test]
 fn an_event_name_echoed_raw_still_makes_one_line_per_problem() {
     let dir = tempfile::tempdir().unwrap();
-    // A message cut after 1,000 characters says so, in place of its end.
+    // A long name is shown cut, with its length.
     for (name, says) in [
         ("sum\\nmit".to_string(), "`at` must be"),
         ("sum\\u{1b}[31mmit".to_string(), "`at` must be"),
-        ("v".repeat(1_000_000), "more characters)"),
+        ("v".repeat(1_000_000), "(1,000,000 bytes): `at` must be"),
     ] {
         let path = edited(dir.path(), "events.ron", |t| {
             t.replacen(

@@ -177,6 +177,12 @@ impl<'a> Locator<'a> {
     /// one written otherwise (a raw string, escapes) is trusted by its place when the
     /// counts agree. Otherwise the item called `name` is searched for within the list.
     pub fn list_item(&self, list: &str, index: usize, name: &str, count: usize) -> Option<usize> {
+        if self.top_field(list).is_none() {
+            // Not a list of this text (a variant's text, where an event is written inside
+            // an `AddEvent`): the string `"name"` where it first stands, from which its
+            // item's fields are searched.
+            return self.name_from(0, name);
+        }
         let items = self.list_items(list);
         if let Some(&item) = items.get(index) {
             let written = self.item_name(item);
@@ -573,6 +579,18 @@ mod tests {
         // Not at its place (a variant's list differs from its base's text): by its name.
         assert_eq!(l.list_item("events", 5, "c", 6), Some(starts[2]));
         assert_eq!(l.item_name(starts[1]), text.find("\"b\\").unwrap());
+    }
+
+    /// Regression: in a variant's text, which has no `events:` list, an added event was
+    /// not found at all, so its problems fell back to the start of the change.
+    #[test]
+    fn an_item_of_a_list_the_text_lacks_is_found_by_its_name() {
+        let text = "Variant(changes: [AddEvent(Event(name: \"x\", window: (5, 2)))])";
+        let l = Locator::new(text);
+        let name = text.find("\"x\"");
+        assert_eq!(l.list_item("events", 3, "x", 4), name);
+        let window = text.find("window").map(|at| l.position(at));
+        assert_eq!(l.field_after(name, "window"), window);
     }
 
     /// Regression: a name was found inside a description (`"called \"Gamm\" later"`, or a

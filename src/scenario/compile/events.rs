@@ -43,7 +43,8 @@ impl Compiler<'_> {
                     self.problem(
                         at,
                         format!(
-                            "event \"{name}\": `at` must be a step from 1 to {steps}, got {step}"
+                            "event {}: `at` must be a step from 1 to {steps}, got {step}",
+                            quoted_name(name)
                         ),
                     );
                 }
@@ -54,7 +55,10 @@ impl Compiler<'_> {
                     let at = self.loc.field_after(anchor, "every");
                     self.problem(
                         at,
-                        format!("event \"{name}\": `every` must be 1 or more, got {every}"),
+                        format!(
+                            "event {}: `every` must be 1 or more, got {every}",
+                            quoted_name(name)
+                        ),
                     );
                 }
                 Timing::Every(every.clamp(1, i64::from(u32::MAX)) as u32)
@@ -64,8 +68,9 @@ impl Compiler<'_> {
                 self.problem(
                     at,
                     format!(
-                        "event \"{name}\" needs exactly one timing: `at: <step>`, `every: <steps>` \
-                         or `hazard: <probability per step>`"
+                        "event {} needs exactly one timing: `at: <step>`, `every: <steps>` \
+                         or `hazard: <probability per step>`",
+                        quoted_name(name)
                     ),
                 );
                 Timing::Hazard
@@ -79,8 +84,9 @@ impl Compiler<'_> {
                     self.problem(
                         at,
                         format!(
-                            "event \"{name}\": `window: ({first}, {last})` must satisfy \
-                             1 <= first <= last <= {steps}"
+                            "event {}: `window: ({first}, {last})` must satisfy \
+                             1 <= first <= last <= {steps}",
+                            quoted_name(name)
                         ),
                     );
                 }
@@ -117,7 +123,8 @@ impl Compiler<'_> {
             self.problem(
                 at,
                 format!(
-                    "event \"{context}\": an effect needs a finite number, got {}",
+                    "event {}: an effect needs a finite number, got {}",
+                    quoted_name(context),
                     Num(x)
                 ),
             );

@@ -19,6 +19,15 @@ pub(super) fn control_message(what: &str, name: &str, c: char) -> String {
     )
 }
 
+/// "a" or "an" before `word` ("a state", "an event").
+fn article(word: &str) -> &'static str {
+    if word.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        "an"
+    } else {
+        "a"
+    }
+}
+
 /// The problem of a name that differs from an earlier one only in case (`case_fold`).
 pub(super) fn case_message(what: &str, name: &str, first: &str) -> String {
     // "USA" and "usa" would be two states that every table, plot and report shows side
@@ -125,7 +134,10 @@ impl Compiler<'_> {
             for (index, name) in list.iter().copied().enumerate() {
                 let at = || self.defined_at(what, index, name, count);
                 if name.trim().is_empty() {
-                    self.problem(at(), format!("a {what} needs a non-empty name"));
+                    self.problem(
+                        at(),
+                        format!("{} {what} needs a non-empty name", article(what)),
+                    );
                 } else if let Some(c) = control_character(name) {
                     self.problem(at(), control_message(what, name, c));
                 } else if name.len() > limits::MAX_NAME_LEN {
@@ -133,7 +145,8 @@ impl Compiler<'_> {
                     self.problem(
                         at,
                         format!(
-                            "a {what} name is longer than {} bytes",
+                            "{} {what} name is longer than {} bytes",
+                            article(what),
                             limits::MAX_NAME_LEN
                         ),
                     );

@@ -12,18 +12,23 @@ use crate::scenario::file::{
 };
 use crate::scenario::locate::Position;
 use crate::scenario::param_path::{self, ParamPath, StateParam};
+use crate::scenario::spelling::quoted_name;
 
 impl Compiler<'_> {
     /// Checks a parameter value against the range of its targets and turns it into a sampler.
+    /// `at` finds where the value is written; it is asked only when the value has a
+    /// problem (locating each of 7,200 overrides in a file with megabytes of comments inside
+    /// its `params`, for a problem elsewhere, took a minute).
     fn sampler(
         &mut self,
-        at: Option<Position>,
+        at: impl Fn(&Self) -> Option<Position>,
         path: &str,
         value: &Value,
         range: (f64, f64),
     ) -> Sampler {
         let (lo, hi) = range;
         let bad = |c: &mut Self, why: String| {
+            let at = at(c);
             c.problem(at, format!("parameter `{path}`: {why}"));
             Sampler::Fixed(lo)
         };
@@ -176,7 +181,7 @@ impl Compiler<'_> {
 
         for param in StateParam::ALL {
             let range = param.target(0).range();
-            let at = self.loc.field_after(anchor, param.name());
+            let at = move |c: &Self| c.loc.field_after(anchor, param.name());
             let sampler = self.sampler(at, param.name(), scenario_wide(p, param), range);
             let mut targets = Vec::new();
             for i in 0..n {
@@ -184,7 +189,8 @@ impl Compiler<'_> {
                     Some(v) => {
                         let path = ParamPath::PerState(param, Some(i)).text(&self.names);
                         let state = self.names.states[i];
-                        let at = self.override_at(anchor, state, param.name(), None).or(at);
+                        let at =
+                            |c: &Self| c.override_at(anchor, state, param.name(), None).or(at(c));
                         let sampler = self.sampler(at, &path, v, range);
                         slots.push(ParamSlot {
                             path,
@@ -206,7 +212,7 @@ impl Compiler<'_> {
             let ch = self.names.channels[c];
             let fixed = |x| Value::Fixed(x);
             let beta = p.beta.get(ch).cloned().unwrap_or(fixed(DEFAULT_BETA));
-            let at = self.loc.field_after(anchor, "beta");
+            let at = move |c: &Self| c.loc.field_after(anchor, "beta");
             let range = ParamTarget::Beta(c, 0).range();
             let path = ParamPath::Beta(Some(c), None).text(&self.names);
             let sampler = self.sampler(at, &path, &beta, range);
@@ -216,7 +222,8 @@ impl Compiler<'_> {
                     Some(v) => {
                         let path = ParamPath::Beta(Some(c), Some(i)).text(&self.names);
                         let state = self.names.states[i];
-                        let at = self.override_at(anchor, state, "beta", Some(ch)).or(at);
+                        let at =
+                            |c: &Self| c.override_at(anchor, state, "beta", Some(ch)).or(at(c));
                         let sampler = self.sampler(at, &path, v, range);
                         slots.push(ParamSlot {
                             path,
@@ -250,7 +257,7 @@ impl Compiler<'_> {
                 ),
             ] {
                 let value = map.get(ch).cloned().unwrap_or(fixed(default));
-                let at = self.loc.field_after(anchor, name);
+                let at = move |c: &Self| c.loc.field_after(anchor, name);
                 let path = path.text(&self.names);
                 let sampler = self.sampler(at, &path, &value, target.range());
                 slots.push(ParamSlot {
@@ -269,7 +276,7 @@ impl Compiler<'_> {
         let anchors = self.item_anchors("events", f.events.iter().map(|e| e.name.as_str()));
         for ((e, def), anchor) in f.events.iter().enumerate().zip(anchors) {
             if let Some(value) = &def.hazard {
-                let at = self.loc.field_after(anchor, "hazard");
+                let at = move |c: &Self| c.loc.field_after(anchor, "hazard");
                 let path = ParamPath::Hazard(e).text(&self.names);
                 let target = ParamTarget::Hazard(e);
                 let sampler = self.sampler(at, &path, value, target.range());
@@ -296,7 +303,7 @@ impl Compiler<'_> {
         } else {
             let at = self.loc.name(path);
             let message = param_path::unknown(path, &self.names);
-            self.problem(at, format!("event \"{event}\": {message}"));
+            self.problem(at, format!("event {}: {message}", quoted_name(event)));
         }
         None
     }
@@ -347,6 +354,35 @@ mod tests {
         let found = problems(&text);
         assert!(found[0].message.contains("beta.aid.B"), "{found:?}");
         assert_eq!(found[0].position, position_of(&text, "\"aid\": 1e9"));
+    }
+
+    /// Regression: where each override is written was looked up for every override of a
+    /// file with a problem elsewhere (7,200 lookups over megabytes of comments: a minute).
+    /// A value's place is looked up only when the value has a problem.
+    #[test]
+    fn a_valid_value_is_never_located() {
+        let text = scenario("");
+        let mut c = super::super::tests::compiler(&text);
+        let asked = std::cell::Cell::new(0);
+        let at = |_: &super::Compiler| {
+            asked.set(asked.get() + 1);
+            None
+        };
+        let _ = c.sampler(
+            at,
+            "eta",
+            &crate::scenario::file::Value::Fixed(0.5),
+            (0.0, 1.0),
+        );
+        assert_eq!(asked.get(), 0);
+        let _ = c.sampler(
+            at,
+            "eta",
+            &crate::scenario::file::Value::Fixed(5.0),
+            (0.0, 1.0),
+        );
+        assert_eq!(asked.get(), 1);
+        assert_eq!(c.problems.len(), 1);
     }
 
     #[test]

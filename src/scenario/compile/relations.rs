@@ -114,12 +114,21 @@ impl Compiler<'_> {
         let (n, k) = (self.names.states.len(), self.names.channels.len());
         let mut share = vec![0.0; k * n * n];
         let mut seen = HashSet::new();
-        // Each tie's place is searched from the previous one's: linear in the file's size,
-        // where searching for the n-th `Tie` from the start each time was quadratic.
+        // Ties are found by the list's structure (the name `Tie` may be left out in RON);
+        // if the list in this text holds another number of ties (a variant's), each is
+        // searched for from the previous one's place: linear either way, where searching
+        // for the n-th `Tie` from the start each time was quadratic.
+        let items = self.loc.list_items("ties");
+        let by_place = items.len() == f.ties.len();
         let mut cursor = 0;
-        for tie in &f.ties {
-            let anchor = self.loc.word_from(cursor, "Tie");
-            cursor = anchor.map_or(cursor, |at| at + "Tie".len());
+        for (k, tie) in f.ties.iter().enumerate() {
+            let anchor = if by_place {
+                Some(items[k])
+            } else {
+                self.loc.word_from(cursor, "Tie")
+            };
+            // Not found once, none later: searching on would cost the rest of the file each.
+            cursor = anchor.map_or(usize::MAX, |at| at + 1);
             let pair = self.pair(
                 &tie.from,
                 &tie.to,
@@ -219,6 +228,18 @@ mod tests {
         let found = problems(&text);
         assert!(found[0].message.contains("got 1.5"), "{found:?}");
         assert_eq!(found[0].position, position_of(&text, "share: 1.5"));
+    }
+
+    /// Regression: ties were found by the word `Tie`, which RON lets a file leave out; then
+    /// a bad share had no position, and 100,000 such ties took over a minute to check.
+    #[test]
+    fn a_tie_written_without_its_name_is_found_by_its_place() {
+        let ties = "ties: [(from: \"A\", to: \"B\", channel: \"aid\", share: 0.2),\n  \
+                    (from: \"B\", to: \"A\", channel: \"aid\", share: 2.0)],";
+        let text = scenario(ties);
+        let found = problems(&text);
+        assert!(found[0].message.contains("got 2"), "{found:?}");
+        assert_eq!(found[0].position, position_of(&text, "share: 2.0"));
     }
 
     #[test]
