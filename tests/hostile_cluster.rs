@@ -6,28 +6,15 @@
 mod cluster;
 mod common;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use common::root;
+use cluster::{free_port, script};
 
 /// Two clusters at once would share this node's name and job cgroups: one at a time.
 static ONE_CLUSTER: Mutex<()> = Mutex::new(());
-
-fn script() -> PathBuf {
-    root().join("scripts/slurm-cluster.sh")
-}
-
-/// A port nobody listens on now.
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("0.0.0.0:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
 
 /// `scripts/slurm-cluster.sh ACTION DIR` with `env`, on two free ports unless `env` says.
 fn cluster(action: &str, dir: &Path, env: &[(&str, String)]) -> Output {

@@ -18,8 +18,9 @@ use std::process::Output;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use cluster::{assert_same_folder, doc_blocks, path_with_simulate, single_run, workspace};
-use common::root;
+use cluster::{
+    assert_same_folder, doc_blocks, free_port, path_with_simulate, script, single_run, workspace,
+};
 
 /// What the doc's submission block runs with; the test adds exactly these options, which the
 /// doc gives as its small trial.
@@ -149,19 +150,6 @@ impl Drop for Cluster {
             .arg(self.dir.path())
             .status();
     }
-}
-
-fn script() -> PathBuf {
-    root().join("scripts/slurm-cluster.sh")
-}
-
-/// A port nobody listens on now, so the test's cluster does not meet a real one.
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
 }
 
 /// `Name=value` from one line of `scontrol -o show job`.

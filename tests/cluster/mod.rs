@@ -1,4 +1,4 @@
-//! Shared by the cluster tests (tests/slurm.rs, tests/parallel.rs): the commands they run
+//! Shared by the cluster tests (tests/slurm.rs, tests/parallel.rs, tests/hostile_cluster.rs): the commands they run
 //! come from docs/cluster.md itself, so the doc cannot drift from what is tested, and their
 //! result is compared file for file with one local run.
 #![allow(dead_code)]
@@ -125,4 +125,18 @@ pub fn assert_same_folder(expected: &Path, actual: &Path) {
 /// Whether this run must not skip a test for a missing tool (CI installs them).
 pub fn under_ci() -> bool {
     super::common::under_ci()
+}
+
+/// scripts/slurm-cluster.sh, which starts and stops the one-node cluster.
+pub fn script() -> PathBuf {
+    root().join("scripts/slurm-cluster.sh")
+}
+
+/// A port nobody listens on now, so the test's cluster does not meet a real one.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
