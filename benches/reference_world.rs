@@ -102,22 +102,23 @@ fn text(r: &Reference) -> String {
         let _ = writeln!(w, "{e}State(name: \"s{i}\", weight: 1.0),");
     }
     let _ = writeln!(w, "    ],");
-    let _ = writeln!(w, "    stances: [");
-    for i in 0..n {
-        for j in (0..n).filter(|&j| j != i) {
-            let x = 0.5 * libm::sin(1.0 + (3 * i + 7 * j) as f64);
-            let _ = writeln!(w, "{e}(\"s{i}\", \"s{j}\", {x:?}),");
+    // Every ordered pair of distinct states, with its value.
+    let mut pairs = |field: &str, value: &dyn Fn(usize, usize) -> f64| {
+        let _ = writeln!(w, "    {field}: [");
+        for i in 0..n {
+            for j in (0..n).filter(|&j| j != i) {
+                let x = value(i, j);
+                let _ = writeln!(w, "{e}(\"s{i}\", \"s{j}\", {x:?}),");
+            }
         }
-    }
-    let _ = writeln!(w, "    ],");
-    let _ = writeln!(w, "    affinities: [");
-    for i in 0..n {
-        for j in (0..n).filter(|&j| j != i) {
-            let x = 0.2 * libm::cos(2.0 + (5 * i + 3 * j) as f64);
-            let _ = writeln!(w, "{e}(\"s{i}\", \"s{j}\", {x:?}),");
-        }
-    }
-    let _ = writeln!(w, "    ],");
+        let _ = writeln!(w, "    ],");
+    };
+    pairs("stances", &|i, j| {
+        0.5 * libm::sin(1.0 + (3 * i + 7 * j) as f64)
+    });
+    pairs("affinities", &|i, j| {
+        0.2 * libm::cos(2.0 + (5 * i + 3 * j) as f64)
+    });
     let _ = writeln!(w, "    ties: [");
     for c in 0..k {
         for i in 0..n {
