@@ -72,8 +72,10 @@ def check_names(rows, recipient, suppliers):
     """Refuses a SIPRI name that the file does not hold, so a typo is not a share of 0."""
     recipients = {r[1] for r in rows}
     known = {r[0] for r in rows}
-    if recipient[1][0] not in recipients or len(recipient[1]) != 1:
-        raise BadInput(f"recipient {recipient[1]!r} is not one SIPRI recipient name")
+    if len(recipient[1]) != 1:
+        raise BadInput(f"recipient {recipient[0]!r} must stand for one SIPRI name, not a join")
+    if recipient[1][0] not in recipients:
+        raise BadInput(f"recipient {recipient[1][0]!r} is not a SIPRI recipient name")
     for model, names in suppliers:
         for name in names:
             if name not in known:
