@@ -241,6 +241,10 @@ def main():
     try:
         rows = read_sipri(args.data) if args.command != "ideal" else None
         commands[args.command](args, rows)
+    except BrokenPipeError:
+        # The reader stopped early (e.g. `| head`): not an error of the data.
+        sys.stderr.close()
+        sys.exit(0)
     except BadInput as e:
         print(f"observe_sipri.py: {e}", file=sys.stderr)
         sys.exit(2)
