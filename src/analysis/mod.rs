@@ -1,6 +1,6 @@
 //! From aggregates to answers: probabilities, intervals, quantile bands, comparisons.
 
-pub mod blocs;
+pub mod landscape;
 pub mod compare;
 pub mod interval;
 pub mod sensitivity;
