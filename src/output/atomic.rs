@@ -25,7 +25,9 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use crate::analysis::compare::{self, MAX_SCENARIOS};
 use crate::error::Error;
+use crate::scenario::spelling;
 
 /// The manifest every results folder holds: what it consists of, so that only a folder of
 /// entente's own files is ever replaced and `--out ~/Documents` is refused.
@@ -35,8 +37,8 @@ pub const MARKER: &str = ".entente-results";
 /// without it is not entente's (the name alone proves nothing), so it is never deleted.
 const STAMP: &str = ".entente-staging";
 
-/// The sub-folders entente makes in a result: plots, and a comparison's two sides with theirs.
-const FOLDERS: [&str; 5] = ["plots", "a", "b", "a/plots", "b/plots"];
+/// The plots' sub-folder, at the top of a result and in each side of a comparison.
+const PLOTS: &str = "plots";
 
 /// The kinds of file entente writes: summaries, tables, reports and a shard's copy of its
 /// scenario beside them; pictures in `plots/`.
@@ -149,10 +151,12 @@ fn write_manifest(dir: &Path) -> std::io::Result<()> {
             Found::Other => {}
         }
     }
-    let mut file = fs::File::create(dir.join(MARKER))?;
+    // Buffered: serde_json writes a token at a time, which unbuffered was one system call
+    // for every few bytes (some 900 for a small result's manifest).
+    let mut file = std::io::BufWriter::new(fs::File::create(dir.join(MARKER))?);
     serde_json::to_writer_pretty(&mut file, &manifest)?;
     file.write_all(b"\n")?;
-    file.sync_all()
+    file.into_inner().map_err(|e| e.into_error())?.sync_all()
 }
 
 /// The manifest of `dir`, if it has one of this format (trusted or not).
@@ -175,10 +179,7 @@ fn trusted_manifest(dir: &Path) -> Option<Manifest> {
 /// real sizes and hashes of a user's files: it vouches only for files entente could have
 /// written, so a forged one listing `thesis.tex` cannot get the thesis deleted.
 fn never_written(manifest: &Manifest) -> Vec<String> {
-    let folders = manifest
-        .folders
-        .iter()
-        .filter(|f| !FOLDERS.contains(&f.as_str()));
+    let folders = manifest.folders.iter().filter(|f| !made_by_entente(f));
     let files = manifest
         .files
         .iter()
@@ -199,12 +200,31 @@ fn written_by_entente(rel: &str) -> bool {
     let Some((stem, extension)) = name.rsplit_once('.') else {
         return false;
     };
-    let kinds: &[&str] = match folder {
-        "" | "a" | "b" => &DATA_FILES,
-        "plots" | "a/plots" | "b/plots" => &PICTURES,
-        _ => return false,
+    let kinds: &[&str] = if folder.is_empty() || is_side(folder) {
+        &DATA_FILES
+    } else if made_by_entente(folder) {
+        &PICTURES
+    } else {
+        return false;
     };
     !stem.is_empty() && !name.starts_with('.') && kinds.contains(&extension)
+}
+
+/// Whether entente makes the sub-folder `rel` in a result: `plots`, and each side of a
+/// comparison with its own `plots`.
+fn made_by_entente(rel: &str) -> bool {
+    match rel.strip_suffix(PLOTS) {
+        Some("") => true,
+        Some(above) => above.strip_suffix('/').is_some_and(is_side),
+        None => is_side(rel),
+    }
+}
+
+/// Whether `folder` holds one side of a comparison: `a/`, `b/`, ... for as many scenarios
+/// as `compare` accepts, named as `compare` names them (a list of its own knew only `a/`
+/// and `b/`, so a three-way comparison could not be rerun into its own folder).
+fn is_side(folder: &str) -> bool {
+    (0..MAX_SCENARIOS).any(|i| compare::folder(i) == folder)
 }
 
 /// Why an existing folder may not be replaced.
@@ -333,14 +353,27 @@ fn judge(dir: &Path) -> Result<(), Foreign> {
     }
 }
 
-/// A few names, then how many more: `a, b, c and 4 more`.
+/// A few names, escaped and cut, then how many more: `a, b, c and 4 more`.
 fn few(names: &[String]) -> String {
     const SHOWN: usize = 3;
-    let shown = names[..names.len().min(SHOWN)].join(", ");
+    let shown: Vec<String> = names[..names.len().min(SHOWN)]
+        .iter()
+        .map(|n| spelling::shown(n))
+        .collect();
+    let shown = shown.join(", ");
     match names.len().saturating_sub(SHOWN) {
         0 => shown,
         more => format!("{shown} and {more} more"),
     }
+}
+
+/// Characters of a path a message shows: every path in a message is the user's (or made
+/// from theirs), and one of 4,000 bytes made a message as long.
+const SHOWN_PATH_CHARS: usize = 200;
+
+/// A path as a message shows it: control characters escaped, cut when long.
+fn shown_path(path: &Path) -> String {
+    spelling::printable(&path.to_string_lossy(), SHOWN_PATH_CHARS)
 }
 
 /// What is wrong with a folder, in words: "holds ... (...)".
@@ -378,7 +411,7 @@ fn describe(foreign: &Foreign) -> String {
 /// room for the staging folder's, it is not a symbolic link, a file or a mount point, any
 /// folder there holds only a result entente wrote, and its place can be written.
 pub fn check_target(target: &Path) -> Result<(), Error> {
-    let shown = target.display();
+    let shown = shown_path(target);
     if ends_in_dot(target) {
         return Err(Error::Usage(format!(
             "--out {shown} ends in `.` or `..`, and a folder cannot be renamed onto such a \
@@ -397,12 +430,13 @@ pub fn check_target(target: &Path) -> Result<(), Error> {
             name.len()
         )));
     }
+    check_lengths(target, name)?;
     if let Some(to) = symlink_target(target) {
         return Err(Error::Usage(match fs::canonicalize(target) {
             Ok(real) => format!(
                 "--out {shown} is a symbolic link to {to}, and a run replaces the folder it \
                  names (the link would become a folder): give the folder itself, --out {}",
-                real.display()
+                shown_path(&real)
             ),
             Err(_) => format!(
                 "--out {shown} is a symbolic link to {to}, which does not exist: remove the \
@@ -416,11 +450,12 @@ pub fn check_target(target: &Path) -> Result<(), Error> {
         )));
     }
     if target.is_dir() {
+        check_not_current(target)?;
         if is_mount_point(target) {
             return Err(Error::Usage(format!(
                 "--out {shown} is a mount point, which cannot be replaced by renaming a folder \
                  onto it: give a folder inside it, e.g. --out {}",
-                target.join("results").display()
+                shown_path(&target.join("results"))
             )));
         }
         if let Err(foreign) = check_replaceable(target) {
@@ -433,21 +468,11 @@ pub fn check_target(target: &Path) -> Result<(), Error> {
     }
     // The first part of the path that exists must be a folder we can write in: that is
     // where the staging folder and any missing parents are created.
-    let parent = parent_of(target);
-    let mut existing = parent.as_path();
-    while !existing.exists() {
-        match existing.parent() {
-            Some(p) if !p.as_os_str().is_empty() => existing = p,
-            _ => {
-                existing = Path::new(".");
-                break;
-            }
-        }
-    }
+    let existing = first_existing(target)?;
     if !existing.is_dir() {
         return Err(Error::Usage(format!(
             "--out {shown}: {} is a file, not a folder: choose another path",
-            existing.display()
+            shown_path(&existing)
         )));
     }
     let probe = existing.join(format!(".entente-probe-{}", std::process::id()));
@@ -459,8 +484,105 @@ pub fn check_target(target: &Path) -> Result<(), Error> {
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
         Err(e) => Err(Error::Usage(format!(
             "--out {shown}: cannot write in {} ({e}): choose a folder you can write to",
-            existing.display()
+            shown_path(&existing)
         ))),
+    }
+}
+
+/// Longest path the system accepts, in bytes, with its final NUL (`PATH_MAX`).
+#[cfg(not(target_os = "macos"))]
+const PATH_MAX: usize = 4096;
+#[cfg(target_os = "macos")]
+const PATH_MAX: usize = 1024;
+
+/// Where the deepest file of a run lies in its staging folder: a picture of a side of a
+/// comparison. Its name is taken at the longest a file system allows (plot names are
+/// shorter), so the bound holds whatever a result holds.
+const DEEPEST_FOLDER: &str = "a/plots";
+
+/// Refuses an `--out` with a part longer than a file name may be, or so long that a file
+/// the run writes under its staging folder would pass `PATH_MAX`: the system refuses those
+/// only when the run writes them, after all its work.
+fn check_lengths(target: &Path, name: &OsStr) -> Result<(), Error> {
+    let shown = shown_path(target);
+    let mut parts = target.components().map(|c| c.as_os_str());
+    if let Some(part) = parts.find(|p| p.len() > NAME_MAX) {
+        return Err(Error::Usage(format!(
+            "--out {shown}: its part {} is longer than the {NAME_MAX} bytes a file system \
+             allows for a name: shorten it",
+            spelling::quoted_name(&part.to_string_lossy()),
+        )));
+    }
+    let longest_tag = format!("{}-{}", u32::MAX, u64::MAX);
+    let deepest = parent_of(target)
+        .join(beside(name, ".", "partial", &longest_tag))
+        .join(DEEPEST_FOLDER)
+        .join("n".repeat(NAME_MAX));
+    let over = (deepest.as_os_str().len() + 1).saturating_sub(PATH_MAX);
+    if over > 0 {
+        return Err(Error::Usage(format!(
+            "--out {shown} is {} bytes long, and the files a run writes under it would pass \
+             the system's limit of {PATH_MAX} bytes for a path: use a path of at most {} \
+             bytes (a relative one counts from the current folder)",
+            target.as_os_str().len(),
+            target.as_os_str().len().saturating_sub(over)
+        )));
+    }
+    Ok(())
+}
+
+/// Refuses an `--out` that is the current folder or holds it: a run renames its target
+/// away, so the user's shell would be left in a folder that moved or was deleted (`-o .`
+/// was refused by its dot, `-o "$PWD"` was not).
+fn check_not_current(target: &Path) -> Result<(), Error> {
+    let here = std::env::current_dir().and_then(fs::canonicalize);
+    let (Ok(here), Ok(there)) = (here, fs::canonicalize(target)) else {
+        return Ok(());
+    };
+    if !here.starts_with(&there) {
+        return Ok(());
+    }
+    let what = match here == there {
+        true => "is the current folder",
+        false => "holds the current folder",
+    };
+    Err(Error::Usage(format!(
+        "--out {} {what}, and a run replaces its whole folder, renaming it away from under \
+         you: give a new folder inside it, e.g. --out results",
+        shown_path(target)
+    )))
+}
+
+/// The last part of `target`'s parents that exists: where the staging folder and any
+/// missing parents are made (`.` for a relative path none of whose parts exist). A part
+/// that cannot be looked at (a loop of links, no permission) or a link to nothing is
+/// refused: making the folders would fail only after the work.
+fn first_existing(target: &Path) -> Result<PathBuf, Error> {
+    use std::io::ErrorKind::{NotADirectory, NotFound};
+    let refuse = |why: String| Error::Usage(format!("--out {}: {why}", shown_path(target)));
+    let mut existing = parent_of(target);
+    loop {
+        match fs::metadata(&existing) {
+            Ok(_) => return Ok(existing),
+            Err(e) if matches!(e.kind(), NotFound | NotADirectory) => {}
+            Err(e) => {
+                return Err(refuse(format!(
+                    "{} cannot be reached ({e}): choose another path",
+                    shown_path(&existing)
+                )))
+            }
+        }
+        if let Some(to) = symlink_target(&existing) {
+            return Err(refuse(format!(
+                "{} is a symbolic link to {to}, which does not exist: remove the link or \
+                 choose another path",
+                shown_path(&existing)
+            )));
+        }
+        match existing.parent() {
+            Some(p) if !p.as_os_str().is_empty() => existing = p.to_path_buf(),
+            _ => return Ok(PathBuf::from(".")),
+        }
     }
 }
 
@@ -482,7 +604,7 @@ fn symlink_target(path: &Path) -> Option<String> {
     let meta = fs::symlink_metadata(path).ok()?;
     meta.file_type()
         .is_symlink()
-        .then(|| fs::read_link(path).map_or("?".into(), |to| to.display().to_string()))
+        .then(|| fs::read_link(path).map_or("?".into(), |to| shown_path(&to)))
 }
 
 /// A folder on another device than the folder holding it: renaming onto it fails (EBUSY).
@@ -551,13 +673,16 @@ pub fn shorten(name: &str, max: usize) -> String {
 /// Removes a temporary folder when dropped, unless it was renamed into place.
 struct Staging {
     path: PathBuf,
+    /// Its visible name, should it hold a user's files when removed.
+    keep_as: OsString,
     armed: bool,
 }
 
 impl Drop for Staging {
+    /// Removes what the run wrote; a file a user put in meanwhile keeps the folder.
     fn drop(&mut self) {
         if self.armed {
-            let _ = fs::remove_dir_all(&self.path);
+            clear_staging(&self.path, &self.keep_as);
         }
     }
 }
@@ -605,9 +730,9 @@ pub fn write_atomically(
         return Err(Error::Usage(format!(
             "--out {} {} (put there while the run worked), so it was not replaced; the \
              finished result is in {}: move it where you want it",
-            target.display(),
+            shown_path(target),
             describe(&foreign),
-            kept.display()
+            shown_path(&kept)
         )));
     }
 
@@ -647,7 +772,11 @@ fn create_staging(parent: &Path, name: &OsStr) -> std::io::Result<(Staging, Stri
         let path = parent.join(beside(name, ".", "partial", &tag));
         match fs::create_dir(&path) {
             Ok(()) => {
-                let staging = Staging { path, armed: true };
+                let staging = Staging {
+                    path,
+                    keep_as: beside(name, "", "partial", &tag),
+                    armed: true,
+                };
                 fs::write(staging.path.join(STAMP), &tag)?;
                 return Ok((staging, tag));
             }
@@ -709,8 +838,8 @@ fn dispose(old: &Path, target: &Path, keep_as: &OsStr) {
         std::io::stderr(),
         "warning: the previous {} held files entente did not write (added while the run \
          worked); they are kept in {}",
-        target.display(),
-        kept.display()
+        shown_path(target),
+        shown_path(&kept)
     );
 }
 
@@ -762,9 +891,11 @@ fn keep_visible(from: &Path, parent: &Path, base: &OsStr) -> PathBuf {
 /// Only what entente provably made is touched: a real folder (not a link) named exactly
 /// `.NAME.partial-PID-N` or `.NAME.old-PID-N` (compared byte for byte), of a process that is
 /// no longer running (a live one may be writing it now), and holding entente's stamp or a
-/// trusted manifest. A staging folder with its stamp is deleted whole; one that got its
-/// manifest, or a set-aside result, loses only what the manifest lists. Anything else (a
-/// user's `.out.partial-2024-drafts` or `.out.old-999999-0`) is left alone, silently.
+/// trusted manifest. A staging folder with its stamp is deleted if it holds only what
+/// entente writes there (see [`clear_staging`]); one that got its manifest, or a set-aside
+/// result, loses only what the manifest lists. Whatever a user put into one is kept, under
+/// a visible name, with a warning. Anything else (a user's `.out.partial-2024-drafts` or
+/// `.out.old-999999-0`) is left alone, silently.
 fn remove_stale(parent: &Path, name: &OsStr, target: &Path) {
     let Ok(entries) = fs::read_dir(parent) else {
         return;
@@ -777,16 +908,84 @@ fn remove_stale(parent: &Path, name: &OsStr, target: &Path) {
         if !fs::symlink_metadata(&path).is_ok_and(|m| m.is_dir()) {
             continue;
         }
+        let visible = beside(name, "", kind, &tag);
         if kind == "partial" && fs::symlink_metadata(path.join(STAMP)).is_ok_and(|m| m.is_file()) {
-            let _ = fs::remove_dir_all(&path);
+            clear_staging(&path, &visible);
         } else if trusted_manifest(&path).is_none() {
             continue;
         } else if kind == "partial" {
-            delete_listed(&path);
+            if !delete_listed(&path) {
+                keep_staging(&path, &visible);
+            }
         } else if target.exists() || fs::rename(&path, target).is_err() {
-            dispose(&path, target, &beside(name, "", "old", &tag));
+            dispose(&path, target, &visible);
         }
     }
+}
+
+/// Removes a staging folder of a run that did not finish, if everything in it is something
+/// entente writes there: its stamp, its sub-folders, files of its kinds by their place
+/// (`written_by_entente`) and, once written, its manifest. The files have no manifest yet,
+/// so nothing else can be proved entente's: a folder holding anything else (a user's notes,
+/// a link) is not deleted at all but kept under a visible name, with a warning saying
+/// where. Only the files judged are deleted, one by one, so one that arrives meanwhile
+/// keeps the folder too.
+fn clear_staging(dir: &Path, keep_as: &OsStr) {
+    let Ok(found) = walk(dir) else {
+        return; // unreadable: nothing can be judged, so nothing is deleted
+    };
+    if found
+        .iter()
+        .all(|(rel, _, what)| staged_by_entente(rel, what))
+    {
+        for (_, path, what) in &found {
+            if matches!(what, Found::File { .. }) {
+                let _ = fs::remove_file(path);
+            }
+        }
+        // Deepest first; a folder that still holds something stays.
+        for (_, path, what) in found.iter().rev() {
+            if matches!(what, Found::Folder) {
+                let _ = fs::remove_dir(path);
+            }
+        }
+        if fs::remove_dir(dir).is_ok() {
+            return;
+        }
+    }
+    keep_staging(dir, keep_as);
+}
+
+/// Whether `rel`, found in a staging folder, is something entente puts there.
+fn staged_by_entente(rel: &str, what: &Found) -> bool {
+    match what {
+        Found::File { .. } => rel == STAMP || rel == MARKER || written_by_entente(rel),
+        Found::Folder => made_by_entente(rel),
+        Found::Other => false,
+    }
+}
+
+/// Keeps a staging folder that holds files entente did not write: renamed beside it to
+/// `keep_as` (its name without the leading `.`, `NAME.partial-PID-N`), where a user sees it
+/// and the next run leaves it alone, and named in a warning.
+fn keep_staging(dir: &Path, keep_as: &OsStr) {
+    let kept = keep_visible(dir, &parent_of(dir), keep_as);
+    let theirs: Vec<String> = walk(&kept)
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|(rel, _, what)| !staged_by_entente(rel, what))
+        .map(|(rel, _, _)| rel)
+        .collect();
+    let listed = match theirs.is_empty() {
+        true => String::new(),
+        false => format!(" ({})", few(&theirs)),
+    };
+    crate::warn!(
+        "warning: a run that did not finish left its staging folder holding files entente \
+         did not write{listed}; they are kept, with the folder, as {}: take what you need \
+         from it and delete it",
+        shown_path(&kept)
+    );
 }
 
 /// If `found` is `.NAME.partial-PID-N` or `.NAME.old-PID-N` for the target `name`, written
@@ -981,6 +1180,164 @@ mod tests {
             "{}"
         );
         assert!(!old.exists());
+    }
+
+    // Defect 1 (issue 19): the next run deleted a killed run's stamped staging folder whole,
+    // with any file a user had put into it. Its files have no manifest yet, so it is now
+    // deleted only if everything in it is what entente writes there; anything else keeps the
+    // whole folder, renamed to a visible `out.partial-PID-N` that later runs leave alone.
+    #[test]
+    fn a_killed_runs_staging_folder_keeps_the_users_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("out");
+        let killed = |n: usize| {
+            let staging = staging_in(dir.path(), "out", &format!("{DEAD}-{n}"));
+            fs::create_dir(staging.join("plots")).unwrap();
+            fs::write(staging.join("plots").join("fan.svg"), "<svg/>").unwrap();
+            staging
+        };
+        // What a user may leave in one: a file entente never writes, one of entente's
+        // kinds in the wrong place, a folder of their own, a link.
+        let theirs = ["notes.txt", "plots/data.json", "drafts/ch1.tex", "link"];
+        for (n, rel) in theirs.iter().enumerate() {
+            let staging = killed(n);
+            fs::create_dir_all(staging.join(rel).parent().unwrap()).unwrap();
+            if *rel == "link" {
+                #[cfg(unix)]
+                std::os::unix::fs::symlink("/", staging.join(rel)).unwrap();
+            } else {
+                fs::write(staging.join(rel), "mine").unwrap();
+            }
+        }
+        killed(theirs.len()); // only entente's: removed
+        remove_stale(dir.path(), OsStr::new("out"), &target);
+        let mut expected: Vec<String> = (0..theirs.len())
+            .map(|n| format!("out.partial-{DEAD}-{n}"))
+            .collect();
+        assert_eq!(names(dir.path()), expected);
+        for (n, rel) in theirs.iter().enumerate() {
+            let kept = dir.path().join(&expected[n]);
+            assert!(
+                fs::symlink_metadata(kept.join(rel)).is_ok(),
+                "{rel} is gone"
+            );
+            assert!(
+                kept.join("summary.json").is_file(),
+                "nothing in it is deleted"
+            );
+        }
+        result_in(&target);
+        expected.insert(0, "out".into());
+        assert_eq!(
+            names(dir.path()),
+            expected,
+            "the next run leaves them alone"
+        );
+    }
+
+    // Defect 1 (issue 19), in the run itself: a run that failed removed its staging folder
+    // whole, with a file put into it while the run worked.
+    #[test]
+    fn a_failed_runs_staging_folder_keeps_a_file_put_into_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("out");
+        let failed = write_atomically(&target, |d| {
+            fs::write(d.join("summary.json"), "{}")?;
+            fs::write(d.join("notes.txt"), "mine")?; // the user, meanwhile
+            Err(std::io::Error::other("disk full"))
+        });
+        assert!(failed.is_err());
+        let kept = names(dir.path());
+        assert_eq!(kept.len(), 1, "{kept:?}");
+        assert!(kept[0].starts_with("out.partial-"), "{kept:?}");
+        let kept = dir.path().join(&kept[0]);
+        assert_eq!(fs::read_to_string(kept.join("notes.txt")).unwrap(), "mine");
+    }
+
+    // Defect 8 (issue 19): a result's list of its own sub-folders knew only `a/` and `b/`,
+    // so a comparison of 3 or more scenarios could not be rerun into its own folder. Now
+    // every side `compare` writes, for as many scenarios as it takes, is entente's.
+    #[test]
+    fn a_compare_of_three_or_more_scenarios_can_be_rerun_into_its_own_folder() {
+        use crate::analysis::compare::{folder, MAX_SCENARIOS};
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out");
+        let sides = |d: &Path| {
+            for side in (0..MAX_SCENARIOS).map(folder) {
+                fs::create_dir_all(d.join(&side).join("plots"))?;
+                fs::write(d.join(&side).join("summary.json"), "{}")?;
+                fs::write(d.join(&side).join("plots").join("fan.png"), "png")?;
+            }
+            fs::write(d.join("compare.json"), "{}")
+        };
+        write_atomically(&out, sides).unwrap();
+        check_target(&out).expect("a comparison's own folder");
+        write_atomically(&out, sides).expect("rerun into its own folder");
+        let beyond = folder(MAX_SCENARIOS);
+        for theirs in [
+            format!("{beyond}/summary.json"),
+            "a/plots/plots/x.png".into(),
+        ] {
+            assert!(!written_by_entente(&theirs), "{theirs}");
+        }
+    }
+
+    // Defect 6 (issue 19): an `--out` past PATH_MAX, or with a part longer than a file
+    // name may be, passed the checks and failed after all the work. Now refused up front,
+    // and so is a parent that is a dangling link or a loop; the longest `--out` accepted
+    // still takes the deepest file a run writes.
+    #[test]
+    fn an_out_path_longer_than_path_max_is_refused_before_any_work() {
+        let dir = tempfile::tempdir().unwrap();
+        let deep = (0..21).fold(dir.path().to_path_buf(), |p, _| p.join("d".repeat(200)));
+        let refused = check_target(&deep).unwrap_err();
+        assert_eq!(refused.exit_code(), 2);
+        assert!(
+            refused.to_string().contains("bytes for a path"),
+            "{refused}"
+        );
+        assert!(refused.to_string().len() < 1000, "a bounded message");
+        for part in [256, 300] {
+            for out in [
+                dir.path().join("n".repeat(part)).join("out"),
+                dir.path()
+                    .join("a")
+                    .join("n".repeat(part))
+                    .join("b")
+                    .join("out"),
+            ] {
+                let refused = check_target(&out).unwrap_err().to_string();
+                assert!(refused.contains("255 bytes"), "{refused}");
+            }
+        }
+        #[cfg(unix)]
+        {
+            std::os::unix::fs::symlink("/nonexistent", dir.path().join("dangling")).unwrap();
+            std::os::unix::fs::symlink("loop", dir.path().join("loop")).unwrap();
+            for parent in ["dangling", "loop"] {
+                let out = dir.path().join(parent).join("x").join("out");
+                assert_eq!(check_target(&out).unwrap_err().exit_code(), 2, "{parent}");
+            }
+        }
+        // The longest accepted `--out` in a folder 3,600 bytes deep.
+        let base = (0..16).fold(dir.path().to_path_buf(), |p, _| p.join("d".repeat(210)));
+        let base = base.join("e".repeat(3600 - base.as_os_str().len()));
+        let longest = (1..=MAX_OUT_NAME)
+            .map(|n| base.join("n".repeat(n)))
+            .take_while(|out| check_target(out).is_ok())
+            .last()
+            .expect("a short name is accepted");
+        assert!(
+            longest.as_os_str().len() < 4096 - 255,
+            "{}",
+            longest.display()
+        );
+        write_atomically(&longest, |d| {
+            let plots = d.join("a").join("plots");
+            fs::create_dir_all(&plots)?;
+            fs::write(plots.join(format!("{}.png", "p".repeat(251))), "png")
+        })
+        .expect("the deepest file fits");
     }
 
     // Defect: a user's `.out.old-999999-0` (no manifest) was moved into place as `out`, or
