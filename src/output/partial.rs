@@ -426,6 +426,12 @@ impl Part {
     /// more bytes than aggregates of `world` can take. Their numbers are not checked here:
     /// see `Aggregates::check_against`.
     pub fn aggregates(&self, world: &World) -> Result<Aggregates, String> {
+        let file = open_regular(&self.dir, AGGREGATES)?;
+        self.aggregates_from(file, world)
+    }
+
+    /// The most bloc configurations this part's aggregates of `world` can list.
+    fn most_blocs(&self, world: &World) -> u64 {
         // A bloc configuration is listed once at most per trajectory of the shard's chunks,
         // and a world of n states has 2^(n-1) of them (state 0 is always on the first
         // side): the cap must not grow with what the part claims alone.
@@ -438,11 +444,19 @@ impl Part {
             .ok()
             .and_then(|bits| 1u64.checked_shl(bits))
             .unwrap_or(u64::MAX);
-        let most_blocs = chunks.saturating_mul(crate::engine::CHUNK).min(splits);
+        chunks.saturating_mul(crate::engine::CHUNK).min(splits)
+    }
+
+    /// `aggregates` from the open `aggregates.bin`.
+    fn aggregates_from(
+        &self,
+        mut file: impl Read + Seek,
+        world: &World,
+    ) -> Result<Aggregates, String> {
+        let most_blocs = self.most_blocs(world);
         // Hashed as it is read, then read again from the same open file as it is decoded,
         // so that the merge never holds a part's file, only its aggregates.
         let cannot = |e: io::Error| format!("cannot read {AGGREGATES}: {e}");
-        let mut file = open_regular(&self.dir, AGGREGATES)?;
         let max = most_bytes(world, most_blocs);
         let (mut hash, mut size, mut block) = (Sha256::new(), 0u64, vec![0u8; 1 << 16]);
         loop {
