@@ -413,3 +413,24 @@ fn a_list_of_100000_missing_folders_or_a_10_mb_line_makes_a_short_message() {
     );
     assert!(!out.exists());
 }
+
+/// Defect (issue 19, item 4, found again in its second pass): each `--from` list was capped
+/// at 16 MB, but every list given was held at once, so `--from BIG` given a thousand times
+/// could take 16 GB. Now the lists are capped together.
+#[test]
+fn lists_given_many_times_are_capped_together() {
+    let dir = tempfile::tempdir().unwrap();
+    let list = dir.path().join("parts.txt");
+    // 9 MB of lines naming the list's own folder: a valid list on its own.
+    let line = format!("{}.\n", " ".repeat(1_000));
+    std::fs::write(&list, line.repeat(9 << 10)).unwrap();
+    let out = dir.path().join("merged");
+    let stderr = stderr_of(
+        &merging(&out)
+            .args([OsStr::new("--from"), list.as_os_str()])
+            .args([OsStr::new("--from"), list.as_os_str()])
+            .assert()
+            .code(2),
+    );
+    assert!(stderr.contains("larger than 16 MB together"), "{stderr}");
+}

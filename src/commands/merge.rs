@@ -152,11 +152,15 @@ impl<'s> PartFolders<'s> {
                     .into(),
             ));
         }
-        let lists = sources
-            .lists
-            .iter()
-            .map(|list| List::read(list))
-            .collect::<Result<Vec<_>, _>>()?;
+        // The lists' text is held until the parts are read: capped together, as one list
+        // is, so that `--from BIG` given a thousand times cannot fill the memory.
+        let mut lists = Vec::new();
+        let mut room = limits::MAX_FILE_BYTES;
+        for list in &sources.lists {
+            let list = List::read(list, room)?;
+            room -= list.text.len() as u64;
+            lists.push(list);
+        }
         let mut found = Vec::new();
         for parent in &sources.parents {
             found.extend(folders_with_a_manifest(parent)?);
@@ -192,15 +196,16 @@ impl List {
     /// part of it. A relative path is relative to the list's own folder, so that a list
     /// written beside the parts can be used from anywhere; from standard input (`-`),
     /// relative to the current folder. Lines naming no folder are reported at once (the
-    /// first `MAX_PROBLEMS` of them, then how many more).
-    fn read(list: &Path) -> Result<List, Error> {
+    /// first `MAX_PROBLEMS` of them, then how many more). `room`: the bytes the lists
+    /// read before left of the cap on their text.
+    fn read(list: &Path, room: u64) -> Result<List, Error> {
         let stdin = list == Path::new("-");
         let shown = if stdin {
             "standard input (--from -)".to_string()
         } else {
             path_shown(list)
         };
-        let text = read_text(list, &shown)?;
+        let text = read_text(list, &shown, room)?;
         let base = match list.parent() {
             Some(folder) if !stdin => folder.to_path_buf(),
             _ => PathBuf::new(),
@@ -266,13 +271,13 @@ impl List {
     }
 }
 
-/// The text of a `--from` list (`-` for standard input), `shown` as messages name it.
-fn read_text(list: &Path, shown: &str) -> Result<String, Error> {
+/// The text of a `--from` list (`-` for standard input), `shown` as messages name it, of
+/// at most `max` bytes.
+fn read_text(list: &Path, shown: &str, max: u64) -> Result<String, Error> {
     let stdin = list == Path::new("-");
     let cannot = |e: io::Error| Error::Usage(format!("--from {shown}: cannot read it: {e}"));
     // Capped like a scenario file: a list of a million parts is well under it, and a
     // device or an endless pipe cannot fill the memory.
-    let max = limits::MAX_FILE_BYTES;
     let mut bytes = Vec::new();
     if stdin {
         io::stdin()
@@ -293,10 +298,17 @@ fn read_text(list: &Path, shown: &str) -> Result<String, Error> {
             .map_err(cannot)?;
     }
     if bytes.len() as u64 > max {
-        return Err(Error::Usage(format!(
-            "--from {shown}: larger than {} MB; a list of folders is far smaller (the wrong file?)",
-            max >> 20
-        )));
+        let cap = limits::MAX_FILE_BYTES >> 20;
+        return Err(Error::Usage(if max == limits::MAX_FILE_BYTES {
+            format!(
+                "--from {shown}: larger than {cap} MB; a list of folders is far smaller (the wrong file?)"
+            )
+        } else {
+            format!(
+                "--from {shown}: the --from lists are larger than {cap} MB together; lists of \
+                 folders are far smaller (one list given many times?)"
+            )
+        }));
     }
     String::from_utf8(bytes).map_err(|e| {
         // A list is edited by line: name the line and column (in bytes), like every other
@@ -515,13 +527,23 @@ fn check_complete(shards: &Shards) -> Result<(), Error> {
         }
         next = i + 1;
     }
-    let shown = |runs: &mut dyn Iterator<Item = (u64, u64)>| {
-        runs.map(|(a, b)| match b - a {
-            0 => format!("{a}/{count}"),
-            _ => format!("{a}/{count} to {b}/{count}"),
-        })
-        .collect::<Vec<_>>()
-        .join(", ")
+    // At most `SHOWN_RUNS` runs each: shards given every other one make as many runs as
+    // shards, and a message of megabytes.
+    const SHOWN_RUNS: usize = 20;
+    let shown = |runs: Vec<(u64, u64)>| {
+        let mut text = runs
+            .iter()
+            .take(SHOWN_RUNS)
+            .map(|&(a, b)| match b - a {
+                0 => format!("{a}/{count}"),
+                _ => format!("{a}/{count} to {b}/{count}"),
+            })
+            .collect::<Vec<_>>()
+            .join(", ");
+        if runs.len() > SHOWN_RUNS {
+            text += &format!(" and {} more runs", runs.len() - SHOWN_RUNS);
+        }
+        text
     };
     // The given shards in runs too: hundreds of parts (`--parts`) make a short list.
     let mut given: Vec<(u64, u64)> = Vec::new();
@@ -533,8 +555,8 @@ fn check_complete(shards: &Shards) -> Result<(), Error> {
     }
     Err(Error::Usage(format!(
         "shard(s) {} missing: a merge needs all {count} shards of the run (given: {})",
-        shown(&mut missing.into_iter()),
-        shown(&mut given.into_iter())
+        shown(missing),
+        shown(given)
     )))
 }
 
