@@ -326,11 +326,12 @@ fn escaped(stderr: &str, lines: usize) -> bool {
 }
 
 /// Defect (issue 19, item 12): merge printed the folders named on its command line, by
-/// `--parts` and by the lines of `--from`, and `--out`, as they were: a folder named with
-/// ESC [2J cleared the terminal and one with a newline forged a line of its own. Every
-/// message now shows them escaped (`\u{1b}`, `\u{a}`), as the loader shows names.
+/// `--parts` and by the lines of `--from`, and `--out`, as they were, and a shard its
+/// scenario file and `--out`: a folder named with ESC [2J cleared the terminal and one with
+/// a newline forged a line of its own. Every message now shows them escaped (`\u{1b}`,
+/// `\u{a}`), as the loader shows names.
 #[test]
-fn merge_messages_escape_folder_names_that_would_clear_the_screen_or_forge_a_line() {
+fn merge_and_shard_messages_escape_folder_names_that_would_clear_the_screen_or_forge_a_line() {
     let dir = tempfile::tempdir().unwrap();
     let parts: Vec<PathBuf> = (1..=3).map(|i| shard(dir.path(), i, "5")).collect();
     let hostile = dir.path().join(HOSTILE);
@@ -381,6 +382,26 @@ fn merge_messages_escape_folder_names_that_would_clear_the_screen_or_forge_a_lin
     let stdout = String::from_utf8_lossy(&merged.get_output().stdout).into_owned();
     assert!(escaped(&stdout, 1), "{stdout}");
     assert_eq!(read(&file), b"keep me");
+
+    // A shard's messages: a scenario file and an --out under the hostile name.
+    let shard_into = |scenario: &Path, out: &Path| {
+        let mut cmd = simulate();
+        cmd.arg(scenario)
+            .args(["--trajectories", "512", "--shard", "1/2", "--out"])
+            .arg(out);
+        cmd.assert()
+    };
+    let visit = scenario("putin_visit.ron");
+    for (scenario, out) in [
+        (hostile.join("s.ron"), dir.path().join("s")),
+        (visit.clone(), file.clone()),
+    ] {
+        let stderr = stderr_of(&shard_into(&scenario, &out).code(2));
+        assert!(escaped(&stderr, 1), "{scenario:?} --out {out:?}: {stderr}");
+    }
+    let ran = shard_into(&visit, &hostile.join("shard")).success();
+    let stdout = String::from_utf8_lossy(&ran.get_output().stdout).into_owned();
+    assert!(escaped(&stdout, 1), "{stdout}");
 }
 
 /// Defect (issue 19, item 13): `merge --from` of 100,000 lines naming no folder printed
