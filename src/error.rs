@@ -18,7 +18,7 @@ pub enum Error {
     /// A flag or argument that cannot be honoured; the message says which and why.
     #[error("{0}")]
     Usage(String),
-    #[error("cannot write {}: {source}", path.display())]
+    #[error("cannot write {}: {source}", crate::scenario::path_shown(path))]
     Output {
         path: PathBuf,
         source: std::io::Error,

@@ -167,6 +167,29 @@ fn sweep_too_large_for_memory_is_refused_before_work() {
     assert!(message.contains("address-space limit"), "{message}");
 }
 
+/// Defect (issue 19, item 4): `merge` had no memory estimate. A world tracking 10 metrics
+/// over 500 steps has 80 MB of histograms a set of aggregates, and a merge holds the
+/// result, the part it adds and the summary: under `ulimit -v 200000` it aborted (exit 134,
+/// "memory allocation failed") after reading its parts. Now it is refused with exit 2 before
+/// any aggregates are read, naming the limit, like every other command.
+#[test]
+fn merge_over_the_address_space_limit_is_refused_naming_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = world(dir.path(), 8, 10, 500);
+    let part = dir.path().join("part");
+    common::simulate()
+        .arg(&file)
+        .args(["--shard", "1/1", "--quiet", "--out"])
+        .arg(&part)
+        .assert()
+        .success();
+    let out = dir.path().join("out");
+    let merge = under_address_limit(200_000, &["merge", part.to_str().unwrap()], &out);
+    let message = refusal(merge, &out);
+    assert!(message.contains("this merge"), "{message}");
+    assert!(message.contains("address-space limit"), "{message}");
+}
+
 /// Defect: `-j 10000` was accepted and a one-trajectory run took 163 s starting threads.
 /// Now a thread count above the bound (1,024, or 4 per core on larger machines) is exit 2.
 #[test]

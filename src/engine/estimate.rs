@@ -93,20 +93,8 @@ pub fn estimate(world: &World, trajectories: u64, threads: usize) -> Estimate {
 fn run_estimate(world: &World, metrics: usize, trajectories: u64, threads: usize) -> Estimate {
     let (n, k) = (world.n() as u64, world.k() as u64);
     let threads = threads.max(1) as u64;
-    let points = u64::from(world.steps) + 1;
+    let per_set = set_bytes(world, metrics, trajectories);
     let metrics = metrics as u64;
-    // The bloc counts hold one entry per distinct final configuration: at most the
-    // trajectories and 2^(N-1); an entry (a 32-byte key, an 8-byte count) takes about 64
-    // bytes in a B-tree node.
-    let configurations = match n.saturating_sub(1) {
-        bits @ 0..=62 => trajectories.min(1 << bits),
-        _ => trajectories,
-    };
-    let blocs = configurations.saturating_mul(BLOC_ENTRY_BYTES);
-    let per_set = metrics * points * (BINS as u64 * 8 + 32)
-        + (world.outcomes.len() + world.events.len()) as u64 * points * 8
-        + (n * n + k * n * n) * 16;
-    let per_set = per_set.saturating_add(blocs);
     // A worker's block of trajectories: the kernel's arrays (13 of n x n and 3 of
     // k x n x n per lane, `model::lanes::Lanes::new`; 2 of n x n shared by the lanes) and
     // each lane's own state (2 of n x n and 2 of k x n x n).
@@ -122,20 +110,7 @@ fn run_estimate(world: &World, metrics: usize, trajectories: u64, threads: usize
     let reserved = (folds + 1)
         .saturating_mul(per_set)
         .saturating_add(folds * per_worker);
-    // The scenario as loaded, counted by the entries the world holds (the nonzero stances,
-    // affinities and shares) or the file writes, whichever is more: below 10 MB up to about
-    // 70 states, 76 MB at 200 states with 4 channels, where it was missing and a
-    // 50-trajectory run peaked at 126 MB against 118 MB estimated. The nonzero values alone
-    // missed a file that writes every entry as 0 (162 MB measured, 118 MB estimated);
-    // counting every entry a file *may* have instead made a 200-state world with no
-    // relations 4.6x its measured peak.
-    let nonzero = [&world.stance, &world.affinity, &world.share]
-        .iter()
-        .flat_map(|values| values.iter())
-        .filter(|&&x| x != 0.0)
-        .count() as u64;
-    let entries = nonzero.max(world.written_entries);
-    let loaded = entries * LOADED_BYTES_PER_ENTRY;
+    let loaded = loaded_bytes(world);
     let per_step = n * n * (2 * n + 3 * k + 40) + 20 * metrics + 50 * world.events.len() as u64;
     let operations = per_step as f64 * f64::from(world.steps) * trajectories as f64;
     Estimate {
@@ -147,6 +122,40 @@ fn run_estimate(world: &World, metrics: usize, trajectories: u64, threads: usize
             + threads * THREAD_ADDRESS_BYTES,
         seconds: operations * 1e-9 / threads as f64,
     }
+}
+
+/// Bytes of one set of aggregates of `world` tracking `metrics` metrics over `trajectories`.
+fn set_bytes(world: &World, metrics: usize, trajectories: u64) -> u64 {
+    let (n, k) = (world.n() as u64, world.k() as u64);
+    let points = u64::from(world.steps) + 1;
+    // The bloc counts hold one entry per distinct final configuration: at most the
+    // trajectories and 2^(N-1); an entry (a 32-byte key, an 8-byte count) takes about 64
+    // bytes in a B-tree node.
+    let configurations = match n.saturating_sub(1) {
+        bits @ 0..=62 => trajectories.min(1 << bits),
+        _ => trajectories,
+    };
+    let blocs = configurations.saturating_mul(BLOC_ENTRY_BYTES);
+    let per_set = metrics as u64 * points * (BINS as u64 * 8 + 32)
+        + (world.outcomes.len() + world.events.len()) as u64 * points * 8
+        + (n * n + k * n * n) * 16;
+    per_set.saturating_add(blocs)
+}
+
+/// Bytes the loaded scenario holds for the whole command.
+fn loaded_bytes(world: &World) -> u64 {
+    // Counted by the entries the world holds (the nonzero stances, affinities and shares)
+    // or the file writes, whichever is more: below 10 MB up to about 70 states, 76 MB at
+    // 200 states with 4 channels, where it was missing and a 50-trajectory run peaked at
+    // 126 MB against 118 MB estimated. The nonzero values alone missed a file that writes
+    // every entry as 0 (162 MB measured, 118 MB estimated); counting every entry a file
+    // *may* have instead made a 200-state world with no relations 4.6x its measured peak.
+    let nonzero = [&world.stance, &world.affinity, &world.share]
+        .iter()
+        .flat_map(|values| values.iter())
+        .filter(|&&x| x != 0.0)
+        .count() as u64;
+    nonzero.max(world.written_entries) * LOADED_BYTES_PER_ENTRY
 }
 
 fn with_margin(bytes: u64) -> u64 {
@@ -239,6 +248,32 @@ pub fn sensitivity_estimate(
         memory_bytes: run.memory_bytes.saturating_add(held),
         address_space_bytes: run.address_space_bytes.saturating_add(held),
         seconds: run.seconds * rows as f64,
+    }
+}
+
+/// Bytes a merge holds per part while it reads the others: the verified manifest (its
+/// strings and the sha256 of each file), the folder's path and the map's entry. Under 1 KB
+/// by the sizes of those fields for a part of a variant's run; counted twice over.
+const PART_BYTES: u64 = 2 << 10;
+
+/// A merge of `parts` shards of a run of `trajectories`, on one thread: the merged
+/// aggregates, the one part's aggregates it is adding, and the summary its files are
+/// written from (counted as a third set, which bounds it: the summary holds a few numbers
+/// per metric and step where a set holds 2,000 bins), beside the loaded scenario and every
+/// part's manifest. Measured against it: README, "Shards".
+pub fn merge_estimate(world: &World, trajectories: u64, parts: u64) -> Estimate {
+    let set = set_bytes(world, world.metrics.len(), trajectories);
+    let held = with_margin(
+        set.saturating_mul(3)
+            .saturating_add(parts.saturating_mul(PART_BYTES)),
+    );
+    let loaded = loaded_bytes(world);
+    Estimate {
+        memory_bytes: held + BASELINE_BYTES + loaded,
+        address_space_bytes: held + BASELINE_ADDRESS_BYTES + loaded,
+        // About 100 MB of aggregates a second, decoded, added and exported (2 parts of
+        // 320 MB each: 6 s).
+        seconds: parts as f64 * set as f64 * 1e-8,
     }
 }
 

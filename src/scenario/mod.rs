@@ -197,7 +197,7 @@ pub fn from_stored(
 
 /// A path a message names, escaped, and cut if absurdly long (a base named by 2 MB of
 /// text was echoed twice, once inside the path it resolved to).
-fn path_shown(path: &Path) -> String {
+pub(crate) fn path_shown(path: &Path) -> String {
     printable(&path.display().to_string(), 300)
 }
 
