@@ -61,7 +61,7 @@ pub fn merge(sources: &PartSources, out: Option<&Path>, verbose: bool) -> Result
     let scenario_path = PathBuf::from(&run.scenario_file);
     let out = super::output_folder(out, &super::stem(&scenario_path));
     check_apart_from_parts(&out, shards.parts())?;
-    super::check_out(&out)?;
+    output::check_target(&out)?;
 
     let scenario = stored_scenario(&shards, &scenario_path)?;
     let world = &scenario.world;

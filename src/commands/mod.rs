@@ -25,9 +25,8 @@ use crate::engine::{self, Aggregates, Control, Plan};
 use crate::error::Error;
 use crate::model::World;
 use crate::options::{check_trajectories, RunOptions};
-use crate::output::{self, sanitize_name};
+use crate::output::sanitize_name;
 use crate::progress;
-use crate::scenario::spelling::printable;
 
 /// The folder a command writes: `--out`, or `outputs/<default_name>` with the name made
 /// safe as a file name. Every command's default is built here. Each command checks it
@@ -38,16 +37,6 @@ fn output_folder(out: Option<&Path>, default_name: &str) -> PathBuf {
         || Path::new("outputs").join(sanitize_name(default_name)),
         Path::to_path_buf,
     )
-}
-
-/// `output::check_target` for the commands that escape every message they print (merge
-/// and shard): its messages quote `--out` as given, so a path holding an escape sequence or
-/// a newline reached the terminal raw. They are one line each; this makes sure of it.
-fn check_out(out: &Path) -> Result<(), Error> {
-    output::check_target(out).map_err(|e| match e {
-        Error::Usage(message) => Error::Usage(printable(&message, 1_000)),
-        other => other,
-    })
 }
 
 /// A scenario file's name without its extension, the start of default folder names.

@@ -8,14 +8,14 @@ use crate::engine::{chunk_count, CHUNK};
 use crate::error::Error;
 use crate::options::{RunOptions, Shard};
 use crate::output::partial::{self, PartialManifest, StoredBase, FORMAT};
-use crate::output::write_atomically;
+use crate::output::{self, write_atomically};
 use crate::scenario;
 
 /// `simulate FILE --shard I/N`: runs the shard's chunks and writes its partial result.
 pub fn run_shard(path: &Path, options: &RunOptions, shard: Shard) -> Result<(), Error> {
     let name = format!("{}.shard-{}-of-{}", stem(path), shard.index, shard.count);
     let out = super::output_folder(options.out.as_deref(), &name);
-    super::check_out(&out)?;
+    output::check_target(&out)?;
     let scenario = scenario::load(path)?;
     let mut plan = super::plan(&scenario.world, options)?;
     let chunks = chunk_count(plan.trajectories);
