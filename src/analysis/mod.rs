@@ -2,6 +2,7 @@
 
 pub mod blocs;
 pub mod compare;
+pub mod distribution;
 pub mod interval;
 pub mod sensitivity;
 pub mod summary;
