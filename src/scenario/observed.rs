@@ -122,7 +122,7 @@ pub fn parse(path: &Path, bytes: &[u8], world: &World) -> Result<Vec<Observation
 }
 
 /// The file's bytes, refusing one larger than a scenario may be without reading more.
-fn read(path: &Path) -> Result<Vec<u8>, ScenarioError> {
+pub fn read(path: &Path) -> Result<Vec<u8>, ScenarioError> {
     use std::io::Read;
     let refused = |message: String| ScenarioError::Invalid {
         path: path.to_path_buf(),
@@ -199,7 +199,7 @@ fn missing_column(header: &Record, names: &[&str], column: &str) -> Problem {
             position: Some(start),
             message: format!(
                 "{wanted} (this one names: {})",
-                name_list(&names.iter().copied().collect::<Vec<_>>())
+                name_list(names)
             ),
         },
     }
