@@ -197,10 +197,7 @@ fn missing_column(header: &Record, names: &[&str], column: &str) -> Problem {
         }
         None => Problem {
             position: Some(start),
-            message: format!(
-                "{wanted} (this one names: {})",
-                name_list(names)
-            ),
+            message: format!("{wanted} (this one names: {})", name_list(names)),
         },
     }
 }
