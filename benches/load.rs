@@ -1,7 +1,7 @@
 //! Criterion benchmarks of loading a scenario as `simulate check` does (read, parse, check
 //! every name and range, compile to a world) for reference worlds of N = 30, 100 and 200
 //! states (0.35, 3.9 and 15.9 MB). The files are generated at the start into a temporary
-//! folder from REFERENCE.md's formulas (benches/reference_world.rs); throughput is bytes of
+//! folder from the formulas of benches/README.md (benches/reference_world.rs); throughput is bytes of
 //! scenario text per second.
 //!
 //!     cargo bench --bench load                  # load/n30, load/n100, load/n200, refused/*

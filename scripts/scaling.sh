@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The big-world table of README "Performance": whole processes of entente and of the numpy
-# peer (shared/bench/peer) on the reference world of N states (shared/bench/REFERENCE.md,
+# peer (shared/bench/peer) on the reference world of N states (benches/README.md,
 # K = 4 channels, T = 40 steps), the same trajectories, best of R runs each, alternated so
 # that both meet the same machine. Prints a Markdown table.
 #
@@ -17,7 +17,7 @@ SIZES=${SIZES:-"6 15 30 60 100 200"}
 
 cargo build --release -q
 # Writes benches/generated/reference_n{6,15,30,60,100,200}.ron from the formulas.
-cargo test --release -q --test reference_workloads -- --ignored generate >/dev/null
+cargo run --release -q --example reference_worlds >/dev/null
 
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT

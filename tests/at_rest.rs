@@ -52,6 +52,7 @@ fn a_world_at_rest_with_no_noise_or_events_stays_where_it_starts_in_every_trajec
             .find(|(m, s, _)| m == metric && *s == 0)
             .unwrap()
             .2;
+        assert_eq!(values.len(), start.len(), "{metric} at step {t}");
         for (v, s) in values.iter().zip(start) {
             assert!((v - s).abs() <= 1e-12, "{metric} at step {t}: {v} vs {s}");
         }

@@ -112,6 +112,7 @@ fn an_event_waits_for_an_average_read_at_the_step_before() {
         .collect();
     // 0.5 from step 3 to step 5; the affinity falls back to 0 at step 6.
     let by_hand = [0.0, 0.0, 0.0, 0.5, 0.5, 0.5, 0.0, 0.0, 0.0];
+    assert_eq!(level.len(), by_hand.len(), "{level:?}");
     for (t, (g, h)) in level.iter().zip(by_hand).enumerate() {
         assert!((g - h).abs() < 1e-12, "step {t}: {g} != {h}");
     }

@@ -177,6 +177,9 @@ fn two_way_results_are_those_of_before_and_of_the_n_way_run() {
     assert_eq!(c3["scenarios"][2]["folder"], "c");
     // The legacy outcomes are the N-way differences of B, and B's are the same in both runs.
     let outcomes = c2["outcomes"].as_array().unwrap();
+    assert!(!outcomes.is_empty());
+    assert_eq!(outcomes.len(), c2["by_outcome"].as_array().unwrap().len());
+    assert_eq!(outcomes.len(), c3["by_outcome"].as_array().unwrap().len());
     for (legacy, (o2, o3)) in outcomes.iter().zip(
         c2["by_outcome"]
             .as_array()

@@ -1,11 +1,11 @@
-//! The reference workloads (shared/bench/REFERENCE.md) and the engine's agreement with the
+//! The reference workloads (benches/README.md) and the engine's agreement with the
 //! independent numpy peer.
 //!
 //! `benches/reference_small.ron` and `benches/reference_large.ron` are generated from
-//! REFERENCE.md's formulas by `benches/reference_world.rs` (shared with the benches), and
+//! the formulas of benches/README.md by `benches/reference_world.rs` (shared with the benches), and
 //! this test fails if the checked-in files differ from what the formulas give, so they
 //! cannot drift. The large worlds (N = 60, 100, 200) are generated on demand by
-//! `generate_the_large_reference_worlds` below. To rewrite the small ones after a
+//! `cargo run --release --example reference_worlds`. To rewrite the small ones after a
 //! deliberate change:
 //!
 //!     ENTENTE_REGENERATE=1 cargo test --release --test reference_workloads
@@ -60,41 +60,11 @@ fn checked_in_reference_workloads_are_what_the_formulas_give() {
         let found = std::fs::read_to_string(&path).unwrap_or_default();
         assert!(
             found == expected,
-            "{} is not what REFERENCE.md's formulas give; rerun with ENTENTE_REGENERATE=1",
+            "{} is not what the formulas of benches/README.md give; rerun with ENTENTE_REGENERATE=1",
             path.display()
         );
         // And the engine accepts it as it stands.
         entente::scenario::load(&path).unwrap();
-    }
-}
-
-/// The large reference worlds, generated on demand (1.3, 3.6 and 15 MB: not checked in;
-/// `benches/generated/` is ignored by git):
-///
-///     cargo test --release --test reference_workloads -- --ignored generate
-///
-/// writes `benches/generated/reference_n{60,100,200}.ron`, which `simulate` runs as they are
-/// (`simulate run benches/generated/reference_n100.ron`). An existing file is rewritten only
-/// if it differs from what the formulas give, and only inside `benches/generated/`.
-#[test]
-#[ignore = "writes 20 MB of generated worlds; run on demand"]
-fn generate_the_large_reference_worlds() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("benches")
-        .join("generated");
-    std::fs::create_dir_all(&dir).unwrap();
-    // 6, 15 and 30 are for scripts/scaling.sh's table (the same formulas as the checked-in
-    // worlds, with the table's trajectory counts).
-    for n in [6, 15, 30, 60, 100, 200] {
-        let text = reference_text(n, 4, 40);
-        let path = dir.join(format!("reference_n{n}.ron"));
-        if std::fs::read_to_string(&path).ok().as_deref() != Some(text.as_str()) {
-            std::fs::write(&path, &text).unwrap();
-        }
-        // The file is within the limits and runs as it stands.
-        let s = entente::scenario::load(&path).unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(s.world.states.len(), n);
-        println!("{} ({} bytes)", path.display(), text.len());
     }
 }
 
@@ -132,28 +102,6 @@ fn a_200_state_world_loads_and_a_problem_at_its_end_keeps_its_position() {
         err.contains("unknown state \"s198x\" — did you mean \"s198\"?"),
         "{err}"
     );
-}
-
-/// The estimates of the big runs, for the table in src/engine/estimate.rs:
-///
-///     cargo test --release --test reference_workloads -- --ignored estimates --nocapture
-#[test]
-#[ignore = "prints figures for a table"]
-fn estimates_of_the_large_reference_runs() {
-    for (n, trajectories) in [(100, 300), (200, 50)] {
-        let text = reference_text(n, 4, 40);
-        let (_, world) = entente::scenario::parse(Path::new("w.ron"), text.as_bytes()).unwrap();
-        for threads in [1, 2] {
-            let e = entente::engine::estimate::estimate(&world, trajectories, threads);
-            println!(
-                "N = {n}, {trajectories} trajectories, {threads} threads: {} MB, {} MB of \
-                 address space, {:.1} s",
-                e.memory_bytes / 1_000_000,
-                e.address_space_bytes / 1_000_000,
-                e.seconds
-            );
-        }
-    }
 }
 
 fn world(r: &Reference) -> World {

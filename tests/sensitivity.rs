@@ -360,7 +360,9 @@ fn against_runs_on_the_reference_seed_as_compare_does() {
     let tmp = tempfile::tempdir().unwrap();
     let text = std::fs::read_to_string(data("sens_effect.ron")).unwrap();
     let reseeded = tmp.path().join("sens_effect.ron");
-    std::fs::write(&reseeded, text.replacen("seed: 11", "seed: 99", 1)).unwrap();
+    let changed = text.replacen("seed: 11", "seed: 99", 1);
+    assert_ne!(changed, text, "sens_effect.ron no longer holds `seed: 11`");
+    std::fs::write(&reseeded, changed).unwrap();
     let csv = |b: &Path, out: &str| {
         let args = ["--samples", "8", "-n", "40"];
         analysed_csv(

@@ -1,7 +1,7 @@
 //! From aggregates to answers: probabilities, intervals, quantile bands, comparisons.
 
 pub mod ablation;
-pub mod blocs;
+pub mod landscape;
 pub mod compare;
 pub mod distribution;
 pub mod interval;

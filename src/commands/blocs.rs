@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use crate::analysis::blocs::{any_landscape, symmetric, Landscape, MAX_REPORTED};
+use crate::analysis::landscape::{any_landscape, symmetric, Landscape, MAX_REPORTED};
 use crate::error::Error;
 use crate::options::{BlocSource, BlocsOptions};
 use crate::output::{self, write_atomically, Exporter};

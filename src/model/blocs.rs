@@ -9,7 +9,7 @@
 //! split on every machine. The split is oriented so that the first state is on the + side.
 //!
 //! It lives in the model (not in `analysis`) because conditions evaluate it while a
-//! trajectory runs; `analysis::blocs` builds the exact search and the reports on top of it.
+//! trajectory runs; `analysis::landscape` builds the exact search and the reports on top of it.
 
 /// Power iterations. The spectral gap of a matrix with two clear camps is large, and a
 /// split only needs signs, so 60 iterations are plenty; a fixed count keeps results

@@ -4,7 +4,7 @@
 use std::io;
 
 use super::{csv_file, File, Files};
-use crate::analysis::blocs::Landscape;
+use crate::analysis::landscape::Landscape;
 
 pub struct BlocsCsv;
 

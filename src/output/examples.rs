@@ -1,7 +1,7 @@
 //! Small hand-built results for the exporters' unit tests: one of each kind, with values
 //! that are easy to find again in the bytes.
 
-use crate::analysis::blocs::{Configuration, Landscape};
+use crate::analysis::landscape::{Configuration, Landscape};
 use crate::analysis::compare::{
     EffectPoint, EffectSeries, FromReference, MetricEffect, OutcomeAcross, Pairwise,
 };

@@ -167,7 +167,7 @@ impl Default for ParamsDef {
     }
 }
 
-// Defaults are the reference workload's values (shared/bench/REFERENCE.md), so that a file
+// Defaults are the reference workload's values (benches/README.md), so that a file
 // that says nothing about parameters runs the reference form.
 pub const DEFAULT_ETA: f64 = 0.1;
 pub const DEFAULT_SIGMA: f64 = 0.05;
