@@ -19,6 +19,7 @@ use super::csv_text::{self, Field, Record};
 use super::limits::{MAX_FILE_BYTES, MAX_OBSERVATIONS, MAX_PROBLEMS};
 use super::spelling::{name_list, quoted_name, suggestion};
 use super::{Position, Problem, ScenarioError};
+use crate::format::Num;
 use crate::model::{OutcomeKind, World};
 
 /// What an observation is of.
@@ -380,7 +381,8 @@ impl<'w> Checker<'w> {
                 let (low, high) = self.world.metrics[m].range();
                 if !(low..=high).contains(&value) {
                     let message = format!(
-                        "value {text} is outside the range of {}, [{low}, {high}]",
+                        "value {} is outside the range of {}, [{low}, {high}]",
+                        Num(value),
                         self.labels[m]
                     );
                     self.problem(field.at, message);
@@ -389,8 +391,9 @@ impl<'w> Checker<'w> {
             }
             Some(Observed::Outcome(o)) if value != 0.0 && value != 1.0 => {
                 let message = format!(
-                    "outcome {} is observed as 1 (it happened) or 0 (it did not), not {text}",
-                    quoted_name(&self.world.outcomes[o].name)
+                    "outcome {} is observed as 1 (it happened) or 0 (it did not), not {}",
+                    quoted_name(&self.world.outcomes[o].name),
+                    Num(value)
                 );
                 self.problem(field.at, message);
                 return None;
@@ -528,6 +531,17 @@ mod tests {
         assert!(
             shown.starts_with("obs.csv:3:2: the file is not UTF-8"),
             "{shown}"
+        );
+    }
+
+    /// A number written with a million digits is shown as the number it reads as.
+    #[test]
+    fn a_long_number_is_shown_as_its_value() {
+        let long = format!("metric,step,value\nclose,8,0.5{}\n", "0".repeat(1_000_000));
+        assert_eq!(
+            problems(&long),
+            "obs.csv:2:9: outcome \"close\" is observed as 1 (it happened) or 0 (it did not), \
+             not 0.5"
         );
     }
 
