@@ -208,7 +208,8 @@ struct Checker<'w> {
     world: &'w World,
     width: usize,
     columns: [usize; 3],
-    names: HashMap<&'w str, Observed>,
+    /// Every metric label and outcome name (a label wins over an outcome's name).
+    names: HashMap<String, Observed>,
     labels: Vec<String>,
     /// Where each (metric or outcome, step) was first observed.
     seen: HashMap<(Observed, u32), usize>,
@@ -224,10 +225,11 @@ impl<'w> Checker<'w> {
             .iter()
             .map(|m| world.metric_label(m))
             .collect();
-        let mut names = HashMap::new();
-        for (o, outcome) in world.outcomes.iter().enumerate() {
-            names.insert(outcome.name.as_str(), Observed::Outcome(o));
-        }
+        let outcomes = world.outcomes.iter().enumerate();
+        let outcomes = outcomes.map(|(o, outcome)| (outcome.name.clone(), Observed::Outcome(o)));
+        let metrics = labels.iter().enumerate();
+        let metrics = metrics.map(|(m, label)| (label.clone(), Observed::Metric(m)));
+        let names = outcomes.chain(metrics).collect();
         Checker {
             world,
             width,
@@ -300,9 +302,6 @@ impl<'w> Checker<'w> {
     /// The metric or outcome a `metric` field names.
     fn observed(&mut self, field: &Field) -> Option<Observed> {
         let name = field.text.trim();
-        if let Some(m) = self.labels.iter().position(|l| l == name) {
-            return Some(Observed::Metric(m));
-        }
         if let Some(&of) = self.names.get(name) {
             return Some(of);
         }
@@ -468,6 +467,15 @@ mod tests {
                 (4, "ever_close", Observed::Outcome(1), 3, 0.0),
             ]
         );
+    }
+
+    #[test]
+    fn a_label_that_is_also_an_outcome_name_is_the_metric() {
+        let mut w = world();
+        w.outcomes[1].name = "Stance(s0, s1)".into();
+        let text = "metric,step,value\n\"Stance(s0, s1)\",3,0.5\n";
+        let got = parse(Path::new("o.csv"), text.as_bytes(), &w).unwrap();
+        assert_eq!(got[0].of, Observed::Metric(0));
     }
 
     #[test]
