@@ -6,13 +6,13 @@
 //! `serialize`), so their bytes are tested without a disk; the plots draw their PNGs
 //! through plotters' own file backend and so write into the folder themselves.
 
-mod atomic;
 mod blocs_csv;
 mod compare_json;
 mod csv;
 mod effects_csv;
 #[cfg(test)]
 mod examples;
+mod folder;
 mod json;
 pub mod numbers;
 pub mod partial;
@@ -27,11 +27,11 @@ mod sweep_csv;
 use std::io;
 use std::path::{Path, PathBuf};
 
-pub use atomic::{check_target, sanitize_name, shorten, write_atomically};
 pub use blocs_csv::BlocsCsv;
 pub use compare_json::{CompareJson, Sides};
 pub use csv::{OutcomesCsv, TimeseriesCsv};
 pub use effects_csv::EffectsCsv;
+pub use folder::{check_target, sanitize_name, shorten, write_atomically};
 pub use json::SummaryJson;
 pub use plots::{ComparePlots, RunPlots};
 pub use report::{CompareReport, RunReport};
