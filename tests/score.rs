@@ -430,6 +430,22 @@ fn a_misspelt_ablation_and_a_shard_are_refused_before_any_work() {
     );
 }
 
+/// A score's folder holds only what entente writes, so scoring again replaces it.
+#[test]
+fn a_scored_folder_can_be_scored_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("scored");
+    for _ in 0..2 {
+        let run = score(
+            &data("small.observed.csv"),
+            &out,
+            &["--trajectories", "50", "--quiet"],
+        );
+        assert!(run.status.success(), "{}", stderr(&run));
+    }
+    assert!(out.join("score.json").is_file());
+}
+
 #[test]
 fn the_default_folder_is_outputs_slash_the_stem_dash_score() {
     let dir = tempfile::tempdir().unwrap();
