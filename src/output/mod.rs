@@ -18,6 +18,9 @@ pub mod numbers;
 pub mod partial;
 pub mod plots;
 mod report;
+mod score_csv;
+mod score_json;
+mod score_report;
 mod sensitivity_csv;
 mod sweep_csv;
 
@@ -32,9 +35,13 @@ pub use folder::{check_target, sanitize_name, shorten, write_atomically};
 pub use json::SummaryJson;
 pub use plots::{ComparePlots, RunPlots};
 pub use report::{CompareReport, RunReport};
+pub use score_csv::ScoreCsv;
+pub use score_json::ScoreJson;
+pub use score_report::ScoreReport;
 pub use sensitivity_csv::SensitivityCsv;
 pub use sweep_csv::SweepCsv;
 
+use crate::analysis::score::ScoreRun;
 use crate::analysis::{Comparison, RunSummary};
 
 /// Writes one kind of result file (or files) for a result `R` into a folder.
@@ -113,5 +120,29 @@ pub fn compare_exporters() -> Vec<Box<dyn Exporter<Comparison>>> {
         Box::new(Sides),
         Box::new(ComparePlots),
         Box::new(CompareReport),
+    ]
+}
+
+/// A run's exporter, writing the run's own files of a scored forecast.
+struct OfRun<E>(E);
+
+impl<E: Exporter<RunSummary>> Exporter<ScoreRun> for OfRun<E> {
+    fn write(&self, r: &ScoreRun, dir: &Path) -> io::Result<()> {
+        self.0.write(&r.summary, dir)
+    }
+}
+
+/// Every exporter a scored forecast uses: the run's own files (its report with a section of
+/// scores), then the scores.
+pub fn score_exporters() -> Vec<Box<dyn Exporter<ScoreRun>>> {
+    vec![
+        Box::new(OfRun(SummaryJson)),
+        Box::new(OfRun(TimeseriesCsv)),
+        Box::new(OfRun(OutcomesCsv)),
+        Box::new(OfRun(RunPlots)),
+        Box::new(ScoreJson),
+        Box::new(ScoreCsv),
+        Box::new(plots::ScorePlots),
+        Box::new(ScoreReport),
     ]
 }

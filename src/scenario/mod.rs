@@ -4,10 +4,12 @@
 //! before any output is written, and reported with the file, line and column.
 
 mod compile;
+pub mod csv_text;
 mod error;
 pub mod file;
 pub mod limits;
 mod locate;
+pub mod observed;
 pub mod param_path;
 pub(crate) mod spelling;
 pub mod variant;
