@@ -35,7 +35,7 @@ use super::spelling::{name_list, quoted_name, suggestion};
 use crate::format::Num;
 use crate::scenario::limits::{self, MAX_PROBLEMS};
 use history::{ChangeRef, History, Slot, Write};
-use index::{metric_key, Index};
+use index::{metric_key, FixedNames, Index};
 pub use placing::place;
 
 /// How many files a chain may hold, the variant named on the command line and its base
@@ -254,7 +254,9 @@ pub fn apply(
                 .into(),
         });
     }
-    let mut at = Applier::new(&loc, file);
+    let fixed = FixedNames::of(file);
+    let names = fixed.names();
+    let mut at = Applier::new(&loc, &names, file);
     let mut stopped = false;
     for (change, anchor) in variant.changes.iter().zip(anchors(&loc, &variant.changes)) {
         at.begin(change, anchor, !problems.full());
@@ -290,7 +292,9 @@ pub fn apply(
 fn changed(base: &ScenarioFile, variant: &VariantFile, count: usize) -> Option<ScenarioFile> {
     let loc = Locator::blind();
     let mut file = base.clone();
-    let mut at = Applier::new(&loc, &mut file);
+    let fixed = FixedNames::of(&file);
+    let names = fixed.names();
+    let mut at = Applier::new(&loc, &names, &mut file);
     for change in &variant.changes[..count] {
         at.begin(change, None, false);
         at.apply(change).ok()?;
@@ -345,6 +349,8 @@ type Refusal = (Option<usize>, String);
 /// Applies a variant's changes in order, knowing what each change before wrote.
 struct Applier<'a, 'f> {
     loc: &'a Locator<'a>,
+    /// The states and channels a parameter path may name (`FixedNames`).
+    names: &'a Names<'a>,
     file: &'f mut ScenarioFile,
     /// Where each name stands in `file`'s lists.
     index: Index,
@@ -361,10 +367,11 @@ struct Applier<'a, 'f> {
 }
 
 impl<'a, 'f> Applier<'a, 'f> {
-    fn new(loc: &'a Locator<'a>, file: &'f mut ScenarioFile) -> Self {
+    fn new(loc: &'a Locator<'a>, names: &'a Names<'a>, file: &'f mut ScenarioFile) -> Self {
         let index = Index::of(file);
         Applier {
             loc,
+            names,
             file,
             index,
             history: History::default(),
@@ -851,7 +858,7 @@ impl<'a, 'f> Applier<'a, 'f> {
 
     fn weight(&mut self, state: &str, w: f64) -> Result<String, Refusal> {
         let i = self.state(state)?;
-        let slot = Slot::Weight(state.into());
+        let slot = Slot::Weight(i);
         self.repeat(&slot, || format!("the weight of {}", quoted_name(state)))?;
         let old = self.file.states[i].weight;
         if old == w {
@@ -864,20 +871,19 @@ impl<'a, 'f> Applier<'a, 'f> {
 
     fn pair(&mut self, a: &str, b: &str, x: f64, stance: bool) -> Result<String, Refusal> {
         let (i, j) = (self.state(a), self.state(b));
-        i?;
-        j?;
+        let key = (i?, j?);
         let what = if stance { "stance" } else { "affinity" };
-        let key = (a.to_string(), b.to_string());
         let slot = match stance {
-            true => Slot::Stance(a.into(), b.into()),
-            false => Slot::Affinity(a.into(), b.into()),
+            true => Slot::Stance(key.0, key.1),
+            false => Slot::Affinity(key.0, key.1),
         };
         let toward = || format!("the {what} of {} toward {}", quoted_name(a), quoted_name(b));
         self.repeat(&slot, toward)?;
-        let (list, places) = match stance {
-            true => (&mut self.file.stances, &mut self.index.stances),
-            false => (&mut self.file.affinities, &mut self.index.affinities),
+        let list = match stance {
+            true => &mut self.file.stances,
+            false => &mut self.file.affinities,
         };
+        let places = self.index.pairs(stance, list);
         let found = places.get(&key);
         let old = found.map(|k| list[k].2);
         if old.unwrap_or(0.0) == x {
@@ -901,10 +907,8 @@ impl<'a, 'f> Applier<'a, 'f> {
 
     fn tie(&mut self, from: &str, to: &str, channel: &str, share: f64) -> Result<String, Refusal> {
         let (i, j, c) = (self.state(from), self.state(to), self.channel(channel));
-        i?;
-        j?;
-        c?;
-        let slot = Slot::Tie(from.into(), to.into(), channel.into());
+        let key = (i?, j?, c?);
+        let slot = Slot::Tie(key.0, key.1, key.2);
         self.repeat(&slot, || {
             format!(
                 "the share of {}'s {} supplied by {}",
@@ -913,8 +917,7 @@ impl<'a, 'f> Applier<'a, 'f> {
                 quoted_name(to)
             )
         })?;
-        let key = (from.to_string(), to.to_string(), channel.to_string());
-        let found = self.index.ties.get(&key);
+        let found = self.index.ties(&self.file.ties).get(&key);
         let old = found.map(|k| self.file.ties[k].share);
         if old.unwrap_or(0.0) == share {
             return Err(self.nothing(
@@ -934,7 +937,8 @@ impl<'a, 'f> Applier<'a, 'f> {
                     channel: channel.into(),
                     share,
                 });
-                self.index.ties.pushed(key, self.file.ties.len() - 1);
+                let at = self.file.ties.len() - 1;
+                self.index.ties(&self.file.ties).pushed(key, at);
             }
         }
         self.history.record(slot, Write::Set, self.change);
@@ -983,33 +987,26 @@ impl<'a, 'f> Applier<'a, 'f> {
             Some(event) => format!("the timing of event {}", quoted_name(event)),
             None => format!("parameter {}", quoted_name(path)),
         })?;
-        if let Some(event) = hazard_of {
-            self.event(event)?;
-        }
-        let states: Vec<String> = self.file.states.iter().map(|s| s.name.clone()).collect();
-        let channels = self.file.channels.clone();
-        let parsed = {
-            let names = Names {
-                states: states.iter().map(String::as_str).collect(),
-                channels: channels.iter().map(String::as_str).collect(),
-                events: self.file.events.iter().map(|e| e.name.as_str()).collect(),
-                hazard: self
-                    .file
-                    .events
-                    .iter()
-                    .map(|e| e.hazard.is_some())
-                    .collect(),
-            };
-            // The message measures the path against every valid one: only if it is read.
-            ParamPath::parse(path, &names).ok_or_else(|| match self.hints {
-                true => param_path::unknown(path, &names),
-                false => "unknown parameter path".into(),
-            })
+        // An event's hazard by the index; every other path against the states and
+        // channels, which no change alters (`FixedNames`).
+        let parsed = match hazard_of {
+            Some(event) => {
+                let e = self.event(event)?;
+                (self.file.events[e].hazard.is_some()).then_some(ParamPath::Hazard(e))
+            }
+            None => ParamPath::parse(path, self.names),
         };
-        let parsed =
-            parsed.map_err(|message| (self.at_name(path), format!("SetParam: {message}")))?;
-        let channel_of = |c: Option<usize>| c.map(|c| channels[c].clone());
-        let state_of = |i: Option<usize>| i.map(|i| states[i].clone());
+        let parsed = parsed.ok_or_else(|| {
+            // The message measures the path against every valid one: only if it is read.
+            let message = match self.hints {
+                true => param_path::unknown(path, &self.every_name()),
+                false => "unknown parameter path".into(),
+            };
+            (self.at_name(path), format!("SetParam: {message}"))
+        })?;
+        let names = self.names;
+        let channel_of = |c: Option<usize>| c.map(|c| names.channels[c].to_string());
+        let state_of = |i: Option<usize>| i.map(|i| names.states[i].to_string());
         let at = self.at_name(path);
         let whole = |what: &str| {
             (
@@ -1017,7 +1014,7 @@ impl<'a, 'f> Applier<'a, 'f> {
                 format!(
                     "SetParam: \"{path}\" names the {what} of every channel; set one channel at \
                      a time (e.g. \"{what}.{}\")",
-                    channels.first().map_or("aid", String::as_str)
+                    names.channels.first().copied().unwrap_or("aid")
                 ),
             )
         };
@@ -1098,6 +1095,18 @@ impl<'a, 'f> Applier<'a, 'f> {
             value_text(&old),
             value_text(value)
         ))
+    }
+
+    /// The names a parameter path may use, events included: what an unknown path's
+    /// message lists.
+    fn every_name(&self) -> Names<'_> {
+        let events = &self.file.events;
+        Names {
+            states: self.names.states.clone(),
+            channels: self.names.channels.clone(),
+            events: events.iter().map(|e| e.name.as_str()).collect(),
+            hazard: events.iter().map(|e| e.hazard.is_some()).collect(),
+        }
     }
 
     /// Whether an earlier change removed the event `name`.

@@ -11,10 +11,12 @@ use std::collections::HashMap;
 /// What a change writes.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub(super) enum Slot {
-    Stance(String, String),
-    Affinity(String, String),
-    Tie(String, String, String),
-    Weight(String),
+    /// Pairs, ties and weights by the places of their states (and channel), which no
+    /// change alters.
+    Stance(usize, usize),
+    Affinity(usize, usize),
+    Tie(usize, usize, usize),
+    Weight(usize),
     /// A parameter by its path as written (a path has one spelling), event hazards aside.
     Param(String),
     /// When an event fires: what `SetTiming` and `SetParam("event.<name>.hazard")` write.
