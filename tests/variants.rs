@@ -780,3 +780,32 @@ fn a_clash_set_timing_brings_is_reported_at_the_set_timing_not_an_earlier_change
         "{err}"
     );
 }
+
+/// What placing at the change that brings a problem must keep: a problem of the variant's
+/// own name stays at its field, even written after the changes, and every problem of a
+/// careless edit of a small world keeps its own change (40 bad events among good changes).
+#[test]
+fn problems_no_change_brings_and_many_problems_keep_their_places() {
+    let variant = "Variant(\n    base: \"base.ron\",\n    changes: [SetSeed(3)],\n    name: \"bad\\u{7}name\",\n)\n";
+    let (_dir, assert) = check_files(&[("v.ron", variant), ("base.ron", &base_text())]);
+    let err = stderr_of(assert);
+    assert!(err.contains("v.ron:4:5: the scenario name"), "{err}");
+    let changes: Vec<String> = (0..40)
+        .map(|i| {
+            format!(
+                "AddOutcome(Outcome(name: \"o{i}\", at_end: Above(Stance(\"A\", \"B\"), 0.1))), \
+                 AddEvent(Event(name: \"x{i}\", at: 50))"
+            )
+        })
+        .collect();
+    let lines: Vec<&str> = changes.iter().map(String::as_str).collect();
+    let err = stderr_of(check_changes(&lines));
+    for (i, line) in err.lines().enumerate() {
+        let at = format!("v.ron:{}:", i + 5);
+        assert!(
+            line.contains(&at) && line.contains("got 50"),
+            "{line}\n{err}"
+        );
+    }
+    assert_eq!(err.lines().count(), 40, "{err}");
+}

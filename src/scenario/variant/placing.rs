@@ -19,21 +19,34 @@ use crate::scenario::file::ScenarioFile;
 use crate::scenario::locate::{Locator, Position};
 
 /// Compilations spent placing a variant's problems, at most: a bisection of 1,000 changes
-/// takes 10, so this places every problem of a careless edit; those left have the file's
-/// name only. Each compiles the whole world, blind (a located pass for each took 51 s for
-/// 8 problems in 400 changes on a 200-state base).
-const MOST_COMPILES: usize = 64;
+/// takes 10, a problem compiling placed takes 2, shared with its neighbours; those left
+/// have the file's name only. Each compiles the whole world, blind (a located pass for
+/// each took 51 s for 8 problems in 400 changes on a 200-state base), so the budget is of
+/// work: `WORK` items of the base's lists compiled in all, between 64 compilations (a
+/// 200-state world lists 240,000 pairs and ties, a tenth of a second each) and 1,024 (a
+/// world of a few states, compiled in microseconds).
+const WORK: usize = 10_000_000;
+const FEWEST_COMPILES: usize = 64;
+const MOST_COMPILES: usize = 1024;
 
 /// Gives each problem of `problems` (those of `base` with `v`'s changes applied, compiled
 /// against the variant's `text`) the place of the change that brings it.
 pub fn place(base: &ScenarioFile, v: &VariantFile, text: &str, problems: &mut [Problem]) {
     let loc = Locator::new(text);
     let starts = anchors(&loc, &v.changes);
+    let items = base.states.len()
+        + base.stances.len()
+        + base.affinities.len()
+        + base.ties.len()
+        + base.events.len()
+        + base.outcomes.len()
+        + base.metrics.len();
     let mut prefixes = Prefixes {
         base,
         v,
         messages: HashMap::new(),
         compiles: 0,
+        most: (WORK / items.max(1)).clamp(FEWEST_COMPILES, MOST_COMPILES),
     };
     for problem in problems.iter_mut() {
         // The count of the problems past the fiftieth is no change's.
@@ -44,8 +57,9 @@ pub fn place(base: &ScenarioFile, v: &VariantFile, text: &str, problems: &mut [P
     }
 }
 
-/// Where `problem` is: where compiling put it if that is outside every change (a field of
-/// the variant's own) or in the change that brings it, else at the change bisection finds.
+/// Where `problem` is: where compiling put it if that is before every change or the
+/// problem is no change's (a field of the variant's own), or in the change that brings it;
+/// else at the change bisection finds.
 fn placed(
     prefixes: &mut Prefixes,
     loc: &Locator,
@@ -57,10 +71,10 @@ fn placed(
     if let Some(None) = inside {
         return problem.position;
     }
-    // There with no change applied (the variant's name, say): no change brings it, and
-    // where compiling put it inside one is not where it is.
+    // There with no change applied: a problem of the variant's own name, which compiling
+    // places at its field, even written after the changes.
     if prefixes.has(0, message)? {
-        return None;
+        return problem.position;
     }
     if let Some(Some(k)) = inside {
         if prefixes.has(k + 1, message)? && !prefixes.has(k, message)? {
@@ -90,14 +104,16 @@ struct Prefixes<'b> {
     /// The messages after k changes (None: a change of the k is refused).
     messages: HashMap<usize, Option<Vec<String>>>,
     compiles: usize,
+    /// Compilations allowed (`WORK`).
+    most: usize,
 }
 
 impl Prefixes<'_> {
     /// Whether the problem `message` is there after the first `k` changes: None once
-    /// `MOST_COMPILES` are spent.
+    /// the compilations allowed are spent.
     fn has(&mut self, k: usize, message: &str) -> Option<bool> {
         if !self.messages.contains_key(&k) {
-            if self.compiles == MOST_COMPILES {
+            if self.compiles == self.most {
                 return None;
             }
             self.compiles += 1;
