@@ -68,7 +68,7 @@ fn under_address_limit(kilobytes: u64, args: &[&str], out: &Path) -> Command {
         .args(args)
         .args(["--quiet", "--out"])
         .arg(out)
-        .env_remove(entente::engine::estimate::IGNORE_MEMORY_CHECK)
+        .env_remove(entente::engine::host::IGNORE_MEMORY_CHECK)
         .env_remove("RUST_BACKTRACE")
         .timeout(DEADLINE);
     cmd
@@ -109,7 +109,7 @@ fn ignore_memory_check_set_to_0_keeps_the_check() {
     let file = world(dir.path(), 8, 50, 1000);
     let out = dir.path().join("out");
     let mut run = under_address_limit(1_000_000, &[file.to_str().unwrap(), "-j", "1"], &out);
-    run.env(entente::engine::estimate::IGNORE_MEMORY_CHECK, "0");
+    run.env(entente::engine::host::IGNORE_MEMORY_CHECK, "0");
     let message = refusal(run, &out);
     assert!(
         message.contains("ENTENTE_IGNORE_MEMORY_CHECK=1"),
@@ -216,7 +216,7 @@ fn one_thread_is_not_written_threads() {
     run.arg(&file)
         .args(["-j", "1", "--quiet", "--out"])
         .arg(&out)
-        .env_remove(entente::engine::estimate::IGNORE_MEMORY_CHECK)
+        .env_remove(entente::engine::host::IGNORE_MEMORY_CHECK)
         .timeout(DEADLINE);
     let message = refusal(run, &out);
     assert!(message.contains("on 1 thread)"), "{message}");

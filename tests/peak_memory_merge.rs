@@ -107,7 +107,7 @@ mod linux {
         let mut cmd = Command::new(assert_cmd::cargo::cargo_bin("simulate"));
         cmd.args(["merge", "--quiet", "--out"])
             .arg(out)
-            .env_remove(entente::engine::estimate::IGNORE_MEMORY_CHECK)
+            .env_remove(entente::engine::host::IGNORE_MEMORY_CHECK)
             .env_remove("RUST_BACKTRACE");
         cmd
     }

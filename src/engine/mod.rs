@@ -4,6 +4,7 @@
 pub mod aggregate;
 pub mod effects;
 pub mod estimate;
+pub mod host;
 mod run;
 pub mod streams;
 
