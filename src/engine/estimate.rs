@@ -280,6 +280,8 @@ pub const WARN_SECONDS: f64 = 6.0 * 3600.0;
 
 #[cfg(test)]
 mod tests {
+    use std::path::Path;
+
     use super::*;
     use crate::analysis::sensitivity::BOOTSTRAP;
 
