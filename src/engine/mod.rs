@@ -7,6 +7,7 @@ pub mod estimate;
 pub mod host;
 mod run;
 pub mod streams;
+mod unsettled;
 
 pub use aggregate::Aggregates;
 pub use run::{
