@@ -5,11 +5,12 @@ use std::path::Path;
 
 use crate::analysis::sweep::{check_path, fix, grid, Sweep, SweepPoint};
 use crate::analysis::Manifest;
-use crate::engine;
+use crate::engine::{self, Control, Plan};
 use crate::error::Error;
+use crate::model::World;
 use crate::options::{RunOptions, SweepParam};
 use crate::output::{self, Exporter};
-use crate::scenario;
+use crate::scenario::{self, ParamPath};
 
 pub fn sweep(path: &Path, params: &[SweepParam], options: &RunOptions) -> Result<(), Error> {
     let name = format!("{}-sweep", super::stem(path));
@@ -41,33 +42,18 @@ pub fn sweep(path: &Path, params: &[SweepParam], options: &RunOptions) -> Result
     super::check_fits(&estimate, &what, "use fewer STEPS or fewer --threads")?;
 
     let axes: Vec<Vec<f64>> = params.iter().map(SweepParam::values).collect();
-    let points = grid(&axes);
     // Outcomes need no tracked metrics: dropping them saves the histograms' memory and time.
     let mut base = world.clone();
     base.metrics.clear();
-    let total = plan.len() * points.len() as u64;
+    let grid = Grid {
+        base: &base,
+        params,
+        paths: &paths,
+        points: grid(&axes),
+    };
+    let total = plan.len() * grid.points.len() as u64;
     let results = super::with_progress_over(total, options, &world.name, |control| {
-        points
-            .into_iter()
-            .map(|values| {
-                let mut w = base.clone();
-                for (&p, &v) in paths.iter().zip(&values) {
-                    fix(&mut w, p, v);
-                }
-                // The same plan, so the same trajectory seeds, at every point.
-                let aggregates = engine::run(&w, &plan, control).map_err(|stopped| {
-                    super::at_point(stopped, || {
-                        let at: Vec<String> = params
-                            .iter()
-                            .zip(&values)
-                            .map(|(p, v)| format!("{} = {v}", p.path))
-                            .collect();
-                        format!("sweep point {}", at.join(", "))
-                    })
-                })?;
-                Ok(SweepPoint::new(&w, values, &aggregates))
-            })
-            .collect::<Result<Vec<_>, engine::Stopped>>()
+        grid.run(&plan, control)
     })?;
 
     let sweep = Sweep {
@@ -87,6 +73,52 @@ pub fn sweep(path: &Path, params: &[SweepParam], options: &RunOptions) -> Result
         crate::say!("results in {}", out.display())?;
     }
     Ok(())
+}
+
+/// The scenario at every point of a grid over its parameters.
+struct Grid<'a> {
+    /// The scenario as every point starts from.
+    base: &'a World,
+    params: &'a [SweepParam],
+    /// Each swept parameter's path in `base`, in the order of `params`.
+    paths: &'a [ParamPath],
+    /// Each point's values, in the order of `params`.
+    points: Vec<Vec<f64>>,
+}
+
+impl Grid<'_> {
+    /// The world at the point `values`: every swept parameter fixed at its value.
+    fn world_at(&self, values: &[f64]) -> World {
+        let mut w = self.base.clone();
+        for (&p, &v) in self.paths.iter().zip(values) {
+            fix(&mut w, p, v);
+        }
+        w
+    }
+
+    /// The point `values` as a message names it: "sweep point gamma = 20".
+    fn point_name(&self, values: &[f64]) -> String {
+        let at: Vec<String> = self
+            .params
+            .iter()
+            .zip(values)
+            .map(|(p, v)| format!("{} = {v}", p.path))
+            .collect();
+        format!("sweep point {}", at.join(", "))
+    }
+
+    /// Runs every point on the same plan, so on the same trajectory seeds.
+    fn run(&self, plan: &Plan, control: &Control) -> Result<Vec<SweepPoint>, engine::Stopped> {
+        self.points
+            .iter()
+            .map(|values| {
+                let w = self.world_at(values);
+                let aggregates = engine::run(&w, plan, control)
+                    .map_err(|stopped| super::at_point(stopped, || self.point_name(values)))?;
+                Ok(SweepPoint::new(&w, values.clone(), &aggregates))
+            })
+            .collect()
+    }
 }
 
 fn print_table(s: &Sweep) -> Result<(), Error> {
