@@ -107,8 +107,25 @@ impl Grid<'_> {
         format!("sweep point {}", at.join(", "))
     }
 
-    /// Runs every point on the same plan, so on the same trajectory seeds.
+    /// In a world at rest, refuses the sweep if the draws of some point cannot be held still,
+    /// before any point runs: checked point by point as they ran, the last point's refusal
+    /// came after every other point's trajectories (14.7 s of work for nothing). The run
+    /// checks each point again, a pass of one parameter draw per trajectory.
+    fn check_rest(&self, plan: &Plan, control: &Control) -> Result<(), engine::Stopped> {
+        if self.base.rest.is_none() {
+            return Ok(());
+        }
+        for values in &self.points {
+            engine::check_rest(&self.world_at(values), plan, control)
+                .map_err(|stopped| super::at_point(stopped, || self.point_name(values)))?;
+        }
+        Ok(())
+    }
+
+    /// Runs every point on the same plan, so on the same trajectory seeds, once every point
+    /// is known to run.
     fn run(&self, plan: &Plan, control: &Control) -> Result<Vec<SweepPoint>, engine::Stopped> {
+        self.check_rest(plan, control)?;
         self.points
             .iter()
             .map(|values| {
@@ -149,4 +166,50 @@ fn print_table(s: &Sweep) -> Result<(), Error> {
         crate::say!("{line}")?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+
+    use super::*;
+    use crate::analysis::sweep::check_path;
+    use crate::options::parse_sweep_param;
+
+    /// Defect (issue 19, 7): a sweep over a world at rest checked each grid point's rest
+    /// only when it reached it, so every point before one that cannot be held still ran in
+    /// full, then the sweep was refused. Counted here by the trajectories the run reports
+    /// done: none, since the last point is refused before the first runs.
+    #[test]
+    fn a_sweep_checked_each_grid_points_rest_only_when_it_reached_it() {
+        let file = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/at_rest.ron");
+        let scenario = scenario::load(&file).unwrap();
+        let params = vec![parse_sweep_param("gamma=0:20:3").unwrap()];
+        let (path, _) = check_path(&scenario.world, &params[0].path).unwrap();
+        let grid = Grid {
+            base: &scenario.world,
+            params: &params,
+            paths: &[path],
+            points: grid(&[params[0].values()]),
+        };
+        let done = AtomicU64::new(0);
+        let progress = |n: u64| {
+            done.fetch_add(n, Ordering::Relaxed);
+        };
+        let cancel = AtomicBool::new(false);
+        let control = Control {
+            progress: &progress,
+            cancel: &cancel,
+        };
+        let plan = Plan::new(600, 11, Some(2));
+        let Err(engine::Stopped::Unsettled(refused)) = grid.run(&plan, &control) else {
+            panic!("gamma = 20 cannot be held still");
+        };
+        assert_eq!(refused.point.as_deref(), Some("sweep point gamma = 20"));
+        assert_eq!(
+            done.load(Ordering::Relaxed),
+            0,
+            "trajectories ran before the refusal"
+        );
+    }
 }
