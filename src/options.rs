@@ -128,6 +128,13 @@ pub fn parse_sweep_param(text: &str) -> Result<SweepParam, Error> {
     if low > high {
         return Err(bad("LO is above HI"));
     }
+    // One point is LO; a HI above it would be read as a range and silently ignored.
+    if steps == 1 && low != high {
+        return Err(bad(&format!(
+            "one grid point is a single value, so LO must equal HI ({low}:{low}:1); use \
+             STEPS 2 or more for a range from LO to HI"
+        )));
+    }
     if steps > 1 && low == high {
         return Err(bad(
             "LO equals HI, so every grid point would be the same; use STEPS 1",

@@ -304,3 +304,29 @@ fn a_sweep_checks_every_grid_points_rest_before_running_any() {
     assert!(err.contains("at sweep point gamma = 20"), "{err}");
     assert!(!out.exists(), "nothing is written");
 }
+
+/// Defect (issue 19, also seen): `--param eta=0.1:1:1` asked for one grid point and
+/// silently ran it at LO, ignoring HI. Now a single point with LO below HI is exit 2,
+/// saying what to write instead.
+#[test]
+fn a_single_grid_point_does_not_silently_ignore_hi() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let done = sweep(&scenario("putin_visit.ron"), &["eta=0.1:1:1"], &[])
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&done.stderr);
+    assert_eq!(done.status.code(), Some(2), "{err}");
+    assert!(err.contains("--param eta=0.1:1:1"), "{err}");
+    assert!(err.contains("STEPS"), "{err}");
+    assert!(!out.exists());
+    // One point where LO equals HI is still a sweep of one value.
+    sweep_into(
+        &common::data("three_states.ron"),
+        &["eta=0.3:0.3:1"],
+        &["--trajectories", "20"],
+        &out,
+    );
+}
