@@ -64,9 +64,9 @@ fn unchecked_plan(world: &World, options: &RunOptions) -> Result<Plan, Error> {
     ))
 }
 
-/// The threads a plan runs on: `--threads`, or every core.
+/// The threads a plan runs on (`engine::threads`), which its estimate counts.
 fn threads(plan: &Plan) -> usize {
-    plan.threads.unwrap_or_else(rayon::current_num_threads)
+    engine::threads(plan)
 }
 
 /// "1 thread", "2 threads", "3 trajectories".
