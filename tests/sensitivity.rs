@@ -375,3 +375,38 @@ fn against_runs_on_the_reference_seed_as_compare_does() {
         csv(&reseeded, "reseeded")
     );
 }
+
+/// Defect (issue 19, 3, as `compare`): `--against` paired outcomes by name only, so an
+/// outcome B restates with another threshold gave the indices of the difference between
+/// two questions as an "effect". Now such an outcome is left out with a warning naming it;
+/// the metrics both track are still analysed.
+#[test]
+fn against_does_not_pair_an_outcome_b_defines_differently() {
+    let tmp = tempfile::tempdir().unwrap();
+    let b = variant(
+        tmp.path(),
+        "lower_bar.ron",
+        "at_end: Above(Stance(\"X\", \"Y\"), 0.3))",
+        "at_end: Above(Stance(\"X\", \"Y\"), 0.2))",
+    );
+    let dir = tmp.path().join("out");
+    let done = sensitivity(
+        &b,
+        Some(&data("sens_level.ron")),
+        &["--samples", "4", "-n", "2"],
+        &dir,
+    )
+    .assert()
+    .success();
+    let err = String::from_utf8_lossy(&done.get_output().stderr).into_owned();
+    assert!(
+        err.contains("\"warm\"") && err.contains("defined differently"),
+        "{err}"
+    );
+    let rows = rows(&dir);
+    assert!(
+        rows.iter().all(|r| r["target"] != "warm"),
+        "warm was analysed"
+    );
+    assert!(rows.iter().any(|r| r["target"] == "Stance(X, Y)"));
+}

@@ -5,13 +5,16 @@
 use std::path::PathBuf;
 
 use super::stem;
-use crate::analysis::compare::{label, shared_metrics, shared_outcomes, Pairwise, MAX_SCENARIOS};
+use crate::analysis::compare::{
+    label, redefined_outcomes, shared_metrics, shared_outcomes, Pairwise, MAX_SCENARIOS,
+};
 use crate::analysis::{Comparison, Manifest, RunSummary};
 use crate::engine::{self, estimate, Pairing};
 use crate::error::Error;
 use crate::options::RunOptions;
 use crate::output;
 use crate::scenario;
+use crate::scenario::spelling::quoted_name;
 
 pub fn compare(paths: &[PathBuf], options: &RunOptions) -> Result<(), Error> {
     if !(2..=MAX_SCENARIOS).contains(&paths.len()) {
@@ -72,6 +75,11 @@ pub fn compare(paths: &[PathBuf], options: &RunOptions) -> Result<(), Error> {
     }
     check_estimate(&worlds, metrics.first().map_or(0, Vec::len), &plan)?;
 
+    let redefined: Vec<Vec<String>> = worlds[1..]
+        .iter()
+        .map(|w| redefined_outcomes(worlds[0], w))
+        .collect();
+    warn_redefined(&worlds, &redefined);
     let pairings: Vec<Pairing> = worlds[1..]
         .iter()
         .zip(metrics)
@@ -126,7 +134,10 @@ pub fn compare(paths: &[PathBuf], options: &RunOptions) -> Result<(), Error> {
         .iter()
         .zip(&pairings)
         .zip(&joint.pairs)
-        .map(|((s, p), counts)| Pairwise::new(&summaries[0], s, &p.outcomes, counts))
+        .zip(redefined)
+        .map(|(((s, p), counts), redefined)| {
+            Pairwise::new(&summaries[0], s, &p.outcomes, counts, redefined)
+        })
         .collect();
     let comparison = Comparison::new(summaries, pairwise, &joint.effects);
     output::export(&out, &comparison, &output::compare_exporters())?;
@@ -136,6 +147,25 @@ pub fn compare(paths: &[PathBuf], options: &RunOptions) -> Result<(), Error> {
         crate::say!("results in {}", out.display())?;
     }
     Ok(())
+}
+
+/// Says which outcomes are left out of the comparison because a scenario defines them
+/// differently from the reference under the same name (`redefined[k]`: those of scenario
+/// k + 1).
+fn warn_redefined(worlds: &[&crate::model::World], redefined: &[Vec<String>]) {
+    for (k, names) in redefined.iter().enumerate() {
+        for name in names {
+            crate::warn!(
+                "warning: outcome {} is defined differently in {} ({}) than in A ({}): two \
+                 questions under one name, so it is not compared; give one of them another \
+                 name to see both",
+                quoted_name(name),
+                label(k + 1),
+                quoted_name(&worlds[k + 1].name),
+                quoted_name(&worlds[0].name)
+            );
+        }
+    }
 }
 
 /// Says which tracked metrics are left out of the comparison because not every scenario
@@ -250,6 +280,12 @@ fn print_table(c: &Comparison) -> Result<(), Error> {
     }
     for name in &c.not_shared {
         crate::say!("  {name}: not in every scenario (not compared)")?;
+    }
+    for name in &c.defined_differently {
+        crate::say!(
+            "  {name}: defined differently in {} (not compared)",
+            c.redefined_in(name).join(", ")
+        )?;
     }
     if !c.metrics.is_empty() {
         crate::say!("  metric effects at the last step (paired 95% interval):")?;

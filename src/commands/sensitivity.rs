@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use crate::analysis::compare::shared_outcomes;
+use crate::analysis::compare::{redefined_outcomes, shared_outcomes};
 use crate::analysis::sensitivity::{
     effect_floor, histogram_variance, metric_floor, paired_variance, sobol, Design, FactorIndices,
     Kind, OutcomeSensitivity, Sensitivity, BOOTSTRAP,
@@ -17,6 +17,7 @@ use crate::options::{check_trajectories, RunOptions};
 use crate::output::{self, Exporter};
 use crate::scenario;
 use crate::scenario::param_path::{Names, ParamPath};
+use crate::scenario::spelling::quoted_name;
 
 /// Trajectories per design point unless `--trajectories` says otherwise: enough for a
 /// smooth probability, few enough for N (k + 2) points.
@@ -390,11 +391,21 @@ fn paired_factors(
 }
 
 /// The two worlds of a paired design, each tracking only the metrics both track (by label,
-/// in A's order), and the outcomes both define (by name, in A's order). Refused when they
-/// share neither.
+/// in A's order), and the outcomes both define alike (by name and definition, in A's
+/// order). Refused when they share neither.
 type Parts = (Option<World>, World, Vec<(usize, usize)>);
 fn shared_parts(a_path: &Path, a: &World, b_path: &Path, b: &World) -> Result<Parts, Error> {
     let outcomes = shared_outcomes(a, b);
+    // Under one name, two questions: their difference is no effect of B.
+    for name in redefined_outcomes(a, b) {
+        crate::warn!(
+            "warning: outcome {} is defined differently in {} than in {}: two questions under \
+             one name, so it is not analysed; give one of them another name to see both",
+            quoted_name(&name),
+            quoted_name(&b_path.display().to_string()),
+            quoted_name(&a_path.display().to_string())
+        );
+    }
     let labels: Vec<String> = b.metrics.iter().map(|m| b.metric_label(m)).collect();
     let (mut wa, mut wb) = (a.clone(), b.clone());
     wa.metrics.clear();
@@ -407,8 +418,9 @@ fn shared_parts(a_path: &Path, a: &World, b_path: &Path, b: &World) -> Result<Pa
     }
     if outcomes.is_empty() && wa.metrics.is_empty() {
         return Err(Error::Usage(format!(
-            "{} and {} share no outcome (by name) and no tracked metric, so there is no effect \
-             to analyse; give both files the outcome or metric whose effect you want",
+            "{} and {} share no outcome (by name and definition) and no tracked metric, so \
+             there is no effect to analyse; give both files the outcome or metric whose effect \
+             you want",
             b_path.display(),
             a_path.display()
         )));
