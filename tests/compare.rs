@@ -435,3 +435,43 @@ fn an_outcome_a_variant_redefines_is_not_reported_as_a_paired_effect() {
         "the report says so too"
     );
 }
+
+/// Defect (issue 19, also seen): `compare a.ron a.ron` (or a copy of the same bytes) ran
+/// without a word, though a file compared with itself can only show no effect. Now it warns,
+/// naming both.
+#[test]
+fn a_file_compared_with_itself_is_warned_about() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = common::data("three_states.ron");
+    let copy = dir.path().join("copy.ron");
+    std::fs::copy(&file, &copy).unwrap();
+    for (i, second) in [&file, &copy].into_iter().enumerate() {
+        let out = dir.path().join(format!("same{i}"));
+        let done = simulate()
+            .arg("compare")
+            .arg(&file)
+            .arg(second)
+            .args(["--trajectories", "20", "--quiet", "--out"])
+            .arg(&out)
+            .assert()
+            .success();
+        let err = String::from_utf8_lossy(&done.get_output().stderr).into_owned();
+        assert!(
+            err.contains("warning") && err.contains("the same scenario as A"),
+            "{}: {err}",
+            second.display()
+        );
+    }
+    // Two different files: no such warning.
+    let out = dir.path().join("different");
+    let done = simulate()
+        .arg("compare")
+        .arg(scenario("baseline.ron"))
+        .arg(scenario("putin_visit.ron"))
+        .args(["--trajectories", "20", "--quiet", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    let err = String::from_utf8_lossy(&done.get_output().stderr).into_owned();
+    assert!(!err.contains("the same scenario as A"), "{err}");
+}

@@ -32,6 +32,7 @@ pub fn compare(paths: &[PathBuf], options: &RunOptions) -> Result<(), Error> {
         .iter()
         .map(|p| scenario::load(p))
         .collect::<Result<Vec<_>, _>>()?;
+    warn_same_files(&scenarios);
     let worlds: Vec<&crate::model::World> = scenarios.iter().map(|s| &s.world).collect();
     // Trajectories and seed come from the flags, else from the reference's file: every
     // scenario must share them for the pairing to mean anything.
@@ -147,6 +148,29 @@ pub fn compare(paths: &[PathBuf], options: &RunOptions) -> Result<(), Error> {
         crate::say!("results in {}", out.display())?;
     }
     Ok(())
+}
+
+/// Says when a scenario is the reference itself (the same file, or the same bytes in every
+/// file of its chain): a comparison of a file with itself ran without a word, and can only
+/// show that nothing changed.
+fn warn_same_files(scenarios: &[scenario::Scenario]) {
+    let bytes = |s: &scenario::Scenario| -> Vec<String> {
+        std::iter::once(s.sha256.clone())
+            .chain(s.bases.iter().map(|b| b.sha256.clone()))
+            .collect()
+    };
+    let reference = bytes(&scenarios[0]);
+    for (i, s) in scenarios.iter().enumerate().skip(1) {
+        if bytes(s) == reference {
+            crate::warn!(
+                "warning: {} ({}) is the same scenario as A ({}): the same bytes, so every \
+                 difference from A is zero; is it the file you meant?",
+                label(i),
+                quoted_name(&s.path.display().to_string()),
+                quoted_name(&scenarios[0].path.display().to_string())
+            );
+        }
+    }
 }
 
 /// Says which outcomes are left out of the comparison because a scenario defines them
