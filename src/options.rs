@@ -227,16 +227,6 @@ impl std::fmt::Display for Shard {
 impl Task {
     pub fn from_cli_arguments(cli: Cli) -> Result<Task, Error> {
         use crate::cli::Command;
-        if let Some(Command::Compare { common, .. })
-        | Some(Command::Sweep { common, .. })
-        | Some(Command::Sensitivity { common, .. }) = &cli.command
-        {
-            if common.shard.is_some() {
-                return Err(Error::Usage(
-                    "--shard splits a single run (`simulate FILE --shard I/N`); it does not apply to this command".into(),
-                ));
-            }
-        }
         match cli.command {
             Some(Command::Check { scenario }) => Ok(Task::Check { scenario }),
             Some(Command::Merge {
@@ -340,9 +330,14 @@ impl Task {
                         "no scenario file given; try `simulate scenarios/putin_visit.ron`".into(),
                     )
                 })?;
+                // Only a run takes `--shard` (the other commands do not declare it).
+                let shard = cli.run.shard.as_deref().map(Shard::parse).transpose()?;
                 Ok(Task::Run {
                     scenario,
-                    options: RunOptions::from_common(cli.run.common)?,
+                    options: RunOptions {
+                        shard,
+                        ..RunOptions::from_common(cli.run.common)?
+                    },
                 })
             }
         }
@@ -381,7 +376,7 @@ impl RunOptions {
             out: c.out.map(folder_path),
             progress: !c.quiet && std::io::stderr().is_terminal(),
             verbose: !c.quiet,
-            shard: c.shard.as_deref().map(Shard::parse).transpose()?,
+            shard: None,
         })
     }
 }

@@ -25,7 +25,8 @@ pub fn compare(paths: &[PathBuf], options: &RunOptions) -> Result<(), Error> {
         )));
     }
     let stems: Vec<String> = paths.iter().map(|p| stem(p)).collect();
-    let name = format!("compare_{}_vs_{}", stems[0], stems[1..].join("_"));
+    let stems: Vec<&str> = stems.iter().map(String::as_str).collect();
+    let name = super::default_folder::compare(&stems);
     let out = super::output_folder(options.out.as_deref(), &name);
     output::check_target(&out)?;
     let scenarios = paths

@@ -60,14 +60,8 @@ pub fn sensitivity(
     against: Option<&Path>,
     options: &RunOptions,
 ) -> Result<(), Error> {
-    let name = match against {
-        Some(a) => format!(
-            "{}-against-{}-sensitivity",
-            super::stem(path),
-            super::stem(a)
-        ),
-        None => format!("{}-sensitivity", super::stem(path)),
-    };
+    let against_stem = against.map(super::stem);
+    let name = super::default_folder::sensitivity(&super::stem(path), against_stem.as_deref());
     let out = super::output_folder(options.out.as_deref(), &name);
     output::check_target(&out)?;
     let scenario = scenario::load(path)?;

@@ -13,7 +13,7 @@ use crate::output::{self, Exporter};
 use crate::scenario::{self, ParamPath};
 
 pub fn sweep(path: &Path, params: &[SweepParam], options: &RunOptions) -> Result<(), Error> {
-    let name = format!("{}-sweep", super::stem(path));
+    let name = super::default_folder::sweep(&super::stem(path));
     let out = super::output_folder(options.out.as_deref(), &name);
     output::check_target(&out)?;
     let scenario = scenario::load(path)?;
