@@ -193,6 +193,20 @@ pub fn sensitivity(
             }
             w
         };
+        // Every point's rest is solved before any point runs, as a sweep's grid points are:
+        // checked as each point ran, a point that cannot be held still was refused only after
+        // every point before it had run. A first, as the paired run checks it.
+        type Side = fn(&Factor) -> Option<usize>;
+        let sides: [(Option<&World>, Side); 2] =
+            [(base_a.as_ref(), |f| f.a), (Some(&base_b), |f| f.b)];
+        for (r, row) in rows.iter().enumerate() {
+            for (base, side) in sides {
+                if let Some(base) = base.filter(|w| w.rest.is_some()) {
+                    engine::check_rest(&at(base, side, row), &plan, control)
+                        .map_err(|s| super::at_point(s, || point(r, row)))?;
+                }
+            }
+        }
         match &base_a {
             None => {
                 let mut outcomes: Vec<Output> = world
