@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use crate::cli::{Cli, CommonArgs};
 use crate::error::Error;
 use crate::scenario::limits;
+use crate::scenario::spelling::{quoted_name, shown};
 
 /// What the user asked for.
 #[derive(Debug, Clone)]
@@ -101,7 +102,8 @@ pub const MAX_SENSITIVITY_SAMPLES: u64 = 100_000;
 pub fn parse_sweep_param(text: &str) -> Result<SweepParam, Error> {
     let bad = |why: &str| {
         Error::Usage(format!(
-            "--param {text}: {why}; expected NAME=LO:HI:STEPS, e.g. --param lambda=0.3:0.9:4"
+            "--param {}: {why}; expected NAME=LO:HI:STEPS, e.g. --param lambda=0.3:0.9:4",
+            shown(text)
         ))
     };
     let (path, range) = text.split_once('=').ok_or_else(|| bad("no `=`"))?;
@@ -114,8 +116,10 @@ pub fn parse_sweep_param(text: &str) -> Result<SweepParam, Error> {
         return Err(bad("the range needs three parts separated by `:`"));
     };
     let number = |s: &str| s.parse::<f64>().ok().filter(|x| x.is_finite());
-    let low = number(low).ok_or_else(|| bad(&format!("LO \"{low}\" is not a finite number")))?;
-    let high = number(high).ok_or_else(|| bad(&format!("HI \"{high}\" is not a finite number")))?;
+    let low = number(low)
+        .ok_or_else(|| bad(&format!("LO {} is not a finite number", quoted_name(low))))?;
+    let high = number(high)
+        .ok_or_else(|| bad(&format!("HI {} is not a finite number", quoted_name(high))))?;
     let steps: usize = steps
         .parse()
         .ok()
@@ -192,18 +196,19 @@ impl Shard {
     pub fn parse(text: &str) -> Result<Shard, Error> {
         let bad = |why: &str| {
             Error::Usage(format!(
-                "--shard {text}: {why}; expected I/N with 1 <= I <= N, e.g. --shard 2/8"
+                "--shard {}: {why}; expected I/N with 1 <= I <= N, e.g. --shard 2/8",
+                shown(text)
             ))
         };
         let (i, n) = text.split_once('/').ok_or_else(|| bad("no `/`"))?;
         let index: u64 = i
             .trim()
             .parse()
-            .map_err(|_| bad(&format!("I \"{i}\" is not a whole number")))?;
+            .map_err(|_| bad(&format!("I {} is not a whole number", quoted_name(i))))?;
         let count: u64 = n
             .trim()
             .parse()
-            .map_err(|_| bad(&format!("N \"{n}\" is not a whole number")))?;
+            .map_err(|_| bad(&format!("N {} is not a whole number", quoted_name(n))))?;
         if count == 0 || index == 0 || index > count {
             return Err(bad("I must be between 1 and N"));
         }
@@ -269,7 +274,10 @@ impl Task {
                     .collect::<Result<Vec<_>, _>>()?;
                 for (i, p) in params.iter().enumerate() {
                     if params[..i].iter().any(|q| q.path == p.path) {
-                        return Err(Error::Usage(format!("--param {} is given twice", p.path)));
+                        return Err(Error::Usage(format!(
+                            "--param {} is given twice",
+                            shown(&p.path)
+                        )));
                     }
                 }
                 let points = params

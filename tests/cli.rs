@@ -720,3 +720,93 @@ fn help_states_costs_in_trajectories_not_in_seconds() {
         trajectories.says
     );
 }
+
+/// Defect (issue 19, 12, in the commands of this file's subject): `--param`, `--shard` and
+/// the paths of `compare`, `sweep` and `sensitivity` went into messages as typed, so an
+/// argument could clear the screen or forge a line, and a 100 KB one made a 100 KB message.
+/// Now each is escaped and cut, as a scenario's names are (`scenario::spelling`).
+#[test]
+fn messages_escape_and_cut_what_the_user_typed() {
+    let dir = tempfile::tempdir().unwrap();
+    let escape = "\u{1b}[2J\nerror: forged";
+    // Under the 128 KB a single argument may hold.
+    let long = "x".repeat(100_000);
+    let strange = dir.path().join(format!("a{escape}.ron"));
+    std::fs::copy(data("three_states.ron"), &strange).unwrap();
+    let other = dir.path().join("other.ron");
+    std::fs::write(
+        &other,
+        r#"(name: "other", steps: 2, states: [(name: "P"), (name: "Q")],
+            outcomes: [(name: "x", at_end: Above(Stance("P", "Q"), 0.0))])"#,
+    )
+    .unwrap();
+    let small = data("three_states.ron");
+    let cases: Vec<Vec<std::ffi::OsString>> = vec![
+        vec![
+            "sweep".into(),
+            small.clone().into(),
+            "--param".into(),
+            format!("eta{escape}=0:1:2").into(),
+        ],
+        vec![
+            "sweep".into(),
+            small.clone().into(),
+            "--param".into(),
+            format!("eta=0:{escape}:2").into(),
+        ],
+        vec![
+            "sweep".into(),
+            small.clone().into(),
+            "--param".into(),
+            format!("{long}=0:1:2").into(),
+        ],
+        vec![
+            "sweep".into(),
+            strange.clone().into(),
+            "--param".into(),
+            "nothing=0:1:2".into(),
+        ],
+        vec![
+            small.clone().into(),
+            "--shard".into(),
+            format!("1{escape}/2").into(),
+        ],
+        vec![
+            small.clone().into(),
+            "--shard".into(),
+            format!("{long}/2").into(),
+        ],
+        vec![
+            "compare".into(),
+            strange.clone().into(),
+            other.clone().into(),
+        ],
+    ];
+    for args in cases {
+        let done = simulate()
+            .current_dir(dir.path())
+            .args(&args)
+            .args(["--quiet", "--trajectories", "2"])
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&done.stderr);
+        let shown: Vec<String> = args
+            .iter()
+            .map(|a| a.to_string_lossy().chars().take(80).collect())
+            .collect();
+        assert_eq!(done.status.code(), Some(2), "{shown:?}: {err}");
+        assert!(
+            !err.contains('\u{1b}'),
+            "{shown:?}: an escape reached the terminal: {err}"
+        );
+        assert!(
+            !err.lines().any(|l| l.starts_with("error: forged")),
+            "{shown:?}: a forged line: {err}"
+        );
+        assert!(
+            err.len() < 2_000,
+            "{shown:?}: a message of {} bytes",
+            err.len()
+        );
+    }
+}

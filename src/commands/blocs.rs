@@ -45,7 +45,7 @@ pub fn blocs(path: &Path, options: &BlocsOptions) -> Result<(), Error> {
     write_atomically(&out, |dir| output::BlocsCsv.write(&result, dir))?;
     if options.verbose {
         print_table(&w.name, &result)?;
-        crate::say!("results in {}", out.display())?;
+        crate::say!("results in {}", crate::scenario::path_shown(&out))?;
     }
     Ok(())
 }

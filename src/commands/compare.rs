@@ -14,6 +14,7 @@ use crate::error::Error;
 use crate::options::RunOptions;
 use crate::output;
 use crate::scenario;
+use crate::scenario::path_shown;
 use crate::scenario::spelling::quoted_name;
 
 pub fn compare(paths: &[PathBuf], options: &RunOptions) -> Result<(), Error> {
@@ -98,9 +99,9 @@ pub fn compare(paths: &[PathBuf], options: &RunOptions) -> Result<(), Error> {
                 "{} and {} share no outcome and no tracked metric, so there is nothing to \
                  compare: is {} the file you meant? Compare futures of one world (a variant \
                  of the reference, or a file with the same outcomes and metrics)",
-                paths[i + 1].display(),
-                paths[0].display(),
-                paths[i + 1].display()
+                path_shown(&paths[i + 1]),
+                path_shown(&paths[0]),
+                path_shown(&paths[i + 1])
             )));
         }
     }
@@ -146,7 +147,7 @@ pub fn compare(paths: &[PathBuf], options: &RunOptions) -> Result<(), Error> {
 
     if options.verbose {
         print_table(&comparison)?;
-        crate::say!("results in {}", out.display())?;
+        crate::say!("results in {}", crate::scenario::path_shown(&out))?;
     }
     Ok(())
 }
@@ -167,8 +168,8 @@ fn warn_same_files(scenarios: &[scenario::Scenario]) {
                 "warning: {} ({}) is the same scenario as A ({}): the same bytes, so every \
                  difference from A is zero; is it the file you meant?",
                 label(i),
-                quoted_name(&s.path.display().to_string()),
-                quoted_name(&scenarios[0].path.display().to_string())
+                path_shown(&s.path),
+                path_shown(&scenarios[0].path)
             );
         }
     }

@@ -22,7 +22,7 @@ pub fn run(path: &Path, options: &RunOptions) -> Result<(), Error> {
 
     if options.verbose {
         print_table(&summary)?;
-        crate::say!("results in {}", out.display())?;
+        crate::say!("results in {}", crate::scenario::path_shown(&out))?;
     }
     Ok(())
 }

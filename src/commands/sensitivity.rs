@@ -17,6 +17,7 @@ use crate::options::{check_trajectories, RunOptions};
 use crate::output::{self, Exporter};
 use crate::scenario;
 use crate::scenario::param_path::{Names, ParamPath};
+use crate::scenario::path_shown;
 use crate::scenario::spelling::quoted_name;
 
 /// Trajectories per design point unless `--trajectories` says otherwise: enough for a
@@ -79,10 +80,10 @@ pub fn sensitivity(
                 "{} runs {} steps of a {} and {} runs {} steps of a {}: --against reads the \
                  effect at the last step of both, so they must cover the same time; give both \
                  files the same `steps` and `step`",
-                path.display(),
+                path_shown(path),
                 wb.steps,
                 wb.step_unit,
-                a_path.display(),
+                path_shown(a_path),
                 wa.steps,
                 wa.step_unit
             )));
@@ -104,7 +105,7 @@ pub fn sensitivity(
         return Err(Error::Usage(format!(
             "{}: no parameter is given as a distribution, so there is nothing to attribute \
              variation to; write one as e.g. `sigma: Uniform(0.02, 0.06)`",
-            path.display()
+            path_shown(path)
         )));
     }
     // Outcomes need no tracked metrics beyond the analysed ones: each costs a histogram per
@@ -117,7 +118,7 @@ pub fn sensitivity(
                 return Err(Error::Usage(format!(
                     "{}: the scenario defines no outcomes and tracks no metrics, so there is \
                      nothing to analyse",
-                    path.display()
+                    path_shown(path)
                 )));
             }
             (None, world.clone(), Vec::new())
@@ -308,7 +309,7 @@ pub fn sensitivity(
     output::export(&out, &result, &exporters)?;
     if options.verbose {
         print_table(&result)?;
-        crate::say!("results in {}", out.display())?;
+        crate::say!("results in {}", crate::scenario::path_shown(&out))?;
     }
     Ok(())
 }
@@ -344,7 +345,7 @@ fn paired_factors(
     b_path: &Path,
     b: &World,
 ) -> Result<Vec<Factor>, Error> {
-    let (an, bn) = (a_path.display(), b_path.display());
+    let (an, bn) = (path_shown(a_path), path_shown(b_path));
     let mut factors: Vec<Factor> = Vec::new();
     let sides = [(b, a, &bn, &an, true), (a, b, &an, &bn, false)];
     for (this, other, this_name, other_name, is_b) in sides {
@@ -410,8 +411,8 @@ fn shared_parts(a_path: &Path, a: &World, b_path: &Path, b: &World) -> Result<Pa
             "warning: outcome {} is defined differently in {} than in {}: two questions under \
              one name, so it is not analysed; give one of them another name to see both",
             quoted_name(&name),
-            quoted_name(&b_path.display().to_string()),
-            quoted_name(&a_path.display().to_string())
+            path_shown(b_path),
+            path_shown(a_path)
         );
     }
     let labels: Vec<String> = b.metrics.iter().map(|m| b.metric_label(m)).collect();
@@ -429,8 +430,8 @@ fn shared_parts(a_path: &Path, a: &World, b_path: &Path, b: &World) -> Result<Pa
             "{} and {} share no outcome (by name and definition) and no tracked metric, so \
              there is no effect to analyse; give both files the outcome or metric whose effect \
              you want",
-            b_path.display(),
-            a_path.display()
+            path_shown(b_path),
+            path_shown(a_path)
         )));
     }
     Ok((Some(wa), wb, outcomes))

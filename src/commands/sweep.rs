@@ -10,7 +10,8 @@ use crate::error::Error;
 use crate::model::World;
 use crate::options::{RunOptions, SweepParam};
 use crate::output::{self, Exporter};
-use crate::scenario::{self, ParamPath};
+use crate::scenario::spelling::shown;
+use crate::scenario::{self, path_shown, ParamPath};
 
 pub fn sweep(path: &Path, params: &[SweepParam], options: &RunOptions) -> Result<(), Error> {
     let name = super::default_folder::sweep(&super::stem(path));
@@ -21,12 +22,14 @@ pub fn sweep(path: &Path, params: &[SweepParam], options: &RunOptions) -> Result
     let mut paths = Vec::new();
     for p in params {
         let (param_path, (lo, hi)) = check_path(world, &p.path)
-            .map_err(|message| Error::Usage(format!("{}: --param: {message}", path.display())))?;
+            .map_err(|message| Error::Usage(format!("{}: --param: {message}", path_shown(path))))?;
         paths.push(param_path);
         if p.low < lo || p.high > hi {
             return Err(Error::Usage(format!(
                 "--param {}: the range {}..{} leaves the parameter's valid range [{lo}, {hi}]",
-                p.path, p.low, p.high
+                shown(&p.path),
+                p.low,
+                p.high
             )));
         }
     }
@@ -70,7 +73,7 @@ pub fn sweep(path: &Path, params: &[SweepParam], options: &RunOptions) -> Result
     output::export(&out, &sweep, &exporters)?;
     if options.verbose {
         print_table(&sweep)?;
-        crate::say!("results in {}", out.display())?;
+        crate::say!("results in {}", crate::scenario::path_shown(&out))?;
     }
     Ok(())
 }
