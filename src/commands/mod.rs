@@ -3,6 +3,7 @@
 mod blocs;
 mod check;
 mod compare;
+pub mod default_folder;
 mod merge;
 mod run;
 mod score;
@@ -16,7 +17,7 @@ pub use compare::compare;
 pub use merge::merge;
 pub use run::run;
 pub use score::score;
-pub use sensitivity::sensitivity;
+pub use sensitivity::{sensitivity, DEFAULT_TRAJECTORIES as SENSITIVITY_TRAJECTORIES};
 pub use shard::run_shard;
 pub use sweep::sweep;
 
@@ -32,12 +33,13 @@ use crate::output::sanitize_name;
 use crate::progress;
 
 /// The folder a command writes: `--out`, or `outputs/<default_name>` with the name made
-/// safe as a file name. Every command's default is built here. Each command checks it
+/// safe as a file name. Every command's default is built here, its name by
+/// `default_folder`. Each command checks it
 /// (`output::check_target`) first thing, so a bad `--out` is named before the scenario is
 /// even read; a merge first makes sure it is none of the parts it reads.
 fn output_folder(out: Option<&Path>, default_name: &str) -> PathBuf {
     out.map_or_else(
-        || Path::new("outputs").join(sanitize_name(default_name)),
+        || Path::new(default_folder::OUTPUTS).join(sanitize_name(default_name)),
         Path::to_path_buf,
     )
 }
@@ -67,9 +69,9 @@ fn unchecked_plan(world: &World, options: &RunOptions) -> Result<Plan, Error> {
     ))
 }
 
-/// The threads a plan runs on: `--threads`, or every core.
+/// The threads a plan runs on (`engine::threads`), which its estimate counts.
 fn threads(plan: &Plan) -> usize {
-    plan.threads.unwrap_or_else(rayon::current_num_threads)
+    engine::threads(plan)
 }
 
 /// "1 thread", "2 threads", "3 trajectories".
