@@ -54,7 +54,7 @@ fn stem(path: &Path) -> String {
 /// not fit in memory.
 fn plan(world: &World, options: &RunOptions) -> Result<Plan, Error> {
     let plan = unchecked_plan(world, options)?;
-    check_estimate(&[world], &plan)?;
+    check_estimate(world, &plan)?;
     Ok(plan)
 }
 
@@ -88,17 +88,13 @@ const RUN_ADVICE: &str = "track fewer metrics, run fewer steps or use fewer --th
 
 /// Refuses a run of `worlds` that will not fit in memory (see [`check_fits`]). A
 /// comparison runs its worlds side by side, so their needs add up.
-fn check_estimate(worlds: &[&World], plan: &Plan) -> Result<(), Error> {
+fn check_estimate(world: &World, plan: &Plan) -> Result<(), Error> {
     let threads = threads(plan);
-    let need = worlds
-        .iter()
-        .map(|w| estimate::estimate(w, plan.len(), threads))
-        .reduce(|a, b| a + b)
-        .expect("a run has a world");
-    let metrics: usize = worlds.iter().map(|w| w.metrics.len()).sum();
-    let steps = worlds.iter().map(|w| w.steps).max().unwrap_or(0);
+    let need = estimate::estimate(world, plan.len(), threads);
     let what = format!(
-        "this run ({metrics} metrics x {steps} steps on {})",
+        "this run ({} metrics x {} steps on {})",
+        world.metrics.len(),
+        world.steps,
         count(threads, "thread")
     );
     check_fits(&need, &what, RUN_ADVICE)

@@ -150,11 +150,7 @@ pub fn sensitivity(
             plan.len(),
             threads,
         );
-        estimate.memory_bytes = estimate.memory_bytes.saturating_add(other.memory_bytes);
-        estimate.address_space_bytes = estimate
-            .address_space_bytes
-            .saturating_add(other.address_space_bytes);
-        estimate.seconds += other.seconds;
+        estimate = estimate + other;
     }
     let what = format!(
         "this sensitivity analysis ({samples} samples x ({} factors + 2) design points of {} \
