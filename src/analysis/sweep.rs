@@ -13,7 +13,7 @@ use serde::Serialize;
 use super::interval::wilson;
 use super::Manifest;
 use crate::engine::Aggregates;
-use crate::model::{ParamSlot, Sampler, World};
+use crate::model::{ParamSlot, Sampler, Target, World};
 use crate::scenario::param_path::{self, Names, ParamPath};
 
 /// The path `text` names in `world` and its valid range, or a message naming the valid
@@ -35,7 +35,7 @@ pub fn check_path(world: &World, text: &str) -> Result<(ParamPath, (f64, f64)), 
 /// into one new fixed slot named by the path (the other slots' draws are untouched).
 pub fn fix(world: &mut World, path: ParamPath, value: f64) {
     let names = Names::of(world);
-    let addressed = path.targets(&names);
+    let addressed: Vec<Target> = path.targets(&names).into_iter().map(Target::Param).collect();
     let text = path.text(&names);
     let mut split = Vec::new();
     for slot in &mut world.params {

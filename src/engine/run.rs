@@ -413,9 +413,9 @@ fn finish<T>(control: &Control, outcome: T) -> Result<T, Stopped> {
 /// trajectory: `find_first` over the chunks in order makes it the same for any thread count.
 /// The pass draws the parameters again in `Trajectory::start`, a small cost beside one step.
 pub fn check_rest(world: &World, plan: &Plan, control: &Control) -> Result<(), Stopped> {
-    let Some(rest) = &world.rest else {
+    if world.rest.is_none() {
         return Ok(());
-    };
+    }
     let param_streams = param_streams(world);
     let found = in_pool(plan.threads, || {
         plan.chunks
@@ -430,7 +430,7 @@ pub fn check_rest(world: &World, plan: &Plan, control: &Control) -> Result<(), S
                         }
                         state.reset(world);
                         draw_params(world, trajectory_seed(plan.seed, r), &param_streams, state);
-                        if let Some(draw) = rest.settle(state) {
+                        if let Some(draw) = model::settle_trajectory(world, state) {
                             return Some((r, draw));
                         }
                     }
@@ -456,7 +456,7 @@ pub fn check_rest(world: &World, plan: &Plan, control: &Control) -> Result<(), S
 }
 
 /// The stream of each parameter slot, by its path.
-fn param_streams(world: &World) -> Vec<u64> {
+pub(crate) fn param_streams(world: &World) -> Vec<u64> {
     world
         .params
         .iter()
@@ -464,16 +464,25 @@ fn param_streams(world: &World) -> Vec<u64> {
         .collect()
 }
 
-/// Draws one trajectory's parameters into `state`, each slot from its own stream.
-fn draw_params(world: &World, seed: u64, streams: &[u64], state: &mut State) {
+/// Draws one trajectory's parameters and other drawn numbers into `state`, each slot from
+/// its own stream; then scales back any row of initial shares that the draws took past 1.
+/// Returns how many rows it scaled.
+pub(crate) fn draw_params(world: &World, seed: u64, streams: &[u64], state: &mut State) -> usize {
+    let mut shares = false;
     for (slot, &id) in world.params.iter().zip(streams) {
         let value = slot
             .sampler
             .fixed()
             .unwrap_or_else(|| slot.sampler.draw(&mut Stream::new(seed, id)));
         for &target in &slot.targets {
-            state.params.set(target, value);
+            state.set(target, value);
+            shares |= target.is_share();
         }
+    }
+    if shares {
+        state.scale_back_rows()
+    } else {
+        0
     }
 }
 
@@ -648,11 +657,9 @@ impl Trajectory {
         let state = &mut self.state;
         state.reset(world);
         draw_params(world, seed, params, state);
-        if let Some(rest) = &world.rest {
-            // `check_rest` has refused the run if any draw of the plan leaves a pair
-            // unsettled, so there is nothing to report here.
-            let _ = rest.settle(state);
-        }
+        // `check_rest` has refused the run if any draw of the plan leaves a pair unsettled,
+        // so there is nothing to report here.
+        let _ = model::settle_trajectory(world, state);
         self.draws.noise = Stream::new(seed, noise);
         for (stream, &id) in self.draws.events.iter_mut().zip(events) {
             *stream = Stream::new(seed, id);
@@ -729,7 +736,8 @@ impl Trajectory {
 mod tests {
     use super::*;
     use crate::model::{
-        fixtures, Change, Condition, Effect, Event, ParamSlot, ParamTarget, Sampler, Timing,
+        fixtures, Change, Condition, Effect, Event, ParamSlot, ParamTarget, Sampler, Target,
+        Timing,
     };
 
     /// The units of work of `plan` on `threads` threads.
@@ -785,7 +793,7 @@ mod tests {
         let slot = |path: &str, value: f64, targets: Vec<ParamTarget>| ParamSlot {
             path: path.into(),
             sampler: Sampler::Fixed(value),
-            targets,
+            targets: targets.into_iter().map(Target::Param).collect(),
         };
         world.params = vec![
             slot("eta", 0.3, (0..n).map(ParamTarget::Eta).collect()),

@@ -7,6 +7,7 @@ pub mod blocs;
 mod event;
 #[cfg(test)]
 pub(crate) mod fixtures;
+mod inputs;
 pub mod lanes;
 pub mod math;
 mod metric;
@@ -18,9 +19,10 @@ pub mod window;
 mod world;
 
 pub use event::{Change, Condition, Effect, Event, Timing, AFFINITY_LIMIT};
+pub use inputs::{round_step, step_range, Target, WEIGHT_RANGE};
 pub use metric::Metric;
 pub use params::{Draws, ParamSlot, ParamTarget, Params, Sampler};
-pub use rest::{Rest, Unsettled};
+pub use rest::{settle_trajectory, Rest, Unsettled};
 pub use state::State;
 pub use step::{step, step_block};
 pub use window::Average;

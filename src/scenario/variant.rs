@@ -24,7 +24,7 @@ use super::compile::Problem;
 use super::file::{
     ConditionDef, EventDef, MetricDef, OutcomeDef, ScenarioFile, StateParamsDef, TieDef, Value,
 };
-use super::file::{Distribution, DEFAULT_BETA, DEFAULT_KAPPA, DEFAULT_RHO};
+use super::file::{Distribution, Steps, DEFAULT_BETA, DEFAULT_KAPPA, DEFAULT_RHO};
 use super::locate::{Locator, Position};
 use super::param_path::{self, Names, ParamPath, StateParam};
 use super::spelling::{name_list, quoted_name, suggestion};
@@ -428,12 +428,12 @@ impl Applier<'_, '_> {
             ChangeDef::SetTie(from, to, channel, share) => self.tie(from, to, channel, *share),
             ChangeDef::SetWeight(state, w) => {
                 let i = self.state(state)?;
-                let old = self.file.states[i].weight;
-                if old == *w {
+                let old = self.file.states[i].weight.clone();
+                if old == Value::Fixed(*w) {
                     return Err(self.nothing(format!("the weight of \"{state}\" is {}", Num(*w))));
                 }
-                self.file.states[i].weight = *w;
-                Ok(format!("weight of {state}: {} -> {}", Num(old), Num(*w)))
+                self.file.states[i].weight = Value::Fixed(*w);
+                Ok(format!("weight of {state}: {} -> {}", value_text(&old), Num(*w)))
             }
             ChangeDef::SetParam(path, value) => self.param(path, value),
             ChangeDef::SetTiming(name, timing) => self.timing(name, timing),
@@ -556,24 +556,20 @@ impl Applier<'_, '_> {
             &mut self.file.affinities
         };
         let old = match list.iter_mut().find(|(f, t, _)| f == a && t == b) {
-            Some(entry) => {
-                let old = entry.2;
-                entry.2 = x;
-                Some(old)
-            }
+            Some(entry) => Some(std::mem::replace(&mut entry.2, Value::Fixed(x))),
             None => {
-                list.push((a.to_string(), b.to_string(), x));
+                list.push((a.to_string(), b.to_string(), Value::Fixed(x)));
                 None
             }
         };
-        if old.unwrap_or(0.0) == x {
+        if old.clone().unwrap_or(Value::Fixed(0.0)) == Value::Fixed(x) {
             let listed = if old.is_some() { "" } else { " (unlisted)" };
             return Err(self.nothing(format!(
                 "the {what} of \"{a}\" toward \"{b}\" is {}{listed}",
                 Num(x)
             )));
         }
-        let old = old.map_or("0 (unlisted)".to_string(), |o| Num(o).to_string());
+        let old = old.map_or("0 (unlisted)".to_string(), |o| value_text(&o));
         Ok(format!("{what} of {a} toward {b}: {old} -> {}", Num(x)))
     }
 
@@ -587,24 +583,24 @@ impl Applier<'_, '_> {
             .iter_mut()
             .find(|t| t.from == from && t.to == to && t.channel == channel);
         let old = match found {
-            Some(t) => Some(std::mem::replace(&mut t.share, share)),
+            Some(t) => Some(std::mem::replace(&mut t.share, Value::Fixed(share))),
             None => {
                 ties.push(TieDef {
                     from: from.into(),
                     to: to.into(),
                     channel: channel.into(),
-                    share,
+                    share: Value::Fixed(share),
                 });
                 None
             }
         };
-        if old.unwrap_or(0.0) == share {
+        if old.clone().unwrap_or(Value::Fixed(0.0)) == Value::Fixed(share) {
             return Err(self.nothing(format!(
                 "the share of {from}'s {channel} supplied by {to} is {}",
                 Num(share)
             )));
         }
-        let old = old.map_or("0 (unlisted)".to_string(), |o| Num(o).to_string());
+        let old = old.map_or("0 (unlisted)".to_string(), |o| value_text(&o));
         Ok(format!(
             "share of {from}'s {channel} supplied by {to}: {old} -> {}",
             Num(share)
@@ -616,11 +612,11 @@ impl Applier<'_, '_> {
         let def = &self.file.events[e];
         let old = timing_text(def);
         let new = match timing {
-            TimingDef::At(n) => (Some(*n), None, None),
-            TimingDef::Every(n) => (None, Some(*n), None),
+            TimingDef::At(n) => (Some(Steps::Fixed(*n)), None, None),
+            TimingDef::Every(n) => (None, Some(Steps::Fixed(*n)), None),
             TimingDef::Hazard(v) => (None, None, Some(v.clone())),
         };
-        if (def.at, def.every, def.hazard.clone()) == new {
+        if (def.at.clone(), def.every.clone(), def.hazard.clone()) == new {
             return Err(self.nothing(format!("event \"{name}\" fires {old}")));
         }
         let def = &mut self.file.events[e];
@@ -767,7 +763,16 @@ fn value_text(v: &Value) -> String {
             Distribution::Triangular(a, b, c) => {
                 format!("Triangular({}, {}, {})", Num(a), Num(b), Num(c))
             }
+            Distribution::Guess(a, b, c) => format!("Guess({}, {}, {})", Num(a), Num(b), Num(c)),
         },
+    }
+}
+
+/// A step as the file writes it: a number, or a range over steps.
+fn steps_text(steps: &Steps) -> String {
+    match steps {
+        Steps::Fixed(n) => n.to_string(),
+        Steps::Sampled(d) => value_text(&Value::Sampled(d.clone())),
     }
 }
 
@@ -778,7 +783,7 @@ fn event_differences(old: &EventDef, new: &EventDef) -> String {
         ("actor", old.actor != new.actor),
         (
             "timing",
-            (old.at, old.every, &old.hazard) != (new.at, new.every, &new.hazard),
+            (&old.at, &old.every, &old.hazard) != (&new.at, &new.every, &new.hazard),
         ),
         ("window", old.window != new.window),
         ("condition", old.when != new.when),
@@ -794,9 +799,9 @@ fn event_differences(old: &EventDef, new: &EventDef) -> String {
 }
 
 fn timing_text(def: &EventDef) -> String {
-    match (def.at, def.every, &def.hazard) {
-        (Some(n), _, _) => format!("at step {n}"),
-        (_, Some(n), _) => format!("every {n} steps"),
+    match (&def.at, &def.every, &def.hazard) {
+        (Some(n), _, _) => format!("at step {}", steps_text(n)),
+        (_, Some(n), _) => format!("every {} steps", steps_text(n)),
         (_, _, Some(v)) => format!("with a hazard of {} per step", value_text(v)),
         _ => "never (no timing)".into(),
     }
@@ -904,12 +909,12 @@ mod tests {
         )
         .unwrap();
         assert_eq!(file.name, "v");
-        assert_eq!(file.stances[1], ("B".into(), "A".into(), 0.2));
+        assert_eq!(file.stances[1], ("B".into(), "A".into(), 0.2.into()));
         let o = &file.params.overrides["B"];
         assert_eq!(o.eta, Some(Value::Sampled(Distribution::Uniform(0.1, 0.2))));
         assert_eq!(
-            (file.events[0].every, file.events[0].hazard.clone()),
-            (Some(2), None)
+            (file.events[0].every.clone(), file.events[0].hazard.clone()),
+            (Some(2.into()), None)
         );
         assert_eq!(
             lines,

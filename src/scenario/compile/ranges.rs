@@ -1,0 +1,132 @@
+//! Ranges on the numbers an analyst guesses (README, "Ranges"): a stance, affinity, share,
+//! weight, effect amount or step written as a distribution is checked against the values it
+//! may take, and becomes a slot named by its path (`stance.A.B`, `event.x.at`), drawn once
+//! per trajectory from its own stream like a parameter. The world keeps the median in its
+//! place, for whatever reads the world rather than a trajectory.
+
+use super::Compiler;
+use crate::format::Num;
+use crate::model::{round_step, step_range, ParamSlot, Sampler, Target};
+use crate::scenario::file::{Distribution, Steps, Value};
+use crate::scenario::locate::Position;
+use crate::scenario::spelling::quoted_name;
+
+impl Compiler<'_> {
+    /// A range of the file: checked against `range` (reported at `at`), its slot kept for
+    /// the world, and its median returned.
+    pub(super) fn drawn(
+        &mut self,
+        at: Option<Position>,
+        path: String,
+        distribution: &Distribution,
+        range: (f64, f64),
+        targets: Vec<Target>,
+    ) -> f64 {
+        let value = Value::Sampled(distribution.clone());
+        let before = self.problems.len();
+        let sampler = self.sampled("range", |_| at, &path, &value, range);
+        if self.problems.len() > before {
+            return range.0.max(0.0).min(range.1);
+        }
+        let median = sampler.quantile(0.5);
+        self.drawn.push(ParamSlot {
+            path,
+            sampler,
+            targets,
+        });
+        median
+    }
+
+    /// A drawn initial stance in a world at rest must stay off 1 and -1, where no finite
+    /// affinity holds it: a draw near them would be refused at run time.
+    pub(super) fn stance_at_rest(&mut self, at: Option<Position>, path: &str) {
+        let Some(slot) = self.drawn.last().filter(|s| s.path == path) else {
+            return;
+        };
+        let (low, high) = slot.sampler.support();
+        if low <= -1.0 || high >= 1.0 {
+            let message = format!(
+                "range `{path}`: {} can draw a stance of {}, which cannot be held at rest (no \
+                 finite affinity holds it); keep it within [-0.99, 0.99], or set at_rest: false",
+                slot.sampler,
+                Num(if high >= 1.0 { high } else { low })
+            );
+            self.problem(at, message);
+        }
+    }
+
+    /// A scheduled step (`at`, `every`, a window bound): its step, or, when it is a range,
+    /// the median's step, its slot kept. A range must stay where every draw rounds to a step
+    /// from 1 to `steps` (`model::round_step`).
+    pub(super) fn step_of(
+        &mut self,
+        at: Option<Position>,
+        path: String,
+        value: &Steps,
+        steps: i64,
+        target: Target,
+    ) -> Result<i64, ()> {
+        match value {
+            Steps::Fixed(x) => Ok(*x),
+            Steps::Sampled(d) => {
+                let range = step_range(steps.clamp(0, i64::from(u32::MAX)) as u32);
+                let median = self.drawn(at, path, d, range, vec![target]);
+                Ok(i64::from(round_step(median)))
+            }
+        }
+    }
+
+    /// The steps a window's bound can be drawn at, rounded: its own step when fixed.
+    pub(super) fn step_support(&self, value: &Steps, path: &str) -> (i64, i64) {
+        match value {
+            Steps::Fixed(x) => (*x, *x),
+            Steps::Sampled(_) => match self.drawn.iter().rev().find(|s| s.path == path) {
+                Some(slot) => {
+                    let (low, high) = slot.sampler.support();
+                    (
+                        i64::from(round_step(low)),
+                        i64::from(round_step(high)),
+                    )
+                }
+                None => (1, 1),
+            },
+        }
+    }
+
+    /// A window whose first step could be drawn after its last: every draw must give a
+    /// window, so the ranges may not overlap.
+    pub(super) fn window_ranges_apart(
+        &mut self,
+        at: Option<Position>,
+        event: &str,
+        first: (i64, i64),
+        last: (i64, i64),
+    ) {
+        if first.1 > last.0 {
+            self.problem(
+                at,
+                format!(
+                    "event {}: the window's first step can be drawn as late as {} and its last \
+                     as early as {}: keep the first's range below the last's, e.g. a first \
+                     up to {} (every draw must give a window)",
+                    quoted_name(event),
+                    first.1,
+                    last.0,
+                    last.0
+                ),
+            );
+        }
+    }
+}
+
+/// The path of a drawn effect amount: effects are counted from 1 in the order the event
+/// writes them.
+pub(super) fn effect_path(event: &str, n: usize) -> String {
+    format!("event.{event}.effect.{}", n + 1)
+}
+
+/// The smallest value a draw of `value` can take (its own value when fixed), for bounds
+/// that must hold for every draw, such as a row of shares at most 1.
+pub(super) fn lowest(sampler: Option<&Sampler>, value: f64) -> f64 {
+    sampler.map_or(value, |s| s.support().0)
+}
