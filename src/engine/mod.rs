@@ -10,5 +10,5 @@ pub mod streams;
 pub use aggregate::Aggregates;
 pub use run::{
     check_rest, chunk_count, run, run_joint, run_paired, Control, Joint, PairCounts, Paired,
-    Pairing, Plan, Stopped, UnsettledRun, CHUNK,
+    Pairing, Plan, Stopped, UnsettledRun, CHUNK, rows_scaled_back, start_of,
 };

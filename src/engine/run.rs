@@ -486,6 +486,64 @@ pub(crate) fn draw_params(world: &World, seed: u64, streams: &[u64], state: &mut
     }
 }
 
+/// The state trajectory `r` of a run with master seed `seed` starts from: its parameters
+/// and ranges drawn, its rest solved (tests, and anyone asking what a trajectory drew).
+pub fn start_of(world: &World, seed: u64, r: u64) -> State {
+    let mut state = State::new(world);
+    draw_params(world, trajectory_seed(seed, r), &param_streams(world), &mut state);
+    let _ = model::settle_trajectory(world, &mut state);
+    state
+}
+
+/// How many of a run's trajectories had a row of drawn initial shares scaled back to 1
+/// (`draw_params`), or None when the world draws no share. The count depends on the draws
+/// alone, so it is made again from the seed for the whole run, whatever the threads, shards
+/// or merges that ran it: only the share slots are drawn, a small cost beside the run.
+pub fn rows_scaled_back(world: &World, seed: u64, trajectories: u64) -> Option<u64> {
+    let streams = param_streams(world);
+    let slots: Vec<(&model::ParamSlot, u64)> = world
+        .params
+        .iter()
+        .zip(streams)
+        .filter(|(slot, _)| slot.targets.iter().any(|t| t.is_share()))
+        .collect();
+    if slots.is_empty() {
+        return None;
+    }
+    let n = world.n().max(1);
+    let mut rows: Vec<usize> = slots
+        .iter()
+        .flat_map(|(slot, _)| &slot.targets)
+        .filter_map(|t| match t {
+            model::Target::Share(x) => Some(x / n),
+            _ => None,
+        })
+        .collect();
+    rows.sort_unstable();
+    rows.dedup();
+    let mut share = world.share.clone();
+    let mut count = 0;
+    for r in 0..trajectories {
+        let seed = trajectory_seed(seed, r);
+        for (slot, id) in &slots {
+            let value = slot
+                .sampler
+                .fixed()
+                .unwrap_or_else(|| slot.sampler.draw(&mut Stream::new(seed, *id)));
+            for target in &slot.targets {
+                if let model::Target::Share(x) = *target {
+                    share[x] = value.clamp(0.0, 1.0);
+                }
+            }
+        }
+        let total = |row: usize| share[row * n..(row + 1) * n].iter().sum::<f64>();
+        if rows.iter().any(|&row| total(row) > 1.0) {
+            count += 1;
+        }
+    }
+    Some(count)
+}
+
 /// The random streams of the trajectory being simulated.
 struct Draws {
     noise: Stream,

@@ -252,6 +252,13 @@ pub fn run_page(s: &RunSummary) -> io::Result<String> {
         );
     }
     out.push_str("</tbody>\n</table>\n");
+    if let Some((count, of)) = s.rows_scaled_back {
+        let _ = writeln!(
+            out,
+            "<p>Drawn initial shares: rows scaled back: {count} of {of} trajectories (a row \
+             whose draws passed 1 is scaled back to a total of 1).</p>"
+        );
+    }
     page_end(&mut out, &m.engine_version);
     Ok(out)
 }

@@ -1,0 +1,290 @@
+//! Issue 22, item 1: any number an analyst guesses may be a range (README, "Ranges").
+//! Stances, affinities, shares, weights, effect amounts and scheduled steps drawn once per
+//! trajectory, each from its own stream keyed by its path.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use common::{assert_same_files, json, run_into, simulate};
+use entente::engine::start_of;
+use entente::model::lanes::Lanes;
+use entente::model::{step, Randomness, State, Timing, World};
+
+/// A three-state world at rest with every kind of range, its `{extra}` entries added.
+fn world_text(extra_stance: &str, at_rest: bool, sigma: f64, events: bool) -> String {
+    let events = if events {
+        r#"events: [
+        Event(name: "visit", at: Guess(2, 4, 7), effects: [Mutual("A", "B", Add(Guess(0.05, 0.1, 0.3)))]),
+        Event(name: "drills", every: Uniform(2.5, 4.5), window: (Uniform(0.5, 3.4), Triangular(6, 8, 10)),
+              effects: [Affinity("C", "A", Scale(Normal(1.0, 0.2)))]),
+        Event(name: "deal", hazard: Uniform(0.02, 0.2), effects: [Share("C", "B", "arms", Set(Uniform(0.1, 0.3)))]),
+    ],
+    outcomes: [Outcome(name: "dealt", ever: After("deal")),
+               Outcome(name: "close", at_end: Above(Partnership("A", "B"), 0.3))],"#
+    } else {
+        ""
+    };
+    format!(
+        r#"Scenario(
+    name: "ranges",
+    steps: 10,
+    trajectories: 200,
+    seed: 5,
+    at_rest: {at_rest},
+    channels: ["aid", "arms"],
+    states: [State(name: "A", weight: Guess(1.0, 2.0, 4.0)), State(name: "B"), State(name: "C", weight: Uniform(0.5, 1.5))],
+    stances: [("A", "B", Uniform(0.2, 0.5)), ("B", "A", 0.3),
+              ("A", "C", Guess(-0.6, -0.4, -0.1)), ("C", "A", Normal(-0.2, 0.1)),
+              ("B", "C", 0.4){extra_stance}],
+    affinities: [("C", "B", Triangular(-0.3, 0.0, 0.2))],
+    ties: [
+        Tie(from: "B", to: "A", channel: "aid", share: Guess(0.1, 0.3, 0.6)),
+        Tie(from: "B", to: "C", channel: "aid", share: Uniform(0.3, 0.6)),
+        Tie(from: "C", to: "A", channel: "arms", share: 0.5),
+    ],
+    params: Params(sigma: {sigma}, gamma: Uniform(0.5, 1.5), lambda: 0.5),
+    {events}
+    metrics: [Stance("A", "B"), Partnership("A", "C"), Share("B", "A", "aid")],
+)
+"#
+    )
+}
+
+fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
+    let path = dir.join(name);
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+fn load(dir: &Path, name: &str, text: &str) -> World {
+    entente::scenario::load(&write(dir, name, text))
+        .expect("the scenario loads")
+        .world
+}
+
+/// Every drawn number of a trajectory's start, by what it is.
+fn draws(state: &State) -> Vec<(String, Vec<f64>)> {
+    let p = &state.params;
+    let timing: Vec<f64> = state
+        .timing
+        .iter()
+        .map(|t| match *t {
+            Timing::At(x) | Timing::Every(x) => f64::from(x),
+            Timing::Hazard => -1.0,
+        })
+        .collect();
+    let window: Vec<f64> = state
+        .window
+        .iter()
+        .flat_map(|w| [f64::from(w.0), f64::from(w.1)])
+        .collect();
+    vec![
+        ("stance".into(), state.stance.clone()),
+        ("departure".into(), state.departure.clone()),
+        ("share".into(), state.share.clone()),
+        ("weight".into(), state.weight.clone()),
+        ("gamma".into(), p.gamma.clone()),
+        ("hazard".into(), p.hazard.clone()),
+        ("amount".into(), state.amount.clone()),
+        ("timing".into(), timing),
+        ("window".into(), window),
+    ]
+}
+
+/// The keyed-streams test: a range added to one number changes no other draw, for every
+/// trajectory (the draws themselves, not only the outputs).
+#[test]
+fn a_new_range_changes_no_other_draw() {
+    let dir = tempfile::tempdir().unwrap();
+    let without = load(dir.path(), "a.ron", &world_text("", false, 0.05, true));
+    let with = world_text(", (\"C\", \"B\", Uniform(-0.5, 0.5))", false, 0.05, true);
+    let with = load(dir.path(), "b.ron", &with);
+    let cb = 2 * 3 + 1;
+    let mut moved = 0;
+    for r in 0..200 {
+        let (a, b) = (start_of(&without, 5, r), start_of(&with, 5, r));
+        for ((what, x), (_, y)) in draws(&a).iter().zip(&draws(&b)) {
+            for (ij, (x, y)) in x.iter().zip(y).enumerate() {
+                let the_new_one = (what == "stance" || what == "departure") && ij == cb;
+                if the_new_one {
+                    moved += usize::from(x != y);
+                } else {
+                    assert_eq!(x, y, "trajectory {r}: {what}[{ij}] changed");
+                }
+            }
+        }
+        assert!(a.weight[0] >= 1.0 && a.weight[0] <= 4.0);
+    }
+    assert!(moved > 150, "the new range drew only {moved} times");
+}
+
+/// Paired comparisons stay paired: a file against itself with one more range differs in no
+/// trajectory for an outcome the range cannot reach (the deal's hazard has its own stream).
+#[test]
+fn compare_of_a_file_against_itself_with_one_range_stays_paired() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = write(dir.path(), "a.ron", &world_text("", false, 0.05, true));
+    let with = world_text(", (\"C\", \"B\", Uniform(-0.5, 0.5))", false, 0.05, true);
+    let b = write(dir.path(), "b.ron", &with);
+    let out = run_into(&dir.path().join("cmp"), &[&"compare", &a, &b, &"-n", &"400"]);
+    let doc = json(&out.join("compare.json"));
+    let dealt = doc["outcomes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["name"] == "dealt")
+        .expect("the outcome is compared")
+        .clone();
+    assert_eq!((dealt["only_a"].as_u64(), dealt["only_b"].as_u64()), (Some(0), Some(0)));
+    assert!(dealt["a"].as_f64().unwrap() > 0.05, "{dealt}");
+}
+
+/// No noise: the world's kernel must not move a start.
+struct Still;
+
+impl Randomness for Still {
+    fn standard_normal(&mut self) -> f64 {
+        0.0
+    }
+    fn event_uniform(&mut self, _: usize) -> f64 {
+        1.0
+    }
+}
+
+/// At rest is solved per trajectory after every draw: with drawn stances, affinities,
+/// shares and weights, no events and sigma 0, every trajectory stays where it starts.
+#[test]
+fn a_world_at_rest_stays_where_each_draw_starts() {
+    let dir = tempfile::tempdir().unwrap();
+    let world = load(dir.path(), "rest.ron", &world_text("", true, 0.0, false));
+    assert!(world.rest.is_some());
+    let mut starts = Vec::new();
+    for r in 0..100 {
+        let mut state = start_of(&world, 5, r);
+        let (stance, share) = (state.stance.clone(), state.share.clone());
+        starts.push(stance[1]);
+        let mut kernel = Lanes::<1>::new(&world);
+        for t in 1..=world.steps {
+            step(&world, &mut kernel, &mut state, t, &mut Still);
+        }
+        let moved = |now: &[f64], then: &[f64]| {
+            now.iter()
+                .zip(then)
+                .map(|(a, b)| (a - b).abs())
+                .fold(0.0, f64::max)
+        };
+        assert!(moved(&state.stance, &stance) < 1e-12, "trajectory {r} moved");
+        assert!(moved(&state.share, &share) < 1e-12, "trajectory {r}'s shares moved");
+    }
+    starts.sort_by(f64::total_cmp);
+    assert!(starts[99] - starts[0] > 0.1, "the stances were drawn: {starts:?}");
+}
+
+/// The same test through the binary: a run at rest with drawn starts and no noise ends, in
+/// every trajectory, where it began (the spread of the last step is the spread of step 0).
+#[test]
+fn a_run_at_rest_with_drawn_starts_ends_where_it_began() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(dir.path(), "rest.ron", &world_text("", true, 0.0, false));
+    let out = run_into(&dir.path().join("run"), &[&file, &"-n", &"300"]);
+    let csv = std::fs::read_to_string(out.join("timeseries.csv")).unwrap();
+    let rows: Vec<&str> = csv.lines().filter(|l| l.contains("Stance(A, B)")).collect();
+    let first = rows.first().unwrap();
+    let last = rows.last().unwrap();
+    let values = |row: &str| row.split(',').skip(3).map(str::to_string).collect::<Vec<_>>();
+    assert_eq!(values(first), values(last), "{first}\n{last}");
+}
+
+/// Out-of-range supports are refused before anything runs, exit 2, at their line and
+/// column, with what to write instead.
+#[test]
+fn a_range_outside_its_numbers_values_exits_2_at_its_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let base = world_text("", false, 0.05, true);
+    for (bad, good, what) in [
+        ("(\"A\", \"B\", Uniform(0.2, 0.5))", "(\"A\", \"B\", Uniform(0.2, 1.5))", "stance.A.B"),
+        ("share: Uniform(0.3, 0.6)", "share: Uniform(0.3, 1.6)", "share.aid.B.C"),
+        ("weight: Uniform(0.5, 1.5)", "weight: Uniform(-1.0, 1.5)", "weight.C"),
+        ("at: Guess(2, 4, 7)", "at: Guess(2, 4, 17)", "event.visit.at"),
+    ] {
+        let text = base.replacen(bad, good, 1);
+        let line = text[..text.find(good).unwrap()].lines().count();
+        let file = write(dir.path(), "bad.ron", &text);
+        let output = simulate().arg("check").arg(&file).output().unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{what}: {stderr}");
+        assert!(stderr.contains(what), "{what}: {stderr}");
+        assert!(stderr.contains(&format!("bad.ron:{line}:")), "{what} at line {line}: {stderr}");
+        assert!(stderr.contains("e.g. from"), "{what}: no suggestion in {stderr}");
+    }
+    // A stance range reaching 1 cannot be held at rest.
+    let text = world_text("", true, 0.0, false).replacen("Uniform(0.2, 0.5)", "Uniform(0.2, 1.0)", 1);
+    let file = write(dir.path(), "bad.ron", &text);
+    let output = simulate().arg("check").arg(&file).output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("cannot be held at rest"), "{stderr}");
+}
+
+/// A range of zero width draws its number exactly: the run gives the bytes of the number
+/// (so the machinery of ranges moves nothing else).
+#[test]
+fn a_range_of_zero_width_runs_as_its_number() {
+    let dir = tempfile::tempdir().unwrap();
+    let fixed = world_text("", false, 0.05, true);
+    let zero = fixed.replacen("(\"B\", \"A\", 0.3)", "(\"B\", \"A\", Uniform(0.3, 0.3))", 1);
+    assert_ne!(fixed, zero);
+    let a = write(dir.path(), "a.ron", &fixed);
+    let b = write(dir.path(), "b.ron", &zero);
+    let (x, y) = (dir.path().join("x"), dir.path().join("y"));
+    run_into(&x, &[&a, &"-n", &"300"]);
+    run_into(&y, &[&b, &"-n", &"300"]);
+    assert_same_files(&x, &y, &["timeseries.csv", "outcomes.csv"], "with a zero-width range");
+}
+
+/// Same bytes for any thread count, ranges included.
+#[test]
+fn a_run_with_ranges_gives_the_same_bytes_on_one_and_two_threads() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(dir.path(), "r.ron", &world_text("", true, 0.02, true));
+    let (one, two) = (dir.path().join("one"), dir.path().join("two"));
+    run_into(&one, &[&file, &"-n", &"1100", &"--threads", &"1"]);
+    run_into(&two, &[&file, &"-n", &"1100", &"--threads", &"2"]);
+    let files = ["timeseries.csv", "outcomes.csv", "summary.json", "report.html"];
+    assert_same_files(&one, &two, &files, "on two threads");
+}
+
+/// summary.json lists the ranges (path and distribution) and counts the trajectories whose
+/// drawn row of shares passed 1 and was scaled back (B's aid shares: 0.1..0.6 + 0.3..0.6).
+#[test]
+fn summary_lists_the_ranges_and_the_rows_scaled_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(dir.path(), "r.ron", &world_text("", false, 0.05, true));
+    let out = run_into(&dir.path().join("run"), &[&file, &"-n", &"500"]);
+    let doc = json(&out.join("summary.json"));
+    let paths: Vec<&str> = doc["ranges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["path"].as_str().unwrap())
+        .collect();
+    for path in [
+        "weight.A",
+        "stance.A.B",
+        "affinity.C.B",
+        "share.aid.B.A",
+        "event.visit.at",
+        "event.visit.effect.1",
+        "event.drills.window.first",
+        "event.deal.effect.1",
+    ] {
+        assert!(paths.contains(&path), "{path} not in {paths:?}");
+    }
+    let scaled = &doc["rows_scaled_back"];
+    let count = scaled["trajectories"].as_u64().unwrap();
+    assert_eq!(scaled["of"].as_u64(), Some(500));
+    assert!(count > 10 && count < 490, "{count}");
+    let report = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(report.contains(&format!("rows scaled back: {count} of 500 trajectories")));
+}
