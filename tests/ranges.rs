@@ -11,8 +11,14 @@ use entente::engine::start_of;
 use entente::model::lanes::Lanes;
 use entente::model::{step, Randomness, State, Timing, World};
 
-/// A three-state world at rest with every kind of range, its `{extra}` entries added.
+/// A three-state world with every kind of range, `extra_stance` added to its stances; at
+/// rest it has no affinities (they would be departures from rest: drift by design).
 fn world_text(extra_stance: &str, at_rest: bool, sigma: f64, events: bool) -> String {
+    let affinities = if at_rest {
+        ""
+    } else {
+        r#"("C", "B", Triangular(-0.3, 0.0, 0.2))"#
+    };
     let events = if events {
         r#"events: [
         Event(name: "visit", at: Guess(2, 4, 7), effects: [Mutual("A", "B", Add(Guess(0.05, 0.1, 0.3)))]),
@@ -37,7 +43,7 @@ fn world_text(extra_stance: &str, at_rest: bool, sigma: f64, events: bool) -> St
     stances: [("A", "B", Uniform(0.2, 0.5)), ("B", "A", 0.3),
               ("A", "C", Guess(-0.6, -0.4, -0.1)), ("C", "A", Normal(-0.2, 0.1)),
               ("B", "C", 0.4){extra_stance}],
-    affinities: [("C", "B", Triangular(-0.3, 0.0, 0.2))],
+    affinities: [{affinities}],
     ties: [
         Tie(from: "B", to: "A", channel: "aid", share: Guess(0.1, 0.3, 0.6)),
         Tie(from: "B", to: "C", channel: "aid", share: Uniform(0.3, 0.6)),
@@ -225,6 +231,7 @@ fn a_range_outside_its_numbers_values_exits_2_at_its_line() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(2), "{stderr}");
     assert!(stderr.contains("cannot be held at rest"), "{stderr}");
+    assert!(stderr.contains("e.g. from 0.2 to 0.99"), "{stderr}");
 }
 
 /// A range of zero width draws its number exactly: the run gives the bytes of the number

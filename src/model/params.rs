@@ -453,6 +453,34 @@ mod tests {
         assert!((t.quantile(0.5) - (1.0 - 0.5f64.sqrt())).abs() < 1e-12);
     }
 
+    /// Guess is PERT: the Beta of shapes 1 + 4 (m - a) / (b - a) and 1 + 4 (b - m) / (b - a)
+    /// on [a, b], so its mean is (a + 4m + b) / 6 and its density peaks at m.
+    #[test]
+    fn a_guess_has_the_pert_mean_and_its_mode_at_likely() {
+        let (a, m, b) = (1.0, 2.0, 6.0);
+        let guess = Sampler::Guess {
+            low: a,
+            likely: m,
+            high: b,
+        };
+        // The mean as the integral of the quantile function (midpoint rule).
+        let k = 20_000;
+        let mean = (0..k)
+            .map(|i| guess.quantile((i as f64 + 0.5) / k as f64))
+            .sum::<f64>()
+            / k as f64;
+        assert!((mean - (a + 4.0 * m + b) / 6.0).abs() < 1e-4, "{mean}");
+        // The density is highest where the quantile function is flattest: at m.
+        let width = |u: f64| guess.quantile(u + 1e-4) - guess.quantile(u);
+        let flattest = (1..999)
+            .map(|i| i as f64 / 1000.0)
+            .min_by(|&x, &y| width(x).total_cmp(&width(y)))
+            .unwrap();
+        assert!((guess.quantile(flattest) - m).abs() < 0.05, "{}", guess.quantile(flattest));
+        assert_eq!(guess.support(), (a, b));
+        assert_eq!(guess.to_string(), "Guess(1, 2, 6)");
+    }
+
     /// Samplers in the file's notation: the report and `sensitivity.csv` show samplers this way.
     #[test]
     fn samplers_read_as_in_the_file() {

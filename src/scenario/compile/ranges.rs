@@ -5,7 +5,6 @@
 //! place, for whatever reads the world rather than a trajectory.
 
 use super::Compiler;
-use crate::format::Num;
 use crate::model::{round_step, step_range, ParamSlot, Sampler, Target};
 use crate::scenario::file::{Distribution, Steps, Value};
 use crate::scenario::locate::Position;
@@ -35,24 +34,6 @@ impl Compiler<'_> {
             targets,
         });
         median
-    }
-
-    /// A drawn initial stance in a world at rest must stay off 1 and -1, where no finite
-    /// affinity holds it: a draw near them would be refused at run time.
-    pub(super) fn stance_at_rest(&mut self, at: Option<Position>, path: &str) {
-        let Some(slot) = self.drawn.last().filter(|s| s.path == path) else {
-            return;
-        };
-        let (low, high) = slot.sampler.support();
-        if low <= -1.0 || high >= 1.0 {
-            let message = format!(
-                "range `{path}`: {} can draw a stance of {}, which cannot be held at rest (no \
-                 finite affinity holds it); keep it within [-0.99, 0.99], or set at_rest: false",
-                slot.sampler,
-                Num(if high >= 1.0 { high } else { low })
-            );
-            self.problem(at, message);
-        }
     }
 
     /// A scheduled step (`at`, `every`, a window bound): its step, or, when it is a range,

@@ -13,6 +13,9 @@ use crate::scenario::locate::Position;
 /// rounding alone.
 const TOTAL_TOLERANCE: f64 = 1e-9;
 
+/// How far from 1 and -1 a drawn stance must stay in a world at rest.
+const AT_REST_STANCE: f64 = 0.99;
+
 /// A list of `(from, to, value)` entries of the file.
 #[derive(Debug, Clone, Copy)]
 pub(super) enum Relation {
@@ -105,9 +108,22 @@ impl Compiler<'_> {
                 Value::Fixed(x) => x,
                 Value::Sampled(d) => {
                     let (path, target) = relation.drawn(a, b, i * n + j);
-                    let median = self.drawn(at, path.clone(), d, relation.range(), vec![target]);
-                    if matches!(relation, Relation::Stance) && self.at_rest {
-                        self.stance_at_rest(at, &path);
+                    // At rest no finite affinity holds a stance of 1 or -1, so a drawn one
+                    // must stay clear of them (a Normal is truncated there).
+                    let held = matches!(relation, Relation::Stance) && self.at_rest;
+                    let range = match held {
+                        true => (-AT_REST_STANCE, AT_REST_STANCE),
+                        false => relation.range(),
+                    };
+                    let before = self.problems.len();
+                    let median = self.drawn(at, path, d, range, vec![target]);
+                    if held && self.problems.len() > before {
+                        if let Some(last) = self.problems.last_mut() {
+                            last.message.push_str(
+                                "; a stance near 1 or -1 cannot be held at rest (no finite \
+                                 affinity holds it), or set at_rest: false",
+                            );
+                        }
                     }
                     if !seen.insert((i, j)) {
                         self.problem(at, format!("{field}: (\"{a}\", \"{b}\") is given twice"));
