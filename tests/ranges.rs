@@ -133,7 +133,10 @@ fn compare_of_a_file_against_itself_with_one_range_stays_paired() {
     let a = write(dir.path(), "a.ron", &world_text("", false, 0.05, true));
     let with = world_text(", (\"C\", \"B\", Uniform(-0.5, 0.5))", false, 0.05, true);
     let b = write(dir.path(), "b.ron", &with);
-    let out = run_into(&dir.path().join("cmp"), &[&"compare", &a, &b, &"-n", &"400"]);
+    let out = run_into(
+        &dir.path().join("cmp"),
+        &[&"compare", &a, &b, &"-n", &"400"],
+    );
     let doc = json(&out.join("compare.json"));
     let dealt = doc["outcomes"]
         .as_array()
@@ -142,7 +145,10 @@ fn compare_of_a_file_against_itself_with_one_range_stays_paired() {
         .find(|o| o["name"] == "dealt")
         .expect("the outcome is compared")
         .clone();
-    assert_eq!((dealt["only_a"].as_u64(), dealt["only_b"].as_u64()), (Some(0), Some(0)));
+    assert_eq!(
+        (dealt["only_a"].as_u64(), dealt["only_b"].as_u64()),
+        (Some(0), Some(0))
+    );
     assert!(dealt["a"].as_f64().unwrap() > 0.05, "{dealt}");
 }
 
@@ -180,11 +186,20 @@ fn a_world_at_rest_stays_where_each_draw_starts() {
                 .map(|(a, b)| (a - b).abs())
                 .fold(0.0, f64::max)
         };
-        assert!(moved(&state.stance, &stance) < 1e-12, "trajectory {r} moved");
-        assert!(moved(&state.share, &share) < 1e-12, "trajectory {r}'s shares moved");
+        assert!(
+            moved(&state.stance, &stance) < 1e-12,
+            "trajectory {r} moved"
+        );
+        assert!(
+            moved(&state.share, &share) < 1e-12,
+            "trajectory {r}'s shares moved"
+        );
     }
     starts.sort_by(f64::total_cmp);
-    assert!(starts[99] - starts[0] > 0.1, "the stances were drawn: {starts:?}");
+    assert!(
+        starts[99] - starts[0] > 0.1,
+        "the stances were drawn: {starts:?}"
+    );
 }
 
 /// The same test through the binary: a run at rest with drawn starts and no noise ends, in
@@ -198,7 +213,12 @@ fn a_run_at_rest_with_drawn_starts_ends_where_it_began() {
     let rows: Vec<&str> = csv.lines().filter(|l| l.contains("Stance(A, B)")).collect();
     let first = rows.first().unwrap();
     let last = rows.last().unwrap();
-    let values = |row: &str| row.split(',').skip(3).map(str::to_string).collect::<Vec<_>>();
+    let values = |row: &str| {
+        row.split(',')
+            .skip(3)
+            .map(str::to_string)
+            .collect::<Vec<_>>()
+    };
     assert_eq!(values(first), values(last), "{first}\n{last}");
 }
 
@@ -209,10 +229,26 @@ fn a_range_outside_its_numbers_values_exits_2_at_its_line() {
     let dir = tempfile::tempdir().unwrap();
     let base = world_text("", false, 0.05, true);
     for (bad, good, what) in [
-        ("(\"A\", \"B\", Uniform(0.2, 0.5))", "(\"A\", \"B\", Uniform(0.2, 1.5))", "stance.A.B"),
-        ("share: Uniform(0.3, 0.6)", "share: Uniform(0.3, 1.6)", "share.aid.B.C"),
-        ("weight: Uniform(0.5, 1.5)", "weight: Uniform(-1.0, 1.5)", "weight.C"),
-        ("at: Guess(2, 4, 7)", "at: Guess(2, 4, 17)", "event.visit.at"),
+        (
+            "(\"A\", \"B\", Uniform(0.2, 0.5))",
+            "(\"A\", \"B\", Uniform(0.2, 1.5))",
+            "stance.A.B",
+        ),
+        (
+            "share: Uniform(0.3, 0.6)",
+            "share: Uniform(0.3, 1.6)",
+            "share.aid.B.C",
+        ),
+        (
+            "weight: Uniform(0.5, 1.5)",
+            "weight: Uniform(-1.0, 1.5)",
+            "weight.C",
+        ),
+        (
+            "at: Guess(2, 4, 7)",
+            "at: Guess(2, 4, 17)",
+            "event.visit.at",
+        ),
     ] {
         let text = base.replacen(bad, good, 1);
         let line = text[..text.find(good).unwrap()].lines().count();
@@ -221,11 +257,18 @@ fn a_range_outside_its_numbers_values_exits_2_at_its_line() {
         let stderr = String::from_utf8_lossy(&output.stderr);
         assert_eq!(output.status.code(), Some(2), "{what}: {stderr}");
         assert!(stderr.contains(what), "{what}: {stderr}");
-        assert!(stderr.contains(&format!("bad.ron:{line}:")), "{what} at line {line}: {stderr}");
-        assert!(stderr.contains("e.g. from"), "{what}: no suggestion in {stderr}");
+        assert!(
+            stderr.contains(&format!("bad.ron:{line}:")),
+            "{what} at line {line}: {stderr}"
+        );
+        assert!(
+            stderr.contains("e.g. from"),
+            "{what}: no suggestion in {stderr}"
+        );
     }
     // A stance range reaching 1 cannot be held at rest.
-    let text = world_text("", true, 0.0, false).replacen("Uniform(0.2, 0.5)", "Uniform(0.2, 1.0)", 1);
+    let text =
+        world_text("", true, 0.0, false).replacen("Uniform(0.2, 0.5)", "Uniform(0.2, 1.0)", 1);
     let file = write(dir.path(), "bad.ron", &text);
     let output = simulate().arg("check").arg(&file).output().unwrap();
     let stderr = String::from_utf8_lossy(&output.stderr);
@@ -240,14 +283,23 @@ fn a_range_outside_its_numbers_values_exits_2_at_its_line() {
 fn a_range_of_zero_width_runs_as_its_number() {
     let dir = tempfile::tempdir().unwrap();
     let fixed = world_text("", false, 0.05, true);
-    let zero = fixed.replacen("(\"B\", \"A\", 0.3)", "(\"B\", \"A\", Uniform(0.3, 0.3))", 1);
+    let zero = fixed.replacen(
+        "(\"B\", \"A\", 0.3)",
+        "(\"B\", \"A\", Uniform(0.3, 0.3))",
+        1,
+    );
     assert_ne!(fixed, zero);
     let a = write(dir.path(), "a.ron", &fixed);
     let b = write(dir.path(), "b.ron", &zero);
     let (x, y) = (dir.path().join("x"), dir.path().join("y"));
     run_into(&x, &[&a, &"-n", &"300"]);
     run_into(&y, &[&b, &"-n", &"300"]);
-    assert_same_files(&x, &y, &["timeseries.csv", "outcomes.csv"], "with a zero-width range");
+    assert_same_files(
+        &x,
+        &y,
+        &["timeseries.csv", "outcomes.csv"],
+        "with a zero-width range",
+    );
 }
 
 /// Same bytes for any thread count, ranges included.
@@ -258,7 +310,12 @@ fn a_run_with_ranges_gives_the_same_bytes_on_one_and_two_threads() {
     let (one, two) = (dir.path().join("one"), dir.path().join("two"));
     run_into(&one, &[&file, &"-n", &"1100", &"--threads", &"1"]);
     run_into(&two, &[&file, &"-n", &"1100", &"--threads", &"2"]);
-    let files = ["timeseries.csv", "outcomes.csv", "summary.json", "report.html"];
+    let files = [
+        "timeseries.csv",
+        "outcomes.csv",
+        "summary.json",
+        "report.html",
+    ];
     assert_same_files(&one, &two, &files, "on two threads");
 }
 

@@ -398,8 +398,8 @@ impl RunSummary {
                 value: p.sampler.to_string(),
             })
             .collect();
-        let rows_scaled_back = crate::engine::rows_scaled_back(world, manifest.seed, n)
-            .map(|count| (count, n));
+        let rows_scaled_back =
+            crate::engine::rows_scaled_back(world, manifest.seed, n).map(|count| (count, n));
         RunSummary {
             ranges,
             rows_scaled_back,

@@ -9,6 +9,6 @@ pub mod streams;
 
 pub use aggregate::Aggregates;
 pub use run::{
-    check_rest, chunk_count, run, run_joint, run_paired, Control, Joint, PairCounts, Paired,
-    Pairing, Plan, Stopped, UnsettledRun, CHUNK, rows_scaled_back, start_of,
+    check_rest, chunk_count, rows_scaled_back, run, run_joint, run_paired, start_of, Control,
+    Joint, PairCounts, Paired, Pairing, Plan, Stopped, UnsettledRun, CHUNK,
 };

@@ -490,7 +490,12 @@ pub(crate) fn draw_params(world: &World, seed: u64, streams: &[u64], state: &mut
 /// and ranges drawn, its rest solved (tests, and anyone asking what a trajectory drew).
 pub fn start_of(world: &World, seed: u64, r: u64) -> State {
     let mut state = State::new(world);
-    draw_params(world, trajectory_seed(seed, r), &param_streams(world), &mut state);
+    draw_params(
+        world,
+        trajectory_seed(seed, r),
+        &param_streams(world),
+        &mut state,
+    );
     let _ = model::settle_trajectory(world, &mut state);
     state
 }
@@ -794,8 +799,7 @@ impl Trajectory {
 mod tests {
     use super::*;
     use crate::model::{
-        fixtures, Change, Condition, Effect, Event, ParamSlot, ParamTarget, Sampler, Target,
-        Timing,
+        fixtures, Change, Condition, Effect, Event, ParamSlot, ParamTarget, Sampler, Target, Timing,
     };
 
     /// The units of work of `plan` on `threads` threads.

@@ -476,7 +476,11 @@ mod tests {
             .map(|i| i as f64 / 1000.0)
             .min_by(|&x, &y| width(x).total_cmp(&width(y)))
             .unwrap();
-        assert!((guess.quantile(flattest) - m).abs() < 0.05, "{}", guess.quantile(flattest));
+        assert!(
+            (guess.quantile(flattest) - m).abs() < 0.05,
+            "{}",
+            guess.quantile(flattest)
+        );
         assert_eq!(guess.support(), (a, b));
         assert_eq!(guess.to_string(), "Guess(1, 2, 6)");
     }

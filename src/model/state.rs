@@ -77,7 +77,12 @@ impl State {
         self.fired.fill(0);
         self.windows.clear();
         self.weight.copy_from_slice(&world.weight);
-        for ((timing, window), event) in self.timing.iter_mut().zip(&mut self.window).zip(&world.events) {
+        for ((timing, window), event) in self
+            .timing
+            .iter_mut()
+            .zip(&mut self.window)
+            .zip(&world.events)
+        {
             *timing = event.timing;
             *window = event.window;
         }

@@ -85,11 +85,7 @@ fn fire_events(world: &World, state: &mut State, t: u32, rng: &mut impl Randomne
             Timing::Hazard => rng.event_uniform(e) < state.params.hazard[e],
         };
         let window = state.window[e];
-        if !scheduled
-            || t < window.0
-            || t > window.1
-            || (state.fired[e] > 0 && !event.repeat)
-        {
+        if !scheduled || t < window.0 || t > window.1 || (state.fired[e] > 0 && !event.repeat) {
             continue;
         }
         if let Some(when) = &event.when {

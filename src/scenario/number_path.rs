@@ -76,6 +76,9 @@ impl NumberPath {
     }
 }
 
+/// Where a scheduled step of event e lands.
+type Timed = fn(usize) -> Target;
+
 /// A stance, affinity, share, weight or scheduled step.
 fn other(text: &str, world: &World, names: &Names) -> Option<Target> {
     let n = names.states.len();
@@ -83,7 +86,11 @@ fn other(text: &str, world: &World, names: &Names) -> Option<Target> {
     match head {
         "stance" => pair(rest, names).map(|(i, j)| Target::Stance(i * n + j)),
         "affinity" => pair(rest, names).map(|(i, j)| Target::Affinity(i * n + j)),
-        "weight" => names.states.iter().position(|&s| s == rest).map(Target::Weight),
+        "weight" => names
+            .states
+            .iter()
+            .position(|&s| s == rest)
+            .map(Target::Weight),
         "share" => {
             let mut found = names.channels.iter().enumerate().filter_map(|(c, ch)| {
                 let (i, j) = pair(rest.strip_prefix(ch)?.strip_prefix('.')?, names)?;
@@ -93,7 +100,7 @@ fn other(text: &str, world: &World, names: &Names) -> Option<Target> {
             found.next().is_none().then_some(first)
         }
         "event" => {
-            let fields: [(&str, fn(usize) -> Target); 4] = [
+            let fields: [(&str, Timed); 4] = [
                 (".at", Target::At),
                 (".every", Target::Every),
                 (".window.first", Target::WindowFirst),

@@ -433,7 +433,11 @@ impl Applier<'_, '_> {
                     return Err(self.nothing(format!("the weight of \"{state}\" is {}", Num(*w))));
                 }
                 self.file.states[i].weight = Value::Fixed(*w);
-                Ok(format!("weight of {state}: {} -> {}", value_text(&old), Num(*w)))
+                Ok(format!(
+                    "weight of {state}: {} -> {}",
+                    value_text(&old),
+                    Num(*w)
+                ))
             }
             ChangeDef::SetParam(path, value) => self.param(path, value),
             ChangeDef::SetTiming(name, timing) => self.timing(name, timing),

@@ -6,9 +6,9 @@
 use std::collections::{HashMap, HashSet};
 
 use super::names::{case_message, control_message};
+use super::ranges::effect_path;
 use super::Compiler;
 use crate::format::Num;
-use super::ranges::effect_path;
 use crate::model::{
     Average, Change, Condition, Effect, Event, Metric, Outcome, OutcomeKind, Target, Timing,
 };
@@ -90,8 +90,20 @@ impl Compiler<'_> {
             Some((first_def, last_def)) => {
                 let at = self.loc.field_after(anchor, "window");
                 let (first_path, last_path) = (path("window.first"), path("window.last"));
-                let first = self.step_of(at, first_path.clone(), first_def, steps, Target::WindowFirst(e));
-                let last = self.step_of(at, last_path.clone(), last_def, steps, Target::WindowLast(e));
+                let first = self.step_of(
+                    at,
+                    first_path.clone(),
+                    first_def,
+                    steps,
+                    Target::WindowFirst(e),
+                );
+                let last = self.step_of(
+                    at,
+                    last_path.clone(),
+                    last_def,
+                    steps,
+                    Target::WindowLast(e),
+                );
                 let (first, last) = (first.unwrap_or(1), last.unwrap_or(1));
                 if first_def.fixed().is_none() || last_def.fixed().is_none() {
                     let first = self.step_support(first_def, &first_path);
@@ -119,7 +131,9 @@ impl Compiler<'_> {
             let amount = effect_def.change().amount();
             if let (Value::Sampled(d), false) = (amount, compiled.is_empty()) {
                 let first = self.effects_so_far + effects.len();
-                let targets = (first..first + compiled.len()).map(Target::Amount).collect();
+                let targets = (first..first + compiled.len())
+                    .map(Target::Amount)
+                    .collect();
                 let at = self.loc.name(name).or(self.named_at(anchor));
                 let whole = (f64::NEG_INFINITY, f64::INFINITY);
                 let median = self.drawn(at, effect_path(name, x), d, whole, targets);

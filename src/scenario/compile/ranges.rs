@@ -64,10 +64,7 @@ impl Compiler<'_> {
             Steps::Sampled(_) => match self.drawn.iter().rev().find(|s| s.path == path) {
                 Some(slot) => {
                     let (low, high) = slot.sampler.support();
-                    (
-                        i64::from(round_step(low)),
-                        i64::from(round_step(high)),
-                    )
+                    (i64::from(round_step(low)), i64::from(round_step(high)))
                 }
                 None => (1, 1),
             },
