@@ -29,9 +29,10 @@ pub const BLOCK: usize = 4;
 pub struct Lanes<const L: usize> {
     n: usize,
     k: usize,
-    /// Each lane's weights `c[m]` (a file may draw them) and `sum_m c[m]`.
+    /// Each lane's weights `c[m]` (a file may draw them), and the divisor of its balance
+    /// `sum_m c[m] - c[i] - c[j]` for every i and j, computed once per trajectory.
     weight: Vec<[f64; L]>,
-    total_weight: [f64; L],
+    balance_scale: Vec<[f64; L]>,
     stance: Vec<[f64; L]>,
     affinity: Vec<[f64; L]>,
     share: Vec<[f64; L]>,
@@ -88,7 +89,7 @@ impl<const L: usize> Lanes<L> {
             n,
             k,
             weight: z(n),
-            total_weight: [0.0; L],
+            balance_scale: z(n * n),
             stance: z(n * n),
             affinity: z(n * n),
             share: z(k * n * n),
@@ -127,7 +128,12 @@ impl<const L: usize> Lanes<L> {
     /// weights and, at rest, the initial partnership and the departures from rest.
     pub fn load_start(&mut self, l: usize, state: &State) {
         scatter(&mut self.weight, l, &state.weight);
-        self.total_weight[l] = state.weight.iter().sum();
+        let c = &state.weight;
+        let total: f64 = c.iter().sum();
+        let n = self.n;
+        for (ij, scale) in self.balance_scale.iter_mut().enumerate() {
+            scale[l] = total - c[ij / n] - c[ij % n];
+        }
         scatter(&mut self.rest_partnership, l, &state.rest_partnership);
         if self.at_rest {
             scatter(&mut self.departure, l, &state.departure);
@@ -351,13 +357,12 @@ impl<const L: usize> Lanes<L> {
             let (gamma, lambda) = (self.gamma[i], self.lambda[i]);
             for j in 0..n {
                 let ij = i * n + j;
-                let (ci, cj) = (c[i], c[j]);
+                let scale = self.balance_scale[ij];
                 let (a, d) = (self.affinity[ij], self.dependency[ij]);
                 let (b, v) = (self.balance[ij], self.leverage[ij]);
                 let next = &mut self.next[ij];
                 for l in 0..L {
-                    let scale = self.total_weight[l] - ci[l] - cj[l];
-                    let balance = if n < 3 { 0.0 } else { b[l] / scale };
+                    let balance = if n < 3 { 0.0 } else { b[l] / scale[l] };
                     next[l] = a[l] + d[l] - lambda[l] * v[l] + gamma[l] * balance;
                 }
             }
