@@ -802,6 +802,68 @@ mod tests {
         fixtures, Change, Condition, Effect, Event, ParamSlot, ParamTarget, Sampler, Target, Timing,
     };
 
+    /// No noise and no event fires.
+    struct Still;
+
+    impl Randomness for Still {
+        fn standard_normal(&mut self) -> f64 {
+            0.0
+        }
+        fn event_uniform(&mut self, _: usize) -> f64 {
+            1.0
+        }
+    }
+
+    /// At rest is solved per trajectory after every draw: with drawn stances, shares and
+    /// weights, each trajectory's solved affinities hold its own start still, leaving the
+    /// kernel's residuals only rounding (which would otherwise hide any error of the rest:
+    /// they make any start a fixed point).
+    #[test]
+    fn a_world_at_rest_is_solved_for_each_draw_of_its_start() {
+        let mut world = fixtures::world(4, 2);
+        world.affinity.fill(0.0);
+        let (n, k) = (world.n(), world.k());
+        let fixed = |path: &str, value: f64, targets: Vec<Target>| ParamSlot {
+            path: path.into(),
+            sampler: Sampler::Fixed(value),
+            targets,
+        };
+        let drawn = |path: &str, low: f64, high: f64, target: Target| ParamSlot {
+            path: path.into(),
+            sampler: Sampler::Uniform { low, high },
+            targets: vec![target],
+        };
+        let all = |t: fn(usize) -> ParamTarget, count: usize| {
+            (0..count).map(|i| Target::Param(t(i))).collect::<Vec<_>>()
+        };
+        world.params = vec![
+            fixed("eta", 0.5, all(ParamTarget::Eta, n)),
+            fixed("gamma", 1.0, all(ParamTarget::Gamma, n)),
+            fixed("lambda", 0.5, all(ParamTarget::Lambda, n)),
+            fixed("kappa", 0.3, all(ParamTarget::Kappa, k)),
+            fixed("beta", 1.0, all(|i| ParamTarget::Beta(i % 2, i / 2), n * k)),
+            drawn("stance.s0.s1", -0.5, 0.8, Target::Stance(1)),
+            drawn("stance.s2.s0", -0.8, 0.5, Target::Stance(8)),
+            drawn("share.c0.s1.s2", 0.0, 0.5, Target::Share(4 + 2)),
+            drawn("weight.s3", 0.5, 3.0, Target::Weight(3)),
+        ];
+        world.rest = Some(model::Rest::new(&world));
+        for r in 0..100 {
+            let mut state = start_of(&world, 3, r);
+            let start = state.stance.clone();
+            let mut kernel = Lanes::<1>::new(&world);
+            for t in 1..=20 {
+                model::step(&world, &mut kernel, &mut state, t, &mut Still);
+            }
+            let residual = kernel.largest_residual();
+            assert!(
+                residual < 1e-12,
+                "trajectory {r}: a residual of {residual:e}"
+            );
+            assert_eq!(state.stance, start, "trajectory {r} moved");
+        }
+    }
+
     /// The units of work of `plan` on `threads` threads.
     fn units_on(plan: &Plan, threads: usize) -> Vec<Range<u64>> {
         let pool = rayon::ThreadPoolBuilder::new()
