@@ -164,8 +164,40 @@ impl Randomness for Still {
     }
 }
 
-/// At rest is solved per trajectory after every draw: with drawn stances, affinities,
-/// shares and weights, no events and sigma 0, every trajectory stays where it starts.
+/// The stance targets `tanh(A + D − λL + γB)` of a state, in the textbook form (README,
+/// "The model"), off the diagonal.
+fn targets(state: &State) -> Vec<f64> {
+    let (n, k) = (state.n, state.k);
+    let (s, c, p) = (&state.stance, &state.weight, &state.params);
+    let mut d = vec![0.0; n * n];
+    for kk in 0..k {
+        for i in 0..n {
+            for j in 0..n {
+                d[i * n + j] += p.beta[kk * n + i] * state.share[(kk * n + i) * n + j];
+            }
+        }
+    }
+    let total: f64 = c.iter().sum();
+    let mut target = vec![0.0; n * n];
+    for i in 0..n {
+        for j in (0..n).filter(|&j| j != i) {
+            let (mut balance, mut leverage) = (0.0, 0.0);
+            for m in 0..n {
+                balance += c[m] * s[i * n + m] * s[m * n + j];
+                leverage += d[i * n + m] * (-s[m * n + j]).max(0.0);
+            }
+            let balance = balance / (total - c[i] - c[j]);
+            let ij = i * n + j;
+            target[ij] =
+                (state.affinity[ij] + d[ij] - p.lambda[i] * leverage + p.gamma[i] * balance).tanh();
+        }
+    }
+    target
+}
+
+/// At rest is solved per trajectory after every draw: with drawn stances, shares and
+/// weights, each trajectory's solved affinities make its own start the target, and with no
+/// events and sigma 0 it stays there.
 #[test]
 fn a_world_at_rest_stays_where_each_draw_starts() {
     let dir = tempfile::tempdir().unwrap();
@@ -176,24 +208,18 @@ fn a_world_at_rest_stays_where_each_draw_starts() {
         let mut state = start_of(&world, 5, r);
         let (stance, share) = (state.stance.clone(), state.share.clone());
         starts.push(stance[1]);
+        for (ij, (t, s)) in targets(&state).iter().zip(&stance).enumerate() {
+            assert!(
+                (t - s).abs() < 1e-9,
+                "trajectory {r}: target {t} of {ij}, stance {s}"
+            );
+        }
         let mut kernel = Lanes::<1>::new(&world);
         for t in 1..=world.steps {
             step(&world, &mut kernel, &mut state, t, &mut Still);
         }
-        let moved = |now: &[f64], then: &[f64]| {
-            now.iter()
-                .zip(then)
-                .map(|(a, b)| (a - b).abs())
-                .fold(0.0, f64::max)
-        };
-        assert!(
-            moved(&state.stance, &stance) < 1e-12,
-            "trajectory {r} moved"
-        );
-        assert!(
-            moved(&state.share, &share) < 1e-12,
-            "trajectory {r}'s shares moved"
-        );
+        assert_eq!(state.stance, stance, "trajectory {r} moved");
+        assert_eq!(state.share, share, "trajectory {r}'s shares moved");
     }
     starts.sort_by(f64::total_cmp);
     assert!(
@@ -220,6 +246,57 @@ fn a_run_at_rest_with_drawn_starts_ends_where_it_began() {
             .collect::<Vec<_>>()
     };
     assert_eq!(values(first), values(last), "{first}\n{last}");
+    // The start is drawn: its 5% and 95% quantiles differ.
+    assert_ne!(values(first)[1], values(first)[5], "{first}");
+}
+
+/// A sweep sets any number of the file by its path, a range or not, on common seeds.
+#[test]
+fn a_sweep_sets_a_stance_and_a_step_by_their_paths() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(dir.path(), "r.ron", &world_text("", false, 0.05, true));
+    for (param, values) in [
+        ("stance.A.B=0.0:0.45:2", ["0", "0.45"]),
+        ("stance.B.A=-0.5:0.5:2", ["-0.5", "0.5"]),
+        ("event.visit.at=2:8:2", ["2", "8"]),
+    ] {
+        let out = dir.path().join(param.replace([':', '='], "_"));
+        run_into(&out, &[&"sweep", &file, &"--param", &param, &"-n", &"200"]);
+        let csv = std::fs::read_to_string(out.join("sweep.csv")).unwrap();
+        let close: Vec<&str> = csv.lines().filter(|l| l.contains(",close,")).collect();
+        assert_eq!(close.len(), 2, "{csv}");
+        for (line, value) in close.iter().zip(values) {
+            assert!(line.starts_with(&format!("{value},")), "{line}");
+        }
+        if param.starts_with("stance") {
+            assert_ne!(
+                close[0].split(',').nth(2),
+                close[1].split(',').nth(2),
+                "{csv}"
+            );
+        }
+    }
+}
+
+/// Sensitivity takes every range as a factor, by its path.
+#[test]
+fn sensitivity_takes_every_range_as_a_factor() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(dir.path(), "r.ron", &world_text("", false, 0.05, true));
+    let out = run_into(
+        &dir.path().join("sens"),
+        &[&"sensitivity", &file, &"--samples", &"8", &"-n", &"20"],
+    );
+    let csv = std::fs::read_to_string(out.join("sensitivity.csv")).unwrap();
+    for factor in [
+        "stance.A.B",
+        "share.aid.B.A",
+        "weight.C",
+        "event.visit.at",
+        "event.drills.effect.1",
+    ] {
+        assert!(csv.contains(factor), "{factor} not a factor: {csv}");
+    }
 }
 
 /// Out-of-range supports are refused before anything runs, exit 2, at their line and
