@@ -108,3 +108,112 @@ pub(super) fn effect_path(event: &str, n: usize) -> String {
 pub(super) fn lowest(sampler: Option<&Sampler>, value: f64) -> f64 {
     sampler.map_or(value, |s| s.support().0)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::tests::{compiled, position_of, problems, scenario};
+    use crate::model::{Target, Timing};
+
+    #[test]
+    fn a_range_becomes_a_slot_named_by_its_path_with_its_median_in_the_world() {
+        let text = scenario(
+            "stances: [(\"A\", \"B\", Uniform(0.2, 0.4))],
+             events: [Event(name: \"e\", at: Uniform(1.5, 2.5), effects: [Mutual(\"A\", \"B\", Add(Guess(0.1, 0.2, 0.6)))])],",
+        );
+        let world = compiled(&text).unwrap();
+        let drawn: Vec<(&str, &[Target])> = world
+            .params
+            .iter()
+            .filter(|p| !matches!(p.targets[0], Target::Param(_)))
+            .map(|p| (p.path.as_str(), p.targets.as_slice()))
+            .collect();
+        assert_eq!(
+            drawn,
+            [
+                ("stance.A.B", &[Target::Stance(1)][..]),
+                ("event.e.at", &[Target::At(0)][..]),
+                (
+                    "event.e.effect.1",
+                    &[Target::Amount(0), Target::Amount(1)][..]
+                ),
+            ]
+        );
+        assert!((world.stance[1] - 0.3).abs() < 1e-12);
+        assert_eq!(world.events[0].timing, Timing::At(2));
+    }
+
+    #[test]
+    fn a_window_whose_ranges_overlap_is_refused_at_the_window() {
+        let text = scenario(
+            "events: [Event(name: \"e\", every: 1, window: (Uniform(0.5, 3.4), Uniform(1.5, 4.4)))],",
+        );
+        let found = problems(&text);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(
+            found[0]
+                .message
+                .contains("the window's first step can be drawn as late as 3"),
+            "{found:?}"
+        );
+        assert_eq!(found[0].position, position_of(&text, "window"));
+        let apart = "events: [Event(name: \"e\", every: 1, window: (Uniform(0.5, 2.4), Uniform(2.5, 4.4)))],";
+        assert!(compiled(&scenario(apart)).is_ok());
+    }
+
+    #[test]
+    fn a_row_of_shares_whose_lowest_draws_pass_one_is_refused() {
+        let ties = |low: f64| {
+            scenario(&format!(
+                "ties: [Tie(from: \"A\", to: \"B\", channel: \"aid\", share: Uniform({low}, 0.9))],"
+            ))
+        };
+        assert!(compiled(&ties(0.5)).is_ok());
+        let text = scenario(
+            "ties: [Tie(from: \"A\", to: \"B\", channel: \"aid\", share: Uniform(0.6, 0.9)),
+                    Tie(from: \"A\", to: \"A\", channel: \"aid\", share: 0.0)],",
+        )
+        .replace(
+            "State(name: \"B\")",
+            "State(name: \"B\"), State(name: \"C\")",
+        )
+        .replace("to: \"A\", channel", "to: \"C\", channel");
+        let text = text.replace("share: 0.0", "share: Guess(0.5, 0.6, 0.7)");
+        let found = problems(&text);
+        assert!(
+            found[0]
+                .message
+                .starts_with("the shares of A in channel \"aid\" add up to 1.1000"),
+            "{found:?}"
+        );
+    }
+
+    #[test]
+    fn a_bad_range_names_its_path_and_what_to_write() {
+        let found = problems(&scenario(
+            "stances: [(\"A\", \"B\", Guess(0.5, 0.4, 0.9))],",
+        ));
+        assert_eq!(
+            found[0].message,
+            "range `stance.A.B`: Guess(0.5, 0.4, 0.9) needs -1 <= low <= likely <= high <= 1 \
+             and low < high"
+        );
+        let found = problems(&scenario(
+            "stances: [(\"A\", \"B\", Triangular(0.5, 0.9, 1.4))],",
+        ));
+        assert!(
+            found[0]
+                .message
+                .ends_with("(the values lie in [-1, 1]: e.g. from 0.5 to 1)"),
+            "{found:?}"
+        );
+        let found = problems(&scenario(
+            "events: [Event(name: \"e\", every: Uniform(0.0, 2.0))],",
+        ));
+        assert!(
+            found[0].message.starts_with(
+                "range `event.e.every`: Uniform(0, 2) needs 0.5 <= low <= high <= 4.5"
+            ),
+            "{found:?}"
+        );
+    }
+}
