@@ -43,7 +43,6 @@ impl Compiler<'_> {
             (Some(step), None, None) => {
                 let at = self.loc.field_after(anchor, "at");
                 let step = self.step_of(at, path("at"), step, steps, Target::At(e));
-                let step = step.unwrap_or(1);
                 if step < 1 || step > steps {
                     let at = self.loc.field_after(anchor, "at");
                     self.problem(
@@ -59,7 +58,6 @@ impl Compiler<'_> {
             (None, Some(every), None) => {
                 let at = self.loc.field_after(anchor, "every");
                 let every = self.step_of(at, path("every"), every, steps, Target::Every(e));
-                let every = every.unwrap_or(1);
                 if every < 1 {
                     let at = self.loc.field_after(anchor, "every");
                     self.problem(
@@ -104,7 +102,6 @@ impl Compiler<'_> {
                     steps,
                     Target::WindowLast(e),
                 );
-                let (first, last) = (first.unwrap_or(1), last.unwrap_or(1));
                 if first_def.fixed().is_none() || last_def.fixed().is_none() {
                     let first = self.step_support(first_def, &first_path);
                     let last = self.step_support(last_def, &last_path);

@@ -46,13 +46,13 @@ impl Compiler<'_> {
         value: &Steps,
         steps: i64,
         target: Target,
-    ) -> Result<i64, ()> {
+    ) -> i64 {
         match value {
-            Steps::Fixed(x) => Ok(*x),
+            Steps::Fixed(x) => *x,
             Steps::Sampled(d) => {
                 let range = step_range(steps.clamp(0, i64::from(u32::MAX)) as u32);
                 let median = self.drawn(at, path, d, range, vec![target]);
-                Ok(i64::from(round_step(median)))
+                i64::from(round_step(median))
             }
         }
     }
