@@ -38,13 +38,13 @@ pub fn step_block<'a, const L: usize, R: Randomness + 'a>(
 
 /// Loads a block's trajectories at their initial states, before the events of step 1, and
 /// in a world at rest measures what rounding leaves of each one's rest (`Lanes::calibrate`).
-/// Called once per block, after the parameters are drawn and the affinities solved.
+/// Called once per block, after the parameters are drawn and the affinities solved. The
+/// weights and rest each lane keeps are its state's, not the world's: a file may draw them.
 pub fn start_block<'a, const L: usize>(
-    world: &World,
+    _world: &World,
     kernel: &mut Lanes<L>,
     states: impl Iterator<Item = &'a State>,
 ) {
-    let _ = world;
     for (l, state) in states.enumerate() {
         kernel.load_start(l, state);
         kernel.load(l, state);
@@ -112,8 +112,7 @@ mod tests {
 
     /// The textbook form of the stance targets `tanh(A + D − λL + γB)` (0 on the diagonal).
     #[allow(clippy::needless_range_loop)]
-    fn reference_targets(world: &World, state: &State) -> Vec<f64> {
-        let _ = world;
+    fn reference_targets(_world: &World, state: &State) -> Vec<f64> {
         let n = state.n;
         let c = &state.weight;
         let total_weight: f64 = c.iter().sum();
