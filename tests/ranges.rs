@@ -435,3 +435,35 @@ fn summary_lists_the_ranges_and_the_rows_scaled_back() {
     let report = std::fs::read_to_string(out.join("report.html")).unwrap();
     assert!(report.contains(&format!("rows scaled back: {count} of 500 trajectories")));
 }
+
+/// A range that is not a distribution is refused at its place, saying what may be written
+/// there: a step takes a whole step or a distribution over steps.
+#[test]
+fn a_misspelt_range_says_what_may_be_written_at_its_place() {
+    let dir = tempfile::tempdir().unwrap();
+    for (field, expected) in [
+        (
+            "at: Unifrm(1, 2)",
+            "expected a whole step or a distribution over steps",
+        ),
+        (
+            "at: 2.5",
+            "expected a whole step or a distribution over steps",
+        ),
+        (
+            "at: 2, effects: [Stance(\"A\", \"B\", Add(Gess(0.1, 0.2, 0.3)))]",
+            "Triangular(low, mode, high) or Guess(low, likely, high)",
+        ),
+    ] {
+        let text = format!(
+            "Scenario(name: \"r\", steps: 4, states: [State(name: \"A\"), State(name: \"B\")],\n    \
+             events: [Event(name: \"e\", {field})])\n"
+        );
+        let file = write(dir.path(), "bad.ron", &text);
+        let output = simulate().arg("check").arg(&file).output().unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{field}: {stderr}");
+        assert!(stderr.contains("bad.ron:2:"), "{field}: {stderr}");
+        assert!(stderr.contains(expected), "{field}: {stderr}");
+    }
+}
