@@ -121,6 +121,27 @@ pub enum Command {
         #[arg(short, long)]
         quiet: bool,
     },
+    /// Score a forecast against what happened: for each observation the model's quantiles,
+    /// whether it lies in the 50% and 90% bands, its PIT and CRPS beside persistence's error
+    /// (and the Brier score of an outcome); optionally beside the same file with mechanisms
+    /// of the dynamics removed.
+    #[command(
+        after_help = "The observations file is a CSV file whose header names at least the columns metric, step and value (others, such as date or source, are ignored): metric is a tracked metric's label as in timeseries.csv (in double quotes, for its commas) or an outcome's name; step the model step; value the observed number (1 or 0 for an outcome: it happened by then, or not). Results (default folder: outputs/<scenario file name>-score/): the run's own files, score.json, score.csv, plots and a section of report.html; the last line printed is `coverage90 K/N coverage50 K/N crps X persistence Y skill Z`.\n\nExamples:\n  simulate score scenarios/baseline.ron --observed tests/data/baseline.observed.csv\n  simulate score scenarios/baseline.ron --observed tests/data/baseline.observed.csv --ablate balance,leverage,dependency,all"
+    )]
+    Score {
+        /// The scenario file (RON), run as a forecast.
+        scenario: PathBuf,
+        /// The observations: a CSV file with the columns metric, step and value.
+        #[arg(long, value_name = "FILE.csv", required = true)]
+        observed: PathBuf,
+        /// Score the same file with mechanisms removed too, on the same seed: balance
+        /// (gamma = 0), leverage (lambda = 0), dependency (beta = 0), all (the three at
+        /// once: events and noise only); separated by commas.
+        #[arg(long, value_name = "LIST")]
+        ablate: Option<String>,
+        #[command(flatten)]
+        common: CommonArgs,
+    },
 }
 
 /// The sweep's help: the parameter paths as `Param` effects and sweeps read them.

@@ -4,6 +4,7 @@
 use std::io::IsTerminal;
 use std::path::PathBuf;
 
+use crate::analysis::ablation::Ablation;
 use crate::cli::{Cli, CommonArgs};
 use crate::error::Error;
 use crate::scenario::limits;
@@ -44,6 +45,13 @@ pub enum Task {
     Blocs {
         scenario: PathBuf,
         options: BlocsOptions,
+    },
+    /// Score a run against observations, optionally beside ablations of it.
+    Score {
+        scenario: PathBuf,
+        observed: PathBuf,
+        ablations: Vec<Ablation>,
+        options: RunOptions,
     },
 }
 
@@ -325,6 +333,28 @@ impl Task {
                         out,
                         verbose: !quiet,
                     },
+                })
+            }
+            Some(Command::Score {
+                scenario,
+                observed,
+                ablate,
+                common,
+            }) => {
+                if common.shard.is_some() {
+                    return Err(Error::Usage(
+                        "--shard splits a single run (`simulate FILE --shard I/N`); it does not apply to `score`".into(),
+                    ));
+                }
+                let ablations = match ablate {
+                    Some(list) => Ablation::parse_list(&list).map_err(Error::Usage)?,
+                    None => Vec::new(),
+                };
+                Ok(Task::Score {
+                    scenario,
+                    observed,
+                    ablations,
+                    options: RunOptions::from_common(common)?,
                 })
             }
             None => {

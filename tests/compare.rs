@@ -353,3 +353,27 @@ fn compare_needs_two_to_twelve_scenarios() {
     assert!(err.contains("2 to 12") && err.contains("not 13"), "{err}");
     simulate().arg("compare").arg(&file).assert().code(2);
 }
+
+// Defect 8 (issue 19): the README's six-future compare run twice was refused the second
+// time ("a manifest that lists files entente never writes (c, c/plots, ...)"): a result's
+// list of its sub-folders knew only `a/` and `b/`. Now every side folder compare writes is
+// entente's, up to the twelve scenarios it takes, so it reruns into its own folder.
+#[test]
+fn a_twelve_way_compare_can_be_rerun_into_its_own_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("twelve");
+    let small = common::data("small.ron");
+    for run in ["first", "second"] {
+        let assert = simulate()
+            .arg("compare")
+            .args(std::iter::repeat_n(&small, 12))
+            .args(["--trajectories", "50", "--quiet", "--out"])
+            .arg(&out)
+            .assert();
+        let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+        assert!(assert.get_output().status.success(), "{run} run: {stderr}");
+    }
+    let names = common::names(&out);
+    assert!(names.contains(&"l".to_string()), "{names:?}");
+    assert!(out.join("l").join("summary.json").is_file());
+}

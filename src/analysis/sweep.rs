@@ -36,27 +36,36 @@ pub fn check_path(world: &World, text: &str) -> Result<(NumberPath, (f64, f64)),
 /// addressed becomes fixed where it is; the addressed part of any other slot, and any
 /// addressed number no slot draws, goes into one new fixed slot named by the path (the
 /// other slots' draws are untouched).
-pub fn fix(world: &mut World, path: NumberPath, value: f64) {
+pub fn fix(world: &mut World, path: impl Into<NumberPath>, value: f64) {
+    let path = path.into();
     let addressed = path.targets(world);
     let text = path.text(world);
-    let mut fixed = Vec::new();
+    let (mut fixed, mut split) = (Vec::new(), Vec::new());
     for slot in &mut world.params {
         if !slot.targets.is_empty() && slot.targets.iter().all(|t| addressed.contains(t)) {
             slot.sampler = Sampler::Fixed(value);
             fixed.extend(slot.targets.iter().copied());
         } else {
-            slot.targets.retain(|t| !addressed.contains(t));
+            slot.targets.retain(|t| {
+                let keep = !addressed.contains(t);
+                if !keep {
+                    split.push(*t);
+                }
+                keep
+            });
         }
     }
-    let rest: Vec<Target> = addressed
+    // A number the file writes as a number has no slot: it gets one. (A parameter always
+    // has one in a compiled world; one a world built by hand leaves out stays as it is.)
+    let unslotted = addressed
         .into_iter()
-        .filter(|t| !fixed.contains(t))
-        .collect();
-    if !rest.is_empty() {
+        .filter(|t| !matches!(t, Target::Param(_)) && !fixed.contains(t) && !split.contains(t));
+    split.extend(unslotted.collect::<Vec<_>>());
+    if !split.is_empty() {
         world.params.push(ParamSlot {
             path: text,
             sampler: Sampler::Fixed(value),
-            targets: rest,
+            targets: split,
         });
     }
 }

@@ -5,6 +5,7 @@ mod check;
 mod compare;
 mod merge;
 mod run;
+mod score;
 mod sensitivity;
 mod shard;
 mod sweep;
@@ -14,6 +15,7 @@ pub use check::check;
 pub use compare::compare;
 pub use merge::merge;
 pub use run::run;
+pub use score::score;
 pub use sensitivity::sensitivity;
 pub use shard::run_shard;
 pub use sweep::sweep;
@@ -21,6 +23,7 @@ pub use sweep::sweep;
 use std::path::{Path, PathBuf};
 
 use crate::engine::estimate::{self, Estimate};
+use crate::engine::host;
 use crate::engine::{self, Aggregates, Control, Plan};
 use crate::error::Error;
 use crate::model::World;
@@ -105,9 +108,9 @@ fn check_estimate(worlds: &[&World], plan: &Plan) -> Result<(), Error> {
 /// command and its size, `advice` says what to change.
 fn check_fits(need: &Estimate, what: &str, advice: &str) -> Result<(), Error> {
     let gb = |bytes: u64| bytes as f64 / 1e9;
-    if !estimate::ignore_memory_check() {
+    if !host::ignore_memory_check() {
         // The tightest limit that the estimate breaks is the one worth naming.
-        let limits = estimate::memory_limits();
+        let limits = host::memory_limits();
         let broken = limits.iter().filter(|l| !l.fits(need));
         if let Some(limit) = broken.min_by_key(|l| l.available) {
             let need = if limit.address_space {
@@ -120,7 +123,7 @@ fn check_fits(need: &Estimate, what: &str, advice: &str) -> Result<(), Error> {
                  (or set {}=1 to try anyway)",
                 gb(limit.available),
                 limit.source,
-                estimate::IGNORE_MEMORY_CHECK
+                host::IGNORE_MEMORY_CHECK
             )));
         }
     }

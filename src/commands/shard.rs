@@ -60,7 +60,7 @@ pub fn run_shard(path: &Path, options: &RunOptions, shard: Shard) -> Result<(), 
             scenario.world.name,
             plan.len(),
             plan.trajectories,
-            out.display()
+            crate::scenario::path_shown(&out)
         )?;
     }
     Ok(())

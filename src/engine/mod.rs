@@ -4,8 +4,10 @@
 pub mod aggregate;
 pub mod effects;
 pub mod estimate;
+pub mod host;
 mod run;
 pub mod streams;
+mod unsettled;
 
 pub use aggregate::Aggregates;
 pub use run::{

@@ -18,6 +18,12 @@ pub enum NumberPath {
     Slot(usize),
 }
 
+impl From<ParamPath> for NumberPath {
+    fn from(path: ParamPath) -> Self {
+        NumberPath::Param(path)
+    }
+}
+
 impl NumberPath {
     /// The number `text` names in `world`, if any.
     pub fn parse(text: &str, world: &World) -> Option<NumberPath> {
