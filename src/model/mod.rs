@@ -8,6 +8,7 @@ mod definition;
 mod event;
 #[cfg(test)]
 pub(crate) mod fixtures;
+mod inputs;
 pub mod lanes;
 pub mod math;
 mod metric;
@@ -20,9 +21,10 @@ mod world;
 
 pub use definition::Definition;
 pub use event::{Change, Condition, Effect, Event, Timing, AFFINITY_LIMIT};
+pub use inputs::{round_step, step_range, Target, WEIGHT_RANGE};
 pub use metric::Metric;
 pub use params::{Draws, ParamSlot, ParamTarget, Params, Sampler};
-pub use rest::{Rest, Unsettled};
+pub use rest::{settle_trajectory, Rest, Unsettled};
 pub use state::State;
 pub use step::{step, step_block};
 pub use window::Average;

@@ -33,21 +33,23 @@ pub fn step_block<'a, const L: usize, R: Randomness + 'a>(
         }
         kernel.draw_noise(l, rng);
     }
-    kernel.advance(&world.weight);
+    kernel.advance();
 }
 
 /// Loads a block's trajectories at their initial states, before the events of step 1, and
 /// in a world at rest measures what rounding leaves of each one's rest (`Lanes::calibrate`).
-/// Called once per block, after the parameters are drawn and the affinities solved.
+/// Called once per block, after the parameters are drawn and the affinities solved. The
+/// weights and rest each lane keeps are its state's, not the world's: a file may draw them.
 pub fn start_block<'a, const L: usize>(
-    world: &World,
+    _world: &World,
     kernel: &mut Lanes<L>,
     states: impl Iterator<Item = &'a State>,
 ) {
     for (l, state) in states.enumerate() {
+        kernel.load_start(l, state);
         kernel.load(l, state);
     }
-    kernel.calibrate(&world.weight);
+    kernel.calibrate();
 }
 
 /// Makes step `t` of one trajectory: a block of one (`step_block`), its state brought up to
@@ -76,16 +78,14 @@ pub fn step(
 fn fire_events(world: &World, state: &mut State, t: u32, rng: &mut impl Randomness) -> bool {
     let mut fired = false;
     for (e, event) in world.events.iter().enumerate() {
-        let scheduled = match event.timing {
+        // The trajectory's own timing and window: a file may draw them (`model::inputs`).
+        let scheduled = match state.timing[e] {
             Timing::At(at) => t == at,
             Timing::Every(every) => t.is_multiple_of(every),
             Timing::Hazard => rng.event_uniform(e) < state.params.hazard[e],
         };
-        if !scheduled
-            || t < event.window.0
-            || t > event.window.1
-            || (state.fired[e] > 0 && !event.repeat)
-        {
+        let window = state.window[e];
+        if !scheduled || t < window.0 || t > window.1 || (state.fired[e] > 0 && !event.repeat) {
             continue;
         }
         if let Some(when) = &event.when {
@@ -93,8 +93,9 @@ fn fire_events(world: &World, state: &mut State, t: u32, rng: &mut impl Randomne
                 continue;
             }
         }
-        for effect in &event.effects {
-            effect.apply(state);
+        let start = state.effects_of[e];
+        for (x, effect) in event.effects.iter().enumerate() {
+            effect.apply_amount(state.amount[start + x], state);
         }
         state.fired[e] += 1;
         fired = true;
@@ -111,9 +112,9 @@ mod tests {
 
     /// The textbook form of the stance targets `tanh(A + D − λL + γB)` (0 on the diagonal).
     #[allow(clippy::needless_range_loop)]
-    fn reference_targets(world: &World, state: &State) -> Vec<f64> {
+    fn reference_targets(_world: &World, state: &State) -> Vec<f64> {
         let n = state.n;
-        let c = &world.weight;
+        let c = &state.weight;
         let total_weight: f64 = c.iter().sum();
         let s = &state.stance;
         let mut d = vec![0.0; n * n];

@@ -38,11 +38,13 @@ pub struct ScenarioFile {
     pub channels: Vec<String>,
     pub states: Vec<StateDef>,
     /// Initial stances `(from, to, value)`, directed, in [-1, 1]; unlisted pairs start at 0.
+    /// A value may be a range, drawn once per trajectory (`stance.<from>.<to>`).
     #[serde(default)]
-    pub stances: Vec<(String, String, f64)>,
-    /// Baseline affinities `(from, to, value)`, directed; unlisted pairs are 0.
+    pub stances: Vec<(String, String, Value)>,
+    /// Baseline affinities `(from, to, value)`, directed; unlisted pairs are 0. A value may
+    /// be a range (`affinity.<from>.<to>`).
     #[serde(default)]
-    pub affinities: Vec<(String, String, f64)>,
+    pub affinities: Vec<(String, String, Value)>,
     /// Dependency ties: the share of `from`'s needs in `channel` supplied by `to`.
     #[serde(default)]
     pub ties: Vec<TieDef>,
@@ -77,13 +79,14 @@ fn default_trajectories() -> i64 {
 #[serde(deny_unknown_fields, rename = "State")]
 pub struct StateDef {
     pub name: String,
-    /// Weight (power) of the state in others' balance terms; must be positive.
+    /// Weight (power) of the state in others' balance terms; must be positive. May be a
+    /// range (`weight.<state>`).
     #[serde(default = "one")]
-    pub weight: f64,
+    pub weight: Value,
 }
 
-fn one() -> f64 {
-    1.0
+fn one() -> Value {
+    Value::Fixed(1.0)
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -92,7 +95,8 @@ pub struct TieDef {
     pub from: String,
     pub to: String,
     pub channel: String,
-    pub share: f64,
+    /// May be a range (`share.<channel>.<from>.<to>`); a drawn row above 1 is scaled back.
+    pub share: Value,
 }
 
 /// A number, or a distribution sampled once per trajectory.
@@ -109,6 +113,41 @@ impl From<f64> for Value {
     }
 }
 
+impl Value {
+    /// The number, when it is one (not a range).
+    pub fn fixed(&self) -> Option<f64> {
+        match *self {
+            Value::Fixed(x) => Some(x),
+            Value::Sampled(_) => None,
+        }
+    }
+}
+
+/// A step (`at`, `every`, a window's bound): a whole step, or a distribution over steps,
+/// drawn once per trajectory and rounded to the nearest whole step.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(untagged)]
+pub enum Steps {
+    Fixed(i64),
+    Sampled(Distribution),
+}
+
+impl From<i64> for Steps {
+    fn from(x: i64) -> Self {
+        Steps::Fixed(x)
+    }
+}
+
+impl Steps {
+    /// The step, when it is one (not a range).
+    pub fn fixed(&self) -> Option<i64> {
+        match *self {
+            Steps::Fixed(x) => Some(x),
+            Steps::Sampled(_) => None,
+        }
+    }
+}
+
 /// Distributions a parameter can be drawn from, once per trajectory.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 pub enum Distribution {
@@ -120,6 +159,9 @@ pub enum Distribution {
     Beta(f64, f64),
     /// `Triangular(low, mode, high)`.
     Triangular(f64, f64, f64),
+    /// `Guess(low, likely, high)`: a three-point estimate, drawn as PERT (a Beta on
+    /// [low, high] with its mode at `likely` and lambda = 4; mean (low + 4 likely + high) / 6).
+    Guess(f64, f64, f64),
 }
 
 /// Model parameters (README, "The model"). Every field has a default, so `params: Params()` is valid.
@@ -221,13 +263,13 @@ pub struct EventDef {
     #[serde(default)]
     pub actor: Option<String>,
     #[serde(default)]
-    pub at: Option<i64>,
+    pub at: Option<Steps>,
     #[serde(default)]
-    pub every: Option<i64>,
+    pub every: Option<Steps>,
     #[serde(default)]
     pub hazard: Option<Value>,
     #[serde(default)]
-    pub window: Option<(i64, i64)>,
+    pub window: Option<(Steps, Steps)>,
     #[serde(default)]
     pub when: Option<ConditionDef>,
     #[serde(default)]
@@ -255,12 +297,35 @@ pub enum EffectDef {
     Param(String, Change),
 }
 
-/// How an effect changes a number.
-#[derive(Debug, Clone, Copy, PartialEq, Deserialize)]
+impl EffectDef {
+    /// How the effect changes its number.
+    pub fn change(&self) -> &Change {
+        match self {
+            EffectDef::Stance(.., c)
+            | EffectDef::Mutual(.., c)
+            | EffectDef::Affinity(.., c)
+            | EffectDef::MutualAffinity(.., c)
+            | EffectDef::Share(.., c)
+            | EffectDef::TransientShare(.., c)
+            | EffectDef::Param(_, c) => c,
+        }
+    }
+}
+
+/// How an effect changes a number; the amount may be a range (`event.<name>.effect.<N>`).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 pub enum Change {
-    Add(f64),
-    Scale(f64),
-    Set(f64),
+    Add(Value),
+    Scale(Value),
+    Set(Value),
+}
+
+impl Change {
+    pub fn amount(&self) -> &Value {
+        match self {
+            Change::Add(x) | Change::Scale(x) | Change::Set(x) => x,
+        }
+    }
 }
 
 /// Something that is true or false of a trajectory at a step.

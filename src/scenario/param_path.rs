@@ -6,9 +6,13 @@
 use super::spelling::{name_list, quoted_name, shown, suggestion};
 use crate::model::{ParamTarget, Timing, World};
 
-/// The grammar, as the help text and every "unknown path" message give it.
+/// The grammar, as the help text and every "unknown path" message give it; a sweep also
+/// reads the paths of the file's other numbers (`number_path`).
 pub const GRAMMAR: &str = "eta, sigma, gamma, lambda (optionally .<state>), \
-     beta[.<channel>[.<state>]], kappa[.<channel>], rho[.<channel>], event.<name>.hazard";
+     beta[.<channel>[.<state>]], kappa[.<channel>], rho[.<channel>], event.<name>.hazard; \
+     and the file's other numbers: stance.<from>.<to>, affinity.<from>.<to>, \
+     share.<channel>.<from>.<to>, weight.<state>, event.<name>.at, event.<name>.every, \
+     event.<name>.window.first, event.<name>.window.last, event.<name>.effect.<N> (a range)";
 
 /// A parameter every state has, given scenario-wide and optionally overridden per state.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

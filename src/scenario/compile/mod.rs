@@ -10,6 +10,7 @@ mod events;
 mod names;
 mod params;
 mod positions;
+mod ranges;
 mod relations;
 
 use std::collections::HashMap;
@@ -75,6 +76,8 @@ fn compile_with<'a>(
         state_index: first_index(file.states.iter().map(|s| s.name.as_str())),
         channel_index: first_index(file.channels.iter().map(|s| s.as_str())),
         unknown: HashMap::new(),
+        drawn: Vec::new(),
+        effects_so_far: 0,
     };
     // A file beyond the size limits is refused before anything is allocated in proportion
     // to it (n*n stances, k*n*n shares): the limits exist so that no file can make the
@@ -134,6 +137,10 @@ struct Compiler<'a> {
     channel_index: HashMap<&'a str, usize>,
     /// The problem of each unknown (kind, name) already reported (`names::lookup`).
     unknown: HashMap<(&'static str, String), Problem>,
+    /// The slots of the file's ranges other than parameters (`ranges`), in file order.
+    drawn: Vec<crate::model::ParamSlot>,
+    /// Effects compiled in the events so far: where the next event's start (`Target::Amount`).
+    effects_so_far: usize,
 }
 
 impl<'a> Compiler<'a> {
@@ -161,9 +168,12 @@ impl<'a> Compiler<'a> {
             .events
             .iter()
             .zip(anchors)
-            .map(|(def, anchor)| self.event(f, def, anchor))
+            .enumerate()
+            .map(|(e, (def, anchor))| self.event(f, e, def, anchor))
             .collect();
-        let params = [params, self.hazard_slots(f)].concat();
+        // The other ranges after the parameters: a file without any keeps today's slots.
+        let drawn = std::mem::take(&mut self.drawn);
+        let params = [params, self.hazard_slots(f), drawn].concat();
         let outcomes = self.outcomes(f);
         let metrics = self.metrics(f);
         let mut world = World {
@@ -246,6 +256,8 @@ mod tests {
             state_index: HashMap::new(),
             channel_index: HashMap::new(),
             unknown: HashMap::new(),
+            drawn: Vec::new(),
+            effects_so_far: 0,
         }
     }
 

@@ -7,7 +7,7 @@ use std::borrow::Borrow;
 use std::collections::HashMap;
 use std::hash::Hash;
 
-use crate::scenario::file::{MetricDef, ScenarioFile, TieDef};
+use crate::scenario::file::{MetricDef, ScenarioFile, TieDef, Value};
 use crate::scenario::param_path::Names;
 
 /// The place of each key in one list: its first, as a scan from the start finds it.
@@ -94,7 +94,7 @@ impl Index {
     pub fn pairs(
         &mut self,
         stance: bool,
-        list: &[(String, String, f64)],
+        list: &[(String, String, Value)],
     ) -> &mut Places<(usize, usize)> {
         let states = &self.states;
         let pairs = if stance {
