@@ -40,6 +40,7 @@ pub fn world(n: usize, k: usize) -> World {
         rest: None,
         share,
         params: Vec::new(),
+        background: None,
         events: Vec::new(),
         outcomes: Vec::new(),
         metrics: Vec::new(),

@@ -1,5 +1,6 @@
 //! The state of one trajectory.
 
+use super::background::Clock;
 use super::window::Windows;
 use super::{Params, World};
 
@@ -24,6 +25,8 @@ pub struct State {
     pub weight: Vec<f64>,
     /// The recent values of the averaged metrics (empty when the world averages none).
     pub windows: Windows,
+    /// When the background's processes fire next (unused without a background).
+    pub clock: Clock,
 }
 
 impl State {
@@ -40,6 +43,7 @@ impl State {
             fired: vec![0; world.events.len()],
             weight: world.weight.clone(),
             windows: Windows::new(&world.averages),
+            clock: Clock::default(),
         }
     }
 
@@ -51,5 +55,6 @@ impl State {
         self.anchor.copy_from_slice(&world.share);
         self.fired.fill(0);
         self.windows.clear();
+        self.clock = Clock::default();
     }
 }

@@ -1,4 +1,5 @@
-//! One step t -> t+1 of the model (README, "The model"): events, stances, supply shares.
+//! One step t -> t+1 of the model (README, "The model"): events, the background, stances,
+//! supply shares.
 //!
 //! `step_block` is the one definition of a step: the engine runs it on blocks of
 //! `lanes::BLOCK` trajectories, and `step` on a block of one (tests and benchmarks), so what
@@ -14,7 +15,8 @@ use super::{Randomness, State, Timing, World};
 /// Makes step `t` (1-based) of a block of at most `L` trajectories, each a state and its
 /// draws, in lane order.
 ///
-/// Phase 1 (events) works on each trajectory's `State`; phases 2 and 3 (stances, then supply
+/// Phase 1 (events, then the background's jumps and supplier changes since the last step,
+/// `model::background`) works on each trajectory's `State`; phases 2 and 3 (stances, then supply
 /// shares) run in `kernel` for the whole block at once. The kernel carries the stances and
 /// shares from one step to the next: it loads a trajectory from its state at step 1 and
 /// after an event has changed that state, and `Lanes::store` brings a state up to date when
@@ -27,7 +29,12 @@ pub fn step_block<'a, const L: usize, R: Randomness + 'a>(
     trajectories: impl Iterator<Item = (&'a mut State, &'a mut R)>,
 ) {
     for (l, (state, rng)) in trajectories.enumerate() {
-        let fired = fire_events(world, state, t, rng);
+        let mut fired = fire_events(world, state, t, rng);
+        // After the events, so that a listed event's condition never reads this step's
+        // unlisted change; one branch per trajectory and step in a world without it.
+        if let Some(background) = &world.background {
+            fired |= background.apply(state, t, rng);
+        }
         if t == 1 || fired {
             kernel.load(l, state);
         }
@@ -332,6 +339,7 @@ mod tests {
             rest: None,
             share,
             params: vec![],
+            background: None,
             events: vec![],
             outcomes: vec![],
             metrics: vec![],

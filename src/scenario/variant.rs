@@ -642,6 +642,7 @@ impl Applier<'_, '_> {
                     .iter()
                     .map(|e| e.hazard.is_some())
                     .collect(),
+                background: self.file.has_background(),
             };
             // The message measures the path against every valid one: only if it is read.
             ParamPath::parse(path, &names).ok_or_else(|| match self.hints {
@@ -712,6 +713,12 @@ impl Applier<'_, '_> {
             ParamPath::Hazard(e) => {
                 // A hazard event always has one (`parse` only reads hazard events).
                 slot = self.file.events[e].hazard.get_or_insert(Value::Fixed(0.0));
+                old = slot.clone();
+            }
+            ParamPath::Background(param) => {
+                // Only a file with a background has these paths (`parse`).
+                let field = super::compile::background::value_mut(&mut self.file.background, param);
+                slot = field.ok_or_else(|| (at, "SetParam: the base has no background".into()))?;
                 old = slot.clone();
             }
         }

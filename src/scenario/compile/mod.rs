@@ -6,6 +6,7 @@
 //! `params` (parameter values and `Param` effects), `events` (events, effects, conditions,
 //! metrics), `positions` (where in the text a problem is); outcomes and the world here.
 
+pub(crate) mod background;
 mod events;
 mod names;
 mod params;
@@ -71,6 +72,7 @@ fn compile_with<'a>(
             channels: file.channels.iter().map(|s| s.as_str()).collect(),
             events: file.events.iter().map(|e| e.name.as_str()).collect(),
             hazard: file.events.iter().map(|e| e.hazard.is_some()).collect(),
+            background: file.has_background(),
         },
         state_index: first_index(file.states.iter().map(|s| s.name.as_str())),
         channel_index: first_index(file.channels.iter().map(|s| s.as_str())),
@@ -163,7 +165,8 @@ impl<'a> Compiler<'a> {
             .zip(anchors)
             .map(|(def, anchor)| self.event(f, def, anchor))
             .collect();
-        let params = [params, self.hazard_slots(f)].concat();
+        let (background, background_slots) = self.background(f, &share);
+        let params = [params, self.hazard_slots(f), background_slots].concat();
         let outcomes = self.outcomes(f);
         let metrics = self.metrics(f);
         let mut world = World {
@@ -181,6 +184,7 @@ impl<'a> Compiler<'a> {
             rest: None,
             share,
             params,
+            background,
             events,
             outcomes,
             metrics,
@@ -242,6 +246,7 @@ mod tests {
                 channels: vec![],
                 events: vec![],
                 hazard: vec![],
+                background: false,
             },
             state_index: HashMap::new(),
             channel_index: HashMap::new(),

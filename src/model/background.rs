@@ -1,0 +1,279 @@
+//! The background (README, "The background"): what happens that no listed event explains.
+//!
+//! Two processes run in every trajectory of a world that has a background, each a Poisson
+//! process in time with its own random stream, so that adding or removing an event, a
+//! range or the other process changes none of its draws:
+//!
+//! - **jumps in relations**: at `jump_rate` a year per directed relation, the affinity
+//!   `A[i][j]` of one relation shifts by a Laplace-distributed amount of scale
+//!   `jump_scale`. A shift of the affinity lasts (the stance moves to its new target and
+//!   stays there, as a realignment does); a shift of the stance would fade within a few
+//!   years, which the five-year moves of the UN panel do not do. Per directed relation,
+//!   because the panel measures one state's move toward one pole, not a pair's;
+//! - **entry and exit of suppliers**: at `supplier_rate` a year per recipient and channel
+//!   with imports, a contract goes to one supplier, chosen with weight `sqrt(share)` (plus
+//!   `ENTRY` for a state that is not hostile to the recipient, and for the outside, the
+//!   suppliers not in the world): it wins a part of the market, Kumaraswamy(1/2, b) with
+//!   mean `supplier_size`, which every other supplier loses in proportion. A zero share can
+//!   grow, a dominant one can collapse, and the change lasts (shares and anchors alike).
+//!
+//! The defaults and the form were fitted on the SIPRI arms panel and the UN ideal points
+//! by `scripts/fit_background.py` (its output: `scripts/background_fit.txt`).
+//!
+//! Draws happen only when something happens: each process keeps the time of its next
+//! event (exponential waiting times), so a step without an event costs one comparison per
+//! process, and a world without a background none at all.
+
+use super::{Randomness, State, AFFINITY_LIMIT};
+
+/// The background's parameters, each drawn once per trajectory like any other.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BackgroundParam {
+    /// Expected jumps per directed relation per year.
+    JumpRate,
+    /// The Laplace scale of a jump of an affinity.
+    JumpScale,
+    /// Expected supplier changes per recipient and channel per year.
+    SupplierRate,
+    /// The mean part of the market a supplier change moves.
+    SupplierSize,
+}
+
+impl BackgroundParam {
+    pub const ALL: [BackgroundParam; 4] = [
+        BackgroundParam::JumpRate,
+        BackgroundParam::JumpScale,
+        BackgroundParam::SupplierRate,
+        BackgroundParam::SupplierSize,
+    ];
+
+    /// The field of `Background(...)` and the last part of its path `background.<name>`.
+    pub fn name(self) -> &'static str {
+        match self {
+            BackgroundParam::JumpRate => "jump_rate",
+            BackgroundParam::JumpScale => "jump_scale",
+            BackgroundParam::SupplierRate => "supplier_rate",
+            BackgroundParam::SupplierSize => "supplier_size",
+        }
+    }
+
+    /// Where the value sits in `Params::background`.
+    pub fn index(self) -> usize {
+        self as usize
+    }
+
+    /// The valid range (inclusive).
+    pub fn range(self) -> (f64, f64) {
+        match self {
+            // Ten jumps a year in every relation is noise, not a background.
+            BackgroundParam::JumpRate => (0.0, 10.0),
+            // The affinity's own limit: a larger typical jump is always clamped.
+            BackgroundParam::JumpScale => (0.0, AFFINITY_LIMIT),
+            // Fifty contracts a year re-deal every market every week.
+            BackgroundParam::SupplierRate => (0.0, 50.0),
+            // A mean part of 0.9 leaves the fraction's shape degenerate (b near 0).
+            BackgroundParam::SupplierSize => (0.001, 0.9),
+        }
+    }
+}
+
+/// The weight with which a supplier without a share may win a contract, beside
+/// `sqrt(share)` for one with a share (fitted: `scripts/background_fit.txt`).
+pub const ENTRY: f64 = 0.01;
+
+/// A world's background: what it needs besides the drawn parameters.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Background {
+    /// Steps in a year (a quarter: 4), to turn the yearly rates into rates per step.
+    pub steps_per_year: f64,
+    /// The (channel, recipient) rows with imports at the start: the markets in which
+    /// suppliers come and go. A row without any listed supplier stays self-reliant.
+    pub rows: Vec<(usize, usize)>,
+}
+
+/// Which of the background's streams a draw comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Process {
+    Jumps,
+    Suppliers,
+}
+
+/// When each process fires next, in steps since the start (continuous time: an event at
+/// time τ lands at the first step t ≥ τ). Reset per trajectory.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Clock {
+    next_jump: f64,
+    next_supplier: f64,
+}
+
+impl Default for Clock {
+    fn default() -> Self {
+        Clock {
+            next_jump: f64::INFINITY,
+            next_supplier: f64::INFINITY,
+        }
+    }
+}
+
+impl Background {
+    /// Applies what the background brings by step `t` to `state`; the first step also
+    /// starts the clock. Returns whether anything changed (the kernel must then reload).
+    pub fn apply(&self, state: &mut State, t: u32, rng: &mut impl Randomness) -> bool {
+        let (jump_rate, supplier_rate) = self.rates(state);
+        if t == 1 {
+            state.clock.next_jump = waiting(rng.background_uniform(Process::Jumps), jump_rate);
+            state.clock.next_supplier =
+                waiting(rng.background_uniform(Process::Suppliers), supplier_rate);
+        }
+        let now = f64::from(t);
+        let mut changed = false;
+        while state.clock.next_jump <= now {
+            jump(state, rng);
+            state.clock.next_jump += waiting(rng.background_uniform(Process::Jumps), jump_rate);
+            changed = true;
+        }
+        while state.clock.next_supplier <= now {
+            self.contract(state, rng);
+            state.clock.next_supplier +=
+                waiting(rng.background_uniform(Process::Suppliers), supplier_rate);
+            changed = true;
+        }
+        changed
+    }
+
+    /// Each process's rate per step: per relation or per market, times how many there are.
+    fn rates(&self, state: &State) -> (f64, f64) {
+        let p = &state.params.background;
+        let n = state.n as f64;
+        let relations = n * (n - 1.0);
+        let jumps = p[BackgroundParam::JumpRate.index()] * relations / self.steps_per_year;
+        let markets = self.rows.len() as f64;
+        let contracts = p[BackgroundParam::SupplierRate.index()] * markets / self.steps_per_year;
+        (jumps, contracts)
+    }
+
+    /// One supplier change in one market: a winner takes a part of it from all the others.
+    fn contract(&self, state: &mut State, rng: &mut impl Randomness) {
+        let n = state.n;
+        let pick = rng.background_uniform(Process::Suppliers);
+        let (k, i) = self.rows[((pick * self.rows.len() as f64) as usize).min(self.rows.len() - 1)];
+        let row = (k * n + i) * n;
+        let outside = (1.0 - state.share[row..row + n].iter().sum::<f64>()).max(0.0);
+        // Weights in row order, the recipient's own slot standing for the outside.
+        let weight = |j: usize, state: &State| {
+            let share = if j == i { outside } else { state.share[row + j] };
+            let open = j == i || state.stance[i * n + j] + state.stance[j * n + i] >= 0.0;
+            libm::sqrt(share) + if open { ENTRY } else { 0.0 }
+        };
+        let total: f64 = (0..n).map(|j| weight(j, state)).sum();
+        let mut u = rng.background_uniform(Process::Suppliers) * total;
+        let mut winner = n - 1;
+        for j in 0..n {
+            let w = weight(j, state);
+            if u < w {
+                winner = j;
+                break;
+            }
+            u -= w;
+        }
+        let size = state.params.background[BackgroundParam::SupplierSize.index()];
+        let part = fraction(rng.background_uniform(Process::Suppliers), size);
+        for shares in [&mut state.share, &mut state.anchor] {
+            let row = &mut shares[row..row + n];
+            for w in row.iter_mut() {
+                *w *= 1.0 - part;
+            }
+            // The outside's gain is what the listed suppliers lost: nothing to add.
+            if winner != i {
+                row[winner] += part;
+            }
+            cap(row);
+        }
+    }
+}
+
+/// One jump: a directed relation chosen uniformly, its affinity shifted by a Laplace draw.
+fn jump(state: &mut State, rng: &mut impl Randomness) {
+    let n = state.n;
+    let relations = n * (n - 1);
+    let pick = rng.background_uniform(Process::Jumps);
+    let r = ((pick * relations as f64) as usize).min(relations - 1);
+    let (i, other) = (r / (n - 1), r % (n - 1));
+    let j = other + usize::from(other >= i);
+    let scale = state.params.background[BackgroundParam::JumpScale.index()];
+    let shift = laplace(rng.background_uniform(Process::Jumps), scale);
+    let a = &mut state.affinity[i * n + j];
+    *a = (*a + shift).clamp(-AFFINITY_LIMIT, AFFINITY_LIMIT);
+}
+
+/// The time to the next event of a process of `rate` per step: exponential, from a uniform
+/// in [0, 1). A rate of 0 never fires.
+fn waiting(u: f64, rate: f64) -> f64 {
+    if rate > 0.0 {
+        -libm::log(1.0 - u) / rate
+    } else {
+        f64::INFINITY
+    }
+}
+
+/// The Laplace distribution of scale `scale` at uniform quantile `u` (its inverse CDF);
+/// u = 0 would be −∞, and a jump beyond the affinity's whole range means the same as one
+/// across it, so the draw is bounded there.
+fn laplace(u: f64, scale: f64) -> f64 {
+    let x = if u < 0.5 {
+        scale * libm::log(2.0 * u)
+    } else {
+        -scale * libm::log(2.0 * (1.0 - u))
+    };
+    x.clamp(-2.0 * AFFINITY_LIMIT, 2.0 * AFFINITY_LIMIT)
+}
+
+/// The part of a market a contract moves: Kumaraswamy(1/2, b) at quantile `u`, with b
+/// set so that its mean, 2 / ((b + 1)(b + 2)), is `size`. Mostly small, sometimes most
+/// of the market (the panel's collapses).
+pub fn fraction(u: f64, size: f64) -> f64 {
+    let b = (-3.0 + libm::sqrt(1.0 + 8.0 / size)) / 2.0;
+    let x = 1.0 - libm::pow(1.0 - u, 1.0 / b);
+    (x * x).clamp(0.0, 1.0)
+}
+
+/// Rounding may leave a row a few ulps above 1: scale it back, as effects do.
+fn cap(row: &mut [f64]) {
+    let total: f64 = row.iter().sum();
+    if total > 1.0 {
+        for w in row.iter_mut() {
+            *w /= total;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_part_of_a_market_has_the_mean_it_is_given() {
+        for size in [0.05, 0.175, 0.5, 0.9] {
+            let draws = 200_000;
+            let mean = (0..draws)
+                .map(|d| fraction((d as f64 + 0.5) / draws as f64, size))
+                .sum::<f64>()
+                / draws as f64;
+            assert!((mean - size).abs() < 1e-3, "{size}: {mean}");
+        }
+        assert_eq!(fraction(0.0, 0.2), 0.0);
+        assert!(fraction(1.0 - 1e-16, 0.2) <= 1.0);
+    }
+
+    #[test]
+    fn laplace_draws_have_their_scale_and_stay_bounded() {
+        let draws = 200_000;
+        let mean_abs = (0..draws)
+            .map(|d| laplace((d as f64 + 0.5) / draws as f64, 0.3).abs())
+            .sum::<f64>()
+            / draws as f64;
+        assert!((mean_abs - 0.3).abs() < 1e-3, "{mean_abs}");
+        assert_eq!(laplace(0.0, 1.0), -2.0 * AFFINITY_LIMIT);
+        assert_eq!(laplace(0.5, 1.0), 0.0);
+    }
+}
