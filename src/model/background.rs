@@ -161,7 +161,11 @@ impl Background {
         let outside = (1.0 - state.share[row..row + n].iter().sum::<f64>()).max(0.0);
         // Weights in row order, the recipient's own slot standing for the outside.
         let weight = |j: usize, state: &State| {
-            let share = if j == i { outside } else { state.share[row + j] };
+            let share = if j == i {
+                outside
+            } else {
+                state.share[row + j]
+            };
             let open = j == i || state.stance[i * n + j] + state.stance[j * n + i] >= 0.0;
             libm::sqrt(share) + if open { ENTRY } else { 0.0 }
         };
