@@ -255,6 +255,86 @@ fn cap(row: &mut [f64]) {
 mod tests {
     use super::*;
 
+    use crate::model::fixtures::world;
+    use crate::model::State;
+
+    /// Uniform draws from a small generator, as the engine's streams give them.
+    struct Dice(u64);
+
+    impl Randomness for Dice {
+        fn standard_normal(&mut self) -> f64 {
+            0.0
+        }
+        fn event_uniform(&mut self, _: usize) -> f64 {
+            0.5
+        }
+        fn background_uniform(&mut self, _: Process) -> f64 {
+            self.0 = self
+                .0
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (self.0 >> 11) as f64 / (1u64 << 53) as f64
+        }
+    }
+
+    /// Thousands of jumps and contracts at the parameters' extremes: every share and anchor
+    /// stays in [0, 1], every row at most 1, every affinity within its limit; zero shares
+    /// grow and dominant ones collapse.
+    #[test]
+    fn shares_stay_valid_and_suppliers_come_and_go() {
+        let mut w = world(6, 3);
+        let n = 6;
+        // Channel 0: one dominant supplier each (0.9), the rest 0.
+        for i in 0..n {
+            let row = &mut w.share[i * n..(i + 1) * n];
+            row.fill(0.0);
+            row[(i + 1) % n] = 0.9;
+        }
+        let rows = (0..3).flat_map(|k| (0..n).map(move |i| (k, i))).collect();
+        let background = Background {
+            steps_per_year: 4.0,
+            rows,
+        };
+        let mut state = State::new(&w);
+        state.params.background = [10.0, AFFINITY_LIMIT, 50.0, 0.9];
+        let start = state.share.clone();
+        let mut dice = Dice(3);
+        let mut changed = 0;
+        for t in 1..=200 {
+            changed += usize::from(background.apply(&mut state, t, &mut dice));
+            for shares in [&state.share, &state.anchor] {
+                assert!(shares.iter().all(|w| (0.0..=1.0).contains(w)));
+                for row in shares.chunks(n) {
+                    assert!(row.iter().sum::<f64>() <= 1.0 + 1e-12);
+                }
+            }
+            assert!(state.affinity.iter().all(|a| a.abs() <= AFFINITY_LIMIT));
+        }
+        assert_eq!(changed, 200, "at these rates something happens every step");
+        let grew = (0..n * n).filter(|&ij| start[ij] == 0.0 && state.share[ij] > 0.01);
+        let fell = (0..n * n).filter(|&ij| start[ij] == 0.9 && state.share[ij] < 0.3);
+        assert!(grew.count() > 0 && fell.count() > 0);
+    }
+
+    /// Rates of zero never fire, whatever the draws.
+    #[test]
+    fn a_background_with_zero_rates_changes_nothing() {
+        let w = world(4, 2);
+        let background = Background {
+            steps_per_year: 4.0,
+            rows: vec![(0, 0), (1, 2)],
+        };
+        let mut state = State::new(&w);
+        state.params.background = [0.0, 1.0, 0.0, 0.5];
+        let before = state.clone();
+        let mut dice = Dice(1);
+        for t in 1..=100 {
+            assert!(!background.apply(&mut state, t, &mut dice));
+        }
+        assert_eq!(state.share, before.share);
+        assert_eq!(state.affinity, before.affinity);
+    }
+
     #[test]
     fn the_part_of_a_market_has_the_mean_it_is_given() {
         for size in [0.05, 0.175, 0.5, 0.9] {
