@@ -24,7 +24,8 @@
 //! event (exponential waiting times), so a step without an event costs one comparison per
 //! process, and a world without a background none at all.
 
-use super::{Randomness, State, AFFINITY_LIMIT};
+use super::lanes::Lanes;
+use super::{math, Randomness, State, AFFINITY_LIMIT};
 
 /// The background's parameters, each drawn once per trajectory like any other.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -99,26 +100,44 @@ pub enum Process {
 }
 
 /// When each process fires next, in steps since the start (continuous time: an event at
-/// time τ lands at the first step t ≥ τ). Reset per trajectory.
-#[derive(Debug, Clone, Copy, PartialEq)]
+/// time τ lands at the first step t ≥ τ), reset per trajectory; and room for a market's
+/// weights, allocated once.
+#[derive(Debug, Clone, PartialEq)]
 pub struct Clock {
     next_jump: f64,
     next_supplier: f64,
+    weights: Vec<f64>,
 }
 
-impl Default for Clock {
-    fn default() -> Self {
+impl Clock {
+    pub fn new(n: usize) -> Self {
         Clock {
             next_jump: f64::INFINITY,
             next_supplier: f64::INFINITY,
+            weights: vec![0.0; n],
         }
+    }
+
+    pub fn reset(&mut self) {
+        self.next_jump = f64::INFINITY;
+        self.next_supplier = f64::INFINITY;
     }
 }
 
 impl Background {
-    /// Applies what the background brings by step `t` to `state`; the first step also
-    /// starts the clock. Returns whether anything changed (the kernel must then reload).
-    pub fn apply(&self, state: &mut State, t: u32, rng: &mut impl Randomness) -> bool {
+    /// Applies what the background brings by step `t` to `state`, and to lane `l` of
+    /// `kernel` each entry it changes (unless `reload`: the whole lane is then loaded
+    /// afterwards). Loading only those entries keeps the background cheap: a full load
+    /// after every change doubled the time of a run of putin_visit.ron, where something
+    /// changes in most steps. The first step also starts the clock. Returns whether
+    /// anything changed.
+    pub fn apply<const L: usize>(
+        &self,
+        state: &mut State,
+        t: u32,
+        rng: &mut impl Randomness,
+        (kernel, l, reload): (&mut Lanes<L>, usize, bool),
+    ) -> bool {
         let (jump_rate, supplier_rate) = self.rates(state);
         if t == 1 {
             state.clock.next_jump = waiting(rng.background_uniform(Process::Jumps), jump_rate);
@@ -128,12 +147,18 @@ impl Background {
         let now = f64::from(t);
         let mut changed = false;
         while state.clock.next_jump <= now {
-            jump(state, rng);
+            let ij = jump(state, rng);
+            if !reload {
+                kernel.load_affinity(l, state, ij);
+            }
             state.clock.next_jump += waiting(rng.background_uniform(Process::Jumps), jump_rate);
             changed = true;
         }
         while state.clock.next_supplier <= now {
-            self.contract(state, rng);
+            let row = self.contract(state, rng);
+            if !reload {
+                kernel.load_row(l, state, row);
+            }
             state.clock.next_supplier +=
                 waiting(rng.background_uniform(Process::Suppliers), supplier_rate);
             changed = true;
@@ -153,27 +178,28 @@ impl Background {
     }
 
     /// One supplier change in one market: a winner takes a part of it from all the others.
-    fn contract(&self, state: &mut State, rng: &mut impl Randomness) {
+    /// Returns the row's first entry.
+    fn contract(&self, state: &mut State, rng: &mut impl Randomness) -> usize {
         let n = state.n;
         let pick = rng.background_uniform(Process::Suppliers);
         let (k, i) = self.rows[((pick * self.rows.len() as f64) as usize).min(self.rows.len() - 1)];
         let row = (k * n + i) * n;
-        let outside = (1.0 - state.share[row..row + n].iter().sum::<f64>()).max(0.0);
-        // Weights in row order, the recipient's own slot standing for the outside.
-        let weight = |j: usize, state: &State| {
-            let share = if j == i {
-                outside
-            } else {
-                state.share[row + j]
-            };
+        let shares = &state.share[row..row + n];
+        let outside = (1.0 - shares.iter().sum::<f64>()).max(0.0);
+        // Weights in row order, the recipient's own slot standing for the outside; in one
+        // pass, kept for the draw (two passes of square roots were a sixth of a run).
+        let weights = &mut state.clock.weights;
+        let mut total = 0.0;
+        for (j, (weight, &share)) in weights.iter_mut().zip(shares).enumerate() {
+            let share = if j == i { outside } else { share };
             let open = j == i || state.stance[i * n + j] + state.stance[j * n + i] >= 0.0;
-            libm::sqrt(share) + if open { ENTRY } else { 0.0 }
-        };
-        let total: f64 = (0..n).map(|j| weight(j, state)).sum();
+            let root = if share > 0.0 { libm::sqrt(share) } else { 0.0 };
+            *weight = root + if open { ENTRY } else { 0.0 };
+            total += *weight;
+        }
         let mut u = rng.background_uniform(Process::Suppliers) * total;
         let mut winner = n - 1;
-        for j in 0..n {
-            let w = weight(j, state);
+        for (j, &w) in weights.iter().enumerate() {
             if u < w {
                 winner = j;
                 break;
@@ -193,11 +219,13 @@ impl Background {
             }
             cap(row);
         }
+        row
     }
 }
 
 /// One jump: a directed relation chosen uniformly, its affinity shifted by a Laplace draw.
-fn jump(state: &mut State, rng: &mut impl Randomness) {
+/// Returns the relation's entry.
+fn jump(state: &mut State, rng: &mut impl Randomness) -> usize {
     let n = state.n;
     let relations = n * (n - 1);
     let pick = rng.background_uniform(Process::Jumps);
@@ -208,6 +236,7 @@ fn jump(state: &mut State, rng: &mut impl Randomness) {
     let shift = laplace(rng.background_uniform(Process::Jumps), scale);
     let a = &mut state.affinity[i * n + j];
     *a = (*a + shift).clamp(-AFFINITY_LIMIT, AFFINITY_LIMIT);
+    i * n + j
 }
 
 /// The time to the next event of a process of `rate` per step: exponential, from a uniform
@@ -237,7 +266,8 @@ fn laplace(u: f64, scale: f64) -> f64 {
 /// of the market (the panel's collapses).
 pub fn fraction(u: f64, size: f64) -> f64 {
     let b = (-3.0 + libm::sqrt(1.0 + 8.0 / size)) / 2.0;
-    let x = 1.0 - libm::pow(1.0 - u, 1.0 / b);
+    // (1 − u)^(1/b) with the project's own exp: libm's pow was a fifth of a run.
+    let x = 1.0 - math::exp(libm::log(1.0 - u) / b);
     (x * x).clamp(0.0, 1.0)
 }
 
@@ -299,9 +329,11 @@ mod tests {
         state.params.background = [10.0, AFFINITY_LIMIT, 50.0, 0.9];
         let start = state.share.clone();
         let mut dice = Dice(3);
+        let mut kernel = Lanes::<1>::new(&w);
         let mut changed = 0;
         for t in 1..=200 {
-            changed += usize::from(background.apply(&mut state, t, &mut dice));
+            changed +=
+                usize::from(background.apply(&mut state, t, &mut dice, (&mut kernel, 0, true)));
             for shares in [&state.share, &state.anchor] {
                 assert!(shares.iter().all(|w| (0.0..=1.0).contains(w)));
                 for row in shares.chunks(n) {
@@ -328,8 +360,9 @@ mod tests {
         state.params.background = [0.0, 1.0, 0.0, 0.5];
         let before = state.clone();
         let mut dice = Dice(1);
+        let mut kernel = Lanes::<1>::new(&w);
         for t in 1..=100 {
-            assert!(!background.apply(&mut state, t, &mut dice));
+            assert!(!background.apply(&mut state, t, &mut dice, (&mut kernel, 0, true)));
         }
         assert_eq!(state.share, before.share);
         assert_eq!(state.affinity, before.affinity);

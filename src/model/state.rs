@@ -43,7 +43,7 @@ impl State {
             fired: vec![0; world.events.len()],
             weight: world.weight.clone(),
             windows: Windows::new(&world.averages),
-            clock: Clock::default(),
+            clock: Clock::new(n),
         }
     }
 
@@ -55,6 +55,6 @@ impl State {
         self.anchor.copy_from_slice(&world.share);
         self.fired.fill(0);
         self.windows.clear();
-        self.clock = Clock::default();
+        self.clock.reset();
     }
 }

@@ -29,11 +29,13 @@ pub fn step_block<'a, const L: usize, R: Randomness + 'a>(
     trajectories: impl Iterator<Item = (&'a mut State, &'a mut R)>,
 ) {
     for (l, (state, rng)) in trajectories.enumerate() {
-        let mut fired = fire_events(world, state, t, rng);
+        let fired = fire_events(world, state, t, rng);
         // After the events, so that a listed event's condition never reads this step's
-        // unlisted change; one branch per trajectory and step in a world without it.
+        // unlisted change; one branch per trajectory and step in a world without it. What
+        // it changes reaches the lane entry by entry, unless the lane is reloaded anyway.
         if let Some(background) = &world.background {
-            fired |= background.apply(state, t, rng);
+            let reload = t == 1 || fired;
+            background.apply(state, t, rng, (&mut *kernel, l, reload));
         }
         if t == 1 || fired {
             kernel.load(l, state);
@@ -290,6 +292,59 @@ mod tests {
                 assert_eq!(fast.stance, slow.stance, "stances, n = {n}");
                 assert_eq!(fast.share, slow.share, "shares, n = {n}");
             }
+        }
+    }
+
+    /// The background changes a lane entry by entry (`Lanes::load_affinity`, `load_row`);
+    /// a lane fully reloaded from its state after every step must hold the same bits, or a
+    /// change was lost (or a stale entry kept).
+    #[test]
+    fn the_background_reaches_the_kernel_as_a_full_reload_gives_it() {
+        for (mut world, n, k) in worlds_as_they_are_and_at_rest(&[(3, 2), (6, 4)]) {
+            let rows = (0..k).flat_map(|c| (0..n).map(move |i| (c, i))).collect();
+            world.background = Some(crate::model::Background {
+                steps_per_year: 1.0,
+                rows,
+            });
+            let mut fast = State::new(&world);
+            for i in 0..n {
+                fast.params.eta[i] = 0.2;
+                fast.params.sigma[i] = 0.05;
+                fast.params.gamma[i] = 0.5;
+                fast.params.lambda[i] = 0.5;
+            }
+            for c in 0..k {
+                fast.params.kappa[c] = 0.3;
+                fast.params.rho[c] = 0.1;
+                for i in 0..n {
+                    fast.params.beta[c * n + i] = 1.0;
+                }
+            }
+            fast.params.background = [0.5, 0.5, 1.0, 0.3];
+            if let Some(rest) = &world.rest {
+                assert!(rest.settle(&mut fast).is_none());
+            }
+            let mut slow = fast.clone();
+            let (mut r1, mut r2) = (Counter(11), Counter(11));
+            let (mut k1, mut k2) = (Lanes::new(&world), Lanes::<1>::new(&world));
+            let background = world.background.clone().unwrap();
+            let mut changed = 0;
+            for t in 1..=40 {
+                step(&world, &mut k1, &mut fast, t, &mut r1);
+                if t == 1 {
+                    start_block(&world, &mut k2, std::iter::once(&slow));
+                }
+                changed += usize::from(background.apply(&mut slow, t, &mut r2, (&mut k2, 0, true)));
+                k2.load(0, &slow);
+                k2.draw_noise(0, &mut r2);
+                k2.advance(&world.weight);
+                k2.store(0, &mut slow);
+                assert_eq!(fast.stance, slow.stance, "stances, n = {n}, t = {t}");
+                assert_eq!(fast.share, slow.share, "shares, n = {n}, t = {t}");
+                assert_eq!(fast.anchor, slow.anchor, "anchors, n = {n}");
+                assert_eq!(fast.affinity, slow.affinity, "affinities, n = {n}");
+            }
+            assert!(changed > 20, "the background changed {changed} steps of 40");
         }
     }
 
