@@ -1,8 +1,8 @@
 //! From aggregates to answers: probabilities, intervals, quantile bands, comparisons.
 
+pub mod landscape;
 pub mod compare;
 pub mod interval;
-pub mod landscape;
 pub mod sensitivity;
 pub mod summary;
 pub mod sweep;

@@ -1,10 +1,10 @@
 //! Small hand-built results for the exporters' unit tests: one of each kind, with values
 //! that are easy to find again in the bytes.
 
+use crate::analysis::landscape::{Configuration, Landscape};
 use crate::analysis::compare::{
     EffectPoint, EffectSeries, FromReference, MetricEffect, OutcomeAcross, Pairwise,
 };
-use crate::analysis::landscape::{Configuration, Landscape};
 use crate::analysis::sensitivity::{FactorIndices, OutcomeSensitivity, Sensitivity};
 use crate::analysis::summary::Standings;
 use crate::analysis::sweep::{PointOutcome, Sweep, SweepPoint};
