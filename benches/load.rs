@@ -4,9 +4,10 @@
 //! folder from the formulas of benches/README.md (benches/reference_world.rs); throughput is bytes of
 //! scenario text per second.
 //!
-//!     cargo bench --bench load                  # load/n30, load/n100, load/n200, refused/*
+//!     cargo bench --bench load                  # load/*, refused/*, variant/*
 //!     cargo bench --bench load -- load/n200
 //!     cargo bench --bench load -- refused       # files with many problems
+//!     cargo bench --bench load -- variant       # variants of 10,000 and 40,000 changes
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 
@@ -70,6 +71,77 @@ fn refused(c: &mut Criterion) {
         });
     }
     group.finish();
+}
+
+/// Variants of a 200-state base whose changes each set a different stance or affinity:
+/// applying them must stay linear in the changes, so `changes_40000` takes about four times
+/// `changes_10000` (each change scanned every stance listed before it: quadratic). And
+/// `outcomes_50000`, 50,000 `AddOutcome` changes, refused at the one past the limit of
+/// 1,000 outcomes (it took over a minute, refused at its last change).
+fn variant(c: &mut Criterion) {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let mut group = c.benchmark_group("variant");
+    group.sample_size(10);
+    std::fs::write(dir.path().join("base.ron"), short_names(200))
+        .expect("the generated base is written");
+    for (name, text, valid) in [
+        ("changes_10000", pairs_set(10_000), true),
+        ("changes_40000", pairs_set(40_000), true),
+        ("outcomes_50000", outcomes_added(50_000), false),
+    ] {
+        let path = dir.path().join(format!("{name}.ron"));
+        std::fs::write(&path, &text).expect("the generated variant is written");
+        group.throughput(Throughput::Bytes(text.len() as u64));
+        group.bench_function(name, |b| {
+            b.iter(|| {
+                let loaded = entente::scenario::load(&path);
+                assert_eq!(loaded.is_ok(), valid, "{name}");
+                loaded
+            })
+        });
+    }
+    group.finish();
+}
+
+/// A scenario of `n` states called S0, S1, ..., one channel, one event and one outcome
+/// (one that asks about a stance, not only whether the event fired, which would be warned
+/// about at every load).
+fn short_names(n: usize) -> String {
+    let states: Vec<String> = (0..n).map(|i| format!("State(name: \"S{i}\")")).collect();
+    format!(
+        "Scenario(\n    name: \"base\", steps: 10, channels: [\"aid\"],\n    states: [{}],\n    \
+         events: [Event(name: \"e\", hazard: 0.1)],\n    \
+         outcomes: [Outcome(name: \"o\", ever: Above(Stance(\"S0\", \"S1\"), 0.5))],\n)\n",
+        states.join(", ")
+    )
+}
+
+/// A variant of `short_names(200)` setting `changes` different stances and affinities,
+/// half each (200 x 199 pairs of each).
+fn pairs_set(changes: usize) -> String {
+    let lines: Vec<String> = (0..changes)
+        .map(|k| {
+            let (pair, kind) = (k / 2, ["SetStance", "SetAffinity"][k % 2]);
+            let (from, to) = (pair / 199, pair % 199);
+            let to = if to >= from { to + 1 } else { to };
+            format!("    {kind}(\"S{from}\", \"S{to}\", 0.5),")
+        })
+        .collect();
+    format!(
+        "Variant(base: \"base.ron\", name: \"v\", changes: [\n{}\n])\n",
+        lines.join("\n")
+    )
+}
+
+/// A variant of `short_names(200)` adding `changes` outcomes.
+fn outcomes_added(changes: usize) -> String {
+    let lines: Vec<String> = (0..changes)
+        .map(|k| format!("    AddOutcome(Outcome(name: \"o{k}\", ever: After(\"e\"))),"))
+        .collect();
+    format!(
+        "Variant(base: \"base.ron\", name: \"v\", changes: [\n{}\n])\n",
+        lines.join("\n")
+    )
 }
 
 fn variant_of_unknown_states(changes: usize) -> String {
@@ -137,5 +209,5 @@ fn events_after_a_long_description(events: usize, repeats: usize) -> String {
     )
 }
 
-criterion_group!(benches, load, refused);
+criterion_group!(benches, load, refused, variant);
 criterion_main!(benches);

@@ -43,4 +43,8 @@ for i in 1 2; do
 done
 $S blocs scenarios/putin_visit.ron --from partnership -q --out "$out/blocs"
 $S blocs benches/reference_large.ron -q --out "$out/blocs-30"
+# A scored forecast with every ablation, and its printed table (less the folder line).
+$S score tests/data/small.ron --observed tests/data/small.observed.csv \
+    --ablate balance,leverage,dependency,all -n 300 --seed 7 --out "$out/score" \
+    | grep -v '^results in ' > "$out/score.txt"
 $S check scenarios/putin_visit.ron > "$out/check.txt"

@@ -6,8 +6,7 @@
 
 use std::path::PathBuf;
 
-use crate::engine::{Stopped, UnsettledRun};
-use crate::model::AFFINITY_LIMIT;
+use crate::engine::Stopped;
 use crate::scenario::ScenarioError;
 
 /// Anything that stops a command.
@@ -18,7 +17,7 @@ pub enum Error {
     /// A flag or argument that cannot be honoured; the message says which and why.
     #[error("{0}")]
     Usage(String),
-    #[error("cannot write {}: {source}", path.display())]
+    #[error("cannot write {}: {source}", crate::scenario::path_shown(path))]
     Output {
         path: PathBuf,
         source: std::io::Error,
@@ -61,45 +60,7 @@ impl From<Stopped> for Error {
     fn from(stopped: Stopped) -> Self {
         match stopped {
             Stopped::Cancelled => Error::Interrupted,
-            Stopped::Unsettled(run) => {
-                let UnsettledRun {
-                    scenario,
-                    trajectory,
-                    from,
-                    to,
-                    channels,
-                    draw,
-                    point,
-                } = *run;
-                let beta: Vec<String> = channels
-                    .iter()
-                    .zip(&draw.beta)
-                    .map(|(c, b)| format!("beta.{c} = {b:.3}"))
-                    .collect();
-                let beta = if beta.is_empty() {
-                    String::new()
-                } else {
-                    format!(", {}", beta.join(", "))
-                };
-                // In a sweep or a design the point's fixed values are what failed, not the
-                // file's ranges: say which point, and narrow the point's range instead.
-                let (at, narrow) = match &point {
-                    Some(point) => (
-                        format!(" at {point},"),
-                        "Narrow the range of that sweep or of the file's distributions",
-                    ),
-                    None => (String::new(), "Narrow the ranges of those parameters"),
-                };
-                Error::Unsettled(format!(
-                    "scenario \"{scenario}\" asks for at_rest, but{at} trajectory {trajectory} \
-                     draws lambda = {:.3}, gamma = {:.3}{beta} for {from}: holding \
-                     Stance(\"{from}\", \"{to}\") at its initial value would take an affinity \
-                     of {:.3}, beyond the limit of {AFFINITY_LIMIT} either way. {narrow}, move \
-                     the stance away from ±1, shrink the pair's departure in `affinities`, or \
-                     set at_rest: false",
-                    draw.lambda, draw.gamma, draw.affinity,
-                ))
-            }
+            Stopped::Unsettled(run) => Error::Unsettled(run.to_string()),
         }
     }
 }

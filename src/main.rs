@@ -70,5 +70,11 @@ fn run(cli: Cli) -> Result<(), Error> {
             options,
         } => commands::sensitivity(&scenario, samples, against.as_deref(), &options),
         Task::Blocs { scenario, options } => commands::blocs(&scenario, &options),
+        Task::Score {
+            scenario,
+            observed,
+            ablations,
+            options,
+        } => commands::score(&scenario, &observed, &ablations, &options),
     }
 }

@@ -199,7 +199,7 @@ fn a_value_out_of_range_in_a_change_has_no_line_and_column() {
     ] {
         // The faulty change is the second of three, on line 6.
         let err = refused_variant(&format!(
-            "    SetSeed(7),\n    {change},\n    SetWeight(\"India\", 2.5),"
+            "    SetWeight(\"China\", 2.0),\n    {change},\n    SetWeight(\"India\", 2.5),"
         ));
         let first = err.lines().next().unwrap_or_default();
         assert!(

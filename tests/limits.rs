@@ -68,7 +68,7 @@ fn under_address_limit(kilobytes: u64, args: &[&str], out: &Path) -> Command {
         .args(args)
         .args(["--quiet", "--out"])
         .arg(out)
-        .env_remove(entente::engine::estimate::IGNORE_MEMORY_CHECK)
+        .env_remove(entente::engine::host::IGNORE_MEMORY_CHECK)
         .env_remove("RUST_BACKTRACE")
         .timeout(DEADLINE);
     cmd
@@ -109,7 +109,7 @@ fn ignore_memory_check_set_to_0_keeps_the_check() {
     let file = world(dir.path(), 8, 50, 1000);
     let out = dir.path().join("out");
     let mut run = under_address_limit(1_000_000, &[file.to_str().unwrap(), "-j", "1"], &out);
-    run.env(entente::engine::estimate::IGNORE_MEMORY_CHECK, "0");
+    run.env(entente::engine::host::IGNORE_MEMORY_CHECK, "0");
     let message = refusal(run, &out);
     assert!(
         message.contains("ENTENTE_IGNORE_MEMORY_CHECK=1"),
@@ -161,9 +161,36 @@ fn sweep_too_large_for_memory_is_refused_before_work() {
         "eta=0.1:0.2:2",
         "-j",
         "8",
+        // Eight blocks of trajectories, so that all eight threads have work: a run starts
+        // no more threads than it has blocks (`engine::threads`).
+        "-n",
+        "32",
     ];
     let message = refusal(under_address_limit(1_000_000, &args, &out), &out);
     assert!(message.contains("this sweep"), "{message}");
+    assert!(message.contains("address-space limit"), "{message}");
+}
+
+/// Defect (issue 19, item 4): `merge` had no memory estimate. A world tracking 10 metrics
+/// over 500 steps has 80 MB of histograms a set of aggregates, and a merge holds the
+/// result, the part it adds and the summary: under `ulimit -v 200000` it aborted (exit 134,
+/// "memory allocation failed") after reading its parts. Now it is refused with exit 2 before
+/// any aggregates are read, naming the limit, like every other command.
+#[test]
+fn merge_over_the_address_space_limit_is_refused_naming_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = world(dir.path(), 8, 10, 500);
+    let part = dir.path().join("part");
+    common::simulate()
+        .arg(&file)
+        .args(["--shard", "1/1", "--quiet", "--out"])
+        .arg(&part)
+        .assert()
+        .success();
+    let out = dir.path().join("out");
+    let merge = under_address_limit(200_000, &["merge", part.to_str().unwrap()], &out);
+    let message = refusal(merge, &out);
+    assert!(message.contains("this merge"), "{message}");
     assert!(message.contains("address-space limit"), "{message}");
 }
 
@@ -193,7 +220,7 @@ fn one_thread_is_not_written_threads() {
     run.arg(&file)
         .args(["-j", "1", "--quiet", "--out"])
         .arg(&out)
-        .env_remove(entente::engine::estimate::IGNORE_MEMORY_CHECK)
+        .env_remove(entente::engine::host::IGNORE_MEMORY_CHECK)
         .timeout(DEADLINE);
     let message = refusal(run, &out);
     assert!(message.contains("on 1 thread)"), "{message}");

@@ -191,3 +191,49 @@ fn a_mount_point_as_out_is_refused_before_any_work() {
     let stderr = refused_before_work(Path::new("/proc"));
     assert!(stderr.contains("mount point"), "{stderr}");
 }
+
+// Defect 6 (issue 19): an --out longer than PATH_MAX (4,096 bytes), or with a part longer
+// than a file name may be anywhere in it, was accepted and failed only after the run's
+// work (exit 1, a message as long as the path). Now refused first, exit 2, one short line.
+#[cfg(unix)]
+#[test]
+fn an_out_longer_than_path_max_is_refused_before_any_work() {
+    let dir = tempfile::tempdir().unwrap();
+    let deep = (0..21).fold(dir.path().to_path_buf(), |p, _| p.join("d".repeat(200)));
+    let stderr = refused_before_work(&deep);
+    assert!(stderr.contains("4096 bytes for a path"), "{stderr}");
+    assert!(stderr.len() < 1000, "a bounded message: {stderr}");
+    let long_part = dir.path().join("x".repeat(300)).join("out");
+    let stderr = refused_before_work(&long_part);
+    assert!(stderr.contains("255 bytes"), "{stderr}");
+    std::os::unix::fs::symlink("/nonexistent", dir.path().join("dangling")).unwrap();
+    let stderr = refused_before_work(&dir.path().join("dangling").join("out"));
+    assert!(stderr.contains("does not exist"), "{stderr}");
+    assert_eq!(tree(dir.path()), ["dangling"]);
+}
+
+// Also seen in issue 19: `-o "$PWD"` (an empty current folder) was accepted and the run
+// renamed the user's current folder away, while `-o .` was refused. Now the current
+// folder, and any folder holding it, is refused as --out however it is written.
+#[test]
+fn the_current_folder_or_one_holding_it_is_refused_as_out() {
+    let dir = tempfile::tempdir().unwrap();
+    let here = dir.path().join("here");
+    std::fs::create_dir(&here).unwrap();
+    for out in [here.clone(), dir.path().to_path_buf(), "../here".into()] {
+        let assert = simulate()
+            .current_dir(&here)
+            .arg("/nonexistent/scenario.ron")
+            .arg("--out")
+            .arg(&out)
+            .assert()
+            .code(2);
+        let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+        assert!(
+            stderr.contains("current folder"),
+            "{}: {stderr}",
+            out.display()
+        );
+    }
+    assert_eq!(tree(dir.path()), ["here"]);
+}

@@ -30,12 +30,16 @@ fn commands(out: &Path) -> Vec<(&'static str, Vec<PathBuf>)> {
     let mut sensitivity = vec!["sensitivity".into(), small.clone(), "--samples".into()];
     sensitivity.extend(["2".into(), "--out".into(), o("sensitivity")]);
     quick(&mut sensitivity);
+    let mut score = vec!["score".into(), small.clone(), "--observed".into()];
+    score.extend([data("small.observed.csv"), "--out".into(), o("score")]);
+    quick(&mut score);
     vec![
         ("check", vec!["check".into(), visit.clone()]),
         ("run", run),
         ("compare", compare),
         ("sweep", sweep),
         ("sensitivity", sensitivity),
+        ("score", score),
         (
             "blocs",
             // putin_visit.ron is at rest: its affinities are departures, so the landscape is of
@@ -80,7 +84,7 @@ fn a_closed_pipe_ends_quietly_with_the_results_complete() {
         let noise = stderr.lines().filter(|l| !l.starts_with("warning: "));
         assert_eq!(noise.count(), 0, "{name} ends quietly: {stderr}");
     }
-    for folder in ["run", "compare", "sweep", "sensitivity", "blocs"] {
+    for folder in ["run", "compare", "sweep", "sensitivity", "score", "blocs"] {
         let marker = dir.path().join(folder).join(".entente-results");
         assert!(marker.is_file(), "{folder}: the result is complete");
     }

@@ -529,7 +529,7 @@ fn a_run_too_big_for_memory_is_refused_before_it_starts() {
         .arg("--out")
         .arg(&out)
         .arg("--quiet")
-        .env_remove(entente::engine::estimate::IGNORE_MEMORY_CHECK)
+        .env_remove(entente::engine::host::IGNORE_MEMORY_CHECK)
         .timeout(BINARY_DEADLINE)
         .assert()
         .code(2);

@@ -314,3 +314,144 @@ fn a_list_naming_no_folder_or_an_incomplete_set_is_refused_listing_every_problem
     assert!(stderr.contains("--parts DIR"), "{stderr}");
     assert!(!out.exists());
 }
+
+/// A name that would clear the screen (ESC [2J) and forge a line of its own if printed raw.
+const HOSTILE: &str = "evil\u{1b}[2J\nerror: forged";
+
+/// Whether `stderr` shows no raw escape character, no forged line, and `lines` lines.
+fn escaped(stderr: &str, lines: usize) -> bool {
+    !stderr.contains('\u{1b}')
+        && !stderr.lines().any(|l| l.starts_with("error: forged"))
+        && stderr.lines().count() == lines
+}
+
+/// Defect (issue 19, item 12): merge printed the folders named on its command line, by
+/// `--parts` and by the lines of `--from`, and `--out`, as they were, and a shard its
+/// scenario file and `--out`: a folder named with ESC [2J cleared the terminal and one with
+/// a newline forged a line of its own. Every message now shows them escaped (`\u{1b}`,
+/// `\u{a}`), as the loader shows names.
+#[test]
+fn merge_and_shard_messages_escape_folder_names_that_would_clear_the_screen_or_forge_a_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let parts: Vec<PathBuf> = (1..=3).map(|i| shard(dir.path(), i, "5")).collect();
+    let hostile = dir.path().join(HOSTILE);
+    std::fs::create_dir(&hostile).unwrap();
+    // A copy of shard 1 under the hostile name: given with shard 1, it is shard 1 twice.
+    let copy = hostile.join("part1");
+    std::fs::create_dir(&copy).unwrap();
+    for file in std::fs::read_dir(&parts[0]).unwrap() {
+        let file = file.unwrap().path();
+        std::fs::copy(&file, copy.join(file.file_name().unwrap())).unwrap();
+    }
+    let list = dir.path().join("parts.txt");
+    std::fs::write(&list, "part1\nmissing\u{1b}[2J\n").unwrap();
+    let out = dir.path().join("merged");
+    let no_list = hostile.join("list");
+    let cases: [(Vec<&OsStr>, usize); 6] = [
+        (vec![hostile.as_os_str()], 1),
+        (vec![parts[0].as_os_str(), copy.as_os_str()], 1),
+        (vec!["--parts".as_ref(), copy.as_os_str()], 1),
+        (vec!["--from".as_ref(), list.as_os_str()], 2),
+        (vec!["--from".as_ref(), hostile.as_os_str()], 1),
+        (vec!["--from".as_ref(), no_list.as_os_str()], 1),
+    ];
+    for (args, lines) in cases {
+        let stderr = stderr_of(&merging(&out).args(&args).assert().code(2));
+        assert!(escaped(&stderr, lines), "{args:?}: {stderr}");
+        assert!(
+            stderr.contains("evil\\u{1b}[2J") || stderr.contains("missing\\u{1b}[2J"),
+            "{stderr}"
+        );
+    }
+    // An --out under the hostile name: inside a part, and an existing file.
+    let inside = parts[0].join(HOSTILE);
+    let file = hostile.join("file");
+    std::fs::write(&file, "keep me").unwrap();
+    for out in [&inside, &file] {
+        let stderr = stderr_of(&merge(&[&parts[0], &parts[1], &parts[2]], out).code(2));
+        assert!(escaped(&stderr, 1), "--out {out:?}: {stderr}");
+    }
+    // A merge that succeeds names its folder escaped too.
+    let merged = simulate()
+        .arg("merge")
+        .args(&parts)
+        .arg("--out")
+        .arg(hostile.join("merged"))
+        .assert()
+        .success();
+    let stdout = String::from_utf8_lossy(&merged.get_output().stdout).into_owned();
+    assert!(escaped(&stdout, 1), "{stdout}");
+    assert_eq!(read(&file), b"keep me");
+
+    // A shard's messages: a scenario file and an --out under the hostile name.
+    let shard_into = |scenario: &Path, out: &Path| {
+        let mut cmd = simulate();
+        cmd.arg(scenario)
+            .args(["--trajectories", "512", "--shard", "1/2", "--out"])
+            .arg(out);
+        cmd.assert()
+    };
+    let visit = scenario("putin_visit.ron");
+    for (scenario, out) in [
+        (hostile.join("s.ron"), dir.path().join("s")),
+        (visit.clone(), file.clone()),
+    ] {
+        let stderr = stderr_of(&shard_into(&scenario, &out).code(2));
+        assert!(escaped(&stderr, 1), "{scenario:?} --out {out:?}: {stderr}");
+    }
+    let ran = shard_into(&visit, &hostile.join("shard")).success();
+    let stdout = String::from_utf8_lossy(&ran.get_output().stdout).into_owned();
+    assert!(escaped(&stdout, 1), "{stdout}");
+}
+
+/// Defect (issue 19, item 13): `merge --from` of 100,000 lines naming no folder printed
+/// 100,001 lines (4.9 MB), and a line of 10 MB a message of 10 MB. Now a list's problems
+/// stop at 50 lines and a count of the rest, as a scenario's do, and a long line is cut.
+#[test]
+fn a_list_of_100000_missing_folders_or_a_10_mb_line_makes_a_short_message() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("merged");
+    let list = dir.path().join("parts.txt");
+    let missing: String = (0..100_000).map(|i| format!("nowhere{i}\n")).collect();
+    std::fs::write(&list, missing).unwrap();
+    let stderr = stderr_of(&merging(&out).arg("--from").arg(&list).assert().code(2));
+    let lines: Vec<&str> = stderr.lines().collect();
+    assert_eq!(lines.len(), 52, "{stderr}");
+    assert!(
+        lines[49].contains("parts.txt:50: ") && lines[49].contains("nowhere49"),
+        "{stderr}"
+    );
+    assert!(lines[50].contains("99950 more"), "{stderr}");
+
+    std::fs::write(&list, format!("{}\n", "x".repeat(10 << 20))).unwrap();
+    let stderr = stderr_of(&merging(&out).arg("--from").arg(&list).assert().code(2));
+    assert!(stderr.len() < 2_000, "a message of {} bytes", stderr.len());
+    assert!(
+        stderr.contains("parts.txt:1: ")
+            && stderr.contains("xxx… (")
+            && stderr.contains("more characters"),
+        "{stderr}"
+    );
+    assert!(!out.exists());
+}
+
+/// Defect (issue 19, item 4, found again in its second pass): each `--from` list was capped
+/// at 16 MB, but every list given was held at once, so `--from BIG` given a thousand times
+/// could take 16 GB. Now the lists are capped together.
+#[test]
+fn lists_given_many_times_are_capped_together() {
+    let dir = tempfile::tempdir().unwrap();
+    let list = dir.path().join("parts.txt");
+    // 9 MB of lines naming the list's own folder: a valid list on its own.
+    let line = format!("{}.\n", " ".repeat(1_000));
+    std::fs::write(&list, line.repeat(9 << 10)).unwrap();
+    let out = dir.path().join("merged");
+    let stderr = stderr_of(
+        &merging(&out)
+            .args([OsStr::new("--from"), list.as_os_str()])
+            .args([OsStr::new("--from"), list.as_os_str()])
+            .assert()
+            .code(2),
+    );
+    assert!(stderr.contains("larger than 16 MB together"), "{stderr}");
+}

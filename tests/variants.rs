@@ -491,3 +491,321 @@ fn the_shipped_futures_check_and_run() {
         assert_eq!(summary["scenario"], name.trim_end_matches(".ron"));
     }
 }
+
+/// Writes a variant of base.ron with `changes`, one a line from line 5, and checks it.
+fn check_changes(changes: &[&str]) -> assert_cmd::assert::Assert {
+    let variant = format!(
+        "Variant(\n    base: \"base.ron\",\n    name: \"v\",\n    changes: [\n{}    ],\n)\n",
+        changes
+            .iter()
+            .map(|c| format!("        {c},\n"))
+            .collect::<String>()
+    );
+    let (_dir, assert) = check_files(&[("v.ron", &variant), ("base.ron", &base_text())]);
+    assert
+}
+
+/// The turn a check may take before it counts as hung: no duration is asserted, the
+/// timeout only turns a hang (or minutes of superlinear work) into a failure.
+const HANG: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// Writes `text` as v.ron beside base.ron and checks it, failing on a hang.
+fn check_generated(text: &str) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("v.ron"), text).unwrap();
+    std::fs::write(dir.path().join("base.ron"), base_text()).unwrap();
+    stderr_of(
+        simulate()
+            .arg("check")
+            .arg(dir.path().join("v.ron"))
+            .timeout(HANG)
+            .assert(),
+    )
+}
+
+/// Defect (issue 19, 5): a variant of 50,000 `AddOutcome` changes took over a minute to
+/// check (20,000: 6.6 s), every change scanning every outcome, and was then refused at its
+/// last change; a plain file of as many outcomes is refused in 0.2 s. The limit is applied
+/// as changes apply: refused at the change that passes it, and the rest are not applied.
+#[test]
+fn a_variant_of_fifty_thousand_added_outcomes_is_refused_at_the_change_past_the_limit() {
+    let changes: String = (0..50_000)
+        .map(|i| format!("AddOutcome(Outcome(name: \"o{i}\", ever: After(\"summit\"))),\n"))
+        .collect();
+    let err = check_generated(&format!(
+        "Variant(base: \"base.ron\", name: \"v\", changes: [\n{changes}])\n"
+    ));
+    // The base has 2 outcomes: the 999th AddOutcome, on line 1 + 999, makes 1,001.
+    assert!(
+        err.contains("v.ron:1000:1: AddOutcome: at most 1000 outcomes are allowed, got 1001"),
+        "{err}"
+    );
+    assert_eq!(err.lines().count(), 1, "{err}");
+}
+
+/// Defect: refusals past the fiftieth, which are only counted, were each located: a
+/// position counts the characters before it on its line, so 100,000 refused changes on one
+/// line took 3.6 s (quadratic: a million, the 16 MB a file may hold, would take minutes).
+#[test]
+fn a_million_refused_changes_on_one_line_are_counted_without_being_located() {
+    let changes = vec!["SetSeed(7)"; 1_000_000].join(", ");
+    let err = check_generated(&format!(
+        "Variant(base: \"base.ron\", name: \"v\", changes: [{changes}])\n"
+    ));
+    assert!(err.contains("v.ron:1:48: SetSeed:"), "{err}");
+    assert!(
+        err.contains("... and 999950 more problems; fix the ones above first"),
+        "{err}"
+    );
+}
+
+/// Defect (issue 19, 10): a change that repeats an earlier change of the variant was
+/// refused as "already in the base", naming the earlier change's value as the base's (two
+/// `SetParam("eta.B", 0.5)`: "eta.B is 0.5 already in the base", the base's being 0.3), and
+/// one with another value was accepted although the earlier change then does nothing. Each
+/// is refused at the repeat, naming the change it repeats.
+#[test]
+fn a_repeated_change_names_the_change_it_repeats_not_the_base() {
+    for (first, second) in [
+        (
+            "SetStance(\"A\", \"B\", 0.6)",
+            "SetStance(\"A\", \"B\", 0.6)",
+        ),
+        (
+            "SetStance(\"A\", \"B\", 0.6)",
+            "SetStance(\"A\", \"B\", 0.7)",
+        ),
+        (
+            "SetStance(\"B\", \"C\", 0.6)",
+            "SetStance(\"B\", \"C\", 0.6)",
+        ),
+        (
+            "SetAffinity(\"A\", \"B\", 0.6)",
+            "SetAffinity(\"A\", \"B\", 0.6)",
+        ),
+        (
+            "SetTie(\"A\", \"B\", \"aid\", 0.3)",
+            "SetTie(\"A\", \"B\", \"aid\", 0.3)",
+        ),
+        ("SetWeight(\"B\", 3.0)", "SetWeight(\"B\", 3.0)"),
+        ("SetParam(\"eta.B\", 0.5)", "SetParam(\"eta.B\", 0.5)"),
+        ("SetParam(\"eta\", 0.5)", "SetParam(\"eta\", 0.6)"),
+        (
+            "SetParam(\"kappa.arms\", 0.5)",
+            "SetParam(\"kappa.arms\", 0.5)",
+        ),
+        (
+            "SetParam(\"event.deal.hazard\", 0.5)",
+            "SetParam(\"event.deal.hazard\", 0.5)",
+        ),
+        (
+            "SetParam(\"event.deal.hazard\", 0.5)",
+            "SetTiming(\"deal\", Hazard(0.5))",
+        ),
+        (
+            "SetTiming(\"deal\", At(3))",
+            "SetParam(\"event.deal.hazard\", 0.5)",
+        ),
+        (
+            "SetTiming(\"summit\", At(3))",
+            "SetTiming(\"summit\", At(3))",
+        ),
+        (
+            "AddEvent(Event(name: \"x\", at: 1))",
+            "AddEvent(Event(name: \"x\", at: 2))",
+        ),
+        (
+            "ReplaceEvent(Event(name: \"marker\", at: 3))",
+            "ReplaceEvent(Event(name: \"marker\", at: 3))",
+        ),
+        ("RemoveEvent(\"marker\")", "RemoveEvent(\"marker\")"),
+        (
+            "AddOutcome(Outcome(name: \"x\", ever: After(\"summit\")))",
+            "AddOutcome(Outcome(name: \"x\", ever: After(\"summit\")))",
+        ),
+        (
+            "AddOutcome(Outcome(name: \"x\", ever: After(\"summit\")))",
+            "ReplaceOutcome(Outcome(name: \"x\", ever: After(\"deal\")))",
+        ),
+        (
+            "ReplaceOutcome(Outcome(name: \"close\", ever: After(\"summit\")))",
+            "ReplaceOutcome(Outcome(name: \"close\", ever: After(\"summit\")))",
+        ),
+        ("RemoveOutcome(\"close\")", "RemoveOutcome(\"close\")"),
+        (
+            "AddMetric(Stance(\"A\", \"B\"))",
+            "AddMetric(Stance(\"A\", \"B\"))",
+        ),
+        (
+            "RemoveMetric(Stance(\"C\", \"A\"))",
+            "RemoveMetric(Stance(\"C\", \"A\"))",
+        ),
+        ("SetSteps(20)", "SetSteps(20)"),
+        ("SetTrajectories(20)", "SetTrajectories(30)"),
+        ("SetSeed(20)", "SetSeed(20)"),
+    ] {
+        let err = stderr_of(check_changes(&[first, second]));
+        assert!(
+            err.contains("v.ron:6:9:") && err.contains("repeats change #1 (line 5, column 9)"),
+            "{first}; {second}: {err}"
+        );
+        assert!(!err.contains("the base"), "{first}; {second}: {err}");
+        assert_eq!(err.lines().count(), 1, "{first}; {second}: {err}");
+    }
+}
+
+/// A change that undoes an earlier one (removes what it added, replaces or removes what
+/// it changed) leaves that one doing nothing: refused at the later change, naming the
+/// earlier; and a name an earlier change removed is named as removed by it, not as
+/// unknown in the base.
+#[test]
+fn a_change_that_undoes_an_earlier_one_names_it() {
+    for (first, second, words) in [
+        (
+            "AddEvent(Event(name: \"x\", at: 1))",
+            "RemoveEvent(\"x\")",
+            "undoes change #1 (line 5, column 9)",
+        ),
+        (
+            "SetTiming(\"summit\", At(3))",
+            "ReplaceEvent(Event(name: \"summit\", at: 4))",
+            "undoes change #1 (line 5, column 9)",
+        ),
+        (
+            "SetParam(\"event.deal.hazard\", 0.5)",
+            "RemoveEvent(\"deal\")",
+            "undoes change #1 (line 5, column 9)",
+        ),
+        (
+            "ReplaceOutcome(Outcome(name: \"close\", ever: After(\"summit\")))",
+            "RemoveOutcome(\"close\")",
+            "undoes change #1 (line 5, column 9)",
+        ),
+        (
+            "AddMetric(Stance(\"A\", \"B\"))",
+            "RemoveMetric(Stance(\"A\", \"B\"))",
+            "undoes change #1 (line 5, column 9)",
+        ),
+        (
+            "RemoveEvent(\"marker\")",
+            "SetTiming(\"marker\", At(3))",
+            "change #1 (line 5, column 9) removes it",
+        ),
+        (
+            "RemoveEvent(\"marker\")",
+            "ReplaceEvent(Event(name: \"marker\", at: 3))",
+            "change #1 (line 5, column 9) removes it",
+        ),
+        (
+            "RemoveEvent(\"deal\")",
+            "SetParam(\"event.deal.hazard\", 0.5)",
+            "change #1 (line 5, column 9) removes it",
+        ),
+        (
+            "RemoveOutcome(\"close\")",
+            "ReplaceOutcome(Outcome(name: \"close\", ever: After(\"summit\")))",
+            "change #1 (line 5, column 9) removes it",
+        ),
+    ] {
+        let err = stderr_of(check_changes(&[first, second]));
+        assert!(
+            err.contains("v.ron:6:") && err.contains(words),
+            "{first}; {second}: {err}"
+        );
+        assert!(!err.contains("the base"), "{first}; {second}: {err}");
+    }
+    // Removed and added back is a change, as before.
+    check_changes(&[
+        "RemoveEvent(\"marker\")",
+        "AddEvent(Event(name: \"marker\", at: 3))",
+    ])
+    .success();
+}
+
+/// Defect (issue 19, 11): a clash that `SetTiming("deal", At(3))` brings (event "pressure"
+/// still sets `event.deal.hazard`) was reported at an earlier `SetParam` of that path: the
+/// compiled file's problems were located by searching the variant's text for the path,
+/// which found it in the wrong change. Each problem is reported at the change that brings
+/// it.
+#[test]
+fn a_clash_set_timing_brings_is_reported_at_the_set_timing_not_an_earlier_change() {
+    // The defect's own case: the SetParam alone is fine.
+    let err = stderr_of(check_changes(&[
+        "SetParam(\"event.deal.hazard\", 0.5)",
+        "SetTiming(\"deal\", At(3))",
+    ]));
+    assert!(
+        err.starts_with("error: ") && err.contains("v.ron:6:9:"),
+        "{err}"
+    );
+    assert!(!err.contains("v.ron:5:"), "{err}");
+    // An added event that sets the path gets the same problem from the same SetTiming.
+    let err = stderr_of(check_changes(&[
+        "AddEvent(Event(name: \"x\", hazard: 0.1, effects: [Param(\"event.deal.hazard\", Add(0.1))]))",
+        "SetTiming(\"deal\", At(3))",
+    ]));
+    assert!(
+        err.contains("v.ron:6:9: event \"pressure\": unknown parameter path \"event.deal.hazard\""),
+        "{err}"
+    );
+    assert!(
+        err.contains("v.ron:6:9: event \"x\": unknown parameter path \"event.deal.hazard\""),
+        "{err}"
+    );
+    // A name an earlier change mentions is not where a later change's problem is.
+    let err = stderr_of(check_changes(&[
+        "AddOutcome(Outcome(name: \"o\", ever: After(\"summit\")))",
+        "SetSteps(1)",
+    ]));
+    assert!(
+        err.contains("v.ron:6:9: event \"summit\": `at` must be a step from 1 to 1, got 2"),
+        "{err}"
+    );
+    // An event removed and added back: its problem is the AddEvent's, not the RemoveEvent's.
+    let err = stderr_of(check_changes(&[
+        "RemoveEvent(\"marker\")",
+        "AddEvent(Event(name: \"marker\", at: 30))",
+    ]));
+    assert!(
+        err.contains("v.ron:6:") && err.contains("`at` must be a step from 1 to 12, got 30"),
+        "{err}"
+    );
+    // A problem compiling finds in the change that brings it keeps its exact place.
+    let err = stderr_of(check_changes(&[
+        "SetSeed(3)",
+        "AddEvent(Event(name: \"x\", at: 1, effects: [Stance(\"A\", \"Cc\", Add(0.1))]))",
+    ]));
+    assert!(
+        err.contains("v.ron:6:64: unknown state \"Cc\" — did you mean \"C\"?"),
+        "{err}"
+    );
+}
+
+/// What placing at the change that brings a problem must keep: a problem of the variant's
+/// own name stays at its field, even written after the changes, and every problem of a
+/// careless edit of a small world keeps its own change (40 bad events among good changes).
+#[test]
+fn problems_no_change_brings_and_many_problems_keep_their_places() {
+    let variant = "Variant(\n    base: \"base.ron\",\n    changes: [SetSeed(3)],\n    name: \"bad\\u{7}name\",\n)\n";
+    let (_dir, assert) = check_files(&[("v.ron", variant), ("base.ron", &base_text())]);
+    let err = stderr_of(assert);
+    assert!(err.contains("v.ron:4:5: the scenario name"), "{err}");
+    let changes: Vec<String> = (0..40)
+        .map(|i| {
+            format!(
+                "AddOutcome(Outcome(name: \"o{i}\", at_end: Above(Stance(\"A\", \"B\"), 0.1))), \
+                 AddEvent(Event(name: \"x{i}\", at: 50))"
+            )
+        })
+        .collect();
+    let lines: Vec<&str> = changes.iter().map(String::as_str).collect();
+    let err = stderr_of(check_changes(&lines));
+    for (i, line) in err.lines().enumerate() {
+        let at = format!("v.ron:{}:", i + 5);
+        assert!(
+            line.contains(&at) && line.contains("got 50"),
+            "{line}\n{err}"
+        );
+    }
+    assert_eq!(err.lines().count(), 40, "{err}");
+}

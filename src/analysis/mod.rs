@@ -1,8 +1,11 @@
 //! From aggregates to answers: probabilities, intervals, quantile bands, comparisons.
 
-pub mod landscape;
+pub mod ablation;
 pub mod compare;
+pub mod distribution;
 pub mod interval;
+pub mod landscape;
+pub mod score;
 pub mod sensitivity;
 pub mod summary;
 pub mod sweep;

@@ -411,6 +411,6 @@ impl RunSummary {
 
 /// Rounds to 1e-9: histogram quantiles are exact to 1e-3 and fixed-point means to 1e-12, so
 /// digits past the ninth are noise that only makes files harder to read.
-fn tidy(x: f64) -> f64 {
+pub(crate) fn tidy(x: f64) -> f64 {
     (x * 1e9).round() / 1e9
 }

@@ -3,8 +3,10 @@
 mod blocs;
 mod check;
 mod compare;
+pub mod default_folder;
 mod merge;
 mod run;
+mod score;
 mod sensitivity;
 mod shard;
 mod sweep;
@@ -14,13 +16,15 @@ pub use check::check;
 pub use compare::compare;
 pub use merge::merge;
 pub use run::run;
-pub use sensitivity::sensitivity;
+pub use score::score;
+pub use sensitivity::{sensitivity, DEFAULT_TRAJECTORIES as SENSITIVITY_TRAJECTORIES};
 pub use shard::run_shard;
 pub use sweep::sweep;
 
 use std::path::{Path, PathBuf};
 
 use crate::engine::estimate::{self, Estimate};
+use crate::engine::host;
 use crate::engine::{self, Aggregates, Control, Plan};
 use crate::error::Error;
 use crate::model::World;
@@ -29,12 +33,13 @@ use crate::output::sanitize_name;
 use crate::progress;
 
 /// The folder a command writes: `--out`, or `outputs/<default_name>` with the name made
-/// safe as a file name. Every command's default is built here. Each command checks it
+/// safe as a file name. Every command's default is built here, its name by
+/// `default_folder`. Each command checks it
 /// (`output::check_target`) first thing, so a bad `--out` is named before the scenario is
 /// even read; a merge first makes sure it is none of the parts it reads.
 fn output_folder(out: Option<&Path>, default_name: &str) -> PathBuf {
     out.map_or_else(
-        || Path::new("outputs").join(sanitize_name(default_name)),
+        || Path::new(default_folder::OUTPUTS).join(sanitize_name(default_name)),
         Path::to_path_buf,
     )
 }
@@ -49,7 +54,7 @@ fn stem(path: &Path) -> String {
 /// not fit in memory.
 fn plan(world: &World, options: &RunOptions) -> Result<Plan, Error> {
     let plan = unchecked_plan(world, options)?;
-    check_estimate(&[world], &plan)?;
+    check_estimate(world, &plan)?;
     Ok(plan)
 }
 
@@ -64,9 +69,9 @@ fn unchecked_plan(world: &World, options: &RunOptions) -> Result<Plan, Error> {
     ))
 }
 
-/// The threads a plan runs on: `--threads`, or every core.
+/// The threads a plan runs on (`engine::threads`), which its estimate counts.
 fn threads(plan: &Plan) -> usize {
-    plan.threads.unwrap_or_else(rayon::current_num_threads)
+    engine::threads(plan)
 }
 
 /// "1 thread", "2 threads", "3 trajectories".
@@ -83,17 +88,13 @@ const RUN_ADVICE: &str = "track fewer metrics, run fewer steps or use fewer --th
 
 /// Refuses a run of `worlds` that will not fit in memory (see [`check_fits`]). A
 /// comparison runs its worlds side by side, so their needs add up.
-fn check_estimate(worlds: &[&World], plan: &Plan) -> Result<(), Error> {
+fn check_estimate(world: &World, plan: &Plan) -> Result<(), Error> {
     let threads = threads(plan);
-    let need = worlds
-        .iter()
-        .map(|w| estimate::estimate(w, plan.len(), threads))
-        .reduce(|a, b| a + b)
-        .expect("a run has a world");
-    let metrics: usize = worlds.iter().map(|w| w.metrics.len()).sum();
-    let steps = worlds.iter().map(|w| w.steps).max().unwrap_or(0);
+    let need = estimate::estimate(world, plan.len(), threads);
     let what = format!(
-        "this run ({metrics} metrics x {steps} steps on {})",
+        "this run ({} metrics x {} steps on {})",
+        world.metrics.len(),
+        world.steps,
         count(threads, "thread")
     );
     check_fits(&need, &what, RUN_ADVICE)
@@ -105,9 +106,9 @@ fn check_estimate(worlds: &[&World], plan: &Plan) -> Result<(), Error> {
 /// command and its size, `advice` says what to change.
 fn check_fits(need: &Estimate, what: &str, advice: &str) -> Result<(), Error> {
     let gb = |bytes: u64| bytes as f64 / 1e9;
-    if !estimate::ignore_memory_check() {
+    if !host::ignore_memory_check() {
         // The tightest limit that the estimate breaks is the one worth naming.
-        let limits = estimate::memory_limits();
+        let limits = host::memory_limits();
         let broken = limits.iter().filter(|l| !l.fits(need));
         if let Some(limit) = broken.min_by_key(|l| l.available) {
             let need = if limit.address_space {
@@ -120,7 +121,7 @@ fn check_fits(need: &Estimate, what: &str, advice: &str) -> Result<(), Error> {
                  (or set {}=1 to try anyway)",
                 gb(limit.available),
                 limit.source,
-                estimate::IGNORE_MEMORY_CHECK
+                host::IGNORE_MEMORY_CHECK
             )));
         }
     }

@@ -2,9 +2,7 @@
 //!
 //! The estimate counts the engine's own allocations (its histogram bins, the kernel's block
 //! of trajectories, one set of aggregates per busy thread), so it lives beside them; the
-//! limits it is measured against are read from `/proc` and the cgroup file system.
-
-use std::path::Path;
+//! limits it is measured against are `engine::host`'s.
 
 use super::aggregate::BINS;
 use crate::model::lanes::BLOCK;
@@ -93,20 +91,8 @@ pub fn estimate(world: &World, trajectories: u64, threads: usize) -> Estimate {
 fn run_estimate(world: &World, metrics: usize, trajectories: u64, threads: usize) -> Estimate {
     let (n, k) = (world.n() as u64, world.k() as u64);
     let threads = threads.max(1) as u64;
-    let points = u64::from(world.steps) + 1;
+    let per_set = set_bytes(world, metrics, trajectories);
     let metrics = metrics as u64;
-    // The bloc counts hold one entry per distinct final configuration: at most the
-    // trajectories and 2^(N-1); an entry (a 32-byte key, an 8-byte count) takes about 64
-    // bytes in a B-tree node.
-    let configurations = match n.saturating_sub(1) {
-        bits @ 0..=62 => trajectories.min(1 << bits),
-        _ => trajectories,
-    };
-    let blocs = configurations.saturating_mul(BLOC_ENTRY_BYTES);
-    let per_set = metrics * points * (BINS as u64 * 8 + 32)
-        + (world.outcomes.len() + world.events.len()) as u64 * points * 8
-        + (n * n + k * n * n) * 16;
-    let per_set = per_set.saturating_add(blocs);
     // A worker's block of trajectories: the kernel's arrays (13 of n x n and 3 of
     // k x n x n per lane, `model::lanes::Lanes::new`; 2 of n x n shared by the lanes) and
     // each lane's own state (2 of n x n and 2 of k x n x n).
@@ -122,20 +108,7 @@ fn run_estimate(world: &World, metrics: usize, trajectories: u64, threads: usize
     let reserved = (folds + 1)
         .saturating_mul(per_set)
         .saturating_add(folds * per_worker);
-    // The scenario as loaded, counted by the entries the world holds (the nonzero stances,
-    // affinities and shares) or the file writes, whichever is more: below 10 MB up to about
-    // 70 states, 76 MB at 200 states with 4 channels, where it was missing and a
-    // 50-trajectory run peaked at 126 MB against 118 MB estimated. The nonzero values alone
-    // missed a file that writes every entry as 0 (162 MB measured, 118 MB estimated);
-    // counting every entry a file *may* have instead made a 200-state world with no
-    // relations 4.6x its measured peak.
-    let nonzero = [&world.stance, &world.affinity, &world.share]
-        .iter()
-        .flat_map(|values| values.iter())
-        .filter(|&&x| x != 0.0)
-        .count() as u64;
-    let entries = nonzero.max(world.written_entries);
-    let loaded = entries * LOADED_BYTES_PER_ENTRY;
+    let loaded = loaded_bytes(world);
     let per_step = n * n * (2 * n + 3 * k + 40) + 20 * metrics + 50 * world.events.len() as u64;
     let operations = per_step as f64 * f64::from(world.steps) * trajectories as f64;
     Estimate {
@@ -147,6 +120,40 @@ fn run_estimate(world: &World, metrics: usize, trajectories: u64, threads: usize
             + threads * THREAD_ADDRESS_BYTES,
         seconds: operations * 1e-9 / threads as f64,
     }
+}
+
+/// Bytes of one set of aggregates of `world` tracking `metrics` metrics over `trajectories`.
+fn set_bytes(world: &World, metrics: usize, trajectories: u64) -> u64 {
+    let (n, k) = (world.n() as u64, world.k() as u64);
+    let points = u64::from(world.steps) + 1;
+    // The bloc counts hold one entry per distinct final configuration: at most the
+    // trajectories and 2^(N-1); an entry (a 32-byte key, an 8-byte count) takes about 64
+    // bytes in a B-tree node.
+    let configurations = match n.saturating_sub(1) {
+        bits @ 0..=62 => trajectories.min(1 << bits),
+        _ => trajectories,
+    };
+    let blocs = configurations.saturating_mul(BLOC_ENTRY_BYTES);
+    let per_set = metrics as u64 * points * (BINS as u64 * 8 + 32)
+        + (world.outcomes.len() + world.events.len()) as u64 * points * 8
+        + (n * n + k * n * n) * 16;
+    per_set.saturating_add(blocs)
+}
+
+/// Bytes the loaded scenario holds for the whole command.
+fn loaded_bytes(world: &World) -> u64 {
+    // Counted by the entries the world holds (the nonzero stances, affinities and shares)
+    // or the file writes, whichever is more: below 10 MB up to about 70 states, 76 MB at
+    // 200 states with 4 channels, where it was missing and a 50-trajectory run peaked at
+    // 126 MB against 118 MB estimated. The nonzero values alone missed a file that writes
+    // every entry as 0 (162 MB measured, 118 MB estimated); counting every entry a file
+    // *may* have instead made a 200-state world with no relations 4.6x its measured peak.
+    let nonzero = [&world.stance, &world.affinity, &world.share]
+        .iter()
+        .flat_map(|values| values.iter())
+        .filter(|&&x| x != 0.0)
+        .count() as u64;
+    nonzero.max(world.written_entries) * LOADED_BYTES_PER_ENTRY
 }
 
 fn with_margin(bytes: u64) -> u64 {
@@ -242,185 +249,30 @@ pub fn sensitivity_estimate(
     }
 }
 
-/// The tightest memory limit this process runs under.
-#[derive(Debug, Clone, PartialEq)]
-pub struct MemoryLimit {
-    /// Bytes still to be had under the limit.
-    pub available: u64,
-    /// Which limit, in words a user can act on, with the file it was read from.
-    pub source: String,
-    /// Whether the limit is on address space (`ulimit -v`) rather than resident memory.
-    pub address_space: bool,
-}
+/// Bytes a merge holds per part while it reads the others: the verified manifest (its
+/// strings and the sha256 of each file), the folder's path and the map's entry. Under 1 KB
+/// by the sizes of those fields for a part of a variant's run; counted twice over.
+const PART_BYTES: u64 = 2 << 10;
 
-impl MemoryLimit {
-    /// Whether a command with this estimate fits under the limit.
-    pub fn fits(&self, estimate: &Estimate) -> bool {
-        let need = if self.address_space {
-            estimate.address_space_bytes
-        } else {
-            estimate.memory_bytes
-        };
-        need <= self.available
+/// A merge of `parts` shards of a run of `trajectories`, on one thread: the merged
+/// aggregates, the one part's aggregates it is adding, and the summary its files are
+/// written from (counted as a third set, which bounds it: the summary holds a few numbers
+/// per metric and step where a set holds 2,000 bins), beside the loaded scenario and every
+/// part's manifest. Measured against it: README, "Shards".
+pub fn merge_estimate(world: &World, trajectories: u64, parts: u64) -> Estimate {
+    let set = set_bytes(world, world.metrics.len(), trajectories);
+    let held = with_margin(
+        set.saturating_mul(3)
+            .saturating_add(parts.saturating_mul(PART_BYTES)),
+    );
+    let loaded = loaded_bytes(world);
+    Estimate {
+        memory_bytes: held + BASELINE_BYTES + loaded,
+        address_space_bytes: held + BASELINE_ADDRESS_BYTES + loaded,
+        // About 100 MB of aggregates a second, decoded, added and exported (2 parts of
+        // 320 MB each: 6 s).
+        seconds: parts as f64 * set as f64 * 1e-8,
     }
-}
-
-/// Every memory limit found (Linux): free memory, `ulimit -v` and the cgroup's limit (a
-/// Slurm job's `--mem`, a container's `--memory`). Empty where none can be read.
-pub fn memory_limits() -> Vec<MemoryLimit> {
-    let read = |path: &str| std::fs::read_to_string(path).unwrap_or_default();
-    let mut limits = Vec::new();
-    if let Some(available) = mem_available(&read("/proc/meminfo")) {
-        limits.push(MemoryLimit {
-            available,
-            source: "free memory, MemAvailable in /proc/meminfo".into(),
-            address_space: false,
-        });
-    }
-    if let Some(max) = address_space_limit(&read("/proc/self/limits")) {
-        let used = vm_size(&read("/proc/self/status")).unwrap_or(0);
-        limits.push(MemoryLimit {
-            available: max.saturating_sub(used),
-            source: format!(
-                "the address-space limit of {}: `ulimit -v`, Max address space in /proc/self/limits",
-                megabytes(max)
-            ),
-            address_space: true,
-        });
-    }
-    if let Some(cgroup) = cgroup_limit(Path::new("/")) {
-        limits.push(cgroup);
-    }
-    limits
-}
-
-fn megabytes(bytes: u64) -> String {
-    format!("{} MB", bytes / 1_000_000)
-}
-
-/// `MemAvailable` from the text of `/proc/meminfo`.
-pub fn mem_available(meminfo: &str) -> Option<u64> {
-    kilobytes_field(meminfo, "MemAvailable:")
-}
-
-/// `VmSize` (address space in use) from the text of `/proc/self/status`.
-fn vm_size(status: &str) -> Option<u64> {
-    kilobytes_field(status, "VmSize:")
-}
-
-fn kilobytes_field(text: &str, name: &str) -> Option<u64> {
-    let line = text.lines().find(|l| l.starts_with(name))?;
-    let kb: u64 = line[name.len()..].split_whitespace().next()?.parse().ok()?;
-    Some(kb.saturating_mul(1024))
-}
-
-/// The soft limit of `Max address space` from the text of `/proc/self/limits`; `None`
-/// when unlimited.
-pub fn address_space_limit(limits: &str) -> Option<u64> {
-    let line = limits
-        .lines()
-        .find(|l| l.starts_with("Max address space"))?;
-    line["Max address space".len()..]
-        .split_whitespace()
-        .next()?
-        .parse()
-        .ok()
-}
-
-/// Limits from 2^60 bytes up mean "none" (cgroup v1 writes 2^63 rounded to a page).
-const NO_LIMIT: u64 = 1 << 60;
-
-/// The room left under the cgroup memory limit of this process, with the file it came
-/// from, read below `root` (`/` outside tests): `proc/self/cgroup` names the group,
-/// `proc/self/mountinfo` where its hierarchy is mounted. Every ancestor's limit counts,
-/// so the group and its parents are walked up to the mount point. cgroup v2 reads
-/// `memory.max` and `memory.current`; v1 `memory.limit_in_bytes` and
-/// `memory.usage_in_bytes`.
-pub fn cgroup_limit(root: &Path) -> Option<MemoryLimit> {
-    let groups = std::fs::read_to_string(root.join("proc/self/cgroup")).ok()?;
-    let mounts = std::fs::read_to_string(root.join("proc/self/mountinfo")).unwrap_or_default();
-    let mut tightest: Option<MemoryLimit> = None;
-    for line in groups.lines() {
-        let mut fields = line.splitn(3, ':');
-        let (_, controllers, group) = (fields.next()?, fields.next()?, fields.next()?);
-        let (v2, max_file, current_file) = if controllers.is_empty() {
-            (true, "memory.max", "memory.current")
-        } else if controllers.split(',').any(|c| c == "memory") {
-            (false, "memory.limit_in_bytes", "memory.usage_in_bytes")
-        } else {
-            continue;
-        };
-        let Some((mount_root, mount_point)) = cgroup_mount(&mounts, v2) else {
-            continue;
-        };
-        let group = group.strip_prefix(mount_root.as_str()).unwrap_or(group);
-        let top = root.join(mount_point.trim_start_matches('/'));
-        let mut dir = top.join(group.trim_start_matches('/'));
-        loop {
-            let number = |file: &str| -> Option<u64> {
-                std::fs::read_to_string(dir.join(file))
-                    .ok()?
-                    .trim()
-                    .parse()
-                    .ok()
-            };
-            if let Some(max) = number(max_file).filter(|&m| m < NO_LIMIT) {
-                let available = max.saturating_sub(number(current_file).unwrap_or(0));
-                if tightest.as_ref().is_none_or(|t| available < t.available) {
-                    let file = dir.join(max_file);
-                    let shown = file
-                        .strip_prefix(root)
-                        .map_or(file.clone(), |f| Path::new("/").join(f));
-                    tightest = Some(MemoryLimit {
-                        available,
-                        source: format!(
-                            "the cgroup memory limit of {} in {}; a batch job's --mem sets it",
-                            megabytes(max),
-                            shown.display()
-                        ),
-                        address_space: false,
-                    });
-                }
-            }
-            if dir == top || !dir.pop() || !dir.starts_with(&top) {
-                break;
-            }
-        }
-    }
-    tightest
-}
-
-/// Where the cgroup hierarchy is mounted, from the text of `/proc/self/mountinfo`: the
-/// mount's root within the hierarchy and its mount point. cgroup v2 falls back to
-/// `/sys/fs/cgroup`.
-fn cgroup_mount(mountinfo: &str, v2: bool) -> Option<(String, String)> {
-    for line in mountinfo.lines() {
-        let (mount, filesystem) = line.split_once(" - ")?;
-        let mount: Vec<&str> = mount.split_whitespace().collect();
-        let filesystem: Vec<&str> = filesystem.split_whitespace().collect();
-        let (Some(root), Some(point), Some(kind)) =
-            (mount.get(3), mount.get(4), filesystem.first())
-        else {
-            continue;
-        };
-        let memory = filesystem
-            .get(2)
-            .is_some_and(|options| options.split(',').any(|o| o == "memory"));
-        if (v2 && *kind == "cgroup2") || (!v2 && *kind == "cgroup" && memory) {
-            return Some((root.to_string(), point.to_string()));
-        }
-    }
-    v2.then(|| ("/".to_string(), "/sys/fs/cgroup".to_string()))
-}
-
-/// Set this environment variable to `1` to run even when the estimate says the memory will
-/// not suffice (swap may make it fit). Any other value keeps the check: `=0` reads as "do
-/// not ignore".
-pub const IGNORE_MEMORY_CHECK: &str = "ENTENTE_IGNORE_MEMORY_CHECK";
-
-/// Whether the user asked to skip the memory check (`ENTENTE_IGNORE_MEMORY_CHECK=1`).
-pub fn ignore_memory_check() -> bool {
-    std::env::var(IGNORE_MEMORY_CHECK).is_ok_and(|v| v.trim() == "1")
 }
 
 /// A run this long or longer gets a warning before it starts.
@@ -428,6 +280,8 @@ pub const WARN_SECONDS: f64 = 6.0 * 3600.0;
 
 #[cfg(test)]
 mod tests {
+    use std::path::Path;
+
     use super::*;
     use crate::analysis::sensitivity::BOOTSTRAP;
 
@@ -592,103 +446,5 @@ mod tests {
         assert!(small.memory_bytes < 100_000_000, "{small:?}");
         let sweep = sweep_estimate(&w, 10_000, 200, 2);
         assert!(sweep.seconds > 1000.0 * estimate(&w, 200, 2).seconds);
-    }
-
-    #[test]
-    fn free_memory_and_the_address_space_limit_are_read_from_proc() {
-        let meminfo = "MemTotal:       24000000 kB\nMemAvailable:   1000 kB\n";
-        assert_eq!(mem_available(meminfo), Some(1_024_000));
-        let limits = "Limit                     Soft Limit           Hard Limit           Units\n\
-                      Max stack size            8388608              unlimited            bytes\n\
-                      Max address space         1048576000           unlimited            bytes\n";
-        assert_eq!(address_space_limit(limits), Some(1_048_576_000));
-        let unlimited = limits.replace("1048576000  ", "unlimited   ");
-        assert_eq!(address_space_limit(&unlimited), None);
-        assert_eq!(
-            vm_size("Name: simulate\nVmSize:\t  2048 kB\n"),
-            Some(2_097_152)
-        );
-    }
-
-    fn write(root: &Path, path: &str, text: &str) {
-        let file = root.join(path);
-        std::fs::create_dir_all(file.parent().unwrap()).unwrap();
-        std::fs::write(file, text).unwrap();
-    }
-
-    /// Defect: a Slurm job's `--mem` (a cgroup limit) was not seen, so a run that fit in
-    /// the machine's free memory was killed. Now the tightest limit of the group and its
-    /// parents counts (cgroup v2: `memory.max` less `memory.current`).
-    #[test]
-    fn the_cgroup_v2_limit_of_the_group_or_a_parent_is_found() {
-        let dir = tempfile::tempdir().unwrap();
-        let root = dir.path();
-        write(root, "proc/self/cgroup", "0::/job_7/step_0\n");
-        write(
-            root,
-            "proc/self/mountinfo",
-            "31 23 0:28 / /sys/fs/cgroup rw,nosuid - cgroup2 cgroup2 rw\n",
-        );
-        write(root, "sys/fs/cgroup/job_7/memory.max", "512000000\n");
-        write(root, "sys/fs/cgroup/job_7/memory.current", "12000000\n");
-        write(root, "sys/fs/cgroup/job_7/step_0/memory.max", "max\n");
-        write(root, "sys/fs/cgroup/job_7/step_0/memory.current", "1000\n");
-        write(root, "sys/fs/cgroup/memory.max", "max\n");
-        let limit = cgroup_limit(root).expect("a limit");
-        assert_eq!(limit.available, 500_000_000);
-        assert!(!limit.address_space);
-        assert!(
-            limit
-                .source
-                .contains("512 MB in /sys/fs/cgroup/job_7/memory.max"),
-            "{}",
-            limit.source
-        );
-    }
-
-    /// cgroup v1 (older clusters): `memory.limit_in_bytes` under the memory controller's
-    /// mount; the "no limit" value (2^63 rounded to a page) is not a limit.
-    #[test]
-    fn the_cgroup_v1_memory_limit_is_found() {
-        let dir = tempfile::tempdir().unwrap();
-        let root = dir.path();
-        write(
-            root,
-            "proc/self/cgroup",
-            "5:cpu:/\n4:memory:/slurm/job_9\n0::/\n",
-        );
-        write(
-            root,
-            "proc/self/mountinfo",
-            "32 31 0:29 / /sys/fs/cgroup/cpu rw - cgroup cgroup rw,cpu\n\
-             35 31 0:32 / /sys/fs/cgroup/memory rw - cgroup cgroup rw,memory\n\
-             41 31 0:38 / /sys/fs/cgroup/unified rw - cgroup2 cgroup2 rw\n",
-        );
-        let group = "sys/fs/cgroup/memory/slurm/job_9";
-        write(
-            root,
-            &format!("{group}/memory.limit_in_bytes"),
-            "1073741824\n",
-        );
-        write(
-            root,
-            &format!("{group}/memory.usage_in_bytes"),
-            "73741824\n",
-        );
-        write(
-            root,
-            "sys/fs/cgroup/memory/memory.limit_in_bytes",
-            "9223372036854771712\n",
-        );
-        let limit = cgroup_limit(root).expect("a limit");
-        assert_eq!(limit.available, 1_000_000_000);
-        assert!(limit.source.contains("memory.limit_in_bytes"));
-        // Without any limit set there is nothing to report.
-        write(
-            root,
-            &format!("{group}/memory.limit_in_bytes"),
-            "9223372036854771712\n",
-        );
-        assert_eq!(cgroup_limit(root), None);
     }
 }

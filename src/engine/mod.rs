@@ -4,11 +4,13 @@
 pub mod aggregate;
 pub mod effects;
 pub mod estimate;
+pub mod host;
 mod run;
 pub mod streams;
+mod unsettled;
 
 pub use aggregate::Aggregates;
 pub use run::{
-    check_rest, chunk_count, run, run_joint, run_paired, Control, Joint, PairCounts, Paired,
-    Pairing, Plan, Stopped, UnsettledRun, CHUNK,
+    check_rest, chunk_count, run, run_joint, run_paired, threads, Control, Joint, PairCounts,
+    Paired, Pairing, Plan, Stopped, UnsettledRun, CHUNK,
 };

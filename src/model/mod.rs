@@ -5,6 +5,7 @@
 
 pub mod background;
 pub mod blocs;
+mod definition;
 mod event;
 #[cfg(test)]
 pub(crate) mod fixtures;
@@ -19,6 +20,7 @@ pub mod window;
 mod world;
 
 pub use background::{Background, BackgroundParam, Process};
+pub use definition::Definition;
 pub use event::{Change, Condition, Effect, Event, Timing, AFFINITY_LIMIT};
 pub use metric::Metric;
 pub use params::{Draws, ParamSlot, ParamTarget, Params, Sampler};

@@ -1,10 +1,10 @@
 //! Small hand-built results for the exporters' unit tests: one of each kind, with values
 //! that are easy to find again in the bytes.
 
-use crate::analysis::landscape::{Configuration, Landscape};
 use crate::analysis::compare::{
     EffectPoint, EffectSeries, FromReference, MetricEffect, OutcomeAcross, Pairwise,
 };
+use crate::analysis::landscape::{Configuration, Landscape};
 use crate::analysis::sensitivity::{FactorIndices, OutcomeSensitivity, Sensitivity};
 use crate::analysis::summary::Standings;
 use crate::analysis::sweep::{PointOutcome, Sweep, SweepPoint};
@@ -95,6 +95,7 @@ pub fn comparison() -> Comparison {
         }],
         only_in_a: vec!["peace".into()],
         only_in_b: vec![],
+        redefined: vec![],
     };
     let mut before = run("before");
     let mut after = run("after");
@@ -158,6 +159,7 @@ pub fn comparison() -> Comparison {
         pairwise: vec![pairwise],
         outcomes,
         not_shared: vec!["peace".into()],
+        defined_differently: vec![],
         metrics,
         effects,
     }

@@ -6,35 +6,42 @@
 //! `serialize`), so their bytes are tested without a disk; the plots draw their PNGs
 //! through plotters' own file backend and so write into the folder themselves.
 
-mod atomic;
 mod blocs_csv;
 mod compare_json;
 mod csv;
 mod effects_csv;
 #[cfg(test)]
 mod examples;
+mod folder;
 mod json;
 pub mod numbers;
 pub mod partial;
 pub mod plots;
 mod report;
+mod score_csv;
+mod score_json;
+mod score_report;
 mod sensitivity_csv;
 mod sweep_csv;
 
 use std::io;
 use std::path::{Path, PathBuf};
 
-pub use atomic::{check_target, sanitize_name, shorten, write_atomically};
 pub use blocs_csv::BlocsCsv;
 pub use compare_json::{CompareJson, Sides};
 pub use csv::{OutcomesCsv, TimeseriesCsv};
 pub use effects_csv::EffectsCsv;
+pub use folder::{check_target, sanitize_name, shorten, write_atomically};
 pub use json::SummaryJson;
 pub use plots::{ComparePlots, RunPlots};
 pub use report::{CompareReport, RunReport};
+pub use score_csv::ScoreCsv;
+pub use score_json::ScoreJson;
+pub use score_report::ScoreReport;
 pub use sensitivity_csv::SensitivityCsv;
 pub use sweep_csv::SweepCsv;
 
+use crate::analysis::score::ScoreRun;
 use crate::analysis::{Comparison, RunSummary};
 
 /// Writes one kind of result file (or files) for a result `R` into a folder.
@@ -113,5 +120,29 @@ pub fn compare_exporters() -> Vec<Box<dyn Exporter<Comparison>>> {
         Box::new(Sides),
         Box::new(ComparePlots),
         Box::new(CompareReport),
+    ]
+}
+
+/// A run's exporter, writing the run's own files of a scored forecast.
+struct OfRun<E>(E);
+
+impl<E: Exporter<RunSummary>> Exporter<ScoreRun> for OfRun<E> {
+    fn write(&self, r: &ScoreRun, dir: &Path) -> io::Result<()> {
+        self.0.write(&r.summary, dir)
+    }
+}
+
+/// Every exporter a scored forecast uses: the run's own files (its report with a section of
+/// scores), then the scores.
+pub fn score_exporters() -> Vec<Box<dyn Exporter<ScoreRun>>> {
+    vec![
+        Box::new(OfRun(SummaryJson)),
+        Box::new(OfRun(TimeseriesCsv)),
+        Box::new(OfRun(OutcomesCsv)),
+        Box::new(OfRun(RunPlots)),
+        Box::new(ScoreJson),
+        Box::new(ScoreCsv),
+        Box::new(plots::ScorePlots),
+        Box::new(ScoreReport),
     ]
 }

@@ -18,12 +18,14 @@
 //!
 //! Reading is in steps, so that a merge can check every part's (small) manifest before it
 //! reads any part's aggregates, and hold one part's aggregates at a time. Every file is read
-//! with a size cap and its checksum verified before it is parsed; what the numbers in it
-//! must satisfy is `Aggregates::check_against`.
+//! once, with a size cap, and nothing read from it is used unless its checksum matches: the
+//! small files are verified before they are parsed, `aggregates.bin` is hashed as it is
+//! decoded (so the checksum covers the very bytes decoded). What the numbers in it must
+//! satisfy is `Aggregates::check_against`.
 
 use std::collections::BTreeMap;
 use std::fs;
-use std::io::{self, BufWriter, Read, Seek, Write};
+use std::io::{self, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
 
 use flate2::read::ZlibDecoder;
@@ -220,7 +222,13 @@ impl<R: Read> Decoder<R> {
                 "`{field}` has {got} values, the scenario needs {want}"
             ));
         }
-        (0..want).map(|_| value(self)).collect()
+        // Allocated once at its known size: collected from fallible values, a `Vec` grows
+        // by doubling, and a 320 MB histogram took a 512 MB allocation after a 256 MB one.
+        let mut values = Vec::with_capacity(want);
+        for _ in 0..want {
+            values.push(value(self)?);
+        }
+        Ok(values)
     }
 
     /// Refuses anything past the last value.
@@ -426,6 +434,12 @@ impl Part {
     /// more bytes than aggregates of `world` can take. Their numbers are not checked here:
     /// see `Aggregates::check_against`.
     pub fn aggregates(&self, world: &World) -> Result<Aggregates, String> {
+        let file = open_regular(&self.dir, AGGREGATES)?;
+        self.aggregates_from(file, world)
+    }
+
+    /// The most bloc configurations this part's aggregates of `world` can list.
+    fn most_blocs(&self, world: &World) -> u64 {
         // A bloc configuration is listed once at most per trajectory of the shard's chunks,
         // and a world of n states has 2^(n-1) of them (state 0 is always on the first
         // side): the cap must not grow with what the part claims alone.
@@ -438,32 +452,35 @@ impl Part {
             .ok()
             .and_then(|bits| 1u64.checked_shl(bits))
             .unwrap_or(u64::MAX);
-        let most_blocs = chunks.saturating_mul(crate::engine::CHUNK).min(splits);
-        // Hashed as it is read, then read again from the same open file as it is decoded,
-        // so that the merge never holds a part's file, only its aggregates.
-        let cannot = |e: io::Error| format!("cannot read {AGGREGATES}: {e}");
-        let mut file = open_regular(&self.dir, AGGREGATES)?;
+        chunks.saturating_mul(crate::engine::CHUNK).min(splits)
+    }
+
+    /// `aggregates` from the open `aggregates.bin`, read once: the bytes decoded are the
+    /// bytes hashed (`Hashed`), so the checksum guards what is merged even if the file is
+    /// rewritten while it is read. Reading it twice (hash, rewind, decode) merged a part
+    /// rewritten between the two reads with counts no checksum covered.
+    fn aggregates_from(&self, file: impl Read, world: &World) -> Result<Aggregates, String> {
+        let most_blocs = self.most_blocs(world);
         let max = most_bytes(world, most_blocs);
-        let (mut hash, mut size, mut block) = (Sha256::new(), 0u64, vec![0u8; 1 << 16]);
-        loop {
-            let n = file.read(&mut block).map_err(cannot)?;
-            if n == 0 {
-                break;
-            }
-            size += n as u64;
-            if size > max {
-                return Err(too_large(AGGREGATES, max));
-            }
-            hash.update(&block[..n]);
+        // One byte past the cap is enough to know the file is too large.
+        let mut hashed = Hashed::new(file.take(max + 1));
+        let decoded = {
+            let compressed = io::BufReader::with_capacity(1 << 16, &mut hashed);
+            let raw = io::BufReader::with_capacity(1 << 16, ZlibDecoder::new(compressed));
+            decode(raw, world, most_blocs)
+        };
+        // The bytes past the end of the compressed stream, or past where a damaged one
+        // stopped decoding, count in the checksum too.
+        io::copy(&mut hashed, &mut io::sink())
+            .map_err(|e| format!("cannot read {AGGREGATES}: {e}"))?;
+        // What is wrong with the file itself first, then with what it holds.
+        if hashed.size > max {
+            return Err(too_large(AGGREGATES, max));
         }
-        let hex: String = hash.finalize().iter().map(|b| format!("{b:02x}")).collect();
-        if self.files.get(AGGREGATES) != Some(&hex) {
+        if self.files.get(AGGREGATES) != Some(&hashed.hex()) {
             return Err(damaged(AGGREGATES));
         }
-        file.rewind().map_err(cannot)?;
-        let compressed = io::BufReader::with_capacity(1 << 16, file.take(size));
-        let raw = io::BufReader::with_capacity(1 << 16, ZlibDecoder::new(compressed));
-        decode(raw, world, most_blocs)
+        decoded
             .map_err(|why| format!("{AGGREGATES} {why} (damaged or edited?); run this shard again"))
     }
 
@@ -473,6 +490,41 @@ impl Part {
             return Err(damaged(name));
         }
         Ok(bytes)
+    }
+}
+
+/// A reader that feeds every byte it passes on to a sha256, and counts them.
+struct Hashed<R> {
+    input: R,
+    hash: Sha256,
+    size: u64,
+}
+
+impl<R: Read> Hashed<R> {
+    fn new(input: R) -> Self {
+        Hashed {
+            input,
+            hash: Sha256::new(),
+            size: 0,
+        }
+    }
+
+    /// The sha256 of the bytes read so far, as `sha256_hex` spells it.
+    fn hex(self) -> String {
+        self.hash
+            .finalize()
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect()
+    }
+}
+
+impl<R: Read> Read for Hashed<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.input.read(buf)?;
+        self.hash.update(&buf[..n]);
+        self.size += n as u64;
+        Ok(n)
     }
 }
 
@@ -519,6 +571,7 @@ fn too_large(name: &str, max: u64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::io::Seek;
 
     fn manifest() -> PartialManifest {
         PartialManifest {
@@ -650,6 +703,69 @@ mod tests {
         assert!(decode(other.as_slice(), &world, 0)
             .unwrap_err()
             .contains("layout"));
+    }
+
+    /// `aggregates.bin` as a merge reads it when the file is rewritten in place while it is
+    /// read: the old bytes until the reader goes back to the start, the new ones after.
+    struct Rewritten {
+        old: io::Cursor<Vec<u8>>,
+        new: io::Cursor<Vec<u8>>,
+        rewound: bool,
+    }
+
+    impl Read for Rewritten {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            match self.rewound {
+                false => self.old.read(buf),
+                true => self.new.read(buf),
+            }
+        }
+    }
+
+    impl Seek for Rewritten {
+        fn seek(&mut self, to: io::SeekFrom) -> io::Result<u64> {
+            self.rewound |= to == io::SeekFrom::Start(0);
+            match self.rewound {
+                false => self.old.seek(to),
+                true => self.new.seek(to),
+            }
+        }
+    }
+
+    /// The bytes of `aggregates.bin` holding `a`.
+    fn stored(a: &Aggregates) -> Vec<u8> {
+        let dir = tempfile::tempdir().unwrap();
+        write(dir.path(), &manifest(), b"Scenario()", &[], a).unwrap();
+        fs::read(dir.path().join(AGGREGATES)).unwrap()
+    }
+
+    /// Defect (issue 19, item 2): a merge read `aggregates.bin` twice, once to hash it and
+    /// again, after a rewind, to decode it, so a part rewritten between the two reads was
+    /// merged with counts its checksum never covered, without a word. Now the bytes decoded
+    /// are the bytes hashed, read once.
+    #[test]
+    fn a_part_rewritten_between_its_hash_and_its_decode_merges_only_the_hashed_bytes() {
+        let mut world = crate::model::fixtures::world(2, 1);
+        world.metrics = vec![crate::model::Metric::Stance(0, 1)];
+        let mut hashed = Aggregates::new(&world);
+        (hashed.trajectories, hashed.histogram[0]) = (3, 3);
+        let mut rewritten = hashed.clone();
+        (rewritten.trajectories, rewritten.histogram[0]) = (2, 2);
+        let dir = tempfile::tempdir().unwrap();
+        write(dir.path(), &manifest(), b"Scenario()", &[], &hashed).unwrap();
+        let part = read_manifest(dir.path()).unwrap();
+        let file = Rewritten {
+            old: io::Cursor::new(stored(&hashed)),
+            new: io::Cursor::new(stored(&rewritten)),
+            rewound: false,
+        };
+        let merged = part.aggregates_from(file, &world).unwrap();
+        assert_eq!(
+            (merged.trajectories, merged.histogram[0]),
+            (3, 3),
+            "the counts of the bytes read after the hash were merged"
+        );
+        assert_eq!(merged, hashed);
     }
 
     /// Defect: the size cap of `aggregates.bin` allowed one bloc configuration per

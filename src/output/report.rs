@@ -135,7 +135,10 @@ fn manifest_list(out: &mut String, m: &Manifest) {
 }
 
 /// The figures, each with an anchor, its heading, the inline SVG and its caption.
-fn figures_section(out: &mut String, figures: &[Box<dyn Figure + '_>]) -> io::Result<()> {
+pub(super) fn figures_section(
+    out: &mut String,
+    figures: &[Box<dyn Figure + '_>],
+) -> io::Result<()> {
     for f in figures {
         let stem = f.file_stem();
         let svg = f.svg()?;
@@ -166,8 +169,21 @@ fn contents(out: &mut String, entries: &[(String, String)]) {
     out.push_str("</ul></nav>\n");
 }
 
+/// A section another command adds to a run's page (the scores of `simulate score`), after
+/// the outcome table: its id and heading for the contents, and its HTML.
+pub struct Section {
+    pub id: String,
+    pub heading: String,
+    pub html: String,
+}
+
 /// The report of one run.
 pub fn run_page(s: &RunSummary) -> io::Result<String> {
+    run_page_with(s, None)
+}
+
+/// The report of one run, with `extra` after its outcome table.
+pub fn run_page_with(s: &RunSummary, extra: Option<&Section>) -> io::Result<String> {
     let m = &s.manifest;
     let figures = run_figures(s);
     let mut out = String::new();
@@ -177,6 +193,7 @@ pub fn run_page(s: &RunSummary) -> io::Result<String> {
     manifest_list(&mut out, m);
 
     let mut entries = vec![("outcomes-table".to_string(), "Outcomes".to_string())];
+    entries.extend(extra.map(|x| (x.id.clone(), x.heading.clone())));
     entries.extend(figures.iter().map(|f| (f.file_stem(), f.heading())));
     entries.push(("blocs".to_string(), "Blocs".to_string()));
     entries.push(("events-table".to_string(), "Events".to_string()));
@@ -217,6 +234,9 @@ pub fn run_page(s: &RunSummary) -> io::Result<String> {
         );
     }
     out.push_str("</tbody>\n</table>\n");
+    if let Some(x) = extra {
+        out.push_str(&x.html);
+    }
 
     out.push_str("<h2 id=\"plots\">Pictures</h2>\n");
     figures_section(&mut out, &figures)?;
@@ -475,6 +495,19 @@ fn outcome_table(out: &mut String, c: &Comparison) {
         let _ = writeln!(
             out,
             "<p>Outcomes not in every scenario (not compared): {}.</p>",
+            list.join(", ")
+        );
+    }
+    if !c.defined_differently.is_empty() {
+        let list: Vec<String> = c
+            .defined_differently
+            .iter()
+            .map(|n| format!("{} (in {})", escape(n), c.redefined_in(n).join(", ")))
+            .collect();
+        let _ = writeln!(
+            out,
+            "<p>Outcomes defined differently than in A (not compared: two questions under \
+             one name): {}.</p>",
             list.join(", ")
         );
     }

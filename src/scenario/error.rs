@@ -7,18 +7,22 @@ use std::fmt;
 use std::path::PathBuf;
 
 use super::param_path;
+use super::path_shown;
 use super::spelling::printable;
 use super::Problem;
 
 /// A scenario file that cannot be used.
 #[derive(Debug, thiserror::Error)]
 pub enum ScenarioError {
-    #[error("{}: cannot read the scenario file: {source} (check the path)", path.display())]
+    #[error(
+        "{}: cannot read the scenario file: {source} (check the path)",
+        path_shown(path)
+    )]
     Unreadable {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error("{}:{line}:{column}: {}", path.display(), one_line(message))]
+    #[error("{}:{line}:{column}: {}", path_shown(path), one_line(message))]
     Syntax {
         path: PathBuf,
         line: usize,
@@ -47,12 +51,12 @@ impl fmt::Display for ProblemList<'_> {
                 Some(at) => write!(
                     f,
                     "{}:{}:{}: {}",
-                    self.path.display(),
+                    path_shown(self.path),
                     at.line,
                     at.column,
                     one_line(&p.message)
                 )?,
-                None => write!(f, "{}: {}", self.path.display(), one_line(&p.message))?,
+                None => write!(f, "{}: {}", path_shown(self.path), one_line(&p.message))?,
             }
         }
         Ok(())

@@ -34,3 +34,14 @@ pub const MAX_WEIGHT: f64 = 1e4;
 /// states with all their 39,800 stances and affinities take about 3 MB. Larger files are
 /// refused without being read whole.
 pub const MAX_FILE_BYTES: u64 = 16 << 20;
+
+/// Observations an observations file (`simulate score`) may hold: each is scored against
+/// its metric's whole histogram (2000 bins), so this many take a fraction of a second, and
+/// more are a file of something else.
+pub const MAX_OBSERVATIONS: usize = 100_000;
+
+/// The message of a list longer than its limit, the same for a full file and for the
+/// variant change that makes a list too long.
+pub fn too_many(what: &str, limit: usize, count: usize) -> String {
+    format!("at most {limit} {what} are allowed, got {count}")
+}

@@ -83,6 +83,15 @@ impl<'a> Locator<'a> {
         Position { line, column }
     }
 
+    /// The byte offset of `position`: `position`'s inverse.
+    pub fn offset(&self, position: Position) -> usize {
+        let Some(&start) = self.line_starts.get(position.line.saturating_sub(1)) else {
+            return self.text.len();
+        };
+        let column = position.column.saturating_sub(1);
+        (self.text[start..].char_indices().nth(column)).map_or(self.text.len(), |(i, _)| start + i)
+    }
+
     /// Offset of the first occurrence of `needle` at or after `from`, outside comments.
     pub fn find_from(&self, from: usize, needle: &str) -> Option<usize> {
         self.code.get(from..)?.find(needle).map(|i| i + from)
@@ -454,6 +463,15 @@ mod tests {
     fn positions_are_one_based_lines_and_columns() {
         let l = Locator::new("a\nbc \"x\"\n");
         assert_eq!(l.name("x"), Some(Position { line: 2, column: 4 }));
+    }
+
+    #[test]
+    fn an_offset_is_found_again_from_its_position() {
+        let text = "a\nbé \"x\"\n";
+        let l = Locator::new(text);
+        for at in text.char_indices().map(|(i, _)| i) {
+            assert_eq!(l.offset(l.position(at)), at);
+        }
     }
 
     #[test]

@@ -4,10 +4,12 @@
 //! before any output is written, and reported with the file, line and column.
 
 mod compile;
+pub mod csv_text;
 mod error;
 pub mod file;
 pub mod limits;
 mod locate;
+pub mod observed;
 pub mod param_path;
 pub(crate) mod spelling;
 pub mod variant;
@@ -196,8 +198,9 @@ pub fn from_stored(
 }
 
 /// A path a message names, escaped, and cut if absurdly long (a base named by 2 MB of
-/// text was echoed twice, once inside the path it resolved to).
-fn path_shown(path: &Path) -> String {
+/// text was echoed twice, once inside the path it resolved to). Every command's messages
+/// show paths through it.
+pub(crate) fn path_shown(path: &Path) -> String {
     printable(&path.display().to_string(), 300)
 }
 
@@ -306,7 +309,7 @@ fn resolve(
         // Problems the changes bring (a value out of range, a name an added event
         // misspells) are reported in the variant, located in its text.
         world = compile(&file, text).map_err(|mut problems| {
-            locate_in_changes(&before, v, text, &mut problems);
+            variant::place(&before, v, text, &mut problems);
             invalid(problems)
         })?;
     }
@@ -325,57 +328,6 @@ fn resolve(
         bases,
         changes,
     })
-}
-
-/// Gives a position to the problems a variant's changes bring that compiling could not
-/// locate: compiling looks for a full scenario's fields (`steps:`, a `stances` entry), which
-/// a variant does not have, so `SetSteps(0)` or `SetStance("A", "B", 5.0)` was reported
-/// with the file's name only. The change that brings a problem is found by bisection over
-/// the prefixes of the change list (the base alone compiles): a handful of compilations,
-/// and only on the way to an error.
-fn locate_in_changes(
-    base: &ScenarioFile,
-    v: &variant::VariantFile,
-    text: &str,
-    problems: &mut [Problem],
-) {
-    // Enough to point at every problem of a careless edit; the rest keep the file's name.
-    const MOST: usize = 8;
-    let positions = variant::change_positions(v, text);
-    let unlocated_after = |k: usize, message: &str| {
-        let mut file = base.clone();
-        let prefix = variant::VariantFile {
-            changes: v.changes[..k].to_vec(),
-            ..v.clone()
-        };
-        // Whether the problem is there, not where: the blind pass alone (a located pass
-        // for each of these compiles took 51 s for 8 problems in 400 changes on a 200-state
-        // base). A problem the variant's own text places is not searched for here, so
-        // counting every problem with this message finds the same change.
-        variant::apply(&mut file, &prefix, text).is_ok()
-            && compile::unplaced_problems(&file)
-                .iter()
-                .any(|p| p.message == message)
-    };
-    for problem in problems
-        .iter_mut()
-        .filter(|p| p.position.is_none())
-        .take(MOST)
-    {
-        // The first k with the problem after changes[..k]; changes[k - 1] brought it.
-        let (mut absent, mut present) = (0, v.changes.len());
-        while present - absent > 1 {
-            let mid = absent + (present - absent) / 2;
-            if unlocated_after(mid, &problem.message) {
-                present = mid;
-            } else {
-                absent = mid;
-            }
-        }
-        if present >= 1 {
-            problem.position = positions.get(present - 1).copied().flatten();
-        }
-    }
 }
 
 /// Reads a file, refusing one larger than `max` bytes without reading more than that (a

@@ -21,6 +21,7 @@ mod network;
 mod outcomes;
 mod overlay;
 mod partnerships;
+mod score;
 mod sweep;
 mod tornado;
 
@@ -35,6 +36,7 @@ use plotters::element::DashedPathElement;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
+pub use score::{score_figures, ScorePlots};
 pub use sweep::SweepPlots;
 pub use tornado::TornadoPlots;
 

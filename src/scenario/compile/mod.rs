@@ -44,7 +44,7 @@ pub fn compile(file: &ScenarioFile, text: &str) -> Result<World, Vec<Problem>> {
 
 /// The problems of `file` without their positions (the first pass of `compile` alone): for
 /// a caller that only asks *whether* a problem is there, such as the search for the change
-/// of a variant that brought it (`scenario::locate_in_changes`), which compiles many times.
+/// of a variant that brought it (`variant::place`), which compiles many times.
 pub fn unplaced_problems(file: &ScenarioFile) -> Vec<Problem> {
     // With hints: the caller compares these messages with those `compile` shows.
     compile_with(file, Locator::blind(), true)

@@ -93,18 +93,17 @@ impl Compiler<'_> {
         if f.channels.len() > limits::MAX_CHANNELS {
             within = false;
             let at = self.top_field("channels");
+            let count = f.channels.len();
             self.problem(
                 at,
-                format!("at most {} channels are allowed", limits::MAX_CHANNELS),
+                limits::too_many("channels", limits::MAX_CHANNELS, count),
             );
         }
         if f.events.len() > limits::MAX_EVENTS {
             within = false;
             let at = self.top_field("events");
-            self.problem(
-                at,
-                format!("at most {} events are allowed", limits::MAX_EVENTS),
-            );
+            let count = f.events.len();
+            self.problem(at, limits::too_many("events", limits::MAX_EVENTS, count));
         }
         for (field, count, limit) in [
             ("outcomes", f.outcomes.len(), limits::MAX_OUTCOMES),
@@ -113,10 +112,7 @@ impl Compiler<'_> {
             if count > limit {
                 within = false;
                 let at = self.top_field(field);
-                self.problem(
-                    at,
-                    format!("at most {limit} {field} are allowed, got {count}"),
-                );
+                self.problem(at, limits::too_many(field, limit, count));
             }
         }
         if !within {

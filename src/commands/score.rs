@@ -1,0 +1,192 @@
+//! `simulate score SCENARIO --observed FILE.csv [--ablate LIST]`: run a scenario as a
+//! forecast, score it against what happened (`analysis::score`), and write the run's own
+//! results beside the scores.
+//!
+//! The runs follow one another on the same seed, and each one's aggregates are dropped as
+//! soon as they are read, so memory is that of one run: first the events-only model when
+//! outcomes need its base rates (or `--ablate all` asks for it), then the full model, then
+//! each other ablation.
+
+use std::path::Path;
+
+use crate::analysis::ablation::Ablation;
+use crate::analysis::score::{
+    score as score_all, scored_series, AblationTotals, Chances, ObservationScore, ScoreRun, Scored,
+    Totals,
+};
+use crate::analysis::{Manifest, RunSummary};
+use crate::engine::{self, Control, Plan, Stopped};
+use crate::error::Error;
+use crate::model::World;
+use crate::options::RunOptions;
+use crate::output;
+use crate::scenario::{self, observed, sha256_hex};
+
+/// Observation rows printed on the terminal; every row is in score.csv.
+const SHOWN_ROWS: usize = 20;
+
+pub fn score(
+    path: &Path,
+    observed_path: &Path,
+    ablations: &[Ablation],
+    options: &RunOptions,
+) -> Result<(), Error> {
+    let name = super::default_folder::score(&super::stem(path));
+    let out = super::output_folder(options.out.as_deref(), &name);
+    output::check_target(&out)?;
+    let scenario = scenario::load(path)?;
+    let world = &scenario.world;
+    let bytes = observed::read(observed_path)?;
+    let observations = observed::parse(observed_path, &bytes, world)?;
+    let plan = super::plan(world, options)?;
+
+    let outcomes_observed = observations
+        .iter()
+        .any(|o| matches!(o.of, observed::Observed::Outcome(_)));
+    let events_only = outcomes_observed || ablations.contains(&Ablation::All);
+    let runs =
+        1 + ablations.len() as u64 + u64::from(events_only && !ablations.contains(&Ablation::All));
+    let total = plan.len() * runs;
+    let (summary, scores, series, ablation_totals) =
+        super::with_progress_over(total, options, &world.name, |control| {
+            let run =
+                |w: &World, ablation: Option<Ablation>| ablated_run(w, &plan, control, ablation);
+            // The events-only model first: its outcome probabilities are the base rates.
+            let (base, all_totals) = if events_only {
+                let w = Ablation::All.apply(world);
+                let agg = run(&w, Some(Ablation::All))?;
+                let base = Chances::of(&w, &agg);
+                let totals = Totals::of(&score_all(&w, &agg, &observations, &base));
+                (base, Some(totals))
+            } else {
+                // No outcome is observed, so no base rate is read.
+                (Chances::none(), None)
+            };
+            let agg = run(world, None)?;
+            let manifest = Manifest::new(&scenario, plan.seed, plan.trajectories);
+            let summary = RunSummary::new(manifest, world, &agg);
+            let scores = score_all(world, &agg, &observations, &base);
+            let series = scored_series(world, &agg, &scores, &observations);
+            drop(agg);
+            let mut ablation_totals = Vec::new();
+            for &a in ablations {
+                let totals = match (a, &all_totals) {
+                    (Ablation::All, Some(totals)) => totals.clone(),
+                    _ => {
+                        let w = a.apply(world);
+                        let agg = run(&w, Some(a))?;
+                        Totals::of(&score_all(&w, &agg, &observations, &base))
+                    }
+                };
+                ablation_totals.push(AblationTotals::new(a, totals));
+            }
+            Ok((summary, scores, series, ablation_totals))
+        })?;
+
+    let result = ScoreRun {
+        summary,
+        observed: observed_path.display().to_string(),
+        observed_sha256: sha256_hex(&bytes),
+        totals: Totals::of(&scores),
+        scores,
+        series,
+        ablations: ablation_totals,
+    };
+    output::export(&out, &result, &output::score_exporters())?;
+    if options.verbose {
+        print_scores(&result)?;
+        crate::say!("results in {}", out.display())?;
+        crate::say!("{}", result.totals.line())?;
+    }
+    Ok(())
+}
+
+/// One run of `world` (the full model, or an ablation of it) on the plan's seed.
+fn ablated_run(
+    world: &World,
+    plan: &Plan,
+    control: &Control,
+    ablation: Option<Ablation>,
+) -> Result<engine::Aggregates, Stopped> {
+    engine::run(world, plan, control).map_err(|stopped| match ablation {
+        Some(a) => super::at_point(stopped, || format!("the ablation `{}`", a.name())),
+        None => stopped,
+    })
+}
+
+fn print_scores(r: &ScoreRun) -> Result<(), Error> {
+    let m = &r.summary.manifest;
+    crate::say!(
+        "{}: {} trajectories x {} {}s, seed {}; {} observations from {}",
+        m.scenario,
+        m.trajectories,
+        m.steps,
+        m.step_unit,
+        m.seed,
+        r.scores.len(),
+        r.observed
+    )?;
+    let width = r
+        .scores
+        .iter()
+        .take(SHOWN_ROWS)
+        .map(|s| s.metric.chars().count())
+        .max()
+        .unwrap_or(6)
+        .max(6);
+    crate::say!(
+        "  {:width$}  step  observed  forecast p05, p95           pit    crps  persistence error",
+        "metric"
+    )?;
+    for s in r.scores.iter().take(SHOWN_ROWS) {
+        crate::say!(
+            "  {:width$}  {:>4}  {:>8.3}  {}",
+            s.metric,
+            s.step,
+            s.value,
+            row(s)
+        )?;
+    }
+    if r.scores.len() > SHOWN_ROWS {
+        crate::say!(
+            "  ... and {} more in score.csv",
+            r.scores.len() - SHOWN_ROWS
+        )?;
+    }
+    let t = &r.totals;
+    if let (Some(brier), Some(base)) = (t.brier, t.base_brier) {
+        crate::say!(
+            "outcomes: Brier {brier:.4} over {} observations (base rate, events and noise \
+             only: {base:.4})",
+            t.outcomes
+        )?;
+    }
+    for a in &r.ablations {
+        crate::say!(
+            "ablation {} ({}): {}",
+            a.ablation,
+            a.removes,
+            a.totals.line()
+        )?;
+    }
+    Ok(())
+}
+
+/// The scores of one observation as a table row.
+fn row(s: &ObservationScore) -> String {
+    match &s.scored {
+        Scored::Metric(x) => format!(
+            "[{:>6.3}, {:>6.3}]{}  {:>5.3}  {:>6.4}  {:>6.4}",
+            x.p05,
+            x.p95,
+            if x.in90 { "        " } else { " outside" },
+            x.pit,
+            x.crps,
+            x.persistence_error
+        ),
+        Scored::Outcome(x) => format!(
+            "probability {:.3}: Brier {:.4}, the base rate's {:.4}",
+            x.probability, x.brier, x.base_brier
+        ),
+    }
+}

@@ -1,0 +1,222 @@
+//! CSV text as records of fields, each field with the line and column where it starts, so
+//! that a bad value in an observations file is named at its place (RFC 4180: fields
+//! separated by commas, a field in double quotes may hold commas, line breaks and doubled
+//! quotes `""`; lines end in LF or CRLF). The `csv` crate reads the same text but gives only
+//! a record's start, and a field's column is what an analyst needs to find a typo.
+
+use super::Position;
+
+/// One field as written, unquoted, and where it starts.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Field {
+    pub text: String,
+    pub at: Position,
+}
+
+/// One record: its fields and the line it starts on.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Record {
+    pub line: usize,
+    pub fields: Vec<Field>,
+}
+
+/// Why the text is not CSV, and where.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SyntaxError {
+    pub at: Position,
+    pub message: String,
+}
+
+/// The records of `text`, blank lines skipped. Stops at the first syntax error.
+pub fn records(text: &str) -> Result<Vec<Record>, SyntaxError> {
+    let mut reader = Reader {
+        chars: text.chars().peekable(),
+        at: Position { line: 1, column: 1 },
+    };
+    let mut records = Vec::new();
+    while reader.chars.peek().is_some() {
+        let record = reader.record()?;
+        let blank = matches!(&record.fields[..], [f] if f.text.trim().is_empty());
+        if !blank {
+            records.push(record);
+        }
+    }
+    Ok(records)
+}
+
+struct Reader<'t> {
+    chars: std::iter::Peekable<std::str::Chars<'t>>,
+    /// Where the next character is.
+    at: Position,
+}
+
+impl Reader<'_> {
+    fn next(&mut self) -> Option<char> {
+        let c = self.chars.next()?;
+        if c == '\n' {
+            self.at = Position {
+                line: self.at.line + 1,
+                column: 1,
+            };
+        } else {
+            self.at.column += 1;
+        }
+        Some(c)
+    }
+
+    /// Whether a line ends here (LF, CRLF or the end of the text); consumes it.
+    fn line_end(&mut self) -> bool {
+        match self.chars.peek() {
+            None => true,
+            Some('\n') => {
+                self.next();
+                true
+            }
+            Some('\r') => {
+                self.next();
+                if self.chars.peek() == Some(&'\n') {
+                    self.next();
+                } else {
+                    // A lone CR (old Mac text) ends a line too; the next one is a new line.
+                    self.at = Position {
+                        line: self.at.line + 1,
+                        column: 1,
+                    };
+                }
+                true
+            }
+            Some(_) => false,
+        }
+    }
+
+    fn record(&mut self) -> Result<Record, SyntaxError> {
+        let line = self.at.line;
+        let mut fields = Vec::new();
+        loop {
+            fields.push(self.field()?);
+            if self.line_end() {
+                return Ok(Record { line, fields });
+            }
+            // `field` stops only at a comma or a line's end.
+            self.next();
+        }
+    }
+
+    fn field(&mut self) -> Result<Field, SyntaxError> {
+        let at = self.at;
+        if self.chars.peek() == Some(&'"') {
+            self.next();
+            return self.quoted(at);
+        }
+        let mut text = String::new();
+        while let Some(&c) = self.chars.peek() {
+            match c {
+                ',' | '\n' | '\r' => break,
+                '"' => {
+                    return Err(SyntaxError {
+                        at: self.at,
+                        message: "a double quote inside a field that does not start with one; \
+                                  put the whole field in double quotes and write a quote \
+                                  inside it as two (\"\")"
+                            .into(),
+                    })
+                }
+                c => {
+                    text.push(c);
+                    self.next();
+                }
+            }
+        }
+        Ok(Field { text, at })
+    }
+
+    /// A quoted field whose opening quote, at `at`, is read.
+    fn quoted(&mut self, at: Position) -> Result<Field, SyntaxError> {
+        let mut text = String::new();
+        loop {
+            match self.next() {
+                None => {
+                    return Err(SyntaxError {
+                        at,
+                        message: "the double quote that opens this field is never closed".into(),
+                    })
+                }
+                Some('"') if self.chars.peek() == Some(&'"') => {
+                    self.next();
+                    text.push('"');
+                }
+                Some('"') => break,
+                Some(c) => text.push(c),
+            }
+        }
+        match self.chars.peek() {
+            None | Some(',') | Some('\n') | Some('\r') => Ok(Field { text, at }),
+            Some(_) => Err(SyntaxError {
+                at: self.at,
+                message: "text after the closing double quote of a field; a field in quotes \
+                          ends at its closing quote (write a quote inside it as two: \"\")"
+                    .into(),
+            }),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn texts(text: &str) -> Vec<Vec<String>> {
+        records(text)
+            .unwrap()
+            .into_iter()
+            .map(|r| r.fields.into_iter().map(|f| f.text).collect())
+            .collect()
+    }
+
+    fn at(line: usize, column: usize) -> Position {
+        Position { line, column }
+    }
+
+    #[test]
+    fn quoted_fields_hold_commas_quotes_and_line_breaks() {
+        assert_eq!(
+            texts("metric,step\n\"Share(A, B, arms)\",4\n\"say \"\"hi\"\"\nthere\",5\n"),
+            [
+                vec!["metric", "step"],
+                vec!["Share(A, B, arms)", "4"],
+                vec!["say \"hi\"\nthere", "5"],
+            ]
+        );
+        assert_eq!(texts("a,,\"\"\n"), [vec!["a", "", ""]]);
+    }
+
+    #[test]
+    fn crlf_and_lf_end_lines_alike_and_blank_lines_are_skipped() {
+        let crlf = records("a,b\r\n\r\n1,2\r\n").unwrap();
+        assert_eq!(crlf.len(), 2);
+        assert_eq!(crlf[1].line, 3);
+        assert_eq!(crlf[1].fields[1].at, at(3, 3));
+        assert_eq!(texts("a,b\n1,2"), [vec!["a", "b"], vec!["1", "2"]]);
+    }
+
+    #[test]
+    fn each_field_knows_its_line_and_column_in_characters() {
+        let r = records("x,y\n\"Pākistan, β\",7\n").unwrap();
+        assert_eq!(r[1].fields[0].at, at(2, 1));
+        assert_eq!(r[1].fields[1].at, at(2, 15));
+        // A record spanning lines: the field after the break is on the next line.
+        let r = records("\"a\nb\",c\n").unwrap();
+        assert_eq!(r[0].fields[1].at, at(2, 4));
+    }
+
+    #[test]
+    fn bad_quoting_is_named_at_its_place() {
+        let open = records("a,b\n1,\"never closed\n").unwrap_err();
+        assert_eq!(open.at, at(2, 3));
+        assert!(open.message.contains("never closed"), "{}", open.message);
+        let after = records("a,b\n\"x\"y,2\n").unwrap_err();
+        assert_eq!(after.at, at(2, 4));
+        let inside = records("a,b\nx\"y,2\n").unwrap_err();
+        assert_eq!(inside.at, at(2, 2));
+    }
+}

@@ -1,0 +1,593 @@
+//! Observations files: what happened, to score a forecast against (`simulate score`).
+//!
+//! A CSV file whose header names at least the columns `metric`, `step` and `value`, in any
+//! order; other columns (`date`, `source`, `note` ...) may stand beside them and are not
+//! read. Each row is one observation: `metric` a tracked metric's label exactly as in
+//! `timeseries.csv` (`"Share(Pakistan, China, arms)"`, quoted for its commas) or an
+//! outcome's name (a label that is also an outcome's name is the metric); `step` the model
+//! step it belongs to; `value` the observed number, inside the metric's range, or 1 (it
+//! happened) or 0 (it did not) for an outcome.
+//!
+//! Everything is checked here, against the compiled scenario, before any simulation: every
+//! problem is reported at its file, line and column (at most `MAX_PROBLEMS`), as a
+//! scenario's are. A UTF-8 byte-order mark is skipped, and lines may end in LF or CRLF.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use super::csv_text::{self, Field, Record};
+use super::limits::{MAX_FILE_BYTES, MAX_OBSERVATIONS, MAX_PROBLEMS};
+use super::spelling::{name_list, quoted_name, suggestion};
+use super::{Position, Problem, ScenarioError};
+use crate::format::Num;
+use crate::model::{OutcomeKind, World};
+
+/// What an observation is of.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Observed {
+    /// A tracked metric, by its index in `World::metrics`.
+    Metric(usize),
+    /// An outcome, by its index in `World::outcomes`.
+    Outcome(usize),
+}
+
+/// One row of an observations file, checked.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Observation {
+    /// The line the row starts on, to trace a score back to its row.
+    pub line: usize,
+    /// The metric's label or the outcome's name, as the scenario writes it.
+    pub name: String,
+    pub of: Observed,
+    pub step: u32,
+    pub value: f64,
+}
+
+/// The columns an observations file must have.
+const COLUMNS: [&str; 3] = ["metric", "step", "value"];
+
+/// Reads and checks the observations file at `path` against `world`.
+pub fn load(path: &Path, world: &World) -> Result<Vec<Observation>, ScenarioError> {
+    let bytes = read(path)?;
+    parse(path, &bytes, world)
+}
+
+/// Checks the bytes of an observations file against `world`; `path` names it in messages.
+pub fn parse(path: &Path, bytes: &[u8], world: &World) -> Result<Vec<Observation>, ScenarioError> {
+    let invalid = |problems| ScenarioError::Invalid {
+        path: path.to_path_buf(),
+        problems,
+    };
+    let one = |at: Position, message: String| {
+        invalid(vec![Problem {
+            position: Some(at),
+            message,
+        }])
+    };
+    let text = std::str::from_utf8(bytes).map_err(|e| {
+        let valid = &bytes[..e.valid_up_to()];
+        let line = valid.iter().filter(|&&b| b == b'\n').count() + 1;
+        let before = valid.rsplit(|&b| b == b'\n').next().unwrap_or_default();
+        let column = String::from_utf8_lossy(before).chars().count() + 1;
+        one(
+            Position { line, column },
+            "the file is not UTF-8 text (save it from the spreadsheet as \"CSV UTF-8\")".into(),
+        )
+    })?;
+    // Spreadsheets on Windows start a UTF-8 CSV with a byte-order mark; it is not text.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let start = Position { line: 1, column: 1 };
+    if text.trim().is_empty() {
+        return Err(one(
+            start,
+            format!(
+                "the file is empty; an observations file starts with a header line naming at \
+                 least the columns {}, then one observation per line",
+                COLUMNS.join(",")
+            ),
+        ));
+    }
+    let records = csv_text::records(text).map_err(|e| one(e.at, e.message))?;
+    let (header, rows) = records
+        .split_first()
+        .expect("a text that is not blank has a record");
+    let columns = header_columns(header).map_err(invalid)?;
+    if rows.is_empty() {
+        return Err(one(
+            Position {
+                line: header.line,
+                column: 1,
+            },
+            "the file has a header but no observations; add one per line, e.g. \
+             \"Share(Pakistan, China, arms)\",12,0.73"
+                .into(),
+        ));
+    }
+    if rows.len() > MAX_OBSERVATIONS {
+        return Err(one(
+            Position {
+                line: rows[MAX_OBSERVATIONS].line,
+                column: 1,
+            },
+            format!(
+                "more than {MAX_OBSERVATIONS} observations; score a selection of them (each \
+                 one is scored against the whole distribution of its metric)"
+            ),
+        ));
+    }
+    let mut check = Checker::new(world, header.fields.len(), columns);
+    for row in rows {
+        check.row(row);
+    }
+    check.finish().map_err(invalid)
+}
+
+/// The file's bytes, refusing one larger than a scenario may be without reading more.
+pub fn read(path: &Path) -> Result<Vec<u8>, ScenarioError> {
+    use std::io::Read;
+    let refused = |message: String| ScenarioError::Invalid {
+        path: path.to_path_buf(),
+        problems: vec![Problem {
+            position: None,
+            message,
+        }],
+    };
+    let unreadable = |e: std::io::Error| {
+        refused(format!(
+            "cannot read the observations file: {e} (check the path)"
+        ))
+    };
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .map_err(unreadable)?
+        .take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(unreadable)?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(refused(format!(
+            "the file is larger than {} MB, the most an observations file may be (is it the \
+             observations file?)",
+            MAX_FILE_BYTES >> 20
+        )));
+    }
+    Ok(bytes)
+}
+
+/// The index of each of `COLUMNS` in the header, or why the header will not do.
+fn header_columns(header: &Record) -> Result<[usize; 3], Vec<Problem>> {
+    let names: Vec<&str> = header.fields.iter().map(|f| f.text.trim()).collect();
+    let mut problems = Vec::new();
+    let mut found = [0; 3];
+    for (slot, column) in COLUMNS.iter().enumerate() {
+        let mut at = names.iter().enumerate().filter(|(_, n)| *n == column);
+        match (at.next(), at.next()) {
+            (Some((i, _)), None) => found[slot] = i,
+            (Some(_), Some((again, _))) => problems.push(Problem {
+                position: Some(header.fields[again].at),
+                message: format!("the header names the column `{column}` twice"),
+            }),
+            (None, _) => problems.push(missing_column(header, &names, column)),
+        }
+    }
+    if problems.is_empty() {
+        Ok(found)
+    } else {
+        Err(problems)
+    }
+}
+
+/// The problem of a header without `column`: at the name closest to it, if one is.
+fn missing_column(header: &Record, names: &[&str], column: &str) -> Problem {
+    let start = Position {
+        line: header.line,
+        column: 1,
+    };
+    let wanted = format!(
+        "the header has no `{column}` column; an observations file's first line names at \
+         least the columns {}",
+        COLUMNS.join(",")
+    );
+    let unused = names.iter().copied().filter(|n| !COLUMNS.contains(n));
+    match suggestion(column, unused) {
+        Some(close) => {
+            let i = names.iter().position(|n| *n == close).unwrap_or(0);
+            Problem {
+                position: Some(header.fields[i].at),
+                message: format!("{wanted}: is {} meant as `{column}`?", quoted_name(close)),
+            }
+        }
+        None => Problem {
+            position: Some(start),
+            message: format!("{wanted} (this one names: {})", name_list(names)),
+        },
+    }
+}
+
+/// Checks rows one by one, keeping what passes and at most `MAX_PROBLEMS` problems.
+struct Checker<'w> {
+    world: &'w World,
+    width: usize,
+    columns: [usize; 3],
+    /// Every metric label and outcome name (a label wins over an outcome's name).
+    names: HashMap<String, Observed>,
+    labels: Vec<String>,
+    /// Where each (metric or outcome, step) was first observed.
+    seen: HashMap<(Observed, u32), usize>,
+    observations: Vec<Observation>,
+    problems: Vec<Problem>,
+    more: usize,
+}
+
+impl<'w> Checker<'w> {
+    fn new(world: &'w World, width: usize, columns: [usize; 3]) -> Self {
+        let labels: Vec<String> = world
+            .metrics
+            .iter()
+            .map(|m| world.metric_label(m))
+            .collect();
+        let outcomes = world.outcomes.iter().enumerate();
+        let outcomes = outcomes.map(|(o, outcome)| (outcome.name.clone(), Observed::Outcome(o)));
+        let metrics = labels.iter().enumerate();
+        let metrics = metrics.map(|(m, label)| (label.clone(), Observed::Metric(m)));
+        let names = outcomes.chain(metrics).collect();
+        Checker {
+            world,
+            width,
+            columns,
+            names,
+            labels,
+            seen: HashMap::new(),
+            observations: Vec::new(),
+            problems: Vec::new(),
+            more: 0,
+        }
+    }
+
+    fn problem(&mut self, at: Position, message: String) {
+        if self.problems.len() >= MAX_PROBLEMS {
+            self.more += 1;
+        } else {
+            self.problems.push(Problem {
+                position: Some(at),
+                message,
+            });
+        }
+    }
+
+    fn row(&mut self, row: &Record) {
+        if row.fields.len() != self.width {
+            let message = format!(
+                "this row has {} fields where the header has {}; a metric's label holds commas, \
+                 so it must be in double quotes: \"Share(Pakistan, China, arms)\"",
+                row.fields.len(),
+                self.width
+            );
+            self.problem(row.fields[0].at, message);
+            return;
+        }
+        let [metric, step, value] = self.columns.map(|c| &row.fields[c]);
+        let of = self.observed(metric);
+        let step_number = self.step(step, of);
+        let value_number = self.value(value, of);
+        let (Some(of), Some(step_number), Some(value_number)) = (of, step_number, value_number)
+        else {
+            return;
+        };
+        if let Some(&line) = self.seen.get(&(of, step_number)) {
+            let message = format!(
+                "{} at step {step_number} is already observed on line {line}; keep one \
+                 observation of each metric or outcome at each step",
+                quoted_name(metric.text.trim())
+            );
+            self.problem(metric.at, message);
+            return;
+        }
+        self.seen.insert((of, step_number), row.line);
+        self.observations.push(Observation {
+            line: row.line,
+            name: self.name_of(of),
+            of,
+            step: step_number,
+            value: value_number,
+        });
+    }
+
+    fn name_of(&self, of: Observed) -> String {
+        match of {
+            Observed::Metric(m) => self.labels[m].clone(),
+            Observed::Outcome(o) => self.world.outcomes[o].name.clone(),
+        }
+    }
+
+    /// The metric or outcome a `metric` field names.
+    fn observed(&mut self, field: &Field) -> Option<Observed> {
+        let name = field.text.trim();
+        if let Some(&of) = self.names.get(name) {
+            return Some(of);
+        }
+        let known: Vec<&str> = self
+            .labels
+            .iter()
+            .map(String::as_str)
+            .chain(self.world.outcomes.iter().map(|o| o.name.as_str()))
+            .collect();
+        let hint = match suggestion(name, known.iter().copied()) {
+            Some(close) => format!("did you mean {}?", quoted_name(close)),
+            None if known.is_empty() => {
+                "the scenario tracks no metrics and has no outcomes to score".into()
+            }
+            None => format!("the scenario tracks and judges: {}", name_list(&known)),
+        };
+        let message = format!(
+            "unknown metric {}: a tracked metric's label as in timeseries.csv (the scenario's \
+             `metrics`) or an outcome's name; {hint}",
+            quoted_name(name)
+        );
+        self.problem(field.at, message);
+        None
+    }
+
+    /// The step of a `step` field: a whole number of the run's steps; the last one for an
+    /// outcome judged at the end.
+    fn step(&mut self, field: &Field, of: Option<Observed>) -> Option<u32> {
+        let steps = self.world.steps;
+        let text = field.text.trim();
+        let Ok(step) = text.parse::<u64>() else {
+            let message = format!(
+                "step {} is not a whole number; steps count from 0 (the start) to {steps}",
+                quoted_name(text)
+            );
+            self.problem(field.at, message);
+            return None;
+        };
+        if step > u64::from(steps) {
+            let message = format!(
+                "step {step} is past the scenario's last step, {steps}; steps count from 0 (the \
+                 start) to {steps}"
+            );
+            self.problem(field.at, message);
+            return None;
+        }
+        let step = step as u32;
+        if let Some(Observed::Outcome(o)) = of {
+            let outcome = &self.world.outcomes[o];
+            if outcome.kind == OutcomeKind::AtEnd && step != steps {
+                let message = format!(
+                    "outcome {} is judged at the end of the run: its step must be the last, \
+                     {steps} (an `ever` outcome can be scored at any step)",
+                    quoted_name(&outcome.name)
+                );
+                self.problem(field.at, message);
+                return None;
+            }
+        }
+        Some(step)
+    }
+
+    /// The number of a `value` field: inside the metric's range, or 0 or 1 for an outcome.
+    fn value(&mut self, field: &Field, of: Option<Observed>) -> Option<f64> {
+        let text = field.text.trim();
+        let Some(value) = text.parse::<f64>().ok().filter(|v| v.is_finite()) else {
+            let message = format!(
+                "value {} is not a number; write it with a decimal point, e.g. 0.25",
+                quoted_name(text)
+            );
+            self.problem(field.at, message);
+            return None;
+        };
+        match of {
+            Some(Observed::Metric(m)) => {
+                let (low, high) = self.world.metrics[m].range();
+                if !(low..=high).contains(&value) {
+                    let message = format!(
+                        "value {} is outside the range of {}, [{low}, {high}]",
+                        Num(value),
+                        self.labels[m]
+                    );
+                    self.problem(field.at, message);
+                    return None;
+                }
+            }
+            Some(Observed::Outcome(o)) if value != 0.0 && value != 1.0 => {
+                let message = format!(
+                    "outcome {} is observed as 1 (it happened) or 0 (it did not), not {}",
+                    quoted_name(&self.world.outcomes[o].name),
+                    Num(value)
+                );
+                self.problem(field.at, message);
+                return None;
+            }
+            _ => {}
+        }
+        Some(value)
+    }
+
+    fn finish(mut self) -> Result<Vec<Observation>, Vec<Problem>> {
+        if self.problems.is_empty() {
+            return Ok(self.observations);
+        }
+        if self.more > 0 {
+            self.problems.push(Problem {
+                position: None,
+                message: format!(
+                    "... and {} more problems; fix the ones above first",
+                    self.more
+                ),
+            });
+        }
+        Err(self.problems)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Metric, Outcome};
+
+    /// Two states, one stance and one share tracked, an outcome of each kind; 8 steps.
+    fn world() -> World {
+        let mut w = crate::model::fixtures::world(2, 1);
+        w.steps = 8;
+        w.metrics = vec![Metric::Stance(0, 1), Metric::Share(0, 1, 0)];
+        let outcome = |name: &str, kind| Outcome {
+            name: name.into(),
+            description: String::new(),
+            kind,
+            condition: crate::model::Condition::Above(Metric::Stance(0, 1), 0.5),
+        };
+        w.outcomes = vec![
+            outcome("close", OutcomeKind::AtEnd),
+            outcome("ever_close", OutcomeKind::Ever),
+        ];
+        w
+    }
+
+    fn problems(text: &str) -> String {
+        parse(Path::new("obs.csv"), text.as_bytes(), &world())
+            .unwrap_err()
+            .to_string()
+    }
+
+    #[test]
+    fn rows_name_metrics_by_label_and_outcomes_by_name_in_any_column_order() {
+        let text = "source,value,metric,step\n\
+                    SIPRI,0.25,\"Share(s0, s1, c0)\",4\n\
+                    x,1,close,8\n\
+                    y,0,ever_close,3\n";
+        let got = parse(Path::new("o.csv"), text.as_bytes(), &world()).unwrap();
+        let rows: Vec<(usize, &str, Observed, u32, f64)> = got
+            .iter()
+            .map(|o| (o.line, o.name.as_str(), o.of, o.step, o.value))
+            .collect();
+        assert_eq!(
+            rows,
+            [
+                (2, "Share(s0, s1, c0)", Observed::Metric(1), 4, 0.25),
+                (3, "close", Observed::Outcome(0), 8, 1.0),
+                (4, "ever_close", Observed::Outcome(1), 3, 0.0),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_label_that_is_also_an_outcome_name_is_the_metric() {
+        let mut w = world();
+        w.outcomes[1].name = "Stance(s0, s1)".into();
+        let text = "metric,step,value\n\"Stance(s0, s1)\",3,0.5\n";
+        let got = parse(Path::new("o.csv"), text.as_bytes(), &w).unwrap();
+        assert_eq!(got[0].of, Observed::Metric(0));
+    }
+
+    #[test]
+    fn a_bom_and_crlf_are_read_as_plain_text() {
+        let text = "\u{feff}metric,step,value\r\n\"Stance(s0, s1)\",2,-0.5\r\n";
+        let got = parse(Path::new("o.csv"), text.as_bytes(), &world()).unwrap();
+        assert_eq!(got[0].value, -0.5);
+    }
+
+    #[test]
+    fn each_bad_field_is_named_at_its_line_and_column() {
+        let text = "metric,step,value\n\
+                    \"Stance(s0, s2)\",2,0.5\n\
+                    \"Stance(s0, s1)\",9,0.5\n\
+                    \"Stance(s0, s1)\",2,abc\n\
+                    close,8,0.5\n\
+                    close,3,1\n\
+                    \"Share(s0, s1, c0)\",1,1.5\n";
+        let shown = problems(text);
+        let lines: Vec<&str> = shown.lines().collect();
+        assert_eq!(lines.len(), 6, "{shown}");
+        assert!(lines[0].starts_with("obs.csv:2:1: unknown metric \"Stance(s0, s2)\""));
+        assert!(
+            lines[0].contains("did you mean \"Stance(s0, s1)\"?"),
+            "{}",
+            lines[0]
+        );
+        assert!(
+            lines[1].starts_with("obs.csv:3:18: step 9 is past"),
+            "{}",
+            lines[1]
+        );
+        assert!(lines[2].starts_with("obs.csv:4:20: value \"abc\" is not a number"));
+        assert!(lines[3].starts_with("obs.csv:5:9: outcome \"close\" is observed as 1"));
+        assert!(lines[4].starts_with("obs.csv:6:7: outcome \"close\" is judged at the end"));
+        assert!(lines[5].starts_with("obs.csv:7:23: value 1.5 is outside the range"));
+    }
+
+    #[test]
+    fn the_header_must_name_metric_step_and_value() {
+        let shown = problems("metric,stpe,value\n\"Stance(s0, s1)\",2,0.5\n");
+        assert!(
+            shown.starts_with("obs.csv:1:8: the header has no `step` column")
+                && shown.contains("is \"stpe\" meant as `step`?"),
+            "{shown}"
+        );
+        let shown = problems("when,what\n1,2\n");
+        assert_eq!(shown.lines().count(), 3, "{shown}");
+        assert!(shown.contains("(this one names: when, what)"), "{shown}");
+    }
+
+    #[test]
+    fn an_empty_file_a_header_alone_and_a_bad_encoding_are_refused_at_their_place() {
+        assert!(problems("").starts_with("obs.csv:1:1: the file is empty"));
+        assert!(problems("\u{feff}\r\n").starts_with("obs.csv:1:1: the file is empty"));
+        assert!(problems("metric,step,value\n").starts_with("obs.csv:1:1: the file has a header"));
+        let latin1 = b"metric,step,value\nclose,8,1\nx\xe9,1,1\n";
+        let shown = parse(Path::new("obs.csv"), latin1, &world())
+            .unwrap_err()
+            .to_string();
+        assert!(
+            shown.starts_with("obs.csv:3:2: the file is not UTF-8"),
+            "{shown}"
+        );
+    }
+
+    /// A number written with a million digits is shown as the number it reads as.
+    #[test]
+    fn a_long_number_is_shown_as_its_value() {
+        let long = format!("metric,step,value\nclose,8,0.5{}\n", "0".repeat(1_000_000));
+        assert_eq!(
+            problems(&long),
+            "obs.csv:2:9: outcome \"close\" is observed as 1 (it happened) or 0 (it did not), \
+             not 0.5"
+        );
+    }
+
+    #[test]
+    fn an_unquoted_label_with_commas_is_a_row_too_wide() {
+        let shown = problems("metric,step,value\nShare(s0, s1, c0),2,0.5\n");
+        assert!(
+            shown.starts_with("obs.csv:2:1: this row has 5 fields where the header has 3"),
+            "{shown}"
+        );
+    }
+
+    #[test]
+    fn an_observation_twice_is_refused_with_the_first_line() {
+        let shown = problems("metric,step,value\nclose,8,1\nclose,8,0\n");
+        assert!(
+            shown.starts_with("obs.csv:3:1: \"close\" at step 8 is already observed on line 2"),
+            "{shown}"
+        );
+    }
+
+    #[test]
+    fn problems_are_capped_and_names_shown_escaped_and_cut() {
+        let mut text = String::from("metric,step,value\n");
+        for _ in 0..MAX_PROBLEMS + 5 {
+            text.push_str(&format!("\"x\u{1b}[31m{}\",1,1\n", "y".repeat(500)));
+        }
+        let shown = problems(&text);
+        let lines: Vec<&str> = shown.lines().collect();
+        assert_eq!(lines.len(), MAX_PROBLEMS + 1);
+        assert_eq!(
+            lines[MAX_PROBLEMS],
+            "obs.csv: ... and 5 more problems; fix the ones above first"
+        );
+        assert!(
+            !shown.contains('\u{1b}') && lines[0].contains("…\" (506 bytes)"),
+            "{}",
+            lines[0]
+        );
+    }
+}
