@@ -47,6 +47,7 @@ fn frozen_world_with_events() -> World {
         rest: None,
         share: vec![0.0; 9],
         params: Vec::new(),
+        background: None,
         events: vec![
             event(
                 "visit",

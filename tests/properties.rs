@@ -138,6 +138,7 @@ fn world() -> impl Strategy<Value = (World, Vec<(ParamTarget, f64)>)> {
                     rest: None,
                     share,
                     params: Vec::new(),
+                    background: None,
                     events,
                     outcomes: Vec::new(),
                     metrics: Vec::new(),

@@ -10,8 +10,8 @@ use crate::error::Error;
 use crate::model::World;
 use crate::options::{RunOptions, SweepParam};
 use crate::output::{self, Exporter};
-use crate::scenario::spelling::shown;
 use crate::scenario::number_path::NumberPath;
+use crate::scenario::spelling::shown;
 use crate::scenario::{self, path_shown};
 
 pub fn sweep(path: &Path, params: &[SweepParam], options: &RunOptions) -> Result<(), Error> {

@@ -13,7 +13,7 @@ use super::aggregate::Aggregates;
 use super::effects::Effects;
 use super::streams::{stream_id, trajectory_seed, Stream};
 use crate::model::lanes::{Lanes, BLOCK};
-use crate::model::{self, Metric, OutcomeKind, Randomness, State, Unsettled, World};
+use crate::model::{self, Metric, OutcomeKind, Process, Randomness, State, Unsettled, World};
 
 /// Trajectories per chunk: the unit of work, of progress and of sharding. Part of the
 /// reproducibility contract only through shards (a shard is a range of chunks).
@@ -570,6 +570,10 @@ pub fn rows_scaled_back(world: &World, seed: u64, trajectories: u64) -> Option<u
 struct Draws {
     noise: Stream,
     events: Vec<Stream>,
+    /// `background:jumps` and `background:suppliers` (seeded only in a world with a
+    /// background).
+    jumps: Stream,
+    suppliers: Stream,
 }
 
 impl Randomness for Draws {
@@ -581,7 +585,18 @@ impl Randomness for Draws {
     fn event_uniform(&mut self, e: usize) -> f64 {
         self.events[e].uniform()
     }
+
+    fn background_uniform(&mut self, process: Process) -> f64 {
+        match process {
+            Process::Jumps => self.jumps.uniform(),
+            Process::Suppliers => self.suppliers.uniform(),
+        }
+    }
 }
+
+/// The keys of the background's streams: their own, so that the background changes no
+/// other draw (README, "Reproducibility").
+const BACKGROUND_STREAMS: [&str; 2] = ["background:jumps", "background:suppliers"];
 
 /// One trajectory of a block: its state, its streams and what has been seen of it.
 struct Trajectory {
@@ -624,13 +639,17 @@ impl Worker {
             draws: Draws {
                 noise: Stream::new(0, 0),
                 events: event_streams.iter().map(|&id| Stream::new(0, id)).collect(),
+                jumps: Stream::new(0, 0),
+                suppliers: Stream::new(0, 0),
             },
             held: vec![false; world.outcomes.len()],
             first_held: vec![None; world.outcomes.len()],
             fired_seen: vec![false; world.events.len()],
             values: vec![0.0; world.metrics.len()],
         };
+        // The background reads and changes the current shares and stances.
         let state_each_step = !world.events.is_empty()
+            || world.background.is_some()
             || !world.averages.is_empty()
             || world.outcomes.iter().any(|o| o.kind == OutcomeKind::Ever)
             || world
@@ -743,6 +762,11 @@ impl Trajectory {
         self.draws.noise = Stream::new(seed, noise);
         for (stream, &id) in self.draws.events.iter_mut().zip(events) {
             *stream = Stream::new(seed, id);
+        }
+        if world.background.is_some() {
+            let [jumps, suppliers] = BACKGROUND_STREAMS;
+            self.draws.jumps = Stream::keyed(seed, jumps);
+            self.draws.suppliers = Stream::keyed(seed, suppliers);
         }
         self.first_held.fill(None);
         self.fired_seen.fill(false);

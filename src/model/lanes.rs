@@ -158,6 +158,24 @@ impl<const L: usize> Lanes<L> {
         scatter(&mut self.rho, l, &params.rho);
     }
 
+    /// Loads one affinity of lane `l` from its state: what `load` would give that entry,
+    /// without reloading the rest (the background changes one entry at a time).
+    pub fn load_affinity(&mut self, l: usize, state: &State, ij: usize) {
+        self.affinity[ij][l] = state.affinity[ij];
+    }
+
+    /// Loads the shares and anchors of row `row` (its first entry, `(k*n + i)*n`) of lane
+    /// `l` from its state, as `load` would.
+    pub fn load_row(&mut self, l: usize, state: &State, row: usize) {
+        let n = self.n;
+        scatter(&mut self.share[row..row + n], l, &state.share[row..row + n]);
+        scatter(
+            &mut self.anchor[row..row + n],
+            l,
+            &state.anchor[row..row + n],
+        );
+    }
+
     /// Draws lane `l`'s noise for this step: one normal per ordered pair (i, j), i != j, in
     /// that order.
     pub fn draw_noise(&mut self, l: usize, rng: &mut impl Randomness) {

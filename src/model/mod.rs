@@ -3,6 +3,7 @@
 //! The model knows nothing of files, threads or random number generators: it reads a
 //! compiled `World`, changes a `State`, and asks a `Randomness` for the draws it needs.
 
+pub mod background;
 pub mod blocs;
 mod definition;
 mod event;
@@ -19,6 +20,7 @@ pub mod step;
 pub mod window;
 mod world;
 
+pub use background::{Background, BackgroundParam, Process};
 pub use definition::Definition;
 pub use event::{Change, Condition, Effect, Event, Timing, AFFINITY_LIMIT};
 pub use inputs::{round_step, step_range, Target, WEIGHT_RANGE};
@@ -36,4 +38,10 @@ pub trait Randomness {
     fn standard_normal(&mut self) -> f64;
     /// A uniform draw in [0, 1) from the stream of event `e`.
     fn event_uniform(&mut self, e: usize) -> f64;
+    /// A uniform draw in [0, 1) from one of the background's streams (`model::background`).
+    /// Only a world with a background asks; randomness made for worlds without one (tests,
+    /// benchmarks of the reference form) need not give it, and gets the middle of [0, 1).
+    fn background_uniform(&mut self, _process: Process) -> f64 {
+        0.5
+    }
 }

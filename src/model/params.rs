@@ -1,5 +1,7 @@
 //! Model parameters: where each lives in a trajectory, how it may be drawn, and its valid range.
 
+use super::BackgroundParam;
+
 /// One parameter value inside a trajectory's `Params`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ParamTarget {
@@ -13,6 +15,8 @@ pub enum ParamTarget {
     Rho(usize),
     /// The per-step probability of a hazard event.
     Hazard(usize),
+    /// A parameter of the background (`model::background`).
+    Background(BackgroundParam),
 }
 
 impl ParamTarget {
@@ -30,6 +34,7 @@ impl ParamTarget {
             // exp(kappa * P) with |P| <= 1: 50 keeps every factor finite and meaningful.
             ParamTarget::Kappa(_) => (-50.0, 50.0),
             ParamTarget::Rho(_) | ParamTarget::Hazard(_) => (0.0, 1.0),
+            ParamTarget::Background(p) => p.range(),
         }
     }
 }
@@ -255,6 +260,8 @@ pub struct Params {
     pub kappa: Vec<f64>,
     pub rho: Vec<f64>,
     pub hazard: Vec<f64>,
+    /// The background's parameters, by `BackgroundParam::index`.
+    pub background: [f64; 4],
     n: usize,
 }
 
@@ -269,6 +276,7 @@ impl Params {
             kappa: vec![0.0; k],
             rho: vec![0.0; k],
             hazard: vec![0.0; events],
+            background: [0.0; 4],
             n,
         }
     }
@@ -283,6 +291,7 @@ impl Params {
             ParamTarget::Kappa(k) => &mut self.kappa[k],
             ParamTarget::Rho(k) => &mut self.rho[k],
             ParamTarget::Hazard(e) => &mut self.hazard[e],
+            ParamTarget::Background(p) => &mut self.background[p.index()],
         }
     }
 

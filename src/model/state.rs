@@ -1,5 +1,6 @@
 //! The state of one trajectory.
 
+use super::background::Clock;
 use super::window::Windows;
 use super::{Params, Timing, World};
 
@@ -35,6 +36,8 @@ pub struct State {
     /// rest, and the initial partnership `P0` (`model::rest`); set when the rest is solved.
     pub departure: Vec<f64>,
     pub rest_partnership: Vec<f64>,
+    /// When the background's processes fire next (unused without a background).
+    pub clock: Clock,
 }
 
 impl State {
@@ -65,6 +68,7 @@ impl State {
                 .collect(),
             departure: vec![0.0; n * n],
             rest_partnership: vec![0.0; n * n],
+            clock: Clock::new(n),
         }
     }
 
@@ -89,6 +93,7 @@ impl State {
         for (x, amount) in self.amount.iter_mut().zip(amounts(world)) {
             *x = amount;
         }
+        self.clock.reset();
     }
 }
 

@@ -3,7 +3,7 @@
 //! Built once by `scenario::compile`; read-only afterwards and shared by every worker. The
 //! hot loop reads these flat vectors and never looks up a name.
 
-use super::{Average, Condition, Event, Metric, ParamSlot, Rest};
+use super::{Average, Background, Condition, Event, Metric, ParamSlot, Rest};
 
 /// The compiled form of one scenario file.
 #[derive(Debug, Clone)]
@@ -30,6 +30,9 @@ pub struct World {
     pub share: Vec<f64>,
     /// Parameters, each fixed or sampled once per trajectory.
     pub params: Vec<ParamSlot>,
+    /// What happens that no listed event explains (`model::background`); `None` when the
+    /// file says `background: None` or its steps are not a unit of time.
+    pub background: Option<Background>,
     pub events: Vec<Event>,
     pub outcomes: Vec<Outcome>,
     /// Metrics tracked over time.

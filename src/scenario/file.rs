@@ -50,6 +50,10 @@ pub struct ScenarioFile {
     pub ties: Vec<TieDef>,
     #[serde(default)]
     pub params: ParamsDef,
+    /// What happens that no listed event explains (README, "The background"): omitted,
+    /// the defaults; `None`, nothing; `Background(jump_rate: ..., ...)`, other values.
+    #[serde(default)]
+    pub background: BackgroundDef,
     #[serde(default)]
     pub events: Vec<EventDef>,
     #[serde(default)]
@@ -61,6 +65,35 @@ pub struct ScenarioFile {
     /// the blocs (`Between(...)`, per-state standings), in [0, 1).
     #[serde(default = "default_between")]
     pub between_partnership: f64,
+}
+
+impl ScenarioFile {
+    /// Whether the world has a background: unless the file says `background: None`, and,
+    /// when it leaves the field out, only if its steps are a unit of time (a file of bare
+    /// "step"s has no year to measure the background's rates in).
+    pub fn has_background(&self) -> bool {
+        match self.background {
+            BackgroundDef::None => false,
+            BackgroundDef::Omitted => unit_steps_per_year(&self.step).is_some(),
+            BackgroundDef::Background { .. } => true,
+        }
+    }
+}
+
+/// Steps in a year of a `step` that is a unit of time the background knows ("quarter":
+/// 4), in the singular or the plural, any case.
+pub fn unit_steps_per_year(unit: &str) -> Option<f64> {
+    let unit = unit.trim().to_lowercase();
+    let unit = unit.strip_suffix('s').unwrap_or(&unit);
+    Some(match unit {
+        "year" => 1.0,
+        "half-year" | "half year" => 2.0,
+        "quarter" => 4.0,
+        "month" => 12.0,
+        "week" => 52.0,
+        "day" => 365.0,
+        _ => return None,
+    })
 }
 
 fn default_between() -> f64 {
@@ -230,6 +263,32 @@ fn default_gamma() -> Value {
 }
 fn default_lambda() -> Value {
     Value::Fixed(DEFAULT_LAMBDA)
+}
+
+/// The `background` field. Each value left out takes its default
+/// (`scenario::compile::background`); each may be a distribution, drawn per trajectory.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub enum BackgroundDef {
+    /// The field is not written: the defaults, if the file's steps are a unit of time.
+    #[default]
+    #[serde(skip)]
+    Omitted,
+    /// `background: None`: no background (regression pins, worlds computed by hand).
+    None,
+    Background {
+        #[serde(default)]
+        jump_rate: Option<Value>,
+        #[serde(default)]
+        jump_scale: Option<Value>,
+        #[serde(default)]
+        supplier_rate: Option<Value>,
+        #[serde(default)]
+        supplier_size: Option<Value>,
+        /// Needed when `step` is not a unit of time the background knows.
+        #[serde(default)]
+        steps_per_year: Option<f64>,
+    },
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]

@@ -1084,6 +1084,13 @@ impl<'a, 'f> Applier<'a, 'f> {
                 slot_value = event.hazard.get_or_insert(Value::Fixed(0.0));
                 old = slot_value.clone();
             }
+            ParamPath::Background(param) => {
+                // Only a file with a background has these paths (`parse`).
+                let field = super::compile::background::value_mut(&mut self.file.background, param);
+                slot_value =
+                    field.ok_or_else(|| (at, "SetParam: the base has no background".into()))?;
+                old = slot_value.clone();
+            }
         }
         if old == *value {
             let by = inherited.and_then(|s| match s {
@@ -1110,6 +1117,7 @@ impl<'a, 'f> Applier<'a, 'f> {
             channels: self.names.channels.clone(),
             events: events.iter().map(|e| e.name.as_str()).collect(),
             hazard: events.iter().map(|e| e.hazard.is_some()).collect(),
+            background: self.file.has_background(),
         }
     }
 

@@ -6,6 +6,7 @@
 //! `params` (parameter values and `Param` effects), `events` (events, effects, conditions,
 //! metrics), `positions` (where in the text a problem is); outcomes and the world here.
 
+pub(crate) mod background;
 mod events;
 mod names;
 mod params;
@@ -72,6 +73,7 @@ fn compile_with<'a>(
             channels: file.channels.iter().map(|s| s.as_str()).collect(),
             events: file.events.iter().map(|e| e.name.as_str()).collect(),
             hazard: file.events.iter().map(|e| e.hazard.is_some()).collect(),
+            background: file.has_background(),
         },
         state_index: first_index(file.states.iter().map(|s| s.name.as_str())),
         channel_index: first_index(file.channels.iter().map(|s| s.as_str())),
@@ -172,8 +174,9 @@ impl<'a> Compiler<'a> {
             .map(|(e, (def, anchor))| self.event(f, e, def, anchor))
             .collect();
         // The other ranges after the parameters: a file without any keeps today's slots.
+        let (background, background_slots) = self.background(f, &share);
         let drawn = std::mem::take(&mut self.drawn);
-        let params = [params, self.hazard_slots(f), drawn].concat();
+        let params = [params, self.hazard_slots(f), background_slots, drawn].concat();
         let outcomes = self.outcomes(f);
         let metrics = self.metrics(f);
         let mut world = World {
@@ -191,6 +194,7 @@ impl<'a> Compiler<'a> {
             rest: None,
             share,
             params,
+            background,
             events,
             outcomes,
             metrics,
@@ -252,6 +256,7 @@ mod tests {
                 channels: vec![],
                 events: vec![],
                 hazard: vec![],
+                background: false,
             },
             state_index: HashMap::new(),
             channel_index: HashMap::new(),

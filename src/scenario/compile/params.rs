@@ -19,7 +19,7 @@ impl Compiler<'_> {
     /// `at` finds where the value is written; it is asked only when the value has a
     /// problem (locating each of 7,200 overrides in a file with megabytes of comments inside
     /// its `params`, for a problem elsewhere, took a minute).
-    fn sampler(
+    pub(super) fn sampler(
         &mut self,
         at: impl Fn(&Self) -> Option<Position>,
         path: &str,

@@ -130,6 +130,8 @@ impl Index {
 pub(super) struct FixedNames {
     states: Vec<String>,
     channels: Vec<String>,
+    /// Whether the file has a background (its `background.*` paths), which no change alters.
+    background: bool,
 }
 
 impl FixedNames {
@@ -137,6 +139,7 @@ impl FixedNames {
         FixedNames {
             states: file.states.iter().map(|s| s.name.clone()).collect(),
             channels: file.channels.clone(),
+            background: file.has_background(),
         }
     }
 
@@ -148,6 +151,7 @@ impl FixedNames {
             channels: self.channels.iter().map(String::as_str).collect(),
             events: Vec::new(),
             hazard: Vec::new(),
+            background: self.background,
         }
     }
 }
