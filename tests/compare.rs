@@ -509,3 +509,40 @@ fn a_file_compared_with_itself_is_warned_about() {
     let err = String::from_utf8_lossy(&done.get_output().stderr).into_owned();
     assert!(!err.contains("the same scenario as A"), "{err}");
 }
+
+// Found by the second hostile pass of issue 19: scenarios of different horizons were paired
+// outcome by outcome (`close` at step 12 against step 10, `ever_dealt` by step 12 against by
+// step 10) with only a warning about metrics, so the shorter horizon read as an effect. An
+// outcome judged over another horizon is another question: it is not compared.
+#[test]
+fn outcomes_over_different_horizons_are_not_paired() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(common::data("small.ron")).unwrap();
+    let shorter = text.replacen("steps: 12,", "steps: 10,", 1).replacen(
+        "name: \"marker\", at: 12",
+        "name: \"marker\", at: 10",
+        1,
+    );
+    assert_eq!(
+        shorter.matches(": 10").count(),
+        text.matches(": 10").count() + 2
+    );
+    let short = dir.path().join("short.ron");
+    std::fs::write(&short, shorter).unwrap();
+    let out = dir.path().join("out");
+    simulate()
+        .arg("compare")
+        .arg(common::data("small.ron"))
+        .arg(&short)
+        .args(["--trajectories", "50", "--quiet", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    let c = json(&out.join("compare.json"));
+    assert_eq!(
+        c["defined_differently"],
+        serde_json::json!(["close", "ever_dealt"]),
+        "{c}"
+    );
+    assert_eq!(c["by_outcome"].as_array().map(Vec::len), Some(0), "{c}");
+}
