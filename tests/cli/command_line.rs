@@ -1,7 +1,7 @@
 //! The command line as an analyst meets it: results where promised, and polite refusals
 //! (exit 2, a message naming the place, no panic, no output folder) for every bad input.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 

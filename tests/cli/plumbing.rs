@@ -4,7 +4,7 @@
 //! What must hold now: a closed pipe ends quietly with exit 0 and every file the command
 //! writes complete; a full device is an error with exit 1; never a panic.
 
-mod common;
+use crate::common;
 
 use std::fs::File;
 use std::path::{Path, PathBuf};

@@ -1,7 +1,7 @@
 //! `simulate compare`: common random numbers make paired intervals narrower than two
 //! independent runs would give.
 
-mod common;
+use crate::common;
 
 use common::{json, scenario, simulate};
 

@@ -1,7 +1,7 @@
 //! The loader's messages for inputs a hostile or careless user found (issue "Never lose a
 //! user's files", item 14): each test is named after the defect it pins.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 

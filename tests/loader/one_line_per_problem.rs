@@ -2,7 +2,7 @@
 //! echoes, each problem is one line that names the file; variants list at most 50 problems;
 //! each test is named after the defect it pins.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 

@@ -2,10 +2,9 @@
 //! large generated worlds) as a careless or hostile analyst would. Each test is named after
 //! the defect it pins.
 
-mod common;
+use crate::common;
 
-#[path = "../benches/reference_world.rs"]
-mod reference_world;
+use crate::reference_world;
 
 use std::path::{Path, PathBuf};
 

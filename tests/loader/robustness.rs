@@ -11,7 +11,7 @@
 //! The fuzzer (fuzz/, see the README) explores the same path without a plan; this suite is
 //! what CI runs.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;

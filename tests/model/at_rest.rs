@@ -2,7 +2,7 @@
 //! affinities are departures from rest, and draws or stances that cannot be held still are
 //! refused with exit 2.
 
-mod common;
+use crate::common;
 
 use common::{data, read, simulate};
 

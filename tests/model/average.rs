@@ -1,7 +1,7 @@
 //! `Average(metric, k)`, the trailing mean of a metric over the last k steps, on a world
 //! whose trajectory is known by hand.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 

@@ -1,6 +1,6 @@
 //! `simulate blocs` on constructed worlds whose landscapes are worked out by hand.
 
-mod common;
+use crate::common;
 
 use common::simulate;
 

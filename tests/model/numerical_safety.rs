@@ -7,7 +7,7 @@
 //! The trajectories are stepped as the engine steps them: in blocks of `BLOCK` through
 //! `model::step_block`, each state brought up to date after every step.
 
-mod common;
+use crate::common;
 
 use entente::model::lanes::{Lanes, BLOCK};
 use entente::model::{

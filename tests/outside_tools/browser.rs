@@ -5,7 +5,7 @@
 //! `.ci/run` installs Debian's `chromium`. Without it this test fails under CI (`CI=true`)
 //! and is skipped with a notice elsewhere. `CHROMIUM=/path/to/chromium` picks another binary.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};

@@ -1,12 +1,17 @@
-//! Shared by the cluster tests (tests/slurm.rs, tests/parallel.rs, tests/hostile_cluster.rs): the commands they run
+//! Shared by the cluster tests (`slurm`, `parallel`, `slurm_script`): the commands they run
 //! come from docs/cluster.md itself, so the doc cannot drift from what is tested, and their
 //! result is compared file for file with one local run.
 #![allow(dead_code)]
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use crate::common::{read, root};
+
+/// Two clusters at once would share this node's name and so its job cgroups: one at a time,
+/// across every module of this binary that starts one (`slurm`, `slurm_script`).
+pub static ONE_CLUSTER: Mutex<()> = Mutex::new(());
 
 /// The scenario, trajectory count and seed the doc's trial sizes run, and the single local
 /// run the merged folder must equal.

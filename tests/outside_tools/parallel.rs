@@ -5,8 +5,7 @@
 //! `.ci/run` installs Debian's `parallel`. Without GNU parallel this test fails under CI
 //! (`CI=true`) and is skipped with a notice elsewhere.
 
-mod cluster;
-mod common;
+use crate::cluster;
 
 use std::time::Duration;
 

@@ -10,25 +10,22 @@
 //! installed, not root) this test fails under CI (`CI=true`) and is skipped with a notice
 //! elsewhere. Every daemon started is stopped by PID when the test ends, pass or fail.
 
-mod cluster;
-mod common;
+use crate::cluster;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 use std::process::Output;
-use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use cluster::{
     assert_same_folder, doc_blocks, free_port, path_with_simulate, script, single_run, workspace,
+    ONE_CLUSTER,
 };
 
 /// What the doc's submission block runs with; the test adds exactly these options, which the
 /// doc gives as its small trial.
 const DOC_SUBMIT: &str = "sbatch --parsable run_shards.sbatch";
 const TRIAL_SUBMIT: &str = "sbatch --parsable --array=1-4 --cpus-per-task=1 run_shards.sbatch";
-
-/// Two clusters at once would share the node's name and so its job cgroups: one at a time.
-static ONE_CLUSTER: Mutex<()> = Mutex::new(());
 
 /// A running one-node cluster; dropping it stops its daemons by the PIDs they wrote.
 struct Cluster {

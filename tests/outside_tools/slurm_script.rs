@@ -3,18 +3,13 @@
 //! need a running cluster are skipped with a notice when Slurm cannot start here, and fail
 //! under `CI=true`.
 
-mod cluster;
-mod common;
+use crate::cluster;
 
 use std::path::Path;
 use std::process::{Command, Output};
-use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use cluster::{free_port, script};
-
-/// Two clusters at once would share this node's name and job cgroups: one at a time.
-static ONE_CLUSTER: Mutex<()> = Mutex::new(());
+use cluster::{free_port, script, ONE_CLUSTER};
 
 /// `scripts/slurm-cluster.sh ACTION DIR` with `env`, on two free ports unless `env` says.
 fn cluster(action: &str, dir: &Path, env: &[(&str, String)]) -> Output {

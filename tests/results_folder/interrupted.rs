@@ -5,7 +5,7 @@
 //! by itself, once it has installed its handler (read from /proc on Linux).
 #![cfg(unix)]
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

@@ -2,7 +2,7 @@
 //! scenario's name or file name; an output folder that cannot be written is refused (exit 2)
 //! before any work starts.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

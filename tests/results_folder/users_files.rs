@@ -4,7 +4,7 @@
 //! the file system and folders that cannot be replaced are refused before any work.
 #![cfg(unix)]
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};

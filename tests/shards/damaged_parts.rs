@@ -7,7 +7,7 @@
 //! The edits here recompute the checksums (as a careful forger would), so that each check
 //! behind the checksums is exercised on its own.
 
-mod common;
+use crate::common;
 
 use std::fs;
 use std::path::{Path, PathBuf};

@@ -1,7 +1,7 @@
 //! Defects a hostile or careless user found in `simulate merge --from` (issue 13, item 5):
 //! each test is named after the defect it guards against.
 
-mod common;
+use crate::common;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};

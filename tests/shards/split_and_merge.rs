@@ -1,7 +1,7 @@
 //! Shards and merge (README, "Shards"): three shards run as separate processes and merged give the
 //! same bytes as one run; an incomplete or mixed set of shards is refused with exit code 2.
 
-mod common;
+use crate::common;
 
 use std::ffi::OsStr;
 use std::path::{Path, PathBuf};

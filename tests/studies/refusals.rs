@@ -2,7 +2,7 @@
 //! read-back warnings) as a careless or hostile analyst would. Each test is named after the
 //! defect it pins.
 
-mod common;
+use crate::common;
 
 use std::ffi::OsStr;
 use std::path::{Path, PathBuf};

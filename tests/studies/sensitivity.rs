@@ -2,7 +2,7 @@
 //! files, is reproducible, and refuses a scenario with nothing sampled; indices of tracked
 //! metrics; `--against`: the indices of a paired effect, and its refusals.
 
-mod common;
+use crate::common;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};

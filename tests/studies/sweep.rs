@@ -1,6 +1,6 @@
 //! `simulate sweep`: grids, files, plots, refusals, and curves that must be monotone.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

@@ -12,7 +12,7 @@
 //!
 //! README, "How far to trust it", says the same and gives the figures.
 
-mod common;
+use crate::common;
 
 use common::{json, scenario, simulate};
 

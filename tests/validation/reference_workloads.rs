@@ -21,8 +21,7 @@ use entente::engine::{self, Control, Plan};
 use entente::model::World;
 
 // The generator is shared with the benches (load/, run/), which cannot use a test's code.
-#[path = "../benches/reference_world.rs"]
-mod reference_world;
+use crate::reference_world;
 use reference_world::{reference_text, Reference};
 
 fn small() -> Reference {

@@ -3,7 +3,7 @@
 //! bad observations file refused (exit 2, at its line and column) before any simulation;
 //! and the PIT of values drawn from the model's own distribution spread evenly.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;

@@ -1,7 +1,7 @@
 //! A hostile analyst against variants and N-way `compare` (issue 12): each test is named
 //! after a defect found by trying, and fails without its fix.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;

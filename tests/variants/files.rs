@@ -3,7 +3,7 @@
 //! nothing, a loop, a missing base and a base outside the folder tree are exit 2; provenance
 //! and partial results keep every file of the chain; the shipped futures run.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 
