@@ -1,9 +1,14 @@
 //! The command line, as clap sees it. Nothing here is used past `options`, which turns these
-//! raw flags into checked options.
+//! raw flags into checked options. A flag is declared only on the commands that take it,
+//! and what its help states of a default (a folder, a count) comes from the code that
+//! applies it.
 
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
+
+use crate::commands::default_folder::{self, SCENARIO};
+use crate::commands::SENSITIVITY_TRAJECTORIES;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -14,7 +19,8 @@ use clap::{Args, Parser, Subcommand};
                   probabilities with confidence intervals and quantile bands over time.",
     after_help = "Examples:\n  simulate scenarios/putin_visit.ron\n  simulate scenarios/putin_visit.ron --trajectories 100000 --seed 7 --out results/visit\n  simulate check scenarios/baseline.ron\n  simulate compare scenarios/baseline.ron scenarios/putin_visit.ron\n  simulate sweep scenarios/putin_visit.ron --param lambda=0.3:0.9:4\n  simulate sensitivity scenarios/putin_visit.ron\n  simulate blocs scenarios/validation/entente_1907.ron",
     args_conflicts_with_subcommands = true,
-    subcommand_negates_reqs = true
+    subcommand_negates_reqs = true,
+    mut_arg("out", |a| a.help(out_help(&default_folder::run(SCENARIO))))
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -34,7 +40,10 @@ pub enum Command {
     /// Run scenarios on the same random draws, the first the reference, and report each
     /// one's paired differences from it: outcome probabilities and tracked metrics.
     #[command(
-        after_help = "Up to 12 scenarios; each one's own results are in a/, b/, c/ ... (in the order given).\n\nExamples:\n  simulate compare scenarios/baseline.ron scenarios/putin_visit.ron --trajectories 4000 --seed 9\n  simulate compare scenarios/baseline.ron scenarios/putin_visit.ron scenarios/visit_without_deals.ron"
+        after_help = "Up to 12 scenarios; each one's own results are in a/, b/, c/ ... (in the order given).\n\nExamples:\n  simulate compare scenarios/baseline.ron scenarios/putin_visit.ron --trajectories 4000 --seed 9\n  simulate compare scenarios/baseline.ron scenarios/putin_visit.ron scenarios/visit_without_deals.ron",
+        mut_arg("out", |a| a.help(compare_out_help())),
+        mut_arg("trajectories", |a| a.help("Number of trajectories, the same for every scenario (default: the `trajectories` of A's file)")),
+        mut_arg("seed", |a| a.help("Master seed, the same for every scenario (default: the `seed` of A's file)"))
     )]
     Compare {
         /// The reference scenario (A), then the scenarios compared with it (B, C, ...);
@@ -63,8 +72,8 @@ pub enum Command {
         /// May be repeated.
         #[arg(long = "parts", value_name = "DIR")]
         parts_in: Vec<PathBuf>,
-        /// Output folder (default: outputs/<scenario file name>/).
-        #[arg(short, long, value_name = "DIR")]
+        /// Output folder: that of the run whose shards they are.
+        #[arg(short, long, value_name = "DIR", help = out_help(&default_folder::run(SCENARIO)))]
         out: Option<PathBuf>,
         /// No summary on the terminal.
         #[arg(short, long)]
@@ -72,7 +81,8 @@ pub enum Command {
     },
     /// Run a scenario over a grid of parameter values, all on the same random draws.
     #[command(
-        after_help = sweep_help()
+        after_help = sweep_help(),
+        mut_arg("out", |a| a.help(out_help(&default_folder::sweep(SCENARIO))))
     )]
     Sweep {
         /// The scenario file (RON).
@@ -87,7 +97,10 @@ pub enum Command {
     /// Sobol sensitivity of every outcome and tracked metric to every sampled parameter
     /// (Saltelli design), or of the effect of one scenario against another.
     #[command(
-        after_help = "The factors are the parameters the file gives as distributions. Each of the (samples x (factors + 2)) design points runs --trajectories trajectories (default 200) on the same seeds. Outputs are each outcome's probability and each tracked metric's mean at the last step. Indices that cannot mean anything (probability below 1% or above 99%; variance below 1e-4 for a probability, below (0.1% of the range)^2 for a metric, or below one point's Monte Carlo noise; 95% interval wider than 0.3; first-order sum above 1.05) are marked reliable=false with the reason in sensitivity.csv and greyed in the tornado charts.\n\nWith --against A.ron, each design point runs both files on the same parameter values and trajectory seeds, and the outputs are the paired effects B - A of the outcomes and metrics both files define (matched by name). Both files must give every shared factor the same distribution; a factor may be sampled in one file only when its path names nothing in the other (an event or channel only that file has).\n\nExamples:\n  simulate sensitivity scenarios/putin_visit.ron --samples 512 --trajectories 200\n  simulate sensitivity scenarios/putin_visit.ron --against scenarios/baseline.ron"
+        after_help = sensitivity_help(),
+        mut_arg("out", |a| a.help(sensitivity_out_help())),
+        mut_arg("trajectories", |a| a.help(format!("Trajectories per design point (default: {SENSITIVITY_TRAJECTORIES})"))),
+        mut_arg("seed", |a| a.help("Master seed (default: the file's `seed`; with --against, A's)"))
     )]
     Sensitivity {
         /// The scenario file (RON): B with --against.
@@ -95,9 +108,8 @@ pub enum Command {
         /// The reference scenario A: analyse the paired effect B - A instead of the levels.
         #[arg(long, value_name = "A.ron")]
         against: Option<PathBuf>,
-        /// Base samples N of the Saltelli design. The default is what makes the indices of
-        /// putin_visit.ron's varying outcomes reliable (about 35 s on 2 cores).
-        #[arg(long, value_name = "N", default_value_t = 1024)]
+        /// Base samples N of the Saltelli design.
+        #[arg(long, value_name = "N", default_value_t = DEFAULT_SAMPLES, help = samples_help())]
         samples: u64,
         #[command(flatten)]
         common: CommonArgs,
@@ -114,8 +126,8 @@ pub enum Command {
         /// partnerships P of the initial stances.
         #[arg(long, value_enum, default_value = "affinity")]
         from: BlocSourceArg,
-        /// Output folder (default: outputs/<scenario file name>-blocs/).
-        #[arg(short, long, value_name = "DIR")]
+        /// Output folder.
+        #[arg(short, long, value_name = "DIR", help = out_help(&default_folder::blocs(SCENARIO)))]
         out: Option<PathBuf>,
         /// No table on the terminal.
         #[arg(short, long)]
@@ -126,7 +138,8 @@ pub enum Command {
     /// (and the Brier score of an outcome); optionally beside the same file with mechanisms
     /// of the dynamics removed.
     #[command(
-        after_help = "The observations file is a CSV file whose header names at least the columns metric, step and value (others, such as date or source, are ignored): metric is a tracked metric's label as in timeseries.csv (in double quotes, for its commas) or an outcome's name; step the model step; value the observed number (1 or 0 for an outcome: it happened by then, or not). Results (default folder: outputs/<scenario file name>-score/): the run's own files, score.json, score.csv, plots and a section of report.html; the last line printed is `coverage90 K/N coverage50 K/N crps X persistence Y skill Z`.\n\nExamples:\n  simulate score scenarios/baseline.ron --observed tests/data/baseline.observed.csv\n  simulate score scenarios/baseline.ron --observed tests/data/baseline.observed.csv --ablate balance,leverage,dependency,all"
+        after_help = "The observations file is a CSV file whose header names at least the columns metric, step and value (others, such as date or source, are ignored): metric is a tracked metric's label as in timeseries.csv (in double quotes, for its commas) or an outcome's name; step the model step; value the observed number (1 or 0 for an outcome: it happened by then, or not). Results: the run's own files, score.json, score.csv, plots and a section of report.html; the last line printed is `coverage90 K/N coverage50 K/N crps X persistence Y skill Z`.\n\nExamples:\n  simulate score scenarios/baseline.ron --observed tests/data/baseline.observed.csv\n  simulate score scenarios/baseline.ron --observed tests/data/baseline.observed.csv --ablate balance,leverage,dependency,all",
+        mut_arg("out", |a| a.help(out_help(&default_folder::score(SCENARIO))))
     )]
     Score {
         /// The scenario file (RON), run as a forecast.
@@ -154,6 +167,70 @@ fn sweep_help() -> String {
     )
 }
 
+/// Base samples of a sensitivity design unless `--samples` says otherwise: what makes the
+/// indices of putin_visit.ron's varying outcomes reliable.
+pub const DEFAULT_SAMPLES: u64 = 1024;
+
+/// The help of `--out` for a command whose default folder is `name`, named with the
+/// placeholder `SCENARIO`.
+fn out_help(name: &str) -> String {
+    format!(
+        "Output folder (default: {}, {SCENARIO} being the scenario file's name without its \
+         extension)",
+        default_folder::stated(name)
+    )
+}
+
+/// The help of `compare --out`.
+fn compare_out_help() -> String {
+    format!(
+        "Output folder (default: {}, or {} for three scenarios and so on, <A>, <B>, <C> ... \
+         being the scenario files' names without their extensions)",
+        default_folder::stated(&default_folder::compare(&["<A>", "<B>"])),
+        default_folder::stated(&default_folder::compare(&["<A>", "<B>", "<C>"]))
+    )
+}
+
+/// The help of `sensitivity --out`.
+fn sensitivity_out_help() -> String {
+    format!(
+        "Output folder (default: {}, or {} with --against, {SCENARIO} and <A> being the \
+         scenario files' names without their extensions)",
+        default_folder::stated(&default_folder::sensitivity(SCENARIO, None)),
+        default_folder::stated(&default_folder::sensitivity(SCENARIO, Some("<A>")))
+    )
+}
+
+/// The help of `--shard`.
+fn shard_help() -> String {
+    format!(
+        "Run only the I-th of N equal, contiguous parts of the trajectories (1-based) and \
+         write a partial result, to be combined by `simulate merge` (default folder: {}, \
+         {SCENARIO} being the scenario file's name without its extension)",
+        default_folder::stated(&default_folder::shard(SCENARIO, "<I>", "<N>"))
+    )
+}
+
+/// The help of `sensitivity --samples`: its cost in trajectories, which holds on any
+/// machine (a duration in seconds went stale: "about 35 s" against 93 s measured).
+fn samples_help() -> String {
+    format!(
+        "Base samples N of the Saltelli design: N x (factors + 2) design points of \
+         --trajectories each, {} x (factors + 2) x {SENSITIVITY_TRAJECTORIES} trajectories \
+         by default, what makes the indices of putin_visit.ron's varying outcomes reliable",
+        DEFAULT_SAMPLES
+    )
+}
+
+/// The sensitivity's help.
+fn sensitivity_help() -> String {
+    format!(
+        "The factors are the parameters the file gives as distributions. Each of the \
+         (samples x (factors + 2)) design points runs --trajectories trajectories (default \
+         {SENSITIVITY_TRAJECTORIES}) on the same seeds. Outputs are each outcome's probability and each tracked metric's mean at the last step. Indices that cannot mean anything (probability below 1% or above 99%; variance below 1e-4 for a probability, below (0.1% of the range)^2 for a metric, or below one point's Monte Carlo noise; 95% interval wider than 0.3; first-order sum above 1.05) are marked reliable=false with the reason in sensitivity.csv and greyed in the tornado charts.\n\nWith --against A.ron, each design point runs both files on the same parameter values and trajectory seeds, and the outputs are the paired effects B - A of the outcomes and metrics both files define (matched by name; an outcome defined differently is left out, with a warning). Both files must give every shared factor the same distribution; a factor may be sampled in one file only when its path names nothing in the other (an event or channel only that file has).\n\nExamples:\n  simulate sensitivity scenarios/putin_visit.ron --samples 512 --trajectories 200\n  simulate sensitivity scenarios/putin_visit.ron --against scenarios/baseline.ron"
+    )
+}
+
 /// The matrix `simulate blocs` reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum BlocSourceArg {
@@ -168,6 +245,9 @@ pub struct RunArgs {
     pub scenario: Option<PathBuf>,
     #[command(flatten)]
     pub common: CommonArgs,
+    /// Run one shard: declared here only, since no other command splits its work.
+    #[arg(long, value_name = "I/N", help = shard_help())]
+    pub shard: Option<String>,
 }
 
 /// Flags every simulating command takes; values given here override the file's.
@@ -182,15 +262,10 @@ pub struct CommonArgs {
     /// Worker threads (default: all cores; at most 1024, or 4 per core if more). Results do not depend on it.
     #[arg(short = 'j', long, value_name = "T")]
     pub threads: Option<usize>,
-    /// Output folder (default: outputs/<scenario file name>/).
+    /// Output folder; each command states its default (`default_folder`).
     #[arg(short, long, value_name = "DIR")]
     pub out: Option<PathBuf>,
     /// No progress bar and no summary on the terminal.
     #[arg(short, long)]
     pub quiet: bool,
-    /// Run only the I-th of N equal, contiguous parts of the trajectories (1-based) and write
-    /// a partial result, to be combined by `simulate merge` (default folder:
-    /// outputs/<scenario file name>.shard-I-of-N/).
-    #[arg(long, value_name = "I/N")]
-    pub shard: Option<String>,
 }

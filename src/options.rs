@@ -8,6 +8,7 @@ use crate::analysis::ablation::Ablation;
 use crate::cli::{Cli, CommonArgs};
 use crate::error::Error;
 use crate::scenario::limits;
+use crate::scenario::spelling::{quoted_name, shown};
 
 /// What the user asked for.
 #[derive(Debug, Clone)]
@@ -109,7 +110,8 @@ pub const MAX_SENSITIVITY_SAMPLES: u64 = 100_000;
 pub fn parse_sweep_param(text: &str) -> Result<SweepParam, Error> {
     let bad = |why: &str| {
         Error::Usage(format!(
-            "--param {text}: {why}; expected NAME=LO:HI:STEPS, e.g. --param lambda=0.3:0.9:4"
+            "--param {}: {why}; expected NAME=LO:HI:STEPS, e.g. --param lambda=0.3:0.9:4",
+            shown(text)
         ))
     };
     let (path, range) = text.split_once('=').ok_or_else(|| bad("no `=`"))?;
@@ -122,8 +124,10 @@ pub fn parse_sweep_param(text: &str) -> Result<SweepParam, Error> {
         return Err(bad("the range needs three parts separated by `:`"));
     };
     let number = |s: &str| s.parse::<f64>().ok().filter(|x| x.is_finite());
-    let low = number(low).ok_or_else(|| bad(&format!("LO \"{low}\" is not a finite number")))?;
-    let high = number(high).ok_or_else(|| bad(&format!("HI \"{high}\" is not a finite number")))?;
+    let low = number(low)
+        .ok_or_else(|| bad(&format!("LO {} is not a finite number", quoted_name(low))))?;
+    let high = number(high)
+        .ok_or_else(|| bad(&format!("HI {} is not a finite number", quoted_name(high))))?;
     let steps: usize = steps
         .parse()
         .ok()
@@ -135,6 +139,13 @@ pub fn parse_sweep_param(text: &str) -> Result<SweepParam, Error> {
         })?;
     if low > high {
         return Err(bad("LO is above HI"));
+    }
+    // One point is LO; a HI above it would be read as a range and silently ignored.
+    if steps == 1 && low != high {
+        return Err(bad(&format!(
+            "one grid point is a single value, so LO must equal HI ({low}:{low}:1); use \
+             STEPS 2 or more for a range from LO to HI"
+        )));
     }
     if steps > 1 && low == high {
         return Err(bad(
@@ -193,18 +204,19 @@ impl Shard {
     pub fn parse(text: &str) -> Result<Shard, Error> {
         let bad = |why: &str| {
             Error::Usage(format!(
-                "--shard {text}: {why}; expected I/N with 1 <= I <= N, e.g. --shard 2/8"
+                "--shard {}: {why}; expected I/N with 1 <= I <= N, e.g. --shard 2/8",
+                shown(text)
             ))
         };
         let (i, n) = text.split_once('/').ok_or_else(|| bad("no `/`"))?;
         let index: u64 = i
             .trim()
             .parse()
-            .map_err(|_| bad(&format!("I \"{i}\" is not a whole number")))?;
+            .map_err(|_| bad(&format!("I {} is not a whole number", quoted_name(i))))?;
         let count: u64 = n
             .trim()
             .parse()
-            .map_err(|_| bad(&format!("N \"{n}\" is not a whole number")))?;
+            .map_err(|_| bad(&format!("N {} is not a whole number", quoted_name(n))))?;
         if count == 0 || index == 0 || index > count {
             return Err(bad("I must be between 1 and N"));
         }
@@ -228,16 +240,6 @@ impl std::fmt::Display for Shard {
 impl Task {
     pub fn from_cli_arguments(cli: Cli) -> Result<Task, Error> {
         use crate::cli::Command;
-        if let Some(Command::Compare { common, .. })
-        | Some(Command::Sweep { common, .. })
-        | Some(Command::Sensitivity { common, .. }) = &cli.command
-        {
-            if common.shard.is_some() {
-                return Err(Error::Usage(
-                    "--shard splits a single run (`simulate FILE --shard I/N`); it does not apply to this command".into(),
-                ));
-            }
-        }
         match cli.command {
             Some(Command::Check { scenario }) => Ok(Task::Check { scenario }),
             Some(Command::Merge {
@@ -280,7 +282,10 @@ impl Task {
                     .collect::<Result<Vec<_>, _>>()?;
                 for (i, p) in params.iter().enumerate() {
                     if params[..i].iter().any(|q| q.path == p.path) {
-                        return Err(Error::Usage(format!("--param {} is given twice", p.path)));
+                        return Err(Error::Usage(format!(
+                            "--param {} is given twice",
+                            shown(&p.path)
+                        )));
                     }
                 }
                 let points = params
@@ -341,11 +346,6 @@ impl Task {
                 ablate,
                 common,
             }) => {
-                if common.shard.is_some() {
-                    return Err(Error::Usage(
-                        "--shard splits a single run (`simulate FILE --shard I/N`); it does not apply to `score`".into(),
-                    ));
-                }
                 let ablations = match ablate {
                     Some(list) => Ablation::parse_list(&list).map_err(Error::Usage)?,
                     None => Vec::new(),
@@ -363,9 +363,14 @@ impl Task {
                         "no scenario file given; try `simulate scenarios/putin_visit.ron`".into(),
                     )
                 })?;
+                // Only a run takes `--shard` (the other commands do not declare it).
+                let shard = cli.run.shard.as_deref().map(Shard::parse).transpose()?;
                 Ok(Task::Run {
                     scenario,
-                    options: RunOptions::from_common(cli.run.common)?,
+                    options: RunOptions {
+                        shard,
+                        ..RunOptions::from_common(cli.run.common)?
+                    },
                 })
             }
         }
@@ -404,7 +409,7 @@ impl RunOptions {
             out: c.out.map(folder_path),
             progress: !c.quiet && std::io::stderr().is_terminal(),
             verbose: !c.quiet,
-            shard: c.shard.as_deref().map(Shard::parse).transpose()?,
+            shard: None,
         })
     }
 }

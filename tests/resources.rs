@@ -161,6 +161,10 @@ fn sweep_too_large_for_memory_is_refused_before_work() {
         "eta=0.1:0.2:2",
         "-j",
         "8",
+        // Eight blocks of trajectories, so that all eight threads have work: a run starts
+        // no more threads than it has blocks (`engine::threads`).
+        "-n",
+        "32",
     ];
     let message = refusal(under_address_limit(1_000_000, &args, &out), &out);
     assert!(message.contains("this sweep"), "{message}");

@@ -9,7 +9,7 @@ use super::interval::{paired_difference, Z95};
 use super::RunSummary;
 use crate::engine::effects::Effects;
 use crate::engine::PairCounts;
-use crate::model::World;
+use crate::model::{Definition, World};
 
 /// The most scenarios one comparison runs: each adds a world to every block of the joint
 /// run, and a chart's groups stop being readable well before.
@@ -60,6 +60,8 @@ pub struct Pairwise {
     pub outcomes: Vec<OutcomeDifference>,
     pub only_in_a: Vec<String>,
     pub only_in_b: Vec<String>,
+    /// Outcomes both name but define differently (`redefined_outcomes`): not compared.
+    pub redefined: Vec<String>,
 }
 
 /// An outcome every scenario defines: its probability in each, and each scenario's paired
@@ -136,6 +138,9 @@ pub struct Comparison {
     pub outcomes: Vec<OutcomeAcross>,
     /// Outcomes some scenario does not define (not in `outcomes`).
     pub not_shared: Vec<String>,
+    /// Outcomes every scenario names but some defines differently from the reference (not
+    /// in `outcomes`: the paired difference of two questions is no effect).
+    pub defined_differently: Vec<String>,
     /// Metrics every scenario tracks (by label): each scenario's effect at the last step,
     /// metric by metric.
     pub metrics: Vec<MetricEffect>,
@@ -153,18 +158,31 @@ pub fn folder(index: usize) -> String {
     label(index).to_lowercase()
 }
 
-/// Outcomes both worlds define, as (index in a, index in b), in A's order.
+/// Outcomes both worlds define alike (same name, same compiled definition), as (index in
+/// a, index in b), in A's order: the questions a paired difference can answer.
 pub fn shared_outcomes(a: &World, b: &World) -> Vec<(usize, usize)> {
-    a.outcomes
-        .iter()
-        .enumerate()
-        .filter_map(|(i, o)| {
-            b.outcomes
-                .iter()
-                .position(|x| x.name == o.name)
-                .map(|j| (i, j))
-        })
+    same_names(a, b)
+        .filter(|&(i, j)| Definition::of(a, i) == Definition::of(b, j))
         .collect()
+}
+
+/// Outcomes both worlds name but define differently (a variant's `ReplaceOutcome`), in A's
+/// order: two questions under one name, which are not compared.
+pub fn redefined_outcomes(a: &World, b: &World) -> Vec<String> {
+    same_names(a, b)
+        .filter(|&(i, j)| Definition::of(a, i) != Definition::of(b, j))
+        .map(|(i, _)| a.outcomes[i].name.clone())
+        .collect()
+}
+
+/// Outcomes of the same name, as (index in a, index in b), in A's order.
+fn same_names<'a>(a: &'a World, b: &'a World) -> impl Iterator<Item = (usize, usize)> + 'a {
+    a.outcomes.iter().enumerate().filter_map(|(i, o)| {
+        b.outcomes
+            .iter()
+            .position(|x| x.name == o.name)
+            .map(|j| (i, j))
+    })
 }
 
 /// For each world after the first, the metrics every world tracks (same label), as (index
@@ -204,12 +222,13 @@ fn point(diff: f64, variance: f64, unpaired_variance: f64, n: u64) -> EffectPoin
 
 impl Pairwise {
     /// Scenario `b` against the reference `a`, from the counts of the outcomes `shared`
-    /// pairs (`shared_outcomes`).
+    /// pairs (`shared_outcomes`); `redefined` names those both define differently.
     pub fn new(
         a: &RunSummary,
         b: &RunSummary,
         shared: &[(usize, usize)],
         pairs: &[PairCounts],
+        redefined: Vec<String>,
     ) -> Self {
         let n = a.manifest.trajectories;
         let outcomes = shared
@@ -244,6 +263,7 @@ impl Pairwise {
             outcomes,
             only_in_a: names(a, b),
             only_in_b: names(b, a),
+            redefined,
         }
     }
 }
@@ -253,14 +273,23 @@ impl Comparison {
     /// its pairwise comparison with the reference and its metric effects (`engine::Joint`).
     pub fn new(scenarios: Vec<RunSummary>, pairwise: Vec<Pairwise>, effects: &[Effects]) -> Self {
         let reference = &scenarios[0];
-        let outcomes: Vec<OutcomeAcross> = reference
+        let everywhere = |name: &str| {
+            scenarios
+                .iter()
+                .all(|s| s.outcomes.iter().any(|x| x.name == name))
+        };
+        let defined_differently: Vec<String> = reference
             .outcomes
             .iter()
             .filter(|o| {
-                scenarios
-                    .iter()
-                    .all(|s| s.outcomes.iter().any(|x| x.name == o.name))
+                everywhere(&o.name) && pairwise.iter().any(|p| p.redefined.contains(&o.name))
             })
+            .map(|o| o.name.clone())
+            .collect();
+        let outcomes: Vec<OutcomeAcross> = reference
+            .outcomes
+            .iter()
+            .filter(|o| everywhere(&o.name) && !defined_differently.contains(&o.name))
             .map(|o| OutcomeAcross {
                 name: o.name.clone(),
                 probabilities: scenarios
@@ -292,7 +321,10 @@ impl Comparison {
         let mut not_shared: Vec<String> = Vec::new();
         for s in &scenarios {
             for o in &s.outcomes {
-                if !outcomes.iter().any(|x| x.name == o.name) && !not_shared.contains(&o.name) {
+                if !outcomes.iter().any(|x| x.name == o.name)
+                    && !defined_differently.contains(&o.name)
+                    && !not_shared.contains(&o.name)
+                {
                     not_shared.push(o.name.clone());
                 }
             }
@@ -354,9 +386,19 @@ impl Comparison {
             pairwise,
             outcomes,
             not_shared,
+            defined_differently,
             metrics,
             effects: series,
         }
+    }
+
+    /// The labels ("B", "C", ...) of the scenarios that define outcome `name` differently
+    /// from the reference.
+    pub fn redefined_in(&self, name: &str) -> Vec<String> {
+        (0..self.pairwise.len())
+            .filter(|&k| self.pairwise[k].redefined.iter().any(|n| n == name))
+            .map(|k| label(k + 1))
+            .collect()
     }
 
     /// The reference's results.

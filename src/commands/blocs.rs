@@ -11,7 +11,7 @@ use crate::output::{self, write_atomically, Exporter};
 use crate::scenario;
 
 pub fn blocs(path: &Path, options: &BlocsOptions) -> Result<(), Error> {
-    let name = format!("{}-blocs", super::stem(path));
+    let name = super::default_folder::blocs(&super::stem(path));
     let out = super::output_folder(options.out.as_deref(), &name);
     output::check_target(&out)?;
     let scenario = scenario::load(path)?;
@@ -45,7 +45,7 @@ pub fn blocs(path: &Path, options: &BlocsOptions) -> Result<(), Error> {
     write_atomically(&out, |dir| output::BlocsCsv.write(&result, dir))?;
     if options.verbose {
         print_table(&w.name, &result)?;
-        crate::say!("results in {}", out.display())?;
+        crate::say!("results in {}", crate::scenario::path_shown(&out))?;
     }
     Ok(())
 }

@@ -5,13 +5,17 @@
 use std::path::PathBuf;
 
 use super::stem;
-use crate::analysis::compare::{label, shared_metrics, shared_outcomes, Pairwise, MAX_SCENARIOS};
+use crate::analysis::compare::{
+    label, redefined_outcomes, shared_metrics, shared_outcomes, Pairwise, MAX_SCENARIOS,
+};
 use crate::analysis::{Comparison, Manifest, RunSummary};
 use crate::engine::{self, estimate, Pairing};
 use crate::error::Error;
 use crate::options::RunOptions;
 use crate::output;
 use crate::scenario;
+use crate::scenario::path_shown;
+use crate::scenario::spelling::quoted_name;
 
 pub fn compare(paths: &[PathBuf], options: &RunOptions) -> Result<(), Error> {
     if !(2..=MAX_SCENARIOS).contains(&paths.len()) {
@@ -22,13 +26,15 @@ pub fn compare(paths: &[PathBuf], options: &RunOptions) -> Result<(), Error> {
         )));
     }
     let stems: Vec<String> = paths.iter().map(|p| stem(p)).collect();
-    let name = format!("compare_{}_vs_{}", stems[0], stems[1..].join("_"));
+    let stems: Vec<&str> = stems.iter().map(String::as_str).collect();
+    let name = super::default_folder::compare(&stems);
     let out = super::output_folder(options.out.as_deref(), &name);
     output::check_target(&out)?;
     let scenarios = paths
         .iter()
         .map(|p| scenario::load(p))
         .collect::<Result<Vec<_>, _>>()?;
+    warn_same_files(&scenarios);
     let worlds: Vec<&crate::model::World> = scenarios.iter().map(|s| &s.world).collect();
     // Trajectories and seed come from the flags, else from the reference's file: every
     // scenario must share them for the pairing to mean anything.
@@ -72,6 +78,11 @@ pub fn compare(paths: &[PathBuf], options: &RunOptions) -> Result<(), Error> {
     }
     check_estimate(&worlds, metrics.first().map_or(0, Vec::len), &plan)?;
 
+    let redefined: Vec<Vec<String>> = worlds[1..]
+        .iter()
+        .map(|w| redefined_outcomes(worlds[0], w))
+        .collect();
+    warn_redefined(&worlds, &redefined);
     let pairings: Vec<Pairing> = worlds[1..]
         .iter()
         .zip(metrics)
@@ -88,9 +99,9 @@ pub fn compare(paths: &[PathBuf], options: &RunOptions) -> Result<(), Error> {
                 "{} and {} share no outcome and no tracked metric, so there is nothing to \
                  compare: is {} the file you meant? Compare futures of one world (a variant \
                  of the reference, or a file with the same outcomes and metrics)",
-                paths[i + 1].display(),
-                paths[0].display(),
-                paths[i + 1].display()
+                path_shown(&paths[i + 1]),
+                path_shown(&paths[0]),
+                path_shown(&paths[i + 1])
             )));
         }
     }
@@ -126,16 +137,61 @@ pub fn compare(paths: &[PathBuf], options: &RunOptions) -> Result<(), Error> {
         .iter()
         .zip(&pairings)
         .zip(&joint.pairs)
-        .map(|((s, p), counts)| Pairwise::new(&summaries[0], s, &p.outcomes, counts))
+        .zip(redefined)
+        .map(|(((s, p), counts), redefined)| {
+            Pairwise::new(&summaries[0], s, &p.outcomes, counts, redefined)
+        })
         .collect();
     let comparison = Comparison::new(summaries, pairwise, &joint.effects);
     output::export(&out, &comparison, &output::compare_exporters())?;
 
     if options.verbose {
         print_table(&comparison)?;
-        crate::say!("results in {}", out.display())?;
+        crate::say!("results in {}", crate::scenario::path_shown(&out))?;
     }
     Ok(())
+}
+
+/// Says when a scenario is the reference itself (the same file, or the same bytes in every
+/// file of its chain): a comparison of a file with itself ran without a word, and can only
+/// show that nothing changed.
+fn warn_same_files(scenarios: &[scenario::Scenario]) {
+    let bytes = |s: &scenario::Scenario| -> Vec<String> {
+        std::iter::once(s.sha256.clone())
+            .chain(s.bases.iter().map(|b| b.sha256.clone()))
+            .collect()
+    };
+    let reference = bytes(&scenarios[0]);
+    for (i, s) in scenarios.iter().enumerate().skip(1) {
+        if bytes(s) == reference {
+            crate::warn!(
+                "warning: {} ({}) is the same scenario as A ({}): the same bytes, so every \
+                 difference from A is zero; is it the file you meant?",
+                label(i),
+                path_shown(&s.path),
+                path_shown(&scenarios[0].path)
+            );
+        }
+    }
+}
+
+/// Says which outcomes are left out of the comparison because a scenario defines them
+/// differently from the reference under the same name (`redefined[k]`: those of scenario
+/// k + 1).
+fn warn_redefined(worlds: &[&crate::model::World], redefined: &[Vec<String>]) {
+    for (k, names) in redefined.iter().enumerate() {
+        for name in names {
+            crate::warn!(
+                "warning: outcome {} is defined differently in {} ({}) than in A ({}): two \
+                 questions under one name, so it is not compared; give one of them another \
+                 name to see both",
+                quoted_name(name),
+                label(k + 1),
+                quoted_name(&worlds[k + 1].name),
+                quoted_name(&worlds[0].name)
+            );
+        }
+    }
 }
 
 /// Says which tracked metrics are left out of the comparison because not every scenario
@@ -250,6 +306,12 @@ fn print_table(c: &Comparison) -> Result<(), Error> {
     }
     for name in &c.not_shared {
         crate::say!("  {name}: not in every scenario (not compared)")?;
+    }
+    for name in &c.defined_differently {
+        crate::say!(
+            "  {name}: defined differently in {} (not compared)",
+            c.redefined_in(name).join(", ")
+        )?;
     }
     if !c.metrics.is_empty() {
         crate::say!("  metric effects at the last step (paired 95% interval):")?;

@@ -3,6 +3,7 @@
 mod blocs;
 mod check;
 mod compare;
+pub mod default_folder;
 mod merge;
 mod run;
 mod score;
@@ -16,7 +17,7 @@ pub use compare::compare;
 pub use merge::merge;
 pub use run::run;
 pub use score::score;
-pub use sensitivity::sensitivity;
+pub use sensitivity::{sensitivity, DEFAULT_TRAJECTORIES as SENSITIVITY_TRAJECTORIES};
 pub use shard::run_shard;
 pub use sweep::sweep;
 
@@ -32,12 +33,13 @@ use crate::output::sanitize_name;
 use crate::progress;
 
 /// The folder a command writes: `--out`, or `outputs/<default_name>` with the name made
-/// safe as a file name. Every command's default is built here. Each command checks it
+/// safe as a file name. Every command's default is built here, its name by
+/// `default_folder`. Each command checks it
 /// (`output::check_target`) first thing, so a bad `--out` is named before the scenario is
 /// even read; a merge first makes sure it is none of the parts it reads.
 fn output_folder(out: Option<&Path>, default_name: &str) -> PathBuf {
     out.map_or_else(
-        || Path::new("outputs").join(sanitize_name(default_name)),
+        || Path::new(default_folder::OUTPUTS).join(sanitize_name(default_name)),
         Path::to_path_buf,
     )
 }
@@ -52,7 +54,7 @@ fn stem(path: &Path) -> String {
 /// not fit in memory.
 fn plan(world: &World, options: &RunOptions) -> Result<Plan, Error> {
     let plan = unchecked_plan(world, options)?;
-    check_estimate(&[world], &plan)?;
+    check_estimate(world, &plan)?;
     Ok(plan)
 }
 
@@ -67,9 +69,9 @@ fn unchecked_plan(world: &World, options: &RunOptions) -> Result<Plan, Error> {
     ))
 }
 
-/// The threads a plan runs on: `--threads`, or every core.
+/// The threads a plan runs on (`engine::threads`), which its estimate counts.
 fn threads(plan: &Plan) -> usize {
-    plan.threads.unwrap_or_else(rayon::current_num_threads)
+    engine::threads(plan)
 }
 
 /// "1 thread", "2 threads", "3 trajectories".
@@ -86,17 +88,13 @@ const RUN_ADVICE: &str = "track fewer metrics, run fewer steps or use fewer --th
 
 /// Refuses a run of `worlds` that will not fit in memory (see [`check_fits`]). A
 /// comparison runs its worlds side by side, so their needs add up.
-fn check_estimate(worlds: &[&World], plan: &Plan) -> Result<(), Error> {
+fn check_estimate(world: &World, plan: &Plan) -> Result<(), Error> {
     let threads = threads(plan);
-    let need = worlds
-        .iter()
-        .map(|w| estimate::estimate(w, plan.len(), threads))
-        .reduce(|a, b| a + b)
-        .expect("a run has a world");
-    let metrics: usize = worlds.iter().map(|w| w.metrics.len()).sum();
-    let steps = worlds.iter().map(|w| w.steps).max().unwrap_or(0);
+    let need = estimate::estimate(world, plan.len(), threads);
     let what = format!(
-        "this run ({metrics} metrics x {steps} steps on {})",
+        "this run ({} metrics x {} steps on {})",
+        world.metrics.len(),
+        world.steps,
         count(threads, "thread")
     );
     check_fits(&need, &what, RUN_ADVICE)

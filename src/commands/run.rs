@@ -9,7 +9,8 @@ use crate::output;
 use crate::scenario;
 
 pub fn run(path: &Path, options: &RunOptions) -> Result<(), Error> {
-    let out = super::output_folder(options.out.as_deref(), &super::stem(path));
+    let name = super::default_folder::run(&super::stem(path));
+    let out = super::output_folder(options.out.as_deref(), &name);
     output::check_target(&out)?;
     let scenario = scenario::load(path)?;
     let plan = super::plan(&scenario.world, options)?;
@@ -21,7 +22,7 @@ pub fn run(path: &Path, options: &RunOptions) -> Result<(), Error> {
 
     if options.verbose {
         print_table(&summary)?;
-        crate::say!("results in {}", out.display())?;
+        crate::say!("results in {}", crate::scenario::path_shown(&out))?;
     }
     Ok(())
 }

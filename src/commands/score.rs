@@ -31,7 +31,7 @@ pub fn score(
     ablations: &[Ablation],
     options: &RunOptions,
 ) -> Result<(), Error> {
-    let name = format!("{}-score", super::stem(path));
+    let name = super::default_folder::score(&super::stem(path));
     let out = super::output_folder(options.out.as_deref(), &name);
     output::check_target(&out)?;
     let scenario = scenario::load(path)?;

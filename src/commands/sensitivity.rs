@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use crate::analysis::compare::shared_outcomes;
+use crate::analysis::compare::{redefined_outcomes, shared_outcomes};
 use crate::analysis::sensitivity::{
     effect_floor, histogram_variance, metric_floor, paired_variance, sobol, Design, FactorIndices,
     Kind, OutcomeSensitivity, Sensitivity, BOOTSTRAP,
@@ -17,6 +17,8 @@ use crate::options::{check_trajectories, RunOptions};
 use crate::output::{self, Exporter};
 use crate::scenario;
 use crate::scenario::param_path::{Names, ParamPath};
+use crate::scenario::path_shown;
+use crate::scenario::spelling::quoted_name;
 
 /// Trajectories per design point unless `--trajectories` says otherwise: enough for a
 /// smooth probability, few enough for N (k + 2) points.
@@ -59,14 +61,8 @@ pub fn sensitivity(
     against: Option<&Path>,
     options: &RunOptions,
 ) -> Result<(), Error> {
-    let name = match against {
-        Some(a) => format!(
-            "{}-against-{}-sensitivity",
-            super::stem(path),
-            super::stem(a)
-        ),
-        None => format!("{}-sensitivity", super::stem(path)),
-    };
+    let against_stem = against.map(super::stem);
+    let name = super::default_folder::sensitivity(&super::stem(path), against_stem.as_deref());
     let out = super::output_folder(options.out.as_deref(), &name);
     output::check_target(&out)?;
     let scenario = scenario::load(path)?;
@@ -84,10 +80,10 @@ pub fn sensitivity(
                 "{} runs {} steps of a {} and {} runs {} steps of a {}: --against reads the \
                  effect at the last step of both, so they must cover the same time; give both \
                  files the same `steps` and `step`",
-                path.display(),
+                path_shown(path),
                 wb.steps,
                 wb.step_unit,
-                a_path.display(),
+                path_shown(a_path),
                 wa.steps,
                 wa.step_unit
             )));
@@ -109,7 +105,7 @@ pub fn sensitivity(
         return Err(Error::Usage(format!(
             "{}: no parameter is given as a distribution, so there is nothing to attribute \
              variation to; write one as e.g. `sigma: Uniform(0.02, 0.06)`",
-            path.display()
+            path_shown(path)
         )));
     }
     // Outcomes need no tracked metrics beyond the analysed ones: each costs a histogram per
@@ -122,7 +118,7 @@ pub fn sensitivity(
                 return Err(Error::Usage(format!(
                     "{}: the scenario defines no outcomes and tracks no metrics, so there is \
                      nothing to analyse",
-                    path.display()
+                    path_shown(path)
                 )));
             }
             (None, world.clone(), Vec::new())
@@ -154,11 +150,7 @@ pub fn sensitivity(
             plan.len(),
             threads,
         );
-        estimate.memory_bytes = estimate.memory_bytes.saturating_add(other.memory_bytes);
-        estimate.address_space_bytes = estimate
-            .address_space_bytes
-            .saturating_add(other.address_space_bytes);
-        estimate.seconds += other.seconds;
+        estimate = estimate + other;
     }
     let what = format!(
         "this sensitivity analysis ({samples} samples x ({} factors + 2) design points of {} \
@@ -198,6 +190,20 @@ pub fn sensitivity(
             }
             w
         };
+        // Every point's rest is solved before any point runs, as a sweep's grid points are:
+        // checked as each point ran, a point that cannot be held still was refused only after
+        // every point before it had run. A first, as the paired run checks it.
+        type Side = fn(&Factor) -> Option<usize>;
+        let sides: [(Option<&World>, Side); 2] =
+            [(base_a.as_ref(), |f| f.a), (Some(&base_b), |f| f.b)];
+        for (r, row) in rows.iter().enumerate() {
+            for (base, side) in sides {
+                if let Some(base) = base.filter(|w| w.rest.is_some()) {
+                    engine::check_rest(&at(base, side, row), &plan, control)
+                        .map_err(|s| super::at_point(s, || point(r, row)))?;
+                }
+            }
+        }
         match &base_a {
             None => {
                 let mut outcomes: Vec<Output> = world
@@ -299,7 +305,7 @@ pub fn sensitivity(
     output::export(&out, &result, &exporters)?;
     if options.verbose {
         print_table(&result)?;
-        crate::say!("results in {}", out.display())?;
+        crate::say!("results in {}", crate::scenario::path_shown(&out))?;
     }
     Ok(())
 }
@@ -335,7 +341,7 @@ fn paired_factors(
     b_path: &Path,
     b: &World,
 ) -> Result<Vec<Factor>, Error> {
-    let (an, bn) = (a_path.display(), b_path.display());
+    let (an, bn) = (path_shown(a_path), path_shown(b_path));
     let mut factors: Vec<Factor> = Vec::new();
     let sides = [(b, a, &bn, &an, true), (a, b, &an, &bn, false)];
     for (this, other, this_name, other_name, is_b) in sides {
@@ -390,11 +396,21 @@ fn paired_factors(
 }
 
 /// The two worlds of a paired design, each tracking only the metrics both track (by label,
-/// in A's order), and the outcomes both define (by name, in A's order). Refused when they
-/// share neither.
+/// in A's order), and the outcomes both define alike (by name and definition, in A's
+/// order). Refused when they share neither.
 type Parts = (Option<World>, World, Vec<(usize, usize)>);
 fn shared_parts(a_path: &Path, a: &World, b_path: &Path, b: &World) -> Result<Parts, Error> {
     let outcomes = shared_outcomes(a, b);
+    // Under one name, two questions: their difference is no effect of B.
+    for name in redefined_outcomes(a, b) {
+        crate::warn!(
+            "warning: outcome {} is defined differently in {} than in {}: two questions under \
+             one name, so it is not analysed; give one of them another name to see both",
+            quoted_name(&name),
+            path_shown(b_path),
+            path_shown(a_path)
+        );
+    }
     let labels: Vec<String> = b.metrics.iter().map(|m| b.metric_label(m)).collect();
     let (mut wa, mut wb) = (a.clone(), b.clone());
     wa.metrics.clear();
@@ -407,10 +423,11 @@ fn shared_parts(a_path: &Path, a: &World, b_path: &Path, b: &World) -> Result<Pa
     }
     if outcomes.is_empty() && wa.metrics.is_empty() {
         return Err(Error::Usage(format!(
-            "{} and {} share no outcome (by name) and no tracked metric, so there is no effect \
-             to analyse; give both files the outcome or metric whose effect you want",
-            b_path.display(),
-            a_path.display()
+            "{} and {} share no outcome (by name and definition) and no tracked metric, so \
+             there is no effect to analyse; give both files the outcome or metric whose effect \
+             you want",
+            path_shown(b_path),
+            path_shown(a_path)
         )));
     }
     Ok((Some(wa), wb, outcomes))

@@ -13,7 +13,7 @@ use crate::scenario;
 
 /// `simulate FILE --shard I/N`: runs the shard's chunks and writes its partial result.
 pub fn run_shard(path: &Path, options: &RunOptions, shard: Shard) -> Result<(), Error> {
-    let name = format!("{}.shard-{}-of-{}", stem(path), shard.index, shard.count);
+    let name = super::default_folder::shard(&stem(path), shard.index, shard.count);
     let out = super::output_folder(options.out.as_deref(), &name);
     output::check_target(&out)?;
     let scenario = scenario::load(path)?;

@@ -4,6 +4,7 @@
 //! compiled `World`, changes a `State`, and asks a `Randomness` for the draws it needs.
 
 pub mod blocs;
+mod definition;
 mod event;
 #[cfg(test)]
 pub(crate) mod fixtures;
@@ -17,6 +18,7 @@ pub mod step;
 pub mod window;
 mod world;
 
+pub use definition::Definition;
 pub use event::{Change, Condition, Effect, Event, Timing, AFFINITY_LIMIT};
 pub use metric::Metric;
 pub use params::{Draws, ParamSlot, ParamTarget, Params, Sampler};

@@ -5,6 +5,7 @@
 //! `trajectories`, `engine_version`, `outcomes`, `only_in_a`, `only_in_b`), with the same
 //! values, so readers of the two-way file keep working; the N-way keys follow. With more
 //! than two, `a`, `b`, `outcomes` and `only_in_*` would be ambiguous and are left out.
+//! `defined_differently` is written only when some outcome is.
 
 use std::io;
 use std::path::Path;
@@ -38,6 +39,10 @@ struct Document<'a> {
     by_outcome: &'a [OutcomeAcross],
     /// Outcomes some scenario does not define.
     not_shared: &'a [String],
+    /// Outcomes some scenario defines differently from the reference (not compared); only
+    /// when there are any, so that the files of other comparisons keep their bytes.
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    defined_differently: &'a [String],
     /// Tracked metrics every scenario defines: each scenario's effect at the last step.
     metrics: &'a [MetricEffect],
 }
@@ -62,6 +67,7 @@ impl Files<Comparison> for CompareJson {
             scenarios: c.entries(),
             by_outcome: &c.outcomes,
             not_shared: &c.not_shared,
+            defined_differently: &c.defined_differently,
             metrics: &c.metrics,
         };
         json_file("compare.json", &document)

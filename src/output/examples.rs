@@ -95,6 +95,7 @@ pub fn comparison() -> Comparison {
         }],
         only_in_a: vec!["peace".into()],
         only_in_b: vec![],
+        redefined: vec![],
     };
     let mut before = run("before");
     let mut after = run("after");
@@ -158,6 +159,7 @@ pub fn comparison() -> Comparison {
         pairwise: vec![pairwise],
         outcomes,
         not_shared: vec!["peace".into()],
+        defined_differently: vec![],
         metrics,
         effects,
     }

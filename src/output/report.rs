@@ -498,6 +498,19 @@ fn outcome_table(out: &mut String, c: &Comparison) {
             list.join(", ")
         );
     }
+    if !c.defined_differently.is_empty() {
+        let list: Vec<String> = c
+            .defined_differently
+            .iter()
+            .map(|n| format!("{} (in {})", escape(n), c.redefined_in(n).join(", ")))
+            .collect();
+        let _ = writeln!(
+            out,
+            "<p>Outcomes defined differently than in A (not compared: two questions under \
+             one name): {}.</p>",
+            list.join(", ")
+        );
+    }
 }
 
 /// Each metric every scenario tracks: each scenario's final mean and its paired effect.

@@ -198,7 +198,8 @@ pub fn from_stored(
 }
 
 /// A path a message names, escaped, and cut if absurdly long (a base named by 2 MB of
-/// text was echoed twice, once inside the path it resolved to).
+/// text was echoed twice, once inside the path it resolved to). Every command's messages
+/// show paths through it.
 pub(crate) fn path_shown(path: &Path) -> String {
     printable(&path.display().to_string(), 300)
 }

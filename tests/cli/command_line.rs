@@ -382,3 +382,453 @@ fn sha256_hex(bytes: &[u8]) -> String {
         .map(|b| format!("{b:02x}"))
         .collect()
 }
+
+/// The subcommands, each with the arguments it needs besides its flags.
+const SUBCOMMANDS: [&[&str]; 7] = [
+    &[],
+    &["check"],
+    &["compare"],
+    &["merge"],
+    &["sweep"],
+    &["sensitivity"],
+    &["blocs"],
+];
+
+/// `simulate SUB --help`.
+fn help_of(sub: &[&str]) -> String {
+    let done = simulate().args(sub).arg("--help").assert().success();
+    String::from_utf8_lossy(&done.get_output().stdout).into_owned()
+}
+
+/// One flag as `--help` lists it: its long name, the name of its value if it takes one,
+/// and the rest of its line (what it says).
+struct ListedFlag {
+    long: String,
+    value: Option<String>,
+    says: String,
+}
+
+/// The flags of the "Options:" section of a `--help` text (but --help and --version), in
+/// either of clap's layouts: a flag's help on its line, or on the lines below it.
+fn listed_flags(help: &str) -> Vec<ListedFlag> {
+    let options = help
+        .split_once("Options:\n")
+        .unwrap_or_else(|| panic!("no Options section: {help}"))
+        .1;
+    let mut flags: Vec<ListedFlag> = Vec::new();
+    for line in options.lines() {
+        if !line.is_empty() && !line.starts_with(' ') {
+            break; // the text after the options
+        }
+        let line = line.trim_start();
+        if !line.starts_with('-') {
+            if let Some(flag) = flags.last_mut() {
+                flag.says = format!("{} {line}", flag.says).trim().to_string();
+            }
+            continue;
+        }
+        let words: Vec<&str> = line.split_whitespace().collect();
+        let at = words
+            .iter()
+            .position(|w| w.starts_with("--"))
+            .unwrap_or_else(|| panic!("no long flag: {line}"));
+        let long = words[at].trim_end_matches(',').to_string();
+        let value = words
+            .get(at + 1)
+            .filter(|w| w.starts_with('<'))
+            .map(|w| w.to_string());
+        let skip = at + 1 + usize::from(value.is_some());
+        flags.push(ListedFlag {
+            long,
+            value,
+            says: words[skip..].join(" "),
+        });
+    }
+    flags.retain(|f| f.long != "--help" && f.long != "--version");
+    flags
+}
+
+/// A value a flag accepts, from its help (`[default: X]`) or from its value's name; `out`
+/// for --out, `missing` for a file or folder to read.
+fn value_for(flag: &ListedFlag, out: &Path, missing: &Path) -> std::ffi::OsString {
+    if flag.long == "--out" {
+        return out.into();
+    }
+    if let Some((_, default)) = flag.says.split_once("[default: ") {
+        return default.split(']').next().unwrap().into();
+    }
+    let value = flag.value.as_deref().unwrap();
+    match value {
+        "<N>" | "<S>" => "2".into(),
+        "<T>" => "1".into(),
+        "<I/N>" => "1/2".into(),
+        // Not eta: the sweep is given `--param eta=...` already.
+        "<NAME=LO:HI:STEPS>" => "lambda=0.3:0.9:2".into(),
+        "<A.ron>" | "<FILE>" | "<DIR>" => missing.into(),
+        other => panic!("{}: no value known for {other}: add one here", flag.long),
+    }
+}
+
+/// Defect (issue 19, 9): `compare`, `sweep` and `sensitivity --help` listed `--shard`, and
+/// each refused it ("it does not apply to this command"). Now every flag a command's help
+/// lists is accepted by it: given with a valid value and a scenario file that does not
+/// exist, the command goes as far as reading that file, and refuses only for it.
+#[test]
+fn every_flag_a_commands_help_lists_is_accepted_by_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("nowhere.ron");
+    let mut tried = 0;
+    for sub in SUBCOMMANDS {
+        let help = help_of(sub);
+        let mut inputs: Vec<std::ffi::OsString> = match sub.first().copied() {
+            Some("compare") => vec![missing.clone().into(), missing.clone().into()],
+            _ => vec![missing.clone().into()],
+        };
+        if sub.first() == Some(&"sweep") {
+            inputs.extend(["--param".into(), "eta=0.1:0.2:2".into()]);
+        }
+        for flag in listed_flags(&help) {
+            let out = dir.path().join(format!("out{tried}"));
+            let mut run = simulate();
+            run.current_dir(dir.path())
+                .args(sub)
+                .args(&inputs)
+                .arg(&flag.long);
+            if flag.value.is_some() {
+                run.arg(value_for(&flag, &out, &missing));
+            }
+            let done = run.output().unwrap();
+            let err = String::from_utf8_lossy(&done.stderr);
+            assert_eq!(done.status.code(), Some(2), "{sub:?} {}: {err}", flag.long);
+            assert!(
+                err.contains("nowhere.ron"),
+                "{sub:?} lists {} but refuses it: {err}",
+                flag.long
+            );
+            tried += 1;
+        }
+    }
+    // Every command but `check` has flags, and the run has eight.
+    assert!(
+        tried >= 30,
+        "only {tried} flags found: is the help's layout still parsed?"
+    );
+}
+
+/// The folders a flag's help names as defaults (its words that start with `outputs/`), in
+/// order, with the placeholders replaced by `names`.
+fn stated_folders(help: &str, long: &str, names: &[(&str, &str)]) -> Vec<PathBuf> {
+    let flag = listed_flags(help)
+        .into_iter()
+        .find(|f| f.long == long)
+        .unwrap_or_else(|| panic!("no {long} in {help}"));
+    let folders: Vec<PathBuf> = flag
+        .says
+        .split_whitespace()
+        .filter(|w| w.starts_with("outputs/"))
+        .map(|word| {
+            let mut folder = word.trim_end_matches([',', ')', '.']).to_string();
+            for (placeholder, name) in names {
+                folder = folder.replace(placeholder, name);
+            }
+            PathBuf::from(folder)
+        })
+        .collect();
+    assert!(
+        !folders.is_empty(),
+        "{long} names no default folder: {}",
+        flag.says
+    );
+    folders
+}
+
+/// The first of them, which must have no placeholder left.
+fn stated_folder(help: &str, long: &str, names: &[(&str, &str)]) -> PathBuf {
+    let folder = stated_folders(help, long, names).remove(0);
+    assert!(
+        !folder.to_string_lossy().contains('<'),
+        "a placeholder is left in {}",
+        folder.display()
+    );
+    folder
+}
+
+/// A command, its arguments, and the names its help's placeholders stand for there.
+type DefaultCase<'a> = (&'a str, Vec<std::ffi::OsString>, &'a [(&'a str, &'a str)]);
+
+/// Defect (issue 19, 9): the help of `compare`, `sweep` and `sensitivity` gave their default
+/// folder as `outputs/<scenario file name>/`, while they write `compare_A_vs_B`,
+/// `NAME-sweep` and `NAME-sensitivity`. Now the folder each command's help states is the
+/// one it writes when --out is left out (each run in a folder of its own).
+#[test]
+fn the_default_folder_a_commands_help_states_is_the_one_it_writes() {
+    let dir = tempfile::tempdir().unwrap();
+    let small = data("three_states.ron");
+    let stem = [("<scenario>", "three_states")];
+    let cases: [DefaultCase; 6] = [
+        ("", vec![small.clone().into()], &stem),
+        (
+            "compare",
+            vec![
+                scenario("baseline.ron").into(),
+                scenario("putin_visit.ron").into(),
+            ],
+            &[("<A>", "baseline"), ("<B>", "putin_visit")],
+        ),
+        (
+            "sweep",
+            vec![
+                small.clone().into(),
+                "--param".into(),
+                "eta=0.1:0.2:2".into(),
+            ],
+            &stem,
+        ),
+        (
+            "sensitivity",
+            vec![small.clone().into(), "--samples".into(), "2".into()],
+            &stem,
+        ),
+        ("blocs", vec![small.clone().into()], &stem),
+        (
+            "score",
+            vec![
+                data("small.ron").into(),
+                "--observed".into(),
+                data("small.observed.csv").into(),
+            ],
+            &[("<scenario>", "small")],
+        ),
+    ];
+    for (sub, args, names) in cases {
+        let sub: Vec<&str> = [sub].into_iter().filter(|s| !s.is_empty()).collect();
+        let folder = stated_folder(&help_of(&sub), "--out", names);
+        let work = dir.path().join(format!("work-{}", sub.join("")));
+        std::fs::create_dir(&work).unwrap();
+        let mut run = simulate();
+        run.current_dir(&work).args(&sub).args(&args).arg("--quiet");
+        if sub.first() != Some(&"blocs") {
+            run.args(["--trajectories", "2"]);
+        }
+        run.assert().success();
+        assert!(
+            work.join(&folder).is_dir(),
+            "{sub:?} did not write {}",
+            folder.display()
+        );
+    }
+
+    // The second pattern of compare (three scenarios) and of sensitivity (--against).
+    let three = [
+        ("<A>", "baseline"),
+        ("<B>", "putin_visit"),
+        ("<C>", "us_aid_ends"),
+    ];
+    let sens = [("<scenario>", "sens_effect"), ("<A>", "sens_level")];
+    let cases: [DefaultCase; 2] = [
+        (
+            "compare",
+            ["baseline.ron", "putin_visit.ron", "us_aid_ends.ron"]
+                .map(|f| scenario(f).into())
+                .to_vec(),
+            &three,
+        ),
+        (
+            "sensitivity",
+            vec![
+                data("sens_effect.ron").into(),
+                "--against".into(),
+                data("sens_level.ron").into(),
+                "--samples".into(),
+                "2".into(),
+            ],
+            &sens,
+        ),
+    ];
+    for (sub, args, names) in cases {
+        let folders = stated_folders(&help_of(&[sub]), "--out", names);
+        let second = folders[1].to_string_lossy();
+        assert!(!second.contains('<'), "a placeholder is left in {second}");
+        let work = dir.path().join(format!("work-{sub}-second"));
+        std::fs::create_dir(&work).unwrap();
+        simulate()
+            .current_dir(&work)
+            .arg(sub)
+            .args(&args)
+            .args(["--quiet", "--trajectories", "2"])
+            .assert()
+            .success();
+        assert!(
+            work.join(&folders[1]).is_dir(),
+            "{sub} did not write {}",
+            folders[1].display()
+        );
+    }
+
+    // The shards' folders, as the run's help states them, and the merge's.
+    let work = dir.path().join("work-merge");
+    std::fs::create_dir(&work).unwrap();
+    let run_help = help_of(&[]);
+    let mut parts = Vec::new();
+    for i in ["1", "2"] {
+        let names = [("<scenario>", "three_states"), ("<I>", i), ("<N>", "2")];
+        let part = stated_folder(&run_help, "--shard", &names);
+        simulate()
+            .current_dir(&work)
+            .arg(&small)
+            .args(["--trajectories", "600", "--quiet", "--shard"])
+            .arg(format!("{i}/2"))
+            .assert()
+            .success();
+        assert!(
+            work.join(&part).is_dir(),
+            "no shard folder {}",
+            part.display()
+        );
+        parts.push(part);
+    }
+    let merged = stated_folder(&help_of(&["merge"]), "--out", &stem);
+    simulate()
+        .current_dir(&work)
+        .arg("merge")
+        .args(&parts)
+        .arg("--quiet")
+        .assert()
+        .success();
+    assert!(
+        work.join(&merged).join("summary.json").is_file(),
+        "{}",
+        merged.display()
+    );
+}
+
+/// Defect (issue 19, 9): `sensitivity --help` said the default takes "about 35 s on 2
+/// cores" (the README measured 93 s), and that --trajectories defaults to the file's (it is
+/// 200 per design point). Help states costs as trajectories, which hold on any machine, and
+/// no durations.
+#[test]
+fn help_states_costs_in_trajectories_not_in_seconds() {
+    for sub in SUBCOMMANDS {
+        let help = help_of(sub);
+        let words: Vec<&str> = help.split_whitespace().collect();
+        for pair in words.windows(2) {
+            let number = pair[0]
+                .trim_start_matches(['(', '~'])
+                .parse::<f64>()
+                .is_ok();
+            let unit = pair[1].trim_end_matches([',', ')', '.', ';']);
+            assert!(
+                !(number
+                    && ["s", "sec", "seconds", "min", "minutes", "h", "hours"].contains(&unit)),
+                "{sub:?} states a duration, \"{} {}\": {help}",
+                pair[0],
+                pair[1]
+            );
+        }
+    }
+    let help = help_of(&["sensitivity"]);
+    let samples = listed_flags(&help)
+        .into_iter()
+        .find(|f| f.long == "--samples")
+        .unwrap();
+    assert!(samples.says.contains("trajectories"), "{}", samples.says);
+    let trajectories = listed_flags(&help)
+        .into_iter()
+        .find(|f| f.long == "--trajectories")
+        .unwrap();
+    assert!(
+        trajectories.says.contains("200") && !trajectories.says.contains("the file's"),
+        "{}",
+        trajectories.says
+    );
+}
+
+/// Defect (issue 19, 12, in the commands of this file's subject): `--param`, `--shard` and
+/// the paths of `compare`, `sweep` and `sensitivity` went into messages as typed, so an
+/// argument could clear the screen or forge a line, and a 100 KB one made a 100 KB message.
+/// Now each is escaped and cut, as a scenario's names are (`scenario::spelling`).
+#[test]
+fn messages_escape_and_cut_what_the_user_typed() {
+    let dir = tempfile::tempdir().unwrap();
+    let escape = "\u{1b}[2J\nerror: forged";
+    // Under the 128 KB a single argument may hold.
+    let long = "x".repeat(100_000);
+    let strange = dir.path().join(format!("a{escape}.ron"));
+    std::fs::copy(data("three_states.ron"), &strange).unwrap();
+    let other = dir.path().join("other.ron");
+    std::fs::write(
+        &other,
+        r#"(name: "other", steps: 2, states: [(name: "P"), (name: "Q")],
+            outcomes: [(name: "x", at_end: Above(Stance("P", "Q"), 0.0))])"#,
+    )
+    .unwrap();
+    let small = data("three_states.ron");
+    let cases: Vec<Vec<std::ffi::OsString>> = vec![
+        vec![
+            "sweep".into(),
+            small.clone().into(),
+            "--param".into(),
+            format!("eta{escape}=0:1:2").into(),
+        ],
+        vec![
+            "sweep".into(),
+            small.clone().into(),
+            "--param".into(),
+            format!("eta=0:{escape}:2").into(),
+        ],
+        vec![
+            "sweep".into(),
+            small.clone().into(),
+            "--param".into(),
+            format!("{long}=0:1:2").into(),
+        ],
+        vec![
+            "sweep".into(),
+            strange.clone().into(),
+            "--param".into(),
+            "nothing=0:1:2".into(),
+        ],
+        vec![
+            small.clone().into(),
+            "--shard".into(),
+            format!("1{escape}/2").into(),
+        ],
+        vec![
+            small.clone().into(),
+            "--shard".into(),
+            format!("{long}/2").into(),
+        ],
+        vec![
+            "compare".into(),
+            strange.clone().into(),
+            other.clone().into(),
+        ],
+    ];
+    for args in cases {
+        let done = simulate()
+            .current_dir(dir.path())
+            .args(&args)
+            .args(["--quiet", "--trajectories", "2"])
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&done.stderr);
+        let shown: Vec<String> = args
+            .iter()
+            .map(|a| a.to_string_lossy().chars().take(80).collect())
+            .collect();
+        assert_eq!(done.status.code(), Some(2), "{shown:?}: {err}");
+        assert!(
+            !err.contains('\u{1b}'),
+            "{shown:?}: an escape reached the terminal: {err}"
+        );
+        assert!(
+            !err.lines().any(|l| l.starts_with("error: forged")),
+            "{shown:?}: a forged line: {err}"
+        );
+        assert!(
+            err.len() < 2_000,
+            "{shown:?}: a message of {} bytes",
+            err.len()
+        );
+    }
+}

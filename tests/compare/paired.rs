@@ -377,3 +377,128 @@ fn a_twelve_way_compare_can_be_rerun_into_its_own_folder() {
     assert!(names.contains(&"l".to_string()), "{names:?}");
     assert!(out.join("l").join("summary.json").is_file());
 }
+
+/// `baseline.ron` copied into `dir`, with a variant of it there that restates the outcome
+/// `partnership_deepens` with another threshold (0.30 instead of 0.40): the same name for
+/// another question.
+fn variant_redefining_an_outcome(
+    dir: &std::path::Path,
+) -> (std::path::PathBuf, std::path::PathBuf) {
+    let base = dir.join("baseline.ron");
+    std::fs::copy(scenario("baseline.ron"), &base).unwrap();
+    let variant = dir.join("lower_bar.ron");
+    std::fs::write(
+        &variant,
+        r#"Variant(
+    base: "baseline.ron",
+    name: "lower_bar",
+    changes: [
+        ReplaceOutcome(Outcome(
+            name: "partnership_deepens",
+            at_end: Above(Average(Partnership("Pakistan", "Russia"), 4), 0.30),
+        )),
+    ],
+)"#,
+    )
+    .unwrap();
+    (base, variant)
+}
+
+/// Defect (issue 19, 3): compare paired outcomes by name only, so an outcome a variant
+/// restates with another threshold was reported as a paired "effect" of two different
+/// questions, exit 0, without a word. Now an outcome whose compiled definition differs is
+/// left out of the compared outcomes, named in `defined_differently` and in a warning; the
+/// others are compared as before.
+#[test]
+fn an_outcome_a_variant_redefines_is_not_reported_as_a_paired_effect() {
+    let dir = tempfile::tempdir().unwrap();
+    let (base, variant) = variant_redefining_an_outcome(dir.path());
+    let out = dir.path().join("D");
+    let done = simulate()
+        .arg("compare")
+        .arg(&base)
+        .arg(&variant)
+        .args(["--trajectories", "300", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    let output = done.get_output();
+    let err = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        err.contains("\"partnership_deepens\"") && err.contains("defined differently"),
+        "{err}"
+    );
+    let table = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        table.contains("partnership_deepens: defined differently in B (not compared)"),
+        "{table}"
+    );
+    let c = json(&out.join("compare.json"));
+    let names = |key: &str| -> Vec<String> {
+        c[key]
+            .as_array()
+            .unwrap_or_else(|| panic!("{key}: {c}"))
+            .iter()
+            .map(|o| o["name"].as_str().unwrap().to_string())
+            .collect()
+    };
+    for key in ["outcomes", "by_outcome"] {
+        let compared = names(key);
+        assert!(
+            !compared.contains(&"partnership_deepens".into()),
+            "{key}: {c}"
+        );
+        // The outcomes both files define alike are still compared.
+        assert!(compared.contains(&"partnership_peaks".into()), "{key}: {c}");
+    }
+    assert_eq!(
+        c["defined_differently"],
+        serde_json::json!(["partnership_deepens"]),
+        "{c}"
+    );
+    let report = String::from_utf8(common::read(&out.join("report.html"))).unwrap();
+    assert!(
+        report.contains("defined differently"),
+        "the report says so too"
+    );
+}
+
+/// Defect (issue 19, also seen): `compare a.ron a.ron` (or a copy of the same bytes) ran
+/// without a word, though a file compared with itself can only show no effect. Now it warns,
+/// naming both.
+#[test]
+fn a_file_compared_with_itself_is_warned_about() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = common::data("three_states.ron");
+    let copy = dir.path().join("copy.ron");
+    std::fs::copy(&file, &copy).unwrap();
+    for (i, second) in [&file, &copy].into_iter().enumerate() {
+        let out = dir.path().join(format!("same{i}"));
+        let done = simulate()
+            .arg("compare")
+            .arg(&file)
+            .arg(second)
+            .args(["--trajectories", "20", "--quiet", "--out"])
+            .arg(&out)
+            .assert()
+            .success();
+        let err = String::from_utf8_lossy(&done.get_output().stderr).into_owned();
+        assert!(
+            err.contains("warning") && err.contains("the same scenario as A"),
+            "{}: {err}",
+            second.display()
+        );
+    }
+    // Two different files: no such warning.
+    let out = dir.path().join("different");
+    let done = simulate()
+        .arg("compare")
+        .arg(scenario("baseline.ron"))
+        .arg(scenario("putin_visit.ron"))
+        .args(["--trajectories", "20", "--quiet", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    let err = String::from_utf8_lossy(&done.get_output().stderr).into_owned();
+    assert!(!err.contains("the same scenario as A"), "{err}");
+}

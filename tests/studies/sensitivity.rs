@@ -377,3 +377,69 @@ fn against_runs_on_the_reference_seed_as_compare_does() {
         csv(&reseeded, "reseeded")
     );
 }
+
+/// Defect (issue 19, 3, as `compare`): `--against` paired outcomes by name only, so an
+/// outcome B restates with another threshold gave the indices of the difference between
+/// two questions as an "effect". Now such an outcome is left out with a warning naming it;
+/// the metrics both track are still analysed.
+#[test]
+fn against_does_not_pair_an_outcome_b_defines_differently() {
+    let tmp = tempfile::tempdir().unwrap();
+    let b = variant(
+        tmp.path(),
+        "lower_bar.ron",
+        "at_end: Above(Stance(\"X\", \"Y\"), 0.3))",
+        "at_end: Above(Stance(\"X\", \"Y\"), 0.2))",
+    );
+    let dir = tmp.path().join("out");
+    let done = sensitivity(
+        &b,
+        Some(&data("sens_level.ron")),
+        &["--samples", "4", "-n", "2"],
+        &dir,
+    )
+    .assert()
+    .success();
+    let err = String::from_utf8_lossy(&done.get_output().stderr).into_owned();
+    assert!(
+        err.contains("\"warm\"") && err.contains("defined differently"),
+        "{err}"
+    );
+    let rows = rows(&dir);
+    assert!(
+        rows.iter().all(|r| r["target"] != "warm"),
+        "warm was analysed"
+    );
+    assert!(rows.iter().any(|r| r["target"] == "Stance(X, Y)"));
+}
+
+/// Defect (issue 19, 7, as a sweep's): over a world at rest, each design point's rest was
+/// checked only when the point ran, so a point that cannot be held still was refused after
+/// every point before it had run. Here gamma near 20 with lambda near 2 cannot be held
+/// still at design point 1, and point 0 alone is about half an hour of trajectories
+/// (1,000,000 of 10,000 steps): now every point is checked first, and the deadline below,
+/// generous for the check, only catches a design that starts running; it asserts no speed.
+#[test]
+fn a_design_checks_every_points_rest_before_running_any() {
+    let tmp = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(data("at_rest.ron")).unwrap();
+    let edited = text
+        .replacen("steps: 60,", "steps: 10000,", 1)
+        .replacen("gamma: Uniform(0.0, 2.5)", "gamma: Uniform(19.0, 20.0)", 1)
+        .replacen("lambda: Uniform(0.0, 2.0)", "lambda: Uniform(1.8, 2.0)", 1);
+    // The outcome alone: ten thousand steps of histograms are not what is tested.
+    let start = edited.find("    metrics: [").unwrap();
+    let end = start + edited[start..].find('\n').unwrap();
+    let edited = format!("{}{}", &edited[..start], &edited[end..]);
+    let file = tmp.path().join("strained.ron");
+    std::fs::write(&file, edited).unwrap();
+    let out = tmp.path().join("out");
+    let done = sensitivity(&file, None, &["--samples", "4", "-n", "1000000"], &out)
+        .timeout(std::time::Duration::from_secs(300))
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&done.stderr);
+    assert_eq!(done.status.code(), Some(2), "{err}");
+    assert!(err.contains("at design point 1 ("), "{err}");
+    assert!(!out.exists(), "nothing is written");
+}

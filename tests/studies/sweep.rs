@@ -279,3 +279,54 @@ fn a_bare_path_sweeps_the_overridden_states_too() {
     assert_eq!(bare, each);
     assert_ne!(bare, without_b, "B's eta matters in small.ron: {bare:?}");
 }
+
+/// Defect (issue 19, 7): a sweep over a world at rest checked each grid point's rest only
+/// when it reached it, so a grid whose last point cannot be held still ran every point
+/// before it (14.7 s of work) and then refused with exit 2. Now every point is checked
+/// before any runs: here the first point alone is about half an hour of trajectories
+/// (1,000,000 of 10,000 steps), so the deadline below, generous for the check, only
+/// catches a sweep that starts it; it asserts no speed.
+#[test]
+fn a_sweep_checks_every_grid_points_rest_before_running_any() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(common::data("at_rest.ron")).unwrap();
+    let file = dir.path().join("long_rest.ron");
+    std::fs::write(&file, text.replacen("steps: 60,", "steps: 10000,", 1)).unwrap();
+    let out = dir.path().join("out");
+    let done = sweep(&file, &["gamma=0:20:2"], &["--trajectories", "1000000"])
+        .arg("--out")
+        .arg(&out)
+        .timeout(std::time::Duration::from_secs(300))
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&done.stderr);
+    assert_eq!(done.status.code(), Some(2), "{err}");
+    assert!(err.contains("at sweep point gamma = 20"), "{err}");
+    assert!(!out.exists(), "nothing is written");
+}
+
+/// Defect (issue 19, also seen): `--param eta=0.1:1:1` asked for one grid point and
+/// silently ran it at LO, ignoring HI. Now a single point with LO below HI is exit 2,
+/// saying what to write instead.
+#[test]
+fn a_single_grid_point_does_not_silently_ignore_hi() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let done = sweep(&scenario("putin_visit.ron"), &["eta=0.1:1:1"], &[])
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&done.stderr);
+    assert_eq!(done.status.code(), Some(2), "{err}");
+    assert!(err.contains("--param eta=0.1:1:1"), "{err}");
+    assert!(err.contains("STEPS"), "{err}");
+    assert!(!out.exists());
+    // One point where LO equals HI is still a sweep of one value.
+    sweep_into(
+        &common::data("three_states.ron"),
+        &["eta=0.3:0.3:1"],
+        &["--trajectories", "20"],
+        &out,
+    );
+}

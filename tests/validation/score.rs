@@ -424,7 +424,7 @@ fn a_misspelt_ablation_and_a_shard_are_refused_before_any_work() {
     );
     assert_eq!(run.status.code(), Some(2));
     assert!(
-        stderr(&run).contains("does not apply to `score`"),
+        stderr(&run).contains("unexpected argument '--shard'"),
         "{}",
         stderr(&run)
     );
