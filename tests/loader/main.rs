@@ -9,6 +9,7 @@ mod common;
 mod reference_world;
 
 mod messages;
+mod misleading_files;
 mod one_line_per_problem;
 mod positions;
 mod robustness;

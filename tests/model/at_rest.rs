@@ -4,7 +4,7 @@
 
 use crate::common;
 
-use common::{data, read, simulate};
+use common::{data, exits, read, simulate, write, REST3};
 
 fn run(file: &std::path::Path, out: &std::path::Path, extra: &[&str]) -> std::process::Output {
     simulate()
@@ -160,4 +160,54 @@ fn a_draw_that_needs_an_affinity_beyond_the_limit_is_refused_naming_the_pair_and
         messages.push(err);
     }
     assert_eq!(messages[0], messages[1]);
+}
+
+#[test]
+fn blocs_of_a_world_at_rest_read_its_departures_as_if_they_were_affinities() {
+    // Was: `simulate blocs scenarios/putin_visit.ron` (at rest, `affinities: []`) printed a
+    // landscape of an all-zero matrix, every configuration a "minimum" of energy 0, with exit
+    // 0. At rest the file's affinities are departures from rest, not the affinities, so the
+    // affinity landscape is refused, pointing at the partnerships the rest holds.
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(dir.path(), "rest3.ron", REST3);
+    let err = exits(
+        2,
+        &[&"blocs", &file, &"-q", &"--out", &dir.path().join("b")],
+    );
+    assert!(err.contains("rest3.ron"), "{err}");
+    assert!(err.contains("at_rest"), "{err}");
+    assert!(err.contains("--from partnership"), "{err}");
+    assert!(!dir.path().join("b").exists());
+    // The partnerships are what a world at rest holds: that landscape is still given.
+    let p = dir.path().join("p");
+    exits(
+        0,
+        &[
+            &"blocs",
+            &file,
+            &"-q",
+            &"--from",
+            &"partnership",
+            &"--out",
+            &p,
+        ],
+    );
+}
+
+#[test]
+fn check_passes_a_world_at_rest_that_every_run_refuses() {
+    // Was: a stance of 0.9999999999999999 (atanh 18.7) at rest: `simulate check` said "ok",
+    // and every run of the file then stopped with exit 2. `check` now tries the file's own
+    // draws (its trajectories and seed), as a run would, before saying ok.
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(
+        dir.path(),
+        "near.ron",
+        &REST3.replace("(\"A\",\"B\",0.8)", "(\"A\",\"B\",0.9999999999999999)"),
+    );
+    let err = exits(2, &[&"check", &file]);
+    assert!(err.contains("Stance(\"A\", \"B\")"), "{err}");
+    // The file a run accepts, check accepts.
+    let file = write(dir.path(), "rest3.ron", REST3);
+    exits(0, &[&"check", &file]);
 }
