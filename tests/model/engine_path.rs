@@ -34,19 +34,10 @@ fn frozen_world_with_events() -> World {
     stance[3] = -0.3;
     World {
         name: "frozen".into(),
-        description: String::new(),
-        step_unit: "step".into(),
         steps: 3,
         trajectories: 10,
         seed: 5,
-        states: vec!["A".into(), "B".into(), "C".into()],
-        channels: vec!["aid".into()],
-        weight: vec![1.0; 3],
         stance,
-        affinity: vec![0.0; 9],
-        rest: None,
-        share: vec![0.0; 9],
-        params: Vec::new(),
         events: vec![
             event(
                 "visit",
@@ -80,9 +71,7 @@ fn frozen_world_with_events() -> World {
             ),
         ],
         metrics: vec![Metric::Stance(0, 1), Metric::Stance(1, 0)],
-        averages: Vec::new(),
-        between: entente::model::blocs::DEFAULT_BETWEEN,
-        written_entries: 0,
+        ..World::new(["A", "B", "C"], ["aid"])
     }
 }
 

@@ -125,25 +125,16 @@ fn world() -> impl Strategy<Value = (World, Vec<(ParamTarget, f64)>)> {
                 }
                 let world = World {
                     name: "random".into(),
-                    description: String::new(),
-                    step_unit: "step".into(),
                     steps: 0,
-                    trajectories: 1,
-                    seed: 0,
-                    states: (0..n).map(|i| format!("s{i}")).collect(),
-                    channels: (0..k).map(|c| format!("c{c}")).collect(),
                     weight,
                     stance,
                     affinity,
-                    rest: None,
                     share,
-                    params: Vec::new(),
                     events,
-                    outcomes: Vec::new(),
-                    metrics: Vec::new(),
-                    averages: Vec::new(),
-                    between: entente::model::blocs::DEFAULT_BETWEEN,
-                    written_entries: 0,
+                    ..World::new(
+                        (0..n).map(|i| format!("s{i}")),
+                        (0..k).map(|c| format!("c{c}")),
+                    )
                 };
                 (world, targets.iter().copied().zip(values).collect())
             },
