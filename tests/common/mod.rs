@@ -108,7 +108,7 @@ pub fn under_ci() -> bool {
 /// The configuration of every property test: the same cases on every run unless
 /// `PROPTEST_RNG_SEED` names others. CI is a gate, and a gate that fails at random blocks
 /// good work: one random run in CI found the long-name hang that
-/// `tests/robustness.rs` now pins, and nobody could have reproduced it without the
+/// `tests/loader/robustness.rs` now pins, and nobody could have reproduced it without the
 /// printed case. To explore other cases, set `PROPTEST_RNG_SEED` to any u64 (or run the
 /// fuzzer, see README).
 pub fn proptest_config(cases: u32) -> proptest::test_runner::Config {

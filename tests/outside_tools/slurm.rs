@@ -42,7 +42,7 @@ impl Cluster {
             .env("SLURMCTLD_PORT", free_port().to_string())
             .env("SLURMD_PORT", free_port().to_string())
             // Killed by a signal, this test runs no `Drop`: the script's watcher then stops
-            // the cluster (tests/hostile_cluster.rs).
+            // the cluster (tests/outside_tools/slurm_script.rs).
             .env("SLURM_CLUSTER_OWNER", std::process::id().to_string())
             .output()
             .expect("bash runs scripts/slurm-cluster.sh");

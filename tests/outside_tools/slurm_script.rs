@@ -1,5 +1,5 @@
 //! Defects a hostile or careless user found in `scripts/slurm-cluster.sh` (issue 13, item 1):
-//! each test is named after the defect it guards against. Like tests/slurm.rs, the tests that
+//! each test is named after the defect it guards against. Like tests/outside_tools/slurm.rs, the tests that
 //! need a running cluster are skipped with a notice when Slurm cannot start here, and fail
 //! under `CI=true`.
 

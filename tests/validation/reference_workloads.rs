@@ -8,7 +8,7 @@
 //! `cargo run --release --example reference_worlds`. To rewrite the small ones after a
 //! deliberate change:
 //!
-//!     ENTENTE_REGENERATE=1 cargo test --release --test reference_workloads
+//!     ENTENTE_REGENERATE=1 cargo test --release --test validation reference_workloads
 //!
 //! `sin`/`cos` come from `libm`, so the files are the same on every machine (glibc's `sin`,
 //! which the peer uses through Python, agrees with it to the last bit or within one ulp; the
