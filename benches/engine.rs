@@ -1,6 +1,6 @@
 //! Criterion benchmarks: the step of one trajectory (a block of one, small and large
 //! reference world), whole runs of both reference workloads (benches/reference_*.ron,
-//! written by tests/reference_workloads.rs), of generated reference worlds of 60, 100 and
+//! written by tests/validation/reference_workloads.rs), of generated reference worlds of 60, 100 and
 //! 200 states (`reference_world::reference_text`, the same formulas) and of
 //! scenarios/putin_visit.ron. Throughput is reported in trajectory-steps per second
 //! ("elem/s"), the unit the numpy peer reports.

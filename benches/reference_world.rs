@@ -1,6 +1,6 @@
 //! The reference worlds of benches/README.md, from its formulas: one generator for
 //! the checked-in worlds (`benches/reference_{small,large}.ron`, kept from drifting by
-//! tests/reference_workloads.rs), the large worlds generated on demand
+//! tests/validation/reference_workloads.rs), the large worlds generated on demand
 //! (`benches/generated/reference_n{60,100,200}.ron`, 1.3 to 15 MB, not checked in) and the
 //! benchmarks that need a world of any size (`load/`, `run/`).
 //!
@@ -82,7 +82,7 @@ fn text(r: &Reference) -> String {
     );
     let _ = writeln!(
         w,
-        "// do not edit (ENTENTE_REGENERATE=1 cargo test --test reference_workloads)."
+        "// do not edit (ENTENTE_REGENERATE=1 cargo test --test validation reference_workloads)."
     );
     let _ = writeln!(w, "Scenario(");
     let _ = writeln!(w, "    name: {:?},", r.name);

@@ -439,7 +439,7 @@ mod tests {
     /// Defect: parsing the arguments looked at `--out` on the disk (and the command looked
     /// again before writing), so the file system was probed in two places, the first before
     /// the scenario was even read. Now parsing reads only the arguments: an `--out` naming
-    /// an existing file parses, and the command refuses it (tests/paths.rs,
+    /// an existing file parses, and the command refuses it (tests/results_folder/paths.rs,
     /// `out_pointing_at_a_file_is_refused_before_any_work`).
     #[test]
     fn options_probed_the_output_folder_while_parsing() {

@@ -1,7 +1,7 @@
 //! The peak memory of `simulate merge`, measured on the merge process alone (`wait4` gives
 //! the resource usage of that one child, not the largest of every child waited for, so the
 //! shards run before it do not count). In a test binary of its own, as
-//! `tests/peak_memory.rs`: a child's peak resident set includes the memory of the process
+//! `tests/peak_memory_run.rs`: a child's peak resident set includes the memory of the process
 //! that started it, so this process must stay small.
 
 mod common;

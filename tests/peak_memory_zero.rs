@@ -1,5 +1,5 @@
 //! The resource estimate against the measured peak of a 200-state world with every
-//! relation written as 0. Alone in its own test binary, as `tests/peak_memory.rs`: a
+//! relation written as 0. Alone in its own test binary, as `tests/peak_memory_run.rs`: a
 //! child's peak resident set (getrusage) includes the memory of the process that started
 //! it, so nothing else may run, or be loaded, in this process before the child starts.
 

@@ -48,6 +48,54 @@ pub struct World {
 }
 
 impl World {
+    /// A world of `states` and `channels` in which nothing is written yet: weights 1, every
+    /// stance, affinity and share 0, no parameter (each is 0), event, outcome or metric; one
+    /// trajectory of one step, seed 0. A world built in code (a test, a tool) starts from this
+    /// one and sets what it needs, so that a field added to `World` later gets its value here
+    /// once instead of in every such world:
+    ///
+    /// ```
+    /// use entente::model::World;
+    ///
+    /// let world = World {
+    ///     steps: 3,
+    ///     stance: vec![0.0, 0.2, -0.3, 0.0],
+    ///     ..World::new(["A", "B"], ["aid"])
+    /// };
+    /// assert_eq!((world.n(), world.k(), world.share.len()), (2, 1, 4));
+    /// ```
+    pub fn new(
+        states: impl IntoIterator<Item = impl Into<String>>,
+        channels: impl IntoIterator<Item = impl Into<String>>,
+    ) -> World {
+        let states: Vec<String> = states.into_iter().map(Into::into).collect();
+        let channels: Vec<String> = channels.into_iter().map(Into::into).collect();
+        let (n, k) = (states.len(), channels.len());
+        World {
+            name: "world".into(),
+            description: String::new(),
+            step_unit: "step".into(),
+            steps: 1,
+            trajectories: 1,
+            seed: 0,
+            states,
+            channels,
+            weight: vec![1.0; n],
+            stance: vec![0.0; n * n],
+            affinity: vec![0.0; n * n],
+            rest: None,
+            share: vec![0.0; k * n * n],
+            params: Vec::new(),
+            background: None,
+            events: Vec::new(),
+            outcomes: Vec::new(),
+            metrics: Vec::new(),
+            averages: Vec::new(),
+            between: super::blocs::DEFAULT_BETWEEN,
+            written_entries: 0,
+        }
+    }
+
     pub fn n(&self) -> usize {
         self.states.len()
     }

@@ -1,0 +1,9 @@
+//! The command line as an analyst meets it: results where promised, polite refusals of bad
+//! input and flags, help pages, and standard output and error as the shell plumbs them. A new
+//! test about a command's flags, help or exit codes goes here.
+
+#[path = "../common/mod.rs"]
+mod common;
+
+mod command_line;
+mod plumbing;

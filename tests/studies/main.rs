@@ -1,0 +1,10 @@
+//! The experiments over parameters: `simulate sweep` and `simulate sensitivity` (with
+//! `--against`), their files and their refusals. A new test about a sweep or a sensitivity
+//! study goes here.
+
+#[path = "../common/mod.rs"]
+mod common;
+
+mod refusals;
+mod sensitivity;
+mod sweep;
