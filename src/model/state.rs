@@ -1,7 +1,7 @@
 //! The state of one trajectory.
 
 use super::window::Windows;
-use super::{Params, Timing, World};
+use super::{Params, Target, Timing, World};
 
 /// Everything that changes along one trajectory. Allocated once per worker and reset for
 /// each trajectory, so a run allocates nothing per trajectory or per step.
@@ -35,6 +35,11 @@ pub struct State {
     /// rest, and the initial partnership `P0` (`model::rest`); set when the rest is solved.
     pub departure: Vec<f64>,
     pub rest_partnership: Vec<f64>,
+    /// Whether the world draws a number of the start that a rest is solved from (so each
+    /// trajectory solves its own), and whether it draws an event's timing, window or effect
+    /// amount (so events read the trajectory's): asked once, not per trajectory or step.
+    pub draws_start: bool,
+    pub draws_events: bool,
 }
 
 impl State {
@@ -65,6 +70,8 @@ impl State {
                 .collect(),
             departure: vec![0.0; n * n],
             rest_partnership: vec![0.0; n * n],
+            draws_start: targets(world).any(|t| t.moves_rest()),
+            draws_events: targets(world).any(|t| t.is_of_events()),
         }
     }
 
@@ -90,6 +97,11 @@ impl State {
             *x = amount;
         }
     }
+}
+
+/// Every place in a trajectory that the world's slots set.
+fn targets(world: &World) -> impl Iterator<Item = &Target> + '_ {
+    world.params.iter().flat_map(|p| &p.targets)
 }
 
 /// The amount of every event's compiled effects, in order.
