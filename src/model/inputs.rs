@@ -53,6 +53,18 @@ impl Target {
         )
     }
 
+    /// Whether the number is an event's timing, window or effect amount.
+    pub fn is_of_events(&self) -> bool {
+        matches!(
+            self,
+            Target::At(_)
+                | Target::Every(_)
+                | Target::WindowFirst(_)
+                | Target::WindowLast(_)
+                | Target::Amount(_)
+        )
+    }
+
     /// Whether the number is an initial share (its row may then need scaling back).
     pub fn is_share(&self) -> bool {
         matches!(self, Target::Share(_))

@@ -127,12 +127,16 @@ impl<const L: usize> Lanes<L> {
     /// Loads what lane `l` keeps for the whole trajectory from its state at the start: the
     /// weights and, at rest, the initial partnership and the departures from rest.
     pub fn load_start(&mut self, l: usize, state: &State) {
-        scatter(&mut self.weight, l, &state.weight);
         let c = &state.weight;
-        let total: f64 = c.iter().sum();
-        let n = self.n;
-        for (ij, scale) in self.balance_scale.iter_mut().enumerate() {
-            scale[l] = total - c[ij / n] - c[ij % n];
+        // The divisors only when the lane's weights change (they do only where drawn; a new
+        // kernel's are 0, below any valid weight).
+        if self.weight.iter().zip(c).any(|(w, &c)| w[l] != c) {
+            scatter(&mut self.weight, l, c);
+            let total: f64 = c.iter().sum();
+            let n = self.n;
+            for (ij, scale) in self.balance_scale.iter_mut().enumerate() {
+                scale[l] = total - c[ij / n] - c[ij % n];
+            }
         }
         scatter(&mut self.rest_partnership, l, &state.rest_partnership);
         if self.at_rest {
@@ -225,6 +229,9 @@ impl<const L: usize> Lanes<L> {
         self.stance_residual.fill([0.0; L]);
         let affinity = self.affinity.clone();
         for (a, d) in self.affinity.iter_mut().zip(&self.departure) {
+            if *d == [0.0; L] {
+                continue;
+            }
             for (x, &d) in a.iter_mut().zip(d) {
                 if d != 0.0 {
                     *x -= d;

@@ -54,8 +54,7 @@ struct Start<'a> {
 /// the kernel (`Rest::settle`). Returns the first pair that cannot be held still.
 pub fn settle_trajectory(world: &World, state: &mut State) -> Option<Unsettled> {
     let rest = world.rest.as_ref()?;
-    let mut drawn = world.params.iter().flat_map(|p| &p.targets);
-    if drawn.any(super::Target::moves_rest) {
+    if state.draws_start {
         Rest::of_trajectory(state).settle(state)
     } else {
         rest.settle(state)

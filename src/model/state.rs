@@ -2,7 +2,7 @@
 
 use super::background::Clock;
 use super::window::Windows;
-use super::{Params, Timing, World};
+use super::{Params, Target, Timing, World};
 
 /// Everything that changes along one trajectory. Allocated once per worker and reset for
 /// each trajectory, so a run allocates nothing per trajectory or per step.
@@ -38,6 +38,11 @@ pub struct State {
     pub rest_partnership: Vec<f64>,
     /// When the background's processes fire next (unused without a background).
     pub clock: Clock,
+    /// Whether the world draws a number of the start that a rest is solved from (so each
+    /// trajectory solves its own), and whether it draws an event's timing, window or effect
+    /// amount (so events read the trajectory's): asked once, not per trajectory or step.
+    pub draws_start: bool,
+    pub draws_events: bool,
 }
 
 impl State {
@@ -69,6 +74,8 @@ impl State {
             departure: vec![0.0; n * n],
             rest_partnership: vec![0.0; n * n],
             clock: Clock::new(n),
+            draws_start: targets(world).any(|t| t.moves_rest()),
+            draws_events: targets(world).any(|t| t.is_of_events()),
         }
     }
 
@@ -95,6 +102,11 @@ impl State {
         }
         self.clock.reset();
     }
+}
+
+/// Every place in a trajectory that the world's slots set.
+fn targets(world: &World) -> impl Iterator<Item = &Target> + '_ {
+    world.params.iter().flat_map(|p| &p.targets)
 }
 
 /// The amount of every event's compiled effects, in order.

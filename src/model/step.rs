@@ -85,15 +85,34 @@ pub fn step(
 /// of step t are the same whatever happened before: two scenarios that differ in one event
 /// still share every other random number (common random numbers).
 fn fire_events(world: &World, state: &mut State, t: u32, rng: &mut impl Randomness) -> bool {
+    // Two loops, not a test per event: a file that draws no timing, window or amount runs
+    // the loop it ran before ranges existed.
+    match state.draws_events {
+        true => fire::<true>(world, state, t, rng),
+        false => fire::<false>(world, state, t, rng),
+    }
+}
+
+/// `fire_events` with each event's timing, window and effect amounts the trajectory's own
+/// (`OWN`: the file draws some, `model::inputs`) or the world's.
+#[inline(always)]
+fn fire<const OWN: bool>(
+    world: &World,
+    state: &mut State,
+    t: u32,
+    rng: &mut impl Randomness,
+) -> bool {
     let mut fired = false;
     for (e, event) in world.events.iter().enumerate() {
-        // The trajectory's own timing and window: a file may draw them (`model::inputs`).
-        let scheduled = match state.timing[e] {
+        let (timing, window) = match OWN {
+            true => (state.timing[e], state.window[e]),
+            false => (event.timing, event.window),
+        };
+        let scheduled = match timing {
             Timing::At(at) => t == at,
             Timing::Every(every) => t.is_multiple_of(every),
             Timing::Hazard => rng.event_uniform(e) < state.params.hazard[e],
         };
-        let window = state.window[e];
         if !scheduled || t < window.0 || t > window.1 || (state.fired[e] > 0 && !event.repeat) {
             continue;
         }
@@ -102,9 +121,15 @@ fn fire_events(world: &World, state: &mut State, t: u32, rng: &mut impl Randomne
                 continue;
             }
         }
-        let start = state.effects_of[e];
-        for (x, effect) in event.effects.iter().enumerate() {
-            effect.apply_amount(state.amount[start + x], state);
+        if OWN {
+            let start = state.effects_of[e];
+            for (x, effect) in event.effects.iter().enumerate() {
+                effect.apply_amount(state.amount[start + x], state);
+            }
+        } else {
+            for effect in &event.effects {
+                effect.apply(state);
+            }
         }
         state.fired[e] += 1;
         fired = true;
