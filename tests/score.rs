@@ -350,6 +350,30 @@ fn an_empty_file_and_a_header_without_value_are_refused() {
     );
 }
 
+/// Issue 21, a new user's report: a spreadsheet in a decimal-comma locale saves semicolons,
+/// and the file was refused for "text after the closing double quote of a field" or for a
+/// header without `metric`, three times over.
+#[test]
+fn a_semicolon_or_tab_separated_file_is_named_as_such_once() {
+    let semicolons = "this file is separated by semicolons; entente reads commas: save it as \
+                      CSV UTF-8 (comma-delimited)";
+    refused(
+        b"metric;step;value\nclose;12;1\n",
+        "1:7",
+        &format!("{semicolons}\n"),
+    );
+    refused(
+        b"\xef\xbb\xbf\"metric\";\"step\";\"value\"\r\n\"Stance(C, A)\";3;-0,2\r\n",
+        "1:9",
+        &format!("{semicolons} and write numbers with a decimal point, 0.075 and not 0,075"),
+    );
+    refused(
+        b"metric\tstep\tvalue\nclose\t12\t1\n",
+        "1:7",
+        "this file is separated by tabs; entente reads commas",
+    );
+}
+
 #[test]
 fn a_label_with_commas_outside_quotes_is_refused_with_the_way_to_quote_it() {
     refused(

@@ -87,6 +87,9 @@ pub fn parse(path: &Path, bytes: &[u8], world: &World) -> Result<Vec<Observation
             ),
         ));
     }
+    if let Some(separator) = csv_text::foreign_separator(text) {
+        return Err(one(separator.at, foreign_separator_message(&separator)));
+    }
     let records = csv_text::records(text).map_err(|e| one(e.at, e.message))?;
     let (header, rows) = records
         .split_first()
@@ -120,6 +123,21 @@ pub fn parse(path: &Path, bytes: &[u8], world: &World) -> Result<Vec<Observation
         check.row(row);
     }
     check.finish().map_err(invalid)
+}
+
+/// What to do with a file separated by semicolons or tabs: save it again with commas.
+fn foreign_separator_message(separator: &csv_text::ForeignSeparator) -> String {
+    let decimals = if separator.decimal_commas {
+        " and write numbers with a decimal point, 0.075 and not 0,075 (a spreadsheet set to \
+         decimal commas saves semicolons: set its decimal separator to a point first)"
+    } else {
+        ""
+    };
+    format!(
+        "this file is separated by {}; entente reads commas: save it as CSV UTF-8 \
+         (comma-delimited){decimals}",
+        separator.name
+    )
 }
 
 /// The file's bytes, refusing one larger than a scenario may be without reading more.
