@@ -379,7 +379,8 @@ fn a_label_with_commas_outside_quotes_is_refused_with_the_way_to_quote_it() {
     refused(
         b"metric,step,value\nStance(C, A),3,0.1\n",
         "2:1",
-        "this row has 4 fields where the header has 3",
+        "this row has 4 fields where the header has 3; a metric's label holds commas, so it \
+         must be in double quotes: \"Stance(C, A)\"",
     );
     refused(
         b"metric,step,value\n\"Stance(C, A),3,0.1\n",

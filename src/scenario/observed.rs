@@ -101,9 +101,10 @@ pub fn parse(path: &Path, bytes: &[u8], world: &World) -> Result<Vec<Observation
                 line: header.line,
                 column: 1,
             },
-            "the file has a header but no observations; add one per line, e.g. \
-             \"Share(Pakistan, China, arms)\",12,0.73"
-                .into(),
+            format!(
+                "the file has a header but no observations; add one per line{}",
+                example_row(world)
+            ),
         ));
     }
     if rows.len() > MAX_OBSERVATIONS {
@@ -123,6 +124,22 @@ pub fn parse(path: &Path, bytes: &[u8], world: &World) -> Result<Vec<Observation
         check.row(row);
     }
     check.finish().map_err(invalid)
+}
+
+/// A tracked metric's label as a message shows it, for an example: the scenario's first.
+fn example_label(world: &World) -> Option<String> {
+    let metric = world.metrics.first()?;
+    Some(quoted_name(&world.metric_label(metric)))
+}
+
+/// An observation row of the scenario's first tracked metric, for the file with a header
+/// alone: ", e.g. "Stance(A, B)",12,0"; nothing when no metric is tracked.
+fn example_row(world: &World) -> String {
+    let (Some(label), Some(metric)) = (example_label(world), world.metrics.first()) else {
+        return String::new();
+    };
+    let (low, high) = metric.range();
+    format!(", e.g. {label},{},{}", world.steps, Num((low + high) / 2.0))
 }
 
 /// What to do with a file separated by semicolons or tabs: save it again with commas.
@@ -221,6 +238,22 @@ fn missing_column(header: &Record, names: &[&str], column: &str) -> Problem {
     }
 }
 
+/// The fields of a label split at its commas, when `fields` starts with one: from a field
+/// that opens a parenthesis to the one that closes it.
+fn split_label<'t>(fields: &[&'t str]) -> Option<Vec<&'t str>> {
+    let first = fields.first()?;
+    if !first.contains('(') || first.contains(')') {
+        return None;
+    }
+    let end = fields.iter().position(|f| f.contains(')'))?;
+    Some(fields[..=end].to_vec())
+}
+
+/// Whether two adjacent fields are one number split at its decimal comma: `0`, `075`.
+fn decimal_comma(pair: &[&str]) -> bool {
+    csv_text::is_decimal_comma(&pair.join(","))
+}
+
 /// Checks rows one by one, keeping what passes and at most `MAX_PROBLEMS` problems.
 struct Checker<'w> {
     world: &'w World,
@@ -275,10 +308,10 @@ impl<'w> Checker<'w> {
     fn row(&mut self, row: &Record) {
         if row.fields.len() != self.width {
             let message = format!(
-                "this row has {} fields where the header has {}; a metric's label holds commas, \
-                 so it must be in double quotes: \"Share(Pakistan, China, arms)\"",
+                "this row has {} fields where the header has {}{}",
                 row.fields.len(),
-                self.width
+                self.width,
+                self.why_wide(row)
             );
             self.problem(row.fields[0].at, message);
             return;
@@ -308,6 +341,45 @@ impl<'w> Checker<'w> {
             step: step_number,
             value: value_number,
         });
+    }
+
+    /// Why a row has more fields than the header, read from the row itself: a label split at
+    /// its commas (rejoined into the label meant), a number with a decimal comma, or both.
+    fn why_wide(&self, row: &Record) -> String {
+        if row.fields.len() < self.width {
+            return String::new();
+        }
+        let texts: Vec<&str> = row.fields.iter().map(|f| f.text.trim()).collect();
+        // Not the header's `metric` column: a split before the label moves it right.
+        let opens = |f: &&str| f.contains('(') && !f.contains(')');
+        let metric = texts.iter().position(opens).unwrap_or(texts.len());
+        let mut causes = Vec::new();
+        let mut label_fields = metric..metric;
+        if let Some(label) = split_label(&texts[metric..]) {
+            causes.push(format!(
+                "a metric's label holds commas, so it must be in double quotes: {}",
+                quoted_name(&label.join(", "))
+            ));
+            label_fields = metric..metric + label.len();
+        }
+        let outside = |i: &usize| !label_fields.contains(i) && !label_fields.contains(&(i + 1));
+        let pairs = texts.windows(2).enumerate().filter(|(i, _)| outside(i));
+        if let Some((_, pair)) = pairs.filter(|(_, p)| decimal_comma(p)).last() {
+            let written = pair.join(",");
+            causes.push(format!(
+                "{} is a number with a decimal comma; write it with a decimal point: {}",
+                quoted_name(&written),
+                quoted_name(&pair.join("."))
+            ));
+        }
+        if causes.is_empty() {
+            let example = example_label(self.world).map(|l| format!(", e.g. {l}"));
+            causes.push(format!(
+                "a metric's label holds commas, so it must be in double quotes{}",
+                example.unwrap_or_default()
+            ));
+        }
+        format!("; {}", causes.join("; and "))
     }
 
     fn name_of(&self, of: Observed) -> String {
@@ -578,6 +650,41 @@ mod tests {
             shown.starts_with("obs.csv:2:1: this row has 5 fields where the header has 3"),
             "{shown}"
         );
+    }
+
+    /// Issue 21: the hint of a row too wide was a fixed label the scenario may not track;
+    /// it is built from the row (the label rejoined), or names the decimal comma.
+    #[test]
+    fn a_row_too_wide_is_explained_from_its_own_fields() {
+        let shown = problems("metric,step,value\nShare(s0,s1, c0),2,0.5\n");
+        assert!(
+            shown.ends_with("must be in double quotes: \"Share(s0, s1, c0)\""),
+            "{shown}"
+        );
+        let shown = problems("metric,step,value\nclose,8,0,5\n");
+        assert!(
+            shown.ends_with(
+                "the header has 3; \"0,5\" is a number with a decimal comma; write it with a \
+                 decimal point: \"0.5\""
+            ),
+            "{shown}"
+        );
+        let shown = problems("value,metric,step\n0,25,Stance(s0, s1),2\n");
+        assert!(
+            shown.contains("double quotes: \"Stance(s0, s1)\"; and \"0,25\" is a number"),
+            "{shown}"
+        );
+        let shown = problems("metric,step,value\nclose,8,1.0,x\n");
+        assert!(
+            shown.ends_with("so it must be in double quotes, e.g. \"Stance(s0, s1)\""),
+            "{shown}"
+        );
+        let shown = problems("metric,step,value\n");
+        assert!(
+            shown.ends_with("add one per line, e.g. \"Stance(s0, s1)\",8,0"),
+            "{shown}"
+        );
+        assert!(!problems("metric,step,value\nclose,8\n").contains("quotes"));
     }
 
     #[test]
