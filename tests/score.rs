@@ -302,7 +302,7 @@ fn a_step_out_of_range_is_refused_at_its_place() {
     refused(
         b"metric,step,value\nclose,-1,1\n",
         "2:7",
-        "step \"-1\" is not a whole number",
+        "step -1 is before the start: steps start at 0",
     );
     refused(
         b"metric,step,value\nclose,4,1\n",

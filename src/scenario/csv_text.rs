@@ -27,7 +27,8 @@ pub struct SyntaxError {
     pub message: String,
 }
 
-/// The records of `text`, blank lines skipped. Stops at the first syntax error.
+/// The records of `text`, blank lines and rows of empty cells (`,,`, as a spreadsheet
+/// leaves below its data) skipped. Stops at the first syntax error.
 pub fn records(text: &str) -> Result<Vec<Record>, SyntaxError> {
     let mut reader = Reader {
         chars: text.chars().peekable(),
@@ -36,7 +37,7 @@ pub fn records(text: &str) -> Result<Vec<Record>, SyntaxError> {
     let mut records = Vec::new();
     while reader.chars.peek().is_some() {
         let record = reader.record()?;
-        let blank = matches!(&record.fields[..], [f] if f.text.trim().is_empty());
+        let blank = record.fields.iter().all(|f| f.text.trim().is_empty());
         if !blank {
             records.push(record);
         }

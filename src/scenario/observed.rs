@@ -20,7 +20,7 @@ use super::limits::{MAX_FILE_BYTES, MAX_OBSERVATIONS, MAX_PROBLEMS};
 use super::spelling::{name_list, quoted_name, suggestion};
 use super::{Position, Problem, ScenarioError};
 use crate::format::Num;
-use crate::model::{OutcomeKind, World};
+use crate::model::{Metric, OutcomeKind, World};
 
 /// What an observation is of.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -254,6 +254,23 @@ fn decimal_comma(pair: &[&str]) -> bool {
     csv_text::is_decimal_comma(&pair.join(","))
 }
 
+/// What a value that is not a number should be: a fraction for a percentage, 0 or 1 for
+/// an outcome, else a number with a decimal point.
+fn not_a_number_hint(text: &str, of: Option<Observed>) -> String {
+    let percent = text.strip_suffix('%').and_then(|t| t.trim().parse::<f64>().ok());
+    match (percent.filter(|p| p.is_finite()), of) {
+        (Some(p), _) => format!(
+            "shares are fractions: {}% is {}",
+            Num(p),
+            Num(p / 100.0)
+        ),
+        (None, Some(Observed::Outcome(_))) => {
+            "an outcome's value is 0 or 1 (not yes/no/TRUE): 1 if it happened, 0 if not".into()
+        }
+        (None, _) => "write it with a decimal point, e.g. 0.25".into(),
+    }
+}
+
 /// Checks rows one by one, keeping what passes and at most `MAX_PROBLEMS` problems.
 struct Checker<'w> {
     world: &'w World,
@@ -423,6 +440,14 @@ impl<'w> Checker<'w> {
         let steps = self.world.steps;
         let text = field.text.trim();
         let Ok(step) = text.parse::<u64>() else {
+            if text.parse::<i64>().is_ok_and(|s| s < 0) {
+                let message = format!(
+                    "step {text} is before the start: steps start at 0 (the start) and count to \
+                     {steps}"
+                );
+                self.problem(field.at, message);
+                return None;
+            }
             let message = format!(
                 "step {} is not a whole number; steps count from 0 (the start) to {steps}",
                 quoted_name(text)
@@ -459,8 +484,9 @@ impl<'w> Checker<'w> {
         let text = field.text.trim();
         let Some(value) = text.parse::<f64>().ok().filter(|v| v.is_finite()) else {
             let message = format!(
-                "value {} is not a number; write it with a decimal point, e.g. 0.25",
-                quoted_name(text)
+                "value {} is not a number; {}",
+                quoted_name(text),
+                not_a_number_hint(text, of)
             );
             self.problem(field.at, message);
             return None;
@@ -469,8 +495,17 @@ impl<'w> Checker<'w> {
             Some(Observed::Metric(m)) => {
                 let (low, high) = self.world.metrics[m].range();
                 if !(low..=high).contains(&value) {
+                    let is_share = matches!(
+                        self.world.metrics[m],
+                        Metric::Share(..) | Metric::Dependence(..)
+                    );
+                    let percent = if is_share && value > 1.0 && value <= 100.0 {
+                        format!("; shares are fractions: {}% is {}", Num(value), Num(value / 100.0))
+                    } else {
+                        String::new()
+                    };
                     let message = format!(
-                        "value {} is outside the range of {}, [{low}, {high}]",
+                        "value {} is outside the range of {}, [{low}, {high}]{percent}",
                         Num(value),
                         self.labels[m]
                     );
@@ -630,6 +665,46 @@ mod tests {
             shown.starts_with("obs.csv:3:2: the file is not UTF-8"),
             "{shown}"
         );
+    }
+
+    /// Issue 21: a step of -1 was "not a whole number"; yes, 7% and a share of 7 had no
+    /// hint.
+    #[test]
+    fn a_negative_step_a_percentage_and_yes_say_what_to_write() {
+        let shown = problems(
+            "metric,step,value\n\
+             close,-1,1\n\
+             close,8,yes\n\
+             \"Share(s0, s1, c0)\",2,7%\n\
+             \"Share(s0, s1, c0)\",3,7\n\
+             \"Stance(s0, s1)\",3,12.5%\n\
+             \"Stance(s0, s1)\",4,7\n",
+        );
+        let lines: Vec<&str> = shown.lines().collect();
+        assert_eq!(
+            lines,
+            [
+                "obs.csv:2:7: step -1 is before the start: steps start at 0 (the start) and \
+                 count to 8",
+                "obs.csv:3:9: value \"yes\" is not a number; an outcome's value is 0 or 1 (not \
+                 yes/no/TRUE): 1 if it happened, 0 if not",
+                "obs.csv:4:23: value \"7%\" is not a number; shares are fractions: 7% is 0.07",
+                "obs.csv:5:23: value 7 is outside the range of Share(s0, s1, c0), [0, 1]; shares \
+                 are fractions: 7% is 0.07",
+                "obs.csv:6:20: value \"12.5%\" is not a number; shares are fractions: 12.5% is \
+                 0.125",
+                "obs.csv:7:20: value 7 is outside the range of Stance(s0, s1), [-1, 1]",
+            ]
+        );
+    }
+
+    /// Issue 21: the empty cells a spreadsheet leaves below its data (`,,`) were three
+    /// problems a row.
+    #[test]
+    fn a_row_of_empty_cells_is_skipped() {
+        let blank_rows = "metric,step,value\n,,\nclose,8,1\n , ,\n";
+        let got = parse(Path::new("o.csv"), blank_rows.as_bytes(), &world());
+        assert_eq!(got.map(|o| o.len()).map_err(|e| e.to_string()), Ok(1));
     }
 
     /// A number written with a million digits is shown as the number it reads as.
