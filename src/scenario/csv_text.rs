@@ -61,7 +61,10 @@ pub struct ForeignSeparator {
 /// but a semicolon or a tab: such a file read as commas is one field a line, whose messages
 /// (a header without `metric`, text after a closing quote) miss the cause.
 pub fn foreign_separator(text: &str) -> Option<ForeignSeparator> {
-    let mut lines = text.lines().enumerate().skip_while(|(_, l)| l.trim().is_empty());
+    let mut lines = text
+        .lines()
+        .enumerate()
+        .skip_while(|(_, l)| l.trim().is_empty());
     let (index, header) = lines.next()?;
     if header.contains(',') {
         return None;
@@ -269,9 +272,15 @@ mod tests {
     #[test]
     fn semicolons_and_tabs_on_the_header_line_are_named_with_decimal_commas() {
         let semi = foreign_separator("\n\"metric\";step;value\nclose;8;0,5\n").unwrap();
-        assert_eq!((semi.name, semi.at, semi.decimal_commas), ("semicolons", at(2, 9), true));
+        assert_eq!(
+            (semi.name, semi.at, semi.decimal_commas),
+            ("semicolons", at(2, 9), true)
+        );
         let tabs = foreign_separator("metric\tstep\tvalue\nclose\t8\t1\n").unwrap();
-        assert_eq!((tabs.name, tabs.at, tabs.decimal_commas), ("tabs", at(1, 7), false));
+        assert_eq!(
+            (tabs.name, tabs.at, tabs.decimal_commas),
+            ("tabs", at(1, 7), false)
+        );
         assert_eq!(foreign_separator("metric,step;value\n"), None);
         assert_eq!(foreign_separator("metric\n"), None);
         assert!(is_decimal_comma("-0,075") && !is_decimal_comma("0,") && !is_decimal_comma("a,1"));

@@ -257,13 +257,11 @@ fn decimal_comma(pair: &[&str]) -> bool {
 /// What a value that is not a number should be: a fraction for a percentage, 0 or 1 for
 /// an outcome, else a number with a decimal point.
 fn not_a_number_hint(text: &str, of: Option<Observed>) -> String {
-    let percent = text.strip_suffix('%').and_then(|t| t.trim().parse::<f64>().ok());
+    let percent = text
+        .strip_suffix('%')
+        .and_then(|t| t.trim().parse::<f64>().ok());
     match (percent.filter(|p| p.is_finite()), of) {
-        (Some(p), _) => format!(
-            "shares are fractions: {}% is {}",
-            Num(p),
-            Num(p / 100.0)
-        ),
+        (Some(p), _) => format!("shares are fractions: {}% is {}", Num(p), Num(p / 100.0)),
         (None, Some(Observed::Outcome(_))) => {
             "an outcome's value is 0 or 1 (not yes/no/TRUE): 1 if it happened, 0 if not".into()
         }
@@ -380,8 +378,8 @@ impl<'w> Checker<'w> {
             label_fields = metric..metric + label.len();
         }
         let outside = |i: &usize| !label_fields.contains(i) && !label_fields.contains(&(i + 1));
-        let pairs = texts.windows(2).enumerate().filter(|(i, _)| outside(i));
-        if let Some((_, pair)) = pairs.filter(|(_, p)| decimal_comma(p)).last() {
+        let mut pairs = texts.windows(2).enumerate().filter(|(i, _)| outside(i));
+        if let Some((_, pair)) = pairs.rfind(|(_, p)| decimal_comma(p)) {
             let written = pair.join(",");
             causes.push(format!(
                 "{} is a number with a decimal comma; write it with a decimal point: {}",
@@ -500,7 +498,11 @@ impl<'w> Checker<'w> {
                         Metric::Share(..) | Metric::Dependence(..)
                     );
                     let percent = if is_share && value > 1.0 && value <= 100.0 {
-                        format!("; shares are fractions: {}% is {}", Num(value), Num(value / 100.0))
+                        format!(
+                            "; shares are fractions: {}% is {}",
+                            Num(value),
+                            Num(value / 100.0)
+                        )
                     } else {
                         String::new()
                     };
