@@ -251,6 +251,43 @@ fn each_ablation_reports_its_totals_and_all_is_the_base_rate_of_the_outcomes() {
     assert!(text.lines().last().unwrap().starts_with("coverage90 "));
 }
 
+/// Issue 21: the terminal showed the first 20 rows, so an outcome below 20 metric rows
+/// was not printed, and an ablation's line had no Brier score.
+#[test]
+fn every_outcome_row_is_printed_and_each_ablation_line_has_its_brier_score() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut text = String::from("metric,step,value\n");
+    for step in 0..=12 {
+        text.push_str(&format!(
+            "\"Partnership(A, B)\",{step},0.3\n\"Stance(C, A)\",{step},0\n"
+        ));
+    }
+    text.push_str("close,12,1\n");
+    let file = observations(dir.path(), "many.csv", text.as_bytes());
+    let run = score(
+        &file,
+        &dir.path().join("out"),
+        &["--trajectories", "100", "--ablate", "all"],
+    );
+    assert!(run.status.success(), "{}", stderr(&run));
+    let printed = stdout(&run);
+    assert!(
+        printed
+            .lines()
+            .any(|l| l.trim_start().starts_with("close ") && l.contains("probability ")),
+        "{printed}"
+    );
+    assert!(
+        printed.contains("... and 6 more metric rows in score.csv"),
+        "{printed}"
+    );
+    let ablation = printed
+        .lines()
+        .find(|l| l.starts_with("ablation all "))
+        .unwrap();
+    assert!(ablation.contains(" brier "), "{ablation}");
+}
+
 /// A bad observations file: refused with exit 2 and `file:line:column: what` before any
 /// simulation (a billion trajectories would not end within the timeout), and nothing
 /// written.
