@@ -22,7 +22,8 @@ use crate::options::RunOptions;
 use crate::output;
 use crate::scenario::{self, observed, sha256_hex};
 
-/// Observation rows printed on the terminal; every row is in score.csv.
+/// Rows of metrics printed on the terminal (every outcome's row is: there are few, and its
+/// probability is the answer); every row is in score.csv.
 const SHOWN_ROWS: usize = 20;
 
 pub fn score(
@@ -126,10 +127,9 @@ fn print_scores(r: &ScoreRun) -> Result<(), Error> {
         r.scores.len(),
         r.observed
     )?;
-    let width = r
-        .scores
+    let shown = shown_rows(&r.scores);
+    let width = shown
         .iter()
-        .take(SHOWN_ROWS)
         .map(|s| s.metric.chars().count())
         .max()
         .unwrap_or(6)
@@ -138,7 +138,7 @@ fn print_scores(r: &ScoreRun) -> Result<(), Error> {
         "  {:width$}  step  observed  forecast p05, p95           pit    crps  persistence error",
         "metric"
     )?;
-    for s in r.scores.iter().take(SHOWN_ROWS) {
+    for s in &shown {
         crate::say!(
             "  {:width$}  {:>4}  {:>8.3}  {}",
             s.metric,
@@ -147,29 +147,56 @@ fn print_scores(r: &ScoreRun) -> Result<(), Error> {
             row(s)
         )?;
     }
-    if r.scores.len() > SHOWN_ROWS {
+    if r.scores.len() > shown.len() {
         crate::say!(
-            "  ... and {} more in score.csv",
-            r.scores.len() - SHOWN_ROWS
+            "  ... and {} more metric rows in score.csv",
+            r.scores.len() - shown.len()
         )?;
     }
     let t = &r.totals;
     if let (Some(brier), Some(base)) = (t.brier, t.base_brier) {
         crate::say!(
-            "outcomes: Brier {brier:.4} over {} observations (base rate, events and noise \
-             only: {base:.4})",
-            t.outcomes
+            "outcomes: Brier {} over {} observations (base rate, events and noise only: {})",
+            brier_shown(brier),
+            t.outcomes,
+            brier_shown(base)
         )?;
     }
     for a in &r.ablations {
+        let brier = a.totals.brier.map(|b| format!(" brier {}", brier_shown(b)));
         crate::say!(
-            "ablation {} ({}): {}",
+            "ablation {} ({}): {}{}",
             a.ablation,
             a.removes,
-            a.totals.line()
+            a.totals.line(),
+            brier.unwrap_or_default()
         )?;
     }
     Ok(())
+}
+
+/// The rows the terminal shows, in the file's order: every outcome's, and the first
+/// `SHOWN_ROWS` of metrics.
+fn shown_rows(scores: &[ObservationScore]) -> Vec<&ObservationScore> {
+    let mut metrics = 0;
+    let shown = |s: &&ObservationScore| match s.scored {
+        Scored::Outcome(_) => true,
+        Scored::Metric(_) => {
+            metrics += 1;
+            metrics <= SHOWN_ROWS
+        }
+    };
+    scores.iter().filter(shown).collect()
+}
+
+/// A Brier score with its significant digits: four decimals hide one below 0.001 (a
+/// confident forecast that came true) as 0.0000.
+fn brier_shown(brier: f64) -> String {
+    if brier != 0.0 && brier < 0.001 {
+        format!("{brier:.3e}")
+    } else {
+        format!("{brier:.4}")
+    }
 }
 
 /// The scores of one observation as a table row.
@@ -185,8 +212,23 @@ fn row(s: &ObservationScore) -> String {
             x.persistence_error
         ),
         Scored::Outcome(x) => format!(
-            "probability {:.3}: Brier {:.4}, the base rate's {:.4}",
-            x.probability, x.brier, x.base_brier
+            "probability {:.3}: Brier {}, the base rate's {}",
+            x.probability,
+            brier_shown(x.brier),
+            brier_shown(x.base_brier)
         ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::brier_shown;
+
+    /// Issue 21: a Brier score of 0.0004 was printed as 0.0000, as if perfect.
+    #[test]
+    fn a_brier_score_below_a_thousandth_keeps_its_significant_digits() {
+        assert_eq!(brier_shown(0.000_423_7), "4.237e-4");
+        assert_eq!(brier_shown(0.0), "0.0000");
+        assert_eq!(brier_shown(0.25), "0.2500");
     }
 }

@@ -27,7 +27,8 @@ pub struct SyntaxError {
     pub message: String,
 }
 
-/// The records of `text`, blank lines skipped. Stops at the first syntax error.
+/// The records of `text`, blank lines and rows of empty cells (`,,`, as a spreadsheet
+/// leaves below its data) skipped. Stops at the first syntax error.
 pub fn records(text: &str) -> Result<Vec<Record>, SyntaxError> {
     let mut reader = Reader {
         chars: text.chars().peekable(),
@@ -36,12 +37,60 @@ pub fn records(text: &str) -> Result<Vec<Record>, SyntaxError> {
     let mut records = Vec::new();
     while reader.chars.peek().is_some() {
         let record = reader.record()?;
-        let blank = matches!(&record.fields[..], [f] if f.text.trim().is_empty());
+        let blank = record.fields.iter().all(|f| f.text.trim().is_empty());
         if !blank {
             records.push(record);
         }
     }
     Ok(records)
+}
+
+/// A separator other than the comma, as a spreadsheet in a decimal-comma locale writes
+/// one: semicolons, or tabs from "Text (tab-delimited)".
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ForeignSeparator {
+    /// The separator's name, plural: "semicolons" or "tabs".
+    pub name: &'static str,
+    /// Where it first stands on the header line.
+    pub at: Position,
+    /// Whether a field of the file is a number with a decimal comma (`0,075`).
+    pub decimal_commas: bool,
+}
+
+/// The separator of `text` when its header line (the first line not blank) holds no comma
+/// but a semicolon or a tab: such a file read as commas is one field a line, whose messages
+/// (a header without `metric`, text after a closing quote) miss the cause.
+pub fn foreign_separator(text: &str) -> Option<ForeignSeparator> {
+    let mut lines = text
+        .lines()
+        .enumerate()
+        .skip_while(|(_, l)| l.trim().is_empty());
+    let (index, header) = lines.next()?;
+    if header.contains(',') {
+        return None;
+    }
+    let (separator, name) = [(';', "semicolons"), ('\t', "tabs")]
+        .into_iter()
+        .find(|(c, _)| header.contains(*c))?;
+    let column = header.chars().take_while(|&c| c != separator).count() + 1;
+    let decimal_commas = lines
+        .flat_map(|(_, line)| line.split(separator))
+        .any(|field| is_decimal_comma(field.trim().trim_matches('"')));
+    Some(ForeignSeparator {
+        name,
+        at: Position {
+            line: index + 1,
+            column,
+        },
+        decimal_commas,
+    })
+}
+
+/// Whether `text` is a number written with a decimal comma: `0,075`, `-1,5`.
+pub fn is_decimal_comma(text: &str) -> bool {
+    let digits = |t: &str| !t.is_empty() && t.chars().all(|c| c.is_ascii_digit());
+    let unsigned = text.strip_prefix('-').unwrap_or(text);
+    matches!(unsigned.split_once(','), Some((whole, part)) if digits(whole) && digits(part))
 }
 
 struct Reader<'t> {
@@ -218,5 +267,22 @@ mod tests {
         assert_eq!(after.at, at(2, 4));
         let inside = records("a,b\nx\"y,2\n").unwrap_err();
         assert_eq!(inside.at, at(2, 2));
+    }
+
+    #[test]
+    fn semicolons_and_tabs_on_the_header_line_are_named_with_decimal_commas() {
+        let semi = foreign_separator("\n\"metric\";step;value\nclose;8;0,5\n").unwrap();
+        assert_eq!(
+            (semi.name, semi.at, semi.decimal_commas),
+            ("semicolons", at(2, 9), true)
+        );
+        let tabs = foreign_separator("metric\tstep\tvalue\nclose\t8\t1\n").unwrap();
+        assert_eq!(
+            (tabs.name, tabs.at, tabs.decimal_commas),
+            ("tabs", at(1, 7), false)
+        );
+        assert_eq!(foreign_separator("metric,step;value\n"), None);
+        assert_eq!(foreign_separator("metric\n"), None);
+        assert!(is_decimal_comma("-0,075") && !is_decimal_comma("0,") && !is_decimal_comma("a,1"));
     }
 }

@@ -20,7 +20,7 @@ use super::limits::{MAX_FILE_BYTES, MAX_OBSERVATIONS, MAX_PROBLEMS};
 use super::spelling::{name_list, quoted_name, suggestion};
 use super::{Position, Problem, ScenarioError};
 use crate::format::Num;
-use crate::model::{OutcomeKind, World};
+use crate::model::{Metric, OutcomeKind, World};
 
 /// What an observation is of.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -87,6 +87,9 @@ pub fn parse(path: &Path, bytes: &[u8], world: &World) -> Result<Vec<Observation
             ),
         ));
     }
+    if let Some(separator) = csv_text::foreign_separator(text) {
+        return Err(one(separator.at, foreign_separator_message(&separator)));
+    }
     let records = csv_text::records(text).map_err(|e| one(e.at, e.message))?;
     let (header, rows) = records
         .split_first()
@@ -98,9 +101,10 @@ pub fn parse(path: &Path, bytes: &[u8], world: &World) -> Result<Vec<Observation
                 line: header.line,
                 column: 1,
             },
-            "the file has a header but no observations; add one per line, e.g. \
-             \"Share(Pakistan, China, arms)\",12,0.73"
-                .into(),
+            format!(
+                "the file has a header but no observations; add one per line{}",
+                example_row(world)
+            ),
         ));
     }
     if rows.len() > MAX_OBSERVATIONS {
@@ -120,6 +124,37 @@ pub fn parse(path: &Path, bytes: &[u8], world: &World) -> Result<Vec<Observation
         check.row(row);
     }
     check.finish().map_err(invalid)
+}
+
+/// A tracked metric's label as a message shows it, for an example: the scenario's first.
+fn example_label(world: &World) -> Option<String> {
+    let metric = world.metrics.first()?;
+    Some(quoted_name(&world.metric_label(metric)))
+}
+
+/// An observation row of the scenario's first tracked metric, for the file with a header
+/// alone: ", e.g. "Stance(A, B)",12,0"; nothing when no metric is tracked.
+fn example_row(world: &World) -> String {
+    let (Some(label), Some(metric)) = (example_label(world), world.metrics.first()) else {
+        return String::new();
+    };
+    let (low, high) = metric.range();
+    format!(", e.g. {label},{},{}", world.steps, Num((low + high) / 2.0))
+}
+
+/// What to do with a file separated by semicolons or tabs: save it again with commas.
+fn foreign_separator_message(separator: &csv_text::ForeignSeparator) -> String {
+    let decimals = if separator.decimal_commas {
+        " and write numbers with a decimal point, 0.075 and not 0,075 (a spreadsheet set to \
+         decimal commas saves semicolons: set its decimal separator to a point first)"
+    } else {
+        ""
+    };
+    format!(
+        "this file is separated by {}; entente reads commas: save it as CSV UTF-8 \
+         (comma-delimited){decimals}",
+        separator.name
+    )
 }
 
 /// The file's bytes, refusing one larger than a scenario may be without reading more.
@@ -203,6 +238,37 @@ fn missing_column(header: &Record, names: &[&str], column: &str) -> Problem {
     }
 }
 
+/// The fields of a label split at its commas, when `fields` starts with one: from a field
+/// that opens a parenthesis to the one that closes it.
+fn split_label<'t>(fields: &[&'t str]) -> Option<Vec<&'t str>> {
+    let first = fields.first()?;
+    if !first.contains('(') || first.contains(')') {
+        return None;
+    }
+    let end = fields.iter().position(|f| f.contains(')'))?;
+    Some(fields[..=end].to_vec())
+}
+
+/// Whether two adjacent fields are one number split at its decimal comma: `0`, `075`.
+fn decimal_comma(pair: &[&str]) -> bool {
+    csv_text::is_decimal_comma(&pair.join(","))
+}
+
+/// What a value that is not a number should be: a fraction for a percentage, 0 or 1 for
+/// an outcome, else a number with a decimal point.
+fn not_a_number_hint(text: &str, of: Option<Observed>) -> String {
+    let percent = text
+        .strip_suffix('%')
+        .and_then(|t| t.trim().parse::<f64>().ok());
+    match (percent.filter(|p| p.is_finite()), of) {
+        (Some(p), _) => format!("shares are fractions: {}% is {}", Num(p), Num(p / 100.0)),
+        (None, Some(Observed::Outcome(_))) => {
+            "an outcome's value is 0 or 1 (not yes/no/TRUE): 1 if it happened, 0 if not".into()
+        }
+        (None, _) => "write it with a decimal point, e.g. 0.25".into(),
+    }
+}
+
 /// Checks rows one by one, keeping what passes and at most `MAX_PROBLEMS` problems.
 struct Checker<'w> {
     world: &'w World,
@@ -257,10 +323,10 @@ impl<'w> Checker<'w> {
     fn row(&mut self, row: &Record) {
         if row.fields.len() != self.width {
             let message = format!(
-                "this row has {} fields where the header has {}; a metric's label holds commas, \
-                 so it must be in double quotes: \"Share(Pakistan, China, arms)\"",
+                "this row has {} fields where the header has {}{}",
                 row.fields.len(),
-                self.width
+                self.width,
+                self.why_wide(row)
             );
             self.problem(row.fields[0].at, message);
             return;
@@ -290,6 +356,45 @@ impl<'w> Checker<'w> {
             step: step_number,
             value: value_number,
         });
+    }
+
+    /// Why a row has more fields than the header, read from the row itself: a label split at
+    /// its commas (rejoined into the label meant), a number with a decimal comma, or both.
+    fn why_wide(&self, row: &Record) -> String {
+        if row.fields.len() < self.width {
+            return String::new();
+        }
+        let texts: Vec<&str> = row.fields.iter().map(|f| f.text.trim()).collect();
+        // Not the header's `metric` column: a split before the label moves it right.
+        let opens = |f: &&str| f.contains('(') && !f.contains(')');
+        let metric = texts.iter().position(opens).unwrap_or(texts.len());
+        let mut causes = Vec::new();
+        let mut label_fields = metric..metric;
+        if let Some(label) = split_label(&texts[metric..]) {
+            causes.push(format!(
+                "a metric's label holds commas, so it must be in double quotes: {}",
+                quoted_name(&label.join(", "))
+            ));
+            label_fields = metric..metric + label.len();
+        }
+        let outside = |i: &usize| !label_fields.contains(i) && !label_fields.contains(&(i + 1));
+        let mut pairs = texts.windows(2).enumerate().filter(|(i, _)| outside(i));
+        if let Some((_, pair)) = pairs.rfind(|(_, p)| decimal_comma(p)) {
+            let written = pair.join(",");
+            causes.push(format!(
+                "{} is a number with a decimal comma; write it with a decimal point: {}",
+                quoted_name(&written),
+                quoted_name(&pair.join("."))
+            ));
+        }
+        if causes.is_empty() {
+            let example = example_label(self.world).map(|l| format!(", e.g. {l}"));
+            causes.push(format!(
+                "a metric's label holds commas, so it must be in double quotes{}",
+                example.unwrap_or_default()
+            ));
+        }
+        format!("; {}", causes.join("; and "))
     }
 
     fn name_of(&self, of: Observed) -> String {
@@ -333,6 +438,14 @@ impl<'w> Checker<'w> {
         let steps = self.world.steps;
         let text = field.text.trim();
         let Ok(step) = text.parse::<u64>() else {
+            if text.parse::<i64>().is_ok_and(|s| s < 0) {
+                let message = format!(
+                    "step {text} is before the start: steps start at 0 (the start) and count to \
+                     {steps}"
+                );
+                self.problem(field.at, message);
+                return None;
+            }
             let message = format!(
                 "step {} is not a whole number; steps count from 0 (the start) to {steps}",
                 quoted_name(text)
@@ -369,8 +482,9 @@ impl<'w> Checker<'w> {
         let text = field.text.trim();
         let Some(value) = text.parse::<f64>().ok().filter(|v| v.is_finite()) else {
             let message = format!(
-                "value {} is not a number; write it with a decimal point, e.g. 0.25",
-                quoted_name(text)
+                "value {} is not a number; {}",
+                quoted_name(text),
+                not_a_number_hint(text, of)
             );
             self.problem(field.at, message);
             return None;
@@ -379,8 +493,21 @@ impl<'w> Checker<'w> {
             Some(Observed::Metric(m)) => {
                 let (low, high) = self.world.metrics[m].range();
                 if !(low..=high).contains(&value) {
+                    let is_share = matches!(
+                        self.world.metrics[m],
+                        Metric::Share(..) | Metric::Dependence(..)
+                    );
+                    let percent = if is_share && value > 1.0 && value <= 100.0 {
+                        format!(
+                            "; shares are fractions: {}% is {}",
+                            Num(value),
+                            Num(value / 100.0)
+                        )
+                    } else {
+                        String::new()
+                    };
                     let message = format!(
-                        "value {} is outside the range of {}, [{low}, {high}]",
+                        "value {} is outside the range of {}, [{low}, {high}]{percent}",
                         Num(value),
                         self.labels[m]
                     );
@@ -542,6 +669,46 @@ mod tests {
         );
     }
 
+    /// Issue 21: a step of -1 was "not a whole number"; yes, 7% and a share of 7 had no
+    /// hint.
+    #[test]
+    fn a_negative_step_a_percentage_and_yes_say_what_to_write() {
+        let shown = problems(
+            "metric,step,value\n\
+             close,-1,1\n\
+             close,8,yes\n\
+             \"Share(s0, s1, c0)\",2,7%\n\
+             \"Share(s0, s1, c0)\",3,7\n\
+             \"Stance(s0, s1)\",3,12.5%\n\
+             \"Stance(s0, s1)\",4,7\n",
+        );
+        let lines: Vec<&str> = shown.lines().collect();
+        assert_eq!(
+            lines,
+            [
+                "obs.csv:2:7: step -1 is before the start: steps start at 0 (the start) and \
+                 count to 8",
+                "obs.csv:3:9: value \"yes\" is not a number; an outcome's value is 0 or 1 (not \
+                 yes/no/TRUE): 1 if it happened, 0 if not",
+                "obs.csv:4:23: value \"7%\" is not a number; shares are fractions: 7% is 0.07",
+                "obs.csv:5:23: value 7 is outside the range of Share(s0, s1, c0), [0, 1]; shares \
+                 are fractions: 7% is 0.07",
+                "obs.csv:6:20: value \"12.5%\" is not a number; shares are fractions: 12.5% is \
+                 0.125",
+                "obs.csv:7:20: value 7 is outside the range of Stance(s0, s1), [-1, 1]",
+            ]
+        );
+    }
+
+    /// Issue 21: the empty cells a spreadsheet leaves below its data (`,,`) were three
+    /// problems a row.
+    #[test]
+    fn a_row_of_empty_cells_is_skipped() {
+        let blank_rows = "metric,step,value\n,,\nclose,8,1\n , ,\n";
+        let got = parse(Path::new("o.csv"), blank_rows.as_bytes(), &world());
+        assert_eq!(got.map(|o| o.len()).map_err(|e| e.to_string()), Ok(1));
+    }
+
     /// A number written with a million digits is shown as the number it reads as.
     #[test]
     fn a_long_number_is_shown_as_its_value() {
@@ -560,6 +727,41 @@ mod tests {
             shown.starts_with("obs.csv:2:1: this row has 5 fields where the header has 3"),
             "{shown}"
         );
+    }
+
+    /// Issue 21: the hint of a row too wide was a fixed label the scenario may not track;
+    /// it is built from the row (the label rejoined), or names the decimal comma.
+    #[test]
+    fn a_row_too_wide_is_explained_from_its_own_fields() {
+        let shown = problems("metric,step,value\nShare(s0,s1, c0),2,0.5\n");
+        assert!(
+            shown.ends_with("must be in double quotes: \"Share(s0, s1, c0)\""),
+            "{shown}"
+        );
+        let shown = problems("metric,step,value\nclose,8,0,5\n");
+        assert!(
+            shown.ends_with(
+                "the header has 3; \"0,5\" is a number with a decimal comma; write it with a \
+                 decimal point: \"0.5\""
+            ),
+            "{shown}"
+        );
+        let shown = problems("value,metric,step\n0,25,Stance(s0, s1),2\n");
+        assert!(
+            shown.contains("double quotes: \"Stance(s0, s1)\"; and \"0,25\" is a number"),
+            "{shown}"
+        );
+        let shown = problems("metric,step,value\nclose,8,1.0,x\n");
+        assert!(
+            shown.ends_with("so it must be in double quotes, e.g. \"Stance(s0, s1)\""),
+            "{shown}"
+        );
+        let shown = problems("metric,step,value\n");
+        assert!(
+            shown.ends_with("add one per line, e.g. \"Stance(s0, s1)\",8,0"),
+            "{shown}"
+        );
+        assert!(!problems("metric,step,value\nclose,8\n").contains("quotes"));
     }
 
     #[test]

@@ -251,6 +251,43 @@ fn each_ablation_reports_its_totals_and_all_is_the_base_rate_of_the_outcomes() {
     assert!(text.lines().last().unwrap().starts_with("coverage90 "));
 }
 
+/// Issue 21: the terminal showed the first 20 rows, so an outcome below 20 metric rows
+/// was not printed, and an ablation's line had no Brier score.
+#[test]
+fn every_outcome_row_is_printed_and_each_ablation_line_has_its_brier_score() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut text = String::from("metric,step,value\n");
+    for step in 0..=12 {
+        text.push_str(&format!(
+            "\"Partnership(A, B)\",{step},0.3\n\"Stance(C, A)\",{step},0\n"
+        ));
+    }
+    text.push_str("close,12,1\n");
+    let file = observations(dir.path(), "many.csv", text.as_bytes());
+    let run = score(
+        &file,
+        &dir.path().join("out"),
+        &["--trajectories", "100", "--ablate", "all"],
+    );
+    assert!(run.status.success(), "{}", stderr(&run));
+    let printed = stdout(&run);
+    assert!(
+        printed
+            .lines()
+            .any(|l| l.trim_start().starts_with("close ") && l.contains("probability ")),
+        "{printed}"
+    );
+    assert!(
+        printed.contains("... and 6 more metric rows in score.csv"),
+        "{printed}"
+    );
+    let ablation = printed
+        .lines()
+        .find(|l| l.starts_with("ablation all "))
+        .unwrap();
+    assert!(ablation.contains(" brier "), "{ablation}");
+}
+
 /// A bad observations file: refused with exit 2 and `file:line:column: what` before any
 /// simulation (a billion trajectories would not end within the timeout), and nothing
 /// written.
@@ -302,7 +339,7 @@ fn a_step_out_of_range_is_refused_at_its_place() {
     refused(
         b"metric,step,value\nclose,-1,1\n",
         "2:7",
-        "step \"-1\" is not a whole number",
+        "step -1 is before the start: steps start at 0",
     );
     refused(
         b"metric,step,value\nclose,4,1\n",
@@ -350,12 +387,37 @@ fn an_empty_file_and_a_header_without_value_are_refused() {
     );
 }
 
+/// Issue 21, a new user's report: a spreadsheet in a decimal-comma locale saves semicolons,
+/// and the file was refused for "text after the closing double quote of a field" or for a
+/// header without `metric`, three times over.
+#[test]
+fn a_semicolon_or_tab_separated_file_is_named_as_such_once() {
+    let semicolons = "this file is separated by semicolons; entente reads commas: save it as \
+                      CSV UTF-8 (comma-delimited)";
+    refused(
+        b"metric;step;value\nclose;12;1\n",
+        "1:7",
+        &format!("{semicolons}\n"),
+    );
+    refused(
+        b"\xef\xbb\xbf\"metric\";\"step\";\"value\"\r\n\"Stance(C, A)\";3;-0,2\r\n",
+        "1:9",
+        &format!("{semicolons} and write numbers with a decimal point, 0.075 and not 0,075"),
+    );
+    refused(
+        b"metric\tstep\tvalue\nclose\t12\t1\n",
+        "1:7",
+        "this file is separated by tabs; entente reads commas",
+    );
+}
+
 #[test]
 fn a_label_with_commas_outside_quotes_is_refused_with_the_way_to_quote_it() {
     refused(
         b"metric,step,value\nStance(C, A),3,0.1\n",
         "2:1",
-        "this row has 4 fields where the header has 3",
+        "this row has 4 fields where the header has 3; a metric's label holds commas, so it \
+         must be in double quotes: \"Stance(C, A)\"",
     );
     refused(
         b"metric,step,value\n\"Stance(C, A),3,0.1\n",
