@@ -50,7 +50,7 @@ fn fixed_state(world: &World) -> State {
     for slot in &world.params {
         let x = slot.sampler.draw(&mut Stream::keyed(1, "params"));
         for &t in &slot.targets {
-            state.params.set(t, x);
+            state.set(t, x);
         }
     }
     state

@@ -117,7 +117,7 @@ impl Ablation {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Change, Event, ParamSlot, ParamTarget, Sampler, Timing};
+    use crate::model::{Change, Event, ParamSlot, ParamTarget, Sampler, Target, Timing};
 
     #[test]
     fn an_ablate_list_reads_names_once_each_in_a_fixed_order() {
@@ -144,10 +144,10 @@ mod tests {
     /// to gamma and to eta.
     fn world() -> World {
         let mut w = crate::model::fixtures::world(3, 1);
-        let slot = |path: &str, sampler, targets| ParamSlot {
+        let slot = |path: &str, sampler, targets: Vec<ParamTarget>| ParamSlot {
             path: path.into(),
             sampler,
-            targets,
+            targets: targets.into_iter().map(Target::Param).collect(),
         };
         w.params = vec![
             slot(

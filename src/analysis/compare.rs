@@ -162,15 +162,22 @@ pub fn folder(index: usize) -> String {
 /// a, index in b), in A's order: the questions a paired difference can answer.
 pub fn shared_outcomes(a: &World, b: &World) -> Vec<(usize, usize)> {
     same_names(a, b)
-        .filter(|&(i, j)| Definition::of(a, i) == Definition::of(b, j))
+        .filter(|&(i, j)| same_question(a, i, b, j))
         .collect()
 }
 
-/// Outcomes both worlds name but define differently (a variant's `ReplaceOutcome`), in A's
-/// order: two questions under one name, which are not compared.
+/// Whether outcome `i` of `a` and `j` of `b` ask the same question: the same compiled
+/// definition over the same horizon (an outcome judged at step 10 and one judged at step 12
+/// are two questions, whatever their conditions say).
+fn same_question(a: &World, i: usize, b: &World, j: usize) -> bool {
+    a.steps == b.steps && Definition::of(a, i) == Definition::of(b, j)
+}
+
+/// Outcomes both worlds name but define differently (a variant's `ReplaceOutcome`, or
+/// another horizon), in A's order: two questions under one name, which are not compared.
 pub fn redefined_outcomes(a: &World, b: &World) -> Vec<String> {
     same_names(a, b)
-        .filter(|&(i, j)| Definition::of(a, i) != Definition::of(b, j))
+        .filter(|&(i, j)| !same_question(a, i, b, j))
         .map(|(i, _)| a.outcomes[i].name.clone())
         .collect()
 }

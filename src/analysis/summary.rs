@@ -6,7 +6,7 @@ use serde::Serialize;
 use super::interval::wilson;
 use crate::engine::Aggregates;
 use crate::model::blocs::{Sides, Standing, STANDINGS};
-use crate::model::{Timing, World};
+use crate::model::{Target, Timing, World};
 use crate::scenario::Scenario;
 
 /// The quantiles reported everywhere (bands of fan charts, final distributions).
@@ -266,6 +266,12 @@ pub struct RunSummary {
     pub world: MeanWorld,
     pub scheduled: Vec<Scheduled>,
     pub parameters: Vec<ParameterLine>,
+    /// The ranges on numbers other than parameters (stances, shares, effect amounts, steps):
+    /// path and distribution (README, "Ranges"); empty for a file without any.
+    pub ranges: Vec<ParameterLine>,
+    /// Trajectories in which a drawn row of initial shares passed 1 and was scaled back, of
+    /// all trajectories; None when no share is drawn.
+    pub rows_scaled_back: Option<(u64, u64)>,
     /// Outcome descriptions, by outcome index.
     pub outcome_descriptions: Vec<String>,
     /// The most frequent final bloc configurations.
@@ -382,7 +388,21 @@ impl RunSummary {
                 value: p.sampler.to_string(),
             })
             .collect();
+        let ranges = world
+            .params
+            .iter()
+            .filter(|p| !p.sampler.is_fixed())
+            .filter(|p| p.targets.iter().any(|t| !matches!(t, Target::Param(_))))
+            .map(|p| ParameterLine {
+                path: p.path.clone(),
+                value: p.sampler.to_string(),
+            })
+            .collect();
+        let rows_scaled_back =
+            crate::engine::rows_scaled_back(world, manifest.seed, n).map(|count| (count, n));
         RunSummary {
+            ranges,
+            rows_scaled_back,
             manifest,
             description: world.description.clone(),
             outcomes,

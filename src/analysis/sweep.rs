@@ -13,34 +13,38 @@ use serde::Serialize;
 use super::interval::wilson;
 use super::Manifest;
 use crate::engine::Aggregates;
-use crate::model::{ParamSlot, Sampler, World};
-use crate::scenario::param_path::{self, Names, ParamPath};
+use crate::model::{ParamSlot, Sampler, Target, World};
+use crate::scenario::number_path::NumberPath;
+use crate::scenario::param_path::{self, Names};
 
 /// The path `text` names in `world` and its valid range, or a message naming the valid
-/// paths (with a "did you mean" where one is close).
-pub fn check_path(world: &World, text: &str) -> Result<(ParamPath, (f64, f64)), String> {
+/// paths (with a "did you mean" where one is close). Besides parameters, a sweep may set any
+/// number of the file (`scenario::number_path`: `stance.A.B`, `weight.A`, `event.x.at`...).
+pub fn check_path(world: &World, text: &str) -> Result<(NumberPath, (f64, f64)), String> {
     let names = Names::of(world);
-    let path = ParamPath::parse(text, &names).ok_or_else(|| param_path::unknown(text, &names))?;
-    // Every target of a path is the same parameter, so they share one range.
-    match path.targets(&names).first() {
-        Some(target) => Ok((path, target.range())),
+    let path = NumberPath::parse(text, world).ok_or_else(|| param_path::unknown(text, &names))?;
+    // Every target of a path is the same kind of number, so they share one range.
+    match path.targets(world).first() {
+        Some(target) => Ok((path, target.range(world.steps))),
         None => Err(format!(
             "the parameter path \"{text}\" addresses no parameter: the scenario has no channels"
         )),
     }
 }
 
-/// Sets every parameter `path` addresses to `value` in every trajectory. A slot wholly
-/// addressed becomes fixed where it is; the addressed part of any other slot is split off
-/// into one new fixed slot named by the path (the other slots' draws are untouched).
-pub fn fix(world: &mut World, path: ParamPath, value: f64) {
-    let names = Names::of(world);
-    let addressed = path.targets(&names);
-    let text = path.text(&names);
-    let mut split = Vec::new();
+/// Sets every number `path` addresses to `value` in every trajectory. A slot wholly
+/// addressed becomes fixed where it is; the addressed part of any other slot, and any
+/// addressed number no slot draws, goes into one new fixed slot named by the path (the
+/// other slots' draws are untouched).
+pub fn fix(world: &mut World, path: impl Into<NumberPath>, value: f64) {
+    let path = path.into();
+    let addressed = path.targets(world);
+    let text = path.text(world);
+    let (mut fixed, mut split) = (Vec::new(), Vec::new());
     for slot in &mut world.params {
         if !slot.targets.is_empty() && slot.targets.iter().all(|t| addressed.contains(t)) {
             slot.sampler = Sampler::Fixed(value);
+            fixed.extend(slot.targets.iter().copied());
         } else {
             slot.targets.retain(|t| {
                 let keep = !addressed.contains(t);
@@ -51,6 +55,12 @@ pub fn fix(world: &mut World, path: ParamPath, value: f64) {
             });
         }
     }
+    // A number the file writes as a number has no slot: it gets one. (A parameter always
+    // has one in a compiled world; one a world built by hand leaves out stays as it is.)
+    let unslotted = addressed
+        .into_iter()
+        .filter(|t| !matches!(t, Target::Param(_)) && !fixed.contains(t) && !split.contains(t));
+    split.extend(unslotted.collect::<Vec<_>>());
     if !split.is_empty() {
         world.params.push(ParamSlot {
             path: text,

@@ -10,8 +10,9 @@ use crate::error::Error;
 use crate::model::World;
 use crate::options::{RunOptions, SweepParam};
 use crate::output::{self, Exporter};
+use crate::scenario::number_path::NumberPath;
 use crate::scenario::spelling::shown;
-use crate::scenario::{self, path_shown, ParamPath};
+use crate::scenario::{self, path_shown};
 
 pub fn sweep(path: &Path, params: &[SweepParam], options: &RunOptions) -> Result<(), Error> {
     let name = super::default_folder::sweep(&super::stem(path));
@@ -84,7 +85,7 @@ struct Grid<'a> {
     base: &'a World,
     params: &'a [SweepParam],
     /// Each swept parameter's path in `base`, in the order of `params`.
-    paths: &'a [ParamPath],
+    paths: &'a [NumberPath],
     /// Each point's values, in the order of `params`.
     points: Vec<Vec<f64>>,
 }

@@ -13,7 +13,7 @@ use super::aggregate::Aggregates;
 use super::effects::Effects;
 use super::streams::{stream_id, trajectory_seed, Stream};
 use crate::model::lanes::{Lanes, BLOCK};
-use crate::model::{self, Metric, OutcomeKind, Randomness, State, Unsettled, World};
+use crate::model::{self, Metric, OutcomeKind, Process, Randomness, State, Unsettled, World};
 
 /// Trajectories per chunk: the unit of work, of progress and of sharding. Part of the
 /// reproducibility contract only through shards (a shard is a range of chunks).
@@ -430,9 +430,9 @@ fn finish<T>(control: &Control, outcome: T) -> Result<T, Stopped> {
 /// trajectory: `find_first` over the chunks in order makes it the same for any thread count.
 /// The pass draws the parameters again in `Trajectory::start`, a small cost beside one step.
 pub fn check_rest(world: &World, plan: &Plan, control: &Control) -> Result<(), Stopped> {
-    let Some(rest) = &world.rest else {
+    if world.rest.is_none() {
         return Ok(());
-    };
+    }
     let param_streams = param_streams(world);
     let found = in_pool(plan, || {
         plan.chunks
@@ -447,7 +447,7 @@ pub fn check_rest(world: &World, plan: &Plan, control: &Control) -> Result<(), S
                         }
                         state.reset(world);
                         draw_params(world, trajectory_seed(plan.seed, r), &param_streams, state);
-                        if let Some(draw) = rest.settle(state) {
+                        if let Some(draw) = model::settle_trajectory(world, state) {
                             return Some((r, draw));
                         }
                     }
@@ -473,7 +473,7 @@ pub fn check_rest(world: &World, plan: &Plan, control: &Control) -> Result<(), S
 }
 
 /// The stream of each parameter slot, by its path.
-fn param_streams(world: &World) -> Vec<u64> {
+pub(crate) fn param_streams(world: &World) -> Vec<u64> {
     world
         .params
         .iter()
@@ -481,23 +481,99 @@ fn param_streams(world: &World) -> Vec<u64> {
         .collect()
 }
 
-/// Draws one trajectory's parameters into `state`, each slot from its own stream.
-fn draw_params(world: &World, seed: u64, streams: &[u64], state: &mut State) {
+/// Draws one trajectory's parameters and other drawn numbers into `state`, each slot from
+/// its own stream; then scales back any row of initial shares that the draws took past 1.
+/// Returns how many rows it scaled.
+pub(crate) fn draw_params(world: &World, seed: u64, streams: &[u64], state: &mut State) -> usize {
+    let mut shares = false;
     for (slot, &id) in world.params.iter().zip(streams) {
         let value = slot
             .sampler
             .fixed()
             .unwrap_or_else(|| slot.sampler.draw(&mut Stream::new(seed, id)));
         for &target in &slot.targets {
-            state.params.set(target, value);
+            state.set(target, value);
+            shares |= target.is_share();
         }
     }
+    if shares {
+        state.scale_back_rows()
+    } else {
+        0
+    }
+}
+
+/// The state trajectory `r` of a run with master seed `seed` starts from: its parameters
+/// and ranges drawn, its rest solved (tests, and anyone asking what a trajectory drew).
+pub fn start_of(world: &World, seed: u64, r: u64) -> State {
+    let mut state = State::new(world);
+    draw_params(
+        world,
+        trajectory_seed(seed, r),
+        &param_streams(world),
+        &mut state,
+    );
+    let _ = model::settle_trajectory(world, &mut state);
+    state
+}
+
+/// How many of a run's trajectories had a row of drawn initial shares scaled back to 1
+/// (`draw_params`), or None when the world draws no share. The count depends on the draws
+/// alone, so it is made again from the seed for the whole run, whatever the threads, shards
+/// or merges that ran it: only the share slots are drawn, a small cost beside the run.
+pub fn rows_scaled_back(world: &World, seed: u64, trajectories: u64) -> Option<u64> {
+    let streams = param_streams(world);
+    let slots: Vec<(&model::ParamSlot, u64)> = world
+        .params
+        .iter()
+        .zip(streams)
+        .filter(|(slot, _)| slot.targets.iter().any(|t| t.is_share()))
+        .collect();
+    if slots.is_empty() {
+        return None;
+    }
+    let n = world.n().max(1);
+    let mut rows: Vec<usize> = slots
+        .iter()
+        .flat_map(|(slot, _)| &slot.targets)
+        .filter_map(|t| match t {
+            model::Target::Share(x) => Some(x / n),
+            _ => None,
+        })
+        .collect();
+    rows.sort_unstable();
+    rows.dedup();
+    let mut share = world.share.clone();
+    let mut count = 0;
+    for r in 0..trajectories {
+        let seed = trajectory_seed(seed, r);
+        for (slot, id) in &slots {
+            let value = slot
+                .sampler
+                .fixed()
+                .unwrap_or_else(|| slot.sampler.draw(&mut Stream::new(seed, *id)));
+            for target in &slot.targets {
+                if let model::Target::Share(x) = *target {
+                    share[x] = value.clamp(0.0, 1.0);
+                }
+            }
+        }
+        let total = |row: usize| share[row * n..(row + 1) * n].iter().sum::<f64>();
+        if rows.iter().any(|&row| total(row) > 1.0) {
+            count += 1;
+        }
+    }
+    Some(count)
 }
 
 /// The random streams of the trajectory being simulated.
 struct Draws {
     noise: Stream,
     events: Vec<Stream>,
+    /// `background:jumps` and `background:suppliers` (seeded only in a world with a
+    /// background).
+    jumps: Stream,
+    suppliers: Stream,
 }
 
 impl Randomness for Draws {
@@ -509,7 +585,18 @@ impl Randomness for Draws {
     fn event_uniform(&mut self, e: usize) -> f64 {
         self.events[e].uniform()
     }
+
+    fn background_uniform(&mut self, process: Process) -> f64 {
+        match process {
+            Process::Jumps => self.jumps.uniform(),
+            Process::Suppliers => self.suppliers.uniform(),
+        }
+    }
 }
+
+/// The keys of the background's streams: their own, so that the background changes no
+/// other draw (README, "Reproducibility").
+const BACKGROUND_STREAMS: [&str; 2] = ["background:jumps", "background:suppliers"];
 
 /// One trajectory of a block: its state, its streams and what has been seen of it.
 struct Trajectory {
@@ -552,13 +639,17 @@ impl Worker {
             draws: Draws {
                 noise: Stream::new(0, 0),
                 events: event_streams.iter().map(|&id| Stream::new(0, id)).collect(),
+                jumps: Stream::new(0, 0),
+                suppliers: Stream::new(0, 0),
             },
             held: vec![false; world.outcomes.len()],
             first_held: vec![None; world.outcomes.len()],
             fired_seen: vec![false; world.events.len()],
             values: vec![0.0; world.metrics.len()],
         };
+        // The background reads and changes the current shares and stances.
         let state_each_step = !world.events.is_empty()
+            || world.background.is_some()
             || !world.averages.is_empty()
             || world.outcomes.iter().any(|o| o.kind == OutcomeKind::Ever)
             || world
@@ -665,14 +756,17 @@ impl Trajectory {
         let state = &mut self.state;
         state.reset(world);
         draw_params(world, seed, params, state);
-        if let Some(rest) = &world.rest {
-            // `check_rest` has refused the run if any draw of the plan leaves a pair
-            // unsettled, so there is nothing to report here.
-            let _ = rest.settle(state);
-        }
+        // `check_rest` has refused the run if any draw of the plan leaves a pair unsettled,
+        // so there is nothing to report here.
+        let _ = model::settle_trajectory(world, state);
         self.draws.noise = Stream::new(seed, noise);
         for (stream, &id) in self.draws.events.iter_mut().zip(events) {
             *stream = Stream::new(seed, id);
+        }
+        if world.background.is_some() {
+            let [jumps, suppliers] = BACKGROUND_STREAMS;
+            self.draws.jumps = Stream::keyed(seed, jumps);
+            self.draws.suppliers = Stream::keyed(seed, suppliers);
         }
         self.first_held.fill(None);
         self.fired_seen.fill(false);
@@ -746,8 +840,70 @@ impl Trajectory {
 mod tests {
     use super::*;
     use crate::model::{
-        fixtures, Change, Condition, Effect, Event, ParamSlot, ParamTarget, Sampler, Timing,
+        fixtures, Change, Condition, Effect, Event, ParamSlot, ParamTarget, Sampler, Target, Timing,
     };
+
+    /// No noise and no event fires.
+    struct Still;
+
+    impl Randomness for Still {
+        fn standard_normal(&mut self) -> f64 {
+            0.0
+        }
+        fn event_uniform(&mut self, _: usize) -> f64 {
+            1.0
+        }
+    }
+
+    /// At rest is solved per trajectory after every draw: with drawn stances, shares and
+    /// weights, each trajectory's solved affinities hold its own start still, leaving the
+    /// kernel's residuals only rounding (which would otherwise hide any error of the rest:
+    /// they make any start a fixed point).
+    #[test]
+    fn a_world_at_rest_is_solved_for_each_draw_of_its_start() {
+        let mut world = fixtures::world(4, 2);
+        world.affinity.fill(0.0);
+        let (n, k) = (world.n(), world.k());
+        let fixed = |path: &str, value: f64, targets: Vec<Target>| ParamSlot {
+            path: path.into(),
+            sampler: Sampler::Fixed(value),
+            targets,
+        };
+        let drawn = |path: &str, low: f64, high: f64, target: Target| ParamSlot {
+            path: path.into(),
+            sampler: Sampler::Uniform { low, high },
+            targets: vec![target],
+        };
+        let all = |t: fn(usize) -> ParamTarget, count: usize| {
+            (0..count).map(|i| Target::Param(t(i))).collect::<Vec<_>>()
+        };
+        world.params = vec![
+            fixed("eta", 0.5, all(ParamTarget::Eta, n)),
+            fixed("gamma", 1.0, all(ParamTarget::Gamma, n)),
+            fixed("lambda", 0.5, all(ParamTarget::Lambda, n)),
+            fixed("kappa", 0.3, all(ParamTarget::Kappa, k)),
+            fixed("beta", 1.0, all(|i| ParamTarget::Beta(i % 2, i / 2), n * k)),
+            drawn("stance.s0.s1", -0.5, 0.8, Target::Stance(1)),
+            drawn("stance.s2.s0", -0.8, 0.5, Target::Stance(8)),
+            drawn("share.c0.s1.s2", 0.0, 0.5, Target::Share(4 + 2)),
+            drawn("weight.s3", 0.5, 3.0, Target::Weight(3)),
+        ];
+        world.rest = Some(model::Rest::new(&world));
+        for r in 0..100 {
+            let mut state = start_of(&world, 3, r);
+            let start = state.stance.clone();
+            let mut kernel = Lanes::<1>::new(&world);
+            for t in 1..=20 {
+                model::step(&world, &mut kernel, &mut state, t, &mut Still);
+            }
+            let residual = kernel.largest_residual();
+            assert!(
+                residual < 1e-12,
+                "trajectory {r}: a residual of {residual:e}"
+            );
+            assert_eq!(state.stance, start, "trajectory {r} moved");
+        }
+    }
 
     /// The units of work of `plan` on `threads` threads.
     fn units_on(plan: &Plan, threads: usize) -> Vec<Range<u64>> {
@@ -802,7 +958,7 @@ mod tests {
         let slot = |path: &str, value: f64, targets: Vec<ParamTarget>| ParamSlot {
             path: path.into(),
             sampler: Sampler::Fixed(value),
-            targets,
+            targets: targets.into_iter().map(Target::Param).collect(),
         };
         world.params = vec![
             slot("eta", 0.3, (0..n).map(ParamTarget::Eta).collect()),

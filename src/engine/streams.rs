@@ -250,6 +250,29 @@ mod tests {
             .map(|_| trunc.draw(&mut s))
             .all(|x| (0.0..=1.0).contains(&x)));
 
+        // Guess (PERT): mean (low + 4 likely + high) / 6, and its mode at `likely`.
+        let guess = Sampler::Guess {
+            low: 1.0,
+            likely: 2.0,
+            high: 6.0,
+        };
+        let xs: Vec<f64> = (0..n).map(|_| guess.draw(&mut s)).collect();
+        assert!(
+            (mean_sd(&xs).0 - 15.0 / 6.0).abs() < 0.02,
+            "{}",
+            mean_sd(&xs).0
+        );
+        assert!(xs.iter().all(|x| (1.0..=6.0).contains(x)));
+        let mut bins = [0usize; 10];
+        for x in &xs {
+            bins[(((x - 1.0) / 0.5) as usize).min(9)] += 1;
+        }
+        let peak = (0..10).max_by_key(|&b| bins[b]).unwrap();
+        assert!(
+            peak == 1 || peak == 2,
+            "the mode 2.0 is in bin 1 or at its edge: {bins:?}"
+        );
+
         let uni = Sampler::Uniform {
             low: 0.02,
             high: 0.06,

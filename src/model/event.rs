@@ -35,6 +35,22 @@ pub enum Change {
 }
 
 impl Change {
+    /// The number the change adds, scales by or sets.
+    pub fn amount(self) -> f64 {
+        match self {
+            Change::Add(x) | Change::Scale(x) | Change::Set(x) => x,
+        }
+    }
+
+    /// The same change by another amount (a trajectory's draw of it).
+    pub fn with_amount(self, x: f64) -> Change {
+        match self {
+            Change::Add(_) => Change::Add(x),
+            Change::Scale(_) => Change::Scale(x),
+            Change::Set(_) => Change::Set(x),
+        }
+    }
+
     pub fn apply(self, x: f64) -> f64 {
         match self {
             Change::Add(d) => x + d,
@@ -71,23 +87,35 @@ pub enum Effect {
 }
 
 impl Effect {
+    /// How the effect changes its number, as the file writes it.
+    pub fn change(&self) -> Change {
+        match *self {
+            Effect::Stance { change, .. }
+            | Effect::Affinity { change, .. }
+            | Effect::Share { change, .. }
+            | Effect::Param { change, .. } => change,
+        }
+    }
+
     pub fn apply(&self, state: &mut State) {
+        self.apply_amount(self.change().amount(), state);
+    }
+
+    /// Applies the effect with `amount` in place of the file's (a trajectory's draw).
+    pub fn apply_amount(&self, amount: f64, state: &mut State) {
+        let change = self.change().with_amount(amount);
         let n = state.n;
         match *self {
-            Effect::Stance { i, j, change } => {
+            Effect::Stance { i, j, .. } => {
                 let s = &mut state.stance[i * n + j];
                 *s = change.apply(*s).clamp(-1.0, 1.0);
             }
-            Effect::Affinity { i, j, change } => {
+            Effect::Affinity { i, j, .. } => {
                 let a = &mut state.affinity[i * n + j];
                 *a = change.apply(*a).clamp(-AFFINITY_LIMIT, AFFINITY_LIMIT);
             }
             Effect::Share {
-                k,
-                i,
-                j,
-                change,
-                lasting,
+                k, i, j, lasting, ..
             } => {
                 let row = (k * n + i) * n;
                 let w = &mut state.share[row + j];
@@ -99,10 +127,7 @@ impl Effect {
                 cap_row(&mut state.share[row..row + n]);
                 cap_row(&mut state.anchor[row..row + n]);
             }
-            Effect::Param {
-                ref targets,
-                change,
-            } => {
+            Effect::Param { ref targets, .. } => {
                 for &target in targets {
                     let v = change.apply(state.params.get(target));
                     state.params.set(target, v);

@@ -1,7 +1,7 @@
 //! Worlds for unit tests: every entry different and smooth in its indices, built from
 //! formulas so that any size can be made.
 
-use super::{Randomness, World};
+use super::{Process, Randomness, World};
 
 /// A world of `n` states and `k` channels with no parameters, events or outcomes.
 pub fn world(n: usize, k: usize) -> World {
@@ -40,6 +40,7 @@ pub fn world(n: usize, k: usize) -> World {
         rest: None,
         share,
         params: Vec::new(),
+        background: None,
         events: Vec::new(),
         outcomes: Vec::new(),
         metrics: Vec::new(),
@@ -66,7 +67,7 @@ pub fn worlds_as_they_are_and_at_rest(
 }
 
 /// Cheap deterministic "normal" draws (any numbers will do where two implementations are
-/// compared on the same draws); events draw 0.5.
+/// compared on the same draws); events draw 0.5, the background uniforms in [0, 1).
 pub struct Counter(pub u64);
 
 impl Randomness for Counter {
@@ -79,5 +80,8 @@ impl Randomness for Counter {
     }
     fn event_uniform(&mut self, _: usize) -> f64 {
         0.5
+    }
+    fn background_uniform(&mut self, _: Process) -> f64 {
+        self.standard_normal() / 3.0 + 0.5
     }
 }

@@ -29,8 +29,10 @@ pub const BLOCK: usize = 4;
 pub struct Lanes<const L: usize> {
     n: usize,
     k: usize,
-    /// `sum_m c[m]`.
-    total_weight: f64,
+    /// Each lane's weights `c[m]` (a file may draw them), and the divisor of its balance
+    /// `sum_m c[m] - c[i] - c[j]` for every i and j, computed once per trajectory.
+    weight: Vec<[f64; L]>,
+    balance_scale: Vec<[f64; L]>,
     stance: Vec<[f64; L]>,
     affinity: Vec<[f64; L]>,
     share: Vec<[f64; L]>,
@@ -55,14 +57,15 @@ pub struct Lanes<const L: usize> {
     partnership: Vec<[f64; L]>,
     growth: Vec<[f64; L]>,
     grown_row: Vec<[f64; L]>,
-    /// `P0[i][j]`, the initial partnership in a world at rest (0 otherwise): shares respond
-    /// to `P − P0` (`model::rest`). Subtracting 0 changes no bit.
-    rest_partnership: Vec<f64>,
+    /// `P0[i][j]`, each lane's initial partnership in a world at rest (0 otherwise): shares
+    /// respond to `P − P0` (`model::rest`). Subtracting 0 changes no bit.
+    rest_partnership: Vec<[f64; L]>,
     /// Whether the world is at rest: stance targets then carry `stance_residual`.
     at_rest: bool,
-    /// The file's affinities in a world at rest: departures from rest, left out when the
-    /// residuals are measured (they are drift the analyst asked for, not rounding).
-    departure: Vec<f64>,
+    /// Each lane's affinities as the file (or a draw) gives them, in a world at rest:
+    /// departures from rest, left out when the residuals are measured (they are drift the
+    /// analyst asked for, not rounding).
+    departure: Vec<[f64; L]>,
     /// What rounding leaves between each lane's initial stance and its solved target,
     /// `S0 − tanh(X0)` (a few ulps; 0 unless at rest), set by `calibrate`. Added to the
     /// target, it makes the initial state an exact fixed point in floating point too, so
@@ -85,7 +88,8 @@ impl<const L: usize> Lanes<L> {
         Lanes {
             n,
             k,
-            total_weight: world.weight.iter().sum(),
+            weight: z(n),
+            balance_scale: z(n * n),
             stance: z(n * n),
             affinity: z(n * n),
             share: z(k * n * n),
@@ -108,18 +112,31 @@ impl<const L: usize> Lanes<L> {
             growth: z(n * n),
             grown_row: z(n),
             kappa_flat: z(n * n),
-            rest_partnership: match &world.rest {
-                Some(rest) => rest.partnership.clone(),
-                None => vec![0.0; n * n],
-            },
+            rest_partnership: z(n * n),
             at_rest: world.rest.is_some(),
             departure: match world.rest {
-                Some(_) => world.affinity.clone(),
+                Some(_) => z(n * n),
                 None => Vec::new(),
             },
             stance_residual: z(n * n),
             share_residual: z(k * n * n),
             avx2: has_avx2(),
+        }
+    }
+
+    /// Loads what lane `l` keeps for the whole trajectory from its state at the start: the
+    /// weights and, at rest, the initial partnership and the departures from rest.
+    pub fn load_start(&mut self, l: usize, state: &State) {
+        scatter(&mut self.weight, l, &state.weight);
+        let c = &state.weight;
+        let total: f64 = c.iter().sum();
+        let n = self.n;
+        for (ij, scale) in self.balance_scale.iter_mut().enumerate() {
+            scale[l] = total - c[ij / n] - c[ij % n];
+        }
+        scatter(&mut self.rest_partnership, l, &state.rest_partnership);
+        if self.at_rest {
+            scatter(&mut self.departure, l, &state.departure);
         }
     }
 
@@ -139,6 +156,24 @@ impl<const L: usize> Lanes<L> {
         scatter(&mut self.beta, l, &params.beta);
         scatter(&mut self.kappa, l, &params.kappa);
         scatter(&mut self.rho, l, &params.rho);
+    }
+
+    /// Loads one affinity of lane `l` from its state: what `load` would give that entry,
+    /// without reloading the rest (the background changes one entry at a time).
+    pub fn load_affinity(&mut self, l: usize, state: &State, ij: usize) {
+        self.affinity[ij][l] = state.affinity[ij];
+    }
+
+    /// Loads the shares and anchors of row `row` (its first entry, `(k*n + i)*n`) of lane
+    /// `l` from its state, as `load` would.
+    pub fn load_row(&mut self, l: usize, state: &State, row: usize) {
+        let n = self.n;
+        scatter(&mut self.share[row..row + n], l, &state.share[row..row + n]);
+        scatter(
+            &mut self.anchor[row..row + n],
+            l,
+            &state.anchor[row..row + n],
+        );
     }
 
     /// Draws lane `l`'s noise for this step: one normal per ordered pair (i, j), i != j, in
@@ -180,7 +215,7 @@ impl<const L: usize> Lanes<L> {
     /// In a world at rest, measures each lane's rounding residuals at the state it holds,
     /// which must be its initial state (`model::step::start_block`): the step's own
     /// arithmetic, with no noise and nothing moved.
-    pub fn calibrate(&mut self, weight: &[f64]) {
+    pub fn calibrate(&mut self) {
         if !self.at_rest {
             return;
         }
@@ -189,14 +224,14 @@ impl<const L: usize> Lanes<L> {
         // is none, exactly the affinities the steps will use), against the stances.
         self.stance_residual.fill([0.0; L]);
         let affinity = self.affinity.clone();
-        for (a, &d) in self.affinity.iter_mut().zip(&self.departure) {
-            if d != 0.0 {
-                for x in a.iter_mut() {
+        for (a, d) in self.affinity.iter_mut().zip(&self.departure) {
+            for (x, &d) in a.iter_mut().zip(d) {
+                if d != 0.0 {
                     *x -= d;
                 }
             }
         }
-        self.targets(weight);
+        self.targets();
         self.affinity = affinity;
         for (ij, (r, (s, t))) in self
             .stance_residual
@@ -236,14 +271,14 @@ impl<const L: usize> Lanes<L> {
     }
 
     /// Phases 2 and 3 of the step for every lane.
-    pub fn advance(&mut self, weight: &[f64]) {
+    pub fn advance(&mut self) {
         #[cfg(target_arch = "x86_64")]
         if self.avx2 {
             // SAFETY: the processor has AVX2 (checked at construction).
-            unsafe { self.advance_avx2(weight) };
+            unsafe { self.advance_avx2() };
             return;
         }
-        self.update_stances(weight);
+        self.update_stances();
         self.update_shares();
     }
 
@@ -251,8 +286,8 @@ impl<const L: usize> Lanes<L> {
     /// multiply and add rounds exactly as in the portable build.
     #[cfg(target_arch = "x86_64")]
     #[target_feature(enable = "avx2")]
-    unsafe fn advance_avx2(&mut self, weight: &[f64]) {
-        self.stances_avx2(weight);
+    unsafe fn advance_avx2(&mut self) {
+        self.stances_avx2();
         self.shares_avx2();
     }
 
@@ -260,8 +295,8 @@ impl<const L: usize> Lanes<L> {
     #[cfg(target_arch = "x86_64")]
     #[target_feature(enable = "avx2")]
     #[inline(never)]
-    unsafe fn stances_avx2(&mut self, weight: &[f64]) {
-        self.update_stances(weight);
+    unsafe fn stances_avx2(&mut self) {
+        self.update_stances();
     }
 
     #[cfg(target_arch = "x86_64")]
@@ -273,8 +308,8 @@ impl<const L: usize> Lanes<L> {
 
     /// Phase 2: every stance moves toward its target, synchronously, plus noise.
     #[inline(always)]
-    fn update_stances(&mut self, c: &[f64]) {
-        self.targets(c);
+    fn update_stances(&mut self) {
+        self.targets();
         if self.at_rest {
             for (t, r) in self.next.iter_mut().zip(&self.stance_residual) {
                 for l in 0..L {
@@ -287,8 +322,9 @@ impl<const L: usize> Lanes<L> {
 
     /// The stance targets `tanh(A + D − λL + γB)` into `next` (off the diagonal).
     #[inline(always)]
-    fn targets(&mut self, c: &[f64]) {
+    fn targets(&mut self) {
         let n = self.n;
+        let c = &self.weight;
         // D[i][j] = sum_k beta[k][i] W[k][i][j], channels in order.
         for d in self.dependency.iter_mut() {
             *d = [0.0; L];
@@ -313,8 +349,9 @@ impl<const L: usize> Lanes<L> {
         for i in 0..n {
             for m in 0..n {
                 let (x, s) = (&mut self.weighted[i * n + m], self.stance[i * n + m]);
+                let c = c[m];
                 for l in 0..L {
-                    x[l] = c[m] * s[l];
+                    x[l] = c[l] * s[l];
                 }
             }
         }
@@ -338,12 +375,12 @@ impl<const L: usize> Lanes<L> {
             let (gamma, lambda) = (self.gamma[i], self.lambda[i]);
             for j in 0..n {
                 let ij = i * n + j;
-                let scale = self.total_weight - c[i] - c[j];
+                let scale = self.balance_scale[ij];
                 let (a, d) = (self.affinity[ij], self.dependency[ij]);
                 let (b, v) = (self.balance[ij], self.leverage[ij]);
                 let next = &mut self.next[ij];
                 for l in 0..L {
-                    let balance = if n < 3 { 0.0 } else { b[l] / scale };
+                    let balance = if n < 3 { 0.0 } else { b[l] / scale[l] };
                     next[l] = a[l] + d[l] - lambda[l] * v[l] + gamma[l] * balance;
                 }
             }
@@ -391,7 +428,7 @@ impl<const L: usize> Lanes<L> {
                 let rest = self.rest_partnership[i * n + j];
                 let p = &mut self.partnership[i * n + j];
                 for l in 0..L {
-                    p[l] = 0.5 * (a[l] + b[l]) - rest;
+                    p[l] = 0.5 * (a[l] + b[l]) - rest[l];
                 }
             }
         }

@@ -1,5 +1,7 @@
 //! Model parameters: where each lives in a trajectory, how it may be drawn, and its valid range.
 
+use super::BackgroundParam;
+
 /// One parameter value inside a trajectory's `Params`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ParamTarget {
@@ -13,6 +15,8 @@ pub enum ParamTarget {
     Rho(usize),
     /// The per-step probability of a hazard event.
     Hazard(usize),
+    /// A parameter of the background (`model::background`).
+    Background(BackgroundParam),
 }
 
 impl ParamTarget {
@@ -30,6 +34,7 @@ impl ParamTarget {
             // exp(kappa * P) with |P| <= 1: 50 keeps every factor finite and meaningful.
             ParamTarget::Kappa(_) => (-50.0, 50.0),
             ParamTarget::Rho(_) | ParamTarget::Hazard(_) => (0.0, 1.0),
+            ParamTarget::Background(p) => p.range(),
         }
     }
 }
@@ -58,6 +63,15 @@ pub enum Sampler {
         mode: f64,
         high: f64,
     },
+    /// A three-point estimate (`Guess(low, likely, high)`), drawn as PERT: a Beta on
+    /// [low, high] with its mode at `likely` and lambda = 4, so shapes
+    /// `1 + 4 (likely - low) / (high - low)` and `1 + 4 (high - likely) / (high - low)` and
+    /// mean `(low + 4 likely + high) / 6`.
+    Guess {
+        low: f64,
+        likely: f64,
+        high: f64,
+    },
 }
 
 /// The random numbers a sampler draws from (the engine's seeded streams).
@@ -82,6 +96,27 @@ impl Sampler {
         self.fixed().is_some()
     }
 
+    /// The smallest and largest value a draw can take.
+    pub fn support(&self) -> (f64, f64) {
+        match *self {
+            Sampler::Fixed(x) => (x, x),
+            Sampler::Uniform { low, high }
+            | Sampler::Normal { low, high, .. }
+            | Sampler::Triangular { low, high, .. }
+            | Sampler::Guess { low, high, .. } => (low, high),
+            Sampler::Beta { .. } => (0.0, 1.0),
+        }
+    }
+
+    /// The Beta shapes of a `Guess` (PERT with lambda = 4).
+    fn pert_shapes(low: f64, likely: f64, high: f64) -> (f64, f64) {
+        let width = high - low;
+        (
+            1.0 + 4.0 * (likely - low) / width,
+            1.0 + 4.0 * (high - likely) / width,
+        )
+    }
+
     /// One draw of the parameter.
     pub fn draw(&self, rng: &mut impl Draws) -> f64 {
         match *self {
@@ -104,14 +139,10 @@ impl Sampler {
                 }
                 mean.clamp(low, high)
             }
-            Sampler::Beta { a, b } => {
-                let x = rng.gamma(a);
-                let y = rng.gamma(b);
-                if x + y > 0.0 {
-                    x / (x + y)
-                } else {
-                    0.5
-                }
+            Sampler::Beta { a, b } => beta_draw(a, b, rng),
+            Sampler::Guess { low, likely, high } => {
+                let (a, b) = Self::pert_shapes(low, likely, high);
+                low + (high - low) * beta_draw(a, b, rng)
             }
         }
     }
@@ -140,20 +171,39 @@ impl Sampler {
                 let x = mean + sd * normal_quantile(pl + u * (ph - pl));
                 x.clamp(low, high)
             }
-            Sampler::Beta { a, b } => {
-                let (mut lo, mut hi) = (0.0f64, 1.0f64);
-                for _ in 0..60 {
-                    let mid = 0.5 * (lo + hi);
-                    if incomplete_beta(mid, a, b) < u {
-                        lo = mid;
-                    } else {
-                        hi = mid;
-                    }
-                }
-                0.5 * (lo + hi)
+            Sampler::Beta { a, b } => beta_quantile(a, b, u),
+            Sampler::Guess { low, likely, high } => {
+                let (a, b) = Self::pert_shapes(low, likely, high);
+                low + (high - low) * beta_quantile(a, b, u)
             }
         }
     }
+}
+
+/// A Beta(a, b) draw, as the ratio of two Gamma draws.
+fn beta_draw(a: f64, b: f64, rng: &mut impl Draws) -> f64 {
+    let x = rng.gamma(a);
+    let y = rng.gamma(b);
+    if x + y > 0.0 {
+        x / (x + y)
+    } else {
+        0.5
+    }
+}
+
+/// The `u`-quantile of Beta(a, b): bisection (60 halvings, below 1e-17) on the regularised
+/// incomplete beta function.
+fn beta_quantile(a: f64, b: f64, u: f64) -> f64 {
+    let (mut lo, mut hi) = (0.0f64, 1.0f64);
+    for _ in 0..60 {
+        let mid = 0.5 * (lo + hi);
+        if incomplete_beta(mid, a, b) < u {
+            lo = mid;
+        } else {
+            hi = mid;
+        }
+    }
+    0.5 * (lo + hi)
 }
 
 /// A sampler in the file's own notation (`0.3`, `Uniform(0.1, 0.5)`, ...).
@@ -172,6 +222,7 @@ impl std::fmt::Display for Sampler {
             Sampler::Triangular { low, mode, high } => {
                 write!(f, "Triangular({low}, {mode}, {high})")
             }
+            Sampler::Guess { low, likely, high } => write!(f, "Guess({low}, {likely}, {high})"),
         }
     }
 }
@@ -187,13 +238,14 @@ pub fn triangular_quantile(low: f64, mode: f64, high: f64, u: f64) -> f64 {
     }
 }
 
-/// One parameter of the file: its path (`eta`, `beta.aid.Pakistan`, `event.x.hazard`), how
-/// it is drawn, and every place in a trajectory's `Params` that receives the value.
+/// One parameter or other drawn number of the file: its path (`eta`, `beta.aid.Pakistan`,
+/// `event.x.hazard`, `stance.A.B`), how it is drawn, and every place in a trajectory that
+/// receives the value.
 #[derive(Debug, Clone)]
 pub struct ParamSlot {
     pub path: String,
     pub sampler: Sampler,
-    pub targets: Vec<ParamTarget>,
+    pub targets: Vec<super::Target>,
 }
 
 /// The parameter values of one trajectory, flat and indexed by state, channel and event.
@@ -208,6 +260,8 @@ pub struct Params {
     pub kappa: Vec<f64>,
     pub rho: Vec<f64>,
     pub hazard: Vec<f64>,
+    /// The background's parameters, by `BackgroundParam::index`.
+    pub background: [f64; 4],
     n: usize,
 }
 
@@ -222,6 +276,7 @@ impl Params {
             kappa: vec![0.0; k],
             rho: vec![0.0; k],
             hazard: vec![0.0; events],
+            background: [0.0; 4],
             n,
         }
     }
@@ -236,6 +291,7 @@ impl Params {
             ParamTarget::Kappa(k) => &mut self.kappa[k],
             ParamTarget::Rho(k) => &mut self.rho[k],
             ParamTarget::Hazard(e) => &mut self.hazard[e],
+            ParamTarget::Background(p) => &mut self.background[p.index()],
         }
     }
 
@@ -404,6 +460,38 @@ mod tests {
         };
         // CDF 1 - (1 - x)^2: the median is 1 - sqrt(0.5).
         assert!((t.quantile(0.5) - (1.0 - 0.5f64.sqrt())).abs() < 1e-12);
+    }
+
+    /// Guess is PERT: the Beta of shapes 1 + 4 (m - a) / (b - a) and 1 + 4 (b - m) / (b - a)
+    /// on [a, b], so its mean is (a + 4m + b) / 6 and its density peaks at m.
+    #[test]
+    fn a_guess_has_the_pert_mean_and_its_mode_at_likely() {
+        let (a, m, b) = (1.0, 2.0, 6.0);
+        let guess = Sampler::Guess {
+            low: a,
+            likely: m,
+            high: b,
+        };
+        // The mean as the integral of the quantile function (midpoint rule).
+        let k = 20_000;
+        let mean = (0..k)
+            .map(|i| guess.quantile((i as f64 + 0.5) / k as f64))
+            .sum::<f64>()
+            / k as f64;
+        assert!((mean - (a + 4.0 * m + b) / 6.0).abs() < 1e-4, "{mean}");
+        // The density is highest where the quantile function is flattest: at m.
+        let width = |u: f64| guess.quantile(u + 1e-4) - guess.quantile(u);
+        let flattest = (1..999)
+            .map(|i| i as f64 / 1000.0)
+            .min_by(|&x, &y| width(x).total_cmp(&width(y)))
+            .unwrap();
+        assert!(
+            (guess.quantile(flattest) - m).abs() < 0.05,
+            "{}",
+            guess.quantile(flattest)
+        );
+        assert_eq!(guess.support(), (a, b));
+        assert_eq!(guess.to_string(), "Guess(1, 2, 6)");
     }
 
     /// Samplers in the file's notation: the report and `sensitivity.csv` show samplers this way.

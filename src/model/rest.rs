@@ -40,6 +40,28 @@ pub struct Rest {
     pub partnership: Vec<f64>,
 }
 
+/// The initial state a rest is solved from: the world's, or one trajectory's draw of it.
+struct Start<'a> {
+    stance: &'a [f64],
+    affinity: &'a [f64],
+    weight: &'a [f64],
+    share: &'a [f64],
+}
+
+/// Solves one trajectory's rest after its draws, in a world at rest (else nothing): with the
+/// world's own parts unless a drawn number moves the initial state, then with parts computed
+/// from the trajectory's own start. Keeps the departures from rest and `P0` in the state for
+/// the kernel (`Rest::settle`). Returns the first pair that cannot be held still.
+pub fn settle_trajectory(world: &World, state: &mut State) -> Option<Unsettled> {
+    let rest = world.rest.as_ref()?;
+    let mut drawn = world.params.iter().flat_map(|p| &p.targets);
+    if drawn.any(super::Target::moves_rest) {
+        Rest::of_trajectory(state).settle(state)
+    } else {
+        rest.settle(state)
+    }
+}
+
 /// A pair whose solved affinity falls outside `[-AFFINITY_LIMIT, AFFINITY_LIMIT]` for one
 /// trajectory's parameters: holding that stance still would take a pull no event may
 /// exceed.
@@ -60,8 +82,29 @@ impl Rest {
     /// The parameter-free parts for `world`, whose stances must all lie strictly inside
     /// (-1, 1) (the compiler refuses ±1 in a world at rest: atanh is infinite there).
     pub fn new(world: &World) -> Self {
-        let (n, k) = (world.n(), world.k());
-        let s = &world.stance;
+        let start = Start {
+            stance: &world.stance,
+            affinity: &world.affinity,
+            weight: &world.weight,
+            share: &world.share,
+        };
+        Self::of(world.n(), world.k(), start)
+    }
+
+    /// The same for one trajectory's start, whose stances, affinities, weights or shares
+    /// are drawn (before its affinities are solved).
+    pub fn of_trajectory(state: &State) -> Self {
+        let start = Start {
+            stance: &state.stance,
+            affinity: &state.affinity,
+            weight: &state.weight,
+            share: &state.share,
+        };
+        Self::of(state.n, state.k, start)
+    }
+
+    fn of(n: usize, k: usize, world: Start) -> Self {
+        let s = world.stance;
         let off = |ij: usize| ij / n != ij % n;
         let base = (0..n * n)
             .map(|ij| {
@@ -106,7 +149,7 @@ impl Rest {
             base,
             balance,
             leverage,
-            share: world.share.clone(),
+            share: world.share.to_vec(),
             partnership,
         }
     }
@@ -115,8 +158,12 @@ impl Rest {
     /// `state.affinity`. Returns the first pair (in row order) whose affinity falls outside
     /// the allowed range; it is then stored clamped, and the run refuses the draw
     /// (`engine::run`).
+    /// It first keeps what the kernel needs of the rest in the state (`Lanes::load_start`):
+    /// the affinities as given, departures from rest, and `P0`.
     pub fn settle(&self, state: &mut State) -> Option<Unsettled> {
         let (n, k) = (self.n, self.k);
+        state.departure.copy_from_slice(&state.affinity);
+        state.rest_partnership.copy_from_slice(&self.partnership);
         let p = &state.params;
         let mut unsettled = None;
         for i in 0..n {

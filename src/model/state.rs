@@ -1,7 +1,8 @@
 //! The state of one trajectory.
 
+use super::background::Clock;
 use super::window::Windows;
-use super::{Params, World};
+use super::{Params, Timing, World};
 
 /// Everything that changes along one trajectory. Allocated once per worker and reset for
 /// each trajectory, so a run allocates nothing per trajectory or per step.
@@ -24,6 +25,19 @@ pub struct State {
     pub weight: Vec<f64>,
     /// The recent values of the averaged metrics (empty when the world averages none).
     pub windows: Windows,
+    /// Each event's timing and window in this trajectory: the world's, or drawn.
+    pub timing: Vec<Timing>,
+    pub window: Vec<(u32, u32)>,
+    /// The amount of every event's compiled effects in order (event e's start at
+    /// `effects_of[e]`): the world's, or drawn.
+    pub amount: Vec<f64>,
+    pub effects_of: Vec<usize>,
+    /// In a world at rest: the affinities as the file (or a draw) gives them, departures from
+    /// rest, and the initial partnership `P0` (`model::rest`); set when the rest is solved.
+    pub departure: Vec<f64>,
+    pub rest_partnership: Vec<f64>,
+    /// When the background's processes fire next (unused without a background).
+    pub clock: Clock,
 }
 
 impl State {
@@ -40,6 +54,21 @@ impl State {
             fired: vec![0; world.events.len()],
             weight: world.weight.clone(),
             windows: Windows::new(&world.averages),
+            timing: world.events.iter().map(|e| e.timing).collect(),
+            window: world.events.iter().map(|e| e.window).collect(),
+            amount: amounts(world).collect(),
+            effects_of: world
+                .events
+                .iter()
+                .scan(0, |start, e| {
+                    let this = *start;
+                    *start += e.effects.len();
+                    Some(this)
+                })
+                .collect(),
+            departure: vec![0.0; n * n],
+            rest_partnership: vec![0.0; n * n],
+            clock: Clock::new(n),
         }
     }
 
@@ -51,5 +80,27 @@ impl State {
         self.anchor.copy_from_slice(&world.share);
         self.fired.fill(0);
         self.windows.clear();
+        self.weight.copy_from_slice(&world.weight);
+        for ((timing, window), event) in self
+            .timing
+            .iter_mut()
+            .zip(&mut self.window)
+            .zip(&world.events)
+        {
+            *timing = event.timing;
+            *window = event.window;
+        }
+        for (x, amount) in self.amount.iter_mut().zip(amounts(world)) {
+            *x = amount;
+        }
+        self.clock.reset();
     }
+}
+
+/// The amount of every event's compiled effects, in order.
+fn amounts(world: &World) -> impl Iterator<Item = f64> + '_ {
+    world
+        .events
+        .iter()
+        .flat_map(|e| e.effects.iter().map(|effect| effect.change().amount()))
 }

@@ -1,4 +1,5 @@
-//! One step t -> t+1 of the model (README, "The model"): events, stances, supply shares.
+//! One step t -> t+1 of the model (README, "The model"): events, the background, stances,
+//! supply shares.
 //!
 //! `step_block` is the one definition of a step: the engine runs it on blocks of
 //! `lanes::BLOCK` trajectories, and `step` on a block of one (tests and benchmarks), so what
@@ -14,7 +15,8 @@ use super::{Randomness, State, Timing, World};
 /// Makes step `t` (1-based) of a block of at most `L` trajectories, each a state and its
 /// draws, in lane order.
 ///
-/// Phase 1 (events) works on each trajectory's `State`; phases 2 and 3 (stances, then supply
+/// Phase 1 (events, then the background's jumps and supplier changes since the last step,
+/// `model::background`) works on each trajectory's `State`; phases 2 and 3 (stances, then supply
 /// shares) run in `kernel` for the whole block at once. The kernel carries the stances and
 /// shares from one step to the next: it loads a trajectory from its state at step 1 and
 /// after an event has changed that state, and `Lanes::store` brings a state up to date when
@@ -28,26 +30,35 @@ pub fn step_block<'a, const L: usize, R: Randomness + 'a>(
 ) {
     for (l, (state, rng)) in trajectories.enumerate() {
         let fired = fire_events(world, state, t, rng);
+        // After the events, so that a listed event's condition never reads this step's
+        // unlisted change; one branch per trajectory and step in a world without it. What
+        // it changes reaches the lane entry by entry, unless the lane is reloaded anyway.
+        if let Some(background) = &world.background {
+            let reload = t == 1 || fired;
+            background.apply(state, t, rng, (&mut *kernel, l, reload));
+        }
         if t == 1 || fired {
             kernel.load(l, state);
         }
         kernel.draw_noise(l, rng);
     }
-    kernel.advance(&world.weight);
+    kernel.advance();
 }
 
 /// Loads a block's trajectories at their initial states, before the events of step 1, and
 /// in a world at rest measures what rounding leaves of each one's rest (`Lanes::calibrate`).
-/// Called once per block, after the parameters are drawn and the affinities solved.
+/// Called once per block, after the parameters are drawn and the affinities solved. The
+/// weights and rest each lane keeps are its state's, not the world's: a file may draw them.
 pub fn start_block<'a, const L: usize>(
-    world: &World,
+    _world: &World,
     kernel: &mut Lanes<L>,
     states: impl Iterator<Item = &'a State>,
 ) {
     for (l, state) in states.enumerate() {
+        kernel.load_start(l, state);
         kernel.load(l, state);
     }
-    kernel.calibrate(&world.weight);
+    kernel.calibrate();
 }
 
 /// Makes step `t` of one trajectory: a block of one (`step_block`), its state brought up to
@@ -76,16 +87,14 @@ pub fn step(
 fn fire_events(world: &World, state: &mut State, t: u32, rng: &mut impl Randomness) -> bool {
     let mut fired = false;
     for (e, event) in world.events.iter().enumerate() {
-        let scheduled = match event.timing {
+        // The trajectory's own timing and window: a file may draw them (`model::inputs`).
+        let scheduled = match state.timing[e] {
             Timing::At(at) => t == at,
             Timing::Every(every) => t.is_multiple_of(every),
             Timing::Hazard => rng.event_uniform(e) < state.params.hazard[e],
         };
-        if !scheduled
-            || t < event.window.0
-            || t > event.window.1
-            || (state.fired[e] > 0 && !event.repeat)
-        {
+        let window = state.window[e];
+        if !scheduled || t < window.0 || t > window.1 || (state.fired[e] > 0 && !event.repeat) {
             continue;
         }
         if let Some(when) = &event.when {
@@ -93,8 +102,9 @@ fn fire_events(world: &World, state: &mut State, t: u32, rng: &mut impl Randomne
                 continue;
             }
         }
-        for effect in &event.effects {
-            effect.apply(state);
+        let start = state.effects_of[e];
+        for (x, effect) in event.effects.iter().enumerate() {
+            effect.apply_amount(state.amount[start + x], state);
         }
         state.fired[e] += 1;
         fired = true;
@@ -111,9 +121,9 @@ mod tests {
 
     /// The textbook form of the stance targets `tanh(A + D − λL + γB)` (0 on the diagonal).
     #[allow(clippy::needless_range_loop)]
-    fn reference_targets(world: &World, state: &State) -> Vec<f64> {
+    fn reference_targets(_world: &World, state: &State) -> Vec<f64> {
         let n = state.n;
-        let c = &world.weight;
+        let c = &state.weight;
         let total_weight: f64 = c.iter().sum();
         let s = &state.stance;
         let mut d = vec![0.0; n * n];
@@ -286,6 +296,59 @@ mod tests {
         }
     }
 
+    /// The background changes a lane entry by entry (`Lanes::load_affinity`, `load_row`);
+    /// a lane fully reloaded from its state after every step must hold the same bits, or a
+    /// change was lost (or a stale entry kept).
+    #[test]
+    fn the_background_reaches_the_kernel_as_a_full_reload_gives_it() {
+        for (mut world, n, k) in worlds_as_they_are_and_at_rest(&[(3, 2), (6, 4)]) {
+            let rows = (0..k).flat_map(|c| (0..n).map(move |i| (c, i))).collect();
+            world.background = Some(crate::model::Background {
+                steps_per_year: 1.0,
+                rows,
+            });
+            let mut fast = State::new(&world);
+            for i in 0..n {
+                fast.params.eta[i] = 0.2;
+                fast.params.sigma[i] = 0.05;
+                fast.params.gamma[i] = 0.5;
+                fast.params.lambda[i] = 0.5;
+            }
+            for c in 0..k {
+                fast.params.kappa[c] = 0.3;
+                fast.params.rho[c] = 0.1;
+                for i in 0..n {
+                    fast.params.beta[c * n + i] = 1.0;
+                }
+            }
+            fast.params.background = [0.5, 0.5, 1.0, 0.3];
+            if let Some(rest) = &world.rest {
+                assert!(rest.settle(&mut fast).is_none());
+            }
+            let mut slow = fast.clone();
+            let (mut r1, mut r2) = (Counter(11), Counter(11));
+            let (mut k1, mut k2) = (Lanes::new(&world), Lanes::<1>::new(&world));
+            let background = world.background.clone().unwrap();
+            let mut changed = 0;
+            for t in 1..=40 {
+                step(&world, &mut k1, &mut fast, t, &mut r1);
+                if t == 1 {
+                    start_block(&world, &mut k2, std::iter::once(&slow));
+                }
+                changed += usize::from(background.apply(&mut slow, t, &mut r2, (&mut k2, 0, true)));
+                k2.load(0, &slow);
+                k2.draw_noise(0, &mut r2);
+                k2.advance(&world.weight);
+                k2.store(0, &mut slow);
+                assert_eq!(fast.stance, slow.stance, "stances, n = {n}, t = {t}");
+                assert_eq!(fast.share, slow.share, "shares, n = {n}, t = {t}");
+                assert_eq!(fast.anchor, slow.anchor, "anchors, n = {n}");
+                assert_eq!(fast.affinity, slow.affinity, "affinities, n = {n}");
+            }
+            assert!(changed > 20, "the background changed {changed} steps of 40");
+        }
+    }
+
     /// Draws that are fixed in advance: no noise, and event uniforms from a list.
     struct Fixed {
         uniforms: Vec<f64>,
@@ -332,6 +395,7 @@ mod tests {
             rest: None,
             share,
             params: vec![],
+            background: None,
             events: vec![],
             outcomes: vec![],
             metrics: vec![],

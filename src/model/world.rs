@@ -3,7 +3,7 @@
 //! Built once by `scenario::compile`; read-only afterwards and shared by every worker. The
 //! hot loop reads these flat vectors and never looks up a name.
 
-use super::{Average, Condition, Event, Metric, ParamSlot, Rest};
+use super::{Average, Background, Condition, Event, Metric, ParamSlot, Rest};
 
 /// The compiled form of one scenario file.
 #[derive(Debug, Clone)]
@@ -30,6 +30,9 @@ pub struct World {
     pub share: Vec<f64>,
     /// Parameters, each fixed or sampled once per trajectory.
     pub params: Vec<ParamSlot>,
+    /// What happens that no listed event explains (`model::background`); `None` when the
+    /// file says `background: None` or its steps are not a unit of time.
+    pub background: Option<Background>,
     pub events: Vec<Event>,
     pub outcomes: Vec<Outcome>,
     /// Metrics tracked over time.
@@ -46,10 +49,10 @@ pub struct World {
 
 impl World {
     /// A world of `states` and `channels` in which nothing is written yet: weights 1, every
-    /// stance, affinity and share 0, no parameter (each is 0), event, outcome or metric; one
-    /// trajectory of one step, seed 0. A world built in code (a test, a tool) starts from this
-    /// one and sets what it needs, so that a field added to `World` later gets its value here
-    /// once instead of in every such world:
+    /// stance, affinity and share 0, no parameter (each is 0), background, event, outcome or
+    /// metric; one trajectory of one step, seed 0. A world built in code (a test, a tool)
+    /// starts from this one and sets what it needs, so that a field added to `World` later gets
+    /// its value here once instead of in every such world:
     ///
     /// ```
     /// use entente::model::World;
@@ -83,6 +86,7 @@ impl World {
             rest: None,
             share: vec![0.0; k * n * n],
             params: Vec::new(),
+            background: None,
             events: Vec::new(),
             outcomes: Vec::new(),
             metrics: Vec::new(),

@@ -69,6 +69,8 @@ pub fn run(scenario: &str) -> RunSummary {
         },
         scheduled: vec![],
         parameters: vec![],
+        ranges: vec![],
+        rows_scaled_back: None,
         outcome_descriptions: vec![String::new()],
         blocs: vec![],
         standings: Standings {

@@ -32,6 +32,26 @@ struct Document<'a> {
     blocs: &'a [BlocConfiguration],
     /// Per state: in the first state's bloc, in the other, or between, at the last step.
     bloc_standing: &'a Standings,
+    /// The file's ranges on numbers other than parameters, each `{path, distribution}`
+    /// (README, "Ranges"); absent for a file without any.
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    ranges: Vec<RangeLine<'a>>,
+    /// `{trajectories, of}`: trajectories whose drawn initial shares passed 1 in a row and
+    /// were scaled back; absent when no share is drawn.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    rows_scaled_back: Option<ScaledBack>,
+}
+
+#[derive(Serialize)]
+struct RangeLine<'a> {
+    path: &'a str,
+    distribution: &'a str,
+}
+
+#[derive(Serialize)]
+struct ScaledBack {
+    trajectories: u64,
+    of: u64,
 }
 
 #[derive(Serialize)]
@@ -79,6 +99,17 @@ impl Files<RunSummary> for SummaryJson {
             events: s.events.iter().map(EventLine::of).collect(),
             blocs: &s.blocs,
             bloc_standing: &s.standings,
+            ranges: s
+                .ranges
+                .iter()
+                .map(|r| RangeLine {
+                    path: &r.path,
+                    distribution: &r.value,
+                })
+                .collect(),
+            rows_scaled_back: s
+                .rows_scaled_back
+                .map(|(trajectories, of)| ScaledBack { trajectories, of }),
         };
         json_file("summary.json", &document)
     }

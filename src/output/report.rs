@@ -272,6 +272,13 @@ pub fn run_page_with(s: &RunSummary, extra: Option<&Section>) -> io::Result<Stri
         );
     }
     out.push_str("</tbody>\n</table>\n");
+    if let Some((count, of)) = s.rows_scaled_back {
+        let _ = writeln!(
+            out,
+            "<p>Drawn initial shares: rows scaled back: {count} of {of} trajectories (a row \
+             whose draws passed 1 is scaled back to a total of 1).</p>"
+        );
+    }
     page_end(&mut out, &m.engine_version);
     Ok(out)
 }

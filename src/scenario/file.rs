@@ -38,16 +38,22 @@ pub struct ScenarioFile {
     pub channels: Vec<String>,
     pub states: Vec<StateDef>,
     /// Initial stances `(from, to, value)`, directed, in [-1, 1]; unlisted pairs start at 0.
+    /// A value may be a range, drawn once per trajectory (`stance.<from>.<to>`).
     #[serde(default)]
-    pub stances: Vec<(String, String, f64)>,
-    /// Baseline affinities `(from, to, value)`, directed; unlisted pairs are 0.
+    pub stances: Vec<(String, String, Value)>,
+    /// Baseline affinities `(from, to, value)`, directed; unlisted pairs are 0. A value may
+    /// be a range (`affinity.<from>.<to>`).
     #[serde(default)]
-    pub affinities: Vec<(String, String, f64)>,
+    pub affinities: Vec<(String, String, Value)>,
     /// Dependency ties: the share of `from`'s needs in `channel` supplied by `to`.
     #[serde(default)]
     pub ties: Vec<TieDef>,
     #[serde(default)]
     pub params: ParamsDef,
+    /// What happens that no listed event explains (README, "The background"): omitted,
+    /// the defaults; `None`, nothing; `Background(jump_rate: ..., ...)`, other values.
+    #[serde(default)]
+    pub background: BackgroundDef,
     #[serde(default)]
     pub events: Vec<EventDef>,
     #[serde(default)]
@@ -59,6 +65,35 @@ pub struct ScenarioFile {
     /// the blocs (`Between(...)`, per-state standings), in [0, 1).
     #[serde(default = "default_between")]
     pub between_partnership: f64,
+}
+
+impl ScenarioFile {
+    /// Whether the world has a background: unless the file says `background: None`, and,
+    /// when it leaves the field out, only if its steps are a unit of time (a file of bare
+    /// "step"s has no year to measure the background's rates in).
+    pub fn has_background(&self) -> bool {
+        match self.background {
+            BackgroundDef::None => false,
+            BackgroundDef::Omitted => unit_steps_per_year(&self.step).is_some(),
+            BackgroundDef::Background { .. } => true,
+        }
+    }
+}
+
+/// Steps in a year of a `step` that is a unit of time the background knows ("quarter":
+/// 4), in the singular or the plural, any case.
+pub fn unit_steps_per_year(unit: &str) -> Option<f64> {
+    let unit = unit.trim().to_lowercase();
+    let unit = unit.strip_suffix('s').unwrap_or(&unit);
+    Some(match unit {
+        "year" => 1.0,
+        "half-year" | "half year" => 2.0,
+        "quarter" => 4.0,
+        "month" => 12.0,
+        "week" => 52.0,
+        "day" => 365.0,
+        _ => return None,
+    })
 }
 
 fn default_between() -> f64 {
@@ -77,13 +112,14 @@ fn default_trajectories() -> i64 {
 #[serde(deny_unknown_fields, rename = "State")]
 pub struct StateDef {
     pub name: String,
-    /// Weight (power) of the state in others' balance terms; must be positive.
+    /// Weight (power) of the state in others' balance terms; must be positive. May be a
+    /// range (`weight.<state>`).
     #[serde(default = "one")]
-    pub weight: f64,
+    pub weight: Value,
 }
 
-fn one() -> f64 {
-    1.0
+fn one() -> Value {
+    Value::Fixed(1.0)
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -92,7 +128,8 @@ pub struct TieDef {
     pub from: String,
     pub to: String,
     pub channel: String,
-    pub share: f64,
+    /// May be a range (`share.<channel>.<from>.<to>`); a drawn row above 1 is scaled back.
+    pub share: Value,
 }
 
 /// A number, or a distribution sampled once per trajectory.
@@ -109,6 +146,41 @@ impl From<f64> for Value {
     }
 }
 
+impl Value {
+    /// The number, when it is one (not a range).
+    pub fn fixed(&self) -> Option<f64> {
+        match *self {
+            Value::Fixed(x) => Some(x),
+            Value::Sampled(_) => None,
+        }
+    }
+}
+
+/// A step (`at`, `every`, a window's bound): a whole step, or a distribution over steps,
+/// drawn once per trajectory and rounded to the nearest whole step.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(untagged)]
+pub enum Steps {
+    Fixed(i64),
+    Sampled(Distribution),
+}
+
+impl From<i64> for Steps {
+    fn from(x: i64) -> Self {
+        Steps::Fixed(x)
+    }
+}
+
+impl Steps {
+    /// The step, when it is one (not a range).
+    pub fn fixed(&self) -> Option<i64> {
+        match *self {
+            Steps::Fixed(x) => Some(x),
+            Steps::Sampled(_) => None,
+        }
+    }
+}
+
 /// Distributions a parameter can be drawn from, once per trajectory.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 pub enum Distribution {
@@ -120,6 +192,9 @@ pub enum Distribution {
     Beta(f64, f64),
     /// `Triangular(low, mode, high)`.
     Triangular(f64, f64, f64),
+    /// `Guess(low, likely, high)`: a three-point estimate, drawn as PERT (a Beta on
+    /// [low, high] with its mode at `likely` and lambda = 4; mean (low + 4 likely + high) / 6).
+    Guess(f64, f64, f64),
 }
 
 /// Model parameters (README, "The model"). Every field has a default, so `params: Params()` is valid.
@@ -190,6 +265,32 @@ fn default_lambda() -> Value {
     Value::Fixed(DEFAULT_LAMBDA)
 }
 
+/// The `background` field. Each value left out takes its default
+/// (`scenario::compile::background`); each may be a distribution, drawn per trajectory.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub enum BackgroundDef {
+    /// The field is not written: the defaults, if the file's steps are a unit of time.
+    #[default]
+    #[serde(skip)]
+    Omitted,
+    /// `background: None`: no background (regression pins, worlds computed by hand).
+    None,
+    Background {
+        #[serde(default)]
+        jump_rate: Option<Value>,
+        #[serde(default)]
+        jump_scale: Option<Value>,
+        #[serde(default)]
+        supplier_rate: Option<Value>,
+        #[serde(default)]
+        supplier_size: Option<Value>,
+        /// Needed when `step` is not a unit of time the background knows.
+        #[serde(default)]
+        steps_per_year: Option<f64>,
+    },
+}
+
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields, rename = "Override")]
 pub struct StateParamsDef {
@@ -221,13 +322,13 @@ pub struct EventDef {
     #[serde(default)]
     pub actor: Option<String>,
     #[serde(default)]
-    pub at: Option<i64>,
+    pub at: Option<Steps>,
     #[serde(default)]
-    pub every: Option<i64>,
+    pub every: Option<Steps>,
     #[serde(default)]
     pub hazard: Option<Value>,
     #[serde(default)]
-    pub window: Option<(i64, i64)>,
+    pub window: Option<(Steps, Steps)>,
     #[serde(default)]
     pub when: Option<ConditionDef>,
     #[serde(default)]
@@ -255,12 +356,35 @@ pub enum EffectDef {
     Param(String, Change),
 }
 
-/// How an effect changes a number.
-#[derive(Debug, Clone, Copy, PartialEq, Deserialize)]
+impl EffectDef {
+    /// How the effect changes its number.
+    pub fn change(&self) -> &Change {
+        match self {
+            EffectDef::Stance(.., c)
+            | EffectDef::Mutual(.., c)
+            | EffectDef::Affinity(.., c)
+            | EffectDef::MutualAffinity(.., c)
+            | EffectDef::Share(.., c)
+            | EffectDef::TransientShare(.., c)
+            | EffectDef::Param(_, c) => c,
+        }
+    }
+}
+
+/// How an effect changes a number; the amount may be a range (`event.<name>.effect.<N>`).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 pub enum Change {
-    Add(f64),
-    Scale(f64),
-    Set(f64),
+    Add(Value),
+    Scale(Value),
+    Set(Value),
+}
+
+impl Change {
+    pub fn amount(&self) -> &Value {
+        match self {
+            Change::Add(x) | Change::Scale(x) | Change::Set(x) => x,
+        }
+    }
 }
 
 /// Something that is true or false of a trajectory at a step.

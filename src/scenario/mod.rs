@@ -9,6 +9,7 @@ mod error;
 pub mod file;
 pub mod limits;
 mod locate;
+pub mod number_path;
 pub mod observed;
 pub mod param_path;
 pub(crate) mod spelling;
@@ -427,7 +428,13 @@ fn explain(code: &ron::Error) -> String {
     let message = code.to_string();
     if message.contains("untagged enum Value") {
         return "expected a number or a distribution: Uniform(low, high), Normal(mean, sd), \
-                Beta(a, b) or Triangular(low, mode, high)"
+                Beta(a, b), Triangular(low, mode, high) or Guess(low, likely, high)"
+            .into();
+    }
+    if message.contains("untagged enum Steps") {
+        return "expected a whole step or a distribution over steps (rounded to the nearest \
+                step): Uniform(low, high), Normal(mean, sd), Triangular(low, mode, high) or \
+                Guess(low, likely, high)"
             .into();
     }
     if matches!(code, ron::Error::ExceededRecursionLimit) {

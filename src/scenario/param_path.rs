@@ -4,11 +4,16 @@
 //! parameters everywhere.
 
 use super::spelling::{name_list, quoted_name, shown, suggestion};
-use crate::model::{ParamTarget, Timing, World};
+use crate::model::{BackgroundParam, ParamTarget, Timing, World};
 
-/// The grammar, as the help text and every "unknown path" message give it.
+/// The grammar, as the help text and every "unknown path" message give it; a sweep also
+/// reads the paths of the file's other numbers (`number_path`).
 pub const GRAMMAR: &str = "eta, sigma, gamma, lambda (optionally .<state>), \
-     beta[.<channel>[.<state>]], kappa[.<channel>], rho[.<channel>], event.<name>.hazard";
+     beta[.<channel>[.<state>]], kappa[.<channel>], rho[.<channel>], event.<name>.hazard, \
+     background.<jump_rate, jump_scale, supplier_rate or supplier_size>; \
+     and the file's other numbers: stance.<from>.<to>, affinity.<from>.<to>, \
+     share.<channel>.<from>.<to>, weight.<state>, event.<name>.at, event.<name>.every, \
+     event.<name>.window.first, event.<name>.window.last, event.<name>.effect.<N> (a range)";
 
 /// A parameter every state has, given scenario-wide and optionally overridden per state.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -54,6 +59,9 @@ pub struct Names<'a> {
     pub events: Vec<&'a str>,
     /// Whether each event fires by a hazard: only those have a hazard parameter.
     pub hazard: Vec<bool>,
+    /// Whether the world has a background (`model::background`): only then has it
+    /// `background.*` parameters.
+    pub background: bool,
 }
 
 impl<'a> Names<'a> {
@@ -67,6 +75,7 @@ impl<'a> Names<'a> {
                 .iter()
                 .map(|e| e.timing == Timing::Hazard)
                 .collect(),
+            background: world.background.is_some(),
         }
     }
 
@@ -89,6 +98,7 @@ pub enum ParamPath {
     Kappa(Option<usize>),
     Rho(Option<usize>),
     Hazard(usize),
+    Background(BackgroundParam),
 }
 
 impl ParamPath {
@@ -122,6 +132,10 @@ impl ParamPath {
                 let e = names.events.iter().position(|&x| x == event)?;
                 names.hazard[e].then_some(ParamPath::Hazard(e))
             }
+            ("background", Some(rest)) if names.background => BackgroundParam::ALL
+                .into_iter()
+                .find(|p| p.name() == rest)
+                .map(ParamPath::Background),
             _ => None,
         }
     }
@@ -138,6 +152,7 @@ impl ParamPath {
             ParamPath::Kappa(c) => with("kappa", c, &names.channels),
             ParamPath::Rho(c) => with("rho", c, &names.channels),
             ParamPath::Hazard(e) => format!("event.{}.hazard", names.events[e]),
+            ParamPath::Background(p) => format!("background.{}", p.name()),
         }
     }
 
@@ -157,6 +172,7 @@ impl ParamPath {
             ParamPath::Kappa(c) => one_or_all(c, k).map(ParamTarget::Kappa).collect(),
             ParamPath::Rho(c) => one_or_all(c, k).map(ParamTarget::Rho).collect(),
             ParamPath::Hazard(e) => vec![ParamTarget::Hazard(e)],
+            ParamPath::Background(p) => vec![ParamTarget::Background(p)],
         }
     }
 
@@ -180,6 +196,9 @@ impl ParamPath {
         paths.extend((0..k).map(|c| ParamPath::Rho(Some(c))));
         let hazards = names.hazard.iter().enumerate().filter(|&(_, &h)| h);
         paths.extend(hazards.map(|(e, _)| ParamPath::Hazard(e)));
+        if names.background {
+            paths.extend(BackgroundParam::ALL.map(ParamPath::Background));
+        }
         paths
     }
 }
@@ -278,6 +297,9 @@ pub fn unknown(text: &str, names: &Names) -> String {
     }
     let hazards = names.events.iter().zip(&names.hazard).filter(|e| *e.1);
     valid.extend(hazards.map(|(e, _)| format!("event.{}.hazard", shown(e))));
+    if names.background {
+        valid.extend(BackgroundParam::ALL.map(|p| format!("background.{}", p.name())));
+    }
     // The states first: what they leave of the line goes to the paths.
     let states = name_list(&names.states);
     let paths = listed(
@@ -300,6 +322,7 @@ mod tests {
             channels: vec!["aid", "aid.x"],
             events: vec!["summit", "deal"],
             hazard: vec![false, true],
+            background: true,
         }
     }
 
@@ -307,7 +330,7 @@ mod tests {
     fn every_listed_path_reads_back_as_itself() {
         let names = names();
         let all = ParamPath::all(&names);
-        assert_eq!(all.len(), 4 * 3 + 1 + 2 * 3 + 3 + 3 + 1);
+        assert_eq!(all.len(), 4 * 3 + 1 + 2 * 3 + 3 + 3 + 1 + 4);
         for p in all {
             assert_eq!(ParamPath::parse(&p.text(&names), &names), Some(p));
         }
@@ -325,6 +348,7 @@ mod tests {
             channels: channels.to_vec(),
             events: events.to_vec(),
             hazard: vec![],
+            background: false,
         };
         assert_eq!(ParamPath::parse("beta.x.y", &names), None);
         let message = unknown("beta.x.y", &names);
@@ -355,6 +379,7 @@ mod tests {
             channels: vec!["aid", "arms"],
             events: events.iter().map(String::as_str).collect(),
             hazard: vec![true; 1000],
+            background: false,
         };
         let message = unknown("nope", &names);
         assert!(message.len() < 3000, "{} bytes: {message}", message.len());
@@ -376,6 +401,7 @@ mod tests {
             channels: channels.iter().map(String::as_str).collect(),
             events: vec![],
             hazard: vec![],
+            background: false,
         };
         let message = unknown("lambda.Nope", &names);
         let lines: Vec<&str> = message.lines().collect();

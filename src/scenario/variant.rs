@@ -28,7 +28,7 @@ use super::compile::Problem;
 use super::file::{
     ConditionDef, EventDef, MetricDef, OutcomeDef, ScenarioFile, StateParamsDef, TieDef, Value,
 };
-use super::file::{Distribution, DEFAULT_BETA, DEFAULT_KAPPA, DEFAULT_RHO};
+use super::file::{Distribution, Steps, DEFAULT_BETA, DEFAULT_KAPPA, DEFAULT_RHO};
 use super::locate::Locator;
 use super::param_path::{self, Names, ParamPath, StateParam};
 use super::spelling::{name_list, quoted_name, suggestion};
@@ -860,13 +860,17 @@ impl<'a, 'f> Applier<'a, 'f> {
         let i = self.state(state)?;
         let slot = Slot::Weight(i);
         self.repeat(&slot, || format!("the weight of {}", quoted_name(state)))?;
-        let old = self.file.states[i].weight;
-        if old == w {
+        let old = self.file.states[i].weight.clone();
+        if old == Value::Fixed(w) {
             return Err(self.nothing(format!("the weight of \"{state}\" is {}", Num(w)), None));
         }
-        self.file.states[i].weight = w;
+        self.file.states[i].weight = Value::Fixed(w);
         self.history.record(slot, Write::Set, self.change);
-        Ok(format!("weight of {state}: {} -> {}", Num(old), Num(w)))
+        Ok(format!(
+            "weight of {state}: {} -> {}",
+            value_text(&old),
+            Num(w)
+        ))
     }
 
     fn pair(&mut self, a: &str, b: &str, x: f64, stance: bool) -> Result<String, Refusal> {
@@ -885,8 +889,8 @@ impl<'a, 'f> Applier<'a, 'f> {
         };
         let places = self.index.pairs(stance, list);
         let found = places.get(&key);
-        let old = found.map(|k| list[k].2);
-        if old.unwrap_or(0.0) == x {
+        let old = found.map(|k| list[k].2.clone());
+        if old.clone().unwrap_or(Value::Fixed(0.0)) == Value::Fixed(x) {
             let listed = if old.is_some() { "" } else { " (unlisted)" };
             return Err(self.nothing(
                 format!("the {what} of \"{a}\" toward \"{b}\" is {}{listed}", Num(x)),
@@ -894,14 +898,14 @@ impl<'a, 'f> Applier<'a, 'f> {
             ));
         }
         match found {
-            Some(k) => list[k].2 = x,
+            Some(k) => list[k].2 = Value::Fixed(x),
             None => {
-                list.push((a.to_string(), b.to_string(), x));
+                list.push((a.to_string(), b.to_string(), Value::Fixed(x)));
                 places.pushed(key, list.len() - 1);
             }
         }
         self.history.record(slot, Write::Set, self.change);
-        let old = old.map_or("0 (unlisted)".to_string(), |o| Num(o).to_string());
+        let old = old.map_or("0 (unlisted)".to_string(), |o| value_text(&o));
         Ok(format!("{what} of {a} toward {b}: {old} -> {}", Num(x)))
     }
 
@@ -918,8 +922,8 @@ impl<'a, 'f> Applier<'a, 'f> {
             )
         })?;
         let found = self.index.ties(&self.file.ties).get(&key);
-        let old = found.map(|k| self.file.ties[k].share);
-        if old.unwrap_or(0.0) == share {
+        let old = found.map(|k| self.file.ties[k].share.clone());
+        if old.clone().unwrap_or(Value::Fixed(0.0)) == Value::Fixed(share) {
             return Err(self.nothing(
                 format!(
                     "the share of {from}'s {channel} supplied by {to} is {}",
@@ -929,20 +933,20 @@ impl<'a, 'f> Applier<'a, 'f> {
             ));
         }
         match found {
-            Some(k) => self.file.ties[k].share = share,
+            Some(k) => self.file.ties[k].share = Value::Fixed(share),
             None => {
                 self.file.ties.push(TieDef {
                     from: from.into(),
                     to: to.into(),
                     channel: channel.into(),
-                    share,
+                    share: Value::Fixed(share),
                 });
                 let at = self.file.ties.len() - 1;
                 self.index.ties(&self.file.ties).pushed(key, at);
             }
         }
         self.history.record(slot, Write::Set, self.change);
-        let old = old.map_or("0 (unlisted)".to_string(), |o| Num(o).to_string());
+        let old = old.map_or("0 (unlisted)".to_string(), |o| value_text(&o));
         Ok(format!(
             "share of {from}'s {channel} supplied by {to}: {old} -> {}",
             Num(share)
@@ -958,11 +962,11 @@ impl<'a, 'f> Applier<'a, 'f> {
         let def = &self.file.events[e];
         let old = timing_text(def);
         let new = match timing {
-            TimingDef::At(n) => (Some(*n), None, None),
-            TimingDef::Every(n) => (None, Some(*n), None),
+            TimingDef::At(n) => (Some(Steps::Fixed(*n)), None, None),
+            TimingDef::Every(n) => (None, Some(Steps::Fixed(*n)), None),
             TimingDef::Hazard(v) => (None, None, Some(v.clone())),
         };
-        if (def.at, def.every, def.hazard.clone()) == new {
+        if (def.at.clone(), def.every.clone(), def.hazard.clone()) == new {
             let by = self.written_whole(&Slot::Event(name.into()));
             return Err(self.nothing(format!("event \"{name}\" fires {old}"), by));
         }
@@ -1080,6 +1084,13 @@ impl<'a, 'f> Applier<'a, 'f> {
                 slot_value = event.hazard.get_or_insert(Value::Fixed(0.0));
                 old = slot_value.clone();
             }
+            ParamPath::Background(param) => {
+                // Only a file with a background has these paths (`parse`).
+                let field = super::compile::background::value_mut(&mut self.file.background, param);
+                slot_value =
+                    field.ok_or_else(|| (at, "SetParam: the base has no background".into()))?;
+                old = slot_value.clone();
+            }
         }
         if old == *value {
             let by = inherited.and_then(|s| match s {
@@ -1106,6 +1117,7 @@ impl<'a, 'f> Applier<'a, 'f> {
             channels: self.names.channels.clone(),
             events: events.iter().map(|e| e.name.as_str()).collect(),
             hazard: events.iter().map(|e| e.hazard.is_some()).collect(),
+            background: self.file.has_background(),
         }
     }
 
@@ -1166,7 +1178,16 @@ fn value_text(v: &Value) -> String {
             Distribution::Triangular(a, b, c) => {
                 format!("Triangular({}, {}, {})", Num(a), Num(b), Num(c))
             }
+            Distribution::Guess(a, b, c) => format!("Guess({}, {}, {})", Num(a), Num(b), Num(c)),
         },
+    }
+}
+
+/// A step as the file writes it: a number, or a range over steps.
+fn steps_text(steps: &Steps) -> String {
+    match steps {
+        Steps::Fixed(n) => n.to_string(),
+        Steps::Sampled(d) => value_text(&Value::Sampled(d.clone())),
     }
 }
 
@@ -1177,7 +1198,7 @@ fn event_differences(old: &EventDef, new: &EventDef) -> String {
         ("actor", old.actor != new.actor),
         (
             "timing",
-            (old.at, old.every, &old.hazard) != (new.at, new.every, &new.hazard),
+            (&old.at, &old.every, &old.hazard) != (&new.at, &new.every, &new.hazard),
         ),
         ("window", old.window != new.window),
         ("condition", old.when != new.when),
@@ -1193,9 +1214,9 @@ fn event_differences(old: &EventDef, new: &EventDef) -> String {
 }
 
 fn timing_text(def: &EventDef) -> String {
-    match (def.at, def.every, &def.hazard) {
-        (Some(n), _, _) => format!("at step {n}"),
-        (_, Some(n), _) => format!("every {n} steps"),
+    match (&def.at, &def.every, &def.hazard) {
+        (Some(n), _, _) => format!("at step {}", steps_text(n)),
+        (_, Some(n), _) => format!("every {} steps", steps_text(n)),
         (_, _, Some(v)) => format!("with a hazard of {} per step", value_text(v)),
         _ => "never (no timing)".into(),
     }
@@ -1303,12 +1324,12 @@ mod tests {
         )
         .unwrap();
         assert_eq!(file.name, "v");
-        assert_eq!(file.stances[1], ("B".into(), "A".into(), 0.2));
+        assert_eq!(file.stances[1], ("B".into(), "A".into(), 0.2.into()));
         let o = &file.params.overrides["B"];
         assert_eq!(o.eta, Some(Value::Sampled(Distribution::Uniform(0.1, 0.2))));
         assert_eq!(
-            (file.events[0].every, file.events[0].hazard.clone()),
-            (Some(2), None)
+            (file.events[0].every.clone(), file.events[0].hazard.clone()),
+            (Some(2.into()), None)
         );
         assert_eq!(
             lines,

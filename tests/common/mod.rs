@@ -73,6 +73,33 @@ pub fn scenario(name: &str) -> PathBuf {
     root().join("scenarios").join(name)
 }
 
+/// Copies of shipped scenarios in `dir`, `baseline.ron` with `background: None` written in
+/// (its variants, copied as they are, inherit it): for a test that pins numbers recorded
+/// before the background existed (README, "The background"). Returns the copies' paths.
+pub fn without_background(dir: &Path, names: &[&str]) -> Vec<PathBuf> {
+    let base = String::from_utf8(read(&scenario("baseline.ron"))).unwrap();
+    let quiet = base.replacen(
+        "\n    params: (",
+        "\n    background: None,\n    params: (",
+        1,
+    );
+    assert!(
+        quiet != base,
+        "baseline.ron's params moved: update without_background"
+    );
+    std::fs::write(dir.join("baseline.ron"), quiet).unwrap();
+    names
+        .iter()
+        .map(|name| {
+            let path = dir.join(name);
+            if *name != "baseline.ron" {
+                std::fs::copy(scenario(name), &path).unwrap();
+            }
+            path
+        })
+        .collect()
+}
+
 /// A test scenario under tests/data.
 pub fn data(name: &str) -> PathBuf {
     root().join("tests").join("data").join(name)

@@ -98,7 +98,12 @@ fn comparing_a_scenario_with_itself_gives_zero_differences_with_zero_width() {
 /// its prepared deals (their hazards stay the baseline's): the visit alone. Made from the
 /// full baseline file so that it does not depend on how `putin_visit.ron` is written.
 fn visit_without_deals(dir: &std::path::Path) -> std::path::PathBuf {
-    let text = String::from_utf8(common::read(&scenario("baseline.ron"))).unwrap();
+    visit_without_deals_of(&scenario("baseline.ron"), dir)
+}
+
+/// `visit_without_deals` made from the base `baseline`.
+fn visit_without_deals_of(baseline: &std::path::Path, dir: &std::path::Path) -> std::path::PathBuf {
+    let text = String::from_utf8(common::read(baseline)).unwrap();
     let edited = text
         .replacen("name: \"baseline\",", "name: \"visit_without_deals\",", 1)
         .replacen("hazard: 0.015,", "at: 2,", 1);
@@ -122,11 +127,13 @@ fn compare(files: &[&std::path::Path], out: &std::path::Path, extra: &[&str]) {
 /// Two scenarios keep the two-way file: today's keys first, in today's order, with the
 /// values the two-way compare wrote before (tests/data/compare_two_way_before.json); and a
 /// three-way run reports the same for the first pair, and the same results in a/ and b/.
+/// The values were recorded before the background: the files run without it.
 #[test]
 fn two_way_results_are_those_of_before_and_of_the_n_way_run() {
     let dir = tempfile::tempdir().unwrap();
-    let (base, visit) = (scenario("baseline.ron"), scenario("putin_visit.ron"));
-    let third = visit_without_deals(dir.path());
+    let copies = common::without_background(dir.path(), &["baseline.ron", "putin_visit.ron"]);
+    let (base, visit) = (copies[0].clone(), copies[1].clone());
+    let third = visit_without_deals_of(&base, dir.path());
     let (two, three) = (dir.path().join("two"), dir.path().join("three"));
     compare(&[&base, &visit], &two, &[]);
     compare(&[&base, &visit, &third], &three, &[]);
@@ -501,4 +508,41 @@ fn a_file_compared_with_itself_is_warned_about() {
         .success();
     let err = String::from_utf8_lossy(&done.get_output().stderr).into_owned();
     assert!(!err.contains("the same scenario as A"), "{err}");
+}
+
+// Found by the second hostile pass of issue 19: scenarios of different horizons were paired
+// outcome by outcome (`close` at step 12 against step 10, `ever_dealt` by step 12 against by
+// step 10) with only a warning about metrics, so the shorter horizon read as an effect. An
+// outcome judged over another horizon is another question: it is not compared.
+#[test]
+fn outcomes_over_different_horizons_are_not_paired() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(common::data("small.ron")).unwrap();
+    let shorter = text.replacen("steps: 12,", "steps: 10,", 1).replacen(
+        "name: \"marker\", at: 12",
+        "name: \"marker\", at: 10",
+        1,
+    );
+    assert_eq!(
+        shorter.matches(": 10").count(),
+        text.matches(": 10").count() + 2
+    );
+    let short = dir.path().join("short.ron");
+    std::fs::write(&short, shorter).unwrap();
+    let out = dir.path().join("out");
+    simulate()
+        .arg("compare")
+        .arg(common::data("small.ron"))
+        .arg(&short)
+        .args(["--trajectories", "50", "--quiet", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    let c = json(&out.join("compare.json"));
+    assert_eq!(
+        c["defined_differently"],
+        serde_json::json!(["close", "ever_dealt"]),
+        "{c}"
+    );
+    assert_eq!(c["by_outcome"].as_array().map(Vec::len), Some(0), "{c}");
 }

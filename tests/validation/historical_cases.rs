@@ -179,3 +179,45 @@ fn untuned_forecasts_give_the_same_bytes_for_one_and_three_threads() {
         assert_eq!(runs[0], runs[1], "{file}: threads changed summary.json");
     }
 }
+
+/// The scoreboard (scenarios/validation/README.md, "Scores"): each scored case as
+/// `simulate score` gives it with the file's own trajectories and seed, against its
+/// observations file, beside the events-only ablation. These are regression pins of
+/// untuned forecasts, recorded whatever they were: the counts of observations inside the
+/// 50% and 90% bands may move by two (one band edge crossing a value is Monte Carlo
+/// noise, not a new model) and the skills by 0.05.
+#[test]
+fn the_scoreboard_of_untuned_forecasts_holds_its_figures() {
+    // case, observations, inside 50%, inside 90%, skill, skill of the events-only ablation
+    let board: [(&str, u64, u64, u64, f64, f64); 7] = [
+        ("pakistan_2018", 14, 4, 12, 0.302, 0.301),
+        ("egypt_1979", 6, 1, 1, 0.279, 0.224),
+        ("china_1990", 16, 6, 11, 0.573, 0.566),
+        ("india_1990", 20, 9, 20, 0.126, 0.143),
+        ("peru_1975", 20, 7, 17, 0.111, 0.111),
+        ("chile_1975", 16, 6, 12, 0.395, 0.397),
+        ("saudi_1995", 16, 6, 13, 0.365, 0.367),
+    ];
+    for (case, n, in50, in90, skill, events_only) in board {
+        let out = tempfile::tempdir().unwrap();
+        simulate()
+            .arg("score")
+            .arg(scenario(&format!("validation/{case}.ron")))
+            .arg("--observed")
+            .arg(scenario(&format!("validation/{case}.observed.csv")))
+            .args(["--ablate", "all", "--quiet", "--out"])
+            .arg(out.path())
+            .assert()
+            .success();
+        let score = json(&out.path().join("score.json"));
+        let totals = &score["totals"];
+        let count = |key: &str| totals[key].as_u64().unwrap_or_else(|| panic!("{case}: {key}"));
+        let number = |t: &serde_json::Value| t["skill"].as_f64().unwrap();
+        assert_eq!(count("n"), n, "{case}");
+        assert!(count("in50").abs_diff(in50) <= 2, "{case}: in50 {totals}");
+        assert!(count("in90").abs_diff(in90) <= 2, "{case}: in90 {totals}");
+        assert!((number(totals) - skill).abs() <= 0.05, "{case}: {totals}");
+        let ablated = &score["ablations"][0]["totals"];
+        assert!((number(ablated) - events_only).abs() <= 0.05, "{case}: {ablated}");
+    }
+}

@@ -6,23 +6,25 @@
 use std::collections::{HashMap, HashSet};
 
 use super::names::{case_message, control_message};
+use super::ranges::effect_path;
 use super::Compiler;
 use crate::format::Num;
 use crate::model::{
-    Average, Change, Condition, Effect, Event, Metric, Outcome, OutcomeKind, Timing,
+    Average, Change, Condition, Effect, Event, Metric, Outcome, OutcomeKind, Target, Timing,
 };
 use crate::scenario::file::{
-    Change as ChangeDef, ConditionDef, EffectDef, EventDef, MetricDef, ScenarioFile,
+    Change as ChangeDef, ConditionDef, EffectDef, EventDef, MetricDef, ScenarioFile, Value,
 };
 use crate::scenario::limits;
 use crate::scenario::locate::Position;
 use crate::scenario::spelling::{case_fold, control_character, quoted_name};
 
 impl Compiler<'_> {
-    /// An event; `anchor` is where its item (`Event(...)`) starts.
+    /// Event `e`; `anchor` is where its item (`Event(...)`) starts.
     pub(super) fn event(
         &mut self,
         f: &ScenarioFile,
+        e: usize,
         def: &EventDef,
         anchor: Option<usize>,
     ) -> Event {
@@ -36,8 +38,11 @@ impl Compiler<'_> {
         let name = &def.name;
         let actor = def.actor.as_deref().and_then(|a| self.state(a));
 
-        let timing = match (def.at, def.every, &def.hazard) {
+        let path = |field: &str| format!("event.{name}.{field}");
+        let timing = match (&def.at, &def.every, &def.hazard) {
             (Some(step), None, None) => {
+                let at = self.loc.field_after(anchor, "at");
+                let step = self.step_of(at, path("at"), step, steps, Target::At(e));
                 if step < 1 || step > steps {
                     let at = self.loc.field_after(anchor, "at");
                     self.problem(
@@ -51,6 +56,8 @@ impl Compiler<'_> {
                 Timing::At(step.clamp(0, i64::from(u32::MAX)) as u32)
             }
             (None, Some(every), None) => {
+                let at = self.loc.field_after(anchor, "every");
+                let every = self.step_of(at, path("every"), every, steps, Target::Every(e));
                 if every < 1 {
                     let at = self.loc.field_after(anchor, "every");
                     self.problem(
@@ -76,10 +83,30 @@ impl Compiler<'_> {
                 Timing::Hazard
             }
         };
-        let window = match def.window {
+        let window = match &def.window {
             None => (1, steps as u32),
-            Some((first, last)) => {
-                if first < 1 || last < first || last > steps {
+            Some((first_def, last_def)) => {
+                let at = self.loc.field_after(anchor, "window");
+                let (first_path, last_path) = (path("window.first"), path("window.last"));
+                let first = self.step_of(
+                    at,
+                    first_path.clone(),
+                    first_def,
+                    steps,
+                    Target::WindowFirst(e),
+                );
+                let last = self.step_of(
+                    at,
+                    last_path.clone(),
+                    last_def,
+                    steps,
+                    Target::WindowLast(e),
+                );
+                if first_def.fixed().is_none() || last_def.fixed().is_none() {
+                    let first = self.step_support(first_def, &first_path);
+                    let last = self.step_support(last_def, &last_path);
+                    self.window_ranges_apart(at, name, first, last);
+                } else if first < 1 || last < first || last > steps {
                     let at = self.loc.field_after(anchor, "window");
                     self.problem(
                         at,
@@ -95,11 +122,24 @@ impl Compiler<'_> {
         };
         let when = def.when.as_ref().and_then(|c| self.condition(c, anchor));
         // An event without effects is legal: a marker that other events can wait for.
-        let effects = def
-            .effects
-            .iter()
-            .flat_map(|x| self.effect(name, x, anchor))
-            .collect();
+        let mut effects = Vec::new();
+        for (x, effect_def) in def.effects.iter().enumerate() {
+            let compiled = self.effect(name, effect_def, anchor);
+            let amount = effect_def.change().amount();
+            if let (Value::Sampled(d), false) = (amount, compiled.is_empty()) {
+                let first = self.effects_so_far + effects.len();
+                let targets = (first..first + compiled.len())
+                    .map(Target::Amount)
+                    .collect();
+                let at = self.loc.name(name).or(self.named_at(anchor));
+                let whole = (f64::NEG_INFINITY, f64::INFINITY);
+                let median = self.drawn(at, effect_path(name, x), d, whole, targets);
+                effects.extend(compiled.into_iter().map(|c| with_amount(c, median)));
+            } else {
+                effects.extend(compiled);
+            }
+        }
+        self.effects_so_far += effects.len();
         Event {
             name: name.clone(),
             description: def.description.clone(),
@@ -112,11 +152,13 @@ impl Compiler<'_> {
         }
     }
 
+    /// The change an effect makes; a range's amount is checked and set by `event`.
     fn change(&mut self, context: &str, change: &ChangeDef) -> Change {
-        let (x, c) = match *change {
-            ChangeDef::Add(x) => (x, Change::Add(x)),
-            ChangeDef::Scale(x) => (x, Change::Scale(x)),
-            ChangeDef::Set(x) => (x, Change::Set(x)),
+        let x = change.amount().fixed().unwrap_or(0.0);
+        let c = match change {
+            ChangeDef::Add(_) => Change::Add(x),
+            ChangeDef::Scale(_) => Change::Scale(x),
+            ChangeDef::Set(_) => Change::Set(x),
         };
         if !x.is_finite() {
             let at = self.loc.name(context);
@@ -395,6 +437,25 @@ impl Compiler<'_> {
             }
         }
         metrics
+    }
+}
+
+/// A compiled effect with another amount (a range's median, standing in the world).
+fn with_amount(effect: Effect, amount: f64) -> Effect {
+    let change = effect.change().with_amount(amount);
+    match effect {
+        Effect::Stance { i, j, .. } => Effect::Stance { i, j, change },
+        Effect::Affinity { i, j, .. } => Effect::Affinity { i, j, change },
+        Effect::Share {
+            k, i, j, lasting, ..
+        } => Effect::Share {
+            k,
+            i,
+            j,
+            change,
+            lasting,
+        },
+        Effect::Param { targets, .. } => Effect::Param { targets, change },
     }
 }
 

@@ -6,10 +6,12 @@
 //! `params` (parameter values and `Param` effects), `events` (events, effects, conditions,
 //! metrics), `positions` (where in the text a problem is); outcomes and the world here.
 
+pub(crate) mod background;
 mod events;
 mod names;
 mod params;
 mod positions;
+mod ranges;
 mod relations;
 
 use std::collections::HashMap;
@@ -71,10 +73,13 @@ fn compile_with<'a>(
             channels: file.channels.iter().map(|s| s.as_str()).collect(),
             events: file.events.iter().map(|e| e.name.as_str()).collect(),
             hazard: file.events.iter().map(|e| e.hazard.is_some()).collect(),
+            background: file.has_background(),
         },
         state_index: first_index(file.states.iter().map(|s| s.name.as_str())),
         channel_index: first_index(file.channels.iter().map(|s| s.as_str())),
         unknown: HashMap::new(),
+        drawn: Vec::new(),
+        effects_so_far: 0,
     };
     // A file beyond the size limits is refused before anything is allocated in proportion
     // to it (n*n stances, k*n*n shares): the limits exist so that no file can make the
@@ -134,6 +139,10 @@ struct Compiler<'a> {
     channel_index: HashMap<&'a str, usize>,
     /// The problem of each unknown (kind, name) already reported (`names::lookup`).
     unknown: HashMap<(&'static str, String), Problem>,
+    /// The slots of the file's ranges other than parameters (`ranges`), in file order.
+    drawn: Vec<crate::model::ParamSlot>,
+    /// Effects compiled in the events so far: where the next event's start (`Target::Amount`).
+    effects_so_far: usize,
 }
 
 impl<'a> Compiler<'a> {
@@ -161,9 +170,13 @@ impl<'a> Compiler<'a> {
             .events
             .iter()
             .zip(anchors)
-            .map(|(def, anchor)| self.event(f, def, anchor))
+            .enumerate()
+            .map(|(e, (def, anchor))| self.event(f, e, def, anchor))
             .collect();
-        let params = [params, self.hazard_slots(f)].concat();
+        // The other ranges after the parameters: a file without any keeps today's slots.
+        let (background, background_slots) = self.background(f, &share);
+        let drawn = std::mem::take(&mut self.drawn);
+        let params = [params, self.hazard_slots(f), background_slots, drawn].concat();
         let outcomes = self.outcomes(f);
         let metrics = self.metrics(f);
         let mut world = World {
@@ -181,6 +194,7 @@ impl<'a> Compiler<'a> {
             rest: None,
             share,
             params,
+            background,
             events,
             outcomes,
             metrics,
@@ -242,10 +256,13 @@ mod tests {
                 channels: vec![],
                 events: vec![],
                 hazard: vec![],
+                background: false,
             },
             state_index: HashMap::new(),
             channel_index: HashMap::new(),
             unknown: HashMap::new(),
+            drawn: Vec::new(),
+            effects_so_far: 0,
         }
     }
 

@@ -5,7 +5,8 @@ use std::collections::{HashMap, HashSet};
 
 use super::Compiler;
 use crate::format::Num;
-use crate::scenario::file::ScenarioFile;
+use crate::model::Target;
+use crate::scenario::file::{ScenarioFile, Value};
 use crate::scenario::limits;
 use crate::scenario::locate::Position;
 use crate::scenario::spelling::{case_fold, control_character, name_list, quoted_name, suggestion};
@@ -242,8 +243,20 @@ impl Compiler<'_> {
 
     /// The states' weights, each within its limits.
     pub(super) fn weights(&mut self, f: &ScenarioFile) -> Vec<f64> {
-        for s in &f.states {
-            if !(limits::MIN_WEIGHT..=limits::MAX_WEIGHT).contains(&s.weight) {
+        let mut weights = Vec::with_capacity(f.states.len());
+        for (i, s) in f.states.iter().enumerate() {
+            let weight = match &s.weight {
+                Value::Fixed(x) => *x,
+                Value::Sampled(d) => {
+                    let at = self.loc.name(&s.name);
+                    let path = format!("weight.{}", s.name);
+                    let range = (limits::MIN_WEIGHT, limits::MAX_WEIGHT);
+                    weights.push(self.drawn(at, path, d, range, vec![Target::Weight(i)]));
+                    continue;
+                }
+            };
+            weights.push(weight);
+            if !(limits::MIN_WEIGHT..=limits::MAX_WEIGHT).contains(&weight) {
                 let at = self.loc.name(&s.name);
                 self.problem(
                     at,
@@ -253,12 +266,12 @@ impl Compiler<'_> {
                         quoted_name(&s.name),
                         limits::MIN_WEIGHT,
                         limits::MAX_WEIGHT,
-                        Num(s.weight)
+                        Num(weight)
                     ),
                 );
             }
         }
-        f.states.iter().map(|s| s.weight).collect()
+        weights
     }
 }
 

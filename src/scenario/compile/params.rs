@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use super::Compiler;
 use crate::format::Num;
-use crate::model::{ParamSlot, ParamTarget, Sampler};
+use crate::model::{ParamSlot, ParamTarget, Sampler, Target};
 use crate::scenario::file::{
     Distribution, ParamsDef, ScenarioFile, StateParamsDef, Value, DEFAULT_BETA, DEFAULT_KAPPA,
     DEFAULT_RHO,
@@ -19,8 +19,21 @@ impl Compiler<'_> {
     /// `at` finds where the value is written; it is asked only when the value has a
     /// problem (locating each of 7,200 overrides in a file with megabytes of comments inside
     /// its `params`, for a problem elsewhere, took a minute).
-    fn sampler(
+    pub(super) fn sampler(
         &mut self,
+        at: impl Fn(&Self) -> Option<Position>,
+        path: &str,
+        value: &Value,
+        range: (f64, f64),
+    ) -> Sampler {
+        self.sampled("parameter", at, path, value, range)
+    }
+
+    /// `sampler` for any number of the file, `what` naming its kind in a problem
+    /// (`parameter`, `range`).
+    pub(super) fn sampled(
+        &mut self,
+        what: &str,
         at: impl Fn(&Self) -> Option<Position>,
         path: &str,
         value: &Value,
@@ -29,8 +42,20 @@ impl Compiler<'_> {
         let (lo, hi) = range;
         let bad = |c: &mut Self, why: String| {
             let at = at(c);
-            c.problem(at, format!("parameter `{path}`: {why}"));
+            c.problem(at, format!("{what} `{path}`: {why}"));
             Sampler::Fixed(lo)
+        };
+        // What a range reaching past the valid values may be written as instead.
+        let inside = |a: f64, b: f64| {
+            if a.is_finite() && b.is_finite() && a <= b && (a < lo || b > hi) {
+                format!(
+                    " (the values lie in [{lo}, {hi}]: e.g. from {} to {})",
+                    Num(a.clamp(lo, hi)),
+                    Num(b.clamp(lo, hi))
+                )
+            } else {
+                String::new()
+            }
         };
         let finite = |xs: &[f64]| xs.iter().all(|x| x.is_finite());
         let within = |a: f64, b: f64| a >= lo - 1e-9 && b <= hi;
@@ -50,9 +75,10 @@ impl Compiler<'_> {
                     bad(
                         self,
                         format!(
-                            "Uniform({}, {}) needs {lo} <= low <= high <= {hi}",
+                            "Uniform({}, {}) needs {lo} <= low <= high <= {hi}{}",
                             Num(a),
-                            Num(b)
+                            Num(b),
+                            inside(a, b)
                         ),
                     )
                 } else {
@@ -120,16 +146,38 @@ impl Compiler<'_> {
                         self,
                         format!(
                             "Triangular({}, {}, {}) needs {lo} <= low <= mode <= high <= {hi} \
-                             and low < high",
+                             and low < high{}",
                             Num(a),
                             Num(m),
-                            Num(b)
+                            Num(b),
+                            inside(a, b)
                         ),
                     )
                 } else {
                     Sampler::Triangular {
                         low: a,
                         mode: m,
+                        high: b,
+                    }
+                }
+            }
+            Value::Sampled(Distribution::Guess(a, m, b)) => {
+                if !(finite(&[a, m, b]) && a <= m && m <= b && a < b && within(a, b)) {
+                    bad(
+                        self,
+                        format!(
+                            "Guess({}, {}, {}) needs {lo} <= low <= likely <= high <= {hi} \
+                             and low < high{}",
+                            Num(a),
+                            Num(m),
+                            Num(b),
+                            inside(a, b)
+                        ),
+                    )
+                } else {
+                    Sampler::Guess {
+                        low: a,
+                        likely: m,
                         high: b,
                     }
                 }
@@ -195,10 +243,10 @@ impl Compiler<'_> {
                         slots.push(ParamSlot {
                             path,
                             sampler,
-                            targets: vec![param.target(i)],
+                            targets: vec![Target::Param(param.target(i))],
                         });
                     }
-                    None => targets.push(param.target(i)),
+                    None => targets.push(Target::Param(param.target(i))),
                 }
             }
             slots.push(ParamSlot {
@@ -228,10 +276,10 @@ impl Compiler<'_> {
                         slots.push(ParamSlot {
                             path,
                             sampler,
-                            targets: vec![ParamTarget::Beta(c, i)],
+                            targets: vec![Target::Param(ParamTarget::Beta(c, i))],
                         });
                     }
-                    None => targets.push(ParamTarget::Beta(c, i)),
+                    None => targets.push(Target::Param(ParamTarget::Beta(c, i))),
                 }
             }
             slots.push(ParamSlot {
@@ -263,7 +311,7 @@ impl Compiler<'_> {
                 slots.push(ParamSlot {
                     path,
                     sampler,
-                    targets: vec![target],
+                    targets: vec![Target::Param(target)],
                 });
             }
         }
@@ -283,7 +331,7 @@ impl Compiler<'_> {
                 slots.push(ParamSlot {
                     path,
                     sampler,
-                    targets: vec![target],
+                    targets: vec![Target::Param(target)],
                 });
             }
         }

@@ -2,15 +2,19 @@
 
 use std::collections::HashSet;
 
+use super::ranges::lowest;
 use super::Compiler;
 use crate::format::Num;
-use crate::model::AFFINITY_LIMIT;
-use crate::scenario::file::ScenarioFile;
+use crate::model::{Target, AFFINITY_LIMIT};
+use crate::scenario::file::{ScenarioFile, Value};
 use crate::scenario::locate::Position;
 
 /// Tolerance for share totals: rows written as decimals (0.2 + 0.1 + ...) may pass 1 by
 /// rounding alone.
 const TOTAL_TOLERANCE: f64 = 1e-9;
+
+/// How far from 1 and -1 a drawn stance must stay in a world at rest.
+const AT_REST_STANCE: f64 = 0.99;
 
 /// A list of `(from, to, value)` entries of the file.
 #[derive(Debug, Clone, Copy)]
@@ -41,6 +45,14 @@ impl Relation {
             Relation::Affinity => (-AFFINITY_LIMIT, AFFINITY_LIMIT),
         }
     }
+
+    /// The path of a drawn entry (`stance.A.B`) and where its draw lands.
+    fn drawn(self, from: &str, to: &str, ij: usize) -> (String, Target) {
+        match self {
+            Relation::Stance => (format!("stance.{from}.{to}"), Target::Stance(ij)),
+            Relation::Affinity => (format!("affinity.{from}.{to}"), Target::Affinity(ij)),
+        }
+    }
 }
 
 impl Compiler<'_> {
@@ -61,7 +73,11 @@ impl Compiler<'_> {
 
     /// The n x n matrix of a relation; unlisted pairs are 0. Each problem points at its own
     /// entry.
-    pub(super) fn pairs(&mut self, list: &[(String, String, f64)], relation: Relation) -> Vec<f64> {
+    pub(super) fn pairs(
+        &mut self,
+        list: &[(String, String, Value)],
+        relation: Relation,
+    ) -> Vec<f64> {
         let n = self.names.states.len();
         let mut out = vec![0.0; n * n];
         let field = relation.field();
@@ -88,6 +104,34 @@ impl Compiler<'_> {
             let Some((i, j)) = self.pair(a, b, relation.what(), at) else {
                 continue;
             };
+            let x = match x {
+                Value::Fixed(x) => x,
+                Value::Sampled(d) => {
+                    let (path, target) = relation.drawn(a, b, i * n + j);
+                    // At rest no finite affinity holds a stance of 1 or -1, so a drawn one
+                    // must stay clear of them (a Normal is truncated there).
+                    let held = matches!(relation, Relation::Stance) && self.at_rest;
+                    let range = match held {
+                        true => (-AT_REST_STANCE, AT_REST_STANCE),
+                        false => relation.range(),
+                    };
+                    let before = self.problems.len();
+                    let median = self.drawn(at, path, d, range, vec![target]);
+                    if held && self.problems.len() > before {
+                        if let Some(last) = self.problems.last_mut() {
+                            last.message.push_str(
+                                "; a stance near 1 or -1 cannot be held at rest (no finite \
+                                 affinity holds it), or set at_rest: false",
+                            );
+                        }
+                    }
+                    if !seen.insert((i, j)) {
+                        self.problem(at, format!("{field}: (\"{a}\", \"{b}\") is given twice"));
+                    }
+                    out[i * n + j] = median;
+                    continue;
+                }
+            };
             let entry = format!("{field} entry (\"{a}\", \"{b}\")");
             self.finite_in(at, &entry, *x, relation.range());
             if matches!(relation, Relation::Stance) && self.at_rest && x.abs() == 1.0 {
@@ -113,6 +157,9 @@ impl Compiler<'_> {
     pub(super) fn ties(&mut self, f: &ScenarioFile) -> Vec<f64> {
         let (n, k) = (self.names.states.len(), self.names.channels.len());
         let mut share = vec![0.0; k * n * n];
+        // The smallest share each entry can be drawn at: every draw of a row must leave
+        // room below 1 for that much.
+        let mut least = vec![0.0; k * n * n];
         let mut seen = HashSet::new();
         // Ties are found by the list's structure (the name `Tie` may be left out in RON);
         // if the list in this text holds another number of ties (a variant's), each is
@@ -137,12 +184,23 @@ impl Compiler<'_> {
             );
             let channel = self.channel(&tie.channel);
             let at = self.loc.field_after(anchor, "share");
-            self.finite_in(
-                at,
-                &format!("share of tie {} -> {} ({})", tie.from, tie.to, tie.channel),
-                tie.share,
-                (0.0, 1.0),
-            );
+            let value = match (&tie.share, pair, channel) {
+                (Value::Fixed(x), ..) => {
+                    self.finite_in(
+                        at,
+                        &format!("share of tie {} -> {} ({})", tie.from, tie.to, tie.channel),
+                        *x,
+                        (0.0, 1.0),
+                    );
+                    *x
+                }
+                (Value::Sampled(d), Some((i, j)), Some(c)) => {
+                    let path = format!("share.{}.{}.{}", tie.channel, tie.from, tie.to);
+                    let x = (c * n + i) * n + j;
+                    self.drawn(at, path, d, (0.0, 1.0), vec![Target::Share(x)])
+                }
+                (Value::Sampled(_), ..) => 0.0,
+            };
             if let (Some((i, j)), Some(c)) = (pair, channel) {
                 if !seen.insert((i, j, c)) {
                     self.problem(
@@ -153,12 +211,18 @@ impl Compiler<'_> {
                         ),
                     );
                 }
-                share[(c * n + i) * n + j] = tie.share;
+                let x = (c * n + i) * n + j;
+                share[x] = value;
+                let drawn = match tie.share {
+                    Value::Sampled(_) => self.drawn.last().map(|s| &s.sampler),
+                    Value::Fixed(_) => None,
+                };
+                least[x] = lowest(drawn, value);
             }
         }
         for c in 0..k {
             for i in 0..n {
-                let total: f64 = share[(c * n + i) * n..(c * n + i + 1) * n].iter().sum();
+                let total: f64 = least[(c * n + i) * n..(c * n + i + 1) * n].iter().sum();
                 if total > 1.0 + TOTAL_TOLERANCE {
                     let at = self.top_field("ties");
                     self.problem(

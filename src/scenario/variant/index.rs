@@ -7,7 +7,7 @@ use std::borrow::Borrow;
 use std::collections::HashMap;
 use std::hash::Hash;
 
-use crate::scenario::file::{MetricDef, ScenarioFile, TieDef};
+use crate::scenario::file::{MetricDef, ScenarioFile, TieDef, Value};
 use crate::scenario::param_path::Names;
 
 /// The place of each key in one list: its first, as a scan from the start finds it.
@@ -94,7 +94,7 @@ impl Index {
     pub fn pairs(
         &mut self,
         stance: bool,
-        list: &[(String, String, f64)],
+        list: &[(String, String, Value)],
     ) -> &mut Places<(usize, usize)> {
         let states = &self.states;
         let pairs = if stance {
@@ -130,6 +130,8 @@ impl Index {
 pub(super) struct FixedNames {
     states: Vec<String>,
     channels: Vec<String>,
+    /// Whether the file has a background (its `background.*` paths), which no change alters.
+    background: bool,
 }
 
 impl FixedNames {
@@ -137,6 +139,7 @@ impl FixedNames {
         FixedNames {
             states: file.states.iter().map(|s| s.name.clone()).collect(),
             channels: file.channels.clone(),
+            background: file.has_background(),
         }
     }
 
@@ -148,6 +151,7 @@ impl FixedNames {
             channels: self.channels.iter().map(String::as_str).collect(),
             events: Vec::new(),
             hazard: Vec::new(),
+            background: self.background,
         }
     }
 }

@@ -1,0 +1,231 @@
+#!/usr/bin/env python3
+"""Fits the background process (README, "The background") to the shared panels.
+
+    python3 scripts/fit_background.py ../shared/data/sipri_arms_transfers_1950_2021.csv \
+        ../shared/data/unga_ideal_points_1946_2012.csv > scripts/background_fit.txt
+
+Python's standard library only. CI has no ../shared/data, so the output is committed
+(scripts/background_fit.txt) and its numbers are written into the code
+(src/model/background.rs, tests/background.rs), each citing this file.
+
+SIPRI: each recipient's arms by supplier in five-year windows (1950-54, ..., 2015-19;
+2020-21 is not a whole window), the Soviet Union and Russia joined. A recipient-window
+counts when the recipient imported at least US$100 m (TIV) in it and in the next one:
+below that one ship or squadron is the whole window and its shares say nothing of a
+structure. The statistic is the change, from one window to the next, of the share of the
+window's top supplier. Its sampling error is bootstrapped over recipients (a recipient's
+windows are not independent), 1,000 resamples.
+
+The supplier process (entry and exit) is then fitted by simulating it alone on the panel's
+own starting structures: at rate `supplier_rate` a year per recipient, a contract goes to
+one supplier, chosen with weight sqrt(share) + entry among 9 states (as in the test's
+generic world of 10) and the outside (suppliers not in the world); it wins a fraction of
+the market (Kumaraswamy(1/2, b), mean `supplier_size`) that every other supplier loses in
+proportion. Rate and size are drawn per trajectory from Uniform(0.5, 1.5) times the value
+fitted, as the defaults are. The fit minimises the squared distance of the 5/25/50/75/95%
+quantiles, each over its bootstrap variance.
+
+UN ideal points (Bailey, Strezhnev & Voeten 2017): how far states move in one and five
+years. Moves are reported in ideal-point units and in stance units: a stance is a directed
+relation on [-1, 1]; the spread across states of 2 x (share of votes agreeing with the
+US) - 1, a bounded directed relation, over the spread of ideal points, gives the scale.
+The reserved periods (data/README.md) are part of the whole panel, never fitted alone.
+"""
+
+import csv
+import collections
+import math
+import random
+import statistics
+import sys
+
+WINDOW = 5
+FIRST_YEAR = 1950
+LAST_WHOLE_WINDOW = 13  # 2015-19; 2020-21 is two years only
+MINIMUM_TIV = 100.0
+QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
+BOOTSTRAP = 1000
+OTHER_STATES = 9  # the generic world of tests/background.rs: 10 states
+STEPS = 20  # five years of quarters
+STEPS_PER_YEAR = 4
+
+
+def quantile(xs, p):
+    """Linear interpolation between order statistics (numpy's default)."""
+    xs = sorted(xs)
+    i = p * (len(xs) - 1)
+    lo = int(math.floor(i))
+    hi = min(lo + 1, len(xs) - 1)
+    return xs[lo] + (xs[hi] - xs[lo]) * (i - lo)
+
+
+def supplier(name):
+    return "Russia" if name in ("Soviet Union", "Russia") else name
+
+
+def sipri_windows(path):
+    tiv = collections.defaultdict(lambda: collections.defaultdict(float))
+    with open(path, newline="") as f:
+        for row in csv.DictReader(f):
+            w = (int(row["year"]) - FIRST_YEAR) // WINDOW
+            if w <= LAST_WHOLE_WINDOW:
+                tiv[(row["recipient"], w)][supplier(row["supplier"])] += float(row["tiv_musd"])
+    return tiv
+
+
+def top_changes(tiv):
+    """(recipient, change of the top supplier's share, the starting shares, largest first)."""
+    out = []
+    for (recipient, w), now in sorted(tiv.items()):
+        later = tiv.get((recipient, w + 1))
+        total = sum(now.values())
+        if later is None or total < MINIMUM_TIV or sum(later.values()) < MINIMUM_TIV:
+            continue
+        top = max(now, key=lambda s: (now[s], s))
+        change = later.get(top, 0.0) / sum(later.values()) - now[top] / total
+        shares = sorted((x / total for x in now.values()), reverse=True)
+        out.append((recipient, change, shares))
+    return out
+
+
+def bootstrap(changes, rng):
+    by_recipient = collections.defaultdict(list)
+    for recipient, change, _ in changes:
+        by_recipient[recipient].append(change)
+    groups = list(by_recipient.values())
+    draws = []
+    for _ in range(BOOTSTRAP):
+        sample = []
+        for _ in groups:
+            sample.extend(rng.choice(groups))
+        draws.append([quantile(sample, p) for p in QUANTILES])
+    return [statistics.pstdev(d[i] for d in draws) for i in range(len(QUANTILES))]
+
+
+def pick(weights, u):
+    """The index whose slice of the weights' total holds u (uniform in [0, 1))."""
+    u *= sum(weights)
+    i = 0
+    while i < len(weights) - 1 and u >= weights[i]:
+        u -= weights[i]
+        i += 1
+    return i
+
+
+def fraction(u, size):
+    """A contract's part of the market: Kumaraswamy(1/2, b), mean `size` = 2/((b+1)(b+2))."""
+    b = (-3.0 + math.sqrt(1.0 + 8.0 / size)) / 2.0
+    return (1.0 - (1.0 - u) ** (1.0 / b)) ** 2
+
+
+def simulate_supplier(starts, rate, size, entry, rng):
+    """Changes of the top supplier's share over STEPS under the supplier process alone.
+
+    At each change a winner is chosen with weight sqrt(share) + entry among the row's
+    suppliers, OTHER_STATES states and the outside (suppliers not in the world); it wins
+    a fraction of the market, which every other supplier loses in proportion."""
+    changes = []
+    for shares in starts:
+        row = list(shares[:OTHER_STATES]) + [0.0] * max(0, OTHER_STATES - len(shares))
+        row.append(max(0.0, 1.0 - sum(row)))
+        r = rate * rng.uniform(0.5, 1.5)
+        m = size * rng.uniform(0.5, 1.5)
+        p = 1.0 - math.exp(-r / STEPS_PER_YEAR)
+        start = row[0]
+        for _ in range(STEPS):
+            if rng.random() >= p:
+                continue
+            winner = pick([math.sqrt(x) + entry for x in row], rng.random())
+            f = fraction(rng.random(), m)
+            row = [x * (1.0 - f) for x in row]
+            row[winner] += f
+        changes.append(row[0] - start)
+    return changes
+
+
+def fit_supplier(starts, target, errors):
+    best = None
+    for entry in (0.01, 0.02, 0.05):
+        for rate in [0.25 * i for i in range(2, 17)]:
+            for size in [0.025 * i for i in range(2, 16)]:
+                sim = simulate_supplier(starts * 2, rate, size, entry, random.Random(7))
+                qs = [quantile(sim, p) for p in QUANTILES]
+                score = sum(((a - b) / e) ** 2 for a, b, e in zip(qs, target, errors))
+                if best is None or score < best[0]:
+                    best = (score, entry, rate, size, qs)
+    return best
+
+
+def un_moves(path):
+    points = collections.defaultdict(dict)
+    agree = collections.defaultdict(list)
+    ideal = collections.defaultdict(list)
+    with open(path, newline="") as f:
+        for row in csv.DictReader(f):
+            year, x = int(row["Year"]), float(row["idealpoint"])
+            points[row["CountryAbb"]][year] = x
+            ideal[year].append(x)
+            if row["PctAgreeUS"]:
+                agree[year].append(2.0 * float(row["PctAgreeUS"]) - 1.0)
+    spread = statistics.median(statistics.pstdev(v) for v in ideal.values() if len(v) > 20)
+    agree_spread = statistics.median(statistics.pstdev(v) for v in agree.values() if len(v) > 20)
+    moves = {}
+    for h in (1, 5):
+        moves[h] = [abs(s[y + h] - x) for s in points.values() for y, x in s.items() if y + h in s]
+    return spread, agree_spread, moves
+
+
+def main():
+    if len(sys.argv) != 3:
+        sys.exit("usage: fit_background.py SIPRI.csv UNGA.csv")
+    rng = random.Random(2026)
+    changes = top_changes(sipri_windows(sys.argv[1]))
+    values = [c for _, c, _ in changes]
+    recipients = len({r for r, _, _ in changes})
+    panel = [quantile(values, p) for p in QUANTILES]
+    errors = bootstrap(changes, rng)
+    print("# scripts/fit_background.py: the background's fit (README, \"The background\")")
+    print()
+    print("## SIPRI: change of the top supplier's share over five years")
+    print(f"recipient-windows {len(values)} ({recipients} recipients, at least US$"
+          f"{MINIMUM_TIV:.0f} m TIV in both windows, 1950-54 .. 2015-19)")
+    big = sum(abs(v) > 0.3 for v in values) / len(values)
+    print(f"moves by more than 0.3: {big:.3f}")
+    for p, q, e in zip(QUANTILES, panel, errors):
+        print(f"quantile {p:.2f}: {q:+.3f} (bootstrap sd over recipients {e:.3f})")
+    tops = [s[0] for _, _, s in changes]
+    print()
+    print("## Starting structures (the generic world's rows): shares by decile of the top share")
+    for d in range(10):
+        lo, hi = quantile(tops, d / 10), quantile(tops, (d + 1) / 10)
+        rows = [s for _, _, s in changes if lo <= s[0] <= hi] or [[lo]]
+        second = statistics.median(s[1] if len(s) > 1 else 0.0 for s in rows)
+        third = statistics.median(s[2] if len(s) > 2 else 0.0 for s in rows)
+        top = quantile(tops, (d + 0.5) / 10)
+        print(f"decile {d + 1}: top {top:.3f}, second {second:.3f}, third {third:.3f}")
+    print()
+    print("## The supplier process fitted alone on these starts (20 quarters)")
+    score, entry, rate, size, qs = fit_supplier([s for _, _, s in changes], panel, errors)
+    print(f"supplier_rate {rate:.2f} a year per recipient and channel, "
+          f"supplier_size {size:.3f} (each drawn from Uniform(0.5, 1.5) times that), "
+          f"entry weight {entry:.2f}")
+    print("quantiles " + ", ".join(f"{q:+.3f}" for q in qs) + f" (score {score:.2f})")
+    print()
+    spread, agree_spread, moves = un_moves(sys.argv[2])
+    scale = agree_spread / spread
+    print("## UN ideal points: how far states move")
+    print(f"spread across states (median sd of a year): ideal point {spread:.3f}, "
+          f"2 x agreement with the US - 1 {agree_spread:.3f}: one ideal-point unit is "
+          f"{scale:.3f} of a stance")
+    for h, ms in moves.items():
+        qs = [quantile(ms, p) for p in (0.5, 0.75, 0.9, 0.95, 0.99)]
+        print(f"{h}-year moves ({len(ms)} state-years): |move| quantiles 50/75/90/95/99% "
+              + " ".join(f"{q:.3f}" for q in qs)
+              + "; in stance units " + " ".join(f"{q * scale:.3f}" for q in qs))
+        for t in (0.25, 0.5, 1.0):
+            print(f"  share moving more than {t} ideal-point units: "
+                  f"{sum(m > t for m in ms) / len(ms):.4f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,396 @@
+//! The background (README, "The background"): what happens that no listed event explains.
+//!
+//! Two processes run in every trajectory of a world that has a background, each a Poisson
+//! process in time with its own random stream, so that adding or removing an event, a
+//! range or the other process changes none of its draws:
+//!
+//! - **jumps in relations**: at `jump_rate` a year per directed relation, the affinity
+//!   `A[i][j]` of one relation shifts by a Laplace-distributed amount of scale
+//!   `jump_scale`. A shift of the affinity lasts (the stance moves to its new target and
+//!   stays there, as a realignment does); a shift of the stance would fade within a few
+//!   years, which the five-year moves of the UN panel do not do. Per directed relation,
+//!   because the panel measures one state's move toward one pole, not a pair's;
+//! - **entry and exit of suppliers**: at `supplier_rate` a year per recipient and channel
+//!   with imports, a contract goes to one supplier, chosen with weight `sqrt(share)` (plus
+//!   `ENTRY` for a state that is not hostile to the recipient, and for the outside, the
+//!   suppliers not in the world): it wins a part of the market, Kumaraswamy(1/2, b) with
+//!   mean `supplier_size`, which every other supplier loses in proportion. A zero share can
+//!   grow, a dominant one can collapse, and the change lasts (shares and anchors alike).
+//!
+//! The defaults and the form were fitted on the SIPRI arms panel and the UN ideal points
+//! by `scripts/fit_background.py` (its output: `scripts/background_fit.txt`).
+//!
+//! Draws happen only when something happens: each process keeps the time of its next
+//! event (exponential waiting times), so a step without an event costs one comparison per
+//! process, and a world without a background none at all.
+
+use super::lanes::Lanes;
+use super::{math, Randomness, State, AFFINITY_LIMIT};
+
+/// The background's parameters, each drawn once per trajectory like any other.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BackgroundParam {
+    /// Expected jumps per directed relation per year.
+    JumpRate,
+    /// The Laplace scale of a jump of an affinity.
+    JumpScale,
+    /// Expected supplier changes per recipient and channel per year.
+    SupplierRate,
+    /// The mean part of the market a supplier change moves.
+    SupplierSize,
+}
+
+impl BackgroundParam {
+    pub const ALL: [BackgroundParam; 4] = [
+        BackgroundParam::JumpRate,
+        BackgroundParam::JumpScale,
+        BackgroundParam::SupplierRate,
+        BackgroundParam::SupplierSize,
+    ];
+
+    /// The field of `Background(...)` and the last part of its path `background.<name>`.
+    pub fn name(self) -> &'static str {
+        match self {
+            BackgroundParam::JumpRate => "jump_rate",
+            BackgroundParam::JumpScale => "jump_scale",
+            BackgroundParam::SupplierRate => "supplier_rate",
+            BackgroundParam::SupplierSize => "supplier_size",
+        }
+    }
+
+    /// Where the value sits in `Params::background`.
+    pub fn index(self) -> usize {
+        self as usize
+    }
+
+    /// The valid range (inclusive).
+    pub fn range(self) -> (f64, f64) {
+        match self {
+            // Ten jumps a year in every relation is noise, not a background.
+            BackgroundParam::JumpRate => (0.0, 10.0),
+            // The affinity's own limit: a larger typical jump is always clamped.
+            BackgroundParam::JumpScale => (0.0, AFFINITY_LIMIT),
+            // Fifty contracts a year re-deal every market every week.
+            BackgroundParam::SupplierRate => (0.0, 50.0),
+            // A mean part of 0.9 leaves the fraction's shape degenerate (b near 0).
+            BackgroundParam::SupplierSize => (0.001, 0.9),
+        }
+    }
+}
+
+/// The weight with which a supplier without a share may win a contract, beside
+/// `sqrt(share)` for one with a share (fitted: `scripts/background_fit.txt`).
+pub const ENTRY: f64 = 0.01;
+
+/// A world's background: what it needs besides the drawn parameters.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Background {
+    /// Steps in a year (a quarter: 4), to turn the yearly rates into rates per step.
+    pub steps_per_year: f64,
+    /// The (channel, recipient) rows with imports at the start: the markets in which
+    /// suppliers come and go. A row without any listed supplier stays self-reliant.
+    pub rows: Vec<(usize, usize)>,
+}
+
+/// Which of the background's streams a draw comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Process {
+    Jumps,
+    Suppliers,
+}
+
+/// When each process fires next, in steps since the start (continuous time: an event at
+/// time τ lands at the first step t ≥ τ), reset per trajectory; and room for a market's
+/// weights, allocated once.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Clock {
+    next_jump: f64,
+    next_supplier: f64,
+    weights: Vec<f64>,
+}
+
+impl Clock {
+    pub fn new(n: usize) -> Self {
+        Clock {
+            next_jump: f64::INFINITY,
+            next_supplier: f64::INFINITY,
+            weights: vec![0.0; n],
+        }
+    }
+
+    pub fn reset(&mut self) {
+        self.next_jump = f64::INFINITY;
+        self.next_supplier = f64::INFINITY;
+    }
+}
+
+impl Background {
+    /// Applies what the background brings by step `t` to `state`, and to lane `l` of
+    /// `kernel` each entry it changes (unless `reload`: the whole lane is then loaded
+    /// afterwards). Loading only those entries keeps the background cheap: a full load
+    /// after every change doubled the time of a run of putin_visit.ron, where something
+    /// changes in most steps. The first step also starts the clock. Returns whether
+    /// anything changed.
+    pub fn apply<const L: usize>(
+        &self,
+        state: &mut State,
+        t: u32,
+        rng: &mut impl Randomness,
+        (kernel, l, reload): (&mut Lanes<L>, usize, bool),
+    ) -> bool {
+        let (jump_rate, supplier_rate) = self.rates(state);
+        if t == 1 {
+            state.clock.next_jump = waiting(rng.background_uniform(Process::Jumps), jump_rate);
+            state.clock.next_supplier =
+                waiting(rng.background_uniform(Process::Suppliers), supplier_rate);
+        }
+        let now = f64::from(t);
+        let mut changed = false;
+        while state.clock.next_jump <= now {
+            let ij = jump(state, rng);
+            if !reload {
+                kernel.load_affinity(l, state, ij);
+            }
+            state.clock.next_jump += waiting(rng.background_uniform(Process::Jumps), jump_rate);
+            changed = true;
+        }
+        while state.clock.next_supplier <= now {
+            let row = self.contract(state, rng);
+            if !reload {
+                kernel.load_row(l, state, row);
+            }
+            state.clock.next_supplier +=
+                waiting(rng.background_uniform(Process::Suppliers), supplier_rate);
+            changed = true;
+        }
+        changed
+    }
+
+    /// Each process's rate per step: per relation or per market, times how many there are.
+    fn rates(&self, state: &State) -> (f64, f64) {
+        let p = &state.params.background;
+        let n = state.n as f64;
+        let relations = n * (n - 1.0);
+        let jumps = p[BackgroundParam::JumpRate.index()] * relations / self.steps_per_year;
+        let markets = self.rows.len() as f64;
+        let contracts = p[BackgroundParam::SupplierRate.index()] * markets / self.steps_per_year;
+        (jumps, contracts)
+    }
+
+    /// One supplier change in one market: a winner takes a part of it from all the others.
+    /// Returns the row's first entry.
+    fn contract(&self, state: &mut State, rng: &mut impl Randomness) -> usize {
+        let n = state.n;
+        let pick = rng.background_uniform(Process::Suppliers);
+        let (k, i) = self.rows[((pick * self.rows.len() as f64) as usize).min(self.rows.len() - 1)];
+        let row = (k * n + i) * n;
+        let shares = &state.share[row..row + n];
+        let outside = (1.0 - shares.iter().sum::<f64>()).max(0.0);
+        // Weights in row order, the recipient's own slot standing for the outside; in one
+        // pass, kept for the draw (two passes of square roots were a sixth of a run).
+        let weights = &mut state.clock.weights;
+        let mut total = 0.0;
+        for (j, (weight, &share)) in weights.iter_mut().zip(shares).enumerate() {
+            let share = if j == i { outside } else { share };
+            let open = j == i || state.stance[i * n + j] + state.stance[j * n + i] >= 0.0;
+            let root = if share > 0.0 { libm::sqrt(share) } else { 0.0 };
+            *weight = root + if open { ENTRY } else { 0.0 };
+            total += *weight;
+        }
+        let mut u = rng.background_uniform(Process::Suppliers) * total;
+        let mut winner = n - 1;
+        for (j, &w) in weights.iter().enumerate() {
+            if u < w {
+                winner = j;
+                break;
+            }
+            u -= w;
+        }
+        let size = state.params.background[BackgroundParam::SupplierSize.index()];
+        let part = fraction(rng.background_uniform(Process::Suppliers), size);
+        for shares in [&mut state.share, &mut state.anchor] {
+            let row = &mut shares[row..row + n];
+            for w in row.iter_mut() {
+                *w *= 1.0 - part;
+            }
+            // The outside's gain is what the listed suppliers lost: nothing to add.
+            if winner != i {
+                row[winner] += part;
+            }
+            cap(row);
+        }
+        row
+    }
+}
+
+/// One jump: a directed relation chosen uniformly, its affinity shifted by a Laplace draw.
+/// Returns the relation's entry.
+fn jump(state: &mut State, rng: &mut impl Randomness) -> usize {
+    let n = state.n;
+    let relations = n * (n - 1);
+    let pick = rng.background_uniform(Process::Jumps);
+    let r = ((pick * relations as f64) as usize).min(relations - 1);
+    let (i, other) = (r / (n - 1), r % (n - 1));
+    let j = other + usize::from(other >= i);
+    let scale = state.params.background[BackgroundParam::JumpScale.index()];
+    let shift = laplace(rng.background_uniform(Process::Jumps), scale);
+    let a = &mut state.affinity[i * n + j];
+    *a = (*a + shift).clamp(-AFFINITY_LIMIT, AFFINITY_LIMIT);
+    i * n + j
+}
+
+/// The time to the next event of a process of `rate` per step: exponential, from a uniform
+/// in [0, 1). A rate of 0 never fires.
+fn waiting(u: f64, rate: f64) -> f64 {
+    if rate > 0.0 {
+        -libm::log(1.0 - u) / rate
+    } else {
+        f64::INFINITY
+    }
+}
+
+/// The Laplace distribution of scale `scale` at uniform quantile `u` (its inverse CDF);
+/// u = 0 would be −∞, and a jump beyond the affinity's whole range means the same as one
+/// across it, so the draw is bounded there.
+fn laplace(u: f64, scale: f64) -> f64 {
+    let x = if u < 0.5 {
+        scale * libm::log(2.0 * u)
+    } else {
+        -scale * libm::log(2.0 * (1.0 - u))
+    };
+    x.clamp(-2.0 * AFFINITY_LIMIT, 2.0 * AFFINITY_LIMIT)
+}
+
+/// The part of a market a contract moves: Kumaraswamy(1/2, b) at quantile `u`, with b
+/// set so that its mean, 2 / ((b + 1)(b + 2)), is `size`. Mostly small, sometimes most
+/// of the market (the panel's collapses).
+pub fn fraction(u: f64, size: f64) -> f64 {
+    let b = (-3.0 + libm::sqrt(1.0 + 8.0 / size)) / 2.0;
+    // (1 − u)^(1/b) with the project's own exp: libm's pow was a fifth of a run.
+    let x = 1.0 - math::exp(libm::log(1.0 - u) / b);
+    (x * x).clamp(0.0, 1.0)
+}
+
+/// Rounding may leave a row a few ulps above 1: scale it back, as effects do.
+fn cap(row: &mut [f64]) {
+    let total: f64 = row.iter().sum();
+    if total > 1.0 {
+        for w in row.iter_mut() {
+            *w /= total;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    use crate::model::fixtures::world;
+    use crate::model::State;
+
+    /// Uniform draws from a small generator, as the engine's streams give them.
+    struct Dice(u64);
+
+    impl Randomness for Dice {
+        fn standard_normal(&mut self) -> f64 {
+            0.0
+        }
+        fn event_uniform(&mut self, _: usize) -> f64 {
+            0.5
+        }
+        fn background_uniform(&mut self, _: Process) -> f64 {
+            self.0 = self
+                .0
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (self.0 >> 11) as f64 / (1u64 << 53) as f64
+        }
+    }
+
+    /// Thousands of jumps and contracts at the parameters' extremes: every share and anchor
+    /// stays in [0, 1], every row at most 1, every affinity within its limit; zero shares
+    /// grow and dominant ones collapse.
+    #[test]
+    fn shares_stay_valid_and_suppliers_come_and_go() {
+        let mut w = world(6, 3);
+        let n = 6;
+        // Channel 0: one dominant supplier each (0.9), the rest 0.
+        for i in 0..n {
+            let row = &mut w.share[i * n..(i + 1) * n];
+            row.fill(0.0);
+            row[(i + 1) % n] = 0.9;
+        }
+        let rows = (0..3).flat_map(|k| (0..n).map(move |i| (k, i))).collect();
+        let background = Background {
+            steps_per_year: 4.0,
+            rows,
+        };
+        let mut state = State::new(&w);
+        state.params.background = [10.0, AFFINITY_LIMIT, 50.0, 0.9];
+        let start = state.share.clone();
+        let mut dice = Dice(3);
+        let mut kernel = Lanes::<1>::new(&w);
+        let mut changed = 0;
+        for t in 1..=200 {
+            changed +=
+                usize::from(background.apply(&mut state, t, &mut dice, (&mut kernel, 0, true)));
+            for shares in [&state.share, &state.anchor] {
+                assert!(shares.iter().all(|w| (0.0..=1.0).contains(w)));
+                for row in shares.chunks(n) {
+                    assert!(row.iter().sum::<f64>() <= 1.0 + 1e-12);
+                }
+            }
+            assert!(state.affinity.iter().all(|a| a.abs() <= AFFINITY_LIMIT));
+        }
+        assert_eq!(changed, 200, "at these rates something happens every step");
+        let grew = (0..n * n).filter(|&ij| start[ij] == 0.0 && state.share[ij] > 0.01);
+        let fell = (0..n * n).filter(|&ij| start[ij] == 0.9 && state.share[ij] < 0.3);
+        assert!(grew.count() > 0 && fell.count() > 0);
+    }
+
+    /// Rates of zero never fire, whatever the draws.
+    #[test]
+    fn a_background_with_zero_rates_changes_nothing() {
+        let w = world(4, 2);
+        let background = Background {
+            steps_per_year: 4.0,
+            rows: vec![(0, 0), (1, 2)],
+        };
+        let mut state = State::new(&w);
+        state.params.background = [0.0, 1.0, 0.0, 0.5];
+        let before = state.clone();
+        let mut dice = Dice(1);
+        let mut kernel = Lanes::<1>::new(&w);
+        for t in 1..=100 {
+            assert!(!background.apply(&mut state, t, &mut dice, (&mut kernel, 0, true)));
+        }
+        assert_eq!(state.share, before.share);
+        assert_eq!(state.affinity, before.affinity);
+    }
+
+    #[test]
+    fn the_part_of_a_market_has_the_mean_it_is_given() {
+        for size in [0.05, 0.175, 0.5, 0.9] {
+            let draws = 200_000;
+            let mean = (0..draws)
+                .map(|d| fraction((d as f64 + 0.5) / draws as f64, size))
+                .sum::<f64>()
+                / draws as f64;
+            assert!((mean - size).abs() < 1e-3, "{size}: {mean}");
+        }
+        assert_eq!(fraction(0.0, 0.2), 0.0);
+        assert!(fraction(1.0 - 1e-16, 0.2) <= 1.0);
+    }
+
+    #[test]
+    fn laplace_draws_have_their_scale_and_stay_bounded() {
+        let draws = 200_000;
+        let mean_abs = (0..draws)
+            .map(|d| laplace((d as f64 + 0.5) / draws as f64, 0.3).abs())
+            .sum::<f64>()
+            / draws as f64;
+        assert!((mean_abs - 0.3).abs() < 1e-3, "{mean_abs}");
+        assert_eq!(laplace(0.0, 1.0), -2.0 * AFFINITY_LIMIT);
+        assert_eq!(laplace(0.5, 1.0), 0.0);
+    }
+}

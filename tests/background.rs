@@ -1,0 +1,350 @@
+//! The background (README, "The background"): with its defaults, a generic world
+//! reproduces the panels it was fitted on; it draws from its own streams; it is the same
+//! for any thread count; `background: None` and bad values are what they say.
+
+mod common;
+
+use std::path::Path;
+use std::sync::atomic::AtomicBool;
+
+use entente::engine::{self, aggregate, Aggregates, Control, Plan};
+use entente::model::{Metric, World};
+
+use common::{data, read, run_into, simulate};
+
+/// SIPRI, the change over five years of the top supplier's share of a recipient's arms:
+/// the 5/25/50/75/95% quantiles of 852 recipient-windows and the bootstrap sd of each over
+/// recipients (`scripts/background_fit.txt`).
+const PANEL_SHARE: [f64; 5] = [-0.603, -0.333, -0.105, 0.015, 0.233];
+const PANEL_SHARE_SD: [f64; 5] = [0.020, 0.018, 0.018, 0.007, 0.019];
+
+/// UN ideal points, in stance units: the 50/75/90/95/99% quantiles of how far states move
+/// in one year and in five (`scripts/background_fit.txt`).
+const PANEL_MOVE_1: [f64; 5] = [0.024, 0.046, 0.077, 0.104, 0.181];
+const PANEL_MOVE_5: [f64; 5] = [0.062, 0.110, 0.175, 0.231, 0.438];
+
+const SHARE_QUANTILES: [f64; 5] = [0.05, 0.25, 0.5, 0.75, 0.95];
+const MOVE_QUANTILES: [f64; 5] = [0.5, 0.75, 0.9, 0.95, 0.99];
+
+fn load(path: &Path) -> World {
+    entente::scenario::load(path)
+        .unwrap_or_else(|e| panic!("{e}"))
+        .world
+}
+
+fn run(world: &World, trajectories: u64, threads: usize) -> Aggregates {
+    let cancel = AtomicBool::new(false);
+    let control = Control {
+        progress: &|_| {},
+        cancel: &cancel,
+    };
+    let plan = Plan::new(trajectories, world.seed, Some(threads));
+    engine::run(world, &plan, &control).unwrap_or_else(|e| panic!("{e:?}"))
+}
+
+/// The pooled quantiles, over `metrics`, of each metric's change from its (fixed) value at
+/// step 0 to step `t`, absolute if `absolute`: every trajectory's value at t is in the
+/// metric's histogram, so the pooled distribution is the sum of the shifted histograms.
+fn pooled_changes(
+    world: &World,
+    agg: &Aggregates,
+    metrics: &[usize],
+    t: usize,
+    absolute: bool,
+    quantiles: &[f64],
+) -> Vec<f64> {
+    let mut changes: Vec<(f64, u64)> = Vec::new();
+    for &m in metrics {
+        let range = world.metrics[m].range();
+        let start = agg.mean(m, 0);
+        let width = (range.1 - range.0) / aggregate::BINS as f64;
+        for (b, &count) in agg.histogram_of(m, t).iter().enumerate() {
+            if count > 0 {
+                let change = range.0 + width * (b as f64 + 0.5) - start;
+                changes.push((if absolute { change.abs() } else { change }, count));
+            }
+        }
+    }
+    changes.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let total: u64 = changes.iter().map(|c| c.1).sum();
+    quantiles
+        .iter()
+        .map(|q| {
+            let rank = (q * (total - 1) as f64) as u64;
+            let mut seen = 0;
+            for &(x, count) in &changes {
+                seen += count;
+                if seen > rank {
+                    return x;
+                }
+            }
+            f64::NAN
+        })
+        .collect()
+}
+
+fn indices(world: &World, keep: impl Fn(&Metric) -> bool) -> Vec<usize> {
+    (0..world.metrics.len())
+        .filter(|&m| keep(&world.metrics[m]))
+        .collect()
+}
+
+fn shown(xs: &[f64]) -> String {
+    xs.iter()
+        .map(|x| format!("{x:+.3}"))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The fit: the generic world (ten states, one arms channel, the panel's starting
+/// structures, at rest, five years of quarters) run with the defaults gives the SIPRI
+/// panel's distribution of five-year changes of the top supplier's share, each quantile
+/// within 2.5 of its bootstrap sd (the panel's sampling error; 20,000 recipient-windows
+/// make the model's own Monte Carlo error a tenth of that).
+#[test]
+fn the_generic_world_reproduces_the_panels_changes_of_the_top_suppliers_share() {
+    let world = load(&data("background_world.ron"));
+    let agg = run(&world, world.trajectories, 2);
+    let shares = indices(&world, |m| matches!(m, Metric::Share(..)));
+    let model = pooled_changes(&world, &agg, &shares, 20, false, &SHARE_QUANTILES);
+    println!(
+        "top supplier's share, 5/25/50/75/95%: panel {}",
+        shown(&PANEL_SHARE)
+    );
+    println!(
+        "                                      model {}",
+        shown(&model)
+    );
+    for ((q, panel), sd) in model.iter().zip(PANEL_SHARE).zip(PANEL_SHARE_SD) {
+        assert!(
+            (q - panel).abs() <= 2.5 * sd,
+            "model {} against panel {}",
+            shown(&model),
+            shown(&PANEL_SHARE)
+        );
+    }
+}
+
+/// The same world's directed stances move as far as states do in the UN panel in one and
+/// in five years: the 50/75/90/95/99% quantiles of |move| within a fifth of the panel's
+/// (or 0.01), after the noise of baseline.ron's range and the background's jumps.
+#[test]
+fn the_generic_world_moves_as_far_as_the_un_panel_in_one_and_five_years() {
+    let world = load(&data("background_world.ron"));
+    let agg = run(&world, 500, 2);
+    let stances = indices(&world, |m| matches!(m, Metric::Stance(..)));
+    for (t, panel) in [(4, PANEL_MOVE_1), (20, PANEL_MOVE_5)] {
+        let model = pooled_changes(&world, &agg, &stances, t, true, &MOVE_QUANTILES);
+        println!(
+            "|move| over {t} quarters, 50/75/90/95/99%: panel {}",
+            shown(&panel)
+        );
+        println!(
+            "                                         model {}",
+            shown(&model)
+        );
+        for (q, p) in model.iter().zip(panel) {
+            assert!(
+                (q - p).abs() <= (0.2 * p).max(0.01),
+                "over {t} quarters: model {} against panel {}",
+                shown(&model),
+                shown(&panel)
+            );
+        }
+    }
+}
+
+/// The background world with `background: <setting>` written in, in `dir`.
+fn with_background(dir: &Path, name: &str, setting: &str, trajectories: u64) -> std::path::PathBuf {
+    let text = String::from_utf8(read(&data("background_world.ron"))).unwrap();
+    let text = text
+        .replace(
+            "    params: Params(",
+            &format!("    background: {setting},\n    params: Params("),
+        )
+        .replace(
+            "trajectories: 2000",
+            &format!("trajectories: {trajectories}"),
+        );
+    let path = dir.join(name);
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+/// The background draws only from its own streams (`background:jumps`,
+/// `background:suppliers`) and its parameters from their own (`params:background.…`): a
+/// background that never fires leaves every other draw, and so every output byte, as
+/// `background: None` has it.
+#[test]
+fn a_background_that_never_fires_changes_no_other_draw() {
+    let dir = tempfile::tempdir().unwrap();
+    let silent = "Background(jump_rate: 0.0, jump_scale: Uniform(0.1, 0.3), supplier_rate: 0.0, \
+                  supplier_size: Uniform(0.1, 0.2))";
+    let on = with_background(dir.path(), "on.ron", silent, 40);
+    let off = with_background(dir.path(), "off.ron", "None", 40);
+    let mut runs = Vec::new();
+    for file in [&on, &off] {
+        let out = dir.path().join(file.file_stem().unwrap());
+        run_into(&out, &[file]);
+        runs.push(read(&out.join("timeseries.csv")));
+    }
+    assert!(runs[0] == runs[1], "a silent background changed the draws");
+    // And the default background does change them (so the comparison above can fail).
+    let default = dir.path().join("default.ron");
+    let text = String::from_utf8(read(&off)).unwrap();
+    std::fs::write(&default, text.replace("    background: None,\n", "")).unwrap();
+    let out = dir.path().join("default");
+    run_into(&out, &[&default]);
+    assert!(read(&out.join("timeseries.csv")) != runs[1]);
+}
+
+/// Same bytes of every output for any thread count, with the background on.
+#[test]
+fn the_background_gives_the_same_bytes_on_one_thread_and_two() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = with_background(dir.path(), "w.ron", "Background()", 300);
+    let mut outs = Vec::new();
+    for threads in ["1", "2"] {
+        let out = dir.path().join(format!("t{threads}"));
+        run_into(&out, &[&file, &"--threads", &threads]);
+        outs.push(out);
+    }
+    common::assert_same_files(
+        &outs[0],
+        &outs[1],
+        &["summary.json", "timeseries.csv", "outcomes.csv"],
+        "between --threads 1 and 2",
+    );
+}
+
+/// `background: None` switches it off: with no event, the generic world's top suppliers
+/// then keep their shares (the replicator and the noise alone move them by a few points).
+#[test]
+fn background_none_keeps_the_suppliers_it_starts_with() {
+    let dir = tempfile::tempdir().unwrap();
+    let world = load(&with_background(dir.path(), "off.ron", "None", 200));
+    assert!(world.background.is_none());
+    let agg = run(&world, world.trajectories, 2);
+    let shares = indices(&world, |m| matches!(m, Metric::Share(..)));
+    let change = pooled_changes(&world, &agg, &shares, 20, false, &[0.05, 0.95]);
+    assert!(change[0] > -0.06 && change[1] < 0.06, "{change:?}");
+}
+
+/// A file whose steps are not a unit of time (the default "step") has no background unless
+/// it asks for one, and then it must say how long a step is.
+#[test]
+fn a_background_needs_a_unit_of_time() {
+    let dir = tempfile::tempdir().unwrap();
+    let base = "Scenario(name: \"w\", steps: 4, channels: [\"arms\"], \
+                states: [State(name: \"A\"), State(name: \"B\")], \
+                ties: [Tie(from: \"A\", to: \"B\", channel: \"arms\", share: 0.5)],\n";
+    let write = |name: &str, tail: &str| {
+        let path = dir.path().join(name);
+        std::fs::write(&path, format!("{base}{tail})")).unwrap();
+        path
+    };
+    let bare = load(&write("bare.ron", ""));
+    assert!(bare.background.is_none());
+    let asked = write("asked.ron", "    background: Background(jump_rate: 0.2),\n");
+    let out = simulate().arg("check").arg(&asked).assert().code(2);
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    assert!(
+        stderr.contains("asked.ron:2:5:") && stderr.contains("steps_per_year"),
+        "{stderr}"
+    );
+    let given = load(&write(
+        "given.ron",
+        "    background: Background(steps_per_year: 12),\n",
+    ));
+    assert_eq!(given.background.as_ref().unwrap().steps_per_year, 12.0);
+    // A step of a quarter is 4 a year: 12 contradicts it.
+    let quarter = dir.path().join("quarter.ron");
+    std::fs::write(
+        &quarter,
+        format!("{base}    step: \"quarter\",\n    background: Background(steps_per_year: 12))")
+            .replace("Scenario(name", "Scenario(\n    name"),
+    )
+    .unwrap();
+    let out = simulate().arg("check").arg(&quarter).assert().code(2);
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    assert!(stderr.contains("4 a year"), "{stderr}");
+}
+
+/// A bad value of the background is refused at check, at its line, naming its path; a
+/// misspelt field too.
+#[test]
+fn bad_background_values_exit_2_at_their_line() {
+    let dir = tempfile::tempdir().unwrap();
+    for (setting, says) in [
+        (
+            "Background(\n        jump_rate: -1.0)",
+            "background.jump_rate",
+        ),
+        (
+            "Background(\n        supplier_size: Uniform(0.5, 2.0))",
+            "background.supplier_size",
+        ),
+        ("Background(\n        jump_rat: 0.1)", "jump_rat"),
+    ] {
+        let file = with_background(dir.path(), "bad.ron", setting, 10);
+        let out = simulate().arg("check").arg(&file).assert().code(2);
+        let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+        let line = format!(
+            "bad.ron:{}:",
+            String::from_utf8(read(&file))
+                .unwrap()
+                .lines()
+                .position(|l| l.contains("jump_rat") || l.contains("supplier_size"))
+                .unwrap()
+                + 1
+        );
+        assert!(
+            stderr.contains(&line) && stderr.contains(says),
+            "{setting}: {stderr}"
+        );
+    }
+}
+
+/// Sweeps, sensitivity and variants see the background's parameters by their paths.
+#[test]
+fn the_background_parameters_are_paths_like_any_other() {
+    let world = load(&data("background_world.ron"));
+    let paths: Vec<&str> = world.params.iter().map(|p| p.path.as_str()).collect();
+    for name in ["jump_rate", "jump_scale", "supplier_rate", "supplier_size"] {
+        assert!(
+            paths.contains(&format!("background.{name}").as_str()),
+            "{paths:?}"
+        );
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("sweep");
+    simulate()
+        .args(["sweep"])
+        .arg(data("background_world.ron"))
+        .args([
+            "--param",
+            "background.supplier_rate=0:2:2",
+            "-n",
+            "8",
+            "--quiet",
+            "--out",
+        ])
+        .arg(&out)
+        .assert()
+        .success();
+    let variant = dir.path().join("variant.ron");
+    std::fs::copy(data("background_world.ron"), dir.path().join("base.ron")).unwrap();
+    std::fs::write(
+        &variant,
+        "Variant(base: \"base.ron\", name: \"quiet\", changes: [\
+         SetParam(\"background.jump_rate\", 0.0)])",
+    )
+    .unwrap();
+    let quiet = load(&variant);
+    let slot = quiet
+        .params
+        .iter()
+        .find(|p| p.path == "background.jump_rate")
+        .unwrap();
+    assert_eq!(slot.sampler.fixed(), Some(0.0));
+}
