@@ -2,7 +2,7 @@
 //! reproduces the panels it was fitted on; it draws from its own streams; it is the same
 //! for any thread count; `background: None` and bad values are what they say.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 use std::sync::atomic::AtomicBool;

@@ -1,12 +1,14 @@
-//! The model's numbers: worlds at rest, averages, bloc landscapes, the engine's path with
-//! events, and numerical safety over random worlds. A new test about what the model
-//! computes goes here.
+//! The model's numbers: worlds at rest, averages, bloc landscapes, the background of
+//! unlisted events, ranges on numbers, the engine's path with events, and numerical safety
+//! over random worlds. A new test about what the model computes goes here.
 
 #[path = "../common/mod.rs"]
 mod common;
 
 mod at_rest;
 mod average;
+mod background;
 mod blocs;
 mod engine_path;
 mod numerical_safety;
+mod ranges;

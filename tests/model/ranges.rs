@@ -2,7 +2,7 @@
 //! Stances, affinities, shares, weights, effect amounts and scheduled steps drawn once per
 //! trajectory, each from its own stream keyed by its path.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 

@@ -211,13 +211,20 @@ fn the_scoreboard_of_untuned_forecasts_holds_its_figures() {
             .success();
         let score = json(&out.path().join("score.json"));
         let totals = &score["totals"];
-        let count = |key: &str| totals[key].as_u64().unwrap_or_else(|| panic!("{case}: {key}"));
+        let count = |key: &str| {
+            totals[key]
+                .as_u64()
+                .unwrap_or_else(|| panic!("{case}: {key}"))
+        };
         let number = |t: &serde_json::Value| t["skill"].as_f64().unwrap();
         assert_eq!(count("n"), n, "{case}");
         assert!(count("in50").abs_diff(in50) <= 2, "{case}: in50 {totals}");
         assert!(count("in90").abs_diff(in90) <= 2, "{case}: in90 {totals}");
         assert!((number(totals) - skill).abs() <= 0.05, "{case}: {totals}");
         let ablated = &score["ablations"][0]["totals"];
-        assert!((number(ablated) - events_only).abs() <= 0.05, "{case}: {ablated}");
+        assert!(
+            (number(ablated) - events_only).abs() <= 0.05,
+            "{case}: {ablated}"
+        );
     }
 }
