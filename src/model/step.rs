@@ -338,7 +338,7 @@ mod tests {
                 changed += usize::from(background.apply(&mut slow, t, &mut r2, (&mut k2, 0, true)));
                 k2.load(0, &slow);
                 k2.draw_noise(0, &mut r2);
-                k2.advance(&world.weight);
+                k2.advance();
                 k2.store(0, &mut slow);
                 assert_eq!(fast.stance, slow.stance, "stances, n = {n}, t = {t}");
                 assert_eq!(fast.share, slow.share, "shares, n = {n}, t = {t}");
