@@ -6,7 +6,7 @@
 
 Python's standard library only. CI has no ../shared/data, so the output is committed
 (scripts/background_fit.txt) and its numbers are written into the code
-(src/model/background.rs, tests/background.rs), each citing this file.
+(src/model/background.rs, tests/model/background.rs), each citing this file.
 
 SIPRI: each recipient's arms by supplier in five-year windows (1950-54, ..., 2015-19;
 2020-21 is not a whole window), the Soviet Union and Russia joined. A recipient-window
@@ -45,7 +45,7 @@ LAST_WHOLE_WINDOW = 13  # 2015-19; 2020-21 is two years only
 MINIMUM_TIV = 100.0
 QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
 BOOTSTRAP = 1000
-OTHER_STATES = 9  # the generic world of tests/background.rs: 10 states
+OTHER_STATES = 9  # the generic world of tests/model/background.rs: 10 states
 STEPS = 20  # five years of quarters
 STEPS_PER_YEAR = 4
 

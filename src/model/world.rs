@@ -49,10 +49,10 @@ pub struct World {
 
 impl World {
     /// A world of `states` and `channels` in which nothing is written yet: weights 1, every
-    /// stance, affinity and share 0, no parameter (each is 0), event, outcome or metric; one
-    /// trajectory of one step, seed 0. A world built in code (a test, a tool) starts from this
-    /// one and sets what it needs, so that a field added to `World` later gets its value here
-    /// once instead of in every such world:
+    /// stance, affinity and share 0, no parameter (each is 0), background, event, outcome or
+    /// metric; one trajectory of one step, seed 0. A world built in code (a test, a tool)
+    /// starts from this one and sets what it needs, so that a field added to `World` later gets
+    /// its value here once instead of in every such world:
     ///
     /// ```
     /// use entente::model::World;

@@ -1,7 +1,6 @@
-//! The model's numbers: worlds at rest, averages, the background, bloc landscapes, the
-//! engine's path with events, ranges on every number, and numerical safety over random
-//! worlds. A new test about what the model
-//! computes goes here.
+//! The model's numbers: worlds at rest, averages, bloc landscapes, the background of
+//! unlisted events, ranges on numbers, the engine's path with events, and numerical safety
+//! over random worlds. A new test about what the model computes goes here.
 
 #[path = "../common/mod.rs"]
 mod common;

@@ -15,7 +15,7 @@ use crate::scenario::spelling::quoted_name;
 /// The supplier process was first fitted alone on the SIPRI panel's own starting structures
 /// by `scripts/fit_background.py` (1.25 contracts a year per market moving 0.175 of it on
 /// average; `scripts/background_fit.txt`). Run in the whole model, where the replicator and
-/// the noise move shares too, the generic world of `tests/background.rs` then called for
+/// the noise move shares too, the generic world of `tests/model/background.rs` then called for
 /// 1.5 and 0.14 (its 5/25/50/75/95% quantiles of the top supplier's five-year change
 /// −0.62, −0.30, −0.09, +0.01, +0.22 against the panel's −0.60, −0.33, −0.11, +0.02,
 /// +0.23), and the jumps for 0.1 a year per directed relation of a mean size 0.1 (its
