@@ -839,21 +839,10 @@ impl Trajectory {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::fixtures::Still;
     use crate::model::{
         fixtures, Change, Condition, Effect, Event, ParamSlot, ParamTarget, Sampler, Target, Timing,
     };
-
-    /// No noise and no event fires.
-    struct Still;
-
-    impl Randomness for Still {
-        fn standard_normal(&mut self) -> f64 {
-            0.0
-        }
-        fn event_uniform(&mut self, _: usize) -> f64 {
-            1.0
-        }
-    }
 
     /// At rest is solved per trajectory after every draw: with drawn stances, shares and
     /// weights, each trajectory's solved affinities hold its own start still, leaving the

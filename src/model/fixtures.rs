@@ -17,13 +17,8 @@ pub fn world(n: usize, k: usize) -> World {
     }
     World {
         name: "t".into(),
-        description: String::new(),
-        step_unit: "step".into(),
         steps: 10,
-        trajectories: 1,
         seed: 1,
-        states: (0..n).map(|i| format!("s{i}")).collect(),
-        channels: (0..k).map(|c| format!("c{c}")).collect(),
         weight: (0..n).map(|i| 1.0 + 0.5 * i as f64).collect(),
         stance: (0..n * n)
             .map(|ij| {
@@ -37,16 +32,11 @@ pub fn world(n: usize, k: usize) -> World {
         affinity: (0..n * n)
             .map(|ij| 0.3 * f(2.0 + 5.0 * ij as f64))
             .collect(),
-        rest: None,
         share,
-        params: Vec::new(),
-        background: None,
-        events: Vec::new(),
-        outcomes: Vec::new(),
-        metrics: Vec::new(),
-        averages: Vec::new(),
-        between: super::blocs::DEFAULT_BETWEEN,
-        written_entries: 0,
+        ..World::new(
+            (0..n).map(|i| format!("s{i}")),
+            (0..k).map(|c| format!("c{c}")),
+        )
     }
 }
 
@@ -83,5 +73,17 @@ impl Randomness for Counter {
     }
     fn background_uniform(&mut self, _: Process) -> f64 {
         self.standard_normal() / 3.0 + 0.5
+    }
+}
+
+/// No noise, and no event fires: a world at rest must then not move.
+pub struct Still;
+
+impl Randomness for Still {
+    fn standard_normal(&mut self) -> f64 {
+        0.0
+    }
+    fn event_uniform(&mut self, _: usize) -> f64 {
+        1.0
     }
 }

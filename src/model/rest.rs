@@ -196,10 +196,10 @@ impl Rest {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::fixtures::{world, Counter};
+    use crate::model::fixtures::{world, Counter, Still};
     use crate::model::lanes::Lanes;
     use crate::model::step::step;
-    use crate::model::{ParamTarget, Randomness};
+    use crate::model::ParamTarget;
 
     /// A small deterministic generator for the random worlds below (the engine's streams
     /// live in `engine`, which the model does not depend on).
@@ -216,18 +216,6 @@ mod tests {
 
         fn between(&mut self, low: f64, high: f64) -> f64 {
             low + (high - low) * self.uniform()
-        }
-    }
-
-    /// No noise at all: a world at rest must then not move.
-    struct Still;
-
-    impl Randomness for Still {
-        fn standard_normal(&mut self) -> f64 {
-            0.0
-        }
-        fn event_uniform(&mut self, _: usize) -> f64 {
-            1.0
         }
     }
 
