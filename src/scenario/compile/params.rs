@@ -140,12 +140,19 @@ impl Compiler<'_> {
                     Sampler::Beta { a, b }
                 }
             }
-            Value::Sampled(Distribution::Triangular(a, m, b)) => {
+            Value::Sampled(
+                ref three @ (Distribution::Triangular(a, m, b) | Distribution::Guess(a, m, b)),
+            ) => {
+                // A triangle and a three-point estimate take the same three numbers.
+                let (name, middle) = match three {
+                    Distribution::Guess(..) => ("Guess", "likely"),
+                    _ => ("Triangular", "mode"),
+                };
                 if !(finite(&[a, m, b]) && a <= m && m <= b && a < b && within(a, b)) {
                     bad(
                         self,
                         format!(
-                            "Triangular({}, {}, {}) needs {lo} <= low <= mode <= high <= {hi} \
+                            "{name}({}, {}, {}) needs {lo} <= low <= {middle} <= high <= {hi} \
                              and low < high{}",
                             Num(a),
                             Num(m),
@@ -153,31 +160,16 @@ impl Compiler<'_> {
                             inside(a, b)
                         ),
                     )
+                } else if name == "Guess" {
+                    Sampler::Guess {
+                        low: a,
+                        likely: m,
+                        high: b,
+                    }
                 } else {
                     Sampler::Triangular {
                         low: a,
                         mode: m,
-                        high: b,
-                    }
-                }
-            }
-            Value::Sampled(Distribution::Guess(a, m, b)) => {
-                if !(finite(&[a, m, b]) && a <= m && m <= b && a < b && within(a, b)) {
-                    bad(
-                        self,
-                        format!(
-                            "Guess({}, {}, {}) needs {lo} <= low <= likely <= high <= {hi} \
-                             and low < high{}",
-                            Num(a),
-                            Num(m),
-                            Num(b),
-                            inside(a, b)
-                        ),
-                    )
-                } else {
-                    Sampler::Guess {
-                        low: a,
-                        likely: m,
                         high: b,
                     }
                 }
