@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # A throw-away one-node Slurm cluster (munged, slurmctld and slurmd on this machine) living in
-# one directory, to run docs/cluster.md's job array for real (tests/outside_tools/slurm.rs):
+# one directory, to run docs/src/howto/cluster.md's job array for real (tests/outside_tools/slurm.rs):
 #
 #   scripts/slurm-cluster.sh start DIR       # writes DIR/etc/slurm.conf, starts the daemons,
 #                                            # waits until the node is idle

@@ -1,5 +1,5 @@
 //! Shared by the cluster tests (`slurm`, `parallel`, `slurm_script`): the commands they run
-//! come from docs/cluster.md itself, so the doc cannot drift from what is tested, and their
+//! come from docs/src/howto/cluster.md itself, so the doc cannot drift from what is tested, and their
 //! result is compared file for file with one local run.
 #![allow(dead_code)]
 
@@ -18,13 +18,13 @@ pub static ONE_CLUSTER: Mutex<()> = Mutex::new(());
 pub const TRAJECTORIES: &str = "100000";
 pub const SEED: &str = "2018";
 
-/// The ```bash blocks of the section of docs/cluster.md under `## {heading}`, in order.
+/// The ```bash blocks of the section of docs/src/howto/cluster.md under `## {heading}`, in order.
 pub fn doc_blocks(heading: &str) -> (String, Vec<String>) {
-    let doc = String::from_utf8(read(&root().join("docs/cluster.md"))).unwrap();
+    let doc = String::from_utf8(read(&root().join("docs/src/howto/cluster.md"))).unwrap();
     let title = format!("## {heading}\n");
     let start = doc
         .find(&title)
-        .unwrap_or_else(|| panic!("docs/cluster.md has no section `## {heading}`"));
+        .unwrap_or_else(|| panic!("docs/src/howto/cluster.md has no section `## {heading}`"));
     let rest = &doc[start + title.len()..];
     let section = &rest[..rest.find("\n## ").unwrap_or(rest.len())];
     let mut blocks = Vec::new();

@@ -1,4 +1,4 @@
-//! The GNU parallel line of docs/cluster.md, read from the doc and run as written (with
+//! The GNU parallel line of docs/src/howto/cluster.md, read from the doc and run as written (with
 //! `TRAJECTORIES=100000`, the size knob the doc's block itself reads): the merged folder must
 //! equal one local run byte for byte.
 //!

@@ -1,4 +1,4 @@
-//! docs/cluster.md's Slurm job array on a real one-node cluster (munged, slurmctld and slurmd
+//! docs/src/howto/cluster.md's Slurm job array on a real one-node cluster (munged, slurmctld and slurmd
 //! started by scripts/slurm-cluster.sh in a temporary folder): the sbatch script and the
 //! submission are read from the doc and run as written, at the trial sizes the doc shows
 //! (`--array=1-4 --cpus-per-task=1` on sbatch's command line, `TRAJECTORIES=100000` in the

@@ -85,7 +85,7 @@ fn edit_manifest(part: &Path, edit: impl FnOnce(&mut Value)) {
     fs::write(&path, serde_json::to_vec_pretty(&manifest).unwrap()).unwrap();
 }
 
-/// A part's `aggregates.bin` decoded by the layout docs/cluster.md documents (written here
+/// A part's `aggregates.bin` decoded by the layout docs/src/howto/cluster.md documents (written here
 /// from the doc, not shared with the engine, so that the doc is checked too).
 #[derive(Clone, Debug, PartialEq)]
 struct Aggregates {
@@ -345,7 +345,7 @@ fn a_flipped_byte_in_any_file_is_refused_by_its_checksum() {
 
 #[test]
 fn a_part_rewritten_by_the_documented_layout_merges_and_an_older_format_is_refused() {
-    // The layout in docs/cluster.md, decoded and encoded again by this file's own code
+    // The layout in docs/src/howto/cluster.md, decoded and encoded again by this file's own code
     // (another compression level, so other bytes), is what the merge reads: the result is
     // the bytes of a merge of the parts as written.
     let dir = tempfile::tempdir().unwrap();
