@@ -1,0 +1,112 @@
+//! The tutorial runs as written: its ```sh blocks, in order, in a scratch folder holding the
+//! repository's files it names (`docs/src/tutorial/`), with `simulate` on the PATH; each
+//! must succeed, and every line of the ```text,output block after one must be a line that
+//! block printed.
+
+use std::fs;
+use std::path::Path;
+use std::process::Command;
+
+use crate::common::root;
+use crate::markdown::{blocks, Block};
+
+const TUTORIAL: &str = "docs/src/tutorial/your_own_case.md";
+
+/// A scratch folder with `docs/src/tutorial/` copied in, as the tutorial's commands see the
+/// repository.
+fn scratch_repository() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let from = root().join("docs/src/tutorial");
+    let to = dir.path().join("docs/src/tutorial");
+    fs::create_dir_all(&to).unwrap();
+    for entry in fs::read_dir(&from).unwrap() {
+        let path = entry.unwrap().path();
+        fs::copy(&path, to.join(path.file_name().unwrap())).unwrap();
+    }
+    dir
+}
+
+/// Runs one ```sh block with bash (stopping at the first failure) in `dir`; returns what it
+/// printed on standard output and error, or why it failed.
+fn run_block(block: &Block, dir: &Path) -> Result<String, String> {
+    let binary = Path::new(env!("CARGO_BIN_EXE_simulate"));
+    let path = format!(
+        "{}:{}",
+        binary.parent().unwrap().display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let output = Command::new("bash")
+        .args(["-euo", "pipefail", "-c", &block.text])
+        .current_dir(dir)
+        .env("PATH", path)
+        .output()
+        .unwrap();
+    let printed = String::from_utf8_lossy(&output.stdout).into_owned()
+        + &String::from_utf8_lossy(&output.stderr);
+    if output.status.success() {
+        Ok(printed)
+    } else {
+        Err(format!(
+            "{} failed:\n{}\n{printed}",
+            block.place(),
+            block.text
+        ))
+    }
+}
+
+/// The lines of a ```text,output block that the command did not print (compared trimmed).
+fn lines_not_printed(shown: &Block, printed: &str) -> Vec<String> {
+    let printed: Vec<&str> = printed.lines().map(str::trim).collect();
+    shown
+        .text
+        .lines()
+        .map(str::trim)
+        .filter(|line| !line.is_empty() && !printed.contains(line))
+        .map(|line| format!("{}: not printed: {line}", shown.place()))
+        .collect()
+}
+
+/// Runs every ```sh block of a page in order and compares each ```text,output block with the
+/// block before it; returns the number of blocks run and every problem.
+fn run_page(page: &Path) -> (usize, Vec<String>) {
+    let dir = scratch_repository();
+    let mut problems = Vec::new();
+    let mut last_printed: Option<String> = None;
+    let mut ran = 0;
+    for block in blocks(page) {
+        match block.info.as_str() {
+            "sh" => {
+                ran += 1;
+                match run_block(&block, dir.path()) {
+                    Ok(printed) => last_printed = Some(printed),
+                    Err(why) => return (ran, vec![why]),
+                }
+            }
+            "text,output" => match &last_printed {
+                Some(printed) => problems.extend(lines_not_printed(&block, printed)),
+                None => problems.push(format!("{}: output with no command", block.place())),
+            },
+            _ => {}
+        }
+    }
+    (ran, problems)
+}
+
+#[test]
+fn the_tutorial_runs_as_written_and_prints_what_it_shows() {
+    let (ran, problems) = run_page(&root().join(TUTORIAL));
+    assert!(ran >= 6, "only {ran} command blocks run");
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn a_shown_line_the_command_did_not_print_is_caught() {
+    let shown = Block {
+        page: "x.md".into(),
+        line: 1,
+        info: "text,output".into(),
+        text: "turkey_russia_closer        0.573\n\n  results in outputs/turkey".into(),
+    };
+    let printed = "  turkey_russia_closer        0.574\nresults in outputs/turkey\n";
+    assert_eq!(lines_not_printed(&shown, printed).len(), 1);
+}
