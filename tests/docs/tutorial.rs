@@ -10,11 +10,11 @@ use std::process::Command;
 use crate::common::root;
 use crate::markdown::{blocks, Block};
 
-const TUTORIAL: &str = "docs/src/tutorial/your_own_case.md";
+pub const TUTORIAL: &str = "docs/src/tutorial/your_own_case.md";
 
 /// A scratch folder with `docs/src/tutorial/` copied in, as the tutorial's commands see the
 /// repository.
-fn scratch_repository() -> tempfile::TempDir {
+pub fn scratch_repository() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     let from = root().join("docs/src/tutorial");
     let to = dir.path().join("docs/src/tutorial");
@@ -66,10 +66,9 @@ fn lines_not_printed(shown: &Block, printed: &str) -> Vec<String> {
         .collect()
 }
 
-/// Runs every ```sh block of a page in order and compares each ```text,output block with the
-/// block before it; returns the number of blocks run and every problem.
-fn run_page(page: &Path) -> (usize, Vec<String>) {
-    let dir = scratch_repository();
+/// Runs every ```sh block of a page in order in `dir` and compares each ```text,output block
+/// with the block before it; returns the number of blocks run and every problem.
+pub fn run_page(page: &Path, dir: &Path) -> (usize, Vec<String>) {
     let mut problems = Vec::new();
     let mut last_printed: Option<String> = None;
     let mut ran = 0;
@@ -77,7 +76,7 @@ fn run_page(page: &Path) -> (usize, Vec<String>) {
         match block.info.as_str() {
             "sh" => {
                 ran += 1;
-                match run_block(&block, dir.path()) {
+                match run_block(&block, dir) {
                     Ok(printed) => last_printed = Some(printed),
                     Err(why) => return (ran, vec![why]),
                 }
@@ -94,7 +93,8 @@ fn run_page(page: &Path) -> (usize, Vec<String>) {
 
 #[test]
 fn the_tutorial_runs_as_written_and_prints_what_it_shows() {
-    let (ran, problems) = run_page(&root().join(TUTORIAL));
+    let dir = scratch_repository();
+    let (ran, problems) = run_page(&root().join(TUTORIAL), dir.path());
     assert!(ran >= 6, "only {ran} command blocks run");
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
