@@ -19,11 +19,24 @@ fn relative_links(text: &str) -> Vec<String> {
         .collect()
 }
 
-/// Each relative link of a page that leads nowhere.
+/// The files a page includes with mdBook's `{{#include FILE}}` (not an escaped
+/// `\{{#include`, which the page shows as text).
+fn included_files(text: &str) -> Vec<String> {
+    text.split("{{#include ")
+        .collect::<Vec<_>>()
+        .windows(2)
+        .filter(|pair| !pair[0].ends_with('\\'))
+        .filter_map(|pair| pair[1].split("}}").next())
+        .map(|file| file.trim().to_string())
+        .collect()
+}
+
+/// Each relative link or include of a page that leads nowhere.
 fn broken_links(page: &Path) -> Vec<String> {
     let text = fs::read_to_string(page).unwrap();
     relative_links(&text)
         .into_iter()
+        .chain(included_files(&text))
         .filter(|target| !page.parent().unwrap().join(target).exists())
         .map(|target| format!("{}: {target}", page.display()))
         .collect()
@@ -49,9 +62,15 @@ fn every_page_of_the_book_is_in_its_summary_and_every_listed_page_exists() {
 }
 
 #[test]
-fn every_relative_link_of_the_readme_and_the_book_leads_to_a_file() {
+fn every_relative_link_and_include_of_the_readme_and_the_book_leads_to_a_file() {
     let broken: Vec<String> = pages().iter().flat_map(|p| broken_links(p)).collect();
     assert!(broken.is_empty(), "broken links:\n{}", broken.join("\n"));
+}
+
+#[test]
+fn an_include_is_read_unless_escaped() {
+    let text = "{{#include turkey.ron}} shows a file; \\{{#include FILE}} shows the words";
+    assert_eq!(included_files(text), ["turkey.ron"]);
 }
 
 #[test]
