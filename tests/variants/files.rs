@@ -809,3 +809,34 @@ fn problems_no_change_brings_and_many_problems_keep_their_places() {
     }
     assert_eq!(err.lines().count(), 40, "{err}");
 }
+
+/// A variant's `Set*` changes and `SetTiming` take ranges like the file they change: a
+/// future can say "the share is between …" and "the visit comes between Q4 2018 and Q2
+/// 2019", and the drawn numbers are keyed by the same paths as the base's.
+#[test]
+fn a_variants_set_changes_take_ranges() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_, variant) = common::variant_of_baseline(
+        dir.path(),
+        "ranged",
+        "    SetTie(\"Pakistan\", \"USA\", \"aid\", Guess(0.002, 0.013, 0.027)),\n    \
+         SetStance(\"Pakistan\", \"Russia\", Uniform(0.2, 0.4)),\n    \
+         SetWeight(\"India\", Guess(1.0, 1.5, 2.5)),\n    \
+         SetTiming(\"putin_visit\", At(Uniform(1.5, 4.5))),",
+    );
+    let out = dir.path().join("run");
+    run(&variant, &out, "200");
+    let doc = json(&out.join("summary.json"));
+    let ranges = doc["ranges"].as_array().unwrap();
+    let distribution = |path: &str| {
+        ranges
+            .iter()
+            .find(|r| r["path"] == path)
+            .map(|r| r["distribution"].as_str().unwrap().to_string())
+            .unwrap_or_else(|| panic!("{path} not in {ranges:?}"))
+    };
+    assert!(distribution("share.aid.Pakistan.USA").starts_with("Guess"));
+    assert!(distribution("stance.Pakistan.Russia").starts_with("Uniform"));
+    assert!(distribution("weight.India").starts_with("Guess"));
+    assert!(distribution("event.putin_visit.at").starts_with("Uniform"));
+}
