@@ -26,7 +26,8 @@ use serde::Deserialize;
 
 use super::compile::Problem;
 use super::file::{
-    ConditionDef, EventDef, MetricDef, OutcomeDef, ScenarioFile, StateParamsDef, TieDef, Value,
+    ConditionDef, EffectDef, EventDef, MetricDef, OutcomeDef, ScenarioFile, StateParamsDef, TieDef,
+    Value,
 };
 use super::file::{Distribution, Steps, DEFAULT_BETA, DEFAULT_KAPPA, DEFAULT_RHO};
 use super::locate::Locator;
@@ -342,6 +343,20 @@ fn after_names<'c>(condition: &'c ConditionDef, names: &mut Vec<&'c str>) {
     }
 }
 
+/// Pushes the event of every effect's parameter path that names one (`event.<name>.hazard`).
+fn param_event_names<'c>(effects: &'c [EffectDef], names: &mut Vec<&'c str>) {
+    for effect in effects {
+        if let EffectDef::Param(path, _) = effect {
+            if let Some(event) = path
+                .strip_prefix("event.")
+                .and_then(|r| r.split('.').next())
+            {
+                names.push(event);
+            }
+        }
+    }
+}
+
 /// A change's refusal: where in the variant's text (an offset, located only if the
 /// problem is listed) and why.
 type Refusal = (Option<usize>, String);
@@ -599,7 +614,8 @@ impl<'a, 'f> Applier<'a, 'f> {
         })
     }
 
-    /// The events removed that an event or outcome still names in `After(...)`: a refusal
+    /// The events removed that an event or outcome still names, in `After(...)` or in an
+    /// effect's parameter path (`Param("event.<name>.hazard", …)`): a refusal
     /// at each such RemoveEvent, listing what names it. An item that a later change wrote
     /// (added or replaced) is that change's refusal instead: it is the change to fix.
     fn removed_still_named(&self) -> Vec<Refusal> {
@@ -619,6 +635,7 @@ impl<'a, 'f> Applier<'a, 'f> {
                 Slot::Event(e.name.clone()),
                 &e.name,
                 [&e.when, &None],
+                &e.effects[..],
             )
         });
         let outcomes = (self.file.outcomes.iter()).map(|o| {
@@ -627,13 +644,15 @@ impl<'a, 'f> Applier<'a, 'f> {
                 Slot::Outcome(o.name.clone()),
                 &o.name,
                 [&o.at_end, &o.ever],
+                &[][..],
             )
         });
-        for (what, slot, name, conditions) in events.chain(outcomes) {
+        for (what, slot, name, conditions, effects) in events.chain(outcomes) {
             let mut named = Vec::new();
             for condition in conditions.into_iter().flatten() {
                 after_names(condition, &mut named);
             }
+            param_event_names(effects, &mut named);
             let mut seen = HashSet::new();
             for event in named.into_iter().filter(|e| seen.insert(*e)) {
                 let Some(&r) = removed.get(event) else {
@@ -644,7 +663,7 @@ impl<'a, 'f> Applier<'a, 'f> {
                     Some(by) if by.number > removal.number => later.push((
                         by.anchor,
                         format!(
-                            "{}: {what} {} names event {} in After(...), which {} removes; \
+                            "{}: {what} {} names event {}, which {} removes; \
                              name another event, or keep {}",
                             by.keyword,
                             quoted_name(name),
@@ -665,7 +684,8 @@ impl<'a, 'f> Applier<'a, 'f> {
             refusals.push((
                 by.anchor,
                 format!(
-                    "RemoveEvent(\"{name}\"): {} still {} it in After(\"{name}\"); remove or \
+                    "RemoveEvent(\"{name}\"): {} still {} it (in After(\"{name}\") or a \
+                     parameter path event.{name}.…); remove or \
                      replace {} too (RemoveEvent, ReplaceEvent, RemoveOutcome, \
                      ReplaceOutcome), or keep the event and change its timing",
                     naming.join(", "),
