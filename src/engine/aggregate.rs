@@ -9,7 +9,7 @@
 use std::collections::BTreeMap;
 
 use crate::model::blocs::{self, Sides, Standing, STANDINGS};
-use crate::model::{Event, OutcomeKind, State, Timing, World};
+use crate::model::{round_step, OutcomeKind, State, Target, Timing, World};
 
 /// Histogram bins per metric and step. With 2000 bins a stance or partnership (range
 /// [-1, 1]) is resolved to 0.001 and a share (range [0, 1]) to 0.0005; quantiles are
@@ -345,9 +345,9 @@ impl Aggregates {
         let rows = self.first_fired.chunks(self.points);
         for (e, (event, firsts)) in world.events.iter().zip(rows).enumerate() {
             let steps = 1..=world.steps;
-            let possible = steps.filter(|&t| can_fire(event, t)).count() as u64;
+            let possible = steps.filter(|&t| can_fire(world, e, t)).count() as u64;
             let wrong = |why: &str| Err(format!("event \"{}\": {why}", event.name));
-            if (0..=world.steps).any(|t| firsts[t as usize] > 0 && !can_fire(event, t)) {
+            if (0..=world.steps).any(|t| firsts[t as usize] > 0 && !can_fire(world, e, t)) {
                 return wrong("`first_fired` counts a step at which it cannot fire");
             }
             let fired_in = match total(firsts) {
@@ -525,15 +525,36 @@ fn total(counts: &[u64]) -> Option<u64> {
     counts.iter().try_fold(0u64, |sum, &c| sum.checked_add(c))
 }
 
-/// Whether `event` can fire at step `t` (`model::step::fire_events`): from step 1, inside
-/// its window, when its timing comes.
-fn can_fire(event: &Event, t: u32) -> bool {
+/// Whether event `e` can fire at step `t` in some trajectory (`model::step::fire_events`):
+/// from step 1, inside its window, when its timing comes, where a drawn step, period or
+/// window bound may land anywhere in the range of its distribution.
+fn can_fire(world: &World, e: usize, t: u32) -> bool {
+    let event = &world.events[e];
+    let reach = |written: u32, target: Target| {
+        let (low, high) = drawn_steps(world, target).unwrap_or((written, written));
+        low.min(written)..=high.max(written)
+    };
     let timed = match event.timing {
-        Timing::At(at) => t == at,
-        Timing::Every(every) => t.is_multiple_of(every),
+        Timing::At(at) => reach(at, Target::At(e)).contains(&t),
+        Timing::Every(every) => reach(every, Target::Every(e)).any(|n| t.is_multiple_of(n)),
         Timing::Hazard => true,
     };
-    timed && t >= 1 && (event.window.0..=event.window.1).contains(&t)
+    let first = *reach(event.window.0, Target::WindowFirst(e)).start();
+    let last = *reach(event.window.1, Target::WindowLast(e)).end();
+    timed && t >= 1 && (first..=last).contains(&t)
+}
+
+/// The first and last step a drawn step of `target` can round to, if any number lands there.
+fn drawn_steps(world: &World, target: Target) -> Option<(u32, u32)> {
+    world
+        .params
+        .iter()
+        .filter(|slot| slot.targets.contains(&target))
+        .map(|slot| {
+            let (low, high) = slot.sampler.support();
+            (round_step(low), round_step(high))
+        })
+        .reduce(|(a, b), (low, high)| (a.min(low), b.max(high)))
 }
 
 /// Slack for values a rounding error outside their range (a row of shares may total

@@ -26,7 +26,8 @@ use serde::Deserialize;
 
 use super::compile::Problem;
 use super::file::{
-    ConditionDef, EventDef, MetricDef, OutcomeDef, ScenarioFile, StateParamsDef, TieDef, Value,
+    ConditionDef, EffectDef, EventDef, MetricDef, OutcomeDef, ScenarioFile, StateParamsDef, TieDef,
+    Value,
 };
 use super::file::{Distribution, Steps, DEFAULT_BETA, DEFAULT_KAPPA, DEFAULT_RHO};
 use super::locate::Locator;
@@ -62,13 +63,13 @@ pub struct VariantFile {
 #[derive(Debug, Clone, Deserialize)]
 pub enum ChangeDef {
     /// `SetStance(from, to, value)`: the initial stance (unlisted pairs are 0).
-    SetStance(String, String, f64),
+    SetStance(String, String, Value),
     /// `SetAffinity(from, to, value)`.
-    SetAffinity(String, String, f64),
+    SetAffinity(String, String, Value),
     /// `SetTie(from, to, channel, share)`: the share of `from`'s needs `to` supplies.
-    SetTie(String, String, String, f64),
+    SetTie(String, String, String, Value),
     /// `SetWeight(state, weight)`.
-    SetWeight(String, f64),
+    SetWeight(String, Value),
     /// `SetParam(path, value)`: a parameter by its path (`eta`, `lambda.USA`, `beta.aid`,
     /// `beta.aid.Pakistan`, `kappa.arms`, `rho.energy`, `event.<name>.hazard`), a number
     /// or a distribution.
@@ -93,8 +94,8 @@ pub enum ChangeDef {
 /// An event's timing, as `SetTiming` gives it.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 pub enum TimingDef {
-    At(i64),
-    Every(i64),
+    At(Steps),
+    Every(Steps),
     Hazard(Value),
 }
 
@@ -342,6 +343,20 @@ fn after_names<'c>(condition: &'c ConditionDef, names: &mut Vec<&'c str>) {
     }
 }
 
+/// Pushes the event of every effect's parameter path that names one (`event.<name>.hazard`).
+fn param_event_names<'c>(effects: &'c [EffectDef], names: &mut Vec<&'c str>) {
+    for effect in effects {
+        if let EffectDef::Param(path, _) = effect {
+            if let Some(event) = path
+                .strip_prefix("event.")
+                .and_then(|r| r.split('.').next())
+            {
+                names.push(event);
+            }
+        }
+    }
+}
+
 /// A change's refusal: where in the variant's text (an offset, located only if the
 /// problem is listed) and why.
 type Refusal = (Option<usize>, String);
@@ -557,10 +572,10 @@ impl<'a, 'f> Applier<'a, 'f> {
 
     fn apply(&mut self, change: &ChangeDef) -> Result<String, Refusal> {
         match change {
-            ChangeDef::SetStance(a, b, x) => self.pair(a, b, *x, true),
-            ChangeDef::SetAffinity(a, b, x) => self.pair(a, b, *x, false),
-            ChangeDef::SetTie(from, to, channel, share) => self.tie(from, to, channel, *share),
-            ChangeDef::SetWeight(state, w) => self.weight(state, *w),
+            ChangeDef::SetStance(a, b, x) => self.pair(a, b, x, true),
+            ChangeDef::SetAffinity(a, b, x) => self.pair(a, b, x, false),
+            ChangeDef::SetTie(from, to, channel, share) => self.tie(from, to, channel, share),
+            ChangeDef::SetWeight(state, w) => self.weight(state, w),
             ChangeDef::SetParam(path, value) => self.param(path, value),
             ChangeDef::SetTiming(name, timing) => self.timing(name, timing),
             ChangeDef::AddEvent(def) => self.add_event(def),
@@ -599,7 +614,8 @@ impl<'a, 'f> Applier<'a, 'f> {
         })
     }
 
-    /// The events removed that an event or outcome still names in `After(...)`: a refusal
+    /// The events removed that an event or outcome still names, in `After(...)` or in an
+    /// effect's parameter path (`Param("event.<name>.hazard", …)`): a refusal
     /// at each such RemoveEvent, listing what names it. An item that a later change wrote
     /// (added or replaced) is that change's refusal instead: it is the change to fix.
     fn removed_still_named(&self) -> Vec<Refusal> {
@@ -619,6 +635,7 @@ impl<'a, 'f> Applier<'a, 'f> {
                 Slot::Event(e.name.clone()),
                 &e.name,
                 [&e.when, &None],
+                &e.effects[..],
             )
         });
         let outcomes = (self.file.outcomes.iter()).map(|o| {
@@ -627,13 +644,15 @@ impl<'a, 'f> Applier<'a, 'f> {
                 Slot::Outcome(o.name.clone()),
                 &o.name,
                 [&o.at_end, &o.ever],
+                &[][..],
             )
         });
-        for (what, slot, name, conditions) in events.chain(outcomes) {
+        for (what, slot, name, conditions, effects) in events.chain(outcomes) {
             let mut named = Vec::new();
             for condition in conditions.into_iter().flatten() {
                 after_names(condition, &mut named);
             }
+            param_event_names(effects, &mut named);
             let mut seen = HashSet::new();
             for event in named.into_iter().filter(|e| seen.insert(*e)) {
                 let Some(&r) = removed.get(event) else {
@@ -644,7 +663,7 @@ impl<'a, 'f> Applier<'a, 'f> {
                     Some(by) if by.number > removal.number => later.push((
                         by.anchor,
                         format!(
-                            "{}: {what} {} names event {} in After(...), which {} removes; \
+                            "{}: {what} {} names event {}, which {} removes; \
                              name another event, or keep {}",
                             by.keyword,
                             quoted_name(name),
@@ -665,7 +684,8 @@ impl<'a, 'f> Applier<'a, 'f> {
             refusals.push((
                 by.anchor,
                 format!(
-                    "RemoveEvent(\"{name}\"): {} still {} it in After(\"{name}\"); remove or \
+                    "RemoveEvent(\"{name}\"): {} still {} it (in After(\"{name}\") or a \
+                     parameter path event.{name}.…); remove or \
                      replace {} too (RemoveEvent, ReplaceEvent, RemoveOutcome, \
                      ReplaceOutcome), or keep the event and change its timing",
                     naming.join(", "),
@@ -856,24 +876,27 @@ impl<'a, 'f> Applier<'a, 'f> {
         Ok(format!("{what}: {old} -> {new}"))
     }
 
-    fn weight(&mut self, state: &str, w: f64) -> Result<String, Refusal> {
+    fn weight(&mut self, state: &str, w: &Value) -> Result<String, Refusal> {
         let i = self.state(state)?;
         let slot = Slot::Weight(i);
         self.repeat(&slot, || format!("the weight of {}", quoted_name(state)))?;
         let old = self.file.states[i].weight.clone();
-        if old == Value::Fixed(w) {
-            return Err(self.nothing(format!("the weight of \"{state}\" is {}", Num(w)), None));
+        if old == *w {
+            return Err(self.nothing(
+                format!("the weight of \"{state}\" is {}", value_text(w)),
+                None,
+            ));
         }
-        self.file.states[i].weight = Value::Fixed(w);
+        self.file.states[i].weight = w.clone();
         self.history.record(slot, Write::Set, self.change);
         Ok(format!(
             "weight of {state}: {} -> {}",
             value_text(&old),
-            Num(w)
+            value_text(w)
         ))
     }
 
-    fn pair(&mut self, a: &str, b: &str, x: f64, stance: bool) -> Result<String, Refusal> {
+    fn pair(&mut self, a: &str, b: &str, x: &Value, stance: bool) -> Result<String, Refusal> {
         let (i, j) = (self.state(a), self.state(b));
         let key = (i?, j?);
         let what = if stance { "stance" } else { "affinity" };
@@ -890,26 +913,38 @@ impl<'a, 'f> Applier<'a, 'f> {
         let places = self.index.pairs(stance, list);
         let found = places.get(&key);
         let old = found.map(|k| list[k].2.clone());
-        if old.clone().unwrap_or(Value::Fixed(0.0)) == Value::Fixed(x) {
+        if old.clone().unwrap_or(Value::Fixed(0.0)) == *x {
             let listed = if old.is_some() { "" } else { " (unlisted)" };
             return Err(self.nothing(
-                format!("the {what} of \"{a}\" toward \"{b}\" is {}{listed}", Num(x)),
+                format!(
+                    "the {what} of \"{a}\" toward \"{b}\" is {}{listed}",
+                    value_text(x)
+                ),
                 None,
             ));
         }
         match found {
-            Some(k) => list[k].2 = Value::Fixed(x),
+            Some(k) => list[k].2 = x.clone(),
             None => {
-                list.push((a.to_string(), b.to_string(), Value::Fixed(x)));
+                list.push((a.to_string(), b.to_string(), x.clone()));
                 places.pushed(key, list.len() - 1);
             }
         }
         self.history.record(slot, Write::Set, self.change);
         let old = old.map_or("0 (unlisted)".to_string(), |o| value_text(&o));
-        Ok(format!("{what} of {a} toward {b}: {old} -> {}", Num(x)))
+        Ok(format!(
+            "{what} of {a} toward {b}: {old} -> {}",
+            value_text(x)
+        ))
     }
 
-    fn tie(&mut self, from: &str, to: &str, channel: &str, share: f64) -> Result<String, Refusal> {
+    fn tie(
+        &mut self,
+        from: &str,
+        to: &str,
+        channel: &str,
+        share: &Value,
+    ) -> Result<String, Refusal> {
         let (i, j, c) = (self.state(from), self.state(to), self.channel(channel));
         let key = (i?, j?, c?);
         let slot = Slot::Tie(key.0, key.1, key.2);
@@ -923,23 +958,23 @@ impl<'a, 'f> Applier<'a, 'f> {
         })?;
         let found = self.index.ties(&self.file.ties).get(&key);
         let old = found.map(|k| self.file.ties[k].share.clone());
-        if old.clone().unwrap_or(Value::Fixed(0.0)) == Value::Fixed(share) {
+        if old.clone().unwrap_or(Value::Fixed(0.0)) == *share {
             return Err(self.nothing(
                 format!(
                     "the share of {from}'s {channel} supplied by {to} is {}",
-                    Num(share)
+                    value_text(share)
                 ),
                 None,
             ));
         }
         match found {
-            Some(k) => self.file.ties[k].share = Value::Fixed(share),
+            Some(k) => self.file.ties[k].share = share.clone(),
             None => {
                 self.file.ties.push(TieDef {
                     from: from.into(),
                     to: to.into(),
                     channel: channel.into(),
-                    share: Value::Fixed(share),
+                    share: share.clone(),
                 });
                 let at = self.file.ties.len() - 1;
                 self.index.ties(&self.file.ties).pushed(key, at);
@@ -949,7 +984,7 @@ impl<'a, 'f> Applier<'a, 'f> {
         let old = old.map_or("0 (unlisted)".to_string(), |o| value_text(&o));
         Ok(format!(
             "share of {from}'s {channel} supplied by {to}: {old} -> {}",
-            Num(share)
+            value_text(share)
         ))
     }
 
@@ -962,8 +997,8 @@ impl<'a, 'f> Applier<'a, 'f> {
         let def = &self.file.events[e];
         let old = timing_text(def);
         let new = match timing {
-            TimingDef::At(n) => (Some(Steps::Fixed(*n)), None, None),
-            TimingDef::Every(n) => (None, Some(Steps::Fixed(*n)), None),
+            TimingDef::At(n) => (Some(n.clone()), None, None),
+            TimingDef::Every(n) => (None, Some(n.clone()), None),
             TimingDef::Hazard(v) => (None, None, Some(v.clone())),
         };
         if (def.at.clone(), def.every.clone(), def.hazard.clone()) == new {

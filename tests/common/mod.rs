@@ -73,27 +73,26 @@ pub fn scenario(name: &str) -> PathBuf {
     root().join("scenarios").join(name)
 }
 
-/// Copies of shipped scenarios in `dir`, `baseline.ron` with `background: None` written in
-/// (its variants, copied as they are, inherit it): for a test that pins numbers recorded
-/// before the background existed (README, "The background"). Returns the copies' paths.
+/// Copies in `dir` of the seed's files as they were before ranges and the background
+/// (tests/data/seed_before_ranges/, frozen from scenarios/ when ranges came), `baseline.ron`
+/// with `background: None` written in (its variants inherit it): for a test that pins
+/// numbers recorded then. Returns the copies' paths.
 pub fn without_background(dir: &Path, names: &[&str]) -> Vec<PathBuf> {
-    let base = String::from_utf8(read(&scenario("baseline.ron"))).unwrap();
+    let frozen = data("seed_before_ranges");
+    let base = String::from_utf8(read(&frozen.join("baseline.ron"))).unwrap();
     let quiet = base.replacen(
         "\n    params: (",
         "\n    background: None,\n    params: (",
         1,
     );
-    assert!(
-        quiet != base,
-        "baseline.ron's params moved: update without_background"
-    );
+    assert!(quiet != base, "the frozen baseline.ron has no params");
     std::fs::write(dir.join("baseline.ron"), quiet).unwrap();
     names
         .iter()
         .map(|name| {
             let path = dir.join(name);
             if *name != "baseline.ron" {
-                std::fs::copy(scenario(name), &path).unwrap();
+                std::fs::copy(frozen.join(name), &path).unwrap();
             }
             path
         })

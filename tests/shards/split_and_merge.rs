@@ -455,3 +455,30 @@ fn lists_given_many_times_are_capped_together() {
     );
     assert!(stderr.contains("larger than 16 MB together"), "{stderr}");
 }
+
+/// A shard of a scenario whose event fires at a drawn step (`at: Guess(1.5, 2.0, 4.5)`) was
+/// refused by merge as damaged ("`first_fired` counts a step at which it cannot fire"): the
+/// check knew only the written step, not the range a drawn one may take. The same for a
+/// drawn period. Now the check reaches every step the distribution can round to.
+#[test]
+fn a_shard_of_an_event_at_a_drawn_step_merges() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_, variant) = common::variant_of_baseline(
+        dir.path(),
+        "drawn",
+        "    SetTiming(\"putin_visit\", At(Uniform(1.5, 12.5))),\n    \
+         SetTiming(\"us_aid_cut\", Every(Guess(2.5, 4.0, 8.4))),",
+    );
+    let run = |out: &str, extra: &[&str]| {
+        let mut args: Vec<&dyn AsRef<OsStr>> = vec![&variant, &"--trajectories", &"600"];
+        args.extend(extra.iter().map(|a| a as &dyn AsRef<OsStr>));
+        common::run_into(&dir.path().join(out), &args)
+    };
+    let single = run("single", &[]);
+    let parts: Vec<PathBuf> = (1..=3)
+        .map(|i| run(&format!("part{i}"), &["--shard", &format!("{i}/3")]))
+        .collect();
+    let merged = dir.path().join("merged");
+    merge(&[&parts[0], &parts[1], &parts[2]], &merged).success();
+    same_bytes(&single, &merged);
+}

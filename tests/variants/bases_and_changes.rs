@@ -98,17 +98,33 @@ fn a_value_out_of_range_in_a_change_has_no_line_and_column() {
     }
 }
 
-/// Removing an event that other events of the base still name (`After("putin_visit")` in
-/// energy_megadeal and arms_deal) is reported as `unknown event "putin_visit"` at the
+/// Removing an event that other events of the base still name (then `After("putin_visit")` in
+/// energy_megadeal and arms_deal; now putin_visit's `Param("event.energy_megadeal.hazard", …)`) is reported as `unknown event "putin_visit"` at the
 /// RemoveEvent itself, as if the name were misspelt: it does not say who names it. It
 /// should name the events (or outcomes) that still refer to it. Now `variant::apply`
 /// checks every removed event once all changes are applied (a later ReplaceEvent may drop
 /// the reference) and names who still refers to it.
 #[test]
 fn removing_an_event_others_name_says_unknown_event() {
-    let err = refused_variant("    RemoveEvent(\"putin_visit\"),");
+    // baseline.ron's putin_visit multiplies the deals' hazards through
+    // Param("event.energy_megadeal.hazard", …): a parameter path names the event too.
+    let err = refused_variant("    RemoveEvent(\"energy_megadeal\"),");
     assert!(
-        err.contains("energy_megadeal") && err.contains("arms_deal"),
+        err.contains("RemoveEvent(\"energy_megadeal\"): event \"putin_visit\" still names it")
+            && !err.contains("unknown parameter path"),
+        "{err}"
+    );
+    // A condition names an event the same way.
+    let dir = tempfile::tempdir().unwrap();
+    let (_, variant) = variant_of_baseline(
+        dir.path(),
+        "v",
+        "    AddOutcome((name: \"after_visit\", ever: After(\"putin_visit\"))),\n    \
+         RemoveEvent(\"putin_visit\"),",
+    );
+    let err = stderr_of(&simulate().arg("check").arg(&variant).assert().code(2));
+    assert!(
+        err.contains("outcome \"after_visit\" still names it"),
         "{err}"
     );
 }
@@ -154,18 +170,19 @@ fn an_event_removed_with_everything_that_names_it_is_accepted() {
     let (_, variant) = variant_of_baseline(
         dir.path(),
         "v",
-        "    RemoveEvent(\"putin_visit\"),\n    RemoveEvent(\"energy_megadeal\"),\n    \
-         RemoveEvent(\"arms_deal\"),",
+        "    RemoveEvent(\"energy_megadeal\"),\n    RemoveEvent(\"arms_deal\"),\n    \
+         RemoveEvent(\"putin_visit\"),",
     );
     simulate().arg("check").arg(&variant).assert().success();
-    let err = refused_variant("    RemoveEvent(\"putin_visit\"),\n    RemoveEvent(\"arms_deal\"),");
+    let err =
+        refused_variant("    RemoveEvent(\"energy_megadeal\"),\n    RemoveEvent(\"arms_deal\"),");
     assert!(
         err.contains("v.ron:5:"),
         "located at the first RemoveEvent: {err}"
     );
     assert!(
-        err.contains("event \"energy_megadeal\" still names it")
-            && !err.contains("arms_deal\" still"),
+        err.contains("event \"putin_visit\" still names it")
+            && !err.contains("unknown parameter path"),
         "{err}"
     );
 }

@@ -169,14 +169,13 @@ fn check_lists_what_a_variant_changes_in_words() {
     assert!(text.contains("a variant of"), "{text}");
     assert!(text.contains("baseline.ron"), "{text}");
     assert!(
-        text.contains("event putin_visit: with a hazard of 0.015 per step -> at step 2"),
+        text.contains(
+            "event putin_visit: with a hazard of Guess(0.005, 0.015, 0.03) per step -> at step \
+             Guess(1.5, 2, 4.5)"
+        ),
         "{text}"
     );
-    assert!(
-        text.contains("event energy_megadeal: with a hazard of 0.03 per step -> with a hazard of 0.06 per step"),
-        "{text}"
-    );
-    assert_eq!(text.lines().count(), 5, "{text}");
+    assert_eq!(text.lines().count(), 3, "{text}");
 }
 
 /// Writes `files` (name, text) into a fresh folder and runs `simulate check` on the first.
@@ -808,4 +807,35 @@ fn problems_no_change_brings_and_many_problems_keep_their_places() {
         );
     }
     assert_eq!(err.lines().count(), 40, "{err}");
+}
+
+/// A variant's `Set*` changes and `SetTiming` take ranges like the file they change: a
+/// future can say "the share is between …" and "the visit comes between Q4 2018 and Q2
+/// 2019", and the drawn numbers are keyed by the same paths as the base's.
+#[test]
+fn a_variants_set_changes_take_ranges() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_, variant) = common::variant_of_baseline(
+        dir.path(),
+        "ranged",
+        "    SetTie(\"Pakistan\", \"USA\", \"aid\", Guess(0.002, 0.013, 0.027)),\n    \
+         SetStance(\"Pakistan\", \"Russia\", Uniform(0.2, 0.4)),\n    \
+         SetWeight(\"India\", Guess(1.0, 1.5, 2.5)),\n    \
+         SetTiming(\"putin_visit\", At(Uniform(1.5, 4.5))),",
+    );
+    let out = dir.path().join("run");
+    run(&variant, &out, "200");
+    let doc = json(&out.join("summary.json"));
+    let ranges = doc["ranges"].as_array().unwrap();
+    let distribution = |path: &str| {
+        ranges
+            .iter()
+            .find(|r| r["path"] == path)
+            .map(|r| r["distribution"].as_str().unwrap().to_string())
+            .unwrap_or_else(|| panic!("{path} not in {ranges:?}"))
+    };
+    assert!(distribution("share.aid.Pakistan.USA").starts_with("Guess"));
+    assert!(distribution("stance.Pakistan.Russia").starts_with("Uniform"));
+    assert!(distribution("weight.India").starts_with("Guess"));
+    assert!(distribution("event.putin_visit.at").starts_with("Uniform"));
 }
