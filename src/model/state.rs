@@ -2,7 +2,7 @@
 
 use super::background::Clock;
 use super::window::Windows;
-use super::{Params, Target, Timing, World};
+use super::{Params, Pending, Target, Timing, World};
 
 /// Everything that changes along one trajectory. Allocated once per worker and reset for
 /// each trajectory, so a run allocates nothing per trajectory or per step.
@@ -32,6 +32,8 @@ pub struct State {
     /// `effects_of[e]`): the world's, or drawn.
     pub amount: Vec<f64>,
     pub effects_of: Vec<usize>,
+    /// The lagged effects on their way (`model::lag`), in the order they were set off.
+    pub pending: Vec<Pending>,
     /// In a world at rest: the affinities as the file (or a draw) gives them, departures from
     /// rest, and the initial partnership `P0` (`model::rest`); set when the rest is solved.
     pub departure: Vec<f64>,
@@ -55,7 +57,12 @@ impl State {
             affinity: world.affinity.clone(),
             share: world.share.clone(),
             anchor: world.share.clone(),
-            params: Params::new(n, k, world.events.len()),
+            params: Params::new(
+                n,
+                k,
+                world.events.len(),
+                world.events.iter().map(|e| e.cases.len()).sum(),
+            ),
             fired: vec![0; world.events.len()],
             weight: world.weight.clone(),
             windows: Windows::new(&world.averages),
@@ -71,6 +78,7 @@ impl State {
                     Some(this)
                 })
                 .collect(),
+            pending: Vec::new(),
             departure: vec![0.0; n * n],
             rest_partnership: vec![0.0; n * n],
             clock: Clock::new(n),
@@ -101,6 +109,7 @@ impl State {
             *x = amount;
         }
         self.clock.reset();
+        self.pending.clear();
     }
 }
 
