@@ -5,7 +5,8 @@
 
 use std::ops::Range;
 
-/// One set of effects an event may have: its weight, and where its effects are in the
+/// One set of effects an event may have: its weight (the world's; a trajectory's may be
+/// drawn, `State::direction_weight`), and where its effects are in the
 /// event's compiled `effects` (after the ones it always has).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Direction {
@@ -13,18 +14,19 @@ pub struct Direction {
     pub effects: Range<usize>,
 }
 
-/// The set a uniform draw `u` in [0, 1) picks: set d with probability weight(d) / total.
-pub fn pick(directions: &[Direction], u: f64) -> usize {
-    let total: f64 = directions.iter().map(|d| d.weight).sum();
+/// The set a uniform draw `u` in [0, 1) picks among sets of `weights` (the trajectory's):
+/// set d with probability weight(d) / total.
+pub fn pick(weights: &[f64], u: f64) -> usize {
+    let total: f64 = weights.iter().sum();
     let mut below = u * total;
-    for (d, direction) in directions.iter().enumerate() {
-        if below < direction.weight {
+    for (d, &weight) in weights.iter().enumerate() {
+        if below < weight {
             return d;
         }
-        below -= direction.weight;
+        below -= weight;
     }
     // Rounding can leave u * total at the very top: the last set with a weight.
-    directions.iter().rposition(|d| d.weight > 0.0).unwrap_or(0)
+    weights.iter().rposition(|&w| w > 0.0).unwrap_or(0)
 }
 
 #[cfg(test)]
@@ -33,8 +35,7 @@ mod tests {
 
     #[test]
     fn a_draw_picks_sets_in_proportion_to_their_weights() {
-        let sets = [(0.6, 0..1), (0.0, 1..2), (0.4, 2..3)]
-            .map(|(weight, effects)| Direction { weight, effects });
+        let sets = [0.6, 0.0, 0.4];
         assert_eq!(pick(&sets, 0.0), 0);
         assert_eq!(pick(&sets, 0.5999), 0);
         assert_eq!(pick(&sets, 0.6), 2);

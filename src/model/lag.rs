@@ -83,7 +83,7 @@ pub fn land_due(events: &[super::Event], state: &mut State, t: u32) -> bool {
 /// Sets effect `x` of event `e`, fired at step `t`, on its way: its first part lands now
 /// when it has no delay.
 pub fn set_off(events: &[super::Event], state: &mut State, e: usize, x: usize, t: u32) {
-    let lag = events[e].lags[x];
+    let lag = state.lag[state.effects_of[e] + x];
     let mut pending = Pending {
         event: e,
         effect: x,

@@ -197,7 +197,9 @@ fn fire_one<const OWN: bool>(
     let own = event.own_effects();
     apply_effects::<OWN>(world, state, e, 0..own, t);
     if !event.directions.is_empty() {
-        let d = direction::pick(&event.directions, rng.direction_uniform(e));
+        let first = state.directions_of[e];
+        let weights = &state.direction_weight[first..first + event.directions.len()];
+        let d = direction::pick(weights, rng.direction_uniform(e));
         apply_effects::<OWN>(world, state, e, event.directions[d].effects.clone(), t);
     }
     state.fired[e] += 1;
@@ -216,7 +218,7 @@ fn apply_effects<const OWN: bool>(
     let start = state.effects_of[e];
     for x in xs {
         let effect = &event.effects[x];
-        if !event.lags.is_empty() && !event.lags[x].is_none() {
+        if !event.lags.is_empty() && !state.lag[start + x].is_none() {
             lag::set_off(&world.events, state, e, x, t);
         } else if OWN {
             effect.apply_amount(state.amount[start + x], state);

@@ -344,9 +344,10 @@ pub struct EventDef {
     #[serde(default)]
     pub cases: Vec<(ConditionDef, Value)>,
     /// Effects of random direction: `(weight, effects)` sets, one drawn each time the event
-    /// fires, in proportion to the weights, after the event's own `effects`.
+    /// fires, in proportion to the weights, after the event's own `effects`. A weight may be
+    /// a range (`event.<name>.one_of.<D>`).
     #[serde(default)]
-    pub one_of: Vec<(f64, Vec<EffectDef>)>,
+    pub one_of: Vec<(Value, Vec<EffectDef>)>,
 }
 
 /// What an event does to the world.
@@ -366,11 +367,12 @@ pub enum EffectDef {
     TransientShare(String, String, String, Change),
     /// A change of a model parameter, addressed by path (`eta`, `eta.Pakistan`, `beta.aid`...).
     Param(String, Change),
-    /// `Delay(steps, effect)`: the effect lands `steps` steps after the event fires.
-    Delay(i64, Box<EffectDef>),
+    /// `Delay(steps, effect)`: the effect lands `steps` steps after the event fires. The
+    /// steps may be a range (`event.<name>.effect.<N>.delay`).
+    Delay(Steps, Box<EffectDef>),
     /// `Over(steps, effect)`: the effect lands in `steps` equal parts, one a step, the first
-    /// when the event fires (`model::lag`).
-    Over(i64, Box<EffectDef>),
+    /// when the event fires (`model::lag`); a range too (`event.<name>.effect.<N>.over`).
+    Over(Steps, Box<EffectDef>),
 }
 
 impl EffectDef {

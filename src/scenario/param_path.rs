@@ -14,7 +14,10 @@ pub const GRAMMAR: &str = "eta, sigma, gamma, lambda (optionally .<state>), \
      background.<jump_rate, jump_scale, supplier_rate or supplier_size>; \
      and the file's other numbers: stance.<from>.<to>, affinity.<from>.<to>, \
      share.<channel>.<from>.<to>, weight.<state>, event.<name>.at, event.<name>.every, \
-     event.<name>.window.first, event.<name>.window.last, event.<name>.effect.<N> (a range)";
+     event.<name>.window.first, event.<name>.window.last, event.<name>.effect.<N> (a range), \
+     and of an effect's lag or a set of random direction, when a range: \
+     event.<name>.effect.<N>.delay, .over, event.<name>.one_of.<D>, \
+     event.<name>.one_of.<D>.effect.<N>";
 
 /// A parameter every state has, given scenario-wide and optionally overridden per state.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -323,8 +326,14 @@ pub fn unknown(text: &str, names: &Names) -> String {
         valid.push(p.into());
         valid.extend(names.channels.iter().map(|c| format!("{p}.{}", shown(c))));
     }
-    let hazards = names.events.iter().zip(&names.hazard).filter(|e| *e.1);
-    valid.extend(hazards.map(|(e, _)| format!("event.{}.hazard", shown(e))));
+    for (i, (e, &hazard)) in names.events.iter().zip(&names.hazard).enumerate() {
+        let cases = names.cases.get(i).copied().unwrap_or(0);
+        if hazard {
+            valid.push(format!("event.{}.hazard", shown(e)));
+        }
+        // A hazard by cases: each case is a number a variant may set on its own.
+        valid.extend((1..=cases).map(|c| format!("event.{}.hazard.case.{c}", shown(e))));
+    }
     if names.background {
         valid.extend(BackgroundParam::ALL.map(|p| format!("background.{}", p.name())));
     }

@@ -613,12 +613,14 @@ impl<'a, 'f> Applier<'a, 'f> {
         }
         let mut naming: Vec<Vec<String>> = vec![Vec::new(); self.removed.len()];
         let mut later = Vec::new();
+        // An event names others in its condition and in the cases of its hazard.
         let events = (self.file.events.iter()).map(|e| {
+            let cases = e.cases.iter().map(|(when, _)| when);
             (
                 "event",
                 Slot::Event(e.name.clone()),
                 &e.name,
-                [&e.when, &None],
+                e.when.iter().chain(cases).collect::<Vec<_>>(),
             )
         });
         let outcomes = (self.file.outcomes.iter()).map(|o| {
@@ -626,12 +628,12 @@ impl<'a, 'f> Applier<'a, 'f> {
                 "outcome",
                 Slot::Outcome(o.name.clone()),
                 &o.name,
-                [&o.at_end, &o.ever],
+                o.at_end.iter().chain(&o.ever).collect::<Vec<_>>(),
             )
         });
         for (what, slot, name, conditions) in events.chain(outcomes) {
             let mut named = Vec::new();
-            for condition in conditions.into_iter().flatten() {
+            for condition in conditions {
                 after_names(condition, &mut named);
             }
             let mut seen = HashSet::new();

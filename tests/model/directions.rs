@@ -69,3 +69,27 @@ fn adding_a_random_direction_changes_no_other_draw() {
         "the deal fired {deals} times in 500 trajectories"
     );
 }
+
+/// A weight may be a range, drawn per trajectory (`event.<name>.one_of.<D>`): with weights
+/// Uniform(0, 1) and 1, the first set's chance is E[w / (w + 1)] = 1 − ln 2.
+#[test]
+fn a_drawn_weight_gives_its_set_the_expected_chance() {
+    let dir = tempfile::tempdir().unwrap();
+    let tilt = r#", one_of: [(Uniform(0.0, 1.0), [Affinity("A", "B", Add(1.0))]), (1.0, [Affinity("A", "C", Add(1.0))])]"#;
+    let world = world_of(dir.path(), "coup.ron", &coup(tilt));
+    assert!(world.params.iter().any(|p| p.path == "event.coup.one_of.1"));
+    let trajectories = 20_000;
+    let mut toward_b = 0;
+    for r in 0..trajectories {
+        let mut end = 0.0;
+        follow(&world, 6, r, |_, s| end = s.affinity[1]);
+        toward_b += usize::from(end == 1.0);
+    }
+    let want = 1.0 - 2f64.ln();
+    let share = toward_b as f64 / trajectories as f64;
+    let error = (want * (1.0 - want) / trajectories as f64).sqrt();
+    assert!(
+        (share - want).abs() < 4.0 * error,
+        "{share} toward B, {want} ± {error}"
+    );
+}

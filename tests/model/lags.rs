@@ -89,3 +89,34 @@ fn a_delayed_effect_lands_whole_at_its_step_and_a_delay_with_parts_starts_there(
         );
     }
 }
+
+/// A lag may be a range over steps, drawn per trajectory from the stream of its path
+/// (`event.<name>.effect.<N>.delay`), rounded as an `at` is: `Uniform(1.5, 4.5)` lands the
+/// effect 2, 3 or 4 steps after the deal, each a third of the time.
+#[test]
+fn a_delay_drawn_from_a_range_lands_at_each_of_its_steps_alike() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = deal(r#"Delay(Uniform(1.5, 4.5), Affinity("A", "B", Add(0.4)))"#);
+    let world = world_of(dir.path(), "lags.ron", &text);
+    let slot = (world.params.iter())
+        .find(|p| p.path == "event.deal.effect.1.delay")
+        .expect("the delay is a drawn number with its path");
+    assert_eq!(slot.sampler.support(), (1.5, 4.5));
+    let trajectories: u32 = 6000;
+    let mut landed = [0u32; 13];
+    for r in 0..trajectories {
+        let mut at = None;
+        follow(&world, 9, u64::from(r), |t, s| {
+            if s.affinity[1] > 0.5 && at.is_none() {
+                at = Some(t as usize);
+            }
+        });
+        landed[at.expect("the effect lands")] += 1;
+    }
+    let error = (2.0 / 9.0 / f64::from(trajectories)).sqrt();
+    for (t, &count) in landed.iter().enumerate() {
+        let want = if (4..=6).contains(&t) { 1.0 / 3.0 } else { 0.0 };
+        let share = f64::from(count) / f64::from(trajectories);
+        assert!((share - want).abs() < 4.0 * error, "step {t}: {share}");
+    }
+}

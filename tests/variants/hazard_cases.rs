@@ -86,3 +86,17 @@ fn a_case_the_event_does_not_have_is_an_unknown_path() {
         "{stderr}"
     );
 }
+
+/// An event named in a case's condition is named like one in `when`: removing it says
+/// which event still names it, at the RemoveEvent.
+#[test]
+fn removing_an_event_a_case_names_says_which_event_names_it() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "base.ron", BASE);
+    let path = write(dir.path(), "v.ron", &variant("RemoveEvent(\"war\")"));
+    let stderr = exits(2, &[&"check", &path]);
+    assert!(
+        stderr.contains("v.ron:5:5: RemoveEvent(\"war\"): event \"break\" still names it"),
+        "{stderr}"
+    );
+}

@@ -160,12 +160,14 @@ impl Compiler<'_> {
         lags: &mut Vec<Lag>,
     ) {
         for (x, written) in defs.iter().enumerate() {
-            let (lag, effect_def) = self.lag_of(name, written, anchor);
+            let unwrapped = super::lags::unwrap(written);
+            let effect_def = unwrapped.inner;
             let compiled = self.effect(name, effect_def, anchor);
+            let first = self.effects_so_far + effects.len();
             let count = compiled.len();
+            let lag = self.lag_of(name, &unwrapped, anchor, &path(x), first..first + count);
             let amount = effect_def.change().amount();
             if let (Value::Sampled(d), false) = (amount, compiled.is_empty()) {
-                let first = self.effects_so_far + effects.len();
                 let targets = (first..first + compiled.len())
                     .map(Target::Amount)
                     .collect();
@@ -249,7 +251,7 @@ impl Compiler<'_> {
                     .into_iter()
                     .collect()
             }
-            // Unwrapped by `lag_of` before an effect is compiled.
+            // Unwrapped by `lags::unwrap` before an effect is compiled.
             EffectDef::Delay(_, inner) | EffectDef::Over(_, inner) => {
                 self.effect(event, inner, anchor)
             }

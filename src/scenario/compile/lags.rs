@@ -1,43 +1,80 @@
 //! Lags as written: `Delay(steps, effect)` and `Over(steps, effect)`, one of each at most,
-//! around any effect (`model::lag`).
+//! around any effect (`model::lag`). The steps may be ranges, drawn per trajectory like an
+//! `at` (`event.<name>.effect.<N>.delay` and `.over`).
 
 use super::Compiler;
-use crate::model::Lag;
-use crate::scenario::file::{Change as ChangeDef, Distribution, EffectDef, Value};
+use crate::model::{round_step, Lag, Target};
+use crate::scenario::file::{Change as ChangeDef, Distribution, EffectDef, Steps, Value};
 use crate::scenario::locate::Position;
 use crate::scenario::spelling::quoted_name;
 
+/// An effect as written, its lag taken off: the delay and the parts, if written, and the
+/// effect inside them; `twice` names a lag written twice around one effect.
+pub(super) struct Unwrapped<'d> {
+    delay: Option<&'d Steps>,
+    over: Option<&'d Steps>,
+    pub inner: &'d EffectDef,
+    twice: Option<&'static str>,
+}
+
+/// Takes the `Delay` and `Over` off an effect as written.
+pub(super) fn unwrap(def: &EffectDef) -> Unwrapped<'_> {
+    let mut found = Unwrapped {
+        delay: None,
+        over: None,
+        inner: def,
+        twice: None,
+    };
+    loop {
+        match found.inner {
+            EffectDef::Delay(d, e) => {
+                if found.delay.replace(d).is_some() {
+                    found.twice = Some("Delay");
+                }
+                found.inner = e;
+            }
+            EffectDef::Over(n, e) => {
+                if found.over.replace(n).is_some() {
+                    found.twice = Some("Over");
+                }
+                found.inner = e;
+            }
+            _ => return found,
+        }
+    }
+}
+
 impl Compiler<'_> {
-    /// The lag `def` is written with and the effect inside it. A bad lag is reported at its
-    /// word in the event (the item at `anchor`), and the effect then lands at once.
-    pub(super) fn lag_of<'d>(
+    /// The lag of an effect written as `written` (its path `path`, compiled to the effects
+    /// `targets` index), checked; a range's slot is kept, its median's step in the lag. A
+    /// bad lag is reported at its word in the event (the item at `anchor`), and the effect
+    /// then lands at once.
+    pub(super) fn lag_of(
         &mut self,
         event: &str,
-        def: &'d EffectDef,
+        written: &Unwrapped,
         anchor: Option<usize>,
-    ) -> (Lag, &'d EffectDef) {
+        path: &str,
+        targets: std::ops::Range<usize>,
+    ) -> Lag {
         let mut lag = Lag::NONE;
-        let (mut delay, mut over) = (None, None);
-        let mut inner = def;
-        loop {
-            match inner {
-                EffectDef::Delay(d, e) => {
-                    let twice = delay.replace(*d).is_some();
-                    self.lag_written_once(event, "Delay", twice, anchor);
-                    inner = e;
-                }
-                EffectDef::Over(n, e) => {
-                    let twice = over.replace(*n).is_some();
-                    self.lag_written_once(event, "Over", twice, anchor);
-                    inner = e;
-                }
-                _ => break,
-            }
+        if let Some(word) = written.twice {
+            let at = self.word_at(anchor, word);
+            self.problem(
+                at,
+                format!(
+                    "event {}: an effect has one {word}(...) at most; add the steps up into one",
+                    quoted_name(event)
+                ),
+            );
         }
         let steps = self.steps.max(1);
-        if let Some(d) = delay {
+        let (mut latest_delay, mut most_parts) = (0, 1);
+        if let Some(delay) = written.delay {
+            let path = format!("{path}.delay");
+            let at = self.word_at(anchor, "Delay");
+            let d = self.lag_steps(at, &path, delay, 0.5, steps, &targets, Target::Delay);
             if d < 1 || d >= steps {
-                let at = self.word_at(anchor, "Delay");
                 self.problem(
                     at,
                     format!(
@@ -49,11 +86,14 @@ impl Compiler<'_> {
                 );
             } else {
                 lag.delay = d as u32;
+                latest_delay = self.step_support(delay, &path).1;
             }
         }
-        if let Some(n) = over {
+        if let Some(over) = written.over {
+            let path = format!("{path}.over");
+            let at = self.word_at(anchor, "Over");
+            let n = self.lag_steps(at, &path, over, 1.5, steps + 1, &targets, Target::Over);
             if n < 2 || n > steps {
-                let at = self.word_at(anchor, "Over");
                 self.problem(
                     at,
                     format!(
@@ -64,39 +104,54 @@ impl Compiler<'_> {
                 );
             } else {
                 lag.over = n as u32;
+                most_parts = self.step_support(over, &path).1;
             }
         }
-        if i64::from(lag.delay) + i64::from(lag.over) > steps {
-            let at = self.word_at(anchor, if over.is_some() { "Over" } else { "Delay" });
-            self.problem(
-                at,
-                format!(
-                    "event {}: a delay of {} and {} parts end after step {}, past the file's \
-                     {steps} steps even for an event at step 1: shorten the lag",
-                    quoted_name(event),
-                    lag.delay,
-                    lag.over,
-                    i64::from(lag.delay) + i64::from(lag.over)
-                ),
-            );
-        }
-        if lag.over > 1 {
-            self.scale_in_parts(event, inner, anchor);
-        }
-        (lag, inner)
-    }
-
-    /// `Delay(1, Delay(2, ...))`: which one is meant?
-    fn lag_written_once(&mut self, event: &str, word: &str, twice: bool, anchor: Option<usize>) {
-        if twice {
+        if latest_delay + most_parts > steps {
+            let word = if written.over.is_some() {
+                "Over"
+            } else {
+                "Delay"
+            };
             let at = self.word_at(anchor, word);
             self.problem(
                 at,
                 format!(
-                    "event {}: an effect has one {word}(...) at most; add the steps up into one",
-                    quoted_name(event)
+                    "event {}: a delay of {latest_delay} and {most_parts} parts end after step \
+                     {}, past the file's {steps} steps even for an event at step 1: shorten \
+                     the lag",
+                    quoted_name(event),
+                    latest_delay + most_parts
                 ),
             );
+        }
+        if lag.over > 1 {
+            self.scale_in_parts(event, written.inner, anchor);
+        }
+        lag
+    }
+
+    /// The steps of a lag: its number, or a range's median rounded, the range checked
+    /// within [low, high - 0.5] and its slot kept for the compiled effects `targets`.
+    #[allow(clippy::too_many_arguments)]
+    fn lag_steps(
+        &mut self,
+        at: Option<Position>,
+        path: &str,
+        value: &Steps,
+        low: f64,
+        high: i64,
+        targets: &std::ops::Range<usize>,
+        target: fn(usize) -> Target,
+    ) -> i64 {
+        match value {
+            Steps::Fixed(x) => *x,
+            Steps::Sampled(d) => {
+                let range = (low, high as f64 - 0.5);
+                let targets = targets.clone().map(target).collect();
+                let median = self.drawn(at, path.to_string(), d, range, targets);
+                i64::from(round_step(median))
+            }
         }
     }
 

@@ -85,6 +85,7 @@ fn compile_with<'a>(
         unknown: HashMap::new(),
         drawn: Vec::new(),
         effects_so_far: 0,
+        directions_so_far: 0,
     };
     // A file beyond the size limits is refused before anything is allocated in proportion
     // to it (n*n stances, k*n*n shares): the limits exist so that no file can make the
@@ -148,6 +149,8 @@ struct Compiler<'a> {
     drawn: Vec<crate::model::ParamSlot>,
     /// Effects compiled in the events so far: where the next event's start (`Target::Amount`).
     effects_so_far: usize,
+    /// Sets of effects of random direction so far (`Target::Direction`).
+    directions_so_far: usize,
 }
 
 impl<'a> Compiler<'a> {
@@ -270,6 +273,7 @@ mod tests {
             unknown: HashMap::new(),
             drawn: Vec::new(),
             effects_so_far: 0,
+            directions_so_far: 0,
         }
     }
 
