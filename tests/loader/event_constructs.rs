@@ -47,12 +47,24 @@ fn weights_of_random_directions_that_do_not_add_up_to_a_positive_number_are_refu
 }
 
 #[test]
-fn a_case_whose_condition_names_an_unknown_state_is_refused_at_the_name() {
+fn a_case_whose_condition_names_an_unknown_state_channel_or_event_is_refused_at_the_name() {
     refused_at(
         "        Event(name: \"break\", hazard: 0.01,\n            cases: [(Above(Stance(\"A\", \"Bx\"), 0.2), 0.3)]),",
         8,
         40,
         "unknown state \"Bx\" — did you mean \"B\"?",
+    );
+    refused_at(
+        "        Event(name: \"break\", hazard: 0.01, cases: [(Above(Share(\"A\", \"B\", \"arms\"), 0.2), 0.3)]),",
+        7,
+        75,
+        "unknown channel \"arms\"",
+    );
+    refused_at(
+        "        Event(name: \"break\", hazard: 0.01, cases: [(After(\"wor\"), 0.3)]),",
+        7,
+        59,
+        "unknown event \"wor\"",
     );
     refused_at(
         "        Event(name: \"break\", at: 2, cases: [(After(\"break\"), 0.3)]),",
@@ -115,5 +127,41 @@ fn a_choice_group_of_one_event_is_refused_with_the_group_meant() {
         7,
         53,
         "remove `repeat: true`",
+    );
+}
+
+/// A range is refused when any of its draws would be: a lag's steps or a weight.
+#[test]
+fn a_range_of_lag_steps_or_weights_that_can_draw_a_bad_value_is_refused_at_its_word() {
+    let effect = r#"Affinity("A", "B", Add(0.1))"#;
+    let event = |lag: &str| format!("        Event(name: \"slow\", at: 2, effects: [{lag}]),");
+    refused_at(
+        &event(&format!("Delay(Uniform(0.0, 3.0), {effect})")),
+        7,
+        46,
+        "range `event.slow.effect.1.delay`: Uniform(0, 3) needs 0.5 <= low",
+    );
+    refused_at(
+        &event(&format!("Over(Uniform(2.0, 13.0), {effect})")),
+        7,
+        46,
+        "range `event.slow.effect.1.over`: Uniform(2, 13) needs 1.5 <= low <= high <= 10.5",
+    );
+    refused_at(
+        &event(&format!(
+            "Delay(Uniform(1.0, 3.0), Over(Uniform(2.0, 9.0), {effect}))"
+        )),
+        7,
+        71,
+        "a delay of 3 and 9 parts end after step 12",
+    );
+    let sets = r#"[Mutual("A", "B", Add(0.3))]"#;
+    refused_at(
+        &format!(
+            "        Event(name: \"coup\", at: 2, one_of: [(Uniform(0.0, 1.0), {sets}), (0.0, {sets})]),"
+        ),
+        7,
+        36,
+        "the weights of `one_of` (at their lowest 0, 0)",
     );
 }
