@@ -165,3 +165,31 @@ fn a_range_of_lag_steps_or_weights_that_can_draw_a_bad_value_is_refused_at_its_w
         "the weights of `one_of` (at their lowest 0, 0)",
     );
 }
+
+/// Every RON example of docs/src/reference/events.md passes `simulate check` in the world
+/// its introduction names (states Buyer, USA, France, Russia, Sweden; the channel arms).
+#[test]
+fn the_examples_of_the_events_reference_pass_check() {
+    let doc = std::fs::read_to_string(common::root().join("docs/src/reference/events.md"))
+        .expect("the reference of events");
+    let examples: Vec<&str> = doc
+        .split("```ron\n")
+        .skip(1)
+        .map(|after| after.split("```").next().unwrap())
+        .collect();
+    assert_eq!(examples.len(), 5, "one example per construct");
+    let dir = tempfile::tempdir().unwrap();
+    for (i, example) in examples.iter().enumerate() {
+        let text = format!(
+            "Scenario(\n    name: \"doc\",\n    steps: 20,\n    channels: [\"arms\"],\n    \
+             states: [State(name: \"Buyer\"), State(name: \"USA\"), State(name: \"France\"), \
+             State(name: \"Russia\"), State(name: \"Sweden\")],\n    events: [\n{example}\n    ],\n)\n"
+        );
+        let path = write(dir.path(), &format!("example{i}.ron"), &text);
+        common::simulate()
+            .arg("check")
+            .arg(&path)
+            .assert()
+            .success();
+    }
+}
