@@ -181,6 +181,10 @@ mod tests {
                 targets: vec![ParamTarget::Gamma(0), ParamTarget::Eta(0)],
                 change: Change::Add(0.5),
             }],
+            choice: None,
+            cases: vec![],
+            directions: vec![],
+            lags: vec![],
         }];
         w
     }

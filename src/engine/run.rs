@@ -570,6 +570,9 @@ pub fn rows_scaled_back(world: &World, seed: u64, trajectories: u64) -> Option<u
 struct Draws {
     noise: Stream,
     events: Vec<Stream>,
+    /// `event:<name>:direction` of each event with effects of random direction (seeded
+    /// only for those).
+    directions: Vec<Stream>,
     /// `background:jumps` and `background:suppliers` (seeded only in a world with a
     /// background).
     jumps: Stream,
@@ -586,12 +589,22 @@ impl Randomness for Draws {
         self.events[e].uniform()
     }
 
+    fn direction_uniform(&mut self, e: usize) -> f64 {
+        self.directions[e].uniform()
+    }
+
     fn background_uniform(&mut self, process: Process) -> f64 {
         match process {
             Process::Jumps => self.jumps.uniform(),
             Process::Suppliers => self.suppliers.uniform(),
         }
     }
+}
+
+/// The key of the stream an event's direction is drawn from (`model::direction`): its own,
+/// so that adding directions to an event changes no other draw.
+pub fn direction_stream(event: &str) -> String {
+    format!("event:{event}:direction")
 }
 
 /// The keys of the background's streams: their own, so that the background changes no
@@ -639,6 +652,7 @@ impl Worker {
             draws: Draws {
                 noise: Stream::new(0, 0),
                 events: event_streams.iter().map(|&id| Stream::new(0, id)).collect(),
+                directions: event_streams.iter().map(|_| Stream::new(0, 0)).collect(),
                 jumps: Stream::new(0, 0),
                 suppliers: Stream::new(0, 0),
             },
@@ -762,6 +776,11 @@ impl Trajectory {
         self.draws.noise = Stream::new(seed, noise);
         for (stream, &id) in self.draws.events.iter_mut().zip(events) {
             *stream = Stream::new(seed, id);
+        }
+        for (e, event) in world.events.iter().enumerate() {
+            if !event.directions.is_empty() {
+                self.draws.directions[e] = Stream::keyed(seed, &direction_stream(&event.name));
+            }
         }
         if world.background.is_some() {
             let [jumps, suppliers] = BACKGROUND_STREAMS;
@@ -972,6 +991,10 @@ mod tests {
             when,
             repeat: true,
             effects,
+            choice: None,
+            cases: vec![],
+            directions: vec![],
+            lags: vec![],
         };
         let crisis = Effect::Stance {
             i: 0,

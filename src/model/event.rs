@@ -1,6 +1,6 @@
 //! Events, their conditions and effects, compiled to indices.
 
-use super::{Metric, ParamTarget, State};
+use super::{Case, Choice, Direction, Lag, Metric, ParamTarget, State};
 
 /// When an event may fire.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -23,7 +23,25 @@ pub struct Event {
     pub window: (u32, u32),
     pub when: Option<Condition>,
     pub repeat: bool,
+    /// Its own effects, then those of each `directions` set.
     pub effects: Vec<Effect>,
+    /// The choice group it belongs to (`model::choice`).
+    pub choice: Option<Choice>,
+    /// Its hazard by cases, first that holds (`model::hazard`); empty: its `hazard`.
+    pub cases: Vec<Case>,
+    /// The sets of effects of random direction (`model::direction`); empty: none.
+    pub directions: Vec<Direction>,
+    /// When each of `effects` lands (`model::lag`); empty when none is lagged.
+    pub lags: Vec<Lag>,
+}
+
+impl Event {
+    /// How many of `effects` the event always has (the rest are its `directions`).
+    pub fn own_effects(&self) -> usize {
+        self.directions
+            .first()
+            .map_or(self.effects.len(), |d| d.effects.start)
+    }
 }
 
 /// How an effect changes a number.
@@ -103,7 +121,11 @@ impl Effect {
 
     /// Applies the effect with `amount` in place of the file's (a trajectory's draw).
     pub fn apply_amount(&self, amount: f64, state: &mut State) {
-        let change = self.change().with_amount(amount);
+        self.apply_change(self.change().with_amount(amount), state);
+    }
+
+    /// Applies `change` to the effect's number (a lagged effect's part, `model::lag`).
+    pub fn apply_change(&self, change: Change, state: &mut State) {
         let n = state.n;
         match *self {
             Effect::Stance { i, j, .. } => {

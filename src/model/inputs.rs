@@ -26,6 +26,12 @@ pub enum Target {
     Every(usize),
     WindowFirst(usize),
     WindowLast(usize),
+    /// The delay and the parts of a lagged effect, indexed as `Amount` (`model::lag`).
+    Delay(usize),
+    Over(usize),
+    /// The weight of a set of effects of random direction, over every event's sets in order
+    /// (`State::direction_weight`).
+    Direction(usize),
 }
 
 impl Target {
@@ -41,6 +47,10 @@ impl Target {
             Target::At(_) | Target::Every(_) | Target::WindowFirst(_) | Target::WindowLast(_) => {
                 step_range(steps)
             }
+            // A delay that lands within the steps, parts that are more than one.
+            Target::Delay(_) => (0.5, f64::from(steps) - 0.5),
+            Target::Over(_) => (1.5, f64::from(steps) + 0.5),
+            Target::Direction(_) => (0.0, f64::INFINITY),
         }
     }
 
@@ -62,6 +72,9 @@ impl Target {
                 | Target::WindowFirst(_)
                 | Target::WindowLast(_)
                 | Target::Amount(_)
+                | Target::Delay(_)
+                | Target::Over(_)
+                | Target::Direction(_)
         )
     }
 
@@ -108,6 +121,9 @@ impl State {
             Target::Every(e) => self.timing[e] = Timing::Every(round_step(value)),
             Target::WindowFirst(e) => self.window[e].0 = round_step(value),
             Target::WindowLast(e) => self.window[e].1 = round_step(value),
+            Target::Delay(x) => self.lag[x].delay = round_step(value),
+            Target::Over(x) => self.lag[x].over = round_step(value).max(2),
+            Target::Direction(x) => self.direction_weight[x] = value.max(0.0),
         }
     }
 

@@ -5,11 +5,15 @@
 
 pub mod background;
 pub mod blocs;
+pub mod choice;
 mod definition;
+pub mod direction;
 mod event;
 #[cfg(test)]
 pub(crate) mod fixtures;
+pub mod hazard;
 mod inputs;
+pub mod lag;
 pub mod lanes;
 pub mod math;
 mod metric;
@@ -21,9 +25,13 @@ pub mod window;
 mod world;
 
 pub use background::{Background, BackgroundParam, Process};
+pub use choice::Choice;
 pub use definition::Definition;
+pub use direction::Direction;
 pub use event::{Change, Condition, Effect, Event, Timing, AFFINITY_LIMIT};
+pub use hazard::Case;
 pub use inputs::{round_step, step_range, Target, WEIGHT_RANGE};
+pub use lag::{Lag, Pending};
 pub use metric::Metric;
 pub use params::{Draws, ParamSlot, ParamTarget, Params, Sampler};
 pub use rest::{settle_trajectory, Rest, Unsettled};
@@ -42,6 +50,12 @@ pub trait Randomness {
     /// Only a world with a background asks; randomness made for worlds without one (tests,
     /// benchmarks of the reference form) need not give it, and gets the middle of [0, 1).
     fn background_uniform(&mut self, _process: Process) -> f64 {
+        0.5
+    }
+    /// A uniform draw in [0, 1) from the stream `event:<name>:direction` of event `e`, which
+    /// picks its set of effects (`model::direction`). Only a world with such an event asks;
+    /// randomness made for other worlds gets the middle of [0, 1).
+    fn direction_uniform(&mut self, _e: usize) -> f64 {
         0.5
     }
 }

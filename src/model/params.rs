@@ -15,6 +15,9 @@ pub enum ParamTarget {
     Rho(usize),
     /// The per-step probability of a hazard event.
     Hazard(usize),
+    /// The hazard of one case of an event's hazard by cases, counted over every event's
+    /// cases in order (`model::hazard`).
+    Case(usize),
     /// A parameter of the background (`model::background`).
     Background(BackgroundParam),
 }
@@ -33,7 +36,7 @@ impl ParamTarget {
             ParamTarget::Beta(..) => (-20.0, 20.0),
             // exp(kappa * P) with |P| <= 1: 50 keeps every factor finite and meaningful.
             ParamTarget::Kappa(_) => (-50.0, 50.0),
-            ParamTarget::Rho(_) | ParamTarget::Hazard(_) => (0.0, 1.0),
+            ParamTarget::Rho(_) | ParamTarget::Hazard(_) | ParamTarget::Case(_) => (0.0, 1.0),
             ParamTarget::Background(p) => p.range(),
         }
     }
@@ -260,13 +263,15 @@ pub struct Params {
     pub kappa: Vec<f64>,
     pub rho: Vec<f64>,
     pub hazard: Vec<f64>,
+    /// The hazards of every event's cases, in order (`ParamTarget::Case`).
+    pub cases: Vec<f64>,
     /// The background's parameters, by `BackgroundParam::index`.
     pub background: [f64; 4],
     n: usize,
 }
 
 impl Params {
-    pub fn new(n: usize, k: usize, events: usize) -> Self {
+    pub fn new(n: usize, k: usize, events: usize, cases: usize) -> Self {
         Params {
             eta: vec![0.0; n],
             sigma: vec![0.0; n],
@@ -276,6 +281,7 @@ impl Params {
             kappa: vec![0.0; k],
             rho: vec![0.0; k],
             hazard: vec![0.0; events],
+            cases: vec![0.0; cases],
             background: [0.0; 4],
             n,
         }
@@ -291,6 +297,7 @@ impl Params {
             ParamTarget::Kappa(k) => &mut self.kappa[k],
             ParamTarget::Rho(k) => &mut self.rho[k],
             ParamTarget::Hazard(e) => &mut self.hazard[e],
+            ParamTarget::Case(x) => &mut self.cases[x],
             ParamTarget::Background(p) => &mut self.background[p.index()],
         }
     }

@@ -2,7 +2,7 @@
 
 use super::background::Clock;
 use super::window::Windows;
-use super::{Params, Target, Timing, World};
+use super::{Lag, Params, Pending, Target, Timing, World};
 
 /// Everything that changes along one trajectory. Allocated once per worker and reset for
 /// each trajectory, so a run allocates nothing per trajectory or per step.
@@ -32,6 +32,14 @@ pub struct State {
     /// `effects_of[e]`): the world's, or drawn.
     pub amount: Vec<f64>,
     pub effects_of: Vec<usize>,
+    /// The lagged effects on their way (`model::lag`), in the order they were set off.
+    pub pending: Vec<Pending>,
+    /// The lag of every event's compiled effects, indexed as `amount`: the world's, or drawn.
+    pub lag: Vec<Lag>,
+    /// The weight of every event's sets of effects of random direction (event e's first at
+    /// `directions_of[e]`): the world's, or drawn.
+    pub direction_weight: Vec<f64>,
+    pub directions_of: Vec<usize>,
     /// In a world at rest: the affinities as the file (or a draw) gives them, departures from
     /// rest, and the initial partnership `P0` (`model::rest`); set when the rest is solved.
     pub departure: Vec<f64>,
@@ -55,7 +63,12 @@ impl State {
             affinity: world.affinity.clone(),
             share: world.share.clone(),
             anchor: world.share.clone(),
-            params: Params::new(n, k, world.events.len()),
+            params: Params::new(
+                n,
+                k,
+                world.events.len(),
+                world.events.iter().map(|e| e.cases.len()).sum(),
+            ),
             fired: vec![0; world.events.len()],
             weight: world.weight.clone(),
             windows: Windows::new(&world.averages),
@@ -68,6 +81,18 @@ impl State {
                 .scan(0, |start, e| {
                     let this = *start;
                     *start += e.effects.len();
+                    Some(this)
+                })
+                .collect(),
+            pending: Vec::new(),
+            lag: lags(world).collect(),
+            direction_weight: weights(world).collect(),
+            directions_of: world
+                .events
+                .iter()
+                .scan(0, |start, e| {
+                    let this = *start;
+                    *start += e.directions.len();
                     Some(this)
                 })
                 .collect(),
@@ -101,6 +126,13 @@ impl State {
             *x = amount;
         }
         self.clock.reset();
+        self.pending.clear();
+        for (x, lag) in self.lag.iter_mut().zip(lags(world)) {
+            *x = lag;
+        }
+        for (x, weight) in self.direction_weight.iter_mut().zip(weights(world)) {
+            *x = weight;
+        }
     }
 }
 
@@ -115,4 +147,19 @@ fn amounts(world: &World) -> impl Iterator<Item = f64> + '_ {
         .events
         .iter()
         .flat_map(|e| e.effects.iter().map(|effect| effect.change().amount()))
+}
+
+/// The lag of every event's compiled effects, in order (none for an event without lags).
+fn lags(world: &World) -> impl Iterator<Item = Lag> + '_ {
+    world.events.iter().flat_map(|e| {
+        (0..e.effects.len()).map(move |x| e.lags.get(x).copied().unwrap_or(Lag::NONE))
+    })
+}
+
+/// The weight of every event's sets of effects of random direction, in order.
+fn weights(world: &World) -> impl Iterator<Item = f64> + '_ {
+    world
+        .events
+        .iter()
+        .flat_map(|e| e.directions.iter().map(|d| d.weight))
 }

@@ -9,8 +9,9 @@
 //! branch-free versions in plain f64 arithmetic (`model::math`, within a few ulps of `libm`),
 //! so a step gives the same bits on every machine and its row loops vectorise.
 
+use super::choice::{self, Arrival};
 use super::lanes::Lanes;
-use super::{Randomness, State, Timing, World};
+use super::{direction, hazard, lag, Randomness, State, Timing, World};
 
 /// Makes step `t` (1-based) of a block of at most `L` trajectories, each a state and its
 /// draws, in lane order.
@@ -94,7 +95,9 @@ fn fire_events(world: &World, state: &mut State, t: u32, rng: &mut impl Randomne
 }
 
 /// `fire_events` with each event's timing, window and effect amounts the trajectory's own
-/// (`OWN`: the file draws some, `model::inputs`) or the world's.
+/// (`OWN`: the file draws some, `model::inputs`) or the world's. The parts of lagged effects
+/// due at step t land first (`model::lag`); a choice group is settled at its first member's
+/// place (`model::choice`).
 #[inline(always)]
 fn fire<const OWN: bool>(
     world: &World,
@@ -102,39 +105,127 @@ fn fire<const OWN: bool>(
     t: u32,
     rng: &mut impl Randomness,
 ) -> bool {
-    let mut fired = false;
+    let mut fired = !state.pending.is_empty() && lag::land_due(&world.events, state, t);
     for (e, event) in world.events.iter().enumerate() {
-        let (timing, window) = match OWN {
-            true => (state.timing[e], state.window[e]),
-            false => (event.timing, event.window),
-        };
-        let scheduled = match timing {
-            Timing::At(at) => t == at,
-            Timing::Every(every) => t.is_multiple_of(every),
-            Timing::Hazard => rng.event_uniform(e) < state.params.hazard[e],
-        };
-        if !scheduled || t < window.0 || t > window.1 || (state.fired[e] > 0 && !event.repeat) {
+        if let Some(group) = &event.choice {
+            if group.settled_at(e) {
+                fired |= settle_choice::<OWN>(world, state, group, t, rng);
+            }
             continue;
         }
-        if let Some(when) = &event.when {
-            if !when.holds(state) {
-                continue;
-            }
+        if ready::<OWN>(world, state, e, t, rng).is_some() {
+            fire_one::<OWN>(world, state, e, t, rng);
+            fired = true;
         }
-        if OWN {
-            let start = state.effects_of[e];
-            for (x, effect) in event.effects.iter().enumerate() {
-                effect.apply_amount(state.amount[start + x], state);
-            }
-        } else {
-            for effect in &event.effects {
-                effect.apply(state);
-            }
-        }
-        state.fired[e] += 1;
-        fired = true;
     }
     fired
+}
+
+/// Whether event `e` fires at step t if nothing stops it, and how it arrives: its timing,
+/// window, repeat and condition. A hazard event draws its uniform first, whatever follows.
+#[inline(always)]
+fn ready<const OWN: bool>(
+    world: &World,
+    state: &State,
+    e: usize,
+    t: u32,
+    rng: &mut impl Randomness,
+) -> Option<Arrival> {
+    let event = &world.events[e];
+    let (timing, window) = match OWN {
+        true => (state.timing[e], state.window[e]),
+        false => (event.timing, event.window),
+    };
+    let arrival = match timing {
+        Timing::At(at) => (t == at).then_some(Arrival::Scheduled),
+        Timing::Every(every) => t.is_multiple_of(every).then_some(Arrival::Scheduled),
+        Timing::Hazard => {
+            let u = rng.event_uniform(e);
+            let hazard = hazard::hazard_now(event, e, state);
+            (u < hazard).then_some(Arrival::Drawn { u, hazard })
+        }
+    };
+    if arrival.is_none() || t < window.0 || t > window.1 || (state.fired[e] > 0 && !event.repeat) {
+        return None;
+    }
+    match &event.when {
+        Some(when) if !when.holds(state) => None,
+        _ => arrival,
+    }
+}
+
+/// Settles a choice group at step t: every member draws as it would alone, and of those
+/// ready, the first to arrive fires, unless a member has fired already. Returns whether
+/// one fired.
+fn settle_choice<const OWN: bool>(
+    world: &World,
+    state: &mut State,
+    group: &choice::Choice,
+    t: u32,
+    rng: &mut impl Randomness,
+) -> bool {
+    // Each member asks `ready` (and so draws) every step, the group closed or not.
+    let mut winner = None;
+    for &m in &group.members {
+        if let Some(arrival) = ready::<OWN>(world, state, m, t, rng) {
+            winner = choice::earlier(winner, (m, arrival.time()));
+        }
+    }
+    if group.members.iter().any(|&m| state.fired[m] > 0) {
+        return false;
+    }
+    let winner = winner.map(|(m, _)| m);
+    match winner {
+        Some(m) => {
+            fire_one::<OWN>(world, state, m, t, rng);
+            true
+        }
+        None => false,
+    }
+}
+
+/// Event `e` fires at step t: its own effects, then a drawn set of its directions, each
+/// at once or set on its way when lagged.
+fn fire_one<const OWN: bool>(
+    world: &World,
+    state: &mut State,
+    e: usize,
+    t: u32,
+    rng: &mut impl Randomness,
+) {
+    let event = &world.events[e];
+    let own = event.own_effects();
+    apply_effects::<OWN>(world, state, e, 0..own, t);
+    if !event.directions.is_empty() {
+        let first = state.directions_of[e];
+        let weights = &state.direction_weight[first..first + event.directions.len()];
+        let d = direction::pick(weights, rng.direction_uniform(e));
+        apply_effects::<OWN>(world, state, e, event.directions[d].effects.clone(), t);
+    }
+    state.fired[e] += 1;
+}
+
+/// Effects `xs` of event `e`, fired at step t.
+#[inline(always)]
+fn apply_effects<const OWN: bool>(
+    world: &World,
+    state: &mut State,
+    e: usize,
+    xs: std::ops::Range<usize>,
+    t: u32,
+) {
+    let event = &world.events[e];
+    let start = state.effects_of[e];
+    for x in xs {
+        let effect = &event.effects[x];
+        if !event.lags.is_empty() && !state.lag[start + x].is_none() {
+            lag::set_off(&world.events, state, e, x, t);
+        } else if OWN {
+            effect.apply_amount(state.amount[start + x], state);
+        } else {
+            effect.apply(state);
+        }
+    }
 }
 
 #[cfg(test)]
@@ -544,6 +635,10 @@ mod tests {
             when: None,
             repeat: false,
             effects,
+            choice: None,
+            cases: vec![],
+            directions: vec![],
+            lags: vec![],
         }
     }
 

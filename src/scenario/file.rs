@@ -335,6 +335,19 @@ pub struct EventDef {
     pub repeat: Option<bool>,
     #[serde(default)]
     pub effects: Vec<EffectDef>,
+    /// The choice group the event belongs to (docs/src/reference/events.md, "Choice
+    /// groups"): of the events that name the same group, at most one fires per trajectory.
+    #[serde(default)]
+    pub choice: Option<String>,
+    /// A hazard by cases: `(condition, hazard)` pairs, the first whose condition holds gives
+    /// the step's hazard, and `hazard` applies when none does (`event.<name>.hazard.case.<N>`).
+    #[serde(default)]
+    pub cases: Vec<(ConditionDef, Value)>,
+    /// Effects of random direction: `(weight, effects)` sets, one drawn each time the event
+    /// fires, in proportion to the weights, after the event's own `effects`. A weight may be
+    /// a range (`event.<name>.one_of.<D>`).
+    #[serde(default)]
+    pub one_of: Vec<(Value, Vec<EffectDef>)>,
 }
 
 /// What an event does to the world.
@@ -354,6 +367,12 @@ pub enum EffectDef {
     TransientShare(String, String, String, Change),
     /// A change of a model parameter, addressed by path (`eta`, `eta.Pakistan`, `beta.aid`...).
     Param(String, Change),
+    /// `Delay(steps, effect)`: the effect lands `steps` steps after the event fires. The
+    /// steps may be a range (`event.<name>.effect.<N>.delay`).
+    Delay(Steps, Box<EffectDef>),
+    /// `Over(steps, effect)`: the effect lands in `steps` equal parts, one a step, the first
+    /// when the event fires (`model::lag`); a range too (`event.<name>.effect.<N>.over`).
+    Over(Steps, Box<EffectDef>),
 }
 
 impl EffectDef {
@@ -367,6 +386,7 @@ impl EffectDef {
             | EffectDef::Share(.., c)
             | EffectDef::TransientShare(.., c)
             | EffectDef::Param(_, c) => c,
+            EffectDef::Delay(_, inner) | EffectDef::Over(_, inner) => inner.change(),
         }
     }
 }

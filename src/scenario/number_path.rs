@@ -76,7 +76,11 @@ impl NumberPath {
                 Target::Every(x) => format!("event.{}.every", e(x)),
                 Target::WindowFirst(x) => format!("event.{}.window.first", e(x)),
                 Target::WindowLast(x) => format!("event.{}.window.last", e(x)),
-                Target::Param(_) | Target::Amount(_) => String::new(),
+                Target::Param(_)
+                | Target::Amount(_)
+                | Target::Delay(_)
+                | Target::Over(_)
+                | Target::Direction(_) => String::new(),
             },
         }
     }

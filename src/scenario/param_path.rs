@@ -10,10 +10,14 @@ use crate::model::{BackgroundParam, ParamTarget, Timing, World};
 /// reads the paths of the file's other numbers (`number_path`).
 pub const GRAMMAR: &str = "eta, sigma, gamma, lambda (optionally .<state>), \
      beta[.<channel>[.<state>]], kappa[.<channel>], rho[.<channel>], event.<name>.hazard, \
+     event.<name>.hazard.case.<N>, \
      background.<jump_rate, jump_scale, supplier_rate or supplier_size>; \
      and the file's other numbers: stance.<from>.<to>, affinity.<from>.<to>, \
      share.<channel>.<from>.<to>, weight.<state>, event.<name>.at, event.<name>.every, \
-     event.<name>.window.first, event.<name>.window.last, event.<name>.effect.<N> (a range)";
+     event.<name>.window.first, event.<name>.window.last, event.<name>.effect.<N> (a range), \
+     and of an effect's lag or a set of random direction, when a range: \
+     event.<name>.effect.<N>.delay, .over, event.<name>.one_of.<D>, \
+     event.<name>.one_of.<D>.effect.<N>";
 
 /// A parameter every state has, given scenario-wide and optionally overridden per state.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -59,6 +63,8 @@ pub struct Names<'a> {
     pub events: Vec<&'a str>,
     /// Whether each event fires by a hazard: only those have a hazard parameter.
     pub hazard: Vec<bool>,
+    /// How many cases each event's hazard has (`event.<name>.hazard.case.<N>`).
+    pub cases: Vec<usize>,
     /// Whether the world has a background (`model::background`): only then has it
     /// `background.*` parameters.
     pub background: bool,
@@ -75,6 +81,7 @@ impl<'a> Names<'a> {
                 .iter()
                 .map(|e| e.timing == Timing::Hazard)
                 .collect(),
+            cases: world.events.iter().map(|e| e.cases.len()).collect(),
             background: world.background.is_some(),
         }
     }
@@ -98,6 +105,8 @@ pub enum ParamPath {
     Kappa(Option<usize>),
     Rho(Option<usize>),
     Hazard(usize),
+    /// Event, then its case (from 0): the hazard of one case of a hazard by cases.
+    Case(usize, usize),
     Background(BackgroundParam),
 }
 
@@ -127,6 +136,12 @@ impl ParamPath {
             ("kappa", Some(c)) => names.channel(c).map(|c| ParamPath::Kappa(Some(c))),
             ("rho", None) => Some(ParamPath::Rho(None)),
             ("rho", Some(c)) => names.channel(c).map(|c| ParamPath::Rho(Some(c))),
+            ("event", Some(rest)) if rest.contains(".hazard.case.") => {
+                let (event, number) = rest.rsplit_once(".hazard.case.")?;
+                let e = names.events.iter().position(|&x| x == event)?;
+                let c = case_number(number, names.cases.get(e).copied().unwrap_or(0))?;
+                names.hazard[e].then_some(ParamPath::Case(e, c))
+            }
             ("event", Some(rest)) => {
                 let event = rest.strip_suffix(".hazard")?;
                 let e = names.events.iter().position(|&x| x == event)?;
@@ -152,6 +167,7 @@ impl ParamPath {
             ParamPath::Kappa(c) => with("kappa", c, &names.channels),
             ParamPath::Rho(c) => with("rho", c, &names.channels),
             ParamPath::Hazard(e) => format!("event.{}.hazard", names.events[e]),
+            ParamPath::Case(e, c) => format!("event.{}.hazard.case.{}", names.events[e], c + 1),
             ParamPath::Background(p) => format!("background.{}", p.name()),
         }
     }
@@ -172,6 +188,10 @@ impl ParamPath {
             ParamPath::Kappa(c) => one_or_all(c, k).map(ParamTarget::Kappa).collect(),
             ParamPath::Rho(c) => one_or_all(c, k).map(ParamTarget::Rho).collect(),
             ParamPath::Hazard(e) => vec![ParamTarget::Hazard(e)],
+            ParamPath::Case(e, c) => {
+                let first: usize = names.cases[..e].iter().sum();
+                vec![ParamTarget::Case(first + c)]
+            }
             ParamPath::Background(p) => vec![ParamTarget::Background(p)],
         }
     }
@@ -195,12 +215,23 @@ impl ParamPath {
         paths.push(ParamPath::Rho(None));
         paths.extend((0..k).map(|c| ParamPath::Rho(Some(c))));
         let hazards = names.hazard.iter().enumerate().filter(|&(_, &h)| h);
-        paths.extend(hazards.map(|(e, _)| ParamPath::Hazard(e)));
+        paths.extend(hazards.flat_map(|(e, _)| {
+            let cases = names.cases.get(e).copied().unwrap_or(0);
+            std::iter::once(ParamPath::Hazard(e))
+                .chain((0..cases).map(move |c| ParamPath::Case(e, c)))
+        }));
         if names.background {
             paths.extend(BackgroundParam::ALL.map(ParamPath::Background));
         }
         paths
     }
+}
+
+/// Case `<N>` of `event.<name>.hazard.case.<N>`, counted from 1 as written, from 0 as
+/// returned; None unless one of the event's `cases` cases.
+fn case_number(number: &str, cases: usize) -> Option<usize> {
+    let n: usize = number.parse().ok()?;
+    (1..=cases).contains(&n).then(|| n - 1)
 }
 
 /// Every reading (channel, state) of `beta.<rest>`: a whole channel name, or a channel
@@ -295,8 +326,14 @@ pub fn unknown(text: &str, names: &Names) -> String {
         valid.push(p.into());
         valid.extend(names.channels.iter().map(|c| format!("{p}.{}", shown(c))));
     }
-    let hazards = names.events.iter().zip(&names.hazard).filter(|e| *e.1);
-    valid.extend(hazards.map(|(e, _)| format!("event.{}.hazard", shown(e))));
+    for (i, (e, &hazard)) in names.events.iter().zip(&names.hazard).enumerate() {
+        let cases = names.cases.get(i).copied().unwrap_or(0);
+        if hazard {
+            valid.push(format!("event.{}.hazard", shown(e)));
+        }
+        // A hazard by cases: each case is a number a variant may set on its own.
+        valid.extend((1..=cases).map(|c| format!("event.{}.hazard.case.{c}", shown(e))));
+    }
     if names.background {
         valid.extend(BackgroundParam::ALL.map(|p| format!("background.{}", p.name())));
     }
@@ -322,6 +359,7 @@ mod tests {
             channels: vec!["aid", "aid.x"],
             events: vec!["summit", "deal"],
             hazard: vec![false, true],
+            cases: vec![0, 2],
             background: true,
         }
     }
@@ -330,7 +368,13 @@ mod tests {
     fn every_listed_path_reads_back_as_itself() {
         let names = names();
         let all = ParamPath::all(&names);
-        assert_eq!(all.len(), 4 * 3 + 1 + 2 * 3 + 3 + 3 + 1 + 4);
+        assert_eq!(all.len(), 4 * 3 + 1 + 2 * 3 + 3 + 3 + 1 + 2 + 4);
+        assert_eq!(
+            ParamPath::parse("event.deal.hazard.case.2", &names),
+            Some(ParamPath::Case(1, 1))
+        );
+        assert_eq!(ParamPath::parse("event.deal.hazard.case.3", &names), None);
+        assert_eq!(ParamPath::parse("event.deal.hazard.case.0", &names), None);
         for p in all {
             assert_eq!(ParamPath::parse(&p.text(&names), &names), Some(p));
         }
@@ -348,6 +392,7 @@ mod tests {
             channels: channels.to_vec(),
             events: events.to_vec(),
             hazard: vec![],
+            cases: vec![],
             background: false,
         };
         assert_eq!(ParamPath::parse("beta.x.y", &names), None);
@@ -379,6 +424,7 @@ mod tests {
             channels: vec!["aid", "arms"],
             events: events.iter().map(String::as_str).collect(),
             hazard: vec![true; 1000],
+            cases: vec![0; 1000],
             background: false,
         };
         let message = unknown("nope", &names);
@@ -401,6 +447,7 @@ mod tests {
             channels: channels.iter().map(String::as_str).collect(),
             events: vec![],
             hazard: vec![],
+            cases: vec![],
             background: false,
         };
         let message = unknown("lambda.Nope", &names);

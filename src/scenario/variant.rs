@@ -344,7 +344,7 @@ fn after_names<'c>(condition: &'c ConditionDef, names: &mut Vec<&'c str>) {
 }
 
 /// Pushes the event of every effect's parameter path that names one (`event.<name>.hazard`).
-fn param_event_names<'c>(effects: &'c [EffectDef], names: &mut Vec<&'c str>) {
+fn param_event_names<'c>(effects: Vec<&'c EffectDef>, names: &mut Vec<&'c str>) {
     for effect in effects {
         if let EffectDef::Param(path, _) = effect {
             if let Some(event) = path
@@ -629,13 +629,17 @@ impl<'a, 'f> Applier<'a, 'f> {
         }
         let mut naming: Vec<Vec<String>> = vec![Vec::new(); self.removed.len()];
         let mut later = Vec::new();
+        // An event names others in its condition and in the cases of its hazard.
         let events = (self.file.events.iter()).map(|e| {
+            let cases = e.cases.iter().map(|(when, _)| when);
             (
                 "event",
                 Slot::Event(e.name.clone()),
                 &e.name,
-                [&e.when, &None],
-                &e.effects[..],
+                e.when.iter().chain(cases).collect::<Vec<_>>(),
+                (e.effects.iter())
+                    .chain(e.one_of.iter().flat_map(|(_, set)| set))
+                    .collect::<Vec<_>>(),
             )
         });
         let outcomes = (self.file.outcomes.iter()).map(|o| {
@@ -643,13 +647,13 @@ impl<'a, 'f> Applier<'a, 'f> {
                 "outcome",
                 Slot::Outcome(o.name.clone()),
                 &o.name,
-                [&o.at_end, &o.ever],
-                &[][..],
+                o.at_end.iter().chain(&o.ever).collect::<Vec<_>>(),
+                Vec::new(),
             )
         });
         for (what, slot, name, conditions, effects) in events.chain(outcomes) {
             let mut named = Vec::new();
-            for condition in conditions.into_iter().flatten() {
+            for condition in conditions {
                 after_names(condition, &mut named);
             }
             param_event_names(effects, &mut named);
@@ -1028,12 +1032,13 @@ impl<'a, 'f> Applier<'a, 'f> {
         })?;
         // An event's hazard by the index; every other path against the states and
         // channels, which no change alters (`FixedNames`).
-        let parsed = match hazard_of {
-            Some(event) => {
+        let parsed = match (hazard_of, self.case_of(path)) {
+            (Some(event), _) => {
                 let e = self.event(event)?;
                 (self.file.events[e].hazard.is_some()).then_some(ParamPath::Hazard(e))
             }
-            None => ParamPath::parse(path, self.names),
+            (None, Some(case)) => Some(case),
+            (None, None) => ParamPath::parse(path, self.names),
         };
         let parsed = parsed.ok_or_else(|| {
             // The message measures the path against every valid one: only if it is read.
@@ -1119,6 +1124,12 @@ impl<'a, 'f> Applier<'a, 'f> {
                 slot_value = event.hazard.get_or_insert(Value::Fixed(0.0));
                 old = slot_value.clone();
             }
+            ParamPath::Case(e, c) => {
+                let event = &mut self.file.events[e];
+                inherited = Some(Slot::Event(event.name.clone()));
+                slot_value = &mut event.cases[c].1;
+                old = slot_value.clone();
+            }
             ParamPath::Background(param) => {
                 // Only a file with a background has these paths (`parse`).
                 let field = super::compile::background::value_mut(&mut self.file.background, param);
@@ -1152,7 +1163,28 @@ impl<'a, 'f> Applier<'a, 'f> {
             channels: self.names.channels.clone(),
             events: events.iter().map(|e| e.name.as_str()).collect(),
             hazard: events.iter().map(|e| e.hazard.is_some()).collect(),
+            cases: events.iter().map(|e| e.cases.len()).collect(),
             background: self.file.has_background(),
+        }
+    }
+
+    /// The case `path` names (`event.<name>.hazard.case.<N>`), if it names one of an event
+    /// of the file as the changes so far left it.
+    fn case_of(&self, path: &str) -> Option<ParamPath> {
+        let (event, _) = path.strip_prefix("event.")?.rsplit_once(".hazard.case.")?;
+        let e = self.index.events.get(event)?;
+        let def = &self.file.events[e];
+        let names = Names {
+            states: Vec::new(),
+            channels: Vec::new(),
+            events: vec![def.name.as_str()],
+            hazard: vec![def.hazard.is_some()],
+            cases: vec![def.cases.len()],
+            background: false,
+        };
+        match ParamPath::parse(path, &names)? {
+            ParamPath::Case(_, c) => Some(ParamPath::Case(e, c)),
+            _ => None,
         }
     }
 
@@ -1239,6 +1271,9 @@ fn event_differences(old: &EventDef, new: &EventDef) -> String {
         ("condition", old.when != new.when),
         ("repeat", old.repeat != new.repeat),
         ("effects", old.effects != new.effects),
+        ("choice group", old.choice != new.choice),
+        ("hazard cases", old.cases != new.cases),
+        ("directions", old.one_of != new.one_of),
     ];
     let changed: Vec<&str> = parts.iter().filter(|p| p.1).map(|p| p.0).collect();
     match changed.split_last() {

@@ -205,3 +205,68 @@ pub const REST3: &str = r#"Scenario(
     metrics: [Partnership("A","B"), Partnership("A","C"), Share("B","A","aid")],
 )
 "#;
+
+/// The random streams of one trajectory as the engine keys them (README,
+/// "Reproducibility"): `noise`, each event's `event:<name>` and `event:<name>:direction`.
+/// For tests that follow a trajectory step by step through the library.
+pub struct KeyedDraws {
+    noise: entente::engine::streams::Stream,
+    events: Vec<entente::engine::streams::Stream>,
+    directions: Vec<entente::engine::streams::Stream>,
+}
+
+impl KeyedDraws {
+    /// The streams of trajectory `r` under master seed `seed`.
+    pub fn of(world: &entente::model::World, seed: u64, r: u64) -> Self {
+        use entente::engine::streams::{trajectory_seed, Stream};
+        let seed = trajectory_seed(seed, r);
+        let keyed = |key: String| Stream::keyed(seed, &key);
+        KeyedDraws {
+            noise: keyed("noise".into()),
+            events: (world.events.iter())
+                .map(|e| keyed(format!("event:{}", e.name)))
+                .collect(),
+            directions: (world.events.iter())
+                .map(|e| keyed(format!("event:{}:direction", e.name)))
+                .collect(),
+        }
+    }
+}
+
+impl entente::model::Randomness for KeyedDraws {
+    fn standard_normal(&mut self) -> f64 {
+        self.noise.standard_normal()
+    }
+    fn event_uniform(&mut self, e: usize) -> f64 {
+        self.events[e].uniform()
+    }
+    fn direction_uniform(&mut self, e: usize) -> f64 {
+        self.directions[e].uniform()
+    }
+}
+
+/// Follows trajectory `r` of `world` under master seed `seed` through every step, as a run
+/// would (its draws from `start_of`, its streams keyed alike), calling `each(t, state)`
+/// after step t (and at 0 with the start).
+pub fn follow(
+    world: &entente::model::World,
+    seed: u64,
+    r: u64,
+    mut each: impl FnMut(u32, &entente::model::State),
+) {
+    let mut state = entente::engine::start_of(world, seed, r);
+    let mut draws = KeyedDraws::of(world, seed, r);
+    let mut kernel = entente::model::lanes::Lanes::new(world);
+    each(0, &state);
+    for t in 1..=world.steps {
+        entente::model::step(world, &mut kernel, &mut state, t, &mut draws);
+        each(t, &state);
+    }
+}
+
+/// The world of scenario text `text`, written to `dir/name` and loaded as `simulate` would.
+pub fn world_of(dir: &Path, name: &str, text: &str) -> entente::model::World {
+    entente::scenario::load(&write(dir, name, text))
+        .expect("the scenario loads")
+        .world
+}

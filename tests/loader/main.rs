@@ -8,6 +8,7 @@ mod common;
 #[path = "../../benches/reference_world.rs"]
 mod reference_world;
 
+mod event_constructs;
 mod messages;
 mod misleading_files;
 mod one_line_per_problem;

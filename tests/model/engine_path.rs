@@ -22,6 +22,10 @@ fn frozen_world_with_events() -> World {
         when: None,
         repeat: true,
         effects: vec![effect],
+        choice: None,
+        cases: vec![],
+        directions: vec![],
+        lags: vec![],
     };
     let outcome = |name: &str, kind, condition| Outcome {
         name: String::from(name),

@@ -1,6 +1,7 @@
 //! The model's numbers: worlds at rest, averages, bloc landscapes, the background of
-//! unlisted events, ranges on numbers, the engine's path with events, and numerical safety
-//! over random worlds. A new test about what the model computes goes here.
+//! unlisted events, ranges on numbers, the constructs of events (choice groups, lags,
+//! hazards by cases, random directions, delivery dates), the engine's path with events, and
+//! numerical safety over random worlds. A new test about what the model computes goes here.
 
 #[path = "../common/mod.rs"]
 mod common;
@@ -9,6 +10,11 @@ mod at_rest;
 mod average;
 mod background;
 mod blocs;
+mod choice_groups;
+mod delivery_dates;
+mod directions;
 mod engine_path;
+mod hazard_cases;
+mod lags;
 mod numerical_safety;
 mod ranges;

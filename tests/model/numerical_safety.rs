@@ -197,6 +197,10 @@ fn event(n: usize, k: usize, targets: Vec<ParamTarget>) -> impl Strategy<Value =
         when,
         repeat,
         effects,
+        choice: None,
+        cases: vec![],
+        directions: vec![],
+        lags: vec![],
     })
 }
 

@@ -10,7 +10,7 @@ use super::ranges::effect_path;
 use super::Compiler;
 use crate::format::Num;
 use crate::model::{
-    Average, Change, Condition, Effect, Event, Metric, Outcome, OutcomeKind, Target, Timing,
+    Average, Change, Condition, Effect, Event, Lag, Metric, Outcome, OutcomeKind, Target, Timing,
 };
 use crate::scenario::file::{
     Change as ChangeDef, ConditionDef, EffectDef, EventDef, MetricDef, ScenarioFile, Value,
@@ -121,23 +121,14 @@ impl Compiler<'_> {
             }
         };
         let when = def.when.as_ref().and_then(|c| self.condition(c, anchor));
+        let cases = self.cases(f, e, def, anchor);
         // An event without effects is legal: a marker that other events can wait for.
-        let mut effects = Vec::new();
-        for (x, effect_def) in def.effects.iter().enumerate() {
-            let compiled = self.effect(name, effect_def, anchor);
-            let amount = effect_def.change().amount();
-            if let (Value::Sampled(d), false) = (amount, compiled.is_empty()) {
-                let first = self.effects_so_far + effects.len();
-                let targets = (first..first + compiled.len())
-                    .map(Target::Amount)
-                    .collect();
-                let at = self.loc.name(name).or(self.named_at(anchor));
-                let whole = (f64::NEG_INFINITY, f64::INFINITY);
-                let median = self.drawn(at, effect_path(name, x), d, whole, targets);
-                effects.extend(compiled.into_iter().map(|c| with_amount(c, median)));
-            } else {
-                effects.extend(compiled);
-            }
+        let (mut effects, mut lags) = (Vec::new(), Vec::new());
+        let path = |x: usize| effect_path(name, x);
+        self.compile_effects(name, &def.effects, path, anchor, &mut effects, &mut lags);
+        let directions = self.directions(def, anchor, &mut effects, &mut lags);
+        if lags.iter().all(|lag| lag.is_none()) {
+            lags.clear();
         }
         self.effects_so_far += effects.len();
         Event {
@@ -149,6 +140,45 @@ impl Compiler<'_> {
             when,
             repeat: def.repeat.unwrap_or(matches!(timing, Timing::Every(_))),
             effects,
+            // Set once every event is compiled (`choices`).
+            choice: None,
+            cases,
+            directions,
+            lags,
+        }
+    }
+
+    /// Compiles `defs`, effects of event `name`, onto `effects`, with the lag of each
+    /// onto `lags`; a drawn amount's slot is named by `path` of its place in `defs`.
+    pub(super) fn compile_effects(
+        &mut self,
+        name: &str,
+        defs: &[EffectDef],
+        path: impl Fn(usize) -> String,
+        anchor: Option<usize>,
+        effects: &mut Vec<Effect>,
+        lags: &mut Vec<Lag>,
+    ) {
+        for (x, written) in defs.iter().enumerate() {
+            let unwrapped = super::lags::unwrap(written);
+            let effect_def = unwrapped.inner;
+            let compiled = self.effect(name, effect_def, anchor);
+            let first = self.effects_so_far + effects.len();
+            let count = compiled.len();
+            let lag = self.lag_of(name, &unwrapped, anchor, &path(x), first..first + count);
+            let amount = effect_def.change().amount();
+            if let (Value::Sampled(d), false) = (amount, compiled.is_empty()) {
+                let targets = (first..first + compiled.len())
+                    .map(Target::Amount)
+                    .collect();
+                let at = self.loc.name(name).or(self.named_at(anchor));
+                let whole = (f64::NEG_INFINITY, f64::INFINITY);
+                let median = self.drawn(at, path(x), d, whole, targets);
+                effects.extend(compiled.into_iter().map(|c| with_amount(c, median)));
+            } else {
+                effects.extend(compiled);
+            }
+            lags.extend(std::iter::repeat_n(lag, count));
         }
     }
 
@@ -220,6 +250,10 @@ impl Compiler<'_> {
                     .map(|targets| Effect::Param { targets, change })
                     .into_iter()
                     .collect()
+            }
+            // Unwrapped by `lags::unwrap` before an effect is compiled.
+            EffectDef::Delay(_, inner) | EffectDef::Over(_, inner) => {
+                self.effect(event, inner, anchor)
             }
         }
     }
@@ -305,7 +339,11 @@ impl Compiler<'_> {
         Some(self.loc.position(found))
     }
 
-    fn condition(&mut self, def: &ConditionDef, anchor: Option<usize>) -> Option<Condition> {
+    pub(super) fn condition(
+        &mut self,
+        def: &ConditionDef,
+        anchor: Option<usize>,
+    ) -> Option<Condition> {
         match def {
             ConditionDef::Above(m, x) | ConditionDef::Below(m, x) => {
                 let metric = self.metric(m, anchor);

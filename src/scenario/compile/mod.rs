@@ -7,7 +7,11 @@
 //! metrics), `positions` (where in the text a problem is); outcomes and the world here.
 
 pub(crate) mod background;
+mod cases;
+mod choices;
+mod directions;
 mod events;
+mod lags;
 mod names;
 mod params;
 mod positions;
@@ -73,6 +77,7 @@ fn compile_with<'a>(
             channels: file.channels.iter().map(|s| s.as_str()).collect(),
             events: file.events.iter().map(|e| e.name.as_str()).collect(),
             hazard: file.events.iter().map(|e| e.hazard.is_some()).collect(),
+            cases: file.events.iter().map(|e| e.cases.len()).collect(),
             background: file.has_background(),
         },
         state_index: first_index(file.states.iter().map(|s| s.name.as_str())),
@@ -80,6 +85,7 @@ fn compile_with<'a>(
         unknown: HashMap::new(),
         drawn: Vec::new(),
         effects_so_far: 0,
+        directions_so_far: 0,
     };
     // A file beyond the size limits is refused before anything is allocated in proportion
     // to it (n*n stances, k*n*n shares): the limits exist so that no file can make the
@@ -143,6 +149,8 @@ struct Compiler<'a> {
     drawn: Vec<crate::model::ParamSlot>,
     /// Effects compiled in the events so far: where the next event's start (`Target::Amount`).
     effects_so_far: usize,
+    /// Sets of effects of random direction so far (`Target::Direction`).
+    directions_so_far: usize,
 }
 
 impl<'a> Compiler<'a> {
@@ -166,13 +174,14 @@ impl<'a> Compiler<'a> {
         self.between = self.between_partnership(f);
         let params = self.params(f);
         let anchors = self.item_anchors("events", f.events.iter().map(|e| e.name.as_str()));
-        let events: Vec<Event> = f
+        let mut events: Vec<Event> = f
             .events
             .iter()
-            .zip(anchors)
+            .zip(anchors.iter())
             .enumerate()
-            .map(|(e, (def, anchor))| self.event(f, e, def, anchor))
+            .map(|(e, (def, &anchor))| self.event(f, e, def, anchor))
             .collect();
+        self.choices(f, &mut events, &anchors);
         // The other ranges after the parameters: a file without any keeps today's slots.
         let (background, background_slots) = self.background(f, &share);
         let drawn = std::mem::take(&mut self.drawn);
@@ -256,6 +265,7 @@ mod tests {
                 channels: vec![],
                 events: vec![],
                 hazard: vec![],
+                cases: vec![],
                 background: false,
             },
             state_index: HashMap::new(),
@@ -263,6 +273,7 @@ mod tests {
             unknown: HashMap::new(),
             drawn: Vec::new(),
             effects_so_far: 0,
+            directions_so_far: 0,
         }
     }
 

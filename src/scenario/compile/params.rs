@@ -310,7 +310,8 @@ impl Compiler<'_> {
         slots
     }
 
-    /// One slot per hazard event, after the `params` slots.
+    /// One slot per hazard event, after the `params` slots, each followed by one per case of
+    /// its hazard by cases.
     pub(super) fn hazard_slots(&mut self, f: &ScenarioFile) -> Vec<ParamSlot> {
         let mut slots = Vec::new();
         let anchors = self.item_anchors("events", f.events.iter().map(|e| e.name.as_str()));
@@ -325,6 +326,18 @@ impl Compiler<'_> {
                     sampler,
                     targets: vec![Target::Param(target)],
                 });
+                let first = super::cases::first_case(f, e);
+                for (c, (_, value)) in def.cases.iter().enumerate() {
+                    let at = move |c: &Self| c.loc.field_after(anchor, "cases");
+                    let path = ParamPath::Case(e, c).text(&self.names);
+                    let target = ParamTarget::Case(first + c);
+                    let sampler = self.sampler(at, &path, value, target.range());
+                    slots.push(ParamSlot {
+                        path,
+                        sampler,
+                        targets: vec![Target::Param(target)],
+                    });
+                }
             }
         }
         slots

@@ -151,6 +151,7 @@ impl FixedNames {
             channels: self.channels.iter().map(String::as_str).collect(),
             events: Vec::new(),
             hazard: Vec::new(),
+            cases: Vec::new(),
             background: self.background,
         }
     }
