@@ -9,6 +9,7 @@
 pub(crate) mod background;
 mod events;
 mod names;
+mod others;
 mod params;
 mod positions;
 mod ranges;
@@ -80,6 +81,7 @@ fn compile_with<'a>(
         unknown: HashMap::new(),
         drawn: Vec::new(),
         effects_so_far: 0,
+        others_named: false,
     };
     // A file beyond the size limits is refused before anything is allocated in proportion
     // to it (n*n stances, k*n*n shares): the limits exist so that no file can make the
@@ -143,6 +145,8 @@ struct Compiler<'a> {
     drawn: Vec<crate::model::ParamSlot>,
     /// Effects compiled in the events so far: where the next event's start (`Target::Amount`).
     effects_so_far: usize,
+    /// Whether the file names the rest of the world (`Others`) as a supplier so far.
+    others_named: bool,
 }
 
 impl<'a> Compiler<'a> {
@@ -179,6 +183,7 @@ impl<'a> Compiler<'a> {
         let params = [params, self.hazard_slots(f), background_slots, drawn].concat();
         let outcomes = self.outcomes(f);
         let metrics = self.metrics(f);
+        let others = self.others(f);
         let mut world = World {
             name: f.name.clone(),
             description: f.description.clone(),
@@ -193,6 +198,7 @@ impl<'a> Compiler<'a> {
             affinity,
             rest: None,
             share,
+            others,
             params,
             background,
             events,
@@ -263,6 +269,7 @@ mod tests {
             unknown: HashMap::new(),
             drawn: Vec::new(),
             effects_so_far: 0,
+            others_named: false,
         }
     }
 
