@@ -219,7 +219,12 @@ impl<const L: usize> Lanes<L> {
             Metric::Share(i, j, k) => self.share[(k * n + i) * n + j][l],
             Metric::Dependence(i, k) => {
                 let row = &self.share[(k * n + i) * n..][..n];
-                row.iter().map(|entry| entry[l]).sum()
+                // Without the rest of the world's slot, as `Metric::eval` sums it.
+                row.iter()
+                    .enumerate()
+                    .filter(|&(j, _)| j != i)
+                    .map(|(_, entry)| entry[l])
+                    .sum()
             }
             Metric::SameBloc(..) | Metric::Average { .. } => return None,
         })

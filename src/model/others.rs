@@ -87,3 +87,112 @@ pub(super) fn contract(
     }
     row
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::fixtures::{world, Counter, Still};
+    use crate::model::lanes::Lanes;
+    use crate::model::{step, Background, ParamTarget, World};
+
+    /// Three states; A's arms come from B (0.3) and the rest of the world (0.2); the rest is
+    /// self-reliance. Stances A-B 0.5 both ways and nothing moves them (eta 0, no noise).
+    fn three_states(attractiveness: f64) -> (World, State) {
+        let n = 3;
+        let mut w = world(n, 1);
+        w.share.fill(0.0);
+        w.share[1] = 0.3;
+        w.share[0] = 0.2;
+        w.stance.fill(0.0);
+        w.stance[1] = 0.5;
+        w.stance[n] = 0.5;
+        w.others = Some(Others { attractiveness });
+        let mut state = State::new(&w);
+        state.params.set(ParamTarget::Kappa(0), 1.0);
+        state.params.set(ParamTarget::Rho(0), 0.0);
+        (w, state)
+    }
+
+    /// The replicator weighs the rest of the world by `exp(κ attractiveness)`, as it weighs a
+    /// state by `exp(κ P)`, beside self-reliance (weight 1).
+    #[test]
+    fn the_replicator_weighs_the_rest_of_the_world_by_its_attractiveness() {
+        let (w, mut state) = three_states(0.4);
+        let mut kernel = Lanes::new(&w);
+        step(&w, &mut kernel, &mut state, 1, &mut Still);
+        let z_b = 0.3 * libm::exp(0.5);
+        let z_others = 0.2 * libm::exp(0.4);
+        let total = 0.5 + z_b + z_others;
+        assert!(
+            (state.share[1] - z_b / total).abs() < 1e-12,
+            "{:?}",
+            state.share
+        );
+        assert!(
+            (state.share[0] - z_others / total).abs() < 1e-12,
+            "{:?}",
+            state.share
+        );
+        // Its share is no state's: A's stance toward B moves by nothing (eta is 0), and
+        // B's row, which the rest of the world does not supply, stays empty.
+        assert_eq!(state.share[3..6], [0.0; 3]);
+    }
+
+    /// The rest of the world's dependency is no state's: it lends no leverage. With A's
+    /// row all rest of the world and A hostile to C, A's target toward B must be what it is
+    /// with no share at all.
+    #[test]
+    fn the_rest_of_the_worlds_share_pulls_no_stance() {
+        let targets = |others: f64| {
+            let (mut w, mut state) = three_states(0.0);
+            w.share.fill(0.0);
+            w.share[0] = others;
+            w.stance[2] = -0.8; // A toward C
+            state = State {
+                share: w.share.clone(),
+                anchor: w.share.clone(),
+                stance: w.stance.clone(),
+                ..state
+            };
+            for i in 0..3 {
+                state.params.set(ParamTarget::Eta(i), 1.0);
+                state.params.set(ParamTarget::Lambda(i), 1.0);
+                state.params.set(ParamTarget::Beta(0, i), 2.0);
+            }
+            let mut kernel = Lanes::new(&w);
+            step(&w, &mut kernel, &mut state, 1, &mut Still);
+            state.stance.clone()
+        };
+        assert_eq!(targets(0.9), targets(0.0));
+    }
+
+    /// In a world with the rest of the world, a contract re-deals the imports: every row's
+    /// self-reliance stays what it was, rows stay valid, and the rest of the world enters a
+    /// row where it had nothing.
+    #[test]
+    fn a_contract_redeals_the_imports_and_leaves_self_reliance_alone() {
+        let (w, mut state) = three_states(0.0);
+        let mut w = w;
+        w.share[0] = 0.0; // the rest of the world starts with nothing
+        state.share.copy_from_slice(&w.share);
+        state.anchor.copy_from_slice(&w.share);
+        let background = Background {
+            steps_per_year: 4.0,
+            rows: vec![(0, 0)],
+        };
+        state.params.background = [0.0, 0.0, 50.0, 0.5];
+        let mut kernel = Lanes::<1>::new(&w);
+        let mut dice = Counter(5);
+        let mut entered = false;
+        for t in 1..=200 {
+            background.apply(&mut state, t, &mut dice, (&mut kernel, 0, true));
+            for shares in [&state.share, &state.anchor] {
+                let row = &shares[0..3];
+                assert!(row.iter().all(|x| (0.0..=1.0).contains(x)));
+                assert!((row.iter().sum::<f64>() - 0.3).abs() < 1e-9, "{row:?}");
+            }
+            entered |= state.share[0] > 0.01;
+        }
+        assert!(entered, "the rest of the world never won a contract");
+    }
+}

@@ -11,5 +11,6 @@ mod reference_world;
 mod messages;
 mod misleading_files;
 mod one_line_per_problem;
+mod others;
 mod positions;
 mod robustness;

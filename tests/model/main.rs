@@ -12,3 +12,4 @@ mod blocs;
 mod engine_path;
 mod numerical_safety;
 mod ranges;
+mod shares;
