@@ -187,7 +187,7 @@ mod tests {
             others: Some(crate::model::Others {
                 attractiveness: 0.0,
             }),
-            ..w
+            ..w.clone()
         };
         let path = NumberPath::parse(&others, &w).unwrap();
         assert_eq!(path.targets(&w), vec![Target::Share(3 * 3)]);
