@@ -140,7 +140,10 @@ mod tests {
         lose(&mut w, 3, 0.5, Among::Suppliers);
         // D holds only 0.1: that is what it loses, spread over the others' 0.7.
         let grow = 1.0 + 0.1 / 0.7;
-        assert!(close(&w, &[0.2 * grow, 0.3 * grow, 0.2 * grow, 0.0]), "{w:?}");
+        assert!(
+            close(&w, &[0.2 * grow, 0.3 * grow, 0.2 * grow, 0.0]),
+            "{w:?}"
+        );
         // Nobody else to give it to: the loss goes to self-reliance.
         let mut w = vec![0.0, 0.6, 0.0];
         lose(&mut w, 1, 0.2, Among::Suppliers);

@@ -68,7 +68,7 @@ fn others_as_a_stances_state_is_refused_at_its_line() {
         )
     });
     let err = refused(&text);
-    assert!(err.contains("shares.ron:9:"), "{err}");
+    assert!(err.contains("shares.ron:8:10:"), "{err}");
     assert!(err.contains("the rest of the world"), "{err}");
     let text = world(|t| {
         t.replace(
@@ -77,18 +77,20 @@ fn others_as_a_stances_state_is_refused_at_its_line() {
         )
     });
     let err = refused(&text);
-    assert!(err.contains("shares.ron:16:"), "{err}");
+    assert!(err.contains("shares.ron:14:20:"), "{err}");
 }
 
 #[test]
 fn a_gain_above_one_or_below_zero_is_refused_at_its_line() {
-    for bad in ["Gain(1.5)", "Lose(-0.1)", "Gain(Uniform(0.5, 1.5))"] {
+    // A fixed amount at its effect; a range, as every range of an effect, at its event.
+    for (bad, at) in [
+        ("Gain(1.5)", "shares.ron:14:19:"),
+        ("Lose(-0.1)", "shares.ron:14:19:"),
+        ("Gain(Uniform(0.5, 1.5))", "shares.ron:13:21:"),
+    ] {
         let text = world(|t| t.replace("Gain(0.1)", bad));
         let err = refused(&text);
-        assert!(
-            err.contains("shares.ron:16:") || err.contains("shares.ron:15:"),
-            "{bad}: {err}"
-        );
+        assert!(err.contains(at), "{bad}: {err}");
         assert!(err.contains("[0, 1]"), "{bad}: {err}");
     }
 }
@@ -102,6 +104,7 @@ fn a_gain_of_a_stance_is_refused() {
         )
     });
     let err = refused(&text);
+    assert!(err.contains("shares.ron:14:20:"), "{err}");
     assert!(
         err.contains("Gain and Lose shift a supplier's share"),
         "{err}"
@@ -117,6 +120,7 @@ fn an_unknown_supplier_is_refused_with_a_suggestion() {
         )
     });
     let err = refused(&text);
+    assert!(err.contains("shares.ron:14:24:"), "{err}");
     assert!(err.contains("unknown state \"Cc\""), "{err}");
     assert!(err.contains("did you mean \"C\""), "{err}");
 }

@@ -165,17 +165,21 @@ fn naming_the_rest_of_the_world_with_no_share_changes_no_number() {
     );
 }
 
-/// The rest of the world's initial share and a gain's amount are numbers with paths:
-/// a sweep reaches them.
+/// The rest of the world's initial share and a gain's amount (a three-point guess, as the
+/// analyst writes it) are numbers with paths: a sweep sets them, and the answer follows.
 #[test]
 fn the_rest_of_the_worlds_share_and_a_gains_amount_have_paths() {
     let dir = tempfile::tempdir().unwrap();
     let events = r#"
-        Event(name: "deal", at: 1, effects: [Share("A", "Others", "arms", Gain(Uniform(0.05, 0.15)))]),"#;
-    let file = write(dir.path(), "paths.ron", &world(events, ""));
+        Event(name: "deal", at: 1, effects: [Share("A", "Others", "arms", Gain(Guess(0.05, 0.1, 0.15)))]),"#;
+    let outcome =
+        r#"outcomes: [(name: "big", at_end: Above(Share("A", "Others", "arms"), 0.25))],"#;
+    let file = write(dir.path(), "paths.ron", &world(events, outcome));
+    // The rest of the world starts at 0.1 or 0.3 and gains 0.05 to 0.15; or it starts at
+    // 0.2 and gains 0 or 0.2: above 0.25 at the end only with the higher value each time.
     for param in [
         "share.arms.A.Others=0.1:0.3:2",
-        "event.deal.effect.0=0.0:0.2:2",
+        "event.deal.effect.1=0.0:0.2:2",
     ] {
         let out = dir.path().join(param.split('=').next().unwrap());
         let done = simulate()
@@ -190,5 +194,12 @@ fn the_rest_of_the_worlds_share_and_a_gains_amount_have_paths() {
             "{param}: {}",
             String::from_utf8_lossy(&done.stderr)
         );
+        let table = String::from_utf8(read(&out.join("sweep.csv"))).unwrap();
+        let probabilities: Vec<&str> = table
+            .lines()
+            .skip(1)
+            .map(|line| line.split(',').nth(4).unwrap())
+            .collect();
+        assert_eq!(probabilities, ["0", "1"], "{param}:\n{table}");
     }
 }

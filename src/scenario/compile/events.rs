@@ -184,7 +184,7 @@ impl Compiler<'_> {
         match def {
             EffectDef::Stance(a, b, ch) | EffectDef::Mutual(a, b, ch) => {
                 let change = self.change(event, ch);
-                self.shift_of_a_share_only(event, ch);
+                self.shift_of_a_share_only(event, ch, self.near(anchor, a));
                 let Some((i, j)) = self.pair(a, b, "a stance", self.near(anchor, a)) else {
                     return vec![];
                 };
@@ -196,7 +196,7 @@ impl Compiler<'_> {
             }
             EffectDef::Affinity(a, b, ch) | EffectDef::MutualAffinity(a, b, ch) => {
                 let change = self.change(event, ch);
-                self.shift_of_a_share_only(event, ch);
+                self.shift_of_a_share_only(event, ch, self.near(anchor, a));
                 let Some((i, j)) = self.pair(a, b, "an affinity", self.near(anchor, a)) else {
                     return vec![];
                 };
@@ -225,7 +225,8 @@ impl Compiler<'_> {
             }
             EffectDef::Param(path, ch) => {
                 let change = self.change(event, ch);
-                self.shift_of_a_share_only(event, ch);
+                let at = self.near(anchor, path);
+                self.shift_of_a_share_only(event, ch, at);
                 self.param_targets(event, path)
                     .map(|targets| Effect::Param { targets, change })
                     .into_iter()

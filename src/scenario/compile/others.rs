@@ -101,10 +101,16 @@ impl Compiler<'_> {
         }
     }
 
-    /// `Gain` and `Lose` move a row of shares: refused in any other effect.
-    pub(super) fn shift_of_a_share_only(&mut self, event: &str, change: &ChangeDef) {
+    /// `Gain` and `Lose` move a row of shares: refused in any other effect, at the effect
+    /// when it can be found (`at`), else at its event.
+    pub(super) fn shift_of_a_share_only(
+        &mut self,
+        event: &str,
+        change: &ChangeDef,
+        at: Option<Position>,
+    ) {
         if matches!(change, ChangeDef::Gain(..) | ChangeDef::Lose(..)) {
-            let at = self.loc.name(event);
+            let at = at.or_else(|| self.loc.name(event));
             self.problem(
                 at,
                 format!(
