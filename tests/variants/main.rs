@@ -6,3 +6,4 @@ mod common;
 
 mod bases_and_changes;
 mod files;
+mod others;
