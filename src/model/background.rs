@@ -106,7 +106,7 @@ pub enum Process {
 pub struct Clock {
     next_jump: f64,
     next_supplier: f64,
-    weights: Vec<f64>,
+    pub(super) weights: Vec<f64>,
 }
 
 impl Clock {
@@ -184,6 +184,9 @@ impl Background {
         let pick = rng.background_uniform(Process::Suppliers);
         let (k, i) = self.rows[((pick * self.rows.len() as f64) as usize).min(self.rows.len() - 1)];
         let row = (k * n + i) * n;
+        if state.others {
+            return super::others::contract(state, rng, row, i);
+        }
         let shares = &state.share[row..row + n];
         let outside = (1.0 - shares.iter().sum::<f64>()).max(0.0);
         // Weights in row order, the recipient's own slot standing for the outside; in one

@@ -1,5 +1,6 @@
 //! Events, their conditions and effects, compiled to indices.
 
+use super::shift::{self, Among};
 use super::{Case, Choice, Direction, Lag, Metric, ParamTarget, State};
 
 /// When an event may fire.
@@ -50,6 +51,10 @@ pub enum Change {
     Add(f64),
     Scale(f64),
     Set(f64),
+    /// A share's supplier gains or loses this much of the need, from or to the others in
+    /// proportion (`model::shift`); of shares only (the compiler refuses it elsewhere).
+    Gain(f64, Among),
+    Lose(f64, Among),
 }
 
 impl Change {
@@ -57,6 +62,7 @@ impl Change {
     pub fn amount(self) -> f64 {
         match self {
             Change::Add(x) | Change::Scale(x) | Change::Set(x) => x,
+            Change::Gain(x, _) | Change::Lose(x, _) => x,
         }
     }
 
@@ -66,6 +72,8 @@ impl Change {
             Change::Add(_) => Change::Add(x),
             Change::Scale(_) => Change::Scale(x),
             Change::Set(_) => Change::Set(x),
+            Change::Gain(_, among) => Change::Gain(x, among),
+            Change::Lose(_, among) => Change::Lose(x, among),
         }
     }
 
@@ -74,6 +82,8 @@ impl Change {
             Change::Add(d) => x + d,
             Change::Scale(f) => x * f,
             Change::Set(v) => v,
+            // A shift moves a whole row (`Effect::Share`), never one number alone.
+            Change::Gain(..) | Change::Lose(..) => x,
         }
     }
 }
@@ -89,7 +99,8 @@ pub enum Effect {
     /// `A[i][j]` changes (lasting); clamped to [-AFFINITY_LIMIT, AFFINITY_LIMIT].
     Affinity { i: usize, j: usize, change: Change },
     /// `W[k][i][j]` changes, and its anchor too when `lasting`; clamped to [0, 1], and the
-    /// row scaled back to a total of 1 if it would pass it.
+    /// row scaled back to a total of 1 if it would pass it. `j == i` is the rest of the
+    /// world (`model::others`). A `Gain` or `Lose` shifts the row (`model::shift`).
     Share {
         k: usize,
         i: usize,
@@ -138,6 +149,15 @@ impl Effect {
             }
             Effect::Share {
                 k, i, j, lasting, ..
+            } if matches!(change, Change::Gain(..) | Change::Lose(..)) => {
+                let row = (k * n + i) * n;
+                shift_row(&mut state.share[row..row + n], j, change);
+                if lasting {
+                    shift_row(&mut state.anchor[row..row + n], j, change);
+                }
+            }
+            Effect::Share {
+                k, i, j, lasting, ..
             } => {
                 let row = (k * n + i) * n;
                 let w = &mut state.share[row + j];
@@ -156,6 +176,15 @@ impl Effect {
                 }
             }
         }
+    }
+}
+
+/// A `Gain` or `Lose` of supplier `j` in one row.
+fn shift_row(row: &mut [f64], j: usize, change: Change) {
+    match change {
+        Change::Gain(x, among) => shift::gain(row, j, x, among),
+        Change::Lose(x, among) => shift::lose(row, j, x, among),
+        Change::Add(_) | Change::Scale(_) | Change::Set(_) => {}
     }
 }
 

@@ -37,11 +37,19 @@ pub struct Pending {
 /// - `Add(x)` adds x / parts, so the parts sum to x;
 /// - `Scale(f)` scales by f^(1 / parts) (f > 0, checked when the file is read), so the
 ///   parts multiply to f;
+/// - `Gain(x)` and `Lose(x)` move x / parts each, so the parts move x while the suppliers
+///   they take from have enough left;
 /// - `Set(v)` closes 1 / left of the gap between the number and v, so the last part sets
 ///   v exactly, and a number nothing else moves goes to v in equal steps.
 pub fn land_part(effect: &Effect, change: Change, parts: u32, left: u32, state: &mut State) {
     match change {
         Change::Add(x) => effect.apply_change(Change::Add(x / f64::from(parts)), state),
+        Change::Gain(x, among) => {
+            effect.apply_change(Change::Gain(x / f64::from(parts), among), state);
+        }
+        Change::Lose(x, among) => {
+            effect.apply_change(Change::Lose(x / f64::from(parts), among), state);
+        }
         Change::Scale(f) => {
             let root = libm::pow(f, 1.0 / f64::from(parts));
             effect.apply_change(Change::Scale(root), state);

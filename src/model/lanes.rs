@@ -79,6 +79,10 @@ pub struct Lanes<const L: usize> {
     /// Whether this processor has AVX2 (checked once): the same code compiled for it does
     /// four lanes per instruction instead of two, with the same operations and bits.
     avx2: bool,
+    /// In a world that names the rest of the world (`model::others`), the partnership-like
+    /// number its growth factor follows: its attractiveness, or 0 at rest (where shares
+    /// follow changes since the start, and it never changes). `None` without it.
+    others: Option<f64>,
 }
 
 impl<const L: usize> Lanes<L> {
@@ -121,6 +125,10 @@ impl<const L: usize> Lanes<L> {
             stance_residual: z(n * n),
             share_residual: z(k * n * n),
             avx2: has_avx2(),
+            others: world.others.map(|o| match world.rest {
+                Some(_) => 0.0,
+                None => o.attractiveness,
+            }),
         }
     }
 
@@ -207,10 +215,16 @@ impl<const L: usize> Lanes<L> {
             Metric::Partnership(i, j) => {
                 0.5 * (self.stance[i * n + j][l] + self.stance[j * n + i][l])
             }
+            // `j == i`: the rest of the world (`model::others`).
             Metric::Share(i, j, k) => self.share[(k * n + i) * n + j][l],
             Metric::Dependence(i, k) => {
                 let row = &self.share[(k * n + i) * n..][..n];
-                row.iter().map(|entry| entry[l]).sum()
+                // Without the rest of the world's slot, as `Metric::eval` sums it.
+                row.iter()
+                    .enumerate()
+                    .filter(|&(j, _)| j != i)
+                    .map(|(_, entry)| entry[l])
+                    .sum()
             }
             Metric::SameBloc(..) | Metric::Average { .. } => return None,
         })
@@ -343,6 +357,13 @@ impl<const L: usize> Lanes<L> {
                 axpy(&mut self.dependency[i * n..][..n], beta, row, self.avx2);
             }
         }
+        // The rest of the world's share sits on the diagonal (`model::others`): it is no
+        // state's, so it pulls no stance and lends no leverage.
+        if self.others.is_some() {
+            for i in 0..n {
+                self.dependency[i * n + i] = [0.0; L];
+            }
+        }
         for (h, s) in self.hostility.iter_mut().zip(&self.stance) {
             for l in 0..L {
                 h[l] = (-s[l]).max(0.0);
@@ -457,6 +478,15 @@ impl<const L: usize> Lanes<L> {
                         .zip(self.kappa_flat[run].as_flattened());
                     for (g, (&p, &kappa)) in growth.zip(factors) {
                         *g = math::exp(kappa * p);
+                    }
+                }
+                if let Some(pull) = self.others {
+                    // The rest of the world's growth, on the diagonal the runs skip.
+                    for i in 0..n {
+                        let g = &mut self.growth[i * n + i];
+                        for l in 0..L {
+                            g[l] = math::exp(kappa[l] * pull);
+                        }
                     }
                 }
                 growth_of = Some(kappa);

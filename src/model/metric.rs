@@ -11,7 +11,8 @@ pub enum Metric {
     Partnership(usize, usize),
     /// `W[k][i][j]`: share of i's needs in channel k supplied by j.
     Share(usize, usize, usize),
-    /// `sum_j W[k][i][j]`: how much of i's needs in channel k others supply.
+    /// `sum_j W[k][i][j]`, j a state: how much of i's needs in channel k the file's other
+    /// states supply (not the rest of the world, `Share(i, i, k)`, `model::others`).
     Dependence(usize, usize),
     /// 1 when the two states are in the same bloc of the current partnership matrix (the
     /// weighted leading-eigenvector split of `model::blocs`), else 0; its mean over
@@ -44,7 +45,13 @@ impl Metric {
             Metric::Share(i, j, k) => state.share[(k * n + i) * n + j],
             Metric::Dependence(i, k) => {
                 let row = &state.share[(k * n + i) * n..(k * n + i + 1) * n];
-                row.iter().sum()
+                // The recipient's own slot is the rest of the world: left out, in order, so
+                // that a world without it sums exactly as before (its slot is 0).
+                row.iter()
+                    .enumerate()
+                    .filter(|&(j, _)| j != i)
+                    .map(|(_, w)| w)
+                    .sum()
             }
             Metric::SameBloc(i, j) => f64::from(u8::from(super::blocs::same_bloc(
                 &state.stance,

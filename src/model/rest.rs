@@ -132,7 +132,8 @@ impl Rest {
             for i in 0..n {
                 for j in 0..n {
                     let mut x = 0.0;
-                    for m in 0..n {
+                    // m = i is the rest of the world's share (`model::others`), no state's.
+                    for m in (0..n).filter(|&m| m != i) {
                         x += world.share[(c * n + i) * n + m] * (-s[m * n + j]).max(0.0);
                     }
                     leverage[(c * n + i) * n + j] = x;

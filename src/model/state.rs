@@ -51,6 +51,9 @@ pub struct State {
     /// amount (so events read the trajectory's): asked once, not per trajectory or step.
     pub draws_start: bool,
     pub draws_events: bool,
+    /// Whether the world names the rest of the world (`model::others`): the background's
+    /// contracts then treat it as a supplier.
+    pub others: bool,
 }
 
 impl State {
@@ -101,6 +104,7 @@ impl State {
             clock: Clock::new(n),
             draws_start: targets(world).any(|t| t.moves_rest()),
             draws_events: targets(world).any(|t| t.is_of_events()),
+            others: world.others.is_some(),
         }
     }
 

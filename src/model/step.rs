@@ -510,6 +510,7 @@ mod tests {
             affinity,
             rest: None,
             share,
+            others: None,
             params: vec![],
             background: None,
             events: vec![],

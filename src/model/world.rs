@@ -3,7 +3,7 @@
 //! Built once by `scenario::compile`; read-only afterwards and shared by every worker. The
 //! hot loop reads these flat vectors and never looks up a name.
 
-use super::{Average, Background, Condition, Event, Metric, ParamSlot, Rest};
+use super::{Average, Background, Condition, Event, Metric, Others, ParamSlot, Rest};
 
 /// The compiled form of one scenario file.
 #[derive(Debug, Clone)]
@@ -26,8 +26,11 @@ pub struct World {
     /// `Some` when the file asks for `at_rest: true`: each trajectory's affinities are then
     /// solved from its parameters so that the initial state does not move (`model::rest`).
     pub rest: Option<Rest>,
-    /// Initial shares `W[(k*n + i)*n + j]`; also the initial anchors.
+    /// Initial shares `W[(k*n + i)*n + j]`; also the initial anchors. The diagonal
+    /// `W[k][i][i]` is the rest of the world's share (`model::others`), 0 without it.
     pub share: Vec<f64>,
+    /// `Some` when the file names the rest of the world (`Others`).
+    pub others: Option<Others>,
     /// Parameters, each fixed or sampled once per trajectory.
     pub params: Vec<ParamSlot>,
     /// What happens that no listed event explains (`model::background`); `None` when the
@@ -85,6 +88,7 @@ impl World {
             affinity: vec![0.0; n * n],
             rest: None,
             share: vec![0.0; k * n * n],
+            others: None,
             params: Vec::new(),
             background: None,
             events: Vec::new(),
@@ -118,7 +122,10 @@ impl World {
         match *metric {
             Metric::Stance(i, j) => format!("Stance({}, {})", s(i), s(j)),
             Metric::Partnership(i, j) => format!("Partnership({}, {})", s(i), s(j)),
-            Metric::Share(i, j, k) => format!("Share({}, {}, {})", s(i), s(j), c(k)),
+            Metric::Share(i, j, k) => {
+                let supplier = if i == j { super::OTHERS } else { s(j) };
+                format!("Share({}, {supplier}, {})", s(i), c(k))
+            }
             Metric::Dependence(i, k) => format!("Dependence({}, {})", s(i), c(k)),
             Metric::SameBloc(i, j) => format!("SameBloc({}, {})", s(i), s(j)),
             Metric::Average { slot, .. } => {

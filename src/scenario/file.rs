@@ -65,6 +65,20 @@ pub struct ScenarioFile {
     /// the blocs (`Between(...)`, per-state standings), in [0, 1).
     #[serde(default = "default_between")]
     pub between_partnership: f64,
+    /// The rest of the world as a supplier (`Others`, `model::others`): how it is drawn to
+    /// by the replicator. Writing it, or naming `Others` anywhere, brings it into the world.
+    #[serde(default)]
+    pub others: Option<OthersDef>,
+}
+
+/// `others: Others(attractiveness: 0.1)`: the rest of the world's stance-like pull in the
+/// replicator, in [-1, 1], in place of a partnership (0, the default: neither drawn to nor
+/// away from, as self-reliance is).
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, rename = "Others")]
+pub struct OthersDef {
+    #[serde(default)]
+    pub attractiveness: f64,
 }
 
 impl ScenarioFile {
@@ -397,12 +411,30 @@ pub enum Change {
     Add(Value),
     Scale(Value),
     Set(Value),
+    /// Of a share only: the supplier gains `x` of the recipient's need, taken from the
+    /// other suppliers (`Others` among them) in proportion to their shares, and from
+    /// self-reliance too if the second value says `WithSelfReliance` (`model::shift`).
+    Gain(Value, #[serde(default)] Among),
+    /// Of a share only: the supplier loses `x`, spread over the other suppliers in
+    /// proportion (and self-reliance if `WithSelfReliance`).
+    Lose(Value, #[serde(default)] Among),
+}
+
+/// Who a `Gain` takes from and a `Lose` gives to, besides the shifted supplier.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+pub enum Among {
+    /// The other suppliers: the states and `Others` (the default).
+    #[default]
+    Suppliers,
+    /// The other suppliers and self-reliance.
+    WithSelfReliance,
 }
 
 impl Change {
     pub fn amount(&self) -> &Value {
         match self {
             Change::Add(x) | Change::Scale(x) | Change::Set(x) => x,
+            Change::Gain(x, _) | Change::Lose(x, _) => x,
         }
     }
 }

@@ -69,7 +69,12 @@ impl NumberPath {
                     "share.{}.{}.{}",
                     world.channels[x / (n * n)],
                     s(x / n % n),
-                    s(x % n)
+                    // The recipient's own slot is the rest of the world (`model::others`).
+                    if x / n % n == x % n {
+                        crate::model::OTHERS
+                    } else {
+                        s(x % n)
+                    }
                 ),
                 Target::Weight(i) => format!("weight.{}", s(i)),
                 Target::At(x) => format!("event.{}.at", e(x)),
@@ -103,7 +108,7 @@ fn other(text: &str, world: &World, names: &Names) -> Option<Target> {
             .map(Target::Weight),
         "share" => {
             let mut found = names.channels.iter().enumerate().filter_map(|(c, ch)| {
-                let (i, j) = pair(rest.strip_prefix(ch)?.strip_prefix('.')?, names)?;
+                let (i, j) = supply(rest.strip_prefix(ch)?.strip_prefix('.')?, names, world)?;
                 Some(Target::Share((c * n + i) * n + j))
             });
             let first = found.next()?;
@@ -131,6 +136,18 @@ fn other(text: &str, world: &World, names: &Names) -> Option<Target> {
         }
         _ => None,
     }
+}
+
+/// `<recipient>.<supplier>` of a share: `pair`, or a state and `Others` in a world that
+/// names the rest of the world (its share is the recipient's own slot, `model::others`).
+fn supply(rest: &str, names: &Names, world: &World) -> Option<(usize, usize)> {
+    let others = rest
+        .strip_suffix(crate::model::OTHERS)
+        .and_then(|r| r.strip_suffix('.'))
+        .filter(|_| world.others.is_some())
+        .and_then(|r| names.states.iter().position(|&x| x == r))
+        .map(|i| (i, i));
+    others.or_else(|| pair(rest, names))
 }
 
 /// `<from>.<to>` with whole state names (names may hold dots); None unless exactly one
@@ -167,6 +184,18 @@ mod tests {
             assert_eq!(path.text(&w), text, "reads back as itself");
         }
         assert_eq!(target(&format!("stance.{a}.{a}")), None);
+        // The rest of the world's share, only in a world that names it.
+        let others = format!("share.{ch}.{a}.Others");
+        assert_eq!(target(&others), None);
+        let w = World {
+            others: Some(crate::model::Others {
+                attractiveness: 0.0,
+            }),
+            ..w.clone()
+        };
+        let path = NumberPath::parse(&others, &w).unwrap();
+        assert_eq!(path.targets(&w), vec![Target::Share(3 * 3)]);
+        assert_eq!(path.text(&w), others);
         assert_eq!(target("eta").map(|t| t.len()), Some(3));
         assert_eq!(target("stance.nobody.s0"), None);
     }

@@ -949,8 +949,14 @@ impl<'a, 'f> Applier<'a, 'f> {
         channel: &str,
         share: &Value,
     ) -> Result<String, Refusal> {
-        let (i, j, c) = (self.state(from), self.state(to), self.channel(channel));
-        let key = (i?, j?, c?);
+        let i = self.state(from)?;
+        // The rest of the world (`model::others`) supplies from the recipient's own slot.
+        let j = if to == crate::model::OTHERS {
+            Ok(i)
+        } else {
+            self.state(to)
+        };
+        let key = (i, j?, self.channel(channel)?);
         let slot = Slot::Tie(key.0, key.1, key.2);
         self.repeat(&slot, || {
             format!(

@@ -12,5 +12,6 @@ mod event_constructs;
 mod messages;
 mod misleading_files;
 mod one_line_per_problem;
+mod others;
 mod positions;
 mod robustness;

@@ -18,3 +18,4 @@ mod hazard_cases;
 mod lags;
 mod numerical_safety;
 mod ranges;
+mod shares;

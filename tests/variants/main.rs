@@ -7,3 +7,4 @@ mod common;
 mod bases_and_changes;
 mod files;
 mod hazard_cases;
+mod others;

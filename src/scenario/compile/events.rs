@@ -172,7 +172,11 @@ impl Compiler<'_> {
                     .map(Target::Amount)
                     .collect();
                 let at = self.loc.name(name).or(self.named_at(anchor));
-                let whole = (f64::NEG_INFINITY, f64::INFINITY);
+                let whole = match effect_def.change() {
+                    // A shift moves a part of the need: its draws stay in [0, 1].
+                    ChangeDef::Gain(..) | ChangeDef::Lose(..) => (0.0, 1.0),
+                    _ => (f64::NEG_INFINITY, f64::INFINITY),
+                };
                 let median = self.drawn(at, path(x), d, whole, targets);
                 effects.extend(compiled.into_iter().map(|c| with_amount(c, median)));
             } else {
@@ -189,6 +193,8 @@ impl Compiler<'_> {
             ChangeDef::Add(_) => Change::Add(x),
             ChangeDef::Scale(_) => Change::Scale(x),
             ChangeDef::Set(_) => Change::Set(x),
+            ChangeDef::Gain(_, among) => Change::Gain(x, shift_among(*among)),
+            ChangeDef::Lose(_, among) => Change::Lose(x, shift_among(*among)),
         };
         if !x.is_finite() {
             let at = self.loc.name(context);
@@ -208,6 +214,7 @@ impl Compiler<'_> {
         match def {
             EffectDef::Stance(a, b, ch) | EffectDef::Mutual(a, b, ch) => {
                 let change = self.change(event, ch);
+                self.shift_of_a_share_only(event, ch, self.near(anchor, a));
                 let Some((i, j)) = self.pair(a, b, "a stance", self.near(anchor, a)) else {
                     return vec![];
                 };
@@ -219,6 +226,7 @@ impl Compiler<'_> {
             }
             EffectDef::Affinity(a, b, ch) | EffectDef::MutualAffinity(a, b, ch) => {
                 let change = self.change(event, ch);
+                self.shift_of_a_share_only(event, ch, self.near(anchor, a));
                 let Some((i, j)) = self.pair(a, b, "an affinity", self.near(anchor, a)) else {
                     return vec![];
                 };
@@ -230,7 +238,8 @@ impl Compiler<'_> {
             }
             EffectDef::Share(a, b, c, ch) | EffectDef::TransientShare(a, b, c, ch) => {
                 let change = self.change(event, ch);
-                let pair = self.pair(a, b, "a share", self.near(anchor, a));
+                self.shift_amount(event, ch, self.near(anchor, a));
+                let pair = self.supply(a, b, "a share", self.near(anchor, a));
                 let k = self.channel(c);
                 let (Some((i, j)), Some(k)) = (pair, k) else {
                     return vec![];
@@ -246,6 +255,8 @@ impl Compiler<'_> {
             }
             EffectDef::Param(path, ch) => {
                 let change = self.change(event, ch);
+                let at = self.near(anchor, path);
+                self.shift_of_a_share_only(event, ch, at);
                 self.param_targets(event, path)
                     .map(|targets| Effect::Param { targets, change })
                     .into_iter()
@@ -267,7 +278,7 @@ impl Compiler<'_> {
                 .pair(a, b, "a partnership", self.near(anchor, a))
                 .map(|(i, j)| Metric::Partnership(i, j)),
             MetricDef::Share(a, b, c) => {
-                let pair = self.pair(a, b, "a share", self.near(anchor, a));
+                let pair = self.supply(a, b, "a share", self.near(anchor, a));
                 let k = self.channel(c);
                 Some(pair.zip(k).map(|((i, j), k)| Metric::Share(i, j, k))?)
             }
@@ -475,6 +486,16 @@ impl Compiler<'_> {
             }
         }
         metrics
+    }
+}
+
+/// The model's form of `Among`.
+fn shift_among(among: crate::scenario::file::Among) -> crate::model::shift::Among {
+    use crate::model::shift::Among as Model;
+    use crate::scenario::file::Among as File;
+    match among {
+        File::Suppliers => Model::Suppliers,
+        File::WithSelfReliance => Model::WithSelfReliance,
     }
 }
 

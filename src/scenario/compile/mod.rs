@@ -13,6 +13,7 @@ mod directions;
 mod events;
 mod lags;
 mod names;
+mod others;
 mod params;
 mod positions;
 mod ranges;
@@ -86,6 +87,7 @@ fn compile_with<'a>(
         drawn: Vec::new(),
         effects_so_far: 0,
         directions_so_far: 0,
+        others_named: false,
     };
     // A file beyond the size limits is refused before anything is allocated in proportion
     // to it (n*n stances, k*n*n shares): the limits exist so that no file can make the
@@ -151,6 +153,8 @@ struct Compiler<'a> {
     effects_so_far: usize,
     /// Sets of effects of random direction so far (`Target::Direction`).
     directions_so_far: usize,
+    /// Whether the file names the rest of the world (`Others`) as a supplier so far.
+    others_named: bool,
 }
 
 impl<'a> Compiler<'a> {
@@ -188,6 +192,7 @@ impl<'a> Compiler<'a> {
         let params = [params, self.hazard_slots(f), background_slots, drawn].concat();
         let outcomes = self.outcomes(f);
         let metrics = self.metrics(f);
+        let others = self.others(f);
         let mut world = World {
             name: f.name.clone(),
             description: f.description.clone(),
@@ -202,6 +207,7 @@ impl<'a> Compiler<'a> {
             affinity,
             rest: None,
             share,
+            others,
             params,
             background,
             events,
@@ -274,6 +280,7 @@ mod tests {
             drawn: Vec::new(),
             effects_so_far: 0,
             directions_so_far: 0,
+            others_named: false,
         }
     }
 

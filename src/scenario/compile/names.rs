@@ -147,6 +147,9 @@ impl Compiler<'_> {
                             limits::MAX_NAME_LEN
                         ),
                     );
+                } else if what == "state" && name == crate::model::OTHERS {
+                    let at = at();
+                    self.reserved_state_name(at);
                 } else if !seen.insert(name) {
                     // Point at the repeated definition: the first one is fine.
                     let at = at();
@@ -202,6 +205,10 @@ impl Compiler<'_> {
         if let Some(&i) = self.state_index.get(name) {
             return Some(i);
         }
+        if name == crate::model::OTHERS {
+            self.not_a_state(None, "a state");
+            return None;
+        }
         let list = self.names.states.clone();
         self.lookup("state", name, &list)
     }
@@ -228,6 +235,10 @@ impl Compiler<'_> {
         what: &str,
         at: Option<Position>,
     ) -> Option<(usize, usize)> {
+        if a == crate::model::OTHERS || b == crate::model::OTHERS {
+            self.not_a_state(at, what);
+            return None;
+        }
         let (i, j) = (self.state(a), self.state(b));
         let (i, j) = (i?, j?);
         if i == j {

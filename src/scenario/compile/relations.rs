@@ -176,7 +176,7 @@ impl Compiler<'_> {
             };
             // Not found once, none later: searching on would cost the rest of the file each.
             cursor = anchor.map_or(usize::MAX, |at| at + 1);
-            let pair = self.pair(
+            let pair = self.supply(
                 &tie.from,
                 &tie.to,
                 "a tie",

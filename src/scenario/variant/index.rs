@@ -115,7 +115,13 @@ impl Index {
         let (states, channels) = (&self.states, &self.channels);
         self.ties.get_or_insert_with(|| {
             let keys = list.iter().map(|t| {
-                let (from, to) = (states.get(&t.from)?, states.get(&t.to)?);
+                let from = states.get(&t.from)?;
+                // The rest of the world's share sits in the recipient's own slot.
+                let to = if t.to == crate::model::OTHERS {
+                    from
+                } else {
+                    states.get(&t.to)?
+                };
                 Some((from, to, channels.get(&t.channel)?))
             });
             Places::of_known(keys)
