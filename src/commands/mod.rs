@@ -26,7 +26,7 @@ use std::path::{Path, PathBuf};
 
 use crate::engine::estimate::{self, Estimate};
 use crate::engine::host;
-use crate::engine::{self, Aggregates, Control, Plan};
+use crate::engine::{self, Control, Plan};
 use crate::error::Error;
 use crate::model::World;
 use crate::options::{check_trajectories, RunOptions};

@@ -126,6 +126,8 @@ pub struct RecordsFile {
     layout: Layout,
     /// Rows not yet written: fewer than a row group, except while one is being written.
     waiting: Rows,
+    /// Rows per row group: `ROW_GROUP` (fewer in tests, to cut groups in a few rows).
+    group: usize,
 }
 
 impl RecordsFile {
@@ -145,6 +147,7 @@ impl RecordsFile {
             columns,
             layout: layout.clone(),
             waiting: Rows::default(),
+            group: ROW_GROUP,
         })
     }
 
@@ -180,8 +183,8 @@ impl RowSink for RecordsFile {
             self.waiting.first = rows.first;
         }
         self.waiting.append(rows);
-        while self.waiting.len >= ROW_GROUP {
-            self.write_group(ROW_GROUP)?;
+        while self.waiting.len >= self.group {
+            self.write_group(self.group)?;
         }
         Ok(())
     }
@@ -240,5 +243,96 @@ fn write_column(
             let held: Vec<bool> = (0..n).map(|r| rows.held[r * outcomes + o]).collect();
             column.typed::<BoolType>().write_batch(&held, None, None)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::records::{InOrder, Records};
+    use crate::model::fixtures;
+
+    /// Rows of `n` trajectories from `first` with something in every column (a step is
+    /// null in every third row).
+    fn rows(layout: &Layout, first: u64, n: usize) -> Rows {
+        let mut rows = Rows {
+            first,
+            ..Rows::default()
+        };
+        for r in first..first + n as u64 {
+            let x = r as f64;
+            let step = (r % 3 != 0).then_some((r % 40) as u32);
+            rows.inputs.extend(layout.inputs.iter().map(|_| x * 0.5));
+            rows.first_fired.extend(layout.events.iter().map(|_| step));
+            rows.firings.extend(layout.events.iter().map(|_| (r % 5) as u32));
+            rows.held.extend(layout.outcomes.iter().map(|_| r % 2 == 0));
+            // An "at end" outcome has no first step.
+            let held_first = layout.ever.iter().map(|&ever| step.filter(|_| ever));
+            rows.first_held.extend(held_first);
+            rows.finals.extend(layout.metrics.iter().map(|_| -x));
+            rows.len += 1;
+        }
+        rows
+    }
+
+    /// Two inputs, an event, an "ever" and an "at end" outcome, a metric.
+    fn layout() -> Layout {
+        let mut layout = Layout::new(&fixtures::world(3, 1));
+        layout.inputs = vec!["gamma".into(), "eta.s1".into()];
+        layout.events = vec!["summit".into()];
+        layout.outcomes = vec!["ever".into(), "at_end".into()];
+        layout.ever = vec![true, false];
+        layout.metrics = vec!["Stance(s0, s1)".into()];
+        layout
+    }
+
+    /// The bytes of a file of trajectories `0..100` in row groups of 16, handed over in
+    /// the given pieces (each `(first, len)`) in the given order.
+    fn written(pieces: &[(u64, usize)], dir: &Path, name: &str) -> Vec<u8> {
+        let layout = layout();
+        let path = dir.join(name);
+        let mut file = RecordsFile::create(&path, &layout).unwrap();
+        file.group = 16;
+        let in_order = InOrder::new(0, file);
+        for &(first, len) in pieces {
+            in_order.take(rows(&layout, first, len));
+        }
+        in_order.finish().unwrap().finish().unwrap();
+        std::fs::read(path).unwrap()
+    }
+
+    /// Row groups are cut every `group` rows of the file whatever pieces the rows came in
+    /// and in whatever order they finished: the bytes depend on neither threads nor shards.
+    #[test]
+    fn row_groups_are_cut_the_same_whatever_pieces_the_rows_come_in() {
+        let dir = tempfile::tempdir().unwrap();
+        let whole = written(&[(0, 100)], dir.path(), "whole");
+        let pieces = written(&[(40, 7), (0, 40), (47, 53)], dir.path(), "pieces");
+        let ones: Vec<(u64, usize)> = (0..100).rev().map(|r| (r, 1)).collect();
+        let reversed = written(&ones, dir.path(), "reversed");
+        assert!(whole == pieces && whole == reversed);
+    }
+
+    /// What is written is read back as it was, row group by row group, and a file is
+    /// refused when its trajectories are not the ones asked for.
+    #[test]
+    fn records_read_back_as_written_and_out_of_place_trajectories_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        written(&[(0, 100)], dir.path(), "file");
+        let layout = layout();
+        let mut back = Rows::default();
+        let open = || std::fs::File::open(dir.path().join("file")).unwrap();
+        crate::output::records_read::read_rows(open(), &layout, 0, 100, |rows| {
+            back.append(rows);
+            Ok(())
+        })
+        .unwrap();
+        let mut expected = rows(&layout, 0, 100);
+        expected.first = 0;
+        assert_eq!(back, expected);
+        let wrong = crate::output::records_read::read_rows(open(), &layout, 5, 100, |_| Ok(()));
+        assert!(wrong.unwrap_err().contains("not 5 to"));
+        let short = crate::output::records_read::read_rows(open(), &layout, 0, 99, |_| Ok(()));
+        assert!(short.unwrap_err().contains("100 rows"));
     }
 }
