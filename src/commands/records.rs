@@ -40,14 +40,16 @@ pub(super) fn run_and_export<R>(
         for (world, folder) in worlds.iter().zip(folders) {
             let folder = dir.join(folder);
             std::fs::create_dir_all(&folder).map_err(failed)?;
-            let file = RecordsFile::create(&folder.join(RECORDS), &Layout::new(world))
-                .map_err(failed)?;
+            let file =
+                RecordsFile::create(&folder.join(RECORDS), &Layout::new(world)).map_err(failed)?;
             files.push(InOrder::new(first_trajectory(plan), file));
         }
         let sinks: Vec<&dyn Records> = files.iter().map(|f| f as &dyn Records).collect();
         let result = work(&sinks)?;
         for file in files {
-            file.finish().and_then(RecordsFile::finish).map_err(failed)?;
+            file.finish()
+                .and_then(RecordsFile::finish)
+                .map_err(failed)?;
         }
         output::write_all(dir, &result, exporters).map_err(failed)?;
         Ok(result)
@@ -103,8 +105,10 @@ pub(super) fn join<'p>(
         let (first, end) = (at(m.chunks.0), at(m.chunks.1));
         part.records()
             .and_then(|records| {
-                read_rows(records, &layout, first, end - first, |rows| file.write(rows))
-                    .map_err(|why| format!("{RECORDS} {why}"))
+                read_rows(records, &layout, first, end - first, |rows| {
+                    file.write(rows)
+                })
+                .map_err(|why| format!("{RECORDS} {why}"))
             })
             .map_err(|why| {
                 Error::Usage(format!(

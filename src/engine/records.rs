@@ -37,7 +37,10 @@ impl Layout {
             .filter(|&s| !world.params[s].sampler.is_fixed())
             .collect();
         Layout {
-            inputs: slots.iter().map(|&s| world.params[s].path.clone()).collect(),
+            inputs: slots
+                .iter()
+                .map(|&s| world.params[s].path.clone())
+                .collect(),
             slots,
             events: world.events.iter().map(|e| e.name.clone()).collect(),
             outcomes: world.outcomes.iter().map(|o| o.name.clone()).collect(),

@@ -522,7 +522,8 @@ impl Part {
     pub fn records(&self) -> Result<fs::File, String> {
         let mut file = open_regular(&self.dir, RECORDS)?;
         let mut hashed = Hashed::new(&mut file);
-        io::copy(&mut hashed, &mut io::sink()).map_err(|e| format!("cannot read {RECORDS}: {e}"))?;
+        io::copy(&mut hashed, &mut io::sink())
+            .map_err(|e| format!("cannot read {RECORDS}: {e}"))?;
         if self.files.get(RECORDS) != Some(&hashed.hex()) {
             return Err(damaged(RECORDS));
         }

@@ -215,11 +215,15 @@ fn write_column(
         }
         Source::Input(i) => {
             let values = of(&rows.inputs, layout.inputs.len(), i);
-            column.typed::<DoubleType>().write_batch(&values, None, None)
+            column
+                .typed::<DoubleType>()
+                .write_batch(&values, None, None)
         }
         Source::Final(m) => {
             let values = of(&rows.finals, layout.metrics.len(), m);
-            column.typed::<DoubleType>().write_batch(&values, None, None)
+            column
+                .typed::<DoubleType>()
+                .write_batch(&values, None, None)
         }
         Source::FirstFired(e) => {
             let (steps, defined) = steps(&rows.first_fired, events, e);
@@ -264,7 +268,8 @@ mod tests {
             let step = (r % 3 != 0).then_some((r % 40) as u32);
             rows.inputs.extend(layout.inputs.iter().map(|_| x * 0.5));
             rows.first_fired.extend(layout.events.iter().map(|_| step));
-            rows.firings.extend(layout.events.iter().map(|_| (r % 5) as u32));
+            rows.firings
+                .extend(layout.events.iter().map(|_| (r % 5) as u32));
             rows.held.extend(layout.outcomes.iter().map(|_| r % 2 == 0));
             // An "at end" outcome has no first step.
             let held_first = layout.ever.iter().map(|&ever| step.filter(|_| ever));

@@ -23,12 +23,15 @@ pub fn read_rows(
     count: u64,
     mut each: impl FnMut(&Rows) -> std::io::Result<()>,
 ) -> Result<(), String> {
-    let reader = SerializedFileReader::new(file).map_err(|e| format!("is not a records file ({e})"))?;
+    let reader =
+        SerializedFileReader::new(file).map_err(|e| format!("is not a records file ({e})"))?;
     let columns = columns(layout);
     check_columns(&reader, &columns)?;
     let rows_in = reader.metadata().file_metadata().num_rows();
     if u64::try_from(rows_in).ok() != Some(count) {
-        return Err(format!("holds {rows_in} rows, the shard ran {count} trajectories"));
+        return Err(format!(
+            "holds {rows_in} rows, the shard ran {count} trajectories"
+        ));
     }
     let mut next = first;
     for g in 0..reader.num_row_groups() {
@@ -38,7 +41,8 @@ pub fn read_rows(
         let mut rows = empty_rows(next, n, layout);
         for (c, column) in columns.iter().enumerate() {
             let reader = group.get_column_reader(c).map_err(|e| e.to_string())?;
-            fill(&mut rows, column, reader, layout).map_err(|why| format!("column {}: {why}", c + 1))?;
+            fill(&mut rows, column, reader, layout)
+                .map_err(|why| format!("column {}: {why}", c + 1))?;
         }
         next += n as u64;
         each(&rows).map_err(|e| e.to_string())?;
@@ -115,7 +119,12 @@ fn steps(values: Vec<i32>, defined: &[i16]) -> Result<Vec<Option<u32>>, String> 
 }
 
 /// Puts one column's values into their places in `rows`.
-fn fill(rows: &mut Rows, column: &Column, reader: ColumnReader, layout: &Layout) -> Result<(), String> {
+fn fill(
+    rows: &mut Rows,
+    column: &Column,
+    reader: ColumnReader,
+    layout: &Layout,
+) -> Result<(), String> {
     let n = rows.len;
     let (events, outcomes) = (layout.events.len(), layout.outcomes.len());
     match column.source {
@@ -133,12 +142,16 @@ fn fill(rows: &mut Rows, column: &Column, reader: ColumnReader, layout: &Layout)
         Source::Input(i) => {
             let (xs, _) = values::<DoubleType>(reader, n)?;
             let width = layout.inputs.len();
-            xs.into_iter().enumerate().for_each(|(r, x)| rows.inputs[r * width + i] = x);
+            xs.into_iter()
+                .enumerate()
+                .for_each(|(r, x)| rows.inputs[r * width + i] = x);
         }
         Source::Final(m) => {
             let (xs, _) = values::<DoubleType>(reader, n)?;
             let width = layout.metrics.len();
-            xs.into_iter().enumerate().for_each(|(r, x)| rows.finals[r * width + m] = x);
+            xs.into_iter()
+                .enumerate()
+                .for_each(|(r, x)| rows.finals[r * width + m] = x);
         }
         Source::FirstFired(e) => {
             let (xs, defined) = values::<Int32Type>(reader, n)?;
@@ -161,7 +174,9 @@ fn fill(rows: &mut Rows, column: &Column, reader: ColumnReader, layout: &Layout)
         }
         Source::Held(o) => {
             let (xs, _) = values::<BoolType>(reader, n)?;
-            xs.into_iter().enumerate().for_each(|(r, x)| rows.held[r * outcomes + o] = x);
+            xs.into_iter()
+                .enumerate()
+                .for_each(|(r, x)| rows.held[r * outcomes + o] = x);
         }
     }
     Ok(())

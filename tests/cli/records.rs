@@ -49,7 +49,11 @@ fn assert_agrees_with_summary(folder: &Path, trajectories: usize) {
         let first = &columns[&format!("event.{name}.first_step")];
         let firings = &columns[&format!("event.{name}.firings")];
         for (f, n) in first.iter().zip(firings) {
-            assert_eq!(*f == Field::Null, *n == Field::Int(0), "{name}: {f:?} {n:?}");
+            assert_eq!(
+                *f == Field::Null,
+                *n == Field::Int(0),
+                "{name}: {f:?} {n:?}"
+            );
         }
     }
 }
@@ -111,7 +115,13 @@ fn records_is_refused_by_commands_that_keep_no_trajectories() {
     let visit = scenario("putin_visit.ron");
     let message = common::exits(
         2,
-        &[&"sweep", &visit, &"--param", &"lambda=0.3:0.9:2", &"--records"],
+        &[
+            &"sweep",
+            &visit,
+            &"--param",
+            &"lambda=0.3:0.9:2",
+            &"--records",
+        ],
     );
     assert!(message.contains("--records"), "{message}");
 }

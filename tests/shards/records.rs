@@ -59,7 +59,12 @@ fn records_are_the_same_bytes_for_1_2_and_7_threads_and_from_3_merged_shards() {
     // The rest of the folder is what a run without --records writes, which writes no
     // records.
     let plain = visit(dir.path(), "plain", "2", &[]);
-    let files = ["summary.json", "timeseries.csv", "outcomes.csv", "report.html"];
+    let files = [
+        "summary.json",
+        "timeseries.csv",
+        "outcomes.csv",
+        "report.html",
+    ];
     common::assert_same_files(&plain, &one, &files, "with --records");
     assert!(!plain.join(RECORDS).exists());
     assert!(read(&one.join(RECORDS)).len() > 1_000);
