@@ -7,6 +7,12 @@
 //! A plain function over numbers in memory (a run's records, say): `simulate explain`
 //! reads the records and calls [`discover`]. An event that never fired is best given as a
 //! step after the last, so that "fired by step t" is a range like any other.
+//!
+//! Checked against EMA Workbench 2.5.3's `prim.Prim(x, y, threshold=0.5)` on the records of
+//! putin_visit.ron (5000 trajectories, seed 3; 21 inputs: the drawn numbers and the events'
+//! first steps, never = 41): for each of its six outcomes the same peeling trajectory box
+//! for box, the same limits and quasi-p-values within 1e-13 (EMA writes -1 for an
+//! unrestricted side, which is `None` here).
 
 use std::fmt;
 
