@@ -52,6 +52,10 @@ pub enum Command {
         scenarios: Vec<PathBuf>,
         #[command(flatten)]
         common: CommonArgs,
+        /// Also write each scenario's per-trajectory rows to a/records.parquet,
+        /// b/records.parquet, ... (docs/src/howto/records.md).
+        #[arg(long)]
+        records: bool,
     },
     /// Combine the partial results of `--shard 1/N` ... `--shard N/N` into the folder one
     /// run would have written, byte for byte.
@@ -154,6 +158,10 @@ pub enum Command {
         ablate: Option<String>,
         #[command(flatten)]
         common: CommonArgs,
+        /// Also write the forecast's per-trajectory rows to records.parquet (not the
+        /// ablations'; docs/src/howto/records.md).
+        #[arg(long)]
+        records: bool,
     },
 }
 
@@ -248,6 +256,11 @@ pub struct RunArgs {
     /// Run one shard: declared here only, since no other command splits its work.
     #[arg(long, value_name = "I/N", help = shard_help())]
     pub shard: Option<String>,
+    /// Also write each trajectory's row (its drawn inputs, events, outcomes and final
+    /// metrics) to records.parquet; a shard writes its own, which merge joins
+    /// (docs/src/howto/records.md).
+    #[arg(long)]
+    pub records: bool,
 }
 
 /// Flags every simulating command takes; values given here override the file's.

@@ -190,6 +190,8 @@ pub struct RunOptions {
     pub verbose: bool,
     /// Run one shard and write a partial result (`--shard I/N`).
     pub shard: Option<Shard>,
+    /// Write each trajectory's row to `records.parquet` (`--records`: run, compare, score).
+    pub records: bool,
 }
 
 /// `--shard I/N`: the I-th (1-based) of N contiguous, equal ranges of trajectory chunks.
@@ -267,9 +269,16 @@ impl Task {
                     verbose: !quiet,
                 })
             }
-            Some(Command::Compare { scenarios, common }) => Ok(Task::Compare {
+            Some(Command::Compare {
                 scenarios,
-                options: RunOptions::from_common(common)?,
+                common,
+                records,
+            }) => Ok(Task::Compare {
+                scenarios,
+                options: RunOptions {
+                    records,
+                    ..RunOptions::from_common(common)?
+                },
             }),
             Some(Command::Sweep {
                 scenario,
@@ -345,6 +354,7 @@ impl Task {
                 observed,
                 ablate,
                 common,
+                records,
             }) => {
                 let ablations = match ablate {
                     Some(list) => Ablation::parse_list(&list).map_err(Error::Usage)?,
@@ -354,7 +364,10 @@ impl Task {
                     scenario,
                     observed,
                     ablations,
-                    options: RunOptions::from_common(common)?,
+                    options: RunOptions {
+                        records,
+                        ..RunOptions::from_common(common)?
+                    },
                 })
             }
             None => {
@@ -369,6 +382,7 @@ impl Task {
                     scenario,
                     options: RunOptions {
                         shard,
+                        records: cli.run.records,
                         ..RunOptions::from_common(cli.run.common)?
                     },
                 })
@@ -410,6 +424,7 @@ impl RunOptions {
             progress: !c.quiet && std::io::stderr().is_terminal(),
             verbose: !c.quiet,
             shard: None,
+            records: false,
         })
     }
 }

@@ -2,6 +2,7 @@
 
 pub mod ablation;
 pub mod compare;
+pub mod discovery;
 pub mod distribution;
 pub mod interval;
 pub mod landscape;

@@ -119,9 +119,34 @@ pub fn compare(paths: &[PathBuf], options: &RunOptions) -> Result<(), Error> {
     }
     let names: Vec<&str> = worlds.iter().map(|w| w.name.as_str()).collect();
     let progress_label = format!("{} vs {}", names[0], names[1..].join(", "));
-    let joint = super::with_progress(&plan, options, &progress_label, |control| {
-        engine::run_joint(&worlds, &pairings, &plan, control)
+    let folders: Vec<PathBuf> = (0..worlds.len())
+        .map(|i| PathBuf::from(crate::analysis::compare::folder(i)))
+        .collect();
+    let records = options.records.then_some((&worlds[..], &folders[..]));
+    let exporters = output::compare_exporters();
+    let comparison = super::records::run_and_export(&out, records, &plan, &exporters, |sinks| {
+        let joint = super::with_progress(&plan, options, &progress_label, |control| {
+            engine::run_joint_recorded(&worlds, &pairings, &plan, control, sinks)
+        })?;
+        Ok(compared(&scenarios, &plan, &pairings, &joint, redefined))
     })?;
+
+    if options.verbose {
+        print_table(&comparison)?;
+        crate::say!("results in {}", crate::scenario::path_shown(&out))?;
+    }
+    Ok(())
+}
+
+/// The comparison a joint run gives: each scenario's summary and each one's paired
+/// differences from the reference.
+fn compared(
+    scenarios: &[scenario::Scenario],
+    plan: &engine::Plan,
+    pairings: &[Pairing],
+    joint: &engine::Joint,
+    redefined: Vec<Vec<String>>,
+) -> Comparison {
     let summaries: Vec<RunSummary> = scenarios
         .iter()
         .zip(&joint.sides)
@@ -135,21 +160,14 @@ pub fn compare(paths: &[PathBuf], options: &RunOptions) -> Result<(), Error> {
         .collect();
     let pairwise = summaries[1..]
         .iter()
-        .zip(&pairings)
+        .zip(pairings)
         .zip(&joint.pairs)
         .zip(redefined)
         .map(|(((s, p), counts), redefined)| {
             Pairwise::new(&summaries[0], s, &p.outcomes, counts, redefined)
         })
         .collect();
-    let comparison = Comparison::new(summaries, pairwise, &joint.effects);
-    output::export(&out, &comparison, &output::compare_exporters())?;
-
-    if options.verbose {
-        print_table(&comparison)?;
-        crate::say!("results in {}", crate::scenario::path_shown(&out))?;
-    }
-    Ok(())
+    Comparison::new(summaries, pairwise, &joint.effects)
 }
 
 /// Says when a scenario is the reference itself (the same file, or the same bytes in every

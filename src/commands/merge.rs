@@ -28,6 +28,7 @@ use crate::error::Error;
 use crate::options::{check_trajectories, PartSources, Shard};
 use crate::output;
 use crate::output::partial::{self, Part, PartialManifest};
+use crate::output::records_parquet::RECORDS;
 use crate::scenario::spelling::printable;
 use crate::scenario::{self, limits, path_shown};
 
@@ -73,11 +74,24 @@ pub fn merge(sources: &PartSources, out: Option<&Path>, verbose: bool) -> Result
         super::count(shards.count() as usize, "shard")
     );
     super::check_fits(&need, &what, MERGE_ADVICE)?;
+    let records = super::records::shards_have_records(shards.parts())?;
     let aggregates = merged(&shards, world)?;
 
     let manifest = Manifest::new(&scenario, run.seed, run.trajectories);
     let summary = RunSummary::new(manifest, world, &aggregates);
-    output::export(&out, &summary, &output::run_exporters())?;
+    if records {
+        output::fill_atomically(&out, |dir| {
+            super::records::join(shards.parts(), world, &dir.join(RECORDS))?;
+            output::write_all(dir, &summary, &output::run_exporters()).map_err(|source| {
+                Error::Output {
+                    path: out.clone(),
+                    source,
+                }
+            })
+        })?;
+    } else {
+        output::export(&out, &summary, &output::run_exporters())?;
+    }
     if verbose {
         crate::say!(
             "{}: {} shards merged, {} trajectories; results in {}",

@@ -5,6 +5,7 @@ mod check;
 mod compare;
 pub mod default_folder;
 mod merge;
+mod records;
 mod run;
 mod score;
 mod sensitivity;
@@ -25,7 +26,7 @@ use std::path::{Path, PathBuf};
 
 use crate::engine::estimate::{self, Estimate};
 use crate::engine::host;
-use crate::engine::{self, Aggregates, Control, Plan};
+use crate::engine::{self, Control, Plan};
 use crate::error::Error;
 use crate::model::World;
 use crate::options::{check_trajectories, RunOptions};
@@ -176,11 +177,4 @@ fn at_point(stopped: engine::Stopped, point: impl FnOnce() -> String) -> engine:
         }
         other => other,
     }
-}
-
-/// Runs one world as `plan` says.
-fn simulate(world: &World, plan: &Plan, options: &RunOptions) -> Result<Aggregates, Error> {
-    with_progress(plan, options, &world.name, |control| {
-        engine::run(world, plan, control)
-    })
 }

@@ -1,8 +1,9 @@
 //! `simulate SCENARIO`: run one scenario and write its results folder.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use crate::analysis::{Manifest, RunSummary};
+use crate::engine;
 use crate::error::Error;
 use crate::options::RunOptions;
 use crate::output;
@@ -15,10 +16,17 @@ pub fn run(path: &Path, options: &RunOptions) -> Result<(), Error> {
     let scenario = scenario::load(path)?;
     let plan = super::plan(&scenario.world, options)?;
 
-    let aggregates = super::simulate(&scenario.world, &plan, options)?;
-    let manifest = Manifest::new(&scenario, plan.seed, plan.trajectories);
-    let summary = RunSummary::new(manifest, &scenario.world, &aggregates);
-    output::export(&out, &summary, &output::run_exporters())?;
+    let world = &scenario.world;
+    let (worlds, here) = ([world], [PathBuf::new()]);
+    let records = options.records.then_some((&worlds[..], &here[..]));
+    let exporters = output::run_exporters();
+    let summary = super::records::run_and_export(&out, records, &plan, &exporters, |sinks| {
+        let aggregates = super::with_progress(&plan, options, &world.name, |control| {
+            engine::run_recorded(world, &plan, control, sinks.first().copied())
+        })?;
+        let manifest = Manifest::new(&scenario, plan.seed, plan.trajectories);
+        Ok(RunSummary::new(manifest, world, &aggregates))
+    })?;
 
     if options.verbose {
         print_table(&summary)?;

@@ -7,7 +7,7 @@
 //! outcomes need its base rates (or `--ablate all` asks for it), then the full model, then
 //! each other ablation.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use crate::analysis::ablation::Ablation;
 use crate::analysis::score::{
@@ -48,52 +48,58 @@ pub fn score(
     let runs =
         1 + ablations.len() as u64 + u64::from(events_only && !ablations.contains(&Ablation::All));
     let total = plan.len() * runs;
-    let (summary, scores, series, ablation_totals) =
-        super::with_progress_over(total, options, &world.name, |control| {
-            let run =
-                |w: &World, ablation: Option<Ablation>| ablated_run(w, &plan, control, ablation);
-            // The events-only model first: its outcome probabilities are the base rates.
-            let (base, all_totals) = if events_only {
-                let w = Ablation::All.apply(world);
-                let agg = run(&w, Some(Ablation::All))?;
-                let base = Chances::of(&w, &agg);
-                let totals = Totals::of(&score_all(&w, &agg, &observations, &base));
-                (base, Some(totals))
-            } else {
-                // No outcome is observed, so no base rate is read.
-                (Chances::none(), None)
-            };
-            let agg = run(world, None)?;
-            let manifest = Manifest::new(&scenario, plan.seed, plan.trajectories);
-            let summary = RunSummary::new(manifest, world, &agg);
-            let scores = score_all(world, &agg, &observations, &base);
-            let series = scored_series(world, &agg, &scores, &observations);
-            drop(agg);
-            let mut ablation_totals = Vec::new();
-            for &a in ablations {
-                let totals = match (a, &all_totals) {
-                    (Ablation::All, Some(totals)) => totals.clone(),
-                    _ => {
-                        let w = a.apply(world);
-                        let agg = run(&w, Some(a))?;
-                        Totals::of(&score_all(&w, &agg, &observations, &base))
-                    }
+    let (worlds, here) = ([world], [PathBuf::new()]);
+    let records = options.records.then_some((&worlds[..], &here[..]));
+    let exporters = output::score_exporters();
+    let result = super::records::run_and_export(&out, records, &plan, &exporters, |sinks| {
+        let (summary, scores, series, ablation_totals) =
+            super::with_progress_over(total, options, &world.name, |control| {
+                let run = |w: &World, ablation: Option<Ablation>| {
+                    ablated_run(w, &plan, control, ablation, None)
                 };
-                ablation_totals.push(AblationTotals::new(a, totals));
-            }
-            Ok((summary, scores, series, ablation_totals))
-        })?;
+                // The events-only model first: its outcome probabilities are the base rates.
+                let (base, all_totals) = if events_only {
+                    let w = Ablation::All.apply(world);
+                    let agg = run(&w, Some(Ablation::All))?;
+                    let base = Chances::of(&w, &agg);
+                    let totals = Totals::of(&score_all(&w, &agg, &observations, &base));
+                    (base, Some(totals))
+                } else {
+                    // No outcome is observed, so no base rate is read.
+                    (Chances::none(), None)
+                };
+                // The forecast itself is the run whose records are kept.
+                let agg = ablated_run(world, &plan, control, None, sinks.first().copied())?;
+                let manifest = Manifest::new(&scenario, plan.seed, plan.trajectories);
+                let summary = RunSummary::new(manifest, world, &agg);
+                let scores = score_all(world, &agg, &observations, &base);
+                let series = scored_series(world, &agg, &scores, &observations);
+                drop(agg);
+                let mut ablation_totals = Vec::new();
+                for &a in ablations {
+                    let totals = match (a, &all_totals) {
+                        (Ablation::All, Some(totals)) => totals.clone(),
+                        _ => {
+                            let w = a.apply(world);
+                            let agg = run(&w, Some(a))?;
+                            Totals::of(&score_all(&w, &agg, &observations, &base))
+                        }
+                    };
+                    ablation_totals.push(AblationTotals::new(a, totals));
+                }
+                Ok((summary, scores, series, ablation_totals))
+            })?;
 
-    let result = ScoreRun {
-        summary,
-        observed: observed_path.display().to_string(),
-        observed_sha256: sha256_hex(&bytes),
-        totals: Totals::of(&scores),
-        scores,
-        series,
-        ablations: ablation_totals,
-    };
-    output::export(&out, &result, &output::score_exporters())?;
+        Ok(ScoreRun {
+            summary,
+            observed: observed_path.display().to_string(),
+            observed_sha256: sha256_hex(&bytes),
+            totals: Totals::of(&scores),
+            scores,
+            series,
+            ablations: ablation_totals,
+        })
+    })?;
     if options.verbose {
         print_scores(&result)?;
         crate::say!("results in {}", out.display())?;
@@ -108,8 +114,9 @@ fn ablated_run(
     plan: &Plan,
     control: &Control,
     ablation: Option<Ablation>,
+    records: Option<&dyn engine::records::Records>,
 ) -> Result<engine::Aggregates, Stopped> {
-    engine::run(world, plan, control).map_err(|stopped| match ablation {
+    engine::run_recorded(world, plan, control, records).map_err(|stopped| match ablation {
         Some(a) => super::at_point(stopped, || format!("the ablation `{}`", a.name())),
         None => stopped,
     })

@@ -1,14 +1,14 @@
 //! `simulate FILE --shard I/N`: one part of a run, written as a partial result that
 //! `simulate merge` combines with the others (see `merge.rs` for why merging is exact).
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use super::stem;
-use crate::engine::{chunk_count, CHUNK};
+use crate::engine::{self, chunk_count, Aggregates, CHUNK};
 use crate::error::Error;
 use crate::options::{RunOptions, Shard};
 use crate::output::partial::{self, PartialManifest, StoredBase, FORMAT};
-use crate::output::{self, write_atomically};
+use crate::output::{self, Exporter};
 use crate::scenario;
 
 /// `simulate FILE --shard I/N`: runs the shard's chunks and writes its partial result.
@@ -27,7 +27,6 @@ pub fn run_shard(path: &Path, options: &RunOptions, shard: Shard) -> Result<(), 
     }
     plan.chunks = shard.chunks(chunks);
 
-    let aggregates = super::simulate(&scenario.world, &plan, options)?;
     let manifest = PartialManifest {
         format: FORMAT.to_string(),
         scenario: scenario.world.name.clone(),
@@ -49,10 +48,21 @@ pub fn run_shard(path: &Path, options: &RunOptions, shard: Shard) -> Result<(), 
             })
             .collect(),
     };
-    let bases: Vec<&[u8]> = scenario.bases.iter().map(|b| b.bytes.as_slice()).collect();
     // The bytes that were hashed and run, not the file as it may be by now.
-    write_atomically(&out, |dir| {
-        partial::write(dir, &manifest, &scenario.bytes, &bases, &aggregates)
+    let files = partial::PartialFiles {
+        manifest,
+        scenario: scenario.bytes.clone(),
+        bases: scenario.bases.iter().map(|b| b.bytes.clone()).collect(),
+    };
+    let exporters: Vec<Box<dyn Exporter<Aggregates>>> = vec![Box::new(files)];
+    // A shard's records lie beside its partial result, listed in its manifest.
+    let world = &scenario.world;
+    let (worlds, here) = ([world], [PathBuf::new()]);
+    let records = options.records.then_some((&worlds[..], &here[..]));
+    super::records::run_and_export(&out, records, &plan, &exporters, |sinks| {
+        super::with_progress(&plan, options, &world.name, |control| {
+            engine::run_recorded(world, &plan, control, sinks.first().copied())
+        })
     })?;
     if options.verbose {
         crate::say!(

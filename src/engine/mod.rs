@@ -5,12 +5,14 @@ pub mod aggregate;
 pub mod effects;
 pub mod estimate;
 pub mod host;
+pub mod records;
 mod run;
 pub mod streams;
 mod unsettled;
 
 pub use aggregate::Aggregates;
 pub use run::{
-    check_rest, chunk_count, rows_scaled_back, run, run_joint, run_paired, start_of, threads,
-    Control, Joint, PairCounts, Paired, Pairing, Plan, Stopped, UnsettledRun, CHUNK,
+    check_rest, chunk_count, rows_scaled_back, run, run_joint, run_joint_recorded, run_paired,
+    run_recorded, start_of, threads, Control, Joint, PairCounts, Paired, Pairing, Plan, Stopped,
+    UnsettledRun, CHUNK,
 };

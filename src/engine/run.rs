@@ -11,6 +11,7 @@ use rayon::prelude::*;
 
 use super::aggregate::Aggregates;
 use super::effects::Effects;
+use super::records::{Collector, Ended, Records};
 use super::streams::{stream_id, trajectory_seed, Stream};
 use crate::model::lanes::{Lanes, BLOCK};
 use crate::model::{self, Metric, OutcomeKind, Process, Randomness, State, Unsettled, World};
@@ -93,6 +94,16 @@ pub struct UnsettledRun {
 
 /// Runs `world` as `plan` says.
 pub fn run(world: &World, plan: &Plan, control: &Control) -> Result<Aggregates, Stopped> {
+    run_recorded(world, plan, control, None)
+}
+
+/// `run`, handing each unit's per-trajectory rows to `records` when there are records.
+pub fn run_recorded(
+    world: &World,
+    plan: &Plan,
+    control: &Control,
+    records: Option<&dyn Records>,
+) -> Result<Aggregates, Stopped> {
     check_rest(world, plan, control)?;
     let outcome = in_pool(plan, || {
         // `par_bridge` hands chunks out one at a time to at most threads + 1 folds; an
@@ -102,10 +113,11 @@ pub fn run(world: &World, plan: &Plan, control: &Control) -> Result<Aggregates, 
         units(plan)
             .par_bridge()
             .fold(
-                || (Aggregates::new(world), Worker::new(world)),
+                || (Aggregates::new(world), Worker::recording(world, records)),
                 |(mut aggregates, mut worker), range| {
                     if !control.cancel.load(Ordering::Relaxed) {
                         let done = range.end - range.start;
+                        worker.start_unit(range.start);
                         for block in blocks(range) {
                             worker.simulate(
                                 world,
@@ -115,6 +127,7 @@ pub fn run(world: &World, plan: &Plan, control: &Control) -> Result<Aggregates, 
                                 control.cancel,
                             );
                         }
+                        worker.hand_over(records);
                         (control.progress)(done);
                     }
                     (aggregates, worker)
@@ -239,6 +252,19 @@ pub fn run_joint(
     plan: &Plan,
     control: &Control,
 ) -> Result<Joint, Stopped> {
+    run_joint_recorded(worlds, pairings, plan, control, &[])
+}
+
+/// `run_joint`, handing each world's per-trajectory rows to its `records[w]` (none if
+/// `records` is empty).
+pub fn run_joint_recorded(
+    worlds: &[&World],
+    pairings: &[Pairing],
+    plan: &Plan,
+    control: &Control,
+    records: &[&dyn Records],
+) -> Result<Joint, Stopped> {
+    let records_of = |w: usize| records.get(w).copied();
     assert_eq!(
         pairings.len() + 1,
         worlds.len(),
@@ -254,12 +280,17 @@ pub fn run_joint(
             .par_bridge()
             .fold(
                 || {
-                    let workers: Vec<Worker> = worlds.iter().map(|w| Worker::new(w)).collect();
+                    let workers: Vec<Worker> = (worlds.iter().enumerate())
+                        .map(|(w, world)| Worker::recording(world, records_of(w)))
+                        .collect();
                     (Joint::new(worlds, pairings), workers)
                 },
                 |(mut acc, mut workers), range| {
                     if !control.cancel.load(Ordering::Relaxed) {
                         let done = range.end - range.start;
+                        for worker in &mut workers {
+                            worker.start_unit(range.start);
+                        }
                         for block in blocks(range) {
                             let begun = worlds.iter().zip(&mut workers).zip(&mut acc.sides);
                             for ((world, worker), agg) in begun {
@@ -284,6 +315,9 @@ pub fn run_joint(
                                 worker.end(world, agg);
                             }
                             count_pairs(&mut acc, &workers, pairings);
+                        }
+                        for (w, worker) in workers.iter_mut().enumerate() {
+                            worker.hand_over(records_of(w));
                         }
                         (control.progress)(done);
                     }
@@ -621,6 +655,8 @@ struct Trajectory {
     first_held: Vec<Option<usize>>,
     /// Whether each event has fired yet.
     fired_seen: Vec<bool>,
+    /// The step at which each event first fired (read only for records).
+    first_fired: Vec<Option<usize>>,
     /// Each tracked metric at the step last recorded (read by a joint run to pair worlds).
     values: Vec<f64>,
 }
@@ -638,6 +674,10 @@ struct Worker {
     param_streams: Vec<u64>,
     /// Trajectories in the current block.
     active: usize,
+    /// The rows of the current unit of work, when the run keeps records; and the master
+    /// seed they are drawn again from.
+    collector: Option<Collector>,
+    master: u64,
 }
 
 impl Worker {
@@ -659,6 +699,7 @@ impl Worker {
             held: vec![false; world.outcomes.len()],
             first_held: vec![None; world.outcomes.len()],
             fired_seen: vec![false; world.events.len()],
+            first_fired: vec![None; world.events.len()],
             values: vec![0.0; world.metrics.len()],
         };
         // The background reads and changes the current shares and stances.
@@ -678,6 +719,29 @@ impl Worker {
             param_streams: param_streams(world),
             event_streams,
             active: 0,
+            collector: None,
+            master: 0,
+        }
+    }
+
+    /// A worker that also collects each trajectory's row when there are `records`.
+    fn recording(world: &World, records: Option<&dyn Records>) -> Self {
+        let mut worker = Worker::new(world);
+        worker.collector = records.map(|_| Collector::new(world));
+        worker
+    }
+
+    /// Starts the rows of a unit of work beginning at trajectory `first`.
+    fn start_unit(&mut self, first: u64) {
+        if let Some(collector) = &mut self.collector {
+            collector.start(first);
+        }
+    }
+
+    /// Hands the unit's rows to `records`.
+    fn hand_over(&mut self, records: Option<&dyn Records>) {
+        if let (Some(collector), Some(records)) = (&mut self.collector, records) {
+            records.take(collector.start(0));
         }
     }
 
@@ -718,6 +782,7 @@ impl Worker {
         aggregates: &mut Aggregates,
     ) {
         self.active = (block.end - block.start) as usize;
+        self.master = master;
         let active = &mut self.trajectories[..self.active];
         for (trajectory, r) in active.iter_mut().zip(block) {
             let seed = trajectory_seed(master, r);
@@ -760,6 +825,18 @@ impl Worker {
                 self.kernel.store(l, &mut trajectory.state);
             }
             trajectory.finish(world, aggregates);
+            if let Some(collector) = &mut self.collector {
+                let ended = Ended {
+                    first_fired: &trajectory.first_fired,
+                    firings: &trajectory.state.fired,
+                    held: &trajectory.held,
+                    first_held: &trajectory.first_held,
+                    finals: &trajectory.values,
+                };
+                collector
+                    .rows
+                    .push(world, &collector.layout, self.master, ended);
+            }
         }
     }
 }
@@ -789,6 +866,7 @@ impl Trajectory {
         }
         self.first_held.fill(None);
         self.fired_seen.fill(false);
+        self.first_fired.fill(None);
     }
 
     /// Records the tracked metrics at step t from lane `l` of the kernel (worlds without
@@ -816,6 +894,7 @@ impl Trajectory {
         for (e, (seen, &count)) in events.enumerate() {
             if count > 0 && !*seen {
                 *seen = true;
+                self.first_fired[e] = Some(t);
                 aggregates.record_first_firing(e, t);
             }
         }

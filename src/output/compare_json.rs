@@ -82,7 +82,8 @@ impl Exporter<Comparison> for Sides {
     fn write(&self, c: &Comparison, dir: &Path) -> io::Result<()> {
         for (i, summary) in c.scenarios.iter().enumerate() {
             let sub = dir.join(folder(i));
-            std::fs::create_dir(&sub)?;
+            // Already there when the run's records were written into it.
+            std::fs::create_dir_all(&sub)?;
             for exporter in super::run_exporters() {
                 exporter.write(summary, &sub)?;
             }

@@ -17,6 +17,8 @@ mod json;
 pub mod numbers;
 pub mod partial;
 pub mod plots;
+pub mod records_parquet;
+pub mod records_read;
 mod report;
 mod score_csv;
 mod score_json;
@@ -31,7 +33,7 @@ pub use blocs_csv::BlocsCsv;
 pub use compare_json::{CompareJson, Sides};
 pub use csv::{OutcomesCsv, TimeseriesCsv};
 pub use effects_csv::EffectsCsv;
-pub use folder::{check_target, sanitize_name, shorten, write_atomically};
+pub use folder::{check_target, fill_atomically, sanitize_name, shorten, write_atomically};
 pub use json::SummaryJson;
 pub use plots::{ComparePlots, RunPlots};
 pub use report::{CompareReport, RunReport};
@@ -93,12 +95,15 @@ pub fn export<R>(
     result: &R,
     exporters: &[Box<dyn Exporter<R>>],
 ) -> Result<(), crate::Error> {
-    write_atomically(target, |dir| {
-        for exporter in exporters {
-            exporter.write(result, dir)?;
-        }
-        Ok(())
-    })
+    write_atomically(target, |dir| write_all(dir, result, exporters))
+}
+
+/// Writes `result` with each of `exporters` into `dir`, a staging folder.
+pub fn write_all<R>(dir: &Path, result: &R, exporters: &[Box<dyn Exporter<R>>]) -> io::Result<()> {
+    for exporter in exporters {
+        exporter.write(result, dir)?;
+    }
+    Ok(())
 }
 
 /// Every exporter a plain run uses, in the order they are written.

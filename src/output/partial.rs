@@ -34,6 +34,8 @@ use flate2::Compression;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use super::records_parquet::RECORDS;
+use super::Exporter;
 use crate::engine::Aggregates;
 use crate::model::blocs::{Sides, SIDE_WORDS};
 use crate::model::World;
@@ -320,7 +322,23 @@ fn most_bytes(world: &World, most_blocs: u64) -> u64 {
     raw.saturating_add(raw / 1024).saturating_add(1024)
 }
 
-/// Writes a partial result into `dir` (an empty staging folder).
+/// A shard's partial result as an exporter of its aggregates, so that a shard is written like
+/// any result (`commands::records`: its records stream into the folder first).
+pub struct PartialFiles {
+    pub manifest: PartialManifest,
+    pub scenario: Vec<u8>,
+    pub bases: Vec<Vec<u8>>,
+}
+
+impl Exporter<Aggregates> for PartialFiles {
+    fn write(&self, aggregates: &Aggregates, dir: &Path) -> io::Result<()> {
+        let bases: Vec<&[u8]> = self.bases.iter().map(Vec::as_slice).collect();
+        write(dir, &self.manifest, &self.scenario, &bases, aggregates)
+    }
+}
+
+/// Writes a partial result into `dir` (a staging folder, empty but for the shard's
+/// records).
 /// `bases` are the bytes of a variant's chain, in the order of `manifest.bases`.
 pub fn write(
     dir: &Path,
@@ -346,6 +364,12 @@ pub fn write(
     for (n, bytes) in bases.iter().enumerate() {
         fs::write(dir.join(base_file(n + 1)), bytes)?;
         files.insert(base_file(n + 1), sha256_hex(bytes));
+    }
+    // The shard's records (`--records`), written into the folder as it ran.
+    if let Ok(file) = open_regular(dir, RECORDS) {
+        let mut hashed = Hashed::new(file);
+        io::copy(&mut hashed, &mut io::sink())?;
+        files.insert(RECORDS.to_string(), hashed.hex());
     }
     let mut stored = StoredManifest {
         manifest: manifest.clone(),
@@ -391,6 +415,9 @@ pub fn read_manifest(dir: &Path) -> Result<Part, String> {
     }
     let mut expected: Vec<String> = (1..=stored.manifest.bases.len()).map(base_file).collect();
     expected.extend([AGGREGATES.to_string(), SCENARIO.to_string()]);
+    if stored.files.contains_key(RECORDS) {
+        expected.push(RECORDS.to_string());
+    }
     expected.sort();
     if stored.files.keys().ne(expected.iter()) {
         return Err(format!(
@@ -482,6 +509,26 @@ impl Part {
         }
         decoded
             .map_err(|why| format!("{AGGREGATES} {why} (damaged or edited?); run this shard again"))
+    }
+
+    /// Whether the shard was run with `--records`.
+    pub fn has_records(&self) -> bool {
+        self.files.contains_key(RECORDS)
+    }
+
+    /// The shard's `records.parquet`, open at its start once its bytes have been checked
+    /// against the manifest (read twice: once hashed, once decoded; a file rewritten in
+    /// between is caught by the checks of what it holds, `records_read`).
+    pub fn records(&self) -> Result<fs::File, String> {
+        let mut file = open_regular(&self.dir, RECORDS)?;
+        let mut hashed = Hashed::new(&mut file);
+        io::copy(&mut hashed, &mut io::sink())
+            .map_err(|e| format!("cannot read {RECORDS}: {e}"))?;
+        if self.files.get(RECORDS) != Some(&hashed.hex()) {
+            return Err(damaged(RECORDS));
+        }
+        io::Seek::rewind(&mut file).map_err(|e| format!("cannot read {RECORDS}: {e}"))?;
+        Ok(file)
     }
 
     fn verified(&self, name: &str, max: u64) -> Result<Vec<u8>, String> {

@@ -7,4 +7,5 @@ mod common;
 
 mod damaged_parts;
 mod merge_from;
+mod records;
 mod split_and_merge;

@@ -85,6 +85,11 @@ pub(super) fn written_by_entente(rel: &str) -> bool {
         return true;
     }
     let (folder, name) = rel.rsplit_once('/').unwrap_or(("", rel));
+    // Per-trajectory records (`--records`), by their one exact name: at the top of a run's
+    // or a shard's folder, and in each side of a comparison.
+    if name == crate::output::records_parquet::RECORDS && (folder.is_empty() || is_side(folder)) {
+        return true;
+    }
     let Some((stem, extension)) = name.rsplit_once('.') else {
         return false;
     };

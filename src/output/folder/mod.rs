@@ -24,7 +24,7 @@ mod stale;
 mod target;
 
 pub use names::{sanitize_name, shorten};
-pub use staging::write_atomically;
+pub use staging::{fill_atomically, write_atomically};
 pub use target::check_target;
 
 /// The manifest every results folder holds: what it consists of, so that only a folder of

@@ -40,6 +40,21 @@ pub fn write_atomically(
     target: &Path,
     fill: impl FnOnce(&Path) -> std::io::Result<()>,
 ) -> Result<(), Error> {
+    fill_atomically(target, |dir| {
+        fill(dir).map_err(|source| Error::Output {
+            path: target.to_path_buf(),
+            source,
+        })
+    })
+}
+
+/// `write_atomically` for a `fill` that does more than write (a run whose records stream
+/// into the folder as it works) and so may fail as a command fails; the folder is removed
+/// then, as on any failure.
+pub fn fill_atomically<T>(
+    target: &Path,
+    fill: impl FnOnce(&Path) -> Result<T, Error>,
+) -> Result<T, Error> {
     // Ctrl-C while the staging folder exists is left to the check before the rename, which
     // removes it; one that came before gives up here, before anything is written.
     let _watching = crate::progress::watch()?;
@@ -53,7 +68,7 @@ pub fn write_atomically(
     remove_stale(&parent, name, target);
 
     let (mut staging, tag) = create_staging(&parent, name).map_err(io_error(&parent))?;
-    fill(&staging.path).map_err(io_error(target))?;
+    let filled = fill(&staging.path)?;
     // The stamp goes before the manifest, which lists everything else: from here on the
     // folder is a whole result, which a later run removes only under its manifest's rule.
     fs::remove_file(staging.path.join(STAMP)).map_err(io_error(target))?;
@@ -90,7 +105,7 @@ pub fn write_atomically(
     .map_err(io_error(target))?;
     staging.armed = false;
     dispose(&old, target, &keep_old_as);
-    Ok(())
+    Ok(filled)
 }
 
 /// `{hidden}NAME.{kind}-{tag}`: the name of a folder beside the target named `name`, built
