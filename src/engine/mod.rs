@@ -4,6 +4,8 @@
 pub mod aggregate;
 pub mod effects;
 pub mod estimate;
+pub mod firings;
+pub mod forces;
 pub mod host;
 mod run;
 pub mod streams;
@@ -11,6 +13,6 @@ mod unsettled;
 
 pub use aggregate::Aggregates;
 pub use run::{
-    check_rest, chunk_count, rows_scaled_back, run, run_joint, run_paired, start_of, threads,
-    Control, Joint, PairCounts, Paired, Pairing, Plan, Stopped, UnsettledRun, CHUNK,
+    check_rest, chunk_count, rows_scaled_back, run, run_explained, run_joint, run_paired, start_of,
+    threads, Control, Joint, PairCounts, Paired, Pairing, Plan, Stopped, UnsettledRun, CHUNK,
 };

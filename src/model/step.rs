@@ -10,6 +10,7 @@
 //! so a step gives the same bits on every machine and its row loops vectorise.
 
 use super::lanes::Lanes;
+use super::watch::Watch;
 use super::{Randomness, State, Timing, World};
 
 /// Makes step `t` (1-based) of a block of at most `L` trajectories, each a state and its
@@ -28,20 +29,36 @@ pub fn step_block<'a, const L: usize, R: Randomness + 'a>(
     t: u32,
     trajectories: impl Iterator<Item = (&'a mut State, &'a mut R)>,
 ) {
+    step_block_watched(world, kernel, t, trajectories, &mut ());
+}
+
+/// `step_block`, with `watch` told what the events and the background change and shown the
+/// kernel before the stances move (`model::watch`). The step is the same, bit for bit.
+#[inline(always)]
+pub fn step_block_watched<'a, const L: usize, R: Randomness + 'a>(
+    world: &World,
+    kernel: &mut Lanes<L>,
+    t: u32,
+    trajectories: impl Iterator<Item = (&'a mut State, &'a mut R)>,
+    watch: &mut impl Watch<L>,
+) {
     for (l, (state, rng)) in trajectories.enumerate() {
-        let fired = fire_events(world, state, t, rng);
+        let fired = fire_events(world, state, t, rng, (&mut *watch, l));
         // After the events, so that a listed event's condition never reads this step's
         // unlisted change; one branch per trajectory and step in a world without it. What
         // it changes reaches the lane entry by entry, unless the lane is reloaded anyway.
         if let Some(background) = &world.background {
             let reload = t == 1 || fired;
+            watch.before_change(l, state);
             background.apply(state, t, rng, (&mut *kernel, l, reload));
+            watch.after_background(l, state);
         }
         if t == 1 || fired {
             kernel.load(l, state);
         }
         kernel.draw_noise(l, rng);
     }
+    watch.before_move(t, kernel);
     kernel.advance();
 }
 
@@ -84,23 +101,30 @@ pub fn step(
 /// A hazard event draws its uniform number every step, eligible or not, so that the draws
 /// of step t are the same whatever happened before: two scenarios that differ in one event
 /// still share every other random number (common random numbers).
-fn fire_events(world: &World, state: &mut State, t: u32, rng: &mut impl Randomness) -> bool {
+fn fire_events<const L: usize>(
+    world: &World,
+    state: &mut State,
+    t: u32,
+    rng: &mut impl Randomness,
+    watched: (&mut impl Watch<L>, usize),
+) -> bool {
     // Two loops, not a test per event: a file that draws no timing, window or amount runs
     // the loop it ran before ranges existed.
     match state.draws_events {
-        true => fire::<true>(world, state, t, rng),
-        false => fire::<false>(world, state, t, rng),
+        true => fire::<true, L>(world, state, t, rng, watched),
+        false => fire::<false, L>(world, state, t, rng, watched),
     }
 }
 
 /// `fire_events` with each event's timing, window and effect amounts the trajectory's own
 /// (`OWN`: the file draws some, `model::inputs`) or the world's.
 #[inline(always)]
-fn fire<const OWN: bool>(
+fn fire<const OWN: bool, const L: usize>(
     world: &World,
     state: &mut State,
     t: u32,
     rng: &mut impl Randomness,
+    (watch, l): (&mut impl Watch<L>, usize),
 ) -> bool {
     let mut fired = false;
     for (e, event) in world.events.iter().enumerate() {
@@ -121,6 +145,7 @@ fn fire<const OWN: bool>(
                 continue;
             }
         }
+        watch.before_change(l, state);
         if OWN {
             let start = state.effects_of[e];
             for (x, effect) in event.effects.iter().enumerate() {
@@ -132,6 +157,7 @@ fn fire<const OWN: bool>(
             }
         }
         state.fired[e] += 1;
+        watch.after_event(l, e, t, state);
         fired = true;
     }
     fired
@@ -576,7 +602,7 @@ mod tests {
         };
         let mut fired = vec![];
         for t in 1..=6 {
-            fire_events(&world, &mut state, t, &mut rng);
+            fire_events::<1>(&world, &mut state, t, &mut rng, (&mut (), 0));
             fired.push(state.fired.clone());
         }
         // t=1: the hazard draw 0.1 < 0.5 but "drill" has not fired yet, so "deal" waits.
