@@ -82,6 +82,10 @@ pub struct Explanation {
     pub forces: Vec<ForceSeries>,
     /// Outcomes in file order, then metrics, each by the size of the effect, largest first.
     pub contributions: Vec<Contribution>,
+    /// Events an outcome or another event names: kept in the file and never fired instead
+    /// of removed (`scenario::TakenOut::NeverFires`), in file order.
+    pub never_fired: Vec<String>,
+    /// Events that could not be taken out at all.
     pub kept: Vec<Kept>,
     pub conditional: Vec<Conditional>,
 }
@@ -94,7 +98,7 @@ impl Explanation {
         outcome: Option<String>,
         (forces, firings): (&Forces, &Firings),
         (comparisons, removed): (&[Comparison], &[Vec<String>]),
-        kept: Vec<Kept>,
+        (never_fired, kept): (Vec<String>, Vec<Kept>),
     ) -> Self {
         let asked = |name: &str| outcome.as_deref().is_none_or(|o| o == name);
         let mut contributions = outcome_contributions(comparisons, removed, &asked);
@@ -105,6 +109,7 @@ impl Explanation {
             summary,
             outcome,
             contributions,
+            never_fired,
             kept,
         }
     }

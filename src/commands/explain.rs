@@ -17,7 +17,7 @@ use crate::model::World;
 use crate::options::RunOptions;
 use crate::output;
 use crate::scenario::spelling::{printable, quoted_name, suggestion};
-use crate::scenario::{self, Scenario};
+use crate::scenario::{self, Scenario, TakenOut};
 
 /// Longest name the printed table shows whole.
 const NAME_WIDTH: usize = 40;
@@ -32,7 +32,7 @@ pub fn explain(path: &Path, outcome: Option<&str>, options: &RunOptions) -> Resu
         check_outcome(world, asked)?;
     }
     let plan = super::plan(world, options)?;
-    let (without, kept) = variants(&scenario);
+    let (without, never, kept) = variants(&scenario);
     // Each comparison runs the scenario beside at most MAX_SCENARIOS - 1 variants.
     let batches: Vec<&[(String, Scenario)]> = without.chunks(MAX_SCENARIOS - 1).collect();
     for batch in &batches {
@@ -67,7 +67,7 @@ pub fn explain(path: &Path, outcome: Option<&str>, options: &RunOptions) -> Resu
         outcome.map(String::from),
         (&forces, &firings),
         (&comparisons, &removed),
-        kept,
+        (never, kept),
     );
     output::export(&out, &explanation, &output::explain_exporters())?;
 
@@ -96,13 +96,19 @@ fn check_outcome(world: &World, asked: &str) -> Result<(), Error> {
     )))
 }
 
-/// The scenario without each of its events, by event; the events that cannot be removed,
-/// with the first line of the reason (an outcome or another event names them).
-fn variants(scenario: &Scenario) -> (Vec<(String, Scenario)>, Vec<Kept>) {
-    let (mut without, mut kept) = (Vec::new(), Vec::new());
+/// The scenario without each of its events, by event (removed, or never firing where others
+/// name it); the events named by others that never fire instead; the events that cannot be
+/// taken out, with the first line of the reason.
+fn variants(scenario: &Scenario) -> (Vec<(String, Scenario)>, Vec<String>, Vec<Kept>) {
+    let (mut without, mut never, mut kept) = (Vec::new(), Vec::new(), Vec::new());
     for event in &scenario.world.events {
         match scenario::without_event(scenario, &event.name) {
-            Ok(v) => without.push((event.name.clone(), v)),
+            Ok((v, how)) => {
+                if how == TakenOut::NeverFires {
+                    never.push(event.name.clone());
+                }
+                without.push((event.name.clone(), v));
+            }
             Err(e) => {
                 let why = e.to_string();
                 let why = why.lines().next().unwrap_or_default();
@@ -118,7 +124,7 @@ fn variants(scenario: &Scenario) -> (Vec<(String, Scenario)>, Vec<Kept>) {
             }
         }
     }
-    (without, kept)
+    (without, never, kept)
 }
 
 /// The scenario and `batch`'s variants on common random numbers, as `simulate compare`

@@ -69,6 +69,20 @@ pub fn why(e: &Explanation, discovery: &[Section]) -> io::Result<Section> {
 
 fn contributions(out: &mut String, e: &Explanation) {
     out.push_str("<h3 id=\"contributions\">Contributions of the events</h3>\n");
+    if !e.never_fired.is_empty() {
+        let names: Vec<String> = e
+            .never_fired
+            .iter()
+            .map(|n| format!("<code>{}</code>", escape(n)))
+            .collect();
+        let _ = writeln!(
+            out,
+            "<p>Named by an outcome or another event, so kept in the file and never fired \
+             instead of removed (as <code>SetTiming(&quot;…&quot;, Hazard(0))</code> would \
+             make them): {}.</p>",
+            names.join(", ")
+        );
+    }
     if !e.kept.is_empty() {
         out.push_str("<p>Not removed (so not in the tables):</p>\n<ul>\n");
         for k in &e.kept {

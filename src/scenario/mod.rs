@@ -27,7 +27,7 @@ pub use error::ScenarioError;
 pub use file::ScenarioFile;
 pub use locate::Position;
 pub use param_path::{Names, ParamPath};
-pub use without::without_event;
+pub use without::{without_event, TakenOut};
 
 use crate::model::World;
 
