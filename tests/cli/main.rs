@@ -6,4 +6,5 @@
 mod common;
 
 mod command_line;
+mod explain;
 mod plumbing;

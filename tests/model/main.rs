@@ -10,5 +10,6 @@ mod average;
 mod background;
 mod blocs;
 mod engine_path;
+mod forces;
 mod numerical_safety;
 mod ranges;
