@@ -57,6 +57,9 @@ pub fn explain(path: &Path, outcome: Option<&str>, options: &RunOptions) -> Resu
         );
         comparisons.push(compare(&scenario, batch, &plan, options, &label)?);
     }
+    // Scenario discovery (PRIM, `analysis::discovery`) belongs here, over this run's
+    // records; its boxes reach the report as the first parts of the Why section
+    // (`output::explain_report::why`'s `discovery`).
     let removed: Vec<Vec<String>> = batches
         .iter()
         .map(|b| b.iter().map(|(e, _)| e.clone()).collect())
