@@ -57,6 +57,22 @@ pub enum Command {
         #[arg(long)]
         records: bool,
     },
+    /// Explain a scenario's answers: the forces on each tracked stance and partnership over
+    /// time, each event's paired contribution to every outcome and metric (the scenario
+    /// without it, on the same random draws), and each outcome with and without each event.
+    #[command(
+        after_help = "Writes the run's own files and forces.csv, contributions.csv, conditional.csv, plots/forces_*.png/svg and a Why section in report.html.\n\nExamples:\n  simulate explain scenarios/putin_visit.ron\n  simulate explain scenarios/putin_visit.ron --outcome partnership_deepens -n 2000 --seed 7",
+        mut_arg("out", |a| a.help(out_help(&default_folder::explain(SCENARIO))))
+    )]
+    Explain {
+        /// The scenario file (RON).
+        scenario: PathBuf,
+        /// Explain this outcome only (default: every outcome).
+        #[arg(long, value_name = "NAME")]
+        outcome: Option<String>,
+        #[command(flatten)]
+        common: CommonArgs,
+    },
     /// Combine the partial results of `--shard 1/N` ... `--shard N/N` into the folder one
     /// run would have written, byte for byte.
     #[command(

@@ -58,6 +58,11 @@ fn run(cli: Cli) -> Result<(), Error> {
         } => commands::merge(&parts, out.as_deref(), verbose),
         Task::Check { scenario } => commands::check(&scenario),
         Task::Compare { scenarios, options } => commands::compare(&scenarios, &options),
+        Task::Explain {
+            scenario,
+            outcome,
+            options,
+        } => commands::explain(&scenario, outcome.as_deref(), &options),
         Task::Sweep {
             scenario,
             params,

@@ -31,6 +31,13 @@ pub enum Task {
         scenarios: Vec<PathBuf>,
         options: RunOptions,
     },
+    /// Why a scenario gives its answers: forces, and each event's contribution.
+    Explain {
+        scenario: PathBuf,
+        /// `--outcome NAME`: only this outcome (checked against the file by the command).
+        outcome: Option<String>,
+        options: RunOptions,
+    },
     Sweep {
         scenario: PathBuf,
         params: Vec<SweepParam>,
@@ -279,6 +286,15 @@ impl Task {
                     records,
                     ..RunOptions::from_common(common)?
                 },
+            }),
+            Some(Command::Explain {
+                scenario,
+                outcome,
+                common,
+            }) => Ok(Task::Explain {
+                scenario,
+                outcome,
+                options: RunOptions::from_common(common)?,
             }),
             Some(Command::Sweep {
                 scenario,

@@ -214,3 +214,53 @@ fn a_comparison_writes_overlays_differences_and_a_report() {
         assert!(html.contains(&format!("href=\"{side}/report.html\"")));
     }
 }
+
+/// `simulate explain`'s report: the run's page with a Why section after the outcomes, in
+/// which each outcome's events are listed by contribution, the events named by others are
+/// said to never fire, and each tracked partnership has its forces chart (its SVG valid).
+#[test]
+fn explain_report_has_a_why_section_with_contributions_and_forces() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("why");
+    simulate()
+        .args(["explain"])
+        .arg(scenario("putin_visit.ron"))
+        .args(["-n", "300", "--seed", "7", "--quiet", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    let html = String::from_utf8(read(&out.join("report.html"))).unwrap();
+    assert_self_contained(&html);
+    let at = |pattern: &str| {
+        html.find(pattern)
+            .unwrap_or_else(|| panic!("no {pattern:?} in report.html"))
+    };
+    let why = at("<h2 id=\"why\">Why</h2>");
+    assert!(at("<h2 id=\"outcomes-table\">") < why && why < at("<h2 id=\"plots\">"));
+    assert!(why < at("<table id=\"contributions-table\">"));
+    assert!(html.contains("<tr data-outcome=\"partnership_deepens\" data-event=\"putin_visit\">"));
+    assert!(html.contains("never fired instead of removed"));
+    assert!(why < at("<h3 id=\"forces\">Forces</h3>"));
+    // A figure per tracked partnership, named in the section (not a placeholder).
+    for name in [
+        "01_partnership_pakistan_russia",
+        "02_partnership_pakistan_usa",
+        "03_partnership_india_russia",
+    ] {
+        let figure = format!("plots/forces_{name}.svg");
+        assert!(why < at(&figure), "{figure}");
+    }
+    let svgs: Vec<PathBuf> = files_with(&out.join("plots"), "svg")
+        .into_iter()
+        .filter(|p| {
+            p.file_name()
+                .unwrap()
+                .to_string_lossy()
+                .starts_with("forces_")
+        })
+        .collect();
+    assert_eq!(svgs.len(), 3, "{svgs:?}");
+    for svg in &svgs {
+        assert_valid_svg(svg);
+    }
+}

@@ -71,3 +71,54 @@ fn a_trajectory_gives_the_same_numbers_whatever_the_run_it_is_part_of() {
     assert_eq!(first.histogram, alone.histogram);
     assert_eq!(first.outcome_count, alone.outcome_count);
 }
+
+/// Every file `simulate explain` writes, but the pictures (drawn from these numbers).
+const EXPLAINED: [&str; 7] = [
+    "summary.json",
+    "timeseries.csv",
+    "outcomes.csv",
+    "forces.csv",
+    "contributions.csv",
+    "conditional.csv",
+    "report.html",
+];
+
+/// `simulate explain` of putin_visit.ron, 600 trajectories with seed 11, in `dir/NAME`.
+fn explain(dir: &Path, name: &str, threads: &str) -> PathBuf {
+    let visit = scenario("putin_visit.ron");
+    let args: [&dyn AsRef<OsStr>; 8] = [
+        &"explain",
+        &visit,
+        &"-n",
+        &"600",
+        &"--seed",
+        &"11",
+        &"--threads",
+        &threads,
+    ];
+    common::run_into(&dir.join(name), &args)
+}
+
+#[test]
+fn explain_writes_the_same_bytes_for_one_and_two_threads() {
+    let dir = tempfile::tempdir().unwrap();
+    let one = explain(dir.path(), "one", "1");
+    let two = explain(dir.path(), "two", "2");
+    common::assert_same_files(&one, &two, &EXPLAINED, "for the same seed");
+    let plots = ["plots/forces_01_partnership_pakistan_russia.svg"];
+    common::assert_same_files(&one, &two, &plots, "for the same seed");
+}
+
+/// The forces are collected by watching the step (`model::Watch`): explain's own run must
+/// still be the run `simulate` makes, byte for byte, and a run without explain is the step
+/// with nothing watching.
+#[test]
+fn explain_writes_the_run_files_a_run_with_the_same_seed_writes() {
+    let dir = tempfile::tempdir().unwrap();
+    let explained = explain(dir.path(), "explained", "2");
+    let visit = scenario("putin_visit.ron");
+    let args: [&dyn AsRef<OsStr>; 5] = [&visit, &"-n", &"600", &"--seed", &"11"];
+    let ran = common::run_into(&dir.path().join("ran"), &args);
+    let files = ["summary.json", "timeseries.csv", "outcomes.csv"];
+    common::assert_same_files(&ran, &explained, &files, "between run and explain");
+}

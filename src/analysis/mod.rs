@@ -4,6 +4,7 @@ pub mod ablation;
 pub mod compare;
 pub mod discovery;
 pub mod distribution;
+pub mod explain;
 pub mod interval;
 pub mod landscape;
 pub mod score;

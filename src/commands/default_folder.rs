@@ -45,6 +45,11 @@ pub fn score(scenario: &str) -> String {
     format!("{scenario}-score")
 }
 
+/// `simulate explain FILE`.
+pub fn explain(scenario: &str) -> String {
+    format!("{scenario}-explain")
+}
+
 /// `simulate blocs FILE`.
 pub fn blocs(scenario: &str) -> String {
     format!("{scenario}-blocs")

@@ -12,6 +12,8 @@ use rayon::prelude::*;
 use super::aggregate::Aggregates;
 use super::effects::Effects;
 use super::records::{Collector, Ended, Records};
+use super::firings::Firings;
+use super::forces::{ForceProbe, Forces};
 use super::streams::{stream_id, trajectory_seed, Stream};
 use crate::model::lanes::{Lanes, BLOCK};
 use crate::model::{self, Metric, OutcomeKind, Process, Randomness, State, Unsettled, World};
@@ -137,6 +139,54 @@ pub fn run_recorded(
             // Without an identity: each fold's set is moved, not merged into a new one.
             .reduce_with(merged)
             .unwrap_or_else(|| Aggregates::new(world))
+    });
+    finish(control, outcome)
+}
+
+/// Runs `world` as `run` does, and collects the forces on its tracked stances and
+/// partnerships and the outcomes' counts by when each event first fired (`simulate
+/// explain`). The aggregates are the bytes `run` gives.
+pub fn run_explained(
+    world: &World,
+    plan: &Plan,
+    control: &Control,
+) -> Result<(Aggregates, Forces, Firings), Stopped> {
+    check_rest(world, plan, control)?;
+    let outcome = in_pool(plan, || {
+        // As in `run`: one fold per thread at most; every sum is an integer.
+        units(plan)
+            .par_bridge()
+            .fold(
+                || (Aggregates::new(world), Worker::new(world).probed(world)),
+                |(mut aggregates, mut worker), range| {
+                    if !control.cancel.load(Ordering::Relaxed) {
+                        let done = range.end - range.start;
+                        for block in blocks(range) {
+                            worker.simulate(
+                                world,
+                                plan.seed,
+                                block,
+                                &mut aggregates,
+                                control.cancel,
+                            );
+                        }
+                        (control.progress)(done);
+                    }
+                    (aggregates, worker)
+                },
+            )
+            .filter_map(|(aggregates, worker)| Some((aggregates, *worker.probe?)))
+            .reduce_with(|(mut a, mut p), (b, q)| {
+                a.merge(&b);
+                p.forces.merge(&q.forces);
+                p.firings.merge(&q.firings);
+                (a, p)
+            })
+            .map(|(a, p)| (a, p.forces, p.firings))
+            .unwrap_or_else(|| {
+                let p = ForceProbe::new(world);
+                (Aggregates::new(world), p.forces, p.firings)
+            })
     });
     finish(control, outcome)
 }
@@ -678,6 +728,8 @@ struct Worker {
     /// seed they are drawn again from.
     collector: Option<Collector>,
     master: u64,
+    /// What `run_explained` collects of each step (None in every other run).
+    probe: Option<Box<ForceProbe>>,
 }
 
 impl Worker {
@@ -721,6 +773,7 @@ impl Worker {
             active: 0,
             collector: None,
             master: 0,
+            probe: None,
         }
     }
 
@@ -743,6 +796,12 @@ impl Worker {
         if let (Some(collector), Some(records)) = (&mut self.collector, records) {
             records.take(collector.start(0));
         }
+    }
+
+    /// The same worker, collecting forces and firings (`run_explained`).
+    fn probed(mut self, world: &World) -> Self {
+        self.probe = Some(Box::new(ForceProbe::new(world)));
+        self
     }
 
     /// Simulates trajectories `block` (at most `BLOCK` of them) and folds them into
@@ -784,7 +843,7 @@ impl Worker {
         self.active = (block.end - block.start) as usize;
         self.master = master;
         let active = &mut self.trajectories[..self.active];
-        for (trajectory, r) in active.iter_mut().zip(block) {
+        for (l, (trajectory, r)) in active.iter_mut().zip(block).enumerate() {
             let seed = trajectory_seed(master, r);
             trajectory.start(
                 world,
@@ -794,6 +853,9 @@ impl Worker {
                 &self.param_streams,
             );
             trajectory.observe(world, 0, aggregates);
+            if let Some(probe) = &mut self.probe {
+                probe.start(l, &trajectory.state, self.active);
+            }
         }
         model::step::start_block(world, &mut self.kernel, active.iter().map(|r| &r.state));
     }
@@ -803,7 +865,12 @@ impl Worker {
     fn advance(&mut self, world: &World, t: u32, aggregates: &mut Aggregates) {
         let active = &mut self.trajectories[..self.active];
         let parts = active.iter_mut().map(|r| (&mut r.state, &mut r.draws));
-        model::step_block(world, &mut self.kernel, t, parts);
+        match &mut self.probe {
+            None => model::step_block(world, &mut self.kernel, t, parts),
+            Some(probe) => {
+                model::step_block_watched(world, &mut self.kernel, t, parts, &mut **probe)
+            }
+        }
         for (l, trajectory) in active.iter_mut().enumerate() {
             if self.state_each_step {
                 self.kernel.store(l, &mut trajectory.state);
@@ -836,6 +903,9 @@ impl Worker {
                 collector
                     .rows
                     .push(world, &collector.layout, self.master, ended);
+            }
+            if let Some(probe) = &mut self.probe {
+                probe.finish(l, &trajectory.held);
             }
         }
     }

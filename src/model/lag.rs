@@ -3,6 +3,7 @@
 //! does. A lagged effect on its way is a `Pending` in the trajectory's state; its parts
 //! land before the events of their step.
 
+use super::watch::Watch;
 use super::{Change, Effect, State};
 
 /// When an effect lands: `delay` steps after its event fires, in `over` parts one step
@@ -67,7 +68,13 @@ pub fn land_part(effect: &Effect, change: Change, parts: u32, left: u32, state: 
 
 /// Lands every part due at step `t`, in the order the effects were set on their way.
 /// Returns whether any landed (and so may have changed the state).
-pub fn land_due(events: &[super::Event], state: &mut State, t: u32) -> bool {
+/// `watch` sees the state around each part, as it sees an event's effects.
+pub fn land_due<const L: usize>(
+    events: &[super::Event],
+    state: &mut State,
+    t: u32,
+    (watch, l): (&mut impl Watch<L>, usize),
+) -> bool {
     let mut landed = false;
     let mut x = 0;
     while x < state.pending.len() {
@@ -76,7 +83,9 @@ pub fn land_due(events: &[super::Event], state: &mut State, t: u32) -> bool {
             let start = state.effects_of[p.event];
             let effect = &events[p.event].effects[p.effect];
             let change = effect.change().with_amount(state.amount[start + p.effect]);
+            watch.before_change(l, state);
             land_part(effect, change, p.parts, p.left, state);
+            watch.after_landing(l, p.event, state);
             landed = true;
             let p = &mut state.pending[x];
             p.left -= 1;

@@ -21,6 +21,9 @@
 
 use super::{math, Metric, Randomness, State, World};
 
+mod forces;
+pub use forces::Terms;
+
 /// Trajectories advanced together by the engine.
 pub const BLOCK: usize = 4;
 

@@ -23,6 +23,7 @@ mod rest;
 pub mod shift;
 mod state;
 pub mod step;
+pub mod watch;
 pub mod window;
 mod world;
 
@@ -39,7 +40,8 @@ pub use others::{Others, OTHERS};
 pub use params::{Draws, ParamSlot, ParamTarget, Params, Sampler};
 pub use rest::{settle_trajectory, Rest, Unsettled};
 pub use state::State;
-pub use step::{step, step_block};
+pub use step::{step, step_block, step_block_watched};
+pub use watch::Watch;
 pub use window::Average;
 pub use world::{Outcome, OutcomeKind, World};
 

@@ -11,6 +11,7 @@
 
 use super::choice::{self, Arrival};
 use super::lanes::Lanes;
+use super::watch::Watch;
 use super::{direction, hazard, lag, Randomness, State, Timing, World};
 
 /// Makes step `t` (1-based) of a block of at most `L` trajectories, each a state and its
@@ -29,20 +30,36 @@ pub fn step_block<'a, const L: usize, R: Randomness + 'a>(
     t: u32,
     trajectories: impl Iterator<Item = (&'a mut State, &'a mut R)>,
 ) {
+    step_block_watched(world, kernel, t, trajectories, &mut ());
+}
+
+/// `step_block`, with `watch` told what the events and the background change and shown the
+/// kernel before the stances move (`model::watch`). The step is the same, bit for bit.
+#[inline(always)]
+pub fn step_block_watched<'a, const L: usize, R: Randomness + 'a>(
+    world: &World,
+    kernel: &mut Lanes<L>,
+    t: u32,
+    trajectories: impl Iterator<Item = (&'a mut State, &'a mut R)>,
+    watch: &mut impl Watch<L>,
+) {
     for (l, (state, rng)) in trajectories.enumerate() {
-        let fired = fire_events(world, state, t, rng);
+        let fired = fire_events(world, state, t, rng, (&mut *watch, l));
         // After the events, so that a listed event's condition never reads this step's
         // unlisted change; one branch per trajectory and step in a world without it. What
         // it changes reaches the lane entry by entry, unless the lane is reloaded anyway.
         if let Some(background) = &world.background {
             let reload = t == 1 || fired;
+            watch.before_change(l, state);
             background.apply(state, t, rng, (&mut *kernel, l, reload));
+            watch.after_background(l, state);
         }
         if t == 1 || fired {
             kernel.load(l, state);
         }
         kernel.draw_noise(l, rng);
     }
+    watch.before_move(t, kernel);
     kernel.advance();
 }
 
@@ -85,12 +102,18 @@ pub fn step(
 /// A hazard event draws its uniform number every step, eligible or not, so that the draws
 /// of step t are the same whatever happened before: two scenarios that differ in one event
 /// still share every other random number (common random numbers).
-fn fire_events(world: &World, state: &mut State, t: u32, rng: &mut impl Randomness) -> bool {
+fn fire_events<const L: usize>(
+    world: &World,
+    state: &mut State,
+    t: u32,
+    rng: &mut impl Randomness,
+    watched: (&mut impl Watch<L>, usize),
+) -> bool {
     // Two loops, not a test per event: a file that draws no timing, window or amount runs
     // the loop it ran before ranges existed.
     match state.draws_events {
-        true => fire::<true>(world, state, t, rng),
-        false => fire::<false>(world, state, t, rng),
+        true => fire::<true, L>(world, state, t, rng, watched),
+        false => fire::<false, L>(world, state, t, rng, watched),
     }
 }
 
@@ -99,22 +122,24 @@ fn fire_events(world: &World, state: &mut State, t: u32, rng: &mut impl Randomne
 /// due at step t land first (`model::lag`); a choice group is settled at its first member's
 /// place (`model::choice`).
 #[inline(always)]
-fn fire<const OWN: bool>(
+fn fire<const OWN: bool, const L: usize>(
     world: &World,
     state: &mut State,
     t: u32,
     rng: &mut impl Randomness,
+    (watch, l): (&mut impl Watch<L>, usize),
 ) -> bool {
-    let mut fired = !state.pending.is_empty() && lag::land_due(&world.events, state, t);
+    let mut fired =
+        !state.pending.is_empty() && lag::land_due(&world.events, state, t, (&mut *watch, l));
     for (e, event) in world.events.iter().enumerate() {
         if let Some(group) = &event.choice {
             if group.settled_at(e) {
-                fired |= settle_choice::<OWN>(world, state, group, t, rng);
+                fired |= settle_choice::<OWN, L>(world, state, group, t, rng, (&mut *watch, l));
             }
             continue;
         }
         if ready::<OWN>(world, state, e, t, rng).is_some() {
-            fire_one::<OWN>(world, state, e, t, rng);
+            fire_one::<OWN, L>(world, state, e, t, rng, (&mut *watch, l));
             fired = true;
         }
     }
@@ -157,12 +182,13 @@ fn ready<const OWN: bool>(
 /// Settles a choice group at step t: every member draws as it would alone, and of those
 /// ready, the first to arrive fires, unless a member has fired already. Returns whether
 /// one fired.
-fn settle_choice<const OWN: bool>(
+fn settle_choice<const OWN: bool, const L: usize>(
     world: &World,
     state: &mut State,
     group: &choice::Choice,
     t: u32,
     rng: &mut impl Randomness,
+    watched: (&mut impl Watch<L>, usize),
 ) -> bool {
     // Each member asks `ready` (and so draws) every step, the group closed or not.
     let mut winner = None;
@@ -177,7 +203,7 @@ fn settle_choice<const OWN: bool>(
     let winner = winner.map(|(m, _)| m);
     match winner {
         Some(m) => {
-            fire_one::<OWN>(world, state, m, t, rng);
+            fire_one::<OWN, L>(world, state, m, t, rng, watched);
             true
         }
         None => false,
@@ -185,14 +211,16 @@ fn settle_choice<const OWN: bool>(
 }
 
 /// Event `e` fires at step t: its own effects, then a drawn set of its directions, each
-/// at once or set on its way when lagged.
-fn fire_one<const OWN: bool>(
+/// at once or set on its way when lagged; `watch` sees the state before and after.
+fn fire_one<const OWN: bool, const L: usize>(
     world: &World,
     state: &mut State,
     e: usize,
     t: u32,
     rng: &mut impl Randomness,
+    (watch, l): (&mut impl Watch<L>, usize),
 ) {
+    watch.before_change(l, state);
     let event = &world.events[e];
     let own = event.own_effects();
     apply_effects::<OWN>(world, state, e, 0..own, t);
@@ -203,6 +231,7 @@ fn fire_one<const OWN: bool>(
         apply_effects::<OWN>(world, state, e, event.directions[d].effects.clone(), t);
     }
     state.fired[e] += 1;
+    watch.after_event(l, e, t, state);
 }
 
 /// Effects `xs` of event `e`, fired at step t.
@@ -672,7 +701,7 @@ mod tests {
         };
         let mut fired = vec![];
         for t in 1..=6 {
-            fire_events(&world, &mut state, t, &mut rng);
+            fire_events::<1>(&world, &mut state, t, &mut rng, (&mut (), 0));
             fired.push(state.fired.clone());
         }
         // t=1: the hazard draw 0.1 < 0.5 but "drill" has not fired yet, so "deal" waits.

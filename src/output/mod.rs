@@ -8,11 +8,15 @@
 
 mod blocs_csv;
 mod compare_json;
+mod conditional_csv;
+mod contributions_csv;
 mod csv;
 mod effects_csv;
 #[cfg(test)]
 mod examples;
+mod explain_report;
 mod folder;
+mod forces_csv;
 mod json;
 pub mod numbers;
 pub mod partial;
@@ -31,9 +35,13 @@ use std::path::{Path, PathBuf};
 
 pub use blocs_csv::BlocsCsv;
 pub use compare_json::{CompareJson, Sides};
+pub use conditional_csv::ConditionalCsv;
+pub use contributions_csv::ContributionsCsv;
 pub use csv::{OutcomesCsv, TimeseriesCsv};
 pub use effects_csv::EffectsCsv;
+pub use explain_report::ExplainReport;
 pub use folder::{check_target, fill_atomically, sanitize_name, shorten, write_atomically};
+pub use forces_csv::ForcesCsv;
 pub use json::SummaryJson;
 pub use plots::{ComparePlots, RunPlots};
 pub use report::{CompareReport, RunReport};
@@ -43,6 +51,7 @@ pub use score_report::ScoreReport;
 pub use sensitivity_csv::SensitivityCsv;
 pub use sweep_csv::SweepCsv;
 
+use crate::analysis::explain::Explanation;
 use crate::analysis::score::ScoreRun;
 use crate::analysis::{Comparison, RunSummary};
 
@@ -137,6 +146,12 @@ impl<E: Exporter<RunSummary>> Exporter<ScoreRun> for OfRun<E> {
     }
 }
 
+impl<E: Exporter<RunSummary>> Exporter<Explanation> for OfRun<E> {
+    fn write(&self, e: &Explanation, dir: &Path) -> io::Result<()> {
+        self.0.write(&e.summary, dir)
+    }
+}
+
 /// Every exporter a scored forecast uses: the run's own files (its report with a section of
 /// scores), then the scores.
 pub fn score_exporters() -> Vec<Box<dyn Exporter<ScoreRun>>> {
@@ -149,5 +164,22 @@ pub fn score_exporters() -> Vec<Box<dyn Exporter<ScoreRun>>> {
         Box::new(ScoreCsv),
         Box::new(plots::ScorePlots),
         Box::new(ScoreReport),
+    ]
+}
+
+/// Every exporter `simulate explain` uses: the run's own files (its report with the Why
+/// section), then the forces, the contributions and the outcomes with and without each
+/// event.
+pub fn explain_exporters() -> Vec<Box<dyn Exporter<Explanation>>> {
+    vec![
+        Box::new(OfRun(SummaryJson)),
+        Box::new(OfRun(TimeseriesCsv)),
+        Box::new(OfRun(OutcomesCsv)),
+        Box::new(OfRun(RunPlots)),
+        Box::new(ForcesCsv),
+        Box::new(ContributionsCsv),
+        Box::new(ConditionalCsv),
+        Box::new(plots::ForcePlots),
+        Box::new(ExplainReport),
     ]
 }

@@ -14,6 +14,7 @@ pub mod observed;
 pub mod param_path;
 pub(crate) mod spelling;
 pub mod variant;
+mod without;
 
 use std::path::{Path, PathBuf};
 
@@ -26,6 +27,7 @@ pub use error::ScenarioError;
 pub use file::ScenarioFile;
 pub use locate::Position;
 pub use param_path::{Names, ParamPath};
+pub use without::{without_event, TakenOut};
 
 use crate::model::World;
 

@@ -384,10 +384,11 @@ fn sha256_hex(bytes: &[u8]) -> String {
 }
 
 /// The subcommands, each with the arguments it needs besides its flags.
-const SUBCOMMANDS: [&[&str]; 7] = [
+const SUBCOMMANDS: [&[&str]; 8] = [
     &[],
     &["check"],
     &["compare"],
+    &["explain"],
     &["merge"],
     &["sweep"],
     &["sensitivity"],
@@ -464,6 +465,8 @@ fn value_for(flag: &ListedFlag, out: &Path, missing: &Path) -> std::ffi::OsStrin
         "<I/N>" => "1/2".into(),
         // Not eta: the sweep is given `--param eta=...` already.
         "<NAME=LO:HI:STEPS>" => "lambda=0.3:0.9:2".into(),
+        // An outcome's name (explain's --outcome).
+        "<NAME>" => "partnership_deepens".into(),
         "<A.ron>" | "<FILE>" | "<DIR>" => missing.into(),
         other => panic!("{}: no value known for {other}: add one here", flag.long),
     }
@@ -565,8 +568,9 @@ fn the_default_folder_a_commands_help_states_is_the_one_it_writes() {
     let dir = tempfile::tempdir().unwrap();
     let small = data("three_states.ron");
     let stem = [("<scenario>", "three_states")];
-    let cases: [DefaultCase; 6] = [
+    let cases: [DefaultCase; 7] = [
         ("", vec![small.clone().into()], &stem),
+        ("explain", vec![small.clone().into()], &stem),
         (
             "compare",
             vec![

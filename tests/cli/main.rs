@@ -6,5 +6,6 @@
 mod common;
 
 mod command_line;
+mod explain;
 mod plumbing;
 mod records;

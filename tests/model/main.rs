@@ -14,6 +14,7 @@ mod choice_groups;
 mod delivery_dates;
 mod directions;
 mod engine_path;
+mod forces;
 mod hazard_cases;
 mod lags;
 mod numerical_safety;

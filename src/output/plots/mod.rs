@@ -16,6 +16,7 @@ mod differences;
 mod effect;
 mod events;
 mod fan;
+mod forces;
 mod histogram;
 mod network;
 mod outcomes;
@@ -36,6 +37,7 @@ use plotters::element::DashedPathElement;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
+pub use forces::{force_figures, ForcePlots};
 pub use score::{score_figures, ScorePlots};
 pub use sweep::SweepPlots;
 pub use tornado::TornadoPlots;

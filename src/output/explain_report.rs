@@ -1,0 +1,171 @@
+//! `report.html` of `simulate explain`: the run's page with a **Why** section after its
+//! outcome table: which events each answer rests on (the paired effect of removing each),
+//! how each outcome's chances differ with and without each event, and the forces on each
+//! tracked stance and partnership over time.
+
+use std::fmt::Write as _;
+use std::io;
+
+use super::numbers::{percent, points};
+use super::plots::force_figures;
+use super::report::{escape, figures_section, run_page_with, Section};
+use super::{File, Files};
+use crate::analysis::explain::Explanation;
+
+pub struct ExplainReport;
+
+impl Files<Explanation> for ExplainReport {
+    fn files(&self, e: &Explanation) -> io::Result<Vec<File>> {
+        // Scenario discovery's boxes (`analysis::discovery`), when a run has them, are the
+        // first parts of the section: what the answer rests on among the drawn inputs.
+        let page = run_page_with(&e.summary, Some(&why(e, &[])?))?;
+        Ok(vec![("report.html".into(), page.into_bytes())])
+    }
+}
+
+/// Events listed per outcome or metric in the tables; contributions.csv has them all.
+const SHOWN_EVENTS: usize = 10;
+
+/// The Why section: `discovery`'s parts first (each with its own heading), then the
+/// contributions, the conditional probabilities and the forces.
+pub fn why(e: &Explanation, discovery: &[Section]) -> io::Result<Section> {
+    let mut html = String::new();
+    html.push_str(
+        "<h2 id=\"why\">Why</h2>\n<p>What each answer rests on. <em>Contributions</em>: \
+         the scenario run again without each listed event, on the same random numbers, and \
+         the paired difference (without &minus; with) in each outcome's probability and each \
+         tracked metric's final mean, largest first; the interval is the paired 95% one of \
+         <code>simulate compare</code>. <em>With and without</em>: each outcome's \
+         probability among the trajectories in which the event happened by the end, and \
+         among the others (a correlation, not an effect). <em>Forces</em>: the mean of each \
+         term of a tracked stance's target, tanh(A + D &minus; &lambda;L + &gamma;B), over \
+         time.</p>\n",
+    );
+    for part in discovery {
+        let _ = writeln!(
+            html,
+            "<h3 id=\"{}\">{}</h3>",
+            escape(&part.id),
+            escape(&part.heading)
+        );
+        html.push_str(&part.html);
+    }
+    contributions(&mut html, e);
+    with_and_without(&mut html, e);
+    html.push_str("<h3 id=\"forces\">Forces</h3>\n");
+    if e.forces.is_empty() {
+        html.push_str(
+            "<p>The scenario tracks no stance or partnership, so there are no forces to \
+             show: add a <code>Stance</code> or <code>Partnership</code> metric.</p>\n",
+        );
+    }
+    figures_section(&mut html, &force_figures(e))?;
+    Ok(Section {
+        id: "why".into(),
+        heading: "Why".into(),
+        html,
+    })
+}
+
+fn contributions(out: &mut String, e: &Explanation) {
+    out.push_str("<h3 id=\"contributions\">Contributions of the events</h3>\n");
+    if !e.never_fired.is_empty() {
+        let names: Vec<String> = e
+            .never_fired
+            .iter()
+            .map(|n| format!("<code>{}</code>", escape(n)))
+            .collect();
+        let _ = writeln!(
+            out,
+            "<p>Named by an outcome or another event, so kept in the file and never fired \
+             instead of removed (as <code>SetTiming(&quot;…&quot;, Hazard(0))</code> would \
+             make them): {}.</p>",
+            names.join(", ")
+        );
+    }
+    if !e.kept.is_empty() {
+        out.push_str("<p>Not removed (so not in the tables):</p>\n<ul>\n");
+        for k in &e.kept {
+            let _ = writeln!(
+                out,
+                "<li><code>{}</code>: {}</li>",
+                escape(&k.event),
+                escape(&k.why)
+            );
+        }
+        out.push_str("</ul>\n");
+    }
+    let mut names: Vec<(&str, &str)> = Vec::new();
+    for c in &e.contributions {
+        if !names.contains(&(c.kind, c.name.as_str())) {
+            names.push((c.kind, &c.name));
+        }
+    }
+    if names.is_empty() {
+        out.push_str("<p>No event could be removed.</p>\n");
+        return;
+    }
+    out.push_str(
+        "<table id=\"contributions-table\">\n<thead><tr><th>outcome or metric</th>\
+         <th>without the event</th><th class=\"num\">effect</th>\
+         <th class=\"num\">95% interval</th><th class=\"num\">with &rarr; without</th>\
+         </tr></thead>\n<tbody>\n",
+    );
+    for (kind, name) in names {
+        for c in e.contributions_to(kind, name).take(SHOWN_EVENTS) {
+            let (effect, interval, change) = if kind == "outcome" {
+                (
+                    format!("{} pp", points(c.effect)),
+                    format!("[{}, {}]", points(c.ci_low), points(c.ci_high)),
+                    format!("{} &rarr; {}", percent(c.with), percent(c.without)),
+                )
+            } else {
+                (
+                    format!("{:+.4}", c.effect),
+                    format!("[{:+.4}, {:+.4}]", c.ci_low, c.ci_high),
+                    format!("{:.4} &rarr; {:.4}", c.with, c.without),
+                )
+            };
+            let _ = writeln!(
+                out,
+                "<tr data-{kind}=\"{name}\" data-event=\"{event}\"><td class=\"name\">{name}</td>\
+                 <td>{event}</td><td class=\"num\">{effect}</td><td class=\"num\">{interval}</td>\
+                 <td class=\"num\">{change}</td></tr>",
+                name = escape(name),
+                event = escape(&c.event),
+            );
+        }
+    }
+    out.push_str("</tbody>\n</table>\n");
+}
+
+/// Each outcome's probability with and without each event by the last step.
+fn with_and_without(out: &mut String, e: &Explanation) {
+    let last = e.summary.manifest.steps as usize;
+    let rows: Vec<_> = e.conditional.iter().filter(|c| c.step == last).collect();
+    if rows.is_empty() {
+        return;
+    }
+    out.push_str(
+        "<h3 id=\"conditional\">Outcomes with and without each event</h3>\n\
+         <p>By the last step; conditional.csv has every step.</p>\n\
+         <table id=\"conditional-table\">\n<thead><tr><th>outcome</th><th>event</th>\
+         <th class=\"num\">if it happened</th><th class=\"num\">if not</th></tr></thead>\n<tbody>\n",
+    );
+    let shown = |p: Option<f64>, n: u64| match p {
+        Some(p) => format!("{} ({n})", percent(p)),
+        None => "&ndash; (0)".to_string(),
+    };
+    for c in rows {
+        let _ = writeln!(
+            out,
+            "<tr><td class=\"name\">{}</td><td>{}</td><td class=\"num\">{}</td>\
+             <td class=\"num\">{}</td></tr>",
+            escape(&c.outcome),
+            escape(&c.event),
+            shown(c.held_if_fired, c.fired),
+            shown(c.held_if_not, c.not_fired),
+        );
+    }
+    out.push_str("</tbody>\n</table>\n");
+}
