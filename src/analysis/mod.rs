@@ -7,6 +7,7 @@ pub mod interval;
 pub mod landscape;
 pub mod score;
 pub mod sensitivity;
+pub mod study;
 pub mod summary;
 pub mod sweep;
 
