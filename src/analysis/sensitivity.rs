@@ -83,6 +83,11 @@ impl Design {
         rows
     }
 
+    /// How many rows `rows()` gives: N (k + 2).
+    pub fn rows_count(&self) -> usize {
+        self.samples() * (self.factors() + 2)
+    }
+
     /// Splits the outputs of `rows()` back into f_A, f_B and f_AB_i.
     pub fn split<'a>(&self, f: &'a [f64]) -> (&'a [f64], &'a [f64], Vec<&'a [f64]>) {
         let n = self.samples();

@@ -4,3 +4,4 @@
 //! file here and a command of a few dozen lines.
 
 pub mod compare;
+pub mod sensitivity;
