@@ -3,6 +3,7 @@
 pub mod ablation;
 pub mod compare;
 pub mod distribution;
+pub mod factor_groups;
 pub mod interval;
 pub mod landscape;
 pub mod score;

@@ -4,7 +4,8 @@
 
 use std::path::Path;
 
-use crate::analysis::sensitivity::{Design, Kind, Sensitivity};
+use crate::analysis::factor_groups::Grouping;
+use crate::analysis::sensitivity::{Kind, Sensitivity};
 use crate::analysis::study::sensitivity::SensitivityStudy;
 use crate::engine::Plan;
 use crate::error::Error;
@@ -20,6 +21,7 @@ pub fn sensitivity(
     path: &Path,
     samples: u64,
     against: Option<&Path>,
+    grouping: Option<Grouping>,
     options: &RunOptions,
 ) -> Result<(), Error> {
     let against_stem = against.map(super::stem);
@@ -31,16 +33,16 @@ pub fn sensitivity(
         Some(a) => Some((a, scenario::load(a)?)),
         None => None,
     };
-    let study = SensitivityStudy::new(path, &scenario, reference.as_ref().map(|(p, s)| (*p, s)))?;
+    let against = reference.as_ref().map(|(p, s)| (*p, s));
+    let study = SensitivityStudy::new(path, &scenario, against, grouping)?;
     let trajectories = options.trajectories.unwrap_or(DEFAULT_TRAJECTORIES);
     check_trajectories(trajectories)?;
     let seed = options.seed.unwrap_or(study.file_seed());
     let plan = Plan::new(trajectories, seed, options.threads);
     let threads = super::threads(&plan);
     let what = format!(
-        "this sensitivity analysis ({samples} samples x ({} factors + 2) design points of {} \
-         on {})",
-        study.factor_count(),
+        "this sensitivity analysis ({samples} samples x ({} + 2) design points of {} on {})",
+        study.units_named(),
         super::count(plan.len() as usize, "trajectory"),
         super::count(threads, "thread")
     );
@@ -50,7 +52,7 @@ pub fn sensitivity(
         "use fewer --samples or give fewer parameters as distributions",
     )?;
 
-    let design = Design::new(samples as usize, study.factor_count(), seed);
+    let design = study.design(samples, seed);
     let total = plan.len() * design.rows_count() as u64;
     let outputs = super::with_progress_over(total, options, &study.label(), |control| {
         study.run(&design, &plan, control)
@@ -76,14 +78,19 @@ fn print_table(s: &Sensitivity) -> Result<(), Error> {
         ),
         None => s.manifest.scenario.clone(),
     };
+    let (units, column) = match s.grouping {
+        Grouping::Each => ("factors", "parameter"),
+        _ => ("groups", "group"),
+    };
     crate::say!(
-        "{what}: {} design points ({} samples x {} factors + 2), {} trajectories each, seed {}",
+        "{what}: {} design points ({} samples x {} {units} + 2), {} trajectories each, seed {}",
         s.samples as usize * (s.factors.len() + 2),
         s.samples,
         s.factors.len(),
         s.manifest.trajectories,
         s.manifest.seed
     )?;
+    print_groups(s)?;
     let width = s.factors.iter().map(|f| f.len()).max().unwrap_or(9).max(9);
     for (kind, o) in s.targets() {
         let mean = match (kind, s.against.is_some()) {
@@ -104,7 +111,7 @@ fn print_table(s: &Sensitivity) -> Result<(), Error> {
         }
         crate::say!(
             "    {:width$}  first-order (95%)        total (95%)            reliable",
-            "parameter"
+            column
         )?;
         for x in &o.factors {
             let why = x.why(o);
@@ -125,6 +132,25 @@ fn print_table(s: &Sensitivity) -> Result<(), Error> {
                     .collect::<String>()
             )?;
         }
+    }
+    Ok(())
+}
+
+/// What each group holds (grouped analyses only): the indices are the group's, closed.
+fn print_groups(s: &Sensitivity) -> Result<(), Error> {
+    let targets = s.targets();
+    let Some((_, first)) = targets.first() else {
+        return Ok(());
+    };
+    if s.grouping == Grouping::Each {
+        return Ok(());
+    }
+    crate::say!(
+        "  groups (--groups {}; indices of a group are closed: its factors varied together):",
+        s.grouping.as_str()
+    )?;
+    for x in &first.factors {
+        crate::say!("    {}: {}", x.factor, x.distribution)?;
     }
     Ok(())
 }

@@ -7,6 +7,7 @@ pub mod background;
 pub mod blocs;
 mod definition;
 mod event;
+pub mod factor_groups;
 #[cfg(test)]
 pub(crate) mod fixtures;
 mod inputs;

@@ -204,6 +204,7 @@ pub fn sensitivity() -> Sensitivity {
         against: None,
         samples: 8,
         factors: vec!["eta".into()],
+        grouping: crate::analysis::factor_groups::Grouping::Each,
         outcomes: vec![
             OutcomeSensitivity {
                 name: "war".into(),

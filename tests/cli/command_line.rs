@@ -465,6 +465,7 @@ fn value_for(flag: &ListedFlag, out: &Path, missing: &Path) -> std::ffi::OsStrin
         // Not eta: the sweep is given `--param eta=...` already.
         "<NAME=LO:HI:STEPS>" => "lambda=0.3:0.9:2".into(),
         "<A.ron>" | "<FILE>" | "<DIR>" => missing.into(),
+        "<HOW>" => "kind".into(),
         other => panic!("{}: no value known for {other}: add one here", flag.long),
     }
 }

@@ -5,6 +5,7 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod groups;
 mod refusals;
 mod sensitivity;
 mod sweep;

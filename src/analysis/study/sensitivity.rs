@@ -7,6 +7,7 @@
 use std::path::Path;
 
 use crate::analysis::compare::{redefined_outcomes, shared_outcomes};
+use crate::analysis::factor_groups::{self, FactorGroup, Grouping};
 use crate::analysis::sensitivity::{
     effect_floor, histogram_variance, metric_floor, paired_variance, sobol, Design, FactorIndices,
     OutcomeSensitivity, Sensitivity, BOOTSTRAP,
@@ -15,7 +16,8 @@ use crate::analysis::Manifest;
 use crate::engine::estimate::{self, Estimate};
 use crate::engine::{self, Aggregates, Control, Plan, Stopped};
 use crate::error::Error;
-use crate::model::{Sampler, World};
+use crate::model::factor_groups::NamedGroup;
+use crate::model::{Sampler, Target, World};
 use crate::scenario::param_path::{Names, ParamPath};
 use crate::scenario::spelling::quoted_name;
 use crate::scenario::{path_shown, Scenario};
@@ -57,6 +59,9 @@ pub struct SensitivityStudy<'s> {
     scenario: &'s Scenario,
     reference: Option<&'s Scenario>,
     factors: Vec<Factor>,
+    /// How the factors are grouped, and the units the design varies together.
+    grouping: Grouping,
+    units: Vec<FactorGroup>,
     /// A's world with only the metrics both track, with `--against`.
     base_a: Option<World>,
     /// B's world (with `--against`, only the metrics both track).
@@ -72,12 +77,15 @@ pub struct Outputs {
 }
 
 impl<'s> SensitivityStudy<'s> {
-    /// The study of the file at `path`, against the file at `against` if given; refused
-    /// when there is nothing to vary or nothing to analyse (`path`s name the files).
+    /// The study of the file at `path`, against the file at `against` if given, its
+    /// factors grouped as `grouping` says (by default the file's `groups` if it names any,
+    /// else each factor alone); refused when there is nothing to vary or nothing to analyse
+    /// (`path`s name the files).
     pub fn new(
         path: &Path,
         scenario: &'s Scenario,
         against: Option<(&Path, &'s Scenario)>,
+        grouping: Option<Grouping>,
     ) -> Result<Self, Error> {
         let world = &scenario.world;
         // The effect is read at each file's last step: at two horizons it would mix the
@@ -133,10 +141,47 @@ impl<'s> SensitivityStudy<'s> {
                 (None, world.clone(), Vec::new())
             }
         };
+        let named: Vec<NamedGroup> = scenario
+            .file
+            .groups
+            .iter()
+            .map(|(name, patterns)| NamedGroup {
+                name: name.clone(),
+                patterns: patterns.clone(),
+            })
+            .collect();
+        let grouping = match grouping {
+            Some(Grouping::File) if named.is_empty() => {
+                return Err(Error::Usage(format!(
+                    "--groups file: {} names no groups; name them in the file, e.g. \
+                     `groups: {{ \"pressure\": [\"event.us_aid_cut.*\"] }}`, or group by \
+                     kind with --groups kind",
+                    path_shown(path)
+                )));
+            }
+            Some(g) => g,
+            None if named.is_empty() => Grouping::Each,
+            None => Grouping::File,
+        };
+        let paths: Vec<String> = factors.iter().map(|f| f.path.clone()).collect();
+        let targets: Vec<&[Target]> = factors
+            .iter()
+            .map(|f| {
+                let (world, slot) = match (f.b, f.a, against) {
+                    (Some(b), _, _) => (world, b),
+                    (None, Some(a), Some((_, s))) => (&s.world, a),
+                    _ => return &[][..],
+                };
+                &world.params[slot].targets[..]
+            })
+            .collect();
+        let units = factor_groups::units(&paths, &targets, grouping, &named);
         Ok(SensitivityStudy {
             scenario,
             reference: against.map(|(_, a)| a),
             factors,
+            grouping,
+            units,
             base_a,
             base_b,
             outcome_pairs,
@@ -146,6 +191,26 @@ impl<'s> SensitivityStudy<'s> {
     /// How many factors the design varies.
     pub fn factor_count(&self) -> usize {
         self.factors.len()
+    }
+
+    /// What the design attributes variance to, counted: "10 factors", "4 groups of 10
+    /// factors".
+    pub fn units_named(&self) -> String {
+        match self.grouping {
+            Grouping::Each => format!("{} factors", self.factors.len()),
+            _ => format!(
+                "{} groups of {} factors",
+                self.units.len(),
+                self.factors.len()
+            ),
+        }
+    }
+
+    /// The design of `samples` base samples: a column per factor, the columns of each unit
+    /// swapped together.
+    pub fn design(&self, samples: u64, seed: u64) -> Design {
+        let units = self.units.iter().map(|u| u.members.clone()).collect();
+        Design::grouped(samples as usize, self.factors.len(), units, seed)
     }
 
     /// The seed a study runs on unless `--seed` says otherwise: against A, the reference's,
@@ -298,10 +363,10 @@ impl<'s> SensitivityStudy<'s> {
             let (fa, fb, fab) = design.split(&o.values);
             let s = sobol(fa, fb, &fab, BOOTSTRAP, seed);
             let indices = self
-                .factors
+                .units
                 .iter()
                 .enumerate()
-                .map(|(i, f)| FactorIndices::of(f.path.clone(), f.sampler.to_string(), &s, i))
+                .map(|(i, u)| FactorIndices::of(u.name.clone(), self.members(u), &s, i))
                 .collect();
             let mut analysed = OutcomeSensitivity {
                 name: o.name.clone(),
@@ -324,9 +389,26 @@ impl<'s> SensitivityStudy<'s> {
                 .reference
                 .map(|a| Manifest::new(a, seed, plan.trajectories)),
             samples,
-            factors: self.factors.iter().map(|f| f.path.clone()).collect(),
+            factors: self.units.iter().map(|u| u.name.clone()).collect(),
+            grouping: self.grouping,
             outcomes: outputs.outcomes.iter().map(analyse).collect(),
             metrics: outputs.metrics.iter().map(analyse).collect(),
+        }
+    }
+}
+
+impl SensitivityStudy<'_> {
+    /// What a unit holds, as its row shows it: a factor alone, its distribution; a group,
+    /// each factor's path and distribution, separated by "; ".
+    fn members(&self, unit: &FactorGroup) -> String {
+        match unit.members[..] {
+            [i] if self.factors[i].path == unit.name => self.factors[i].sampler.to_string(),
+            _ => unit
+                .members
+                .iter()
+                .map(|&i| format!("{} {}", self.factors[i].path, self.factors[i].sampler))
+                .collect::<Vec<_>>()
+                .join("; "),
         }
     }
 }

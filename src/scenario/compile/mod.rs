@@ -8,6 +8,7 @@
 
 pub(crate) mod background;
 mod events;
+mod groups;
 mod names;
 mod params;
 mod positions;
@@ -177,6 +178,8 @@ impl<'a> Compiler<'a> {
         let (background, background_slots) = self.background(f, &share);
         let drawn = std::mem::take(&mut self.drawn);
         let params = [params, self.hazard_slots(f), background_slots, drawn].concat();
+        // Only checked: `simulate sensitivity` reads them from the file (`Scenario::file`).
+        self.check_groups(f, &params);
         let outcomes = self.outcomes(f);
         let metrics = self.metrics(f);
         let mut world = World {
