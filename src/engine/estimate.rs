@@ -204,17 +204,30 @@ pub fn compare_estimate(
     }
 }
 
-/// A sweep runs its grid points one after another, each without metrics, and keeps a few
-/// numbers per point and outcome.
-pub fn sweep_estimate(world: &World, points: usize, trajectories: u64, threads: usize) -> Estimate {
-    let run = run_estimate(world, 0, trajectories, threads);
-    // The grid's values and, per point and outcome, a named count with its interval.
-    let per_point = 64 + 8 * 16 + world.outcomes.len() as u64 * 128;
+/// A sweep runs its grid points in joint runs of the first point and up to `batch` others
+/// (paired, with every metric), one run after another, and keeps a few numbers per point,
+/// outcome and metric.
+pub fn sweep_estimate(
+    world: &World,
+    points: usize,
+    batch: usize,
+    trajectories: u64,
+    threads: usize,
+) -> Estimate {
+    let side_by_side = vec![world; 1 + batch.min(points.saturating_sub(1))];
+    let run = compare_estimate(&side_by_side, world.metrics.len(), trajectories, threads);
+    let runs = points.saturating_sub(1).div_ceil(batch.max(1)).max(1);
+    // One world's time per point, and the first point's again in every run after the first.
+    let one = estimate(world, trajectories, threads).seconds;
+    // The grid's values and, per point and outcome or metric, a named count with its
+    // interval and its effect.
+    let targets = (world.outcomes.len() + world.metrics.len()) as u64;
+    let per_point = 64 + 8 * 16 + targets * 192;
     let held = with_margin(points as u64 * per_point);
     Estimate {
         memory_bytes: run.memory_bytes + held,
         address_space_bytes: run.address_space_bytes + held,
-        seconds: run.seconds * points as f64,
+        seconds: one * (points + runs - 1) as f64,
     }
 }
 
@@ -444,7 +457,7 @@ mod tests {
         assert!(e.memory_bytes > 16_000_000_000, "{e:?}");
         let small = sensitivity_estimate(&w, 64, 4, BOOTSTRAP, 200, 2);
         assert!(small.memory_bytes < 100_000_000, "{small:?}");
-        let sweep = sweep_estimate(&w, 10_000, 200, 2);
+        let sweep = sweep_estimate(&w, 10_000, 8, 200, 2);
         assert!(sweep.seconds > 1000.0 * estimate(&w, 200, 2).seconds);
     }
 }

@@ -23,6 +23,7 @@ mod score_json;
 mod score_report;
 mod sensitivity_csv;
 mod sweep_csv;
+mod sweep_effects_csv;
 
 use std::io;
 use std::path::{Path, PathBuf};
@@ -40,6 +41,7 @@ pub use score_json::ScoreJson;
 pub use score_report::ScoreReport;
 pub use sensitivity_csv::SensitivityCsv;
 pub use sweep_csv::SweepCsv;
+pub use sweep_effects_csv::SweepEffectsCsv;
 
 use crate::analysis::score::ScoreRun;
 use crate::analysis::{Comparison, RunSummary};

@@ -9,3 +9,4 @@ mod groups;
 mod refusals;
 mod sensitivity;
 mod sweep;
+mod sweep_effects;

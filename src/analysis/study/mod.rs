@@ -5,3 +5,4 @@
 
 pub mod compare;
 pub mod sensitivity;
+pub mod sweep;
