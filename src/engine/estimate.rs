@@ -240,20 +240,23 @@ pub fn sensitivity_estimate(
     world: &World,
     samples: u64,
     factors: usize,
+    units: usize,
     resamples: usize,
     trajectories: u64,
     threads: usize,
 ) -> Estimate {
     let run = run_estimate(world, world.metrics.len(), trajectories, threads);
-    let rows = samples.saturating_mul(factors as u64 + 2);
+    // A row per unit (a factor, or a group of factors swapped together), each as wide as the
+    // factors.
+    let rows = samples.saturating_mul(units as u64 + 2);
     // A row is a Vec of k f64 (plus its header and the allocator's 16 bytes).
     let per_row = 8 * factors as u64 + 40;
     let outcomes = (world.outcomes.len() + world.metrics.len()) as u64;
     let held = (rows + 2 * samples)
         .saturating_mul(per_row)
         .saturating_add(rows.saturating_mul(8 * outcomes))
-        // The bootstrap's draws: two per factor, resample and outcome at a time.
-        .saturating_add(2 * factors as u64 * (resamples as u64 + 8) * 8);
+        // The bootstrap's draws: two per unit, resample and outcome at a time.
+        .saturating_add(2 * units as u64 * (resamples as u64 + 8) * 8);
     let held = with_margin(held);
     Estimate {
         memory_bytes: run.memory_bytes.saturating_add(held),
@@ -453,11 +456,22 @@ mod tests {
     #[test]
     fn a_sensitivity_estimate_counts_the_design_rows() {
         let w = world(3, 0, 10, 1);
-        let e = sensitivity_estimate(&w, 2000, 1000, BOOTSTRAP, 200, 2);
+        let e = sensitivity_estimate(&w, 2000, 1000, 1000, BOOTSTRAP, 200, 2);
         assert!(e.memory_bytes > 16_000_000_000, "{e:?}");
-        let small = sensitivity_estimate(&w, 64, 4, BOOTSTRAP, 200, 2);
+        let small = sensitivity_estimate(&w, 64, 4, 4, BOOTSTRAP, 200, 2);
         assert!(small.memory_bytes < 100_000_000, "{small:?}");
         let sweep = sweep_estimate(&w, 10_000, 8, 200, 2);
         assert!(sweep.seconds > 1000.0 * estimate(&w, 200, 2).seconds);
+    }
+
+    /// A design over 6 groups of 600 factors runs 6 + 2 rows a sample, not 602.
+    #[test]
+    fn a_grouped_design_is_estimated_by_its_groups_not_its_factors() {
+        let w = world(3, 0, 10, 1);
+        let grouped = sensitivity_estimate(&w, 64, 600, 6, BOOTSTRAP, 200, 2);
+        let each = sensitivity_estimate(&w, 64, 600, 600, BOOTSTRAP, 200, 2);
+        let row = estimate(&w, 200, 2).seconds;
+        assert!(grouped.seconds < 64.0 * 8.5 * row, "{grouped:?}");
+        assert!(each.seconds > 64.0 * 600.0 * row, "{each:?}");
     }
 }

@@ -228,14 +228,15 @@ impl<'s> SensitivityStudy<'s> {
         }
     }
 
-    /// The memory and time of a design of `samples` base samples on `plan`: the design's
-    /// rows are all held at once (a thousand factors at 2,000 samples is 16 GB).
+    /// The memory and time of a design of `samples` base samples on `plan` (a row per unit,
+    /// as wide as the factors): the design's rows are all held at once (a thousand factors at 2,000 samples is 16 GB).
     pub fn estimate(&self, samples: u64, plan: &Plan, threads: usize) -> Estimate {
         let of = |world: &World| {
             estimate::sensitivity_estimate(
                 world,
                 samples,
                 self.factors.len(),
+                self.units.len(),
                 BOOTSTRAP,
                 plan.len(),
                 threads,
