@@ -131,6 +131,11 @@ pub enum Command {
         /// Base samples N of the Saltelli design.
         #[arg(long, value_name = "N", default_value_t = DEFAULT_SAMPLES, help = samples_help())]
         samples: u64,
+        /// Vary factors together and give each group's (closed) indices: `kind` (structure,
+        /// stances, ties, effects, timing, background), `file` (the file's `groups`; the
+        /// default when it names any) or `none` (each factor alone).
+        #[arg(long, value_name = "HOW", value_enum)]
+        groups: Option<GroupsArg>,
         #[command(flatten)]
         common: CommonArgs,
     },
@@ -249,10 +254,18 @@ fn samples_help() -> String {
 /// The sensitivity's help.
 fn sensitivity_help() -> String {
     format!(
-        "The factors are the parameters the file gives as distributions. Each of the \
+        "The factors are the numbers the file gives as distributions (parameters, hazards, the background, and any stance, affinity, share, weight, effect or step written as a range). With --groups they are varied in groups (by kind, or the file's `groups`), and each group's closed indices are given. Each of the \
          (samples x (factors + 2)) design points runs --trajectories trajectories (default \
-         {SENSITIVITY_TRAJECTORIES}) on the same seeds. Outputs are each outcome's probability and each tracked metric's mean at the last step. Indices that cannot mean anything (probability below 1% or above 99%; variance below 1e-4 for a probability, below (0.1% of the range)^2 for a metric, or below one point's Monte Carlo noise; 95% interval wider than 0.3; first-order sum above 1.05) are marked reliable=false with the reason in sensitivity.csv and greyed in the tornado charts.\n\nWith --against A.ron, each design point runs both files on the same parameter values and trajectory seeds, and the outputs are the paired effects B - A of the outcomes and metrics both files define (matched by name; an outcome defined differently is left out, with a warning). Both files must give every shared factor the same distribution; a factor may be sampled in one file only when its path names nothing in the other (an event or channel only that file has).\n\nExamples:\n  simulate sensitivity scenarios/putin_visit.ron --samples 512 --trajectories 200\n  simulate sensitivity scenarios/putin_visit.ron --against scenarios/baseline.ron"
+         {SENSITIVITY_TRAJECTORIES}) on the same seeds. Outputs are each outcome's probability and each tracked metric's mean at the last step. Indices that cannot mean anything (probability below 1% or above 99%; variance below 1e-4 for a probability, below (0.1% of the range)^2 for a metric, or below one point's Monte Carlo noise; 95% interval wider than 0.3; first-order sum above 1.05) are marked reliable=false with the reason in sensitivity.csv and greyed in the tornado charts.\n\nWith --against A.ron, each design point runs both files on the same parameter values and trajectory seeds, and the outputs are the paired effects B - A of the outcomes and metrics both files define (matched by name; an outcome defined differently is left out, with a warning). Both files must give every shared factor the same distribution; a factor may be sampled in one file only when its path names nothing in the other (an event or channel only that file has).\n\nExamples:\n  simulate sensitivity scenarios/putin_visit.ron --samples 512 --trajectories 200\n  simulate sensitivity scenarios/putin_visit.ron --against scenarios/baseline.ron\n  simulate sensitivity scenarios/putin_visit.ron --groups kind"
     )
+}
+
+/// How `simulate sensitivity --groups` groups the factors.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum GroupsArg {
+    None,
+    Kind,
+    File,
 }
 
 /// The matrix `simulate blocs` reads.

@@ -16,6 +16,7 @@ pub mod options;
 pub mod output;
 pub mod progress;
 pub mod scenario;
+pub mod shards;
 pub mod terminal;
 
 pub use error::Error;

@@ -72,8 +72,9 @@ fn run(cli: Cli) -> Result<(), Error> {
             scenario,
             samples,
             against,
+            grouping,
             options,
-        } => commands::sensitivity(&scenario, samples, against.as_deref(), &options),
+        } => commands::sensitivity(&scenario, samples, against.as_deref(), grouping, &options),
         Task::Blocs { scenario, options } => commands::blocs(&scenario, &options),
         Task::Score {
             scenario,

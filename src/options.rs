@@ -5,7 +5,8 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 
 use crate::analysis::ablation::Ablation;
-use crate::cli::{Cli, CommonArgs};
+use crate::analysis::factor_groups::Grouping;
+use crate::cli::{Cli, CommonArgs, GroupsArg};
 use crate::error::Error;
 use crate::scenario::limits;
 use crate::scenario::spelling::{quoted_name, shown};
@@ -48,6 +49,8 @@ pub enum Task {
         samples: u64,
         /// With `--against A`: the reference scenario; the indices are of the effect B - A.
         against: Option<PathBuf>,
+        /// `--groups`: how the factors are grouped (None: the file's groups, if any).
+        grouping: Option<Grouping>,
         options: RunOptions,
     },
     Blocs {
@@ -331,6 +334,7 @@ impl Task {
                 scenario,
                 samples,
                 against,
+                groups,
                 common,
             }) => {
                 if !(2..=MAX_SENSITIVITY_SAMPLES).contains(&samples) {
@@ -338,10 +342,16 @@ impl Task {
                         "--samples must be between 2 and {MAX_SENSITIVITY_SAMPLES}, got {samples}"
                     )));
                 }
+                let grouping = groups.map(|g| match g {
+                    GroupsArg::None => Grouping::Each,
+                    GroupsArg::Kind => Grouping::Kind,
+                    GroupsArg::File => Grouping::File,
+                });
                 Ok(Task::Sensitivity {
                     scenario,
                     samples,
                     against,
+                    grouping,
                     options: RunOptions::from_common(common)?,
                 })
             }

@@ -214,7 +214,7 @@ pub fn shared_metrics(worlds: &[&World]) -> Vec<Vec<(usize, usize)>> {
 }
 
 /// Mean and variance of a paired difference as a 95% interval.
-fn point(diff: f64, variance: f64, unpaired_variance: f64, n: u64) -> EffectPoint {
+pub(crate) fn point(diff: f64, variance: f64, unpaired_variance: f64, n: u64) -> EffectPoint {
     let nf = n.max(1) as f64;
     let half = Z95 * libm::sqrt(variance / nf);
     let unpaired = Z95 * libm::sqrt(unpaired_variance / nf);

@@ -5,10 +5,12 @@ pub mod compare;
 pub mod discovery;
 pub mod distribution;
 pub mod explain;
+pub mod factor_groups;
 pub mod interval;
 pub mod landscape;
 pub mod score;
 pub mod sensitivity;
+pub mod study;
 pub mod summary;
 pub mod sweep;
 

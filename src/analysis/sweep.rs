@@ -10,9 +10,11 @@
 
 use serde::Serialize;
 
-use super::interval::wilson;
+use super::compare::point;
+use super::interval::{paired_difference, wilson};
 use super::Manifest;
-use crate::engine::Aggregates;
+use crate::engine::effects::Effects;
+use crate::engine::{Aggregates, PairCounts};
 use crate::model::{ParamSlot, Sampler, Target, World};
 use crate::scenario::number_path::NumberPath;
 use crate::scenario::param_path::{self, Names};
@@ -80,12 +82,28 @@ pub struct PointOutcome {
     pub ci_high: f64,
 }
 
-/// One grid point: the parameter values (in the order of `Sweep::parameters`) and every
-/// outcome there.
+/// What one outcome's probability or one metric's mean at the last step is at a grid point,
+/// and its effect: the difference from the first grid point, paired on the same trajectory
+/// seeds, with its 95% interval (Monte Carlo error of the difference; 0 at the first point).
+#[derive(Debug, Clone, Serialize)]
+pub struct PointEffect {
+    /// `outcome` or `metric`.
+    pub kind: &'static str,
+    pub name: String,
+    pub mean: f64,
+    pub effect: f64,
+    pub ci_low: f64,
+    pub ci_high: f64,
+}
+
+/// One grid point: the parameter values (in the order of `Sweep::parameters`), every
+/// outcome there, and every outcome's and metric's effect against the first point.
 #[derive(Debug, Clone, Serialize)]
 pub struct SweepPoint {
     pub values: Vec<f64>,
     pub outcomes: Vec<PointOutcome>,
+    /// Outcomes, then tracked metrics, in the scenario's order.
+    pub effects: Vec<PointEffect>,
 }
 
 /// A finished sweep.
@@ -124,7 +142,7 @@ pub fn grid(axes: &[Vec<f64>]) -> Vec<Vec<f64>> {
 impl SweepPoint {
     pub fn new(world: &World, values: Vec<f64>, agg: &Aggregates) -> Self {
         let n = agg.trajectories;
-        let outcomes = world
+        let outcomes: Vec<PointOutcome> = world
             .outcomes
             .iter()
             .zip(&agg.outcome_count)
@@ -139,7 +157,59 @@ impl SweepPoint {
                 }
             })
             .collect();
-        SweepPoint { values, outcomes }
+        let effects = outcomes
+            .iter()
+            .map(|o: &PointOutcome| PointEffect {
+                kind: "outcome",
+                name: o.name.clone(),
+                mean: o.probability,
+                effect: 0.0,
+                ci_low: 0.0,
+                ci_high: 0.0,
+            })
+            .chain(
+                world
+                    .metrics
+                    .iter()
+                    .enumerate()
+                    .map(|(m, metric)| PointEffect {
+                        kind: "metric",
+                        name: world.metric_label(metric),
+                        mean: agg.mean(m, agg.points - 1),
+                        effect: 0.0,
+                        ci_low: 0.0,
+                        ci_high: 0.0,
+                    }),
+            )
+            .collect();
+        SweepPoint {
+            values,
+            outcomes,
+            effects,
+        }
+    }
+
+    /// The same point with its effects against the first point: `pairs` and `effects` of a
+    /// joint run that paired every outcome and metric of the first point's world (the
+    /// reference) with this point's, in order, on the same seeds.
+    pub fn against_first(mut self, pairs: &[PairCounts], effects: &Effects, n: u64) -> Self {
+        let outcomes = self.effects.iter_mut().filter(|e| e.kind == "outcome");
+        for (e, counts) in outcomes.zip(pairs) {
+            let (diff, low, high) = paired_difference(counts.only_a, counts.only_b, n);
+            (e.effect, e.ci_low, e.ci_high) = (diff, low, high);
+        }
+        let metrics = self.effects.iter_mut().filter(|e| e.kind == "metric");
+        for (m, e) in metrics.enumerate() {
+            let x = effects.moments(m, effects.points - 1);
+            let p = point(
+                x.diff,
+                x.diff_variance,
+                x.reference_variance + x.scenario_variance,
+                x.trajectories,
+            );
+            (e.effect, e.ci_low, e.ci_high) = (p.diff, p.ci_low, p.ci_high);
+        }
+        self
     }
 }
 

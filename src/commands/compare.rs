@@ -5,17 +5,14 @@
 use std::path::PathBuf;
 
 use super::stem;
-use crate::analysis::compare::{
-    label, redefined_outcomes, shared_metrics, shared_outcomes, Pairwise, MAX_SCENARIOS,
-};
-use crate::analysis::{Comparison, Manifest, RunSummary};
-use crate::engine::{self, estimate, Pairing};
+use crate::analysis::compare::{label, MAX_SCENARIOS};
+use crate::analysis::study::compare::Comparing;
+use crate::analysis::Comparison;
+use crate::engine::{self, estimate};
 use crate::error::Error;
 use crate::options::RunOptions;
 use crate::output;
 use crate::scenario;
-use crate::scenario::path_shown;
-use crate::scenario::spelling::quoted_name;
 
 pub fn compare(paths: &[PathBuf], options: &RunOptions) -> Result<(), Error> {
     if !(2..=MAX_SCENARIOS).contains(&paths.len()) {
@@ -34,101 +31,24 @@ pub fn compare(paths: &[PathBuf], options: &RunOptions) -> Result<(), Error> {
         .iter()
         .map(|p| scenario::load(p))
         .collect::<Result<Vec<_>, _>>()?;
-    warn_same_files(&scenarios);
-    let worlds: Vec<&crate::model::World> = scenarios.iter().map(|s| &s.world).collect();
+    let comparing = Comparing::new(&scenarios, options.seed.is_some());
     // Trajectories and seed come from the flags, else from the reference's file: every
     // scenario must share them for the pairing to mean anything.
-    let plan = super::unchecked_plan(worlds[0], options)?;
-    let metrics = shared_metrics(&worlds);
-    warn_unshared_metrics(&worlds);
-    // A file's own seed is not used (every scenario runs on the reference's streams), so a
-    // variant whose change is `SetSeed` compares as "no effect" without a word.
-    if options.seed.is_none() {
-        for (i, w) in worlds.iter().enumerate().skip(1) {
-            if w.seed != worlds[0].seed {
-                crate::warn!(
-                    "warning: {} ({}) sets seed {}, but a comparison runs every scenario on \
-                     the reference's seed {} (common random numbers); its own seed is not used",
-                    label(i),
-                    w.name,
-                    w.seed,
-                    worlds[0].seed
-                );
-            }
-        }
-    }
-    // Worlds of different lengths pair only over the steps both run: a metric's effect is
-    // then taken at the shorter one's last step, not at the reference's final step (an
-    // analyst read "+0.0000 (0.3257 -> 0.3257)" as "the horizon changes nothing").
-    let steps: Vec<u32> = worlds.iter().map(|w| w.steps).collect();
-    if steps.iter().any(|&s| s != steps[0]) {
-        crate::warn!(
-            "warning: the scenarios run for different numbers of steps ({}): each metric \
-             effect is taken at the last step both it and {} reach (`step` in compare.json, \
-             effects.csv stops there), not at the longer one's end; give them the same \
-             `steps` to compare final values",
-            steps
-                .iter()
-                .zip(&scenarios)
-                .map(|(s, sc)| format!("{} {s}", sc.world.name))
-                .collect::<Vec<_>>()
-                .join(", "),
-            worlds[0].name
-        );
-    }
-    check_estimate(&worlds, metrics.first().map_or(0, Vec::len), &plan)?;
+    let plan = super::unchecked_plan(comparing.worlds[0], options)?;
+    check_estimate(&comparing.worlds, comparing.shared_metric_count(), &plan)?;
+    let paired = comparing.pair(paths)?;
 
-    let redefined: Vec<Vec<String>> = worlds[1..]
-        .iter()
-        .map(|w| redefined_outcomes(worlds[0], w))
-        .collect();
-    warn_redefined(&worlds, &redefined);
-    let pairings: Vec<Pairing> = worlds[1..]
-        .iter()
-        .zip(metrics)
-        .map(|(w, metrics)| Pairing {
-            outcomes: shared_outcomes(worlds[0], w),
-            metrics,
-        })
-        .collect();
-    // A scenario that shares neither an outcome nor a metric with the reference gives a
-    // comparison of nothing (it ran, wrote an empty table and said "ok"): a wrong file.
-    for (i, p) in pairings.iter().enumerate() {
-        if p.outcomes.is_empty() && p.metrics.is_empty() {
-            return Err(Error::Usage(format!(
-                "{} and {} share no outcome and no tracked metric, so there is nothing to \
-                 compare: is {} the file you meant? Compare futures of one world (a variant \
-                 of the reference, or a file with the same outcomes and metrics)",
-                path_shown(&paths[i + 1]),
-                path_shown(&paths[0]),
-                path_shown(&paths[i + 1])
-            )));
-        }
-    }
-    // Steps are compared by number: step 40 of quarters is not step 40 of years.
-    if worlds.iter().any(|w| w.step_unit != worlds[0].step_unit) {
-        crate::warn!(
-            "warning: the scenarios count steps in different units ({}): they are compared \
-             step by step, so the same step is not the same time in each",
-            worlds
-                .iter()
-                .map(|w| format!("{} {}", w.name, w.step_unit))
-                .collect::<Vec<_>>()
-                .join(", ")
-        );
-    }
-    let names: Vec<&str> = worlds.iter().map(|w| w.name.as_str()).collect();
-    let progress_label = format!("{} vs {}", names[0], names[1..].join(", "));
+    let worlds = paired.worlds();
     let folders: Vec<PathBuf> = (0..worlds.len())
         .map(|i| PathBuf::from(crate::analysis::compare::folder(i)))
         .collect();
-    let records = options.records.then_some((&worlds[..], &folders[..]));
+    let records = options.records.then_some((worlds, &folders[..]));
     let exporters = output::compare_exporters();
     let comparison = super::records::run_and_export(&out, records, &plan, &exporters, |sinks| {
-        let joint = super::with_progress(&plan, options, &progress_label, |control| {
-            engine::run_joint_recorded(&worlds, &pairings, &plan, control, sinks)
+        let joint = super::with_progress(&plan, options, &paired.label(), |control| {
+            paired.run(&plan, control, sinks)
         })?;
-        Ok(compared(&scenarios, &plan, &pairings, &joint, redefined))
+        Ok(paired.analyse(&joint, &plan))
     })?;
 
     if options.verbose {
@@ -136,125 +56,6 @@ pub fn compare(paths: &[PathBuf], options: &RunOptions) -> Result<(), Error> {
         crate::say!("results in {}", crate::scenario::path_shown(&out))?;
     }
     Ok(())
-}
-
-/// The comparison a joint run gives: each scenario's summary and each one's paired
-/// differences from the reference.
-fn compared(
-    scenarios: &[scenario::Scenario],
-    plan: &engine::Plan,
-    pairings: &[Pairing],
-    joint: &engine::Joint,
-    redefined: Vec<Vec<String>>,
-) -> Comparison {
-    let summaries: Vec<RunSummary> = scenarios
-        .iter()
-        .zip(&joint.sides)
-        .map(|(s, agg)| {
-            RunSummary::new(
-                Manifest::new(s, plan.seed, plan.trajectories),
-                &s.world,
-                agg,
-            )
-        })
-        .collect();
-    let pairwise = summaries[1..]
-        .iter()
-        .zip(pairings)
-        .zip(&joint.pairs)
-        .zip(redefined)
-        .map(|(((s, p), counts), redefined)| {
-            Pairwise::new(&summaries[0], s, &p.outcomes, counts, redefined)
-        })
-        .collect();
-    Comparison::new(summaries, pairwise, &joint.effects)
-}
-
-/// Says when a scenario is the reference itself (the same file, or the same bytes in every
-/// file of its chain): a comparison of a file with itself ran without a word, and can only
-/// show that nothing changed.
-fn warn_same_files(scenarios: &[scenario::Scenario]) {
-    let bytes = |s: &scenario::Scenario| -> Vec<String> {
-        std::iter::once(s.sha256.clone())
-            .chain(s.bases.iter().map(|b| b.sha256.clone()))
-            .collect()
-    };
-    let reference = bytes(&scenarios[0]);
-    for (i, s) in scenarios.iter().enumerate().skip(1) {
-        if bytes(s) == reference {
-            crate::warn!(
-                "warning: {} ({}) is the same scenario as A ({}): the same bytes, so every \
-                 difference from A is zero; is it the file you meant?",
-                label(i),
-                path_shown(&s.path),
-                path_shown(&scenarios[0].path)
-            );
-        }
-    }
-}
-
-/// Says which outcomes are left out of the comparison because a scenario defines them
-/// differently from the reference under the same name (`redefined[k]`: those of scenario
-/// k + 1).
-fn warn_redefined(worlds: &[&crate::model::World], redefined: &[Vec<String>]) {
-    for (k, names) in redefined.iter().enumerate() {
-        for name in names {
-            crate::warn!(
-                "warning: outcome {} is defined differently in {} ({}) than in A ({}): two \
-                 questions under one name, so it is not compared; give one of them another \
-                 name to see both",
-                quoted_name(name),
-                label(k + 1),
-                quoted_name(&worlds[k + 1].name),
-                quoted_name(&worlds[0].name)
-            );
-        }
-    }
-}
-
-/// Says which tracked metrics are left out of the comparison because not every scenario
-/// tracks them (an outcome left out is listed in the table; a metric vanished without a
-/// word). A symmetric metric written with its states the other way round, e.g.
-/// `Partnership("Russia", "Pakistan")` against the base's `Partnership("Pakistan",
-/// "Russia")`, is the same number under another label: the warning says so.
-fn warn_unshared_metrics(worlds: &[&crate::model::World]) {
-    let labels: Vec<Vec<String>> = worlds
-        .iter()
-        .map(|w| w.metrics.iter().map(|m| w.metric_label(m)).collect())
-        .collect();
-    let mut seen: Vec<&String> = Vec::new();
-    for (k, of) in labels.iter().enumerate() {
-        for l in of {
-            if seen.contains(&l) || labels.iter().all(|x| x.contains(l)) {
-                continue;
-            }
-            seen.push(l);
-            let missing: Vec<String> = (0..worlds.len())
-                .filter(|&i| !labels[i].contains(l))
-                .map(label)
-                .collect();
-            let hint = swapped(l)
-                .filter(|s| labels.iter().flatten().any(|x| x == s))
-                .map(|s| format!(" ({l} is {s} written the other way round: write it the same way in every file)"))
-                .unwrap_or_default();
-            crate::warn!(
-                "warning: metric {l} of {} ({}) is not tracked by {}: not compared{hint}",
-                label(k),
-                worlds[k].name,
-                missing.join(", ")
-            );
-        }
-    }
-}
-
-/// A symmetric metric's label with its two states swapped.
-fn swapped(label: &str) -> Option<String> {
-    let (kind, rest) = label.split_once('(')?;
-    if !matches!(kind, "Partnership" | "SameBloc") {
-        return None;
-    }
-    let (a, b) = rest.strip_suffix(')')?.split_once(", ")?;
-    Some(format!("{kind}({b}, {a})"))
 }
 
 /// Refuses a comparison that will not fit in memory: its worlds run side by side, each

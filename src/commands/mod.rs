@@ -172,11 +172,5 @@ fn with_progress_over<T>(
 /// Names the sweep or design point at which a world at rest was refused: its fixed values,
 /// not the file's ranges, are what could not be held still.
 fn at_point(stopped: engine::Stopped, point: impl FnOnce() -> String) -> engine::Stopped {
-    match stopped {
-        engine::Stopped::Unsettled(mut run) => {
-            run.point = Some(point());
-            engine::Stopped::Unsettled(run)
-        }
-        other => other,
-    }
+    stopped.at_point(point)
 }

@@ -204,17 +204,30 @@ pub fn compare_estimate(
     }
 }
 
-/// A sweep runs its grid points one after another, each without metrics, and keeps a few
-/// numbers per point and outcome.
-pub fn sweep_estimate(world: &World, points: usize, trajectories: u64, threads: usize) -> Estimate {
-    let run = run_estimate(world, 0, trajectories, threads);
-    // The grid's values and, per point and outcome, a named count with its interval.
-    let per_point = 64 + 8 * 16 + world.outcomes.len() as u64 * 128;
+/// A sweep runs its grid points in joint runs of the first point and up to `batch` others
+/// (paired, with every metric), one run after another, and keeps a few numbers per point,
+/// outcome and metric.
+pub fn sweep_estimate(
+    world: &World,
+    points: usize,
+    batch: usize,
+    trajectories: u64,
+    threads: usize,
+) -> Estimate {
+    let side_by_side = vec![world; 1 + batch.min(points.saturating_sub(1))];
+    let run = compare_estimate(&side_by_side, world.metrics.len(), trajectories, threads);
+    let runs = points.saturating_sub(1).div_ceil(batch.max(1)).max(1);
+    // One world's time per point, and the first point's again in every run after the first.
+    let one = estimate(world, trajectories, threads).seconds;
+    // The grid's values and, per point and outcome or metric, a named count with its
+    // interval and its effect.
+    let targets = (world.outcomes.len() + world.metrics.len()) as u64;
+    let per_point = 64 + 8 * 16 + targets * 192;
     let held = with_margin(points as u64 * per_point);
     Estimate {
         memory_bytes: run.memory_bytes + held,
         address_space_bytes: run.address_space_bytes + held,
-        seconds: run.seconds * points as f64,
+        seconds: one * (points + runs - 1) as f64,
     }
 }
 
@@ -227,20 +240,23 @@ pub fn sensitivity_estimate(
     world: &World,
     samples: u64,
     factors: usize,
+    units: usize,
     resamples: usize,
     trajectories: u64,
     threads: usize,
 ) -> Estimate {
     let run = run_estimate(world, world.metrics.len(), trajectories, threads);
-    let rows = samples.saturating_mul(factors as u64 + 2);
+    // A row per unit (a factor, or a group of factors swapped together), each as wide as the
+    // factors.
+    let rows = samples.saturating_mul(units as u64 + 2);
     // A row is a Vec of k f64 (plus its header and the allocator's 16 bytes).
     let per_row = 8 * factors as u64 + 40;
     let outcomes = (world.outcomes.len() + world.metrics.len()) as u64;
     let held = (rows + 2 * samples)
         .saturating_mul(per_row)
         .saturating_add(rows.saturating_mul(8 * outcomes))
-        // The bootstrap's draws: two per factor, resample and outcome at a time.
-        .saturating_add(2 * factors as u64 * (resamples as u64 + 8) * 8);
+        // The bootstrap's draws: two per unit, resample and outcome at a time.
+        .saturating_add(2 * units as u64 * (resamples as u64 + 8) * 8);
     let held = with_margin(held);
     Estimate {
         memory_bytes: run.memory_bytes.saturating_add(held),
@@ -440,11 +456,22 @@ mod tests {
     #[test]
     fn a_sensitivity_estimate_counts_the_design_rows() {
         let w = world(3, 0, 10, 1);
-        let e = sensitivity_estimate(&w, 2000, 1000, BOOTSTRAP, 200, 2);
+        let e = sensitivity_estimate(&w, 2000, 1000, 1000, BOOTSTRAP, 200, 2);
         assert!(e.memory_bytes > 16_000_000_000, "{e:?}");
-        let small = sensitivity_estimate(&w, 64, 4, BOOTSTRAP, 200, 2);
+        let small = sensitivity_estimate(&w, 64, 4, 4, BOOTSTRAP, 200, 2);
         assert!(small.memory_bytes < 100_000_000, "{small:?}");
-        let sweep = sweep_estimate(&w, 10_000, 200, 2);
+        let sweep = sweep_estimate(&w, 10_000, 8, 200, 2);
         assert!(sweep.seconds > 1000.0 * estimate(&w, 200, 2).seconds);
+    }
+
+    /// A design over 6 groups of 600 factors runs 6 + 2 rows a sample, not 602.
+    #[test]
+    fn a_grouped_design_is_estimated_by_its_groups_not_its_factors() {
+        let w = world(3, 0, 10, 1);
+        let grouped = sensitivity_estimate(&w, 64, 600, 6, BOOTSTRAP, 200, 2);
+        let each = sensitivity_estimate(&w, 64, 600, 600, BOOTSTRAP, 200, 2);
+        let row = estimate(&w, 200, 2).seconds;
+        assert!(grouped.seconds < 64.0 * 8.5 * row, "{grouped:?}");
+        assert!(each.seconds > 64.0 * 600.0 * row, "{each:?}");
     }
 }

@@ -3,8 +3,22 @@
 
 use std::fmt;
 
-use super::UnsettledRun;
+use super::{Stopped, UnsettledRun};
 use crate::model::AFFINITY_LIMIT;
+
+impl Stopped {
+    /// Names the sweep or design point at which a world at rest was refused: its fixed
+    /// values, not the file's ranges, are what could not be held still.
+    pub fn at_point(self, point: impl FnOnce() -> String) -> Stopped {
+        match self {
+            Stopped::Unsettled(mut run) => {
+                run.point = Some(point());
+                Stopped::Unsettled(run)
+            }
+            other => other,
+        }
+    }
+}
 
 impl fmt::Display for UnsettledRun {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -9,6 +9,7 @@ pub mod choice;
 mod definition;
 pub mod direction;
 mod event;
+pub mod factor_groups;
 #[cfg(test)]
 pub(crate) mod fixtures;
 pub mod hazard;

@@ -7,7 +7,7 @@ use crate::analysis::compare::{
 use crate::analysis::landscape::{Configuration, Landscape};
 use crate::analysis::sensitivity::{FactorIndices, OutcomeSensitivity, Sensitivity};
 use crate::analysis::summary::Standings;
-use crate::analysis::sweep::{PointOutcome, Sweep, SweepPoint};
+use crate::analysis::sweep::{PointEffect, PointOutcome, Sweep, SweepPoint};
 use crate::analysis::{
     Band, Comparison, EventSummary, Manifest, MeanWorld, MetricSeries, OutcomeDifference,
     OutcomeSummary, RunSummary,
@@ -177,6 +177,24 @@ pub fn sweep() -> Sweep {
             ci_low: 0.125,
             ci_high: 0.375,
         }],
+        effects: vec![
+            PointEffect {
+                kind: "outcome",
+                name: "war".into(),
+                mean: count as f64 / 40.0,
+                effect: (count as f64 - 10.0) / 40.0,
+                ci_low: -0.125,
+                ci_high: 0.5,
+            },
+            PointEffect {
+                kind: "metric",
+                name: "Partnership(A, B)".into(),
+                mean: 0.5,
+                effect: 0.0,
+                ci_low: -0.25,
+                ci_high: 0.25,
+            },
+        ],
     };
     Sweep {
         manifest: manifest("s"),
@@ -204,6 +222,7 @@ pub fn sensitivity() -> Sensitivity {
         against: None,
         samples: 8,
         factors: vec!["eta".into()],
+        grouping: crate::analysis::factor_groups::Grouping::Each,
         outcomes: vec![
             OutcomeSensitivity {
                 name: "war".into(),

@@ -29,6 +29,7 @@ mod score_json;
 mod score_report;
 mod sensitivity_csv;
 mod sweep_csv;
+mod sweep_effects_csv;
 
 use std::io;
 use std::path::{Path, PathBuf};
@@ -50,6 +51,7 @@ pub use score_json::ScoreJson;
 pub use score_report::ScoreReport;
 pub use sensitivity_csv::SensitivityCsv;
 pub use sweep_csv::SweepCsv;
+pub use sweep_effects_csv::SweepEffectsCsv;
 
 use crate::analysis::explain::Explanation;
 use crate::analysis::score::ScoreRun;

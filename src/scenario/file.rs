@@ -61,6 +61,11 @@ pub struct ScenarioFile {
     /// Metrics tracked over time (quantile bands, final distributions, plots).
     #[serde(default)]
     pub metrics: Vec<MetricDef>,
+    /// Named groups of the file's ranges that `simulate sensitivity` varies together, each
+    /// a list of paths in which `*` stands for any run of characters:
+    /// `groups: { "us_pressure": ["event.us_aid_cut.*", "stance.USA.Pakistan"] }`.
+    #[serde(default)]
+    pub groups: BTreeMap<String, Vec<String>>,
     /// The partnership a state must keep with a member of each bloc to read as *between*
     /// the blocs (`Between(...)`, per-state standings), in [0, 1).
     #[serde(default = "default_between")]

@@ -468,6 +468,7 @@ fn value_for(flag: &ListedFlag, out: &Path, missing: &Path) -> std::ffi::OsStrin
         // An outcome's name (explain's --outcome).
         "<NAME>" => "partnership_deepens".into(),
         "<A.ron>" | "<FILE>" | "<DIR>" => missing.into(),
+        "<HOW>" => "kind".into(),
         other => panic!("{}: no value known for {other}: add one here", flag.long),
     }
 }

@@ -5,6 +5,8 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod groups;
 mod refusals;
 mod sensitivity;
 mod sweep;
+mod sweep_effects;

@@ -46,7 +46,7 @@ fn run(threads: &str, dir: &Path) {
 }
 
 /// The rows of a sensitivity.csv, each as a map from column name to text.
-fn rows(dir: &Path) -> Vec<HashMap<String, String>> {
+pub(crate) fn rows(dir: &Path) -> Vec<HashMap<String, String>> {
     let mut reader = csv::Reader::from_path(dir.join("sensitivity.csv")).unwrap();
     let header = reader.headers().unwrap().clone();
     reader

@@ -15,6 +15,7 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 use super::{
     header, house_style, legend, slug, text, DrawResult, Figure, Key, Plot, INK, MUTED, SIDE_A,
 };
+use crate::analysis::factor_groups::Grouping;
 use crate::analysis::sensitivity::{FactorIndices, Kind, OutcomeSensitivity, Sensitivity};
 use crate::output::Exporter;
 
@@ -112,9 +113,21 @@ impl Plot for Tornado<'_> {
         }
     }
     fn caption(&self) -> String {
+        // A group's factors are varied together: its indices are closed (its members'
+        // interactions with each other count as the group's own).
+        let (each, its) = match self.sensitivity.grouping {
+            Grouping::Each => ("each sampled parameter", "its"),
+            g => (
+                match g {
+                    Grouping::Kind => "each kind of drawn number, its ranges varied together",
+                    _ => "each group of the file (or range in none), varied together",
+                },
+                "the group's",
+            ),
+        };
         format!(
             "Share of the variance of {} across the parameters' distributions explained by \
-             each sampled parameter: alone (first-order Sobol index, dark) and with its \
+             {each}: alone (first-order Sobol index, dark) and with {its} \
              interactions (total index, light), with bootstrap 95% intervals.{}",
             self.output(),
             self.note()

@@ -12,6 +12,7 @@ mod choices;
 mod directions;
 mod events;
 mod lags;
+mod groups;
 mod names;
 mod others;
 mod params;
@@ -190,6 +191,8 @@ impl<'a> Compiler<'a> {
         let (background, background_slots) = self.background(f, &share);
         let drawn = std::mem::take(&mut self.drawn);
         let params = [params, self.hazard_slots(f), background_slots, drawn].concat();
+        // Only checked: `simulate sensitivity` reads them from the file (`Scenario::file`).
+        self.check_groups(f, &params);
         let outcomes = self.outcomes(f);
         let metrics = self.metrics(f);
         let others = self.others(f);

@@ -1,0 +1,8 @@
+//! The experiment drivers, one file each: what a study runs, point by point or side by
+//! side, and how its runs become an answer. A command loads the files, plans, checks the
+//! memory, hands a `Control` to a driver, exports and prints; a new experiment is one new
+//! file here and a command of a few dozen lines.
+
+pub mod compare;
+pub mod sensitivity;
+pub mod sweep;

@@ -1,0 +1,192 @@
+//! The file's named groups of ranges (`groups`, `model::factor_groups`): each pattern must
+//! name at least one number the file draws from a range, and no drawn number may belong to
+//! two groups (a group's indices are its share of the variance: shares that overlap do not
+//! add up).
+
+use super::names::control_message;
+use super::Compiler;
+use crate::model::factor_groups::matches;
+use crate::model::ParamSlot;
+use crate::scenario::file::ScenarioFile;
+use crate::scenario::limits;
+use crate::scenario::locate::{quoted, Position};
+use crate::scenario::spelling::{control_character, quoted_name, suggestion};
+
+impl Compiler<'_> {
+    /// Checks the file's groups against the drawn slots of the world being compiled.
+    pub(super) fn check_groups(&mut self, f: &ScenarioFile, slots: &[ParamSlot]) {
+        let drawn: Vec<&str> = slots
+            .iter()
+            .filter(|s| !s.sampler.is_fixed())
+            .map(|s| s.path.as_str())
+            .collect();
+        let mut owner: Vec<Option<&str>> = vec![None; drawn.len()];
+        for (name, patterns) in &f.groups {
+            self.group_name(name);
+            if patterns.is_empty() {
+                let at = self.in_groups(name);
+                self.problem(
+                    at,
+                    format!(
+                        "group {}: names no range; list the paths of the numbers it holds, \
+                         e.g. [\"event.<name>.*\"]",
+                        quoted_name(name)
+                    ),
+                );
+            }
+            for pattern in patterns {
+                self.group_pattern(name, pattern, &drawn, &mut owner);
+            }
+        }
+    }
+
+    /// A group's name is shown in the table, the CSV and the charts: printable, of a bounded
+    /// length, as a state's.
+    fn group_name(&mut self, name: &str) {
+        let why = if name.trim().is_empty() {
+            "a group needs a non-empty name".to_string()
+        } else if let Some(c) = control_character(name) {
+            control_message("group", name, c)
+        } else if name.len() > limits::MAX_NAME_LEN {
+            format!("a group name is longer than {} bytes", limits::MAX_NAME_LEN)
+        } else {
+            return;
+        };
+        let at = self.in_groups(name).or_else(|| self.top_field("groups"));
+        self.problem(at, why);
+    }
+
+    /// Checks one pattern of group `name` and marks the drawn numbers it takes.
+    fn group_pattern<'d>(
+        &mut self,
+        name: &'d str,
+        pattern: &str,
+        drawn: &[&str],
+        owner: &mut [Option<&'d str>],
+    ) {
+        let mut any = false;
+        for (path, taken) in drawn.iter().zip(owner.iter_mut()) {
+            if !matches(pattern, path) {
+                continue;
+            }
+            any = true;
+            match *taken {
+                Some(other) if other != name => {
+                    let at = self.in_groups(pattern);
+                    self.problem(
+                        at,
+                        format!(
+                            "group {}: {} is already in group {}; a range belongs to one \
+                             group at most (their indices are shares of one variance)",
+                            quoted_name(name),
+                            quoted_name(path),
+                            quoted_name(other)
+                        ),
+                    );
+                }
+                _ => *taken = Some(name),
+            }
+        }
+        if !any {
+            let hint = match suggestion(pattern, drawn.iter().copied()) {
+                Some(s) => format!("; did you mean {}?", quoted_name(s)),
+                None if drawn.is_empty() => {
+                    "; the file draws no number from a range (write one as e.g. \
+                     `Uniform(0.2, 0.4)`)"
+                        .into()
+                }
+                None => format!(
+                    "; its ranges are {}",
+                    crate::scenario::spelling::name_list(drawn)
+                ),
+            };
+            let at = self.in_groups(pattern);
+            self.problem(
+                at,
+                format!(
+                    "group {}: {} names no number the file draws from a range{hint}",
+                    quoted_name(name),
+                    quoted_name(pattern)
+                ),
+            );
+        }
+    }
+
+    /// Where `text` is first written as a string inside the top-level `groups`.
+    fn in_groups(&self, text: &str) -> Option<Position> {
+        let start = self.top_field_offset("groups")?;
+        let at = self.loc.find_from(start, &quoted(text))?;
+        Some(self.loc.position(at))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::tests::{compiled, position_of, problems, scenario};
+
+    #[test]
+    fn groups_naming_drawn_ranges_compile() {
+        let text = scenario(
+            "stances: [(\"A\", \"B\", Uniform(0.2, 0.4)), (\"B\", \"A\", Uniform(0.1, 0.3))],\n    \
+             groups: { \"ties_ab\": [\"stance.*\"] },",
+        );
+        assert!(compiled(&text).is_ok());
+    }
+
+    #[test]
+    fn a_pattern_naming_no_range_is_refused_at_its_place_with_a_suggestion() {
+        let text = scenario(
+            "stances: [(\"A\", \"B\", Uniform(0.2, 0.4))],\n    \
+             groups: { \"g\": [\"stance.A.C\"] },",
+        );
+        let p = problems(&text);
+        assert_eq!(p.len(), 1, "{p:?}");
+        assert_eq!(p[0].position, position_of(&text, "\"stance.A.C\""));
+        assert!(
+            p[0].message
+                .contains("names no number the file draws from a range")
+                && p[0].message.contains("did you mean \"stance.A.B\"?"),
+            "{}",
+            p[0].message
+        );
+    }
+
+    #[test]
+    fn a_range_in_two_groups_is_refused() {
+        let text = scenario(
+            "stances: [(\"A\", \"B\", Uniform(0.2, 0.4))],\n    \
+             groups: { \"one\": [\"stance.*\"], \"two\": [\"stance.A.B\"] },",
+        );
+        let p = problems(&text);
+        assert_eq!(p.len(), 1, "{p:?}");
+        assert!(
+            p[0].message.contains("already in group \"one\""),
+            "{}",
+            p[0].message
+        );
+        assert_eq!(p[0].position, position_of(&text, "\"stance.A.B\""));
+    }
+
+    #[test]
+    fn a_group_name_with_a_control_character_is_refused() {
+        let text = scenario(
+            "stances: [(\"A\", \"B\", Uniform(0.2, 0.4))],\n    \
+             groups: { \"g\\u{1b}[2J\": [\"stance.A.B\"] },",
+        );
+        let p = problems(&text);
+        assert_eq!(p.len(), 1, "{p:?}");
+        assert!(
+            p[0].message.contains("control character U+001B"),
+            "{}",
+            p[0].message
+        );
+    }
+
+    #[test]
+    fn a_group_of_no_pattern_is_refused() {
+        let text =
+            scenario("stances: [(\"A\", \"B\", Uniform(0.2, 0.4))],\n    groups: { \"g\": [] },");
+        let p = problems(&text);
+        assert!(p[0].message.contains("names no range"), "{}", p[0].message);
+    }
+}
