@@ -5,6 +5,7 @@
 
 pub mod background;
 pub mod blocs;
+pub mod calendar;
 mod definition;
 mod event;
 #[cfg(test)]

@@ -3,6 +3,7 @@
 //! Everything that can be wrong with a file is found here, before any work starts and
 //! before any output is written, and reported with the file, line and column.
 
+pub mod calendar;
 mod compile;
 pub mod csv_text;
 mod error;
@@ -432,9 +433,10 @@ fn explain(code: &ron::Error) -> String {
             .into();
     }
     if message.contains("untagged enum Steps") {
-        return "expected a whole step or a distribution over steps (rounded to the nearest \
+        return "expected a whole step, a distribution over steps (rounded to the nearest \
                 step): Uniform(low, high), Normal(mean, sd), Triangular(low, mode, high) or \
-                Guess(low, likely, high)"
+                Guess(low, likely, high), or a date in quotes (\"2019Q1\") in a file with a \
+                `start`"
             .into();
     }
     if matches!(code, ron::Error::ExceededRecursionLimit) {
