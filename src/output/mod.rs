@@ -9,6 +9,7 @@
 mod blocs_csv;
 mod compare_json;
 mod csv;
+mod dates;
 mod effects_csv;
 #[cfg(test)]
 mod examples;

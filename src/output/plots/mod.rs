@@ -296,18 +296,23 @@ impl Exporter<Comparison> for ComparePlots {
 pub struct Axes<'f> {
     pub x: String,
     pub y: String,
-    pub x_ticks: Option<&'f dyn Fn(&f64) -> String>,
+    pub x_ticks: Option<Box<dyn Fn(&f64) -> String + 'f>>,
     pub y_ticks: &'f dyn Fn(&f64) -> String,
 }
 
 impl<'f> Axes<'f> {
     /// The axes of a chart over time: steps from the start along x (whole numbers, in the
-    /// scenario's own unit), `y` described and labelled as given.
+    /// scenario's own unit), or their dates when the scenario has a `start`; `y` described
+    /// and labelled as given.
     pub fn over_time(m: &Manifest, y: String, y_ticks: &'f dyn Fn(&f64) -> String) -> Self {
+        let x_ticks: Box<dyn Fn(&f64) -> String> = match m.calendar {
+            None => Box::new(|x| format!("{x:.0}")),
+            Some(c) => Box::new(move |x| c.date(x.round() as i64)),
+        };
         Axes {
             x: time_axis(m),
             y,
-            x_ticks: Some(&|x| format!("{x:.0}")),
+            x_ticks: Some(x_ticks),
             y_ticks,
         }
     }
@@ -349,8 +354,8 @@ pub fn line_chart<'a, DB: DrawingBackend>(
         .build_cartesian_2d(x, y)?;
     let mut mesh = chart.configure_mesh();
     mesh.x_desc(axes.x).y_desc(axes.y);
-    if let Some(ticks) = axes.x_ticks {
-        mesh.x_label_formatter(ticks);
+    if let Some(ticks) = &axes.x_ticks {
+        mesh.x_label_formatter(ticks.as_ref());
     }
     house_style(mesh.y_label_formatter(axes.y_ticks)).draw()?;
     Ok(chart)
@@ -528,6 +533,9 @@ pub fn plural(unit: &str) -> String {
 
 /// The time axis' description.
 pub fn time_axis(m: &Manifest) -> String {
+    if m.calendar.is_some() {
+        return format!("date ({})", plural(&m.step_unit));
+    }
     format!("{} from the start", plural(&m.step_unit))
 }
 
