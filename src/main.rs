@@ -57,6 +57,13 @@ fn run(cli: Cli) -> Result<(), Error> {
             verbose,
         } => commands::merge(&parts, out.as_deref(), verbose),
         Task::Check { scenario } => commands::check(&scenario),
+        Task::New {
+            file,
+            states,
+            channels,
+            step,
+            start,
+        } => commands::new_file(&file, &states, &channels, &step, start.as_deref()),
         Task::Compare { scenarios, options } => commands::compare(&scenarios, &options),
         Task::Sweep {
             scenario,

@@ -14,6 +14,7 @@ pub mod number_path;
 pub mod observed;
 pub mod param_path;
 pub(crate) mod spelling;
+pub mod starter;
 pub mod variant;
 
 use std::path::{Path, PathBuf};

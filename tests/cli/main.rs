@@ -6,4 +6,5 @@
 mod common;
 
 mod command_line;
+mod new_file;
 mod plumbing;

@@ -292,11 +292,14 @@ impl Exporter<Comparison> for ComparePlots {
 // ---------------------------------------------------------------------------------------
 // Shared drawing helpers.
 
+/// How a tick's value is written on an axis.
+pub type Ticks<'f> = Box<dyn Fn(&f64) -> String + 'f>;
+
 /// Axis descriptions and tick labels of a line chart (`None`: plotters' default ticks).
 pub struct Axes<'f> {
     pub x: String,
     pub y: String,
-    pub x_ticks: Option<Box<dyn Fn(&f64) -> String + 'f>>,
+    pub x_ticks: Option<Ticks<'f>>,
     pub y_ticks: &'f dyn Fn(&f64) -> String,
 }
 
@@ -305,7 +308,7 @@ impl<'f> Axes<'f> {
     /// scenario's own unit), or their dates when the scenario has a `start`; `y` described
     /// and labelled as given.
     pub fn over_time(m: &Manifest, y: String, y_ticks: &'f dyn Fn(&f64) -> String) -> Self {
-        let x_ticks: Box<dyn Fn(&f64) -> String> = match m.calendar {
+        let x_ticks: Ticks = match m.calendar {
             None => Box::new(|x| format!("{x:.0}")),
             Some(c) => Box::new(move |x| c.date(x.round() as i64)),
         };
