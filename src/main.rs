@@ -11,6 +11,10 @@ fn main() {
     // First of all: a signal must end a run with 130 and a clean disk from the moment the
     // process starts, including while a scenario loads (see `progress`).
     entente::progress::install_handler();
+    if let Some(message) = mistaken_command() {
+        entente::warn!("error: {message}");
+        std::process::exit(2);
+    }
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => std::process::exit(clap_exit_code(&e)),
@@ -43,6 +47,16 @@ fn clap_exit_code(e: &clap::Error) -> i32 {
         },
         Err(_) => e.exit_code(),
     }
+}
+
+/// A command meant by another name where the scenario file goes (`simulate init x.ron`):
+/// what to say instead of clap's or the loader's answer about a file.
+fn mistaken_command() -> Option<String> {
+    use clap::CommandFactory;
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let cli = Cli::command();
+    let commands: Vec<&str> = cli.get_subcommands().map(|c| c.get_name()).collect();
+    entente::command_word::mistaken_command(&args, &commands)
 }
 
 fn run(cli: Cli) -> Result<(), Error> {

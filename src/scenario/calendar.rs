@@ -29,12 +29,18 @@ fn read(text: &str) -> Option<Written> {
     if let Some(at) = text.find(['Q', 'q']) {
         let (y, q) = (&text[..at], &text[at + 1..]);
         let y = y.strip_suffix('-').unwrap_or(y);
-        return Some(Written::In(Period::Quarter, year(y)? * 4 + number(q, 4)? - 1));
+        return Some(Written::In(
+            Period::Quarter,
+            year(y)? * 4 + number(q, 4)? - 1,
+        ));
     }
     let parts: Vec<&str> = text.split('-').collect();
     match parts[..] {
         [y] => Some(Written::In(Period::Year, year(y)?)),
-        [y, m] => Some(Written::In(Period::Month, year(y)? * 12 + number(m, 12)? - 1)),
+        [y, m] => Some(Written::In(
+            Period::Month,
+            year(y)? * 12 + number(m, 12)? - 1,
+        )),
         [y, m, d] => {
             number(d, 31)?;
             Some(Written::Day(year(y)?, number(m, 12)?))
@@ -187,7 +193,10 @@ mod tests {
         assert_eq!(step_of(Some(&c), "quarter", "2017Q1", 40), Ok(3));
         let late = step_of(Some(&c), "quarter", "2026Q3", 40).unwrap_err();
         assert!(late.contains("past the end"), "{late}");
-        assert!(late.contains("2016Q3 (step 1) to 2026Q2 (step 40)"), "{late}");
+        assert!(
+            late.contains("2016Q3 (step 1) to 2026Q2 (step 40)"),
+            "{late}"
+        );
         let early = step_of(Some(&c), "quarter", "2016Q2", 40).unwrap_err();
         assert!(early.contains("before the start"), "{early}");
     }
@@ -197,11 +206,17 @@ mod tests {
         let c = quarters_from_2016q3();
         let day = step_of(Some(&c), "quarter", "2016-07-15", 40).unwrap_err();
         assert!(day.contains("not a step boundary"), "{day}");
-        assert!(day.contains("write \"2016Q3\" (the quarter it falls in)"), "{day}");
+        assert!(
+            day.contains("write \"2016Q3\" (the quarter it falls in)"),
+            "{day}"
+        );
         let month = step_of(Some(&c), "quarter", "2017-05", 40).unwrap_err();
         assert!(month.contains("\"2017Q2\""), "{month}");
         let nonsense = step_of(Some(&c), "quarter", "soon", 40).unwrap_err();
-        assert!(nonsense.contains("not a date: write a quarter"), "{nonsense}");
+        assert!(
+            nonsense.contains("not a date: write a quarter"),
+            "{nonsense}"
+        );
     }
 
     #[test]

@@ -3,6 +3,7 @@
 //! Everything that can be wrong with a file is found here, before any work starts and
 //! before any output is written, and reported with the file, line and column.
 
+mod bare_number;
 pub mod calendar;
 mod compile;
 pub mod csv_text;
@@ -399,11 +400,20 @@ fn from_ron<T: serde::de::DeserializeOwned>(path: &Path, text: &str) -> Result<T
     let options =
         ron::Options::default().with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME);
     let options = options.with_recursion_limit(RECURSION_LIMIT);
-    options.from_str(text).map_err(|e| ScenarioError::Syntax {
-        path: path.to_path_buf(),
-        line: e.span.start.line,
-        column: e.span.start.col,
-        message: explain(&e.code),
+    options.from_str(text).map_err(|e| {
+        let (line, column) = (e.span.start.line, e.span.start.col);
+        let bare = match &e.code {
+            ron::Error::SuggestRawIdentifier(word) => {
+                bare_number::message(word, text, line, column)
+            }
+            _ => None,
+        };
+        ScenarioError::Syntax {
+            path: path.to_path_buf(),
+            line,
+            column,
+            message: bare.unwrap_or_else(|| explain(&e.code)),
+        }
     })
 }
 

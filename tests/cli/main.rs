@@ -6,5 +6,6 @@
 mod common;
 
 mod command_line;
+mod command_words;
 mod new_file;
 mod plumbing;

@@ -26,7 +26,13 @@ impl Compiler<'_> {
     /// names. A date that names no step is a problem here, and the step returned is one
     /// the event's own checks accept (the first, or the last for a window's end), so the
     /// date is reported once.
-    pub(super) fn dated(&mut self, at: Option<Position>, path: &str, text: &str, steps: i64) -> i64 {
+    pub(super) fn dated(
+        &mut self,
+        at: Option<Position>,
+        path: &str,
+        text: &str,
+        steps: i64,
+    ) -> i64 {
         let (event, field) = event_field(path);
         if field == "every" {
             let message = format!(
@@ -54,8 +60,17 @@ impl Compiler<'_> {
 
     /// [`Self::dated`] without reporting: the step, or why there is none and the step to
     /// use instead.
-    pub(super) fn date_step(&self, path: &str, text: &str, steps: i64) -> Result<i64, (String, i64)> {
-        let fallback = if path.ends_with(".last") { steps.max(1) } else { 1 };
+    pub(super) fn date_step(
+        &self,
+        path: &str,
+        text: &str,
+        steps: i64,
+    ) -> Result<i64, (String, i64)> {
+        let fallback = if path.ends_with(".last") {
+            steps.max(1)
+        } else {
+            1
+        };
         calendar::step_of(self.calendar.as_ref(), self.step_unit, text, steps)
             .map_err(|why| (why, fallback))
     }
