@@ -89,7 +89,10 @@ mod tests {
     #[test]
     fn another_name_of_a_command_gets_the_command() {
         let init = said(&["simulate", "init", "x.ron"]).unwrap();
-        assert!(init.contains("did you mean `simulate new x.ron`?"), "{init}");
+        assert!(
+            init.contains("did you mean `simulate new x.ron`?"),
+            "{init}"
+        );
         let run = said(&["simulate", "run", "x.ron"]).unwrap();
         assert!(run.contains("did you mean `simulate x.ron`?"), "{run}");
         let typo = said(&["simulate", "chek", "x.ron"]).unwrap();

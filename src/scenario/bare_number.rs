@@ -98,7 +98,10 @@ mod tests {
         assert!(effect.contains("`Add(-0.1)`"), "{effect}");
         assert!(effect.contains("where a change is expected"), "{effect}");
         let outcome = message("0.3", text, 2, 28).unwrap();
-        assert!(outcome.contains("where a named value is expected"), "{outcome}");
+        assert!(
+            outcome.contains("where a named value is expected"),
+            "{outcome}"
+        );
         assert_eq!(message("Stanse", text, 1, 1), None);
     }
 }

@@ -17,7 +17,10 @@ fn refused_in(dir: &std::path::Path, args: &[&str]) -> String {
 fn a_command_word_that_is_not_a_file_is_answered_as_a_command() {
     let dir = tempfile::tempdir().unwrap();
     let init = refused_in(dir.path(), &["init", "x.ron"]);
-    assert!(init.contains("did you mean `simulate new x.ron`?"), "{init}");
+    assert!(
+        init.contains("did you mean `simulate new x.ron`?"),
+        "{init}"
+    );
     assert!(!init.contains("cannot"), "{init}");
     let alone = refused_in(dir.path(), &["init"]);
     assert!(alone.contains("did you mean `simulate new`?"), "{alone}");

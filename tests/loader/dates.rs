@@ -12,10 +12,7 @@ use common::{data, read, simulate};
 /// written into `dir` as `name`. Its steps 1 to 12 are 2018Q3 to 2021Q2.
 fn quarterly(dir: &Path, name: &str, edit: impl FnOnce(String) -> String) -> PathBuf {
     let text = String::from_utf8(read(&data("small.ron"))).unwrap();
-    let text = text.replace(
-        "step: \"year\",",
-        "step: \"quarter\", start: \"2018Q3\",",
-    );
+    let text = text.replace("step: \"year\",", "step: \"quarter\", start: \"2018Q3\",");
     common::write(dir, name, &edit(text))
 }
 
@@ -55,11 +52,20 @@ fn a_date_that_names_no_step_of_the_run_is_refused_at_its_line_and_column() {
     let dir = tempfile::tempdir().unwrap();
     let cases = [
         // (the date of the summit, what the message must say)
-        ("2018-10-15", "not a step boundary: steps are quarters; write \"2018Q4\""),
+        (
+            "2018-10-15",
+            "not a step boundary: steps are quarters; write \"2018Q4\"",
+        ),
         ("2018-11", "write \"2018Q4\" (the quarter it falls in)"),
         ("2018", "write \"2018Q1\""),
-        ("2018Q2", "before the start: the steps run from 2018Q3 (step 1) to 2021Q2 (step 12)"),
-        ("2021Q3", "past the end: the steps run from 2018Q3 (step 1) to 2021Q2 (step 12)"),
+        (
+            "2018Q2",
+            "before the start: the steps run from 2018Q3 (step 1) to 2021Q2 (step 12)",
+        ),
+        (
+            "2021Q3",
+            "past the end: the steps run from 2018Q3 (step 1) to 2021Q2 (step 12)",
+        ),
         ("soon", "not a date: write a quarter, e.g. \"2018Q3\""),
     ];
     for (date, says) in cases {
@@ -76,17 +82,28 @@ fn a_date_that_names_no_step_of_the_run_is_refused_at_its_line_and_column() {
         t.replace("window: (3, 9)", "window: (\"2018Q1\", \"2030Q1\")")
     });
     let err = refused(&file);
-    assert!(err.contains("`window`: \"2018Q1\" is before the start"), "{err}");
-    assert!(err.contains("`window`: \"2030Q1\" is past the end"), "{err}");
+    assert!(
+        err.contains("`window`: \"2018Q1\" is before the start"),
+        "{err}"
+    );
+    assert!(
+        err.contains("`window`: \"2030Q1\" is past the end"),
+        "{err}"
+    );
 }
 
 #[test]
 fn a_start_that_is_not_a_date_of_the_files_step_is_refused_at_its_line() {
     let dir = tempfile::tempdir().unwrap();
-    let file = quarterly(dir.path(), "month.ron", |t| t.replace("\"2018Q3\"", "\"2018-07\""));
+    let file = quarterly(dir.path(), "month.ron", |t| {
+        t.replace("\"2018Q3\"", "\"2018-07\"")
+    });
     let err = refused(&file);
     assert!(err.contains("month.ron:6:"), "{err}");
-    assert!(err.contains("write \"2018Q3\" (the quarter it falls in)"), "{err}");
+    assert!(
+        err.contains("write \"2018Q3\" (the quarter it falls in)"),
+        "{err}"
+    );
     let file = quarterly(dir.path(), "week.ron", |t| {
         t.replace("step: \"quarter\"", "step: \"week\"")
     });

@@ -20,7 +20,10 @@ fn edited(dir: &Path, edit: impl FnOnce(String) -> String) -> PathBuf {
 fn a_bare_number_where_a_change_is_expected_says_to_write_add_set_or_scale() {
     let dir = tempfile::tempdir().unwrap();
     let file = edited(dir.path(), |t| {
-        t.replace("Stance(\"C\", \"A\", Scale(0.5))", "Stance(\"C\", \"A\", -0.1)")
+        t.replace(
+            "Stance(\"C\", \"A\", Scale(0.5))",
+            "Stance(\"C\", \"A\", -0.1)",
+        )
     });
     let err = common::exits(2, &[&"check", &file]);
     assert!(err.contains("edited.ron:36:42"), "{err}");
@@ -31,11 +34,17 @@ fn a_bare_number_where_a_change_is_expected_says_to_write_add_set_or_scale() {
     // Where the number is not a change (an outcome written as a threshold alone), the
     // message does not speak of effects it is not in.
     let file = edited(dir.path(), |t| {
-        t.replace("at_end: Above(Partnership(\"A\", \"B\"), 0.3)", "at_end: 0.3")
+        t.replace(
+            "at_end: Above(Partnership(\"A\", \"B\"), 0.3)",
+            "at_end: 0.3",
+        )
     });
     let err = common::exits(2, &[&"check", &file]);
     assert!(err.contains("edited.ron:46:40"), "{err}");
-    assert!(err.contains("a bare number (0.3) where a named value"), "{err}");
+    assert!(
+        err.contains("a bare number (0.3) where a named value"),
+        "{err}"
+    );
     assert!(!err.contains("r#"), "{err}");
 }
 

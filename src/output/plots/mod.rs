@@ -17,11 +17,13 @@ mod effect;
 mod events;
 mod fan;
 mod histogram;
+mod label_layout;
 mod network;
 mod outcomes;
 mod overlay;
 mod partnerships;
 mod score;
+mod series;
 mod sweep;
 mod tornado;
 
@@ -110,7 +112,8 @@ pub const PALETTE: [RGBColor; 10] = [
     RGBColor(23, 190, 207),
 ];
 
-/// The colour of item `i` of a list drawn in one picture.
+/// The colour of item `i` of a short list drawn in one picture (a long one takes
+/// `series::series_style`, which adds dashes).
 pub fn palette(i: usize) -> RGBColor {
     PALETTE[i % PALETTE.len()]
 }
@@ -600,6 +603,8 @@ pub enum Key {
     Dot(RGBColor),
     /// An arrow pointing right.
     Arrow(RGBColor),
+    /// A line of one of many series (`series::series_style`), of this width.
+    Series(series::SeriesStyle, u32),
 }
 
 /// Draws a legend as rows of entries at the top of `area`, wrapping as needed; returns the
@@ -621,6 +626,9 @@ pub fn legend<DB: DrawingBackend>(
         }
         let mid = y + 9;
         match *key {
+            Key::Series(style, w) => {
+                series::draw_key(area, (x, mid), (x + key_width, mid), style, w)?
+            }
             Key::Line(c, w) => area.draw(&PathElement::new(
                 vec![(x, mid), (x + key_width, mid)],
                 c.stroke_width(w),
@@ -665,7 +673,8 @@ pub fn legend<DB: DrawingBackend>(
 }
 
 /// Dashed vertical markers with labels for events scheduled at fixed steps, drawn in chart
-/// coordinates; labels are staggered so close events stay readable.
+/// coordinates; labels are laid out (`label_layout`) so that none covers another and none
+/// leaves the chart.
 pub fn event_markers<DB: DrawingBackend>(
     chart: &mut ChartContext<
         '_,
@@ -676,7 +685,19 @@ pub fn event_markers<DB: DrawingBackend>(
     y_range: (f64, f64),
 ) -> DrawResult<DB> {
     let style = text(13.0, &MUTED);
+    let (mut labels, mut heights) = (Vec::new(), Vec::new());
+    for (name, step) in scheduled {
+        let (w, h) = chart.plotting_area().estimate_text_size(name, &style)?;
+        heights.push(h as i32);
+        labels.push(label_layout::Label {
+            x: chart.backend_coord(&(f64::from(*step), y_range.1)).0,
+            width: w as i32,
+        });
+    }
+    let right = chart.plotting_area().get_pixel_range().0.end;
+    let placed = label_layout::place(&labels, right);
     for (i, (name, step)) in scheduled.iter().enumerate() {
+        let (at, w, h) = (placed[i], labels[i].width, heights[i]);
         let x = f64::from(*step);
         chart.draw_series(std::iter::once(DashedPathElement::new(
             vec![(x, y_range.0), (x, y_range.1)],
@@ -684,15 +705,17 @@ pub fn event_markers<DB: DrawingBackend>(
             4,
             MUTED.stroke_width(1),
         )))?;
-        let dy = 6 + 18 * (i as i32 % 3);
-        let (w, h) = chart.plotting_area().estimate_text_size(name, &style)?;
-        let (w, h) = (w as i32, h as i32);
+        let dy = 6 + 18 * at.row as i32;
+        let left = at.dx;
         chart.draw_series(std::iter::once(
             EmptyElement::at((x, y_range.1))
-                + Rectangle::new([(3, dy - 2), (9 + w, dy + h + 2)], WHITE.mix(0.85).filled())
+                + Rectangle::new(
+                    [(left - 2, dy - 2), (left + w + 4, dy + h + 2)],
+                    WHITE.mix(0.85).filled(),
+                )
                 + Text::new(
                     name.clone(),
-                    (5, dy),
+                    (left, dy),
                     style.pos(Pos::new(HPos::Left, VPos::Top)),
                 ),
         ))?;
