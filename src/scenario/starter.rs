@@ -119,15 +119,17 @@ fn world(out: &mut String, s: &Starter) {
 fn stances(out: &mut String, s: &Starter) {
     out.push_str(
         "    // Stances (from, to, value): how `from` acts toward `to`, from -1 to +1; each side\n\
-         \x20   // of a pair has its own. A scale to place them on:\n\
-         \x20   //   +0.9  treaty ally: forces and policy integrated\n\
-         \x20   //   +0.7  close partner: coordinates policy, arms and visits at the top\n\
-         \x20   //   +0.3  cordial: trade, visits, cooperation where interests meet\n\
+         \x20   // of a pair has its own. Anchors from the shipped scenarios (the book's page\n\
+         \x20   // \"The stance scale\" gives their sources):\n\
+         \x20   //   +0.8  the closest alliance: USA toward the UK, 1970s-1990s\n\
+         \x20   //   +0.7  a client's only great-power backer: Israel toward the USA, 1971\n\
+         \x20   //   +0.6  strategic partner, main arms supplier: Russia toward India, 2018\n\
+         \x20   //   +0.3  a courted partner, ties in their infancy: Pakistan toward Russia, 2018\n\
          \x20   //    0.0  indifference\n\
-         \x20   //   -0.3  cool: public friction, sanctions threatened\n\
-         \x20   //   -0.7  hostile: sanctions, proxy confrontation\n\
-         \x20   //   -0.9  open hostility, on the edge of war\n\
-         \x20   // So 0.3 against 0.7 is a working relationship against a close partnership.\n\
+         \x20   //   -0.3  a declared competitor: USA toward China, 2018\n\
+         \x20   //   -0.6  sanctions: Russia and the USA, 2018\n\
+         \x20   //   -0.9  at war, territory occupied: Israel and Syria, 1971\n\
+         \x20   // So 0.3 against 0.7 is ties in their infancy against a client's only backer.\n\
          \x20   // CHOOSE each one (they are 0.0, indifference, until you do).\n\
          \x20   stances: [\n",
     );

@@ -151,3 +151,20 @@ fn bad_states_channels_steps_and_starts_are_refused_with_suggestions_before_writ
     let err = exits(2, &[&"new", &dir.path().join("no/such/folder/x.ron")]);
     assert!(err.contains("there is no folder"), "{err}");
 }
+
+/// The book's tutorial (`docs/src/tutorial/new.md`) shows the starter file as
+/// `turkey_start.ron`: it is what `simulate new` writes today.
+#[test]
+fn the_tutorials_starter_file_is_what_simulate_new_writes() {
+    let dir = tempfile::tempdir().unwrap();
+    let options = ["--states", "Turkey,USA,Russia", "--start", "2016Q3"];
+    let text = new_file(dir.path(), "turkey_start.ron", &options);
+    let shown = common::root().join("docs/src/tutorial/turkey_start.ron");
+    assert_eq!(
+        String::from_utf8(read(&shown)).unwrap(),
+        text,
+        "regenerate it: simulate new {} {}",
+        shown.display(),
+        options.join(" ")
+    );
+}
