@@ -7,5 +7,6 @@ mod common;
 
 mod command_line;
 mod command_words;
+mod dated_outputs;
 mod new_file;
 mod plumbing;
