@@ -31,6 +31,30 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Write a starter scenario file: your states and channels in a world at rest, every
+    /// number you must choose marked CHOOSE and explained. It passes `simulate check` as
+    /// written; an existing file is never overwritten.
+    #[command(
+        after_help = "Examples:\n  simulate new turkey.ron --states Turkey,USA,Russia --start 2016Q3\n  simulate new gulf.ron --states Qatar,Saudi_Arabia,Iran --channels arms,energy --step month --start 2017-06"
+    )]
+    New {
+        /// The scenario file to write; it must not exist yet.
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+        /// The states, separated by commas.
+        #[arg(long, value_name = "A,B,C", default_value = "A,B,C")]
+        states: String,
+        /// The dependency channels, separated by commas.
+        #[arg(long, value_name = "LIST", default_value = "arms,trade")]
+        channels: String,
+        /// What one step stands for: year, half-year, quarter, month, week or day.
+        #[arg(long, value_name = "UNIT", default_value = "quarter")]
+        step: String,
+        /// The date of step 1 (2016Q3 with quarters, 2016-07 with months, 2016 with years):
+        /// events may then be timed by date, and every output carries dates.
+        #[arg(long, value_name = "DATE")]
+        start: Option<String>,
+    },
     /// Check a scenario file and report every problem in it, without running it.
     #[command(after_help = "Example:\n  simulate check scenarios/putin_visit.ron")]
     Check {

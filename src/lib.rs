@@ -7,6 +7,7 @@
 
 pub mod analysis;
 pub mod cli;
+pub mod command_word;
 pub mod commands;
 pub mod engine;
 pub mod error;

@@ -11,6 +11,10 @@ fn main() {
     // First of all: a signal must end a run with 130 and a clean disk from the moment the
     // process starts, including while a scenario loads (see `progress`).
     entente::progress::install_handler();
+    if let Some(message) = mistaken_command() {
+        entente::warn!("error: {message}");
+        std::process::exit(2);
+    }
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => std::process::exit(clap_exit_code(&e)),
@@ -45,6 +49,16 @@ fn clap_exit_code(e: &clap::Error) -> i32 {
     }
 }
 
+/// A command meant by another name where the scenario file goes (`simulate init x.ron`):
+/// what to say instead of clap's or the loader's answer about a file.
+fn mistaken_command() -> Option<String> {
+    use clap::CommandFactory;
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let cli = Cli::command();
+    let commands: Vec<&str> = cli.get_subcommands().map(|c| c.get_name()).collect();
+    entente::command_word::mistaken_command(&args, &commands)
+}
+
 fn run(cli: Cli) -> Result<(), Error> {
     match Task::from_cli_arguments(cli)? {
         Task::Run { scenario, options } => match options.shard {
@@ -57,6 +71,13 @@ fn run(cli: Cli) -> Result<(), Error> {
             verbose,
         } => commands::merge(&parts, out.as_deref(), verbose),
         Task::Check { scenario } => commands::check(&scenario),
+        Task::New {
+            file,
+            states,
+            channels,
+            step,
+            start,
+        } => commands::new_file(&file, &states, &channels, &step, start.as_deref()),
         Task::Compare { scenarios, options } => commands::compare(&scenarios, &options),
         Task::Explain {
             scenario,

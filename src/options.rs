@@ -21,6 +21,14 @@ pub enum Task {
     Check {
         scenario: PathBuf,
     },
+    /// Write a starter scenario: the lists as given (`commands::new_file` checks them).
+    New {
+        file: PathBuf,
+        states: String,
+        channels: String,
+        step: String,
+        start: Option<String>,
+    },
     /// Combine shards' partial results into one run's folder.
     Merge {
         parts: PartSources,
@@ -254,6 +262,19 @@ impl Task {
         use crate::cli::Command;
         match cli.command {
             Some(Command::Check { scenario }) => Ok(Task::Check { scenario }),
+            Some(Command::New {
+                file,
+                states,
+                channels,
+                step,
+                start,
+            }) => Ok(Task::New {
+                file,
+                states,
+                channels,
+                step,
+                start,
+            }),
             Some(Command::Merge {
                 parts,
                 from,

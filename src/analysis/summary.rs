@@ -27,6 +27,9 @@ pub struct Manifest {
     pub trajectories: u64,
     pub steps: u32,
     pub step_unit: String,
+    /// Each step's date, when the file gives a `start`: the outputs write it beside the step.
+    #[serde(skip)]
+    pub calendar: Option<crate::model::calendar::Calendar>,
     pub engine_version: String,
 }
 
@@ -40,6 +43,7 @@ impl Manifest {
             trajectories,
             steps: scenario.world.steps,
             step_unit: scenario.world.step_unit.clone(),
+            calendar: scenario.world.calendar,
             engine_version: crate::ENGINE_VERSION.to_string(),
         }
     }

@@ -46,6 +46,14 @@ pub fn check(path: &Path) -> Result<(), Error> {
         w.steps,
         w.step_unit
     )?;
+    if let Some(c) = w.calendar {
+        crate::say!(
+            "  dated: step 1 is {}, step {} is {}",
+            c.date(1),
+            w.steps,
+            c.date(i64::from(w.steps))
+        )?;
+    }
     if let Some(full) = s.bases.last() {
         let through: Vec<String> = s.bases[..s.bases.len() - 1]
             .iter()

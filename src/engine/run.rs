@@ -11,9 +11,9 @@ use rayon::prelude::*;
 
 use super::aggregate::Aggregates;
 use super::effects::Effects;
-use super::records::{Collector, Ended, Records};
 use super::firings::Firings;
 use super::forces::{ForceProbe, Forces};
+use super::records::{Collector, Ended, Records};
 use super::streams::{stream_id, trajectory_seed, Stream};
 use crate::model::lanes::{Lanes, BLOCK};
 use crate::model::{self, Metric, OutcomeKind, Process, Randomness, State, Unsettled, World};

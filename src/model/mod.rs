@@ -5,6 +5,7 @@
 
 pub mod background;
 pub mod blocs;
+pub mod calendar;
 pub mod choice;
 mod definition;
 pub mod direction;

@@ -529,6 +529,7 @@ mod tests {
             name: "hand".into(),
             description: String::new(),
             step_unit: "step".into(),
+            calendar: None,
             steps: 1,
             trajectories: 1,
             seed: 0,

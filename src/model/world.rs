@@ -12,6 +12,8 @@ pub struct World {
     pub description: String,
     /// What one step stands for ("quarter").
     pub step_unit: String,
+    /// The date of each step, when the file gives a `start`.
+    pub calendar: Option<super::calendar::Calendar>,
     pub steps: u32,
     pub trajectories: u64,
     pub seed: u64,
@@ -78,6 +80,7 @@ impl World {
             name: "world".into(),
             description: String::new(),
             step_unit: "step".into(),
+            calendar: None,
             steps: 1,
             trajectories: 1,
             seed: 0,

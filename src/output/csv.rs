@@ -2,6 +2,7 @@
 
 use std::io;
 
+use super::dates::dated;
 use super::{csv_file, File, Files};
 use crate::analysis::RunSummary;
 
@@ -10,10 +11,25 @@ pub struct TimeseriesCsv;
 impl Files<RunSummary> for TimeseriesCsv {
     fn files(&self, s: &RunSummary) -> io::Result<Vec<File>> {
         let header = ["step", "metric", "mean", "p05", "p25", "p50", "p75", "p95"];
-        csv_file("timeseries.csv", &header, |w| {
+        let calendar = s.manifest.calendar;
+        csv_file("timeseries.csv", &dated(&header, calendar), |w| {
             for series in &s.series {
                 for (t, b) in series.bands.iter().enumerate() {
-                    w.serialize((t, &series.metric, b.mean, b.p05, b.p25, b.p50, b.p75, b.p95))?;
+                    let m = &series.metric;
+                    match calendar {
+                        None => w.serialize((t, m, b.mean, b.p05, b.p25, b.p50, b.p75, b.p95))?,
+                        Some(c) => w.serialize((
+                            t,
+                            c.date(t as i64),
+                            m,
+                            b.mean,
+                            b.p05,
+                            b.p25,
+                            b.p50,
+                            b.p75,
+                            b.p95,
+                        ))?,
+                    }
                 }
             }
             Ok(())
@@ -35,22 +51,27 @@ impl Files<RunSummary> for OutcomesCsv {
             "ci_high",
             "median_first_step",
         ];
+        let calendar = s.manifest.calendar;
+        let mut header = header.to_vec();
+        if calendar.is_some() {
+            header.push("median_first_date");
+        }
         csv_file("outcomes.csv", &header, |w| {
             for o in &s.outcomes {
                 let first = o
                     .median_first_step
                     .map(|t| t.to_string())
                     .unwrap_or_default();
-                w.serialize((
-                    &o.name,
-                    o.kind,
-                    o.count,
-                    s.manifest.trajectories,
-                    o.probability,
-                    o.ci_low,
-                    o.ci_high,
-                    first,
-                ))?;
+                let (name, n) = (&o.name, s.manifest.trajectories);
+                let (p, low, high) = (o.probability, o.ci_low, o.ci_high);
+                match calendar {
+                    None => w.serialize((name, o.kind, o.count, n, p, low, high, first))?,
+                    Some(c) => {
+                        let date = o.median_first_step.map(|t| c.date(i64::from(t)));
+                        let date = date.unwrap_or_default();
+                        w.serialize((name, o.kind, o.count, n, p, low, high, first, date))?
+                    }
+                }
             }
             Ok(())
         })

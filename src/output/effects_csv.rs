@@ -3,6 +3,7 @@
 
 use std::io;
 
+use super::dates::dated;
 use super::{csv_file, File, Files};
 use crate::analysis::Comparison;
 
@@ -11,11 +12,20 @@ pub struct EffectsCsv;
 impl Files<Comparison> for EffectsCsv {
     fn files(&self, c: &Comparison) -> io::Result<Vec<File>> {
         let header = ["step", "metric", "scenario", "diff", "ci_low", "ci_high"];
-        csv_file("effects.csv", &header, |w| {
+        // Steps line up by number across the scenarios; the reference's dates name them.
+        let calendar = c.scenarios[0].manifest.calendar;
+        csv_file("effects.csv", &dated(&header, calendar), |w| {
             for series in &c.effects {
                 let scenario = &c.scenarios[series.scenario].manifest.scenario;
                 for (t, p) in series.points.iter().enumerate() {
-                    w.serialize((t, &series.metric, scenario, p.diff, p.ci_low, p.ci_high))?;
+                    let m = &series.metric;
+                    match calendar {
+                        None => w.serialize((t, m, scenario, p.diff, p.ci_low, p.ci_high))?,
+                        Some(cal) => {
+                            let date = cal.date(t as i64);
+                            w.serialize((t, date, m, scenario, p.diff, p.ci_low, p.ci_high))?
+                        }
+                    }
                 }
             }
             Ok(())

@@ -22,6 +22,7 @@ pub fn manifest(scenario: &str) -> Manifest {
         trajectories: 40,
         steps: 1,
         step_unit: "quarter".into(),
+        calendar: None,
         engine_version: "9".into(),
     }
 }

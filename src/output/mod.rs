@@ -11,6 +11,7 @@ mod compare_json;
 mod conditional_csv;
 mod contributions_csv;
 mod csv;
+mod dates;
 mod effects_csv;
 #[cfg(test)]
 mod examples;

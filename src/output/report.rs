@@ -116,7 +116,16 @@ fn manifest_list(out: &mut String, m: &Manifest) {
         ("trajectories", m.trajectories.to_string()),
         (
             "steps",
-            format!("{} (one step = one {})", m.steps, m.step_unit),
+            match m.calendar {
+                None => format!("{} (one step = one {})", m.steps, m.step_unit),
+                Some(c) => format!(
+                    "{} (one step = one {}), {} to {}",
+                    m.steps,
+                    m.step_unit,
+                    c.date(1),
+                    c.date(i64::from(m.steps))
+                ),
+            },
         ),
         ("engine version", m.engine_version.clone()),
     ];
@@ -206,7 +215,10 @@ pub fn run_page_with(s: &RunSummary, extra: Option<&Section>) -> io::Result<Stri
     for (i, o) in s.outcomes.iter().enumerate() {
         let description = s.outcome_descriptions.get(i).map_or("", String::as_str);
         let kind = match (o.kind, o.median_first_step) {
-            (kind, Some(step)) => format!("{kind}; median first {}: {step}", m.step_unit),
+            (kind, Some(step)) => match m.calendar {
+                None => format!("{kind}; median first {}: {step}", m.step_unit),
+                Some(c) => format!("{kind}; median first: {}", c.date(i64::from(step))),
+            },
             (kind, None) => kind.to_string(),
         };
         // An outcome that only asks whether an event fired is the event's hazard or

@@ -7,6 +7,7 @@ use serde::Serialize;
 
 use std::path::PathBuf;
 
+use super::dates::dated;
 use super::{File, Files};
 use crate::analysis::score::{MetricScore, OutcomeScore, ScoreRun, Scored};
 
@@ -42,6 +43,9 @@ struct Row<'a> {
     metric: &'a str,
     kind: &'a str,
     step: u32,
+    /// The step's date, in a file with a `start` (the column is there only then).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    date: Option<String>,
     value: f64,
     p05: Option<f64>,
     p25: Option<f64>,
@@ -95,13 +99,15 @@ impl Files<ScoreRun> for ScoreCsv {
         let mut w = ::csv::WriterBuilder::new()
             .has_headers(false)
             .from_writer(Vec::new());
-        w.write_record(HEADER)?;
+        let calendar = r.summary.manifest.calendar;
+        w.write_record(dated(&HEADER, calendar))?;
         for s in &r.scores {
             let row = Row {
                 line: s.line,
                 metric: &s.metric,
                 kind: s.kind,
                 step: s.step,
+                date: calendar.map(|c| c.date(i64::from(s.step))),
                 value: s.value,
                 ..Row::default()
             };

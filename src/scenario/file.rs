@@ -21,6 +21,11 @@ pub struct ScenarioFile {
     /// What one step stands for, in words ("quarter", "year"); used in labels.
     #[serde(default = "default_step_unit")]
     pub step: String,
+    /// The date of step 1 (`"2018Q3"` with quarters, `"2018-07"` with months, `"2018"` with
+    /// years): steps may then be written as dates, and every output carries them
+    /// (`scenario::calendar`).
+    #[serde(default)]
+    pub start: Option<String>,
     /// How many steps each trajectory runs.
     pub steps: i64,
     /// How many trajectories a run simulates (the `--trajectories` flag overrides it).
@@ -176,12 +181,14 @@ impl Value {
 }
 
 /// A step (`at`, `every`, a window's bound): a whole step, or a distribution over steps,
-/// drawn once per trajectory and rounded to the nearest whole step.
+/// drawn once per trajectory and rounded to the nearest whole step, or a date (`"2019Q1"`)
+/// in a file with a `start`.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(untagged)]
 pub enum Steps {
     Fixed(i64),
     Sampled(Distribution),
+    Date(String),
 }
 
 impl From<i64> for Steps {
@@ -195,7 +202,7 @@ impl Steps {
     pub fn fixed(&self) -> Option<i64> {
         match *self {
             Steps::Fixed(x) => Some(x),
-            Steps::Sampled(_) => None,
+            Steps::Sampled(_) | Steps::Date(_) => None,
         }
     }
 }

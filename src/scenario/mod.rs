@@ -3,6 +3,8 @@
 //! Everything that can be wrong with a file is found here, before any work starts and
 //! before any output is written, and reported with the file, line and column.
 
+mod bare_number;
+pub mod calendar;
 mod compile;
 pub mod csv_text;
 mod error;
@@ -13,6 +15,7 @@ pub mod number_path;
 pub mod observed;
 pub mod param_path;
 pub(crate) mod spelling;
+pub mod starter;
 pub mod variant;
 mod without;
 
@@ -399,11 +402,20 @@ fn from_ron<T: serde::de::DeserializeOwned>(path: &Path, text: &str) -> Result<T
     let options =
         ron::Options::default().with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME);
     let options = options.with_recursion_limit(RECURSION_LIMIT);
-    options.from_str(text).map_err(|e| ScenarioError::Syntax {
-        path: path.to_path_buf(),
-        line: e.span.start.line,
-        column: e.span.start.col,
-        message: explain(&e.code),
+    options.from_str(text).map_err(|e| {
+        let (line, column) = (e.span.start.line, e.span.start.col);
+        let bare = match &e.code {
+            ron::Error::SuggestRawIdentifier(word) => {
+                bare_number::message(word, text, line, column)
+            }
+            _ => None,
+        };
+        ScenarioError::Syntax {
+            path: path.to_path_buf(),
+            line,
+            column,
+            message: bare.unwrap_or_else(|| explain(&e.code)),
+        }
     })
 }
 
@@ -434,9 +446,10 @@ fn explain(code: &ron::Error) -> String {
             .into();
     }
     if message.contains("untagged enum Steps") {
-        return "expected a whole step or a distribution over steps (rounded to the nearest \
+        return "expected a whole step, a distribution over steps (rounded to the nearest \
                 step): Uniform(low, high), Normal(mean, sd), Triangular(low, mode, high) or \
-                Guess(low, likely, high)"
+                Guess(low, likely, high), or a date in quotes (\"2019Q1\") in a file with a \
+                `start`"
             .into();
     }
     if matches!(code, ron::Error::ExceededRecursionLimit) {

@@ -437,7 +437,20 @@ impl<'w> Checker<'w> {
     fn step(&mut self, field: &Field, of: Option<Observed>) -> Option<u32> {
         let steps = self.world.steps;
         let text = field.text.trim();
-        let Ok(step) = text.parse::<u64>() else {
+        let parsed = match (text.parse::<u64>(), self.world.calendar) {
+            // A date, in a scenario with a `start`: read as the scenario reads its timings.
+            (Err(_), Some(c)) if text.parse::<f64>().is_err() => {
+                match super::calendar::step_of(Some(&c), "", text, i64::from(steps)) {
+                    Ok(step) => Ok(step as u64),
+                    Err(why) => {
+                        self.problem(field.at, why);
+                        return None;
+                    }
+                }
+            }
+            (parsed, _) => parsed.map_err(|_| ()),
+        };
+        let Ok(step) = parsed else {
             if text.parse::<i64>().is_ok_and(|s| s < 0) {
                 let message = format!(
                     "step {text} is before the start: steps start at 0 (the start) and count to \
@@ -603,6 +616,23 @@ mod tests {
         let text = "metric,step,value\n\"Stance(s0, s1)\",3,0.5\n";
         let got = parse(Path::new("o.csv"), text.as_bytes(), &w).unwrap();
         assert_eq!(got[0].of, Observed::Metric(0));
+    }
+
+    #[test]
+    fn in_a_scenario_with_a_start_a_step_may_be_a_date() {
+        let mut w = world();
+        w.calendar = crate::scenario::calendar::calendar("quarter", "2018Q3").ok();
+        let text = "metric,step,value\n\"Stance(s0, s1)\",2019Q1,0.5\nclose,8,1\n";
+        let got = parse(Path::new("o.csv"), text.as_bytes(), &w).unwrap();
+        assert_eq!((got[0].step, got[1].step), (3, 8));
+        let late = "metric,step,value\n\"Stance(s0, s1)\",2020Q3,0.5\n";
+        let shown = parse(Path::new("o.csv"), late.as_bytes(), &w)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            shown.contains("o.csv:2:18: \"2020Q3\" is past the end"),
+            "{shown}"
+        );
     }
 
     #[test]

@@ -1261,6 +1261,7 @@ fn steps_text(steps: &Steps) -> String {
     match steps {
         Steps::Fixed(n) => n.to_string(),
         Steps::Sampled(d) => value_text(&Value::Sampled(d.clone())),
+        Steps::Date(date) => format!("\"{}\"", super::spelling::shown(date)),
     }
 }
 

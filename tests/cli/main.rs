@@ -6,6 +6,9 @@
 mod common;
 
 mod command_line;
+mod command_words;
+mod dated_outputs;
 mod explain;
+mod new_file;
 mod plumbing;
 mod records;

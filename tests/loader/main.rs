@@ -8,7 +8,9 @@ mod common;
 #[path = "../../benches/reference_world.rs"]
 mod reference_world;
 
+mod dates;
 mod event_constructs;
+mod first_mistakes;
 mod messages;
 mod misleading_files;
 mod one_line_per_problem;

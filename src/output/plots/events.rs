@@ -4,9 +4,9 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
+use super::series::{draw_line, series_style};
 use super::{
-    event_markers, header, last_step, legend, line_chart, palette, run_line, Axes, DrawResult, Key,
-    Plot,
+    event_markers, header, last_step, legend, line_chart, run_line, Axes, DrawResult, Key, Plot,
 };
 use crate::analysis::RunSummary;
 use crate::output::numbers::whole_percent;
@@ -39,7 +39,7 @@ impl Plot for EventChart<'_> {
             .events
             .iter()
             .enumerate()
-            .map(|(i, e)| (e.name.clone(), Key::Line(palette(i), 3)))
+            .map(|(i, e)| (e.name.clone(), Key::Series(series_style(i), 3)))
             .collect();
         let body = legend(&body, &items)?;
         let steps = last_step(s.events.first().map(|e| e.fired_by.len()));
@@ -56,10 +56,7 @@ impl Plot for EventChart<'_> {
                 .enumerate()
                 .map(|(t, &p)| (t as f64, p))
                 .collect::<Vec<_>>();
-            chart.draw_series(std::iter::once(PathElement::new(
-                points,
-                palette(i).stroke_width(3),
-            )))?;
+            draw_line(&mut chart, points, series_style(i), 3)?;
         }
         let scheduled: Vec<(String, u32)> = s
             .scheduled

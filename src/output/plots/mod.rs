@@ -18,11 +18,13 @@ mod events;
 mod fan;
 mod forces;
 mod histogram;
+mod label_layout;
 mod network;
 mod outcomes;
 mod overlay;
 mod partnerships;
 mod score;
+mod series;
 mod sweep;
 mod tornado;
 
@@ -112,7 +114,8 @@ pub const PALETTE: [RGBColor; 10] = [
     RGBColor(23, 190, 207),
 ];
 
-/// The colour of item `i` of a list drawn in one picture.
+/// The colour of item `i` of a short list drawn in one picture (a long one takes
+/// `series::series_style`, which adds dashes).
 pub fn palette(i: usize) -> RGBColor {
     PALETTE[i % PALETTE.len()]
 }
@@ -294,22 +297,30 @@ impl Exporter<Comparison> for ComparePlots {
 // ---------------------------------------------------------------------------------------
 // Shared drawing helpers.
 
+/// How a tick's value is written on an axis.
+pub type Ticks<'f> = Box<dyn Fn(&f64) -> String + 'f>;
+
 /// Axis descriptions and tick labels of a line chart (`None`: plotters' default ticks).
 pub struct Axes<'f> {
     pub x: String,
     pub y: String,
-    pub x_ticks: Option<&'f dyn Fn(&f64) -> String>,
+    pub x_ticks: Option<Ticks<'f>>,
     pub y_ticks: &'f dyn Fn(&f64) -> String,
 }
 
 impl<'f> Axes<'f> {
     /// The axes of a chart over time: steps from the start along x (whole numbers, in the
-    /// scenario's own unit), `y` described and labelled as given.
+    /// scenario's own unit), or their dates when the scenario has a `start`; `y` described
+    /// and labelled as given.
     pub fn over_time(m: &Manifest, y: String, y_ticks: &'f dyn Fn(&f64) -> String) -> Self {
+        let x_ticks: Ticks = match m.calendar {
+            None => Box::new(|x| format!("{x:.0}")),
+            Some(c) => Box::new(move |x| c.date(x.round() as i64)),
+        };
         Axes {
             x: time_axis(m),
             y,
-            x_ticks: Some(&|x| format!("{x:.0}")),
+            x_ticks: Some(x_ticks),
             y_ticks,
         }
     }
@@ -351,8 +362,8 @@ pub fn line_chart<'a, DB: DrawingBackend>(
         .build_cartesian_2d(x, y)?;
     let mut mesh = chart.configure_mesh();
     mesh.x_desc(axes.x).y_desc(axes.y);
-    if let Some(ticks) = axes.x_ticks {
-        mesh.x_label_formatter(ticks);
+    if let Some(ticks) = &axes.x_ticks {
+        mesh.x_label_formatter(ticks.as_ref());
     }
     house_style(mesh.y_label_formatter(axes.y_ticks)).draw()?;
     Ok(chart)
@@ -530,6 +541,9 @@ pub fn plural(unit: &str) -> String {
 
 /// The time axis' description.
 pub fn time_axis(m: &Manifest) -> String {
+    if m.calendar.is_some() {
+        return format!("date ({})", plural(&m.step_unit));
+    }
     format!("{} from the start", plural(&m.step_unit))
 }
 
@@ -591,6 +605,8 @@ pub enum Key {
     Dot(RGBColor),
     /// An arrow pointing right.
     Arrow(RGBColor),
+    /// A line of one of many series (`series::series_style`), of this width.
+    Series(series::SeriesStyle, u32),
 }
 
 /// Draws a legend as rows of entries at the top of `area`, wrapping as needed; returns the
@@ -612,6 +628,9 @@ pub fn legend<DB: DrawingBackend>(
         }
         let mid = y + 9;
         match *key {
+            Key::Series(style, w) => {
+                series::draw_key(area, (x, mid), (x + key_width, mid), style, w)?
+            }
             Key::Line(c, w) => area.draw(&PathElement::new(
                 vec![(x, mid), (x + key_width, mid)],
                 c.stroke_width(w),
@@ -656,7 +675,8 @@ pub fn legend<DB: DrawingBackend>(
 }
 
 /// Dashed vertical markers with labels for events scheduled at fixed steps, drawn in chart
-/// coordinates; labels are staggered so close events stay readable.
+/// coordinates; labels are laid out (`label_layout`) so that none covers another and none
+/// leaves the chart.
 pub fn event_markers<DB: DrawingBackend>(
     chart: &mut ChartContext<
         '_,
@@ -667,7 +687,19 @@ pub fn event_markers<DB: DrawingBackend>(
     y_range: (f64, f64),
 ) -> DrawResult<DB> {
     let style = text(13.0, &MUTED);
+    let (mut labels, mut heights) = (Vec::new(), Vec::new());
+    for (name, step) in scheduled {
+        let (w, h) = chart.plotting_area().estimate_text_size(name, &style)?;
+        heights.push(h as i32);
+        labels.push(label_layout::Label {
+            x: chart.backend_coord(&(f64::from(*step), y_range.1)).0,
+            width: w as i32,
+        });
+    }
+    let right = chart.plotting_area().get_pixel_range().0.end;
+    let placed = label_layout::place(&labels, right);
     for (i, (name, step)) in scheduled.iter().enumerate() {
+        let (at, w, h) = (placed[i], labels[i].width, heights[i]);
         let x = f64::from(*step);
         chart.draw_series(std::iter::once(DashedPathElement::new(
             vec![(x, y_range.0), (x, y_range.1)],
@@ -675,15 +707,17 @@ pub fn event_markers<DB: DrawingBackend>(
             4,
             MUTED.stroke_width(1),
         )))?;
-        let dy = 6 + 18 * (i as i32 % 3);
-        let (w, h) = chart.plotting_area().estimate_text_size(name, &style)?;
-        let (w, h) = (w as i32, h as i32);
+        let dy = 6 + 18 * at.row as i32;
+        let left = at.dx;
         chart.draw_series(std::iter::once(
             EmptyElement::at((x, y_range.1))
-                + Rectangle::new([(3, dy - 2), (9 + w, dy + h + 2)], WHITE.mix(0.85).filled())
+                + Rectangle::new(
+                    [(left - 2, dy - 2), (left + w + 4, dy + h + 2)],
+                    WHITE.mix(0.85).filled(),
+                )
                 + Text::new(
                     name.clone(),
-                    (5, dy),
+                    (left, dy),
                     style.pos(Pos::new(HPos::Left, VPos::Top)),
                 ),
         ))?;

@@ -9,8 +9,9 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
+use super::series::{draw_line, series_style};
 use super::{
-    header, legend, line_chart, palette, slug, text, Axes, DrawResult, Figure, Key, Plot, FONT, INK,
+    header, legend, line_chart, slug, text, Axes, DrawResult, Figure, Key, Plot, FONT, INK,
 };
 use crate::analysis::sweep::Sweep;
 use crate::output::numbers::percent;
@@ -117,7 +118,7 @@ impl Plot for SweepCurves<'_> {
                     Some(j) => format!("{} = {}", s.parameters[1], s.axes[1][*j]),
                     None => "probability (95% band)".to_string(),
                 };
-                (label, Key::Line(palette(c), 3))
+                (label, Key::Series(series_style(c), 3))
             })
             .collect();
         let body = legend(&body, &keys)?;
@@ -136,7 +137,8 @@ impl Plot for SweepCurves<'_> {
         };
         let mut chart = line_chart(&body, x0..x1, 0f64..1f64, axes)?;
         for (c, &j) in curves.iter().enumerate() {
-            let color = palette(c);
+            let style = series_style(c);
+            let color = style.color;
             let low = (0..xs.len()).map(|i| (xs[i], self.point(i, j).ci_low));
             let high = (0..xs.len())
                 .rev()
@@ -148,10 +150,7 @@ impl Plot for SweepCurves<'_> {
             let line: Vec<(f64, f64)> = (0..xs.len())
                 .map(|i| (xs[i], self.point(i, j).probability))
                 .collect();
-            chart.draw_series(std::iter::once(PathElement::new(
-                line.clone(),
-                color.stroke_width(3),
-            )))?;
+            draw_line(&mut chart, line.clone(), style, 3)?;
             chart.draw_series(line.into_iter().map(|p| Circle::new(p, 4, color.filled())))?;
         }
         Ok(())

@@ -13,7 +13,8 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::{
-    header, house_style, legend, slug, text, DrawResult, Figure, Key, Plot, INK, MUTED, SIDE_A,
+    header, house_style, label_width, legend, slug, text, DrawResult, Figure, Key, Plot, INK,
+    MUTED, SIDE_A,
 };
 use crate::analysis::factor_groups::Grouping;
 use crate::analysis::sensitivity::{FactorIndices, Kind, OutcomeSensitivity, Sensitivity};
@@ -137,7 +138,7 @@ impl Plot for Tornado<'_> {
     }
     fn size(&self) -> (u32, u32) {
         let bars = self.rows().len().max(1) as u32;
-        let note = if self.note().is_some() { 24 } else { 0 };
+        let note = self.note().map_or(0, |n| NOTE_LINE * wrap(&n).len() as u32);
         (1000, 220 + note + 56 * bars)
     }
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult<DB> {
@@ -164,8 +165,12 @@ impl Plot for Tornado<'_> {
         let body = legend(&body, &keys)?;
         let body = match note {
             Some(note) => {
-                body.draw(&Text::new(note, (20, 2), text(14.0, &MUTED)))?;
-                body.split_vertically(24).1
+                let lines = wrap(&note);
+                for (i, line) in lines.iter().enumerate() {
+                    let y = 2 + (NOTE_LINE * i as u32) as i32;
+                    body.draw(&Text::new(line.clone(), (20, y), text(14.0, &MUTED)))?;
+                }
+                body.split_vertically(NOTE_LINE * lines.len() as u32).1
             }
             None => body,
         };
@@ -183,15 +188,18 @@ impl Plot for Tornado<'_> {
             .filter(|v| v.is_finite())
             .fold(0.0f64, f64::min)
             .max(-0.5);
+        let names: Vec<String> = rows.iter().map(|r| r.factor.clone()).collect();
+        // A long parameter path (`event.energy_megadeal.hazard`) widens the names' area
+        // rather than run off the picture's left edge.
+        let widest = label_width(&body, names.iter().cloned(), &text(15.0, &INK))?;
         let mut chart = ChartBuilder::on(&body)
             .margin_left(12)
             .margin_right(28)
             .margin_bottom(10)
             .margin_top(4)
             .x_label_area_size(52)
-            .y_label_area_size(220)
+            .y_label_area_size(220.max(widest + 24))
             .build_cartesian_2d(lo..hi * 1.05, 0f64..n)?;
-        let names: Vec<String> = rows.iter().map(|r| r.factor.clone()).collect();
         let count = names.len();
         house_style(
             chart
@@ -236,14 +244,79 @@ impl Plot for Tornado<'_> {
                     INK.stroke_width(1),
                 )))?;
             }
-            chart.draw_series(std::iter::once(Text::new(
-                format!("S {:.2}  ST {:.2}", r.first, r.total),
+            let label = format!("S {:.2}  ST {:.2}", r.first, r.total);
+            value_label(
+                &mut chart,
+                label,
                 (r.total.max(r.total_high).max(0.0), y + 0.5),
-                text(13.0, &INK).pos(Pos::new(HPos::Left, VPos::Center)),
-            )))?;
+            )?;
         }
         Ok(())
     }
+}
+
+/// The height of a line of the note under the legend, in pixels.
+const NOTE_LINE: u32 = 24;
+/// The width of a line of the note, in pixels: the picture's less its margins.
+const NOTE_WIDTH: u32 = 1000 - 20 - 30;
+
+/// The note cut at spaces into lines that fit `NOTE_WIDTH` in the note's font (a longer
+/// word alone on its line), measured without a picture, so that `size` can count them.
+fn wrap(note: &str) -> Vec<String> {
+    super::register_font();
+    let font = text(14.0, &MUTED).font;
+    let fits = |line: &str| font.box_size(line).is_ok_and(|(w, _)| w <= NOTE_WIDTH);
+    let mut lines: Vec<String> = Vec::new();
+    for word in note.split(' ') {
+        match lines.last_mut() {
+            Some(line) if fits(&format!("{line} {word}")) => {
+                line.push(' ');
+                line.push_str(word);
+            }
+            _ => lines.push(word.to_string()),
+        }
+    }
+    lines
+}
+
+/// A bar's values beside its end, or, where they would run past the chart's right edge,
+/// right-aligned at the edge on a white ground.
+fn value_label<DB: DrawingBackend>(
+    chart: &mut ChartContext<
+        '_,
+        DB,
+        Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>,
+    >,
+    label: String,
+    at: (f64, f64),
+) -> DrawResult<DB> {
+    let style = text(13.0, &INK);
+    let (w, h) = chart.plotting_area().estimate_text_size(&label, &style)?;
+    let (w, h) = (w as i32, h as i32);
+    let right = chart.plotting_area().get_pixel_range().0.end;
+    if chart.backend_coord(&at).0 + w + 2 <= right {
+        chart.draw_series(std::iter::once(Text::new(
+            label,
+            at,
+            style.pos(Pos::new(HPos::Left, VPos::Center)),
+        )))?;
+        return Ok(());
+    }
+    let edge = chart.x_range().end;
+    let shift = right - chart.backend_coord(&(edge, at.1)).0;
+    chart.draw_series(std::iter::once(
+        EmptyElement::at((edge, at.1))
+            + Rectangle::new(
+                [(shift - w - 6, -h / 2 - 2), (shift - 1, h / 2 + 2)],
+                WHITE.mix(0.85).filled(),
+            )
+            + Text::new(
+                label,
+                (shift - 3, 0),
+                style.pos(Pos::new(HPos::Right, VPos::Center)),
+            ),
+    ))?;
+    Ok(())
 }
 
 /// Every tornado chart of a sensitivity analysis.
@@ -264,5 +337,33 @@ pub struct TornadoPlots;
 impl Exporter<Sensitivity> for TornadoPlots {
     fn write(&self, s: &Sensitivity, dir: &Path) -> io::Result<()> {
         super::write_figures(&tornado_figures(s), dir)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Regression: the note "95% interval wider than 0.3 for gamma, …" ran past the
+    /// picture's right edge and was cut off. Now every line of it fits, as drawn.
+    #[test]
+    fn the_tornado_note_is_wrapped_inside_the_picture() {
+        let factors: Vec<String> = (0..12)
+            .map(|i| format!("background.supplier_{i}"))
+            .collect();
+        let note = format!(
+            "Grey: not reliable (first-order indices sum to 1.36, above 1.05; 95% interval \
+             wider than 0.3 for gamma, {})",
+            factors.join(", ")
+        );
+        let lines = wrap(&note);
+        assert!(lines.len() > 1);
+        assert_eq!(lines.join(" "), note);
+        let mut pixels = vec![0u8; 1000 * 40 * 3];
+        let area = BitMapBackend::with_buffer(&mut pixels, (1000, 40)).into_drawing_area();
+        for line in &lines {
+            let (w, _) = area.estimate_text_size(line, &text(14.0, &MUTED)).unwrap();
+            assert!(20 + w <= 1000, "{w}: {line}");
+        }
     }
 }

@@ -152,6 +152,18 @@ impl Compiler<'_> {
                 let median = self.drawn(at, path.to_string(), d, range, targets);
                 i64::from(round_step(median))
             }
+            // A lag is a duration: a date says when, not how long.
+            Steps::Date(date) => {
+                self.problem(
+                    at,
+                    format!(
+                        "`{path}` is a number of steps (how long), not a date: write the \
+                         steps, e.g. 4, not {}",
+                        quoted_name(date)
+                    ),
+                );
+                low.max(1.0) as i64
+            }
         }
     }
 

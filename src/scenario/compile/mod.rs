@@ -7,12 +7,13 @@
 //! metrics), `positions` (where in the text a problem is); outcomes and the world here.
 
 pub(crate) mod background;
+mod calendar;
 mod cases;
 mod choices;
 mod directions;
 mod events;
-mod lags;
 mod groups;
+mod lags;
 mod names;
 mod others;
 mod params;
@@ -70,6 +71,9 @@ fn compile_with<'a>(
         problems: Vec::new(),
         more: 0,
         steps: file.steps,
+        step_unit: &file.step,
+        start_written: file.start.is_some(),
+        calendar: None,
         at_rest: file.at_rest,
         averages: Vec::new(),
         average_cursor: None,
@@ -134,6 +138,12 @@ struct Compiler<'a> {
     names: Names<'a>,
     /// The file's step count: the longest window an average can have.
     steps: i64,
+    /// What one step stands for (`step`), for messages about dates.
+    step_unit: &'a str,
+    /// Whether the file writes a `start`, and the calendar it gives when it is valid
+    /// (`calendar`): dates in the events are read with it.
+    start_written: bool,
+    calendar: Option<crate::model::calendar::Calendar>,
     /// Whether the file asks for `at_rest: true` (stances of ±1 are then refused).
     at_rest: bool,
     /// The averaged metrics met so far, each once (`Metric::Average` points into them).
@@ -172,6 +182,7 @@ impl<'a> Compiler<'a> {
     }
 
     fn world(&mut self, f: &'a ScenarioFile) -> World {
+        self.calendar = self.calendar(f);
         let weight = self.weights(f);
         let stance = self.pairs(&f.stances, Relation::Stance);
         let affinity = self.pairs(&f.affinities, Relation::Affinity);
@@ -200,6 +211,7 @@ impl<'a> Compiler<'a> {
             name: f.name.clone(),
             description: f.description.clone(),
             step_unit: f.step.clone(),
+            calendar: self.calendar,
             steps: f.steps.clamp(0, i64::from(u32::MAX)) as u32,
             trajectories: f.trajectories.max(0) as u64,
             seed: f.seed.max(0) as u64,
@@ -265,6 +277,9 @@ mod tests {
             problems: Vec::new(),
             more: 0,
             steps: 4,
+            step_unit: "step",
+            start_written: false,
+            calendar: None,
             at_rest: false,
             averages: Vec::new(),
             average_cursor: None,

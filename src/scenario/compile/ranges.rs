@@ -54,6 +54,7 @@ impl Compiler<'_> {
                 let median = self.drawn(at, path, d, range, vec![target]);
                 i64::from(round_step(median))
             }
+            Steps::Date(date) => self.dated(at, &path, date, steps),
         }
     }
 
@@ -68,6 +69,12 @@ impl Compiler<'_> {
                 }
                 None => (1, 1),
             },
+            Steps::Date(date) => {
+                let step = self
+                    .date_step(path, date, self.steps)
+                    .unwrap_or_else(|(_, fallback)| fallback);
+                (step, step)
+            }
         }
     }
 

@@ -1,0 +1,162 @@
+//! `simulate new FILE`: write a starter scenario (`scenario::starter`). Every refusal comes
+//! before the file exists: the options are checked, the text is compiled as `check` would,
+//! and only then is the file created, never over an existing one.
+
+use std::io::Write;
+use std::path::Path;
+
+use crate::error::Error;
+use crate::scenario::spelling::{quoted_name, suggestion};
+use crate::scenario::starter::{self, Starter};
+use crate::scenario::{self, calendar, path_shown};
+
+/// The step units a starter may count in: those the background knows
+/// (`file::unit_steps_per_year`).
+const UNITS: [&str; 6] = ["year", "half-year", "quarter", "month", "week", "day"];
+
+pub fn new_file(
+    file: &Path,
+    states: &str,
+    channels: &str,
+    step: &str,
+    start: Option<&str>,
+) -> Result<(), Error> {
+    let taken = || {
+        Error::Usage(format!(
+            "{} already exists; `simulate new` never overwrites a file: name a new one",
+            path_shown(file)
+        ))
+    };
+    // Checked first so that a file that exists is named as such, whatever the options.
+    if file.symlink_metadata().is_ok() {
+        return Err(taken());
+    }
+    folder_exists(file)?;
+    let states = names("--states", states)?;
+    let channels = names("--channels", channels)?;
+    if states.len() < 2 {
+        return Err(Error::Usage(format!(
+            "--states {}: a scenario needs at least two states, separated by commas \
+             (e.g. --states Turkey,USA,Russia)",
+            quoted_name(&states.join(","))
+        )));
+    }
+    let step = step_unit(step)?;
+    let calendar = match start {
+        None => None,
+        Some(start) => Some(
+            calendar::calendar(&step, start)
+                .map_err(|why| Error::Usage(format!("--start: {why}")))?,
+        ),
+    };
+    let name = file
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .filter(|s| !s.is_empty())
+        .unwrap_or_else(|| "scenario".into());
+    let text = starter::text(&Starter {
+        name: &name,
+        states: &states,
+        channels: &channels,
+        step: &step,
+        calendar,
+    });
+    // The file must pass `check` as written: a name the loader refuses (a control
+    // character, two states differing only in case) is refused here, in the loader's words.
+    if let Err(e) = scenario::from_bytes(file, text.clone().into_bytes()) {
+        return Err(Error::Usage(format!(
+            "--states/--channels cannot make a valid scenario: {}",
+            without_positions(&e)
+        )));
+    }
+    write_new(file, text.as_bytes()).map_err(|e| match e.kind() {
+        std::io::ErrorKind::AlreadyExists => taken(),
+        _ => Error::Output {
+            path: file.to_path_buf(),
+            source: e,
+        },
+    })?;
+    crate::say!(
+        "wrote {}: {} states, {} channels, one step = one {step}; set the numbers marked \
+         CHOOSE, then `simulate check {}`",
+        path_shown(file),
+        states.len(),
+        channels.len(),
+        path_shown(file)
+    )?;
+    Ok(())
+}
+
+/// The folder `file` goes in must exist: `new` writes one file and makes no folders, so a
+/// misspelt folder is named rather than created.
+fn folder_exists(file: &Path) -> Result<(), Error> {
+    match file.parent().filter(|p| !p.as_os_str().is_empty()) {
+        Some(folder) if !folder.is_dir() => Err(Error::Usage(format!(
+            "cannot write {}: there is no folder {}; create it first (`mkdir -p {}`) or \
+             name a file in an existing folder",
+            path_shown(file),
+            path_shown(folder),
+            path_shown(folder)
+        ))),
+        _ => Ok(()),
+    }
+}
+
+/// Creates `file` (never over an existing one) with `bytes`; a file left half-written by a
+/// failed write is removed.
+fn write_new(file: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let mut f = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(file)?;
+    let written = f.write_all(bytes).and_then(|()| f.sync_all());
+    if written.is_err() {
+        drop(f);
+        let _ = std::fs::remove_file(file);
+    }
+    written
+}
+
+/// The names of a comma-separated list given to `flag`.
+fn names(flag: &str, list: &str) -> Result<Vec<String>, Error> {
+    let names: Vec<String> = list.split(',').map(|n| n.trim().to_string()).collect();
+    if names.iter().any(String::is_empty) {
+        return Err(Error::Usage(format!(
+            "{flag} {}: an empty name (two commas in a row, or one at an end); separate the \
+             names by single commas, e.g. {flag} Turkey,USA,Russia",
+            quoted_name(list)
+        )));
+    }
+    Ok(names)
+}
+
+/// The step unit, in the singular as a file writes it.
+fn step_unit(step: &str) -> Result<String, Error> {
+    let unit = step.trim().to_lowercase();
+    let singular = unit.strip_suffix('s').unwrap_or(&unit);
+    if UNITS.contains(&singular) {
+        return Ok(singular.to_string());
+    }
+    let hint = match suggestion(singular, UNITS) {
+        Some(close) => format!("did you mean {close}? "),
+        None => String::new(),
+    };
+    Err(Error::Usage(format!(
+        "--step {}: not a unit of time; {hint}one of: {}",
+        quoted_name(step),
+        UNITS.join(", ")
+    )))
+}
+
+/// A scenario error's problems without the file name and positions (they would point into
+/// a file that was never written).
+fn without_positions(e: &scenario::ScenarioError) -> String {
+    match e {
+        scenario::ScenarioError::Invalid { problems, .. } => problems
+            .iter()
+            .map(|p| p.message.as_str())
+            .collect::<Vec<_>>()
+            .join("; "),
+        other => other.to_string(),
+    }
+}

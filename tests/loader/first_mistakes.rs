@@ -1,0 +1,71 @@
+//! The usual first mistakes of an analyst new to the file format (issue 24, item 6), each
+//! answered with what to write instead; each test is named after the defect it pins.
+
+use crate::common;
+
+use std::path::{Path, PathBuf};
+
+use common::{data, read};
+
+/// `tests/data/small.ron` with `edit` applied, written into `dir`.
+fn edited(dir: &Path, edit: impl FnOnce(String) -> String) -> PathBuf {
+    let text = String::from_utf8(read(&data("small.ron"))).unwrap();
+    common::write(dir, "edited.ron", &edit(text))
+}
+
+/// Regression: `Stance("C", "A", -0.1)`, a bare number where a change is expected, was
+/// answered with RON's advice to "try the raw identifier r#-0.1". Now: at its line and
+/// column, write `Add(-0.1)`, `Set(-0.1)` or `Scale(-0.1)`.
+#[test]
+fn a_bare_number_where_a_change_is_expected_says_to_write_add_set_or_scale() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = edited(dir.path(), |t| {
+        t.replace(
+            "Stance(\"C\", \"A\", Scale(0.5))",
+            "Stance(\"C\", \"A\", -0.1)",
+        )
+    });
+    let err = common::exits(2, &[&"check", &file]);
+    assert!(err.contains("edited.ron:36:42"), "{err}");
+    for change in ["`Add(-0.1)`", "`Set(-0.1)`", "`Scale(-0.1)`"] {
+        assert!(err.contains(change), "{change}: {err}");
+    }
+    assert!(!err.contains("r#"), "{err}");
+    // Where the number is not a change (an outcome written as a threshold alone), the
+    // message does not speak of effects it is not in.
+    let file = edited(dir.path(), |t| {
+        t.replace(
+            "at_end: Above(Partnership(\"A\", \"B\"), 0.3)",
+            "at_end: 0.3",
+        )
+    });
+    let err = common::exits(2, &[&"check", &file]);
+    assert!(err.contains("edited.ron:46:40"), "{err}");
+    assert!(
+        err.contains("a bare number (0.3) where a named value"),
+        "{err}"
+    );
+    assert!(!err.contains("r#"), "{err}");
+}
+
+/// Regression: `at: "2016-07-15"` in a file without `start` was answered "Expected
+/// integer". Now: the date is named at its line and column, with how to set `start` in the
+/// file's own step unit.
+#[test]
+fn a_date_before_calendar_support_is_set_up_says_how_to_set_start() {
+    let dir = tempfile::tempdir().unwrap();
+    for (step, date, example) in [
+        ("year", "2019", "start: \"2018\""),
+        ("quarter", "2016-07-15", "start: \"2018Q3\""),
+        ("month", "2019Q1", "start: \"2018-07\""),
+    ] {
+        let file = edited(dir.path(), |t| {
+            t.replace("step: \"year\"", &format!("step: \"{step}\""))
+                .replace("at: 2,", &format!("at: \"{date}\","))
+        });
+        let err = common::exits(2, &[&"check", &file]);
+        assert!(err.contains("edited.ron:34:31"), "{step}: {err}");
+        assert!(err.contains("the file has no `start`"), "{step}: {err}");
+        assert!(err.contains(example), "{step}: {err}");
+    }
+}
