@@ -592,6 +592,20 @@ impl Randomness for Draws {
             Process::Suppliers => self.suppliers.uniform(),
         }
     }
+
+    fn background_pair(&mut self, process: Process) -> (f64, f64) {
+        match process {
+            Process::Jumps => self.jumps.uniform_pair(),
+            Process::Suppliers => self.suppliers.uniform_pair(),
+        }
+    }
+
+    fn background_exponential(&mut self, process: Process) -> f64 {
+        match process {
+            Process::Jumps => self.jumps.exponential(),
+            Process::Suppliers => self.suppliers.exponential(),
+        }
+    }
 }
 
 /// The keys of the background's streams: their own, so that the background changes no
