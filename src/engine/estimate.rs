@@ -380,8 +380,6 @@ mod tests {
             .1
     }
 
-    /// A comparison's estimate counts every world's run and the paired effects, which grow
-    /// with the scenarios after the reference, the shared metrics and the steps.
     /// The estimate did not count the background: a world whose markets change hands five
     /// times a step was estimated as if nothing happened between its steps.
     #[test]
@@ -416,6 +414,8 @@ mod tests {
         assert!(seconds(&busy) > 3.0 * seconds(&without));
     }
 
+    /// A comparison's estimate counts every world's run and the paired effects, which grow
+    /// with the scenarios after the reference, the shared metrics and the steps.
     #[test]
     fn a_comparison_estimate_counts_each_world_and_the_paired_effects() {
         let w = world(3, 6, 1000, 1);

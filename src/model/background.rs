@@ -116,6 +116,7 @@ pub struct Clock {
     supplier_rate: f64,
     /// 1 / b of a contract's part, Kumaraswamy(1/2, b) (`shape`).
     inverse_shape: f64,
+    /// A market's running totals of weights (`Background::contract`).
     weights: Vec<f64>,
 }
 
@@ -220,26 +221,21 @@ impl Background {
         let part = fraction(exponential, state.clock.inverse_shape);
         let shares = &state.share[row..row + n];
         let outside = (1.0 - shares.iter().sum::<f64>()).max(0.0);
-        // Weights in row order, the recipient's own slot standing for the outside; in one
-        // pass, kept for the draw (two passes of square roots were a sixth of a run).
-        let weights = &mut state.clock.weights;
+        // Running totals of the weights in row order, the recipient's own slot standing for
+        // the outside; in one pass (two passes of square roots were a sixth of a run) and
+        // without a branch on the data (a share's root is taken at max(share, 0), not behind
+        // a test), and the winner is the count of totals the draw passes (its first total above
+        // the draw), not a loop that stops at it and mispredicts where it does.
+        let totals = &mut state.clock.weights;
         let mut total = 0.0;
-        for (j, (weight, &share)) in weights.iter_mut().zip(shares).enumerate() {
+        for (j, (running, &share)) in totals.iter_mut().zip(shares).enumerate() {
             let share = if j == i { outside } else { share };
             let open = j == i || state.stance[i * n + j] + state.stance[j * n + i] >= 0.0;
-            let root = if share > 0.0 { libm::sqrt(share) } else { 0.0 };
-            *weight = root + if open { ENTRY } else { 0.0 };
-            total += *weight;
+            total += libm::sqrt(share.max(0.0)) + if open { ENTRY } else { 0.0 };
+            *running = total;
         }
-        let mut u = choice * total;
-        let mut winner = n - 1;
-        for (j, &w) in weights.iter().enumerate() {
-            if u < w {
-                winner = j;
-                break;
-            }
-            u -= w;
-        }
+        let u = choice * total;
+        let winner = totals.iter().filter(|&&t| t <= u).count().min(n - 1);
         for shares in [&mut state.share, &mut state.anchor] {
             let row = &mut shares[row..row + n];
             for w in row.iter_mut() {
