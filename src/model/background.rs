@@ -428,7 +428,7 @@ mod tests {
         let draws = 200_000;
         let at = |d: usize| {
             laplace(
-                d % 2 == 0,
+                d.is_multiple_of(2),
                 exponential_at(((d / 2) as f64 + 0.5) / draws as f64),
                 0.3,
             )
