@@ -92,7 +92,8 @@ fn text(r: &Reference) -> String {
         r.steps
     );
     let _ = writeln!(w, "    step: \"step\",");
-    let _ = writeln!(w, "    steps: {},", r.steps);
+    // The affinities as written, as the numpy peer has them (at rest is the default).
+    let _ = writeln!(w, "    steps: {}, at_rest: false,", r.steps);
     let _ = writeln!(w, "    trajectories: {},", r.trajectories);
     let _ = writeln!(w, "    seed: 2018,");
     let channels: Vec<String> = (0..k).map(|c| format!("\"c{c}\"")).collect();

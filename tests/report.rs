@@ -264,3 +264,44 @@ fn explain_report_has_a_why_section_with_contributions_and_forces() {
         assert_valid_svg(svg);
     }
 }
+
+/// Intervals like −0.0970 [−0.0972, −0.0968] were read as certainty, though they are the
+/// Monte Carlo error of the estimate only: the run's and the comparison's tables and both
+/// reports now say in one line what intervals and bands cover, and what neither does.
+#[test]
+fn intervals_were_read_as_certainty_so_tables_and_reports_say_what_they_cover() {
+    let says = |text: &str| {
+        text.matches("Monte Carlo error of each probability or effect")
+            .count()
+            == 1
+            && text.contains("bands: the spread of futures given the file")
+            && text.contains("the model")
+            && text.contains("own form")
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("run");
+    let run = simulate()
+        .arg(scenario("baseline.ron"))
+        .args(["-n", "100", "--seed", "7", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    let table = String::from_utf8_lossy(&run.get_output().stdout).into_owned();
+    assert!(says(&table), "{table}");
+    let html = String::from_utf8(read(&out.join("report.html"))).unwrap();
+    assert!(says(&html) && html.contains("id=\"what-intervals-cover\""));
+
+    let out = dir.path().join("cmp");
+    let compare = simulate()
+        .arg("compare")
+        .arg(scenario("baseline.ron"))
+        .arg(scenario("putin_visit.ron"))
+        .args(["-n", "100", "--seed", "7", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    let table = String::from_utf8_lossy(&compare.get_output().stdout).into_owned();
+    assert!(says(&table), "{table}");
+    let html = String::from_utf8(read(&out.join("report.html"))).unwrap();
+    assert!(says(&html) && html.contains("id=\"what-intervals-cover\""));
+}

@@ -1,5 +1,13 @@
 //! Confidence intervals.
 
+/// What the numbers in brackets cover, and what they do not: one line, the same wherever a
+/// table or the report shows intervals or bands. An interval like −0.0970 [−0.0972,
+/// −0.0968] was read as certainty, though it is the Monte Carlo error of the estimate only
+/// (issue 22).
+pub const WHAT_INTERVALS_COVER: &str = "intervals: Monte Carlo error of each probability \
+     or effect (more trajectories narrow them); bands: the spread of futures given the \
+     file's ranges and the background; neither covers doubt about the model's own form.";
+
 /// The normal quantile of a two-sided 95% interval.
 pub const Z95: f64 = 1.959_963_984_540_054;
 

@@ -276,6 +276,10 @@ pub struct RunSummary {
     /// Trajectories in which a drawn row of initial shares passed 1 and was scaled back, of
     /// all trajectories; None when no share is drawn.
     pub rows_scaled_back: Option<(u64, u64)>,
+    /// How far the world moves by itself when the file says `at_rest: false` (with no
+    /// event, noise or background, at the median of every range), when that exceeds
+    /// `engine::drift::NOTED`.
+    pub drift: Option<crate::engine::drift::Drift>,
     /// Outcome descriptions, by outcome index.
     pub outcome_descriptions: Vec<String>,
     /// The most frequent final bloc configurations.
@@ -407,6 +411,7 @@ impl RunSummary {
         RunSummary {
             ranges,
             rows_scaled_back,
+            drift: crate::engine::drift::drift(world),
             manifest,
             description: world.description.clone(),
             outcomes,

@@ -155,5 +155,6 @@ fn print_table(c: &Comparison) -> Result<(), Error> {
             m.mean
         )?;
     }
+    crate::say!("  {}", crate::analysis::interval::WHAT_INTERVALS_COVER)?;
     Ok(())
 }

@@ -27,12 +27,25 @@ pub fn run(path: &Path, options: &RunOptions) -> Result<(), Error> {
         let manifest = Manifest::new(&scenario, plan.seed, plan.trajectories);
         Ok(RunSummary::new(manifest, world, &aggregates))
     })?;
+    if let Some(drift) = &summary.drift {
+        crate::warn!("{}", drift_line(drift));
+    }
 
     if options.verbose {
         print_table(&summary)?;
         crate::say!("results in {}", crate::scenario::path_shown(&out))?;
     }
     Ok(())
+}
+
+/// One line: how far a world not at rest moves by itself (`engine::drift`).
+fn drift_line(drift: &crate::engine::drift::Drift) -> String {
+    format!(
+        "warning: at_rest: false, and with no event, noise or background the world drifts \
+         by itself: {} moves by {:.3} over the horizon (at_rest: true holds the start still)",
+        crate::scenario::spelling::shown(&drift.path),
+        drift.change
+    )
 }
 
 fn print_table(s: &RunSummary) -> Result<(), Error> {
@@ -62,5 +75,6 @@ fn print_table(s: &RunSummary) -> Result<(), Error> {
             o.ci_high
         )?;
     }
+    crate::say!("  {}", crate::analysis::interval::WHAT_INTERVALS_COVER)?;
     Ok(())
 }

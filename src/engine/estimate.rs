@@ -6,7 +6,7 @@
 
 use super::aggregate::BINS;
 use crate::model::lanes::BLOCK;
-use crate::model::World;
+use crate::model::{BackgroundParam, ParamTarget, Target, World};
 
 /// What a command will cost, estimated before it starts from the compiled world and the
 /// plan, so that a run that cannot fit is refused in a second instead of aborting later.
@@ -97,8 +97,9 @@ fn run_estimate(world: &World, metrics: usize, trajectories: u64, threads: usize
     // k x n x n per lane, `model::lanes::Lanes::new`; 2 of n x n shared by the lanes) and
     // each lane's own state (2 of n x n and 2 of k x n x n).
     let lanes = BLOCK as u64;
+    // Each lane's state also holds room for the background's weights of a market (n).
     let per_worker =
-        lanes * 8 * (n * n * (13 + 2) + k * n * n * (3 + 2)) + 8 * 2 * n * n + (64 << 10);
+        lanes * 8 * (n * n * (13 + 2) + k * n * n * (3 + 2) + n) + 8 * 2 * n * n + (64 << 10);
     // At most `threads + 1` folds, each allocating one set and a worker; only a fold that
     // gets a unit of work (`engine::run::units`, down to one block) touches its memory, and the last one to start on a busy thread gets
     // none, so resident memory counts one set and worker per busy thread, plus one.
@@ -110,7 +111,8 @@ fn run_estimate(world: &World, metrics: usize, trajectories: u64, threads: usize
         .saturating_add(folds * per_worker);
     let loaded = loaded_bytes(world);
     let per_step = n * n * (2 * n + 3 * k + 40) + 20 * metrics + 50 * world.events.len() as u64;
-    let operations = per_step as f64 * f64::from(world.steps) * trajectories as f64;
+    let per_step = per_step as f64 + background_operations(world);
+    let operations = per_step * f64::from(world.steps) * trajectories as f64;
     Estimate {
         // A tenth more for the allocator's rounding and fragmentation.
         memory_bytes: with_margin(resident) + BASELINE_BYTES + loaded,
@@ -120,6 +122,31 @@ fn run_estimate(world: &World, metrics: usize, trajectories: u64, threads: usize
             + threads * THREAD_ADDRESS_BYTES,
         seconds: operations * 1e-9 / threads as f64,
     }
+}
+
+/// The background's operations in one step of one trajectory (`model::background`): its
+/// expected jumps and supplier changes at the largest rates the file may draw, each a few
+/// draws and a pass over one market's row (a supplier change cost about 80 ns with 5 states
+/// on the 2-core machine: `scenarios/putin_visit.ron`, 5.25 a step).
+fn background_operations(world: &World) -> f64 {
+    let Some(background) = &world.background else {
+        return 0.0;
+    };
+    let largest = |param: BackgroundParam| {
+        let target = Target::Param(ParamTarget::Background(param));
+        world
+            .params
+            .iter()
+            .filter(|slot| slot.targets.contains(&target))
+            .map(|slot| slot.sampler.support().1)
+            .fold(0.0, f64::max)
+    };
+    let n = world.n() as f64;
+    let per_year = background.steps_per_year.max(f64::MIN_POSITIVE);
+    let jumps = largest(BackgroundParam::JumpRate) * n * (n - 1.0) / per_year;
+    let contracts =
+        largest(BackgroundParam::SupplierRate) * background.rows.len() as f64 / per_year;
+    jumps * 40.0 + contracts * (15.0 * n + 5.0)
 }
 
 /// Bytes of one set of aggregates of `world` tracking `metrics` metrics over `trajectories`.
@@ -367,6 +394,40 @@ mod tests {
         crate::scenario::parse(Path::new("w.ron"), text.as_bytes())
             .expect("a valid world")
             .1
+    }
+
+    /// The estimate did not count the background: a world whose markets change hands five
+    /// times a step was estimated as if nothing happened between its steps.
+    #[test]
+    fn the_estimate_counts_the_background() {
+        let file = |background: &str| {
+            format!(
+                "Scenario(name: \"w\", step: \"quarter\", steps: 40, {background} \
+                 channels: [\"arms\"], states: [State(name: \"a\"), State(name: \"b\"), \
+                 State(name: \"c\")], ties: [(from: \"a\", to: \"b\", channel: \"arms\", \
+                 share: 0.5), (from: \"b\", to: \"c\", channel: \"arms\", share: 0.5)], \
+                 outcomes: [Outcome(name: \"o\", at_end: Above(Partnership(\"a\", \"b\"), 0.3))])"
+            )
+        };
+        let world = |text: String| {
+            crate::scenario::parse(Path::new("w.ron"), text.as_bytes())
+                .expect("a valid world")
+                .1
+        };
+        let without = world(file("background: None,"));
+        let default = world(file(""));
+        let busy = world(file("background: Background(supplier_rate: 40.0),"));
+        assert!(without.background.is_none() && default.background.is_some());
+        let seconds = |w: &World| estimate(w, 10_000, 1).seconds;
+        // Two markets at up to 2.25 a year, a quarter a step: about 1.1 changes a step, at about
+        // 50 operations each beside the step's 441.
+        assert!(
+            seconds(&default) > 1.1 * seconds(&without),
+            "{} {}",
+            seconds(&default),
+            seconds(&without)
+        );
+        assert!(seconds(&busy) > 3.0 * seconds(&without));
     }
 
     /// A comparison's estimate counts every world's run and the paired effects, which grow

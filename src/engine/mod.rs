@@ -2,6 +2,7 @@
 //! aggregates it folds them into.
 
 pub mod aggregate;
+pub mod drift;
 pub mod effects;
 pub mod estimate;
 pub mod firings;

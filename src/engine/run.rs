@@ -683,6 +683,20 @@ impl Randomness for Draws {
             Process::Suppliers => self.suppliers.uniform(),
         }
     }
+
+    fn background_pair(&mut self, process: Process) -> (f64, f64) {
+        match process {
+            Process::Jumps => self.jumps.uniform_pair(),
+            Process::Suppliers => self.suppliers.uniform_pair(),
+        }
+    }
+
+    fn background_exponential(&mut self, process: Process) -> f64 {
+        match process {
+            Process::Jumps => self.jumps.exponential(),
+            Process::Suppliers => self.suppliers.exponential(),
+        }
+    }
 }
 
 /// The key of the stream an event's direction is drawn from (`model::direction`): its own,

@@ -22,10 +22,14 @@
 //!
 //! Draws happen only when something happens: each process keeps the time of its next
 //! event (exponential waiting times), so a step without an event costs one comparison per
-//! process, and a world without a background none at all.
+//! process, and a world without a background none at all. An event costs three 64-bit
+//! draws and no logarithm: its waiting time and its size are exponentials (a ziggurat),
+//! its two choices share one draw (`Randomness::background_pair`), and what a trajectory's
+//! parameters fix (the rates, the shape of a contract's part) is worked out once, at its
+//! first step.
 
 use super::lanes::Lanes;
-use super::{math, Randomness, State, AFFINITY_LIMIT};
+use super::{Randomness, State, AFFINITY_LIMIT};
 
 /// The background's parameters, each drawn once per trajectory like any other.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -100,12 +104,20 @@ pub enum Process {
 }
 
 /// When each process fires next, in steps since the start (continuous time: an event at
-/// time τ lands at the first step t ≥ τ), reset per trajectory; and room for a market's
-/// weights, allocated once.
+/// time τ lands at the first step t ≥ τ), reset per trajectory; what the trajectory's
+/// drawn parameters fix, set at its first step; and room for a market's weights,
+/// allocated once.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Clock {
     next_jump: f64,
     next_supplier: f64,
+    /// Each process's rate per step (`Background::rates`).
+    jump_rate: f64,
+    supplier_rate: f64,
+    /// 1 / b of a contract's part, Kumaraswamy(1/2, b) (`shape`).
+    inverse_shape: f64,
+    /// A market's running totals of weights (`Background::contract`; `others::contract`
+    /// keeps its weights there).
     pub(super) weights: Vec<f64>,
 }
 
@@ -114,6 +126,9 @@ impl Clock {
         Clock {
             next_jump: f64::INFINITY,
             next_supplier: f64::INFINITY,
+            jump_rate: 0.0,
+            supplier_rate: 0.0,
+            inverse_shape: 1.0,
             weights: vec![0.0; n],
         }
     }
@@ -138,11 +153,8 @@ impl Background {
         rng: &mut impl Randomness,
         (kernel, l, reload): (&mut Lanes<L>, usize, bool),
     ) -> bool {
-        let (jump_rate, supplier_rate) = self.rates(state);
         if t == 1 {
-            state.clock.next_jump = waiting(rng.background_uniform(Process::Jumps), jump_rate);
-            state.clock.next_supplier =
-                waiting(rng.background_uniform(Process::Suppliers), supplier_rate);
+            self.start(state, rng);
         }
         let now = f64::from(t);
         let mut changed = false;
@@ -151,7 +163,11 @@ impl Background {
             if !reload {
                 kernel.load_affinity(l, state, ij);
             }
-            state.clock.next_jump += waiting(rng.background_uniform(Process::Jumps), jump_rate);
+            let wait = waiting(
+                rng.background_exponential(Process::Jumps),
+                state.clock.jump_rate,
+            );
+            state.clock.next_jump += wait;
             changed = true;
         }
         while state.clock.next_supplier <= now {
@@ -159,11 +175,28 @@ impl Background {
             if !reload {
                 kernel.load_row(l, state, row);
             }
+            let rate = state.clock.supplier_rate;
             state.clock.next_supplier +=
-                waiting(rng.background_uniform(Process::Suppliers), supplier_rate);
+                waiting(rng.background_exponential(Process::Suppliers), rate);
             changed = true;
         }
         changed
+    }
+
+    /// Starts the clock of a trajectory: what its drawn parameters fix, and the time of
+    /// each process's first event.
+    fn start(&self, state: &mut State, rng: &mut impl Randomness) {
+        let (jump_rate, supplier_rate) = self.rates(state);
+        let size = state.params.background[BackgroundParam::SupplierSize.index()];
+        let clock = &mut state.clock;
+        clock.jump_rate = jump_rate;
+        clock.supplier_rate = supplier_rate;
+        clock.inverse_shape = 1.0 / shape(size);
+        clock.next_jump = waiting(rng.background_exponential(Process::Jumps), jump_rate);
+        clock.next_supplier = waiting(
+            rng.background_exponential(Process::Suppliers),
+            supplier_rate,
+        );
     }
 
     /// Each process's rate per step: per relation or per market, times how many there are.
@@ -181,36 +214,32 @@ impl Background {
     /// Returns the row's first entry.
     fn contract(&self, state: &mut State, rng: &mut impl Randomness) -> usize {
         let n = state.n;
-        let pick = rng.background_uniform(Process::Suppliers);
+        let (pick, choice) = rng.background_pair(Process::Suppliers);
         let (k, i) = self.rows[((pick * self.rows.len() as f64) as usize).min(self.rows.len() - 1)];
         let row = (k * n + i) * n;
+        // Drawn first: its exponential does not wait for the weights below.
+        let exponential = rng.background_exponential(Process::Suppliers);
+        let part = fraction(exponential, state.clock.inverse_shape);
         if state.others {
-            return super::others::contract(state, rng, row, i);
+            return super::others::contract(state, (choice, part), row, i);
         }
         let shares = &state.share[row..row + n];
         let outside = (1.0 - shares.iter().sum::<f64>()).max(0.0);
-        // Weights in row order, the recipient's own slot standing for the outside; in one
-        // pass, kept for the draw (two passes of square roots were a sixth of a run).
-        let weights = &mut state.clock.weights;
+        // Running totals of the weights in row order, the recipient's own slot standing for
+        // the outside; in one pass (two passes of square roots were a sixth of a run) and
+        // without a branch on the data (a share's root is taken at max(share, 0), not behind
+        // a test), and the winner is the count of totals the draw passes (its first total above
+        // the draw), not a loop that stops at it and mispredicts where it does.
+        let totals = &mut state.clock.weights;
         let mut total = 0.0;
-        for (j, (weight, &share)) in weights.iter_mut().zip(shares).enumerate() {
+        for (j, (running, &share)) in totals.iter_mut().zip(shares).enumerate() {
             let share = if j == i { outside } else { share };
             let open = j == i || state.stance[i * n + j] + state.stance[j * n + i] >= 0.0;
-            let root = if share > 0.0 { libm::sqrt(share) } else { 0.0 };
-            *weight = root + if open { ENTRY } else { 0.0 };
-            total += *weight;
+            total += libm::sqrt(share.max(0.0)) + if open { ENTRY } else { 0.0 };
+            *running = total;
         }
-        let mut u = rng.background_uniform(Process::Suppliers) * total;
-        let mut winner = n - 1;
-        for (j, &w) in weights.iter().enumerate() {
-            if u < w {
-                winner = j;
-                break;
-            }
-            u -= w;
-        }
-        let size = state.params.background[BackgroundParam::SupplierSize.index()];
-        let part = fraction(rng.background_uniform(Process::Suppliers), size);
+        let u = choice * total;
+        let winner = totals.iter().filter(|&&t| t <= u).count().min(n - 1);
         for shares in [&mut state.share, &mut state.anchor] {
             let row = &mut shares[row..row + n];
             for w in row.iter_mut() {
@@ -231,46 +260,53 @@ impl Background {
 fn jump(state: &mut State, rng: &mut impl Randomness) -> usize {
     let n = state.n;
     let relations = n * (n - 1);
-    let pick = rng.background_uniform(Process::Jumps);
+    let (pick, side) = rng.background_pair(Process::Jumps);
     let r = ((pick * relations as f64) as usize).min(relations - 1);
     let (i, other) = (r / (n - 1), r % (n - 1));
     let j = other + usize::from(other >= i);
     let scale = state.params.background[BackgroundParam::JumpScale.index()];
-    let shift = laplace(rng.background_uniform(Process::Jumps), scale);
+    let size = rng.background_exponential(Process::Jumps);
+    let shift = laplace(side < 0.5, size, scale);
     let a = &mut state.affinity[i * n + j];
     *a = (*a + shift).clamp(-AFFINITY_LIMIT, AFFINITY_LIMIT);
     i * n + j
 }
 
-/// The time to the next event of a process of `rate` per step: exponential, from a uniform
-/// in [0, 1). A rate of 0 never fires.
-fn waiting(u: f64, rate: f64) -> f64 {
+/// The time to the next event of a process of `rate` per step, from an exponential of
+/// mean 1. A rate of 0 never fires.
+fn waiting(exponential: f64, rate: f64) -> f64 {
     if rate > 0.0 {
-        -libm::log(1.0 - u) / rate
+        exponential / rate
     } else {
         f64::INFINITY
     }
 }
 
-/// The Laplace distribution of scale `scale` at uniform quantile `u` (its inverse CDF);
-/// u = 0 would be −∞, and a jump beyond the affinity's whole range means the same as one
-/// across it, so the draw is bounded there.
-fn laplace(u: f64, scale: f64) -> f64 {
-    let x = if u < 0.5 {
-        scale * libm::log(2.0 * u)
+/// The Laplace distribution of scale `scale`: an exponential of mean 1 on the side a fair
+/// coin chose. A jump beyond the affinity's whole range means the same as one across it,
+/// so the draw is bounded there.
+fn laplace(negative: bool, exponential: f64, scale: f64) -> f64 {
+    let x = (scale * exponential).min(2.0 * AFFINITY_LIMIT);
+    if negative {
+        -x
     } else {
-        -scale * libm::log(2.0 * (1.0 - u))
-    };
-    x.clamp(-2.0 * AFFINITY_LIMIT, 2.0 * AFFINITY_LIMIT)
+        x
+    }
 }
 
-/// The part of a market a contract moves: Kumaraswamy(1/2, b) at quantile `u`, with b
-/// set so that its mean, 2 / ((b + 1)(b + 2)), is `size`. Mostly small, sometimes most
-/// of the market (the panel's collapses).
-pub fn fraction(u: f64, size: f64) -> f64 {
-    let b = (-3.0 + libm::sqrt(1.0 + 8.0 / size)) / 2.0;
-    // (1 − u)^(1/b) with the project's own exp: libm's pow was a fifth of a run.
-    let x = 1.0 - math::exp(libm::log(1.0 - u) / b);
+/// The b of Kumaraswamy(1/2, b) whose mean, 2 / ((b + 1)(b + 2)), is `size`.
+fn shape(size: f64) -> f64 {
+    (-3.0 + libm::sqrt(1.0 + 8.0 / size)) / 2.0
+}
+
+/// The part of a market a contract moves: Kumaraswamy(1/2, b), mostly small, sometimes most
+/// of the market (the panel's collapses). Its quantile 1 − (1 − (1 − u)^(1/b))^2 is written
+/// with the exponential E = −ln(1 − u): (1 − u)^(1/b) = e^(−E/b) (libm's pow was a fifth
+/// of a run, and the logarithm is the ziggurat's to avoid). libm's exp, not the step's
+/// `math::exp`: one at a time, its short polynomial beats that one's long chain of twelve
+/// terms, made for rows of lanes.
+fn fraction(exponential: f64, inverse_shape: f64) -> f64 {
+    let x = 1.0 - libm::exp(-exponential * inverse_shape);
     (x * x).clamp(0.0, 1.0)
 }
 
@@ -371,29 +407,40 @@ mod tests {
         assert_eq!(state.affinity, before.affinity);
     }
 
+    /// The exponential at uniform quantile u, as the draws of the engine's ziggurat fall.
+    fn exponential_at(u: f64) -> f64 {
+        -libm::log(1.0 - u)
+    }
+
     #[test]
     fn the_part_of_a_market_has_the_mean_it_is_given() {
         for size in [0.05, 0.175, 0.5, 0.9] {
             let draws = 200_000;
+            let inverse = 1.0 / shape(size);
             let mean = (0..draws)
-                .map(|d| fraction((d as f64 + 0.5) / draws as f64, size))
+                .map(|d| fraction(exponential_at((d as f64 + 0.5) / draws as f64), inverse))
                 .sum::<f64>()
                 / draws as f64;
             assert!((mean - size).abs() < 1e-3, "{size}: {mean}");
         }
-        assert_eq!(fraction(0.0, 0.2), 0.0);
-        assert!(fraction(1.0 - 1e-16, 0.2) <= 1.0);
+        assert_eq!(fraction(0.0, 1.0 / shape(0.2)), 0.0);
+        assert!(fraction(40.0, 1.0 / shape(0.2)) <= 1.0);
     }
 
     #[test]
     fn laplace_draws_have_their_scale_and_stay_bounded() {
         let draws = 200_000;
-        let mean_abs = (0..draws)
-            .map(|d| laplace((d as f64 + 0.5) / draws as f64, 0.3).abs())
-            .sum::<f64>()
-            / draws as f64;
+        let at = |d: usize| {
+            laplace(
+                d.is_multiple_of(2),
+                exponential_at(((d / 2) as f64 + 0.5) / draws as f64),
+                0.3,
+            )
+        };
+        let mean_abs = (0..2 * draws).map(|d| at(d).abs()).sum::<f64>() / (2 * draws) as f64;
         assert!((mean_abs - 0.3).abs() < 1e-3, "{mean_abs}");
-        assert_eq!(laplace(0.0, 1.0), -2.0 * AFFINITY_LIMIT);
-        assert_eq!(laplace(0.5, 1.0), 0.0);
+        assert_eq!((0..2 * draws).map(at).sum::<f64>(), 0.0, "symmetric");
+        assert_eq!(laplace(true, 1e6, 1.0), -2.0 * AFFINITY_LIMIT);
+        assert_eq!(laplace(false, 0.0, 1.0), 0.0);
     }
 }

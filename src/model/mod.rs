@@ -65,4 +65,17 @@ pub trait Randomness {
     fn direction_uniform(&mut self, _e: usize) -> f64 {
         0.5
     }
+    /// Two uniform draws in [0, 1) from one of the background's streams, for choices; the
+    /// engine makes both from one 64-bit draw (`Stream::uniform_pair`).
+    fn background_pair(&mut self, process: Process) -> (f64, f64) {
+        (
+            self.background_uniform(process),
+            self.background_uniform(process),
+        )
+    }
+    /// An exponential draw of mean 1 from one of the background's streams; the engine uses
+    /// a ziggurat (`Stream::exponential`), this default the inverse of the CDF.
+    fn background_exponential(&mut self, process: Process) -> f64 {
+        -libm::log(1.0 - self.background_uniform(process))
+    }
 }

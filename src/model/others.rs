@@ -25,8 +25,8 @@
 //! A world that does not name `Others` keeps every diagonal slot at 0 and runs exactly as
 //! before: none of the three changes is made.
 
-use super::background::{fraction, BackgroundParam, Process, ENTRY};
-use super::{Randomness, State};
+use super::background::ENTRY;
+use super::State;
 
 /// The name the file uses for the rest of the world; reserved (no state may take it).
 pub const OTHERS: &str = "Others";
@@ -42,11 +42,12 @@ pub struct Others {
 /// world: a winner among the states and `Others` (weights as `Background::contract` gives
 /// them, `Others` in the recipient's slot and always open to trade) takes a part of the
 /// imports, which every other supplier loses in proportion, in shares and anchors alike.
-/// Self-reliance is home production, not a market: no contract moves it. Returns the row's
-/// first entry.
+/// Self-reliance is home production, not a market: no contract moves it. `choice` is the
+/// uniform draw that picks the winner and `part` the part of the imports it takes, both
+/// drawn by `Background::contract`. Returns the row's first entry.
 pub(super) fn contract(
     state: &mut State,
-    rng: &mut impl Randomness,
+    (choice, part): (f64, f64),
     row: usize,
     i: usize,
 ) -> usize {
@@ -60,7 +61,7 @@ pub(super) fn contract(
         *weight = root + if open { ENTRY } else { 0.0 };
         total += *weight;
     }
-    let mut u = rng.background_uniform(Process::Suppliers) * total;
+    let mut u = choice * total;
     let mut winner = n - 1;
     for (j, &w) in weights.iter().enumerate() {
         if u < w {
@@ -69,8 +70,6 @@ pub(super) fn contract(
         }
         u -= w;
     }
-    let size = state.params.background[BackgroundParam::SupplierSize.index()];
-    let part = fraction(rng.background_uniform(Process::Suppliers), size);
     for shares in [&mut state.share, &mut state.anchor] {
         let row = &mut shares[row..row + n];
         let imports: f64 = row.iter().sum();

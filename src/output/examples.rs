@@ -72,6 +72,7 @@ pub fn run(scenario: &str) -> RunSummary {
         parameters: vec![],
         ranges: vec![],
         rows_scaled_back: None,
+        drift: None,
         outcome_descriptions: vec![String::new()],
         blocs: vec![],
         standings: Standings {

@@ -40,6 +40,18 @@ struct Document<'a> {
     /// were scaled back; absent when no share is drawn.
     #[serde(skip_serializing_if = "Option::is_none")]
     rows_scaled_back: Option<ScaledBack>,
+    /// `{number, change}`: a file with `at_rest: false` whose world, left alone (no event,
+    /// noise or background, each range at its median), moves a stance or share by more
+    /// than 0.02 over the horizon: the one that moves most and its largest change; absent
+    /// otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    drift: Option<DriftLine<'a>>,
+}
+
+#[derive(Serialize)]
+struct DriftLine<'a> {
+    number: &'a str,
+    change: f64,
 }
 
 #[derive(Serialize)]
@@ -110,6 +122,10 @@ impl Files<RunSummary> for SummaryJson {
             rows_scaled_back: s
                 .rows_scaled_back
                 .map(|(trajectories, of)| ScaledBack { trajectories, of }),
+            drift: s.drift.as_ref().map(|d| DriftLine {
+                number: &d.path,
+                change: d.change,
+            }),
         };
         json_file("summary.json", &document)
     }

@@ -246,6 +246,7 @@ pub fn run_page_with(s: &RunSummary, extra: Option<&Section>) -> io::Result<Stri
         );
     }
     out.push_str("</tbody>\n</table>\n");
+    covers(&mut out);
     if let Some(x) = extra {
         out.push_str(&x.html);
     }
@@ -454,6 +455,15 @@ pub fn compare_page(c: &Comparison) -> io::Result<String> {
     Ok(out)
 }
 
+/// One line under a table of intervals: what they and the bands cover, and what not.
+fn covers(out: &mut String) {
+    let _ = writeln!(
+        out,
+        "<p class=\"covers\" id=\"what-intervals-cover\">{}</p>",
+        escape(crate::analysis::interval::WHAT_INTERVALS_COVER)
+    );
+}
+
 /// Outcomes down, scenarios across: each probability and, for each scenario after the
 /// reference, its paired difference from it with the 95% interval.
 fn outcome_table(out: &mut String, c: &Comparison) {
@@ -530,6 +540,7 @@ fn outcome_table(out: &mut String, c: &Comparison) {
             list.join(", ")
         );
     }
+    covers(out);
 }
 
 /// Each metric every scenario tracks: each scenario's final mean and its paired effect.

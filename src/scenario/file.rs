@@ -35,8 +35,10 @@ pub struct ScenarioFile {
     #[serde(default)]
     pub seed: i64,
     /// Whether the initial state is a fixed point of the dynamics for every parameter draw
-    /// (`model::rest`); `affinities` are then departures from rest.
-    #[serde(default)]
+    /// (`model::rest`); `affinities` are then departures from rest. True unless the file
+    /// says false: a starting world that drifts by itself answered 97.6% where at rest it
+    /// answered 8.0% (issue 22), and nothing said so.
+    #[serde(default = "at_rest_by_default")]
     pub at_rest: bool,
     /// Dependency channels, e.g. `["aid", "arms", "energy", "trade"]`.
     #[serde(default)]
@@ -130,6 +132,10 @@ fn default_step_unit() -> String {
 
 fn default_trajectories() -> i64 {
     1000
+}
+
+fn at_rest_by_default() -> bool {
+    true
 }
 
 #[derive(Debug, Clone, Deserialize)]

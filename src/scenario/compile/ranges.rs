@@ -196,8 +196,9 @@ mod tests {
 
     #[test]
     fn a_bad_range_names_its_path_and_what_to_write() {
+        // Not at rest: a stance's range is then all of [-1, 1].
         let found = problems(&scenario(
-            "stances: [(\"A\", \"B\", Guess(0.5, 0.4, 0.9))],",
+            "at_rest: false, stances: [(\"A\", \"B\", Guess(0.5, 0.4, 0.9))],",
         ));
         assert_eq!(
             found[0].message,
@@ -205,7 +206,7 @@ mod tests {
              and low < high"
         );
         let found = problems(&scenario(
-            "stances: [(\"A\", \"B\", Triangular(0.5, 0.9, 1.4))],",
+            "at_rest: false, stances: [(\"A\", \"B\", Triangular(0.5, 0.9, 1.4))],",
         ));
         assert!(
             found[0]
