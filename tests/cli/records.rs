@@ -75,8 +75,10 @@ fn a_run_with_records_writes_one_row_per_trajectory_that_agrees_with_its_summary
     ] {
         assert!(columns.contains_key(name), "{name}: {:?}", columns.keys());
     }
-    // A fixed number is no column.
-    assert!(!columns.contains_key("event.putin_visit.at"));
+    // A drawn step is a column (the visit's date is a range); a fixed number is none (the
+    // amounts of us_arms_india's share pair are written as numbers).
+    assert!(columns.contains_key("event.putin_visit.at"));
+    assert!(!columns.contains_key("event.us_arms_india.effect.1"));
 }
 
 #[test]

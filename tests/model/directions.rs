@@ -12,6 +12,8 @@ fn coup(effects: &str) -> String {
         r#"Scenario(
     name: "coup",
     steps: 10,
+    // The affinities read as written, not as departures from a world at rest.
+    at_rest: false,
     background: None,
     states: [State(name: "A"), State(name: "B"), State(name: "C")],
     stances: [("A", "B", 0.1), ("A", "C", 0.1)],

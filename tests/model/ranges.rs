@@ -444,11 +444,11 @@ fn a_misspelt_range_says_what_may_be_written_at_its_place() {
     for (field, expected) in [
         (
             "at: Unifrm(1, 2)",
-            "expected a whole step or a distribution over steps",
+            "expected a whole step, a distribution over steps",
         ),
         (
             "at: 2.5",
-            "expected a whole step or a distribution over steps",
+            "expected a whole step, a distribution over steps",
         ),
         (
             "at: 2, effects: [Stance(\"A\", \"B\", Add(Gess(0.1, 0.2, 0.3)))]",
