@@ -82,6 +82,7 @@ impl Exporter<Comparison> for Sides {
     fn write(&self, c: &Comparison, dir: &Path) -> io::Result<()> {
         for (i, summary) in c.scenarios.iter().enumerate() {
             let sub = dir.join(folder(i));
+            super::folder::journal::note(&sub)?;
             std::fs::create_dir(&sub)?;
             for exporter in super::run_exporters() {
                 exporter.write(summary, &sub)?;

@@ -60,7 +60,7 @@ pub trait Files<R> {
 impl<R, F: Files<R>> Exporter<R> for F {
     fn write(&self, result: &R, dir: &Path) -> io::Result<()> {
         for (path, bytes) in self.files(result)? {
-            std::fs::write(dir.join(path), bytes)?;
+            folder::journal::write(&dir.join(path), bytes)?;
         }
         Ok(())
     }

@@ -34,6 +34,7 @@ use flate2::Compression;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use super::folder::journal;
 use crate::engine::Aggregates;
 use crate::model::blocs::{Sides, SIDE_WORDS};
 use crate::model::World;
@@ -337,14 +338,14 @@ pub fn write(
         raw.flush()?;
     }
     let aggregates = deflate.finish()?;
-    fs::write(dir.join(SCENARIO), scenario)?;
-    fs::write(dir.join(AGGREGATES), &aggregates)?;
+    journal::write(&dir.join(SCENARIO), scenario)?;
+    journal::write(&dir.join(AGGREGATES), &aggregates)?;
     let mut files = BTreeMap::from([
         (SCENARIO.to_string(), sha256_hex(scenario)),
         (AGGREGATES.to_string(), sha256_hex(&aggregates)),
     ]);
     for (n, bytes) in bases.iter().enumerate() {
-        fs::write(dir.join(base_file(n + 1)), bytes)?;
+        journal::write(&dir.join(base_file(n + 1)), bytes)?;
         files.insert(base_file(n + 1), sha256_hex(bytes));
     }
     let mut stored = StoredManifest {
@@ -353,7 +354,7 @@ pub fn write(
         checksum: String::new(),
     };
     stored.checksum = checksum_of(serde_json::to_value(&stored)?);
-    let mut out = BufWriter::new(fs::File::create(dir.join(MANIFEST))?);
+    let mut out = BufWriter::new(journal::create(&dir.join(MANIFEST))?);
     serde_json::to_writer_pretty(&mut out, &stored)?;
     out.write_all(b"\n")?;
     out.flush()
