@@ -11,7 +11,7 @@ fn main() {
     // First of all: a signal must end a run with 130 and a clean disk from the moment the
     // process starts, including while a scenario loads (see `progress`).
     entente::progress::install_handler();
-    let cli = match Cli::try_parse() {
+    let cli = match Cli::try_parse().map_err(entente::cli::escaped) {
         Ok(cli) => cli,
         Err(e) => std::process::exit(clap_exit_code(&e)),
     };

@@ -7,3 +7,4 @@ mod common;
 
 mod command_line;
 mod plumbing;
+mod raw_values;
