@@ -7,6 +7,7 @@ use crate::analysis::sweep::{check_path, fix, grid, Sweep, SweepPoint};
 use crate::analysis::Manifest;
 use crate::engine::{self, Control, Plan};
 use crate::error::Error;
+use crate::format::Num;
 use crate::model::World;
 use crate::options::{RunOptions, SweepParam};
 use crate::output::{self, Exporter};
@@ -27,10 +28,12 @@ pub fn sweep(path: &Path, params: &[SweepParam], options: &RunOptions) -> Result
         paths.push(param_path);
         if p.low < lo || p.high > hi {
             return Err(Error::Usage(format!(
-                "--param {}: the range {}..{} leaves the parameter's valid range [{lo}, {hi}]",
+                "--param {}: the range {}..{} leaves the parameter's valid range [{}, {}]",
                 shown(&p.path),
-                p.low,
-                p.high
+                Num(p.low),
+                Num(p.high),
+                Num(lo),
+                Num(hi)
             )));
         }
     }
@@ -106,7 +109,7 @@ impl Grid<'_> {
             .params
             .iter()
             .zip(values)
-            .map(|(p, v)| format!("{} = {v}", p.path))
+            .map(|(p, &v)| format!("{} = {}", shown(&p.path), Num(v)))
             .collect();
         format!("sweep point {}", at.join(", "))
     }
