@@ -6,6 +6,7 @@ mod compare;
 pub mod default_folder;
 mod merge;
 mod run;
+mod same_file;
 mod score;
 mod sensitivity;
 mod shard;

@@ -70,6 +70,9 @@ pub fn sensitivity(
         Some(a) => Some((a, scenario::load(a)?)),
         None => None,
     };
+    if let Some((_, a)) = &reference {
+        super::same_file::warn_if_same(&scenario, a);
+    }
     let world = &scenario.world;
     // The effect is read at each file's last step: at two horizons it would mix the change
     // with the time that passed.

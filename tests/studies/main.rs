@@ -5,6 +5,8 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod bounded_numbers;
 mod refusals;
+mod same_file_against;
 mod sensitivity;
 mod sweep;
