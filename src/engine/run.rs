@@ -485,28 +485,25 @@ fn first_unsettled(
         plan.chunks
             .clone()
             .into_par_iter()
-            .map_init(
-                || Vec::<State>::new(),
-                |states, chunk| {
-                    if states.is_empty() {
-                        states.extend(at_rest.iter().map(|(_, w, _)| State::new(w)));
+            .map_init(Vec::<State>::new, |states, chunk| {
+                if states.is_empty() {
+                    states.extend(at_rest.iter().map(|(_, w, _)| State::new(w)));
+                }
+                for r in chunk_range(chunk, plan.trajectories) {
+                    if control.cancel.load(Ordering::Relaxed) {
+                        return None;
                     }
-                    for r in chunk_range(chunk, plan.trajectories) {
-                        if control.cancel.load(Ordering::Relaxed) {
-                            return None;
-                        }
-                        for ((i, world, streams), state) in at_rest.iter().zip(states.iter_mut()) {
-                            checked.fetch_add(1, Ordering::Relaxed);
-                            state.reset(world);
-                            draw_params(world, trajectory_seed(plan.seed, r), streams, state);
-                            if let Some(draw) = model::settle_trajectory(world, state) {
-                                return Some((*i, r, draw));
-                            }
+                    for ((i, world, streams), state) in at_rest.iter().zip(states.iter_mut()) {
+                        checked.fetch_add(1, Ordering::Relaxed);
+                        state.reset(world);
+                        draw_params(world, trajectory_seed(plan.seed, r), streams, state);
+                        if let Some(draw) = model::settle_trajectory(world, state) {
+                            return Some((*i, r, draw));
                         }
                     }
-                    None
-                },
-            )
+                }
+                None
+            })
             .find_first(Option::is_some)
             .flatten()
     })
