@@ -711,3 +711,28 @@ fn concurrent_writers_leave_one_whole_folder() {
         "nothing left beside it"
     );
 }
+
+/// The journal is what makes cleaning after a killed run safe: every file and folder the
+/// exporters of a comparison (its sides, their plots) make is noted in it before the run
+/// ends, or the next run would keep it as a user's, with a warning.
+#[test]
+fn every_file_a_comparison_writes_is_in_its_journal() {
+    use crate::output::{compare_exporters, examples};
+    let dir = tempfile::tempdir().unwrap();
+    let comparison = examples::comparison();
+    let mut unnoted = Vec::new();
+    write_atomically(&dir.path().join("out"), |d| {
+        for exporter in compare_exporters() {
+            exporter.write(&comparison, d)?;
+        }
+        let made = journal::made(d);
+        unnoted = walk(d)?
+            .into_iter()
+            .map(|(rel, _, _)| rel)
+            .filter(|rel| rel != STAMP && !made.contains(rel))
+            .collect();
+        Ok(())
+    })
+    .unwrap();
+    assert!(unnoted.is_empty(), "not in the journal: {unnoted:?}");
+}
