@@ -335,3 +335,33 @@ pub struct CommonArgs {
     #[arg(short, long)]
     pub quiet: bool,
 }
+
+/// Characters of a tip (`to pass '...' as a value, use '-- ...'`) an error shows: a tip
+/// quotes the argument, which is the user's.
+const SHOWN_TIP_CHARS: usize = 200;
+
+/// `error` with every value of the user's it quotes (a bad number, an unknown argument,
+/// the tips that repeat it) escaped and cut as every message shows names
+/// (`spelling::shown`): clap echoes them raw, so `-n $'\e[2J...'` cleared the screen and a
+/// newline in one forged a line of its own, three times over.
+pub fn escaped(mut error: clap::Error) -> clap::Error {
+    use crate::scenario::spelling::{printable, shown};
+    use clap::error::ContextValue;
+    let tip = |s: &clap::builder::StyledStr| printable(&s.to_string(), SHOWN_TIP_CHARS).into();
+    let context: Vec<_> = error.context().map(|(k, v)| (k, v.clone())).collect();
+    for (kind, value) in context {
+        let value = match value {
+            ContextValue::String(s) => ContextValue::String(shown(&s)),
+            ContextValue::Strings(all) => {
+                ContextValue::Strings(all.iter().map(|s| shown(s)).collect())
+            }
+            ContextValue::StyledStr(s) => ContextValue::StyledStr(tip(&s)),
+            ContextValue::StyledStrs(all) => {
+                ContextValue::StyledStrs(all.iter().map(tip).collect())
+            }
+            other => other,
+        };
+        error.insert(kind, value);
+    }
+    error
+}

@@ -15,7 +15,7 @@ fn main() {
         entente::warn!("error: {message}");
         std::process::exit(2);
     }
-    let cli = match Cli::try_parse() {
+    let cli = match Cli::try_parse().map_err(entente::cli::escaped) {
         Ok(cli) => cli,
         Err(e) => std::process::exit(clap_exit_code(&e)),
     };

@@ -8,6 +8,7 @@ use crate::analysis::ablation::Ablation;
 use crate::analysis::factor_groups::Grouping;
 use crate::cli::{Cli, CommonArgs, GroupsArg};
 use crate::error::Error;
+use crate::format::Num;
 use crate::scenario::limits;
 use crate::scenario::spelling::{quoted_name, shown};
 
@@ -160,6 +161,7 @@ pub fn parse_sweep_param(text: &str) -> Result<SweepParam, Error> {
     }
     // One point is LO; a HI above it would be read as a range and silently ignored.
     if steps == 1 && low != high {
+        let low = Num(low);
         return Err(bad(&format!(
             "one grid point is a single value, so LO must equal HI ({low}:{low}:1); use \
              STEPS 2 or more for a range from LO to HI"

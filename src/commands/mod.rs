@@ -9,6 +9,7 @@ mod merge;
 pub mod new_file;
 mod records;
 mod run;
+mod same_file;
 mod score;
 mod sensitivity;
 mod shard;

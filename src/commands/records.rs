@@ -39,7 +39,7 @@ pub(super) fn run_and_export<R>(
         let mut files = Vec::new();
         for (world, folder) in worlds.iter().zip(folders) {
             let folder = dir.join(folder);
-            std::fs::create_dir_all(&folder).map_err(failed)?;
+            output::create_result_dir(&folder).map_err(failed)?;
             let file =
                 RecordsFile::create(&folder.join(RECORDS), &Layout::new(world)).map_err(failed)?;
             files.push(InOrder::new(first_trajectory(plan), file));

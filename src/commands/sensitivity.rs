@@ -33,6 +33,9 @@ pub fn sensitivity(
         Some(a) => Some((a, scenario::load(a)?)),
         None => None,
     };
+    if let Some((_, a)) = &reference {
+        super::same_file::warn_if_same(&scenario, a);
+    }
     let against = reference.as_ref().map(|(p, s)| (*p, s));
     let study = SensitivityStudy::new(path, &scenario, against, grouping)?;
     let trajectories = options.trajectories.unwrap_or(DEFAULT_TRAJECTORIES);

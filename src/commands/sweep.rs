@@ -8,6 +8,7 @@ use crate::analysis::sweep::{check_path, grid, Sweep};
 use crate::analysis::Manifest;
 use crate::engine;
 use crate::error::Error;
+use crate::format::Num;
 use crate::options::{RunOptions, SweepParam};
 use crate::output::{self, Exporter};
 use crate::scenario::spelling::shown;
@@ -26,10 +27,12 @@ pub fn sweep(path: &Path, params: &[SweepParam], options: &RunOptions) -> Result
         paths.push(param_path);
         if p.low < lo || p.high > hi {
             return Err(Error::Usage(format!(
-                "--param {}: the range {}..{} leaves the parameter's valid range [{lo}, {hi}]",
+                "--param {}: the range {}..{} leaves the parameter's valid range [{}, {}]",
                 shown(&p.path),
-                p.low,
-                p.high
+                Num(p.low),
+                Num(p.high),
+                Num(lo),
+                Num(hi)
             )));
         }
     }

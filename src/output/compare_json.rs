@@ -83,7 +83,7 @@ impl Exporter<Comparison> for Sides {
         for (i, summary) in c.scenarios.iter().enumerate() {
             let sub = dir.join(folder(i));
             // Already there when the run's records were written into it.
-            std::fs::create_dir_all(&sub)?;
+            super::folder::journal::create_dir_all(&sub)?;
             for exporter in super::run_exporters() {
                 exporter.write(summary, &sub)?;
             }

@@ -42,6 +42,7 @@ pub use contributions_csv::ContributionsCsv;
 pub use csv::{OutcomesCsv, TimeseriesCsv};
 pub use effects_csv::EffectsCsv;
 pub use explain_report::ExplainReport;
+pub use folder::journal::create_dir_all as create_result_dir;
 pub use folder::{check_target, fill_atomically, sanitize_name, shorten, write_atomically};
 pub use forces_csv::ForcesCsv;
 pub use json::SummaryJson;
@@ -74,7 +75,7 @@ pub trait Files<R> {
 impl<R, F: Files<R>> Exporter<R> for F {
     fn write(&self, result: &R, dir: &Path) -> io::Result<()> {
         for (path, bytes) in self.files(result)? {
-            std::fs::write(dir.join(path), bytes)?;
+            folder::journal::write(&dir.join(path), bytes)?;
         }
         Ok(())
     }

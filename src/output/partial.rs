@@ -34,6 +34,7 @@ use flate2::Compression;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use super::folder::journal;
 use super::records_parquet::RECORDS;
 use super::Exporter;
 use crate::engine::Aggregates;
@@ -355,14 +356,14 @@ pub fn write(
         raw.flush()?;
     }
     let aggregates = deflate.finish()?;
-    fs::write(dir.join(SCENARIO), scenario)?;
-    fs::write(dir.join(AGGREGATES), &aggregates)?;
+    journal::write(&dir.join(SCENARIO), scenario)?;
+    journal::write(&dir.join(AGGREGATES), &aggregates)?;
     let mut files = BTreeMap::from([
         (SCENARIO.to_string(), sha256_hex(scenario)),
         (AGGREGATES.to_string(), sha256_hex(&aggregates)),
     ]);
     for (n, bytes) in bases.iter().enumerate() {
-        fs::write(dir.join(base_file(n + 1)), bytes)?;
+        journal::write(&dir.join(base_file(n + 1)), bytes)?;
         files.insert(base_file(n + 1), sha256_hex(bytes));
     }
     // The shard's records (`--records`), written into the folder as it ran.
@@ -377,7 +378,7 @@ pub fn write(
         checksum: String::new(),
     };
     stored.checksum = checksum_of(serde_json::to_value(&stored)?);
-    let mut out = BufWriter::new(fs::File::create(dir.join(MANIFEST))?);
+    let mut out = BufWriter::new(journal::create(&dir.join(MANIFEST))?);
     serde_json::to_writer_pretty(&mut out, &stored)?;
     out.write_all(b"\n")?;
     out.flush()

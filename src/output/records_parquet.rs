@@ -139,6 +139,8 @@ impl RecordsFile {
         let properties = WriterProperties::builder()
             .set_compression(Compression::SNAPPY)
             .build();
+        // Noted in the staging folder's journal first, like every file of a result.
+        super::folder::journal::note(path)?;
         let file = BufWriter::with_capacity(1 << 20, File::create_new(path)?);
         let writer =
             SerializedFileWriter::new(file, schema, Arc::new(properties)).map_err(io_error)?;

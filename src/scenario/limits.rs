@@ -40,6 +40,11 @@ pub const MAX_FILE_BYTES: u64 = 16 << 20;
 /// more are a file of something else.
 pub const MAX_OBSERVATIONS: usize = 100_000;
 
+/// Columns an observations file may have: it needs three (`metric`, `step`, `value`), and
+/// a few more hold notes; a line of many more is a file of something else, refused as it
+/// is read rather than held (a 16 MB line of commas held whole took 580 MB).
+pub const MAX_COLUMNS: usize = 100;
+
 /// The message of a list longer than its limit, the same for a full file and for the
 /// variant change that makes a list too long.
 pub fn too_many(what: &str, limit: usize, count: usize) -> String {

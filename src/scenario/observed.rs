@@ -16,7 +16,7 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use super::csv_text::{self, Field, Record};
-use super::limits::{MAX_FILE_BYTES, MAX_OBSERVATIONS, MAX_PROBLEMS};
+use super::limits::{MAX_COLUMNS, MAX_FILE_BYTES, MAX_OBSERVATIONS, MAX_PROBLEMS};
 use super::spelling::{name_list, quoted_name, suggestion};
 use super::{Position, Problem, ScenarioError};
 use crate::format::Num;
@@ -90,7 +90,12 @@ pub fn parse(path: &Path, bytes: &[u8], world: &World) -> Result<Vec<Observation
     if let Some(separator) = csv_text::foreign_separator(text) {
         return Err(one(separator.at, foreign_separator_message(&separator)));
     }
-    let records = csv_text::records(text).map_err(|e| one(e.at, e.message))?;
+    // The header, every observation allowed, and one more to say there are too many.
+    let bounds = csv_text::Bounds {
+        fields: MAX_COLUMNS,
+        records: MAX_OBSERVATIONS + 2,
+    };
+    let records = csv_text::records(text, bounds).map_err(|e| one(e.at, e.message))?;
     let (header, rows) = records
         .split_first()
         .expect("a text that is not blank has a record");
@@ -191,7 +196,7 @@ pub fn read(path: &Path) -> Result<Vec<u8>, ScenarioError> {
 /// The index of each of `COLUMNS` in the header, or why the header will not do.
 fn header_columns(header: &Record) -> Result<[usize; 3], Vec<Problem>> {
     let names: Vec<&str> = header.fields.iter().map(|f| f.text.trim()).collect();
-    let mut problems = Vec::new();
+    let mut problems: Vec<Problem> = unnamed_columns(header).collect();
     let mut found = [0; 3];
     for (slot, column) in COLUMNS.iter().enumerate() {
         let mut at = names.iter().enumerate().filter(|(_, n)| *n == column);
@@ -209,6 +214,22 @@ fn header_columns(header: &Record) -> Result<[usize; 3], Vec<Problem>> {
     } else {
         Err(problems)
     }
+}
+
+/// A column whose header cell is empty: which column a value belongs to could not be
+/// told (and a header of millions of empty names is a file of something else).
+fn unnamed_columns(header: &Record) -> impl Iterator<Item = Problem> + '_ {
+    header
+        .fields
+        .iter()
+        .filter(|f| f.text.trim().is_empty())
+        .map(|f| Problem {
+            position: Some(f.at),
+            message: "this column of the header has no name; name it, or delete the column \
+                      (and any comma after the last name)"
+                .to_string(),
+        })
+        .take(MAX_PROBLEMS)
 }
 
 /// The problem of a header without `column`: at the name closest to it, if one is.

@@ -11,4 +11,5 @@ mod dated_outputs;
 mod explain;
 mod new_file;
 mod plumbing;
+mod raw_values;
 mod records;

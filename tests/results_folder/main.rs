@@ -6,5 +6,6 @@
 mod common;
 
 mod interrupted;
+mod killed_runs;
 mod paths;
 mod users_files;

@@ -526,7 +526,9 @@ fn a_killed_runs_staging_folder_keeps_the_users_files() {
     let killed = |n: u32| {
         let staging = dir.path().join(format!(".out.partial-{DEAD}-{n}"));
         std::fs::create_dir_all(staging.join("plots")).unwrap();
-        std::fs::write(staging.join(".entente-staging"), format!("{DEAD}-{n}")).unwrap();
+        // Its journal: the tag, then what it made, one JSON string a line.
+        let journal = format!("{DEAD}-{n}\n\"summary.json\"\n\"plots\"\n\"plots/fan_01_x.svg\"\n");
+        std::fs::write(staging.join(".entente-staging"), journal).unwrap();
         std::fs::write(staging.join("summary.json"), "{}\n").unwrap();
         std::fs::write(staging.join("plots").join("fan_01_x.svg"), "<svg/>").unwrap();
         staging
@@ -539,8 +541,8 @@ fn a_killed_runs_staging_folder_keeps_the_users_files() {
     let kept = dir.path().join(format!("out.partial-{DEAD}-0"));
     assert_eq!(read(&kept.join("notes.txt")), b"mine\n");
     assert!(
-        kept.join("summary.json").is_file(),
-        "nothing in it is deleted"
+        !kept.join("summary.json").exists(),
+        "what the run made is deleted"
     );
     assert!(stderr.contains(&kept.display().to_string()), "{stderr}");
     assert!(stderr.contains("notes.txt"), "{stderr}");

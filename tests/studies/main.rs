@@ -5,8 +5,10 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod bounded_numbers;
 mod groups;
 mod refusals;
+mod same_file_against;
 mod sensitivity;
 mod sweep;
 mod sweep_effects;

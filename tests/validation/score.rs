@@ -307,6 +307,26 @@ fn refused(text: &[u8], line_column: &str, what: &str) {
     assert!(!out.exists(), "nothing is written for a refused file");
 }
 
+/// A 16 MB line of commas was read whole into fields before the first check (580 MB at
+/// its peak); it is refused at the field past the bound as it is read.
+#[test]
+fn an_observations_line_of_millions_of_commas_is_refused_at_its_place() {
+    let mut text = b"metric,step,value\n".to_vec();
+    text.extend(std::iter::repeat_n(b',', 3_000_000));
+    text.push(b'\n');
+    refused(&text, "2:101", "more than 100 fields on one line");
+}
+
+/// A header cell left empty (a trailing comma) named no column, and was accepted.
+#[test]
+fn an_observations_header_with_an_empty_name_is_refused_at_its_place() {
+    refused(
+        b"metric,step,,value\n",
+        "1:13",
+        "this column of the header has no name",
+    );
+}
+
 #[test]
 fn an_unknown_metric_is_refused_at_its_place_with_the_closest_label() {
     refused(

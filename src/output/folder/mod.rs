@@ -16,6 +16,7 @@
 //! are removed, and anything else is kept where the user can find it.
 
 mod contents;
+pub(super) mod journal;
 mod manifest;
 mod names;
 mod replaceable;

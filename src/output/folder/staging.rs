@@ -10,6 +10,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::error::Error;
 
+use super::journal;
 use super::manifest::{delete_listed, write_manifest};
 use super::replaceable::{check_replaceable, describe, shown_path, Foreign};
 use super::stale::{clear_staging, remove_stale};
@@ -27,6 +28,7 @@ pub(super) struct Staging {
 impl Drop for Staging {
     /// Removes what the run wrote; a file a user put in meanwhile keeps the folder.
     fn drop(&mut self) {
+        journal::close(&self.path);
         if self.armed {
             clear_staging(&self.path, &self.keep_as);
         }
@@ -138,7 +140,7 @@ pub(super) fn create_staging(parent: &Path, name: &OsStr) -> std::io::Result<(St
                     keep_as: beside(name, "", "partial", &tag),
                     armed: true,
                 };
-                fs::write(staging.path.join(STAMP), &tag)?;
+                journal::open(&staging.path, &tag)?;
                 return Ok((staging, tag));
             }
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => last = Some(e),

@@ -6,6 +6,7 @@ use std::fs;
 use std::path::Path;
 
 use super::contents::{made_by_entente, walk, written_by_entente, Found};
+use super::journal;
 use super::manifest::{delete_listed, trusted_manifest};
 use super::replaceable::{few, shown_path};
 use super::staging::{beside, dispose, keep_visible};
@@ -51,35 +52,40 @@ pub(super) fn remove_stale(parent: &Path, name: &OsStr, target: &Path) {
     }
 }
 
-/// Removes a staging folder of a run that did not finish, if everything in it is something
-/// entente writes there: its stamp, its sub-folders, files of its kinds by their place
-/// (`written_by_entente`) and, once written, its manifest. The files have no manifest yet,
-/// so nothing else can be proved entente's: a folder holding anything else (a user's notes,
-/// a link) is not deleted at all but kept under a visible name, with a warning saying
-/// where. Only the files judged are deleted, one by one, so one that arrives meanwhile
-/// keeps the folder too.
+/// Removes what a run that did not finish made in its staging folder: the files and
+/// folders its journal lists (see [`journal`]), of the kinds entente writes there, then its
+/// stamp and the folder if nothing else is left. Anything else (a user's notes, even one
+/// named `my_notes.csv`, a link) is kept, with the folder, under a visible name, with a
+/// warning saying where. A folder that lost its stamp to its manifest loses only what the
+/// manifest lists.
 pub(super) fn clear_staging(dir: &Path, keep_as: &OsStr) {
+    if !fs::symlink_metadata(dir.join(STAMP)).is_ok_and(|m| m.is_file()) {
+        if !delete_listed(dir) {
+            keep_staging(dir, keep_as);
+        }
+        return;
+    }
     let Ok(found) = walk(dir) else {
         return; // unreadable: nothing can be judged, so nothing is deleted
     };
-    if found
-        .iter()
-        .all(|(rel, _, what)| staged_by_entente(rel, what))
+    let made = journal::made(dir);
+    let ours = |rel: &String, what: &Found| made.contains(rel) && staged_by_entente(rel, what);
+    for (rel, path, what) in &found {
+        if matches!(what, Found::File { .. }) && ours(rel, what) {
+            let _ = fs::remove_file(path);
+        }
+    }
+    // Deepest first; a folder that still holds something stays.
+    for (rel, path, what) in found.iter().rev() {
+        if matches!(what, Found::Folder) && ours(rel, what) {
+            let _ = fs::remove_dir(path);
+        }
+    }
+    if walk(dir).is_ok_and(|left| left.iter().all(|(rel, _, _)| rel == STAMP))
+        && fs::remove_file(dir.join(STAMP)).is_ok()
+        && fs::remove_dir(dir).is_ok()
     {
-        for (_, path, what) in &found {
-            if matches!(what, Found::File { .. }) {
-                let _ = fs::remove_file(path);
-            }
-        }
-        // Deepest first; a folder that still holds something stays.
-        for (_, path, what) in found.iter().rev() {
-            if matches!(what, Found::Folder) {
-                let _ = fs::remove_dir(path);
-            }
-        }
-        if fs::remove_dir(dir).is_ok() {
-            return;
-        }
+        return;
     }
     keep_staging(dir, keep_as);
 }
@@ -101,7 +107,7 @@ pub(super) fn keep_staging(dir: &Path, keep_as: &OsStr) {
     let theirs: Vec<String> = walk(&kept)
         .unwrap_or_default()
         .into_iter()
-        .filter(|(rel, _, what)| !staged_by_entente(rel, what))
+        .filter(|(rel, _, what)| rel != STAMP && rel != MARKER && !matches!(what, Found::Folder))
         .map(|(rel, _, _)| rel)
         .collect();
     let listed = match theirs.is_empty() {

@@ -2,6 +2,7 @@
 
 use std::ffi::OsStr;
 use std::fs;
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use super::contents::*;
@@ -26,9 +27,12 @@ fn names_that_try_to_escape_their_folder_are_flattened() {
 fn a_failed_fill_leaves_the_previous_result_and_no_temporary_folder() {
     let dir = tempfile::tempdir().unwrap();
     let target = dir.path().join("out");
-    write_atomically(&target, |d| fs::write(d.join("summary.json"), "first")).unwrap();
+    write_atomically(&target, |d| {
+        journal::write(&d.join("summary.json"), "first")
+    })
+    .unwrap();
     let failed = write_atomically(&target, |d| {
-        fs::write(d.join("summary.json"), "second")?;
+        journal::write(&d.join("summary.json"), "second")?;
         Err(std::io::Error::other("disk full"))
     });
     assert!(failed.is_err());
@@ -47,9 +51,23 @@ const DEAD: u32 = 999_999_999;
 fn staging_in(dir: &Path, name: &str, tag: &str) -> PathBuf {
     let path = dir.join(format!(".{name}.partial-{tag}"));
     fs::create_dir(&path).unwrap();
-    fs::write(path.join(STAMP), tag).unwrap();
-    fs::write(path.join("summary.json"), "{}").unwrap();
+    fs::write(path.join(STAMP), format!("{tag}\n")).unwrap();
+    made(&path, "summary.json", "{}");
     path
+}
+
+/// Notes `rel` in the journal of `staging` and writes it (a folder if `text` is empty), as
+/// a run does.
+fn made(staging: &Path, rel: &str, text: &str) {
+    let mut journal = fs::OpenOptions::new()
+        .append(true)
+        .open(staging.join(STAMP))
+        .unwrap();
+    writeln!(journal, "{}", serde_json::to_string(rel).unwrap()).unwrap();
+    match text {
+        "" => fs::create_dir(staging.join(rel)).unwrap(),
+        _ => fs::write(staging.join(rel), text).unwrap(),
+    }
 }
 
 #[test]
@@ -65,7 +83,7 @@ fn folders_left_by_dead_runs_are_removed_by_the_next_run() {
     // target's: left alone.
     let live = staging_in(dir.path(), "out", &format!("{}-999999", std::process::id()));
     let other = staging_in(dir.path(), "other", &format!("{DEAD}-1"));
-    write_atomically(&target, |d| fs::write(d.join("summary.json"), "new")).unwrap();
+    write_atomically(&target, |d| journal::write(&d.join("summary.json"), "new")).unwrap();
     let mut expected = [live, other, target].map(|p| {
         let name = p.file_name().unwrap().to_string_lossy().into_owned();
         name
@@ -111,7 +129,7 @@ fn a_user_folder_named_like_a_staging_folder_is_left_alone() {
         kept.push(link);
     }
     kept.push(elsewhere);
-    write_atomically(&target, |d| fs::write(d.join("summary.json"), "new")).unwrap();
+    write_atomically(&target, |d| journal::write(&d.join("summary.json"), "new")).unwrap();
     for path in &kept {
         assert!(
             fs::symlink_metadata(path).is_ok(),
@@ -139,7 +157,7 @@ fn names_that_are_not_utf8_are_compared_byte_for_byte() {
     let other = dir.path().join(OsStr::from_bytes(&name));
     fs::create_dir(&other).unwrap();
     fs::write(other.join(STAMP), &tag).unwrap();
-    write_atomically(&target, |d| fs::write(d.join("summary.json"), "new")).unwrap();
+    write_atomically(&target, |d| journal::write(&d.join("summary.json"), "new")).unwrap();
     assert!(
         other.join(STAMP).is_file(),
         "another name's folder was deleted"
@@ -150,7 +168,7 @@ fn names_that_are_not_utf8_are_compared_byte_for_byte() {
     let own = dir.path().join(OsStr::from_bytes(&own));
     fs::create_dir(&own).unwrap();
     fs::write(own.join(STAMP), &tag).unwrap();
-    write_atomically(&target, |d| fs::write(d.join("summary.json"), "new")).unwrap();
+    write_atomically(&target, |d| journal::write(&d.join("summary.json"), "new")).unwrap();
     assert!(!own.exists());
 }
 
@@ -178,8 +196,8 @@ fn a_killed_runs_staging_folder_keeps_the_users_files() {
     let target = dir.path().join("out");
     let killed = |n: usize| {
         let staging = staging_in(dir.path(), "out", &format!("{DEAD}-{n}"));
-        fs::create_dir(staging.join("plots")).unwrap();
-        fs::write(staging.join("plots").join("fan.svg"), "<svg/>").unwrap();
+        made(&staging, "plots", "");
+        made(&staging, "plots/fan.svg", "<svg/>");
         staging
     };
     // What a user may leave in one: a file entente never writes, one of entente's
@@ -208,8 +226,8 @@ fn a_killed_runs_staging_folder_keeps_the_users_files() {
             "{rel} is gone"
         );
         assert!(
-            kept.join("summary.json").is_file(),
-            "nothing in it is deleted"
+            !kept.join("summary.json").exists(),
+            "what the run made is deleted"
         );
     }
     result_in(&target);
@@ -228,7 +246,7 @@ fn a_failed_runs_staging_folder_keeps_a_file_put_into_it() {
     let dir = tempfile::tempdir().unwrap();
     let target = dir.path().join("out");
     let failed = write_atomically(&target, |d| {
-        fs::write(d.join("summary.json"), "{}")?;
+        journal::write(&d.join("summary.json"), "{}")?;
         fs::write(d.join("notes.txt"), "mine")?; // the user, meanwhile
         Err(std::io::Error::other("disk full"))
     });
@@ -250,11 +268,11 @@ fn a_compare_of_three_or_more_scenarios_can_be_rerun_into_its_own_folder() {
     let out = dir.path().join("out");
     let sides = |d: &Path| {
         for side in (0..MAX_SCENARIOS).map(folder) {
-            fs::create_dir_all(d.join(&side).join("plots"))?;
-            fs::write(d.join(&side).join("summary.json"), "{}")?;
-            fs::write(d.join(&side).join("plots").join("fan.png"), "png")?;
+            journal::create_dir_all(&d.join(&side).join("plots"))?;
+            journal::write(&d.join(&side).join("summary.json"), "{}")?;
+            journal::write(&d.join(&side).join("plots").join("fan.png"), "png")?;
         }
-        fs::write(d.join("compare.json"), "{}")
+        journal::write(&d.join("compare.json"), "{}")
     };
     write_atomically(&out, sides).unwrap();
     check_target(&out).expect("a comparison's own folder");
@@ -359,7 +377,7 @@ fn a_forged_manifest_does_not_get_a_users_file_deleted() {
     write_manifest(&v).unwrap();
     let refused = check_target(&v).unwrap_err().to_string();
     assert!(refused.contains("never writes (thesis.tex)"), "{refused}");
-    let refused = write_atomically(&v, |d| fs::write(d.join("summary.json"), "{}"));
+    let refused = write_atomically(&v, |d| journal::write(&d.join("summary.json"), "{}"));
     assert_eq!(refused.unwrap_err().exit_code(), 2);
     assert_eq!(
         fs::read_to_string(v.join("thesis.tex")).unwrap(),
@@ -434,7 +452,7 @@ fn only_empty_folders_and_results_folders_are_replaced() {
     let results = dir.path().join("results");
     fs::create_dir(&results).unwrap();
     check_target(&results).unwrap();
-    write_atomically(&results, |d| fs::write(d.join("summary.json"), "1")).unwrap();
+    write_atomically(&results, |d| journal::write(&d.join("summary.json"), "1")).unwrap();
     check_target(&results).unwrap();
     assert!(results.join(MARKER).is_file());
 }
@@ -451,9 +469,9 @@ fn names(dir: &Path) -> Vec<String> {
 
 fn result_in(target: &Path) {
     write_atomically(target, |d| {
-        fs::write(d.join("summary.json"), "{}")?;
-        fs::create_dir(d.join("plots"))?;
-        fs::write(d.join("plots").join("fan.svg"), "<svg/>")
+        journal::write(&d.join("summary.json"), "{}")?;
+        journal::create_dir_all(&d.join("plots"))?;
+        journal::write(&d.join("plots").join("fan.svg"), "<svg/>")
     })
     .unwrap();
 }
@@ -472,7 +490,7 @@ fn a_summary_json_or_an_old_empty_marker_does_not_make_a_results_folder() {
     assert!(refused.contains("thesis.tex"), "{refused}");
     assert!(refused.contains("not hold entente results"), "{refused}");
     assert!(!refused.contains("  "), "stray spaces: {refused}");
-    assert!(write_atomically(&v, |d| fs::write(d.join("summary.json"), "1")).is_err());
+    assert!(write_atomically(&v, |d| journal::write(&d.join("summary.json"), "1")).is_err());
     assert_eq!(
         fs::read_to_string(v.join("thesis.tex")).unwrap(),
         "years of work"
@@ -544,7 +562,7 @@ fn files_added_to_the_target_while_a_run_works_stop_the_replacement() {
     result_in(&out);
     let refused = write_atomically(&out, |d| {
         fs::write(out.join("notes.txt"), "written meanwhile")?; // the user, meanwhile
-        fs::write(d.join("summary.json"), "{\"new\": true}")
+        journal::write(&d.join("summary.json"), "{\"new\": true}")
     })
     .unwrap_err();
     assert_eq!(refused.exit_code(), 2);
@@ -638,7 +656,7 @@ fn an_out_name_without_room_for_its_staging_folder_is_refused() {
     let refused = check_target(&too_long).unwrap_err().to_string();
     assert!(refused.contains("at most 214 bytes"), "{refused}");
     write_atomically(&dir.path().join("n".repeat(MAX_OUT_NAME)), |d| {
-        fs::write(d.join("summary.json"), "1")
+        journal::write(&d.join("summary.json"), "1")
     })
     .unwrap();
 }
@@ -671,7 +689,7 @@ fn concurrent_writers_leave_one_whole_folder() {
                 for _ in 0..20 {
                     write_atomically(target, |d| {
                         for f in 0..5 {
-                            fs::write(d.join(format!("{f}.csv")), w.to_string())?;
+                            journal::write(&d.join(format!("{f}.csv")), w.to_string())?;
                         }
                         Ok(())
                     })
@@ -692,4 +710,29 @@ fn concurrent_writers_leave_one_whole_folder() {
         1,
         "nothing left beside it"
     );
+}
+
+/// The journal is what makes cleaning after a killed run safe: every file and folder the
+/// exporters of a comparison (its sides, their plots) make is noted in it before the run
+/// ends, or the next run would keep it as a user's, with a warning.
+#[test]
+fn every_file_a_comparison_writes_is_in_its_journal() {
+    use crate::output::{compare_exporters, examples};
+    let dir = tempfile::tempdir().unwrap();
+    let comparison = examples::comparison();
+    let mut unnoted = Vec::new();
+    write_atomically(&dir.path().join("out"), |d| {
+        for exporter in compare_exporters() {
+            exporter.write(&comparison, d)?;
+        }
+        let made = journal::made(d);
+        unnoted = walk(d)?
+            .into_iter()
+            .map(|(rel, _, _)| rel)
+            .filter(|rel| rel != STAMP && !made.contains(rel))
+            .collect();
+        Ok(())
+    })
+    .unwrap();
+    assert!(unnoted.is_empty(), "not in the journal: {unnoted:?}");
 }

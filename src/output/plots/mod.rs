@@ -44,6 +44,7 @@ pub use score::{score_figures, ScorePlots};
 pub use sweep::SweepPlots;
 pub use tornado::TornadoPlots;
 
+use super::folder::journal;
 use super::Exporter;
 use crate::analysis::{Comparison, Manifest, RunSummary};
 
@@ -267,11 +268,13 @@ pub fn shared_metrics(c: &Comparison) -> Vec<(String, Vec<&crate::analysis::Metr
 /// Writes every figure as `plots/<stem>.png` and `plots/<stem>.svg`.
 fn write_figures(figures: &[Box<dyn Figure + '_>], dir: &Path) -> io::Result<()> {
     let plots = dir.join("plots");
-    std::fs::create_dir_all(&plots)?;
+    journal::create_dir_all(&plots)?;
     for figure in figures {
         let stem = figure.file_stem();
-        figure.write_png(&plots.join(format!("{stem}.png")))?;
-        std::fs::write(plots.join(format!("{stem}.svg")), figure.svg()?)?;
+        let png = plots.join(format!("{stem}.png"));
+        journal::note(&png)?;
+        figure.write_png(&png)?;
+        journal::write(&plots.join(format!("{stem}.svg")), figure.svg()?)?;
     }
     Ok(())
 }
