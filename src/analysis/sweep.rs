@@ -24,13 +24,33 @@ use crate::scenario::param_path::{self, Names};
 /// number of the file (`scenario::number_path`: `stance.A.B`, `weight.A`, `event.x.at`...).
 pub fn check_path(world: &World, text: &str) -> Result<(NumberPath, (f64, f64)), String> {
     let names = Names::of(world);
-    let path = NumberPath::parse(text, world).ok_or_else(|| param_path::unknown(text, &names))?;
+    let path = NumberPath::parse(text, world).ok_or_else(|| unknown_path(text, world, &names))?;
     // Every target of a path is the same kind of number, so they share one range.
     match path.targets(world).first() {
         Some(target) => Ok((path, target.range(world.steps))),
         None => Err(format!(
             "the parameter path \"{text}\" addresses no parameter: the scenario has no channels"
         )),
+    }
+}
+
+/// Why `text` names no number: the grammar's message, and for an effect of an event the
+/// file has, that an effect's amount is a number with a path only when it is written as a
+/// range (a new user swept `event.karabakh_war.effect.2` of an `Add(-0.3)`).
+fn unknown_path(text: &str, world: &World, names: &Names) -> String {
+    let message = param_path::unknown(text, names);
+    let event = text
+        .strip_prefix("event.")
+        .and_then(|rest| rest.split_once(".effect."))
+        .map(|(event, _)| event);
+    match event {
+        Some(e) if world.events.iter().any(|ev| ev.name == e) => format!(
+            "{message}\nan effect's amount has a path (`event.<name>.effect.<N>`, counted from \
+             1) only when the file writes it as a range: write it e.g. as Add(Uniform(-0.5, \
+             -0.1)) to sweep it; stances, affinities, shares and weights are paths too \
+             (`stance.A.B`, `affinity.A.B`, `share.<channel>.A.B`, `weight.A`)"
+        ),
+        _ => message,
     }
 }
 

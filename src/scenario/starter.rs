@@ -61,9 +61,12 @@ fn header(out: &mut String, s: &Starter) {
          // says what it means. A number you cannot pin down may be a range, drawn once per\n\
          // trajectory: Uniform(low, high) or Guess(low, likely, high).\n\
          //\n\
-         // The world is at rest (`at_rest: true`): the stances you write hold, but for chance\n\
-         // (`sigma`), until an event moves them, so every change you see in the results\n\
-         // comes from the events you write below.",
+         // The world is at rest (`at_rest: true`): the stances and shares you write are where\n\
+         // the model's forces balance. They move by chance (`sigma`), by the events you write\n\
+         // below, and by the background of what no file lists (jumps in relations, suppliers\n\
+         // that come and go, fitted to history: the book's \"The background\"); and shares\n\
+         // follow partnerships at the rate `kappa` (0.3 a step by default). Write\n\
+         // `background: None` to see your events alone.",
         s.name.replace(['\n', '\r'], " ")
     );
     out.push_str("Scenario(\n");

@@ -91,3 +91,31 @@ fn against_a_file_of_another_horizon_reads_two_times_as_one_effect() {
     assert!(err.contains("37") && err.contains("20"), "{err}");
     assert!(!dir.path().join("s").exists());
 }
+
+/// A new user swept `event.karabakh_war.effect.2`, an effect written `Add(-0.3)`, and was
+/// told "unknown parameter path ... did you mean event.karabakh_war.hazard?" with a list of
+/// parameter paths only: nothing said that an effect's amount has a path only when written
+/// as a range, nor that stances and shares sweep too. Now the message says both.
+#[test]
+fn sweeping_a_written_effect_amount_says_it_needs_a_range() {
+    let dir = tempfile::tempdir().unwrap();
+    let visit = common::scenario("putin_visit.ron");
+    // us_arms_india's share pair is written as numbers (baseline.ron).
+    let err = exits(
+        2,
+        &[
+            &"sweep",
+            &visit,
+            &"--param",
+            &"event.us_arms_india.effect.1=0:0.1:3",
+            &"-q",
+            &"--out",
+            &dir.path().join("s"),
+        ],
+    );
+    assert!(
+        err.contains("only when the file writes it as a range") && err.contains("stance.A.B"),
+        "{err}"
+    );
+    assert!(!dir.path().join("s").exists());
+}
