@@ -29,14 +29,14 @@ pub fn check(path: &Path) -> Result<(), Error> {
             crate::say!(
                 "{}: at rest: the parameter draws of the first {checked} of {} trajectories \
                  can be held still (a run checks them all before any work)",
-                path.display(),
+                scenario::path_shown(path),
                 w.trajectories
             )?;
         }
     }
     crate::say!(
         "{}: ok — \"{}\", {} states, {} channels, {} events, {} outcomes, {} metrics, {} steps of a {}",
-        path.display(),
+        scenario::path_shown(path),
         w.name,
         w.n(),
         w.k(),
@@ -57,19 +57,22 @@ pub fn check(path: &Path) -> Result<(), Error> {
     if let Some(full) = s.bases.last() {
         let through: Vec<String> = s.bases[..s.bases.len() - 1]
             .iter()
-            .map(|b| b.path.display().to_string())
+            .map(|b| scenario::path_shown(&b.path))
             .collect();
         let through = if through.is_empty() {
             String::new()
         } else {
             format!(" through {}", through.join(", "))
         };
-        crate::say!("a variant of {}{through}; it changes:", full.path.display())?;
+        crate::say!(
+            "a variant of {}{through}; it changes:",
+            scenario::path_shown(&full.path)
+        )?;
         // A chain of variants: each file's changes under its name, in the order applied.
         let by_file = s.changes.len() > 1;
         for (file, lines) in &s.changes {
             if by_file {
-                crate::say!("  {}:", file.display())?;
+                crate::say!("  {}:", scenario::path_shown(file))?;
             }
             for line in lines {
                 crate::say!("{}  {line}", if by_file { "  " } else { "" })?;

@@ -111,11 +111,14 @@ pub(super) fn join<'p>(
                 .map_err(|why| format!("{RECORDS} {why}"))
             })
             .map_err(|why| {
-                Error::Usage(format!(
-                    "{}: {}; run this shard again",
-                    path_shown(&part.dir),
-                    printable(&why, 1_000)
-                ))
+                // The part's own checks already end with the advice.
+                let why = printable(&why, 1_000);
+                let advice = if why.ends_with("run this shard again") {
+                    ""
+                } else {
+                    "; run this shard again"
+                };
+                Error::Usage(format!("{}: {why}{advice}", path_shown(&part.dir)))
             })?;
     }
     file.finish().map_err(failed)

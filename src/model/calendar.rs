@@ -23,16 +23,17 @@ impl Period {
     }
 
     /// The date of the `index`-th period counted from year 0 (`2018 * 4 + 2` is 2018Q3), as
-    /// a file writes it: `2018`, `2018Q3`, `2018-07`.
+    /// a file writes it: `2018`, `2018Q3`, `2018-07`; a year before 1000 with its leading
+    /// zeros (`0099Q4`), as a file must write it to be read back.
     pub fn written(self, index: i64) -> String {
         let (year, within) = (
             index.div_euclid(self.per_year()),
             index.rem_euclid(self.per_year()),
         );
         match self {
-            Period::Year => format!("{year}"),
-            Period::Quarter => format!("{year}Q{}", within + 1),
-            Period::Month => format!("{year}-{:02}", within + 1),
+            Period::Year => format!("{year:04}"),
+            Period::Quarter => format!("{year:04}Q{}", within + 1),
+            Period::Month => format!("{year:04}-{:02}", within + 1),
         }
     }
 }

@@ -18,8 +18,16 @@ pub struct Direction {
 /// set d with probability weight(d) / total.
 pub fn pick(weights: &[f64], u: f64) -> usize {
     let total: f64 = weights.iter().sum();
-    let mut below = u * total;
+    // Weights near f64::MAX add up to infinity (two weights of 1e308 picked the first set
+    // 16% of the time): then they are read relative to the largest.
+    let scale = if total.is_finite() {
+        1.0
+    } else {
+        1.0 / weights.iter().fold(0.0_f64, |top, &w| top.max(w))
+    };
+    let mut below = u * weights.iter().map(|&w| w * scale).sum::<f64>();
     for (d, &weight) in weights.iter().enumerate() {
+        let weight = weight * scale;
         if below < weight {
             return d;
         }
@@ -40,5 +48,15 @@ mod tests {
         assert_eq!(pick(&sets, 0.5999), 0);
         assert_eq!(pick(&sets, 0.6), 2);
         assert_eq!(pick(&sets, 0.999_999_999_999), 2);
+    }
+
+    /// Two weights of 1e308 added up to infinity: the split was 16/84, not even.
+    #[test]
+    fn weights_whose_sum_overflows_still_split_in_proportion() {
+        let sets = [1e308, 1e308];
+        assert_eq!(pick(&sets, 0.25), 0);
+        assert_eq!(pick(&sets, 0.49), 0);
+        assert_eq!(pick(&sets, 0.51), 1);
+        assert_eq!(pick(&sets, 0.99), 1);
     }
 }

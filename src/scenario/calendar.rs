@@ -178,6 +178,17 @@ mod tests {
         calendar("quarter", "2016Q3").unwrap()
     }
 
+    /// A year before 1000 was written without its leading zeros (`99Q4`), which no file could
+    /// read back: dates are written as they are read, with four digits of year.
+    #[test]
+    fn an_early_date_is_written_as_it_is_read() {
+        let c = calendar("quarter", "0100Q1").unwrap();
+        assert_eq!(c.date(0), "0099Q4");
+        assert_eq!(c.date(1), "0100Q1");
+        let back = calendar("quarter", &c.date(0)).unwrap();
+        assert_eq!(back.date(1), "0099Q4");
+    }
+
     #[test]
     fn each_unit_reads_its_own_form() {
         assert_eq!(calendar("quarters", "2016-Q3"), Ok(quarters_from_2016q3()));

@@ -49,3 +49,24 @@ fn clap_echoes_values_raw() {
     assert_eq!(code, Some(2), "{stderr}");
     assert!(stderr.len() < 2_000, "{} bytes", stderr.len());
 }
+
+/// `simulate check` printed the file's path raw in its "ok" line and the path of a
+/// variant's base in its "a variant of" line: a name holding an escape sequence and a
+/// newline recoloured the terminal and forged an `error:` line. Every other command shows
+/// paths escaped; now `check` does too.
+#[test]
+fn check_printed_the_file_path_raw() {
+    let dir = tempfile::tempdir().unwrap();
+    // A folder whose name recolours the terminal and forges a line, holding a copy of
+    // baseline.ron and a variant of it.
+    let folder = dir.path().join("esc\u{1b}[31mRED\nerror: forged");
+    std::fs::create_dir(&folder).unwrap();
+    let (base, variant) = common::variant_of_baseline(&folder, "v", "    SetSeed(3),");
+    for file in [base, variant] {
+        let out = simulate().arg("check").arg(&file).output().unwrap();
+        assert_eq!(out.status.code(), Some(0), "{out:?}");
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        unforged(&stdout);
+        assert!(stdout.contains("ok"), "{stdout}");
+    }
+}
