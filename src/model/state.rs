@@ -78,27 +78,11 @@ impl State {
             timing: world.events.iter().map(|e| e.timing).collect(),
             window: world.events.iter().map(|e| e.window).collect(),
             amount: amounts(world).collect(),
-            effects_of: world
-                .events
-                .iter()
-                .scan(0, |start, e| {
-                    let this = *start;
-                    *start += e.effects.len();
-                    Some(this)
-                })
-                .collect(),
+            effects_of: starts(world.events.iter().map(|e| e.effects.len())),
             pending: Vec::new(),
             lag: lags(world).collect(),
             direction_weight: weights(world).collect(),
-            directions_of: world
-                .events
-                .iter()
-                .scan(0, |start, e| {
-                    let this = *start;
-                    *start += e.directions.len();
-                    Some(this)
-                })
-                .collect(),
+            directions_of: starts(world.events.iter().map(|e| e.directions.len())),
             departure: vec![0.0; n * n],
             rest_partnership: vec![0.0; n * n],
             clock: Clock::new(n),
@@ -166,4 +150,16 @@ fn weights(world: &World) -> impl Iterator<Item = f64> + '_ {
         .events
         .iter()
         .flat_map(|e| e.directions.iter().map(|d| d.weight))
+}
+
+/// Where each of a run of lists starts in their concatenation (every event's effects, or
+/// its directions, laid end to end).
+fn starts(lengths: impl Iterator<Item = usize>) -> Vec<usize> {
+    lengths
+        .scan(0, |start, len| {
+            let this = *start;
+            *start += len;
+            Some(this)
+        })
+        .collect()
 }
