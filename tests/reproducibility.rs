@@ -73,13 +73,14 @@ fn a_trajectory_gives_the_same_numbers_whatever_the_run_it_is_part_of() {
 }
 
 /// Every file `simulate explain` writes, but the pictures (drawn from these numbers).
-const EXPLAINED: [&str; 7] = [
+const EXPLAINED: [&str; 8] = [
     "summary.json",
     "timeseries.csv",
     "outcomes.csv",
     "forces.csv",
     "contributions.csv",
     "conditional.csv",
+    "discovery.csv",
     "report.html",
 ];
 
