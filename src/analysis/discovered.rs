@@ -8,6 +8,8 @@
 //! in memory and sorts the box's values at each peel, and a hundred thousand trajectories
 //! find the same boxes as more would, within their noise.
 
+use rayon::prelude::*;
+
 use super::discovery::{discover, restrictions_of, Discovery, DiscoveryError, Settings};
 use crate::engine::records::{Layout, RowSink, Rows};
 use crate::model::World;
@@ -160,54 +162,56 @@ pub fn discoveries(
         events.push(Some(event.clone()));
     }
     let width = layout.outcomes.len();
-    let mut found = Vec::new();
-    for (o, outcome) in layout.outcomes.iter().enumerate() {
-        if !asked(outcome) {
-            continue;
-        }
-        let held: Vec<bool> = (0..n).map(|r| rows.held[r * width + o]).collect();
-        let discovery = discover(&inputs, &names, &held, Settings::default())?;
-        let chosen = stated(&discovery);
-        let peel = &discovery.trajectory[chosen];
-        let conditions = restrictions_of(&inputs, &names, &held, &peel.limits)
-            .iter()
-            .map(|c| {
-                let j = names.iter().position(|n| *n == c.name).unwrap_or(0);
-                let (low_restricted, high_restricted) = (c.p_low.is_some(), c.p_high.is_some());
-                let sides = (
-                    low_restricted.then_some(c.low),
-                    high_restricted.then_some(c.high),
-                );
-                let phrase = match &events[j] {
-                    Some(event) => event_phrase(event, sides, steps),
-                    None => input_phrase(&c.name, sides),
-                };
-                Condition {
-                    input: c.name.clone(),
-                    event: events[j].clone(),
-                    low: c.low,
-                    high: c.high,
-                    low_restricted,
-                    high_restricted,
-                    p_value: c.p_value,
-                    phrase,
-                }
+    let asked: Vec<(usize, &String)> = (layout.outcomes.iter().enumerate())
+        .filter(|(_, name)| asked(name))
+        .collect();
+    // Outcome by outcome, on the caller's threads; each is found alone, in file order.
+    asked
+        .into_par_iter()
+        .map(|(o, outcome)| {
+            let held: Vec<bool> = (0..n).map(|r| rows.held[r * width + o]).collect();
+            let discovery = discover(&inputs, &names, &held, Settings::default())?;
+            let chosen = stated(&discovery);
+            let peel = &discovery.trajectory[chosen];
+            let conditions = restrictions_of(&inputs, &names, &held, &peel.limits)
+                .iter()
+                .map(|c| {
+                    let j = names.iter().position(|n| *n == c.name).unwrap_or(0);
+                    let (low_restricted, high_restricted) = (c.p_low.is_some(), c.p_high.is_some());
+                    let sides = (
+                        low_restricted.then_some(c.low),
+                        high_restricted.then_some(c.high),
+                    );
+                    let phrase = match &events[j] {
+                        Some(event) => event_phrase(event, sides, steps),
+                        None => input_phrase(&c.name, sides),
+                    };
+                    Condition {
+                        input: c.name.clone(),
+                        event: events[j].clone(),
+                        low: c.low,
+                        high: c.high,
+                        low_restricted,
+                        high_restricted,
+                        p_value: c.p_value,
+                        phrase,
+                    }
+                })
+                .collect();
+            Ok(OutcomeBox {
+                outcome: outcome.clone(),
+                trajectories: n,
+                held: held.iter().filter(|&&h| h).count(),
+                inputs: names.clone(),
+                chosen,
+                coverage: peel.coverage,
+                density: peel.density,
+                mass: peel.mass,
+                conditions,
+                discovery,
             })
-            .collect();
-        found.push(OutcomeBox {
-            outcome: outcome.clone(),
-            trajectories: n,
-            held: held.iter().filter(|&&h| h).count(),
-            inputs: names.clone(),
-            chosen,
-            coverage: peel.coverage,
-            density: peel.density,
-            mass: peel.mass,
-            conditions,
-            discovery,
-        });
-    }
-    Ok(found)
+        })
+        .collect()
 }
 
 /// The index of the densest box on the trajectory that restricts at most

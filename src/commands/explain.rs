@@ -68,7 +68,9 @@ pub fn explain(path: &Path, outcome: Option<&str>, options: &RunOptions) -> Resu
         .map(|b| b.iter().map(|(e, _)| e.clone()).collect())
         .collect();
     let asked = |name: &str| outcome.is_none_or(|o| o == name);
-    let discovery = match first_rows.map(|rows| discoveries(&rows, world.steps as usize, asked)) {
+    let found = first_rows
+        .map(|rows| engine::in_pool(&plan, || discoveries(&rows, world.steps as usize, asked)));
+    let discovery = match found {
         Some(Ok(found)) => found,
         Some(Err(e)) => {
             crate::warn!("warning: no scenario discovery: {e}");

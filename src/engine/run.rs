@@ -496,7 +496,8 @@ pub fn threads(plan: &Plan) -> usize {
 }
 
 /// Runs `work` on the plan's threads (`threads`).
-fn in_pool<T: Send>(plan: &Plan, work: impl FnOnce() -> T + Send) -> T {
+/// Does `work` on the plan's threads (a pool of `plan.threads`, or the global one).
+pub fn in_pool<T: Send>(plan: &Plan, work: impl FnOnce() -> T + Send) -> T {
     match plan.threads.map(|_| threads(plan)) {
         Some(n) => match rayon::ThreadPoolBuilder::new().num_threads(n).build() {
             Ok(pool) => pool.install(work),
