@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 use std::io;
 
 use super::numbers::{percent, points};
-use super::plots::force_figures;
+use super::plots::{discovery_figures, force_figures};
 use super::report::{escape, figures_section, run_page_with, Section};
 use super::{File, Files};
 use crate::analysis::discovered::{shown, MOST_RESTRICTED};
@@ -19,7 +19,7 @@ impl Files<Explanation> for ExplainReport {
     fn files(&self, e: &Explanation) -> io::Result<Vec<File>> {
         // Scenario discovery's boxes (`analysis::discovered`) are the first parts of the
         // section: what the answer rests on among the drawn inputs and the events' timing.
-        let parts: Vec<Section> = discovery_part(e).into_iter().collect();
+        let parts: Vec<Section> = discovery_part(e)?.into_iter().collect();
         let page = run_page_with(&e.summary, Some(&why(e, &parts)?))?;
         Ok(vec![("report.html".into(), page.into_bytes())])
     }
@@ -27,8 +27,10 @@ impl Files<Explanation> for ExplainReport {
 
 /// Scenario discovery's part of the Why section: for each outcome its chosen box as a
 /// sentence and a table of the restricted inputs (none when nothing was searched).
-fn discovery_part(e: &Explanation) -> Option<Section> {
-    let first = e.discovery.first()?;
+fn discovery_part(e: &Explanation) -> io::Result<Option<Section>> {
+    let Some(first) = e.discovery.first() else {
+        return Ok(None);
+    };
     let mut html = String::new();
     let _ = writeln!(
         html,
@@ -78,11 +80,12 @@ fn discovery_part(e: &Explanation) -> Option<Section> {
         }
         html.push_str("</tbody>\n</table>\n");
     }
-    Some(Section {
+    figures_section(&mut html, &discovery_figures(e))?;
+    Ok(Some(Section {
         id: "discovery".into(),
         heading: "Scenario discovery".into(),
         html,
-    })
+    }))
 }
 
 /// Events listed per outcome or metric in the tables; contributions.csv has them all.

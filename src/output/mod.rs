@@ -186,6 +186,7 @@ pub fn explain_exporters() -> Vec<Box<dyn Exporter<Explanation>>> {
         Box::new(ConditionalCsv),
         Box::new(DiscoveryCsv),
         Box::new(plots::ForcePlots),
+        Box::new(plots::DiscoveryPlots),
         Box::new(ExplainReport),
     ]
 }

@@ -130,4 +130,6 @@ fn explain_discovers_the_planted_threshold_of_a_drawn_input() {
     let report = std::fs::read_to_string(out.join("report.html")).unwrap();
     assert!(report.contains("<h3 id=\"discovery\">Scenario discovery</h3>"));
     assert!(report.contains("data-outcome=\"warm\">warm holds in 100% of trajectories where"));
+    assert!(report.contains("plots/discovery_tradeoff.svg"));
+    assert!(out.join("plots/discovery_tradeoff.png").is_file());
 }
