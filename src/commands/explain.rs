@@ -48,6 +48,18 @@ pub fn explain(path: &Path, outcome: Option<&str>, options: &RunOptions) -> Resu
     })?;
     // The sink keeps rows in memory and never fails.
     let first_rows = first_rows.finish().ok();
+    let asked = |name: &str| outcome.is_none_or(|o| o == name);
+    // Found before the comparisons run, so that the rows are gone by then.
+    let found = first_rows
+        .map(|rows| engine::in_pool(&plan, || discoveries(&rows, world.steps as usize, asked)));
+    let discovery = match found {
+        Some(Ok(found)) => found,
+        Some(Err(e)) => {
+            crate::warn!("warning: no scenario discovery: {e}");
+            Vec::new()
+        }
+        None => Vec::new(),
+    };
     let summary = RunSummary::new(
         Manifest::new(&scenario, plan.seed, plan.trajectories),
         world,
@@ -67,17 +79,6 @@ pub fn explain(path: &Path, outcome: Option<&str>, options: &RunOptions) -> Resu
         .iter()
         .map(|b| b.iter().map(|(e, _)| e.clone()).collect())
         .collect();
-    let asked = |name: &str| outcome.is_none_or(|o| o == name);
-    let found = first_rows
-        .map(|rows| engine::in_pool(&plan, || discoveries(&rows, world.steps as usize, asked)));
-    let discovery = match found {
-        Some(Ok(found)) => found,
-        Some(Err(e)) => {
-            crate::warn!("warning: no scenario discovery: {e}");
-            Vec::new()
-        }
-        None => Vec::new(),
-    };
     let mut explanation = Explanation::new(
         summary,
         world,
