@@ -133,9 +133,9 @@ fn whole(p: f64) -> String {
 }
 
 /// PRIM for each outcome `asked` accepts, in file order, over `first`'s rows of a world of
-/// `steps` steps.
+/// `steps` steps. The rows are dropped once PRIM's columns are made from them.
 pub fn discoveries(
-    first: &FirstRows,
+    first: FirstRows,
     steps: usize,
     asked: impl Fn(&str) -> bool,
 ) -> Result<Vec<OutcomeBox>, DiscoveryError> {
@@ -162,14 +162,18 @@ pub fn discoveries(
         events.push(Some(event.clone()));
     }
     let width = layout.outcomes.len();
-    let asked: Vec<(usize, &String)> = (layout.outcomes.iter().enumerate())
+    let asked: Vec<(String, Vec<bool>)> = (layout.outcomes.iter().enumerate())
         .filter(|(_, name)| asked(name))
+        .map(|(o, name)| {
+            let held = (0..n).map(|r| rows.held[r * width + o]).collect();
+            (name.clone(), held)
+        })
         .collect();
+    drop(first);
     // Outcome by outcome, on the caller's threads; each is found alone, in file order.
     asked
         .into_par_iter()
-        .map(|(o, outcome)| {
-            let held: Vec<bool> = (0..n).map(|r| rows.held[r * width + o]).collect();
+        .map(|(outcome, held)| {
             let discovery = discover(&inputs, &names, &held, Settings::default())?;
             let chosen = stated(&discovery);
             let peel = &discovery.trajectory[chosen];
@@ -199,7 +203,7 @@ pub fn discoveries(
                 })
                 .collect();
             Ok(OutcomeBox {
-                outcome: outcome.clone(),
+                outcome,
                 trajectories: n,
                 held: held.iter().filter(|&&h| h).count(),
                 inputs: names.clone(),

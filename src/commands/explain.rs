@@ -51,7 +51,7 @@ pub fn explain(path: &Path, outcome: Option<&str>, options: &RunOptions) -> Resu
     let asked = |name: &str| outcome.is_none_or(|o| o == name);
     // Found before the comparisons run, so that the rows are gone by then.
     let found = first_rows
-        .map(|rows| engine::in_pool(&plan, || discoveries(&rows, world.steps as usize, asked)));
+        .map(|rows| engine::in_pool(&plan, || discoveries(rows, world.steps as usize, asked)));
     let discovery = match found {
         Some(Ok(found)) => found,
         Some(Err(e)) => {
