@@ -35,10 +35,24 @@ pub struct FirstRows {
 }
 
 impl FirstRows {
-    pub fn new(world: &World) -> Self {
+    /// The rows of a run of `trajectories`, their room reserved at once (growing by
+    /// doubling would at worst hold twice the rows).
+    pub fn new(world: &World, trajectories: u64) -> Self {
+        let layout = Layout::new(world);
+        let n = (trajectories.min(MOST_ROWS as u64)) as usize;
+        let (events, outcomes) = (layout.events.len(), layout.outcomes.len());
+        let rows = Rows {
+            inputs: Vec::with_capacity(n * layout.inputs.len()),
+            first_fired: Vec::with_capacity(n * events),
+            firings: Vec::with_capacity(n * events),
+            held: Vec::with_capacity(n * outcomes),
+            first_held: Vec::with_capacity(n * outcomes),
+            finals: Vec::with_capacity(n * layout.metrics.len()),
+            ..Rows::default()
+        };
         FirstRows {
-            layout: Layout::new(world),
-            rows: Rows::default(),
+            layout,
+            rows,
             most: MOST_ROWS,
         }
     }
@@ -46,21 +60,29 @@ impl FirstRows {
 
 impl RowSink for FirstRows {
     fn write(&mut self, rows: &Rows) -> std::io::Result<()> {
-        if self.rows.len >= self.most {
-            return Ok(());
+        let room = self.most.saturating_sub(self.rows.len);
+        if rows.len <= room {
+            self.rows.append(rows);
+        } else if room > 0 {
+            // Only what fits, so the reserved room is never outgrown.
+            let mut part = rows.clone();
+            truncate(&mut part, room, &self.layout);
+            self.rows.append(&part);
         }
-        self.rows.append(rows);
-        let (n, l) = (self.most.min(self.rows.len), &self.layout);
-        let r = &mut self.rows;
-        r.inputs.truncate(n * l.inputs.len());
-        r.first_fired.truncate(n * l.events.len());
-        r.firings.truncate(n * l.events.len());
-        r.held.truncate(n * l.outcomes.len());
-        r.first_held.truncate(n * l.outcomes.len());
-        r.finals.truncate(n * l.metrics.len());
-        r.len = n;
         Ok(())
     }
+}
+
+/// Keeps the first `n` of `rows` (of `layout`).
+fn truncate(rows: &mut Rows, n: usize, layout: &Layout) {
+    let n = n.min(rows.len);
+    rows.inputs.truncate(n * layout.inputs.len());
+    rows.first_fired.truncate(n * layout.events.len());
+    rows.firings.truncate(n * layout.events.len());
+    rows.held.truncate(n * layout.outcomes.len());
+    rows.first_held.truncate(n * layout.outcomes.len());
+    rows.finals.truncate(n * layout.metrics.len());
+    rows.len = n;
 }
 
 /// One restricted input of an outcome's stated box, with its phrase for a sentence.

@@ -42,7 +42,7 @@ pub fn explain(path: &Path, outcome: Option<&str>, options: &RunOptions) -> Resu
     }
 
     // The run's rows, in trajectory order, for scenario discovery (the first MOST_ROWS).
-    let first_rows = InOrder::new(0, FirstRows::new(world));
+    let first_rows = InOrder::new(0, FirstRows::new(world, plan.len()));
     let (aggregates, forces, firings) = super::with_progress(&plan, options, &world.name, |c| {
         engine::run_explained(world, &plan, c, Some(&first_rows))
     })?;
