@@ -85,7 +85,7 @@ pub enum Command {
     /// time, each event's paired contribution to every outcome and metric (the scenario
     /// without it, on the same random draws), and each outcome with and without each event.
     #[command(
-        after_help = "Writes the run's own files and forces.csv, contributions.csv, conditional.csv, plots/forces_*.png/svg and a Why section in report.html.\n\nExamples:\n  simulate explain scenarios/putin_visit.ron\n  simulate explain scenarios/putin_visit.ron --outcome partnership_deepens -n 2000 --seed 7",
+        after_help = "Writes the run's own files and forces.csv, contributions.csv, conditional.csv, discovery.csv (scenario discovery), plots/forces_*.png/svg, plots/discovery_tradeoff.png/svg and a Why section in report.html.\n\nExamples:\n  simulate explain scenarios/putin_visit.ron\n  simulate explain scenarios/putin_visit.ron --outcome partnership_deepens -n 2000 --seed 7",
         mut_arg("out", |a| a.help(out_help(&default_folder::explain(SCENARIO))))
     )]
     Explain {

@@ -241,6 +241,13 @@ fn explain_report_has_a_why_section_with_contributions_and_forces() {
     assert!(html.contains("<tr data-outcome=\"partnership_deepens\" data-event=\"putin_visit\">"));
     assert!(html.contains("never fired instead of removed"));
     assert!(why < at("<h3 id=\"forces\">Forces</h3>"));
+    // Scenario discovery comes first in the section: a sentence per outcome and its
+    // trade-off picture (a valid SVG), before the contributions.
+    let discovery = at("<h3 id=\"discovery\">Scenario discovery</h3>");
+    assert!(why < discovery && discovery < at("<h3 id=\"contributions\">"));
+    assert!(discovery < at("<p class=\"discovery\" data-outcome=\"partnership_deepens\">"));
+    assert!(discovery < at("plots/discovery_tradeoff.svg"));
+    assert_valid_svg(&out.join("plots/discovery_tradeoff.svg"));
     // A figure per tracked partnership, named in the section (not a placeholder).
     for name in [
         "01_partnership_pakistan_russia",

@@ -73,13 +73,14 @@ fn a_trajectory_gives_the_same_numbers_whatever_the_run_it_is_part_of() {
 }
 
 /// Every file `simulate explain` writes, but the pictures (drawn from these numbers).
-const EXPLAINED: [&str; 7] = [
+const EXPLAINED: [&str; 8] = [
     "summary.json",
     "timeseries.csv",
     "outcomes.csv",
     "forces.csv",
     "contributions.csv",
     "conditional.csv",
+    "discovery.csv",
     "report.html",
 ];
 
@@ -105,7 +106,10 @@ fn explain_writes_the_same_bytes_for_one_and_two_threads() {
     let one = explain(dir.path(), "one", "1");
     let two = explain(dir.path(), "two", "2");
     common::assert_same_files(&one, &two, &EXPLAINED, "for the same seed");
-    let plots = ["plots/forces_01_partnership_pakistan_russia.svg"];
+    let plots = [
+        "plots/forces_01_partnership_pakistan_russia.svg",
+        "plots/discovery_tradeoff.svg",
+    ];
     common::assert_same_files(&one, &two, &plots, "for the same seed");
 }
 

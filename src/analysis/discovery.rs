@@ -173,6 +173,25 @@ pub fn discover(
     })
 }
 
+/// The restricted inputs of any box `limits` (one of a [`Discovery`]'s trajectory, say)
+/// over the same numbers, with their quasi-p-values, as `discover` gives its last box's.
+pub fn restrictions_of(
+    inputs: &[Vec<f64>],
+    names: &[String],
+    outcome: &[bool],
+    limits: &[(f64, f64)],
+) -> Vec<Restriction> {
+    let data = Data::new(inputs, outcome);
+    let members = data.members_of(limits);
+    let hits = members.iter().filter(|&&r| outcome[r]).count();
+    let boxed = Boxed {
+        limits: limits.to_vec(),
+        members,
+        hits,
+    };
+    data.restrictions(&boxed, names)
+}
+
 fn check(
     inputs: &[Vec<f64>],
     names: &[String],

@@ -5,6 +5,7 @@
 //! Scenario discovery (PRIM over the drawn inputs) is not computed here: its boxes belong
 //! in `analysis::discovery`, and the report gives them their own part of the Why section.
 
+use super::discovered::OutcomeBox;
 use super::{Comparison, RunSummary};
 use crate::engine::firings::Firings;
 use crate::engine::forces::Forces;
@@ -88,6 +89,9 @@ pub struct Explanation {
     /// Events that could not be taken out at all.
     pub kept: Vec<Kept>,
     pub conditional: Vec<Conditional>,
+    /// Scenario discovery's box for each outcome asked about (`analysis::discovered`),
+    /// over the first trajectories of the run; empty until the command sets it.
+    pub discovery: Vec<OutcomeBox>,
 }
 
 impl Explanation {
@@ -111,6 +115,7 @@ impl Explanation {
             contributions,
             never_fired,
             kept,
+            discovery: Vec::new(),
         }
     }
 

@@ -2,6 +2,7 @@
 
 pub mod ablation;
 pub mod compare;
+pub mod discovered;
 pub mod discovery;
 pub mod distribution;
 pub mod explain;

@@ -9,8 +9,10 @@ use super::stem;
 use crate::analysis::compare::{
     redefined_outcomes, shared_metrics, shared_outcomes, Pairwise, MAX_SCENARIOS,
 };
+use crate::analysis::discovered::{discoveries, FirstRows};
 use crate::analysis::explain::{Explanation, Kept};
 use crate::analysis::{Comparison, Manifest, RunSummary};
+use crate::engine::records::InOrder;
 use crate::engine::{self, estimate, Pairing, Plan};
 use crate::error::Error;
 use crate::model::World;
@@ -39,9 +41,25 @@ pub fn explain(path: &Path, outcome: Option<&str>, options: &RunOptions) -> Resu
         check_estimate(world, batch, &plan)?;
     }
 
+    // The run's rows, in trajectory order, for scenario discovery (the first MOST_ROWS).
+    let first_rows = InOrder::new(0, FirstRows::new(world, plan.len()));
     let (aggregates, forces, firings) = super::with_progress(&plan, options, &world.name, |c| {
-        engine::run_explained(world, &plan, c)
+        engine::run_explained(world, &plan, c, Some(&first_rows))
     })?;
+    // The sink keeps rows in memory and never fails.
+    let first_rows = first_rows.finish().ok();
+    let asked = |name: &str| outcome.is_none_or(|o| o == name);
+    // Found before the comparisons run, so that the rows are gone by then.
+    let found = first_rows
+        .map(|rows| engine::in_pool(&plan, || discoveries(rows, world.steps as usize, asked)));
+    let discovery = match found {
+        Some(Ok(found)) => found,
+        Some(Err(e)) => {
+            crate::warn!("warning: no scenario discovery: {e}");
+            Vec::new()
+        }
+        None => Vec::new(),
+    };
     let summary = RunSummary::new(
         Manifest::new(&scenario, plan.seed, plan.trajectories),
         world,
@@ -57,14 +75,11 @@ pub fn explain(path: &Path, outcome: Option<&str>, options: &RunOptions) -> Resu
         );
         comparisons.push(compare(&scenario, batch, &plan, options, &label)?);
     }
-    // Scenario discovery (PRIM, `analysis::discovery`) belongs here, over this run's
-    // records; its boxes reach the report as the first parts of the Why section
-    // (`output::explain_report::why`'s `discovery`).
     let removed: Vec<Vec<String>> = batches
         .iter()
         .map(|b| b.iter().map(|(e, _)| e.clone()).collect())
         .collect();
-    let explanation = Explanation::new(
+    let mut explanation = Explanation::new(
         summary,
         world,
         outcome.map(String::from),
@@ -72,6 +87,7 @@ pub fn explain(path: &Path, outcome: Option<&str>, options: &RunOptions) -> Resu
         (&comparisons, &removed),
         (never, kept),
     );
+    explanation.discovery = discovery;
     output::export(&out, &explanation, &output::explain_exporters())?;
 
     if options.verbose {
@@ -211,6 +227,9 @@ fn print_table(e: &Explanation) -> Result<(), Error> {
             continue;
         }
         crate::say!("  {}  {:.3}", printable(&o.name, NAME_WIDTH), o.probability)?;
+        if let Some(found) = e.discovery.iter().find(|d| d.outcome == o.name) {
+            crate::say!("    {}", found.sentence())?;
+        }
         for c in e.contributions_to("outcome", &o.name).take(TOP) {
             crate::say!(
                 "    without {}: {:+.3} [{:+.3}, {:+.3}]",

@@ -15,7 +15,7 @@ mod unsettled;
 
 pub use aggregate::Aggregates;
 pub use run::{
-    check_rest, check_rest_across, chunk_count, rows_scaled_back, run, run_explained, run_joint,
-    run_joint_recorded, run_paired, run_recorded, start_of, threads, Control, Joint, PairCounts,
-    Paired, Pairing, Plan, Stopped, UnsettledRun, CHUNK,
+    check_rest, check_rest_across, chunk_count, in_pool, rows_scaled_back, run, run_explained,
+    run_joint, run_joint_recorded, run_paired, run_recorded, start_of, threads, Control, Joint,
+    PairCounts, Paired, Pairing, Plan, Stopped, UnsettledRun, CHUNK,
 };

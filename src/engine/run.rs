@@ -145,11 +145,13 @@ pub fn run_recorded(
 
 /// Runs `world` as `run` does, and collects the forces on its tracked stances and
 /// partnerships and the outcomes' counts by when each event first fired (`simulate
-/// explain`). The aggregates are the bytes `run` gives.
+/// explain`), handing each unit's per-trajectory rows to `records` when there are
+/// records. The aggregates are the bytes `run` gives.
 pub fn run_explained(
     world: &World,
     plan: &Plan,
     control: &Control,
+    records: Option<&dyn Records>,
 ) -> Result<(Aggregates, Forces, Firings), Stopped> {
     check_rest(world, plan, control)?;
     let outcome = in_pool(plan, || {
@@ -157,10 +159,14 @@ pub fn run_explained(
         units(plan)
             .par_bridge()
             .fold(
-                || (Aggregates::new(world), Worker::new(world).probed(world)),
+                || {
+                    let worker = Worker::recording(world, records).probed(world);
+                    (Aggregates::new(world), worker)
+                },
                 |(mut aggregates, mut worker), range| {
                     if !control.cancel.load(Ordering::Relaxed) {
                         let done = range.end - range.start;
+                        worker.start_unit(range.start);
                         for block in blocks(range) {
                             worker.simulate(
                                 world,
@@ -170,6 +176,7 @@ pub fn run_explained(
                                 control.cancel,
                             );
                         }
+                        worker.hand_over(records);
                         (control.progress)(done);
                     }
                     (aggregates, worker)
@@ -489,7 +496,8 @@ pub fn threads(plan: &Plan) -> usize {
 }
 
 /// Runs `work` on the plan's threads (`threads`).
-fn in_pool<T: Send>(plan: &Plan, work: impl FnOnce() -> T + Send) -> T {
+/// Does `work` on the plan's threads (a pool of `plan.threads`, or the global one).
+pub fn in_pool<T: Send>(plan: &Plan, work: impl FnOnce() -> T + Send) -> T {
     match plan.threads.map(|_| threads(plan)) {
         Some(n) => match rayon::ThreadPoolBuilder::new().num_threads(n).build() {
             Ok(pool) => pool.install(work),

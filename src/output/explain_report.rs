@@ -7,20 +7,85 @@ use std::fmt::Write as _;
 use std::io;
 
 use super::numbers::{percent, points};
-use super::plots::force_figures;
+use super::plots::{discovery_figures, force_figures};
 use super::report::{escape, figures_section, run_page_with, Section};
 use super::{File, Files};
+use crate::analysis::discovered::{shown, MOST_RESTRICTED};
 use crate::analysis::explain::Explanation;
 
 pub struct ExplainReport;
 
 impl Files<Explanation> for ExplainReport {
     fn files(&self, e: &Explanation) -> io::Result<Vec<File>> {
-        // Scenario discovery's boxes (`analysis::discovery`), when a run has them, are the
-        // first parts of the section: what the answer rests on among the drawn inputs.
-        let page = run_page_with(&e.summary, Some(&why(e, &[])?))?;
+        // Scenario discovery's boxes (`analysis::discovered`) are the first parts of the
+        // section: what the answer rests on among the drawn inputs and the events' timing.
+        let parts: Vec<Section> = discovery_part(e)?.into_iter().collect();
+        let page = run_page_with(&e.summary, Some(&why(e, &parts)?))?;
         Ok(vec![("report.html".into(), page.into_bytes())])
     }
+}
+
+/// Scenario discovery's part of the Why section: for each outcome its chosen box as a
+/// sentence and a table of the restricted inputs (none when nothing was searched).
+fn discovery_part(e: &Explanation) -> io::Result<Option<Section>> {
+    let Some(first) = e.discovery.first() else {
+        return Ok(None);
+    };
+    let mut html = String::new();
+    let _ = writeln!(
+        html,
+        "<p>Where each outcome is likeliest, among the drawn inputs and the events' first \
+         steps (never = the step after the last): PRIM (Friedman &amp; Fisher) peels the \
+         first {} trajectories of the run 5% at a time along one input until the box holds 5% \
+         of them; the box stated is the densest on the way that restricts at most {} inputs. \
+         <em>Density</em>: the share of the box's trajectories where the outcome holds; \
+         <em>mass</em>: the box's share of all; <em>coverage</em>: the share of the \
+         trajectories where it holds that lie in the box. The quasi-p-value of a limit is how \
+         likely the box's hits would be were the limit dropped; discovery.csv has every box \
+         on the way.</p>",
+        first.trajectories, MOST_RESTRICTED
+    );
+    for found in &e.discovery {
+        let _ = writeln!(
+            html,
+            "<p class=\"discovery\" data-outcome=\"{}\">{}.</p>",
+            escape(&found.outcome),
+            escape(&found.sentence())
+        );
+        if found.conditions.is_empty() {
+            continue;
+        }
+        html.push_str(
+            "<table class=\"discovery-table\">\n<thead><tr><th>input</th>\
+             <th class=\"num\">low</th><th class=\"num\">high</th>\
+             <th class=\"num\">quasi-p</th></tr></thead>\n<tbody>\n",
+        );
+        for c in &found.conditions {
+            let side = |restricted: bool, x: f64| {
+                if restricted {
+                    shown(x)
+                } else {
+                    "&ndash;".to_string()
+                }
+            };
+            let _ = writeln!(
+                html,
+                "<tr><td class=\"name\">{}</td><td class=\"num\">{}</td>\
+                 <td class=\"num\">{}</td><td class=\"num\">{:.2e}</td></tr>",
+                escape(&c.input),
+                side(c.low_restricted, c.low),
+                side(c.high_restricted, c.high),
+                c.p_value
+            );
+        }
+        html.push_str("</tbody>\n</table>\n");
+    }
+    figures_section(&mut html, &discovery_figures(e))?;
+    Ok(Some(Section {
+        id: "discovery".into(),
+        heading: "Scenario discovery".into(),
+        html,
+    }))
 }
 
 /// Events listed per outcome or metric in the tables; contributions.csv has them all.

@@ -12,6 +12,7 @@ mod conditional_csv;
 mod contributions_csv;
 mod csv;
 mod dates;
+mod discovery_csv;
 mod effects_csv;
 #[cfg(test)]
 mod examples;
@@ -40,6 +41,7 @@ pub use compare_json::{CompareJson, Sides};
 pub use conditional_csv::ConditionalCsv;
 pub use contributions_csv::ContributionsCsv;
 pub use csv::{OutcomesCsv, TimeseriesCsv};
+pub use discovery_csv::DiscoveryCsv;
 pub use effects_csv::EffectsCsv;
 pub use explain_report::ExplainReport;
 pub use folder::journal::create_dir_all as create_result_dir;
@@ -172,8 +174,8 @@ pub fn score_exporters() -> Vec<Box<dyn Exporter<ScoreRun>>> {
 }
 
 /// Every exporter `simulate explain` uses: the run's own files (its report with the Why
-/// section), then the forces, the contributions and the outcomes with and without each
-/// event.
+/// section), then the forces, the contributions, the outcomes with and without each
+/// event and scenario discovery's boxes.
 pub fn explain_exporters() -> Vec<Box<dyn Exporter<Explanation>>> {
     vec![
         Box::new(OfRun(SummaryJson)),
@@ -183,7 +185,9 @@ pub fn explain_exporters() -> Vec<Box<dyn Exporter<Explanation>>> {
         Box::new(ForcesCsv),
         Box::new(ContributionsCsv),
         Box::new(ConditionalCsv),
+        Box::new(DiscoveryCsv),
         Box::new(plots::ForcePlots),
+        Box::new(plots::DiscoveryPlots),
         Box::new(ExplainReport),
     ]
 }

@@ -16,7 +16,7 @@ fn forces_of(world: &World, n: u64) -> Forces {
         progress: &|_| {},
         cancel: &cancel,
     };
-    let (_, forces, _) = run_explained(world, &Plan::new(n, 3, Some(2)), &control).unwrap();
+    let (_, forces, _) = run_explained(world, &Plan::new(n, 3, Some(2)), &control, None).unwrap();
     forces
 }
 

@@ -27,6 +27,7 @@ mod score;
 mod series;
 mod sweep;
 mod tornado;
+mod tradeoff;
 
 use std::io;
 use std::path::Path;
@@ -43,6 +44,7 @@ pub use forces::{force_figures, ForcePlots};
 pub use score::{score_figures, ScorePlots};
 pub use sweep::SweepPlots;
 pub use tornado::TornadoPlots;
+pub use tradeoff::{discovery_figures, DiscoveryPlots};
 
 use super::folder::journal;
 use super::Exporter;
