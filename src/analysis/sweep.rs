@@ -15,7 +15,7 @@ use super::interval::{paired_difference, wilson};
 use super::Manifest;
 use crate::engine::effects::Effects;
 use crate::engine::{Aggregates, PairCounts};
-use crate::model::{ParamSlot, Sampler, Target, World};
+use crate::model::{Change, ParamSlot, Sampler, Target, World};
 use crate::scenario::number_path::NumberPath;
 use crate::scenario::param_path::{self, Names};
 
@@ -27,11 +27,26 @@ pub fn check_path(world: &World, text: &str) -> Result<(NumberPath, (f64, f64)),
     let path = NumberPath::parse(text, world).ok_or_else(|| unknown_path(text, world, &names))?;
     // Every target of a path is the same kind of number, so they share one range.
     match path.targets(world).first() {
-        Some(target) => Ok((path, target.range(world.steps))),
+        Some(target) => Ok((path, valid_range(world, target))),
         None => Err(format!(
             "the parameter path \"{text}\" addresses no parameter: the scenario has no channels"
         )),
     }
+}
+
+/// The values a swept number may take: its kind's range, narrowed where the file's own
+/// check is narrower (a shift's amount is a part of the need, in [0, 1]: a sweep ran a
+/// `Gain` of 1.5 that the file would refuse).
+fn valid_range(world: &World, target: &Target) -> (f64, f64) {
+    if let Target::Amount(x) = target {
+        let effect = world.events.iter().flat_map(|e| &e.effects).nth(*x);
+        if let Some(effect) = effect {
+            if matches!(effect.change(), Change::Gain(..) | Change::Lose(..)) {
+                return (0.0, 1.0);
+            }
+        }
+    }
+    target.range(world.steps)
 }
 
 /// Why `text` names no number: the grammar's message, and for an effect of an event the

@@ -35,15 +35,15 @@ pub fn check(path: &Path) -> Result<(), Error> {
         }
     }
     crate::say!(
-        "{}: ok — \"{}\", {} states, {} channels, {} events, {} outcomes, {} metrics, {} steps of a {}",
+        "{}: ok — \"{}\", {}, {}, {}, {}, {}, {} of a {}",
         scenario::path_shown(path),
         w.name,
-        w.n(),
-        w.k(),
-        w.events.len(),
-        w.outcomes.len(),
-        w.metrics.len(),
-        w.steps,
+        super::count(w.n(), "state"),
+        super::count(w.k(), "channel"),
+        super::count(w.events.len(), "event"),
+        super::count(w.outcomes.len(), "outcome"),
+        super::count(w.metrics.len(), "metric"),
+        super::count(w.steps as usize, "step"),
         w.step_unit
     )?;
     if let Some(c) = w.calendar {

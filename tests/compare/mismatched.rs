@@ -173,3 +173,40 @@ fn different_step_units_are_compared_step_by_step_without_a_word() {
         "{err}"
     );
 }
+
+/// Two files in quarters starting on different dates (2016Q3 and 2017Q1) were compared
+/// without a word, and the comparison's dated rows gave B's steps A's dates. Now a warning
+/// names both starts and says whose dates the comparison shows.
+#[test]
+fn files_starting_on_different_dates_are_compared_with_a_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    let text =
+        std::fs::read_to_string(common::root().join("docs/src/tutorial/turkey_start.ron")).unwrap();
+    let a = dir.path().join("a.ron");
+    let b = dir.path().join("b.ron");
+    std::fs::write(&a, &text).unwrap();
+    std::fs::write(&b, text.replace("start: \"2016Q3\"", "start: \"2017Q1\"")).unwrap();
+    let assert = simulate()
+        .arg("compare")
+        .arg(&a)
+        .arg(&b)
+        .args(["-n", "50", "--quiet", "--out"])
+        .arg(dir.path().join("out"))
+        .assert()
+        .success();
+    let err = stderr_of(&assert);
+    assert!(
+        err.contains("start on different dates") && err.contains("2017Q1"),
+        "{err}"
+    );
+    // The same start: no such warning.
+    let assert = simulate()
+        .arg("compare")
+        .arg(&a)
+        .arg(&a)
+        .args(["-n", "50", "--quiet", "--out"])
+        .arg(dir.path().join("same"))
+        .assert()
+        .success();
+    assert!(!stderr_of(&assert).contains("different dates"));
+}

@@ -202,4 +202,23 @@ fn the_rest_of_the_worlds_share_and_a_gains_amount_have_paths() {
             .collect();
         assert_eq!(probabilities, ["0", "1"], "{param}:\n{table}");
     }
+    // A sweep took a shift's amount past 1, which the file itself refuses: now the sweep
+    // refuses it too, before any work (a_swept_gain_above_one_was_run).
+    let out = dir.path().join("past_one");
+    let done = simulate()
+        .arg("sweep")
+        .arg(&file)
+        .args([
+            "--param",
+            "event.deal.effect.1=0.5:1.5:3",
+            "-n",
+            "8",
+            "--quiet",
+            "--out",
+        ])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert_eq!(done.status.code(), Some(2));
+    assert!(!out.exists());
 }

@@ -92,6 +92,7 @@ impl<'s> Comparing<'s> {
             }
         }
         warn_step_units(worlds);
+        warn_calendars(worlds);
         Ok(Paired {
             comparing: self,
             pairings,
@@ -201,6 +202,34 @@ fn warn_step_units(worlds: &[&World]) {
                 .map(|w| format!("{} {}", w.name, w.step_unit))
                 .collect::<Vec<_>>()
                 .join(", ")
+        );
+    }
+}
+
+/// In the same unit, files that start on different dates: the comparison's dated files
+/// (`effects.csv`, the report) give each step the reference's date, which is not the other
+/// file's (a hostile tester read 2016Q3 on B's rows where B starts in 2017Q1).
+fn warn_calendars(worlds: &[&World]) {
+    let reference = &worlds[0];
+    let differ = worlds.iter().any(|w| {
+        w.step_unit == reference.step_unit
+            && w.calendar.is_some()
+            && w.calendar != reference.calendar
+    });
+    if differ {
+        crate::warn!(
+            "warning: the scenarios start on different dates ({}): they are compared step by \
+             step, and the comparison's dates are {}'s; give them the same `start` to compare \
+             the same time",
+            worlds
+                .iter()
+                .map(|w| match w.calendar {
+                    Some(c) => format!("{} {}", w.name, c.date(1)),
+                    None => format!("{} (no start)", w.name),
+                })
+                .collect::<Vec<_>>()
+                .join(", "),
+            reference.name
         );
     }
 }
