@@ -249,7 +249,7 @@ impl Background {
             if winner != i {
                 row[winner] += part;
             }
-            cap(row);
+            super::event::cap_row(row);
         }
         row
     }
@@ -308,16 +308,6 @@ fn shape(size: f64) -> f64 {
 fn fraction(exponential: f64, inverse_shape: f64) -> f64 {
     let x = 1.0 - libm::exp(-exponential * inverse_shape);
     (x * x).clamp(0.0, 1.0)
-}
-
-/// Rounding may leave a row a few ulps above 1: scale it back, as effects do.
-fn cap(row: &mut [f64]) {
-    let total: f64 = row.iter().sum();
-    if total > 1.0 {
-        for w in row.iter_mut() {
-            *w /= total;
-        }
-    }
 }
 
 #[cfg(test)]

@@ -188,8 +188,9 @@ fn shift_row(row: &mut [f64], j: usize, change: Change) {
     }
 }
 
-/// Scales a row of shares back to a total of 1 if it passes 1.
-fn cap_row(row: &mut [f64]) {
+/// Scales a row of shares back to a total of 1 if it passes 1 (rounding, or a row of
+/// effects that gives more than there is): every share effect, shift and contract ends so.
+pub(super) fn cap_row(row: &mut [f64]) {
     let total: f64 = row.iter().sum();
     if total > 1.0 {
         for w in row.iter_mut() {

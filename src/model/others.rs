@@ -77,12 +77,8 @@ pub(super) fn contract(
             *w *= 1.0 - part;
         }
         row[winner] += part * imports;
-        let total: f64 = row.iter().sum();
-        if total > 1.0 {
-            for w in row.iter_mut() {
-                *w /= total;
-            }
-        }
+        // Rounding may leave the row a few ulps above 1.
+        super::event::cap_row(row);
     }
     row
 }

@@ -39,7 +39,7 @@ pub fn gain(row: &mut [f64], j: usize, x: f64, among: Among) {
         }
     }
     row[j] += moved;
-    cap(row);
+    super::event::cap_row(row);
 }
 
 /// Supplier `j` of `row` loses `x` (at most its share), spread over the others in
@@ -59,7 +59,7 @@ pub fn lose(row: &mut [f64], j: usize, x: f64, among: Among) {
             }
         }
     }
-    cap(row);
+    super::event::cap_row(row);
 }
 
 /// What the suppliers other than `j` hold, with self-reliance if it takes part.
@@ -69,16 +69,6 @@ fn others_total(row: &[f64], j: usize, among: Among) -> f64 {
     match among {
         Among::Suppliers => others.max(0.0),
         Among::WithSelfReliance => others.max(0.0) + (1.0 - total).max(0.0),
-    }
-}
-
-/// Rounding may leave a row a few ulps above 1: scale it back, as the other share effects do.
-fn cap(row: &mut [f64]) {
-    let total: f64 = row.iter().sum();
-    if total > 1.0 {
-        for w in row.iter_mut() {
-            *w /= total;
-        }
     }
 }
 
