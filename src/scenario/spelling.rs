@@ -229,6 +229,13 @@ fn distance_within(a: &[char], b: &[char], bound: usize) -> Option<usize> {
     Some(row[b.len()]).filter(|&d| d <= bound)
 }
 
+/// A path a message names, escaped, and cut if absurdly long (a base named by 2 MB of
+/// text was echoed twice, once inside the path it resolved to). Every command's messages
+/// show paths through it.
+pub(crate) fn path_shown(path: &std::path::Path) -> String {
+    printable(&path.display().to_string(), 300)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -10,7 +10,8 @@
 
 use std::path::Path;
 
-use super::{file_name, from_stored, Scenario, ScenarioError};
+use super::load::file_name;
+use super::{from_stored, Scenario, ScenarioError};
 
 /// How an event was taken out of its scenario.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
