@@ -8,14 +8,15 @@ pub mod estimate;
 pub mod firings;
 pub mod forces;
 pub mod host;
+mod paired;
 pub mod records;
 mod run;
 pub mod streams;
 mod unsettled;
 
 pub use aggregate::Aggregates;
+pub use paired::{run_joint, run_joint_recorded, run_paired, Joint, PairCounts, Paired, Pairing};
 pub use run::{
     check_rest, check_rest_across, chunk_count, in_pool, rows_scaled_back, run, run_explained,
-    run_joint, run_joint_recorded, run_paired, run_recorded, start_of, threads, Control, Joint,
-    PairCounts, Paired, Pairing, Plan, Stopped, UnsettledRun, CHUNK,
+    run_recorded, start_of, threads, Control, Plan, Stopped, UnsettledRun, CHUNK,
 };

@@ -10,7 +10,6 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use rayon::prelude::*;
 
 use super::aggregate::Aggregates;
-use super::effects::Effects;
 use super::firings::Firings;
 use super::forces::{ForceProbe, Forces};
 use super::records::{Collector, Ended, Records};
@@ -198,251 +197,13 @@ pub fn run_explained(
     finish(control, outcome)
 }
 
-/// Counts of one outcome over trajectory pairs (same r, same streams, two scenarios).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct PairCounts {
-    /// Held in both.
-    pub both: u64,
-    /// Held in A only.
-    pub only_a: u64,
-    /// Held in B only.
-    pub only_b: u64,
-    /// Held in neither.
-    pub neither: u64,
-}
-
-/// The result of a paired run: each side's aggregates and, for each outcome pair asked
-/// for, how the two sides agreed trajectory by trajectory.
-#[derive(Debug, Clone)]
-pub struct Paired {
-    pub a: Aggregates,
-    pub b: Aggregates,
-    pub pairs: Vec<PairCounts>,
-}
-
-/// Runs `a` and `b` on the same trajectory seeds (common random numbers). `outcome_pairs`
-/// lists (index in a, index in b) of the outcomes to pair. A joint run of two worlds.
-pub fn run_paired(
-    a: &World,
-    b: &World,
-    outcome_pairs: &[(usize, usize)],
-    plan: &Plan,
-    control: &Control,
-) -> Result<Paired, Stopped> {
-    let pairing = Pairing {
-        outcomes: outcome_pairs.to_vec(),
-        metrics: Vec::new(),
-    };
-    let joint = run_joint(&[a, b], &[pairing], plan, control)?;
-    let mut sides = joint.sides.into_iter();
-    let mut pairs = joint.pairs.into_iter();
-    match (sides.next(), sides.next(), pairs.next()) {
-        (Some(a), Some(b), Some(pairs)) => Ok(Paired { a, b, pairs }),
-        _ => unreachable!("a joint run of two worlds has two sides and one pairing"),
-    }
-}
-
-/// What to pair between the reference (the first world of a joint run) and one other
-/// world: outcomes and tracked metrics, each as (index in the reference, index in it).
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Pairing {
-    pub outcomes: Vec<(usize, usize)>,
-    pub metrics: Vec<(usize, usize)>,
-}
-
-/// The result of a joint run: each world's aggregates and, for each world after the
-/// first, how its outcomes agreed with the reference's trajectory by trajectory and the
-/// paired effects on its metrics.
-#[derive(Debug, Clone)]
-pub struct Joint {
-    pub sides: Vec<Aggregates>,
-    pub pairs: Vec<Vec<PairCounts>>,
-    pub effects: Vec<Effects>,
-}
-
-impl Joint {
-    fn new(worlds: &[&World], pairings: &[Pairing]) -> Self {
-        Joint {
-            sides: worlds.iter().map(|w| Aggregates::new(w)).collect(),
-            pairs: pairings
-                .iter()
-                .map(|p| vec![PairCounts::default(); p.outcomes.len()])
-                .collect(),
-            effects: pairings
-                .iter()
-                .zip(&worlds[1..])
-                .map(|(p, w)| {
-                    let steps = w.steps.min(worlds[0].steps);
-                    Effects::new(p.metrics.clone(), steps as usize + 1)
-                })
-                .collect(),
-        }
-    }
-
-    fn merge(&mut self, other: &Joint) {
-        for (x, y) in self.sides.iter_mut().zip(&other.sides) {
-            x.merge(y);
-        }
-        for (xs, ys) in self.pairs.iter_mut().zip(&other.pairs) {
-            for (p, q) in xs.iter_mut().zip(ys) {
-                p.both += q.both;
-                p.only_a += q.only_a;
-                p.only_b += q.only_b;
-                p.neither += q.neither;
-            }
-        }
-        for (x, y) in self.effects.iter_mut().zip(&other.effects) {
-            x.merge(y);
-        }
-    }
-}
-
-/// Runs every world on the same trajectory seeds (common random numbers): trajectory r of
-/// each draws from the same streams. `pairings[k]` says what to pair between `worlds[0]`
-/// (the reference) and `worlds[k + 1]`. The worlds advance step by step together, block by
-/// block, so a metric's paired difference at step t is folded in as soon as every world
-/// has reached t, and nothing is kept per trajectory. Each world's aggregates are the bytes
-/// `run` gives it alone.
-pub fn run_joint(
-    worlds: &[&World],
-    pairings: &[Pairing],
-    plan: &Plan,
-    control: &Control,
-) -> Result<Joint, Stopped> {
-    run_joint_recorded(worlds, pairings, plan, control, &[])
-}
-
-/// `run_joint`, handing each world's per-trajectory rows to its `records[w]` (none if
-/// `records` is empty).
-pub fn run_joint_recorded(
-    worlds: &[&World],
-    pairings: &[Pairing],
-    plan: &Plan,
-    control: &Control,
-    records: &[&dyn Records],
-) -> Result<Joint, Stopped> {
-    let records_of = |w: usize| records.get(w).copied();
-    assert_eq!(
-        pairings.len() + 1,
-        worlds.len(),
-        "one pairing per world after the reference"
-    );
-    for world in worlds {
-        check_rest(world, plan, control)?;
-    }
-    let steps = worlds.iter().map(|w| w.steps).max().unwrap_or(0);
-    let outcome = in_pool(plan, || {
-        // One fold per thread at most, as in `run`.
-        units(plan)
-            .par_bridge()
-            .fold(
-                || {
-                    let workers: Vec<Worker> = (worlds.iter().enumerate())
-                        .map(|(w, world)| Worker::recording(world, records_of(w)))
-                        .collect();
-                    (Joint::new(worlds, pairings), workers)
-                },
-                |(mut acc, mut workers), range| {
-                    if !control.cancel.load(Ordering::Relaxed) {
-                        let done = range.end - range.start;
-                        for worker in &mut workers {
-                            worker.start_unit(range.start);
-                        }
-                        for block in blocks(range) {
-                            let begun = worlds.iter().zip(&mut workers).zip(&mut acc.sides);
-                            for ((world, worker), agg) in begun {
-                                worker.begin(world, plan.seed, block.clone(), agg);
-                            }
-                            record_effects(&mut acc.effects, &workers, 0);
-                            for t in 1..=steps {
-                                if control.cancel.load(Ordering::Relaxed) {
-                                    // The run is thrown away: `finish` reports it stopped.
-                                    return (acc, workers);
-                                }
-                                let stepped = worlds.iter().zip(&mut workers).zip(&mut acc.sides);
-                                for ((world, worker), agg) in stepped {
-                                    if t <= world.steps {
-                                        worker.advance(world, t, agg);
-                                    }
-                                }
-                                record_effects(&mut acc.effects, &workers, t as usize);
-                            }
-                            let ended = worlds.iter().zip(&mut workers).zip(&mut acc.sides);
-                            for ((world, worker), agg) in ended {
-                                worker.end(world, agg);
-                            }
-                            count_pairs(&mut acc, &workers, pairings);
-                        }
-                        for (w, worker) in workers.iter_mut().enumerate() {
-                            worker.hand_over(records_of(w));
-                        }
-                        (control.progress)(done);
-                    }
-                    (acc, workers)
-                },
-            )
-            .map(|(acc, _)| acc)
-            .reduce_with(|mut x, y| {
-                x.merge(&y);
-                x
-            })
-            .unwrap_or_else(|| Joint::new(worlds, pairings))
-    });
-    finish(control, outcome)
-}
-
-/// Folds the metrics of the block's trajectory pairs at step t into the effects of each
-/// world against the reference (`workers[0]`).
-fn record_effects(effects: &mut [Effects], workers: &[Worker], t: usize) {
-    let reference = &workers[0];
-    let active = reference.active;
-    for (effects, other) in effects.iter_mut().zip(&workers[1..]) {
-        if t >= effects.points {
-            continue;
-        }
-        for m in 0..effects.metrics.len() {
-            let (ia, ib) = effects.metrics[m];
-            let lanes = reference.trajectories[..active]
-                .iter()
-                .zip(&other.trajectories[..active]);
-            for (ta, tb) in lanes {
-                effects.record(m, t, ta.values[ia], tb.values[ib]);
-            }
-        }
-    }
-}
-
-/// Counts, for each world against the reference, which of the block's trajectory pairs held
-/// each paired outcome on both sides, one side or neither.
-fn count_pairs(acc: &mut Joint, workers: &[Worker], pairings: &[Pairing]) {
-    let reference = &workers[0];
-    let active = reference.active;
-    for (k, (pairing, other)) in pairings.iter().zip(&workers[1..]).enumerate() {
-        let sides = reference.trajectories[..active]
-            .iter()
-            .zip(&other.trajectories[..active]);
-        for (ta, tb) in sides {
-            let pairs = acc.pairs[k].iter_mut().zip(&pairing.outcomes);
-            for (counts, &(ia, ib)) in pairs {
-                match (ta.held[ia], tb.held[ib]) {
-                    (true, true) => counts.both += 1,
-                    (true, false) => counts.only_a += 1,
-                    (false, true) => counts.only_b += 1,
-                    (false, false) => counts.neither += 1,
-                }
-            }
-            acc.effects[k].count_trajectory();
-        }
-    }
-}
-
 fn merged(mut a: Aggregates, b: Aggregates) -> Aggregates {
     a.merge(&b);
     a
 }
 
 /// A chunk's trajectories in blocks of at most `BLOCK`, advanced together.
-fn blocks(range: Range<u64>) -> impl Iterator<Item = Range<u64>> {
+pub(super) fn blocks(range: Range<u64>) -> impl Iterator<Item = Range<u64>> {
     let end = range.end;
     range
         .step_by(BLOCK)
@@ -456,7 +217,7 @@ fn blocks(range: Range<u64>) -> impl Iterator<Item = Range<u64>> {
 /// Pieces are whole blocks of `BLOCK` trajectories, so every trajectory is advanced in the
 /// same block as before. What a unit holds changes no number: each trajectory has its own
 /// streams and the aggregates are integers, so only the speed depends on this split.
-fn units(plan: &Plan) -> impl Iterator<Item = Range<u64>> + Send + '_ {
+pub(super) fn units(plan: &Plan) -> impl Iterator<Item = Range<u64>> + Send + '_ {
     // About four units per thread, so that uneven units still even out.
     let wanted = (rayon::current_num_threads() as u64)
         .saturating_mul(4)
@@ -509,7 +270,7 @@ pub fn in_pool<T: Send>(plan: &Plan, work: impl FnOnce() -> T + Send) -> T {
     }
 }
 
-fn finish<T>(control: &Control, outcome: T) -> Result<T, Stopped> {
+pub(super) fn finish<T>(control: &Control, outcome: T) -> Result<T, Stopped> {
     if control.cancel.load(Ordering::Relaxed) {
         Err(Stopped::Cancelled)
     } else {
@@ -755,11 +516,11 @@ pub fn direction_stream(event: &str) -> String {
 const BACKGROUND_STREAMS: [&str; 2] = ["background:jumps", "background:suppliers"];
 
 /// One trajectory of a block: its state, its streams and what has been seen of it.
-struct Trajectory {
+pub(super) struct Trajectory {
     state: State,
     draws: Draws,
     /// Whether each outcome held (known at the end of the trajectory).
-    held: Vec<bool>,
+    pub(super) held: Vec<bool>,
     /// First step at which each "ever" outcome held.
     first_held: Vec<Option<usize>>,
     /// Whether each event has fired yet.
@@ -767,22 +528,22 @@ struct Trajectory {
     /// The step at which each event first fired (read only for records).
     first_fired: Vec<Option<usize>>,
     /// Each tracked metric at the step last recorded (read by a joint run to pair worlds).
-    values: Vec<f64>,
+    pub(super) values: Vec<f64>,
 }
 
 /// One thread's reusable state: simulates block after block of trajectories without
 /// allocating, each step through `model::step_block`.
-struct Worker {
+pub(super) struct Worker {
     kernel: Lanes<BLOCK>,
     /// Whether anything reads a trajectory's state between steps (events, "ever" outcomes,
     /// bloc metrics, averages); if not, the state is brought up to date only at the end.
     state_each_step: bool,
-    trajectories: Vec<Trajectory>,
+    pub(super) trajectories: Vec<Trajectory>,
     noise_stream: u64,
     event_streams: Vec<u64>,
     param_streams: Vec<u64>,
     /// Trajectories in the current block.
-    active: usize,
+    pub(super) active: usize,
     /// The rows of the current unit of work, when the run keeps records; and the master
     /// seed they are drawn again from.
     collector: Option<Collector>,
@@ -837,21 +598,21 @@ impl Worker {
     }
 
     /// A worker that also collects each trajectory's row when there are `records`.
-    fn recording(world: &World, records: Option<&dyn Records>) -> Self {
+    pub(super) fn recording(world: &World, records: Option<&dyn Records>) -> Self {
         let mut worker = Worker::new(world);
         worker.collector = records.map(|_| Collector::new(world));
         worker
     }
 
     /// Starts the rows of a unit of work beginning at trajectory `first`.
-    fn start_unit(&mut self, first: u64) {
+    pub(super) fn start_unit(&mut self, first: u64) {
         if let Some(collector) = &mut self.collector {
             collector.start(first);
         }
     }
 
     /// Hands the unit's rows to `records`.
-    fn hand_over(&mut self, records: Option<&dyn Records>) {
+    pub(super) fn hand_over(&mut self, records: Option<&dyn Records>) {
         if let (Some(collector), Some(records)) = (&mut self.collector, records) {
             records.take(collector.start(0));
         }
@@ -892,7 +653,7 @@ impl Worker {
     /// Starts trajectories `block` and records their step 0. `simulate` is `begin`, every
     /// step's `advance` and `end`; a joint run calls them itself to read several worlds'
     /// values at the same step.
-    fn begin(
+    pub(super) fn begin(
         &mut self,
         world: &World,
         master: u64,
@@ -921,7 +682,7 @@ impl Worker {
 
     /// Advances the block to step t and records it; each trajectory's `values` then hold
     /// its metrics at step t.
-    fn advance(&mut self, world: &World, t: u32, aggregates: &mut Aggregates) {
+    pub(super) fn advance(&mut self, world: &World, t: u32, aggregates: &mut Aggregates) {
         let active = &mut self.trajectories[..self.active];
         let parts = active.iter_mut().map(|r| (&mut r.state, &mut r.draws));
         match &mut self.probe {
@@ -944,7 +705,7 @@ impl Worker {
     }
 
     /// Judges the block's outcomes and folds its trajectories in.
-    fn end(&mut self, world: &World, aggregates: &mut Aggregates) {
+    pub(super) fn end(&mut self, world: &World, aggregates: &mut Aggregates) {
         let active = &mut self.trajectories[..self.active];
         for (l, trajectory) in active.iter_mut().enumerate() {
             if !self.state_each_step {
@@ -1065,6 +826,7 @@ impl Trajectory {
 
 #[cfg(test)]
 mod tests {
+    use super::super::paired::{run_joint, Pairing};
     use super::*;
 
     /// Defect (issue 21, 2): a sweep's rest check solved every trajectory of a grid point
