@@ -9,7 +9,7 @@ use crate::engine::records::{InOrder, Layout, Records, RowSink};
 use crate::engine::{Plan, CHUNK};
 use crate::error::Error;
 use crate::model::World;
-use crate::output::partial::Part;
+use crate::shards::partial::Part;
 use crate::output::records_parquet::{RecordsFile, RECORDS};
 use crate::output::records_read::read_rows;
 use crate::output::{self, Exporter};

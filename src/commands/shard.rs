@@ -7,7 +7,7 @@ use super::stem;
 use crate::engine::{self, chunk_count, Aggregates, CHUNK};
 use crate::error::Error;
 use crate::options::{RunOptions, Shard};
-use crate::output::partial::{self, PartialManifest, StoredBase, FORMAT};
+use crate::shards::partial::{self, PartialManifest, StoredBase, FORMAT};
 use crate::output::{self, Exporter};
 use crate::scenario;
 

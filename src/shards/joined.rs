@@ -8,7 +8,7 @@ use super::{refuse, VALUE_CHARS};
 use crate::engine::{chunk_count, Aggregates, CHUNK};
 use crate::error::Error;
 use crate::options::{check_trajectories, Shard};
-use crate::output::partial::{self, Part, PartialManifest};
+use crate::shards::partial::{self, Part, PartialManifest};
 use crate::scenario::spelling::printable;
 use crate::scenario::{self, path_shown};
 

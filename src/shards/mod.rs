@@ -12,6 +12,7 @@
 
 mod folders;
 mod joined;
+pub mod partial;
 
 pub use folders::PartFolders;
 pub use joined::{every_shard_once, merged, stored_scenario, Shards};

@@ -79,7 +79,7 @@ pub(super) fn sha256_of(path: &Path) -> std::io::Result<String> {
 /// Whether entente writes files named like `rel`: a data file at the top or in a side of a
 /// comparison, a picture in a `plots/` folder.
 pub(super) fn written_by_entente(rel: &str) -> bool {
-    // A shard's compressed aggregates (`output::partial`), by its one exact name: a forged
+    // A shard's compressed aggregates (`shards::partial`), by its one exact name: a forged
     // manifest cannot vouch for any other binary file.
     if rel == "aggregates.bin" {
         return true;

@@ -16,7 +16,7 @@
 //! are removed, and anything else is kept where the user can find it.
 
 mod contents;
-pub(super) mod journal;
+pub(crate) mod journal;
 mod manifest;
 mod names;
 mod replaceable;
