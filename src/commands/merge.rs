@@ -17,9 +17,9 @@ use crate::engine::estimate;
 use crate::error::Error;
 use crate::options::PartSources;
 use crate::output;
-use crate::shards::partial::Part;
 use crate::output::records_parquet::RECORDS;
 use crate::scenario::path_shown;
+use crate::shards::partial::Part;
 use crate::shards::{every_shard_once, merged, stored_scenario, PartFolders};
 
 /// What a merge does when the estimate says it will not fit.

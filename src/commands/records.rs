@@ -9,12 +9,12 @@ use crate::engine::records::{InOrder, Layout, Records, RowSink};
 use crate::engine::{Plan, CHUNK};
 use crate::error::Error;
 use crate::model::World;
-use crate::shards::partial::Part;
 use crate::output::records_parquet::{RecordsFile, RECORDS};
 use crate::output::records_read::read_rows;
 use crate::output::{self, Exporter};
 use crate::scenario::path_shown;
 use crate::scenario::spelling::printable;
+use crate::shards::partial::Part;
 
 /// Runs `work` and writes its result with `exporters` into `out`. With `records`, `work`
 /// gets one sink per world of `worlds` (the records of world i go to `folders[i]`, relative

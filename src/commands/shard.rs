@@ -7,9 +7,9 @@ use super::stem;
 use crate::engine::{self, chunk_count, Aggregates, CHUNK};
 use crate::error::Error;
 use crate::options::{RunOptions, Shard};
-use crate::shards::partial::{self, PartialManifest, StoredBase, FORMAT};
 use crate::output::{self, Exporter};
 use crate::scenario;
+use crate::shards::partial::{self, PartialManifest, StoredBase, FORMAT};
 
 /// `simulate FILE --shard I/N`: runs the shard's chunks and writes its partial result.
 pub fn run_shard(path: &Path, options: &RunOptions, shard: Shard) -> Result<(), Error> {

@@ -43,10 +43,10 @@ pub use csv::{OutcomesCsv, TimeseriesCsv};
 pub use discovery_csv::DiscoveryCsv;
 pub use effects_csv::EffectsCsv;
 pub use explain_report::ExplainReport;
-pub use folder::journal::create_dir_all as create_result_dir;
-pub use folder::{check_target, fill_atomically, sanitize_name, shorten, write_atomically};
 /// Each file a run makes, noted before it is made: a shard's part writes through it too.
 pub(crate) use folder::journal;
+pub use folder::journal::create_dir_all as create_result_dir;
+pub use folder::{check_target, fill_atomically, sanitize_name, shorten, write_atomically};
 pub use forces_csv::ForcesCsv;
 pub use json::SummaryJson;
 pub use plots::{ComparePlots, RunPlots};

@@ -34,7 +34,10 @@ pub(super) fn decode<'b>(path: &Path, bytes: &'b [u8]) -> Result<&'b str, Scenar
 }
 
 /// Deserialises RON text, a syntax error located in `path`.
-pub(super) fn from_ron<T: serde::de::DeserializeOwned>(path: &Path, text: &str) -> Result<T, ScenarioError> {
+pub(super) fn from_ron<T: serde::de::DeserializeOwned>(
+    path: &Path,
+    text: &str,
+) -> Result<T, ScenarioError> {
     let options =
         ron::Options::default().with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME);
     let options = options.with_recursion_limit(RECURSION_LIMIT);

@@ -8,9 +8,9 @@ use super::{refuse, VALUE_CHARS};
 use crate::engine::{chunk_count, Aggregates, CHUNK};
 use crate::error::Error;
 use crate::options::{check_trajectories, Shard};
-use crate::shards::partial::{self, Part, PartialManifest};
 use crate::scenario::spelling::printable;
 use crate::scenario::{self, path_shown};
+use crate::shards::partial::{self, Part, PartialManifest};
 
 /// The scenario the shards ran, compiled from the first part's copy. Each part keeps its
 /// own copy: all are verified.

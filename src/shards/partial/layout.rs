@@ -135,7 +135,11 @@ impl<R: Read> Decoder<R> {
 
 /// Decodes aggregates of `world` whose bloc counts list at most `most_blocs`
 /// configurations (one per trajectory of the shard at most).
-pub(super) fn decode(input: impl Read, world: &World, most_blocs: u64) -> Result<Aggregates, String> {
+pub(super) fn decode(
+    input: impl Read,
+    world: &World,
+    most_blocs: u64,
+) -> Result<Aggregates, String> {
     let mut d = Decoder { input };
     if &d.bytes::<8>()? != MAGIC {
         return Err("is not aggregates in the layout of this version".into());

@@ -23,7 +23,6 @@
 //! decoded (so the checksum covers the very bytes decoded). What the numbers in it must
 //! satisfy is `Aggregates::check_against`.
 
-
 //! Here the format: its files' names, the manifest and its checksum. `layout` writes and
 //! reads `aggregates.bin`, `write` a part, `read` a part back, checked.
 

@@ -132,7 +132,11 @@ impl Part {
     /// bytes hashed (`Hashed`), so the checksum guards what is merged even if the file is
     /// rewritten while it is read. Reading it twice (hash, rewind, decode) merged a part
     /// rewritten between the two reads with counts no checksum covered.
-    pub(super) fn aggregates_from(&self, file: impl Read, world: &World) -> Result<Aggregates, String> {
+    pub(super) fn aggregates_from(
+        &self,
+        file: impl Read,
+        world: &World,
+    ) -> Result<Aggregates, String> {
         let most_blocs = self.most_blocs(world);
         let max = most_bytes(world, most_blocs);
         // One byte past the cap is enough to know the file is too large.
