@@ -1,5 +1,7 @@
 //! The command line, as clap sees it. Nothing here is used past `options`, which turns these
-//! raw flags into checked options. A flag is declared only on the commands that take it,
+//! raw flags into checked options (but for `BlocSource`, a plain choice clap reads, which
+//! `options` hands on as it is); a value with a grammar (`--shard`, `--param`) is parsed
+//! by clap with the value's own parser, so a bad one is clap's usage error. A flag is declared only on the commands that take it,
 //! and what its help states of a default (a folder, a count) comes from the code that
 //! applies it.
 
@@ -7,8 +9,10 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
+use crate::analysis::study::swept::{parse_sweep_param, SweepParam};
 use crate::commands::default_folder::{self, SCENARIO};
 use crate::commands::SENSITIVITY_TRAJECTORIES;
+use crate::engine::Shard;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -133,8 +137,8 @@ pub enum Command {
         scenario: PathBuf,
         /// A swept parameter: its path, lowest and highest value, and number of grid points
         /// (repeat for a grid over several parameters).
-        #[arg(long = "param", value_name = "NAME=LO:HI:STEPS", required = true)]
-        params: Vec<String>,
+        #[arg(long = "param", value_name = "NAME=LO:HI:STEPS", required = true, value_parser = parse_sweep_param)]
+        params: Vec<SweepParam>,
         #[command(flatten)]
         common: CommonArgs,
     },
@@ -174,7 +178,7 @@ pub enum Command {
         /// Which initial matrix gives the propensities: the baseline affinities A or the
         /// partnerships P of the initial stances.
         #[arg(long, value_enum, default_value = "affinity")]
-        from: BlocSourceArg,
+        from: BlocSource,
         /// Output folder.
         #[arg(short, long, value_name = "DIR", help = out_help(&default_folder::blocs(SCENARIO)))]
         out: Option<PathBuf>,
@@ -292,9 +296,10 @@ pub enum GroupsArg {
     File,
 }
 
-/// The matrix `simulate blocs` reads.
+/// The matrix `simulate blocs` splits: one type, clap's value and the command's option
+/// (`options` names it for the command).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum BlocSourceArg {
+pub enum BlocSource {
     Affinity,
     Partnership,
 }
@@ -307,8 +312,8 @@ pub struct RunArgs {
     #[command(flatten)]
     pub common: CommonArgs,
     /// Run one shard: declared here only, since no other command splits its work.
-    #[arg(long, value_name = "I/N", help = shard_help())]
-    pub shard: Option<String>,
+    #[arg(long, value_name = "I/N", help = shard_help(), value_parser = Shard::parse)]
+    pub shard: Option<Shard>,
     /// Also write each trajectory's row (its drawn inputs, events, outcomes and final
     /// metrics) to records.parquet; a shard writes its own, which merge joins
     /// (docs/src/howto/records.md).

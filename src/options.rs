@@ -8,9 +8,13 @@ use crate::analysis::ablation::Ablation;
 use crate::analysis::factor_groups::Grouping;
 use crate::cli::{Cli, CommonArgs, GroupsArg};
 use crate::error::Error;
-use crate::format::Num;
 use crate::scenario::limits;
-use crate::scenario::spelling::{quoted_name, shown};
+use crate::scenario::spelling::shown;
+
+// Values clap parses typed (`cli`), named here too, where commands look for their options.
+pub use crate::analysis::study::swept::{parse_sweep_param, SweepParam};
+pub use crate::cli::BlocSource;
+pub use crate::engine::Shard;
 
 /// What the user asked for.
 #[derive(Debug, Clone)]
@@ -87,105 +91,10 @@ pub struct PartSources {
     pub parents: Vec<PathBuf>,
 }
 
-/// One swept parameter: `NAME=LO:HI:STEPS`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct SweepParam {
-    pub path: String,
-    pub low: f64,
-    pub high: f64,
-    /// Grid points, evenly spaced from `low` to `high` inclusive.
-    pub steps: usize,
-}
-
-impl SweepParam {
-    /// The grid values, evenly spaced; exactly `low` and `high` at the ends.
-    pub fn values(&self) -> Vec<f64> {
-        if self.steps == 1 {
-            return vec![self.low];
-        }
-        let last = (self.steps - 1) as f64;
-        (0..self.steps)
-            .map(|i| match i {
-                0 => self.low,
-                i if i + 1 == self.steps => self.high,
-                // Rounded to 1e-12 so that 0.3:0.9:3 gives 0.6, not 0.6000000000000001.
-                i => {
-                    let x = self.low + (self.high - self.low) * (i as f64 / last);
-                    (x * 1e12).round() / 1e12
-                }
-            })
-            .collect()
-    }
-}
-
-/// Most grid points of one swept parameter, and of a whole sweep.
-pub const MAX_SWEEP_STEPS: usize = 1_000;
+/// Most grid points of a whole sweep.
 pub const MAX_SWEEP_POINTS: usize = 10_000;
 /// Most base samples of a sensitivity design.
 pub const MAX_SENSITIVITY_SAMPLES: u64 = 100_000;
-
-/// Parses `NAME=LO:HI:STEPS`, checking the syntax and the numbers (not the name, which
-/// needs the scenario).
-pub fn parse_sweep_param(text: &str) -> Result<SweepParam, Error> {
-    let bad = |why: &str| {
-        Error::Usage(format!(
-            "--param {}: {why}; expected NAME=LO:HI:STEPS, e.g. --param lambda=0.3:0.9:4",
-            shown(text)
-        ))
-    };
-    let (path, range) = text.split_once('=').ok_or_else(|| bad("no `=`"))?;
-    let path = path.trim();
-    if path.is_empty() {
-        return Err(bad("no parameter name before `=`"));
-    }
-    let parts: Vec<&str> = range.split(':').map(str::trim).collect();
-    let [low, high, steps] = parts.as_slice() else {
-        return Err(bad("the range needs three parts separated by `:`"));
-    };
-    let number = |s: &str| s.parse::<f64>().ok().filter(|x| x.is_finite());
-    let low = number(low)
-        .ok_or_else(|| bad(&format!("LO {} is not a finite number", quoted_name(low))))?;
-    let high = number(high)
-        .ok_or_else(|| bad(&format!("HI {} is not a finite number", quoted_name(high))))?;
-    let steps: usize = steps
-        .parse()
-        .ok()
-        .filter(|&n| (1..=MAX_SWEEP_STEPS).contains(&n))
-        .ok_or_else(|| {
-            bad(&format!(
-                "STEPS must be a whole number from 1 to {MAX_SWEEP_STEPS}"
-            ))
-        })?;
-    if low > high {
-        return Err(bad("LO is above HI"));
-    }
-    // One point is LO; a HI above it would be read as a range and silently ignored.
-    if steps == 1 && low != high {
-        let low = Num(low);
-        return Err(bad(&format!(
-            "one grid point is a single value, so LO must equal HI ({low}:{low}:1); use \
-             STEPS 2 or more for a range from LO to HI"
-        )));
-    }
-    if steps > 1 && low == high {
-        return Err(bad(
-            "LO equals HI, so every grid point would be the same; use STEPS 1",
-        ));
-    }
-    Ok(SweepParam {
-        path: path.to_string(),
-        low,
-        high,
-        steps,
-    })
-}
-
-/// Which initial matrix `simulate blocs` splits.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum BlocSource {
-    Affinity,
-    Partnership,
-}
 
 #[derive(Debug, Clone)]
 pub struct BlocsOptions {
@@ -212,51 +121,6 @@ pub struct RunOptions {
     pub shard: Option<Shard>,
     /// Write each trajectory's row to `records.parquet` (`--records`: run, compare, score).
     pub records: bool,
-}
-
-/// `--shard I/N`: the I-th (1-based) of N contiguous, equal ranges of trajectory chunks.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Shard {
-    pub index: u64,
-    pub count: u64,
-}
-
-impl Shard {
-    /// Parses `I/N` with 1 <= I <= N.
-    pub fn parse(text: &str) -> Result<Shard, Error> {
-        let bad = |why: &str| {
-            Error::Usage(format!(
-                "--shard {}: {why}; expected I/N with 1 <= I <= N, e.g. --shard 2/8",
-                shown(text)
-            ))
-        };
-        let (i, n) = text.split_once('/').ok_or_else(|| bad("no `/`"))?;
-        let index: u64 = i
-            .trim()
-            .parse()
-            .map_err(|_| bad(&format!("I {} is not a whole number", quoted_name(i))))?;
-        let count: u64 = n
-            .trim()
-            .parse()
-            .map_err(|_| bad(&format!("N {} is not a whole number", quoted_name(n))))?;
-        if count == 0 || index == 0 || index > count {
-            return Err(bad("I must be between 1 and N"));
-        }
-        Ok(Shard { index, count })
-    }
-
-    /// The chunks of this shard among `chunks` in all: chunk boundaries at `c * chunks / N`,
-    /// so the N ranges are contiguous, cover every chunk once and differ in size by at most one.
-    pub fn chunks(&self, chunks: u64) -> std::ops::Range<u64> {
-        let at = |i: u64| (u128::from(i) * u128::from(chunks) / u128::from(self.count)) as u64;
-        at(self.index - 1)..at(self.index)
-    }
-}
-
-impl std::fmt::Display for Shard {
-    fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-        write!(f, "{}/{}", self.index, self.count)
-    }
 }
 
 impl Task {
@@ -327,10 +191,6 @@ impl Task {
                 params,
                 common,
             }) => {
-                let params = params
-                    .iter()
-                    .map(|p| parse_sweep_param(p))
-                    .collect::<Result<Vec<_>, _>>()?;
                 for (i, p) in params.iter().enumerate() {
                     if params[..i].iter().any(|q| q.path == p.path) {
                         return Err(Error::Usage(format!(
@@ -385,10 +245,6 @@ impl Task {
                 quiet,
             }) => {
                 let out = out.map(folder_path);
-                let from = match from {
-                    crate::cli::BlocSourceArg::Affinity => BlocSource::Affinity,
-                    crate::cli::BlocSourceArg::Partnership => BlocSource::Partnership,
-                };
                 Ok(Task::Blocs {
                     scenario,
                     options: BlocsOptions {
@@ -425,12 +281,11 @@ impl Task {
                         "no scenario file given; try `simulate scenarios/putin_visit.ron`".into(),
                     )
                 })?;
-                // Only a run takes `--shard` (the other commands do not declare it).
-                let shard = cli.run.shard.as_deref().map(Shard::parse).transpose()?;
                 Ok(Task::Run {
                     scenario,
                     options: RunOptions {
-                        shard,
+                        // Only a run takes `--shard` (the other commands do not declare it).
+                        shard: cli.run.shard,
                         records: cli.run.records,
                         ..RunOptions::from_common(cli.run.common)?
                     },

@@ -11,6 +11,7 @@ pub mod host;
 mod paired;
 pub mod records;
 mod run;
+mod shard;
 pub mod streams;
 mod unsettled;
 
@@ -20,3 +21,4 @@ pub use run::{
     check_rest, check_rest_across, chunk_count, in_pool, rows_scaled_back, run, run_explained,
     run_recorded, start_of, threads, Control, Plan, Stopped, UnsettledRun, CHUNK,
 };
+pub use shard::Shard;

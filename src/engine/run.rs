@@ -838,7 +838,7 @@ mod tests {
         use crate::analysis::sweep::{check_path, fix};
         let file = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/at_rest.ron");
         let mut good = crate::scenario::load(&file).unwrap().world;
-        let param = crate::options::parse_sweep_param("gamma=0:20:3").unwrap();
+        let param = crate::analysis::study::swept::parse_sweep_param("gamma=0:20:3").unwrap();
         let (path, _) = check_path(&good, &param.path).unwrap();
         let mut bad = good.clone();
         fix(&mut good, path, 0.0);

@@ -13,3 +13,4 @@ mod new_file;
 mod plumbing;
 mod raw_values;
 mod records;
+mod value_parsers;

@@ -6,3 +6,4 @@
 pub mod compare;
 pub mod sensitivity;
 pub mod sweep;
+pub mod swept;

@@ -4,11 +4,11 @@
 //! point is paired trajectory by trajectory and its interval is the Monte Carlo error of
 //! that difference, narrow where the shared noise cancels.
 
+use super::swept::SweepParam;
 use crate::analysis::sweep::{fix, SweepPoint};
 use crate::engine::{self, Control, Pairing, Plan, Stopped};
 use crate::format::Num;
 use crate::model::World;
-use crate::options::SweepParam;
 use crate::scenario::number_path::NumberPath;
 use crate::scenario::spelling::shown;
 
@@ -117,8 +117,8 @@ mod tests {
     use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
     use super::*;
+    use crate::analysis::study::swept::parse_sweep_param;
     use crate::analysis::sweep::{check_path, grid};
-    use crate::options::parse_sweep_param;
     use crate::scenario;
 
     /// Defect (issue 19, 7): a sweep over a world at rest checked each grid point's rest
