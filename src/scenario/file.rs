@@ -11,6 +11,8 @@ use std::collections::BTreeMap;
 
 use serde::Deserialize;
 
+use super::param_path::StateParam;
+
 /// One scenario file: one world, its events, and the questions asked of it.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields, rename = "Scenario")]
@@ -336,6 +338,52 @@ pub struct StateParamsDef {
     pub lambda: Option<Value>,
     #[serde(default)]
     pub beta: BTreeMap<String, Value>,
+}
+
+/// A per-state parameter's fields, named in one place: the compiler reads them and a
+/// variant's `SetParam` writes them through these, so a new per-state parameter is added
+/// here and in `StateParam`, nowhere else.
+impl ParamsDef {
+    /// The scenario-wide value of a per-state parameter.
+    pub fn scenario_wide(&self, param: StateParam) -> &Value {
+        match param {
+            StateParam::Eta => &self.eta,
+            StateParam::Sigma => &self.sigma,
+            StateParam::Gamma => &self.gamma,
+            StateParam::Lambda => &self.lambda,
+        }
+    }
+
+    pub fn scenario_wide_mut(&mut self, param: StateParam) -> &mut Value {
+        match param {
+            StateParam::Eta => &mut self.eta,
+            StateParam::Sigma => &mut self.sigma,
+            StateParam::Gamma => &mut self.gamma,
+            StateParam::Lambda => &mut self.lambda,
+        }
+    }
+}
+
+impl StateParamsDef {
+    /// A state's override of a per-state parameter, if it has one.
+    pub fn overridden(&self, param: StateParam) -> Option<&Value> {
+        match param {
+            StateParam::Eta => self.eta.as_ref(),
+            StateParam::Sigma => self.sigma.as_ref(),
+            StateParam::Gamma => self.gamma.as_ref(),
+            StateParam::Lambda => self.lambda.as_ref(),
+        }
+    }
+
+    /// A state's override of a per-state parameter, as written (None: no override).
+    pub fn overridden_mut(&mut self, param: StateParam) -> &mut Option<Value> {
+        match param {
+            StateParam::Eta => &mut self.eta,
+            StateParam::Sigma => &mut self.sigma,
+            StateParam::Gamma => &mut self.gamma,
+            StateParam::Lambda => &mut self.lambda,
+        }
+    }
 }
 
 /// Something that may happen during a trajectory.

@@ -323,6 +323,56 @@ pub fn quoted(name: &str) -> String {
     format!("\"{name}\"")
 }
 
+/// The length in bytes of the comment `text` starts with, or None if it starts with none:
+/// a line comment up to its newline (not included), a block comment up to its closing
+/// `*/` (block comments nest in RON: `/* a /* b */ still a comment */`), or to the end of
+/// the text if it is never closed. The one reading of RON's comments (`blank`,
+/// `code_start`).
+fn comment_len(text: &[u8]) -> Option<usize> {
+    if text.starts_with(b"//") {
+        return Some(text.iter().position(|&c| c == b'\n').unwrap_or(text.len()));
+    }
+    if !text.starts_with(b"/*") {
+        return None;
+    }
+    let mut depth = 0usize;
+    let mut j = 0;
+    while j < text.len() {
+        if text[j] == b'/' && text.get(j + 1) == Some(&b'*') {
+            depth += 1;
+            j += 2;
+        } else if text[j] == b'*' && text.get(j + 1) == Some(&b'/') {
+            depth -= 1;
+            j += 2;
+            if depth == 0 {
+                break;
+            }
+        } else {
+            j += 1;
+        }
+    }
+    Some(j.min(text.len()))
+}
+
+/// `text` from its first word of code: past white space, comments and RON's attributes
+/// (`#![enable(implicit_some)]`). Only the start of the text is read (no `Locator` is
+/// built: every file is asked what it is before it is parsed); an attribute left open ends
+/// the text.
+pub fn code_start(text: &str) -> &str {
+    let mut rest = text;
+    loop {
+        rest = rest.trim_start();
+        if let Some(len) = comment_len(rest.as_bytes()) {
+            rest = &rest[len..];
+        } else if let Some(attribute) = rest.strip_prefix("#!") {
+            // An attribute's brackets hold names and parentheses, never another `]`.
+            rest = attribute.find(']').map_or("", |end| &attribute[end + 1..]);
+        } else {
+            return rest;
+        }
+    }
+}
+
 /// Two views of `text` with the same byte offsets and newlines: `code`, in which every
 /// comment character is a space, and `bare`, in which the contents of every string are
 /// spaces too (the quotes stay). The scan follows RON's lexical rules closely enough to
@@ -389,34 +439,9 @@ fn blank(text: &str) -> (String, String) {
                 Some(n) if bytes.get(i + n - 1) == Some(&b'\'') => n,
                 _ => 1,
             };
-        } else if b == b'/' && bytes.get(i + 1) == Some(&b'/') {
-            let end = bytes[i..]
-                .iter()
-                .position(|&c| c == b'\n')
-                .map_or(bytes.len(), |k| i + k);
-            space(&mut [&mut code, &mut bare], i, end);
-            i = end;
-        } else if b == b'/' && bytes.get(i + 1) == Some(&b'*') {
-            // Block comments nest in RON: /* a /* b */ still a comment */.
-            let mut depth = 0usize;
-            let mut j = i;
-            while j < bytes.len() {
-                if bytes[j] == b'/' && bytes.get(j + 1) == Some(&b'*') {
-                    depth += 1;
-                    j += 2;
-                } else if bytes[j] == b'*' && bytes.get(j + 1) == Some(&b'/') {
-                    depth -= 1;
-                    j += 2;
-                    if depth == 0 {
-                        break;
-                    }
-                } else {
-                    j += 1;
-                }
-            }
-            let end = j.min(bytes.len());
-            space(&mut [&mut code, &mut bare], i, end);
-            i = end;
+        } else if let Some(len) = (b == b'/').then(|| comment_len(&bytes[i..])).flatten() {
+            space(&mut [&mut code, &mut bare], i, i + len);
+            i += len;
         } else {
             i += 1;
         }

@@ -16,17 +16,19 @@ pub mod number_path;
 pub mod observed;
 pub mod param_path;
 mod parse;
+mod problems;
 pub(crate) mod spelling;
 pub mod starter;
 pub mod variant;
 mod without;
 
-pub use compile::{compile, Problem};
+pub use compile::compile;
 pub use error::ScenarioError;
 pub use file::ScenarioFile;
 pub use load::{from_bytes, from_stored, load, parse, sha256_hex, ChainFile, Scenario};
 pub use locate::Position;
 pub use param_path::{Names, ParamPath};
+pub use problems::Problem;
 pub use without::{without_event, TakenOut};
 
 pub(crate) use spelling::path_shown;

@@ -24,17 +24,16 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use serde::Deserialize;
 
-use super::compile::Problem;
 use super::file::{
-    ConditionDef, EffectDef, EventDef, MetricDef, OutcomeDef, ScenarioFile, StateParamsDef, TieDef,
-    Value,
+    ConditionDef, EffectDef, EventDef, MetricDef, OutcomeDef, ScenarioFile, TieDef, Value,
 };
 use super::file::{Distribution, Steps, DEFAULT_BETA, DEFAULT_KAPPA, DEFAULT_RHO};
 use super::locate::Locator;
-use super::param_path::{self, Names, ParamPath, StateParam};
+use super::param_path::{self, Names, ParamPath};
+use super::problems::{Problem, Problems};
 use super::spelling::{name_list, quoted_name, suggestion};
 use crate::format::Num;
-use crate::scenario::limits::{self, MAX_PROBLEMS};
+use crate::scenario::limits;
 use history::{ChangeRef, History, Slot, Write};
 use index::{metric_key, FixedNames, Index};
 pub use placing::place;
@@ -128,102 +127,21 @@ impl ChangeDef {
 /// Whether `text` is a variant: its first word, past comments and RON's attributes
 /// (`#![enable(implicit_some)]`), is `Variant`. A full scenario starts with `Scenario(` or
 /// just `(`. (An attribute before `Variant` made the file read as a scenario: "Expected
-/// struct `Scenario` but found `Variant`".)
-///
-/// Only the start of the text is read: every file is asked this before it is parsed, and
-/// building a `Locator` for it copied a 15 MB world twice on every load.
+/// struct `Scenario` but found `Variant`".) Read with the loader's one lexer
+/// (`locate::code_start`), which reads only the start of the text.
 pub fn is_variant(text: &str) -> bool {
-    let mut rest = text;
-    loop {
-        rest = rest.trim_start();
-        if let Some(line) = rest.strip_prefix("//") {
-            rest = line.find('\n').map_or("", |end| &line[end..]);
-        } else if rest.starts_with("/*") {
-            // Block comments nest in RON.
-            let bytes = rest.as_bytes();
-            let (mut depth, mut i, mut end) = (0usize, 0, None);
-            while i + 1 < bytes.len() {
-                match &bytes[i..i + 2] {
-                    b"/*" => {
-                        depth += 1;
-                        i += 2;
-                    }
-                    b"*/" => {
-                        depth -= 1;
-                        i += 2;
-                        if depth == 0 {
-                            end = Some(i);
-                            break;
-                        }
-                    }
-                    _ => i += 1,
-                }
-            }
-            match end {
-                Some(end) => rest = &rest[end..],
-                None => return false,
-            }
-        } else if let Some(attribute) = rest.strip_prefix("#!") {
-            // An attribute's brackets hold names and parentheses, never another `]`.
-            match attribute.find(']') {
-                Some(end) => rest = &attribute[end + 1..],
-                None => return false,
-            }
-        } else {
-            return rest.starts_with("Variant");
-        }
-    }
+    super::locate::code_start(text).starts_with("Variant")
 }
 
-/// The problems of a variant, at most `MAX_PROBLEMS` of them and then how many more.
-#[derive(Default)]
-struct Problems {
-    listed: Vec<Problem>,
-    more: usize,
-}
-
-impl Problems {
-    fn push(&mut self, problem: Problem) {
-        if self.full() {
-            self.more += 1;
-        } else {
-            self.listed.push(problem);
-        }
-    }
-
-    /// A change's refusal, at an offset of the variant's text, located only if it is
-    /// listed: a position counts the characters before it on its line, and 100,000 refused
-    /// changes written on one line took 3.6 s to count (a million, minutes).
-    fn refuse(&mut self, loc: &Locator, (at, message): Refusal) {
-        if self.full() {
-            self.more += 1;
-        } else {
-            let position = at.map(|at| loc.position(at));
-            self.listed.push(Problem { position, message });
-        }
-    }
-
-    /// Whether no more problems are listed: the ones found from now on are only counted,
-    /// so nothing needs to be measured for their messages.
-    fn full(&self) -> bool {
-        self.listed.len() >= MAX_PROBLEMS
-    }
-
-    /// The problems as `compile` reports a scenario's: the count of the rest last.
-    fn into_result<T>(mut self, ok: T) -> Result<T, Vec<Problem>> {
-        if self.listed.is_empty() {
-            return Ok(ok);
-        }
-        if self.more > 0 {
-            self.listed.push(Problem {
-                position: None,
-                message: format!(
-                    "... and {} more problems; fix the ones above first",
-                    self.more
-                ),
-            });
-        }
-        Err(self.listed)
+/// A change's refusal, at an offset of the variant's text, located only if it is listed: a
+/// position counts the characters before it on its line, and 100,000 refused changes
+/// written on one line took 3.6 s to count (a million, minutes).
+fn refuse(problems: &mut Problems, loc: &Locator, (at, message): Refusal) {
+    if problems.full() {
+        problems.skip();
+    } else {
+        let position = at.map(|at| loc.position(at));
+        problems.push(Problem { position, message });
     }
 }
 
@@ -263,20 +181,20 @@ pub fn apply(
         at.begin(change, anchor, !problems.full());
         match at.apply(change) {
             Ok(line) => lines.push(line),
-            Err(refusal) => problems.refuse(&loc, refusal),
+            Err(refusal) => refuse(&mut problems, &loc, refusal),
         }
         // Past a limit the rest is not applied: each change would only grow a list that is
         // refused already (50,000 `AddOutcome` took over a minute), and a full file of as
         // many items is refused at once.
         if let Some(refusal) = at.beyond_limits() {
-            problems.refuse(&loc, refusal);
+            refuse(&mut problems, &loc, refusal);
             stopped = true;
             break;
         }
     }
     if !stopped {
         for refusal in at.removed_still_named() {
-            problems.refuse(&loc, refusal);
+            refuse(&mut problems, &loc, refusal);
         }
     }
     file.name = variant.name.clone();
@@ -433,7 +351,7 @@ impl<'a, 'f> Applier<'a, 'f> {
                     by.number, p.line, p.column
                 )
             }
-            // Only counted: not located (`Problems::refuse`).
+            // Only counted: not located (`refuse`).
             None => format!("change #{}", by.number),
         }
     }
@@ -1077,14 +995,14 @@ impl<'a, 'f> Applier<'a, 'f> {
         let old: Value;
         match parsed {
             ParamPath::PerState(param, None) => {
-                slot_value = per_state(p, param);
+                slot_value = p.scenario_wide_mut(param);
                 old = slot_value.clone();
             }
             ParamPath::PerState(param, Some(i)) => {
                 let state = state_of(Some(i)).unwrap_or_default();
-                let scenario_wide = per_state(p, param).clone();
+                let scenario_wide = p.scenario_wide(param).clone();
                 let o = p.overrides.entry(state).or_default();
-                let field = overridden(o, param);
+                let field = o.overridden_mut(param);
                 if field.is_none() {
                     inherited = Some(Slot::Param(param.name().into()));
                 }
@@ -1211,24 +1129,6 @@ fn verb(how: Write) -> &'static str {
     }
 }
 
-fn per_state(p: &mut super::file::ParamsDef, param: StateParam) -> &mut Value {
-    match param {
-        StateParam::Eta => &mut p.eta,
-        StateParam::Sigma => &mut p.sigma,
-        StateParam::Gamma => &mut p.gamma,
-        StateParam::Lambda => &mut p.lambda,
-    }
-}
-
-fn overridden(o: &mut StateParamsDef, param: StateParam) -> &mut Option<Value> {
-    match param {
-        StateParam::Eta => &mut o.eta,
-        StateParam::Sigma => &mut o.sigma,
-        StateParam::Gamma => &mut o.gamma,
-        StateParam::Lambda => &mut o.lambda,
-    }
-}
-
 /// A channel's entry of a per-channel map, written in with the default if it was not.
 /// An entry equal to the default compiles like no entry, so the variant still compiles
 /// like the full file that lists it.
@@ -1314,6 +1214,7 @@ pub fn metric_text(m: &MetricDef) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::scenario::limits::MAX_PROBLEMS;
 
     fn base() -> ScenarioFile {
         let text = "Scenario(name: \"b\", steps: 4, channels: [\"aid\"], \

@@ -26,16 +26,10 @@ use std::collections::HashMap;
 use super::file::ScenarioFile;
 use super::locate::{Locator, Position};
 use super::param_path::Names;
+pub use super::problems::Problem;
+use super::problems::Problems;
 use crate::model::{Average, Event, Rest, World};
-use crate::scenario::limits::MAX_PROBLEMS;
 use relations::Relation;
-
-/// One thing wrong with a scenario file.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Problem {
-    pub position: Option<Position>,
-    pub message: String,
-}
 
 /// Compiles `file`, whose source is `text`. Positions are found only when there are problems
 /// to place: the first pass runs with a blind locator (no searching of the text at all, which
@@ -68,8 +62,7 @@ fn compile_with<'a>(
     let mut c = Compiler {
         loc,
         hints,
-        problems: Vec::new(),
-        more: 0,
+        problems: Problems::default(),
         steps: file.steps,
         step_unit: &file.step,
         start_written: file.start.is_some(),
@@ -98,21 +91,10 @@ fn compile_with<'a>(
     // to it (n*n stances, k*n*n shares): the limits exist so that no file can make the
     // engine allocate without bound, and the checks that follow would only add noise.
     if !c.sizes(file) {
-        return Err(c.problems);
+        return Err(c.problems.into_list());
     }
     let world = c.world(file);
-    if c.problems.is_empty() {
-        Ok(world)
-    } else {
-        if c.more > 0 {
-            let message = format!("... and {} more problems; fix the ones above first", c.more);
-            c.problems.push(Problem {
-                position: None,
-                message,
-            });
-        }
-        Err(c.problems)
-    }
+    c.problems.into_result(world)
 }
 
 /// Each name's first index: a 200-state world names states 480,000 times, and a scan of the
@@ -131,9 +113,7 @@ struct Compiler<'a> {
     /// ones). Off in `compile`'s first pass, whose problems are never read: measuring each
     /// unknown name against every name there doubled the cost of a file of typos.
     hints: bool,
-    problems: Vec<Problem>,
-    /// Problems found past `MAX_PROBLEMS`, counted only.
-    more: usize,
+    problems: Problems,
     /// The file's states, channels and events, in order: what indices stand for.
     names: Names<'a>,
     /// The file's step count: the longest window an average can have.
@@ -170,13 +150,10 @@ struct Compiler<'a> {
 
 impl<'a> Compiler<'a> {
     fn problem(&mut self, position: Option<Position>, message: String) {
-        if self.problems.len() >= MAX_PROBLEMS {
-            self.more += 1;
-            return;
-        }
         let problem = Problem { position, message };
-        // A name misspelt the same way twice is located at its first use both times: say it once.
-        if !self.problems.contains(&problem) {
+        // A name misspelt the same way twice is located at its first use both times: say it
+        // once (past the cap it is only counted, as before).
+        if self.problems.full() || !self.problems.contains(&problem) {
             self.problems.push(problem);
         }
     }
@@ -243,6 +220,7 @@ impl<'a> Compiler<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::scenario::limits::MAX_PROBLEMS;
 
     /// A two-state, one-channel scenario with `fields` added (RON, e.g. `stances: [...]`).
     pub fn scenario(fields: &str) -> String {
@@ -274,8 +252,7 @@ mod tests {
         Compiler {
             loc: Locator::new(text),
             hints: true,
-            problems: Vec::new(),
-            more: 0,
+            problems: Problems::default(),
             steps: 4,
             step_unit: "step",
             start_written: false,

@@ -181,7 +181,7 @@ impl Compiler<'_> {
         // searched for nor measured against every name (1,000 distinct misspelt names of 200
         // characters, in a world of 200 such states, took 17 s). Nor in a pass whose problems
         // are never read (`hints` off).
-        if self.problems.len() >= super::MAX_PROBLEMS || !self.hints {
+        if self.problems.full() || !self.hints {
             self.problem(None, message);
             return None;
         }
@@ -441,11 +441,11 @@ mod tests {
     fn past_the_problems_shown_an_unknown_name_is_only_counted() {
         let text = "(\"Bb\")";
         let mut c = compiler_of_states(text, &["A", "B"]);
-        for i in 0..super::super::MAX_PROBLEMS {
+        for i in 0..crate::scenario::limits::MAX_PROBLEMS {
             c.problem(None, format!("problem {i}"));
         }
         assert_eq!(c.state("Bb"), None);
-        assert_eq!(c.more, 1);
+        assert_eq!(c.problems.more(), 1);
         assert!(c.unknown.is_empty(), "measured past the cap");
         // Before the cap it is measured, placed and kept for the next mention.
         let mut c = compiler_of_states(text, &["A", "B"]);

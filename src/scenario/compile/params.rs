@@ -7,8 +7,7 @@ use super::Compiler;
 use crate::format::Num;
 use crate::model::{ParamSlot, ParamTarget, Sampler, Target};
 use crate::scenario::file::{
-    Distribution, ParamsDef, ScenarioFile, StateParamsDef, Value, DEFAULT_BETA, DEFAULT_KAPPA,
-    DEFAULT_RHO,
+    Distribution, ScenarioFile, Value, DEFAULT_BETA, DEFAULT_KAPPA, DEFAULT_RHO,
 };
 use crate::scenario::locate::Position;
 use crate::scenario::param_path::{self, ParamPath, StateParam};
@@ -222,10 +221,10 @@ impl Compiler<'_> {
         for param in StateParam::ALL {
             let range = param.target(0).range();
             let at = move |c: &Self| c.loc.field_after(anchor, param.name());
-            let sampler = self.sampler(at, param.name(), scenario_wide(p, param), range);
+            let sampler = self.sampler(at, param.name(), p.scenario_wide(param), range);
             let mut targets = Vec::new();
             for i in 0..n {
-                match overrides.get(&i).and_then(|o| overridden(o, param)) {
+                match overrides.get(&i).and_then(|o| o.overridden(param)) {
                     Some(v) => {
                         let path = ParamPath::PerState(param, Some(i)).text(&self.names);
                         let state = self.names.states[i];
@@ -351,34 +350,14 @@ impl Compiler<'_> {
         }
         // The message searches every path for the closest: past the problem limit, where it
         // would only be counted, a file of many bad paths must not pay for that.
-        if self.problems.len() >= super::MAX_PROBLEMS {
-            self.more += 1;
+        if self.problems.full() {
+            self.problems.skip();
         } else {
             let at = self.loc.name(path);
             let message = param_path::unknown(path, &self.names);
             self.problem(at, format!("event {}: {message}", quoted_name(event)));
         }
         None
-    }
-}
-
-/// The scenario-wide value of a per-state parameter.
-fn scenario_wide(p: &ParamsDef, param: StateParam) -> &Value {
-    match param {
-        StateParam::Eta => &p.eta,
-        StateParam::Sigma => &p.sigma,
-        StateParam::Gamma => &p.gamma,
-        StateParam::Lambda => &p.lambda,
-    }
-}
-
-/// A state's override of a per-state parameter, if it has one.
-fn overridden(o: &StateParamsDef, param: StateParam) -> Option<&Value> {
-    match param {
-        StateParam::Eta => o.eta.as_ref(),
-        StateParam::Sigma => o.sigma.as_ref(),
-        StateParam::Gamma => o.gamma.as_ref(),
-        StateParam::Lambda => o.lambda.as_ref(),
     }
 }
 
