@@ -1,0 +1,86 @@
+//! How a variant's lines say what a change wrote: values, steps, timings and metrics as a
+//! file writes them, and which parts of a replaced event differ.
+
+use super::history::Write;
+use crate::format::Num;
+use crate::scenario::file::{Distribution, EventDef, MetricDef, Steps, Value};
+
+/// How a message says what a change did to what it wrote.
+pub(super) fn verb(how: Write) -> &'static str {
+    match how {
+        Write::Set => "sets",
+        Write::Added => "adds",
+        Write::Replaced => "replaces",
+        Write::Removed => "removes",
+    }
+}
+
+pub(super) fn value_text(v: &Value) -> String {
+    match v {
+        Value::Fixed(x) => Num(*x).to_string(),
+        Value::Sampled(d) => match *d {
+            Distribution::Uniform(a, b) => format!("Uniform({}, {})", Num(a), Num(b)),
+            Distribution::Normal(a, b) => format!("Normal({}, {})", Num(a), Num(b)),
+            Distribution::Beta(a, b) => format!("Beta({}, {})", Num(a), Num(b)),
+            Distribution::Triangular(a, b, c) => {
+                format!("Triangular({}, {}, {})", Num(a), Num(b), Num(c))
+            }
+            Distribution::Guess(a, b, c) => format!("Guess({}, {}, {})", Num(a), Num(b), Num(c)),
+        },
+    }
+}
+
+/// A step as the file writes it: a number, or a range over steps.
+pub(super) fn steps_text(steps: &Steps) -> String {
+    match steps {
+        Steps::Fixed(n) => n.to_string(),
+        Steps::Sampled(d) => value_text(&Value::Sampled(d.clone())),
+        Steps::Date(date) => format!("\"{}\"", crate::scenario::spelling::shown(date)),
+    }
+}
+
+/// Which parts of an event a replacement changes, e.g. "condition and effects".
+pub(super) fn event_differences(old: &EventDef, new: &EventDef) -> String {
+    let parts = [
+        ("description", old.description != new.description),
+        ("actor", old.actor != new.actor),
+        (
+            "timing",
+            (&old.at, &old.every, &old.hazard) != (&new.at, &new.every, &new.hazard),
+        ),
+        ("window", old.window != new.window),
+        ("condition", old.when != new.when),
+        ("repeat", old.repeat != new.repeat),
+        ("effects", old.effects != new.effects),
+        ("choice group", old.choice != new.choice),
+        ("hazard cases", old.cases != new.cases),
+        ("directions", old.one_of != new.one_of),
+    ];
+    let changed: Vec<&str> = parts.iter().filter(|p| p.1).map(|p| p.0).collect();
+    match changed.split_last() {
+        Some((last, [])) => last.to_string(),
+        Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
+        None => "nothing".into(),
+    }
+}
+
+pub(super) fn timing_text(def: &EventDef) -> String {
+    match (&def.at, &def.every, &def.hazard) {
+        (Some(n), _, _) => format!("at step {}", steps_text(n)),
+        (_, Some(n), _) => format!("every {} steps", steps_text(n)),
+        (_, _, Some(v)) => format!("with a hazard of {} per step", value_text(v)),
+        _ => "never (no timing)".into(),
+    }
+}
+
+/// A metric as written in a file, e.g. `Partnership("Pakistan", "Russia")`.
+pub fn metric_text(m: &MetricDef) -> String {
+    match m {
+        MetricDef::Stance(a, b) => format!("Stance(\"{a}\", \"{b}\")"),
+        MetricDef::Partnership(a, b) => format!("Partnership(\"{a}\", \"{b}\")"),
+        MetricDef::Share(a, b, c) => format!("Share(\"{a}\", \"{b}\", \"{c}\")"),
+        MetricDef::Dependence(a, b) => format!("Dependence(\"{a}\", \"{b}\")"),
+        MetricDef::SameBloc(a, b) => format!("SameBloc(\"{a}\", \"{b}\")"),
+        MetricDef::Average(m, k) => format!("Average({}, {k})", metric_text(m)),
+    }
+}
