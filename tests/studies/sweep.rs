@@ -317,7 +317,12 @@ fn a_single_grid_point_does_not_silently_ignore_hi() {
         .unwrap();
     let err = String::from_utf8_lossy(&done.stderr);
     assert_eq!(done.status.code(), Some(2), "{err}");
-    assert!(err.contains("--param eta=0.1:1:1"), "{err}");
+    // clap's refusal of the value (issue 20, 6): the value and the flag, then the reason.
+    assert!(
+        err.contains("'eta=0.1:1:1' for '--param <NAME=LO:HI:STEPS>'"),
+        "{err}"
+    );
+    assert!(err.contains("LO must equal HI"), "{err}");
     assert!(err.contains("STEPS"), "{err}");
     assert!(!out.exists());
     // One point where LO equals HI is still a sweep of one value.
