@@ -11,6 +11,7 @@ mod reference_world;
 mod dates;
 mod event_constructs;
 mod first_mistakes;
+mod groups;
 mod messages;
 mod misleading_files;
 mod one_line_per_problem;
