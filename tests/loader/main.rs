@@ -18,3 +18,4 @@ mod one_line_per_problem;
 mod others;
 mod positions;
 mod robustness;
+mod suppliers;
