@@ -19,3 +19,4 @@ mod others;
 mod positions;
 mod robustness;
 mod suppliers;
+mod windows;
