@@ -20,3 +20,4 @@ mod positions;
 mod robustness;
 mod suppliers;
 mod windows;
+mod year_limits;
