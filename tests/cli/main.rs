@@ -9,6 +9,7 @@ mod command_line;
 mod command_words;
 mod dated_outputs;
 mod explain;
+mod explain_dates;
 mod new_file;
 mod new_file_refusals;
 mod plumbing;
