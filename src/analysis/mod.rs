@@ -14,6 +14,7 @@ pub mod sensitivity;
 pub mod study;
 pub mod summary;
 pub mod sweep;
+pub mod sweep_point;
 
 pub use compare::{Comparison, OutcomeDifference};
 pub use summary::{

@@ -16,15 +16,13 @@ use super::Manifest;
 use crate::engine::effects::Effects;
 use crate::engine::{Aggregates, PairCounts};
 use crate::model::{Change, ParamSlot, Sampler, Target, World};
-use crate::scenario::number_path::NumberPath;
-use crate::scenario::param_path::{self, Names};
+use crate::scenario::number_path::{self, NumberPath};
 
 /// The path `text` names in `world` and its valid range, or a message naming the valid
 /// paths (with a "did you mean" where one is close). Besides parameters, a sweep may set any
 /// number of the file (`scenario::number_path`: `stance.A.B`, `weight.A`, `event.x.at`...).
 pub fn check_path(world: &World, text: &str) -> Result<(NumberPath, (f64, f64)), String> {
-    let names = Names::of(world);
-    let path = NumberPath::parse(text, world).ok_or_else(|| unknown_path(text, world, &names))?;
+    let path = NumberPath::parse(text, world).ok_or_else(|| unknown_path(text, world))?;
     // Every target of a path is the same kind of number, so they share one range.
     match path.targets(world).first() {
         Some(target) => Ok((path, valid_range(world, target))),
@@ -52,8 +50,8 @@ fn valid_range(world: &World, target: &Target) -> (f64, f64) {
 /// Why `text` names no number: the grammar's message, and for an effect of an event the
 /// file has, that an effect's amount is a number with a path only when it is written as a
 /// range (a new user swept `event.karabakh_war.effect.2` of an `Add(-0.3)`).
-fn unknown_path(text: &str, world: &World, names: &Names) -> String {
-    let message = param_path::unknown(text, names);
+fn unknown_path(text: &str, world: &World) -> String {
+    let message = number_path::unknown(text, world);
     let event = text
         .strip_prefix("event.")
         .and_then(|rest| rest.split_once(".effect."))

@@ -46,7 +46,11 @@ pub fn new_file(
         None => None,
         Some(start) => Some(
             calendar::calendar(&step, start)
-                .map_err(|why| Error::Usage(format!("--start: {why}")))?,
+                .and_then(|c| {
+                    // The starter's steps must all have dates a file reads back.
+                    calendar::within_written_years(&c, starter::ten_years(&step)).map(|()| c)
+                })
+                .map_err(|why| Error::Usage(format!("--start {}: {why}", quoted_name(start))))?,
         ),
     };
     let name = file
@@ -71,6 +75,10 @@ pub fn new_file(
     }
     write_new(file, text.as_bytes()).map_err(|e| match e.kind() {
         std::io::ErrorKind::AlreadyExists => taken(),
+        std::io::ErrorKind::InvalidFilename => Error::Usage(format!(
+            "cannot write {}: the name is too long for the file system; name a shorter file",
+            path_shown(file)
+        )),
         _ => Error::Output {
             path: file.to_path_buf(),
             source: e,
@@ -88,18 +96,30 @@ pub fn new_file(
 }
 
 /// The folder `file` goes in must exist: `new` writes one file and makes no folders, so a
-/// misspelt folder is named rather than created.
+/// misspelt folder is named rather than created, and a file where a folder is named is
+/// said to be a file (`mkdir -p` would fail on it).
 fn folder_exists(file: &Path) -> Result<(), Error> {
-    match file.parent().filter(|p| !p.as_os_str().is_empty()) {
-        Some(folder) if !folder.is_dir() => Err(Error::Usage(format!(
-            "cannot write {}: there is no folder {}; create it first (`mkdir -p {}`) or \
-             name a file in an existing folder",
-            path_shown(file),
-            path_shown(folder),
-            path_shown(folder)
-        ))),
-        _ => Ok(()),
+    let Some(folder) = file.parent().filter(|p| !p.as_os_str().is_empty()) else {
+        return Ok(());
+    };
+    if folder.is_dir() {
+        return Ok(());
     }
+    let existing = folder.ancestors().find(|a| a.symlink_metadata().is_ok());
+    if let Some(not_a_folder) = existing.filter(|a| !a.as_os_str().is_empty() && !a.is_dir()) {
+        return Err(Error::Usage(format!(
+            "cannot write {}: {} is a file, not a folder; name a file in a folder",
+            path_shown(file),
+            path_shown(not_a_folder)
+        )));
+    }
+    Err(Error::Usage(format!(
+        "cannot write {}: there is no folder {}; create it first (`mkdir -p {}`) or name a \
+         file in an existing folder",
+        path_shown(file),
+        path_shown(folder),
+        path_shown(folder)
+    )))
 }
 
 /// Creates `file` (never over an existing one) with `bytes`; a file left half-written by a
@@ -117,15 +137,38 @@ fn write_new(file: &Path, bytes: &[u8]) -> std::io::Result<()> {
     written
 }
 
-/// The names of a comma-separated list given to `flag`.
+/// The names of a comma-separated list given to `flag`, each once: a name given twice is
+/// said once, not in every stance and tie the starter would write for it.
 fn names(flag: &str, list: &str) -> Result<Vec<String>, Error> {
     let names: Vec<String> = list.split(',').map(|n| n.trim().to_string()).collect();
+    let (what, example) = match flag {
+        "--states" => ("state", "Turkey,USA,Russia"),
+        _ => ("channel", "arms,trade"),
+    };
     if names.iter().any(String::is_empty) {
         return Err(Error::Usage(format!(
             "{flag} {}: an empty name (two commas in a row, or one at an end); separate the \
-             names by single commas, e.g. {flag} Turkey,USA,Russia",
+             names by single commas, e.g. {flag} {example}",
             quoted_name(list)
         )));
+    }
+    let repeated: Vec<String> = (names.iter().enumerate())
+        .filter(|&(i, n)| names[..i].contains(n) && !names[i + 1..].contains(n))
+        .map(|(_, n)| {
+            let count = names.iter().filter(|&m| m == n).count();
+            let times = if count == 2 {
+                "twice".into()
+            } else {
+                format!("{count} times")
+            };
+            format!(
+                "{flag}: {what} {} is defined {times}; name each {what} once",
+                quoted_name(n)
+            )
+        })
+        .collect();
+    if !repeated.is_empty() {
+        return Err(Error::Usage(repeated.join("\n")));
     }
     Ok(names)
 }

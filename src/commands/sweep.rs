@@ -54,6 +54,8 @@ pub fn sweep(path: &Path, params: &[SweepParam], options: &RunOptions) -> Result
         paths: &paths,
         points: grid(&axes),
     };
+    grid.check_points()
+        .map_err(|why| Error::Usage(format!("{}: --param: {why}", path_shown(path))))?;
     let total = plan.len() * grid.runs() as u64;
     let results = super::with_progress_over(total, options, &world.name, |control| {
         grid.run(&plan, control)

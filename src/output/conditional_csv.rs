@@ -4,6 +4,7 @@
 
 use std::io;
 
+use super::dates::dated;
 use super::{csv_file, File, Files};
 use crate::analysis::explain::Explanation;
 
@@ -20,17 +21,26 @@ impl Files<Explanation> for ConditionalCsv {
             "not_fired",
             "probability_if_not",
         ];
-        csv_file("conditional.csv", &header, |w| {
+        let calendar = e.summary.manifest.calendar;
+        csv_file("conditional.csv", &dated(&header, calendar), |w| {
             for c in &e.conditional {
-                w.serialize((
-                    &c.outcome,
-                    &c.event,
-                    c.step,
-                    c.fired,
-                    c.held_if_fired,
-                    c.not_fired,
-                    c.held_if_not,
-                ))?;
+                let (fired, not_fired) = (c.fired, c.not_fired);
+                let (if_fired, if_not) = (c.held_if_fired, c.held_if_not);
+                match calendar {
+                    None => w.serialize((
+                        &c.outcome, &c.event, c.step, fired, if_fired, not_fired, if_not,
+                    ))?,
+                    Some(cal) => w.serialize((
+                        &c.outcome,
+                        &c.event,
+                        c.step,
+                        cal.date(c.step as i64),
+                        fired,
+                        if_fired,
+                        not_fired,
+                        if_not,
+                    ))?,
+                }
             }
             Ok(())
         })

@@ -4,6 +4,7 @@
 
 use std::io;
 
+use super::dates::dated;
 use super::{csv_file, File, Files};
 use crate::analysis::explain::Explanation;
 
@@ -11,11 +12,20 @@ pub struct ForcesCsv;
 
 impl Files<Explanation> for ForcesCsv {
     fn files(&self, e: &Explanation) -> io::Result<Vec<File>> {
-        csv_file("forces.csv", &["metric", "step", "term", "mean"], |w| {
+        let calendar = e.summary.manifest.calendar;
+        let header = dated(&["metric", "step", "term", "mean"], calendar);
+        csv_file("forces.csv", &header, |w| {
             for series in &e.forces {
                 for t in 0..series.argument().len() {
+                    let step = t + 1;
                     for (term, means) in series.terms.iter().zip(&series.means) {
-                        w.serialize((&series.metric, t + 1, term, means[t]))?;
+                        match calendar {
+                            None => w.serialize((&series.metric, step, term, means[t]))?,
+                            Some(c) => {
+                                let date = c.date(step as i64);
+                                w.serialize((&series.metric, step, date, term, means[t]))?
+                            }
+                        }
                     }
                 }
             }

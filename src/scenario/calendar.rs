@@ -130,6 +130,31 @@ pub fn calendar(step: &str, start: &str) -> Result<Calendar, String> {
     Ok(Calendar { period, first })
 }
 
+/// The last year a date can be written in: `read` takes four digits of year.
+const LAST_YEAR: i64 = 9999;
+
+/// Whether every step of `steps` from `c`'s start has a date a file can read back (a year
+/// of four digits): the outputs write each step's date, and a file may name it. If not,
+/// which date the last step would have, and the latest start that fits.
+pub fn within_written_years(c: &Calendar, steps: i64) -> Result<(), String> {
+    let last = c.first + steps - 1;
+    let end = (LAST_YEAR + 1) * c.period.per_year() - 1;
+    if last <= end {
+        return Ok(());
+    }
+    let latest = end - (steps - 1);
+    let fix = if latest >= 0 {
+        format!("start by {}", quoted_name(&c.period.written(latest)))
+    } else {
+        format!("no start of {steps} steps fits")
+    };
+    Err(format!(
+        "step {steps} would be {}, past the year {LAST_YEAR} (a date has four digits of \
+         year, and every date the outputs write must read back): {fix}",
+        c.period.written(last)
+    ))
+}
+
 /// The start an example shows: July 2018.
 const SOME_START: Written = Written::In(Period::Month, 2018 * 12 + 6);
 

@@ -125,6 +125,24 @@ impl<'a> Locator<'a> {
         None
     }
 
+    /// Offset of the first string at or after `from` whose value is `value`, however it is
+    /// written: a value holding a control character is written with an escape (`\u{7}`),
+    /// which a search for the quoted value never finds. Slower than [`Self::name_from`]
+    /// (each string is read as RON reads it): for a problem's position only.
+    pub fn string_from(&self, from: usize, value: &str) -> Option<usize> {
+        let bare = self.bare.as_bytes();
+        let quote = |from: usize| bare.get(from..)?.iter().position(|&b| b == b'"');
+        let mut at = from + quote(from)?;
+        loop {
+            let end = at + 1 + quote(at + 1)?;
+            let written = self.text.get(at..=end)?;
+            if ron::from_str::<String>(written).is_ok_and(|s| s == value) {
+                return Some(at);
+            }
+            at = end + 1 + quote(end + 1)?;
+        }
+    }
+
     /// Where each item of the top-level list `list` (`states`, `events: [...]`) starts, in
     /// file order: found by the list's structure, not by searching for names, so a name
     /// written as a raw string or with escapes (which a search for `"name"` never finds)

@@ -91,6 +91,33 @@ impl NumberPath {
     }
 }
 
+/// Why `text` names no number of `world`: the parameters' message, with the file's other
+/// numbers a sweep may set suggested and listed among them: every number it draws from a
+/// range (a stance, an effect's amount, a `one_of`'s weight `event.<name>.one_of.<D>`, a
+/// lag's `.delay` and `.over`, a window's bound...) and each scheduled event's `at` or
+/// `every`.
+pub fn unknown(text: &str, world: &World) -> String {
+    let names = Names::of(world);
+    let mut more: Vec<String> = (world.params.iter())
+        .map(|slot| slot.path.clone())
+        .filter(|path| ParamPath::parse(path, &names).is_none())
+        .collect();
+    for (e, event) in world.events.iter().enumerate() {
+        let timing = match event.timing {
+            Timing::At(_) => Some(Target::At(e)),
+            Timing::Every(_) => Some(Target::Every(e)),
+            Timing::Hazard => None,
+        };
+        if let Some(target) = timing {
+            let path = NumberPath::Other(target).text(world);
+            if !more.contains(&path) {
+                more.push(path);
+            }
+        }
+    }
+    super::param_path::unknown_among(text, &names, &more)
+}
+
 /// Where a scheduled step of event e lands.
 type Timed = fn(usize) -> Target;
 

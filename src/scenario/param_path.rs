@@ -282,6 +282,12 @@ fn listed(items: &[String], most: usize) -> String {
 /// paths of this scenario, written once per state as `<state>` (a scenario of 200 states
 /// and 32 channels has thousands of paths), then the states.
 pub fn unknown(text: &str, names: &Names) -> String {
+    unknown_among(text, names, &[])
+}
+
+/// [`unknown`] where `more` paths are valid besides the parameters (a sweep's: the file's
+/// other numbers, `number_path::unknown`), suggested and listed with them.
+pub fn unknown_among(text: &str, names: &Names, more: &[String]) -> String {
     if let Some(rest) = text.strip_prefix("beta.") {
         let readings = beta_readings(rest, names);
         if readings.len() > 1 {
@@ -304,9 +310,9 @@ pub fn unknown(text: &str, names: &Names) -> String {
             );
         }
     }
-    let all: Vec<String> = ParamPath::all(names)
-        .iter()
+    let all: Vec<String> = (ParamPath::all(names).iter())
         .map(|p| p.text(names))
+        .chain(more.iter().cloned())
         .collect();
     let hint = suggestion(text, all.iter().map(String::as_str))
         .map(|s| format!(" — did you mean {}?", quoted_name(s)))
@@ -334,6 +340,7 @@ pub fn unknown(text: &str, names: &Names) -> String {
         // A hazard by cases: each case is a number a variant may set on its own.
         valid.extend((1..=cases).map(|c| format!("event.{}.hazard.case.{c}", shown(e))));
     }
+    valid.extend(more.iter().map(|p| shown(p)));
     if names.background {
         valid.extend(BackgroundParam::ALL.map(|p| format!("background.{}", p.name())));
     }

@@ -24,7 +24,7 @@ fn ron(name: &str) -> String {
 }
 
 /// Steps that make about ten years of `step`s.
-fn ten_years(step: &str) -> i64 {
+pub fn ten_years(step: &str) -> i64 {
     let per_year = super::file::unit_steps_per_year(step).unwrap_or(4.0);
     (per_year * 10.0)
         .round()

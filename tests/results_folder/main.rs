@@ -6,6 +6,7 @@
 mod common;
 
 mod interrupted;
+mod killed_records;
 mod killed_runs;
 mod paths;
 mod users_files;

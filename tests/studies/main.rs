@@ -12,3 +12,4 @@ mod same_file_against;
 mod sensitivity;
 mod sweep;
 mod sweep_effects;
+mod sweep_points;

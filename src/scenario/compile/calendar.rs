@@ -12,7 +12,14 @@ impl Compiler<'_> {
     /// The calendar of a file with a `start`; a problem at `start` if it cannot be one.
     pub(super) fn calendar(&mut self, f: &ScenarioFile) -> Option<Calendar> {
         let start = f.start.as_deref()?;
-        match calendar::calendar(&f.step, start) {
+        let steps = (1..=crate::scenario::limits::MAX_STEPS).contains(&f.steps);
+        let written = |c: Calendar| match calendar::within_written_years(&c, f.steps) {
+            Ok(()) => Ok(c),
+            Err(why) if steps => Err(format!("`start`: {why}, or take fewer `steps`")),
+            // A step count refused for itself is reported there.
+            Err(_) => Ok(c),
+        };
+        match calendar::calendar(&f.step, start).and_then(written) {
             Ok(c) => Some(c),
             Err(why) => {
                 let at = self.top_field("start");

@@ -7,13 +7,14 @@ use std::collections::{HashMap, HashSet};
 
 use super::names::{case_message, control_message};
 use super::ranges::effect_path;
+use super::windows::is_date;
 use super::Compiler;
 use crate::format::Num;
 use crate::model::{
     Average, Change, Condition, Effect, Event, Lag, Metric, Outcome, OutcomeKind, Target, Timing,
 };
 use crate::scenario::file::{
-    Change as ChangeDef, ConditionDef, EffectDef, EventDef, MetricDef, ScenarioFile, Value,
+    Change as ChangeDef, ConditionDef, EffectDef, EventDef, MetricDef, ScenarioFile, Steps, Value,
 };
 use crate::scenario::limits;
 use crate::scenario::locate::Position;
@@ -102,10 +103,13 @@ impl Compiler<'_> {
                     steps,
                     Target::WindowLast(e),
                 );
-                if first_def.fixed().is_none() || last_def.fixed().is_none() {
+                let ranged = |d: &Steps| matches!(d, Steps::Sampled(_));
+                if ranged(first_def) || ranged(last_def) {
                     let first = self.step_support(first_def, &first_path);
                     let last = self.step_support(last_def, &last_path);
                     self.window_ranges_apart(at, name, first, last);
+                } else if last < first && (is_date(first_def) || is_date(last_def)) {
+                    self.window_backwards(at, name, (first_def, last_def));
                 } else if first < 1 || last < first || last > steps {
                     let at = self.loc.field_after(anchor, "window");
                     self.problem(
@@ -120,6 +124,9 @@ impl Compiler<'_> {
                 (first.clamp(0, steps) as u32, last.clamp(0, steps) as u32)
             }
         };
+        if let (Some(at_def), Some(window_def)) = (&def.at, &def.window) {
+            self.at_within_window(anchor, name, at_def, window_def);
+        }
         let when = def.when.as_ref().and_then(|c| self.condition(c, anchor));
         let cases = self.cases(f, e, def, anchor);
         // An event without effects is legal: a marker that other events can wait for.

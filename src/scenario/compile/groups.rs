@@ -64,6 +64,18 @@ impl Compiler<'_> {
         drawn: &[&str],
         owner: &mut [Option<&'d str>],
     ) {
+        if let Some(c) = control_character(pattern) {
+            let at = self.in_groups(pattern);
+            let message = format!(
+                "group {}: the pattern {} contains the control character U+{:04X}; a pattern \
+                 is a path of the file's numbers, printable text (e.g. \"stance.*\")",
+                quoted_name(name),
+                quoted_name(pattern),
+                u32::from(c)
+            );
+            self.problem(at, message);
+            return;
+        }
         let mut any = false;
         for (path, taken) in drawn.iter().zip(owner.iter_mut()) {
             if !matches(pattern, path) {
@@ -112,10 +124,12 @@ impl Compiler<'_> {
         }
     }
 
-    /// Where `text` is first written as a string inside the top-level `groups`.
+    /// Where `text` is first written as a string inside the top-level `groups`: as it is,
+    /// or with escapes (a name or pattern holding a control character).
     fn in_groups(&self, text: &str) -> Option<Position> {
         let start = self.top_field_offset("groups")?;
-        let at = self.loc.find_from(start, &quoted(text))?;
+        let at = (self.loc.find_from(start, &quoted(text)))
+            .or_else(|| self.loc.string_from(start, text))?;
         Some(self.loc.position(at))
     }
 }

@@ -20,6 +20,7 @@ mod params;
 mod positions;
 mod ranges;
 mod relations;
+mod windows;
 
 use std::collections::HashMap;
 

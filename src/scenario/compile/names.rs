@@ -164,7 +164,12 @@ impl Compiler<'_> {
         within
     }
 
-    fn lookup(&mut self, what: &'static str, name: &str, list: &[&str]) -> Option<usize> {
+    pub(super) fn lookup(
+        &mut self,
+        what: &'static str,
+        name: &str,
+        list: &[&str],
+    ) -> Option<usize> {
         if let Some(i) = list.iter().position(|&s| s == name) {
             return Some(i);
         }

@@ -18,6 +18,18 @@ impl Compiler<'_> {
         what: &str,
         at: Option<Position>,
     ) -> Option<(usize, usize)> {
+        if supplier != OTHERS && !self.state_index.contains_key(supplier) {
+            // A misspelt supplier may be the rest of the world's name ("Otters"): it is
+            // measured against `Others` too, a valid name here and nowhere else.
+            match recipient {
+                OTHERS => self.not_a_state(at, what),
+                _ => _ = self.state(recipient),
+            }
+            let mut suppliers = self.names.states.clone();
+            suppliers.push(OTHERS);
+            self.lookup("state", supplier, &suppliers);
+            return None;
+        }
         if supplier != OTHERS {
             return self.pair(recipient, supplier, what, at);
         }

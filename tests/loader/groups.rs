@@ -1,0 +1,44 @@
+//! The file's `groups` of ranges as the loader reads them: a group named twice, and a
+//! pattern holding a control character, are refused at their own line and column.
+
+use crate::common;
+
+use std::path::Path;
+
+/// A file with two ranges and the `groups` map `groups` (each entry on its own line,
+/// starting on line 8).
+fn with_groups(dir: &Path, groups: &str) -> std::path::PathBuf {
+    let text = format!(
+        "Scenario(\n    name: \"g\",\n    steps: 4,\n    states: [State(name: \"A\"), State(name: \"B\")],\n    \
+         stances: [(\"A\", \"B\", Uniform(0.1, 0.3)), (\"B\", \"A\", Uniform(0.1, 0.3))],\n    \
+         background: None,\n    groups: {{\n{groups}\n    }},\n)\n"
+    );
+    common::write(dir, "g.ron", &text)
+}
+
+// Defect (hostile review): a group named twice in `groups: { ... }` kept the last silently,
+// so the first group's patterns were dropped without a word. Now the second is refused.
+#[test]
+fn a_group_named_twice_is_refused_at_the_second() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = with_groups(
+        dir.path(),
+        "        \"ab\": [\"stance.A.B\"],\n        \"ab\": [\"stance.B.A\"],",
+    );
+    let err = common::exits(2, &[&"check", &file]);
+    assert!(err.contains("g.ron:9:10:"), "{err}");
+    assert!(err.contains("\"ab\""), "{err}");
+    assert!(err.contains("twice"), "{err}");
+}
+
+// Defect (hostile review): a pattern holding a control character (written `\u{7}`) was
+// searched for as written raw, never found, and refused with no line and column.
+#[test]
+fn a_group_pattern_with_a_control_character_has_a_line_and_column() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = with_groups(dir.path(), "        \"ab\": [\"stance.\\u{7}*\"],");
+    let err = common::exits(2, &[&"check", &file]);
+    assert!(err.contains("g.ron:8:16:"), "{err}");
+    assert!(err.contains("control character U+0007"), "{err}");
+    assert!(!err.contains('\u{7}'), "shown escaped: {err:?}");
+}
