@@ -8,6 +8,7 @@ pub mod estimate;
 pub mod firings;
 pub mod forces;
 pub mod host;
+pub mod levels;
 pub mod records;
 mod run;
 pub mod streams;

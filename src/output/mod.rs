@@ -16,6 +16,7 @@ mod discovery_csv;
 mod effects_csv;
 #[cfg(test)]
 mod examples;
+mod exceedance_csv;
 mod explain_report;
 mod folder;
 mod forces_csv;
@@ -43,6 +44,7 @@ pub use contributions_csv::ContributionsCsv;
 pub use csv::{OutcomesCsv, TimeseriesCsv};
 pub use discovery_csv::DiscoveryCsv;
 pub use effects_csv::EffectsCsv;
+pub use exceedance_csv::ExceedanceCsv;
 pub use explain_report::ExplainReport;
 pub use folder::journal::create_dir_all as create_result_dir;
 pub use folder::{check_target, fill_atomically, sanitize_name, shorten, write_atomically};
@@ -127,6 +129,7 @@ pub fn run_exporters() -> Vec<Box<dyn Exporter<RunSummary>>> {
         Box::new(SummaryJson),
         Box::new(TimeseriesCsv),
         Box::new(OutcomesCsv),
+        Box::new(ExceedanceCsv),
         Box::new(RunPlots),
         Box::new(RunReport),
     ]
@@ -165,6 +168,7 @@ pub fn score_exporters() -> Vec<Box<dyn Exporter<ScoreRun>>> {
         Box::new(OfRun(SummaryJson)),
         Box::new(OfRun(TimeseriesCsv)),
         Box::new(OfRun(OutcomesCsv)),
+        Box::new(OfRun(ExceedanceCsv)),
         Box::new(OfRun(RunPlots)),
         Box::new(ScoreJson),
         Box::new(ScoreCsv),
@@ -181,6 +185,7 @@ pub fn explain_exporters() -> Vec<Box<dyn Exporter<Explanation>>> {
         Box::new(OfRun(SummaryJson)),
         Box::new(OfRun(TimeseriesCsv)),
         Box::new(OfRun(OutcomesCsv)),
+        Box::new(OfRun(ExceedanceCsv)),
         Box::new(OfRun(RunPlots)),
         Box::new(ForcesCsv),
         Box::new(ContributionsCsv),

@@ -37,6 +37,7 @@ use sha2::{Digest, Sha256};
 use super::folder::journal;
 use super::records_parquet::RECORDS;
 use super::Exporter;
+use crate::engine::levels::Levels;
 use crate::engine::Aggregates;
 use crate::model::blocs::{Sides, SIDE_WORDS};
 use crate::model::World;
@@ -45,8 +46,9 @@ use crate::scenario::{limits, sha256_hex};
 /// Identifies the layout of a partial folder; a merge refuses any other.
 /// Version 4 added the per-state bloc standings (issue 11, item 6); version 5 the files of
 /// a variant's chain (issue 12, item 1); version 6 the compressed binary aggregates
-/// (issue 13, item 4).
-pub const FORMAT: &str = "entente-partial/6";
+/// (issue 13, item 4); version 7 the level outcomes' counts behind the exceedance curves
+/// (issue 22, item 5).
+pub const FORMAT: &str = "entente-partial/7";
 
 const MANIFEST: &str = "manifest.json";
 const SCENARIO: &str = "scenario.ron";
@@ -121,7 +123,7 @@ pub struct Part {
 }
 
 /// The first bytes of the decompressed aggregates: what they are and the layout's version.
-const MAGIC: &[u8; 8] = b"ENTAGG06";
+const MAGIC: &[u8; 8] = b"ENTAGG07";
 
 /// Deflate level of `aggregates.bin`. Level 1 is within a few per cent of the default
 /// level's size at a fraction of its time (README, "Shards": sizes and times measured).
@@ -150,6 +152,7 @@ fn encode(a: &Aggregates, out: &mut impl Write) -> io::Result<()> {
         final_share,
         blocs,
         standing,
+        levels,
         // The threshold comes from the scenario each part carries, not from the part.
         between: _,
     } = a;
@@ -182,7 +185,8 @@ fn encode(a: &Aggregates, out: &mut impl Write) -> io::Result<()> {
             out.write_all(&word.to_le_bytes())?;
         }
     }
-    counts(out, standing)
+    counts(out, standing)?;
+    counts(out, &levels.counts())
 }
 
 /// Reads the layout `encode` writes, from the decompressed stream. Every length is checked
@@ -290,6 +294,8 @@ fn decode(input: impl Read, world: &World, most_blocs: u64) -> Result<Aggregates
         blocs.insert(sides, d.u64()?);
     }
     let standing = d.array("standing", want["standing"], Decoder::u64)?;
+    let mut levels = Levels::new(world);
+    levels.set_counts(&d.array("levels", want["levels"], Decoder::u64)?);
     d.end()?;
     Ok(Aggregates {
         trajectories,
@@ -307,6 +313,7 @@ fn decode(input: impl Read, world: &World, most_blocs: u64) -> Result<Aggregates
         final_share,
         blocs,
         standing,
+        levels,
         between: world.between,
     })
 }

@@ -104,9 +104,10 @@ struct Aggregates {
     final_share: Vec<i128>,
     blocs: Vec<([u64; 4], u64)>,
     standing: Vec<u64>,
+    levels: Vec<u64>,
 }
 
-const MAGIC: &[u8; 8] = b"ENTAGG06";
+const MAGIC: &[u8; 8] = b"ENTAGG07";
 
 fn decode(compressed: &[u8]) -> Aggregates {
     let mut raw = Vec::new();
@@ -138,6 +139,7 @@ fn decode(compressed: &[u8]) -> Aggregates {
         final_share: vec![],
         blocs: vec![],
         standing: vec![],
+        levels: vec![],
     };
     let counts = |u64s: &mut dyn FnMut(usize) -> Vec<u64>| {
         let n = u64s(1)[0] as usize;
@@ -166,6 +168,7 @@ fn decode(compressed: &[u8]) -> Aggregates {
         .map(|w| ([w[0], w[1], w[2], w[3]], w[4]))
         .collect();
     a.standing = counts(&mut u64s);
+    a.levels = counts(&mut u64s);
     assert_eq!(at, raw.len(), "bytes past the last value");
     a
 }
@@ -202,6 +205,7 @@ fn encode(a: &Aggregates) -> Vec<u8> {
         words.iter().chain([count]).for_each(|&w| put(w));
     }
     counts(&mut put, &a.standing);
+    counts(&mut put, &a.levels);
     let mut z = ZlibEncoder::new(Vec::new(), Compression::default());
     z.write_all(&raw).unwrap();
     z.finish().unwrap()

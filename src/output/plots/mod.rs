@@ -15,6 +15,7 @@ mod across;
 mod differences;
 mod effect;
 mod events;
+mod exceedance;
 mod fan;
 mod forces;
 mod histogram;
@@ -208,6 +209,13 @@ pub fn run_figures(s: &RunSummary) -> Vec<Box<dyn Figure + '_>> {
     }
     if !s.series.is_empty() {
         figures.push(Box::new(histogram::FinalDistributions { summary: s }));
+    }
+    for (index, curve) in s.exceedance.iter().enumerate() {
+        figures.push(Box::new(exceedance::ExceedanceChart {
+            summary: s,
+            curve,
+            index,
+        }));
     }
     if !s.events.is_empty() {
         figures.push(Box::new(events::EventChart { summary: s }));
