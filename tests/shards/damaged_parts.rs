@@ -420,9 +420,40 @@ fn untouched_shards_of_a_scenario_with_every_feature_pass_every_check() {
         "summary.json",
         "timeseries.csv",
         "outcomes.csv",
+        "exceedance.csv",
         "report.html",
     ];
     common::assert_same_files(&single, &merged, &files, "after the merge");
+}
+
+#[test]
+fn level_counts_that_miscount_the_trajectories_or_contradict_the_outcome_are_refused() {
+    // small.ron's "close" is Above(Partnership(A, B), 0.3): its curve's edges are -1.0,
+    // -0.995, ..., 1.0 (401), the threshold at index 260, and slot i counts the values
+    // above exactly i edges. Both edits below would change its curve, and the second its
+    // probability at 0.3, without a word.
+    let dir = tempfile::tempdir().unwrap();
+    let parts = three_small_shards(dir.path());
+    edit_aggregates(&parts[1], |a| a.levels[0] += 1);
+    let stderr = refused(&parts, &parts[1], "aggregates.bin");
+    assert!(
+        stderr.contains("`levels` of outcome \"close\" does not count"),
+        "{stderr}"
+    );
+
+    let again = dir.path().join("again");
+    fs::create_dir(&again).unwrap();
+    let parts = three_small_shards(&again);
+    edit_aggregates(&parts[1], |a| {
+        let below = a.levels[..=260].iter().position(|&c| c > 0).unwrap();
+        a.levels[below] -= 1;
+        a.levels[401] += 1;
+    });
+    let stderr = refused(&parts, &parts[1], "aggregates.bin");
+    assert!(
+        stderr.contains("`levels` of outcome \"close\" does not agree with its `outcome_count`"),
+        "{stderr}"
+    );
 }
 
 #[test]
