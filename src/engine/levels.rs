@@ -164,3 +164,68 @@ impl Levels {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Condition, Metric, Outcome, OutcomeKind};
+
+    fn world(condition: Condition) -> World {
+        let mut world = crate::model::fixtures::world(2, 1);
+        world.outcomes = vec![Outcome {
+            name: "o".into(),
+            description: String::new(),
+            kind: OutcomeKind::AtEnd,
+            condition,
+        }];
+        world
+    }
+
+    /// Values on an edge, a hair either side of the threshold, and NaN, counted on the
+    /// side the outcome's own strict test puts them: at every edge, the count on the
+    /// outcome's side is the number of values for which `Side::holds` is true.
+    #[test]
+    fn every_edge_counts_exactly_the_values_the_outcomes_own_test_puts_on_its_side() {
+        let t: f64 = 0.3;
+        let values = [
+            t,
+            t.next_up(),
+            t.next_down(),
+            t + 10.0 * WIDTH,
+            -1.0,
+            1.0,
+            0.0,
+            f64::NAN,
+            0.123456,
+        ];
+        for condition in [
+            Condition::Above(Metric::Stance(0, 1), t),
+            Condition::Below(Metric::Stance(0, 1), t),
+        ] {
+            let mut levels = Levels::new(&world(condition));
+            assert_eq!(levels.outcomes.len(), 1);
+            for &v in &values {
+                levels.record(&[v]);
+            }
+            let level = &levels.outcomes[0];
+            assert_eq!(level.edges.len(), 401);
+            assert_eq!(level.edges[level.at_threshold], t);
+            for (k, &x) in level.edges.iter().enumerate() {
+                let holds = values.iter().filter(|&&v| level.level.side.holds(v, x));
+                assert_eq!(level.beyond(k), holds.count() as u64, "x = {x}");
+            }
+        }
+    }
+
+    #[test]
+    fn outcomes_that_are_not_levels_have_no_counts() {
+        for condition in [
+            Condition::After(0),
+            Condition::Above(Metric::SameBloc(0, 1), 0.5),
+            Condition::Below(Metric::Share(0, 1, 0), -0.1),
+            Condition::Not(Box::new(Condition::Above(Metric::Stance(0, 1), 0.2))),
+        ] {
+            assert!(Levels::new(&world(condition)).outcomes.is_empty());
+        }
+    }
+}
