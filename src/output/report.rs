@@ -9,6 +9,7 @@ use std::fmt::Write as _;
 use std::io;
 
 use super::numbers::{percent, points};
+use super::plots::exceedance::MOST_DRAWN;
 use super::plots::{compare_figures, run_figures, Figure};
 use super::{File, Files};
 use crate::analysis::compare::{folder, label};
@@ -305,9 +306,15 @@ fn thresholds_list(out: &mut String, s: &RunSummary) {
     if s.exceedance.is_empty() {
         return;
     }
-    out.push_str(
+    let pictures = if s.exceedance.len() > MOST_DRAWN {
+        format!("the pictures of the first {MOST_DRAWN}")
+    } else {
+        "its picture".to_string()
+    };
+    let _ = writeln!(
+        out,
         "<p id=\"thresholds\">How much each answer hangs on its threshold (the whole curve \
-         is in <code>exceedance.csv</code> and its picture):</p>\n<ul>\n",
+         is in <code>exceedance.csv</code> and {pictures}):</p>\n<ul>"
     );
     for c in &s.exceedance {
         let at =

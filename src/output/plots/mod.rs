@@ -15,7 +15,7 @@ mod across;
 mod differences;
 mod effect;
 mod events;
-mod exceedance;
+pub mod exceedance;
 mod fan;
 mod forces;
 mod histogram;
@@ -210,7 +210,8 @@ pub fn run_figures(s: &RunSummary) -> Vec<Box<dyn Figure + '_>> {
     if !s.series.is_empty() {
         figures.push(Box::new(histogram::FinalDistributions { summary: s }));
     }
-    for (index, curve) in s.exceedance.iter().enumerate() {
+    let drawn = s.exceedance.iter().take(exceedance::MOST_DRAWN);
+    for (index, curve) in drawn.enumerate() {
         figures.push(Box::new(exceedance::ExceedanceChart {
             summary: s,
             curve,
