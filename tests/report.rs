@@ -312,3 +312,56 @@ fn intervals_were_read_as_certainty_so_tables_and_reports_say_what_they_cover() 
     let html = String::from_utf8(read(&out.join("report.html"))).unwrap();
     assert!(says(&html) && html.contains("id=\"what-intervals-cover\""));
 }
+
+/// The probability written in exceedance.csv for `outcome` at `x`, as the report writes a
+/// percentage.
+fn percent_at(out: &Path, outcome: &str, x: &str) -> String {
+    let mut reader = csv::Reader::from_path(out.join("exceedance.csv")).unwrap();
+    let row = reader
+        .records()
+        .map(|r| r.unwrap())
+        .find(|r| &r[0] == outcome && &r[5] == x)
+        .unwrap_or_else(|| panic!("no row of {outcome} at {x}"));
+    format!("{:.1}%", 100.0 * row[8].parse::<f64>().unwrap())
+}
+
+#[test]
+fn each_level_outcome_is_read_at_its_threshold_and_near_it_with_its_curve_drawn() {
+    // Issue 22, item 5: how much each answer hangs on the threshold the file chose.
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("baseline");
+    run("baseline.ron", "2000", "2", &out);
+    let html = String::from_utf8(read(&out.join("report.html"))).unwrap();
+    let deepens = format!(
+        "{} at 0.35, <b>{} at the file's 0.4</b>, {} at 0.45</li>",
+        percent_at(&out, "partnership_deepens", "0.35"),
+        percent_at(&out, "partnership_deepens", "0.4"),
+        percent_at(&out, "partnership_deepens", "0.45"),
+    );
+    assert!(html.contains(&deepens), "{deepens}");
+    let summary = json(&out.join("summary.json"));
+    let at_threshold = summary["outcomes"][0]["probability"].as_f64().unwrap();
+    assert!(deepens.contains(&format!("<b>{:.1}%", 100.0 * at_threshold)));
+    // A Below outcome reads the same way; an outcome of two conditions has no curve.
+    let estranged = format!(
+        "{} at -0.2, <b>{} at the file's -0.15</b>, {} at -0.1</li>",
+        percent_at(&out, "pakistan_usa_estranged", "-0.2"),
+        percent_at(&out, "pakistan_usa_estranged", "-0.15"),
+        percent_at(&out, "pakistan_usa_estranged", "-0.1"),
+    );
+    assert!(html.contains(&estranged), "{estranged}");
+    assert!(!html.contains("data-threshold=\"russia_holds_both\""));
+    let figures = html.matches("<figure id=\"exceedance_").count();
+    assert_eq!(figures, html.matches("<li data-threshold=").count());
+    assert_eq!(figures, 5);
+    for stem in [
+        "exceedance_01_partnership_deepens",
+        "exceedance_05_india_russia_weakens",
+    ] {
+        assert!(
+            out.join("plots").join(format!("{stem}.png")).is_file(),
+            "{stem}"
+        );
+        assert_valid_svg(&out.join("plots").join(format!("{stem}.svg")));
+    }
+}

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use common::{read, scenario};
 
-const FILES: [&str; 2] = ["summary.json", "timeseries.csv"];
+const FILES: [&str; 3] = ["summary.json", "timeseries.csv", "exceedance.csv"];
 
 /// 4,000 trajectories of putin_visit.ron with `seed` on `threads` threads, in `dir/NAME`.
 fn run(dir: &Path, name: &str, seed: &str, threads: &str) -> PathBuf {
@@ -35,6 +35,32 @@ fn same_seed_gives_the_same_bytes_for_one_or_two_threads_and_on_a_second_run() {
     for other in [&two, &again, &many] {
         common::assert_same_files(&one, other, &FILES, "for the same seed");
     }
+}
+
+#[test]
+fn exceedance_curves_are_the_same_bytes_on_one_and_three_threads() {
+    // baseline.ron's level outcomes are judged at the end and "ever", above and below; each
+    // thread counts its trajectories' compared values, merged as integers.
+    let dir = tempfile::tempdir().unwrap();
+    let base = scenario("baseline.ron");
+    let folders: Vec<PathBuf> = ["1", "3"]
+        .iter()
+        .map(|threads| {
+            let args: [&dyn AsRef<OsStr>; 7] = [
+                &base,
+                &"-n",
+                &"3000",
+                &"--seed",
+                &"5",
+                &"--threads",
+                threads,
+            ];
+            common::run_into(&dir.path().join(threads), &args)
+        })
+        .collect();
+    let files = ["exceedance.csv", "report.html"];
+    common::assert_same_files(&folders[0], &folders[1], &files, "on three threads");
+    assert!(read(&folders[0].join("exceedance.csv")).len() > 10_000);
 }
 
 #[test]

@@ -5,6 +5,7 @@ pub mod compare;
 pub mod discovered;
 pub mod discovery;
 pub mod distribution;
+pub mod exceedance;
 pub mod explain;
 pub mod factor_groups;
 pub mod interval;

@@ -286,6 +286,8 @@ pub struct RunSummary {
     pub blocs: Vec<BlocConfiguration>,
     /// Each state's probability of ending in each bloc or between them.
     pub standings: Standings,
+    /// Each level outcome's exceedance curve (`analysis::exceedance`).
+    pub exceedance: Vec<super::exceedance::Curve>,
 }
 
 impl RunSummary {
@@ -427,6 +429,7 @@ impl RunSummary {
                 .collect(),
             blocs: frequent_blocs(world, agg),
             standings: Standings::new(world, agg),
+            exceedance: super::exceedance::curves(world, agg),
         }
     }
 

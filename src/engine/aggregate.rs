@@ -8,6 +8,7 @@
 
 use std::collections::BTreeMap;
 
+use super::levels::Levels;
 use crate::model::blocs::{self, Sides, Standing, STANDINGS};
 use crate::model::{round_step, OutcomeKind, State, Target, Timing, World};
 
@@ -56,6 +57,9 @@ pub struct Aggregates {
     /// (`model::blocs::Standing`: in the first state's bloc, in the other, or between).
     /// Exclusive, so each state's row counts every trajectory once.
     pub standing: Vec<u64>,
+    /// Each level outcome's compared value, on bins with its threshold as an edge
+    /// (`engine::levels`): its exceedance curve.
+    pub levels: Levels,
     /// The world's `between_partnership`, which the standings are read with. Not a count:
     /// it comes from the scenario, never from a part, and merging does not touch it.
     pub between: f64,
@@ -81,6 +85,7 @@ impl Aggregates {
             final_share: vec![0; world.k() * world.n() * world.n()],
             blocs: BTreeMap::new(),
             standing: vec![0; world.n() * STANDINGS],
+            levels: Levels::new(world),
             between: world.between,
         }
     }
@@ -131,6 +136,7 @@ impl Aggregates {
             *self.blocs.entry(sides).or_insert(0) += count;
         }
         add(&mut self.standing, &other.standing);
+        self.levels.merge(&other.levels);
         for (a, b) in self.final_stance.iter_mut().zip(&other.final_stance) {
             *a += b;
         }
@@ -142,7 +148,7 @@ impl Aggregates {
     /// The number of values each field holds in aggregates of `world`, computed without
     /// allocating them (a part read from disk is measured against this before it is used).
     /// The bloc counts have no fixed length: see `check_against`.
-    pub fn lengths_for(world: &World) -> [(&'static str, usize); 11] {
+    pub fn lengths_for(world: &World) -> [(&'static str, usize); 12] {
         let (n, k, cells) = (world.n(), world.k(), world.metrics.len() * points_of(world));
         [
             ("histogram", cells * BINS),
@@ -156,10 +162,11 @@ impl Aggregates {
             ("final_stance", n * n),
             ("final_share", k * n * n),
             ("standing", n * STANDINGS),
+            ("levels", Levels::len_for(world)),
         ]
     }
 
-    fn lengths(&self) -> [usize; 11] {
+    fn lengths(&self) -> [usize; 12] {
         [
             self.histogram.len(),
             self.sum.len(),
@@ -172,6 +179,7 @@ impl Aggregates {
             self.final_stance.len(),
             self.final_share.len(),
             self.standing.len(),
+            self.levels.counts().len(),
         ]
     }
 
@@ -209,6 +217,7 @@ impl Aggregates {
         self.check_events(world)?;
         self.check_blocs(world)?;
         self.check_standing(world)?;
+        (self.levels).check(world, trajectories, &self.outcome_count)?;
         let stances = self
             .final_stance
             .iter()
@@ -405,6 +414,9 @@ impl Aggregates {
             let sum = self.blocs.entry(sides).or_insert(0);
             *sum = sum.checked_add(count).ok_or_else(overflow)?;
         }
+        self.levels
+            .merge_checked(&other.levels)
+            .ok_or_else(overflow)?;
         for (a, b) in self.low.iter_mut().zip(&other.low) {
             *a = a.min(*b);
         }

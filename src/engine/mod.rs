@@ -8,6 +8,7 @@ pub mod estimate;
 pub mod firings;
 pub mod forces;
 pub mod host;
+pub mod levels;
 mod paired;
 pub mod records;
 mod run;

@@ -12,9 +12,11 @@ use rayon::prelude::*;
 use super::aggregate::Aggregates;
 use super::firings::Firings;
 use super::forces::{ForceProbe, Forces};
+use super::levels::Levels;
 use super::records::{Collector, Ended, Records};
 use super::streams::{stream_id, trajectory_seed, Stream};
 use crate::model::lanes::{Lanes, BLOCK};
+use crate::model::level::Level;
 use crate::model::{self, Metric, OutcomeKind, Process, Randomness, State, Unsettled, World};
 
 /// Trajectories per chunk: the unit of work, of progress and of sharding. Part of the
@@ -529,6 +531,8 @@ pub(super) struct Trajectory {
     first_fired: Vec<Option<usize>>,
     /// Each tracked metric at the step last recorded (read by a joint run to pair worlds).
     pub(super) values: Vec<f64>,
+    /// What each level outcome compares with its threshold (`model::level`), so far.
+    compared: Vec<f64>,
 }
 
 /// One thread's reusable state: simulates block after block of trajectories without
@@ -573,6 +577,12 @@ impl Worker {
             fired_seen: vec![false; world.events.len()],
             first_fired: vec![None; world.events.len()],
             values: vec![0.0; world.metrics.len()],
+            compared: world
+                .outcomes
+                .iter()
+                .filter_map(Level::of)
+                .map(|_| 0.0)
+                .collect(),
         };
         // The background reads and changes the current shares and stances.
         let state_each_step = !world.events.is_empty()
@@ -757,6 +767,10 @@ impl Trajectory {
         self.first_held.fill(None);
         self.fired_seen.fill(false);
         self.first_fired.fill(None);
+        let levels = world.outcomes.iter().filter_map(Level::of);
+        for (value, level) in self.compared.iter_mut().zip(levels) {
+            *value = level.start();
+        }
     }
 
     /// Records the tracked metrics at step t from lane `l` of the kernel (worlds without
@@ -810,6 +824,17 @@ impl Trajectory {
                 self.first_held[o] = Some(t);
             }
         }
+        self.compare(&aggregates.levels, OutcomeKind::Ever);
+    }
+
+    /// Brings what each level outcome of `kind` compares up to date with the state.
+    fn compare(&mut self, levels: &Levels, kind: OutcomeKind) {
+        let levels = levels.outcomes.iter().map(|l| &l.level);
+        for (value, level) in self.compared.iter_mut().zip(levels) {
+            if level.kind == kind {
+                *value = level.compared(&self.state, *value);
+            }
+        }
     }
 
     /// Judges the outcomes at the end of the trajectory and folds it into `aggregates`.
@@ -820,6 +845,8 @@ impl Trajectory {
                 OutcomeKind::Ever => self.first_held[o].is_some(),
             };
         }
+        self.compare(&aggregates.levels, OutcomeKind::AtEnd);
+        aggregates.levels.record(&self.compared);
         aggregates.record_trajectory(&self.held, &self.first_held, &self.state);
     }
 }

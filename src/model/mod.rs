@@ -17,6 +17,7 @@ pub mod hazard;
 mod inputs;
 pub mod lag;
 pub mod lanes;
+pub mod level;
 pub mod math;
 mod metric;
 pub mod others;

@@ -79,6 +79,7 @@ pub fn run(scenario: &str) -> RunSummary {
             between_partnership: 0.1,
             states: vec![],
         },
+        exceedance: vec![],
     }
 }
 

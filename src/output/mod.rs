@@ -16,6 +16,7 @@ mod discovery_csv;
 mod effects_csv;
 #[cfg(test)]
 mod examples;
+mod exceedance_csv;
 mod explain_report;
 mod folder;
 mod forces_csv;
@@ -42,6 +43,7 @@ pub use contributions_csv::ContributionsCsv;
 pub use csv::{OutcomesCsv, TimeseriesCsv};
 pub use discovery_csv::DiscoveryCsv;
 pub use effects_csv::EffectsCsv;
+pub use exceedance_csv::ExceedanceCsv;
 pub use explain_report::ExplainReport;
 /// Each file a run makes, noted before it is made: a shard's part writes through it too.
 pub(crate) use folder::journal;
@@ -128,6 +130,7 @@ pub fn run_exporters() -> Vec<Box<dyn Exporter<RunSummary>>> {
         Box::new(SummaryJson),
         Box::new(TimeseriesCsv),
         Box::new(OutcomesCsv),
+        Box::new(ExceedanceCsv),
         Box::new(RunPlots),
         Box::new(RunReport),
     ]
@@ -166,6 +169,7 @@ pub fn score_exporters() -> Vec<Box<dyn Exporter<ScoreRun>>> {
         Box::new(OfRun(SummaryJson)),
         Box::new(OfRun(TimeseriesCsv)),
         Box::new(OfRun(OutcomesCsv)),
+        Box::new(OfRun(ExceedanceCsv)),
         Box::new(OfRun(RunPlots)),
         Box::new(ScoreJson),
         Box::new(ScoreCsv),
@@ -182,6 +186,7 @@ pub fn explain_exporters() -> Vec<Box<dyn Exporter<Explanation>>> {
         Box::new(OfRun(SummaryJson)),
         Box::new(OfRun(TimeseriesCsv)),
         Box::new(OfRun(OutcomesCsv)),
+        Box::new(OfRun(ExceedanceCsv)),
         Box::new(OfRun(RunPlots)),
         Box::new(ForcesCsv),
         Box::new(ContributionsCsv),

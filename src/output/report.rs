@@ -9,10 +9,12 @@ use std::fmt::Write as _;
 use std::io;
 
 use super::numbers::{percent, points};
+use super::plots::exceedance::MOST_DRAWN;
 use super::plots::{compare_figures, run_figures, Figure};
 use super::{File, Files};
 use crate::analysis::compare::{folder, label};
-use crate::analysis::summary::Probability;
+use crate::analysis::exceedance::Point;
+use crate::analysis::summary::{tidy, Probability};
 use crate::analysis::{Comparison, Manifest, RunSummary};
 
 /// The report of a run.
@@ -247,6 +249,7 @@ pub fn run_page_with(s: &RunSummary, extra: Option<&Section>) -> io::Result<Stri
     }
     out.push_str("</tbody>\n</table>\n");
     covers(&mut out);
+    thresholds_list(&mut out, s);
     if let Some(x) = extra {
         out.push_str(&x.html);
     }
@@ -294,6 +297,51 @@ pub fn run_page_with(s: &RunSummary, extra: Option<&Section>) -> io::Result<Stri
     }
     page_end(&mut out, &m.engine_version);
     Ok(out)
+}
+
+/// One line per level outcome: its probability at the file's threshold and at `NEARBY`
+/// below and above it, read off its exceedance curve, so that a reader sees at once how
+/// much the answer hangs on the number chosen. Nothing for a run without level outcomes.
+fn thresholds_list(out: &mut String, s: &RunSummary) {
+    if s.exceedance.is_empty() {
+        return;
+    }
+    let pictures = if s.exceedance.len() > MOST_DRAWN {
+        format!("the pictures of the first {MOST_DRAWN}")
+    } else {
+        "its picture".to_string()
+    };
+    let _ = writeln!(
+        out,
+        "<p id=\"thresholds\">How much each answer hangs on its threshold (the whole curve \
+         is in <code>exceedance.csv</code> and {pictures}):</p>\n<ul>"
+    );
+    for c in &s.exceedance {
+        let at =
+            |p: Option<Point>| p.map(|p| format!("{} at {}", percent(p.probability), tidy(p.x)));
+        let (below, above) = c.nearby();
+        let here = format!(
+            "<b>{} at the file's {}</b>",
+            percent(c.at_threshold().probability),
+            c.threshold
+        );
+        let line: Vec<String> = [at(below), Some(here), at(above)]
+            .into_iter()
+            .flatten()
+            .collect();
+        let _ =
+            writeln!(
+            out,
+            "<li data-threshold=\"{name}\"><span class=\"name\">{name}</span> ({metric} {side} \
+             the threshold{end}): {line}</li>",
+            name = escape(&c.outcome),
+            metric = escape(&c.metric),
+            side = c.side.as_str(),
+            end = if c.kind == "ever" { " at some step" } else { " at the end" },
+            line = line.join(", "),
+        );
+    }
+    out.push_str("</ul>\n");
 }
 
 /// The members of one side of a split, escaped: all of them in a small world; in a big one

@@ -1,7 +1,8 @@
 //! The model's numbers: worlds at rest, averages, bloc landscapes, the background of
 //! unlisted events, ranges on numbers, the constructs of events (choice groups, lags,
-//! hazards by cases, random directions, delivery dates), the engine's path with events, and
-//! numerical safety over random worlds. A new test about what the model computes goes here.
+//! hazards by cases, random directions, delivery dates), the engine's path with events,
+//! exceedance curves of level outcomes, and numerical safety over random worlds. A new test
+//! about what the model computes goes here.
 
 #[path = "../common/mod.rs"]
 mod common;
@@ -14,6 +15,7 @@ mod choice_groups;
 mod delivery_dates;
 mod directions;
 mod engine_path;
+mod exceedance;
 mod forces;
 mod hazard_cases;
 mod lags;

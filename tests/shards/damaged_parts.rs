@@ -104,9 +104,10 @@ struct Aggregates {
     final_share: Vec<i128>,
     blocs: Vec<([u64; 4], u64)>,
     standing: Vec<u64>,
+    levels: Vec<u64>,
 }
 
-const MAGIC: &[u8; 8] = b"ENTAGG06";
+const MAGIC: &[u8; 8] = b"ENTAGG07";
 
 fn decode(compressed: &[u8]) -> Aggregates {
     let mut raw = Vec::new();
@@ -138,6 +139,7 @@ fn decode(compressed: &[u8]) -> Aggregates {
         final_share: vec![],
         blocs: vec![],
         standing: vec![],
+        levels: vec![],
     };
     let counts = |u64s: &mut dyn FnMut(usize) -> Vec<u64>| {
         let n = u64s(1)[0] as usize;
@@ -166,6 +168,7 @@ fn decode(compressed: &[u8]) -> Aggregates {
         .map(|w| ([w[0], w[1], w[2], w[3]], w[4]))
         .collect();
     a.standing = counts(&mut u64s);
+    a.levels = counts(&mut u64s);
     assert_eq!(at, raw.len(), "bytes past the last value");
     a
 }
@@ -202,6 +205,7 @@ fn encode(a: &Aggregates) -> Vec<u8> {
         words.iter().chain([count]).for_each(|&w| put(w));
     }
     counts(&mut put, &a.standing);
+    counts(&mut put, &a.levels);
     let mut z = ZlibEncoder::new(Vec::new(), Compression::default());
     z.write_all(&raw).unwrap();
     z.finish().unwrap()
@@ -416,9 +420,40 @@ fn untouched_shards_of_a_scenario_with_every_feature_pass_every_check() {
         "summary.json",
         "timeseries.csv",
         "outcomes.csv",
+        "exceedance.csv",
         "report.html",
     ];
     common::assert_same_files(&single, &merged, &files, "after the merge");
+}
+
+#[test]
+fn level_counts_that_miscount_the_trajectories_or_contradict_the_outcome_are_refused() {
+    // small.ron's "close" is Above(Partnership(A, B), 0.3): its curve's edges are -1.0,
+    // -0.995, ..., 1.0 (401), the threshold at index 260, and slot i counts the values
+    // above exactly i edges. Both edits below would change its curve, and the second its
+    // probability at 0.3, without a word.
+    let dir = tempfile::tempdir().unwrap();
+    let parts = three_small_shards(dir.path());
+    edit_aggregates(&parts[1], |a| a.levels[0] += 1);
+    let stderr = refused(&parts, &parts[1], "aggregates.bin");
+    assert!(
+        stderr.contains("`levels` of outcome \"close\" does not count"),
+        "{stderr}"
+    );
+
+    let again = dir.path().join("again");
+    fs::create_dir(&again).unwrap();
+    let parts = three_small_shards(&again);
+    edit_aggregates(&parts[1], |a| {
+        let below = a.levels[..=260].iter().position(|&c| c > 0).unwrap();
+        a.levels[below] -= 1;
+        a.levels[401] += 1;
+    });
+    let stderr = refused(&parts, &parts[1], "aggregates.bin");
+    assert!(
+        stderr.contains("`levels` of outcome \"close\" does not agree with its `outcome_count`"),
+        "{stderr}"
+    );
 }
 
 #[test]

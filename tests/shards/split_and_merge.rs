@@ -10,7 +10,12 @@ use assert_cmd::assert::Assert;
 use assert_cmd::Command;
 use common::{read, scenario, simulate};
 
-const FILES: [&str; 3] = ["summary.json", "timeseries.csv", "outcomes.csv"];
+const FILES: [&str; 4] = [
+    "summary.json",
+    "timeseries.csv",
+    "outcomes.csv",
+    "exceedance.csv",
+];
 /// 1500 trajectories: 6 chunks of 256, the last one partial; two chunks per shard.
 const TRAJECTORIES: &str = "1500";
 

@@ -81,6 +81,7 @@ fn the_last_line_printed_is_the_totals_of_score_json() {
         "summary.json",
         "timeseries.csv",
         "outcomes.csv",
+        "exceedance.csv",
         "score.csv",
         "report.html",
     ] {

@@ -15,6 +15,7 @@ mod across;
 mod differences;
 mod effect;
 mod events;
+pub mod exceedance;
 mod fan;
 mod forces;
 mod histogram;
@@ -208,6 +209,14 @@ pub fn run_figures(s: &RunSummary) -> Vec<Box<dyn Figure + '_>> {
     }
     if !s.series.is_empty() {
         figures.push(Box::new(histogram::FinalDistributions { summary: s }));
+    }
+    let drawn = s.exceedance.iter().take(exceedance::MOST_DRAWN);
+    for (index, curve) in drawn.enumerate() {
+        figures.push(Box::new(exceedance::ExceedanceChart {
+            summary: s,
+            curve,
+            index,
+        }));
     }
     if !s.events.is_empty() {
         figures.push(Box::new(events::EventChart { summary: s }));

@@ -4,12 +4,13 @@
 use std::collections::BTreeMap;
 use std::io::{self, Read, Write};
 
+use crate::engine::levels::Levels;
 use crate::engine::Aggregates;
 use crate::model::blocs::{Sides, SIDE_WORDS};
 use crate::model::World;
 
 /// The first bytes of the decompressed aggregates: what they are and the layout's version.
-pub(super) const MAGIC: &[u8; 8] = b"ENTAGG06";
+pub(super) const MAGIC: &[u8; 8] = b"ENTAGG07";
 
 /// Deflate level of `aggregates.bin`. Level 1 is within a few per cent of the default
 /// level's size at a fraction of its time (README, "Shards": sizes and times measured).
@@ -38,6 +39,7 @@ pub(super) fn encode(a: &Aggregates, out: &mut impl Write) -> io::Result<()> {
         final_share,
         blocs,
         standing,
+        levels,
         // The threshold comes from the scenario each part carries, not from the part.
         between: _,
     } = a;
@@ -70,7 +72,8 @@ pub(super) fn encode(a: &Aggregates, out: &mut impl Write) -> io::Result<()> {
             out.write_all(&word.to_le_bytes())?;
         }
     }
-    counts(out, standing)
+    counts(out, standing)?;
+    counts(out, &levels.counts())
 }
 
 /// Reads the layout `encode` writes, from the decompressed stream. Every length is checked
@@ -182,6 +185,8 @@ pub(super) fn decode(
         blocs.insert(sides, d.u64()?);
     }
     let standing = d.array("standing", want["standing"], Decoder::u64)?;
+    let mut levels = Levels::new(world);
+    levels.set_counts(&d.array("levels", want["levels"], Decoder::u64)?);
     d.end()?;
     Ok(Aggregates {
         trajectories,
@@ -199,6 +204,7 @@ pub(super) fn decode(
         final_share,
         blocs,
         standing,
+        levels,
         between: world.between,
     })
 }

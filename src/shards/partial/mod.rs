@@ -42,8 +42,9 @@ use crate::scenario::sha256_hex;
 /// Identifies the layout of a partial folder; a merge refuses any other.
 /// Version 4 added the per-state bloc standings (issue 11, item 6); version 5 the files of
 /// a variant's chain (issue 12, item 1); version 6 the compressed binary aggregates
-/// (issue 13, item 4).
-pub const FORMAT: &str = "entente-partial/6";
+/// (issue 13, item 4); version 7 the level outcomes' counts behind the exceedance curves
+/// (issue 22, item 5).
+pub const FORMAT: &str = "entente-partial/7";
 
 const MANIFEST: &str = "manifest.json";
 const SCENARIO: &str = "scenario.ron";
@@ -185,6 +186,11 @@ mod tests {
         raw
     }
 
+    /// Bytes after the bloc counts: the standings and the level counts, each with its length.
+    fn after_blocs(a: &Aggregates) -> usize {
+        8 * (1 + a.standing.len()) + 8 * (1 + a.levels.counts().len())
+    }
+
     /// Defect (issue 11, item 6): with sparse bloc counts, a configuration listed twice in
     /// a part would have been folded into one map entry, losing a count silently. Now a
     /// part must list its configurations once each, in order.
@@ -200,7 +206,7 @@ mod tests {
         assert_eq!(decode(good.as_slice(), &world, 3).unwrap(), a);
         // The two entries (five words each) end where the standings' length begins.
         let entry = 8 * (SIDE_WORDS + 1);
-        let end = good.len() - 8 * (1 + a.standing.len());
+        let end = good.len() - after_blocs(&a);
         let (first, second) = (end - 2 * entry, end - entry);
         let mut reversed = good.clone();
         reversed[first..end].rotate_left(entry);
@@ -229,7 +235,7 @@ mod tests {
             "{why}"
         );
 
-        let blocs_length = good.len() - 8 * (1 + a.standing.len()) - 8;
+        let blocs_length = good.len() - after_blocs(&a) - 8;
         let mut many = good.clone();
         many[blocs_length..blocs_length + 8].copy_from_slice(&(1u64 << 60).to_le_bytes());
         let why = decode(many.as_slice(), &world, 10).unwrap_err();
