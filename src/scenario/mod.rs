@@ -408,6 +408,7 @@ fn from_ron<T: serde::de::DeserializeOwned>(path: &Path, text: &str) -> Result<T
             ron::Error::SuggestRawIdentifier(word) => {
                 bare_number::message(word, text, line, column)
             }
+            ron::Error::ExpectedFloat => bare_number::threshold_message(text, line, column),
             _ => None,
         };
         ScenarioError::Syntax {
