@@ -9,6 +9,7 @@ mod command_line;
 mod command_words;
 mod dated_outputs;
 mod explain;
+mod flag_elsewhere;
 mod new_file;
 mod plumbing;
 mod raw_values;

@@ -85,8 +85,14 @@ fn a_metric_where_a_threshold_is_expected_says_a_threshold_is_a_number() {
     });
     let err = common::exits(2, &[&"check", &file]);
     assert!(err.contains("edited.ron:46:69"), "{err}");
-    assert!(err.contains("a metric (Partnership) where a threshold"), "{err}");
-    assert!(err.contains("`Above(Partnership(\"A\", \"B\"), 0.4)`"), "{err}");
+    assert!(
+        err.contains("a metric (Partnership) where a threshold"),
+        "{err}"
+    );
+    assert!(
+        err.contains("`Above(Partnership(\"A\", \"B\"), 0.4)`"),
+        "{err}"
+    );
     assert!(err.contains("cannot compare two metrics"), "{err}");
     assert!(!err.contains("Expected float"), "{err}");
     // A threshold that is neither a number nor a metric gets the first half.

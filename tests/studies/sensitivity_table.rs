@@ -27,7 +27,10 @@ fn a_row_marked_no_gives_its_reason_on_the_row_or_right_under_the_table() {
     assert!(out.status.success());
     let printed = String::from_utf8(out.stdout).unwrap();
     let lines: Vec<&str> = printed.lines().map(str::trim).collect();
-    let header = lines.iter().position(|l| l.starts_with("parameter")).unwrap();
+    let header = lines
+        .iter()
+        .position(|l| l.starts_with("parameter"))
+        .unwrap();
     let rows = &lines[header + 1..header + 3];
     let under = &lines[header + 3..];
     for row in rows {
@@ -48,6 +51,9 @@ fn a_row_marked_no_gives_its_reason_on_the_row_or_right_under_the_table() {
         "variance across the design 0 is below the floor",
     ] {
         let at = lines.iter().position(|l| l.contains(reason)).unwrap();
-        assert!(at > header + 2, "{reason} is not under the table:\n{printed}");
+        assert!(
+            at > header + 2,
+            "{reason} is not under the table:\n{printed}"
+        );
     }
 }
