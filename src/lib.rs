@@ -11,6 +11,7 @@ pub mod command_word;
 pub mod commands;
 pub mod engine;
 pub mod error;
+pub mod flag_elsewhere;
 pub mod format;
 pub mod model;
 pub mod options;

@@ -17,7 +17,13 @@ fn main() {
     }
     let cli = match Cli::try_parse().map_err(entente::cli::escaped) {
         Ok(cli) => cli,
-        Err(e) => std::process::exit(clap_exit_code(&e)),
+        Err(e) => {
+            if let Some(message) = flag_of_another_command(&e) {
+                entente::warn!("error: {message}");
+                std::process::exit(2);
+            }
+            std::process::exit(clap_exit_code(&e))
+        }
     };
     let code = match run(cli) {
         Ok(()) => 0,
@@ -57,6 +63,14 @@ fn mistaken_command() -> Option<String> {
     let cli = Cli::command();
     let commands: Vec<&str> = cli.get_subcommands().map(|c| c.get_name()).collect();
     entente::command_word::mistaken_command(&args, &commands)
+}
+
+/// A flag this command does not take but another does (`sensitivity --records`): which
+/// commands take it, instead of clap's tip of this command's nearest flag.
+fn flag_of_another_command(e: &clap::Error) -> Option<String> {
+    use clap::CommandFactory;
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    entente::flag_elsewhere::message(e, &Cli::command(), &args)
 }
 
 fn run(cli: Cli) -> Result<(), Error> {

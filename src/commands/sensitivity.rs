@@ -109,17 +109,14 @@ fn print_table(s: &Sensitivity) -> Result<(), Error> {
             o.mean,
             o.variance
         )?;
-        for why in &o.caveats {
-            crate::say!("    not reliable: {why}")?;
-        }
         crate::say!(
             "    {:width$}  first-order (95%)        total (95%)            reliable",
             column
         )?;
+        let mut notes = Notes::default();
         for x in &o.factors {
-            let why = x.why(o);
             crate::say!(
-                "    {:width$}  {:>6.3} [{:>6.3}, {:>6.3}]  {:>6.3} [{:>6.3}, {:>6.3}]  {}{}",
+                "    {:width$}  {:>6.3} [{:>6.3}, {:>6.3}]  {:>6.3} [{:>6.3}, {:>6.3}]  {}",
                 x.factor,
                 x.first,
                 x.first_low,
@@ -127,16 +124,50 @@ fn print_table(s: &Sensitivity) -> Result<(), Error> {
                 x.total,
                 x.total_low,
                 x.total_high,
-                if why.is_empty() { "yes" } else { "no" },
-                // The outcome's reasons are printed above; only the factor's own here.
-                x.caveats
-                    .iter()
-                    .map(|c| format!(", {c}"))
-                    .collect::<String>()
+                notes.reliable(&x.why(o)),
             )?;
         }
+        notes.print()?;
     }
     Ok(())
+}
+
+/// The reasons of a table's unreliable rows, each once and numbered: a row says `no (1, 2)`
+/// and the reasons follow the table, so a reader finds them from the row (reasons printed
+/// above the table, shared by every row, were missed by a new user).
+#[derive(Default)]
+struct Notes {
+    reasons: Vec<String>,
+}
+
+impl Notes {
+    /// The `reliable` column of a row with reasons `why`: `yes`, or `no` and their numbers.
+    fn reliable(&mut self, why: &[&str]) -> String {
+        if why.is_empty() {
+            return "yes".into();
+        }
+        let marks: Vec<String> = why.iter().map(|w| self.number(w).to_string()).collect();
+        format!("no ({})", marks.join(", "))
+    }
+
+    /// The number of `reason`, numbered on its first use.
+    fn number(&mut self, reason: &str) -> usize {
+        match self.reasons.iter().position(|r| r == reason) {
+            Some(i) => i + 1,
+            None => {
+                self.reasons.push(reason.to_string());
+                self.reasons.len()
+            }
+        }
+    }
+
+    /// The reasons, under the table.
+    fn print(&self) -> Result<(), Error> {
+        for (i, reason) in self.reasons.iter().enumerate() {
+            crate::say!("    ({}) {reason}", i + 1)?;
+        }
+        Ok(())
+    }
 }
 
 /// What each group holds (grouped analyses only): the indices are the group's, closed.

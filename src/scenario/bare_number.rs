@@ -1,6 +1,7 @@
 //! A bare number where the file expects a named value (`Stance("Turkey", "USA", -0.1)`):
 //! RON reads it as a misspelt name and advises "the raw identifier r#-0.1". What the analyst
-//! left out is how the number applies, which depends on the call it sits in.
+//! left out is how the number applies, which depends on the call it sits in. The reverse
+//! mistake, a metric where a condition's threshold (a number) goes, is answered here too.
 
 use super::spelling::shown;
 
@@ -32,6 +33,52 @@ pub fn message(word: &str, text: &str, line: usize, column: usize) -> Option<Str
         "a bare number ({x}) where a named value is expected: a condition, metric or \
          change is written by name, e.g. `Above(Partnership(\"A\", \"B\"), {x})` or `Add({x})`"
     ))
+}
+
+/// The metrics a condition reads (`MetricDef`'s variants).
+const METRICS: [&str; 6] = [
+    "Stance",
+    "Partnership",
+    "Share",
+    "Dependence",
+    "SameBloc",
+    "Average",
+];
+
+/// The message for RON's "Expected float" at `line`:`column` of `text` when it is a
+/// condition's threshold (`Above(metric, x)`, `Below(metric, x)`), or `None` elsewhere. A
+/// second metric there (`Below(Partnership("A", "B"), Partnership("A", "C"))`) is the usual
+/// case: the analyst wants one partnership against another, which no condition compares.
+pub fn threshold_message(text: &str, line: usize, column: usize) -> Option<String> {
+    let call = enclosing_call(text, line, column)?;
+    if call != "Above" && call != "Below" {
+        return None;
+    }
+    let example = format!("`{call}(Partnership(\"A\", \"B\"), 0.4)`");
+    let word = word_at(text, line, column);
+    if !METRICS.contains(&word) {
+        return Some(format!(
+            "a threshold must be a number: write e.g. {example}"
+        ));
+    }
+    Some(format!(
+        "a metric ({word}) where a threshold is expected: a threshold must be a number, e.g. \
+         {example}; a condition cannot compare two metrics (there is no metric of a \
+         difference): compare each with a number, e.g. `All([Above(Partnership(\"A\", \
+         \"C\"), 0.3), Below(Partnership(\"A\", \"B\"), 0.3)])`, or ask two outcomes"
+    ))
+}
+
+/// The name (letters, digits, `_`) starting at `line`:`column` of `text`, or "".
+fn word_at(text: &str, line: usize, column: usize) -> &str {
+    let Some(start) = offset(text, line, column) else {
+        return "";
+    };
+    let rest = &text[start..];
+    let end = rest
+        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .unwrap_or(rest.len());
+    &rest[..end]
 }
 
 /// The name of the innermost call `Name(` still open at `line`:`column` of `text`, skipping
@@ -103,5 +150,22 @@ mod tests {
             "{outcome}"
         );
         assert_eq!(message("Stanse", text, 1, 1), None);
+    }
+
+    #[test]
+    fn a_metric_as_a_threshold_is_named_and_other_floats_are_left_to_ron() {
+        let text = "at_end: Below(Partnership(\"A\", \"B\"), Partnership(\"A\", \"C\")),\n\
+                    ever: Above(Stance(\"A\", \"B\"), \"x\"),\n\
+                    stances: [(\"A\", \"B\", \"x\")],";
+        let metric = threshold_message(text, 1, 38).unwrap();
+        assert!(metric.contains("a metric (Partnership)"), "{metric}");
+        assert!(
+            metric.contains("`Below(Partnership(\"A\", \"B\"), 0.4)`"),
+            "{metric}"
+        );
+        let other = threshold_message(text, 2, 31).unwrap();
+        assert!(other.starts_with("a threshold must be a number"), "{other}");
+        assert!(other.contains("`Above("), "{other}");
+        assert_eq!(threshold_message(text, 3, 22), None);
     }
 }

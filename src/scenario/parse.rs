@@ -47,6 +47,7 @@ pub(super) fn from_ron<T: serde::de::DeserializeOwned>(
             ron::Error::SuggestRawIdentifier(word) => {
                 bare_number::message(word, text, line, column)
             }
+            ron::Error::ExpectedFloat => bare_number::threshold_message(text, line, column),
             _ => None,
         };
         ScenarioError::Syntax {

@@ -10,6 +10,7 @@ mod command_words;
 mod dated_outputs;
 mod explain;
 mod explain_dates;
+mod flag_elsewhere;
 mod new_file;
 mod new_file_refusals;
 mod plumbing;

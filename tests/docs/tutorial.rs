@@ -1,7 +1,7 @@
 //! The tutorial runs as written: its ```sh blocks, in order, in a scratch folder holding the
 //! repository's files it names (`docs/src/tutorial/`), with `simulate` on the PATH; each
 //! must succeed, and every line of the ```text,output block after one must be a line that
-//! block printed.
+//! block printed; a block that leaves printed lines out says so with a line `…`.
 
 use std::fs;
 use std::path::Path;
@@ -54,6 +54,9 @@ fn run_block(block: &Block, dir: &Path) -> Result<String, String> {
     }
 }
 
+/// The line that stands where a shown output leaves printed lines out.
+const LEFT_OUT: &str = "…";
+
 /// The lines of a ```text,output block that the command did not print (compared trimmed).
 fn lines_not_printed(shown: &Block, printed: &str) -> Vec<String> {
     let printed: Vec<&str> = printed.lines().map(str::trim).collect();
@@ -61,9 +64,30 @@ fn lines_not_printed(shown: &Block, printed: &str) -> Vec<String> {
         .text
         .lines()
         .map(str::trim)
-        .filter(|line| !line.is_empty() && !printed.contains(line))
+        .filter(|line| !line.is_empty() && *line != LEFT_OUT && !printed.contains(line))
         .map(|line| format!("{}: not printed: {line}", shown.place()))
         .collect()
+}
+
+/// A ```text,output block that leaves out lines the command printed without a line `…`:
+/// a reader comparing it with their screen cannot tell a shortened block from a different
+/// output.
+fn unmarked_shortening(shown: &Block, printed: &str) -> Option<String> {
+    let shown_lines: Vec<&str> = shown.text.lines().map(str::trim).collect();
+    if shown_lines.contains(&LEFT_OUT) {
+        return None;
+    }
+    let left_out = printed
+        .lines()
+        .map(str::trim)
+        .filter(|line| !line.is_empty() && !shown_lines.contains(line))
+        .count();
+    (left_out > 0).then(|| {
+        format!(
+            "{}: {left_out} printed lines left out without a line `{LEFT_OUT}`",
+            shown.place()
+        )
+    })
 }
 
 /// Runs every ```sh block of a page in order in `dir` and compares each ```text,output block
@@ -82,7 +106,10 @@ pub fn run_page(page: &Path, dir: &Path) -> (usize, Vec<String>) {
                 }
             }
             "text,output" => match &last_printed {
-                Some(printed) => problems.extend(lines_not_printed(&block, printed)),
+                Some(printed) => {
+                    problems.extend(lines_not_printed(&block, printed));
+                    problems.extend(unmarked_shortening(&block, printed));
+                }
                 None => problems.push(format!("{}: output with no command", block.place())),
             },
             _ => {}
@@ -109,4 +136,26 @@ fn a_shown_line_the_command_did_not_print_is_caught() {
     };
     let printed = "  turkey_russia_closer        0.574\nresults in outputs/turkey\n";
     assert_eq!(lines_not_printed(&shown, printed).len(), 1);
+}
+
+/// Regression (issue 24's last trial): the tutorial's outputs were shortened (a header, a
+/// metric, four of five grid points left out) with nothing to say so, and a reader comparing
+/// them with the screen was lost. Now a block that leaves printed lines out is caught unless
+/// a line `…` stands for them.
+#[test]
+fn a_shortened_output_without_a_mark_is_caught() {
+    let printed = "turkey: 2000 trajectories\n  outcome  probability\n  closer  0.553\nresults in outputs/turkey\n";
+    let shown = |text: &str| Block {
+        page: "x.md".into(),
+        line: 1,
+        info: "text,output".into(),
+        text: text.into(),
+    };
+    let unmarked = shown("turkey: 2000 trajectories\ncloser  0.553\n");
+    assert!(unmarked_shortening(&unmarked, printed).is_some());
+    let marked = shown("turkey: 2000 trajectories\ncloser  0.553\n…\n");
+    assert_eq!(unmarked_shortening(&marked, printed), None);
+    assert!(lines_not_printed(&marked, printed).is_empty());
+    let whole = shown(printed);
+    assert_eq!(unmarked_shortening(&whole, printed), None);
 }

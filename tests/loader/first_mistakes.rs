@@ -69,3 +69,40 @@ fn a_date_before_calendar_support_is_set_up_says_how_to_set_start() {
         assert!(err.contains(example), "{step}: {err}");
     }
 }
+
+/// Regression (issue 24's last trial): `Above(Partnership("A", "B"), Partnership("A",
+/// "C"))`, a metric where a condition's threshold is expected, was answered with RON's bare
+/// "Expected float". Now: at its line and column, a threshold must be a number (with an
+/// example), and two metrics cannot be compared in one condition (with what to write).
+#[test]
+fn a_metric_where_a_threshold_is_expected_says_a_threshold_is_a_number() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = edited(dir.path(), |t| {
+        t.replace(
+            "at_end: Above(Partnership(\"A\", \"B\"), 0.3)",
+            "at_end: Above(Partnership(\"A\", \"B\"), Partnership(\"A\", \"C\"))",
+        )
+    });
+    let err = common::exits(2, &[&"check", &file]);
+    assert!(err.contains("edited.ron:46:69"), "{err}");
+    assert!(
+        err.contains("a metric (Partnership) where a threshold"),
+        "{err}"
+    );
+    assert!(
+        err.contains("`Above(Partnership(\"A\", \"B\"), 0.4)`"),
+        "{err}"
+    );
+    assert!(err.contains("cannot compare two metrics"), "{err}");
+    assert!(!err.contains("Expected float"), "{err}");
+    // A threshold that is neither a number nor a metric gets the first half.
+    let file = edited(dir.path(), |t| {
+        t.replace(
+            "at_end: Above(Partnership(\"A\", \"B\"), 0.3)",
+            "at_end: Above(Partnership(\"A\", \"B\"), \"0.3\")",
+        )
+    });
+    let err = common::exits(2, &[&"check", &file]);
+    assert!(err.contains("a threshold must be a number"), "{err}");
+    assert!(!err.contains("Expected float"), "{err}");
+}

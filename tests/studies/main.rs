@@ -10,6 +10,7 @@ mod groups;
 mod refusals;
 mod same_file_against;
 mod sensitivity;
+mod sensitivity_table;
 mod sweep;
 mod sweep_effects;
 mod sweep_points;

@@ -1,0 +1,59 @@
+//! The table `simulate sensitivity` prints: what a reader sees on the terminal.
+
+use crate::common::{self, simulate};
+
+/// Regression (issue 24's last trial): a row marked `no` gave no reason on the row; the
+/// outcome's reasons (shared by every row) were printed on lines above the table. Now a row
+/// says `no (1, 2)` and every number's reason follows the table, before the next output's.
+#[test]
+fn a_row_marked_no_gives_its_reason_on_the_row_or_right_under_the_table() {
+    let tmp = tempfile::tempdir().unwrap();
+    // A stance is never below -1: `never_below` holds in every run, so every row is `no`
+    // for the outcome's reasons alone.
+    let file = common::write(
+        tmp.path(),
+        "certain.ron",
+        r#"(name: "certain", steps: 4, trajectories: 20, states: [(name: "A"), (name: "B")],
+            params: (sigma: Uniform(0.01, 0.05), eta: Uniform(0.05, 0.2)),
+            outcomes: [(name: "never_below", at_end: Above(Stance("A", "B"), -1.5))])"#,
+    );
+    let out = simulate()
+        .arg("sensitivity")
+        .arg(&file)
+        .args(["--samples", "8", "--trajectories", "20", "--out"])
+        .arg(tmp.path().join("out"))
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let printed = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<&str> = printed.lines().map(str::trim).collect();
+    let header = lines
+        .iter()
+        .position(|l| l.starts_with("parameter"))
+        .unwrap();
+    let rows = &lines[header + 1..header + 3];
+    let under = &lines[header + 3..];
+    for row in rows {
+        let marks = row
+            .split_once(" no (")
+            .and_then(|(_, m)| m.strip_suffix(')'))
+            .unwrap_or_else(|| panic!("a `no` row without its reasons' numbers: {row}\n{printed}"));
+        for mark in marks.split(", ") {
+            let note = format!("({mark}) ");
+            assert!(
+                under.iter().any(|l| l.starts_with(&note)),
+                "reason {mark} is not under the table:\n{printed}"
+            );
+        }
+    }
+    for reason in [
+        "probability 100.00% is above 99%",
+        "variance across the design 0 is below the floor",
+    ] {
+        let at = lines.iter().position(|l| l.contains(reason)).unwrap();
+        assert!(
+            at > header + 2,
+            "{reason} is not under the table:\n{printed}"
+        );
+    }
+}
