@@ -768,6 +768,9 @@ struct Trajectory {
     first_fired: Vec<Option<usize>>,
     /// Each tracked metric at the step last recorded (read by a joint run to pair worlds).
     values: Vec<f64>,
+    /// The histogram entries of its metrics so far, counted when it ends
+    /// (`Aggregates::record_later`).
+    later: Vec<usize>,
 }
 
 /// One thread's reusable state: simulates block after block of trajectories without
@@ -812,6 +815,7 @@ impl Worker {
             fired_seen: vec![false; world.events.len()],
             first_fired: vec![None; world.events.len()],
             values: vec![0.0; world.metrics.len()],
+            later: Vec::with_capacity(world.metrics.len() * (world.steps as usize + 1)),
         };
         // The background reads and changes the current shares and stances.
         let state_each_step = !world.events.is_empty()
@@ -996,6 +1000,7 @@ impl Trajectory {
         self.first_held.fill(None);
         self.fired_seen.fill(false);
         self.first_fired.fill(None);
+        self.later.clear();
     }
 
     /// Records the tracked metrics at step t from lane `l` of the kernel (worlds without
@@ -1013,7 +1018,7 @@ impl Trajectory {
                 .metric(metric, l)
                 .unwrap_or_else(|| metric.eval(&self.state));
             self.values[m] = value;
-            aggregates.record(m, t, value, metric.range());
+            aggregates.record_later((m, t), value, metric.range(), &mut self.later);
         }
     }
 
@@ -1039,7 +1044,7 @@ impl Trajectory {
         for (m, metric) in world.metrics.iter().enumerate() {
             let value = metric.eval(&self.state);
             self.values[m] = value;
-            aggregates.record(m, t, value, metric.range());
+            aggregates.record_later((m, t), value, metric.range(), &mut self.later);
         }
         for (o, outcome) in world.outcomes.iter().enumerate() {
             if outcome.kind == OutcomeKind::Ever
@@ -1059,6 +1064,7 @@ impl Trajectory {
                 OutcomeKind::Ever => self.first_held[o].is_some(),
             };
         }
+        aggregates.count_later(&mut self.later);
         aggregates.record_trajectory(&self.held, &self.first_held, &self.state);
     }
 }
