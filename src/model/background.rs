@@ -233,9 +233,10 @@ impl Background {
         let totals = &mut state.clock.weights;
         let mut total = 0.0;
         for (j, (running, &share)) in totals.iter_mut().zip(shares).enumerate() {
-            let share = if j == i { outside } else { share };
-            let open = j == i || state.stance[i * n + j] + state.stance[j * n + i] >= 0.0;
-            total += libm::sqrt(share.max(0.0)) + if open { ENTRY } else { 0.0 };
+            let own = j == i;
+            let share = choose(own, outside, share);
+            let open = own | (state.stance[i * n + j] + state.stance[j * n + i] >= 0.0);
+            total += libm::sqrt(share.max(0.0)) + choose(open, ENTRY, 0.0);
             *running = total;
         }
         let u = choice * total;
@@ -277,6 +278,15 @@ fn take_part(shares: &mut [f64], anchors: &mut [f64], gainer: usize, part: f64) 
     }
     super::event::cap_row_totalling(shares, share_total);
     super::event::cap_row_totalling(anchors, anchor_total);
+}
+
+/// `a` if `c`, else `b`, picked with a mask of bits. Written as `if`s (and `||`), the
+/// weights' choices compiled to branches, each a coin the predictor cannot learn (which
+/// slot is the recipient's, which suppliers are open to it).
+#[inline(always)]
+fn choose(c: bool, a: f64, b: f64) -> f64 {
+    let mask = 0u64.wrapping_sub(u64::from(c));
+    f64::from_bits((a.to_bits() & mask) | (b.to_bits() & !mask))
 }
 
 /// One jump: a directed relation chosen uniformly, its affinity shifted by a Laplace draw.
