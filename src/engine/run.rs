@@ -533,6 +533,9 @@ pub(super) struct Trajectory {
     pub(super) values: Vec<f64>,
     /// What each level outcome compares with its threshold (`model::level`), so far.
     compared: Vec<f64>,
+    /// The histogram entries of its metrics so far, counted when it ends
+    /// (`Aggregates::record_later`).
+    later: Vec<usize>,
 }
 
 /// One thread's reusable state: simulates block after block of trajectories without
@@ -583,6 +586,7 @@ impl Worker {
                 .filter_map(Level::of)
                 .map(|_| 0.0)
                 .collect(),
+            later: Vec::with_capacity(world.metrics.len() * (world.steps as usize + 1)),
         };
         // The background reads and changes the current shares and stances.
         let state_each_step = !world.events.is_empty()
@@ -771,6 +775,7 @@ impl Trajectory {
         for (value, level) in self.compared.iter_mut().zip(levels) {
             *value = level.start();
         }
+        self.later.clear();
     }
 
     /// Records the tracked metrics at step t from lane `l` of the kernel (worlds without
@@ -788,7 +793,7 @@ impl Trajectory {
                 .metric(metric, l)
                 .unwrap_or_else(|| metric.eval(&self.state));
             self.values[m] = value;
-            aggregates.record(m, t, value, metric.range());
+            aggregates.record_later((m, t), value, metric.range(), &mut self.later);
         }
     }
 
@@ -814,7 +819,7 @@ impl Trajectory {
         for (m, metric) in world.metrics.iter().enumerate() {
             let value = metric.eval(&self.state);
             self.values[m] = value;
-            aggregates.record(m, t, value, metric.range());
+            aggregates.record_later((m, t), value, metric.range(), &mut self.later);
         }
         for (o, outcome) in world.outcomes.iter().enumerate() {
             if outcome.kind == OutcomeKind::Ever
@@ -847,6 +852,7 @@ impl Trajectory {
         }
         self.compare(&aggregates.levels, OutcomeKind::AtEnd);
         aggregates.levels.record(&self.compared);
+        aggregates.count_later(&mut self.later);
         aggregates.record_trajectory(&self.held, &self.first_held, &self.state);
     }
 }

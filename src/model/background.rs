@@ -233,26 +233,60 @@ impl Background {
         let totals = &mut state.clock.weights;
         let mut total = 0.0;
         for (j, (running, &share)) in totals.iter_mut().zip(shares).enumerate() {
-            let share = if j == i { outside } else { share };
-            let open = j == i || state.stance[i * n + j] + state.stance[j * n + i] >= 0.0;
-            total += libm::sqrt(share.max(0.0)) + if open { ENTRY } else { 0.0 };
+            let own = j == i;
+            let share = choose(own, outside, share);
+            let open = own | (state.stance[i * n + j] + state.stance[j * n + i] >= 0.0);
+            total += libm::sqrt(share.max(0.0)) + choose(open, ENTRY, 0.0);
             *running = total;
         }
         let u = choice * total;
         let winner = totals.iter().filter(|&&t| t <= u).count().min(n - 1);
-        for shares in [&mut state.share, &mut state.anchor] {
-            let row = &mut shares[row..row + n];
-            for w in row.iter_mut() {
-                *w *= 1.0 - part;
-            }
-            // The outside's gain is what the listed suppliers lost: nothing to add.
-            if winner != i {
-                row[winner] += part;
-            }
-            super::event::cap_row(row);
-        }
+        // The outside's gain is what the listed suppliers lost: nothing to add.
+        let gainer = if winner == i { n } else { winner };
+        let (shares, anchors) = (&mut state.share, &mut state.anchor);
+        take_part(
+            &mut shares[row..row + n],
+            &mut anchors[row..row + n],
+            gainer,
+            part,
+        );
         row
     }
+}
+
+/// Supplier `gainer` of a market (none if it is past the row's end) wins `part` of it, which
+/// every supplier loses in proportion, in shares and anchors alike; a row that then passes
+/// 1 is scaled back (`event::cap_row`). Bit for bit what scaling each row, adding the part
+/// and `cap_row` give, in one pass over both rows: their totals are two chains of additions
+/// that run side by side, where two passes of each row waited for one chain after another.
+fn take_part(shares: &mut [f64], anchors: &mut [f64], gainer: usize, part: f64) {
+    let keep = 1.0 - part;
+    let (mut share_total, mut anchor_total) = (0.0, 0.0);
+    for (j, (share, anchor)) in shares.iter_mut().zip(anchors.iter_mut()).enumerate() {
+        let (kept_share, kept_anchor) = (*share * keep, *anchor * keep);
+        // A choice of values, not a branch: the winner's place is a coin the predictor
+        // cannot learn.
+        let wins = j == gainer;
+        *share = if wins { kept_share + part } else { kept_share };
+        *anchor = if wins {
+            kept_anchor + part
+        } else {
+            kept_anchor
+        };
+        share_total += *share;
+        anchor_total += *anchor;
+    }
+    super::event::cap_row_totalling(shares, share_total);
+    super::event::cap_row_totalling(anchors, anchor_total);
+}
+
+/// `a` if `c`, else `b`, picked with a mask of bits. Written as `if`s (and `||`), the
+/// weights' choices compiled to branches, each a coin the predictor cannot learn (which
+/// slot is the recipient's, which suppliers are open to it).
+#[inline(always)]
+fn choose(c: bool, a: f64, b: f64) -> f64 {
+    let mask = 0u64.wrapping_sub(u64::from(c));
+    f64::from_bits((a.to_bits() & mask) | (b.to_bits() & !mask))
 }
 
 /// One jump: a directed relation chosen uniformly, its affinity shifted by a Laplace draw.
@@ -375,6 +409,38 @@ mod tests {
         let grew = (0..n * n).filter(|&ij| start[ij] == 0.0 && state.share[ij] > 0.01);
         let fell = (0..n * n).filter(|&ij| start[ij] == 0.9 && state.share[ij] < 0.3);
         assert!(grew.count() > 0 && fell.count() > 0);
+    }
+
+    /// `take_part` gives the bits of its textbook form: each row scaled, the winner's part
+    /// added, then `cap_row`; for every winner, the outside (past the row) included, and
+    /// rows that pass 1.
+    #[test]
+    fn taking_a_part_in_one_pass_gives_the_bits_of_the_textbook_form() {
+        let mut dice = Dice(5);
+        for case in 0..2000 {
+            let n = 1 + case % 7;
+            let mut row = |scale: f64| -> Vec<f64> {
+                (0..n)
+                    .map(|_| scale * dice.background_uniform(Process::Suppliers))
+                    .collect()
+            };
+            let (shares, anchors) = (row(2.0 / n as f64), row(1.5 / n as f64));
+            let part = [0.0, 1e-9, 0.3, 0.999, 1.0][case % 5] * (1.0 - 1e-3 * (case % 3) as f64);
+            let gainer = case % (n + 1);
+            let (mut fast_shares, mut fast_anchors) = (shares.clone(), anchors.clone());
+            take_part(&mut fast_shares, &mut fast_anchors, gainer, part);
+            for (mut slow, fast) in [(shares, fast_shares), (anchors, fast_anchors)] {
+                for w in slow.iter_mut() {
+                    *w *= 1.0 - part;
+                }
+                if gainer < n {
+                    slow[gainer] += part;
+                }
+                crate::model::event::cap_row(&mut slow);
+                let bits = |row: &[f64]| row.iter().map(|w| w.to_bits()).collect::<Vec<_>>();
+                assert_eq!(bits(&fast), bits(&slow), "case {case}");
+            }
+        }
     }
 
     /// Rates of zero never fire, whatever the draws.

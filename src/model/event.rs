@@ -191,7 +191,11 @@ fn shift_row(row: &mut [f64], j: usize, change: Change) {
 /// Scales a row of shares back to a total of 1 if it passes 1 (rounding, or a row of
 /// effects that gives more than there is): every share effect, shift and contract ends so.
 pub(super) fn cap_row(row: &mut [f64]) {
-    let total: f64 = row.iter().sum();
+    cap_row_totalling(row, row.iter().sum());
+}
+
+/// `cap_row` of a row whose total, summed in index order, is already known.
+pub(super) fn cap_row_totalling(row: &mut [f64], total: f64) {
     if total > 1.0 {
         for w in row.iter_mut() {
             *w /= total;
