@@ -11,6 +11,8 @@ use std::collections::BTreeMap;
 
 use serde::Deserialize;
 
+mod unique_keys;
+
 /// One scenario file: one world, its events, and the questions asked of it.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields, rename = "Scenario")]
@@ -71,7 +73,7 @@ pub struct ScenarioFile {
     /// Named groups of the file's ranges that `simulate sensitivity` varies together, each
     /// a list of paths in which `*` stands for any run of characters:
     /// `groups: { "us_pressure": ["event.us_aid_cut.*", "stance.USA.Pakistan"] }`.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "unique_keys::unique")]
     pub groups: BTreeMap<String, Vec<String>>,
     /// The partnership a state must keep with a member of each bloc to read as *between*
     /// the blocs (`Between(...)`, per-state standings), in [0, 1).
@@ -246,16 +248,16 @@ pub struct ParamsDef {
     #[serde(default = "default_lambda")]
     pub lambda: Value,
     /// Pull of dependency, per channel (unlisted channels: 1.0).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "unique_keys::unique")]
     pub beta: BTreeMap<String, Value>,
     /// Responsiveness of supply shares to partnership, per channel (unlisted: 0.3).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "unique_keys::unique")]
     pub kappa: BTreeMap<String, Value>,
     /// Stickiness of supply structures, per channel, in [0, 1] (unlisted: 0.05).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "unique_keys::unique")]
     pub rho: BTreeMap<String, Value>,
     /// Per-state overrides of `eta`, `sigma`, `gamma`, `lambda` and `beta`.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "unique_keys::unique")]
     pub overrides: BTreeMap<String, StateParamsDef>,
 }
 
@@ -334,7 +336,7 @@ pub struct StateParamsDef {
     pub gamma: Option<Value>,
     #[serde(default)]
     pub lambda: Option<Value>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "unique_keys::unique")]
     pub beta: BTreeMap<String, Value>,
 }
 

@@ -20,3 +20,4 @@ mod lags;
 mod numerical_safety;
 mod ranges;
 mod shares;
+mod tiny_beta_shapes;

@@ -7,8 +7,10 @@ mod common;
 
 mod bounded_numbers;
 mod groups;
+mod kind_of_case_hazards;
 mod refusals;
 mod same_file_against;
 mod sensitivity;
 mod sweep;
 mod sweep_effects;
+mod sweeps_beyond_the_floats;
