@@ -46,7 +46,8 @@ pub const KINDS: [&str; 6] = [
 /// background's parameters.
 pub fn kind(target: &Target) -> &'static str {
     match target {
-        Target::Param(ParamTarget::Hazard(_)) => "timing",
+        // A case's hazard is as much a hazard as the event's own.
+        Target::Param(ParamTarget::Hazard(_) | ParamTarget::Case(_)) => "timing",
         Target::Param(ParamTarget::Background(_)) => "background",
         Target::Param(_) => "structure",
         Target::Stance(_) | Target::Affinity(_) => "stances",

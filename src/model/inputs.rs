@@ -43,14 +43,14 @@ impl Target {
             Target::Affinity(_) => (-super::AFFINITY_LIMIT, super::AFFINITY_LIMIT),
             Target::Share(_) => (0.0, 1.0),
             Target::Weight(_) => (WEIGHT_RANGE.0, WEIGHT_RANGE.1),
-            Target::Amount(_) => (f64::NEG_INFINITY, f64::INFINITY),
+            Target::Amount(_) => (-AMOUNT_LIMIT, AMOUNT_LIMIT),
             Target::At(_) | Target::Every(_) | Target::WindowFirst(_) | Target::WindowLast(_) => {
                 step_range(steps)
             }
             // A delay that lands within the steps, parts that are more than one.
             Target::Delay(_) => (0.5, f64::from(steps) - 0.5),
             Target::Over(_) => (1.5, f64::from(steps) + 0.5),
-            Target::Direction(_) => (0.0, f64::INFINITY),
+            Target::Direction(_) => (0.0, AMOUNT_LIMIT),
         }
     }
 
@@ -87,6 +87,13 @@ impl Target {
 /// The weights a file may give (`scenario::limits`): the model keeps its own copy so that it
 /// depends on no file.
 pub const WEIGHT_RANGE: (f64, f64) = (1e-4, 1e4);
+
+/// The largest size of a drawn or swept effect amount or direction weight. Far beyond any
+/// amount that means something (a weight of 1e-4 scaled to 1e4 is a factor of 1e8), and far
+/// below where a range's arithmetic overflows: `Uniform(-1e308, 1e308)` has an infinite
+/// width, so every draw was +inf, a `Guess` that wide drew its shapes as NaN and never
+/// ended, and a sweep that wide hung drawing its axis.
+pub const AMOUNT_LIMIT: f64 = 1e9;
 
 /// The values a drawn step may take before rounding: any that rounds to a step from 1 to
 /// `steps` (`round_step`).

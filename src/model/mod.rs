@@ -36,7 +36,7 @@ pub use definition::Definition;
 pub use direction::Direction;
 pub use event::{Change, Condition, Effect, Event, Timing, AFFINITY_LIMIT};
 pub use hazard::Case;
-pub use inputs::{round_step, step_range, Target, WEIGHT_RANGE};
+pub use inputs::{round_step, step_range, Target, AMOUNT_LIMIT, WEIGHT_RANGE};
 pub use lag::{Lag, Pending};
 pub use metric::Metric;
 pub use others::{Others, OTHERS};

@@ -190,7 +190,14 @@ fn beta_draw(a: f64, b: f64, rng: &mut impl Draws) -> f64 {
     if x + y > 0.0 {
         x / (x + y)
     } else {
-        0.5
+        // Both Gamma draws underflowed, which only shapes far below 1 do (Beta(1e-5,
+        // 1e-5) nearly always): such a Beta is all but a coin between 0 and 1, with 1 at
+        // a / (a + b). A half, once the answer here, is its least likely value.
+        if rng.uniform() < a / (a + b) {
+            1.0
+        } else {
+            0.0
+        }
     }
 }
 

@@ -13,6 +13,8 @@ use serde::Deserialize;
 
 use super::param_path::StateParam;
 
+mod unique_keys;
+
 /// One scenario file: one world, its events, and the questions asked of it.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields, rename = "Scenario")]
@@ -73,7 +75,7 @@ pub struct ScenarioFile {
     /// Named groups of the file's ranges that `simulate sensitivity` varies together, each
     /// a list of paths in which `*` stands for any run of characters:
     /// `groups: { "us_pressure": ["event.us_aid_cut.*", "stance.USA.Pakistan"] }`.
-    #[serde(default, deserialize_with = "groups_once")]
+    #[serde(default, deserialize_with = "unique_keys::unique")]
     pub groups: BTreeMap<String, Vec<String>>,
     /// The partnership a state must keep with a member of each bloc to read as *between*
     /// the blocs (`Between(...)`, per-state standings), in [0, 1).
@@ -248,16 +250,16 @@ pub struct ParamsDef {
     #[serde(default = "default_lambda")]
     pub lambda: Value,
     /// Pull of dependency, per channel (unlisted channels: 1.0).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "unique_keys::unique")]
     pub beta: BTreeMap<String, Value>,
     /// Responsiveness of supply shares to partnership, per channel (unlisted: 0.3).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "unique_keys::unique")]
     pub kappa: BTreeMap<String, Value>,
     /// Stickiness of supply structures, per channel, in [0, 1] (unlisted: 0.05).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "unique_keys::unique")]
     pub rho: BTreeMap<String, Value>,
     /// Per-state overrides of `eta`, `sigma`, `gamma`, `lambda` and `beta`.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "unique_keys::unique")]
     pub overrides: BTreeMap<String, StateParamsDef>,
 }
 
@@ -336,7 +338,7 @@ pub struct StateParamsDef {
     pub gamma: Option<Value>,
     #[serde(default)]
     pub lambda: Option<Value>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "unique_keys::unique")]
     pub beta: BTreeMap<String, Value>,
 }
 
@@ -549,40 +551,4 @@ pub struct OutcomeDef {
     pub at_end: Option<ConditionDef>,
     #[serde(default)]
     pub ever: Option<ConditionDef>,
-}
-
-/// `groups` as written, each name once: a map keeps the last of two entries of one name and
-/// silently drops the first one's patterns. RON places the refusal at the second name.
-fn groups_once<'de, D>(d: D) -> Result<BTreeMap<String, Vec<String>>, D::Error>
-where
-    D: serde::Deserializer<'de>,
-{
-    struct Once;
-    impl<'de> serde::de::Visitor<'de> for Once {
-        type Value = BTreeMap<String, Vec<String>>;
-
-        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-            f.write_str("a map of group names to lists of paths")
-        }
-
-        fn visit_map<A: serde::de::MapAccess<'de>>(
-            self,
-            mut map: A,
-        ) -> Result<Self::Value, A::Error> {
-            let mut groups = BTreeMap::new();
-            while let Some(name) = map.next_key::<String>()? {
-                if groups.contains_key(&name) {
-                    return Err(serde::de::Error::custom(format!(
-                        "group {} is named twice in `groups`: give each group one entry (put \
-                         all its patterns in one list)",
-                        super::spelling::quoted_name(&name)
-                    )));
-                }
-                let patterns = map.next_value()?;
-                groups.insert(name, patterns);
-            }
-            Ok(groups)
-        }
-    }
-    d.deserialize_map(Once)
 }

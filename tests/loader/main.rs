@@ -8,15 +8,18 @@ mod common;
 #[path = "../../benches/reference_world.rs"]
 mod reference_world;
 
+mod background_steps;
 mod dates;
 mod event_constructs;
 mod first_mistakes;
 mod groups;
+mod keys_written_twice;
 mod messages;
 mod misleading_files;
 mod one_line_per_problem;
 mod others;
 mod positions;
+mod ranges_beyond_the_floats;
 mod robustness;
 mod suppliers;
 mod windows;

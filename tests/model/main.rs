@@ -22,3 +22,4 @@ mod lags;
 mod numerical_safety;
 mod ranges;
 mod shares;
+mod tiny_beta_shapes;

@@ -7,6 +7,7 @@ mod common;
 
 mod bounded_numbers;
 mod groups;
+mod kind_of_case_hazards;
 mod refusals;
 mod same_file_against;
 mod sensitivity;
@@ -14,3 +15,4 @@ mod sensitivity_table;
 mod sweep;
 mod sweep_effects;
 mod sweep_points;
+mod sweeps_beyond_the_floats;

@@ -147,12 +147,15 @@ impl Compiler<'_> {
                 );
                 None
             }
-            (_, Some(x)) if !(x.is_finite() && x > 0.0 && x <= 10_000.0) => {
+            // Below a step of a century, the yearly rates make thousands of background
+            // changes a step (1e-9 ran 1e8 a step for ever).
+            (_, Some(x)) if !(x.is_finite() && (0.01..=10_000.0).contains(&x)) => {
                 let at = at(self);
                 self.problem(
                     at,
                     format!(
-                        "background: steps_per_year must be a number in (0, 10000], got {}",
+                        "background: steps_per_year must be a number in [0.01, 10000] (a step of \
+                         a century at most), got {}",
                         Num(x)
                     ),
                 );

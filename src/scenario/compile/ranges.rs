@@ -5,14 +5,15 @@
 //! place, for whatever reads the world rather than a trajectory.
 
 use super::Compiler;
-use crate::model::{round_step, step_range, ParamSlot, Sampler, Target};
+use crate::model::{round_step, step_range, ParamSlot, Sampler, Target, AMOUNT_LIMIT};
 use crate::scenario::file::{Distribution, Steps, Value};
 use crate::scenario::locate::Position;
 use crate::scenario::spelling::quoted_name;
 
 impl Compiler<'_> {
     /// A range of the file: checked against `range` (reported at `at`), its slot kept for
-    /// the world, and its median returned.
+    /// the world, and its median returned. No range reaches past `AMOUNT_LIMIT`, where an
+    /// effect amount's unbounded range (only finite) let the width of a draw overflow.
     pub(super) fn drawn(
         &mut self,
         at: Option<Position>,
@@ -21,6 +22,7 @@ impl Compiler<'_> {
         range: (f64, f64),
         targets: Vec<Target>,
     ) -> f64 {
+        let range = (range.0.max(-AMOUNT_LIMIT), range.1.min(AMOUNT_LIMIT));
         let value = Value::Sampled(distribution.clone());
         let before = self.problems.len();
         let sampler = self.sampled("range", |_| at, &path, &value, range);
