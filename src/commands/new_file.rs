@@ -22,7 +22,7 @@ pub fn new_file(
     start: Option<&str>,
 ) -> Result<(), Error> {
     let taken = || {
-        Error::Usage(format!(
+        Error::Refused(format!(
             "{} already exists; `simulate new` never overwrites a file: name a new one",
             path_shown(file)
         ))
@@ -35,7 +35,7 @@ pub fn new_file(
     let states = names("--states", states)?;
     let channels = names("--channels", channels)?;
     if states.len() < 2 {
-        return Err(Error::Usage(format!(
+        return Err(Error::Refused(format!(
             "--states {}: a scenario needs at least two states, separated by commas \
              (e.g. --states Turkey,USA,Russia)",
             quoted_name(&states.join(","))
@@ -46,7 +46,7 @@ pub fn new_file(
         None => None,
         Some(start) => Some(
             calendar::calendar(&step, start)
-                .map_err(|why| Error::Usage(format!("--start: {why}")))?,
+                .map_err(|why| Error::Refused(format!("--start: {why}")))?,
         ),
     };
     let name = file
@@ -64,7 +64,7 @@ pub fn new_file(
     // The file must pass `check` as written: a name the loader refuses (a control
     // character, two states differing only in case) is refused here, in the loader's words.
     if let Err(e) = scenario::from_bytes(file, text.clone().into_bytes()) {
-        return Err(Error::Usage(format!(
+        return Err(Error::Refused(format!(
             "--states/--channels cannot make a valid scenario: {}",
             without_positions(&e)
         )));
@@ -91,7 +91,7 @@ pub fn new_file(
 /// misspelt folder is named rather than created.
 fn folder_exists(file: &Path) -> Result<(), Error> {
     match file.parent().filter(|p| !p.as_os_str().is_empty()) {
-        Some(folder) if !folder.is_dir() => Err(Error::Usage(format!(
+        Some(folder) if !folder.is_dir() => Err(Error::Refused(format!(
             "cannot write {}: there is no folder {}; create it first (`mkdir -p {}`) or \
              name a file in an existing folder",
             path_shown(file),
@@ -121,7 +121,7 @@ fn write_new(file: &Path, bytes: &[u8]) -> std::io::Result<()> {
 fn names(flag: &str, list: &str) -> Result<Vec<String>, Error> {
     let names: Vec<String> = list.split(',').map(|n| n.trim().to_string()).collect();
     if names.iter().any(String::is_empty) {
-        return Err(Error::Usage(format!(
+        return Err(Error::Refused(format!(
             "{flag} {}: an empty name (two commas in a row, or one at an end); separate the \
              names by single commas, e.g. {flag} Turkey,USA,Russia",
             quoted_name(list)
@@ -141,7 +141,7 @@ fn step_unit(step: &str) -> Result<String, Error> {
         Some(close) => format!("did you mean {close}? "),
         None => String::new(),
     };
-    Err(Error::Usage(format!(
+    Err(Error::Refused(format!(
         "--step {}: not a unit of time; {hint}one of: {}",
         quoted_name(step),
         UNITS.join(", ")
