@@ -14,9 +14,11 @@ use crate::scenario::ScenarioError;
 pub enum Error {
     #[error(transparent)]
     Scenario(#[from] ScenarioError),
-    /// A flag or argument that cannot be honoured; the message says which and why.
+    /// Input refused before any work: a flag or argument that cannot be honoured, a part
+    /// of a sharded run that is damaged or does not belong, an output folder that holds
+    /// the user's files. The message says what and why (exit 2).
     #[error("{0}")]
-    Usage(String),
+    Refused(String),
     #[error("cannot write {}: {source}", crate::scenario::path_shown(path))]
     Output {
         path: PathBuf,
@@ -39,7 +41,7 @@ pub enum Error {
 impl Error {
     pub fn exit_code(&self) -> i32 {
         match self {
-            Error::Scenario(_) | Error::Usage(_) | Error::Unsettled(_) => 2,
+            Error::Scenario(_) | Error::Refused(_) | Error::Unsettled(_) => 2,
             Error::Interrupted => 130,
             Error::Output { .. } | Error::Stdout(_) => 1,
             Error::OutputClosed => 0,

@@ -149,7 +149,7 @@ impl Task {
                 quiet,
             }) => {
                 if parts.is_empty() && from.is_empty() && parts_in.is_empty() {
-                    return Err(Error::Usage(
+                    return Err(Error::Refused(
                         "merge needs the partial result folders of every shard: name them \
                          (simulate merge DIR...), list them in a file (--from FILE) or give \
                          the folder that holds them (--parts DIR)"
@@ -193,7 +193,7 @@ impl Task {
             }) => {
                 for (i, p) in params.iter().enumerate() {
                     if params[..i].iter().any(|q| q.path == p.path) {
-                        return Err(Error::Usage(format!(
+                        return Err(Error::Refused(format!(
                             "--param {} is given twice",
                             shown(&p.path)
                         )));
@@ -203,7 +203,7 @@ impl Task {
                     .iter()
                     .try_fold(1usize, |acc, p| acc.checked_mul(p.steps));
                 if points.is_none_or(|n| n > MAX_SWEEP_POINTS) {
-                    return Err(Error::Usage(format!(
+                    return Err(Error::Refused(format!(
                         "the sweep grid has more than {MAX_SWEEP_POINTS} points; use fewer STEPS"
                     )));
                 }
@@ -221,7 +221,7 @@ impl Task {
                 common,
             }) => {
                 if !(2..=MAX_SENSITIVITY_SAMPLES).contains(&samples) {
-                    return Err(Error::Usage(format!(
+                    return Err(Error::Refused(format!(
                         "--samples must be between 2 and {MAX_SENSITIVITY_SAMPLES}, got {samples}"
                     )));
                 }
@@ -262,7 +262,7 @@ impl Task {
                 records,
             }) => {
                 let ablations = match ablate {
-                    Some(list) => Ablation::parse_list(&list).map_err(Error::Usage)?,
+                    Some(list) => Ablation::parse_list(&list).map_err(Error::Refused)?,
                     None => Vec::new(),
                 };
                 Ok(Task::Score {
@@ -277,7 +277,7 @@ impl Task {
             }
             None => {
                 let scenario = cli.run.scenario.ok_or_else(|| {
-                    Error::Usage(
+                    Error::Refused(
                         "no scenario file given; try `simulate scenarios/putin_visit.ron`".into(),
                     )
                 })?;
@@ -307,14 +307,14 @@ impl RunOptions {
             check_trajectories(n)?;
         }
         if c.threads == Some(0) {
-            return Err(Error::Usage(
+            return Err(Error::Refused(
                 "--threads must be at least 1 (or left out to use every core)".into(),
             ));
         }
         // Thousands of threads only cost time to start (`-j 10000` took 163 s for one
         // trajectory); results never depend on the count.
         if let Some(threads) = c.threads.filter(|&n| n > max_threads()) {
-            return Err(Error::Usage(format!(
+            return Err(Error::Refused(format!(
                 "--threads {threads} is more than the {} allowed on this machine; leave it out \
                  to use every core",
                 max_threads()
@@ -335,7 +335,7 @@ impl RunOptions {
 
 pub fn check_trajectories(n: u64) -> Result<(), Error> {
     if n == 0 || n > limits::MAX_TRAJECTORIES {
-        return Err(Error::Usage(format!(
+        return Err(Error::Refused(format!(
             "--trajectories must be between 1 and {}, got {n}",
             limits::MAX_TRAJECTORIES
         )));

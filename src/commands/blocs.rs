@@ -20,7 +20,7 @@ pub fn blocs(path: &Path, options: &BlocsOptions) -> Result<(), Error> {
     // At rest the file's `affinities` are departures from rest, not the affinities (those
     // are solved per draw): their landscape would be read as the world's, silently.
     if w.rest.is_some() && options.from == BlocSource::Affinity {
-        return Err(Error::Usage(format!(
+        return Err(Error::Refused(format!(
             "{}: the scenario is at_rest, so its `affinities` are departures from rest, not \
              the affinities (those are solved for each draw of the parameters); use \
              --from partnership for the landscape of the initial stances the rest holds",
@@ -33,7 +33,7 @@ pub fn blocs(path: &Path, options: &BlocsOptions) -> Result<(), Error> {
     };
     let p = symmetric(matrix, n);
     let Some(mut result) = any_landscape(&p, &w.weight, &w.states, source) else {
-        return Err(Error::Usage(format!(
+        return Err(Error::Refused(format!(
             "{}: no states to split",
             path.display()
         )));

@@ -16,7 +16,7 @@ use crate::scenario;
 
 pub fn compare(paths: &[PathBuf], options: &RunOptions) -> Result<(), Error> {
     if !(2..=MAX_SCENARIOS).contains(&paths.len()) {
-        return Err(Error::Usage(format!(
+        return Err(Error::Refused(format!(
             "compare takes 2 to {MAX_SCENARIOS} scenario files (the first is the reference), \
              not {}: compare fewer at once, each against the same reference",
             paths.len()

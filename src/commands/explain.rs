@@ -108,7 +108,7 @@ fn check_outcome(world: &World, asked: &str) -> Result<(), Error> {
         None if names.is_empty() => "the scenario defines no outcome".to_string(),
         None => format!("its outcomes are {}", scenario::spelling::name_list(&names)),
     };
-    Err(Error::Usage(format!(
+    Err(Error::Refused(format!(
         "--outcome {}: {} defines no such outcome; {hint}",
         quoted_name(asked),
         quoted_name(&world.name)

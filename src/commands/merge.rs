@@ -98,7 +98,7 @@ fn check_apart_from_parts<'p>(
         } else {
             continue;
         };
-        return Err(Error::Usage(format!(
+        return Err(Error::Refused(format!(
             "--out {} {relation} the partial result {}, which the merge reads and would \
              replace or write into: choose a folder apart from the shards, e.g. --out results/merged",
             path_shown(out),

@@ -122,7 +122,7 @@ fn check_fits(need: &Estimate, what: &str, advice: &str) -> Result<(), Error> {
             } else {
                 format!("{:.1} GB of memory", gb(need.memory_bytes))
             };
-            return Err(Error::Usage(format!(
+            return Err(Error::Refused(format!(
                 "{what} needs about {need} but only {:.1} GB is available ({}): {advice} \
                  (or set {}=1 to try anyway)",
                 gb(limit.available),

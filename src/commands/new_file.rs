@@ -22,7 +22,7 @@ pub fn new_file(
     start: Option<&str>,
 ) -> Result<(), Error> {
     let taken = || {
-        Error::Usage(format!(
+        Error::Refused(format!(
             "{} already exists; `simulate new` never overwrites a file: name a new one",
             path_shown(file)
         ))
@@ -35,7 +35,7 @@ pub fn new_file(
     let states = names("--states", states)?;
     let channels = names("--channels", channels)?;
     if states.len() < 2 {
-        return Err(Error::Usage(format!(
+        return Err(Error::Refused(format!(
             "--states {}: a scenario needs at least two states, separated by commas \
              (e.g. --states Turkey,USA,Russia)",
             quoted_name(&states.join(","))
@@ -50,7 +50,7 @@ pub fn new_file(
                     // The starter's steps must all have dates a file reads back.
                     calendar::within_written_years(&c, starter::ten_years(&step)).map(|()| c)
                 })
-                .map_err(|why| Error::Usage(format!("--start {}: {why}", quoted_name(start))))?,
+                .map_err(|why| Error::Refused(format!("--start {}: {why}", quoted_name(start))))?,
         ),
     };
     let name = file
@@ -68,14 +68,14 @@ pub fn new_file(
     // The file must pass `check` as written: a name the loader refuses (a control
     // character, two states differing only in case) is refused here, in the loader's words.
     if let Err(e) = scenario::from_bytes(file, text.clone().into_bytes()) {
-        return Err(Error::Usage(format!(
+        return Err(Error::Refused(format!(
             "--states/--channels cannot make a valid scenario: {}",
             without_positions(&e)
         )));
     }
     write_new(file, text.as_bytes()).map_err(|e| match e.kind() {
         std::io::ErrorKind::AlreadyExists => taken(),
-        std::io::ErrorKind::InvalidFilename => Error::Usage(format!(
+        std::io::ErrorKind::InvalidFilename => Error::Refused(format!(
             "cannot write {}: the name is too long for the file system; name a shorter file",
             path_shown(file)
         )),
@@ -107,13 +107,13 @@ fn folder_exists(file: &Path) -> Result<(), Error> {
     }
     let existing = folder.ancestors().find(|a| a.symlink_metadata().is_ok());
     if let Some(not_a_folder) = existing.filter(|a| !a.as_os_str().is_empty() && !a.is_dir()) {
-        return Err(Error::Usage(format!(
+        return Err(Error::Refused(format!(
             "cannot write {}: {} is a file, not a folder; name a file in a folder",
             path_shown(file),
             path_shown(not_a_folder)
         )));
     }
-    Err(Error::Usage(format!(
+    Err(Error::Refused(format!(
         "cannot write {}: there is no folder {}; create it first (`mkdir -p {}`) or name a \
          file in an existing folder",
         path_shown(file),
@@ -146,7 +146,7 @@ fn names(flag: &str, list: &str) -> Result<Vec<String>, Error> {
         _ => ("channel", "arms,trade"),
     };
     if names.iter().any(String::is_empty) {
-        return Err(Error::Usage(format!(
+        return Err(Error::Refused(format!(
             "{flag} {}: an empty name (two commas in a row, or one at an end); separate the \
              names by single commas, e.g. {flag} {example}",
             quoted_name(list)
@@ -168,7 +168,7 @@ fn names(flag: &str, list: &str) -> Result<Vec<String>, Error> {
         })
         .collect();
     if !repeated.is_empty() {
-        return Err(Error::Usage(repeated.join("\n")));
+        return Err(Error::Refused(repeated.join("\n")));
     }
     Ok(names)
 }
@@ -184,7 +184,7 @@ fn step_unit(step: &str) -> Result<String, Error> {
         Some(close) => format!("did you mean {close}? "),
         None => String::new(),
     };
-    Err(Error::Usage(format!(
+    Err(Error::Refused(format!(
         "--step {}: not a unit of time; {hint}one of: {}",
         quoted_name(step),
         UNITS.join(", ")

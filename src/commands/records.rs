@@ -74,7 +74,7 @@ pub(super) fn shards_have_records<'p>(
         None => Ok(want),
         Some(odd) => {
             let (with, without) = if want { (first, odd) } else { (odd, first) };
-            Err(Error::Usage(format!(
+            Err(Error::Refused(format!(
                 "{} holds records.parquet but {} does not: run shard {}/{} again with \
                  --records, or merge without records by running every shard without it",
                 path_shown(&with.dir),
@@ -118,7 +118,7 @@ pub(super) fn join<'p>(
                 } else {
                     "; run this shard again"
                 };
-                Error::Usage(format!("{}: {why}{advice}", path_shown(&part.dir)))
+                Error::Refused(format!("{}: {why}{advice}", path_shown(&part.dir)))
             })?;
     }
     file.finish().map_err(failed)

@@ -20,7 +20,7 @@ pub fn run_shard(path: &Path, options: &RunOptions, shard: Shard) -> Result<(), 
     let mut plan = super::plan(&scenario.world, options)?;
     let chunks = chunk_count(plan.trajectories);
     if shard.count > chunks {
-        return Err(Error::Usage(format!(
+        return Err(Error::Refused(format!(
             "--shard {shard}: {} trajectories make only {chunks} chunk(s) of {CHUNK}; use at most {chunks} shard(s) or more trajectories",
             plan.trajectories
         )));

@@ -22,11 +22,12 @@ pub fn sweep(path: &Path, params: &[SweepParam], options: &RunOptions) -> Result
     let world = &scenario.world;
     let mut paths = Vec::new();
     for p in params {
-        let (param_path, (lo, hi)) = check_path(world, &p.path)
-            .map_err(|message| Error::Usage(format!("{}: --param: {message}", path_shown(path))))?;
+        let (param_path, (lo, hi)) = check_path(world, &p.path).map_err(|message| {
+            Error::Refused(format!("{}: --param: {message}", path_shown(path)))
+        })?;
         paths.push(param_path);
         if p.low < lo || p.high > hi {
-            return Err(Error::Usage(format!(
+            return Err(Error::Refused(format!(
                 "--param {}: the range {}..{} leaves the parameter's valid range [{}, {}]",
                 shown(&p.path),
                 Num(p.low),
@@ -55,7 +56,7 @@ pub fn sweep(path: &Path, params: &[SweepParam], options: &RunOptions) -> Result
         points: grid(&axes),
     };
     grid.check_points()
-        .map_err(|why| Error::Usage(format!("{}: --param: {why}", path_shown(path))))?;
+        .map_err(|why| Error::Refused(format!("{}: --param: {why}", path_shown(path))))?;
     let total = plan.len() * grid.runs() as u64;
     let results = super::with_progress_over(total, options, &world.name, |control| {
         grid.run(&plan, control)

@@ -32,7 +32,7 @@ impl<'s> PartFolders<'s> {
             .count()
             > 1
         {
-            return Err(Error::Usage(
+            return Err(Error::Refused(
                 "--from - is given more than once; standard input can be read once: list every \
                  folder in it, or give the other lists as files"
                     .into(),
@@ -141,14 +141,14 @@ impl List {
             ));
         }
         if !wrong.is_empty() {
-            return Err(Error::Usage(format!(
+            return Err(Error::Refused(format!(
                 "{}\n(--from lists one partial result folder per line; a relative path is relative to {})",
                 wrong.join("\n"),
                 if stdin { "the current folder" } else { "the list file's folder" }
             )));
         }
         if !any {
-            return Err(Error::Usage(format!(
+            return Err(Error::Refused(format!(
                 "--from {} lists no folder (only blank lines or # comments)",
                 self.shown
             )));
@@ -161,7 +161,7 @@ impl List {
 /// at most `max` bytes.
 fn read_text(list: &Path, shown: &str, max: u64) -> Result<String, Error> {
     let stdin = list == Path::new("-");
-    let cannot = |e: io::Error| Error::Usage(format!("--from {shown}: cannot read it: {e}"));
+    let cannot = |e: io::Error| Error::Refused(format!("--from {shown}: cannot read it: {e}"));
     // Capped like a scenario file: a list of a million parts is well under it, and a
     // device or an endless pipe cannot fill the memory.
     let mut bytes = Vec::new();
@@ -173,7 +173,7 @@ fn read_text(list: &Path, shown: &str, max: u64) -> Result<String, Error> {
             .map_err(cannot)?;
     } else {
         if !fs::metadata(list).map_err(cannot)?.is_file() {
-            return Err(Error::Usage(format!(
+            return Err(Error::Refused(format!(
                 "--from {shown}: not a regular file; give a text file listing one partial result folder per line"
             )));
         }
@@ -185,7 +185,7 @@ fn read_text(list: &Path, shown: &str, max: u64) -> Result<String, Error> {
     }
     if bytes.len() as u64 > max {
         let cap = limits::MAX_FILE_BYTES >> 20;
-        return Err(Error::Usage(if max == limits::MAX_FILE_BYTES {
+        return Err(Error::Refused(if max == limits::MAX_FILE_BYTES {
             format!(
                 "--from {shown}: larger than {cap} MB; a list of folders is far smaller (the wrong file?)"
             )
@@ -202,7 +202,7 @@ fn read_text(list: &Path, shown: &str, max: u64) -> Result<String, Error> {
         let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
         let line = valid.iter().filter(|&&b| b == b'\n').count() + 1;
         let column = valid.len() - valid.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1) + 1;
-        Error::Usage(format!(
+        Error::Refused(format!(
             "{shown}:{line}:{column}: not UTF-8 text; give a text file listing one partial result folder per line"
         ))
     })
@@ -214,7 +214,7 @@ fn read_text(list: &Path, shown: &str, max: u64) -> Result<String, Error> {
 fn folders_with_a_manifest(parent: &Path) -> Result<Vec<PathBuf>, Error> {
     let shown = path_shown(parent);
     let cannot =
-        |e: io::Error| Error::Usage(format!("--parts {shown}: cannot read the folder: {e}"));
+        |e: io::Error| Error::Refused(format!("--parts {shown}: cannot read the folder: {e}"));
     let mut folders = Vec::new();
     for entry in fs::read_dir(parent).map_err(cannot)? {
         let path = entry.map_err(cannot)?.path();
@@ -231,7 +231,7 @@ fn folders_with_a_manifest(parent: &Path) -> Result<Vec<PathBuf>, Error> {
         } else {
             String::new()
         };
-        return Err(Error::Usage(format!(
+        return Err(Error::Refused(format!(
             "--parts {shown}: no subfolder holds a manifest.json (a partial result of `simulate --shard`){hint}"
         )));
     }

@@ -119,7 +119,7 @@ pub fn every_shard_once(folders: impl Iterator<Item = PathBuf>) -> Result<Shards
         }
         let index = part.manifest.shard;
         if let Some(other) = by_index.get(&index) {
-            return Err(Error::Usage(format!(
+            return Err(Error::Refused(format!(
                 "shard {index}/{} is given twice: {} and {}",
                 part.manifest.shards,
                 path_shown(&other.dir),
@@ -130,7 +130,7 @@ pub fn every_shard_once(folders: impl Iterator<Item = PathBuf>) -> Result<Shards
         by_index.insert(index, part);
     }
     let Some(first) = first else {
-        return Err(Error::Usage(
+        return Err(Error::Refused(
             "merge needs the partial result folders of every shard".into(),
         ));
     };
@@ -164,7 +164,7 @@ fn check_same_run(first: &Part, part: &Part) -> Result<(), Error> {
         .zip(same_run(&part.manifest))
     {
         if want != got {
-            return Err(Error::Usage(format!(
+            return Err(Error::Refused(format!(
                 "{} is not part of the same run as {}: {what} {} vs {}",
                 path_shown(&part.dir),
                 path_shown(&first.dir),
@@ -246,7 +246,7 @@ fn check_complete(shards: &Shards) -> Result<(), Error> {
             _ => given.push((i, i)),
         }
     }
-    Err(Error::Usage(format!(
+    Err(Error::Refused(format!(
         "shard(s) {} missing: a merge needs all {count} shards of the run (given: {})",
         shown(missing),
         shown(given)

@@ -33,7 +33,7 @@ pub(crate) const VALUE_CHARS: usize = 100;
 /// A part's problem, with its folder named. Both are escaped and cut: the folder is the
 /// user's, and the problem may quote what a (damaged or forged) manifest holds.
 pub(crate) fn refuse(dir: &Path, why: impl std::fmt::Display) -> Error {
-    Error::Usage(format!(
+    Error::Refused(format!(
         "{}: {}",
         path_shown(dir),
         printable(&why.to_string(), MOST_CHARS)

@@ -81,7 +81,7 @@ impl<'s> Comparing<'s> {
         // comparison of nothing (it ran, wrote an empty table and said "ok"): a wrong file.
         for (i, p) in pairings.iter().enumerate() {
             if p.outcomes.is_empty() && p.metrics.is_empty() {
-                return Err(Error::Usage(format!(
+                return Err(Error::Refused(format!(
                     "{} and {} share no outcome and no tracked metric, so there is nothing to \
                      compare: is {} the file you meant? Compare futures of one world (a variant \
                      of the reference, or a file with the same outcomes and metrics)",

@@ -93,7 +93,7 @@ impl<'s> SensitivityStudy<'s> {
         if let Some((a_path, a)) = against {
             let (wa, wb) = (&a.world, world);
             if (wa.steps, &wa.step_unit) != (wb.steps, &wb.step_unit) {
-                return Err(Error::Usage(format!(
+                return Err(Error::Refused(format!(
                     "{} runs {} steps of a {} and {} runs {} steps of a {}: --against reads \
                      the effect at the last step of both, so they must cover the same time; \
                      give both files the same `steps` and `step`",
@@ -119,7 +119,7 @@ impl<'s> SensitivityStudy<'s> {
                 .collect(),
         };
         if factors.is_empty() {
-            return Err(Error::Usage(format!(
+            return Err(Error::Refused(format!(
                 "{}: no parameter is given as a distribution, so there is nothing to attribute \
                  variation to; write one as e.g. `sigma: Uniform(0.02, 0.06)`",
                 path_shown(path)
@@ -132,7 +132,7 @@ impl<'s> SensitivityStudy<'s> {
             Some((a_path, a)) => shared_parts(a_path, &a.world, path, world)?,
             None => {
                 if world.outcomes.is_empty() && world.metrics.is_empty() {
-                    return Err(Error::Usage(format!(
+                    return Err(Error::Refused(format!(
                         "{}: the scenario defines no outcomes and tracks no metrics, so there \
                          is nothing to analyse",
                         path_shown(path)
@@ -152,7 +152,7 @@ impl<'s> SensitivityStudy<'s> {
             .collect();
         let grouping = match grouping {
             Some(Grouping::File) if named.is_empty() => {
-                return Err(Error::Usage(format!(
+                return Err(Error::Refused(format!(
                     "--groups file: {} names no groups; name them in the file, e.g. \
                      `groups: {{ \"pressure\": [\"event.us_aid_cut.*\"] }}`, or group by \
                      kind with --groups kind",
@@ -458,7 +458,7 @@ fn paired_factors(
                 Some(q) if other.params[q].sampler == slot.sampler => Some(q),
                 Some(q) => {
                     let theirs = &other.params[q].sampler;
-                    return Err(Error::Usage(if theirs.is_fixed() {
+                    return Err(Error::Refused(if theirs.is_fixed() {
                         format!(
                             "`{}` is sampled in {this_name} ({}) but fixed at {theirs} in \
                              {other_name}: a factor of --against must be drawn the same way \
@@ -477,7 +477,7 @@ fn paired_factors(
                     }));
                 }
                 None if ParamPath::parse(&slot.path, &Names::of(other)).is_some() => {
-                    return Err(Error::Usage(format!(
+                    return Err(Error::Refused(format!(
                         "`{}` is sampled in {this_name} ({}) but not in {other_name}, where \
                          it is set through a more general path: a factor of --against must \
                          be drawn the same way in both files; give it the same distribution \
@@ -526,7 +526,7 @@ fn shared_parts(a_path: &Path, a: &World, b_path: &Path, b: &World) -> Result<Pa
         }
     }
     if outcomes.is_empty() && wa.metrics.is_empty() {
-        return Err(Error::Usage(format!(
+        return Err(Error::Refused(format!(
             "{} and {} share no outcome (by name and definition) and no tracked metric, so \
              there is no effect to analyse; give both files the outcome or metric whose effect \
              you want",

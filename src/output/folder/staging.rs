@@ -90,7 +90,7 @@ pub fn fill_atomically<T>(
     if let Err(foreign) = now {
         staging.armed = false;
         let kept = keep_visible(&staging.path, &parent, &beside(name, "", "new", &tag));
-        return Err(Error::Usage(format!(
+        return Err(Error::Refused(format!(
             "--out {} {} (put there while the run worked), so it was not replaced; the \
              finished result is in {}: move it where you want it",
             shown_path(target),

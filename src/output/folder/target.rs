@@ -26,18 +26,18 @@ pub(super) const MAX_OUT_NAME: usize =
 pub fn check_target(target: &Path) -> Result<(), Error> {
     let shown = shown_path(target);
     if ends_in_dot(target) {
-        return Err(Error::Usage(format!(
+        return Err(Error::Refused(format!(
             "--out {shown} ends in `.` or `..`, and a folder cannot be renamed onto such a \
              path: give the folder by its name, e.g. --out results/run1"
         )));
     }
     let Some(name) = target.file_name() else {
-        return Err(Error::Usage(format!(
+        return Err(Error::Refused(format!(
             "--out {shown} does not name a folder to create: give one, e.g. --out results/run1"
         )));
     };
     if name.len() > MAX_OUT_NAME {
-        return Err(Error::Usage(format!(
+        return Err(Error::Refused(format!(
             "--out {shown}: its last part is {} bytes long, and the staging folder written \
              beside it needs a longer name still: use a name of at most {MAX_OUT_NAME} bytes",
             name.len()
@@ -45,7 +45,7 @@ pub fn check_target(target: &Path) -> Result<(), Error> {
     }
     check_lengths(target, name)?;
     if let Some(to) = symlink_target(target) {
-        return Err(Error::Usage(match fs::canonicalize(target) {
+        return Err(Error::Refused(match fs::canonicalize(target) {
             Ok(real) => format!(
                 "--out {shown} is a symbolic link to {to}, and a run replaces the folder it \
                  names (the link would become a folder): give the folder itself, --out {}",
@@ -58,21 +58,21 @@ pub fn check_target(target: &Path) -> Result<(), Error> {
         }));
     }
     if target.exists() && !target.is_dir() {
-        return Err(Error::Usage(format!(
+        return Err(Error::Refused(format!(
             "--out {shown} is an existing file, not a folder: choose another path"
         )));
     }
     if target.is_dir() {
         check_not_current(target)?;
         if is_mount_point(target) {
-            return Err(Error::Usage(format!(
+            return Err(Error::Refused(format!(
                 "--out {shown} is a mount point, which cannot be replaced by renaming a folder \
                  onto it: give a folder inside it, e.g. --out {}",
                 shown_path(&target.join("results"))
             )));
         }
         if let Err(foreign) = check_replaceable(target) {
-            return Err(Error::Usage(format!(
+            return Err(Error::Refused(format!(
                 "--out {shown} {}; a run replaces its whole folder, so choose a new or empty \
                  folder, or move those files elsewhere",
                 describe(&foreign)
@@ -83,7 +83,7 @@ pub fn check_target(target: &Path) -> Result<(), Error> {
     // where the staging folder and any missing parents are created.
     let existing = first_existing(target)?;
     if !existing.is_dir() {
-        return Err(Error::Usage(format!(
+        return Err(Error::Refused(format!(
             "--out {shown}: {} is a file, not a folder: choose another path",
             shown_path(&existing)
         )));
@@ -95,7 +95,7 @@ pub fn check_target(target: &Path) -> Result<(), Error> {
             Ok(())
         }
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
-        Err(e) => Err(Error::Usage(format!(
+        Err(e) => Err(Error::Refused(format!(
             "--out {shown}: cannot write in {} ({e}): choose a folder you can write to",
             shown_path(&existing)
         ))),
@@ -120,7 +120,7 @@ pub(super) fn check_lengths(target: &Path, name: &OsStr) -> Result<(), Error> {
     let shown = shown_path(target);
     let mut parts = target.components().map(|c| c.as_os_str());
     if let Some(part) = parts.find(|p| p.len() > NAME_MAX) {
-        return Err(Error::Usage(format!(
+        return Err(Error::Refused(format!(
             "--out {shown}: its part {} is longer than the {NAME_MAX} bytes a file system \
              allows for a name: shorten it",
             spelling::quoted_name(&part.to_string_lossy()),
@@ -133,7 +133,7 @@ pub(super) fn check_lengths(target: &Path, name: &OsStr) -> Result<(), Error> {
         .join("n".repeat(NAME_MAX));
     let over = (deepest.as_os_str().len() + 1).saturating_sub(PATH_MAX);
     if over > 0 {
-        return Err(Error::Usage(format!(
+        return Err(Error::Refused(format!(
             "--out {shown} is {} bytes long, and the files a run writes under it would pass \
              the system's limit of {PATH_MAX} bytes for a path: use a path of at most {} \
              bytes (a relative one counts from the current folder)",
@@ -159,7 +159,7 @@ pub(super) fn check_not_current(target: &Path) -> Result<(), Error> {
         true => "is the current folder",
         false => "holds the current folder",
     };
-    Err(Error::Usage(format!(
+    Err(Error::Refused(format!(
         "--out {} {what}, and a run replaces its whole folder, renaming it away from under \
          you: give a new folder inside it, e.g. --out results",
         shown_path(target)
@@ -172,7 +172,7 @@ pub(super) fn check_not_current(target: &Path) -> Result<(), Error> {
 /// refused: making the folders would fail only after the work.
 pub(super) fn first_existing(target: &Path) -> Result<PathBuf, Error> {
     use std::io::ErrorKind::{NotADirectory, NotFound};
-    let refuse = |why: String| Error::Usage(format!("--out {}: {why}", shown_path(target)));
+    let refuse = |why: String| Error::Refused(format!("--out {}: {why}", shown_path(target)));
     let mut existing = parent_of(target);
     loop {
         match fs::metadata(&existing) {
