@@ -507,7 +507,8 @@ fn a_misspelt_ablation_and_a_shard_are_refused_before_any_work() {
     );
     assert_eq!(run.status.code(), Some(2));
     assert!(
-        stderr(&run).contains("unexpected argument '--shard'"),
+        stderr(&run).contains("`--shard` is not a flag of `simulate score`")
+            && stderr(&run).contains("`simulate FILE` (a run)"),
         "{}",
         stderr(&run)
     );
