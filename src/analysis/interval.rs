@@ -8,6 +8,18 @@ pub const WHAT_INTERVALS_COVER: &str = "intervals: Monte Carlo error of each pro
      or effect (more trajectories narrow them); bands: the spread of futures given the \
      file's ranges and the background; neither covers doubt about the model's own form.";
 
+/// The same line under a sensitivity analysis's tables: their brackets are bootstrap
+/// intervals of each index, not a spread of futures.
+pub const WHAT_INDEX_INTERVALS_COVER: &str = "intervals: bootstrap 95% intervals of each \
+     index, the Monte Carlo error of its estimate (more --samples narrow them); not the \
+     spread of futures, nor doubt about the model's own form.";
+
+/// The same line under a sweep's table: each point's probability, and in sweep.csv and
+/// sweep_effects.csv its interval, is an estimate from that point's trajectories.
+pub const WHAT_SWEEP_INTERVALS_COVER: &str = "intervals (sweep.csv, sweep_effects.csv): \
+     Monte Carlo error of each point's estimate (more trajectories narrow them); not the \
+     spread of futures, nor doubt about the model's own form.";
+
 /// The normal quantile of a two-sided 95% interval.
 pub const Z95: f64 = 1.959_963_984_540_054;
 

@@ -400,8 +400,14 @@ impl OutcomeSensitivity {
                 let width = high - low;
                 // An interval with no bounds says nothing either.
                 if width.is_nan() || width > WIDEST_INTERVAL {
+                    // Past 100 the digits say nothing more (a bootstrap of a few samples
+                    // gave an interval 24956871191992175802353451008.00 wide).
+                    let shown = match width > 100.0 {
+                        true => "more than 100".to_string(),
+                        false => format!("{width:.2}"),
+                    };
                     x.caveats.push(format!(
-                        "{what} interval is {width:.2} wide, above {WIDEST_INTERVAL}"
+                        "{what} interval is {shown} wide, above {WIDEST_INTERVAL}"
                     ));
                 }
             }

@@ -81,15 +81,15 @@ fn print_table(s: &Sensitivity) -> Result<(), Error> {
         ),
         None => s.manifest.scenario.clone(),
     };
-    let (units, column) = match s.grouping {
-        Grouping::Each => ("factors", "parameter"),
-        _ => ("groups", "group"),
+    let (unit, column) = match s.grouping {
+        Grouping::Each => ("factor", "parameter"),
+        _ => ("group", "group"),
     };
     crate::say!(
-        "{what}: {} design points ({} samples x {} {units} + 2), {} trajectories each, seed {}",
+        "{what}: {} design points ({} samples x {} + 2), {} trajectories each, seed {}",
         s.samples as usize * (s.factors.len() + 2),
         s.samples,
-        s.factors.len(),
+        super::count(s.factors.len(), unit),
         s.manifest.trajectories,
         s.manifest.seed
     )?;
@@ -114,22 +114,61 @@ fn print_table(s: &Sensitivity) -> Result<(), Error> {
             column
         )?;
         let mut notes = Notes::default();
+        let mut any_wide = false;
         for x in &o.factors {
+            let first = shown_interval(x.first_low, x.first_high);
+            let total = shown_interval(x.total_low, x.total_high);
+            any_wide |= first.is_none() || total.is_none();
             crate::say!(
-                "    {:width$}  {:>6.3} [{:>6.3}, {:>6.3}]  {:>6.3} [{:>6.3}, {:>6.3}]  {}",
+                "    {:width$}  {:>6} {}  {:>6} {}  {}",
                 x.factor,
-                x.first,
-                x.first_low,
-                x.first_high,
-                x.total,
-                x.total_low,
-                x.total_high,
+                shown_index(x.first),
+                first.unwrap_or_else(|| WIDE.into()),
+                shown_index(x.total),
+                total.unwrap_or_else(|| WIDE.into()),
                 notes.reliable(&x.why(o)),
             )?;
         }
         notes.print()?;
+        if any_wide {
+            crate::say!("    {WIDE_MEANS}")?;
+        }
     }
+    crate::say!(
+        "  {}",
+        crate::analysis::interval::WHAT_INDEX_INTERVALS_COVER
+    )?;
     Ok(())
+}
+
+/// How far an index or a bound of its interval is shown: an index is a share of a
+/// variance, in [0, 1]; its estimate strays out of it by noise, but beyond -1 or 2 (a whole
+/// range away) a number says only that the estimate failed. Bootstrap resamples of a few
+/// `--samples` can leave a variance near 0, and bounds like -55415386039910.562 were shown.
+const SHOWN: (f64, f64) = (-1.0, 2.0);
+
+/// An interval past `SHOWN`, in the width of a shown one.
+const WIDE: &str = "[     wide     ]";
+
+/// The line under a table with a `wide` interval.
+const WIDE_MEANS: &str = "wide: an interval reaching past -1 or 2, far outside the [0, 1] of an \
+     index: it says nothing (its bounds are in sensitivity.csv); more --samples narrow it";
+
+/// An index as the table shows it: three decimals, or past `SHOWN` only which side.
+fn shown_index(x: f64) -> String {
+    match x {
+        x if x < SHOWN.0 => "< -1".into(),
+        x if x > SHOWN.1 => "> 2".into(),
+        x if x.is_nan() => "NaN".into(),
+        x => format!("{x:.3}"),
+    }
+}
+
+/// An interval as the table shows it, or `None` when a bound lies past `SHOWN` or is not a
+/// number.
+fn shown_interval(low: f64, high: f64) -> Option<String> {
+    let inside = |x: f64| (SHOWN.0..=SHOWN.1).contains(&x);
+    (inside(low) && inside(high)).then(|| format!("[{low:>6.3}, {high:>6.3}]"))
 }
 
 /// The reasons of a table's unreliable rows, each once and numbered: a row says `no (1, 2)`
@@ -184,7 +223,31 @@ fn print_groups(s: &Sensitivity) -> Result<(), Error> {
         s.grouping.as_str()
     )?;
     for x in &first.factors {
-        crate::say!("    {}: {}", x.factor, x.distribution)?;
+        crate::say!("    {}: {}", x.factor, members_shown(&x.distribution))?;
     }
     Ok(())
+}
+
+/// How many characters of a group's members one line shows: `--groups kind` over 210
+/// ranges printed one line of 6,451.
+const MEMBERS_SHOWN: usize = 160;
+
+/// A group's members (`path distribution`, separated by `; `) as far as `MEMBERS_SHOWN`
+/// allows, always the first, then how many more; the full list is in sensitivity.csv.
+fn members_shown(members: &str) -> String {
+    let all: Vec<&str> = members.split("; ").collect();
+    let mut shown = all[0].to_string();
+    let mut count = 1;
+    while count < all.len() && shown.len() + 2 + all[count].len() <= MEMBERS_SHOWN {
+        shown.push_str("; ");
+        shown.push_str(all[count]);
+        count += 1;
+    }
+    if count < all.len() {
+        shown.push_str(&format!(
+            "; … and {} more (all in sensitivity.csv)",
+            all.len() - count
+        ));
+    }
+    shown
 }

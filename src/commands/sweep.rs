@@ -109,5 +109,9 @@ fn print_table(s: &Sweep) -> Result<(), Error> {
         }
         crate::say!("{line}")?;
     }
+    crate::say!(
+        "  {}",
+        crate::analysis::interval::WHAT_SWEEP_INTERVALS_COVER
+    )?;
     Ok(())
 }

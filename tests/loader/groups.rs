@@ -42,3 +42,19 @@ fn a_group_pattern_with_a_control_character_has_a_line_and_column() {
     assert!(err.contains("control character U+0007"), "{err}");
     assert!(!err.contains('\u{7}'), "shown escaped: {err:?}");
 }
+
+// Defect m1 (issue 22's trial): a group named `stance.A.B` holding another range, beside the
+// range stance.A.B in no group, gave two rows labelled `stance.A.B` in the sensitivity table
+// and sensitivity.csv. Now such a group is refused at its name, with another name suggested.
+#[test]
+fn a_group_named_like_a_range_it_does_not_hold_is_refused_not_a_second_row_of_that_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = with_groups(dir.path(), "        \"stance.A.B\": [\"stance.B.A\"],");
+    let err = common::exits(2, &[&"check", &file]);
+    assert!(err.contains("g.ron:8:9:"), "{err}");
+    assert!(err.contains("named like the range \"stance.A.B\""), "{err}");
+    assert!(err.contains("e.g. \"stance.A.B group\""), "{err}");
+    // A group named after the one range it holds is one row: accepted.
+    let file = with_groups(dir.path(), "        \"stance.A.B\": [\"stance.A.B\"],");
+    common::exits(0, &[&"check", &file]);
+}

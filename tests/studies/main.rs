@@ -8,6 +8,7 @@ mod common;
 mod bounded_numbers;
 mod groups;
 mod kind_of_case_hazards;
+mod printed_intervals;
 mod refusals;
 mod same_file_against;
 mod sensitivity;

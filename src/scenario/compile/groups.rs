@@ -38,6 +38,33 @@ impl Compiler<'_> {
                 self.group_pattern(name, pattern, &drawn, &mut owner);
             }
         }
+        for name in f.groups.keys() {
+            self.group_named_like_a_range(name, &drawn, &owner);
+        }
+    }
+
+    /// A group is one row of the sensitivity table and of `sensitivity.csv`, labelled by its
+    /// name; a range in no group is a row labelled by its path. A group named like a range's
+    /// path it does not hold would make two rows of one label, read as one.
+    fn group_named_like_a_range(&mut self, name: &str, drawn: &[&str], owner: &[Option<&str>]) {
+        let Some(k) = drawn.iter().position(|path| *path == name) else {
+            return;
+        };
+        if owner[k] == Some(name) {
+            return;
+        }
+        let at = self.in_groups(name);
+        self.problem(
+            at,
+            format!(
+                "group {}: is named like the range {}, which it does not hold, so the \
+                 sensitivity table and sensitivity.csv would show two rows of that name; \
+                 call the group something else, e.g. {}",
+                quoted_name(name),
+                quoted_name(name),
+                quoted_name(&format!("{name} group"))
+            ),
+        );
     }
 
     /// A group's name is shown in the table, the CSV and the charts: printable, of a bounded

@@ -6,7 +6,7 @@ use super::ranges::lowest;
 use super::Compiler;
 use crate::format::Num;
 use crate::model::{Target, AFFINITY_LIMIT};
-use crate::scenario::file::{ScenarioFile, Value};
+use crate::scenario::file::{Distribution, ScenarioFile, Value};
 use crate::scenario::locate::Position;
 
 /// Tolerance for share totals: rows written as decimals (0.2 + 0.1 + ...) may pass 1 by
@@ -117,7 +117,12 @@ impl Compiler<'_> {
                     };
                     let before = self.problems.len();
                     let median = self.drawn(at, path, d, range, vec![target]);
-                    if held && self.problems.len() > before {
+                    // The hint is for a range refused only for reaching near 1 or -1, not
+                    // for one wrong anyway (a negative sd, a reversed Guess).
+                    if held
+                        && self.problems.len() > before
+                        && self.fits_the_stance_range(at, &relation.drawn(a, b, 0).0, d)
+                    {
                         if let Some(last) = self.problems.last_mut() {
                             last.message.push_str(
                                 "; a stance near 1 or -1 cannot be held at rest (no finite \
@@ -151,6 +156,22 @@ impl Compiler<'_> {
             out[i * n + j] = *x;
         }
         out
+    }
+
+    /// Whether `distribution` would be accepted on a stance's whole range [-1, 1], checked
+    /// by the same rules as every range, whatever they find set aside.
+    fn fits_the_stance_range(
+        &mut self,
+        at: Option<Position>,
+        path: &str,
+        distribution: &Distribution,
+    ) -> bool {
+        let kept = std::mem::take(&mut self.problems);
+        let value = Value::Sampled(distribution.clone());
+        self.sampled("range", |_| at, path, &value, Relation::Stance.range());
+        let fits = self.problems.is_empty();
+        self.problems = kept;
+        fits
     }
 
     /// The k x n x n supply shares, each state's total per channel at most 1.
@@ -333,5 +354,32 @@ mod tests {
         assert!(found[0]
             .message
             .starts_with("the shares of A in channel \"aid\" add up to 1.2000"));
+    }
+    /// Defect m2: every bad stance range at rest ended with "a stance near 1 or -1 cannot be
+    /// held at rest", though a negative sd or a reversed Guess has nothing to do with it.
+    /// The hint belongs only to a range refused for reaching near 1 or -1.
+    #[test]
+    fn a_bad_stance_range_is_not_blamed_on_being_held_at_rest() {
+        let hint = "cannot be held at rest";
+        for range in [
+            "Normal(0.3, -0.1)",
+            "Beta(0, 0)",
+            "Guess(0.5, 0.3, 0.1)",
+            "Guess(0.3, 0.3, 0.3)",
+            "Normal(0.3, NaN)",
+            "Triangular(0.1, 0.1, 0.1)",
+        ] {
+            let found = problems(&scenario(&format!("stances: [(\"A\", \"B\", {range})],")));
+            assert_eq!(found.len(), 1, "{range}: {found:?}");
+            assert!(!found[0].message.contains(hint), "{range}: {found:?}");
+        }
+        for near in [
+            "Uniform(0.2, 1.0)",
+            "Guess(-1, -0.5, 0)",
+            "Normal(0.995, 0.1)",
+        ] {
+            let found = problems(&scenario(&format!("stances: [(\"A\", \"B\", {near})],")));
+            assert!(found[0].message.contains(hint), "{near}: {found:?}");
+        }
     }
 }
