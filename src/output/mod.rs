@@ -18,6 +18,7 @@ mod effects_csv;
 mod examples;
 mod exceedance_csv;
 mod explain_report;
+pub mod explain_table;
 mod folder;
 mod forces_csv;
 mod json;

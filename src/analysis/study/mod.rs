@@ -7,3 +7,4 @@ pub mod compare;
 pub mod sensitivity;
 pub mod sweep;
 pub mod swept;
+pub mod without_events;
