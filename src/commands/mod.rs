@@ -34,7 +34,7 @@ use std::path::{Path, PathBuf};
 use crate::output::sanitize_name;
 // The commands' shared steps, named from here as `super::plan`, `super::with_progress`, ….
 use plan::{check_fits, count, plan, threads, unchecked_plan, RUN_ADVICE};
-use with_progress::{at_point, with_progress, with_progress_over};
+use with_progress::{with_progress, with_progress_over};
 
 /// The folder a command writes: `--out`, or `outputs/<default_name>` with the name made
 /// safe as a file name. Every command's default is built here, its name by

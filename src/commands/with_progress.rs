@@ -35,12 +35,3 @@ pub(super) fn with_progress_over<T>(
     bar.finish_and_clear();
     Ok(result?)
 }
-
-/// Names the sweep or design point at which a world at rest was refused: its fixed values,
-/// not the file's ranges, are what could not be held still.
-pub(super) fn at_point(
-    stopped: engine::Stopped,
-    point: impl FnOnce() -> String,
-) -> engine::Stopped {
-    stopped.at_point(point)
-}

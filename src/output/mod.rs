@@ -30,6 +30,7 @@ mod report;
 mod score_csv;
 mod score_json;
 mod score_report;
+pub mod score_table;
 mod sensitivity_csv;
 mod sweep_csv;
 mod sweep_effects_csv;
