@@ -6,23 +6,19 @@
 use std::path::Path;
 
 use super::stem;
-use crate::analysis::compare::{
-    redefined_outcomes, shared_metrics, shared_outcomes, Pairwise, MAX_SCENARIOS,
-};
+use crate::analysis::compare::MAX_SCENARIOS;
 use crate::analysis::discovered::{discoveries, FirstRows};
-use crate::analysis::explain::{Explanation, Kept};
-use crate::analysis::{Comparison, Manifest, RunSummary};
+use crate::analysis::explain::Explanation;
+use crate::analysis::study::without_events;
+use crate::analysis::{Manifest, RunSummary};
 use crate::engine::records::InOrder;
-use crate::engine::{self, estimate, Pairing, Plan};
+use crate::engine::{self, estimate, Plan};
 use crate::error::Error;
 use crate::model::World;
 use crate::options::RunOptions;
 use crate::output;
-use crate::scenario::spelling::{printable, quoted_name, suggestion};
-use crate::scenario::{self, Scenario, TakenOut};
-
-/// Longest name the printed table shows whole.
-const NAME_WIDTH: usize = 40;
+use crate::scenario::spelling::{quoted_name, suggestion};
+use crate::scenario::{self, Scenario};
 
 pub fn explain(path: &Path, outcome: Option<&str>, options: &RunOptions) -> Result<(), Error> {
     let name = super::default_folder::explain(&stem(path));
@@ -34,7 +30,7 @@ pub fn explain(path: &Path, outcome: Option<&str>, options: &RunOptions) -> Resu
         check_outcome(world, asked)?;
     }
     let plan = super::plan(world, options)?;
-    let (without, never, kept) = variants(&scenario);
+    let (without, never, kept) = without_events::variants(&scenario);
     // Each comparison runs the scenario beside at most MAX_SCENARIOS - 1 variants.
     let batches: Vec<&[(String, Scenario)]> = without.chunks(MAX_SCENARIOS - 1).collect();
     for batch in &batches {
@@ -73,7 +69,10 @@ pub fn explain(path: &Path, outcome: Option<&str>, options: &RunOptions) -> Resu
             b + 1,
             batches.len()
         );
-        comparisons.push(compare(&scenario, batch, &plan, options, &label)?);
+        let compared = super::with_progress(&plan, options, &label, |control| {
+            without_events::compare(&scenario, batch, &plan, control)
+        })?;
+        comparisons.push(compared);
     }
     let removed: Vec<Vec<String>> = batches
         .iter()
@@ -91,7 +90,7 @@ pub fn explain(path: &Path, outcome: Option<&str>, options: &RunOptions) -> Resu
     output::export(&out, &explanation, &output::explain_exporters())?;
 
     if options.verbose {
-        print_table(&explanation)?;
+        output::explain_table::print_table(&explanation)?;
         crate::say!("results in {}", scenario::path_shown(&out))?;
     }
     Ok(())
@@ -115,82 +114,6 @@ fn check_outcome(world: &World, asked: &str) -> Result<(), Error> {
     )))
 }
 
-/// The scenario without each of its events, by event (removed, or never firing where others
-/// name it); the events named by others that never fire instead; the events that cannot be
-/// taken out, with the first line of the reason.
-fn variants(scenario: &Scenario) -> (Vec<(String, Scenario)>, Vec<String>, Vec<Kept>) {
-    let (mut without, mut never, mut kept) = (Vec::new(), Vec::new(), Vec::new());
-    for event in &scenario.world.events {
-        match scenario::without_event(scenario, &event.name) {
-            Ok((v, how)) => {
-                if how == TakenOut::NeverFires {
-                    never.push(event.name.clone());
-                }
-                without.push((event.name.clone(), v));
-            }
-            Err(e) => {
-                let why = e.to_string();
-                let why = why.lines().next().unwrap_or_default();
-                crate::warn!(
-                    "warning: event {} is kept in every run: {}",
-                    quoted_name(&event.name),
-                    printable(why, 300)
-                );
-                kept.push(Kept {
-                    event: event.name.clone(),
-                    why: printable(why, 300),
-                });
-            }
-        }
-    }
-    (without, never, kept)
-}
-
-/// The scenario and `batch`'s variants on common random numbers, as `simulate compare`
-/// runs them.
-fn compare(
-    scenario: &Scenario,
-    batch: &[(String, Scenario)],
-    plan: &Plan,
-    options: &RunOptions,
-    label: &str,
-) -> Result<Comparison, Error> {
-    let worlds: Vec<&World> = std::iter::once(&scenario.world)
-        .chain(batch.iter().map(|(_, v)| &v.world))
-        .collect();
-    let metrics = shared_metrics(&worlds);
-    let pairings: Vec<Pairing> = worlds[1..]
-        .iter()
-        .zip(metrics)
-        .map(|(w, metrics)| Pairing {
-            outcomes: shared_outcomes(worlds[0], w),
-            metrics,
-        })
-        .collect();
-    let joint = super::with_progress(plan, options, label, |control| {
-        engine::run_joint(&worlds, &pairings, plan, control)
-    })?;
-    let sides = std::iter::once(scenario).chain(batch.iter().map(|(_, v)| v));
-    let summaries: Vec<RunSummary> = sides
-        .zip(&joint.sides)
-        .map(|(s, agg)| {
-            let manifest = Manifest::new(s, plan.seed, plan.trajectories);
-            RunSummary::new(manifest, &s.world, agg)
-        })
-        .collect();
-    let pairwise = summaries[1..]
-        .iter()
-        .zip(&pairings)
-        .zip(&joint.pairs)
-        .zip(&worlds[1..])
-        .map(|(((s, p), counts), w)| {
-            let redefined = redefined_outcomes(worlds[0], w);
-            Pairwise::new(&summaries[0], s, &p.outcomes, counts, redefined)
-        })
-        .collect();
-    Ok(Comparison::new(summaries, pairwise, &joint.effects))
-}
-
 /// Refuses a batch that will not fit in memory, as `compare` does.
 fn check_estimate(world: &World, batch: &[(String, Scenario)], plan: &Plan) -> Result<(), Error> {
     let worlds: Vec<&World> = std::iter::once(world)
@@ -206,59 +129,4 @@ fn check_estimate(world: &World, batch: &[(String, Scenario)], plan: &Plan) -> R
         super::count(threads, "thread")
     );
     super::check_fits(&need, &what, super::RUN_ADVICE)
-}
-
-/// Events printed per outcome, and forces per tracked metric.
-const TOP: usize = 3;
-
-fn print_table(e: &Explanation) -> Result<(), Error> {
-    let m = &e.summary.manifest;
-    crate::say!(
-        "{}: {} trajectories x {} {}s, seed {}; each event's effect is the paired difference \
-         without it (95% interval)",
-        printable(&m.scenario, NAME_WIDTH),
-        m.trajectories,
-        m.steps,
-        m.step_unit,
-        m.seed
-    )?;
-    for o in &e.summary.outcomes {
-        if e.outcome.as_deref().is_some_and(|asked| asked != o.name) {
-            continue;
-        }
-        crate::say!("  {}  {:.3}", printable(&o.name, NAME_WIDTH), o.probability)?;
-        if let Some(found) = e.discovery.iter().find(|d| d.outcome == o.name) {
-            crate::say!("    {}", found.sentence())?;
-        }
-        for c in e.contributions_to("outcome", &o.name).take(TOP) {
-            crate::say!(
-                "    without {}: {:+.3} [{:+.3}, {:+.3}]",
-                printable(&c.event, NAME_WIDTH),
-                c.effect,
-                c.ci_low,
-                c.ci_high
-            )?;
-        }
-    }
-    if !e.forces.is_empty() {
-        crate::say!("  largest forces at the last step (mean term of the target's argument):")?;
-    }
-    for f in &e.forces {
-        let last = f.argument().len().saturating_sub(1);
-        let mut parts: Vec<(&String, f64)> =
-            f.parts().map(|(term, means)| (term, means[last])).collect();
-        parts.sort_by(|a, b| b.1.abs().total_cmp(&a.1.abs()));
-        let shown: Vec<String> = parts
-            .iter()
-            .take(TOP)
-            .map(|(term, x)| format!("{} {x:+.3}", printable(term, NAME_WIDTH)))
-            .collect();
-        crate::say!(
-            "  {}  argument {:+.3}: {}",
-            printable(&f.metric, NAME_WIDTH),
-            f.argument().get(last).copied().unwrap_or(0.0),
-            shown.join(", ")
-        )?;
-    }
-    Ok(())
 }

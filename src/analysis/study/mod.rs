@@ -4,6 +4,8 @@
 //! file here and a command of a few dozen lines.
 
 pub mod compare;
+pub mod forecast;
 pub mod sensitivity;
 pub mod sweep;
 pub mod swept;
+pub mod without_events;

@@ -1,0 +1,128 @@
+//! The table `simulate score` prints: each observation's scores (every outcome's row, the
+//! first metrics'), the outcomes' Brier score against the base rate, and each ablation's
+//! totals.
+
+use crate::analysis::score::{ObservationScore, ScoreRun, Scored};
+use crate::error::Error;
+
+/// Rows of metrics printed on the terminal (every outcome's row is: there are few, and its
+/// probability is the answer); every row is in score.csv.
+const SHOWN_ROWS: usize = 20;
+
+pub fn print_scores(r: &ScoreRun) -> Result<(), Error> {
+    let m = &r.summary.manifest;
+    crate::say!(
+        "{}: {} trajectories x {} {}s, seed {}; {} observations from {}",
+        m.scenario,
+        m.trajectories,
+        m.steps,
+        m.step_unit,
+        m.seed,
+        r.scores.len(),
+        r.observed
+    )?;
+    let shown = shown_rows(&r.scores);
+    let width = shown
+        .iter()
+        .map(|s| s.metric.chars().count())
+        .max()
+        .unwrap_or(6)
+        .max(6);
+    crate::say!(
+        "  {:width$}  step  observed  forecast p05, p95           pit    crps  persistence error",
+        "metric"
+    )?;
+    for s in &shown {
+        crate::say!(
+            "  {:width$}  {:>4}  {:>8.3}  {}",
+            s.metric,
+            s.step,
+            s.value,
+            row(s)
+        )?;
+    }
+    if r.scores.len() > shown.len() {
+        crate::say!(
+            "  ... and {} more metric rows in score.csv",
+            r.scores.len() - shown.len()
+        )?;
+    }
+    let t = &r.totals;
+    if let (Some(brier), Some(base)) = (t.brier, t.base_brier) {
+        crate::say!(
+            "outcomes: Brier {} over {} observations (base rate, events and noise only: {})",
+            brier_shown(brier),
+            t.outcomes,
+            brier_shown(base)
+        )?;
+    }
+    for a in &r.ablations {
+        let brier = a.totals.brier.map(|b| format!(" brier {}", brier_shown(b)));
+        crate::say!(
+            "ablation {} ({}): {}{}",
+            a.ablation,
+            a.removes,
+            a.totals.line(),
+            brier.unwrap_or_default()
+        )?;
+    }
+    Ok(())
+}
+
+/// The rows the terminal shows, in the file's order: every outcome's, and the first
+/// `SHOWN_ROWS` of metrics.
+fn shown_rows(scores: &[ObservationScore]) -> Vec<&ObservationScore> {
+    let mut metrics = 0;
+    let shown = |s: &&ObservationScore| match s.scored {
+        Scored::Outcome(_) => true,
+        Scored::Metric(_) => {
+            metrics += 1;
+            metrics <= SHOWN_ROWS
+        }
+    };
+    scores.iter().filter(shown).collect()
+}
+
+/// A Brier score with its significant digits: four decimals hide one below 0.001 (a
+/// confident forecast that came true) as 0.0000.
+fn brier_shown(brier: f64) -> String {
+    if brier != 0.0 && brier < 0.001 {
+        format!("{brier:.3e}")
+    } else {
+        format!("{brier:.4}")
+    }
+}
+
+/// The scores of one observation as a table row.
+fn row(s: &ObservationScore) -> String {
+    match &s.scored {
+        Scored::Metric(x) => format!(
+            "[{:>6.3}, {:>6.3}]{}  {:>5.3}  {:>6.4}  {:>6.4}",
+            x.p05,
+            x.p95,
+            if x.in90 { "        " } else { " outside" },
+            x.pit,
+            x.crps,
+            x.persistence_error
+        ),
+        Scored::Outcome(x) => format!(
+            "probability {:.3}: Brier {}, the base rate's {}",
+            x.probability,
+            brier_shown(x.brier),
+            brier_shown(x.base_brier)
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::brier_shown;
+
+    /// Issue 21: a Brier score of 0.0004 was printed as 0.0000, as if perfect.
+    #[test]
+    fn a_brier_score_below_a_thousandth_keeps_its_significant_digits() {
+        assert_eq!(brier_shown(0.000_423_7), "4.237e-4");
+        assert_eq!(brier_shown(0.0), "0.0000");
+        assert_eq!(brier_shown(0.25), "0.2500");
+    }
+}
