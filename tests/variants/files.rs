@@ -839,3 +839,19 @@ fn a_variants_set_changes_take_ranges() {
     assert!(distribution("weight.India").starts_with("Guess"));
     assert!(distribution("event.putin_visit.at").starts_with("Uniform"));
 }
+
+// Defect (polish trials): a variant's `check` said `at step "2020"` for a timing written as
+// a date, a step the analyst never wrote. Now the date as written, with the step it names.
+#[test]
+fn a_timing_set_to_a_date_is_shown_as_the_date_not_as_a_step() {
+    let base = base_text().replace("step: \"year\",", "step: \"year\", start: \"2018\",");
+    let variant = "Variant(base: \"base.ron\", name: \"v\", changes: [SetTiming(\"summit\", At(\"2020\"))])";
+    let (_dir, assert) = check_files(&[("v.ron", variant), ("base.ron", &base)]);
+    let out = assert.success();
+    let text = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+    assert!(
+        text.contains("event summit: at step 2 -> at \"2020\" (step 3)"),
+        "{text}"
+    );
+    assert!(!text.contains("at step \""), "{text}");
+}

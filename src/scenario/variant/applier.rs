@@ -670,7 +670,7 @@ impl<'a, 'f> Applier<'a, 'f> {
             format!("the timing of event {}", quoted_name(name))
         })?;
         let def = &self.file.events[e];
-        let old = timing_text(def);
+        let old = timing_text(def, self.file);
         let new = match timing {
             TimingDef::At(n) => (Some(n.clone()), None, None),
             TimingDef::Every(n) => (None, Some(n.clone()), None),
@@ -682,7 +682,10 @@ impl<'a, 'f> Applier<'a, 'f> {
         }
         let def = &mut self.file.events[e];
         (def.at, def.every, def.hazard) = new;
-        let line = format!("event {name}: {old} -> {}", timing_text(def));
+        let line = format!(
+            "event {name}: {old} -> {}",
+            timing_text(&self.file.events[e], self.file)
+        );
         self.history.record(slot, Write::Set, self.change);
         Ok(line)
     }
