@@ -60,6 +60,7 @@ pub fn new_file(
         .unwrap_or_else(|| "scenario".into());
     let text = starter::text(&Starter {
         name: &name,
+        file,
         states: &states,
         channels: &channels,
         step: &step,

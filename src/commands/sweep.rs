@@ -57,6 +57,10 @@ pub fn sweep(path: &Path, params: &[SweepParam], options: &RunOptions) -> Result
     };
     grid.check_points()
         .map_err(|why| Error::Refused(format!("{}: --param: {why}", path_shown(path))))?;
+    warn_rows_scaled_back(
+        &grid.rows_scaled_back(plan.seed, plan.trajectories),
+        plan.trajectories,
+    );
     let total = plan.len() * grid.runs() as u64;
     let results = super::with_progress_over(total, options, &world.name, |control| {
         grid.run(&plan, control)
@@ -80,6 +84,28 @@ pub fn sweep(path: &Path, params: &[SweepParam], options: &RunOptions) -> Result
         crate::say!("results in {}", crate::scenario::path_shown(&out))?;
     }
     Ok(())
+}
+
+/// Points listed by the warning; the rest are counted.
+const SCALED_POINTS_SHOWN: usize = 10;
+
+/// Says at which points a row of initial shares was scaled back to 1, as a run's
+/// `summary.json` counts it (`rows_scaled_back`): the sweep's files have no place for it.
+fn warn_rows_scaled_back(points: &[(String, u64)], trajectories: u64) {
+    if points.is_empty() {
+        return;
+    }
+    crate::warn!(
+        "warning: at {}, a row of initial shares passes 1 and is scaled back to a total of 1 \
+         (each of its shares smaller than written; a run counts these as `rows_scaled_back`):",
+        super::count(points.len(), "sweep point")
+    );
+    for (point, count) in points.iter().take(SCALED_POINTS_SHOWN) {
+        crate::warn!("  {point}: in {count} of {trajectories} trajectories");
+    }
+    if points.len() > SCALED_POINTS_SHOWN {
+        crate::warn!("  … and {} more", points.len() - SCALED_POINTS_SHOWN);
+    }
 }
 
 fn print_table(s: &Sweep) -> Result<(), Error> {

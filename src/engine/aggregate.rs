@@ -11,6 +11,7 @@ use std::collections::BTreeMap;
 use super::levels::Levels;
 use crate::model::blocs::{self, Sides, Standing, STANDINGS};
 use crate::model::{round_step, OutcomeKind, State, Target, Timing, World};
+use crate::scenario::spelling::quoted_name;
 
 /// Histogram bins per metric and step. With 2000 bins a stance or partnership (range
 /// [-1, 1]) is resolved to 0.001 and a share (range [0, 1]) to 0.0005; quantiles are
@@ -337,7 +338,8 @@ impl Aggregates {
             let name = &world.states[i];
             if total(row) != Some(self.trajectories) {
                 return Err(format!(
-                    "`standing` of \"{name}\" does not count each of the {} trajectories once",
+                    "`standing` of {} does not count each of the {} trajectories once",
+                    quoted_name(name),
                     self.trajectories
                 ));
             }
@@ -370,8 +372,8 @@ impl Aggregates {
             };
             if !ok {
                 return Err(format!(
-                    "`first_held` of outcome \"{}\" does not add up to its `outcome_count`",
-                    outcome.name
+                    "`first_held` of outcome {} does not add up to its `outcome_count`",
+                    quoted_name(&outcome.name)
                 ));
             }
         }
@@ -388,7 +390,7 @@ impl Aggregates {
         for (e, (event, firsts)) in world.events.iter().zip(rows).enumerate() {
             let steps = 1..=world.steps;
             let possible = steps.filter(|&t| can_fire(world, e, t)).count() as u64;
-            let wrong = |why: &str| Err(format!("event \"{}\": {why}", event.name));
+            let wrong = |why: &str| Err(format!("event {}: {why}", quoted_name(&event.name)));
             if (0..=world.steps).any(|t| firsts[t as usize] > 0 && !can_fire(world, e, t)) {
                 return wrong("`first_fired` counts a step at which it cannot fire");
             }
@@ -697,6 +699,26 @@ mod tests {
         assert_eq!(bin_of(1.0, (-1.0, 1.0)), BINS - 1);
         assert_eq!(bin_of(0.0, (0.0, 1.0)), 0);
         assert_eq!(bin_of(f64::NAN, (0.0, 1.0)), 0);
+    }
+
+    // Defect (polish trials): a damaged part's message about an outcome printed its name
+    // raw, a control character and all, at any length. Now escaped and cut as every name.
+    #[test]
+    fn a_damaged_parts_outcome_name_is_escaped_and_cut() {
+        let mut world = crate::model::fixtures::world(2, 1);
+        let name = format!("o\u{1b}[31m{}", "x".repeat(500));
+        world.outcomes = vec![crate::model::Outcome {
+            name: name.clone(),
+            description: String::new(),
+            kind: OutcomeKind::AtEnd,
+            condition: crate::model::Condition::After(0),
+        }];
+        let mut part = Aggregates::new(&world);
+        part.first_held[0] = 1;
+        let why = part.check_outcomes(&world).unwrap_err();
+        assert!(why.contains(&quoted_name(&name)), "{why}");
+        assert!(!why.contains('\u{1b}'), "{why}");
+        assert!(why.len() < 200, "{} bytes: {why}", why.len());
     }
 
     #[test]

@@ -127,7 +127,25 @@ pub fn calendar(step: &str, start: &str) -> Result<Calendar, String> {
         ));
     };
     let first = index_in(start, period).map_err(|why| format!("`start`: {why}"))?;
+    after_year_zero(period, first).map_err(|why| format!("`start`: {why}"))?;
     Ok(Calendar { period, first })
+}
+
+/// Whether step 0, the period before `first` that every output writes, has a date a file
+/// reads back: a year of four digits from 0000, so no step may fall before it (a `start` of
+/// "0000" would write step 0 as "-001"). The lower twin of `within_written_years`.
+fn after_year_zero(period: Period, first: i64) -> Result<(), String> {
+    if first >= 1 {
+        return Ok(());
+    }
+    Err(format!(
+        "{} makes step 0 (the {} before the start, which the outputs write) fall before the \
+         year 0000 (a date has four digits of year, and every date the outputs write must \
+         read back): start by {} or later",
+        quoted_name(&period.written(first)),
+        singular(period),
+        quoted_name(&period.written(1))
+    ))
 }
 
 /// The last year a date can be written in: `read` takes four digits of year.
@@ -212,6 +230,22 @@ mod tests {
         assert_eq!(c.date(1), "0100Q1");
         let back = calendar("quarter", &c.date(0)).unwrap();
         assert_eq!(back.date(1), "0099Q4");
+    }
+
+    // Defect (polish trials): a `start` of "0000" wrote step 0 as "-001", a date no file
+    // reads back; now refused at `start` with the earliest start that fits.
+    #[test]
+    fn a_start_whose_step_0_falls_before_the_year_0000_is_refused() {
+        let why = calendar("year", "0000").unwrap_err();
+        assert!(why.contains("`start`"), "{why}");
+        assert!(why.contains("before the year 0000"), "{why}");
+        assert!(why.contains("start by \"0001\""), "{why}");
+        let quarters = calendar("quarter", "0000Q1").unwrap_err();
+        assert!(quarters.contains("\"0000Q2\""), "{quarters}");
+        assert!(calendar("month", "0000-01").is_err());
+        let earliest = calendar("quarter", "0000Q2").unwrap();
+        assert_eq!(earliest.date(0), "0000Q1");
+        assert_eq!(calendar("year", "0001").unwrap().date(0), "0000");
     }
 
     #[test]

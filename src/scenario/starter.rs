@@ -10,6 +10,8 @@ use crate::model::calendar::Calendar;
 pub struct Starter<'a> {
     /// The scenario's name: the file's stem.
     pub name: &'a str,
+    /// The file as the analyst named it (`sub/ph.ron`), for the command the header shows.
+    pub file: &'a std::path::Path,
     pub states: &'a [String],
     pub channels: &'a [String],
     /// What one step stands for: a unit of time the background knows.
@@ -21,6 +23,20 @@ pub struct Starter<'a> {
 /// are refused before this).
 fn ron(name: &str) -> String {
     format!("\"{}\"", name.replace('\\', "\\\\").replace('"', "\\\""))
+}
+
+/// The file as the header's command names it: the path given, not only its stem (the
+/// command must find the file from where `new` ran), escaped and cut as a message shows a
+/// path so that no character of it ends the comment's line, and in single quotes when a
+/// shell would split or expand it.
+fn command_argument(file: &std::path::Path) -> String {
+    let shown = super::spelling::path_shown(file);
+    let plain = |c: char| c.is_alphanumeric() || "/._-+,:@%".contains(c);
+    if !shown.is_empty() && shown.chars().all(plain) {
+        shown
+    } else {
+        format!("'{}'", shown.replace('\'', "'\\''"))
+    }
 }
 
 /// Steps that make about ten years of `step`s.
@@ -57,7 +73,7 @@ fn header(out: &mut String, s: &Starter) {
     let _ = writeln!(
         out,
         "// A starter scenario written by `simulate new`. It passes `simulate check` as it is,\n\
-         // and runs: `simulate {0}.ron`. Every number marked CHOOSE is yours to set; each\n\
+         // and runs: `simulate {0}`. Every number marked CHOOSE is yours to set; each\n\
          // says what it means. A number you cannot pin down may be a range, drawn once per\n\
          // trajectory: Uniform(low, high) or Guess(low, likely, high).\n\
          //\n\
@@ -67,7 +83,7 @@ fn header(out: &mut String, s: &Starter) {
          // that come and go, fitted to history: the book's \"The background\"); and shares\n\
          // follow partnerships at the rate `kappa` (0.3 a step by default). Write\n\
          // `background: None` to see your events alone.",
-        s.name.replace(['\n', '\r'], " ")
+        command_argument(s.file)
     );
     out.push_str("Scenario(\n");
     let _ = writeln!(out, "    name: {},", ron(s.name));

@@ -26,6 +26,7 @@ mod applier;
 mod history;
 mod index;
 mod placing;
+mod set_by;
 mod words;
 mod written;
 

@@ -168,3 +168,25 @@ fn the_tutorials_starter_file_is_what_simulate_new_writes() {
         options.join(" ")
     );
 }
+
+// Defect (polish trials): `simulate new sub/ph.ron` wrote a header saying it runs as
+// `simulate ph.ron`, a file that is not there from where `new` ran. Now the path given,
+// in single quotes when a shell would split it.
+#[test]
+fn the_starters_header_names_the_path_given_not_only_the_stem() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("sub")).unwrap();
+    let text = new_file(dir.path(), "sub/ph.ron", &[]);
+    assert!(text.contains("runs: `simulate sub/ph.ron`."), "{text}");
+    let spaced = new_file(dir.path(), "sub/my plan.ron", &[]);
+    assert!(
+        spaced.contains("runs: `simulate 'sub/my plan.ron'`."),
+        "{spaced}"
+    );
+    // The command the header shows runs from where `new` ran.
+    simulate()
+        .current_dir(dir.path())
+        .args(["check", "sub/ph.ron"])
+        .assert()
+        .success();
+}

@@ -82,3 +82,13 @@ fn new_with_an_empty_channel_shows_channel_names() {
     let states = refused(dir.path(), "x.ron", &["--states", "A,,B"]);
     assert!(states.contains("--states Turkey,USA,Russia"), "{states}");
 }
+
+// Defect (polish trials): `--start 0000 --step year` wrote a starter whose step 0 is
+// "-001", a date no file reads back. Now `--start` is named, with the earliest start.
+#[test]
+fn new_with_a_start_whose_step_0_falls_before_the_year_0000_names_start() {
+    let dir = tempfile::tempdir().unwrap();
+    let err = refused(dir.path(), "x.ron", &["--start", "0000", "--step", "year"]);
+    assert!(err.contains("--start"), "{err}");
+    assert!(err.contains("\"0001\""), "the earliest start: {err}");
+}

@@ -27,3 +27,23 @@ fn a_start_whose_steps_pass_the_year_9999_is_refused_at_start() {
         .assert()
         .success();
 }
+
+// Defect (polish trials): `start: "0000"` passed `check`, and the run wrote step 0 as
+// "-001", a date no file can read back. Now refused at `start`, with the earliest start.
+#[test]
+fn a_start_whose_step_0_falls_before_the_year_0000_is_refused_at_start() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = String::from_utf8(read(&data("small.ron"))).unwrap();
+    let text = text.replace("step: \"year\",", "step: \"year\", start: \"0000\",");
+    let file = common::write(dir.path(), "early.ron", &text);
+    let err = common::exits(2, &[&"check", &file]);
+    assert!(err.contains("early.ron:6:19:"), "{err}");
+    assert!(err.contains("`start`"), "{err}");
+    assert!(err.contains("\"0001\""), "the earliest start: {err}");
+    let fits = common::write(dir.path(), "fits.ron", &text.replace("0000", "0001"));
+    common::simulate()
+        .arg("check")
+        .arg(&fits)
+        .assert()
+        .success();
+}

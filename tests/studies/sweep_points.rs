@@ -112,3 +112,28 @@ fn a_bad_sweep_path_lists_the_files_range_paths() {
         "{err}"
     );
 }
+
+// Defect (polish trials): a sweep of a share that pushed its row past 1 scaled the row back
+// without a word, where a run counts it (`rows_scaled_back`). Now a warning names each
+// point and counts its trajectories; a point whose row fits is not named.
+#[test]
+fn a_swept_share_whose_row_passes_1_is_reported_per_point() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("s");
+    // A's aid: 0.5 from C, and the swept B at 0.25, 0.5 (a total of 1) and 0.75 (1.25).
+    let done = common::simulate()
+        .args(["sweep"])
+        .arg(common::data("small.ron"))
+        .args(["--param", "share.aid.A.B=0.25:0.75:3", "-n", "20", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    let err = common::stderr_of(&done);
+    assert!(err.contains("at 1 sweep point,"), "{err}");
+    assert!(err.contains("scaled back"), "{err}");
+    assert!(
+        err.contains("sweep point share.aid.A.B = 0.75: in 20 of 20 trajectories"),
+        "{err}"
+    );
+    assert!(!err.contains("= 0.5:"), "{err}");
+}

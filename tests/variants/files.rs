@@ -839,3 +839,44 @@ fn a_variants_set_changes_take_ranges() {
     assert!(distribution("weight.India").starts_with("Guess"));
     assert!(distribution("event.putin_visit.at").starts_with("Uniform"));
 }
+
+// Defect (polish trials): a variant's `check` said `at step "2020"` for a timing written as
+// a date, a step the analyst never wrote. Now the date as written, with the step it names.
+#[test]
+fn a_timing_set_to_a_date_is_shown_as_the_date_not_as_a_step() {
+    let base = base_text().replace("step: \"year\",", "step: \"year\", start: \"2018\",");
+    let variant =
+        "Variant(base: \"base.ron\", name: \"v\", changes: [SetTiming(\"summit\", At(\"2020\"))])";
+    let (_dir, assert) = check_files(&[("v.ron", variant), ("base.ron", &base)]);
+    let out = assert.success();
+    let text = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+    assert!(
+        text.contains("event summit: at step 2 -> at \"2020\" (step 3)"),
+        "{text}"
+    );
+    assert!(!text.contains("at step \""), "{text}");
+}
+
+// Defect (polish trials): `SetParam("stance.A.B", …)` and `SetParam("event.drills.effect.1",
+// …)` said "unknown parameter path", though sweeps take both paths. Now the change that
+// sets each, written with the names and value given, at the path.
+#[test]
+fn setparam_of_a_stance_or_an_effect_names_the_change_that_sets_it() {
+    for (path, change) in [
+        ("stance.A.B", "write SetStance(\"A\", \"B\", 0.5)"),
+        ("share.aid.A.B", "write SetTie(\"A\", \"B\", \"aid\", 0.5)"),
+        (
+            "event.drills.effect.1",
+            "ReplaceEvent(Event(name: \"drills\", …)), 0.5 in place",
+        ),
+    ] {
+        let variant = format!(
+            "Variant(\n    base: \"base.ron\",\n    name: \"v\",\n    changes: [\n        SetParam(\"{path}\", 0.5),\n    ],\n)\n"
+        );
+        let (_dir, assert) = check_files(&[("v.ron", &variant), ("base.ron", &base_text())]);
+        let err = stderr_of(assert);
+        assert!(err.contains("v.ron:5:18:"), "{path}: {err}");
+        assert!(err.contains(change), "{path}: {err}");
+        assert!(!err.contains("unknown parameter path"), "{path}: {err}");
+    }
+}

@@ -59,6 +59,20 @@ impl Grid<'_> {
         Ok(())
     }
 
+    /// Each point at which a row of initial shares passes 1 and is scaled back to a total
+    /// of 1 (`engine::rows_scaled_back`, as a run counts it for `summary.json`), with how
+    /// many of `trajectories` it was in: a swept share can push its row past 1 where no
+    /// written one could, and the point then runs with every share of that row smaller
+    /// than written. Empty when no share is drawn or swept.
+    pub fn rows_scaled_back(&self, seed: u64, trajectories: u64) -> Vec<(String, u64)> {
+        (self.points.iter())
+            .filter_map(|values| {
+                let count = engine::rows_scaled_back(&self.world_at(values), seed, trajectories)?;
+                (count > 0).then(|| (self.point_name(values), count))
+            })
+            .collect()
+    }
+
     /// In a world at rest, refuses the sweep if the draws of some point cannot be held still,
     /// before any point runs: checked point by point as they ran, the last point's refusal
     /// came after every other point's trajectories (14.7 s of work for nothing); checked

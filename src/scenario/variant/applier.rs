@@ -6,6 +6,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use super::history::{ChangeRef, History, Slot, Write};
 use super::index::{metric_key, Index};
+use super::set_by::{set_by, Known};
 use super::words::{event_differences, metric_text, timing_text, value_text, verb};
 use super::written::{ChangeDef, TimingDef};
 use super::{after_names, param_event_names};
@@ -670,7 +671,7 @@ impl<'a, 'f> Applier<'a, 'f> {
             format!("the timing of event {}", quoted_name(name))
         })?;
         let def = &self.file.events[e];
-        let old = timing_text(def);
+        let old = timing_text(def, self.file);
         let new = match timing {
             TimingDef::At(n) => (Some(n.clone()), None, None),
             TimingDef::Every(n) => (None, Some(n.clone()), None),
@@ -682,7 +683,10 @@ impl<'a, 'f> Applier<'a, 'f> {
         }
         let def = &mut self.file.events[e];
         (def.at, def.every, def.hazard) = new;
-        let line = format!("event {name}: {old} -> {}", timing_text(def));
+        let line = format!(
+            "event {name}: {old} -> {}",
+            timing_text(&self.file.events[e], self.file)
+        );
         self.history.record(slot, Write::Set, self.change);
         Ok(line)
     }
@@ -713,9 +717,10 @@ impl<'a, 'f> Applier<'a, 'f> {
         };
         let parsed = parsed.ok_or_else(|| {
             // The message measures the path against every valid one: only if it is read.
-            let message = match self.hints {
-                true => param_path::unknown(path, &self.every_name()),
-                false => "unknown parameter path".into(),
+            let message = match (self.set_by(path, value), self.hints) {
+                (Some(change), _) => change,
+                (None, true) => param_path::unknown(path, &self.every_name()),
+                (None, false) => "unknown parameter path".into(),
             };
             (self.at_name(path), format!("SetParam: {message}"))
         })?;
@@ -830,6 +835,16 @@ impl<'a, 'f> Applier<'a, 'f> {
 
     /// The names a parameter path may use, events included: what an unknown path's
     /// message lists.
+    /// The change that sets `path` if it is a number `SetParam` does not set (`set_by`).
+    fn set_by(&self, path: &str, value: &Value) -> Option<String> {
+        let known = Known {
+            states: &self.names.states,
+            channels: &self.names.channels,
+            events: self.file.events.iter().map(|e| e.name.as_str()).collect(),
+        };
+        set_by(path, value, &known)
+    }
+
     fn every_name(&self) -> Names<'_> {
         let events = &self.file.events;
         Names {

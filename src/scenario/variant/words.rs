@@ -3,7 +3,8 @@
 
 use super::history::Write;
 use crate::format::Num;
-use crate::scenario::file::{Distribution, EventDef, MetricDef, Steps, Value};
+use crate::scenario::calendar;
+use crate::scenario::file::{Distribution, EventDef, MetricDef, ScenarioFile, Steps, Value};
 
 /// How a message says what a change did to what it wrote.
 pub(super) fn verb(how: Write) -> &'static str {
@@ -64,13 +65,33 @@ pub(super) fn event_differences(old: &EventDef, new: &EventDef) -> String {
     }
 }
 
-pub(super) fn timing_text(def: &EventDef) -> String {
+/// When `def` fires, as `file` (whose calendar reads a date) would say it.
+pub(super) fn timing_text(def: &EventDef, file: &ScenarioFile) -> String {
     match (&def.at, &def.every, &def.hazard) {
-        (Some(n), _, _) => format!("at step {}", steps_text(n)),
+        (Some(n), _, _) => at_text(n, file),
         (_, Some(n), _) => format!("every {} steps", steps_text(n)),
         (_, _, Some(v)) => format!("with a hazard of {} per step", value_text(v)),
         _ => "never (no timing)".into(),
     }
+}
+
+/// An `at` as written: a date is a date, not a step ("at step \"2020Q1\"" read as a step
+/// the analyst never wrote), with the step it names when the file's calendar reads it.
+fn at_text(at: &Steps, file: &ScenarioFile) -> String {
+    let Steps::Date(date) = at else {
+        return format!("at step {}", steps_text(at));
+    };
+    match date_step(date, file) {
+        Some(step) => format!("at {} (step {step})", steps_text(at)),
+        None => format!("at {}", steps_text(at)),
+    }
+}
+
+/// The step `date` names in `file`, if it has a calendar and the date falls in its steps
+/// (a date it cannot read is the loader's problem, reported there).
+fn date_step(date: &str, file: &ScenarioFile) -> Option<i64> {
+    let c = calendar::calendar(&file.step, file.start.as_deref()?).ok()?;
+    calendar::step_of(Some(&c), &file.step, date, file.steps).ok()
 }
 
 /// A metric as written in a file, e.g. `Partnership("Pakistan", "Russia")`.
