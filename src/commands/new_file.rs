@@ -2,10 +2,10 @@
 //! before the file exists: the options are checked, the text is compiled as `check` would,
 //! and only then is the file created, never over an existing one.
 
-use std::io::Write;
 use std::path::Path;
 
 use crate::error::Error;
+use crate::output::one_file::{folder_exists, write_new};
 use crate::scenario::spelling::{quoted_name, suggestion};
 use crate::scenario::starter::{self, Starter};
 use crate::scenario::{self, calendar, path_shown};
@@ -94,48 +94,6 @@ pub fn new_file(
         path_shown(file)
     )?;
     Ok(())
-}
-
-/// The folder `file` goes in must exist: `new` writes one file and makes no folders, so a
-/// misspelt folder is named rather than created, and a file where a folder is named is
-/// said to be a file (`mkdir -p` would fail on it).
-fn folder_exists(file: &Path) -> Result<(), Error> {
-    let Some(folder) = file.parent().filter(|p| !p.as_os_str().is_empty()) else {
-        return Ok(());
-    };
-    if folder.is_dir() {
-        return Ok(());
-    }
-    let existing = folder.ancestors().find(|a| a.symlink_metadata().is_ok());
-    if let Some(not_a_folder) = existing.filter(|a| !a.as_os_str().is_empty() && !a.is_dir()) {
-        return Err(Error::Refused(format!(
-            "cannot write {}: {} is a file, not a folder; name a file in a folder",
-            path_shown(file),
-            path_shown(not_a_folder)
-        )));
-    }
-    Err(Error::Refused(format!(
-        "cannot write {}: there is no folder {}; create it first (`mkdir -p {}`) or name a \
-         file in an existing folder",
-        path_shown(file),
-        path_shown(folder),
-        path_shown(folder)
-    )))
-}
-
-/// Creates `file` (never over an existing one) with `bytes`; a file left half-written by a
-/// failed write is removed.
-fn write_new(file: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let mut f = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(file)?;
-    let written = f.write_all(bytes).and_then(|()| f.sync_all());
-    if written.is_err() {
-        drop(f);
-        let _ = std::fs::remove_file(file);
-    }
-    written
 }
 
 /// The names of a comma-separated list given to `flag`, each once: a name given twice is

@@ -23,6 +23,7 @@ mod folder;
 mod forces_csv;
 mod json;
 pub mod numbers;
+pub mod one_file;
 pub mod plots;
 pub mod records_parquet;
 pub mod records_read;
