@@ -90,7 +90,9 @@ pub fn explain(path: &Path, outcome: Option<&str>, options: &RunOptions) -> Resu
     output::export(&out, &explanation, &output::explain_exporters())?;
 
     if options.verbose {
-        output::explain_table::print_table(&explanation)?;
+        for line in output::explain_table::lines(&explanation) {
+            crate::say!("{line}")?;
+        }
         crate::say!("results in {}", scenario::path_shown(&out))?;
     }
     Ok(())

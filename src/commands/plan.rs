@@ -33,14 +33,8 @@ pub(super) fn threads(plan: &Plan) -> usize {
     engine::threads(plan)
 }
 
-/// "1 thread", "2 threads", "3 trajectories".
-pub(super) fn count(n: usize, noun: &str) -> String {
-    match (n, noun.strip_suffix('y')) {
-        (1, _) => format!("1 {noun}"),
-        (n, Some(stem)) => format!("{n} {stem}ies"),
-        (n, None) => format!("{n} {noun}s"),
-    }
-}
+// "1 thread", "2 threads": in `output/numbers.rs`, which the printed tables use too.
+pub(super) use crate::output::numbers::count;
 
 /// What to change when a run's aggregates do not fit.
 pub(super) const RUN_ADVICE: &str = "track fewer metrics, run fewer steps or use fewer --threads";

@@ -67,7 +67,9 @@ pub fn score(
         })
     })?;
     if options.verbose {
-        output::score_table::print_scores(&result)?;
+        for line in output::score_table::lines(&result) {
+            crate::say!("{line}")?;
+        }
         crate::say!("results in {}", out.display())?;
         crate::say!("{}", result.totals.line())?;
     }

@@ -33,6 +33,7 @@ mod score_json;
 mod score_report;
 pub mod score_table;
 mod sensitivity_csv;
+pub mod sensitivity_table;
 mod sweep_csv;
 mod sweep_effects_csv;
 

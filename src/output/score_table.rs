@@ -3,15 +3,16 @@
 //! totals.
 
 use crate::analysis::score::{ObservationScore, ScoreRun, Scored};
-use crate::error::Error;
 
 /// Rows of metrics printed on the terminal (every outcome's row is: there are few, and its
 /// probability is the answer); every row is in score.csv.
 const SHOWN_ROWS: usize = 20;
 
-pub fn print_scores(r: &ScoreRun) -> Result<(), Error> {
+/// The lines of the table, which the command prints.
+pub fn lines(r: &ScoreRun) -> Vec<String> {
+    let mut out = Vec::new();
     let m = &r.summary.manifest;
-    crate::say!(
+    out.push(format!(
         "{}: {} trajectories x {} {}s, seed {}; {} observations from {}",
         m.scenario,
         m.trajectories,
@@ -20,7 +21,7 @@ pub fn print_scores(r: &ScoreRun) -> Result<(), Error> {
         m.seed,
         r.scores.len(),
         r.observed
-    )?;
+    ));
     let shown = shown_rows(&r.scores);
     let width = shown
         .iter()
@@ -28,45 +29,45 @@ pub fn print_scores(r: &ScoreRun) -> Result<(), Error> {
         .max()
         .unwrap_or(6)
         .max(6);
-    crate::say!(
+    out.push(format!(
         "  {:width$}  step  observed  forecast p05, p95           pit    crps  persistence error",
         "metric"
-    )?;
+    ));
     for s in &shown {
-        crate::say!(
+        out.push(format!(
             "  {:width$}  {:>4}  {:>8.3}  {}",
             s.metric,
             s.step,
             s.value,
             row(s)
-        )?;
+        ));
     }
     if r.scores.len() > shown.len() {
-        crate::say!(
+        out.push(format!(
             "  ... and {} more metric rows in score.csv",
             r.scores.len() - shown.len()
-        )?;
+        ));
     }
     let t = &r.totals;
     if let (Some(brier), Some(base)) = (t.brier, t.base_brier) {
-        crate::say!(
+        out.push(format!(
             "outcomes: Brier {} over {} observations (base rate, events and noise only: {})",
             brier_shown(brier),
             t.outcomes,
             brier_shown(base)
-        )?;
+        ));
     }
     for a in &r.ablations {
         let brier = a.totals.brier.map(|b| format!(" brier {}", brier_shown(b)));
-        crate::say!(
+        out.push(format!(
             "ablation {} ({}): {}{}",
             a.ablation,
             a.removes,
             a.totals.line(),
             brier.unwrap_or_default()
-        )?;
+        ));
     }
-    Ok(())
+    out
 }
 
 /// The rows the terminal shows, in the file's order: every outcome's, and the first
