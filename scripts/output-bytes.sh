@@ -48,3 +48,9 @@ $S score tests/data/small.ron --observed tests/data/small.observed.csv \
     --ablate balance,leverage,dependency,all -n 300 --seed 7 --out "$out/score" \
     | grep -v '^results in ' > "$out/score.txt"
 $S check scenarios/putin_visit.ron > "$out/check.txt"
+# Sensitivity by groups (the groups block of the printed table), and explain: its files and
+# its printed table (less the folder line).
+$S sensitivity tests/data/small.ron --groups kind --samples 8 -n 50 --seed 7 \
+    --out "$out/sensitivity-groups" | grep -v '^results in ' > "$out/sensitivity-groups.txt"
+$S explain scenarios/putin_visit.ron -n 300 --seed 7 --out "$out/explain" \
+    | grep -v '^results in ' > "$out/explain.txt"
