@@ -186,6 +186,16 @@ pub fn stderr_of(assert: &Assert) -> String {
     String::from_utf8_lossy(&assert.get_output().stderr).into_owned()
 }
 
+/// Runs `command`, which must be refused with exit 2, and returns its stderr. A command
+/// that once hung is given a minute: no duration is asserted, the timeout only turns a hang
+/// into a failure.
+pub fn refused_not_hung(command: &mut Command) -> String {
+    let assert = command.timeout(std::time::Duration::from_secs(60)).assert();
+    let err = stderr_of(&assert);
+    assert_eq!(assert.get_output().status.code(), Some(2), "{err}");
+    err
+}
+
 /// A three-state world at rest whose structure is sampled, with one aid tie. Holding
 /// B's stances still needs affinities that pass the limit of 5 once gamma passes about 10
 /// or lambda passes about 13, so the file's own ranges (up to 2) run, and wider ones are

@@ -3,9 +3,7 @@
 //! refused at its line, within the limit of an amount (`model::AMOUNT_LIMIT`), before any
 //! work.
 
-use std::time::Duration;
-
-use crate::common::{simulate, stderr_of, write};
+use crate::common::{refused_not_hung, simulate, write};
 
 /// A yearly world with one event whose effect's amount is `amount`.
 fn with_amount(amount: &str) -> String {
@@ -25,9 +23,6 @@ fn with_amount(amount: &str) -> String {
     )
 }
 
-/// The turn a command may take before it counts as hung: no duration is asserted.
-const HANG: Duration = Duration::from_secs(60);
-
 /// Runs `simulate ARGS FILE` on `text` (a run when ARGS is empty, into a temporary
 /// folder), which must be refused with exit 2: its stderr.
 fn refused(args: &[&str], text: &str) -> String {
@@ -40,10 +35,7 @@ fn refused(args: &[&str], text: &str) -> String {
             .args(["-n", "4", "--quiet", "--out"])
             .arg(dir.path().join("out"));
     }
-    let assert = command.timeout(HANG).assert();
-    let err = stderr_of(&assert);
-    assert_eq!(assert.get_output().status.code(), Some(2), "{err}");
-    err
+    refused_not_hung(&mut command)
 }
 
 /// Defect: `Add(Uniform(-1e308, 1e308))` passed `check`, and every trajectory drew +inf
