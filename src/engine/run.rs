@@ -505,6 +505,13 @@ impl Randomness for Draws {
             Process::Suppliers => self.suppliers.exponential(),
         }
     }
+
+    fn background_exponential_pair(&mut self, process: Process) -> (f64, f64) {
+        match process {
+            Process::Jumps => self.jumps.exponential_pair(),
+            Process::Suppliers => self.suppliers.exponential_pair(),
+        }
+    }
 }
 
 /// The key of the stream an event's direction is drawn from (`model::direction`): its own,

@@ -22,9 +22,10 @@
 //!
 //! Draws happen only when something happens: each process keeps the time of its next
 //! event (exponential waiting times), so a step without an event costs one comparison per
-//! process, and a world without a background none at all. An event costs three 64-bit
-//! draws and no logarithm: its waiting time and its size are exponentials (a ziggurat),
-//! its two choices share one draw (`Randomness::background_pair`), and what a trajectory's
+//! process, and a world without a background none at all. An event costs two 64-bit
+//! draws and no logarithm: its size and the wait for the next event are two exponentials
+//! from one draw (a ziggurat, `Randomness::background_exponential_pair`), its two choices
+//! share the other (`Randomness::background_pair`), and what a trajectory's
 //! parameters fix (the rates, the shape of a contract's part) is worked out once, at its
 //! first step.
 
@@ -111,9 +112,11 @@ pub enum Process {
 pub struct Clock {
     next_jump: f64,
     next_supplier: f64,
-    /// Each process's rate per step (`Background::rates`).
-    jump_rate: f64,
-    supplier_rate: f64,
+    /// Each process's mean time between events, in steps (1 / its rate per step,
+    /// `Background::rates`; infinite for a rate of 0): a wait is an exponential times it,
+    /// a multiplication where a division by the rate took four times as long.
+    jump_wait: f64,
+    supplier_wait: f64,
     /// 1 / b of a contract's part, Kumaraswamy(1/2, b) (`shape`).
     inverse_shape: f64,
     /// A market's running totals of weights (`Background::contract`; `others::contract`
@@ -126,8 +129,8 @@ impl Clock {
         Clock {
             next_jump: f64::INFINITY,
             next_supplier: f64::INFINITY,
-            jump_rate: 0.0,
-            supplier_rate: 0.0,
+            jump_wait: f64::INFINITY,
+            supplier_wait: f64::INFINITY,
             inverse_shape: 1.0,
             weights: vec![0.0; n],
         }
@@ -158,26 +161,21 @@ impl Background {
         }
         let now = f64::from(t);
         let mut changed = false;
+        // A process that fires has a finite mean wait: its next time is finite too.
         while state.clock.next_jump <= now {
-            let ij = jump(state, rng);
+            let (ij, exponential) = jump(state, rng);
             if !reload {
                 kernel.load_affinity(l, state, ij);
             }
-            let wait = waiting(
-                rng.background_exponential(Process::Jumps),
-                state.clock.jump_rate,
-            );
-            state.clock.next_jump += wait;
+            state.clock.next_jump += exponential * state.clock.jump_wait;
             changed = true;
         }
         while state.clock.next_supplier <= now {
-            let row = self.contract(state, rng);
+            let (row, exponential) = self.contract(state, rng);
             if !reload {
                 kernel.load_row(l, state, row);
             }
-            let rate = state.clock.supplier_rate;
-            state.clock.next_supplier +=
-                waiting(rng.background_exponential(Process::Suppliers), rate);
+            state.clock.next_supplier += exponential * state.clock.supplier_wait;
             changed = true;
         }
         changed
@@ -189,13 +187,13 @@ impl Background {
         let (jump_rate, supplier_rate) = self.rates(state);
         let size = state.params.background[BackgroundParam::SupplierSize.index()];
         let clock = &mut state.clock;
-        clock.jump_rate = jump_rate;
-        clock.supplier_rate = supplier_rate;
+        clock.jump_wait = mean_wait(jump_rate);
+        clock.supplier_wait = mean_wait(supplier_rate);
         clock.inverse_shape = 1.0 / shape(size);
-        clock.next_jump = waiting(rng.background_exponential(Process::Jumps), jump_rate);
-        clock.next_supplier = waiting(
+        clock.next_jump = first_time(rng.background_exponential(Process::Jumps), clock.jump_wait);
+        clock.next_supplier = first_time(
             rng.background_exponential(Process::Suppliers),
-            supplier_rate,
+            clock.supplier_wait,
         );
     }
 
@@ -211,17 +209,17 @@ impl Background {
     }
 
     /// One supplier change in one market: a winner takes a part of it from all the others.
-    /// Returns the row's first entry.
-    fn contract(&self, state: &mut State, rng: &mut impl Randomness) -> usize {
+    /// Returns the row's first entry and the exponential of the wait for the next change.
+    fn contract(&self, state: &mut State, rng: &mut impl Randomness) -> (usize, f64) {
         let n = state.n;
         let (pick, choice) = rng.background_pair(Process::Suppliers);
         let (k, i) = self.rows[((pick * self.rows.len() as f64) as usize).min(self.rows.len() - 1)];
         let row = (k * n + i) * n;
         // Drawn first: its exponential does not wait for the weights below.
-        let exponential = rng.background_exponential(Process::Suppliers);
+        let (exponential, wait) = rng.background_exponential_pair(Process::Suppliers);
         let part = fraction(exponential, state.clock.inverse_shape);
         if state.others {
-            return super::others::contract(state, (choice, part), row, i);
+            return (super::others::contract(state, (choice, part), row, i), wait);
         }
         let shares = &state.share[row..row + n];
         let outside = (1.0 - shares.iter().sum::<f64>()).max(0.0);
@@ -250,7 +248,7 @@ impl Background {
             gainer,
             part,
         );
-        row
+        (row, wait)
     }
 }
 
@@ -290,8 +288,8 @@ fn choose(c: bool, a: f64, b: f64) -> f64 {
 }
 
 /// One jump: a directed relation chosen uniformly, its affinity shifted by a Laplace draw.
-/// Returns the relation's entry.
-fn jump(state: &mut State, rng: &mut impl Randomness) -> usize {
+/// Returns the relation's entry and the exponential of the wait for the next jump.
+fn jump(state: &mut State, rng: &mut impl Randomness) -> (usize, f64) {
     let n = state.n;
     let relations = n * (n - 1);
     let (pick, side) = rng.background_pair(Process::Jumps);
@@ -299,18 +297,28 @@ fn jump(state: &mut State, rng: &mut impl Randomness) -> usize {
     let (i, other) = (r / (n - 1), r % (n - 1));
     let j = other + usize::from(other >= i);
     let scale = state.params.background[BackgroundParam::JumpScale.index()];
-    let size = rng.background_exponential(Process::Jumps);
+    let (size, wait) = rng.background_exponential_pair(Process::Jumps);
     let shift = laplace(side < 0.5, size, scale);
     let a = &mut state.affinity[i * n + j];
     *a = (*a + shift).clamp(-AFFINITY_LIMIT, AFFINITY_LIMIT);
-    i * n + j
+    (i * n + j, wait)
 }
 
-/// The time to the next event of a process of `rate` per step, from an exponential of
-/// mean 1. A rate of 0 never fires.
-fn waiting(exponential: f64, rate: f64) -> f64 {
+/// The mean time between events of a process of `rate` per step; infinite (it never
+/// fires) for a rate of 0, or one so small that its inverse is.
+fn mean_wait(rate: f64) -> f64 {
     if rate > 0.0 {
-        exponential / rate
+        1.0 / rate
+    } else {
+        f64::INFINITY
+    }
+}
+
+/// The time of a process's first event, from an exponential of mean 1 (which may be 0:
+/// never multiplied by an infinite wait, which would give NaN).
+fn first_time(exponential: f64, mean_wait: f64) -> f64 {
+    if mean_wait.is_finite() {
+        exponential * mean_wait
     } else {
         f64::INFINITY
     }
@@ -336,11 +344,11 @@ fn shape(size: f64) -> f64 {
 /// The part of a market a contract moves: Kumaraswamy(1/2, b), mostly small, sometimes most
 /// of the market (the panel's collapses). Its quantile 1 − (1 − (1 − u)^(1/b))^2 is written
 /// with the exponential E = −ln(1 − u): (1 − u)^(1/b) = e^(−E/b) (libm's pow was a fifth
-/// of a run, and the logarithm is the ziggurat's to avoid). libm's exp, not the step's
-/// `math::exp`: one at a time, its short polynomial beats that one's long chain of twelve
-/// terms, made for rows of lanes.
+/// of a run, and the logarithm is the ziggurat's to avoid). `math::exp_of_negative`: a
+/// table and four terms, where libm's exp took a quarter of the background's time and the
+/// step's `math::exp` is a long chain of twelve terms made for rows of lanes.
 fn fraction(exponential: f64, inverse_shape: f64) -> f64 {
-    let x = 1.0 - libm::exp(-exponential * inverse_shape);
+    let x = 1.0 - super::math::exp_of_negative(-exponential * inverse_shape);
     (x * x).clamp(0.0, 1.0)
 }
 

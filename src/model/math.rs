@@ -63,6 +63,36 @@ pub fn exp(x: f64) -> f64 {
     scale + scale * em1
 }
 
+/// 64 / ln 2, and ln 2 / 64 in two parts (`LN2_HI`'s trailing zeros keep `n * LN2_HI / 64`
+/// exact for |n| < 2^11 * 64).
+const SIXTY_FOUR_OVER_LN2: f64 = 64.0 * std::f64::consts::LOG2_E;
+const LN2_HI_64: f64 = LN2_HI / 64.0;
+const LN2_LO_64: f64 = LN2_LO / 64.0;
+
+/// 2^(j/64) for j = 0..64, from libm's `exp2` once (libm is Rust: the same bits everywhere).
+fn powers_of_two() -> &'static [f64; 64] {
+    static TABLE: std::sync::OnceLock<[f64; 64]> = std::sync::OnceLock::new();
+    TABLE.get_or_init(|| std::array::from_fn(|j| libm::exp2(j as f64 / 64.0)))
+}
+
+/// `e^x` for one number at a time, x <= 0 (below -700 it gives e^-700, about 1e-304): a
+/// table of 64 powers of two and four terms, within 1e-13 relative of libm's (the tests
+/// measure it) in a third of its time. Made for the background's contracts, one at a
+/// time, where `exp`'s twelve terms are one long chain and libm's checks for every kind
+/// of argument cost as much again.
+#[inline]
+pub fn exp_of_negative(x: f64) -> f64 {
+    let x = x.clamp(-700.0, 0.0);
+    let t = x * SIXTY_FOUR_OVER_LN2 + ROUND;
+    let k = t - ROUND;
+    let r = (x - k * LN2_HI_64) - k * LN2_LO_64;
+    // |r| <= ln2 / 128: the first omitted term, r^5 / 120, is below 4e-14 relative.
+    let er = 1.0 + r * (1.0 + r * (0.5 + r * (1.0 / 6.0 + r * (1.0 / 24.0))));
+    let k_int = (t.to_bits() as i64).wrapping_sub(ROUND.to_bits() as i64);
+    let scale = f64::from_bits(((k_int.div_euclid(64) + 1023) as u64) << 52);
+    scale * powers_of_two()[k_int.rem_euclid(64) as usize] * er
+}
+
 /// `e^x - 1`, accurate for small |x| too (no cancellation when n = 0).
 #[inline(always)]
 fn exp_m1(x: f64) -> f64 {
@@ -117,6 +147,21 @@ mod tests {
         }
         assert!(worst <= 2, "exp is {worst} ulp from libm");
         assert_eq!(exp(0.0), 1.0);
+    }
+
+    #[test]
+    fn exp_of_negative_is_within_1e_13_of_libm() {
+        let mut worst: f64 = 0.0;
+        for x in points(-700.0, 0.0)
+            .chain(points(-1.0, 0.0))
+            .chain(points(-1e-6, 0.0))
+        {
+            let want = libm::exp(x);
+            worst = worst.max((exp_of_negative(x) - want).abs() / want);
+        }
+        assert!(worst <= 1e-13, "exp_of_negative is {worst:e} from libm");
+        assert_eq!(exp_of_negative(0.0), 1.0);
+        assert!(exp_of_negative(-1e9) > 0.0 && exp_of_negative(-1e9) < 1e-300);
     }
 
     #[test]

@@ -79,4 +79,13 @@ pub trait Randomness {
     fn background_exponential(&mut self, process: Process) -> f64 {
         -libm::log(1.0 - self.background_uniform(process))
     }
+    /// Two exponential draws of mean 1 from one of the background's streams: an event's
+    /// size and the wait for the next; the engine makes both from one 64-bit draw
+    /// (`Stream::exponential_pair`).
+    fn background_exponential_pair(&mut self, process: Process) -> (f64, f64) {
+        (
+            self.background_exponential(process),
+            self.background_exponential(process),
+        )
+    }
 }
