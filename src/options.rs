@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use crate::analysis::ablation::Ablation;
 use crate::analysis::factor_groups::Grouping;
-use crate::cli::{Cli, CommonArgs, GroupsArg};
+use crate::cli::{Cli, CommonArgs};
 use crate::error::Error;
 use crate::scenario::limits;
 use crate::scenario::spelling::shown;
@@ -225,16 +225,11 @@ impl Task {
                         "--samples must be between 2 and {MAX_SENSITIVITY_SAMPLES}, got {samples}"
                     )));
                 }
-                let grouping = groups.map(|g| match g {
-                    GroupsArg::None => Grouping::Each,
-                    GroupsArg::Kind => Grouping::Kind,
-                    GroupsArg::File => Grouping::File,
-                });
                 Ok(Task::Sensitivity {
                     scenario,
                     samples,
                     against,
-                    grouping,
+                    grouping: groups,
                     options: RunOptions::from_common(common)?,
                 })
             }
@@ -374,6 +369,29 @@ mod tests {
             let cli = Cli::try_parse_from(&args).expect("valid arguments");
             let task = Task::from_cli_arguments(cli);
             assert!(task.is_ok(), "{args:?}: {task:?}");
+        }
+    }
+
+    /// Defect: `--groups` was parsed into a second enum (`cli::GroupsArg`) with names of
+    /// its own, mapped by hand onto the analysis's `Grouping`. Now clap parses straight into
+    /// `Grouping`, by the name the table shows (`Grouping::as_str`).
+    #[test]
+    fn groups_was_a_second_enum_mapped_by_hand_onto_grouping() {
+        for grouping in Grouping::ALL {
+            let args = [
+                "simulate",
+                "sensitivity",
+                "s.ron",
+                "--groups",
+                grouping.as_str(),
+            ];
+            let cli = Cli::try_parse_from(args).expect("valid arguments");
+            match Task::from_cli_arguments(cli) {
+                Ok(Task::Sensitivity {
+                    grouping: parsed, ..
+                }) => assert_eq!(parsed, Some(grouping), "{args:?}"),
+                other => panic!("{args:?}: {other:?}"),
+            }
         }
     }
 }
