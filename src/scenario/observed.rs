@@ -10,8 +10,8 @@
 //!
 //! Everything is checked here, against the compiled scenario, before any simulation: every
 //! problem is reported at its file, line and column (at most `MAX_PROBLEMS`, then how many
-//! more: `Problems`), as a
-//! scenario's are. A UTF-8 byte-order mark is skipped, and lines may end in LF or CRLF.
+//! more: `Problems`), as a scenario's are. A UTF-8 byte-order mark is skipped, and lines may
+//! end in LF or CRLF.
 
 use std::collections::HashMap;
 use std::path::Path;
