@@ -15,6 +15,8 @@ use crate::scenario::spelling::shown;
 pub use crate::analysis::study::swept::{parse_sweep_param, SweepParam};
 pub use crate::cli::BlocSource;
 pub use crate::engine::Shard;
+// Where a merge finds its parts: the shards' own type, which options fill from the flags.
+pub use crate::shards::PartSources;
 
 /// What the user asked for.
 #[derive(Debug, Clone)]
@@ -77,18 +79,6 @@ pub enum Task {
         ablations: Vec<Ablation>,
         options: RunOptions,
     },
-}
-
-/// Where `simulate merge` finds the partial result folders; `commands::merge` reads the
-/// lists and folders (options do not touch the disk).
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct PartSources {
-    /// Folders named on the command line.
-    pub folders: Vec<PathBuf>,
-    /// `--from FILE`: files listing folders, one per line (`-` for standard input).
-    pub lists: Vec<PathBuf>,
-    /// `--parts DIR`: folders whose subfolders holding a manifest.json are the parts.
-    pub parents: Vec<PathBuf>,
 }
 
 /// Most grid points of a whole sweep.
@@ -328,14 +318,9 @@ impl RunOptions {
     }
 }
 
+/// `--trajectories` refused unless within `limits::check_trajectories`.
 pub fn check_trajectories(n: u64) -> Result<(), Error> {
-    if n == 0 || n > limits::MAX_TRAJECTORIES {
-        return Err(Error::Refused(format!(
-            "--trajectories must be between 1 and {}, got {n}",
-            limits::MAX_TRAJECTORIES
-        )));
-    }
-    Ok(())
+    limits::check_trajectories(n).map_err(Error::Refused)
 }
 
 /// Most worker threads: far beyond any useful count (the work is CPU-bound), low enough
