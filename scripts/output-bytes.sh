@@ -13,16 +13,21 @@ rm -rf "$out"
 mkdir -p "$out"
 for f in scenarios/putin_visit.ron scenarios/baseline.ron tests/data/small.ron \
          tests/data/three_states.ron scenarios/validation/*.ron; do
-    $S "$f" -n 1000 --seed 7 -q --out "$out/run-$(basename "$f" .ron)"
+    $S "$f" -n 1000 --seed 7 --out "$out/run-$(basename "$f" .ron)" \
+        | grep -v '^results in ' > "$out/run-$(basename "$f" .ron).txt"
 done
-$S compare scenarios/baseline.ron scenarios/putin_visit.ron -n 1000 --seed 7 -q --out "$out/compare"
+# Runs, compares, sweeps and blocs print their tables too (without -q), less the folder line.
+$S compare scenarios/baseline.ron scenarios/putin_visit.ron -n 1000 --seed 7 --out "$out/compare" \
+    | grep -v '^results in ' > "$out/compare.txt"
 # Three scenarios: the comparison plots draw a bar and a difference per scenario after A.
 $S compare scenarios/baseline.ron scenarios/putin_visit.ron scenarios/visit_without_deals.ron \
-    -n 300 --seed 7 -q --out "$out/compare-3"
-$S sweep scenarios/putin_visit.ron --param lambda=0.2:0.8:3 -n 300 --seed 7 -q --out "$out/sweep"
+    -n 300 --seed 7 --out "$out/compare-3" | grep -v '^results in ' > "$out/compare-3.txt"
+$S sweep scenarios/putin_visit.ron --param lambda=0.2:0.8:3 -n 300 --seed 7 --out "$out/sweep" \
+    | grep -v '^results in ' > "$out/sweep.txt"
 # Two parameters: curves per value of the second, and the heat map.
 $S sweep scenarios/putin_visit.ron --param lambda=0.2:0.8:3 \
-    --param event.energy_megadeal.hazard=0.02:0.12:2 -n 200 --seed 7 -q --out "$out/sweep-2"
+    --param event.energy_megadeal.hazard=0.02:0.12:2 -n 200 --seed 7 --out "$out/sweep-2" \
+    | grep -v '^results in ' > "$out/sweep-2.txt"
 # The printed table too (without -q), less the line naming the output folder.
 $S sensitivity tests/data/small.ron --samples 8 -n 100 --seed 7 --out "$out/sensitivity" \
     | grep -v '^results in ' > "$out/sensitivity.txt"
@@ -41,8 +46,10 @@ for i in 1 2; do
         > "$out/part-$i/manifest-without-build.json"
     rm "$out/part-$i/manifest.json" "$out/part-$i/.entente-results"
 done
-$S blocs scenarios/putin_visit.ron --from partnership -q --out "$out/blocs"
-$S blocs benches/reference_large.ron -q --out "$out/blocs-30"
+$S blocs scenarios/putin_visit.ron --from partnership --out "$out/blocs" \
+    | grep -v '^results in ' > "$out/blocs.txt"
+$S blocs benches/reference_large.ron --out "$out/blocs-30" \
+    | grep -v '^results in ' > "$out/blocs-30.txt"
 # A scored forecast with every ablation, and its printed table (less the folder line).
 $S score tests/data/small.ron --observed tests/data/small.observed.csv \
     --ablate balance,leverage,dependency,all -n 300 --seed 7 --out "$out/score" \

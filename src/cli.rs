@@ -1,6 +1,6 @@
 //! The command line, as clap sees it. Nothing here is used past `options`, which turns these
-//! raw flags into checked options (but for `BlocSource`, a plain choice clap reads, which
-//! `options` hands on as it is); a value with a grammar (`--shard`, `--param`) is parsed
+//! raw flags into checked options (but for `BlocSource` and `Grouping`, plain choices clap
+//! reads, which `options` hands on as they are); a value with a grammar (`--shard`, `--param`) is parsed
 //! by clap with the value's own parser, so a bad one is clap's usage error. A flag is declared only on the commands that take it,
 //! and what its help states of a default (a folder, a count) comes from the code that
 //! applies it.
@@ -9,6 +9,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
+use crate::analysis::factor_groups::Grouping;
 use crate::analysis::study::swept::{parse_sweep_param, SweepParam};
 use crate::commands::default_folder::{self, SCENARIO};
 use crate::commands::SENSITIVITY_TRAJECTORIES;
@@ -163,7 +164,7 @@ pub enum Command {
         /// stances, ties, effects, timing, background), `file` (the file's `groups`; the
         /// default when it names any) or `none` (each factor alone).
         #[arg(long, value_name = "HOW", value_enum)]
-        groups: Option<GroupsArg>,
+        groups: Option<Grouping>,
         #[command(flatten)]
         common: CommonArgs,
     },
@@ -288,12 +289,16 @@ fn sensitivity_help() -> String {
     )
 }
 
-/// How `simulate sensitivity --groups` groups the factors.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum GroupsArg {
-    None,
-    Kind,
-    File,
+/// `--groups` parses straight into the analysis's `Grouping` (one type, as `BlocSource`),
+/// by the names the table shows it by; the analysis itself knows nothing of clap.
+impl clap::ValueEnum for Grouping {
+    fn value_variants<'a>() -> &'a [Self] {
+        &Grouping::ALL
+    }
+
+    fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
+        Some(clap::builder::PossibleValue::new(self.as_str()))
+    }
 }
 
 /// The matrix `simulate blocs` splits: one type, clap's value and the command's option

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use crate::analysis::ablation::Ablation;
 use crate::analysis::factor_groups::Grouping;
-use crate::cli::{Cli, CommonArgs, GroupsArg};
+use crate::cli::{Cli, CommonArgs};
 use crate::error::Error;
 use crate::scenario::limits;
 use crate::scenario::spelling::shown;
@@ -15,6 +15,8 @@ use crate::scenario::spelling::shown;
 pub use crate::analysis::study::swept::{parse_sweep_param, SweepParam};
 pub use crate::cli::BlocSource;
 pub use crate::engine::Shard;
+// Where a merge finds its parts: the shards' own type, which options fill from the flags.
+pub use crate::shards::PartSources;
 
 /// What the user asked for.
 #[derive(Debug, Clone)]
@@ -77,18 +79,6 @@ pub enum Task {
         ablations: Vec<Ablation>,
         options: RunOptions,
     },
-}
-
-/// Where `simulate merge` finds the partial result folders; `commands::merge` reads the
-/// lists and folders (options do not touch the disk).
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct PartSources {
-    /// Folders named on the command line.
-    pub folders: Vec<PathBuf>,
-    /// `--from FILE`: files listing folders, one per line (`-` for standard input).
-    pub lists: Vec<PathBuf>,
-    /// `--parts DIR`: folders whose subfolders holding a manifest.json are the parts.
-    pub parents: Vec<PathBuf>,
 }
 
 /// Most grid points of a whole sweep.
@@ -225,16 +215,11 @@ impl Task {
                         "--samples must be between 2 and {MAX_SENSITIVITY_SAMPLES}, got {samples}"
                     )));
                 }
-                let grouping = groups.map(|g| match g {
-                    GroupsArg::None => Grouping::Each,
-                    GroupsArg::Kind => Grouping::Kind,
-                    GroupsArg::File => Grouping::File,
-                });
                 Ok(Task::Sensitivity {
                     scenario,
                     samples,
                     against,
-                    grouping,
+                    grouping: groups,
                     options: RunOptions::from_common(common)?,
                 })
             }
@@ -333,14 +318,9 @@ impl RunOptions {
     }
 }
 
+/// `--trajectories` refused unless within `limits::check_trajectories`.
 pub fn check_trajectories(n: u64) -> Result<(), Error> {
-    if n == 0 || n > limits::MAX_TRAJECTORIES {
-        return Err(Error::Refused(format!(
-            "--trajectories must be between 1 and {}, got {n}",
-            limits::MAX_TRAJECTORIES
-        )));
-    }
-    Ok(())
+    limits::check_trajectories(n).map_err(Error::Refused)
 }
 
 /// Most worker threads: far beyond any useful count (the work is CPU-bound), low enough
@@ -374,6 +354,29 @@ mod tests {
             let cli = Cli::try_parse_from(&args).expect("valid arguments");
             let task = Task::from_cli_arguments(cli);
             assert!(task.is_ok(), "{args:?}: {task:?}");
+        }
+    }
+
+    /// Defect: `--groups` was parsed into a second enum (`cli::GroupsArg`) with names of
+    /// its own, mapped by hand onto the analysis's `Grouping`. Now clap parses straight into
+    /// `Grouping`, by the name the table shows (`Grouping::as_str`).
+    #[test]
+    fn groups_was_a_second_enum_mapped_by_hand_onto_grouping() {
+        for grouping in Grouping::ALL {
+            let args = [
+                "simulate",
+                "sensitivity",
+                "s.ron",
+                "--groups",
+                grouping.as_str(),
+            ];
+            let cli = Cli::try_parse_from(args).expect("valid arguments");
+            match Task::from_cli_arguments(cli) {
+                Ok(Task::Sensitivity {
+                    grouping: parsed, ..
+                }) => assert_eq!(parsed, Some(grouping), "{args:?}"),
+                other => panic!("{args:?}: {other:?}"),
+            }
         }
     }
 }

@@ -20,6 +20,9 @@ pub enum Grouping {
 }
 
 impl Grouping {
+    /// Every grouping, in the order `--groups` lists them.
+    pub const ALL: [Grouping; 3] = [Grouping::Each, Grouping::Kind, Grouping::File];
+
     /// How the grouping is named in the table and in `--groups`.
     pub fn as_str(self) -> &'static str {
         match self {

@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use crate::analysis::landscape::{any_landscape, symmetric, Landscape, MAX_REPORTED};
+use crate::analysis::landscape::{any_landscape, symmetric, MAX_REPORTED};
 use crate::error::Error;
 use crate::options::{BlocSource, BlocsOptions};
 use crate::output::{self, write_atomically, Exporter};
@@ -44,62 +44,10 @@ pub fn blocs(path: &Path, options: &BlocsOptions) -> Result<(), Error> {
     result.minima.truncate(MAX_REPORTED);
     write_atomically(&out, |dir| output::BlocsCsv.write(&result, dir))?;
     if options.verbose {
-        print_table(&w.name, &result)?;
+        for line in output::blocs_table::lines(&w.name, &result) {
+            crate::say!("{line}")?;
+        }
         crate::say!("results in {}", crate::scenario::path_shown(&out))?;
-    }
-    Ok(())
-}
-
-fn print_table(name: &str, l: &Landscape) -> Result<(), Error> {
-    if l.exhaustive {
-        crate::say!(
-            "{name}: {} two-bloc configurations of the initial {} matrix; {} local minim{}{}",
-            l.configurations,
-            l.source,
-            l.found,
-            if l.found == 1 { "um" } else { "a" },
-            if l.found > l.minima.len() {
-                format!(", the lowest {} listed", l.minima.len())
-            } else {
-                String::new()
-            },
-        )?;
-    } else {
-        crate::say!(
-            "{name}: {} states, too many to score every configuration: heuristic, not \
-             exhaustive. {} starts (the leading eigenvector's split, then seeded ones) ran \
-             down to {} distinct local minim{} of the initial {} matrix{}; the lowest found \
-             may not be the lowest there is.",
-            l.states.len(),
-            l.configurations,
-            l.found,
-            if l.found == 1 { "um" } else { "a" },
-            l.source,
-            if l.found > l.minima.len() {
-                format!(", the lowest {} listed", l.minima.len())
-            } else {
-                String::new()
-            },
-        )?;
-    }
-    crate::say!("  {:>12}  minimum        blocs", "energy")?;
-    for c in &l.minima {
-        let kind = if c.global { l.lowest_kind() } else { "local" };
-        let kind = if l.exhaustive {
-            format!("{kind:<12}")
-        } else {
-            format!("{kind:<12}") + &format!(" (reached from {} starts)", c.found_by)
-        };
-        let other = if c.other.is_empty() {
-            "(nobody)".to_string()
-        } else {
-            c.other.join(", ")
-        };
-        crate::say!(
-            "  {:>12.4}  {kind} {{{}}} vs {{{other}}}",
-            c.energy,
-            c.with_first.join(", ")
-        )?;
     }
     Ok(())
 }

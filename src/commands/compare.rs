@@ -5,9 +5,8 @@
 use std::path::PathBuf;
 
 use super::stem;
-use crate::analysis::compare::{label, MAX_SCENARIOS};
+use crate::analysis::compare::MAX_SCENARIOS;
 use crate::analysis::study::compare::Comparing;
-use crate::analysis::Comparison;
 use crate::engine::{self, estimate};
 use crate::error::Error;
 use crate::options::RunOptions;
@@ -52,7 +51,9 @@ pub fn compare(paths: &[PathBuf], options: &RunOptions) -> Result<(), Error> {
     })?;
 
     if options.verbose {
-        print_table(&comparison)?;
+        for line in output::compare_table::lines(&comparison) {
+            crate::say!("{line}")?;
+        }
         crate::say!("results in {}", crate::scenario::path_shown(&out))?;
     }
     Ok(())
@@ -75,86 +76,4 @@ fn check_estimate(
         super::count(threads, "thread")
     );
     super::check_fits(&need, &what, super::RUN_ADVICE)
-}
-
-fn print_table(c: &Comparison) -> Result<(), Error> {
-    let r = &c.reference().manifest;
-    let names: Vec<String> = c
-        .scenarios
-        .iter()
-        .enumerate()
-        .map(|(i, s)| format!("{} ({})", s.manifest.scenario, label(i)))
-        .collect();
-    crate::say!(
-        "{}: {} paired trajectories, seed {}; differences against {}",
-        names.join(", "),
-        r.trajectories,
-        r.seed,
-        label(0)
-    )?;
-    let width = c
-        .outcomes
-        .iter()
-        .map(|o| o.name.len())
-        .chain(c.metrics.iter().map(|m| m.name.len()))
-        .max()
-        .unwrap_or(7)
-        .max(7);
-    let mut head = format!("  {:width$}  {:>6}", "outcome", label(0));
-    for i in 1..c.scenarios.len() {
-        let _ = std::fmt::Write::write_fmt(&mut head, format_args!("  {:>6}", label(i)));
-    }
-    crate::say!("{head}")?;
-    for o in &c.outcomes {
-        let mut line = format!("  {:width$}  {:>6.3}", o.name, o.probabilities[0]);
-        for p in &o.probabilities[1..] {
-            let _ = std::fmt::Write::write_fmt(&mut line, format_args!("  {p:>6.3}"));
-        }
-        crate::say!("{line}")?;
-        for d in &o.differences {
-            crate::say!(
-                "  {:width$}    {} - {}: {:+.3} [{:+.3}, {:+.3}] (paired 95%)",
-                "",
-                d.label,
-                label(0),
-                d.diff,
-                d.ci_low,
-                d.ci_high
-            )?;
-        }
-    }
-    for name in &c.not_shared {
-        crate::say!("  {name}: not in every scenario (not compared)")?;
-    }
-    for name in &c.defined_differently {
-        crate::say!(
-            "  {name}: defined differently in {} (not compared)",
-            c.redefined_in(name).join(", ")
-        )?;
-    }
-    if !c.metrics.is_empty() {
-        crate::say!("  metric effects at the last step (paired 95% interval):")?;
-    }
-    let last = c.reference().manifest.steps;
-    for m in &c.metrics {
-        // Say the step only where it is not the reference's last (worlds of different lengths).
-        let at = if m.step == last as usize {
-            String::new()
-        } else {
-            format!(" at step {}", m.step)
-        };
-        crate::say!(
-            "  {:width$}  {} - {}{at}: {:+.4} [{:+.4}, {:+.4}]  ({:.4} -> {:.4})",
-            m.name,
-            m.label,
-            label(0),
-            m.diff,
-            m.ci_low,
-            m.ci_high,
-            m.reference_mean,
-            m.mean
-        )?;
-    }
-    crate::say!("  {}", crate::analysis::interval::WHAT_INTERVALS_COVER)?;
-    Ok(())
 }

@@ -32,7 +32,9 @@ pub fn run(path: &Path, options: &RunOptions) -> Result<(), Error> {
     }
 
     if options.verbose {
-        print_table(&summary)?;
+        for line in output::run_table::lines(&summary) {
+            crate::say!("{line}")?;
+        }
         crate::say!("results in {}", crate::scenario::path_shown(&out))?;
     }
     Ok(())
@@ -46,35 +48,4 @@ fn drift_line(drift: &crate::engine::drift::Drift) -> String {
         crate::scenario::spelling::shown(&drift.path),
         drift.change
     )
-}
-
-fn print_table(s: &RunSummary) -> Result<(), Error> {
-    let m = &s.manifest;
-    crate::say!(
-        "{}: {} trajectories x {} {}s, seed {}",
-        m.scenario,
-        m.trajectories,
-        m.steps,
-        m.step_unit,
-        m.seed
-    )?;
-    let width = s
-        .outcomes
-        .iter()
-        .map(|o| o.name.len())
-        .max()
-        .unwrap_or(7)
-        .max(7);
-    crate::say!("  {:width$}  probability  95% interval", "outcome")?;
-    for o in &s.outcomes {
-        crate::say!(
-            "  {:width$}  {:>11.3}  [{:.3}, {:.3}]",
-            o.name,
-            o.probability,
-            o.ci_low,
-            o.ci_high
-        )?;
-    }
-    crate::say!("  {}", crate::analysis::interval::WHAT_INTERVALS_COVER)?;
-    Ok(())
 }

@@ -80,7 +80,9 @@ pub fn sweep(path: &Path, params: &[SweepParam], options: &RunOptions) -> Result
     ];
     output::export(&out, &sweep, &exporters)?;
     if options.verbose {
-        print_table(&sweep)?;
+        for line in output::sweep_table::lines(&sweep) {
+            crate::say!("{line}")?;
+        }
         crate::say!("results in {}", crate::scenario::path_shown(&out))?;
     }
     Ok(())
@@ -106,38 +108,4 @@ fn warn_rows_scaled_back(points: &[(String, u64)], trajectories: u64) {
     if points.len() > SCALED_POINTS_SHOWN {
         crate::warn!("  … and {} more", points.len() - SCALED_POINTS_SHOWN);
     }
-}
-
-fn print_table(s: &Sweep) -> Result<(), Error> {
-    crate::say!(
-        "{}: {} grid points x {} trajectories (same seeds at every point), seed {}",
-        s.manifest.scenario,
-        s.points.len(),
-        s.manifest.trajectories,
-        s.manifest.seed
-    )?;
-    let widths: Vec<usize> = s.parameters.iter().map(|p| p.len().max(8)).collect();
-    let mut head = String::from(" ");
-    for (p, w) in s.parameters.iter().zip(&widths) {
-        head.push_str(&format!(" {p:>w$}"));
-    }
-    for o in &s.outcomes {
-        head.push_str(&format!("  {o}"));
-    }
-    crate::say!("{head}")?;
-    for point in &s.points {
-        let mut line = String::from(" ");
-        for (v, w) in point.values.iter().zip(&widths) {
-            line.push_str(&format!(" {:>w$}", format!("{:.4}", v)));
-        }
-        for (o, name) in point.outcomes.iter().zip(&s.outcomes) {
-            line.push_str(&format!("  {:>w$.3}", o.probability, w = name.len()));
-        }
-        crate::say!("{line}")?;
-    }
-    crate::say!(
-        "  {}",
-        crate::analysis::interval::WHAT_SWEEP_INTERVALS_COVER
-    )?;
-    Ok(())
 }

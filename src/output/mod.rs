@@ -7,7 +7,9 @@
 //! through plotters' own file backend and so write into the folder themselves.
 
 mod blocs_csv;
+pub mod blocs_table;
 mod compare_json;
+pub mod compare_table;
 mod conditional_csv;
 mod contributions_csv;
 mod csv;
@@ -28,6 +30,7 @@ pub mod plots;
 pub mod records_parquet;
 pub mod records_read;
 mod report;
+pub mod run_table;
 mod score_csv;
 mod score_json;
 mod score_report;
@@ -36,6 +39,7 @@ mod sensitivity_csv;
 pub mod sensitivity_table;
 mod sweep_csv;
 mod sweep_effects_csv;
+pub mod sweep_table;
 
 use std::io;
 use std::path::{Path, PathBuf};

@@ -45,6 +45,17 @@ pub const MAX_OBSERVATIONS: usize = 100_000;
 /// is read rather than held (a 16 MB line of commas held whole took 580 MB).
 pub const MAX_COLUMNS: usize = 100;
 
+/// Why `n` trajectories are refused, unless 1 <= n <= `MAX_TRAJECTORIES`: the check of
+/// `--trajectories` and of a shard's manifest alike.
+pub fn check_trajectories(n: u64) -> Result<(), String> {
+    if n == 0 || n > MAX_TRAJECTORIES {
+        return Err(format!(
+            "--trajectories must be between 1 and {MAX_TRAJECTORIES}, got {n}"
+        ));
+    }
+    Ok(())
+}
+
 /// The message of a list longer than its limit, the same for a full file and for the
 /// variant change that makes a list too long.
 pub fn too_many(what: &str, limit: usize, count: usize) -> String {

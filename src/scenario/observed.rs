@@ -9,14 +9,16 @@
 //! happened) or 0 (it did not) for an outcome.
 //!
 //! Everything is checked here, against the compiled scenario, before any simulation: every
-//! problem is reported at its file, line and column (at most `MAX_PROBLEMS`), as a
-//! scenario's are. A UTF-8 byte-order mark is skipped, and lines may end in LF or CRLF.
+//! problem is reported at its file, line and column (at most `MAX_PROBLEMS`, then how many
+//! more: `Problems`), as a scenario's are. A UTF-8 byte-order mark is skipped, and lines may
+//! end in LF or CRLF.
 
 use std::collections::HashMap;
 use std::path::Path;
 
 use super::csv_text::{self, Field, Record};
-use super::limits::{MAX_COLUMNS, MAX_FILE_BYTES, MAX_OBSERVATIONS, MAX_PROBLEMS};
+use super::limits::{MAX_COLUMNS, MAX_FILE_BYTES, MAX_OBSERVATIONS};
+use super::problems::Problems;
 use super::spelling::{name_list, quoted_name, suggestion};
 use super::{Position, Problem, ScenarioError};
 use crate::format::Num;
@@ -196,7 +198,10 @@ pub fn read(path: &Path) -> Result<Vec<u8>, ScenarioError> {
 /// The index of each of `COLUMNS` in the header, or why the header will not do.
 fn header_columns(header: &Record) -> Result<[usize; 3], Vec<Problem>> {
     let names: Vec<&str> = header.fields.iter().map(|f| f.text.trim()).collect();
-    let mut problems: Vec<Problem> = unnamed_columns(header).collect();
+    let mut problems = Problems::default();
+    for unnamed in unnamed_columns(header) {
+        problems.push(unnamed);
+    }
     let mut found = [0; 3];
     for (slot, column) in COLUMNS.iter().enumerate() {
         let mut at = names.iter().enumerate().filter(|(_, n)| *n == column);
@@ -209,11 +214,7 @@ fn header_columns(header: &Record) -> Result<[usize; 3], Vec<Problem>> {
             (None, _) => problems.push(missing_column(header, &names, column)),
         }
     }
-    if problems.is_empty() {
-        Ok(found)
-    } else {
-        Err(problems)
-    }
+    problems.into_result(found)
 }
 
 /// A column whose header cell is empty: which column a value belongs to could not be
@@ -229,7 +230,6 @@ fn unnamed_columns(header: &Record) -> impl Iterator<Item = Problem> + '_ {
                       (and any comma after the last name)"
                 .to_string(),
         })
-        .take(MAX_PROBLEMS)
 }
 
 /// The problem of a header without `column`: at the name closest to it, if one is.
@@ -290,7 +290,7 @@ fn not_a_number_hint(text: &str, of: Option<Observed>) -> String {
     }
 }
 
-/// Checks rows one by one, keeping what passes and at most `MAX_PROBLEMS` problems.
+/// Checks rows one by one, keeping what passes and its problems (capped by `Problems`).
 struct Checker<'w> {
     world: &'w World,
     width: usize,
@@ -301,8 +301,7 @@ struct Checker<'w> {
     /// Where each (metric or outcome, step) was first observed.
     seen: HashMap<(Observed, u32), usize>,
     observations: Vec<Observation>,
-    problems: Vec<Problem>,
-    more: usize,
+    problems: Problems,
 }
 
 impl<'w> Checker<'w> {
@@ -325,20 +324,15 @@ impl<'w> Checker<'w> {
             labels,
             seen: HashMap::new(),
             observations: Vec::new(),
-            problems: Vec::new(),
-            more: 0,
+            problems: Problems::default(),
         }
     }
 
     fn problem(&mut self, at: Position, message: String) {
-        if self.problems.len() >= MAX_PROBLEMS {
-            self.more += 1;
-        } else {
-            self.problems.push(Problem {
-                position: Some(at),
-                message,
-            });
-        }
+        self.problems.push(Problem {
+            position: Some(at),
+            message,
+        });
     }
 
     fn row(&mut self, row: &Record) {
@@ -563,20 +557,8 @@ impl<'w> Checker<'w> {
         Some(value)
     }
 
-    fn finish(mut self) -> Result<Vec<Observation>, Vec<Problem>> {
-        if self.problems.is_empty() {
-            return Ok(self.observations);
-        }
-        if self.more > 0 {
-            self.problems.push(Problem {
-                position: None,
-                message: format!(
-                    "... and {} more problems; fix the ones above first",
-                    self.more
-                ),
-            });
-        }
-        Err(self.problems)
+    fn finish(self) -> Result<Vec<Observation>, Vec<Problem>> {
+        self.problems.into_result(self.observations)
     }
 }
 
@@ -584,6 +566,7 @@ impl<'w> Checker<'w> {
 mod tests {
     use super::*;
     use crate::model::{Metric, Outcome};
+    use crate::scenario::limits::MAX_PROBLEMS;
 
     /// Two states, one stance and one share tracked, an outcome of each kind; 8 steps.
     fn world() -> World {
@@ -841,6 +824,22 @@ mod tests {
             !shown.contains('\u{1b}') && lines[0].contains("…\" (506 bytes)"),
             "{}",
             lines[0]
+        );
+    }
+
+    /// Defect: the header's problems were capped by a `take` of their own, which dropped
+    /// the unnamed columns past `MAX_PROBLEMS` without a word (the rows' problems, and a
+    /// scenario's, end with how many more there are).
+    #[test]
+    fn unnamed_header_columns_past_the_cap_were_dropped_uncounted() {
+        let text = format!("metric,step,value{}\n", ",".repeat(MAX_PROBLEMS + 7));
+        let shown = problems(&text);
+        let lines: Vec<&str> = shown.lines().collect();
+        assert_eq!(lines.len(), MAX_PROBLEMS + 1, "{shown}");
+        assert!(lines[0].starts_with("obs.csv:1:19: this column of the header has no name"));
+        assert_eq!(
+            lines[MAX_PROBLEMS],
+            "obs.csv: ... and 7 more problems; fix the ones above first"
         );
     }
 }

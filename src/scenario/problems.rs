@@ -1,6 +1,6 @@
 //! What is wrong with a file, as it is reported: each problem at its place, at most
-//! `MAX_PROBLEMS` of them and then how many more. The compiler and a variant's changes list
-//! theirs here, so both cap and count alike.
+//! `MAX_PROBLEMS` of them and then how many more. The compiler, a variant's changes and an
+//! observations file (`observed.rs`) list theirs here, so all cap and count alike.
 
 use std::ops::{Deref, DerefMut};
 

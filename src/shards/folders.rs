@@ -6,8 +6,19 @@ use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 
 use crate::error::Error;
-use crate::options::PartSources;
 use crate::scenario::{limits, path_shown};
+
+/// Where `simulate merge` finds the partial result folders, as the command line names
+/// them; `PartFolders` reads the lists and folders (options do not touch the disk).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PartSources {
+    /// Folders named on the command line.
+    pub folders: Vec<PathBuf>,
+    /// `--from FILE`: files listing folders, one per line (`-` for standard input).
+    pub lists: Vec<PathBuf>,
+    /// `--parts DIR`: folders whose subfolders holding a manifest.json are the parts.
+    pub parents: Vec<PathBuf>,
+}
 
 /// Every part folder the sources name, in the order given: the folders on the command
 /// line, then each list's lines, then each `--parts` folder's subfolders (by name). The

@@ -5,9 +5,9 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use super::{refuse, VALUE_CHARS};
-use crate::engine::{chunk_count, Aggregates, CHUNK};
+use crate::engine::{chunk_count, Aggregates, Shard, CHUNK};
 use crate::error::Error;
-use crate::options::{check_trajectories, Shard};
+use crate::scenario::limits::check_trajectories;
 use crate::scenario::spelling::printable;
 use crate::scenario::{self, path_shown};
 use crate::shards::partial::{self, Part, PartialManifest};
@@ -56,7 +56,7 @@ fn check_numbers(part: &Part) -> Result<(), Error> {
             format!("manifest.json: {why} (damaged or edited?)"),
         )
     };
-    check_trajectories(m.trajectories).map_err(|e| bad(e.to_string()))?;
+    check_trajectories(m.trajectories).map_err(bad)?;
     let chunks = chunk_count(m.trajectories);
     if m.shard == 0 || m.shard > m.shards || m.shards > chunks {
         return Err(bad(format!(

@@ -14,7 +14,7 @@ mod folders;
 mod joined;
 pub mod partial;
 
-pub use folders::PartFolders;
+pub use folders::{PartFolders, PartSources};
 pub use joined::{every_shard_once, merged, stored_scenario, Shards};
 
 use std::path::Path;
@@ -38,4 +38,45 @@ pub(crate) fn refuse(dir: &Path, why: impl std::fmt::Display) -> Error {
         path_shown(dir),
         printable(&why.to_string(), MOST_CHARS)
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    /// Defect: `folders.rs` and `joined.rs` imported the checked options (`PartSources`,
+    /// `check_trajectories`, `Shard`): a layer below the commands importing from the
+    /// command line's side. What they need lives here or below (`engine::Shard`,
+    /// `scenario::limits::check_trajectories`), and options hands `PartSources` on.
+    #[test]
+    fn the_shards_imported_the_options_from_above() {
+        // Spelled in two pieces, so that this file does not find itself.
+        let upward = format!("crate::{}", "options");
+        let mut files = Vec::new();
+        rust_files(
+            &Path::new(env!("CARGO_MANIFEST_DIR")).join("src/shards"),
+            &mut files,
+        );
+        assert!(files.len() >= 7, "{files:?}");
+        for file in files {
+            let text = std::fs::read_to_string(&file).unwrap();
+            assert!(
+                !text.contains(&upward),
+                "{} imports {upward}",
+                file.display()
+            );
+        }
+    }
+
+    /// Every `.rs` file under `dir`, its subfolders' too.
+    fn rust_files(dir: &Path, into: &mut Vec<std::path::PathBuf>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                rust_files(&path, into);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                into.push(path);
+            }
+        }
+    }
 }
