@@ -192,11 +192,11 @@ fn the_scoreboard_of_untuned_forecasts_holds_its_figures() {
     let board: [(&str, u64, u64, u64, f64, f64); 7] = [
         ("pakistan_2018", 14, 4, 12, 0.302, 0.301),
         ("egypt_1979", 6, 1, 1, 0.279, 0.224),
-        ("china_1990", 16, 6, 11, 0.589, 0.585),
-        ("india_1990", 20, 9, 20, 0.126, 0.143),
-        ("peru_1975", 20, 7, 17, 0.181, 0.183),
+        ("china_1990", 16, 6, 12, 0.585, 0.581),
+        ("india_1990", 20, 9, 20, 0.104, 0.122),
+        ("peru_1975", 20, 7, 17, 0.188, 0.193),
         ("chile_1975", 16, 5, 12, 0.373, 0.376),
-        ("saudi_1995", 16, 6, 13, 0.365, 0.367),
+        ("saudi_1995", 16, 5, 13, 0.366, 0.366),
     ];
     for (case, n, in50, in90, skill, events_only) in board {
         let out = tempfile::tempdir().unwrap();
