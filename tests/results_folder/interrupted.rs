@@ -7,12 +7,11 @@
 
 use crate::common;
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{data, names};
+use common::{data, names, snapshot, staging_folders, wait_while_running};
 
 /// How long a stopped run may take to exit; it checks for Ctrl-C at every step, well under
 /// a second even for the largest worlds. Generous, for loaded CI machines.
@@ -20,26 +19,6 @@ const EXIT_DEADLINE: Duration = Duration::from_secs(20);
 
 fn binary() -> PathBuf {
     PathBuf::from(env!("CARGO_BIN_EXE_simulate"))
-}
-
-/// Every file under `dir` with its bytes.
-fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
-    let mut files = BTreeMap::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for entry in std::fs::read_dir(&d).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                stack.push(path);
-            } else {
-                files.insert(
-                    path.strip_prefix(dir).unwrap().to_path_buf(),
-                    common::read(&path),
-                );
-            }
-        }
-    }
-    files
 }
 
 fn quick_run(out: &Path, seed: &str) {
@@ -324,21 +303,8 @@ fn start_writing(world: &Path, out: &Path) -> Child {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    let staging = format!(".{}.partial-", out.file_name().unwrap().to_string_lossy());
-    let start = Instant::now();
-    while !names(out.parent().unwrap())
-        .iter()
-        .any(|n| n.starts_with(&staging))
-    {
-        if start.elapsed() > EXIT_DEADLINE {
-            let _ = child.kill();
-            panic!("simulate never started writing its result");
-        }
-        if child.try_wait().unwrap().is_some() {
-            panic!("simulate finished before the test saw it writing");
-        }
-        std::thread::sleep(Duration::from_millis(2));
-    }
+    let writing = || !staging_folders(out).is_empty();
+    wait_while_running(&mut child, EXIT_DEADLINE, "it writing its result", writing);
     child
 }
 
@@ -456,14 +422,8 @@ fn ctrl_c_during_merge_exits_130_and_writes_nothing() {
 
 /// The plots in the staging folder of the run writing into `out`, 0 once it is gone.
 fn plots_being_written(out: &Path) -> usize {
-    let staging = format!(".{}.partial-", out.file_name().unwrap().to_string_lossy());
-    names(out.parent().unwrap())
-        .iter()
-        .filter(|n| n.starts_with(&staging))
-        .map(|n| {
-            let plots = out.parent().unwrap().join(n).join("plots");
-            std::fs::read_dir(plots).map_or(0, |d| d.count())
-        })
+    (staging_folders(out).iter())
+        .map(|s| std::fs::read_dir(s.join("plots")).map_or(0, |d| d.count()))
         .sum()
 }
 

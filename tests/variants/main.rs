@@ -8,4 +8,3 @@ mod bases_and_changes;
 mod files;
 mod hazard_cases;
 mod others;
-mod scheduled_hazard;
