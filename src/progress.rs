@@ -83,6 +83,16 @@ pub fn interrupted() -> bool {
     INTERRUPTED.load(Ordering::Relaxed)
 }
 
+/// Work done file by file or figure by figure (a result's files, a report's pictures)
+/// stops here after Ctrl-C, as a failed write: the stage writing a result reads the
+/// failure as the interrupt (`output::fill_atomically`) and removes what it wrote.
+pub fn unless_interrupted() -> std::io::Result<()> {
+    if interrupted() {
+        return Err(std::io::Error::other("interrupted"));
+    }
+    Ok(())
+}
+
 /// The flag the engine's workers watch (`engine::Control::cancel`).
 pub fn interrupt_flag() -> &'static AtomicBool {
     &INTERRUPTED

@@ -253,6 +253,19 @@ struct Candidate {
     hits: usize,
 }
 
+impl Candidate {
+    /// `input` limited to `limit`, which keeps `count` trajectories, `hits` of them with
+    /// the outcome.
+    fn new(input: usize, limit: (f64, f64), (count, hits): (usize, usize)) -> Self {
+        Candidate {
+            input,
+            limit,
+            count,
+            hits,
+        }
+    }
+}
+
 impl Boxed {
     fn everything(data: &Data) -> Self {
         Boxed {
@@ -327,6 +340,11 @@ impl<'a> Data<'a> {
         })
     }
 
+    /// The share of all trajectories `candidate` keeps.
+    fn mass(&self, candidate: &Candidate) -> f64 {
+        candidate.count as f64 / self.outcome.len() as f64
+    }
+
     /// The best of the candidates (highest objective, then fewest restricted inputs; the
     /// first of equals), with its objective.
     fn best(&self, old: &Boxed, candidates: Vec<Candidate>) -> Option<(Candidate, f64)> {
@@ -358,17 +376,12 @@ impl<'a> Data<'a> {
             let top = quantile(&mut values, 1.0 - settings.peel_alpha);
             let bottom = quantile(&mut values, settings.peel_alpha);
             for limit in [(low, top), (bottom, high)] {
-                let (count, hits) = self.tally(&old.members, j, limit);
-                candidates.push(Candidate {
-                    input: j,
-                    limit,
-                    count,
-                    hits,
-                });
+                let tally = self.tally(&old.members, j, limit);
+                candidates.push(Candidate::new(j, limit, tally));
             }
         }
         let (best, score) = self.best(old, candidates)?;
-        let mass = best.count as f64 / self.outcome.len() as f64;
+        let mass = self.mass(&best);
         let takes = mass >= settings.mass_min && best.count < old.members.len() && score > 0.0;
         takes.then(|| self.narrowed(old, &best))
     }
@@ -419,17 +432,11 @@ impl<'a> Data<'a> {
                 limits[j] = limit;
                 let members = self.members_of(&limits);
                 let hits = members.iter().filter(|&&r| self.outcome[r]).count();
-                let count = members.len();
-                candidates.push(Candidate {
-                    input: j,
-                    limit,
-                    count,
-                    hits,
-                });
+                candidates.push(Candidate::new(j, limit, (members.len(), hits)));
             }
         }
         let (best, score) = self.best(old, candidates)?;
-        let mass = best.count as f64 / self.outcome.len() as f64;
+        let mass = self.mass(&best);
         let grows = best.count > old.members.len() && mean(best.hits, best.count) > old.mean();
         if !(mass >= settings.mass_min && grows && score > 0.0) {
             return None;

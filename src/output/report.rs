@@ -151,6 +151,8 @@ pub(super) fn figures_section(
     figures: &[Box<dyn Figure + '_>],
 ) -> io::Result<()> {
     for f in figures {
+        // Drawn in memory, so no file's note stops them at Ctrl-C: each figure does.
+        crate::progress::unless_interrupted()?;
         let stem = f.file_stem();
         let svg = f.svg()?;
         let _ = write!(

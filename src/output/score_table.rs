@@ -2,30 +2,40 @@
 //! first metrics'), the outcomes' Brier score against the base rate, and each ablation's
 //! totals.
 
+use std::path::Path;
+
 use crate::analysis::score::{ObservationScore, ScoreRun, Scored};
+use crate::scenario::path_shown;
+use crate::scenario::spelling::{printable, shown};
 
 /// Rows of metrics printed on the terminal (every outcome's row is: there are few, and its
 /// probability is the answer); every row is in score.csv.
 const SHOWN_ROWS: usize = 20;
 
+/// Characters of a metric's label the table shows: two names and their metric fit, and a
+/// label of the user's names stays a row a terminal shows.
+const LABEL_CHARS: usize = 100;
+
 /// The lines of the table, which the command prints.
 pub fn lines(r: &ScoreRun) -> Vec<String> {
     let mut out = Vec::new();
     let m = &r.summary.manifest;
+    // The scenario's name, the file's path and the labels are the user's: escaped and cut.
     out.push(format!(
         "{}: {} trajectories x {} {}s, seed {}; {} observations from {}",
-        m.scenario,
+        shown(&m.scenario),
         m.trajectories,
         m.steps,
         m.step_unit,
         m.seed,
         r.scores.len(),
-        r.observed
+        path_shown(Path::new(&r.observed))
     ));
-    let shown = shown_rows(&r.scores);
-    let width = shown
+    let rows = shown_rows(&r.scores);
+    let labels: Vec<String> = rows.iter().map(|s| label(&s.metric)).collect();
+    let width = labels
         .iter()
-        .map(|s| s.metric.chars().count())
+        .map(|l| l.chars().count())
         .max()
         .unwrap_or(6)
         .max(6);
@@ -33,19 +43,19 @@ pub fn lines(r: &ScoreRun) -> Vec<String> {
         "  {:width$}  step  observed  forecast p05, p95           pit    crps  persistence error",
         "metric"
     ));
-    for s in &shown {
+    for (s, label) in rows.iter().zip(&labels) {
         out.push(format!(
             "  {:width$}  {:>4}  {:>8.3}  {}",
-            s.metric,
+            label,
             s.step,
             s.value,
             row(s)
         ));
     }
-    if r.scores.len() > shown.len() {
+    if r.scores.len() > rows.len() {
         out.push(format!(
             "  ... and {} more metric rows in score.csv",
-            r.scores.len() - shown.len()
+            r.scores.len() - rows.len()
         ));
     }
     let t = &r.totals;
@@ -82,6 +92,11 @@ fn shown_rows(scores: &[ObservationScore]) -> Vec<&ObservationScore> {
         }
     };
     scores.iter().filter(shown).collect()
+}
+
+/// A metric's label as a row shows it.
+fn label(metric: &str) -> String {
+    printable(metric, LABEL_CHARS)
 }
 
 /// A Brier score with its significant digits: four decimals hide one below 0.001 (a

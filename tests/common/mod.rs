@@ -119,6 +119,107 @@ pub fn names(dir: &Path) -> Vec<String> {
     names
 }
 
+/// Every file under `dir` with its bytes: what a run must leave as it was.
+pub fn snapshot(dir: &Path) -> std::collections::BTreeMap<PathBuf, Vec<u8>> {
+    let mut files = std::collections::BTreeMap::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                files.insert(path.strip_prefix(dir).unwrap().to_path_buf(), read(&path));
+            }
+        }
+    }
+    files
+}
+
+/// The fields of a scenario the tests of the rest of the world share (loader, variants):
+/// three states, A's arms from B (0.3) and from the rest of the world (0.2).
+pub const ARMS_FROM_OTHERS: &str = r#"    background: None,
+    channels: ["arms"],
+    states: [State(name: "A"), State(name: "B"), State(name: "C")],
+    stances: [("A", "B", 0.2)],
+    ties: [
+        Tie(from: "A", to: "B", channel: "arms", share: 0.3),
+        Tie(from: "A", to: "Others", channel: "arms", share: 0.2),
+    ],
+"#;
+
+/// The staging folders beside `out` of runs writing into it (`.OUT.partial-*`).
+pub fn staging_folders(out: &Path) -> Vec<PathBuf> {
+    let prefix = format!(".{}.partial-", out.file_name().unwrap().to_string_lossy());
+    let parent = out.parent().unwrap();
+    (names(parent).into_iter())
+        .filter(|n| n.starts_with(&prefix))
+        .map(|n| parent.join(n))
+        .collect()
+}
+
+/// A process id above Linux's largest (2^22): never a live process.
+pub const DEAD: u32 = 999_999_999;
+
+/// A staging folder `.out.partial-DEAD-N` in `dir` as a run killed while writing leaves
+/// it: its stamp, whose journal (the tag, then one JSON string a line) notes each file
+/// before it is made, and the files made so far.
+pub fn killed_run(dir: &Path, n: u32) -> PathBuf {
+    let staging = dir.join(format!(".out.partial-{DEAD}-{n}"));
+    std::fs::create_dir_all(staging.join("plots")).unwrap();
+    let journal = format!("{DEAD}-{n}\n\"summary.json\"\n\"plots\"\n\"plots/fan_01_x.svg\"\n");
+    std::fs::write(staging.join(".entente-staging"), journal).unwrap();
+    std::fs::write(staging.join("summary.json"), "{}\n").unwrap();
+    std::fs::write(staging.join("plots").join("fan_01_x.svg"), "<svg/>").unwrap();
+    staging
+}
+
+/// Polls until `ready` holds while `child` runs: panics, naming `what` was awaited, if
+/// `child` ends first or `patience` passes (killing it then).
+pub fn wait_while_running(
+    child: &mut std::process::Child,
+    patience: std::time::Duration,
+    what: &str,
+    mut ready: impl FnMut() -> bool,
+) {
+    let start = std::time::Instant::now();
+    while !ready() {
+        if child.try_wait().unwrap().is_some() {
+            panic!("simulate ended before the test saw {what}");
+        }
+        if start.elapsed() > patience {
+            let _ = child.kill();
+            panic!("simulate never got to {what}");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(2));
+    }
+}
+
+/// The rows of the CSV file at `path`, each as a map from column name to text.
+pub fn csv_rows(path: &Path) -> Vec<std::collections::HashMap<String, String>> {
+    let mut reader = csv::Reader::from_path(path).unwrap();
+    let header = reader.headers().unwrap().clone();
+    reader
+        .records()
+        .map(|r| {
+            let r = r.unwrap();
+            header
+                .iter()
+                .zip(r.iter())
+                .map(|(h, v)| (h.to_string(), v.to_string()))
+                .collect()
+        })
+        .collect()
+}
+
+/// The text of a variant of `base.ron` named `v` with `changes`, one change a line from
+/// line 5, column 5.
+pub fn variant_of_base(changes: &str) -> String {
+    format!(
+        "Variant(\n  base: \"base.ron\",\n  name: \"v\",\n  changes: [\n    {changes}\n  ],\n)\n"
+    )
+}
+
 pub fn json(path: &Path) -> serde_json::Value {
     serde_json::from_slice(&read(path)).expect("valid JSON")
 }

@@ -3,24 +3,16 @@
 
 use crate::common;
 
-use common::{exits, write};
+use common::{exits, write, ARMS_FROM_OTHERS};
 
 /// A four-state world whose arms row of A holds B, C and the rest of the world; `edit`
 /// changes its text.
 fn world(edit: impl FnOnce(String) -> String) -> String {
-    edit(
+    edit(format!(
         r#"Scenario(
     name: "shares",
     steps: 4,
-    background: None,
-    channels: ["arms"],
-    states: [State(name: "A"), State(name: "B"), State(name: "C")],
-    stances: [("A", "B", 0.2)],
-    ties: [
-        Tie(from: "A", to: "B", channel: "arms", share: 0.3),
-        Tie(from: "A", to: "Others", channel: "arms", share: 0.2),
-    ],
-    events: [
+{ARMS_FROM_OTHERS}    events: [
         Event(name: "deal", at: 1, effects: [
             Share("A", "C", "arms", Gain(0.1)),
         ]),
@@ -28,8 +20,7 @@ fn world(edit: impl FnOnce(String) -> String) -> String {
     metrics: [Share("A", "Others", "arms")],
 )
 "#
-        .to_string(),
-    )
+    ))
 }
 
 /// Runs `simulate check` on `text`, which must be refused: its stderr.

@@ -7,12 +7,11 @@
 
 use crate::common;
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{data, names};
+use common::{data, names, snapshot, staging_folders, wait_while_running};
 
 /// How long a stopped run may take to exit; it checks for Ctrl-C at every step, well under
 /// a second even for the largest worlds. Generous, for loaded CI machines.
@@ -20,26 +19,6 @@ const EXIT_DEADLINE: Duration = Duration::from_secs(20);
 
 fn binary() -> PathBuf {
     PathBuf::from(env!("CARGO_BIN_EXE_simulate"))
-}
-
-/// Every file under `dir` with its bytes.
-fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
-    let mut files = BTreeMap::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for entry in std::fs::read_dir(&d).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                stack.push(path);
-            } else {
-                files.insert(
-                    path.strip_prefix(dir).unwrap().to_path_buf(),
-                    common::read(&path),
-                );
-            }
-        }
-    }
-    files
 }
 
 fn quick_run(out: &Path, seed: &str) {
@@ -324,21 +303,8 @@ fn start_writing(world: &Path, out: &Path) -> Child {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    let staging = format!(".{}.partial-", out.file_name().unwrap().to_string_lossy());
-    let start = Instant::now();
-    while !names(out.parent().unwrap())
-        .iter()
-        .any(|n| n.starts_with(&staging))
-    {
-        if start.elapsed() > EXIT_DEADLINE {
-            let _ = child.kill();
-            panic!("simulate never started writing its result");
-        }
-        if child.try_wait().unwrap().is_some() {
-            panic!("simulate finished before the test saw it writing");
-        }
-        std::thread::sleep(Duration::from_millis(2));
-    }
+    let writing = || !staging_folders(out).is_empty();
+    wait_while_running(&mut child, EXIT_DEADLINE, "it writing its result", writing);
     child
 }
 
@@ -359,7 +325,9 @@ fn ctrl_c_during_the_final_write_keeps_the_previous_result() {
 fn a_second_ctrl_c_ends_the_process_at_once() {
     // Before, a second Ctrl-C did nothing more than the first: the process went on to the
     // end of what it was doing (here: writing a result, which it then put in place). Now the
-    // second one ends the process at once with 130, before the write is finished.
+    // second one ends the process at once with 130, and the first already stops the write
+    // at its next file (`ctrl_c_while_plotting_stops_at_the_next_plot`): whichever ends it,
+    // no finished result is put in place or left beside it.
     let (dir, _) = interrupt_over_a_previous_result(
         "a second Ctrl-C during the final write",
         |dir, out| start_writing(&wide_world(dir), out),
@@ -371,16 +339,17 @@ fn a_second_ctrl_c_ends_the_process_at_once() {
             send(child, "INT");
         },
     );
-    // The process ended in the middle of the write: what is left beside the result is an
-    // unfinished staging folder (no marker), which the next run into the same place removes.
-    // Had it waited for the write to end, the folder would be gone.
+    // Ended in the middle of the write, it leaves an unfinished staging folder (no marker),
+    // which the next run into the same place removes; stopped by the first, none.
     let staging: Vec<String> = names(dir.path())
         .into_iter()
         .filter(|n| n.starts_with(".results.partial-"))
         .collect();
-    assert_eq!(staging.len(), 1, "{staging:?}");
-    let marker = dir.path().join(&staging[0]).join(".entente-results");
-    assert!(!marker.exists(), "the write ran to its end");
+    assert!(staging.len() <= 1, "{staging:?}");
+    for left in &staging {
+        let marker = dir.path().join(left).join(".entente-results");
+        assert!(!marker.exists(), "the write ran to its end");
+    }
 }
 
 #[cfg(target_os = "linux")]
@@ -449,4 +418,59 @@ fn ctrl_c_during_merge_exits_130_and_writes_nothing() {
     assert_eq!(code, Some(130), "{stderr}");
     assert!(stderr.contains("interrupted"), "{stderr}");
     assert_eq!(names(dir.path()), ["part", "wide.ron"]);
+}
+
+/// The plots in the staging folder of the run writing into `out`, 0 once it is gone.
+fn plots_being_written(out: &Path) -> usize {
+    (staging_folders(out).iter())
+        .map(|s| std::fs::read_dir(s.join("plots")).map_or(0, |d| d.count()))
+        .sum()
+}
+
+#[test]
+fn ctrl_c_while_plotting_stops_at_the_next_plot() {
+    // Before, Ctrl-C while the plots were drawn raised the flag but every remaining plot
+    // (hundreds, seconds of work) was still drawn before the run gave up. Now no file is
+    // begun after it: the run ends with 130 after at most the plot in hand (counted, not
+    // timed), the previous result intact and the staging folder removed.
+    let mut after_signal = 0;
+    let mut at_signal = 0;
+    let written = std::cell::RefCell::new(PathBuf::new());
+    let (dir, stderr) = interrupt_over_a_previous_result(
+        "Ctrl-C while plotting",
+        |dir, out| {
+            written.replace(out.to_path_buf());
+            let child = start_writing(&wide_world(dir), out);
+            let start = Instant::now();
+            while plots_being_written(out) < 10 && start.elapsed() < EXIT_DEADLINE {
+                std::thread::sleep(Duration::from_millis(1));
+            }
+            child
+        },
+        |child| {
+            let out = written.borrow().clone();
+            at_signal = plots_being_written(&out);
+            send(child, "INT");
+            let start = Instant::now();
+            loop {
+                let now = plots_being_written(&out);
+                if now == 0 || start.elapsed() > EXIT_DEADLINE {
+                    break;
+                }
+                after_signal = after_signal.max(now);
+            }
+        },
+    );
+    assert!(stderr.contains("interrupted"), "{stderr}");
+    assert!(
+        at_signal >= 10,
+        "the run was not plotting yet ({at_signal} plots)"
+    );
+    // A figure is a PNG and an SVG; one in hand, and one begun as the signal came.
+    assert!(
+        after_signal <= at_signal + 4,
+        "{} plots were begun after Ctrl-C",
+        after_signal - at_signal
+    );
+    assert_eq!(names(dir.path()), ["results", "wide.ron"]);
 }

@@ -5,42 +5,18 @@
 
 use crate::common;
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use common::{data, names, read};
+use common::{data, names, snapshot, staging_folders, wait_while_running};
 
 /// How long the run may take to start streaming its records. Generous, for loaded machines.
 const PATIENCE: Duration = Duration::from_secs(60);
 
-/// Every file under `dir` with its bytes.
-fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
-    let mut files = BTreeMap::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for entry in std::fs::read_dir(&d).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                stack.push(path);
-            } else {
-                files.insert(path.strip_prefix(dir).unwrap().to_path_buf(), read(&path));
-            }
-        }
-    }
-    files
-}
-
 /// The staging folder of a run into `out`, once it holds a records file.
 fn staging_with_records(out: &Path) -> Option<PathBuf> {
-    let prefix = format!(".{}.partial-", out.file_name()?.to_string_lossy());
-    let parent = out.parent()?;
-    names(parent)
-        .into_iter()
-        .filter(|n| n.starts_with(&prefix))
-        .map(|n| parent.join(n))
-        .find(|s| s.join("records.parquet").exists())
+    (staging_folders(out).into_iter()).find(|s| s.join("records.parquet").exists())
 }
 
 /// Starts a long run with `--records` into `out` and returns once its records file has
@@ -55,20 +31,12 @@ fn start_recording(out: &Path) -> (Child, PathBuf) {
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
-    let start = Instant::now();
-    loop {
-        if let Some(staging) = staging_with_records(out) {
-            return (child, staging);
-        }
-        if child.try_wait().unwrap().is_some() {
-            panic!("simulate ended before the test saw it recording");
-        }
-        if start.elapsed() > PATIENCE {
-            let _ = child.kill();
-            panic!("simulate never started its records");
-        }
-        std::thread::sleep(Duration::from_millis(5));
-    }
+    let mut staging = None;
+    wait_while_running(&mut child, PATIENCE, "it recording", || {
+        staging = staging_with_records(out);
+        staging.is_some()
+    });
+    (child, staging.unwrap())
 }
 
 /// A run with `--records` killed with SIGKILL mid-run, into a new folder beside a user's

@@ -4,24 +4,7 @@
 
 use crate::common;
 
-use std::path::Path;
-
-use common::{data, names, read, simulate, stderr_of};
-
-/// A process id above Linux's largest (2^22): never a live process.
-const DEAD: u32 = 999_999_999;
-
-/// A staging folder as a run killed while writing leaves it: its stamp, whose journal
-/// notes each file before it is made, and the files made so far.
-fn killed_run(dir: &Path, n: u32) -> std::path::PathBuf {
-    let staging = dir.join(format!(".out.partial-{DEAD}-{n}"));
-    std::fs::create_dir_all(staging.join("plots")).unwrap();
-    let journal = format!("{DEAD}-{n}\n\"summary.json\"\n\"plots\"\n\"plots/fan_01_x.svg\"\n");
-    std::fs::write(staging.join(".entente-staging"), journal).unwrap();
-    std::fs::write(staging.join("summary.json"), "{}\n").unwrap();
-    std::fs::write(staging.join("plots").join("fan_01_x.svg"), "<svg/>").unwrap();
-    staging
-}
+use common::{data, killed_run, names, read, simulate, stderr_of, DEAD};
 
 // Defect (issue 21): a user's `my_notes.csv` (or `plots/sketch.png`) put into a killed
 // run's staging folder was deleted by the next run, which took any file of entente's

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{data, names, read, scenario, simulate};
+use common::{data, killed_run, names, read, scenario, simulate, DEAD};
 
 fn quick_run(out: &Path) -> assert_cmd::assert::Assert {
     simulate()
@@ -329,9 +329,6 @@ fn long_file_names_give_a_default_folder_the_file_system_accepts() {
         .is_file());
 }
 
-/// A process id above Linux's largest (2^22): never a live process.
-const DEAD: u32 = 999_999_999;
-
 /// A user's folder `name` in `dir` holding `ch1.tex`.
 fn users_folder(dir: &Path, name: &str) -> PathBuf {
     let folder = dir.join(name);
@@ -523,18 +520,8 @@ fn every_commands_result_is_replaced_by_its_next_run() {
 fn a_killed_runs_staging_folder_keeps_the_users_files() {
     let dir = tempfile::tempdir().unwrap();
     // As a run killed during the write leaves it: the stamp and some of its files.
-    let killed = |n: u32| {
-        let staging = dir.path().join(format!(".out.partial-{DEAD}-{n}"));
-        std::fs::create_dir_all(staging.join("plots")).unwrap();
-        // Its journal: the tag, then what it made, one JSON string a line.
-        let journal = format!("{DEAD}-{n}\n\"summary.json\"\n\"plots\"\n\"plots/fan_01_x.svg\"\n");
-        std::fs::write(staging.join(".entente-staging"), journal).unwrap();
-        std::fs::write(staging.join("summary.json"), "{}\n").unwrap();
-        std::fs::write(staging.join("plots").join("fan_01_x.svg"), "<svg/>").unwrap();
-        staging
-    };
-    std::fs::write(killed(0).join("notes.txt"), "mine\n").unwrap();
-    killed(1);
+    std::fs::write(killed_run(dir.path(), 0).join("notes.txt"), "mine\n").unwrap();
+    killed_run(dir.path(), 1);
     let out = dir.path().join("out");
     let assert = quick_run(&out).success();
     let stderr = stderr_of(&assert);

@@ -1,7 +1,7 @@
 //! `--groups kind` puts every hazard under timing, the hazards of an event's cases too
 //! (`event.<name>.hazard.case.<N>`).
 
-use crate::common::{simulate, write};
+use crate::common::{run_into, write};
 use crate::sensitivity::rows;
 
 /// Defect: a case's hazard drawn from a range was grouped as structure, beside gamma,
@@ -29,22 +29,19 @@ fn a_case_hazard_is_timing_not_structure_in_groups_by_kind() {
     let dir = tempfile::tempdir().unwrap();
     let file = write(dir.path(), "cases.ron", text);
     let out = dir.path().join("out");
-    simulate()
-        .arg("sensitivity")
-        .arg(&file)
-        .args([
-            "--groups",
-            "kind",
-            "--samples",
-            "4",
-            "-n",
-            "8",
-            "--quiet",
-            "--out",
-        ])
-        .arg(&out)
-        .assert()
-        .success();
+    run_into(
+        &out,
+        &[
+            &"sensitivity",
+            &file,
+            &"--groups",
+            &"kind",
+            &"--samples",
+            &"4",
+            &"-n",
+            &"8",
+        ],
+    );
     let members = |group: &str| {
         rows(&out)
             .into_iter()

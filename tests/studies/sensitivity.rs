@@ -47,19 +47,7 @@ fn run(threads: &str, dir: &Path) {
 
 /// The rows of a sensitivity.csv, each as a map from column name to text.
 pub(crate) fn rows(dir: &Path) -> Vec<HashMap<String, String>> {
-    let mut reader = csv::Reader::from_path(dir.join("sensitivity.csv")).unwrap();
-    let header = reader.headers().unwrap().clone();
-    reader
-        .records()
-        .map(|r| {
-            let r = r.unwrap();
-            header
-                .iter()
-                .zip(r.iter())
-                .map(|(h, v)| (h.to_string(), v.to_string()))
-                .collect()
-        })
-        .collect()
+    common::csv_rows(&dir.join("sensitivity.csv"))
 }
 
 /// The row of `target` and `parameter`.

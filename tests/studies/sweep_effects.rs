@@ -42,19 +42,7 @@ fn swept(dir: &Path, param: &str, out: &str) -> Vec<HashMap<String, String>> {
         .arg(&out)
         .assert()
         .success();
-    let mut reader = csv::Reader::from_path(out.join("sweep_effects.csv")).unwrap();
-    let header = reader.headers().unwrap().clone();
-    reader
-        .records()
-        .map(|r| {
-            let r = r.unwrap();
-            header
-                .iter()
-                .zip(r.iter())
-                .map(|(h, v)| (h.to_string(), v.to_string()))
-                .collect()
-        })
-        .collect()
+    common::csv_rows(&out.join("sweep_effects.csv"))
 }
 
 fn number(r: &HashMap<String, String>, column: &str) -> f64 {

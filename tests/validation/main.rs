@@ -10,3 +10,4 @@ mod reference_world;
 mod historical_cases;
 mod reference_workloads;
 mod score;
+mod score_table;

@@ -1,9 +1,10 @@
 //! Issue 25, item 3: a variant changes one case of a hazard by cases by its path
-//! (`SetParam("event.<name>.hazard.case.<N>", ...)`), the rest of the event kept.
+//! (`SetParam("event.<name>.hazard.case.<N>", ...)`), the rest of the event kept; and the
+//! hazard of a scheduled event, which has none, is refused as scheduled.
 
 use crate::common;
 
-use common::{exits, write};
+use common::{exits, variant_of_base, write};
 
 const BASE: &str = r#"Scenario(
     name: "base",
@@ -16,12 +17,6 @@ const BASE: &str = r#"Scenario(
               cases: [(After("war"), 0.2), (Above(Stance("India", "Russia"), 0.5), 0.06)]),
     ],
 )"#;
-
-fn variant(changes: &str) -> String {
-    format!(
-        "Variant(\n  base: \"base.ron\",\n  name: \"v\",\n  changes: [\n    {changes}\n  ],\n)\n"
-    )
-}
 
 /// The value of each slot of the break's hazard: the default, then each case.
 fn hazards(world: &entente::model::World) -> Vec<(String, Option<f64>)> {
@@ -38,7 +33,7 @@ fn a_variant_changes_one_case_of_a_hazard() {
     let path = write(
         dir.path(),
         "v.ron",
-        &variant("SetParam(\"event.break.hazard.case.2\", Uniform(0.04, 0.08))"),
+        &variant_of_base("SetParam(\"event.break.hazard.case.2\", Uniform(0.04, 0.08))"),
     );
     let loaded = entente::scenario::load(&path).expect("the variant loads");
     let world = &loaded.world;
@@ -68,7 +63,7 @@ fn a_case_the_event_does_not_have_is_an_unknown_path() {
     let path = write(
         dir.path(),
         "v.ron",
-        &variant("SetParam(\"event.break.hazard.case.3\", 0.1)"),
+        &variant_of_base("SetParam(\"event.break.hazard.case.3\", 0.1)"),
     );
     let stderr = exits(2, &[&"check", &path]);
     assert!(
@@ -78,7 +73,7 @@ fn a_case_the_event_does_not_have_is_an_unknown_path() {
     let same = write(
         dir.path(),
         "same.ron",
-        &variant("SetParam(\"event.break.hazard.case.1\", 0.2)"),
+        &variant_of_base("SetParam(\"event.break.hazard.case.1\", 0.2)"),
     );
     let stderr = exits(2, &[&"check", &same]);
     assert!(
@@ -93,10 +88,50 @@ fn a_case_the_event_does_not_have_is_an_unknown_path() {
 fn removing_an_event_a_case_names_says_which_event_names_it() {
     let dir = tempfile::tempdir().unwrap();
     write(dir.path(), "base.ron", BASE);
-    let path = write(dir.path(), "v.ron", &variant("RemoveEvent(\"war\")"));
+    let path = write(
+        dir.path(),
+        "v.ron",
+        &variant_of_base("RemoveEvent(\"war\")"),
+    );
     let stderr = exits(2, &[&"check", &path]);
     assert!(
         stderr.contains("v.ron:5:5: RemoveEvent(\"war\"): event \"break\" still names it"),
         "{stderr}"
     );
+}
+
+/// Regression: the hazard of a scheduled event was an "unknown parameter path" that
+/// suggested another event's hazard, as if the name were misspelt.
+#[test]
+fn a_scheduled_events_hazard_is_refused_as_scheduled_not_as_an_unknown_path() {
+    let dir = tempfile::tempdir().unwrap();
+    let war = "Event(name: \"war\", at: 6),";
+    let drill = format!("{war}\n        Event(name: \"drill\", every: 4),");
+    write(dir.path(), "base.ron", &BASE.replace(war, &drill));
+    let cases = [
+        ("war", "(at step 6)", "SetTiming(\"war\", At(<step>))"),
+        (
+            "drill",
+            "(every 4 steps)",
+            "SetTiming(\"drill\", Every(<steps>))",
+        ),
+    ];
+    for (event, fires, instead) in cases {
+        let change = format!("SetParam(\"event.{event}.hazard\", 0.1)");
+        let path = write(dir.path(), "v.ron", &variant_of_base(&change));
+        let stderr = exits(2, &[&"check", &path]);
+        // Line 5, column 14: the path the change names.
+        assert!(stderr.contains("v.ron:5:14: SetParam: "), "{stderr}");
+        assert!(!stderr.contains("unknown parameter path"), "{stderr}");
+        assert!(
+            stderr.contains(&format!("event \"{event}\" is scheduled {fires}")),
+            "{stderr}"
+        );
+        assert!(stderr.contains("not drawn by a hazard"), "{stderr}");
+        assert!(stderr.contains(instead), "{stderr}");
+        assert!(
+            stderr.contains(&format!("SetTiming(\"{event}\", Hazard(0.1))")),
+            "{stderr}"
+        );
+    }
 }

@@ -3,26 +3,22 @@
 
 use crate::common;
 
-use common::{read, simulate, write};
+use common::{read, simulate, write, ARMS_FROM_OTHERS};
 
 /// A's arms: B 0.3 and the rest of the world 0.2; a deal gives C a tenth.
-const BASE: &str = r#"Scenario(
+fn base() -> String {
+    format!(
+        r#"Scenario(
     name: "base",
     steps: 3,
     trajectories: 8,
-    background: None,
-    channels: ["arms"],
-    states: [State(name: "A"), State(name: "B"), State(name: "C")],
-    stances: [("A", "B", 0.2)],
-    ties: [
-        Tie(from: "A", to: "B", channel: "arms", share: 0.3),
-        Tie(from: "A", to: "Others", channel: "arms", share: 0.2),
-    ],
-    params: Params(sigma: 0.0, kappa: {"arms": 0.0}, rho: {"arms": 0.0}),
+{ARMS_FROM_OTHERS}    params: Params(sigma: 0.0, kappa: {{"arms": 0.0}}, rho: {{"arms": 0.0}}),
     events: [Event(name: "deal", at: 1, effects: [Share("A", "C", "arms", Add(0.1))])],
     metrics: [Share("A", "B", "arms"), Share("A", "C", "arms"), Share("A", "Others", "arms")],
 )
-"#;
+"#
+    )
+}
 
 /// `SetTie(A, "Others", …)` was refused as an unknown state: the variant's index of ties
 /// knew states only, so the rest of the world's share, which the base file gives, could
@@ -30,7 +26,7 @@ const BASE: &str = r#"Scenario(
 #[test]
 fn a_variant_could_not_set_the_rest_of_the_worlds_tie() {
     let dir = tempfile::tempdir().unwrap();
-    write(dir.path(), "base.ron", BASE);
+    write(dir.path(), "base.ron", &base());
     let variant = write(
         dir.path(),
         "v.ron",

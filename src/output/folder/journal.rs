@@ -46,6 +46,10 @@ pub fn note(path: &Path) -> io::Result<()> {
     else {
         return Ok(());
     };
+    // Ctrl-C while a result is written: no file is begun after it, so the write stops
+    // within one file (a plot: milliseconds) instead of after every plot, and the staging
+    // folder is removed (`fill_atomically` reads the failure as the interrupt).
+    crate::progress::unless_interrupted()?;
     let parts: Option<Vec<&str>> = rel.iter().map(|part| part.to_str()).collect();
     let Some(parts) = parts else {
         // Entente names its files in UTF-8; one that is not is not noted, so a run

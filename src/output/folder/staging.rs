@@ -70,7 +70,15 @@ pub fn fill_atomically<T>(
     remove_stale(&parent, name, target);
 
     let (mut staging, tag) = create_staging(&parent, name).map_err(io_error(&parent))?;
-    let filled = fill(&staging.path)?;
+    // A fill that failed after Ctrl-C was stopped by it (`journal::note`).
+    let stopped = |e| {
+        if crate::progress::interrupted() {
+            Error::Interrupted
+        } else {
+            e
+        }
+    };
+    let filled = fill(&staging.path).map_err(stopped)?;
     // The stamp goes before the manifest, which lists everything else: from here on the
     // folder is a whole result, which a later run removes only under its manifest's rule.
     fs::remove_file(staging.path.join(STAMP)).map_err(io_error(target))?;

@@ -137,8 +137,9 @@ struct Compiler<'a> {
     /// `names.states` and `names.channels` by name (`first_index`).
     state_index: HashMap<&'a str, usize>,
     channel_index: HashMap<&'a str, usize>,
-    /// The problem of each unknown (kind, name) already reported (`names::lookup`).
-    unknown: HashMap<(&'static str, String), Problem>,
+    /// The problem of each unknown name already reported among the same names
+    /// (`names::lookup`).
+    unknown: HashMap<(names::Among, String), Problem>,
     /// The slots of the file's ranges other than parameters (`ranges`), in file order.
     drawn: Vec<crate::model::ParamSlot>,
     /// Effects compiled in the events so far: where the next event's start (`Target::Amount`).

@@ -29,6 +29,24 @@ fn article(word: &str) -> &'static str {
     }
 }
 
+/// The names an unknown name is measured against: a kind's (`state`, `channel`, `event`),
+/// or the suppliers of a share, the states and `Others`. Each has its own suggestions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(super) enum Among {
+    Names(&'static str),
+    Suppliers,
+}
+
+impl Among {
+    /// The kind an unknown name's message calls it: a supplier is an unknown state.
+    fn what(self) -> &'static str {
+        match self {
+            Among::Names(what) => what,
+            Among::Suppliers => "state",
+        }
+    }
+}
+
 /// The problem of a name that differs from an earlier one only in case (`case_fold`).
 pub(super) fn case_message(what: &str, name: &str, first: &str) -> String {
     // "USA" and "usa" would be two states that every table, plot and report shows side
@@ -170,13 +188,28 @@ impl Compiler<'_> {
         name: &str,
         list: &[&str],
     ) -> Option<usize> {
+        self.lookup_among(Among::Names(what), name, list, None)
+    }
+
+    /// [`Self::lookup`] among `among`'s names, an unknown one placed at `at` if given (else
+    /// at the name's first mention).
+    pub(super) fn lookup_among(
+        &mut self,
+        among: Among,
+        name: &str,
+        list: &[&str],
+        at: Option<Position>,
+    ) -> Option<usize> {
         if let Some(i) = list.iter().position(|&s| s == name) {
             return Some(i);
         }
         // The same unknown name gives the same problem every time: reuse it rather than
         // search the text and measure every candidate again (a channel renamed in a
         // 200-state world is named by 40,000 ties, each searched from the start: 190 s).
-        if let Some(p) = self.unknown.get(&(what, name.to_string())) {
+        // Only among the same names: a supplier's "did you mean \"Others\"?" is no
+        // suggestion for a stance.
+        let what = among.what();
+        if let Some(p) = self.unknown.get(&(among, name.to_string())) {
             let p = p.clone();
             self.problem(p.position, p.message);
             return None;
@@ -190,7 +223,7 @@ impl Compiler<'_> {
             self.problem(None, message);
             return None;
         }
-        let at = self.loc.name(name);
+        let at = at.or_else(|| self.loc.name(name));
         let hint = match suggestion(name, list.iter().copied()) {
             Some(s) => format!(" — did you mean {}?", quoted_name(s)),
             None if list.is_empty() => format!(" (the file defines no {what}s)"),
@@ -201,7 +234,7 @@ impl Compiler<'_> {
             position: at,
             message: message.clone(),
         };
-        self.unknown.insert((what, name.to_string()), problem);
+        self.unknown.insert((among, name.to_string()), problem);
         self.problem(at, message);
         None
     }

@@ -1,6 +1,7 @@
 //! The rest of the world, `Others` (`model::others`), as the file names it: a supplier in
 //! ties, share effects and share metrics; never a state.
 
+use super::names::Among;
 use super::Compiler;
 use crate::format::Num;
 use crate::model::{Others, OTHERS};
@@ -27,7 +28,12 @@ impl Compiler<'_> {
             }
             let mut suppliers = self.names.states.clone();
             suppliers.push(OTHERS);
-            self.lookup("state", supplier, &suppliers);
+            // Placed where it supplies: its first mention may be a stance's, where the
+            // suggestion of `Others` would be wrong.
+            let offset = at.map(|p| self.loc.offset(p));
+            let at = offset.and_then(|o| self.loc.name_from(o, supplier));
+            let at = at.map(|o| self.loc.position(o));
+            self.lookup_among(Among::Suppliers, supplier, &suppliers, at);
             return None;
         }
         if supplier != OTHERS {

@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use super::history::{ChangeRef, History, Slot, Write};
 use super::index::{metric_key, Index};
-use super::set_by::{set_by, Known};
+use super::set_by::{scheduled_hazard, set_by, Known};
 use super::words::{event_differences, metric_text, timing_text, value_text, verb};
 use super::written::{ChangeDef, TimingDef};
 use super::{after_names, param_event_names};
@@ -717,10 +717,13 @@ impl<'a, 'f> Applier<'a, 'f> {
         };
         let parsed = parsed.ok_or_else(|| {
             // The message measures the path against every valid one: only if it is read.
-            let message = match (self.set_by(path, value), self.hints) {
-                (Some(change), _) => change,
-                (None, true) => param_path::unknown(path, &self.every_name()),
-                (None, false) => "unknown parameter path".into(),
+            // Only an event without a hazard leaves `hazard_of` unparsed: it is scheduled.
+            let scheduled = hazard_of.and_then(|event| self.index.events.get(event));
+            let message = match (scheduled, self.set_by(path, value), self.hints) {
+                (Some(e), _, _) => self.scheduled_hazard(e, value),
+                (None, Some(change), _) => change,
+                (None, None, true) => param_path::unknown(path, &self.every_name()),
+                (None, None, false) => "unknown parameter path".into(),
             };
             (self.at_name(path), format!("SetParam: {message}"))
         })?;
@@ -843,6 +846,11 @@ impl<'a, 'f> Applier<'a, 'f> {
             events: self.file.events.iter().map(|e| e.name.as_str()).collect(),
         };
         set_by(path, value, &known)
+    }
+
+    fn scheduled_hazard(&self, e: usize, value: &Value) -> String {
+        let def = &self.file.events[e];
+        scheduled_hazard(def, &timing_text(def, self.file), value)
     }
 
     fn every_name(&self) -> Names<'_> {

@@ -5,7 +5,7 @@
 //! has seen work elsewhere.
 
 use super::words::value_text;
-use crate::scenario::file::Value;
+use crate::scenario::file::{EventDef, Value};
 use crate::scenario::spelling::{quoted_name, shown};
 
 /// The names a path is read against: the file's states, channels and events.
@@ -75,6 +75,24 @@ fn event_number(rest: &str, x: &str, known: &Known) -> Option<String> {
         shown(field),
         q(event)
     ))
+}
+
+/// Why `SetParam("event.<name>.hazard", x)` is refused when the event is scheduled (`at`
+/// or `every`): it has no hazard to set. The analyst is told when it fires and the change
+/// that sets that instead, or that makes it drawn by a hazard of `x`.
+pub(super) fn scheduled_hazard(event: &EventDef, fires: &str, value: &Value) -> String {
+    let name = q(&event.name);
+    let (field, kind, what) = match event.every {
+        Some(_) => ("every", "Every", "<steps>"),
+        None => ("at", "At", "<step>"),
+    };
+    format!(
+        "{} names no parameter: event {name} is scheduled ({fires}), not drawn by a hazard; \
+         set its `{field}` instead with SetTiming({name}, {kind}({what})), or have it drawn \
+         by a hazard with SetTiming({name}, Hazard({}))",
+        quoted_name(&format!("event.{}.hazard", event.name)),
+        value_text(value)
+    )
 }
 
 /// A name quoted as the change would write it, escaped and cut as a message shows it.

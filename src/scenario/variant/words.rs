@@ -5,6 +5,7 @@ use super::history::Write;
 use crate::format::Num;
 use crate::scenario::calendar;
 use crate::scenario::file::{Distribution, EventDef, MetricDef, ScenarioFile, Steps, Value};
+use crate::scenario::spelling::quoted_name;
 
 /// How a message says what a change did to what it wrote.
 pub(super) fn verb(how: Write) -> &'static str {
@@ -94,14 +95,43 @@ fn date_step(date: &str, file: &ScenarioFile) -> Option<i64> {
     calendar::step_of(Some(&c), &file.step, date, file.steps).ok()
 }
 
-/// A metric as written in a file, e.g. `Partnership("Pakistan", "Russia")`.
+/// A metric as written in a file, e.g. `Partnership("Pakistan", "Russia")`, each name
+/// quoted as a message shows it (escaped, cut): the names are the user's, and a change
+/// may name a state no file has.
 pub fn metric_text(m: &MetricDef) -> String {
+    let q = |name: &str| quoted_name(name);
     match m {
-        MetricDef::Stance(a, b) => format!("Stance(\"{a}\", \"{b}\")"),
-        MetricDef::Partnership(a, b) => format!("Partnership(\"{a}\", \"{b}\")"),
-        MetricDef::Share(a, b, c) => format!("Share(\"{a}\", \"{b}\", \"{c}\")"),
-        MetricDef::Dependence(a, b) => format!("Dependence(\"{a}\", \"{b}\")"),
-        MetricDef::SameBloc(a, b) => format!("SameBloc(\"{a}\", \"{b}\")"),
+        MetricDef::Stance(a, b) => format!("Stance({}, {})", q(a), q(b)),
+        MetricDef::Partnership(a, b) => format!("Partnership({}, {})", q(a), q(b)),
+        MetricDef::Share(a, b, c) => format!("Share({}, {}, {})", q(a), q(b), q(c)),
+        MetricDef::Dependence(a, b) => format!("Dependence({}, {})", q(a), q(b)),
+        MetricDef::SameBloc(a, b) => format!("SameBloc({}, {})", q(a), q(b)),
         MetricDef::Average(m, k) => format!("Average({}, {k})", metric_text(m)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Regression: a state name with a control character, or a long one, reached a
+    /// message raw through a metric.
+    #[test]
+    fn metric_text_escapes_and_cuts_state_names() {
+        let long = "R".repeat(3000);
+        let m = MetricDef::Average(
+            Box::new(MetricDef::Share(
+                "In\u{1b}[31mdia".into(),
+                long,
+                "aid".into(),
+            )),
+            4,
+        );
+        let text = metric_text(&m);
+        assert!(!text.contains('\u{1b}'), "{text}");
+        assert!(text.contains("In\\u{1b}[31mdia"), "{text}");
+        assert!(text.contains("(3,000 bytes)") && text.len() < 200, "{text}");
+        let plain = MetricDef::Stance("India".into(), "Russia".into());
+        assert_eq!(metric_text(&plain), "Stance(\"India\", \"Russia\")");
     }
 }
