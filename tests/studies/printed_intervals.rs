@@ -185,8 +185,9 @@ fn sensitivity_and_sweep_tables_say_what_their_intervals_cover() {
     );
     assert!(
         printed_sensitivity.contains(
-            "intervals: bootstrap 95% intervals of each index, the Monte Carlo error of its \
-             estimate (more --samples narrow them); not the spread of futures"
+            "intervals: bootstrap 95% intervals of each index over the design's samples (more \
+             --samples narrow them); they leave out the noise of the trajectories every design \
+             point shares"
         ),
         "{printed_sensitivity}"
     );

@@ -17,7 +17,7 @@ use crate::scenario::spelling::quoted_name;
 /// average; `scripts/background_fit.txt`). Run in the whole model, where the replicator and
 /// the noise move shares too, the generic world of `tests/model/background.rs` then called for
 /// 1.5 and 0.14 (its 5/25/50/75/95% quantiles of the top supplier's five-year change
-/// −0.62, −0.30, −0.09, +0.01, +0.22 against the panel's −0.60, −0.33, −0.11, +0.02,
+/// −0.62, −0.29, −0.09, +0.01, +0.22 against the panel's −0.60, −0.33, −0.11, +0.02,
 /// +0.23), and the jumps for 0.1 a year per directed relation of a mean size 0.1 (its
 /// stances' one- and five-year moves within a fifth of the UN panel's quantiles).
 pub fn default_value(param: BackgroundParam) -> Value {
