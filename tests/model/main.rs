@@ -10,6 +10,7 @@ mod common;
 mod at_rest;
 mod average;
 mod background;
+mod background_params_in_events;
 mod blocs;
 mod choice_groups;
 mod delivery_dates;
