@@ -119,6 +119,9 @@ pub struct Clock {
     supplier_wait: f64,
     /// 1 / b of a contract's part, Kumaraswamy(1/2, b) (`shape`).
     inverse_shape: f64,
+    /// The background's parameters the above were worked out from: an event's `Param` that
+    /// changes one is seen at the next step (`Background::retune`).
+    tuned_to: [f64; 4],
     /// A market's running totals of weights (`Background::contract`; `others::contract`
     /// keeps its weights there).
     pub(super) weights: Vec<f64>,
@@ -132,6 +135,7 @@ impl Clock {
             jump_wait: f64::INFINITY,
             supplier_wait: f64::INFINITY,
             inverse_shape: 1.0,
+            tuned_to: [f64::NAN; 4],
             weights: vec![0.0; n],
         }
     }
@@ -158,6 +162,8 @@ impl Background {
     ) -> bool {
         if t == 1 {
             self.start(state, rng);
+        } else if state.params.background != state.clock.tuned_to {
+            self.retune(state, rng, f64::from(t - 1));
         }
         let now = f64::from(t);
         let mut changed = false;
@@ -184,16 +190,45 @@ impl Background {
     /// Starts the clock of a trajectory: what its drawn parameters fix, and the time of
     /// each process's first event.
     fn start(&self, state: &mut State, rng: &mut impl Randomness) {
+        self.tune(state);
+        let clock = &mut state.clock;
+        clock.next_jump = first_time(rng.background_exponential(Process::Jumps), clock.jump_wait);
+        clock.next_supplier = first_time(
+            rng.background_exponential(Process::Suppliers),
+            clock.supplier_wait,
+        );
+    }
+
+    /// Works out what the trajectory's background parameters fix: each process's mean wait
+    /// and the shape of a contract's part.
+    fn tune(&self, state: &mut State) {
         let (jump_rate, supplier_rate) = self.rates(state);
         let size = state.params.background[BackgroundParam::SupplierSize.index()];
         let clock = &mut state.clock;
         clock.jump_wait = mean_wait(jump_rate);
         clock.supplier_wait = mean_wait(supplier_rate);
         clock.inverse_shape = 1.0 / shape(size);
-        clock.next_jump = first_time(rng.background_exponential(Process::Jumps), clock.jump_wait);
-        clock.next_supplier = first_time(
-            rng.background_exponential(Process::Suppliers),
+        clock.tuned_to = state.params.background;
+    }
+
+    /// An event changed the background's parameters (`Param("background.…", …)`): from the
+    /// start of this step, `since`, as the step's other parameters do, each process runs at
+    /// its new rate. Its wait past `since` is an exponential of the old mean (it has no
+    /// memory), so scaled by the ratio of the means it is one of the new: the same law as a
+    /// clock started afresh. A process that could not fire (rate 0) draws its wait anew.
+    fn retune(&self, state: &mut State, rng: &mut impl Randomness, since: f64) {
+        let (old_jump, old_supplier) = (state.clock.jump_wait, state.clock.supplier_wait);
+        self.tune(state);
+        let clock = &mut state.clock;
+        clock.next_jump = rescaled(clock.next_jump, since, old_jump, clock.jump_wait, || {
+            rng.background_exponential(Process::Jumps)
+        });
+        clock.next_supplier = rescaled(
+            clock.next_supplier,
+            since,
+            old_supplier,
             clock.supplier_wait,
+            || rng.background_exponential(Process::Suppliers),
         );
     }
 
@@ -311,6 +346,19 @@ fn mean_wait(rate: f64) -> f64 {
         1.0 / rate
     } else {
         f64::INFINITY
+    }
+}
+
+/// A process's next time after its mean wait went from `old` to `new` at `since` (its next
+/// time was past `since`): the wait left, scaled; a fresh wait if it could not fire before;
+/// never if it cannot now.
+fn rescaled(next: f64, since: f64, old: f64, new: f64, fresh: impl FnOnce() -> f64) -> f64 {
+    if !new.is_finite() {
+        f64::INFINITY
+    } else if !next.is_finite() || !old.is_finite() {
+        since + first_time(fresh(), new)
+    } else {
+        since + (next - since) * (new / old)
     }
 }
 
