@@ -173,8 +173,8 @@ fn with_background(dir: &Path, name: &str, setting: &str, trajectories: u64) -> 
 
 /// The background draws only from its own streams (`background:jumps`,
 /// `background:suppliers`) and its parameters from their own (`params:background.…`): a
-/// background that never fires leaves every other draw, and so every output byte, as
-/// `background: None` has it.
+/// background that never fires leaves every other draw, and so every result (here the
+/// time series), as `background: None` has it.
 #[test]
 fn a_background_that_never_fires_changes_no_other_draw() {
     let dir = tempfile::tempdir().unwrap();
