@@ -14,11 +14,9 @@ pub const WHAT_INTERVALS_COVER: &str = "intervals: Monte Carlo error of each pro
 /// resamples the design's rows, not those trajectories: their noise is left out, and
 /// another `--seed` put 73 of 156 indices of baseline.ron (`--groups kind`, 200
 /// trajectories) outside the first seed's intervals (docs/src/howto/sensitivity.md).
-pub const WHAT_INDEX_INTERVALS_COVER: &str = "intervals: bootstrap 95% intervals of each \
-     index over the design's samples (more --samples narrow them); they leave out the noise \
-     of the trajectories every design point shares, which can move an index further (another \
-     --seed shows it; more --trajectories narrow it); not the spread of futures, nor doubt \
-     about the model's own form.";
+pub const WHAT_INDEX_INTERVALS_COVER: &str = "intervals: bootstrap 95% over the design's \
+     samples, not the noise of the trajectories every point shares (another --seed shows \
+     it); not the spread of futures, nor doubt about the model's form.";
 
 /// The same line under a sweep's table: each point's probability, and in sweep.csv and
 /// sweep_effects.csv its interval, is an estimate from that point's trajectories.

@@ -185,9 +185,8 @@ fn sensitivity_and_sweep_tables_say_what_their_intervals_cover() {
     );
     assert!(
         printed_sensitivity.contains(
-            "intervals: bootstrap 95% intervals of each index over the design's samples (more \
-             --samples narrow them); they leave out the noise of the trajectories every design \
-             point shares"
+            "intervals: bootstrap 95% over the design's samples, not the noise of the \
+             trajectories every point shares (another --seed shows it)"
         ),
         "{printed_sensitivity}"
     );
