@@ -216,23 +216,34 @@ fn beta_quantile(a: f64, b: f64, u: f64) -> f64 {
     0.5 * (lo + hi)
 }
 
-/// A sampler in the file's own notation (`0.3`, `Uniform(0.1, 0.5)`, ...).
+/// A sampler in the file's own notation (`0.3`, `Uniform(0.1, 0.5)`, ...), each number as
+/// people read it (`format::Num`: a rate of 5e-324 was 326 characters in the report).
 impl std::fmt::Display for Sampler {
     fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        use crate::format::Num;
         match *self {
-            Sampler::Fixed(x) => write!(f, "{x}"),
-            Sampler::Uniform { low, high } => write!(f, "Uniform({low}, {high})"),
+            Sampler::Fixed(x) => write!(f, "{}", Num(x)),
+            Sampler::Uniform { low, high } => write!(f, "Uniform({}, {})", Num(low), Num(high)),
             Sampler::Normal {
                 mean,
                 sd,
                 low,
                 high,
-            } => write!(f, "Normal({mean}, {sd}) truncated to [{low}, {high}]"),
-            Sampler::Beta { a, b } => write!(f, "Beta({a}, {b})"),
+            } => write!(
+                f,
+                "Normal({}, {}) truncated to [{}, {}]",
+                Num(mean),
+                Num(sd),
+                Num(low),
+                Num(high)
+            ),
+            Sampler::Beta { a, b } => write!(f, "Beta({}, {})", Num(a), Num(b)),
             Sampler::Triangular { low, mode, high } => {
-                write!(f, "Triangular({low}, {mode}, {high})")
+                write!(f, "Triangular({}, {}, {})", Num(low), Num(mode), Num(high))
             }
-            Sampler::Guess { low, likely, high } => write!(f, "Guess({low}, {likely}, {high})"),
+            Sampler::Guess { low, likely, high } => {
+                write!(f, "Guess({}, {}, {})", Num(low), Num(likely), Num(high))
+            }
         }
     }
 }
@@ -439,6 +450,24 @@ fn incomplete_beta(x: f64, a: f64, b: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Defect (hostile trial): a background rate of 5e-324 was listed in report.html, in
+    /// summary.json's parameters and in sensitivity.csv as a 326-character decimal.
+    #[test]
+    fn a_tiny_or_huge_number_of_a_sampler_is_written_in_scientific_form() {
+        assert_eq!(Sampler::Fixed(5e-324).to_string(), "5e-324");
+        let u = Sampler::Uniform {
+            low: 1e-300,
+            high: 0.25,
+        };
+        assert_eq!(u.to_string(), "Uniform(1e-300, 0.25)");
+        let g = Sampler::Guess {
+            low: 0.1,
+            likely: 0.2,
+            high: 1e20,
+        };
+        assert_eq!(g.to_string(), "Guess(0.1, 0.2, 1e20)");
+    }
 
     #[test]
     fn inverse_cdfs_hit_known_quantiles() {
