@@ -519,6 +519,46 @@ mod tests {
         assert_eq!(state.affinity, before.affinity);
     }
 
+    /// An event's change of the background's parameters after the first step retunes the
+    /// clock at the next step: the mean waits and the part's shape follow the new values; a
+    /// wait left is scaled by the ratio of the means from the start of the step (the same
+    /// time left in units of the new mean); a process set to rate 0 never fires again, and
+    /// one set back to a rate draws a wait from the start of that step.
+    #[test]
+    fn a_change_of_the_parameters_after_the_first_step_retunes_the_clock() {
+        let w = world(4, 2);
+        let background = Background {
+            steps_per_year: 4.0,
+            rows: vec![(0, 0), (1, 2)],
+        };
+        let mut state = State::new(&w);
+        state.params.background = [0.1, 0.1, 1.0, 0.2];
+        let mut dice = Dice(9);
+        let mut kernel = Lanes::<1>::new(&w);
+        background.apply(&mut state, 1, &mut dice, (&mut kernel, 0, true));
+        // Two markets at 1 a year, quarters: 0.5 a step, a mean wait of 2 steps.
+        assert_eq!(state.clock.supplier_wait, 2.0);
+        state.clock.next_supplier = 9.0;
+        state.params.background[BackgroundParam::SupplierRate.index()] = 4.0;
+        state.params.background[BackgroundParam::SupplierSize.index()] = 0.5;
+        background.apply(&mut state, 2, &mut dice, (&mut kernel, 0, true));
+        assert_eq!(state.clock.supplier_wait, 0.5);
+        assert_eq!(state.clock.inverse_shape, 1.0 / shape(0.5));
+        // 8 steps left past step 1 at a mean of 2, so 2 at a mean of 0.5: step 3.
+        assert_eq!(state.clock.next_supplier, 3.0);
+        state.params.background[BackgroundParam::SupplierRate.index()] = 0.0;
+        state.params.background[BackgroundParam::JumpRate.index()] = 0.0;
+        let before = state.share.clone();
+        for t in 3..=40 {
+            assert!(!background.apply(&mut state, t, &mut dice, (&mut kernel, 0, true)));
+        }
+        assert_eq!(state.share, before);
+        assert_eq!(state.clock.next_supplier, f64::INFINITY);
+        state.params.background[BackgroundParam::SupplierRate.index()] = 1.0;
+        background.apply(&mut state, 41, &mut dice, (&mut kernel, 0, true));
+        assert!(state.clock.next_supplier.is_finite() && state.clock.next_supplier >= 40.0);
+    }
+
     /// The exponential at uniform quantile u, as the draws of the engine's ziggurat fall.
     fn exponential_at(u: f64) -> f64 {
         -libm::log(1.0 - u)
