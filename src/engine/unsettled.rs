@@ -31,11 +31,18 @@ impl fmt::Display for UnsettledRun {
             draw,
             point,
         } = self;
-        let beta: String = channels
+        // A world of 32 channels listed 32 of them: the first dozen, then a count.
+        let betas: Vec<String> = channels
             .iter()
             .zip(&draw.beta)
-            .map(|(c, b)| format!(", beta.{c} = {b:.3}"))
+            .map(|(c, b)| format!("beta.{c} = {b:.3}"))
             .collect();
+        let betas: Vec<&str> = betas.iter().map(String::as_str).collect();
+        let beta = if betas.is_empty() {
+            String::new()
+        } else {
+            format!(", {}", crate::scenario::spelling::name_list(&betas))
+        };
         // In a sweep or a design the point's fixed values are what failed, not the file's
         // ranges: say which point, and narrow the point's range instead.
         let (at, narrow) = match point {
@@ -54,5 +61,43 @@ impl fmt::Display for UnsettledRun {
              pair's departure in `affinities`, or set at_rest: false",
             draw.lambda, draw.gamma, draw.affinity,
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Unsettled;
+
+    /// Defect (hostile trial): a world of 32 channels listed all 32 of its betas in the
+    /// refusal, and a design point of a hundred factors all hundred values.
+    #[test]
+    fn a_refusal_of_many_channels_lists_the_first_and_counts_the_rest() {
+        let channels: Vec<String> = (0..32).map(|c| format!("ch{c}")).collect();
+        let run = UnsettledRun {
+            scenario: "big".into(),
+            trajectory: 3,
+            from: "A".into(),
+            to: "B".into(),
+            channels,
+            draw: Unsettled {
+                from: 0,
+                to: 1,
+                affinity: 7.0,
+                lambda: 0.5,
+                gamma: 0.8,
+                beta: vec![1.0; 32],
+            },
+            point: None,
+        };
+        let message = run.to_string();
+        assert!(message.contains("beta.ch0 = 1.000"), "{message}");
+        assert!(message.contains("and 20 more"), "{message}");
+        assert!(!message.contains("beta.ch31"), "{message}");
+        assert!(
+            message.len() < 800,
+            "{} characters: {message}",
+            message.len()
+        );
     }
 }

@@ -261,7 +261,12 @@ impl<'s> SensitivityStudy<'s> {
                 .zip(row)
                 .map(|(f, &u)| format!("{} = {:.3}", f.path, f.sampler.quantile(u)))
                 .collect();
-            format!("design point {r} ({})", values.join(", "))
+            // A design of a hundred factors named them all: the first dozen, then a count.
+            let values: Vec<&str> = values.iter().map(String::as_str).collect();
+            format!(
+                "design point {r} ({})",
+                crate::scenario::spelling::name_list(&values)
+            )
         };
         let at = |base: &World, side: fn(&Factor) -> Option<usize>, row: &[f64]| {
             let mut w = base.clone();
