@@ -350,10 +350,13 @@ fn mean_wait(rate: f64) -> f64 {
 }
 
 /// A process's next time after its mean wait went from `old` to `new` at `since` (its next
-/// time was past `since`): the wait left, scaled; a fresh wait if it could not fire before;
-/// never if it cannot now.
+/// time was past `since`): unchanged if its mean is (an event that moved only the other
+/// process, or the jumps' scale, leaves its bits alone); the wait left, scaled; a fresh wait
+/// if it could not fire before; never if it cannot now.
 fn rescaled(next: f64, since: f64, old: f64, new: f64, fresh: impl FnOnce() -> f64) -> f64 {
-    if !new.is_finite() {
+    if new == old {
+        next
+    } else if !new.is_finite() {
         f64::INFINITY
     } else if !next.is_finite() || !old.is_finite() {
         since + first_time(fresh(), new)
@@ -545,6 +548,12 @@ mod tests {
         assert_eq!(state.clock.supplier_wait, 0.5);
         assert_eq!(state.clock.inverse_shape, 1.0 / shape(0.5));
         // 8 steps left past step 1 at a mean of 2, so 2 at a mean of 0.5: step 3.
+        assert_eq!(state.clock.next_supplier, 3.0);
+        // A change of the jumps' scale alone moves neither clock.
+        state.clock.next_jump = 7.3;
+        state.params.background[BackgroundParam::JumpScale.index()] = 0.2;
+        background.retune(&mut state, &mut dice, 1.9);
+        assert_eq!(state.clock.next_jump.to_bits(), 7.3f64.to_bits());
         assert_eq!(state.clock.next_supplier, 3.0);
         state.params.background[BackgroundParam::SupplierRate.index()] = 0.0;
         state.params.background[BackgroundParam::JumpRate.index()] = 0.0;
