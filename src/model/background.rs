@@ -278,6 +278,11 @@ impl Background {
 /// weight the draw `choice` falls on, which wins `part` of the market.
 #[inline(always)]
 fn deal(state: &mut State, (row, n, i): (usize, usize, usize), choice: f64, part: f64) {
+    // Never so (a market's recipient is one of its states), but said, the compiler drops
+    // the bounds checks of the stances below.
+    if i >= n {
+        return;
+    }
     let shares = &state.share[row..row + n];
     let outside = (1.0 - shares.iter().sum::<f64>()).max(0.0);
     // Running totals of the weights in row order, the recipient's own slot standing for
