@@ -8,6 +8,7 @@
 //!     cargo bench --bench engine                     # everything
 //!     cargo bench --bench engine -- run/reference    # whole runs of the reference workloads
 //!     cargo bench --bench engine -- run/reference_n  # the large worlds (N = 60, 100, 200)
+//!     ENTENTE_BENCH_FILE=f.ron cargo bench --bench engine -- run/file  # any file
 //!
 //! Threads: whole runs use every core unless ENTENTE_BENCH_THREADS is set (e.g. to 1 for
 //! the 1-thread figure of the scaling ratio).
@@ -107,6 +108,19 @@ fn run_world(c: &mut Criterion, label: &str, world: &World, trajectories: u64) {
 }
 
 fn runs(c: &mut Criterion) {
+    // Any file, to set one build against another on the same world (e.g. a file without
+    // ranges or background against an older engine): ENTENTE_BENCH_FILE=path, trajectories
+    // from ENTENTE_BENCH_TRAJECTORIES (default 10,240); `cargo bench --bench engine -- run/file`.
+    if let Ok(file) = std::env::var("ENTENTE_BENCH_FILE") {
+        let trajectories = std::env::var("ENTENTE_BENCH_TRAJECTORIES")
+            .ok()
+            .and_then(|t| t.parse().ok())
+            .unwrap_or(10_240);
+        let world = entente::scenario::load(Path::new(&file))
+            .unwrap_or_else(|e| panic!("{e}"))
+            .world;
+        run_world(c, "file", &world, trajectories);
+    }
     whole_run(c, "reference_small", "benches/reference_small.ron", 20_480);
     whole_run(c, "reference_large", "benches/reference_large.ron", 1_024);
     whole_run(c, "putin_visit", "scenarios/putin_visit.ron", 10_240);

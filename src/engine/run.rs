@@ -331,7 +331,7 @@ fn first_unsettled(
 ) -> Option<(usize, u64, Unsettled)> {
     let at_rest: Vec<(usize, &World, _)> = (worlds.iter().enumerate())
         .filter(|(_, w)| w.rest.is_some())
-        .map(|(i, w)| (i, w, param_streams(w)))
+        .map(|(i, w)| (i, w, rest_slots(w)))
         .collect();
     if at_rest.is_empty() {
         return None;
@@ -348,11 +348,10 @@ fn first_unsettled(
                     if control.cancel.load(Ordering::Relaxed) {
                         return None;
                     }
-                    for ((i, world, streams), state) in at_rest.iter().zip(states.iter_mut()) {
+                    for ((i, world, slots), state) in at_rest.iter().zip(states.iter_mut()) {
                         checked.fetch_add(1, Ordering::Relaxed);
-                        state.reset(world);
-                        draw_params(world, trajectory_seed(plan.seed, r), streams, state);
-                        if let Some(draw) = model::settle_trajectory(world, state) {
+                        let seed = trajectory_seed(plan.seed, r);
+                        if let Some(draw) = unsettled_draw(world, slots, seed, state) {
                             return Some((*i, r, draw));
                         }
                     }
@@ -373,12 +372,55 @@ pub(crate) fn param_streams(world: &World) -> Vec<u64> {
         .collect()
 }
 
+/// The slots a world's rest reads (`model::rest_reads`), by index, with their streams:
+/// all `check_rest` draws. Each slot has its own stream, so leaving the others out changes
+/// none of these values: putin_visit.ron's check draws 2 of its 8 drawn slots.
+fn rest_slots(world: &World) -> Vec<(usize, u64)> {
+    (world.params.iter().zip(param_streams(world)).enumerate())
+        .filter(|(_, (slot, _))| slot.targets.iter().any(model::rest_reads))
+        .map(|(s, (_, id))| (s, id))
+        .collect()
+}
+
+/// Whether the trajectory of seed `seed` cannot be held at rest, and its draw if so: what
+/// solving its rest after all its draws would say, from `slots` (`rest_slots`) alone.
+fn unsettled_draw(
+    world: &World,
+    slots: &[(usize, u64)],
+    seed: u64,
+    state: &mut State,
+) -> Option<Unsettled> {
+    // Without a drawn start, the rest reads no number a reset puts back.
+    if state.draws_start {
+        state.reset(world);
+    }
+    draw_slots(
+        slots.iter().map(|&(s, id)| (&world.params[s], id)),
+        seed,
+        state,
+    );
+    model::settle_trajectory(world, state)
+}
+
 /// Draws one trajectory's parameters and other drawn numbers into `state`, each slot from
 /// its own stream; then scales back any row of initial shares that the draws took past 1.
 /// Returns how many rows it scaled.
 pub(crate) fn draw_params(world: &World, seed: u64, streams: &[u64], state: &mut State) -> usize {
+    draw_slots(
+        world.params.iter().zip(streams.iter().copied()),
+        seed,
+        state,
+    )
+}
+
+/// `draw_params` for some of the slots, each with its stream.
+fn draw_slots<'a>(
+    slots: impl Iterator<Item = (&'a model::ParamSlot, u64)>,
+    seed: u64,
+    state: &mut State,
+) -> usize {
     let mut shares = false;
-    for (slot, &id) in world.params.iter().zip(streams) {
+    for (slot, id) in slots {
         let value = slot
             .sampler
             .fixed()
@@ -953,6 +995,81 @@ mod tests {
             );
             assert_eq!(state.stance, start, "trajectory {r} moved");
         }
+    }
+
+    /// The rest check draws only the slots a rest reads (`rest_slots`), and says of every
+    /// trajectory what solving its rest after all its draws says: the same trajectories
+    /// refused, with the same draws. Here every kind of number a rest reads is drawn beside
+    /// others it does not read, wide enough that about one trajectory in three is refused.
+    #[test]
+    fn the_rest_check_draws_what_a_rest_reads_and_refuses_what_a_full_draw_refuses() {
+        let mut world = fixtures::world(4, 2);
+        world.affinity.fill(0.0);
+        let (n, k) = (world.n(), world.k());
+        let slot = |path: &str, sampler: Sampler, targets: Vec<Target>| ParamSlot {
+            path: path.into(),
+            sampler,
+            targets,
+        };
+        let uniform = |low: f64, high: f64| Sampler::Uniform { low, high };
+        let all = |t: fn(usize) -> ParamTarget, count: usize| {
+            (0..count).map(|i| Target::Param(t(i))).collect::<Vec<_>>()
+        };
+        world.params = vec![
+            slot("eta", uniform(0.1, 0.9), all(ParamTarget::Eta, n)),
+            slot("sigma", uniform(0.0, 0.1), all(ParamTarget::Sigma, n)),
+            slot("gamma", uniform(0.0, 20.0), all(ParamTarget::Gamma, n)),
+            slot("lambda", uniform(0.0, 20.0), all(ParamTarget::Lambda, n)),
+            slot("kappa", uniform(0.0, 1.0), all(ParamTarget::Kappa, k)),
+            slot(
+                "beta.c0",
+                uniform(0.0, 10.0),
+                all(|i| ParamTarget::Beta(0, i), n),
+            ),
+            slot(
+                "beta.c1",
+                Sampler::Fixed(1.0),
+                all(|i| ParamTarget::Beta(1, i), n),
+            ),
+            slot("stance.s0.s1", uniform(-0.9, 0.9), vec![Target::Stance(1)]),
+            slot(
+                "share.c0.s1.s2",
+                uniform(0.0, 0.9),
+                vec![Target::Share(4 + 2)],
+            ),
+            slot("weight.s3", uniform(0.5, 3.0), vec![Target::Weight(3)]),
+        ];
+        world.rest = Some(model::Rest::new(&world));
+        let slots = rest_slots(&world);
+        let drawn: Vec<&str> = slots.iter().map(|&(s, _)| &*world.params[s].path).collect();
+        assert_eq!(
+            drawn,
+            [
+                "gamma",
+                "lambda",
+                "beta.c0",
+                "beta.c1",
+                "stance.s0.s1",
+                "share.c0.s1.s2",
+                "weight.s3"
+            ]
+        );
+        let streams = param_streams(&world);
+        let (mut checked, mut full) = (State::new(&world), State::new(&world));
+        let mut refused = 0;
+        for r in 0..600 {
+            let seed = trajectory_seed(5, r);
+            full.reset(&world);
+            draw_params(&world, seed, &streams, &mut full);
+            let expected = model::settle_trajectory(&world, &mut full);
+            refused += usize::from(expected.is_some());
+            assert_eq!(
+                unsettled_draw(&world, &slots, seed, &mut checked),
+                expected,
+                "trajectory {r}"
+            );
+        }
+        assert!((100..500).contains(&refused), "{refused} of 600 refused");
     }
 
     /// The units of work of `plan` on `threads` threads.

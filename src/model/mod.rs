@@ -41,7 +41,7 @@ pub use lag::{Lag, Pending};
 pub use metric::Metric;
 pub use others::{Others, OTHERS};
 pub use params::{Draws, ParamSlot, ParamTarget, Params, Sampler};
-pub use rest::{settle_trajectory, Rest, Unsettled};
+pub use rest::{rest_reads, settle_trajectory, Rest, Unsettled};
 pub use state::State;
 pub use step::{step, step_block, step_block_watched};
 pub use watch::Watch;

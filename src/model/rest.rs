@@ -19,7 +19,7 @@
 //! fixed point, and noise or an event then sends it to a bloc. That is the model's answer,
 //! not an artefact.
 
-use super::{State, World, AFFINITY_LIMIT};
+use super::{ParamTarget, State, Target, World, AFFINITY_LIMIT};
 
 /// What a world at rest needs to solve a trajectory's affinities: the parts of the
 /// equation above that do not depend on the parameters, computed once per world.
@@ -59,6 +59,17 @@ pub fn settle_trajectory(world: &World, state: &mut State) -> Option<Unsettled> 
     } else {
         rest.settle(state)
     }
+}
+
+/// Whether a trajectory's rest reads the number `target` lands in: `beta`, `lambda`,
+/// `gamma` (`Rest::settle`) and the numbers of the start (`Rest::of_trajectory`). Checking
+/// a run's draws (`engine::run::check_rest`) draws these slots alone.
+pub fn rest_reads(target: &Target) -> bool {
+    target.moves_rest()
+        || matches!(
+            target,
+            Target::Param(ParamTarget::Beta(..) | ParamTarget::Lambda(_) | ParamTarget::Gamma(_))
+        )
 }
 
 /// A pair whose solved affinity falls outside `[-AFFINITY_LIMIT, AFFINITY_LIMIT]` for one

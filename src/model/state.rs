@@ -51,6 +51,9 @@ pub struct State {
     /// amount (so events read the trajectory's): asked once, not per trajectory or step.
     pub draws_start: bool,
     pub draws_events: bool,
+    /// Whether no event has a choice group, a lag, a hazard by cases or effects of random
+    /// direction: the step then runs the events' plain loop (`model::step`).
+    pub plain_events: bool,
     /// Whether the world names the rest of the world (`model::others`): the background's
     /// contracts then treat it as a supplier.
     pub others: bool,
@@ -88,6 +91,12 @@ impl State {
             clock: Clock::new(n),
             draws_start: targets(world).any(|t| t.moves_rest()),
             draws_events: targets(world).any(|t| t.is_of_events()),
+            plain_events: world.events.iter().all(|e| {
+                e.choice.is_none()
+                    && e.lags.is_empty()
+                    && e.cases.is_empty()
+                    && e.directions.is_empty()
+            }),
             others: world.others.is_some(),
         }
     }
