@@ -856,13 +856,13 @@ mod tests {
             let (fa, fb, fab) = design.split(&values);
             let old = sobol(fa, fb, &fab, 200, repetition);
             let new = sobol_with_batches(&values, 2, &batch_means, &batching, 200, repetition);
-            for i in 0..2 {
+            for (i, &index) in truth.iter().enumerate() {
                 for (old_ci, new_ci) in [
                     (old.first_ci[i], new.first_ci[i]),
                     (old.total_ci[i], new.total_ci[i]),
                 ] {
-                    rows_only += inside(old_ci, truth[i]);
-                    with_batches += inside(new_ci, truth[i]);
+                    rows_only += inside(old_ci, index);
+                    with_batches += inside(new_ci, index);
                     asked += 1;
                 }
             }
