@@ -9,14 +9,15 @@ pub const WHAT_INTERVALS_COVER: &str = "intervals: Monte Carlo error of each pro
      file's ranges and the background; neither covers doubt about the model's own form.";
 
 /// The same line under a sensitivity analysis's tables: their brackets are bootstrap
-/// intervals of each index over the design's samples, not a spread of futures. Every design
-/// point runs the same trajectories' seeds (common random numbers), and the bootstrap
-/// resamples the design's rows, not those trajectories: their noise is left out, and
-/// another `--seed` put 73 of 156 indices of baseline.ron (`--groups kind`, 200
-/// trajectories) outside the first seed's intervals (docs/src/howto/sensitivity.md).
+/// intervals of each index, not a spread of futures. Every design point runs the same
+/// trajectories' seeds (common random numbers), so the bootstrap resamples batches of those
+/// trajectories as well as the design's rows (`analysis::sensitivity`): resampling the rows
+/// alone left their noise out, and another `--seed` put 73 of 156 indices of baseline.ron
+/// (`--groups kind`, 200 trajectories) outside the first seed's intervals
+/// (docs/src/howto/sensitivity.md).
 pub const WHAT_INDEX_INTERVALS_COVER: &str = "intervals: bootstrap 95% over the design's \
-     samples, not the noise of the trajectories every point shares (another --seed shows \
-     it); not the spread of futures, nor doubt about the model's form.";
+     samples and the trajectories every point shares; not the spread of futures, nor doubt \
+     about the model's form.";
 
 /// The same line under a sweep's table: each point's probability, and in sweep.csv and
 /// sweep_effects.csv its interval, is an estimate from that point's trajectories.

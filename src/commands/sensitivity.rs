@@ -5,7 +5,7 @@
 use std::path::Path;
 
 use crate::analysis::factor_groups::Grouping;
-use crate::analysis::sensitivity::Sensitivity;
+use crate::analysis::sensitivity::{Batching, Sensitivity, TRAJECTORY_BATCHES};
 use crate::analysis::study::sensitivity::SensitivityStudy;
 use crate::engine::Plan;
 use crate::error::Error;
@@ -55,6 +55,15 @@ pub fn sensitivity(
         "use fewer --samples or give fewer parameters as distributions",
     )?;
 
+    if !Batching::new(plan.len()).resamples_trajectories() {
+        // The printed line says the brackets hold the trajectories' noise; from one
+        // trajectory a point there is no spread of them to resample.
+        crate::warn!(
+            "warning: one trajectory a design point: the intervals resample the design's rows \
+             only and leave out that trajectory's luck, which every point shares; run at least \
+             2 (--trajectories {TRAJECTORY_BATCHES} or more gives {TRAJECTORY_BATCHES} batches)"
+        );
+    }
     let design = study.design(samples, seed);
     let total = plan.len() * design.rows_count() as u64;
     let outputs = super::with_progress_over(total, options, &study.label(), |control| {

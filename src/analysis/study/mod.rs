@@ -3,6 +3,7 @@
 //! memory, hands a `Control` to a driver, exports and prints; a new experiment is one new
 //! file here and a command of a few dozen lines.
 
+mod batch_sums;
 pub mod compare;
 pub mod forecast;
 pub mod sensitivity;

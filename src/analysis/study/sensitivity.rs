@@ -1,20 +1,25 @@
 //! The Saltelli driver behind `simulate sensitivity`: the factors of a design (every number
 //! the file draws from a range; against another file, every number either draws), the
 //! design's rows run one after another on the same trajectory seeds, and each output's
-//! values over the rows turned into Sobol indices (`analysis::sensitivity`). The command
-//! only loads, plans, checks the memory, exports and prints.
+//! values over the rows turned into Sobol indices (`analysis::sensitivity`), each row's
+//! trajectories also kept as B batch means so that the intervals hold their noise. The
+//! command only loads, plans, checks the memory, exports and prints.
 
 use std::path::Path;
 
+use rayon::prelude::*;
+
+use super::batch_sums::BatchSums;
 use crate::analysis::compare::{redefined_outcomes, shared_outcomes};
 use crate::analysis::factor_groups::{self, FactorGroup, Grouping};
 use crate::analysis::sensitivity::{
-    effect_floor, histogram_variance, metric_floor, paired_variance, sobol, Design, FactorIndices,
-    OutcomeSensitivity, Sensitivity, BOOTSTRAP,
+    effect_floor, histogram_variance, metric_floor, paired_variance, sobol_with_batches, Batching,
+    Design, FactorIndices, OutcomeSensitivity, Sensitivity, BOOTSTRAP,
 };
 use crate::analysis::Manifest;
 use crate::engine::estimate::{self, Estimate};
-use crate::engine::{self, Aggregates, Control, Plan, Stopped};
+use crate::engine::records::Records;
+use crate::engine::{self, Aggregates, Control, Pairing, Plan, Stopped};
 use crate::error::Error;
 use crate::model::factor_groups::NamedGroup;
 use crate::model::{Sampler, Target, World};
@@ -37,16 +42,24 @@ struct Factor {
 struct Output {
     name: String,
     values: Vec<f64>,
+    /// Each row's means over the batches of its trajectories, row after row (empty when
+    /// there is one batch: nothing to resample).
+    batch_means: Vec<f64>,
     noise: f64,
     /// A metric's range; None for an outcome.
     range: Option<(f64, f64)>,
 }
 
 impl Output {
-    fn new(name: String, rows: usize, range: Option<(f64, f64)>) -> Self {
+    fn new(name: String, rows: usize, batches: &Batching, range: Option<(f64, f64)>) -> Self {
+        let kept = match batches.resamples_trajectories() {
+            true => rows * batches.count(),
+            false => 0,
+        };
         Output {
             name,
             values: Vec::with_capacity(rows),
+            batch_means: Vec::with_capacity(kept),
             noise: 0.0,
             range,
         }
@@ -70,10 +83,12 @@ pub struct SensitivityStudy<'s> {
     outcome_pairs: Vec<(usize, usize)>,
 }
 
-/// Each outcome's and each metric's values over the design's rows.
+/// Each outcome's and each metric's values over the design's rows, and how each row's
+/// trajectories were batched.
 pub struct Outputs {
     outcomes: Vec<Output>,
     metrics: Vec<Output>,
+    batching: Batching,
 }
 
 impl<'s> SensitivityStudy<'s> {
@@ -247,7 +262,36 @@ impl<'s> SensitivityStudy<'s> {
             // Both sides run side by side at every point.
             need = need + of(a);
         }
-        need
+        need + self.batches_estimate(samples, plan, threads)
+    }
+
+    /// What the trajectories' batches add: each row's B means of every output, held to the
+    /// end (N (units + 2) × B × outputs numbers: 1,024 samples × 8 rows a sample × 20
+    /// batches × 13 outputs is 17 MB), and the bootstrap's work of B products a row, output
+    /// and replicate, at about a nanosecond each.
+    fn batches_estimate(&self, samples: u64, plan: &Plan, threads: usize) -> Estimate {
+        let batching = Batching::new(plan.len());
+        if !batching.resamples_trajectories() {
+            return Estimate {
+                memory_bytes: 0,
+                address_space_bytes: 0,
+                seconds: 0.0,
+            };
+        }
+        let outputs = match &self.base_a {
+            Some(_) => self.outcome_pairs.len() + self.base_b.metrics.len(),
+            None => self.base_b.outcomes.len() + self.base_b.metrics.len(),
+        };
+        let rows = samples.saturating_mul(self.units.len() as u64 + 2);
+        let means = rows
+            .saturating_mul(batching.count() as u64)
+            .saturating_mul(outputs as u64);
+        let bytes = means.saturating_mul(8);
+        Estimate {
+            memory_bytes: bytes,
+            address_space_bytes: bytes,
+            seconds: means as f64 * BOOTSTRAP as f64 * 1e-9 / threads.max(1) as f64,
+        }
     }
 
     /// Runs every row of `design` on `plan`, once every row is known to hold still.
@@ -291,6 +335,11 @@ impl<'s> SensitivityStudy<'s> {
                 }
             }
         }
+        let batching = Batching::new(plan.len());
+        // Records only to batch: a point of one trajectory has none to keep.
+        let batched = batching.resamples_trajectories();
+        let sums_of =
+            |world: &World| BatchSums::new(&batching, world.outcomes.len(), world.metrics.len());
         match base_a {
             None => {
                 let mut outcomes: Vec<Output> = self
@@ -298,57 +347,103 @@ impl<'s> SensitivityStudy<'s> {
                     .world
                     .outcomes
                     .iter()
-                    .map(|o| Output::new(o.name.clone(), rows.len(), None))
+                    .map(|o| Output::new(o.name.clone(), rows.len(), &batching, None))
                     .collect();
-                let mut metrics = metric_outputs(base_b, rows.len());
+                let mut metrics = metric_outputs(base_b, rows.len(), &batching);
                 for (r, row) in rows.iter().enumerate() {
                     let w = at(base_b, |f| f.b, row);
-                    let agg =
-                        engine::run(&w, plan, control).map_err(|s| s.at_point(|| point(r, row)))?;
+                    let sums = sums_of(&w);
+                    let records = batched.then_some(&sums as &dyn Records);
+                    let agg = engine::run_recorded(&w, plan, control, records)
+                        .map_err(|s| s.at_point(|| point(r, row)))?;
                     let t = agg.trajectories.max(1) as f64;
-                    for (o, &count) in outcomes.iter_mut().zip(&agg.outcome_count) {
+                    for (i, (o, &count)) in outcomes.iter_mut().zip(&agg.outcome_count).enumerate()
+                    {
                         let p = count as f64 / t;
                         o.values.push(p);
                         o.noise += p * (1.0 - p) / t;
+                        if batched {
+                            o.batch_means.extend(sums.outcome_means(i));
+                        }
                     }
                     for (m, metric) in metrics.iter_mut().enumerate() {
                         let (mean, within) = final_mean(&agg, m, metric.range.unwrap());
                         metric.values.push(mean);
                         metric.noise += within / t;
+                        if batched {
+                            metric.batch_means.extend(sums.metric_means(m));
+                        }
                     }
                 }
-                Ok(Outputs { outcomes, metrics })
+                Ok(Outputs {
+                    outcomes,
+                    metrics,
+                    batching,
+                })
             }
             Some(base_a) => {
                 let mut outcomes: Vec<Output> = self
                     .outcome_pairs
                     .iter()
-                    .map(|&(i, _)| Output::new(base_a.outcomes[i].name.clone(), rows.len(), None))
+                    .map(|&(i, _)| {
+                        let name = base_a.outcomes[i].name.clone();
+                        Output::new(name, rows.len(), &batching, None)
+                    })
                     .collect();
-                let mut metrics = metric_outputs(base_a, rows.len());
+                let mut metrics = metric_outputs(base_a, rows.len(), &batching);
+                // The paired run of `engine::run_paired`, with each side's rows summed by
+                // batch: a batch's effect is the difference of its two sides' means.
+                let pairing = [Pairing {
+                    outcomes: self.outcome_pairs.clone(),
+                    metrics: Vec::new(),
+                }];
                 for (r, row) in rows.iter().enumerate() {
                     let wa = at(base_a, |f| f.a, row);
                     let wb = at(base_b, |f| f.b, row);
-                    let paired = engine::run_paired(&wa, &wb, &self.outcome_pairs, plan, control)
-                        .map_err(|s| s.at_point(|| point(r, row)))?;
-                    let n = paired.a.trajectories;
-                    for (o, counts) in outcomes.iter_mut().zip(&paired.pairs) {
+                    let (sums_a, sums_b) = (sums_of(&wa), sums_of(&wb));
+                    let records: Vec<&dyn Records> = match batched {
+                        true => vec![&sums_a, &sums_b],
+                        false => Vec::new(),
+                    };
+                    let joint =
+                        engine::run_joint_recorded(&[&wa, &wb], &pairing, plan, control, &records)
+                            .map_err(|s| s.at_point(|| point(r, row)))?;
+                    let (side_a, side_b) = (&joint.sides[0], &joint.sides[1]);
+                    let n = side_a.trajectories;
+                    let pairs = &self.outcome_pairs;
+                    for ((o, counts), &(i, j)) in
+                        outcomes.iter_mut().zip(&joint.pairs[0]).zip(pairs)
+                    {
                         let t = n.max(1) as f64;
                         o.values
                             .push((counts.only_b as f64 - counts.only_a as f64) / t);
                         o.noise += paired_variance(counts.only_a, counts.only_b, n) / t;
+                        if batched {
+                            let (a, b) = (sums_a.outcome_means(i), sums_b.outcome_means(j));
+                            o.batch_means.extend(b.iter().zip(&a).map(|(b, a)| b - a));
+                        }
                     }
                     for (m, metric) in metrics.iter_mut().enumerate() {
                         let range = metric.range.unwrap();
-                        let (a, _) = final_mean(&paired.a, m, range);
-                        let (b, _) = final_mean(&paired.b, m, range);
+                        let (a, _) = final_mean(side_a, m, range);
+                        let (b, _) = final_mean(side_b, m, range);
                         // The noise of a paired difference of means needs each pair's
                         // difference, which the aggregates do not keep: the floor of an
                         // effect on a metric is its range's share alone.
                         metric.values.push(b - a);
+                        if batched {
+                            let (a, b) = (sums_a.metric_means(m), sums_b.metric_means(m));
+                            metric
+                                .batch_means
+                                .extend(b.iter().zip(&a).map(|(b, a)| b - a));
+                        }
                     }
                 }
-                Ok(Outputs { outcomes, metrics })
+                Ok(Outputs {
+                    outcomes,
+                    metrics,
+                    batching,
+                })
             }
         }
     }
@@ -366,8 +461,14 @@ impl<'s> SensitivityStudy<'s> {
         let rows_count = design.rows_count() as f64;
         let paired = self.reference.is_some();
         let analyse = |o: &Output| {
-            let (fa, fb, fab) = design.split(&o.values);
-            let s = sobol(fa, fb, &fab, BOOTSTRAP, seed);
+            let s = sobol_with_batches(
+                &o.values,
+                self.units.len(),
+                &o.batch_means,
+                &outputs.batching,
+                BOOTSTRAP,
+                seed,
+            );
             let indices = self
                 .units
                 .iter()
@@ -389,6 +490,12 @@ impl<'s> SensitivityStudy<'s> {
             }
             analysed
         };
+        // Outputs side by side on the plan's threads (the bootstrap resamples every row's
+        // batches: seconds at a hundred factors); each output's own sums run in order, and
+        // `collect` keeps the outputs' order, so threads change no byte.
+        let each = |outputs: &[Output]| -> Vec<OutcomeSensitivity> {
+            engine::in_pool(plan, || outputs.par_iter().map(analyse).collect())
+        };
         Sensitivity {
             manifest: Manifest::new(self.scenario, seed, plan.trajectories),
             against: self
@@ -397,8 +504,8 @@ impl<'s> SensitivityStudy<'s> {
             samples,
             factors: self.units.iter().map(|u| u.name.clone()).collect(),
             grouping: self.grouping,
-            outcomes: outputs.outcomes.iter().map(analyse).collect(),
-            metrics: outputs.metrics.iter().map(analyse).collect(),
+            outcomes: each(&outputs.outcomes),
+            metrics: each(&outputs.metrics),
         }
     }
 }
@@ -420,11 +527,11 @@ impl SensitivityStudy<'_> {
 }
 
 /// One output per tracked metric of `world`, named by its label.
-fn metric_outputs(world: &World, rows: usize) -> Vec<Output> {
+fn metric_outputs(world: &World, rows: usize, batches: &Batching) -> Vec<Output> {
     world
         .metrics
         .iter()
-        .map(|m| Output::new(world.metric_label(m), rows, Some(m.range())))
+        .map(|m| Output::new(world.metric_label(m), rows, batches, Some(m.range())))
         .collect()
 }
 
