@@ -221,3 +221,22 @@ fn a_range_of_steps_ending_on_a_half_step_reaches_one_step_too_far() {
         "`at` (drawn at steps 5 to 6) is outside its window (7 to 10)",
     );
 }
+
+/// Defect (s25 hostile trial): `choice: ""` on one event got two lines at its `choice`, "a
+/// choice group needs a name" and "choice group \"\" has one event": one now, the first.
+#[test]
+fn a_nameless_choice_group_gets_two_lines_at_one_place() {
+    let dir = tempfile::tempdir().unwrap();
+    let events = "        Event(name: \"us\", hazard: 0.1, choice: \"\"),\n        \
+                  Event(name: \"france\", hazard: 0.1, choice: \"fighters\"),\n        \
+                  Event(name: \"sweden\", hazard: 0.1, choice: \"fighters\"),";
+    let path = write(dir.path(), "bad.ron", &with_events(events));
+    let stderr = exits(2, &[&"check", &path]);
+    assert_eq!(
+        stderr.trim_end(),
+        format!(
+            "error: {}:7:40: a choice group needs a name",
+            path.display()
+        ),
+    );
+}
