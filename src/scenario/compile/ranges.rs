@@ -67,8 +67,8 @@ impl Compiler<'_> {
             Steps::Sampled(_) => match self.drawn.iter().rev().find(|s| s.path == path) {
                 Some(slot) => {
                     let (low, high) = slot.sampler.support();
-                    let (low, high) = (round_step(low), highest_step(high));
-                    (i64::from(low), i64::from(high.max(low)))
+                    let (first, last) = crate::scenario::drawn_steps::span(low, high);
+                    (i64::from(first), i64::from(last))
                 }
                 None => (1, 1),
             },
@@ -117,21 +117,6 @@ pub(super) fn effect_path(event: &str, n: usize) -> String {
 /// that must hold for every draw, such as a row of shares at most 1.
 pub(super) fn lowest(sampler: Option<&Sampler>, value: f64) -> f64 {
     sampler.map_or(value, |s| s.support().0)
-}
-
-/// The latest step a range whose support ends at `high` can be drawn at. No draw reaches
-/// `high` itself (a Uniform's draw is below it; a Triangular's, a Guess's and a truncated
-/// Normal's reach it with probability 0), so a range ending on a half step, as the book
-/// writes them (`Uniform(0.5, 4.5)`: steps 1 to 4), ends on the step below it: rounding
-/// `high` itself, halves up, gave one step more, so `Delay(Uniform(1.5, 11.5), ...)` in 12
-/// steps, the very range the check of its bounds suggests, was refused as landing at step 13.
-fn highest_step(high: f64) -> u32 {
-    let step = round_step(high);
-    if f64::from(step) - 0.5 == high {
-        step.saturating_sub(1).max(1)
-    } else {
-        step
-    }
 }
 
 #[cfg(test)]
