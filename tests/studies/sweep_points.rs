@@ -137,3 +137,35 @@ fn a_swept_share_whose_row_passes_1_is_reported_per_point() {
     );
     assert!(!err.contains("= 0.5:"), "{err}");
 }
+
+// Defect (s25 hostile trial): a sweep point's lag and window were bounded with the top of
+// each range rounded halves up, one step past any draw: `Delay(Uniform(1.5, 2.5), ...)`
+// draws 2 steps, yet a point of 6 parts in 8 steps was refused as "a delay of 3 and 6 parts
+// end after step 9". Bounded now as the loader bounds them (`scenario::drawn_steps::span`).
+#[test]
+fn a_sweep_point_of_a_lag_that_fits_is_refused_as_one_step_too_long() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = ranged(dir.path());
+    let out = dir.path().join("fits");
+    exits(
+        0,
+        &[
+            &"sweep",
+            &file,
+            &"--param",
+            &"event.deal.effect.1.over=3:6:4",
+            &"-n",
+            &"8",
+            &"-q",
+            &"--out",
+            &out,
+        ],
+    );
+    assert!(out.exists());
+    // One more part is past the horizon for every draw of the delay.
+    let err = refused(dir.path(), &["event.deal.effect.1.over=3:7:5"]);
+    assert!(
+        err.contains("a delay of 2 and 7 parts end after step 9"),
+        "{err}"
+    );
+}
