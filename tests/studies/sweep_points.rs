@@ -75,7 +75,8 @@ fn a_sweep_point_where_every_one_of_weight_is_0_is_refused_before_any_run() {
 }
 
 // Defect (hostile review): a sweep pushed a lag's delay and parts past the file's 8 steps
-// (a delay of 6 and up to 4 parts end after step 10), which the file refuses, and ran.
+// (a delay of 6 and 3 parts, all `Uniform(2.5, 3.5)` draws, end after step 9), which the
+// file refuses, and ran.
 #[test]
 fn a_sweep_point_whose_lag_ends_past_the_last_step_is_refused_before_any_run() {
     let dir = tempfile::tempdir().unwrap();
@@ -84,7 +85,7 @@ fn a_sweep_point_whose_lag_ends_past_the_last_step_is_refused_before_any_run() {
         err.contains("sweep point event.deal.effect.1.delay = 6"),
         "{err}"
     );
-    assert!(err.contains("a delay of 6 and 4 parts"), "{err}");
+    assert!(err.contains("a delay of 6 and 3 parts"), "{err}");
     let err = refused(dir.path(), &["event.deal.effect.1.over=2:8:2"]);
     assert!(
         err.contains("sweep point event.deal.effect.1.over = 8"),
