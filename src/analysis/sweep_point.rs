@@ -4,7 +4,7 @@
 //! `scenario::compile` (`directions`, `lags`, `ranges`) makes the same checks of a file,
 //! in the same words.
 
-use crate::model::{round_step, Target, World};
+use crate::model::{Target, World};
 use crate::scenario::spelling::quoted_name;
 
 /// Whether `world` (a sweep point: its swept numbers fixed, `sweep::fix`) is one the file
@@ -21,13 +21,15 @@ fn drawn(world: &World, target: Target, own: f64) -> (f64, f64) {
     slot.map_or((own, own), |s| s.sampler.support())
 }
 
-/// [`drawn`] for a number of steps, rounded as a trajectory rounds it.
+/// [`drawn`] for a number of steps, rounded as a trajectory rounds it: a range ending on a
+/// half step ends on the step below (`scenario::drawn_steps::span`).
 fn steps_drawn(world: &World, target: Target, own: u32) -> (i64, i64) {
     if !world.params.iter().any(|s| s.targets.contains(&target)) {
         return (i64::from(own), i64::from(own));
     }
     let (low, high) = drawn(world, target, f64::from(own));
-    (i64::from(round_step(low)), i64::from(round_step(high)))
+    let (first, last) = crate::scenario::drawn_steps::span(low, high);
+    (i64::from(first), i64::from(last))
 }
 
 /// The weights of each `one_of` must add up to more than 0 at their lowest.

@@ -69,6 +69,22 @@ pub fn threshold_message(text: &str, line: usize, column: usize) -> Option<Strin
     ))
 }
 
+/// RON's "Expected integer" inside an `Average(metric, k)`, in words: the window is a whole
+/// number of steps, never a range (a hostile trial's `Average(..., Uniform(2.0, 4.0))` got
+/// RON's two words and nothing to do).
+pub fn average_window_message(text: &str, line: usize, column: usize) -> Option<String> {
+    if enclosing_call(text, line, column)? != "Average" {
+        return None;
+    }
+    Some(
+        "an Average's window is a whole number of steps, e.g. \
+         `Average(Partnership(\"A\", \"B\"), 4)`; it cannot be a range (the window is part of \
+         the question asked, not a guess): to see how an answer hangs on it, ask one outcome \
+         for each window"
+            .into(),
+    )
+}
+
 /// The name (letters, digits, `_`) starting at `line`:`column` of `text`, or "".
 fn word_at(text: &str, line: usize, column: usize) -> &str {
     let Some(start) = offset(text, line, column) else {

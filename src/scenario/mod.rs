@@ -7,6 +7,7 @@ mod bare_number;
 pub mod calendar;
 mod compile;
 pub mod csv_text;
+pub mod drawn_steps;
 mod error;
 pub mod file;
 pub mod limits;

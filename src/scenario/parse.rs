@@ -48,6 +48,7 @@ pub(super) fn from_ron<T: serde::de::DeserializeOwned>(
                 bare_number::message(word, text, line, column)
             }
             ron::Error::ExpectedFloat => bare_number::threshold_message(text, line, column),
+            ron::Error::ExpectedInteger => bare_number::average_window_message(text, line, column),
             _ => None,
         };
         ScenarioError::Syntax {

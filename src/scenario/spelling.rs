@@ -101,18 +101,26 @@ fn unprintable(c: char) -> bool {
 /// characters). Each is shown cut (`shown`), and the list stops early once it is a line's
 /// worth (twelve names of 200 bytes made a line of 2.5 KB).
 pub fn name_list(list: &[&str]) -> String {
+    shown_list(list.iter().map(|name| shown(name)))
+}
+
+/// Items already shown (escaped and cut, e.g. `variant::words::metric_text`), listed as
+/// [`name_list`] lists names: the first dozen, or fewer once they make a line's worth, then
+/// a count of the rest.
+pub fn shown_list(items: impl ExactSizeIterator<Item = String>) -> String {
     const SHOWN: usize = 12;
     const LINE: usize = 240;
+    let count = items.len();
     let mut out = String::new();
-    for (i, name) in list.iter().enumerate() {
+    for (i, item) in items.enumerate() {
         if i == SHOWN || (i > 0 && out.chars().count() >= LINE) {
-            let _ = write!(out, ", and {} more", list.len() - i);
+            let _ = write!(out, ", and {} more", count - i);
             break;
         }
         if i > 0 {
             out.push_str(", ");
         }
-        out.push_str(&shown(name));
+        out.push_str(&item);
     }
     out
 }

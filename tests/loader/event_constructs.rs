@@ -194,3 +194,49 @@ fn the_examples_of_the_events_reference_pass_check() {
             .success();
     }
 }
+
+/// Defect (s25 hostile trial): a range of steps ending on a half step (the book's way to
+/// give whole steps the same chance, `Uniform(1.5, 9.5)`: steps 2 to 9) was taken to reach
+/// the step above it, which no draw does. `Delay(Uniform(1.5, 9.5), ...)` in 10 steps, the
+/// very range the check of its bounds suggests ("from 1.5 to 9.5"), was refused as "a delay
+/// of 10 ... end after step 11"; a window `(Uniform(0.5, 2.5), 3)` as a first "as late as 3";
+/// and an `at: Uniform(4.5, 6.5)` (steps 5 and 6) was kept beside a window from step 7 on,
+/// where it can never fire.
+#[test]
+fn a_range_of_steps_ending_on_a_half_step_reaches_one_step_too_far() {
+    let dir = tempfile::tempdir().unwrap();
+    let effect = r#"MutualAffinity("A", "B", Add(0.1))"#;
+    for event in [
+        format!("        Event(name: \"e\", at: 1, effects: [Delay(Uniform(1.5, 9.5), {effect})]),"),
+        format!("        Event(name: \"e\", at: 1, effects: [Over(Guess(2.0, 3.0, 10.5), {effect})]),"),
+        format!("        Event(name: \"e\", every: 1, window: (Uniform(0.5, 2.5), 3), effects: [{effect}]),"),
+    ] {
+        let path = write(dir.path(), "good.ron", &with_events(&event));
+        exits(0, &[&"check", &path]);
+    }
+    refused_at(
+        &format!("        Event(name: \"e\", at: Uniform(4.5, 6.5), window: (7, 10), effects: [{effect}]),"),
+        7,
+        26,
+        "`at` (drawn at steps 5 to 6) is outside its window (7 to 10)",
+    );
+}
+
+/// Defect (s25 hostile trial): `choice: ""` on one event got two lines at its `choice`, "a
+/// choice group needs a name" and "choice group \"\" has one event": one now, the first.
+#[test]
+fn a_nameless_choice_group_gets_two_lines_at_one_place() {
+    let dir = tempfile::tempdir().unwrap();
+    let events = "        Event(name: \"us\", hazard: 0.1, choice: \"\"),\n        \
+                  Event(name: \"france\", hazard: 0.1, choice: \"fighters\"),\n        \
+                  Event(name: \"sweden\", hazard: 0.1, choice: \"fighters\"),";
+    let path = write(dir.path(), "bad.ron", &with_events(events));
+    let stderr = exits(2, &[&"check", &path]);
+    assert_eq!(
+        stderr.trim_end(),
+        format!(
+            "error: {}:7:40: a choice group needs a name",
+            path.display()
+        ),
+    );
+}

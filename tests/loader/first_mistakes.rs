@@ -106,3 +106,21 @@ fn a_metric_where_a_threshold_is_expected_says_a_threshold_is_a_number() {
     assert!(err.contains("a threshold must be a number"), "{err}");
     assert!(!err.contains("Expected float"), "{err}");
 }
+
+/// Defect (s25 hostile trial): a range written as an `Average`'s window,
+/// `Average(Partnership("A", "B"), Uniform(2.0, 4.0))`, got RON's "Expected integer" and
+/// nothing to do. Now: at the window, a whole number of steps, never a range.
+#[test]
+fn a_range_as_an_averages_window_gets_only_expected_integer() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = "Scenario(\n    name: \"w\",\n    steps: 8,\n    background: None,\n    \
+                states: [State(name: \"A\"), State(name: \"B\")],\n    \
+                metrics: [Average(Partnership(\"A\", \"B\"), Uniform(2.0, 4.0))],\n)\n";
+    let file = common::write(dir.path(), "w.ron", text);
+    let err = common::exits(2, &[&"check", &file]);
+    assert!(
+        err.contains("w.ron:6:46: an Average's window is a whole number of steps"),
+        "{err}"
+    );
+    assert!(err.contains("it cannot be a range"), "{err}");
+}

@@ -58,3 +58,25 @@ fn a_group_named_like_a_range_it_does_not_hold_is_refused_not_a_second_row_of_th
     let file = with_groups(dir.path(), "        \"stance.A.B\": [\"stance.A.B\"],");
     common::exits(0, &[&"check", &file]);
 }
+
+// Defect (s25 hostile trial): a pattern of a second group naming ranges the first holds gave
+// a line per range, all at one place (`"*"` in both groups of a file of 31 ranges: 31
+// lines), and at the first group's pattern when both wrote the same one. One line now, at
+// the second group's own pattern, listing the ranges (the first dozen and a count).
+#[test]
+fn a_pattern_naming_ranges_of_another_group_gets_a_line_per_range_at_the_first_group() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = with_groups(
+        dir.path(),
+        "        \"one\": [\"*\"],\n        \"two\": [\"*\"],",
+    );
+    let err = common::exits(2, &[&"check", &file]);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(
+        err.contains(
+            "g.ron:9:17: group \"two\": \"*\" names 2 ranges already in group \"one\": \
+             stance.A.B, stance.B.A; a range belongs to one group at most"
+        ),
+        "{err}"
+    );
+}

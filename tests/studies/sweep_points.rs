@@ -75,7 +75,8 @@ fn a_sweep_point_where_every_one_of_weight_is_0_is_refused_before_any_run() {
 }
 
 // Defect (hostile review): a sweep pushed a lag's delay and parts past the file's 8 steps
-// (a delay of 6 and up to 4 parts end after step 10), which the file refuses, and ran.
+// (a delay of 6 and 3 parts, all `Uniform(2.5, 3.5)` draws, end after step 9), which the
+// file refuses, and ran.
 #[test]
 fn a_sweep_point_whose_lag_ends_past_the_last_step_is_refused_before_any_run() {
     let dir = tempfile::tempdir().unwrap();
@@ -84,7 +85,7 @@ fn a_sweep_point_whose_lag_ends_past_the_last_step_is_refused_before_any_run() {
         err.contains("sweep point event.deal.effect.1.delay = 6"),
         "{err}"
     );
-    assert!(err.contains("a delay of 6 and 4 parts"), "{err}");
+    assert!(err.contains("a delay of 6 and 3 parts"), "{err}");
     let err = refused(dir.path(), &["event.deal.effect.1.over=2:8:2"]);
     assert!(
         err.contains("sweep point event.deal.effect.1.over = 8"),
@@ -136,4 +137,36 @@ fn a_swept_share_whose_row_passes_1_is_reported_per_point() {
         "{err}"
     );
     assert!(!err.contains("= 0.5:"), "{err}");
+}
+
+// Defect (s25 hostile trial): a sweep point's lag and window were bounded with the top of
+// each range rounded halves up, one step past any draw: `Delay(Uniform(1.5, 2.5), ...)`
+// draws 2 steps, yet a point of 6 parts in 8 steps was refused as "a delay of 3 and 6 parts
+// end after step 9". Bounded now as the loader bounds them (`scenario::drawn_steps::span`).
+#[test]
+fn a_sweep_point_of_a_lag_that_fits_is_refused_as_one_step_too_long() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = ranged(dir.path());
+    let out = dir.path().join("fits");
+    exits(
+        0,
+        &[
+            &"sweep",
+            &file,
+            &"--param",
+            &"event.deal.effect.1.over=3:6:4",
+            &"-n",
+            &"8",
+            &"-q",
+            &"--out",
+            &out,
+        ],
+    );
+    assert!(out.exists());
+    // One more part is past the horizon for every draw of the delay.
+    let err = refused(dir.path(), &["event.deal.effect.1.over=3:7:5"]);
+    assert!(
+        err.contains("a delay of 2 and 7 parts end after step 9"),
+        "{err}"
+    );
 }

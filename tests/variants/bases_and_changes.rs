@@ -186,3 +186,43 @@ fn an_event_removed_with_everything_that_names_it_is_accepted() {
         "{err}"
     );
 }
+
+/// Defect (s25): `RemoveMetric`'s "(it tracks: ...)" listed every metric of the base: a base
+/// of 270 stance metrics made a line of 5,800 characters, cut mid-name by the error's own
+/// limit. Now the first dozen and a count, as every other list of names
+/// (`spelling::shown_list`).
+#[test]
+fn remove_metric_lists_every_metric_a_big_base_tracks() {
+    let dir = tempfile::tempdir().unwrap();
+    let states: Vec<String> = (0..30).map(|i| format!("State(name: \"S{i}\")")).collect();
+    let metrics: Vec<String> = (0..30)
+        .flat_map(|i: i32| (0..30).map(move |j: i32| (i, j)))
+        .filter(|(i, j)| i != j && (j - i).abs() < 6)
+        .map(|(i, j)| format!("Stance(\"S{i}\", \"S{j}\")"))
+        .collect();
+    assert_eq!(metrics.len(), 270);
+    let base = format!(
+        "Scenario(\n  name: \"b\",\n  steps: 4,\n  background: None,\n  states: [{}],\n  \
+         metrics: [{}],\n)\n",
+        states.join(", "),
+        metrics.join(", ")
+    );
+    common::write(dir.path(), "base.ron", &base);
+    let variant = common::write(
+        dir.path(),
+        "v.ron",
+        &common::variant_of_base("RemoveMetric(Dependence(\"S1\", \"aid\")),"),
+    );
+    let err = common::exits(2, &[&"check", &variant]);
+    assert!(
+        err.contains("v.ron:5:5: RemoveMetric: the base does not track"),
+        "{err}"
+    );
+    assert!(
+        err.contains("(it tracks: Stance(\"S0\", \"S1\"), "),
+        "{err}"
+    );
+    assert!(err.contains(", and 258 more)"), "{err}");
+    assert_eq!(err.matches("Stance(").count(), 12, "{err}");
+    assert!(err.len() < 400, "{} characters: {err}", err.len());
+}

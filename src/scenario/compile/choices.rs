@@ -29,8 +29,8 @@ impl Compiler<'_> {
             if group.trim().is_empty() {
                 let at = self.loc.field_after(anchor, "choice");
                 self.problem(at, "a choice group needs a name".into());
-            }
-            if let [only] = members[..] {
+            } else if let [only] = members[..] {
+                // Not for a nameless group as well: its one line is at the same place.
                 let at = self.loc.field_after(anchor, "choice");
                 let others = f.events.iter().filter_map(|e| e.choice.as_deref());
                 let hint =

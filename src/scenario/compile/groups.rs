@@ -10,7 +10,7 @@ use crate::model::ParamSlot;
 use crate::scenario::file::ScenarioFile;
 use crate::scenario::limits;
 use crate::scenario::locate::{quoted, Position};
-use crate::scenario::spelling::{control_character, quoted_name, suggestion};
+use crate::scenario::spelling::{control_character, name_list, quoted_name, suggestion};
 
 impl Compiler<'_> {
     /// Checks the file's groups against the drawn slots of the world being compiled.
@@ -92,7 +92,7 @@ impl Compiler<'_> {
         owner: &mut [Option<&'d str>],
     ) {
         if let Some(c) = control_character(pattern) {
-            let at = self.in_groups(pattern);
+            let at = self.pattern_at(name, pattern);
             let message = format!(
                 "group {}: the pattern {} contains the control character U+{:04X}; a pattern \
                  is a path of the file's numbers, printable text (e.g. \"stance.*\")",
@@ -104,27 +104,51 @@ impl Compiler<'_> {
             return;
         }
         let mut any = false;
+        // The ranges the pattern names that another group holds: one line for them all, at
+        // the pattern (`"*"` in a second group gave a line per range, all at one place).
+        let mut clashes: Vec<(&str, &str)> = Vec::new();
         for (path, taken) in drawn.iter().zip(owner.iter_mut()) {
             if !matches(pattern, path) {
                 continue;
             }
             any = true;
             match *taken {
-                Some(other) if other != name => {
-                    let at = self.in_groups(pattern);
-                    self.problem(
-                        at,
-                        format!(
-                            "group {}: {} is already in group {}; a range belongs to one \
-                             group at most (their indices are shares of one variance)",
-                            quoted_name(name),
-                            quoted_name(path),
-                            quoted_name(other)
-                        ),
-                    );
-                }
+                Some(other) if other != name => clashes.push((path, other)),
                 _ => *taken = Some(name),
             }
+        }
+        if !clashes.is_empty() {
+            let at = self.pattern_at(name, pattern);
+            let why = "a range belongs to one group at most (their indices are shares of one \
+                       variance)";
+            let message = match clashes[..] {
+                [(path, other)] => format!(
+                    "group {}: {} is already in group {}; {why}",
+                    quoted_name(name),
+                    quoted_name(path),
+                    quoted_name(other)
+                ),
+                _ => {
+                    let mut others: Vec<String> = Vec::new();
+                    for (_, other) in &clashes {
+                        let other = quoted_name(other);
+                        if !others.contains(&other) {
+                            others.push(other);
+                        }
+                    }
+                    let paths: Vec<&str> = clashes.iter().map(|(path, _)| *path).collect();
+                    format!(
+                        "group {}: {} names {} ranges already in {} {}: {}; {why}",
+                        quoted_name(name),
+                        quoted_name(pattern),
+                        clashes.len(),
+                        if others.len() == 1 { "group" } else { "groups" },
+                        others.join(", "),
+                        name_list(&paths)
+                    )
+                }
+            };
+            self.problem(at, message);
         }
         if !any {
             let hint = match suggestion(pattern, drawn.iter().copied()) {
@@ -139,7 +163,7 @@ impl Compiler<'_> {
                     crate::scenario::spelling::name_list(drawn)
                 ),
             };
-            let at = self.in_groups(pattern);
+            let at = self.pattern_at(name, pattern);
             self.problem(
                 at,
                 format!(
@@ -155,9 +179,25 @@ impl Compiler<'_> {
     /// or with escapes (a name or pattern holding a control character).
     fn in_groups(&self, text: &str) -> Option<Position> {
         let start = self.top_field_offset("groups")?;
-        let at = (self.loc.find_from(start, &quoted(text)))
-            .or_else(|| self.loc.string_from(start, text))?;
-        Some(self.loc.position(at))
+        self.in_groups_from(start, text)
+            .map(|at| self.loc.position(at))
+    }
+
+    /// The offset of the string `text` in `groups` at or after `start`.
+    fn in_groups_from(&self, start: usize, text: &str) -> Option<usize> {
+        (self.loc.find_from(start, &quoted(text))).or_else(|| self.loc.string_from(start, text))
+    }
+
+    /// Where `pattern` is written in group `group`'s list: the same pattern in two groups
+    /// (`"*"` in both) was placed at the first group's.
+    fn pattern_at(&self, group: &str, pattern: &str) -> Option<Position> {
+        let start = self.top_field_offset("groups")?;
+        let after_name = self
+            .in_groups_from(start, group)
+            .map(|at| at + quoted(group).len());
+        let at = after_name.and_then(|from| self.in_groups_from(from, pattern));
+        at.map(|at| self.loc.position(at))
+            .or_else(|| self.in_groups(pattern))
     }
 }
 

@@ -22,7 +22,7 @@ mod ranges;
 mod relations;
 mod windows;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use super::file::ScenarioFile;
 use super::locate::{Locator, Position};
@@ -83,6 +83,7 @@ fn compile_with<'a>(
         state_index: first_index(file.states.iter().map(|s| s.name.as_str())),
         channel_index: first_index(file.channels.iter().map(|s| s.as_str())),
         unknown: HashMap::new(),
+        supplier_places: HashSet::new(),
         drawn: Vec::new(),
         effects_so_far: 0,
         directions_so_far: 0,
@@ -140,6 +141,9 @@ struct Compiler<'a> {
     /// The problem of each unknown name already reported among the same names
     /// (`names::lookup`).
     unknown: HashMap<(names::Among, String), Problem>,
+    /// Where a misspelt supplier was placed where it supplies (`others::supply`): the
+    /// place's line is the supplier's, whichever lookup reaches it (`names::one_line_here`).
+    supplier_places: HashSet<Position>,
     /// The slots of the file's ranges other than parameters (`ranges`), in file order.
     drawn: Vec<crate::model::ParamSlot>,
     /// Effects compiled in the events so far: where the next event's start (`Target::Amount`).
@@ -274,6 +278,7 @@ mod tests {
             state_index: HashMap::new(),
             channel_index: HashMap::new(),
             unknown: HashMap::new(),
+            supplier_places: HashSet::new(),
             drawn: Vec::new(),
             effects_so_far: 0,
             directions_so_far: 0,

@@ -214,6 +214,7 @@ impl Compiler<'_> {
             self.problem(p.position, p.message);
             return None;
         }
+        let explicit = at.is_some();
         let message = format!("unknown {what} {}", quoted_name(name));
         // Past the problems shown, one more is only counted (`Compiler::problem`): neither
         // searched for nor measured against every name (1,000 distinct misspelt names of 200
@@ -230,13 +231,50 @@ impl Compiler<'_> {
             None => format!(" (known {what}s: {})", name_list(list)),
         };
         let message = format!("{message}{hint}");
+        if among == Among::Suppliers && explicit {
+            self.supplier_places.extend(at);
+        }
         let problem = super::Problem {
             position: at,
-            message: message.clone(),
+            message,
         };
-        self.unknown.insert((among, name.to_string()), problem);
-        self.problem(at, message);
+        let problem = self.one_line_here(among, name, problem);
+        self.unknown
+            .insert((among, name.to_string()), problem.clone());
+        self.problem(problem.position, problem.message);
         None
+    }
+
+    /// The one line of an unknown name at its place. A misspelt state is placed at its
+    /// first mention, which may be where it supplies a share: there the lookup as a state
+    /// and the lookup as a supplier (which suggests `Others` too) would each give a line,
+    /// the same place with two hints. The place's own role decides: the supplier's line
+    /// where a supplier is written (`supplier_places`), else the state's. The loser's
+    /// kept problem becomes the winner's, so a later mention repeats the one line.
+    fn one_line_here(&mut self, among: Among, name: &str, mine: super::Problem) -> super::Problem {
+        let other = match among {
+            Among::Names("state") => Among::Suppliers,
+            Among::Suppliers => Among::Names("state"),
+            Among::Names(_) => return mine,
+        };
+        let Some(position) = mine.position else {
+            return mine;
+        };
+        let theirs = match self.unknown.get(&(other, name.to_string())) {
+            Some(theirs) if theirs.position == Some(position) => theirs.clone(),
+            _ => return mine,
+        };
+        let supplier_here = self.supplier_places.contains(&position);
+        if supplier_here == (among == Among::Suppliers) {
+            // Mine wins: the line already listed is reworded, and kept as theirs too.
+            if let Some(listed) = self.problems.iter_mut().find(|p| **p == theirs) {
+                *listed = mine.clone();
+            }
+            self.unknown.insert((other, name.to_string()), mine.clone());
+            mine
+        } else {
+            theirs
+        }
     }
 
     pub(super) fn state(&mut self, name: &str) -> Option<usize> {

@@ -30,8 +30,13 @@ impl Compiler<'_> {
             suppliers.push(OTHERS);
             // Placed where it supplies: its first mention may be a stance's, where the
             // suggestion of `Others` would be wrong.
+            // A supplier misspelt as its recipient is (`Tie(from: "Othrs", to: "Othrs")`)
+            // is the second of the two: the first is the recipient's.
             let offset = at.map(|p| self.loc.offset(p));
-            let at = offset.and_then(|o| self.loc.name_from(o, supplier));
+            let mut at = offset.and_then(|o| self.loc.name_from(o, supplier));
+            if supplier == recipient {
+                at = at.and_then(|o| self.loc.name_from(o + 1, supplier));
+            }
             let at = at.map(|o| self.loc.position(o));
             self.lookup_among(Among::Suppliers, supplier, &suppliers, at);
             return None;

@@ -67,7 +67,8 @@ impl Compiler<'_> {
             Steps::Sampled(_) => match self.drawn.iter().rev().find(|s| s.path == path) {
                 Some(slot) => {
                     let (low, high) = slot.sampler.support();
-                    (i64::from(round_step(low)), i64::from(round_step(high)))
+                    let (first, last) = crate::scenario::drawn_steps::span(low, high);
+                    (i64::from(first), i64::from(last))
                 }
                 None => (1, 1),
             },

@@ -17,7 +17,7 @@ use crate::scenario::file::{
 use crate::scenario::limits;
 use crate::scenario::locate::Locator;
 use crate::scenario::param_path::{self, Names, ParamPath};
-use crate::scenario::spelling::{name_list, quoted_name, suggestion};
+use crate::scenario::spelling::{name_list, quoted_name, shown_list, suggestion};
 
 /// A change's refusal: where in the variant's text (an offset, located only if the
 /// problem is listed) and why.
@@ -514,7 +514,8 @@ impl<'a, 'f> Applier<'a, 'f> {
         let shown = tracked.iter().map(String::as_str);
         let hint = match suggestion(&metric_text(m), shown) {
             Some(s) => format!(" — did you mean {s}?"),
-            None => format!(" (it tracks: {})", tracked.join(", ")),
+            // A world of hundreds of metrics listed every one, a line of kilobytes.
+            None => format!(" (it tracks: {})", shown_list(tracked.iter().cloned())),
         };
         (
             self.here(),
