@@ -12,7 +12,7 @@
 use super::choice::{self, Arrival};
 use super::lanes::Lanes;
 use super::watch::Watch;
-use super::{direction, hazard, lag, Randomness, State, Timing, World};
+use super::{direction, hazard, lag, Event, Randomness, State, Timing, World};
 
 /// Makes step `t` (1-based) of a block of at most `L` trajectories, each a state and its
 /// draws, in lane order.
@@ -134,10 +134,7 @@ fn fire_plain<const OWN: bool, const L: usize>(
 ) -> bool {
     let mut fired = false;
     for (e, event) in world.events.iter().enumerate() {
-        let (timing, window) = match OWN {
-            true => (state.timing[e], state.window[e]),
-            false => (event.timing, event.window),
-        };
+        let (timing, window) = timing_of::<OWN>(event, state, e);
         // A hazard event draws its uniform first, whatever follows (`ready`).
         let scheduled = match timing {
             Timing::At(at) => t == at,
@@ -202,6 +199,16 @@ fn fire<const OWN: bool, const L: usize>(
     fired
 }
 
+/// Event `e`'s timing and window: the trajectory's own (`OWN`: the file draws some) or the
+/// world's.
+#[inline(always)]
+fn timing_of<const OWN: bool>(event: &Event, state: &State, e: usize) -> (Timing, (u32, u32)) {
+    match OWN {
+        true => (state.timing[e], state.window[e]),
+        false => (event.timing, event.window),
+    }
+}
+
 /// Whether event `e` fires at step t if nothing stops it, and how it arrives: its timing,
 /// window, repeat and condition. A hazard event draws its uniform first, whatever follows.
 #[inline(always)]
@@ -213,10 +220,7 @@ fn ready<const OWN: bool>(
     rng: &mut impl Randomness,
 ) -> Option<Arrival> {
     let event = &world.events[e];
-    let (timing, window) = match OWN {
-        true => (state.timing[e], state.window[e]),
-        false => (event.timing, event.window),
-    };
+    let (timing, window) = timing_of::<OWN>(event, state, e);
     let arrival = match timing {
         Timing::At(at) => (t == at).then_some(Arrival::Scheduled),
         Timing::Every(every) => t.is_multiple_of(every).then_some(Arrival::Scheduled),
