@@ -529,14 +529,19 @@ mod tests {
         }
     }
 
+    /// A quarterly background of two markets: channel 0 into state 0, channel 1 into state 2.
+    fn two_markets() -> Background {
+        Background {
+            steps_per_year: 4.0,
+            rows: vec![(0, 0), (1, 2)],
+        }
+    }
+
     /// Rates of zero never fire, whatever the draws.
     #[test]
     fn a_background_with_zero_rates_changes_nothing() {
         let w = world(4, 2);
-        let background = Background {
-            steps_per_year: 4.0,
-            rows: vec![(0, 0), (1, 2)],
-        };
+        let background = two_markets();
         let mut state = State::new(&w);
         state.params.background = [0.0, 1.0, 0.0, 0.5];
         let before = state.clone();
@@ -557,10 +562,7 @@ mod tests {
     #[test]
     fn a_change_of_the_parameters_after_the_first_step_retunes_the_clock() {
         let w = world(4, 2);
-        let background = Background {
-            steps_per_year: 4.0,
-            rows: vec![(0, 0), (1, 2)],
-        };
+        let background = two_markets();
         let mut state = State::new(&w);
         state.params.background = [0.1, 0.1, 1.0, 0.2];
         let mut dice = Dice(9);
