@@ -527,6 +527,7 @@ impl Randomness for Draws {
         self.directions[e].uniform()
     }
 
+    #[inline]
     fn background_uniform(&mut self, process: Process) -> f64 {
         match process {
             Process::Jumps => self.jumps.uniform(),
@@ -534,6 +535,7 @@ impl Randomness for Draws {
         }
     }
 
+    #[inline]
     fn background_pair(&mut self, process: Process) -> (f64, f64) {
         match process {
             Process::Jumps => self.jumps.uniform_pair(),
@@ -541,6 +543,7 @@ impl Randomness for Draws {
         }
     }
 
+    #[inline]
     fn background_exponential(&mut self, process: Process) -> f64 {
         match process {
             Process::Jumps => self.jumps.exponential(),
@@ -548,6 +551,7 @@ impl Randomness for Draws {
         }
     }
 
+    #[inline]
     fn background_exponential_pair(&mut self, process: Process) -> (f64, f64) {
         match process {
             Process::Jumps => self.jumps.exponential_pair(),

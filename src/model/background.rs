@@ -177,10 +177,7 @@ impl Background {
             changed = true;
         }
         while state.clock.next_supplier <= now {
-            let (row, exponential) = self.contract(state, rng);
-            if !reload {
-                kernel.load_row(l, state, row);
-            }
+            let exponential = self.contract(state, rng, (&mut *kernel, l, reload));
             state.clock.next_supplier += exponential * state.clock.supplier_wait;
             changed = true;
         }
@@ -243,9 +240,15 @@ impl Background {
         (jumps, contracts)
     }
 
-    /// One supplier change in one market: a winner takes a part of it from all the others.
-    /// Returns the row's first entry and the exponential of the wait for the next change.
-    fn contract(&self, state: &mut State, rng: &mut impl Randomness) -> (usize, f64) {
+    /// One supplier change in one market: a winner takes a part of it from all the others,
+    /// and the row reaches lane `l` of `kernel` unless the lane is reloaded anyway. Returns
+    /// the exponential of the wait for the next change.
+    fn contract<const L: usize>(
+        &self,
+        state: &mut State,
+        rng: &mut impl Randomness,
+        (kernel, l, reload): (&mut Lanes<L>, usize, bool),
+    ) -> f64 {
         let n = state.n;
         let (pick, choice) = rng.background_pair(Process::Suppliers);
         let (k, i) = self.rows[((pick * self.rows.len() as f64) as usize).min(self.rows.len() - 1)];
@@ -254,30 +257,41 @@ impl Background {
         let (exponential, wait) = rng.background_exponential_pair(Process::Suppliers);
         let part = fraction(exponential, state.clock.inverse_shape);
         if state.others {
-            return (super::others::contract(state, (choice, part), row, i), wait);
+            let row = super::others::contract(state, (choice, part), row, i);
+            if !reload {
+                kernel.load_row(l, state, (row, n));
+            }
+            return wait;
         }
         // A world of up to eight states (most an analyst writes) deals in rows whose length
-        // the compiler knows, so that the loops of `deal` are unrolled: counting their turns
-        // was about a third of a contract's instructions (cachegrind). The same arithmetic in
-        // the same order, so the same bits.
+        // the compiler knows, so that the loops of `deal` and of loading the row into the
+        // lane are unrolled: counting their turns was about a third of a contract's
+        // instructions (cachegrind). The same arithmetic in the same order, so the same bits.
+        let lane = (kernel, l, reload);
         match n {
-            2 => deal(state, (row, 2, i), choice, part),
-            3 => deal(state, (row, 3, i), choice, part),
-            4 => deal(state, (row, 4, i), choice, part),
-            5 => deal(state, (row, 5, i), choice, part),
-            6 => deal(state, (row, 6, i), choice, part),
-            7 => deal(state, (row, 7, i), choice, part),
-            8 => deal(state, (row, 8, i), choice, part),
-            _ => deal(state, (row, n, i), choice, part),
+            2 => deal(state, (row, 2, i), (choice, part), lane),
+            3 => deal(state, (row, 3, i), (choice, part), lane),
+            4 => deal(state, (row, 4, i), (choice, part), lane),
+            5 => deal(state, (row, 5, i), (choice, part), lane),
+            6 => deal(state, (row, 6, i), (choice, part), lane),
+            7 => deal(state, (row, 7, i), (choice, part), lane),
+            8 => deal(state, (row, 8, i), (choice, part), lane),
+            _ => deal(state, (row, n, i), (choice, part), lane),
         }
-        (row, wait)
+        wait
     }
 }
 
 /// The contract of market `row` (of `n` states, recipient `i`) goes to the supplier whose
-/// weight the draw `choice` falls on, which wins `part` of the market.
+/// weight the draw `choice` falls on, which wins `part` of the market; the row then reaches
+/// lane `l` of `kernel`, unless the lane is reloaded anyway.
 #[inline(always)]
-fn deal(state: &mut State, (row, n, i): (usize, usize, usize), choice: f64, part: f64) {
+fn deal<const L: usize>(
+    state: &mut State,
+    (row, n, i): (usize, usize, usize),
+    (choice, part): (f64, f64),
+    (kernel, l, reload): (&mut Lanes<L>, usize, bool),
+) {
     // Never so (a market's recipient is one of its states), but said, the compiler drops
     // the bounds checks of the stances below.
     if i >= n {
@@ -311,6 +325,9 @@ fn deal(state: &mut State, (row, n, i): (usize, usize, usize), choice: f64, part
         gainer,
         part,
     );
+    if !reload {
+        kernel.load_row(l, state, (row, n));
+    }
 }
 
 /// Supplier `gainer` of a market (none if it is past the row's end) wins `part` of it, which

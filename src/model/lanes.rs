@@ -179,10 +179,12 @@ impl<const L: usize> Lanes<L> {
         self.affinity[ij][l] = state.affinity[ij];
     }
 
-    /// Loads the shares and anchors of row `row` (its first entry, `(k*n + i)*n`) of lane
-    /// `l` from its state, as `load` would.
-    pub fn load_row(&mut self, l: usize, state: &State, row: usize) {
-        let n = self.n;
+    /// Loads the shares and anchors of row `row` (its first entry, `(k*n + i)*n`, and its
+    /// length, the world's `n`) of lane `l` from its state, as `load` would. Inlined, so that
+    /// a caller that knows `n` as a constant gets the loops unrolled.
+    #[inline(always)]
+    pub fn load_row(&mut self, l: usize, state: &State, (row, n): (usize, usize)) {
+        debug_assert_eq!(n, self.n);
         scatter(&mut self.share[row..row + n], l, &state.share[row..row + n]);
         scatter(
             &mut self.anchor[row..row + n],

@@ -503,10 +503,12 @@ mod tests {
 
     /// The background changes a lane entry by entry (`Lanes::load_affinity`, `load_row`);
     /// a lane fully reloaded from its state after every step must hold the same bits, or a
-    /// change was lost (or a stale entry kept).
+    /// change was lost (or a stale entry kept). Worlds of up to eight states deal in rows of
+    /// a length the compiler knows (`background::deal`), larger ones in rows of any length:
+    /// both kinds are here.
     #[test]
     fn the_background_reaches_the_kernel_as_a_full_reload_gives_it() {
-        for (mut world, n, k) in worlds_as_they_are_and_at_rest(&[(3, 2), (6, 4)]) {
+        for (mut world, n, k) in worlds_as_they_are_and_at_rest(&[(3, 2), (6, 4), (10, 2)]) {
             let rows = (0..k).flat_map(|c| (0..n).map(move |i| (c, i))).collect();
             world.background = Some(crate::model::Background {
                 steps_per_year: 1.0,
