@@ -8,7 +8,8 @@
 set -euo pipefail
 out=$(realpath -m "${1:?usage: scripts/output-bytes.sh OUTDIR}")
 cd "$(dirname "$0")/.."
-S=target/release/simulate
+# SIMULATE=path runs another build (say, the binary of the commit before a change).
+S=$(realpath "${SIMULATE:-target/release/simulate}")
 rm -rf "$out"
 mkdir -p "$out"
 for f in scenarios/putin_visit.ron scenarios/baseline.ron tests/data/small.ron \
