@@ -22,7 +22,7 @@ use crate::engine::Shard;
     about = "Monte Carlo scenarios of alliances between states",
     long_about = "Runs many seeded stochastic trajectories of a scenario file and writes outcome \
                   probabilities with confidence intervals and quantile bands over time.",
-    after_help = "Examples:\n  simulate scenarios/putin_visit.ron\n  simulate scenarios/putin_visit.ron --trajectories 100000 --seed 7 --out results/visit\n  simulate check scenarios/baseline.ron\n  simulate compare scenarios/baseline.ron scenarios/putin_visit.ron\n  simulate sweep scenarios/putin_visit.ron --param lambda=0.3:0.9:4\n  simulate sensitivity scenarios/putin_visit.ron\n  simulate blocs scenarios/validation/entente_1907.ron",
+    after_help = "Examples:\n  simulate scenarios/putin_visit.ron\n  simulate scenarios/putin_visit.ron --trajectories 100000 --seed 7 --out results/visit\n  simulate check scenarios/baseline.ron\n  simulate compare scenarios/baseline.ron scenarios/putin_visit.ron\n  simulate sweep scenarios/putin_visit.ron --param lambda=0.3:0.9:4\n  simulate sensitivity scenarios/putin_visit.ron --groups kind\n  simulate blocs scenarios/validation/entente_1907.ron",
     args_conflicts_with_subcommands = true,
     subcommand_negates_reqs = true,
     mut_arg("out", |a| a.help(out_help(&default_folder::run(SCENARIO))))
@@ -225,8 +225,9 @@ fn sweep_help() -> String {
     )
 }
 
-/// Base samples of a sensitivity design unless `--samples` says otherwise: what makes the
-/// indices of putin_visit.ron's varying outcomes reliable.
+/// Base samples of a sensitivity design unless `--samples` says otherwise: with `--groups
+/// kind`, enough to leave 6 of putin_visit.ron's 78 rows unreliable (howto/sensitivity.md,
+/// "Reading the table").
 pub const DEFAULT_SAMPLES: u64 = 1024;
 
 /// The help of `--out` for a command whose default folder is `name`, named with the
@@ -275,7 +276,8 @@ fn samples_help() -> String {
     format!(
         "Base samples N of the Saltelli design: N x (factors + 2) design points of \
          --trajectories each, {} x (factors + 2) x {SENSITIVITY_TRAJECTORIES} trajectories \
-         by default, what makes the indices of putin_visit.ron's varying outcomes reliable",
+         by default (putin_visit.ron with --groups kind: 8,192 points, 6 of its 78 rows \
+         unreliable; ungrouped, its 102 factors make 106,496 points)",
         DEFAULT_SAMPLES
     )
 }
@@ -285,7 +287,7 @@ fn sensitivity_help() -> String {
     format!(
         "The factors are the numbers the file gives as distributions (parameters, hazards, the background, and any stance, affinity, share, weight, effect or step written as a range). With --groups they are varied in groups (by kind, or the file's `groups`), and each group's closed indices are given. Each of the \
          (samples x (factors + 2)) design points runs --trajectories trajectories (default \
-         {SENSITIVITY_TRAJECTORIES}) on the same seeds. Outputs are each outcome's probability and each tracked metric's mean at the last step. Indices that cannot mean anything (probability below 1% or above 99%; variance below 1e-4 for a probability, below (0.1% of the range)^2 for a metric, or below one point's Monte Carlo noise; 95% interval wider than 0.3; first-order sum above 1.05) are marked reliable=false with the reason in sensitivity.csv and greyed in the tornado charts.\n\nWith --against A.ron, each design point runs both files on the same parameter values and trajectory seeds, and the outputs are the paired effects B - A of the outcomes and metrics both files define (matched by name; an outcome defined differently is left out, with a warning). Both files must give every shared factor the same distribution; a factor may be sampled in one file only when its path names nothing in the other (an event or channel only that file has).\n\nExamples:\n  simulate sensitivity scenarios/putin_visit.ron --samples 512 --trajectories 200\n  simulate sensitivity scenarios/putin_visit.ron --against scenarios/baseline.ron\n  simulate sensitivity scenarios/putin_visit.ron --groups kind"
+         {SENSITIVITY_TRAJECTORIES}) on the same seeds. Outputs are each outcome's probability and each tracked metric's mean at the last step. Indices that cannot mean anything (probability below 1% or above 99%; variance below 1e-4 for a probability, below (0.1% of the range)^2 for a metric, or below one point's Monte Carlo noise; 95% interval wider than 0.3; first-order sum above 1.05) are marked reliable=false with the reason in sensitivity.csv and greyed in the tornado charts.\n\nWith --against A.ron, each design point runs both files on the same parameter values and trajectory seeds, and the outputs are the paired effects B - A of the outcomes and metrics both files define (matched by name; an outcome defined differently is left out, with a warning). Both files must give every shared factor the same distribution; a factor may be sampled in one file only when its path names nothing in the other (an event or channel only that file has).\n\nExamples:\n  simulate sensitivity scenarios/putin_visit.ron --groups kind\n  simulate sensitivity scenarios/putin_visit.ron --groups kind --samples 256 --trajectories 100\n  simulate sensitivity scenarios/putin_visit.ron --against scenarios/baseline.ron --groups kind"
     )
 }
 
