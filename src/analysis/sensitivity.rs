@@ -378,9 +378,42 @@ pub const PROBABILITY_EDGE: f64 = 0.01;
 /// index of 0.24 for an event whose hazard no parameter touches).
 pub const VARIANCE_FLOOR: f64 = 1e-4;
 
+/// The variance below which an output has nothing to attribute, and which of its two parts
+/// set it: the least spread worth attributing, or one design point's Monte Carlo noise. The
+/// reason printed for a row under it says which, since only the noise falls with more
+/// `--trajectories`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Floor {
+    pub value: f64,
+    /// Whether one design point's noise, not the least spread, set it.
+    pub from_noise: bool,
+}
+
+impl Floor {
+    /// The larger of the least spread worth attributing and one point's noise.
+    fn of(least: f64, noise: f64) -> Floor {
+        Floor {
+            value: least.max(noise),
+            from_noise: noise > least,
+        }
+    }
+
+    /// What set it, as the reason for a row under it says.
+    fn cause(self) -> &'static str {
+        if self.from_noise {
+            "one design point's Monte Carlo noise, which more --trajectories lower"
+        } else {
+            "the least spread worth attributing: the ranges hardly move this answer"
+        }
+    }
+}
+
 /// The variance floor for an outcome of mean probability `mean` from `trajectories` per point.
-pub fn variance_floor(mean: f64, trajectories: u64) -> f64 {
-    VARIANCE_FLOOR.max(mean * (1.0 - mean) / trajectories.max(1) as f64)
+pub fn variance_floor(mean: f64, trajectories: u64) -> Floor {
+    Floor::of(
+        VARIANCE_FLOOR,
+        mean * (1.0 - mean) / trajectories.max(1) as f64,
+    )
 }
 /// A metric's final mean spreading by less than this share of the metric's range across the
 /// design has nothing to attribute. Finer than the one point of [`VARIANCE_FLOOR`] for a
@@ -398,15 +431,15 @@ pub const METRIC_SPREAD: f64 = 0.001;
 /// (`noise`: the within-point variance over T, averaged over the design) if larger, for the
 /// same reason as for probabilities: parameters moving the mean less than its own noise
 /// leave indices that apportion noise.
-pub fn metric_floor((low, high): (f64, f64), noise: f64) -> f64 {
+pub fn metric_floor((low, high): (f64, f64), noise: f64) -> Floor {
     let spread = METRIC_SPREAD * (high - low);
-    (spread * spread).max(noise)
+    Floor::of(spread * spread, noise)
 }
 
 /// The variance floor of a paired effect P_B - P_A: one point, or the noise of one design
 /// point's paired difference if larger (`noise`, averaged over the design).
-pub fn effect_floor(noise: f64) -> f64 {
-    VARIANCE_FLOOR.max(noise)
+pub fn effect_floor(noise: f64) -> Floor {
+    Floor::of(VARIANCE_FLOOR, noise)
 }
 
 /// The variance of the values counted in `histogram` (equal bins over `range`) about
@@ -465,11 +498,11 @@ impl OutcomeSensitivity {
     /// The same flags for a continuous output (a metric's final mean, or a paired effect)
     /// with its variance floor: the probability edges do not apply, since the mean of a
     /// metric near its range's end, or an effect near 0, can still vary well.
-    pub fn flag_unreliable_continuous(&mut self, floor: f64) {
+    pub fn flag_unreliable_continuous(&mut self, floor: Floor) {
         self.flag(false, floor);
     }
 
-    fn flag(&mut self, probability: bool, floor: f64) {
+    fn flag(&mut self, probability: bool, floor: Floor) {
         self.caveats.clear();
         if probability && self.mean < PROBABILITY_EDGE {
             self.caveats.push(format!(
@@ -482,7 +515,7 @@ impl OutcomeSensitivity {
                 100.0 * self.mean
             ));
         }
-        if self.variance < floor {
+        if self.variance < floor.value {
             // Two significant digits in scientific form, but a variance of exactly 0 (the
             // outcome never moves) reads as 0, not 0.0e0.
             let shown = match self.variance {
@@ -490,7 +523,9 @@ impl OutcomeSensitivity {
                 v => format!("{v:.1e}"),
             };
             self.caveats.push(format!(
-                "variance across the design {shown} is below the floor {floor:.1e}"
+                "variance across the design {shown} is below the floor {:.1e}, {}",
+                floor.value,
+                floor.cause()
             ));
         }
         let sum: f64 = self.factors.iter().map(|x| x.first).sum();
@@ -748,7 +783,7 @@ mod tests {
     /// now flagged; the same spread from 100,000 trajectories per point is not.
     #[test]
     fn an_outcome_moving_less_than_its_noise_is_unreliable() {
-        assert!((variance_floor(0.71, 200) - 0.71 * 0.29 / 200.0).abs() < 1e-15);
+        assert!((variance_floor(0.71, 200).value - 0.71 * 0.29 / 200.0).abs() < 1e-15);
         let mut o = OutcomeSensitivity {
             name: "us_aid_below_10pct".into(),
             mean: 0.71,
@@ -759,7 +794,10 @@ mod tests {
         o.flag_unreliable(200);
         assert_eq!(
             o.caveats,
-            ["variance across the design 2.3e-4 is below the floor 1.0e-3"]
+            [
+                "variance across the design 2.3e-4 is below the floor 1.0e-3, one design \
+              point's Monte Carlo noise, which more --trajectories lower"
+            ]
         );
         o.flag_unreliable(100_000);
         assert!(o.caveats.is_empty(), "{:?}", o.caveats);
@@ -789,10 +827,12 @@ mod tests {
     /// near the end of its range is not flagged as if it were a rare outcome.
     #[test]
     fn a_metric_is_flagged_by_its_own_floor_not_by_probability_edges() {
-        assert!((metric_floor((-1.0, 1.0), 0.0) - 4e-6).abs() < 1e-18);
-        assert!((metric_floor((0.0, 1.0), 0.0) - 1e-6).abs() < 1e-18);
-        assert_eq!(metric_floor((0.0, 1.0), 0.01), 0.01);
-        assert_eq!(effect_floor(0.0), VARIANCE_FLOOR);
+        assert!((metric_floor((-1.0, 1.0), 0.0).value - 4e-6).abs() < 1e-18);
+        assert!((metric_floor((0.0, 1.0), 0.0).value - 1e-6).abs() < 1e-18);
+        assert_eq!(metric_floor((0.0, 1.0), 0.01).value, 0.01);
+        assert!(metric_floor((0.0, 1.0), 0.01).from_noise);
+        assert_eq!(effect_floor(0.0).value, VARIANCE_FLOOR);
+        assert!(!effect_floor(0.0).from_noise);
         let mut m = OutcomeSensitivity {
             name: "Share(A, B, aid)".into(),
             mean: 0.003,
@@ -805,7 +845,10 @@ mod tests {
         m.flag_unreliable_continuous(metric_floor((-1.0, 1.0), 0.0));
         assert_eq!(
             m.caveats,
-            ["variance across the design 2.0e-6 is below the floor 4.0e-6"]
+            [
+                "variance across the design 2.0e-6 is below the floor 4.0e-6, the least \
+              spread worth attributing: the ranges hardly move this answer"
+            ]
         );
     }
 

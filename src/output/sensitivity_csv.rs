@@ -82,7 +82,7 @@ mod tests {
         // Names that do not tell the outcomes apart must not matter.
         s.outcomes[1].name = s.outcomes[0].name.clone();
         s.outcomes.iter_mut().for_each(|o| o.flag_unreliable(40));
-        s.metrics[0].flag_unreliable_continuous(1e-4);
+        s.metrics[0].flag_unreliable_continuous(crate::analysis::sensitivity::effect_floor(0.0));
         let text = only_file(SensitivityCsv.files(&s).unwrap(), "sensitivity.csv");
         let lines: Vec<&str> = text.lines().collect();
         let wide = "\"first-order interval is 1.00 wide, above 0.3; total interval is 0.50 wide, \
