@@ -85,6 +85,7 @@ const THRESHOLDS: &str = r#"Scenario(
         Outcome(name: "mixed", at_end: All([SameBloc("A", "B"), Not(Above(Partnership("A", "B"), -3))])),
         Outcome(name: "decided_by_the_rest", at_end: Any([SameBloc("A", "B"), Above(Stance("A", "B"), 1e300)])),
         Outcome(name: "fine", at_end: Above(Stance("A", "B"), 1)),
+        Outcome(name: "avg", at_end: Above(Average(Share("A", "B", "arms"), 2), /* c, ) */ 1.01)),
     ],
 )
 "#;
@@ -135,9 +136,16 @@ fn an_outcome_threshold_outside_its_metrics_range_loads_silently() {
             .any(|l| l.starts_with("warning: ") && l.ends_with(&line));
         assert!(found, "{line}\n{err}");
     }
+    // After a comment holding a comma and a bracket, the threshold is still found.
+    let avg = format!(
+        "/{}outcome \"avg\": the threshold 1.01 of Above(Average(…), …) is above the highest \
+         value an Average can take, 1",
+        at(12, "1.01")
+    );
+    assert!(err.contains(&avg), "{avg}\n{err}");
     assert_eq!(
         err.lines().filter(|l| l.contains("threshold")).count(),
-        4,
+        5,
         "{err}"
     );
     assert!(!err.contains("\"fine\""), "{err}");

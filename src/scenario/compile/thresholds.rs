@@ -43,9 +43,14 @@ impl Compiler<'_> {
             } else {
                 "can never hold"
             };
+            let a = if metric.starts_with(['A', 'E', 'I', 'O', 'U']) {
+                "an"
+            } else {
+                "a"
+            };
             let message = format!(
                 "outcome {}: the threshold {} of {word}({metric}(…), …) is {side} the {end} value \
-                 a {metric} can take, {}: this {word} {never}, so {whole}",
+                 {a} {metric} can take, {}: this {word} {never}, so {whole}",
                 quoted_name(outcome),
                 Num(x),
                 Num(bound),
