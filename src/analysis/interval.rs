@@ -19,6 +19,23 @@ pub const WHAT_INDEX_INTERVALS_COVER: &str = "intervals: bootstrap 95% over the 
      samples and the trajectories every point shares; not the spread of futures, nor doubt \
      about the model's form.";
 
+/// [`WHAT_INDEX_INTERVALS_COVER`] for a sensitivity run with one trajectory a design point:
+/// there are no batches of trajectories to resample (`sensitivity::Batching`), so the
+/// brackets are the design's rows alone, and that trajectory's luck is outside them
+/// (hostile trial: `-n 1` printed the line above, untrue of it).
+pub const WHAT_INDEX_INTERVALS_COVER_ONE_TRAJECTORY: &str = "intervals: bootstrap 95% over \
+     the design's samples only (one trajectory a point: its luck, shared by every point, is \
+     not in them); not the spread of futures.";
+
+/// The line under a sensitivity analysis's tables for `trajectories` a design point.
+pub fn what_index_intervals_cover(trajectories: u64) -> &'static str {
+    if super::sensitivity::Batching::new(trajectories).resamples_trajectories() {
+        WHAT_INDEX_INTERVALS_COVER
+    } else {
+        WHAT_INDEX_INTERVALS_COVER_ONE_TRAJECTORY
+    }
+}
+
 /// The same line under a sweep's table: each point's probability, and in sweep.csv and
 /// sweep_effects.csv its interval, is an estimate from that point's trajectories.
 pub const WHAT_SWEEP_INTERVALS_COVER: &str = "intervals (sweep.csv, sweep_effects.csv): \

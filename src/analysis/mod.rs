@@ -16,6 +16,7 @@ pub mod study;
 pub mod summary;
 pub mod sweep;
 pub mod sweep_point;
+pub mod sweep_range;
 
 pub use compare::{Comparison, OutcomeDifference};
 pub use summary::{

@@ -12,6 +12,7 @@ use serde::Serialize;
 
 use super::compare::point;
 use super::interval::{paired_difference, wilson};
+pub use super::sweep_range::ValidRange;
 use super::Manifest;
 use crate::engine::effects::Effects;
 use crate::engine::{Aggregates, PairCounts};
@@ -21,7 +22,7 @@ use crate::scenario::number_path::{self, NumberPath};
 /// The path `text` names in `world` and its valid range, or a message naming the valid
 /// paths (with a "did you mean" where one is close). Besides parameters, a sweep may set any
 /// number of the file (`scenario::number_path`: `stance.A.B`, `weight.A`, `event.x.at`...).
-pub fn check_path(world: &World, text: &str) -> Result<(NumberPath, (f64, f64)), String> {
+pub fn check_path(world: &World, text: &str) -> Result<(NumberPath, ValidRange), String> {
     let path = NumberPath::parse(text, world).ok_or_else(|| unknown_path(text, world))?;
     // Every target of a path is the same kind of number, so they share one range.
     match path.targets(world).first() {
@@ -35,16 +36,25 @@ pub fn check_path(world: &World, text: &str) -> Result<(NumberPath, (f64, f64)),
 /// The values a swept number may take: its kind's range, narrowed where the file's own
 /// check is narrower (a shift's amount is a part of the need, in [0, 1]: a sweep ran a
 /// `Gain` of 1.5 that the file would refuse).
-fn valid_range(world: &World, target: &Target) -> (f64, f64) {
+fn valid_range(world: &World, target: &Target) -> ValidRange {
     if let Target::Amount(x) = target {
         let effect = world.events.iter().flat_map(|e| &e.effects).nth(*x);
         if let Some(effect) = effect {
             if matches!(effect.change(), Change::Gain(..) | Change::Lose(..)) {
-                return (0.0, 1.0);
+                return ValidRange::numbers(0.0, 1.0);
             }
         }
     }
-    target.range(world.steps)
+    let (low, high) = target.range(world.steps);
+    match target {
+        Target::At(_)
+        | Target::Every(_)
+        | Target::WindowFirst(_)
+        | Target::WindowLast(_)
+        | Target::Delay(_)
+        | Target::Over(_) => ValidRange::steps(low, high),
+        _ => ValidRange::numbers(low, high),
+    }
 }
 
 /// Why `text` names no number: the grammar's message, and for an effect of an event the

@@ -65,8 +65,10 @@ fn lags(world: &World) -> Result<(), String> {
             let delay = steps_drawn(world, Target::Delay(first + k), lag.delay).1;
             let parts = steps_drawn(world, Target::Over(first + k), lag.over).1;
             if delay + parts > steps {
+                // A lag without `Over` lands in 1 part (hostile trial: "1 parts").
+                let noun = if parts == 1 { "part" } else { "parts" };
                 return Err(format!(
-                    "event {}: a delay of {delay} and {parts} parts end after step {}, past \
+                    "event {}: a delay of {delay} and {parts} {noun} end after step {}, past \
                      the file's {steps} steps even for an event at step 1",
                     quoted_name(&event.name),
                     delay + parts

@@ -8,7 +8,6 @@ use crate::analysis::sweep::{check_path, grid, Sweep};
 use crate::analysis::Manifest;
 use crate::engine;
 use crate::error::Error;
-use crate::format::Num;
 use crate::options::{RunOptions, SweepParam};
 use crate::output::{self, Exporter};
 use crate::scenario::spelling::shown;
@@ -22,19 +21,12 @@ pub fn sweep(path: &Path, params: &[SweepParam], options: &RunOptions) -> Result
     let world = &scenario.world;
     let mut paths = Vec::new();
     for p in params {
-        let (param_path, (lo, hi)) = check_path(world, &p.path).map_err(|message| {
+        let (param_path, range) = check_path(world, &p.path).map_err(|message| {
             Error::Refused(format!("{}: --param: {message}", path_shown(path)))
         })?;
         paths.push(param_path);
-        if p.low < lo || p.high > hi {
-            return Err(Error::Refused(format!(
-                "--param {}: the range {}..{} leaves the parameter's valid range [{}, {}]",
-                shown(&p.path),
-                Num(p.low),
-                Num(p.high),
-                Num(lo),
-                Num(hi)
-            )));
+        if let Some(why) = range.refusal(p.low, p.high) {
+            return Err(Error::Refused(format!("--param {}: {why}", shown(&p.path))));
         }
     }
     let plan = super::unchecked_plan(world, options)?;

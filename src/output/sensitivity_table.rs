@@ -71,7 +71,7 @@ pub fn lines(s: &Sensitivity) -> Vec<String> {
     }
     out.push(format!(
         "  {}",
-        crate::analysis::interval::WHAT_INDEX_INTERVALS_COVER
+        crate::analysis::interval::what_index_intervals_cover(s.manifest.trajectories)
     ));
     out
 }

@@ -6,9 +6,10 @@ use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 
+use super::compile::compile_warned;
 use super::parse::{decode, from_ron, parse_text};
 use super::spelling::{quoted_name, shown};
-use super::{compile, limits, locate, path_shown, variant, Position, ScenarioError, ScenarioFile};
+use super::{limits, locate, path_shown, variant, Position, ScenarioError, ScenarioFile};
 use crate::model::World;
 
 /// A scenario file, loaded and compiled.
@@ -29,6 +30,9 @@ pub struct Scenario {
     /// What each variant of the chain changes, one line per change in the analyst's words,
     /// by file, the variant nearest the full scenario first (empty for a full scenario).
     pub changes: Vec<(PathBuf, Vec<String>)>,
+    /// What loads but is likely a mistake (`compile::thresholds`), each line naming the
+    /// file, line and column: the first file of the chain that brings it.
+    pub warnings: Vec<String>,
 }
 
 /// One file of a variant's chain.
@@ -61,6 +65,9 @@ impl ChainFile {
 pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
     let bytes = read_at_most(path, limits::MAX_FILE_BYTES)?;
     let scenario = from_disk(path, bytes)?;
+    for line in &scenario.warnings {
+        crate::warn!("warning: {line}");
+    }
     // Not an error: such an outcome is legal, only easy to mistake for an answer (issue 11).
     for (o, outcome) in scenario.world.outcomes.iter().enumerate() {
         if let Some(event) = scenario.world.reads_back(o) {
@@ -230,10 +237,13 @@ fn resolve(
 ) -> Result<Scenario, ScenarioError> {
     let mut variants: Vec<(ChainFile, variant::VariantFile)> = Vec::new();
     let mut current = top;
+    let mut warnings: Vec<(String, String)> = Vec::new();
     let (mut file, mut world) = loop {
         let text = decode(&current.path, &current.bytes)?;
         if !variant::is_variant(text) {
-            break parse_text(&current.path, text)?;
+            let (file, world, found) = parse_text(&current.path, text)?;
+            warned(&mut warnings, &current.path, found);
+            break (file, world);
         }
         let v: variant::VariantFile = from_ron(&current.path, text)?;
         // At the value of the top-level `base:` field: a search for the first "base" found
@@ -284,10 +294,12 @@ fn resolve(
         changes.push((chain_file.path.clone(), lines));
         // Problems the changes bring (a value out of range, a name an added event
         // misspells) are reported in the variant, located in its text.
-        world = compile(&file, text).map_err(|mut problems| {
+        let found;
+        (world, found) = compile_warned(&file, text).map_err(|mut problems| {
             variant::place(&before, v, text, &mut problems);
             invalid(problems)
         })?;
+        warned(&mut warnings, &chain_file.path, found);
     }
     let mut chain = variants.into_iter().map(|(f, _)| f);
     let top = chain.next().unwrap_or_else(|| full.clone());
@@ -303,7 +315,30 @@ fn resolve(
         world,
         bases,
         changes,
+        warnings: warnings.into_iter().map(|(_, line)| line).collect(),
     })
+}
+
+/// Adds the warnings `found` in the file at `path`, each as a line naming where it is,
+/// unless an earlier file of the chain brought it (a base's warning comes back when each
+/// variant on it is compiled, without a place in the variant's text).
+fn warned(warnings: &mut Vec<(String, String)>, path: &Path, found: Vec<super::Problem>) {
+    for w in found {
+        if warnings.iter().any(|(message, _)| *message == w.message) {
+            continue;
+        }
+        let line = match w.position {
+            Some(at) => format!(
+                "{}:{}:{}: {}",
+                path_shown(path),
+                at.line,
+                at.column,
+                w.message
+            ),
+            None => format!("{}: {}", path_shown(path), w.message),
+        };
+        warnings.push((w.message, line));
+    }
 }
 
 /// Reads a file, refusing one larger than `max` bytes without reading more than that (a

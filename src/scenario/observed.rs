@@ -465,7 +465,24 @@ impl<'w> Checker<'w> {
             }
             (parsed, _) => parsed.map_err(|_| ()),
         };
+        // "-0" is the start, as "0" is.
+        let zero = text
+            .strip_prefix('-')
+            .is_some_and(|d| !d.is_empty() && d.bytes().all(|b| b == b'0'));
+        let parsed = if zero { Ok(0) } else { parsed };
         let Ok(step) = parsed else {
+            // Digits past what an integer holds (20 of them) are a whole number out of
+            // range (hostile trial: 99999999999999999999 was "not a whole number").
+            let digits = text.strip_prefix(['-', '+']).unwrap_or(text);
+            let whole = !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit());
+            if whole && text.parse::<i64>().is_err() {
+                let message = format!(
+                    "step {} is out of range: steps count from 0 (the start) to {steps}",
+                    crate::scenario::spelling::shown(text)
+                );
+                self.problem(field.at, message);
+                return None;
+            }
             if text.parse::<i64>().is_ok_and(|s| s < 0) {
                 let message = format!(
                     "step {text} is before the start: steps start at 0 (the start) and count to \
@@ -730,6 +747,39 @@ mod tests {
                 "obs.csv:6:20: value \"12.5%\" is not a number; shares are fractions: 12.5% is \
                  0.125",
                 "obs.csv:7:20: value 7 is outside the range of Stance(s0, s1), [-1, 1]",
+            ]
+        );
+    }
+
+    /// Defect (mend, hostile trial): a step of 20 digits, past what an integer holds, was
+    /// "not a whole number". It is one, out of range; the range is named. "-0" is step 0.
+    #[test]
+    fn a_step_of_20_digits_is_not_a_whole_number() {
+        let shown = problems(
+            "metric,step,value\n\
+             close,99999999999999999999,1\n\
+             close,-99999999999999999999,1\n\
+             close,+99999999999999999999,1\n\
+             close,-1,1\n\
+             close,8.5,1\n\
+             close,-0,1\n",
+        );
+        let lines: Vec<&str> = shown.lines().collect();
+        assert_eq!(
+            lines,
+            [
+                "obs.csv:2:7: step 99999999999999999999 is out of range: steps count from 0 \
+                 (the start) to 8",
+                "obs.csv:3:7: step -99999999999999999999 is out of range: steps count from 0 \
+                 (the start) to 8",
+                "obs.csv:4:7: step +99999999999999999999 is out of range: steps count from 0 \
+                 (the start) to 8",
+                "obs.csv:5:7: step -1 is before the start: steps start at 0 (the start) and \
+                 count to 8",
+                "obs.csv:6:7: step \"8.5\" is not a whole number; steps count from 0 (the \
+                 start) to 8",
+                "obs.csv:7:7: outcome \"close\" is judged at the end of the run: its step must \
+                 be the last, 8 (an `ever` outcome can be scored at any step)",
             ]
         );
     }

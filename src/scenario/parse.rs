@@ -3,7 +3,8 @@
 
 use std::path::Path;
 
-use super::{bare_number, compile, ScenarioError, ScenarioFile};
+use super::compile::compile_warned;
+use super::{bare_number, Problem, ScenarioError, ScenarioFile};
 use crate::model::World;
 
 /// The text of a scenario file: UTF-8, without a byte-order mark, not empty.
@@ -60,14 +61,18 @@ pub(super) fn from_ron<T: serde::de::DeserializeOwned>(
     })
 }
 
-/// Parses and compiles the text of a full scenario.
-pub(super) fn parse_text(path: &Path, text: &str) -> Result<(ScenarioFile, World), ScenarioError> {
+/// Parses and compiles the text of a full scenario: the file, its world and its warnings.
+pub(super) fn parse_text(
+    path: &Path,
+    text: &str,
+) -> Result<(ScenarioFile, World, Vec<Problem>), ScenarioError> {
     let file: ScenarioFile = from_ron(path, text)?;
-    let world = compile(&file, text).map_err(|problems| ScenarioError::Invalid {
-        path: path.to_path_buf(),
-        problems,
-    })?;
-    Ok((file, world))
+    let (world, warnings) =
+        compile_warned(&file, text).map_err(|problems| ScenarioError::Invalid {
+            path: path.to_path_buf(),
+            problems,
+        })?;
+    Ok((file, world, warnings))
 }
 
 /// How deep brackets may nest. RON's default; deeper input could overflow the parser's

@@ -25,6 +25,7 @@
 mod applier;
 mod history;
 mod index;
+mod loadable;
 mod placing;
 mod set_by;
 mod words;

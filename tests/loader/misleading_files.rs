@@ -71,3 +71,104 @@ fn a_normal_far_wider_than_its_range_collapses_silently_to_its_mean() {
     );
     exits(0, &[&"check", &file]);
 }
+
+/// A file whose outcomes ask of thresholds past their metrics' ranges, and one that asks
+/// within them.
+const THRESHOLDS: &str = r#"Scenario(
+    name: "thr", steps: 4, trajectories: 10,
+    channels: ["arms"],
+    states: [State(name: "A"), State(name: "B")],
+    ties: [Tie(from: "A", to: "B", channel: "arms", share: 0.4)],
+    outcomes: [
+        Outcome(name: "never", at_end: Above(Share("A", "B", "arms"), 1.5)),
+        Outcome(name: "always", ever: Below(Stance("A", "B"), 2)),
+        Outcome(name: "mixed", at_end: All([SameBloc("A", "B"), Not(Above(Partnership("A", "B"), -3))])),
+        Outcome(name: "decided_by_the_rest", at_end: Any([SameBloc("A", "B"), Above(Stance("A", "B"), 1e300)])),
+        Outcome(name: "fine", at_end: Above(Stance("A", "B"), 1)),
+        Outcome(name: "avg", at_end: Above(Average(Share("A", "B", "arms"), 2), /* c, ) */ 1.01)),
+    ],
+)
+"#;
+
+// Defect (mend, hostile trial): `Above(Share(..), 1.5)` and a stance threshold past 1 loaded
+// without a word, though the outcome can never (or always) hold. Now a warning at the
+// threshold's line and column, naming the outcome and what it always is; `check` still
+// exits 0.
+#[test]
+fn an_outcome_threshold_outside_its_metrics_range_loads_silently() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(dir.path(), "thr.ron", THRESHOLDS);
+    let err = exits(0, &[&"check", &file]);
+    // Each threshold's column, found in the text.
+    let at = |line: usize, needle: &str| {
+        let text = THRESHOLDS.lines().nth(line - 1).unwrap();
+        format!("thr.ron:{line}:{}: ", text.find(needle).unwrap() + 1)
+    };
+    let expected = [
+        (
+            at(7, "1.5"),
+            "outcome \"never\": the threshold 1.5 of Above(Share(…), …) is above the highest \
+             value a Share can take, 1: this Above can never hold, so the outcome can never \
+             hold",
+        ),
+        (
+            at(8, "2)"),
+            "outcome \"always\": the threshold 2 of Below(Stance(…), …) is above the highest \
+             value a Stance can take, 1: this Below always holds, so the outcome always holds",
+        ),
+        (
+            at(9, "-3"),
+            "outcome \"mixed\": the threshold -3 of Above(Partnership(…), …) is below the \
+             lowest value a Partnership can take, -1: this Above always holds, so the outcome \
+             can never hold",
+        ),
+        (
+            at(10, "1e300"),
+            "outcome \"decided_by_the_rest\": the threshold 1e300 of Above(Stance(…), …) is \
+             above the highest value a Stance can take, 1: this Above can never hold, so the \
+             rest of the outcome's condition decides it",
+        ),
+    ];
+    for (place, message) in &expected {
+        let line = format!("/{place}{message}");
+        let found = err
+            .lines()
+            .any(|l| l.starts_with("warning: ") && l.ends_with(&line));
+        assert!(found, "{line}\n{err}");
+    }
+    // After a comment holding a comma and a bracket, the threshold is still found.
+    let avg = format!(
+        "/{}outcome \"avg\": the threshold 1.01 of Above(Average(…), …) is above the highest \
+         value an Average can take, 1",
+        at(12, "1.01")
+    );
+    assert!(err.contains(&avg), "{avg}\n{err}");
+    assert_eq!(
+        err.lines().filter(|l| l.contains("threshold")).count(),
+        5,
+        "{err}"
+    );
+    assert!(!err.contains("\"fine\""), "{err}");
+}
+
+// A variant that adds such an outcome is warned at its own line; its base's warnings are
+// said once, at the base.
+#[test]
+fn a_variants_outcome_threshold_is_warned_in_the_variant_and_the_bases_once() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "thr.ron", THRESHOLDS);
+    let variant = write(
+        dir.path(),
+        "v.ron",
+        "Variant(\n  base: \"thr.ron\",\n  name: \"v\",\n  changes: [\n    \
+         AddOutcome(Outcome(name: \"more\", at_end: Below(Dependence(\"A\", \"arms\"), -0.5))),\n  \
+         ],\n)\n",
+    );
+    let err = exits(0, &[&"check", &variant]);
+    assert!(
+        err.contains("/v.ron:5:77: outcome \"more\": the threshold -0.5 of Below"),
+        "{err}"
+    );
+    assert_eq!(err.matches("outcome \"never\"").count(), 1, "{err}");
+    assert!(err.contains("/thr.ron:7:"), "{err}");
+}

@@ -208,3 +208,32 @@ fn sensitivity_and_sweep_tables_say_what_their_intervals_cover() {
         "{printed_sweep}"
     );
 }
+
+// Defect (mend, hostile trial): with one trajectory a design point (`-n 1`) the line under
+// the tables still said the bootstrap covers "the trajectories every point shares", though
+// one trajectory leaves no batches to resample. Now it says the samples only, in one line.
+#[test]
+fn one_trajectory_a_point_still_claims_the_trajectories_every_point_shares() {
+    let dir = tempfile::tempdir().unwrap();
+    let one = printed(
+        dir.path(),
+        CASES_AND_ONE_OF,
+        &["sensitivity", "--samples", "8", "-n", "1"],
+    );
+    assert!(!one.contains("every point shares"), "{one}");
+    let line = (one.lines())
+        .find(|l| l.trim_start().starts_with("intervals: bootstrap"))
+        .unwrap_or_else(|| panic!("{one}"));
+    assert!(
+        line.contains("over the design's samples only (one trajectory a point"),
+        "{line}"
+    );
+    assert!(line.trim().chars().count() < 200, "{line}");
+    // Two trajectories are two batches: the line of the batches again.
+    let two = printed(
+        dir.path(),
+        CASES_AND_ONE_OF,
+        &["sensitivity", "--samples", "8", "-n", "2"],
+    );
+    assert!(two.contains("the trajectories every point shares"), "{two}");
+}

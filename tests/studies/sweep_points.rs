@@ -170,3 +170,102 @@ fn a_sweep_point_of_a_lag_that_fits_is_refused_as_one_step_too_long() {
         "{err}"
     );
 }
+
+/// A file of 12 steps whose deal lands a second effect after a drawn delay of 2 to 4 steps
+/// (`event.deal.effect.2.delay`) and no `Over`: the lag lands in 1 part.
+fn delayed(dir: &Path) -> std::path::PathBuf {
+    let text = r#"Scenario(
+    name: "delayed",
+    steps: 12,
+    trajectories: 20,
+    background: None,
+    states: [State(name: "A"), State(name: "B")],
+    stances: [("A", "B", 0.1), ("B", "A", 0.1)],
+    events: [
+        Event(name: "deal", hazard: 0.1,
+              effects: [Mutual("A", "B", Add(0.1)), Delay(Uniform(1.5, 4.5), Mutual("A", "B", Add(0.2)))]),
+    ],
+    outcomes: [Outcome(name: "close", at_end: SameBloc("A", "B"))],
+)"#;
+    write(dir, "delayed.ron", text)
+}
+
+// Defect (mend, hostile trial): `--param event.deal.effect.2.delay=1:11.5:2` in 12 steps was
+// inside the advertised valid range [0.5, 11.5], then refused at its point as "a delay of
+// 12 and 1 parts": a sweep point's 11.5 rounds halves up to 12. The range of a number of
+// steps is now said and checked in whole steps (1 to 11), the values that round to them
+// (0.5 to below 11.5) accepted, and 11.5 refused before any point, saying it rounds to 12.
+#[test]
+fn a_swept_delay_at_the_advertised_top_is_refused_as_a_delay_of_12_and_1_parts() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = delayed(dir.path());
+    let out = dir.path().join("s");
+    let err = exits(
+        2,
+        &[
+            &"sweep",
+            &file,
+            &"--param",
+            &"event.deal.effect.2.delay=1:11.5:2",
+            &"--out",
+            &out,
+        ],
+    );
+    assert!(!out.exists());
+    assert!(!err.contains("1 parts"), "{err}");
+    assert!(
+        err.contains("a whole number of steps from 1 to 11"),
+        "{err}"
+    );
+    assert!(err.contains("from 0.5 to below 11.5"), "{err}");
+    assert!(err.contains("(11.5 rounds to step 12)"), "{err}");
+    // What the refusal says is accepted runs: both ends, 0.5 (step 1) and 11.49 (step 11).
+    exits(
+        0,
+        &[
+            &"sweep",
+            &file,
+            &"--param",
+            &"event.deal.effect.2.delay=0.5:11.49:2",
+            &"-q",
+            &"--out",
+            &out,
+        ],
+    );
+    assert!(out.join("sweep.csv").exists());
+}
+
+// Defect (mend, hostile trial): the sweep point's refusal of a lag that lands in one part
+// said "1 parts". Now "1 part" (a point set directly, past the command's range check).
+#[test]
+fn a_sweep_points_lag_of_one_part_is_not_called_1_parts() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut world = common::world_of(
+        dir.path(),
+        "delayed.ron",
+        &std::fs::read_to_string(delayed(dir.path())).unwrap(),
+    );
+    let (path, _) =
+        entente::analysis::sweep::check_path(&world, "event.deal.effect.2.delay").unwrap();
+    entente::analysis::sweep::fix(&mut world, path, 12.0);
+    let why = entente::analysis::sweep_point::holds(&world).unwrap_err();
+    assert!(
+        why.contains("a delay of 12 and 1 part end after step 13"),
+        "{why}"
+    );
+}
+
+// The other numbers of steps are bounded alike: an `Over` of 12.5 parts in 12 steps is 13
+// parts, an `at` of 12.5 is step 13; both were inside the advertised [1.5, 12.5] and
+// [0.5, 12.5].
+#[test]
+fn swept_parts_and_steps_at_the_top_half_step_are_refused_in_whole_steps() {
+    let dir = tempfile::tempdir().unwrap();
+    let err = refused(dir.path(), &["event.deal.effect.1.over=2:8.5:2"]);
+    assert!(err.contains("from 2 to 8"), "{err}");
+    assert!(err.contains("(8.5 rounds to step 9)"), "{err}");
+    let err = refused(dir.path(), &["event.deal.at=1:8.5:2"]);
+    assert!(err.contains("from 1 to 8"), "{err}");
+    let err = refused(dir.path(), &["event.deal.at=0.4:3:2"]);
+    assert!(err.contains("(0.4 is below 0.5)"), "{err}");
+}

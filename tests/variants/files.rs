@@ -867,7 +867,7 @@ fn setparam_of_a_stance_or_an_effect_names_the_change_that_sets_it() {
         ("share.aid.A.B", "write SetTie(\"A\", \"B\", \"aid\", 0.5)"),
         (
             "event.drills.effect.1",
-            "ReplaceEvent(Event(name: \"drills\", …)), 0.5 in place",
+            "restate the event whole with a ReplaceEvent, 0.5 in place",
         ),
     ] {
         let variant = format!(

@@ -109,12 +109,8 @@ fn a_scheduled_events_hazard_is_refused_as_scheduled_not_as_an_unknown_path() {
     let drill = format!("{war}\n        Event(name: \"drill\", every: 4),");
     write(dir.path(), "base.ron", &BASE.replace(war, &drill));
     let cases = [
-        ("war", "(at step 6)", "SetTiming(\"war\", At(<step>))"),
-        (
-            "drill",
-            "(every 4 steps)",
-            "SetTiming(\"drill\", Every(<steps>))",
-        ),
+        ("war", "(at step 6)", "SetTiming(\"war\", At(7))"),
+        ("drill", "(every 4 steps)", "SetTiming(\"drill\", Every(5))"),
     ];
     for (event, fires, instead) in cases {
         let change = format!("SetParam(\"event.{event}.hazard\", 0.1)");

@@ -8,3 +8,4 @@ mod bases_and_changes;
 mod files;
 mod hazard_cases;
 mod others;
+mod suggestions_load;

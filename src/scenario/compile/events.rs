@@ -467,7 +467,9 @@ impl Compiler<'_> {
                     continue;
                 }
             };
-            if let Some(condition) = self.condition(condition, anchor) {
+            if let Some(compiled) = self.condition(condition, anchor) {
+                self.thresholds(&o.name, condition, &compiled, anchor);
+                let condition = compiled;
                 outcomes.push(Outcome {
                     name: o.name.clone(),
                     description: o.description.clone(),

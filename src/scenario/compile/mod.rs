@@ -20,6 +20,7 @@ mod params;
 mod positions;
 mod ranges;
 mod relations;
+mod thresholds;
 mod windows;
 
 use std::collections::{HashMap, HashSet};
@@ -38,10 +39,20 @@ use relations::Relation;
 /// problems is compiled again, locating each one. The checks do not depend on positions, so
 /// both passes find the same problems; the second only gives them their line and column.
 pub fn compile(file: &ScenarioFile, text: &str) -> Result<World, Vec<Problem>> {
+    compile_warned(file, text).map(|(world, _)| world)
+}
+
+/// [`compile`], and the file's warnings (`thresholds`), each at its line and column in
+/// `text` where it is written there. A file with warnings is compiled again to place them,
+/// as one with problems is.
+pub fn compile_warned(
+    file: &ScenarioFile,
+    text: &str,
+) -> Result<(World, Vec<Problem>), Vec<Problem>> {
     // The first pass's problems are thrown away: it measures no names for suggestions.
     match compile_with(file, Locator::blind(), false) {
-        Ok(world) => Ok(world),
-        Err(_) => compile_with(file, Locator::new(text), true),
+        Ok((world, warnings)) if warnings.is_empty() => Ok((world, warnings)),
+        _ => compile_with(file, Locator::new(text), true),
     }
 }
 
@@ -59,7 +70,7 @@ fn compile_with<'a>(
     file: &'a ScenarioFile,
     loc: Locator<'a>,
     hints: bool,
-) -> Result<World, Vec<Problem>> {
+) -> Result<(World, Vec<Problem>), Vec<Problem>> {
     let mut c = Compiler {
         loc,
         hints,
@@ -88,6 +99,7 @@ fn compile_with<'a>(
         effects_so_far: 0,
         directions_so_far: 0,
         others_named: false,
+        warnings: Vec::new(),
     };
     // A file beyond the size limits is refused before anything is allocated in proportion
     // to it (n*n stances, k*n*n shares): the limits exist so that no file can make the
@@ -96,7 +108,8 @@ fn compile_with<'a>(
         return Err(c.problems.into_list());
     }
     let world = c.world(file);
-    c.problems.into_result(world)
+    let warnings = std::mem::take(&mut c.warnings);
+    c.problems.into_result(world).map(|world| (world, warnings))
 }
 
 /// Each name's first index: a 200-state world names states 480,000 times, and a scan of the
@@ -152,6 +165,8 @@ struct Compiler<'a> {
     directions_so_far: usize,
     /// Whether the file names the rest of the world (`Others`) as a supplier so far.
     others_named: bool,
+    /// What loads but is likely a mistake (`thresholds`): printed, not refused.
+    warnings: Vec<Problem>,
 }
 
 impl<'a> Compiler<'a> {
@@ -283,6 +298,7 @@ mod tests {
             effects_so_far: 0,
             directions_so_far: 0,
             others_named: false,
+            warnings: Vec::new(),
         }
     }
 

@@ -845,13 +845,15 @@ impl<'a, 'f> Applier<'a, 'f> {
             states: &self.names.states,
             channels: &self.names.channels,
             events: self.file.events.iter().map(|e| e.name.as_str()).collect(),
+            steps: self.file.steps,
+            file: Some(self.file),
         };
         set_by(path, value, &known)
     }
 
     fn scheduled_hazard(&self, e: usize, value: &Value) -> String {
         let def = &self.file.events[e];
-        scheduled_hazard(def, &timing_text(def, self.file), value)
+        scheduled_hazard(def, &timing_text(def, self.file), value, self.file.steps)
     }
 
     fn every_name(&self) -> Names<'_> {

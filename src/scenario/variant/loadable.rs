@@ -1,0 +1,144 @@
+//! A value as a suggested change may write it: the analyst's own when the change would load
+//! with it, else the nearest one that would, and the rule the value broke. A refusal that
+//! suggests a change must suggest one that loads when pasted (hostile trial: a
+//! `SetParam("event.visit.at", Uniform(20, 30))` in 12 steps was told to write
+//! `SetTiming("visit", At(Uniform(20, 30)))`, itself refused). The bounds are the loader's
+//! (`scenario::compile`), kept to the narrower side where the loader's depend on the rest
+//! of the file: a stance within [-0.99, 0.99], which a world at rest can hold.
+
+use super::words::value_text;
+use crate::format::Num;
+use crate::model::{AFFINITY_LIMIT, WEIGHT_RANGE};
+use crate::scenario::file::{Distribution, Value};
+
+/// The kind of number a change sets.
+#[derive(Debug, Clone, Copy)]
+pub(super) enum Kind {
+    Stance,
+    Affinity,
+    Weight,
+    Share,
+    /// An event's hazard per step.
+    Hazard,
+    /// An event's `at` in a file of this many steps.
+    Step(i64),
+    /// An event's `every` in a file of this many steps.
+    Period(i64),
+}
+
+/// A value that is not one a change may write: why, and the nearest that is, if any.
+pub(super) struct Nearest {
+    pub rule: String,
+    pub value: Option<String>,
+}
+
+impl Kind {
+    /// The fixed values, the values a range may take, and whether a fixed value is whole.
+    fn bounds(self) -> ((f64, f64), (f64, f64), bool) {
+        let steps = |n: i64| (0.5, n.clamp(0, i64::from(u32::MAX)) as f64 + 0.5);
+        match self {
+            Kind::Stance => ((-0.99, 0.99), (-0.99, 0.99), false),
+            Kind::Affinity => {
+                let a = (-AFFINITY_LIMIT, AFFINITY_LIMIT);
+                (a, a, false)
+            }
+            Kind::Weight => (WEIGHT_RANGE, WEIGHT_RANGE, false),
+            Kind::Share | Kind::Hazard => ((0.0, 1.0), (0.0, 1.0), false),
+            Kind::Step(n) => ((1.0, n as f64), steps(n), true),
+            Kind::Period(n) => ((1.0, f64::from(u32::MAX)), steps(n), true),
+        }
+    }
+
+    /// What the value must be, in words.
+    fn rule(self) -> String {
+        let ((lo, hi), (a, b), _) = self.bounds();
+        let (lo, hi, a, b) = (Num(lo), Num(hi), Num(a), Num(b));
+        match self {
+            Kind::Step(_) => {
+                format!("a whole step from {lo} to {hi} or a range over steps within [{a}, {b}]")
+            }
+            Kind::Period(_) => {
+                format!("a whole number of steps, {lo} or more, or a range within [{a}, {b}]")
+            }
+            _ => format!("a number in [{lo}, {hi}] or a range within it"),
+        }
+    }
+}
+
+/// `value` as a change of a number of `kind` writes it, if the change loads with it; else
+/// the rule it breaks and the nearest value that keeps it.
+pub(super) fn loadable(value: &Value, kind: Kind) -> Result<String, Nearest> {
+    let ((lo, hi), (a, b), whole) = kind.bounds();
+    let fixed_ok = |x: f64| x.is_finite() && (lo..=hi).contains(&x) && (!whole || x.fract() == 0.0);
+    let within = |xs: &[f64]| xs.iter().all(|x| x.is_finite() && (a..=b).contains(x));
+    let ok = match *value {
+        Value::Fixed(x) => fixed_ok(x),
+        Value::Sampled(Distribution::Uniform(l, h)) => within(&[l, h]) && l <= h,
+        Value::Sampled(Distribution::Normal(m, sd)) => within(&[m]) && sd.is_finite() && sd > 0.0,
+        Value::Sampled(Distribution::Beta(p, q)) => {
+            within(&[0.0, 1.0]) && p.is_finite() && q.is_finite() && p > 0.0 && q > 0.0
+        }
+        Value::Sampled(Distribution::Triangular(l, m, h) | Distribution::Guess(l, m, h)) => {
+            within(&[l, m, h]) && l <= m && m <= h && l < h
+        }
+    };
+    if ok {
+        return Ok(value_text(value));
+    }
+    // The nearest: the range's ends pulled inside, or one value when they meet.
+    let nearest_fixed = |x: f64| {
+        let x = if whole { x.round() } else { x };
+        x.is_finite().then(|| Num(x.clamp(lo, hi)).to_string())
+    };
+    let (l, h) = match *value {
+        Value::Fixed(x) => (x, x),
+        Value::Sampled(Distribution::Uniform(l, h)) => (l, h),
+        Value::Sampled(Distribution::Normal(m, _)) => (m, m),
+        Value::Sampled(Distribution::Beta(..)) => (0.0, 1.0),
+        Value::Sampled(Distribution::Triangular(l, _, h) | Distribution::Guess(l, _, h)) => (l, h),
+    };
+    let value_near = if l.is_finite() && h.is_finite() && l < h && l.max(a) < h.min(b) {
+        let (l, h) = (l.max(a), h.min(b));
+        Some(format!("Uniform({}, {})", Num(l), Num(h)))
+    } else if l.is_finite() {
+        nearest_fixed(l)
+    } else {
+        nearest_fixed(h)
+    };
+    Err(Nearest {
+        rule: kind.rule(),
+        value: value_near,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_value_that_loads_is_kept_and_one_that_does_not_is_pulled_inside() {
+        let at = Kind::Step(12);
+        assert_eq!(loadable(&Value::Fixed(4.0), at).ok(), Some("4".into()));
+        let late = Value::Sampled(Distribution::Uniform(20.0, 30.0));
+        let near = loadable(&late, at).err().unwrap();
+        assert_eq!(near.value.as_deref(), Some("12"));
+        assert!(near.rule.contains("from 1 to 12"), "{}", near.rule);
+        let half = loadable(&Value::Fixed(3.5), at).err().unwrap();
+        assert_eq!(half.value.as_deref(), Some("4"));
+        let wide = Value::Sampled(Distribution::Uniform(-3.0, 30.0));
+        let near = loadable(&wide, at).err().unwrap();
+        assert_eq!(near.value.as_deref(), Some("Uniform(0.5, 12.5)"));
+        let stance = loadable(&Value::Fixed(2.0), Kind::Stance).err().unwrap();
+        assert_eq!(stance.value.as_deref(), Some("0.99"));
+        let nan = loadable(&Value::Fixed(f64::NAN), Kind::Hazard)
+            .err()
+            .unwrap();
+        assert_eq!(nan.value, None);
+        let beta = Value::Sampled(Distribution::Beta(2.0, 2.0));
+        assert!(loadable(&beta, Kind::Share).is_ok());
+        assert_eq!(
+            loadable(&beta, at).err().unwrap().value.as_deref(),
+            Some("Uniform(0.5, 1)")
+        );
+    }
+}
