@@ -15,17 +15,17 @@ pub const WHAT_INTERVALS_COVER: &str = "intervals: Monte Carlo error of each pro
 /// alone left their noise out, and another `--seed` put 73 of 156 indices of baseline.ron
 /// (`--groups kind`, 200 trajectories) outside the first seed's intervals
 /// (docs/src/howto/sensitivity.md).
-pub const WHAT_INDEX_INTERVALS_COVER: &str = "intervals: bootstrap 95% over the design's \
-     samples and the trajectories every point shares; not the spread of futures, nor doubt \
-     about the model's form.";
+pub const WHAT_INDEX_INTERVALS_COVER: &str = "intervals: bootstrap 95% of each index's \
+     Monte Carlo error, from the design's samples and the trajectories every point reuses \
+     (more of either narrows them); not doubt about the model's form.";
 
 /// [`WHAT_INDEX_INTERVALS_COVER`] for a sensitivity run with one trajectory a design point:
 /// there are no batches of trajectories to resample (`sensitivity::Batching`), so the
 /// brackets are the design's rows alone, and that trajectory's luck is outside them
 /// (hostile trial: `-n 1` printed the line above, untrue of it).
-pub const WHAT_INDEX_INTERVALS_COVER_ONE_TRAJECTORY: &str = "intervals: bootstrap 95% over \
-     the design's samples only (one trajectory a point: its luck, shared by every point, is \
-     not in them); not the spread of futures.";
+pub const WHAT_INDEX_INTERVALS_COVER_ONE_TRAJECTORY: &str = "intervals: bootstrap 95% of \
+     each index's Monte Carlo error from the design's samples only (more --samples narrow \
+     them); one trajectory a point, reused by every point: its luck is not in them.";
 
 /// The line under a sensitivity analysis's tables for `trajectories` a design point.
 pub fn what_index_intervals_cover(trajectories: u64) -> &'static str {

@@ -185,8 +185,9 @@ fn sensitivity_and_sweep_tables_say_what_their_intervals_cover() {
     );
     assert!(
         printed_sensitivity.contains(
-            "intervals: bootstrap 95% over the design's samples and the trajectories \
-             every point shares"
+            "intervals: bootstrap 95% of each index's Monte Carlo error, from the \
+             design's samples and the trajectories every point reuses (more of either \
+             narrows them)"
         ),
         "{printed_sensitivity}"
     );
@@ -220,12 +221,15 @@ fn one_trajectory_a_point_still_claims_the_trajectories_every_point_shares() {
         CASES_AND_ONE_OF,
         &["sensitivity", "--samples", "8", "-n", "1"],
     );
-    assert!(!one.contains("every point shares"), "{one}");
+    assert!(
+        !one.contains("the trajectories every point reuses"),
+        "{one}"
+    );
     let line = (one.lines())
         .find(|l| l.trim_start().starts_with("intervals: bootstrap"))
         .unwrap_or_else(|| panic!("{one}"));
     assert!(
-        line.contains("over the design's samples only (one trajectory a point"),
+        line.contains("from the design's samples only (more --samples narrow them)"),
         "{line}"
     );
     assert!(line.trim().chars().count() < 200, "{line}");
@@ -235,5 +239,5 @@ fn one_trajectory_a_point_still_claims_the_trajectories_every_point_shares() {
         CASES_AND_ONE_OF,
         &["sensitivity", "--samples", "8", "-n", "2"],
     );
-    assert!(two.contains("the trajectories every point shares"), "{two}");
+    assert!(two.contains("the trajectories every point reuses"), "{two}");
 }
