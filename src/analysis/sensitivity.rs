@@ -470,6 +470,15 @@ pub fn paired_variance(only_a: u64, only_b: u64, trajectories: u64) -> f64 {
     ((only_a + only_b) as f64 / t - d * d).max(0.0)
 }
 
+/// `x`, which is above `limit`, with two decimals, or as many more (up to six) as it takes
+/// to show it above: "0.30 wide, above 0.3" read as a contradiction (the tutorial's table).
+fn above(x: f64, limit: f64) -> String {
+    (2..=6)
+        .map(|digits| format!("{x:.digits$}"))
+        .find(|shown| shown.parse::<f64>().is_ok_and(|s| s > limit))
+        .unwrap_or_else(|| format!("{x}"))
+}
+
 /// An index is a share in [0, 1]; a 95% interval wider than this says little about it.
 pub const WIDEST_INTERVAL: f64 = 0.3;
 /// First-order indices are disjoint shares of the variance and sum to at most 1; beyond
@@ -531,7 +540,8 @@ impl OutcomeSensitivity {
         let sum: f64 = self.factors.iter().map(|x| x.first).sum();
         if sum > FIRST_ORDER_CEILING {
             self.caveats.push(format!(
-                "first-order indices sum to {sum:.2}, above {FIRST_ORDER_CEILING}"
+                "first-order indices sum to {}, above {FIRST_ORDER_CEILING}: more --samples",
+                above(sum, FIRST_ORDER_CEILING)
             ));
         }
         for x in &mut self.factors {
@@ -547,10 +557,11 @@ impl OutcomeSensitivity {
                     // gave an interval 24956871191992175802353451008.00 wide).
                     let shown = match width > 100.0 {
                         true => "more than 100".to_string(),
-                        false => format!("{width:.2}"),
+                        false => above(width, WIDEST_INTERVAL),
                     };
                     x.caveats.push(format!(
-                        "{what} interval is {shown} wide, above {WIDEST_INTERVAL}"
+                        "{what} interval is {shown} wide, above {WIDEST_INTERVAL}: more \
+                         --samples or --trajectories narrow it"
                     ));
                 }
             }
@@ -770,11 +781,28 @@ mod tests {
             caveats: Vec::new(),
         };
         o.flag_unreliable(200);
-        assert_eq!(o.caveats, ["first-order indices sum to 1.37, above 1.05"]);
+        assert_eq!(
+            o.caveats,
+            ["first-order indices sum to 1.37, above 1.05: more --samples"]
+        );
         assert_eq!(
             o.factors[0].caveats,
-            ["first-order interval is 1.70 wide, above 0.3"]
+            [
+                "first-order interval is 1.70 wide, above 0.3: more --samples or --trajectories \
+              narrow it"
+            ]
         );
+    }
+
+    /// Regression (the tutorial's table): a total interval 0.3004 wide was flagged as "0.30
+    /// wide, above 0.3". A width or sum just past its limit now shows the digits that put it
+    /// past.
+    #[test]
+    fn an_interval_0_30_wide_was_said_to_be_above_0_3() {
+        assert_eq!(above(0.3004, WIDEST_INTERVAL), "0.3004");
+        assert_eq!(above(0.35, WIDEST_INTERVAL), "0.35");
+        assert_eq!(above(1.0500001, FIRST_ORDER_CEILING), "1.0500001");
+        assert_eq!(above(1.37, FIRST_ORDER_CEILING), "1.37");
     }
 
     /// Reliability flags: `us_aid_below_10pct` moved by 2.3e-4 in variance over the design,

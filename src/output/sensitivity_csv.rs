@@ -85,8 +85,9 @@ mod tests {
         s.metrics[0].flag_unreliable_continuous(crate::analysis::sensitivity::effect_floor(0.0));
         let text = only_file(SensitivityCsv.files(&s).unwrap(), "sensitivity.csv");
         let lines: Vec<&str> = text.lines().collect();
-        let wide = "\"first-order interval is 1.00 wide, above 0.3; total interval is 0.50 wide, \
-                    above 0.3\"";
+        let wide = "\"first-order interval is 1.00 wide, above 0.3: more --samples or \
+                    --trajectories narrow it; total interval is 0.50 wide, above 0.3: more \
+                    --samples or --trajectories narrow it\"";
         assert_eq!(
             lines,
             [
