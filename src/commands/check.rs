@@ -34,8 +34,13 @@ pub fn check(path: &Path) -> Result<(), Error> {
             )?;
         }
     }
+    // A file without a `step` unit counts plain steps: "12 steps", not "12 steps of a step".
+    let unit = match w.step_unit.as_str() {
+        "step" => String::new(),
+        unit => format!(" of a {unit}"),
+    };
     crate::say!(
-        "{}: ok — \"{}\", {}, {}, {}, {}, {}, {} of a {}",
+        "{}: ok — \"{}\", {}, {}, {}, {}, {}, {}{unit}",
         scenario::path_shown(path),
         w.name,
         super::count(w.n(), "state"),
@@ -44,7 +49,6 @@ pub fn check(path: &Path) -> Result<(), Error> {
         super::count(w.outcomes.len(), "outcome"),
         super::count(w.metrics.len(), "metric"),
         super::count(w.steps as usize, "step"),
-        w.step_unit
     )?;
     if let Some(c) = w.calendar {
         crate::say!(

@@ -86,6 +86,27 @@ fn check_validates_without_writing_anything() {
     assert!(std::fs::read_dir(dir.path()).unwrap().next().is_none());
 }
 
+/// Regression (mend's trial): a file without a `step` unit was checked as "12 steps of a
+/// step"; it counts plain steps.
+#[test]
+fn check_of_a_file_without_a_step_unit_says_steps_not_steps_of_a_step() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(data("three_states.ron")).unwrap();
+    let plain = dir.path().join("plain.ron");
+    std::fs::write(&plain, text.replace("    step: \"quarter\",\n", "")).unwrap();
+    let out = simulate().arg("check").arg(&plain).output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}");
+    assert!(stdout.contains(", 12 steps\n"), "{stdout}");
+    assert!(!stdout.contains("of a step"), "{stdout}");
+    simulate()
+        .arg("check")
+        .arg(data("three_states.ron"))
+        .assert()
+        .success()
+        .stdout(predicates::str::contains("12 steps of a quarter"));
+}
+
 /// Writes `text` as a scenario file in `dir` and runs it; returns stderr after checking the
 /// refusal is polite: exit 2, no panic, no output folder.
 fn refused(dir: &Path, text: &[u8]) -> String {

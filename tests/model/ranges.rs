@@ -360,6 +360,25 @@ fn a_range_outside_its_numbers_values_exits_2_at_its_line() {
     assert!(stderr.contains("e.g. from 0.2 to 0.99"), "{stderr}");
 }
 
+/// Regression (mend's trial): a range wholly past its number's values was told to write
+/// "e.g. from 1 to 1", one number where a range was meant. It is now told which side it
+/// lies on.
+#[test]
+fn a_range_wholly_outside_its_values_is_not_told_to_write_one_number() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = world_text("", false, 0.05, true).replacen(
+        "share: Uniform(0.3, 0.6)",
+        "share: Uniform(1.2, 1.6)",
+        1,
+    );
+    let file = write(dir.path(), "bad.ron", &text);
+    let output = simulate().arg("check").arg(&file).output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(!stderr.contains("e.g. from 1 to 1"), "{stderr}");
+    assert!(stderr.contains("this range is at or above 1"), "{stderr}");
+}
+
 /// A range of zero width draws its number exactly: the run gives the bytes of the number
 /// (so the machinery of ranges moves nothing else).
 #[test]

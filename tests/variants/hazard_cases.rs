@@ -106,11 +106,15 @@ fn removing_an_event_a_case_names_says_which_event_names_it() {
 fn a_scheduled_events_hazard_is_refused_as_scheduled_not_as_an_unknown_path() {
     let dir = tempfile::tempdir().unwrap();
     let war = "Event(name: \"war\", at: 6),";
-    let drill = format!("{war}\n        Event(name: \"drill\", every: 4),");
+    let drill = format!(
+        "{war}\n        Event(name: \"drill\", every: 4),\n        Event(name: \"tick\", every: 1),"
+    );
     write(dir.path(), "base.ron", &BASE.replace(war, &drill));
     let cases = [
         ("war", "(at step 6)", "SetTiming(\"war\", At(7))"),
         ("drill", "(every 4 steps)", "SetTiming(\"drill\", Every(5))"),
+        // Regression (mend's trial): "every 1 steps".
+        ("tick", "(every step)", "SetTiming(\"tick\", Every(2))"),
     ];
     for (event, fires, instead) in cases {
         let change = format!("SetParam(\"event.{event}.hazard\", 0.1)");

@@ -44,16 +44,22 @@ impl Compiler<'_> {
             c.problem(at, format!("{what} `{path}`: {why}"));
             Sampler::Fixed(lo)
         };
-        // What a range reaching past the valid values may be written as instead.
+        // What a range reaching past the valid values may be written as instead: its part
+        // inside them, or, when it lies wholly outside (its part inside would be one
+        // number: "e.g. from 12.5 to 12.5", hostile trial), which side it lies on.
         let inside = |a: f64, b: f64| {
-            if a.is_finite() && b.is_finite() && a <= b && (a < lo || b > hi) {
+            if !(a.is_finite() && b.is_finite() && a <= b && (a < lo || b > hi)) {
+                String::new()
+            } else if a >= hi {
+                format!(" (the values lie in [{lo}, {hi}]: this range is at or above {hi})")
+            } else if b <= lo {
+                format!(" (the values lie in [{lo}, {hi}]: this range is at or below {lo})")
+            } else {
                 format!(
                     " (the values lie in [{lo}, {hi}]: e.g. from {} to {})",
                     Num(a.clamp(lo, hi)),
                     Num(b.clamp(lo, hi))
                 )
-            } else {
-                String::new()
             }
         };
         let finite = |xs: &[f64]| xs.iter().all(|x| x.is_finite());

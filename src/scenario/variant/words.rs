@@ -70,6 +70,7 @@ pub(super) fn event_differences(old: &EventDef, new: &EventDef) -> String {
 pub(super) fn timing_text(def: &EventDef, file: &ScenarioFile) -> String {
     match (&def.at, &def.every, &def.hazard) {
         (Some(n), _, _) => at_text(n, file),
+        (_, Some(Steps::Fixed(1)), _) => "every step".into(),
         (_, Some(n), _) => format!("every {} steps", steps_text(n)),
         (_, _, Some(v)) => format!("with a hazard of {} per step", value_text(v)),
         _ => "never (no timing)".into(),
