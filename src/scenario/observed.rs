@@ -463,7 +463,16 @@ impl<'w> Checker<'w> {
                     }
                 }
             }
-            (parsed, _) => parsed.map_err(|_| ()),
+            // A whole number written as a decimal ("5.0", as pandas writes a column of
+            // integers with a gap in it) is that step; "5.5" is not a step.
+            (parsed, _) => parsed
+                .map_err(|_| ())
+                .or_else(|()| match text.parse::<f64>() {
+                    Ok(x) if x.is_finite() && x.fract() == 0.0 && (0.0..=1e15).contains(&x) => {
+                        Ok(x as u64)
+                    }
+                    _ => Err(()),
+                }),
         };
         // "-0" is the start, as "0" is.
         let zero = text
@@ -782,6 +791,23 @@ mod tests {
                  be the last, 8 (an `ever` outcome can be scored at any step)",
             ]
         );
+    }
+
+    /// Regression (mend's trial): a step written "8.0", as pandas writes a column of whole
+    /// numbers with a gap in it, was "not a whole number". It is step 8; "8.5" is still
+    /// refused, and "1e3" is a whole number past the last step.
+    #[test]
+    fn a_step_written_8_0_was_not_a_whole_number() {
+        let got = parse(
+            Path::new("o.csv"),
+            b"metric,step,value\nclose,8.0,1\n",
+            &world(),
+        );
+        assert_eq!(got.map(|o| o.len()).map_err(|e| e.to_string()), Ok(1));
+        assert!(problems("metric,step,value\nclose,8.5,1\n").contains("not a whole number"));
+        let shown = problems("metric,step,value\nclose,1e3,1\n");
+        assert!(!shown.contains("not a whole number"), "{shown}");
+        assert!(shown.contains("step 1000 is past"), "{shown}");
     }
 
     /// Issue 21: the empty cells a spreadsheet leaves below its data (`,,`) were three
