@@ -276,8 +276,8 @@ fn samples_help() -> String {
     format!(
         "Base samples N of the Saltelli design: N x (factors + 2) design points of \
          --trajectories each, {} x (factors + 2) x {SENSITIVITY_TRAJECTORIES} trajectories \
-         by default (putin_visit.ron with --groups kind: 8,192 points, 6 of its 78 rows \
-         unreliable; ungrouped, its 102 factors make 106,496 points)",
+         by default (putin_visit.ron with --groups kind: 8,192 points; ungrouped, its 102 \
+         factors make 106,496)",
         DEFAULT_SAMPLES
     )
 }

@@ -464,7 +464,8 @@ impl<'w> Checker<'w> {
                 }
             }
             // A whole number written as a decimal ("5.0", as pandas writes a column of
-            // integers with a gap in it) is that step; "5.5" is not a step.
+            // integers with a gap in it) is that step, and "-0" the start, as "0" is; "5.5"
+            // is not a step.
             (parsed, _) => parsed
                 .map_err(|_| ())
                 .or_else(|()| match text.parse::<f64>() {
@@ -474,11 +475,6 @@ impl<'w> Checker<'w> {
                     _ => Err(()),
                 }),
         };
-        // "-0" is the start, as "0" is.
-        let zero = text
-            .strip_prefix('-')
-            .is_some_and(|d| !d.is_empty() && d.bytes().all(|b| b == b'0'));
-        let parsed = if zero { Ok(0) } else { parsed };
         let Ok(step) = parsed else {
             // Digits past what an integer holds (20 of them) are a whole number out of
             // range (hostile trial: 99999999999999999999 was "not a whole number").

@@ -13,6 +13,20 @@ use crate::scenario::spelling::quoted_name;
 /// What a condition is whatever the world does: always true, never true, or undecided.
 type Decided = Option<bool>;
 
+/// A threshold outside its metric's range, as found in a condition.
+struct OutOfRange {
+    /// Where the threshold is written, if found.
+    at: Option<crate::scenario::Position>,
+    /// `Above` or `Below`.
+    word: &'static str,
+    /// The metric's kind as written (`Share`, `Stance`...).
+    metric: String,
+    x: f64,
+    range: (f64, f64),
+    /// Whether the comparison always holds (else it never does).
+    holds: bool,
+}
+
 impl Compiler<'_> {
     /// Warns of each threshold of `outcome`'s condition (`def`, compiled as `compiled`;
     /// the outcome's item at `anchor`) that lies outside its metric's range.
@@ -31,7 +45,15 @@ impl Compiler<'_> {
             Some(false) => "the outcome can never hold",
             None => "the rest of the outcome's condition decides it",
         };
-        for (at, word, metric, x, (low, high), holds) in found {
+        for OutOfRange {
+            at,
+            word,
+            metric,
+            x,
+            range: (low, high),
+            holds,
+        } in found
+        {
             let side = if x > high { "above" } else { "below" };
             let (bound, end) = if x > high {
                 (high, "highest")
@@ -64,20 +86,12 @@ impl Compiler<'_> {
 
     /// Whether `def` is decided, collecting its thresholds out of range; `cursor` is
     /// where the text of the next `Above` or `Below` is searched from.
-    #[allow(clippy::type_complexity)]
     fn decided(
         &self,
         def: &ConditionDef,
         compiled: &Condition,
         cursor: &mut Option<usize>,
-        found: &mut Vec<(
-            Option<crate::scenario::Position>,
-            &'static str,
-            String,
-            f64,
-            (f64, f64),
-            bool,
-        )>,
+        found: &mut Vec<OutOfRange>,
     ) -> Decided {
         match (def, compiled) {
             (ConditionDef::Above(..) | ConditionDef::Below(..), c) => {
@@ -106,7 +120,14 @@ impl Compiler<'_> {
                 // Above a threshold past the top never holds, past the bottom always.
                 let holds = (x < low) == above;
                 let at = written.and_then(|w| self.threshold_at(w));
-                found.push((at, word, metric_word(def), x, (low, high), holds));
+                found.push(OutOfRange {
+                    at,
+                    word,
+                    metric: metric_word(def),
+                    x,
+                    range: (low, high),
+                    holds,
+                });
                 Some(holds)
             }
             (ConditionDef::Not(d), Condition::Not(c)) => {
