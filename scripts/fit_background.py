@@ -16,14 +16,23 @@ structure. The statistic is the change, from one window to the next, of the shar
 window's top supplier. Its sampling error is bootstrapped over recipients (a recipient's
 windows are not independent), 1,000 resamples.
 
+Exits: of the suppliers with a share of a recipient's arms in a window (the same
+recipient-windows), the fraction with none in the next window, by share (up to 0.02, 0.05,
+0.1, 0.2, 0.4, 1), bootstrapped over recipients as above.
+
 The supplier process (entry and exit) is then fitted by simulating it alone on the panel's
-own starting structures: at rate `supplier_rate` a year per recipient, a contract goes to
+own starting structures, as the engine runs it (`src/model/background.rs`): in each quarter
+a Poisson number of contracts, at `supplier_rate` a year per recipient; a contract goes to
 one supplier, chosen with weight sqrt(share) + entry among 9 states (as in the test's
 generic world of 10) and the outside (suppliers not in the world); it wins a fraction of
 the market (Kumaraswamy(1/2, b), mean `supplier_size`) that every other supplier loses in
-proportion. Rate and size are drawn per trajectory from Uniform(0.5, 1.5) times the value
-fitted, as the defaults are. The fit minimises the squared distance of the 5/25/50/75/95%
-quantiles, each over its bootstrap variance.
+proportion. Then each listed supplier of share s leaves at `exit_rate` ln(1 / max(s,
+0.005)) (1 - s) a year, its share going to one heir chosen as a contract's winner is (the
+leaver left out). Rate, size and exit rate are drawn per
+trajectory from Uniform(0.5, 1.5) times the value fitted, as the defaults are. The fit
+minimises the squared distance of the 5/25/50/75/95% quantiles and of the six exit
+fractions, each over its bootstrap variance, averaged over two seeds of the simulation; the
+entry weight is the 0.01 that a fit without exits chose among 0.01, 0.02 and 0.05.
 
 UN ideal points (Bailey, Strezhnev & Voeten 2017): how far states move in one and five
 years. Moves are reported in ideal-point units and in stance units: a stance is a directed
@@ -48,6 +57,9 @@ BOOTSTRAP = 1000
 OTHER_STATES = 9  # the generic world of tests/model/background.rs: 10 states
 STEPS = 20  # five years of quarters
 STEPS_PER_YEAR = 4
+EXIT_BINS = (0.02, 0.05, 0.1, 0.2, 0.4, 1.0)
+EXIT_FLOOR = 0.005
+ENTRY = 0.01
 
 
 def quantile(xs, p):
@@ -102,6 +114,60 @@ def bootstrap(changes, rng):
     return [statistics.pstdev(d[i] for d in draws) for i in range(len(QUANTILES))]
 
 
+def exits(tiv):
+    """Per recipient-window (as `top_changes` keeps them): (recipient, [(bin of a
+    supplier's share, whether it has none in the next window)])."""
+    out = []
+    for (recipient, w), now in sorted(tiv.items()):
+        later = tiv.get((recipient, w + 1))
+        total = sum(now.values())
+        if later is None or total < MINIMUM_TIV or sum(later.values()) < MINIMUM_TIV:
+            continue
+        out.append((recipient, [(exit_bin(v / total), later.get(s, 0.0) == 0.0)
+                                for s, v in now.items() if v > 0]))
+    return out
+
+
+def exit_bin(share):
+    return next(b for b, top in enumerate(EXIT_BINS) if share <= top or top == EXIT_BINS[-1])
+
+
+def exit_fractions(rows):
+    left, seen = [0] * len(EXIT_BINS), [0] * len(EXIT_BINS)
+    for _, suppliers in rows:
+        for b, gone in suppliers:
+            seen[b] += 1
+            left[b] += gone
+    return [g / max(n, 1) for g, n in zip(left, seen)], seen
+
+
+def bootstrap_exits(rows, rng):
+    by_recipient = collections.defaultdict(list)
+    for row in rows:
+        by_recipient[row[0]].append(row)
+    groups = list(by_recipient.values())
+    draws = [exit_fractions([r for _ in groups for r in rng.choice(groups)])[0]
+             for _ in range(BOOTSTRAP)]
+    return [statistics.pstdev(d[b] for d in draws) for b in range(len(EXIT_BINS))]
+
+
+def exit_weight(share):
+    """A supplier's exit rate in units of exit_rate: ln(1 / s), s at least EXIT_FLOOR, times
+    1 - s (a supplier alone in its market never leaves, a dominant one seldom does)."""
+    return math.log(1.0 / max(share, EXIT_FLOOR)) * (1.0 - share)
+
+
+def poisson(mean, rng):
+    """A Poisson draw by inversion (a quarter holds a few events at most)."""
+    k, p, u = 0, math.exp(-mean), rng.random()
+    total = p
+    while u > total:
+        k += 1
+        p *= mean / k
+        total += p
+    return k
+
+
 def pick(weights, u):
     """The index whose slice of the weights' total holds u (uniform in [0, 1))."""
     u *= sum(weights)
@@ -118,41 +184,60 @@ def fraction(u, size):
     return (1.0 - (1.0 - u) ** (1.0 / b)) ** 2
 
 
-def simulate_supplier(starts, rate, size, entry, rng):
-    """Changes of the top supplier's share over STEPS under the supplier process alone.
+def simulate_supplier(starts, rate, size, exit_rate, rng):
+    """Under the supplier process alone, over STEPS: the changes of the top supplier's share,
+    and the fraction of the suppliers that have left, by the bin of their starting share.
 
-    At each change a winner is chosen with weight sqrt(share) + entry among the row's
+    At each contract a winner is chosen with weight sqrt(share) + ENTRY among the row's
     suppliers, OTHER_STATES states and the outside (suppliers not in the world); it wins
-    a fraction of the market, which every other supplier loses in proportion."""
-    changes = []
+    a fraction of the market, which every other supplier loses in proportion. A listed
+    supplier of share s leaves at exit_rate exit_weight(s) a year; its share
+    goes to one heir, chosen as a contract's winner is, the leaver left out."""
+    changes, left, seen = [], [0] * len(EXIT_BINS), [0] * len(EXIT_BINS)
     for shares in starts:
         row = list(shares[:OTHER_STATES]) + [0.0] * max(0, OTHER_STATES - len(shares))
         row.append(max(0.0, 1.0 - sum(row)))
         r = rate * rng.uniform(0.5, 1.5)
         m = size * rng.uniform(0.5, 1.5)
-        p = 1.0 - math.exp(-r / STEPS_PER_YEAR)
-        start = row[0]
+        x = exit_rate * rng.uniform(0.5, 1.5)
+        start = list(row)
         for _ in range(STEPS):
-            if rng.random() >= p:
-                continue
-            winner = pick([math.sqrt(x) + entry for x in row], rng.random())
-            f = fraction(rng.random(), m)
-            row = [x * (1.0 - f) for x in row]
-            row[winner] += f
-        changes.append(row[0] - start)
-    return changes
+            for _ in range(poisson(r / STEPS_PER_YEAR, rng)):
+                winner = pick([math.sqrt(v) + ENTRY for v in row], rng.random())
+                f = fraction(rng.random(), m)
+                row = [v * (1.0 - f) for v in row]
+                row[winner] += f
+            for j in range(OTHER_STATES):
+                if row[j] > 0.0:
+                    mean = x * exit_weight(row[j]) / STEPS_PER_YEAR
+                    if poisson(mean, rng) > 0:
+                        weights = [math.sqrt(v) + ENTRY if k != j else 0.0
+                                   for k, v in enumerate(row)]
+                        row[pick(weights, rng.random())] += row[j]
+                        row[j] = 0.0
+        changes.append(row[0] - start[0])
+        for j in range(OTHER_STATES):
+            if start[j] > 0.0:
+                seen[exit_bin(start[j])] += 1
+                left[exit_bin(start[j])] += row[j] == 0.0
+    return changes, [g / max(n, 1) for g, n in zip(left, seen)]
 
 
-def fit_supplier(starts, target, errors):
+def fit_supplier(starts, target, errors, exit_target, exit_errors):
     best = None
-    for entry in (0.01, 0.02, 0.05):
-        for rate in [0.25 * i for i in range(2, 17)]:
-            for size in [0.025 * i for i in range(2, 16)]:
-                sim = simulate_supplier(starts * 2, rate, size, entry, random.Random(7))
-                qs = [quantile(sim, p) for p in QUANTILES]
-                score = sum(((a - b) / e) ** 2 for a, b, e in zip(qs, target, errors))
-                if best is None or score < best[0]:
-                    best = (score, entry, rate, size, qs)
+    for rate in [0.25 * i for i in range(2, 9)]:
+        for size in [0.025 * i for i in range(4, 11)]:
+            for exit_rate in [0.005 * i for i in range(3, 9)]:
+                score, qs, xs = 0.0, [], []
+                for seed in (7, 8):
+                    sim, xs = simulate_supplier(starts * 2, rate, size, exit_rate,
+                                                random.Random(seed))
+                    qs = [quantile(sim, p) for p in QUANTILES]
+                    score += sum(((a - b) / e) ** 2 for a, b, e in zip(qs, target, errors))
+                    score += sum(((a - b) / e) ** 2
+                                 for a, b, e in zip(xs, exit_target, exit_errors))
+                if best is None or score / 2 < best[0]:
+                    best = (score / 2, rate, size, exit_rate, qs, xs)
     return best
 
 
@@ -179,7 +264,8 @@ def main():
     if len(sys.argv) != 3:
         sys.exit("usage: fit_background.py SIPRI.csv UNGA.csv")
     rng = random.Random(2026)
-    changes = top_changes(sipri_windows(sys.argv[1]))
+    tiv = sipri_windows(sys.argv[1])
+    changes = top_changes(tiv)
     values = [c for _, c, _ in changes]
     recipients = len({r for r, _, _ in changes})
     panel = [quantile(values, p) for p in QUANTILES]
@@ -193,6 +279,17 @@ def main():
     print(f"moves by more than 0.3: {big:.3f}")
     for p, q, e in zip(QUANTILES, panel, errors):
         print(f"quantile {p:.2f}: {q:+.3f} (bootstrap sd over recipients {e:.3f})")
+    left = exits(tiv)
+    exit_panel, exit_seen = exit_fractions(left)
+    exit_errors = bootstrap_exits(left, rng)
+    print()
+    print("## SIPRI: suppliers that leave within five years")
+    print("of the suppliers with a share of a recipient's arms in a window, the fraction with")
+    print("none in the next (the same recipient-windows), by share:")
+    low = 0.0
+    for top, x, n, e in zip(EXIT_BINS, exit_panel, exit_seen, exit_errors):
+        print(f"share {low:.2f}-{top:.2f}: {x:.3f} of {n} (bootstrap sd over recipients {e:.3f})")
+        low = top
     tops = [s[0] for _, _, s in changes]
     print()
     print("## Starting structures (the generic world's rows): shares by decile of the top share")
@@ -205,11 +302,13 @@ def main():
         print(f"decile {d + 1}: top {top:.3f}, second {second:.3f}, third {third:.3f}")
     print()
     print("## The supplier process fitted alone on these starts (20 quarters)")
-    score, entry, rate, size, qs = fit_supplier([s for _, _, s in changes], panel, errors)
+    score, rate, size, exit_rate, qs, xs = fit_supplier(
+        [s for _, _, s in changes], panel, errors, exit_panel, exit_errors)
     print(f"supplier_rate {rate:.2f} a year per recipient and channel, "
-          f"supplier_size {size:.3f} (each drawn from Uniform(0.5, 1.5) times that), "
-          f"entry weight {entry:.2f}")
-    print("quantiles " + ", ".join(f"{q:+.3f}" for q in qs) + f" (score {score:.2f})")
+          f"supplier_size {size:.3f}, exit_rate {exit_rate:.3f} "
+          f"(each drawn from Uniform(0.5, 1.5) times that), entry weight {ENTRY:.2f}")
+    print("quantiles " + ", ".join(f"{q:+.3f}" for q in qs)
+          + "; exits " + ", ".join(f"{x:.3f}" for x in xs) + f" (score {score:.2f})")
     print()
     spread, agree_spread, moves = un_moves(sys.argv[2])
     scale = agree_spread / spread

@@ -511,6 +511,7 @@ struct Draws {
     /// background).
     jumps: Stream,
     suppliers: Stream,
+    exits: Stream,
 }
 
 impl Randomness for Draws {
@@ -532,6 +533,7 @@ impl Randomness for Draws {
         match process {
             Process::Jumps => self.jumps.uniform(),
             Process::Suppliers => self.suppliers.uniform(),
+            Process::Exits => self.exits.uniform(),
         }
     }
 
@@ -540,6 +542,7 @@ impl Randomness for Draws {
         match process {
             Process::Jumps => self.jumps.uniform_pair(),
             Process::Suppliers => self.suppliers.uniform_pair(),
+            Process::Exits => self.exits.uniform_pair(),
         }
     }
 
@@ -548,6 +551,7 @@ impl Randomness for Draws {
         match process {
             Process::Jumps => self.jumps.exponential(),
             Process::Suppliers => self.suppliers.exponential(),
+            Process::Exits => self.exits.exponential(),
         }
     }
 
@@ -556,6 +560,7 @@ impl Randomness for Draws {
         match process {
             Process::Jumps => self.jumps.exponential_pair(),
             Process::Suppliers => self.suppliers.exponential_pair(),
+            Process::Exits => self.exits.exponential_pair(),
         }
     }
 }
@@ -568,7 +573,11 @@ pub fn direction_stream(event: &str) -> String {
 
 /// The keys of the background's streams: their own, so that the background changes no
 /// other draw (README, "Reproducibility").
-const BACKGROUND_STREAMS: [&str; 2] = ["background:jumps", "background:suppliers"];
+const BACKGROUND_STREAMS: [&str; 3] = [
+    "background:jumps",
+    "background:suppliers",
+    "background:exits",
+];
 
 /// One trajectory of a block: its state, its streams and what has been seen of it.
 pub(super) struct Trajectory {
@@ -627,6 +636,7 @@ impl Worker {
                 directions: event_streams.iter().map(|_| Stream::new(0, 0)).collect(),
                 jumps: Stream::new(0, 0),
                 suppliers: Stream::new(0, 0),
+                exits: Stream::new(0, 0),
             },
             held: vec![false; world.outcomes.len()],
             first_held: vec![None; world.outcomes.len()],
@@ -817,9 +827,10 @@ impl Trajectory {
             }
         }
         if world.background.is_some() {
-            let [jumps, suppliers] = BACKGROUND_STREAMS;
+            let [jumps, suppliers, exits] = BACKGROUND_STREAMS;
             self.draws.jumps = Stream::keyed(seed, jumps);
             self.draws.suppliers = Stream::keyed(seed, suppliers);
+            self.draws.exits = Stream::keyed(seed, exits);
         }
         self.first_held.fill(None);
         self.fired_seen.fill(false);

@@ -15,14 +15,23 @@
 //!   `ENTRY` for a state that is not hostile to the recipient, and for the outside, the
 //!   suppliers not in the world): it wins a part of the market, Kumaraswamy(1/2, b) with
 //!   mean `supplier_size`, which every other supplier loses in proportion. A zero share can
-//!   grow, a dominant one can collapse, and the change lasts (shares and anchors alike).
+//!   grow, a dominant one can collapse, and the change lasts (shares and anchors alike);
+//! - **exits**: a listed supplier with a share `s` of a market leaves it at
+//!   `exit_rate · ln(1 / s)` a year (`s` taken at least `EXIT_FLOOR`: small suppliers leave
+//!   most often, a sole supplier never), and what it supplied goes to the suppliers not in
+//!   the world (to `Others` in a world that names it). Proportional losses alone never
+//!   bring a share to 0, while in the SIPRI panel a supplier with a tenth of a recipient's
+//!   imports has none in the next five years about a quarter of the time.
 //!
 //! The defaults and the form were fitted on the SIPRI arms panel and the UN ideal points
 //! by `scripts/fit_background.py` (its output: `scripts/background_fit.txt`).
 //!
 //! Draws happen only when something happens: each process keeps the time of its next
 //! event (exponential waiting times), so a step without an event costs one comparison per
-//! process, and a world without a background none at all. An event costs two 64-bit
+//! process, and a world without a background none at all. Exits are thinned: candidates
+//! come at the rate of a supplier at `EXIT_FLOOR` in every slot of every market, and one is
+//! kept with the ratio of its supplier's rate to that (a share of 0 is never kept), so the
+//! rates never need summing over shares that move every step. A contract costs two 64-bit
 //! draws and no logarithm: its size and the wait for the next event are two exponentials
 //! from one draw (a ziggurat, `Randomness::background_exponential_pair`), its two choices
 //! share the other (`Randomness::background_pair`), and what a trajectory's
@@ -43,14 +52,18 @@ pub enum BackgroundParam {
     SupplierRate,
     /// The mean part of the market a supplier change moves.
     SupplierSize,
+    /// A listed supplier's exits from a market per year at a share of 1/e (its rate is
+    /// this times ln(1 / share)).
+    ExitRate,
 }
 
 impl BackgroundParam {
-    pub const ALL: [BackgroundParam; 4] = [
+    pub const ALL: [BackgroundParam; 5] = [
         BackgroundParam::JumpRate,
         BackgroundParam::JumpScale,
         BackgroundParam::SupplierRate,
         BackgroundParam::SupplierSize,
+        BackgroundParam::ExitRate,
     ];
 
     /// The field of `Background(...)` and the last part of its path `background.<name>`.
@@ -60,6 +73,7 @@ impl BackgroundParam {
             BackgroundParam::JumpScale => "jump_scale",
             BackgroundParam::SupplierRate => "supplier_rate",
             BackgroundParam::SupplierSize => "supplier_size",
+            BackgroundParam::ExitRate => "exit_rate",
         }
     }
 
@@ -79,6 +93,8 @@ impl BackgroundParam {
             BackgroundParam::SupplierRate => (0.0, 50.0),
             // A mean part of 0.9 leaves the fraction's shape degenerate (b near 0).
             BackgroundParam::SupplierSize => (0.001, 0.9),
+            // At 2 a year a supplier at a tenth of a market stays about 2 months.
+            BackgroundParam::ExitRate => (0.0, 2.0),
         }
     }
 }
@@ -86,6 +102,14 @@ impl BackgroundParam {
 /// The weight with which a supplier without a share may win a contract, beside
 /// `sqrt(share)` for one with a share (fitted: `scripts/background_fit.txt`).
 pub const ENTRY: f64 = 0.01;
+
+/// The share below which a supplier's exit rate stops growing (`ln(1 / s)` has no bound at
+/// 0): a two-hundredth of a market, the panel's smallest bin being a fiftieth
+/// (`scripts/background_fit.txt`).
+pub const EXIT_FLOOR: f64 = 0.005;
+
+/// The most an exit rate is, in units of `exit_rate`: `exit_weight` at the floor.
+const EXIT_CEILING: f64 = 5.271_825_779_715_296;
 
 /// A world's background: what it needs besides the drawn parameters.
 #[derive(Debug, Clone, PartialEq)]
@@ -102,6 +126,7 @@ pub struct Background {
 pub enum Process {
     Jumps,
     Suppliers,
+    Exits,
 }
 
 /// When each process fires next, in steps since the start (continuous time: an event at
@@ -112,16 +137,19 @@ pub enum Process {
 pub struct Clock {
     next_jump: f64,
     next_supplier: f64,
+    /// The next candidate exit (thinned: `Background::exit`).
+    next_exit: f64,
     /// Each process's mean time between events, in steps (1 / its rate per step,
     /// `Background::rates`; infinite for a rate of 0): a wait is an exponential times it,
     /// a multiplication where a division by the rate took four times as long.
     jump_wait: f64,
     supplier_wait: f64,
+    exit_wait: f64,
     /// 1 / b of a contract's part, Kumaraswamy(1/2, b) (`shape`).
     inverse_shape: f64,
     /// The background's parameters the above were worked out from: an event's `Param` that
     /// changes one is seen at the next step (`Background::retune`).
-    tuned_to: [f64; 4],
+    tuned_to: [f64; 5],
     /// A market's running totals of weights (`Background::contract`; `others::contract`
     /// keeps its weights there).
     pub(super) weights: Vec<f64>,
@@ -132,10 +160,12 @@ impl Clock {
         Clock {
             next_jump: f64::INFINITY,
             next_supplier: f64::INFINITY,
+            next_exit: f64::INFINITY,
             jump_wait: f64::INFINITY,
             supplier_wait: f64::INFINITY,
+            exit_wait: f64::INFINITY,
             inverse_shape: 1.0,
-            tuned_to: [f64::NAN; 4],
+            tuned_to: [f64::NAN; 5],
             weights: vec![0.0; n],
         }
     }
@@ -143,6 +173,7 @@ impl Clock {
     pub fn reset(&mut self) {
         self.next_jump = f64::INFINITY;
         self.next_supplier = f64::INFINITY;
+        self.next_exit = f64::INFINITY;
     }
 }
 
@@ -181,6 +212,11 @@ impl Background {
             state.clock.next_supplier += exponential * state.clock.supplier_wait;
             changed = true;
         }
+        while state.clock.next_exit <= now {
+            let exponential = self.exit(state, rng, (&mut *kernel, l, reload));
+            state.clock.next_exit += exponential * state.clock.exit_wait;
+            changed = true;
+        }
         changed
     }
 
@@ -194,16 +230,18 @@ impl Background {
             rng.background_exponential(Process::Suppliers),
             clock.supplier_wait,
         );
+        clock.next_exit = first_time(rng.background_exponential(Process::Exits), clock.exit_wait);
     }
 
     /// Works out what the trajectory's background parameters fix: each process's mean wait
     /// and the shape of a contract's part.
     fn tune(&self, state: &mut State) {
-        let (jump_rate, supplier_rate) = self.rates(state);
+        let (jump_rate, supplier_rate, exit_rate) = self.rates(state);
         let size = state.params.background[BackgroundParam::SupplierSize.index()];
         let clock = &mut state.clock;
         clock.jump_wait = mean_wait(jump_rate);
         clock.supplier_wait = mean_wait(supplier_rate);
+        clock.exit_wait = mean_wait(exit_rate);
         clock.inverse_shape = 1.0 / shape(size);
         clock.tuned_to = state.params.background;
     }
@@ -214,7 +252,11 @@ impl Background {
     /// memory), so scaled by the ratio of the means it is one of the new: the same law as a
     /// clock started afresh. A process that could not fire (rate 0) draws its wait anew.
     fn retune(&self, state: &mut State, rng: &mut impl Randomness, since: f64) {
-        let (old_jump, old_supplier) = (state.clock.jump_wait, state.clock.supplier_wait);
+        let (old_jump, old_supplier, old_exit) = (
+            state.clock.jump_wait,
+            state.clock.supplier_wait,
+            state.clock.exit_wait,
+        );
         self.tune(state);
         let clock = &mut state.clock;
         clock.next_jump = rescaled(clock.next_jump, since, old_jump, clock.jump_wait, || {
@@ -227,17 +269,64 @@ impl Background {
             clock.supplier_wait,
             || rng.background_exponential(Process::Suppliers),
         );
+        clock.next_exit = rescaled(clock.next_exit, since, old_exit, clock.exit_wait, || {
+            rng.background_exponential(Process::Exits)
+        });
     }
 
-    /// Each process's rate per step: per relation or per market, times how many there are.
-    fn rates(&self, state: &State) -> (f64, f64) {
+    /// Each process's rate per step: per relation or per market, times how many there are;
+    /// for exits, the rate of candidates (a supplier at `EXIT_FLOOR` in every state's slot of
+    /// every market: `exit`).
+    fn rates(&self, state: &State) -> (f64, f64, f64) {
         let p = &state.params.background;
         let n = state.n as f64;
         let relations = n * (n - 1.0);
         let jumps = p[BackgroundParam::JumpRate.index()] * relations / self.steps_per_year;
         let markets = self.rows.len() as f64;
         let contracts = p[BackgroundParam::SupplierRate.index()] * markets / self.steps_per_year;
-        (jumps, contracts)
+        let slots = markets * (n - 1.0);
+        let exits =
+            p[BackgroundParam::ExitRate.index()] * EXIT_CEILING * slots / self.steps_per_year;
+        (jumps, contracts, exits)
+    }
+
+    /// One candidate exit: a market and one of its suppliers' slots chosen uniformly (the
+    /// recipient's own slot, the outside or `Others`, never leaves), kept with probability
+    /// ln(1 / s) / ln(1 / EXIT_FLOOR) for a supplier of share s (1 below the floor, 0 for a
+    /// share of 0): so each supplier leaves at `exit_rate · ln(1 / s)`. A supplier that
+    /// leaves loses its share and its anchor to one successor, chosen as a contract's winner
+    /// is (`successor`). Returns the exponential of the wait for the next candidate.
+    fn exit<const L: usize>(
+        &self,
+        state: &mut State,
+        rng: &mut impl Randomness,
+        (kernel, l, reload): (&mut Lanes<L>, usize, bool),
+    ) -> f64 {
+        let n = state.n;
+        let (pick, keep) = rng.background_pair(Process::Exits);
+        let wait = rng.background_exponential(Process::Exits);
+        let slots = self.rows.len() * (n - 1);
+        let slot = ((pick * slots as f64) as usize).min(slots - 1);
+        let (k, i) = self.rows[slot / (n - 1)];
+        let other = slot % (n - 1);
+        let j = other + usize::from(other >= i);
+        let row = (k * n + i) * n;
+        let share = state.share[row + j];
+        // ln(1 / s) > keep · ln(1 / floor), in the form without a logarithm; a share of 0
+        // (an empty slot) is never kept.
+        if share > 0.0 && exit_weight(share) > keep * EXIT_CEILING {
+            let heir = successor(
+                state,
+                (row, n, i),
+                j,
+                rng.background_uniform(Process::Exits),
+            );
+            leave(state, (row, i), (j, heir));
+            if !reload {
+                kernel.load_row(l, state, (row, n));
+            }
+        }
+        wait
     }
 
     /// One supplier change in one market: a winner takes a part of it from all the others,
@@ -355,6 +444,70 @@ fn take_part(shares: &mut [f64], anchors: &mut [f64], gainer: usize, part: f64) 
     }
     super::event::cap_row_totalling(shares, share_total);
     super::event::cap_row_totalling(anchors, anchor_total);
+}
+
+/// A supplier's exit rate in units of `exit_rate`: ln(1 / s) (at least the floor's share)
+/// times 1 − s, so that a supplier alone in its market never leaves and a dominant one
+/// seldom does.
+fn exit_weight(share: f64) -> f64 {
+    libm::log(1.0 / share.max(EXIT_FLOOR)) * (1.0 - share)
+}
+
+/// Who takes over supplier `leaver`'s part of market `row` (of `n` states, recipient `i`):
+/// the supplier a contract's draw `choice` would pick (weights √share, plus `ENTRY` for a
+/// state on good terms with the recipient), the leaver left out. The recipient's own slot
+/// stands for the outside (what the row leaves: the suppliers not in the world), or for
+/// `Others` in a world that names it, as in a contract. The part so goes mostly to the
+/// larger suppliers, listed or not, and the row's listed total stays where a contract
+/// would leave it on average: sending every part to the outside drained the listed
+/// suppliers year after year.
+fn successor(
+    state: &State,
+    (row, n, i): (usize, usize, usize),
+    leaver: usize,
+    choice: f64,
+) -> usize {
+    let shares = &state.share[row..row + n];
+    let outside = (1.0 - shares.iter().sum::<f64>()).max(0.0);
+    let weight = |j: usize| {
+        let own = j == i;
+        let share = if own && !state.others {
+            outside
+        } else {
+            shares[j]
+        };
+        let open = own || state.stance[i * n + j] + state.stance[j * n + i] >= 0.0;
+        let weight = libm::sqrt(share.max(0.0)) + if open { ENTRY } else { 0.0 };
+        if j == leaver {
+            0.0
+        } else {
+            weight
+        }
+    };
+    let total: f64 = (0..n).map(weight).sum();
+    let mut u = choice * total;
+    for j in 0..n {
+        let w = weight(j);
+        if u < w {
+            return j;
+        }
+        u -= w;
+    }
+    // Rounding left the draw past the last total: the last supplier with a weight.
+    (0..n).rev().find(|&j| weight(j) > 0.0).unwrap_or(i)
+}
+
+/// Supplier `leaver` leaves market `row`: its share and anchor go to `heir`, or, when the heir
+/// is the outside (the recipient's own slot in a world without `Others`), to what the row
+/// leaves. The row's total is unchanged.
+fn leave(state: &mut State, (row, i): (usize, usize), (leaver, heir): (usize, usize)) {
+    let outside = heir == i && !state.others;
+    for entries in [&mut state.share, &mut state.anchor] {
+        let part = std::mem::take(&mut entries[row + leaver]);
+        if !outside {
+            entries[row + heir] += part;
+        }
+    }
 }
 
 /// `a` if `c`, else `b`, picked with a mask of bits. Written as `if`s (and `||`), the
@@ -492,7 +645,7 @@ mod tests {
             rows,
         };
         let mut state = State::new(&w);
-        state.params.background = [10.0, AFFINITY_LIMIT, 50.0, 0.9];
+        state.params.background = [10.0, AFFINITY_LIMIT, 50.0, 0.9, 2.0];
         let start = state.share.clone();
         let mut dice = Dice(3);
         let mut kernel = Lanes::<1>::new(&w);
@@ -546,6 +699,109 @@ mod tests {
         }
     }
 
+    #[test]
+    fn the_exit_ceiling_is_the_logarithm_of_the_floor() {
+        assert_eq!(EXIT_CEILING, libm::log(1.0 / EXIT_FLOOR));
+    }
+
+    /// A supplier that leaves loses its share and anchor to its heir alone, and the row's
+    /// total is unchanged; an heir that is the recipient's own slot is the outside without
+    /// `Others` (what the row leaves grows) and `Others` with it.
+    #[test]
+    fn a_supplier_that_leaves_gives_its_part_to_its_heir_alone() {
+        let w = world(4, 1);
+        let (row, i, leaver) = (4, 1, 2);
+        for (others, heir) in [(false, 3), (false, 1), (true, 1), (true, 0)] {
+            let mut state = State::new(&w);
+            state.others = others;
+            state.share[row + i] = if others { 0.1 } else { 0.0 };
+            state.anchor[row + i] = state.share[row + i];
+            let (share, anchor) = (state.share.clone(), state.anchor.clone());
+            leave(&mut state, (row, i), (leaver, heir));
+            for (after, before) in [(&state.share, &share), (&state.anchor, &anchor)] {
+                let case = format!("others {others}, heir {heir}");
+                assert_eq!(after[row + leaver], 0.0, "{case}");
+                for k in (0..4).filter(|&k| k != heir && k != leaver) {
+                    assert_eq!(after[row + k], before[row + k], "{case}");
+                }
+                let gained = if heir == i && !others {
+                    0.0
+                } else {
+                    before[row + leaver]
+                };
+                assert_eq!(after[row + heir], before[row + heir] + gained, "{case}");
+            }
+        }
+    }
+
+    /// The heir is drawn as a contract's winner is, the leaver left out: over many draws each
+    /// other supplier's frequency is its weight over the total (√share, plus ENTRY if on good
+    /// terms; the outside, in the recipient's slot, weighs √(1 − the row)).
+    #[test]
+    fn a_leavers_heir_is_drawn_with_the_contract_weights() {
+        let w = world(4, 1);
+        let mut state = State::new(&w);
+        let (row, i, leaver) = (0, 0, 1);
+        state.share[..4].copy_from_slice(&[0.0, 0.3, 0.36, 0.0]);
+        // Everyone on good terms with the recipient.
+        state.stance.fill(0.5);
+        let outside: f64 = 1.0 - 0.66;
+        let weights = [outside.sqrt() + ENTRY, 0.0, 0.6 + ENTRY, ENTRY];
+        let total: f64 = weights.iter().sum();
+        let mut seen = [0u32; 4];
+        let draws = 100_000;
+        for d in 0..draws {
+            seen[successor(
+                &state,
+                (row, 4, i),
+                leaver,
+                (f64::from(d) + 0.5) / f64::from(draws),
+            )] += 1;
+        }
+        for j in 0..4 {
+            let got = f64::from(seen[j]) / f64::from(draws);
+            assert!((got - weights[j] / total).abs() < 1e-4, "heir {j}: {got}");
+        }
+    }
+
+    /// Thinning gives each supplier its rate: of the candidates that fall on a slot, the
+    /// fraction kept is ln(1 / share) / ln(1 / EXIT_FLOOR) (1 below the floor, 0 for a sole
+    /// supplier and for an empty slot), within four standard errors over 200,000 candidates.
+    #[test]
+    fn suppliers_leave_at_the_exit_rate_times_the_logarithm_of_their_share() {
+        let w = world(6, 1);
+        let background = Background {
+            steps_per_year: 4.0,
+            rows: vec![(0, 0)],
+        };
+        // Recipient 0's row: its own slot, then suppliers below the floor, at 0.05, 0.4,
+        // alone (1) and absent (0). A candidate falls on each of slots 1..6 a fifth of the time.
+        let shares = [0.0, 0.001, 0.05, 0.4, 1.0, 0.0];
+        let want = [0.0, 1.0, 0.5654, 0.1729, 0.0, 0.0];
+        let mut state = State::new(&w);
+        let mut dice = Dice(17);
+        let mut kernel = Lanes::<1>::new(&w);
+        let mut kept = [0u32; 6];
+        let candidates = 200_000;
+        for _ in 0..candidates {
+            state.share[..6].copy_from_slice(&shares);
+            background.exit(&mut state, &mut dice, (&mut kernel, 0, true));
+            if let Some(j) = (0..6).find(|&j| shares[j] > 0.0 && state.share[j] == 0.0) {
+                kept[j] += 1;
+            }
+        }
+        // Each slot's exits are binomial: a fifth of the candidates times its fraction.
+        for j in 1..6 {
+            let (n, p) = (f64::from(candidates), want[j] / 5.0);
+            let got = f64::from(kept[j]) / n;
+            let error = (p * (1.0 - p) / n).sqrt();
+            assert!(
+                (got - p).abs() <= 4.0 * error + 1e-5,
+                "slot {j}: {got} of the candidates left, want {p}"
+            );
+        }
+    }
+
     /// A quarterly background of two markets: channel 0 into state 0, channel 1 into state 2.
     fn two_markets() -> Background {
         Background {
@@ -560,7 +816,7 @@ mod tests {
         let w = world(4, 2);
         let background = two_markets();
         let mut state = State::new(&w);
-        state.params.background = [0.0, 1.0, 0.0, 0.5];
+        state.params.background = [0.0, 1.0, 0.0, 0.5, 0.0];
         let before = state.clone();
         let mut dice = Dice(1);
         let mut kernel = Lanes::<1>::new(&w);
@@ -581,7 +837,7 @@ mod tests {
         let w = world(4, 2);
         let background = two_markets();
         let mut state = State::new(&w);
-        state.params.background = [0.1, 0.1, 1.0, 0.2];
+        state.params.background = [0.1, 0.1, 1.0, 0.2, 0.0];
         let mut dice = Dice(9);
         let mut kernel = Lanes::<1>::new(&w);
         background.apply(&mut state, 1, &mut dice, (&mut kernel, 0, true));

@@ -175,7 +175,7 @@ mod tests {
             steps_per_year: 4.0,
             rows: vec![(0, 0)],
         };
-        state.params.background = [0.0, 0.0, 50.0, 0.5];
+        state.params.background = [0.0, 0.0, 50.0, 0.5, 0.0];
         let mut kernel = Lanes::<1>::new(&w);
         let mut dice = Counter(5);
         let mut entered = false;

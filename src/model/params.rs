@@ -284,7 +284,7 @@ pub struct Params {
     /// The hazards of every event's cases, in order (`ParamTarget::Case`).
     pub cases: Vec<f64>,
     /// The background's parameters, by `BackgroundParam::index`.
-    pub background: [f64; 4],
+    pub background: [f64; 5],
     n: usize,
 }
 
@@ -300,7 +300,7 @@ impl Params {
             rho: vec![0.0; k],
             hazard: vec![0.0; events],
             cases: vec![0.0; cases],
-            background: [0.0; 4],
+            background: [0.0; 5],
             n,
         }
     }

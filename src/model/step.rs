@@ -528,7 +528,7 @@ mod tests {
                     fast.params.beta[c * n + i] = 1.0;
                 }
             }
-            fast.params.background = [0.5, 0.5, 1.0, 0.3];
+            fast.params.background = [0.5, 0.5, 1.0, 0.3, 0.5];
             if let Some(rest) = &world.rest {
                 assert!(rest.settle(&mut fast).is_none());
             }

@@ -321,6 +321,8 @@ pub enum BackgroundDef {
         supplier_rate: Option<Value>,
         #[serde(default)]
         supplier_size: Option<Value>,
+        #[serde(default)]
+        exit_rate: Option<Value>,
         /// Needed when `step` is not a unit of time the background knows.
         #[serde(default)]
         steps_per_year: Option<f64>,

@@ -11,7 +11,7 @@ use crate::model::{BackgroundParam, ParamTarget, Timing, World};
 pub const GRAMMAR: &str = "eta, sigma, gamma, lambda (optionally .<state>), \
      beta[.<channel>[.<state>]], kappa[.<channel>], rho[.<channel>], event.<name>.hazard, \
      event.<name>.hazard.case.<N>, \
-     background.<jump_rate, jump_scale, supplier_rate or supplier_size>; \
+     background.<jump_rate, jump_scale, supplier_rate, supplier_size or exit_rate>; \
      and the file's other numbers: stance.<from>.<to>, affinity.<from>.<to>, \
      share.<channel>.<from>.<to>, weight.<state>, event.<name>.at, event.<name>.every, \
      event.<name>.window.first, event.<name>.window.last, event.<name>.effect.<N> (a range), \

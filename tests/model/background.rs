@@ -83,6 +83,12 @@ fn pooled_changes(
         .collect()
 }
 
+/// The generic world's first ten share metrics: each buyer's top supplier.
+fn top_shares(world: &World) -> Vec<usize> {
+    let shares = indices(world, |m| matches!(m, Metric::Share(..)));
+    shares[..10].to_vec()
+}
+
 fn indices(world: &World, keep: impl Fn(&Metric) -> bool) -> Vec<usize> {
     (0..world.metrics.len())
         .filter(|&m| keep(&world.metrics[m]))
@@ -105,7 +111,7 @@ fn shown(xs: &[f64]) -> String {
 fn the_generic_world_reproduces_the_panels_changes_of_the_top_suppliers_share() {
     let world = load(&data("background_world.ron"));
     let agg = run(&world, world.trajectories, 2);
-    let shares = indices(&world, |m| matches!(m, Metric::Share(..)));
+    let shares = top_shares(&world);
     let model = pooled_changes(&world, &agg, &shares, 20, false, &SHARE_QUANTILES);
     println!(
         "top supplier's share, 5/25/50/75/95%: panel {}",
@@ -121,6 +127,55 @@ fn the_generic_world_reproduces_the_panels_changes_of_the_top_suppliers_share() 
             "model {} against panel {}",
             shown(&model),
             shown(&PANEL_SHARE)
+        );
+    }
+}
+
+/// SIPRI: of the suppliers with a share of a recipient's arms in a five-year window (at
+/// least US$100 m TIV in it and the next), the fraction with none in the next, by share
+/// (up to 0.02, 0.05, 0.1, 0.2, 0.4, 1), and its bootstrap sd over recipients
+/// (`scripts/background_fit.txt`).
+const PANEL_EXIT_BINS: [f64; 6] = [0.02, 0.05, 0.1, 0.2, 0.4, 1.0];
+const PANEL_EXIT: [f64; 6] = [0.446, 0.365, 0.312, 0.233, 0.171, 0.046];
+const PANEL_EXIT_SD: [f64; 6] = [0.015, 0.021, 0.025, 0.020, 0.021, 0.009];
+
+/// The fit of exits: in the generic world with the defaults, the fraction of its suppliers
+/// (top, second and third of each buyer) whose share is 0 after five years, by starting
+/// share as the panel bins them, each within 2.5 of the panel's bootstrap sd. Before exits,
+/// a supplier's share never reached 0 (every fraction was 0, the panel's 0.05 to 0.45).
+#[test]
+fn the_generic_world_loses_suppliers_as_often_as_the_panel() {
+    let world = load(&data("background_world.ron"));
+    let agg = run(&world, world.trajectories, 2);
+    let shares = indices(&world, |m| matches!(m, Metric::Share(..)));
+    let (mut left, mut all) = ([0u64; 6], [0u64; 6]);
+    for m in shares {
+        let start = agg.mean(m, 0);
+        let bin = PANEL_EXIT_BINS.iter().position(|&b| start <= b).unwrap();
+        // A share of exactly 0 is in the first bin; a share that merely fell stays above
+        // it (the smallest start, 0.004, diluted by five years of contracts).
+        left[bin] += agg.histogram_of(m, 20)[0];
+        all[bin] += agg.trajectories;
+    }
+    let model: Vec<f64> = left
+        .iter()
+        .zip(all)
+        .map(|(&l, a)| l as f64 / a as f64)
+        .collect();
+    println!(
+        "suppliers gone after five years, by share: panel {}",
+        shown(&PANEL_EXIT)
+    );
+    println!(
+        "                                           model {}",
+        shown(&model)
+    );
+    for ((q, panel), sd) in model.iter().zip(PANEL_EXIT).zip(PANEL_EXIT_SD) {
+        assert!(
+            (q - panel).abs() <= 2.5 * sd,
+            "model {} against panel {}",
+            shown(&model),
+            shown(&PANEL_EXIT)
         );
     }
 }
@@ -178,7 +233,7 @@ fn with_background(dir: &Path, name: &str, setting: &str, trajectories: u64) -> 
 #[test]
 fn a_background_that_never_fires_changes_no_other_draw() {
     let dir = tempfile::tempdir().unwrap();
-    let silent = "Background(jump_rate: 0.0, jump_scale: Uniform(0.1, 0.3), supplier_rate: 0.0, \
+    let silent = "Background(jump_rate: 0.0, jump_scale: Uniform(0.1, 0.3), supplier_rate: 0.0, exit_rate: 0.0, \
                   supplier_size: Uniform(0.1, 0.2))";
     let on = with_background(dir.path(), "on.ron", silent, 40);
     let off = with_background(dir.path(), "off.ron", "None", 40);

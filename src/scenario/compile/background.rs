@@ -26,6 +26,7 @@ pub fn default_value(param: BackgroundParam) -> Value {
         BackgroundParam::JumpScale => (0.05, 0.15),
         BackgroundParam::SupplierRate => (0.75, 2.25),
         BackgroundParam::SupplierSize => (0.07, 0.21),
+        BackgroundParam::ExitRate => (0.0125, 0.0375),
     };
     Value::Sampled(Distribution::Uniform(low, high))
 }
@@ -37,6 +38,7 @@ fn written(def: &BackgroundDef, param: BackgroundParam) -> Option<&Value> {
         jump_scale,
         supplier_rate,
         supplier_size,
+        exit_rate,
         ..
     } = def
     else {
@@ -47,6 +49,7 @@ fn written(def: &BackgroundDef, param: BackgroundParam) -> Option<&Value> {
         BackgroundParam::JumpScale => jump_scale.as_ref(),
         BackgroundParam::SupplierRate => supplier_rate.as_ref(),
         BackgroundParam::SupplierSize => supplier_size.as_ref(),
+        BackgroundParam::ExitRate => exit_rate.as_ref(),
     }
 }
 
@@ -60,6 +63,7 @@ pub fn value_mut(def: &mut BackgroundDef, param: BackgroundParam) -> Option<&mut
             jump_scale: None,
             supplier_rate: None,
             supplier_size: None,
+            exit_rate: None,
             steps_per_year: None,
         };
     }
@@ -68,6 +72,7 @@ pub fn value_mut(def: &mut BackgroundDef, param: BackgroundParam) -> Option<&mut
         jump_scale,
         supplier_rate,
         supplier_size,
+        exit_rate,
         ..
     } = def
     else {
@@ -78,6 +83,7 @@ pub fn value_mut(def: &mut BackgroundDef, param: BackgroundParam) -> Option<&mut
         BackgroundParam::JumpScale => jump_scale,
         BackgroundParam::SupplierRate => supplier_rate,
         BackgroundParam::SupplierSize => supplier_size,
+        BackgroundParam::ExitRate => exit_rate,
     };
     Some(field.get_or_insert_with(|| default_value(param)))
 }
