@@ -130,3 +130,38 @@ fn a_suggestion_of_the_value_the_file_has_says_there_is_nothing_to_write() {
         assert!(suggested(&stderr).is_empty(), "{stderr}");
     }
 }
+
+// Regression (hostile pass): a share of 1.5 for A's tie to B, beside A's tie to C of 0.5 in
+// the same channel, was told `SetTie("A", "B", "arms", 1)`, refused when pasted (A's shares
+// add up to 1.5). A suggested share now fits beside the others' lowest values.
+#[test]
+fn a_share_beside_another_of_0_5_was_suggested_as_1_and_refused_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let base = BASE
+        .replace(
+            "State(name: \"B\")]",
+            "State(name: \"B\"), State(name: \"C\")]",
+        )
+        .replace(
+            "share: 0.4)]",
+            "share: 0.4), Tie(from: \"A\", to: \"C\", channel: \"arms\", share: Uniform(0.5, 0.6))]",
+        );
+    write(dir.path(), "base.ron", &base);
+    for change in [
+        "SetParam(\"share.arms.A.B\", 1.5)",
+        "SetParam(\"share.arms.A.B\", Uniform(0.7, 0.9))",
+    ] {
+        let path = write(dir.path(), "v.ron", &variant_of_base(change));
+        let stderr = exits(2, &[&"check", &path]);
+        assert!(
+            stderr.contains(
+                "beside A's other shares in channel \"arms\", whose lowest values add up to 0.5"
+            ),
+            "{stderr}"
+        );
+        let suggestions = suggested(&stderr);
+        assert_eq!(suggestions.len(), 1, "{stderr}");
+        let path = write(dir.path(), "s.ron", &variant_of_base(&suggestions[0]));
+        exits(0, &[&"check", &path]);
+    }
+}
