@@ -607,7 +607,11 @@ impl<'w> Checker<'w> {
         let text = field.text.trim();
         // "-0" is 0: adding +0 turns a negative zero positive, so no output writes "-0.0".
         let parsed = text.parse::<f64>().ok().map(|v| v + 0.0);
-        let Some(value) = parsed.filter(|v| v.is_finite()) else {
+        // A decimal past what a float holds ("1e400") is a number outside every range, not
+        // "not a number" (hostile pass); "inf" and "NaN" are not numbers one observes.
+        let overflowed =
+            parsed.is_some_and(f64::is_infinite) && whole_number(text) != Written::NotNumber;
+        let Some(value) = parsed.filter(|v| v.is_finite() || overflowed) else {
             let message = format!(
                 "value {} is not a number; {}",
                 quoted_name(text),
@@ -615,6 +619,10 @@ impl<'w> Checker<'w> {
             );
             self.problem(field.at, message);
             return None;
+        };
+        let written = match overflowed {
+            true => crate::scenario::spelling::shown(text),
+            false => Num(value).to_string(),
         };
         match of {
             Some(Observed::Metric(m)) => {
@@ -634,8 +642,7 @@ impl<'w> Checker<'w> {
                         String::new()
                     };
                     let message = format!(
-                        "value {} is outside the range of {}, [{low}, {high}]{percent}",
-                        Num(value),
+                        "value {written} is outside the range of {}, [{low}, {high}]{percent}",
                         self.labels[m]
                     );
                     self.problem(field.at, message);
@@ -644,13 +651,13 @@ impl<'w> Checker<'w> {
             }
             Some(Observed::Outcome(o)) if value != 0.0 && value != 1.0 => {
                 let message = format!(
-                    "outcome {} is observed as 1 (it happened) or 0 (it did not), not {}",
+                    "outcome {} is observed as 1 (it happened) or 0 (it did not), not {written}",
                     quoted_name(&self.world.outcomes[o].name),
-                    Num(value)
                 );
                 self.problem(field.at, message);
                 return None;
             }
+            None if overflowed => return None,
             _ => {}
         }
         Some(value)
@@ -927,6 +934,26 @@ mod tests {
         let got = parse(Path::new("o.csv"), text.as_bytes(), &world()).unwrap();
         let steps: Vec<u32> = got.iter().map(|o| o.step).collect();
         assert_eq!(steps, [3, 4, 5, 0, 6, 8]);
+    }
+
+    /// Regression (hostile pass): a value of "1e400", a decimal past what a float holds,
+    /// was "not a number"; it is a number outside the range.
+    #[test]
+    fn a_value_of_1e400_was_not_a_number() {
+        let shown = problems(
+            "metric,step,value\n\"Stance(s0, s1)\",2,1e400\nclose,8,-1e400\nclose,8,inf\n",
+        );
+        let lines: Vec<&str> = shown.lines().collect();
+        assert_eq!(
+            lines,
+            [
+                "obs.csv:2:20: value 1e400 is outside the range of Stance(s0, s1), [-1, 1]",
+                "obs.csv:3:9: outcome \"close\" is observed as 1 (it happened) or 0 (it did \
+                 not), not -1e400",
+                "obs.csv:4:9: value \"inf\" is not a number; an outcome's value is 0 or 1 (not \
+                 yes/no/TRUE): 1 if it happened, 0 if not",
+            ]
+        );
     }
 
     /// Regression (hostile pass): a value written "-0" was kept as a negative zero and

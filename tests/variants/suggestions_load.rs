@@ -165,3 +165,33 @@ fn a_share_beside_another_of_0_5_was_suggested_as_1_and_refused_again() {
         exits(0, &[&"check", &path]);
     }
 }
+
+// Regression (hostile pass): `SetParam("stance.A.B", Normal(0.5, 100))` was told to write
+// `SetStance("A", "B", Normal(0.5, 100))`, refused when pasted as flat across the range (an
+// sd past 10 times its width). The suggestion is now the widest Normal that loads.
+#[test]
+fn a_flat_normal_was_suggested_as_it_was_and_refused_again() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "base.ron", BASE);
+    for change in [
+        "SetParam(\"stance.A.B\", Normal(0.5, 100))",
+        "SetParam(\"event.visit.at\", Normal(3, 1000))",
+        "SetParam(\"share.arms.A.B\", Normal(0.5, 1e6))",
+        "SetParam(\"weight.A\", Normal(1, 1e9))",
+        "SetParam(\"event.deal.at\", Normal(3, 1e300))",
+    ] {
+        let path = write(dir.path(), "v.ron", &variant_of_base(change));
+        let stderr = exits(2, &[&"check", &path]);
+        let suggestions = suggested(&stderr);
+        assert!(!suggestions.is_empty(), "{change}: {stderr}");
+        for suggestion in suggestions {
+            let path = write(dir.path(), "s.ron", &variant_of_base(&suggestion));
+            let out = common::simulate().arg("check").arg(&path).output().unwrap();
+            assert!(
+                out.status.success(),
+                "{change} suggested {suggestion}, refused: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+    }
+}

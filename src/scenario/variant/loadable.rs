@@ -91,6 +91,16 @@ fn room(others: f64) -> f64 {
     (1.0 - others).clamp(0.0, 1.0)
 }
 
+/// `x` cut down to two significant digits (19.8 to 19, 99999.999 to 99000): a bound as a
+/// suggestion writes it, which its printed digits must not round past.
+fn two_digits_down(x: f64) -> f64 {
+    if !(x.is_finite() && x > 0.0) {
+        return x;
+    }
+    let unit = 10f64.powi(x.log10().floor() as i32 - 1);
+    (x / unit).floor() * unit
+}
+
 /// The lowest value `value` can draw, a Normal and a Beta being cut at `floor`, the low end
 /// of their number's range (`scenario::compile` draws them inside it).
 pub(super) fn lowest(value: &Value, floor: f64) -> f64 {
@@ -108,10 +118,14 @@ pub(super) fn loadable(value: &Value, kind: Kind) -> Result<String, Nearest> {
     let ((lo, hi), (a, b), whole) = kind.bounds();
     let fixed_ok = |x: f64| x.is_finite() && (lo..=hi).contains(&x) && (!whole || x.fract() == 0.0);
     let within = |xs: &[f64]| xs.iter().all(|x| x.is_finite() && (a..=b).contains(x));
+    // The loader refuses a Normal flat across its range: an sd past 10 times its width.
+    let flattest = 10.0 * (b - a);
     let ok = match *value {
         Value::Fixed(x) => fixed_ok(x),
         Value::Sampled(Distribution::Uniform(l, h)) => within(&[l, h]) && l <= h,
-        Value::Sampled(Distribution::Normal(m, sd)) => within(&[m]) && sd.is_finite() && sd > 0.0,
+        Value::Sampled(Distribution::Normal(m, sd)) => {
+            within(&[m]) && sd.is_finite() && sd > 0.0 && sd <= flattest
+        }
         Value::Sampled(Distribution::Beta(p, q)) => {
             within(&[0.0, 1.0]) && p.is_finite() && q.is_finite() && p > 0.0 && q > 0.0
         }
@@ -122,6 +136,25 @@ pub(super) fn loadable(value: &Value, kind: Kind) -> Result<String, Nearest> {
     let at_most = kind.lowest_at_most();
     if ok && at_most.is_none_or(|m| lowest(value, a) <= m) {
         return Ok(value_text(value));
+    }
+    // A Normal whose mean fits but whose sd is flat: the same Normal at the widest sd that
+    // loads (hostile pass: `Normal(0.5, 100)` for a stance was suggested as it was, and
+    // refused when pasted).
+    if let Value::Sampled(Distribution::Normal(m, sd)) = *value {
+        if within(&[m]) && sd.is_finite() && sd > flattest {
+            return Err(Nearest {
+                rule: format!(
+                    "{}, a Normal's sd at most {} (10 times the range's width)",
+                    kind.rule(),
+                    Num(flattest)
+                ),
+                value: Some(format!(
+                    "Normal({}, {})",
+                    Num(m),
+                    Num(two_digits_down(flattest))
+                )),
+            });
+        }
     }
     // The nearest: the range's ends pulled inside, or one value when they meet.
     let nearest_fixed = |x: f64| {
@@ -201,5 +234,22 @@ mod tests {
             near.rule
         );
         assert!(loadable(&Value::Fixed(0.4), share).is_ok());
+    }
+
+    /// Regression (hostile pass): a Normal flat across its range (an sd past 10 times the
+    /// range's width) was suggested as it was, though the loader refuses it.
+    #[test]
+    fn a_normal_with_an_sd_of_100_for_a_stance_was_suggested_as_it_was() {
+        let flat = Value::Sampled(Distribution::Normal(0.5, 100.0));
+        let near = loadable(&flat, Kind::Stance).err().unwrap();
+        assert_eq!(near.value.as_deref(), Some("Normal(0.5, 19)"));
+        assert!(near
+            .rule
+            .ends_with("a Normal's sd at most 19.8 (10 times the range's width)"));
+        let at = Value::Sampled(Distribution::Normal(3.0, 1000.0));
+        let near = loadable(&at, Kind::Step(12)).err().unwrap();
+        assert_eq!(near.value.as_deref(), Some("Normal(3, 120)"));
+        let fits = Value::Sampled(Distribution::Normal(3.0, 120.0));
+        assert!(loadable(&fits, Kind::Step(12)).is_ok());
     }
 }
