@@ -7,6 +7,11 @@
 //!   bin), except that the lowest occupied bin starts at the smallest value seen and the
 //!   highest ends at the largest: a metric every trajectory gives the same value (a point
 //!   mass, such as every metric at step 0) is that value exactly, not a bin's width of it;
+//! - the values exactly at an end of the metric's range (`Aggregates::at_low`, `at_high`: a
+//!   share of exactly 0, a stance clamped at 1) are a point mass at that end, and only the
+//!   rest of the end bin is spread over it, so the quantiles of a metric that sits at 0 in a
+//!   tenth of its trajectories are exactly 0 up to the 10% quantile, and an observation of
+//!   exactly 0 is inside the bands that reach it;
 //! - the CRPS is the integral of (F(x) - 1{x >= y})^2 over x, computed exactly for this
 //!   piecewise linear F (no sampling, no numerical quadrature).
 //!
@@ -27,35 +32,66 @@ struct Piece {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Distribution {
     /// From the lowest to the highest occupied bin, contiguous (empty bins between occupied
-    /// ones are pieces of no count), cut to the values seen.
+    /// ones are pieces of no count), cut to the values seen; the values exactly at an end of
+    /// the range are a point piece at that end, before (or after) the rest of its bin.
     pieces: Vec<Piece>,
     total: u64,
 }
 
 impl Distribution {
     /// The distribution of a histogram of `counts` in equal bins over `range`, whose
-    /// smallest and largest values were `low` and `high`. `None` for an empty histogram.
-    pub fn new(counts: &[u64], range: (f64, f64), low: f64, high: f64) -> Option<Self> {
+    /// smallest and largest values were `low` and `high`, and of whose values `at_low` were
+    /// exactly the range's low end (counted in the first bin) and `at_high` exactly its high
+    /// end (in the last bin). `None` for an empty histogram.
+    pub fn new(
+        counts: &[u64],
+        (at_low, at_high): (u64, u64),
+        range: (f64, f64),
+        low: f64,
+        high: f64,
+    ) -> Option<Self> {
         let first = counts.iter().position(|&c| c > 0)?;
         let last = counts.iter().rposition(|&c| c > 0)?;
         let width = (range.1 - range.0) / counts.len() as f64;
         let edge = |b: usize| range.0 + width * b as f64;
+        let point = |at: f64, count: u64| Piece {
+            from: at,
+            to: at,
+            count,
+        };
         // `record` bins the very values it takes the extremes of, so `low` lies in the first
         // occupied bin and `high` in the last, up to the rounding of the edges here: each
         // piece starts where the one before it ends, never before.
         let mut end = low;
-        let pieces = (first..=last)
-            .map(|b| {
-                let from = if b == first { low } else { edge(b).max(end) };
-                let to = if b == last { high } else { edge(b + 1) }.max(from);
-                end = to;
-                Piece {
+        let mut pieces = Vec::with_capacity(last - first + 3);
+        for b in first..=last {
+            let before = if b == 0 { at_low.min(counts[b]) } else { 0 };
+            let after = if b == counts.len() - 1 {
+                at_high.min(counts[b] - before)
+            } else {
+                0
+            };
+            let from = if b == first { low } else { edge(b).max(end) };
+            let to = if b == last { high } else { edge(b + 1) }.max(from);
+            end = to;
+            if before > 0 {
+                pieces.push(point(range.0.min(from), before));
+            }
+            // The bin's other values, spread over it as before. When there are none and the
+            // bin is one point (every value at the end), no piece: a piece of no count at
+            // the point itself would stop `pit` before the point mass.
+            let rest = counts[b] - before - after;
+            if rest > 0 || to > from {
+                pieces.push(Piece {
                     from,
                     to,
-                    count: counts[b],
-                }
-            })
-            .collect();
+                    count: rest,
+                });
+            }
+            if after > 0 {
+                pieces.push(point(range.1.max(to), after));
+            }
+        }
         Some(Distribution {
             pieces,
             total: counts.iter().sum(),
@@ -153,7 +189,8 @@ mod tests {
     use super::*;
     use crate::engine::aggregate::{bin_of, BINS};
 
-    /// The histogram `record` would make of `values` over `range`, with its extremes.
+    /// The histogram `record` would make of `values` over `range`, with its extremes and
+    /// its values exactly at each end.
     fn of_values(values: &[f64], range: (f64, f64)) -> Distribution {
         let mut counts = vec![0u64; BINS];
         for &v in values {
@@ -161,7 +198,8 @@ mod tests {
         }
         let low = values.iter().copied().fold(f64::INFINITY, f64::min);
         let high = values.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-        Distribution::new(&counts, range, low, high).unwrap()
+        let at = |end: f64| values.iter().filter(|&&v| v == end).count() as u64;
+        Distribution::new(&counts, (at(range.0), at(range.1)), range, low, high).unwrap()
     }
 
     /// Counts proportional to `cdf` over each bin of `range` (a billion trajectories), the
@@ -172,7 +210,7 @@ mod tests {
         let counts: Vec<u64> = (0..BINS)
             .map(|b| (1e9 * (cdf(edge(b + 1)) - cdf(edge(b)))).round() as u64)
             .collect();
-        Distribution::new(&counts, range, range.0, range.1).unwrap()
+        Distribution::new(&counts, (0, 0), range, range.0, range.1).unwrap()
     }
 
     fn normal_cdf(z: f64) -> f64 {
@@ -224,7 +262,7 @@ mod tests {
     /// [0, 1] are exactly U(0, 1).
     #[test]
     fn the_crps_and_pit_of_a_uniform_are_exact() {
-        let d = Distribution::new(&[7; BINS], (0.0, 1.0), 0.0, 1.0).unwrap();
+        let d = Distribution::new(&[7; BINS], (0, 0), (0.0, 1.0), 0.0, 1.0).unwrap();
         for y in [0.0f64, 0.123, 0.5, 0.8765, 1.0] {
             let exact = (y.powi(3) + (1.0 - y).powi(3)) / 3.0;
             assert!((d.crps(y) - exact).abs() < 1e-12, "y {y}");
@@ -256,8 +294,67 @@ mod tests {
     #[test]
     fn an_empty_histogram_has_no_distribution() {
         assert_eq!(
-            Distribution::new(&[0; BINS], (0.0, 1.0), f64::INFINITY, f64::NEG_INFINITY),
+            Distribution::new(
+                &[0; BINS],
+                (0, 0),
+                (0.0, 1.0),
+                f64::INFINITY,
+                f64::NEG_INFINITY
+            ),
             None
         );
+    }
+
+    /// 100 shares of exactly 0 and 900 spread over [0.1, 0.9].
+    fn a_tenth_at_zero() -> Vec<f64> {
+        let spread = (0..900).map(|i| 0.1 + 0.8 * f64::from(i) / 899.0);
+        std::iter::repeat_n(0.0, 100).chain(spread).collect()
+    }
+
+    /// Defect (atoms): the scoring distribution spread the shares of exactly 0 over the
+    /// first bin, so its 5% quantile was 0.00025 and the PIT of an observed 0 was 0, as if no
+    /// trajectory reached it. Now they are a point mass at 0: the quantiles up to 10% are 0,
+    /// the mid-PIT of 0 is half the mass there, and the CRPS of 0 sees the jump.
+    #[test]
+    fn a_tenth_of_the_mass_exactly_at_0_is_a_point_mass_for_quantiles_pit_and_crps() {
+        let d = of_values(&a_tenth_at_zero(), (0.0, 1.0));
+        assert_eq!(d.quantile(0.05), 0.0);
+        assert_eq!(d.quantile(0.1), 0.0);
+        assert!(d.quantile(0.1001) > 0.09);
+        assert!((d.pit(0.0) - 0.05).abs() < 1e-15, "{}", d.pit(0.0));
+        assert!(
+            (d.pit(0.05) - 0.1).abs() < 1e-15,
+            "nothing between 0 and the first bin past it"
+        );
+        // F is 0.1 on [0, 0.1), then rises linearly to 1 at 0.9: (0.9)^2 * 0.1 + 0.8 * 0.81 / 3.
+        assert!((d.crps(0.0) - 0.297).abs() < 1e-3, "{}", d.crps(0.0));
+        // At the high end too, mirrored on a stance's range.
+        let mirrored: Vec<f64> = a_tenth_at_zero().iter().map(|v| 1.0 - 2.0 * v).collect();
+        let d = of_values(&mirrored, (-1.0, 1.0));
+        assert_eq!(d.quantile(0.95), 1.0);
+        assert!((d.pit(1.0) - 0.95).abs() < 1e-15, "{}", d.pit(1.0));
+    }
+
+    /// Every value at an end (or one trajectory at an end): a point mass there, whichever
+    /// end, with the mid-PIT of 0.5 and the absolute error as CRPS.
+    #[test]
+    fn every_value_at_an_end_is_a_point_mass_at_that_end() {
+        for (values, range, end) in [
+            (vec![0.0; 5], (0.0, 1.0), 0.0),
+            (vec![1.0; 5], (0.0, 1.0), 1.0),
+            (vec![-1.0], (-1.0, 1.0), -1.0),
+            (vec![1.0], (-1.0, 1.0), 1.0),
+        ] {
+            let d = of_values(&values, range);
+            assert_eq!(d.quantile(0.05), end, "{values:?}");
+            assert_eq!(d.quantile(0.95), end, "{values:?}");
+            assert_eq!(d.pit(end), 0.5, "{values:?}");
+            for y in [-0.5, 0.0, 0.25, 1.0] {
+                assert!(
+                    (d.crps(y) - (y - end).abs()).abs() < 1e-15,
+                    "{values:?} y {y}"
+                );
+            }
+        }
     }
 }

@@ -219,6 +219,7 @@ pub fn distribution(world: &World, agg: &Aggregates, m: usize, t: usize) -> Dist
     let cell = m * agg.points + t;
     Distribution::new(
         agg.histogram_of(m, t),
+        agg.atoms_of(m, t),
         world.metrics[m].range(),
         agg.low[cell],
         agg.high[cell],
@@ -390,7 +391,7 @@ mod tests {
     use crate::engine::aggregate::BINS;
 
     fn uniform() -> Distribution {
-        Distribution::new(&[1; BINS], (0.0, 1.0), 0.0, 1.0).unwrap()
+        Distribution::new(&[1; BINS], (0, 0), (0.0, 1.0), 0.0, 1.0).unwrap()
     }
 
     #[test]

@@ -401,10 +401,25 @@ impl Floor {
     /// What set it, as the reason for a row under it says.
     fn cause(self) -> &'static str {
         if self.from_noise {
-            "one design point's Monte Carlo noise, which more --trajectories lower"
+            // "which more --trajectories lower" read, in a new user's trial, as if "more"
+            // compared the noise with something; the verb now has its object.
+            "one design point's Monte Carlo noise (more --trajectories lower that noise)"
         } else {
             "the least spread worth attributing: the ranges hardly move this answer"
         }
+    }
+}
+
+/// A variance as the table's first line and a row's reasons print it, in three significant
+/// digits: 0.00347 from 0.001 up, 2.30e-6 below (five decimals printed a metric's 2e-6 as
+/// 0.00000, beside a reason that said 2.0e-6), and 0 as 0 (an outcome that never moves).
+pub fn shown_variance(v: f64) -> String {
+    if v == 0.0 {
+        "0".into()
+    } else if v.abs() >= 1e-3 {
+        format!("{v:.5}")
+    } else {
+        format!("{v:.2e}")
     }
 }
 
@@ -525,22 +540,19 @@ impl OutcomeSensitivity {
             ));
         }
         if self.variance < floor.value {
-            // Two significant digits in scientific form, but a variance of exactly 0 (the
-            // outcome never moves) reads as 0, not 0.0e0.
-            let shown = match self.variance {
-                0.0 => "0".to_string(),
-                v => format!("{v:.1e}"),
-            };
+            // As the table's first line shows it, so that the two read as one number.
             self.caveats.push(format!(
-                "variance across the design {shown} is below the floor {:.1e}, {}",
-                floor.value,
+                "variance across the design {} is below the floor {}, {}",
+                shown_variance(self.variance),
+                shown_variance(floor.value),
                 floor.cause()
             ));
         }
         let sum: f64 = self.factors.iter().map(|x| x.first).sum();
         if sum > FIRST_ORDER_CEILING {
             self.caveats.push(format!(
-                "first-order indices sum to {}, above {FIRST_ORDER_CEILING}: more --samples",
+                "first-order indices sum to {}, above {FIRST_ORDER_CEILING}: more --samples narrow \
+                 their noise",
                 above(sum, FIRST_ORDER_CEILING)
             ));
         }
@@ -783,7 +795,7 @@ mod tests {
         o.flag_unreliable(200);
         assert_eq!(
             o.caveats,
-            ["first-order indices sum to 1.37, above 1.05: more --samples"]
+            ["first-order indices sum to 1.37, above 1.05: more --samples narrow their noise"]
         );
         assert_eq!(
             o.factors[0].caveats,
@@ -823,8 +835,8 @@ mod tests {
         assert_eq!(
             o.caveats,
             [
-                "variance across the design 2.3e-4 is below the floor 1.0e-3, one design \
-              point's Monte Carlo noise, which more --trajectories lower"
+                "variance across the design 2.30e-4 is below the floor 0.00103, one design \
+              point's Monte Carlo noise (more --trajectories lower that noise)"
             ]
         );
         o.flag_unreliable(100_000);
@@ -874,7 +886,7 @@ mod tests {
         assert_eq!(
             m.caveats,
             [
-                "variance across the design 2.0e-6 is below the floor 4.0e-6, the least \
+                "variance across the design 2.00e-6 is below the floor 4.00e-6, the least \
               spread worth attributing: the ranges hardly move this answer"
             ]
         );

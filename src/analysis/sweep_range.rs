@@ -61,15 +61,21 @@ impl ValidRange {
         if fits(low) && fits(high) {
             return None;
         }
-        let why = if !fits(high) {
-            if high < self.high + 1.5 {
+        // Each end that leaves the range, low first. An end below the floor is said so:
+        // `round_step` would lift it to step 1 and the reason would read as no reason
+        // (hostile pass: `at=0:0:1` was refused because "0 rounds to step 1").
+        let mut why = Vec::new();
+        if low < floor {
+            why.push(format!("{} is below {}", Num(low), Num(floor)));
+        }
+        if high >= floor && !fits(high) {
+            why.push(if high < self.high + 1.5 {
                 format!("{} rounds to step {}", Num(high), round_step(high))
             } else {
                 format!("{} is past step {hi}", Num(high))
-            }
-        } else {
-            format!("{} is below {}", Num(low), Num(floor))
-        };
+            });
+        }
+        let why = why.join(", and ");
         Some(format!(
             "the range {}..{} leaves the parameter's valid range: a whole number of steps from \
              {lo} to {hi}, a value rounded to the nearest step, halves up, so from {} to below \
@@ -97,7 +103,22 @@ mod tests {
         let why = delay.refusal(0.0, 4.0).unwrap();
         assert!(why.contains("0 is below 0.5"), "{why}");
         let why = delay.refusal(-1e300, 1e300).unwrap();
-        assert!(why.contains("1e300 is past step 11"), "{why}");
+        assert!(
+            why.ends_with("(-1e300 is below 0.5, and 1e300 is past step 11)"),
+            "{why}"
+        );
+    }
+
+    /// Regression (hostile pass): `--param event.visit.at=0:0:1` was refused "(0 rounds to
+    /// step 1)", a step inside the range it was refused from; 0 is below 0.5.
+    #[test]
+    fn an_at_of_0_to_0_was_refused_because_0_rounds_to_step_1() {
+        let at = ValidRange::steps(0.5, 12.5);
+        let why = at.refusal(0.0, 0.0).unwrap();
+        assert!(why.ends_with("(0 is below 0.5)"), "{why}");
+        assert!(!why.contains("rounds to step 1"), "{why}");
+        let why = at.refusal(-3.0, 0.2).unwrap();
+        assert!(why.ends_with("(-3 is below 0.5)"), "{why}");
     }
 
     #[test]

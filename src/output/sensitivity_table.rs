@@ -21,11 +21,11 @@ pub fn lines(s: &Sensitivity) -> Vec<String> {
         _ => ("group", "group"),
     };
     out.push(format!(
-        "{what}: {} design points ({} samples x {} + 2), {} trajectories each, seed {}",
+        "{what}: {} design points ({} samples x {} + 2), {} each, seed {}",
         s.samples as usize * (s.factors.len() + 2),
         s.samples,
         count(s.factors.len(), unit),
-        s.manifest.trajectories,
+        count(s.manifest.trajectories as usize, "trajectory"),
         s.manifest.seed
     ));
     out.extend(groups(s));
@@ -38,11 +38,11 @@ pub fn lines(s: &Sensitivity) -> Vec<String> {
             (_, true) => "mean effect on the final value",
         };
         out.push(format!(
-            "  {} {}: {mean} {:.3}, variance across the design {:.5}",
+            "  {} {}: {mean} {:.3}, variance across the design {}",
             kind.as_str(),
             o.name,
             o.mean,
-            o.variance
+            crate::analysis::sensitivity::shown_variance(o.variance)
         ));
         out.push(format!(
             "    {:width$}  first-order (95%)        total (95%)            reliable",

@@ -275,6 +275,91 @@ fn decimal_comma(pair: &[&str]) -> bool {
     csv_text::is_decimal_comma(&pair.join(","))
 }
 
+/// A step as its text writes it, read from the digits themselves rather than through an
+/// `f64`, whose rounding made "8.0000000000000001" step 8 and "1e20" or "-1.0" "not a whole
+/// number" (hostile trial).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Written {
+    /// A whole number from 0 up, however written: `8`, `+8`, `8.0`, `1e3`, `-0`.
+    Whole(u64),
+    /// A whole number below 0: `-1`, `-1.0`.
+    Negative,
+    /// A whole number past what a `u64` holds, of either sign.
+    TooLarge,
+    /// A number with a fraction: `8.5`, `8.000000000000001`.
+    Fraction,
+    /// Not a decimal number: a date, `0x8`, `inf`, `NaN`, an empty cell.
+    NotNumber,
+}
+
+/// Whether `s` starts with a minus, and `s` without its sign.
+fn signed(s: &str) -> (bool, &str) {
+    match s.as_bytes().first() {
+        Some(b'-') => (true, &s[1..]),
+        Some(b'+') => (false, &s[1..]),
+        _ => (false, s),
+    }
+}
+
+/// Reads `text` as a decimal number (`[+-]digits[.digits][e[+-]digits]`) and says which
+/// whole number it is, if it is one.
+fn whole_number(text: &str) -> Written {
+    let digits_only = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    let (negative, body) = signed(text);
+    let (mantissa, exponent) = match body.find(['e', 'E']) {
+        Some(i) => (&body[..i], Some(&body[i + 1..])),
+        None => (body, None),
+    };
+    let (int, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    if (int.is_empty() && frac.is_empty()) || !digits_only(int) || !digits_only(frac) {
+        return Written::NotNumber;
+    }
+    // An exponent past 10^15 puts any nonzero digit past every step, or below 1, alike.
+    const FAR: i64 = 1_000_000_000_000_000;
+    let exponent = match exponent.map(signed) {
+        None => 0,
+        Some((_, e)) if e.is_empty() || !digits_only(e) => return Written::NotNumber,
+        Some((minus, e)) => {
+            let e = e.parse::<i64>().map_or(FAR, |e| e.min(FAR));
+            if minus {
+                -e
+            } else {
+                e
+            }
+        }
+    };
+    let all: Vec<u8> = int.bytes().chain(frac.bytes()).collect();
+    let (Some(first), Some(last)) = (
+        all.iter().position(|&b| b != b'0'),
+        all.iter().rposition(|&b| b != b'0'),
+    ) else {
+        return Written::Whole(0);
+    };
+    // The digits before the decimal point, once the exponent has moved it.
+    let point = int.len() as i64 + exponent;
+    if last as i64 >= point {
+        return Written::Fraction;
+    }
+    // 20 digits or more are past a u64 (its largest has 20, checked below).
+    let magnitude = point - first as i64;
+    if magnitude > 20 {
+        return Written::TooLarge;
+    }
+    let mut value: u64 = 0;
+    for i in first as i64..point {
+        let digit = all.get(i as usize).map_or(0, |b| u64::from(b - b'0'));
+        match value.checked_mul(10).and_then(|v| v.checked_add(digit)) {
+            Some(v) => value = v,
+            None => return Written::TooLarge,
+        }
+    }
+    if negative {
+        Written::Negative
+    } else {
+        Written::Whole(value)
+    }
+}
+
 /// What a value that is not a number should be: a fraction for a percentage, 0 or 1 for
 /// an outcome, else a number with a decimal point.
 fn not_a_number_hint(text: &str, of: Option<Observed>) -> String {
@@ -452,35 +537,22 @@ impl<'w> Checker<'w> {
     fn step(&mut self, field: &Field, of: Option<Observed>) -> Option<u32> {
         let steps = self.world.steps;
         let text = field.text.trim();
-        let parsed = match (text.parse::<u64>(), self.world.calendar) {
+        let written = whole_number(text);
+        let step = match (written, self.world.calendar) {
             // A date, in a scenario with a `start`: read as the scenario reads its timings.
-            (Err(_), Some(c)) if text.parse::<f64>().is_err() => {
+            (Written::NotNumber, Some(c)) if text.parse::<f64>().is_err() => {
                 match super::calendar::step_of(Some(&c), "", text, i64::from(steps)) {
-                    Ok(step) => Ok(step as u64),
+                    Ok(step) => step as u64,
                     Err(why) => {
                         self.problem(field.at, why);
                         return None;
                     }
                 }
             }
-            // A whole number written as a decimal ("5.0", as pandas writes a column of
-            // integers with a gap in it) is that step, and "-0" the start, as "0" is; "5.5"
-            // is not a step.
-            (parsed, _) => parsed
-                .map_err(|_| ())
-                .or_else(|()| match text.parse::<f64>() {
-                    Ok(x) if x.is_finite() && x.fract() == 0.0 && (0.0..=1e15).contains(&x) => {
-                        Ok(x as u64)
-                    }
-                    _ => Err(()),
-                }),
-        };
-        let Ok(step) = parsed else {
-            // Digits past what an integer holds (20 of them) are a whole number out of
-            // range (hostile trial: 99999999999999999999 was "not a whole number").
-            let digits = text.strip_prefix(['-', '+']).unwrap_or(text);
-            let whole = !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit());
-            if whole && text.parse::<i64>().is_err() {
+            (Written::Whole(step), _) => step,
+            // Digits past what an integer holds are a whole number out of range (hostile
+            // trial: 99999999999999999999 was "not a whole number"), whatever its sign.
+            (Written::TooLarge, _) => {
                 let message = format!(
                     "step {} is out of range: steps count from 0 (the start) to {steps}",
                     crate::scenario::spelling::shown(text)
@@ -488,20 +560,23 @@ impl<'w> Checker<'w> {
                 self.problem(field.at, message);
                 return None;
             }
-            if text.parse::<i64>().is_ok_and(|s| s < 0) {
+            (Written::Negative, _) => {
                 let message = format!(
-                    "step {text} is before the start: steps start at 0 (the start) and count to \
-                     {steps}"
+                    "step {} is before the start: steps start at 0 (the start) and count to \
+                     {steps}",
+                    crate::scenario::spelling::shown(text)
                 );
                 self.problem(field.at, message);
                 return None;
             }
-            let message = format!(
-                "step {} is not a whole number; steps count from 0 (the start) to {steps}",
-                quoted_name(text)
-            );
-            self.problem(field.at, message);
-            return None;
+            (Written::Fraction | Written::NotNumber, _) => {
+                let message = format!(
+                    "step {} is not a whole number; steps count from 0 (the start) to {steps}",
+                    quoted_name(text)
+                );
+                self.problem(field.at, message);
+                return None;
+            }
         };
         if step > u64::from(steps) {
             let message = format!(
@@ -530,7 +605,13 @@ impl<'w> Checker<'w> {
     /// The number of a `value` field: inside the metric's range, or 0 or 1 for an outcome.
     fn value(&mut self, field: &Field, of: Option<Observed>) -> Option<f64> {
         let text = field.text.trim();
-        let Some(value) = text.parse::<f64>().ok().filter(|v| v.is_finite()) else {
+        // "-0" is 0: adding +0 turns a negative zero positive, so no output writes "-0.0".
+        let parsed = text.parse::<f64>().ok().map(|v| v + 0.0);
+        // A decimal past what a float holds ("1e400") is a number outside every range, not
+        // "not a number" (hostile pass); "inf" and "NaN" are not numbers one observes.
+        let overflowed =
+            parsed.is_some_and(f64::is_infinite) && whole_number(text) != Written::NotNumber;
+        let Some(value) = parsed.filter(|v| v.is_finite() || overflowed) else {
             let message = format!(
                 "value {} is not a number; {}",
                 quoted_name(text),
@@ -538,6 +619,10 @@ impl<'w> Checker<'w> {
             );
             self.problem(field.at, message);
             return None;
+        };
+        let written = match overflowed {
+            true => crate::scenario::spelling::shown(text),
+            false => Num(value).to_string(),
         };
         match of {
             Some(Observed::Metric(m)) => {
@@ -557,8 +642,7 @@ impl<'w> Checker<'w> {
                         String::new()
                     };
                     let message = format!(
-                        "value {} is outside the range of {}, [{low}, {high}]{percent}",
-                        Num(value),
+                        "value {written} is outside the range of {}, [{low}, {high}]{percent}",
                         self.labels[m]
                     );
                     self.problem(field.at, message);
@@ -567,13 +651,13 @@ impl<'w> Checker<'w> {
             }
             Some(Observed::Outcome(o)) if value != 0.0 && value != 1.0 => {
                 let message = format!(
-                    "outcome {} is observed as 1 (it happened) or 0 (it did not), not {}",
+                    "outcome {} is observed as 1 (it happened) or 0 (it did not), not {written}",
                     quoted_name(&self.world.outcomes[o].name),
-                    Num(value)
                 );
                 self.problem(field.at, message);
                 return None;
             }
+            None if overflowed => return None,
             _ => {}
         }
         Some(value)
@@ -804,6 +888,81 @@ mod tests {
         let shown = problems("metric,step,value\nclose,1e3,1\n");
         assert!(!shown.contains("not a whole number"), "{shown}");
         assert!(shown.contains("step 1000 is past"), "{shown}");
+    }
+
+    /// Regression (hostile pass): a step was read through an f64, so "-1.0" (a whole step
+    /// before the start), "2e15" and "1e20" (whole steps past the last) were "not a whole
+    /// number", and "8.0000000000000001", which is not whole, rounded to step 8.
+    #[test]
+    fn a_step_of_minus_1_0_or_1e20_was_not_a_whole_number_and_8_0000000000000001_was_8() {
+        let shown = problems(
+            "metric,step,value\n\
+             close,-1.0,1\n\
+             close,-1e0,1\n\
+             close,2e15,1\n\
+             close,1e20,1\n\
+             close,1e400,1\n\
+             close,8.0000000000000001,1\n\
+             close,0.5e-1,1\n",
+        );
+        let lines: Vec<&str> = shown.lines().collect();
+        assert_eq!(
+            lines,
+            [
+                "obs.csv:2:7: step -1.0 is before the start: steps start at 0 (the start) and \
+                 count to 8",
+                "obs.csv:3:7: step -1e0 is before the start: steps start at 0 (the start) and \
+                 count to 8",
+                "obs.csv:4:7: step 2000000000000000 is past the scenario's last step, 8; steps \
+                 count from 0 (the start) to 8",
+                "obs.csv:5:7: step 1e20 is out of range: steps count from 0 (the start) to 8",
+                "obs.csv:6:7: step 1e400 is out of range: steps count from 0 (the start) to 8",
+                "obs.csv:7:7: step \"8.0000000000000001\" is not a whole number; steps count \
+                 from 0 (the start) to 8",
+                "obs.csv:8:7: step \"0.5e-1\" is not a whole number; steps count from 0 (the \
+                 start) to 8",
+            ]
+        );
+        // Whole numbers however written are their step; a zero of any sign is the start.
+        let text = "metric,step,value\n\
+                    ever_close,+3,0\n\
+                    ever_close,0.4e1,0\n\
+                    ever_close,500e-2,0\n\
+                    ever_close,-0.0,0\n\
+                    ever_close,6.,0\n\
+                    close,00008.000,1\n";
+        let got = parse(Path::new("o.csv"), text.as_bytes(), &world()).unwrap();
+        let steps: Vec<u32> = got.iter().map(|o| o.step).collect();
+        assert_eq!(steps, [3, 4, 5, 0, 6, 8]);
+    }
+
+    /// Regression (hostile pass): a value of "1e400", a decimal past what a float holds,
+    /// was "not a number"; it is a number outside the range.
+    #[test]
+    fn a_value_of_1e400_was_not_a_number() {
+        let shown = problems(
+            "metric,step,value\n\"Stance(s0, s1)\",2,1e400\nclose,8,-1e400\nclose,8,inf\n",
+        );
+        let lines: Vec<&str> = shown.lines().collect();
+        assert_eq!(
+            lines,
+            [
+                "obs.csv:2:20: value 1e400 is outside the range of Stance(s0, s1), [-1, 1]",
+                "obs.csv:3:9: outcome \"close\" is observed as 1 (it happened) or 0 (it did \
+                 not), not -1e400",
+                "obs.csv:4:9: value \"inf\" is not a number; an outcome's value is 0 or 1 (not \
+                 yes/no/TRUE): 1 if it happened, 0 if not",
+            ]
+        );
+    }
+
+    /// Regression (hostile pass): a value written "-0" was kept as a negative zero and
+    /// written "-0.0" in score.csv.
+    #[test]
+    fn a_value_of_minus_0_was_written_minus_0_0() {
+        let text = "metric,step,value\nclose,8,-0\n\"Stance(s0, s1)\",2,-0.0\n";
+        let got = parse(Path::new("o.csv"), text.as_bytes(), &world()).unwrap();
+        assert!(got.iter().all(|o| o.value.is_sign_positive()), "{got:?}");
     }
 
     /// Issue 21: the empty cells a spreadsheet leaves below its data (`,,`) were three

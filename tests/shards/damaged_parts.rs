@@ -96,6 +96,8 @@ struct Aggregates {
     sum: Vec<i128>,
     low_bits: Vec<u64>,
     high_bits: Vec<u64>,
+    at_low: Vec<u64>,
+    at_high: Vec<u64>,
     outcome_count: Vec<u64>,
     first_held: Vec<u64>,
     first_fired: Vec<u64>,
@@ -107,7 +109,7 @@ struct Aggregates {
     levels: Vec<u64>,
 }
 
-const MAGIC: &[u8; 8] = b"ENTAGG07";
+const MAGIC: &[u8; 8] = b"ENTAGG08";
 
 fn decode(compressed: &[u8]) -> Aggregates {
     let mut raw = Vec::new();
@@ -131,6 +133,8 @@ fn decode(compressed: &[u8]) -> Aggregates {
         sum: vec![],
         low_bits: vec![],
         high_bits: vec![],
+        at_low: vec![],
+        at_high: vec![],
         outcome_count: vec![],
         first_held: vec![],
         first_fired: vec![],
@@ -156,6 +160,8 @@ fn decode(compressed: &[u8]) -> Aggregates {
     a.sum = sums(&mut u64s);
     a.low_bits = counts(&mut u64s);
     a.high_bits = counts(&mut u64s);
+    a.at_low = counts(&mut u64s);
+    a.at_high = counts(&mut u64s);
     a.outcome_count = counts(&mut u64s);
     a.first_held = counts(&mut u64s);
     a.first_fired = counts(&mut u64s);
@@ -194,6 +200,8 @@ fn encode(a: &Aggregates) -> Vec<u8> {
     sums(&mut put, &a.sum);
     counts(&mut put, &a.low_bits);
     counts(&mut put, &a.high_bits);
+    counts(&mut put, &a.at_low);
+    counts(&mut put, &a.at_high);
     counts(&mut put, &a.outcome_count);
     counts(&mut put, &a.first_held);
     counts(&mut put, &a.first_fired);
@@ -542,6 +550,43 @@ fn a_minimum_moved_outside_its_histogram_is_refused() {
     edit_aggregates(&parts[2], |a| a.low_bits = a.high_bits.clone());
     let stderr = refused(&parts, &parts[2], "aggregates.bin");
     assert!(stderr.contains("smallest"), "{stderr}");
+}
+
+#[test]
+fn counts_at_the_end_of_a_range_above_their_bin_or_against_the_largest_value_are_refused() {
+    // entente-partial/8 counts the values exactly at each end of a metric's range; a
+    // forged count would put a band's quantile at the end without a trajectory there (or
+    // take it away), so it must fit its end bin and the cell's largest value. putin_visit's
+    // Dependence(Pakistan, arms) is exactly 1 in some trajectories.
+    let dir = tempfile::tempdir().unwrap();
+    let parts = three_shards(dir.path());
+    let at_one = |a: &Aggregates| {
+        a.at_high
+            .iter()
+            .position(|&n| n > 0)
+            .expect("a cell with values exactly at 1")
+    };
+    edit_aggregates(&parts[1], |a| {
+        let cell = at_one(a);
+        a.at_high[cell] = a.histogram[cell * 2000 + 1999] + 1;
+    });
+    let stderr = refused(&parts, &parts[1], "aggregates.bin");
+    assert!(
+        stderr.contains("`at_high` of metric") && stderr.contains("more than the"),
+        "{stderr}"
+    );
+
+    let parts = three_shards(&dir.path().join("again"));
+    edit_aggregates(&parts[2], |a| {
+        let cell = at_one(a);
+        assert_eq!(f64::from_bits(a.high_bits[cell]), 1.0);
+        a.at_high[cell] = 0;
+    });
+    let stderr = refused(&parts, &parts[2], "aggregates.bin");
+    assert!(
+        stderr.contains("disagrees with its largest value"),
+        "{stderr}"
+    );
 }
 
 #[cfg(unix)]

@@ -206,3 +206,22 @@ fn groups_file_without_groups_in_the_file_is_refused() {
     );
     assert!(!out.exists());
 }
+
+// Regression (hostile pass): the refusal of `--groups file` in a file without groups gave
+// the example `groups: { "pressure": ["event.us_aid_cut.*"] }`, an event of the seed's file
+// only: pasted into this file, it was refused as a pattern naming no number. The example is
+// now the file's own, and pasting it makes `--groups file` run.
+#[test]
+fn groups_file_suggested_event_us_aid_cut_in_a_file_without_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = common::write(tmp.path(), "ranges.ron", &ranges(""));
+    let err = common::exits(2, &[&"sensitivity", &file, &"--groups", &"file"]);
+    assert!(!err.contains("us_aid_cut"), "{err}");
+    let example = err
+        .split_once("e.g. `")
+        .and_then(|(_, rest)| rest.split_once('`'))
+        .map(|(example, _)| example)
+        .unwrap_or_else(|| panic!("no example: {err}"));
+    let file = common::write(tmp.path(), "ranges.ron", &ranges(&format!("{example},")));
+    common::exits(0, &[&"check", &file]);
+}

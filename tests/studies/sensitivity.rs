@@ -320,7 +320,7 @@ fn an_outcome_that_is_always_true_is_flagged_unreliable() {
     assert_eq!(rows[0]["reliable"], "false", "{rows:?}");
     let why = &rows[0]["why"];
     assert!(why.contains("probability 100.00% is above 99%"), "{why}");
-    assert!(why.contains("below the floor 1.0e-4"), "{why}");
+    assert!(why.contains("below the floor 1.00e-4"), "{why}");
 }
 
 /// Reliability flags: every row of a shipped scenario's analysis says whether it can be

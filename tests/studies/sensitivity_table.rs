@@ -57,3 +57,54 @@ fn a_row_marked_no_gives_its_reason_on_the_row_or_right_under_the_table() {
         );
     }
 }
+
+/// The table of `certain.ron` (an outcome that holds in every run) beside a tracked stance,
+/// from 8 samples of `trajectories` each.
+fn certain_table(trajectories: &str) -> String {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = common::write(
+        tmp.path(),
+        "certain.ron",
+        r#"(name: "certain", steps: 4, trajectories: 20, states: [(name: "A"), (name: "B")],
+            params: (sigma: Uniform(0.01, 0.05), eta: Uniform(0.05, 0.2)),
+            outcomes: [(name: "never_below", at_end: Above(Stance("A", "B"), -1.5))],
+            metrics: [Stance("A", "B")])"#,
+    );
+    let out = simulate()
+        .arg("sensitivity")
+        .arg(&file)
+        .args(["--samples", "8", "--trajectories", trajectories, "--out"])
+        .arg(tmp.path().join("out"))
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// Regression (hostile pass): a table's first line printed its variance in five decimals
+/// and its reasons in two digits of scientific form, so one number read as `0.00000` above
+/// and `0` below, or `0.00407` above and `4.1e-3` below. Both now print it alike.
+#[test]
+fn a_variance_of_0_read_0_00000_above_the_table_and_0_under_it() {
+    let printed = certain_table("20");
+    let mut header = None;
+    let mut compared = 0;
+    for line in printed.lines() {
+        if let Some((_, v)) = line.split_once(", variance across the design ") {
+            header = Some(v.to_string());
+        } else if let Some((_, rest)) = line.split_once(") variance across the design ") {
+            let (v, _) = rest.split_once(" is below").unwrap();
+            assert_eq!(Some(v), header.as_deref(), "{printed}");
+            compared += 1;
+        }
+    }
+    assert!(compared >= 1, "{printed}");
+    assert!(!printed.contains("0.00000"), "{printed}");
+}
+
+/// Regression (hostile pass): `-n 1` printed "1 trajectories each".
+#[test]
+fn one_trajectory_a_point_was_1_trajectories_each() {
+    let printed = certain_table("1");
+    assert!(printed.contains(", 1 trajectory each, seed"), "{printed}");
+}

@@ -558,6 +558,42 @@ fn run(world: &entente::model::World, trajectories: u64, seed: u64) -> engine::A
     engine::run(world, &Plan::new(trajectories, seed, Some(1)), &control).unwrap()
 }
 
+/// Defect (atoms): `china_1990`'s US share of China's arms at step 12 (1999-2001) was
+/// observed at exactly 0, and the model ends at exactly 0 in more than 5% of its
+/// trajectories, yet the 5% quantile was 0.000222: the values at 0 were spread over the
+/// first bin, so the observation was scored outside a band the model reaches (and its PIT
+/// was 0, as if no trajectory did). Now the values exactly at an end of the range are a
+/// point mass there: p05 is 0, the observation is inside the 90% band, and its PIT is half
+/// the mass at 0.
+#[test]
+fn an_observation_of_exactly_zero_fell_outside_a_band_the_model_reaches() {
+    let out = tempfile::tempdir().unwrap();
+    simulate()
+        .arg("score")
+        .arg(scenario("validation/china_1990.ron"))
+        .arg("--observed")
+        .arg(scenario("validation/china_1990.observed.csv"))
+        .args(["--quiet", "--out"])
+        .arg(out.path())
+        .assert()
+        .success();
+    let score = json(&out.path().join("score.json"));
+    let row = score["observations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["metric"] == "Average(Share(China, USA, arms), 3)" && o["step"] == 12)
+        .expect("the US share at step 12 is observed");
+    assert_eq!(row["value"].as_f64(), Some(0.0));
+    assert_eq!(row["p05"].as_f64(), Some(0.0), "{row}");
+    assert_eq!(row["in90"].as_bool(), Some(true), "{row}");
+    let pit = row["pit"].as_f64().unwrap();
+    assert!(
+        pit > 0.025 && pit < 0.25,
+        "half the mass at 0 is the PIT: {row}"
+    );
+}
+
 /// The Kolmogorov-Smirnov distance between `values` and the uniform distribution on [0, 1].
 fn ks_uniform(values: &mut [f64]) -> f64 {
     values.sort_by(f64::total_cmp);
@@ -601,11 +637,15 @@ proptest! {
 
     /// The CRPS of any histogram is the integral of (F(x) - 1{x >= y})^2, here summed on a
     /// grid of 200,000 points (the exact value is within 1e-4 of it), and the quantiles
-    /// invert the PIT.
+    /// invert the PIT; with values exactly at the ends of the range (point masses there)
+    /// among them as often as not.
     #[test]
     fn the_crps_of_any_histogram_is_its_integral_and_quantiles_invert_the_pit(
-        values in proptest::collection::vec(-1.0f64..1.0, 1..40),
-        y in -1.2f64..1.2,
+        values in proptest::collection::vec(
+            prop_oneof![3 => -1.0f64..1.0, 1 => Just(-1.0), 1 => Just(1.0)],
+            1..40,
+        ),
+        y in prop_oneof![4 => -1.2f64..1.2, 1 => Just(-1.0), 1 => Just(1.0)],
         q in 0.01f64..0.99,
     ) {
         let range = (-1.0, 1.0);
@@ -615,7 +655,8 @@ proptest! {
         }
         let low = values.iter().copied().fold(f64::INFINITY, f64::min);
         let high = values.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-        let d = Distribution::new(&counts, range, low, high).unwrap();
+        let at = |end: f64| values.iter().filter(|&&v| v == end).count() as u64;
+        let d = Distribution::new(&counts, (at(-1.0), at(1.0)), range, low, high).unwrap();
         let cdf = |x: f64| d.pit(x);
         let (from, to, steps) = (-1.5f64, 1.5f64, 200_000);
         let dx = (to - from) / steps as f64;
@@ -627,8 +668,10 @@ proptest! {
             })
             .sum();
         prop_assert!((d.crps(y) - integral).abs() < 1e-4, "{} vs {integral}", d.crps(y));
+        // The CDF just past the quantile reaches q: at a point mass the PIT is the CDF
+        // with half the mass, so it is read 1e-9 past the point.
         let x = d.quantile(q);
-        prop_assert!(d.pit(x) >= q - 1e-9 || values.len() == 1, "pit {} below {q}", d.pit(x));
+        prop_assert!(d.pit(x + 1e-9) >= q - 1e-9, "pit {} below {q}", d.pit(x + 1e-9));
         prop_assert!(d.pit(x - 1e-6) <= q + 1e-9, "pit just below the quantile {}", d.pit(x - 1e-6));
     }
 }

@@ -130,3 +130,68 @@ fn a_suggestion_of_the_value_the_file_has_says_there_is_nothing_to_write() {
         assert!(suggested(&stderr).is_empty(), "{stderr}");
     }
 }
+
+// Regression (hostile pass): a share of 1.5 for A's tie to B, beside A's tie to C of 0.5 in
+// the same channel, was told `SetTie("A", "B", "arms", 1)`, refused when pasted (A's shares
+// add up to 1.5). A suggested share now fits beside the others' lowest values.
+#[test]
+fn a_share_beside_another_of_0_5_was_suggested_as_1_and_refused_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let base = BASE
+        .replace(
+            "State(name: \"B\")]",
+            "State(name: \"B\"), State(name: \"C\")]",
+        )
+        .replace(
+            "share: 0.4)]",
+            "share: 0.4), Tie(from: \"A\", to: \"C\", channel: \"arms\", share: Uniform(0.5, 0.6))]",
+        );
+    write(dir.path(), "base.ron", &base);
+    for change in [
+        "SetParam(\"share.arms.A.B\", 1.5)",
+        "SetParam(\"share.arms.A.B\", Uniform(0.7, 0.9))",
+    ] {
+        let path = write(dir.path(), "v.ron", &variant_of_base(change));
+        let stderr = exits(2, &[&"check", &path]);
+        assert!(
+            stderr.contains(
+                "beside A's other shares in channel \"arms\", whose lowest values add up to 0.5"
+            ),
+            "{stderr}"
+        );
+        let suggestions = suggested(&stderr);
+        assert_eq!(suggestions.len(), 1, "{stderr}");
+        let path = write(dir.path(), "s.ron", &variant_of_base(&suggestions[0]));
+        exits(0, &[&"check", &path]);
+    }
+}
+
+// Regression (hostile pass): `SetParam("stance.A.B", Normal(0.5, 100))` was told to write
+// `SetStance("A", "B", Normal(0.5, 100))`, refused when pasted as flat across the range (an
+// sd past 10 times its width). The suggestion is now the widest Normal that loads.
+#[test]
+fn a_flat_normal_was_suggested_as_it_was_and_refused_again() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "base.ron", BASE);
+    for change in [
+        "SetParam(\"stance.A.B\", Normal(0.5, 100))",
+        "SetParam(\"event.visit.at\", Normal(3, 1000))",
+        "SetParam(\"share.arms.A.B\", Normal(0.5, 1e6))",
+        "SetParam(\"weight.A\", Normal(1, 1e9))",
+        "SetParam(\"event.deal.at\", Normal(3, 1e300))",
+    ] {
+        let path = write(dir.path(), "v.ron", &variant_of_base(change));
+        let stderr = exits(2, &[&"check", &path]);
+        let suggestions = suggested(&stderr);
+        assert!(!suggestions.is_empty(), "{change}: {stderr}");
+        for suggestion in suggestions {
+            let path = write(dir.path(), "s.ron", &variant_of_base(&suggestion));
+            let out = common::simulate().arg("check").arg(&path).output().unwrap();
+            assert!(
+                out.status.success(),
+                "{change} suggested {suggestion}, refused: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+    }
+}

@@ -169,9 +169,9 @@ impl<'s> SensitivityStudy<'s> {
             Some(Grouping::File) if named.is_empty() => {
                 return Err(Error::Refused(format!(
                     "--groups file: {} names no groups; name them in the file, e.g. \
-                     `groups: {{ \"pressure\": [\"event.us_aid_cut.*\"] }}`, or group by \
-                     kind with --groups kind",
-                    path_shown(path)
+                     `groups: {{ {} }}`, or group by kind with --groups kind",
+                    path_shown(path),
+                    example_group(&factors, world)
                 )));
             }
             Some(g) => g,
@@ -647,4 +647,28 @@ fn shared_parts(a_path: &Path, a: &World, b_path: &Path, b: &World) -> Result<Pa
         )));
     }
     Ok((Some(wa), wb, outcomes))
+}
+
+/// A group the file could name, from its own first factor, for the refusal of `--groups
+/// file` in a file that names none: `"deal": ["event.deal.*"]`, an event's every range, or
+/// `"eta": ["eta"]`. (Hostile pass: the example named `event.us_aid_cut.*` of the seed's
+/// file, which any other file refuses as a pattern that names no number.)
+fn example_group(factors: &[Factor], world: &World) -> String {
+    let event_of = |path: &str| {
+        (world.events.iter()).find(|e| {
+            path.strip_prefix("event.")
+                .and_then(|rest| rest.strip_prefix(e.name.as_str()))
+                .is_some_and(|rest| rest.starts_with('.'))
+        })
+    };
+    let Some(first) = factors.first() else {
+        return "\"pressure\": [\"event.<name>.*\"]".into();
+    };
+    match event_of(&first.path) {
+        Some(e) => format!("{:?}: [{:?}]", e.name, format!("event.{}.*", e.name)),
+        None => {
+            let head = first.path.split('.').next().unwrap_or(&first.path);
+            format!("{head:?}: [{:?}]", first.path)
+        }
+    }
 }

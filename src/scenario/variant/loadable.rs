@@ -4,7 +4,9 @@
 //! `SetParam("event.visit.at", Uniform(20, 30))` in 12 steps was told to write
 //! `SetTiming("visit", At(Uniform(20, 30)))`, itself refused). The bounds are the loader's
 //! (`scenario::compile`), kept to the narrower side where the loader's depend on the rest
-//! of the file: a stance within [-0.99, 0.99], which a world at rest can hold.
+//! of the file: a stance within [-0.99, 0.99], which a world at rest can hold; a share within
+//! what the recipient's other shares in its channel leave of 1 (hostile pass: a share of
+//! 1.5 was told to write 1 beside another share of 0.5, and the sum 1.5 was refused).
 
 use super::words::value_text;
 use crate::format::Num;
@@ -17,7 +19,12 @@ pub(super) enum Kind {
     Stance,
     Affinity,
     Weight,
-    Share,
+    /// A tie's share, beside the recipient's other shares in its channel, whose lowest
+    /// draws take `others` of 1 (the loader refuses a state whose lowest shares in a
+    /// channel add up to more than 1).
+    Share {
+        others: f64,
+    },
     /// An event's hazard per step.
     Hazard,
     /// An event's `at` in a file of this many steps.
@@ -43,7 +50,8 @@ impl Kind {
                 (a, a, false)
             }
             Kind::Weight => (WEIGHT_RANGE, WEIGHT_RANGE, false),
-            Kind::Share | Kind::Hazard => ((0.0, 1.0), (0.0, 1.0), false),
+            Kind::Share { others } => ((0.0, room(others)), (0.0, 1.0), false),
+            Kind::Hazard => ((0.0, 1.0), (0.0, 1.0), false),
             Kind::Step(n) => ((1.0, n as f64), steps(n), true),
             Kind::Period(n) => ((1.0, f64::from(u32::MAX)), steps(n), true),
         }
@@ -60,8 +68,47 @@ impl Kind {
             Kind::Period(_) => {
                 format!("a whole number of steps, {lo} or more, or a range within [{a}, {b}]")
             }
+            Kind::Share { .. } if hi.0 < 1.0 => format!(
+                "a number in [{lo}, {hi}] or a range within [{a}, {b}] whose lowest value is \
+                 at most {hi}"
+            ),
             _ => format!("a number in [{lo}, {hi}] or a range within it"),
         }
+    }
+
+    /// The most a range's lowest value may be, where the loader bounds it apart from the
+    /// range's ends: a share's lowest draw beside the others'.
+    fn lowest_at_most(self) -> Option<f64> {
+        match self {
+            Kind::Share { others } => Some(room(others)),
+            _ => None,
+        }
+    }
+}
+
+/// What the recipient's other shares in a channel, `others` of 1, leave to one more.
+fn room(others: f64) -> f64 {
+    (1.0 - others).clamp(0.0, 1.0)
+}
+
+/// `x` cut down to two significant digits (19.8 to 19, 99999.999 to 99000): a bound as a
+/// suggestion writes it, which its printed digits must not round past.
+fn two_digits_down(x: f64) -> f64 {
+    if !(x.is_finite() && x > 0.0) {
+        return x;
+    }
+    let unit = 10f64.powi(x.log10().floor() as i32 - 1);
+    (x / unit).floor() * unit
+}
+
+/// The lowest value `value` can draw, a Normal and a Beta being cut at `floor`, the low end
+/// of their number's range (`scenario::compile` draws them inside it).
+pub(super) fn lowest(value: &Value, floor: f64) -> f64 {
+    match *value {
+        Value::Fixed(x) => x,
+        Value::Sampled(Distribution::Uniform(l, _)) => l,
+        Value::Sampled(Distribution::Triangular(l, ..) | Distribution::Guess(l, ..)) => l,
+        Value::Sampled(Distribution::Normal(..) | Distribution::Beta(..)) => floor,
     }
 }
 
@@ -71,10 +118,14 @@ pub(super) fn loadable(value: &Value, kind: Kind) -> Result<String, Nearest> {
     let ((lo, hi), (a, b), whole) = kind.bounds();
     let fixed_ok = |x: f64| x.is_finite() && (lo..=hi).contains(&x) && (!whole || x.fract() == 0.0);
     let within = |xs: &[f64]| xs.iter().all(|x| x.is_finite() && (a..=b).contains(x));
+    // The loader refuses a Normal flat across its range: an sd past 10 times its width.
+    let flattest = 10.0 * (b - a);
     let ok = match *value {
         Value::Fixed(x) => fixed_ok(x),
         Value::Sampled(Distribution::Uniform(l, h)) => within(&[l, h]) && l <= h,
-        Value::Sampled(Distribution::Normal(m, sd)) => within(&[m]) && sd.is_finite() && sd > 0.0,
+        Value::Sampled(Distribution::Normal(m, sd)) => {
+            within(&[m]) && sd.is_finite() && sd > 0.0 && sd <= flattest
+        }
         Value::Sampled(Distribution::Beta(p, q)) => {
             within(&[0.0, 1.0]) && p.is_finite() && q.is_finite() && p > 0.0 && q > 0.0
         }
@@ -82,8 +133,28 @@ pub(super) fn loadable(value: &Value, kind: Kind) -> Result<String, Nearest> {
             within(&[l, m, h]) && l <= m && m <= h && l < h
         }
     };
-    if ok {
+    let at_most = kind.lowest_at_most();
+    if ok && at_most.is_none_or(|m| lowest(value, a) <= m) {
         return Ok(value_text(value));
+    }
+    // A Normal whose mean fits but whose sd is flat: the same Normal at the widest sd that
+    // loads (hostile pass: `Normal(0.5, 100)` for a stance was suggested as it was, and
+    // refused when pasted).
+    if let Value::Sampled(Distribution::Normal(m, sd)) = *value {
+        if within(&[m]) && sd.is_finite() && sd > flattest {
+            return Err(Nearest {
+                rule: format!(
+                    "{}, a Normal's sd at most {} (10 times the range's width)",
+                    kind.rule(),
+                    Num(flattest)
+                ),
+                value: Some(format!(
+                    "Normal({}, {})",
+                    Num(m),
+                    Num(two_digits_down(flattest))
+                )),
+            });
+        }
     }
     // The nearest: the range's ends pulled inside, or one value when they meet.
     let nearest_fixed = |x: f64| {
@@ -99,6 +170,7 @@ pub(super) fn loadable(value: &Value, kind: Kind) -> Result<String, Nearest> {
     };
     let value_near = if l.is_finite() && h.is_finite() && l < h && l.max(a) < h.min(b) {
         let (l, h) = (l.max(a), h.min(b));
+        let l = at_most.map_or(l, |m| l.min(m));
         Some(format!("Uniform({}, {})", Num(l), Num(h)))
     } else if l.is_finite() {
         nearest_fixed(l)
@@ -135,10 +207,49 @@ mod tests {
             .unwrap();
         assert_eq!(nan.value, None);
         let beta = Value::Sampled(Distribution::Beta(2.0, 2.0));
-        assert!(loadable(&beta, Kind::Share).is_ok());
+        assert!(loadable(&beta, Kind::Share { others: 0.0 }).is_ok());
         assert_eq!(
             loadable(&beta, at).err().unwrap().value.as_deref(),
             Some("Uniform(0.5, 1)")
         );
+    }
+
+    /// Regression (hostile pass): a share beside another of 0.5 in its channel was
+    /// suggested as 1, and the pasted change was refused (the shares add up to 1.5).
+    #[test]
+    fn a_share_beside_another_of_0_5_was_suggested_as_1() {
+        let share = Kind::Share { others: 0.5 };
+        let near = loadable(&Value::Fixed(1.5), share).err().unwrap();
+        assert_eq!(near.value.as_deref(), Some("0.5"));
+        assert!(near.rule.contains("[0, 0.5]"), "{}", near.rule);
+        // A range loads if its lowest draw fits beside the others.
+        let fits = Value::Sampled(Distribution::Uniform(0.2, 0.9));
+        assert!(loadable(&fits, share).is_ok());
+        let high = Value::Sampled(Distribution::Uniform(0.6, 0.9));
+        let near = loadable(&high, share).err().unwrap();
+        assert_eq!(near.value.as_deref(), Some("Uniform(0.5, 0.9)"));
+        assert!(
+            near.rule.contains("lowest value is at most 0.5"),
+            "{}",
+            near.rule
+        );
+        assert!(loadable(&Value::Fixed(0.4), share).is_ok());
+    }
+
+    /// Regression (hostile pass): a Normal flat across its range (an sd past 10 times the
+    /// range's width) was suggested as it was, though the loader refuses it.
+    #[test]
+    fn a_normal_with_an_sd_of_100_for_a_stance_was_suggested_as_it_was() {
+        let flat = Value::Sampled(Distribution::Normal(0.5, 100.0));
+        let near = loadable(&flat, Kind::Stance).err().unwrap();
+        assert_eq!(near.value.as_deref(), Some("Normal(0.5, 19)"));
+        assert!(near
+            .rule
+            .ends_with("a Normal's sd at most 19.8 (10 times the range's width)"));
+        let at = Value::Sampled(Distribution::Normal(3.0, 1000.0));
+        let near = loadable(&at, Kind::Step(12)).err().unwrap();
+        assert_eq!(near.value.as_deref(), Some("Normal(3, 120)"));
+        let fits = Value::Sampled(Distribution::Normal(3.0, 120.0));
+        assert!(loadable(&fits, Kind::Step(12)).is_ok());
     }
 }

@@ -6,7 +6,7 @@
 //! change would refuse is named with its rule and the nearest value that keeps it
 //! (`loadable`).
 
-use super::loadable::{loadable, Kind};
+use super::loadable::{loadable, lowest, Kind};
 use super::words::value_text;
 use crate::scenario::file::{EventDef, ScenarioFile, Steps, Value};
 use crate::scenario::spelling::{quoted_name, shown};
@@ -22,6 +22,16 @@ pub(super) struct Known<'a> {
 }
 
 impl Known<'_> {
+    /// The lowest values of the shares `a` draws in `channel` from others than `b`, added:
+    /// the loader holds a state's lowest shares in a channel to 1 in all.
+    fn other_shares(&self, a: &str, b: &str, channel: &str) -> f64 {
+        let Some(file) = self.file else { return 0.0 };
+        (file.ties.iter())
+            .filter(|t| t.from == a && t.to != b && t.channel == channel)
+            .map(|t| lowest(&t.share, 0.0))
+            .sum()
+    }
+
     /// The value the file lists for a number: a suggested change to it changes nothing.
     fn listed(&self, head: &str, a: &str, b: &str, channel: &str) -> Option<String> {
         let file = self.file?;
@@ -71,7 +81,20 @@ pub(super) fn set_by(path: &str, value: &Value, known: &Known) -> Option<String>
             let (a, b) = split_at_name(rest, known.states)?;
             let change = format!("SetTie({}, {}, {}, {{}})", q(a), q(b), q(channel));
             let now = known.listed(head, a, b, channel);
-            ("a share".into(), change, Kind::Share, now)
+            let others = known.other_shares(a, b, channel);
+            let kind = Kind::Share { others };
+            // Where the others narrow what fits, the message says whose they are.
+            let what = match loadable(value, kind) {
+                Err(_) if others > 0.0 => format!(
+                    "a share (beside {}'s other shares in channel {}, whose lowest values add \
+                     up to {})",
+                    shown(a),
+                    q(channel),
+                    crate::format::Num(others)
+                ),
+                _ => "a share".into(),
+            };
+            (what, change, kind, now)
         }
         "event" => return event_number(rest, value, known),
         _ => return None,

@@ -10,7 +10,7 @@ use crate::model::blocs::{Sides, SIDE_WORDS};
 use crate::model::World;
 
 /// The first bytes of the decompressed aggregates: what they are and the layout's version.
-pub(super) const MAGIC: &[u8; 8] = b"ENTAGG07";
+pub(super) const MAGIC: &[u8; 8] = b"ENTAGG08";
 
 /// Deflate level of `aggregates.bin`. Level 1 is within a few per cent of the default
 /// level's size at a fraction of its time (README, "Shards": sizes and times measured).
@@ -31,6 +31,8 @@ pub(super) fn encode(a: &Aggregates, out: &mut impl Write) -> io::Result<()> {
         sum,
         low,
         high,
+        at_low,
+        at_high,
         outcome_count,
         first_held,
         first_fired,
@@ -60,6 +62,8 @@ pub(super) fn encode(a: &Aggregates, out: &mut impl Write) -> io::Result<()> {
     sums(out, sum)?;
     counts(out, &bits(low))?;
     counts(out, &bits(high))?;
+    counts(out, at_low)?;
+    counts(out, at_high)?;
     counts(out, outcome_count)?;
     counts(out, first_held)?;
     counts(out, first_fired)?;
@@ -156,6 +160,8 @@ pub(super) fn decode(
     let float = |d: &mut Decoder<_>| d.u64().map(f64::from_bits);
     let low = d.array("low", want["low"], float)?;
     let high = d.array("high", want["high"], float)?;
+    let at_low = d.array("at_low", want["at_low"], Decoder::u64)?;
+    let at_high = d.array("at_high", want["at_high"], Decoder::u64)?;
     let outcome_count = d.array("outcome_count", want["outcome_count"], Decoder::u64)?;
     let first_held = d.array("first_held", want["first_held"], Decoder::u64)?;
     let first_fired = d.array("first_fired", want["first_fired"], Decoder::u64)?;
@@ -196,6 +202,8 @@ pub(super) fn decode(
         sum,
         low,
         high,
+        at_low,
+        at_high,
         outcome_count,
         first_held,
         first_fired,

@@ -43,8 +43,9 @@ use crate::scenario::sha256_hex;
 /// Version 4 added the per-state bloc standings (issue 11, item 6); version 5 the files of
 /// a variant's chain (issue 12, item 1); version 6 the compressed binary aggregates
 /// (issue 13, item 4); version 7 the level outcomes' counts behind the exceedance curves
-/// (issue 22, item 5).
-pub const FORMAT: &str = "entente-partial/7";
+/// (issue 22, item 5); version 8 the values exactly at each end of a metric's range
+/// (`at_low`, `at_high`), which make the quantiles there exact.
+pub const FORMAT: &str = "entente-partial/8";
 
 const MANIFEST: &str = "manifest.json";
 const SCENARIO: &str = "scenario.ron";
@@ -153,6 +154,7 @@ mod tests {
         (a.sum[0], a.sum[last]) = (i128::MAX / 3, i128::MIN);
         (a.low[0], a.low[last]) = (0.1 + 0.2, f64::INFINITY);
         (a.high[0], a.high[last]) = (-1e-300, f64::NEG_INFINITY);
+        (a.at_low[0], a.at_high[last]) = (u64::MAX, 7);
         a.final_stance[0] = 1 << 100;
         a.final_share[0] = -(1 << 90);
         a.blocs = BTreeMap::from([
@@ -177,6 +179,38 @@ mod tests {
             (b.histogram, b.blocs, b.trajectories)
         );
         assert_eq!((a.standing, a.between), (b.standing, b.between));
+        assert_eq!((a.at_low, a.at_high), (b.at_low, b.at_high));
+    }
+
+    /// A part of recorded values with some exactly at each end of the range: written, read
+    /// back and checked, its counts at the ends are what was recorded, and the quantiles
+    /// of the part are those of the aggregates written.
+    #[test]
+    fn counts_at_the_ends_of_a_range_survive_a_part_and_pass_its_checks() {
+        let mut world = crate::model::fixtures::world(2, 1);
+        world.metrics = vec![crate::model::Metric::Stance(0, 1)];
+        let mut a = Aggregates::new(&world);
+        let end = crate::model::State::new(&world);
+        let values = [-1.0, -1.0, 0.25, 1.0];
+        for &v in &values {
+            for t in 0..a.points {
+                a.record(0, t, v, (-1.0, 1.0));
+            }
+            a.record_trajectory(&[], &[], &end);
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let mut m = manifest();
+        m.trajectories = 4;
+        write(dir.path(), &m, b"Scenario()", &[], &a).unwrap();
+        let b = read_manifest(dir.path())
+            .unwrap()
+            .aggregates(&world)
+            .unwrap();
+        assert_eq!(b, a);
+        assert_eq!(b.atoms_of(0, 3), (2, 1));
+        b.check_against(&world, 4).unwrap();
+        assert_eq!(b.quantile(0, 3, 0.3, (-1.0, 1.0)), -1.0);
+        assert_eq!(b.quantile(0, 3, 1.0, (-1.0, 1.0)), 1.0);
     }
 
     /// Aggregates of `world` in the layout before compression.
