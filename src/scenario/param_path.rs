@@ -375,7 +375,7 @@ mod tests {
     fn every_listed_path_reads_back_as_itself() {
         let names = names();
         let all = ParamPath::all(&names);
-        assert_eq!(all.len(), 4 * 3 + 1 + 2 * 3 + 3 + 3 + 1 + 2 + 4);
+        assert_eq!(all.len(), 4 * 3 + 1 + 2 * 3 + 3 + 3 + 1 + 2 + 5);
         assert_eq!(
             ParamPath::parse("event.deal.hazard.case.2", &names),
             Some(ParamPath::Case(1, 1))

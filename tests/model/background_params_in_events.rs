@@ -27,7 +27,7 @@ fn market(rate: f64, at: u32, then: f64) -> String {
     channels: ["arms"],
     states: [State(name: "A"), State(name: "B")],
     ties: [Tie(from: "A", to: "B", channel: "arms", share: 0.25)],
-    background: Background(jump_rate: 0, supplier_rate: {rate:?}, supplier_size: 0.5),
+    background: Background(jump_rate: 0, supplier_rate: {rate:?}, supplier_size: 0.5, exit_rate: 0),
     params: Params(sigma: 0.0),
     events: [Event(name: "calm", at: {at}, effects: [Param("background.supplier_rate", Set({then:?}))])],
     outcomes: [Outcome(name: "untouched", at_end: All([
