@@ -154,7 +154,8 @@ def bootstrap_exits(rows, rng):
 def exit_weight(share):
     """A supplier's exit rate in units of exit_rate: ln(1 / s), s at least EXIT_FLOOR, times
     1 - s (a supplier alone in its market never leaves, a dominant one seldom does)."""
-    return math.log(1.0 / max(share, EXIT_FLOOR)) * (1.0 - share)
+    share = max(share, EXIT_FLOOR)
+    return math.log(1.0 / share) * (1.0 - share)
 
 
 def poisson(mean, rng):

@@ -17,11 +17,11 @@
 //!   mean `supplier_size`, which every other supplier loses in proportion. A zero share can
 //!   grow, a dominant one can collapse, and the change lasts (shares and anchors alike);
 //! - **exits**: a listed supplier with a share `s` of a market leaves it at
-//!   `exit_rate · ln(1 / s)` a year (`s` taken at least `EXIT_FLOOR`: small suppliers leave
-//!   most often, a sole supplier never), and what it supplied goes to the suppliers not in
-//!   the world (to `Others` in a world that names it). Proportional losses alone never
-//!   bring a share to 0, while in the SIPRI panel a supplier with a tenth of a recipient's
-//!   imports has none in the next five years about a quarter of the time.
+//!   `exit_rate · ln(1 / s) (1 − s)` a year (`s` taken at least `EXIT_FLOOR`: small
+//!   suppliers leave most often, a dominant one seldom, a sole supplier never), and what it
+//!   supplied goes to one heir, drawn as a contract's winner is. Proportional losses alone
+//!   never bring a share to 0, while in the SIPRI panel a supplier with a tenth to a fifth
+//!   of a recipient's imports has none in the next five years about a quarter of the time.
 //!
 //! The defaults and the form were fitted on the SIPRI arms panel and the UN ideal points
 //! by `scripts/fit_background.py` (its output: `scripts/background_fit.txt`).
@@ -109,7 +109,7 @@ pub const ENTRY: f64 = 0.01;
 pub const EXIT_FLOOR: f64 = 0.005;
 
 /// The most an exit rate is, in units of `exit_rate`: `exit_weight` at the floor.
-const EXIT_CEILING: f64 = 5.271_825_779_715_296;
+const EXIT_CEILING: f64 = 5.271_825_779_715_296_5;
 
 /// A world's background: what it needs besides the drawn parameters.
 #[derive(Debug, Clone, PartialEq)]
@@ -292,8 +292,8 @@ impl Background {
 
     /// One candidate exit: a market and one of its suppliers' slots chosen uniformly (the
     /// recipient's own slot, the outside or `Others`, never leaves), kept with probability
-    /// ln(1 / s) / ln(1 / EXIT_FLOOR) for a supplier of share s (1 below the floor, 0 for a
-    /// share of 0): so each supplier leaves at `exit_rate · ln(1 / s)`. A supplier that
+    /// `exit_weight(s) / EXIT_CEILING` for a supplier of share s (1 below the floor, 0 for a
+    /// share of 0): so each supplier leaves at `exit_rate · ln(1 / s) (1 − s)`. A supplier that
     /// leaves loses its share and its anchor to one successor, chosen as a contract's winner
     /// is (`successor`). Returns the exponential of the wait for the next candidate.
     fn exit<const L: usize>(
@@ -312,8 +312,8 @@ impl Background {
         let j = other + usize::from(other >= i);
         let row = (k * n + i) * n;
         let share = state.share[row + j];
-        // ln(1 / s) > keep · ln(1 / floor), in the form without a logarithm; a share of 0
-        // (an empty slot) is never kept.
+        // Kept with probability exit_weight / EXIT_CEILING; a share of 0 (an empty slot) is
+        // never kept.
         if share > 0.0 && exit_weight(share) > keep * EXIT_CEILING {
             let heir = successor(
                 state,
@@ -446,11 +446,12 @@ fn take_part(shares: &mut [f64], anchors: &mut [f64], gainer: usize, part: f64) 
     super::event::cap_row_totalling(anchors, anchor_total);
 }
 
-/// A supplier's exit rate in units of `exit_rate`: ln(1 / s) (at least the floor's share)
-/// times 1 − s, so that a supplier alone in its market never leaves and a dominant one
-/// seldom does.
+/// A supplier's exit rate in units of `exit_rate`: ln(1 / s) (1 − s), so that a supplier
+/// alone in its market never leaves and a dominant one seldom does; a share below the floor
+/// counts as the floor, where the rate is greatest (`EXIT_CEILING`).
 fn exit_weight(share: f64) -> f64 {
-    libm::log(1.0 / share.max(EXIT_FLOOR)) * (1.0 - share)
+    let s = share.max(EXIT_FLOOR);
+    libm::log(1.0 / s) * (1.0 - s)
 }
 
 /// Who takes over supplier `leaver`'s part of market `row` (of `n` states, recipient `i`):
@@ -699,9 +700,14 @@ mod tests {
         }
     }
 
+    /// The ceiling is the greatest rate: the floor's, which every smaller share takes.
     #[test]
-    fn the_exit_ceiling_is_the_logarithm_of_the_floor() {
-        assert_eq!(EXIT_CEILING, libm::log(1.0 / EXIT_FLOOR));
+    fn the_exit_ceiling_is_the_rate_at_the_floor_and_the_greatest() {
+        assert_eq!(EXIT_CEILING, exit_weight(EXIT_FLOOR));
+        for k in 0..=10_000 {
+            let share = f64::from(k) / 10_000.0;
+            assert!(exit_weight(share) <= EXIT_CEILING, "share {share}");
+        }
     }
 
     /// A supplier that leaves loses its share and anchor to its heir alone, and the row's
@@ -765,7 +771,7 @@ mod tests {
     }
 
     /// Thinning gives each supplier its rate: of the candidates that fall on a slot, the
-    /// fraction kept is ln(1 / share) / ln(1 / EXIT_FLOOR) (1 below the floor, 0 for a sole
+    /// fraction kept is exit_weight(share) / EXIT_CEILING (1 below the floor, 0 for a sole
     /// supplier and for an empty slot), within four standard errors over 200,000 candidates.
     #[test]
     fn suppliers_leave_at_the_exit_rate_times_the_logarithm_of_their_share() {
@@ -777,7 +783,8 @@ mod tests {
         // Recipient 0's row: its own slot, then suppliers below the floor, at 0.05, 0.4,
         // alone (1) and absent (0). A candidate falls on each of slots 1..6 a fifth of the time.
         let shares = [0.0, 0.001, 0.05, 0.4, 1.0, 0.0];
-        let want = [0.0, 1.0, 0.5654, 0.1729, 0.0, 0.0];
+        // exit_weight / EXIT_CEILING: ln(20) 0.95 and ln(2.5) 0.6 over ln(200) 0.995.
+        let want = [0.0, 1.0, 0.5398, 0.1043, 0.0, 0.0];
         let mut state = State::new(&w);
         let mut dice = Dice(17);
         let mut kernel = Lanes::<1>::new(&w);
