@@ -85,14 +85,21 @@ def sipri_windows(path):
     return tiv
 
 
+def window_pairs(tiv):
+    """(recipient, a window's TIV by supplier, the next window's) for each recipient-window
+    that counts: at least MINIMUM_TIV in both windows."""
+    for (recipient, w), now in sorted(tiv.items()):
+        later = tiv.get((recipient, w + 1))
+        if later is None or sum(now.values()) < MINIMUM_TIV or sum(later.values()) < MINIMUM_TIV:
+            continue
+        yield recipient, now, later
+
+
 def top_changes(tiv):
     """(recipient, change of the top supplier's share, the starting shares, largest first)."""
     out = []
-    for (recipient, w), now in sorted(tiv.items()):
-        later = tiv.get((recipient, w + 1))
+    for recipient, now, later in window_pairs(tiv):
         total = sum(now.values())
-        if later is None or total < MINIMUM_TIV or sum(later.values()) < MINIMUM_TIV:
-            continue
         top = max(now, key=lambda s: (now[s], s))
         change = later.get(top, 0.0) / sum(later.values()) - now[top] / total
         shares = sorted((x / total for x in now.values()), reverse=True)
@@ -118,11 +125,8 @@ def exits(tiv):
     """Per recipient-window (as `top_changes` keeps them): (recipient, [(bin of a
     supplier's share, whether it has none in the next window)])."""
     out = []
-    for (recipient, w), now in sorted(tiv.items()):
-        later = tiv.get((recipient, w + 1))
+    for recipient, now, later in window_pairs(tiv):
         total = sum(now.values())
-        if later is None or total < MINIMUM_TIV or sum(later.values()) < MINIMUM_TIV:
-            continue
         out.append((recipient, [(exit_bin(v / total), later.get(s, 0.0) == 0.0)
                                 for s, v in now.items() if v > 0]))
     return out
