@@ -442,7 +442,24 @@ impl RunSummary {
 }
 
 /// Rounds to 1e-9: histogram quantiles are exact to 1e-3 and fixed-point means to 1e-12, so
-/// digits past the ninth are noise that only makes files harder to read.
+/// digits past the ninth are noise that only makes files harder to read. A value that rounds
+/// to 0 is 0, never -0 (adding 0 does it): a share a hair below 0 by rounding was printed
+/// `-0.000` and written `-0.0`.
 pub(crate) fn tidy(x: f64) -> f64 {
-    (x * 1e9).round() / 1e9
+    (x * 1e9).round() / 1e9 + 0.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::tidy;
+
+    /// Defect (docs pass after atoms): `simulate score` printed a 5% quantile of `-0.000` and
+    /// wrote `-0.0` in score.json for a share whose smallest values lay a hair below 0.
+    #[test]
+    fn a_value_that_rounds_to_zero_is_never_negative_zero() {
+        for x in [-1e-12, -0.0, -4e-10, 0.0, 1e-12] {
+            assert_eq!(tidy(x).to_bits(), 0f64.to_bits(), "{x}");
+        }
+        assert_eq!(tidy(-0.123_456_789_4), -0.123_456_789);
+    }
 }
