@@ -108,3 +108,31 @@ fn one_trajectory_a_point_was_1_trajectories_each() {
     let printed = certain_table("1");
     assert!(printed.contains(", 1 trajectory each, seed"), "{printed}");
 }
+
+/// Regression (hostile pass): the tornado chart's caption said "1 trajectories each" where
+/// the printed table had been fixed to "1 trajectory each".
+#[test]
+fn the_tornado_caption_of_one_trajectory_a_point_said_1_trajectories_each() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = common::write(
+        tmp.path(),
+        "certain.ron",
+        r#"(name: "certain", steps: 4, trajectories: 20, states: [(name: "A"), (name: "B")],
+            params: (sigma: Uniform(0.01, 0.05), eta: Uniform(0.05, 0.2)),
+            outcomes: [(name: "never_below", at_end: Above(Stance("A", "B"), -1.5))],
+            metrics: [Stance("A", "B")])"#,
+    );
+    let out = tmp.path().join("out");
+    let status = simulate()
+        .arg("sensitivity")
+        .arg(&file)
+        .args(["--samples", "8", "--trajectories", "1", "--quiet", "--out"])
+        .arg(&out)
+        .output()
+        .unwrap()
+        .status;
+    assert!(status.success());
+    let svg = std::fs::read_to_string(out.join("plots/tornado_01_never_below.svg")).unwrap();
+    assert!(svg.contains("1 trajectory each"), "{svg}");
+    assert!(!svg.contains("1 trajectories each"));
+}

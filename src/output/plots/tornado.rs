@@ -18,6 +18,7 @@ use super::{
 };
 use crate::analysis::factor_groups::Grouping;
 use crate::analysis::sensitivity::{FactorIndices, Kind, OutcomeSensitivity, Sensitivity};
+use crate::output::numbers::count;
 use crate::output::Exporter;
 
 pub struct Tornado<'a> {
@@ -144,12 +145,12 @@ impl Plot for Tornado<'_> {
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult<DB> {
         let s = self.sensitivity;
         let sub = format!(
-            "{}: {} design points ({} base samples x {}), {} trajectories each, seed {}",
+            "{}: {} design points ({} base samples x {}), {} each, seed {}",
             s.subject(),
             s.samples as usize * (s.factors.len() + 2),
             s.samples,
             s.factors.len() + 2,
-            s.manifest.trajectories,
+            count(s.manifest.trajectories as usize, "trajectory"),
             s.manifest.seed
         );
         let body = header(root, &self.title(), &sub)?;
