@@ -72,8 +72,8 @@ fn a_normal_far_wider_than_its_range_collapses_silently_to_its_mean() {
     exits(0, &[&"check", &file]);
 }
 
-/// A file whose outcomes ask of thresholds past their metrics' ranges, and one that asks
-/// within them.
+/// A file whose outcomes ask of thresholds past their metrics' ranges, or at the top of one
+/// with `Above` (strict: it can never hold either; hostile pass, left by the last stop).
 const THRESHOLDS: &str = r#"Scenario(
     name: "thr", steps: 4, trajectories: 10,
     channels: ["arms"],
@@ -84,7 +84,7 @@ const THRESHOLDS: &str = r#"Scenario(
         Outcome(name: "always", ever: Below(Stance("A", "B"), 2)),
         Outcome(name: "mixed", at_end: All([SameBloc("A", "B"), Not(Above(Partnership("A", "B"), -3))])),
         Outcome(name: "decided_by_the_rest", at_end: Any([SameBloc("A", "B"), Above(Stance("A", "B"), 1e300)])),
-        Outcome(name: "fine", at_end: Above(Stance("A", "B"), 1)),
+        Outcome(name: "at_the_top", at_end: Above(Stance("A", "B"), 1)),
         Outcome(name: "avg", at_end: Above(Average(Share("A", "B", "arms"), 2), /* c, ) */ 1.01)),
     ],
 )
@@ -123,6 +123,12 @@ fn an_outcome_threshold_outside_its_metrics_range_loads_silently() {
              can never hold",
         ),
         (
+            at(11, "1)"),
+            "outcome \"at_the_top\": the threshold 1 of Above(Stance(…), …) is at the highest \
+             value a Stance can take, 1: this Above (a strict comparison: no Stance is above \
+             it) can never hold, so the outcome can never hold",
+        ),
+        (
             at(10, "1e300"),
             "outcome \"decided_by_the_rest\": the threshold 1e300 of Above(Stance(…), …) is \
              above the highest value a Stance can take, 1: this Above can never hold, so the \
@@ -145,7 +151,7 @@ fn an_outcome_threshold_outside_its_metrics_range_loads_silently() {
     assert!(err.contains(&avg), "{avg}\n{err}");
     assert_eq!(
         err.lines().filter(|l| l.contains("threshold")).count(),
-        5,
+        6,
         "{err}"
     );
     assert!(!err.contains("\"fine\""), "{err}");

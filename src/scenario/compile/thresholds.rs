@@ -1,5 +1,6 @@
 //! An outcome's threshold outside its metric's range: `Above(Share(..), 1.5)` can never
-//! hold, `Below(Stance(..), 2)` always does. Legal (a file may ask a question whose answer
+//! hold, `Below(Stance(..), 2)` always does; and, the comparisons being strict, neither can
+//! `Above` the highest value itself or `Below` the lowest (`Above(Stance(..), 1)`). Legal (a file may ask a question whose answer
 //! it knows), so not refused, but never what an analyst meant: each such threshold is a
 //! warning at its line and column (hostile trial: both loaded without a word). Whether the
 //! outcome as a whole is then decided follows `Not`, `All` and `Any`.
@@ -54,11 +55,25 @@ impl Compiler<'_> {
             holds,
         } in found
         {
-            let side = if x > high { "above" } else { "below" };
-            let (bound, end) = if x > high {
+            let side = if x == high || x == low {
+                "at"
+            } else if x > high {
+                "above"
+            } else {
+                "below"
+            };
+            let (bound, end) = if x >= high {
                 (high, "highest")
             } else {
                 (low, "lowest")
+            };
+            let strict = if side == "at" {
+                format!(
+                    " (a strict comparison: no {metric} is {} it)",
+                    word.to_lowercase()
+                )
+            } else {
+                String::new()
             };
             let never = if holds {
                 "always holds"
@@ -72,7 +87,7 @@ impl Compiler<'_> {
             };
             let message = format!(
                 "outcome {}: the threshold {} of {word}({metric}(…), …) is {side} the {end} value \
-                 {a} {metric} can take, {}: this {word} {never}, so {whole}",
+                 {a} {metric} can take, {}: this {word}{strict} {never}, so {whole}",
                 quoted_name(outcome),
                 Num(x),
                 Num(bound),
@@ -114,11 +129,13 @@ impl Compiler<'_> {
                     *cursor = Some(w + word.len());
                 }
                 let (low, high) = metric.range();
-                if !x.is_finite() || (low..=high).contains(&x) {
+                // Strict: nothing is above the top itself, nor below the bottom.
+                let at_end = if above { x == high } else { x == low };
+                if !x.is_finite() || ((low..=high).contains(&x) && !at_end) {
                     return None;
                 }
                 // Above a threshold past the top never holds, past the bottom always.
-                let holds = (x < low) == above;
+                let holds = !at_end && (x < low) == above;
                 let at = written.and_then(|w| self.threshold_at(w));
                 found.push(OutOfRange {
                     at,
