@@ -61,6 +61,12 @@ fn a_row_marked_no_gives_its_reason_on_the_row_or_right_under_the_table() {
 /// The table of `certain.ron` (an outcome that holds in every run) beside a tracked stance,
 /// from 8 samples of `trajectories` each.
 fn certain_table(trajectories: &str) -> String {
+    certain_run(trajectories).1
+}
+
+/// Runs `certain.ron`'s sensitivity (8 samples of `trajectories` each) into `out` of the
+/// returned folder; returns the folder and what was printed.
+fn certain_run(trajectories: &str) -> (tempfile::TempDir, String) {
     let tmp = tempfile::tempdir().unwrap();
     let file = common::write(
         tmp.path(),
@@ -78,7 +84,8 @@ fn certain_table(trajectories: &str) -> String {
         .output()
         .unwrap();
     assert!(out.status.success());
-    String::from_utf8(out.stdout).unwrap()
+    let printed = String::from_utf8(out.stdout).unwrap();
+    (tmp, printed)
 }
 
 /// Regression (hostile pass): a table's first line printed its variance in five decimals
@@ -113,25 +120,8 @@ fn one_trajectory_a_point_was_1_trajectories_each() {
 /// the printed table had been fixed to "1 trajectory each".
 #[test]
 fn the_tornado_caption_of_one_trajectory_a_point_said_1_trajectories_each() {
-    let tmp = tempfile::tempdir().unwrap();
-    let file = common::write(
-        tmp.path(),
-        "certain.ron",
-        r#"(name: "certain", steps: 4, trajectories: 20, states: [(name: "A"), (name: "B")],
-            params: (sigma: Uniform(0.01, 0.05), eta: Uniform(0.05, 0.2)),
-            outcomes: [(name: "never_below", at_end: Above(Stance("A", "B"), -1.5))],
-            metrics: [Stance("A", "B")])"#,
-    );
+    let (tmp, _) = certain_run("1");
     let out = tmp.path().join("out");
-    let status = simulate()
-        .arg("sensitivity")
-        .arg(&file)
-        .args(["--samples", "8", "--trajectories", "1", "--quiet", "--out"])
-        .arg(&out)
-        .output()
-        .unwrap()
-        .status;
-    assert!(status.success());
     let svg = std::fs::read_to_string(out.join("plots/tornado_01_never_below.svg")).unwrap();
     assert!(svg.contains("1 trajectory each"), "{svg}");
     assert!(!svg.contains("1 trajectories each"));
