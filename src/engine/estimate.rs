@@ -51,6 +51,12 @@ const BASELINE_ADDRESS_BYTES: u64 = 96 << 20;
 /// file may be, so the bound holds for them too.
 const LOADED_BYTES_PER_ENTRY: u64 = 320;
 
+/// Bytes a metric's cell (one metric at one step) of `Aggregates` holds beside its bins:
+/// the sum (an i128, 16), the smallest and largest value (8 each) and the counts at the
+/// range's two ends (`at_low`, `at_high`, 8 each). It was counted 32, from before the ends'
+/// counts.
+const CELL_BYTES: u64 = 16 + 8 + 8 + 8 + 8;
+
 /// Bytes one counted bloc configuration takes (`Aggregates::blocs`).
 const BLOC_ENTRY_BYTES: u64 = 64;
 
@@ -161,7 +167,7 @@ fn set_bytes(world: &World, metrics: usize, trajectories: u64) -> u64 {
         _ => trajectories,
     };
     let blocs = configurations.saturating_mul(BLOC_ENTRY_BYTES);
-    let per_set = metrics as u64 * points * (BINS as u64 * 8 + 32)
+    let per_set = metrics as u64 * points * (BINS as u64 * 8 + CELL_BYTES)
         + (world.outcomes.len() + world.events.len()) as u64 * points * 8
         + (n * n + k * n * n) * 16;
     per_set.saturating_add(blocs)
@@ -481,6 +487,23 @@ mod tests {
                 );
             }
         }
+    }
+
+    /// Defect: `set_bytes` counted 32 bytes a metric's cell beside its bins, from before
+    /// `Aggregates` counted the values at a range's ends (`at_low`, `at_high`): a cell is 48.
+    /// The count is checked against the vectors a set of aggregates allocates.
+    #[test]
+    fn a_metric_cell_beside_its_bins_is_counted_with_its_ends_48_bytes() {
+        use crate::engine::aggregate::Aggregates;
+        let w = world(3, 6, 10, 1);
+        let a = Aggregates::new(&w);
+        let cells = a.metrics * a.points;
+        let beside = a.sum.len() * std::mem::size_of::<i128>()
+            + (a.low.len() + a.high.len()) * std::mem::size_of::<f64>()
+            + (a.at_low.len() + a.at_high.len()) * std::mem::size_of::<u64>();
+        assert_eq!(a.histogram.len(), cells * BINS);
+        assert_eq!(beside as u64, cells as u64 * CELL_BYTES);
+        assert_eq!(CELL_BYTES, 48);
     }
 
     /// The estimate's memory is at least the measured resident peak `rss` (bytes) of a run of

@@ -297,6 +297,7 @@ fn resolve(
         let found;
         (world, found) = compile_warned(&file, text).map_err(|mut problems| {
             variant::place(&before, v, text, &mut problems);
+            variant::explain_lost_hazards(&before, v, text, &mut problems);
             invalid(problems)
         })?;
         warned(&mut warnings, &chain_file.path, found);

@@ -19,7 +19,7 @@ use std::path::Path;
 use super::csv_text::{self, Field, Record};
 use super::limits::{MAX_COLUMNS, MAX_FILE_BYTES, MAX_OBSERVATIONS};
 use super::problems::Problems;
-use super::spelling::{name_list, quoted_name, suggestion};
+use super::spelling::{invisible_character, name_list, quoted_name, suggestion};
 use super::{Position, Problem, ScenarioError};
 use crate::format::Num;
 use crate::model::{Metric, OutcomeKind, World};
@@ -247,9 +247,25 @@ fn missing_column(header: &Record, names: &[&str], column: &str) -> Problem {
     match suggestion(column, unused) {
         Some(close) => {
             let i = names.iter().position(|n| *n == close).unwrap_or(0);
+            let message = match invisible_character(close) {
+                // Shown as written, the name looked exactly like the column it misses.
+                Some(invisible) => {
+                    let seen: String = (close.chars())
+                        .filter(|c| invisible_character(c.encode_utf8(&mut [0; 4])).is_none())
+                        .collect();
+                    format!(
+                        "{wanted}: is {} meant as `{column}`? Its name holds {invisible}, an \
+                         invisible character: delete it (a byte-order mark that a spreadsheet \
+                         writes at the very start of a file is skipped; a second one is read \
+                         as a part of the first name)",
+                        quoted_name(&seen)
+                    )
+                }
+                None => format!("{wanted}: is {} meant as `{column}`?", quoted_name(close)),
+            };
             Problem {
                 position: Some(header.fields[i].at),
-                message: format!("{wanted}: is {} meant as `{column}`?", quoted_name(close)),
+                message,
             }
         }
         None => Problem {
@@ -792,6 +808,29 @@ mod tests {
         let shown = problems("when,what\n1,2\n");
         assert_eq!(shown.lines().count(), 3, "{shown}");
         assert!(shown.contains("(this one names: when, what)"), "{shown}");
+    }
+
+    /// Defect: a file that starts with two byte-order marks (one skipped, the second read
+    /// into the first name) was refused asking whether "\u{feff}metric" was meant as
+    /// `metric`, the mark shown raw: a question about two names that look the same. The
+    /// message names the character.
+    #[test]
+    fn a_second_byte_order_mark_is_named_not_quoted_invisibly() {
+        let shown = problems("\u{feff}\u{feff}metric,step,value\n\"Stance(s0, s1)\",2,0.5\n");
+        assert!(
+            shown.starts_with("obs.csv:1:1: the header has no `metric` column"),
+            "{shown}"
+        );
+        assert!(
+            shown.contains(
+                "is \"metric\" meant as `metric`? Its name holds a byte-order mark \
+                            (U+FEFF), an invisible character: delete it"
+            ),
+            "{shown}"
+        );
+        assert!(!shown.contains('\u{feff}'), "{shown}");
+        let shown = problems("metric,\u{200b}step,value\n\"Stance(s0, s1)\",2,0.5\n");
+        assert!(shown.contains("a zero-width space (U+200B)"), "{shown}");
     }
 
     #[test]

@@ -310,6 +310,9 @@ pub fn unknown_among(text: &str, names: &Names, more: &[String]) -> String {
             );
         }
     }
+    if let Some(reason) = no_background(text, names) {
+        return reason;
+    }
     let all: Vec<String> = (ParamPath::all(names).iter())
         .map(|p| p.text(names))
         .chain(more.iter().cloned())
@@ -354,6 +357,23 @@ pub fn unknown_among(text: &str, names: &Names, more: &[String]) -> String {
         "unknown parameter path {}{hint}\n{VALID_PATHS}{paths} (<state> is one of {states})",
         quoted_name(text),
     )
+}
+
+/// The message for a background parameter's path (`background.exit_rate`) in a world that
+/// has no background: the path is right, the world lacks what it names, and a list of the
+/// valid paths without it read as a misspelling.
+fn no_background(text: &str, names: &Names) -> Option<String> {
+    let param = text.strip_prefix("background.")?;
+    if names.background || !BackgroundParam::ALL.iter().any(|p| p.name() == param) {
+        return None;
+    }
+    Some(format!(
+        "parameter path {} names a parameter of the background, and this world has none \
+         (the file says `background: None`, or its `step` is not a unit of time and it gives no \
+         `Background(...)`): remove `background: None`, or write \
+         `background: Background(steps_per_year: ...)` for steps that are not a unit of time",
+        quoted_name(text)
+    ))
 }
 
 #[cfg(test)]

@@ -89,6 +89,25 @@ pub fn control_character(name: &str) -> Option<char> {
     name.chars().find(|&c| unprintable(c))
 }
 
+/// The first character of `text` a reader cannot see, named: "a byte-order mark (U+FEFF)".
+/// Quoted raw, `"\u{feff}metric"` reads as `"metric"`, and a message that asks whether
+/// "metric" is meant as `metric` names no difference at all.
+pub fn invisible_character(text: &str) -> Option<String> {
+    text.chars().find_map(|c| {
+        let name = match c {
+            '\u{feff}' => "a byte-order mark",
+            '\u{200b}' => "a zero-width space",
+            '\u{200c}' => "a zero-width non-joiner",
+            '\u{200d}' => "a zero-width joiner",
+            '\u{2060}' => "a word joiner",
+            '\u{00ad}' => "a soft hyphen",
+            c if unprintable(c) => "a control or direction character",
+            _ => return None,
+        };
+        Some(format!("{name} (U+{:04X})", u32::from(c)))
+    })
+}
+
 /// A control character, or a bidirectional formatting character: invisible, those make a
 /// name display as another (a "Trojan Source" name in a report).
 fn unprintable(c: char) -> bool {

@@ -26,6 +26,7 @@ mod applier;
 mod history;
 mod index;
 mod loadable;
+mod lost_hazard;
 mod placing;
 mod set_by;
 mod words;
@@ -36,6 +37,7 @@ use super::locate::Locator;
 use super::problems::{Problem, Problems};
 use applier::{Applier, Refusal};
 use index::FixedNames;
+pub use lost_hazard::explain as explain_lost_hazards;
 pub use placing::place;
 pub use words::metric_text;
 pub use written::{ChangeDef, TimingDef, VariantFile};
@@ -97,6 +99,7 @@ pub fn apply(
     let fixed = FixedNames::of(file);
     let names = fixed.names();
     let mut at = Applier::new(&loc, &names, file);
+    at.foresee(&variant.changes);
     let mut stopped = false;
     for (change, anchor) in variant.changes.iter().zip(anchors(&loc, &variant.changes)) {
         at.begin(change, anchor, !problems.full());

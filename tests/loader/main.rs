@@ -8,6 +8,7 @@ mod common;
 #[path = "../../benches/reference_world.rs"]
 mod reference_world;
 
+mod background_paths;
 mod background_steps;
 mod dates;
 mod event_constructs;

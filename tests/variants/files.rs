@@ -721,6 +721,57 @@ fn a_change_that_undoes_an_earlier_one_names_it() {
     .success();
 }
 
+/// Defect (hostile pass 34): `SetTiming("deal", Every(4))` took event "deal"'s hazard
+/// away, and event "pressure", which sets `event.deal.hazard`, was refused with `unknown
+/// parameter path "event.deal.hazard"` alone, as if misspelt (with an event added that has
+/// a hazard, "did you mean" pointed at that one), placed at the added event rather than
+/// at the SetTiming that brought it. The message names the change that took the hazard
+/// away and what to do, at that change.
+#[test]
+fn a_hazard_set_timing_took_away_is_named_not_an_unknown_path_alone() {
+    let err = stderr_of(check_changes(&["SetTiming(\"deal\", Every(4))"]));
+    assert!(
+        err.contains(
+            "v.ron:5:9: event \"pressure\": unknown parameter path \"event.deal.hazard\": \
+             change #1 (line 5, column 9), SetTiming(\"deal\", Every(4)), gives event \"deal\" \
+             a schedule in place of its hazard"
+        ),
+        "{err}"
+    );
+    assert!(
+        err.contains("give it a hazard again (SetTiming(\"deal\", Hazard(p)))"),
+        "{err}"
+    );
+    // An added event with a hazard is no suggestion, and the problem stays at the
+    // SetTiming that brought it.
+    let err = stderr_of(check_changes(&[
+        "SetTiming(\"deal\", At(3))",
+        "AddEvent(Event(name: \"x\", hazard: 0.1, effects: [Param(\"event.deal.hazard\", Add(0.1))]))",
+    ]));
+    assert!(!err.contains("did you mean"), "{err}");
+    assert!(
+        err.contains(
+            "v.ron:5:9: event \"pressure\": unknown parameter path \"event.deal.hazard\": \
+                      change #1 (line 5, column 9), SetTiming(\"deal\", At(3))"
+        ),
+        "{err}"
+    );
+    assert!(
+        err.contains("event \"x\": unknown parameter path \"event.deal.hazard\": change #1"),
+        "{err}"
+    );
+    // A path to an event that never had a hazard is not explained as taken away.
+    let err = stderr_of(check_changes(&[
+        "SetTiming(\"marker\", Every(4))",
+        "AddEvent(Event(name: \"x\", at: 1, effects: [Param(\"event.marker.hazard\", Add(0.1))]))",
+    ]));
+    assert!(
+        err.contains("unknown parameter path \"event.marker.hazard\"")
+            && !err.contains("change #1"),
+        "{err}"
+    );
+}
+
 /// Defect (issue 19, 11): a clash that `SetTiming("deal", At(3))` brings (event "pressure"
 /// still sets `event.deal.hazard`) was reported at an earlier `SetParam` of that path: the
 /// compiled file's problems were located by searching the variant's text for the path,

@@ -166,6 +166,59 @@ fn a_share_beside_another_of_0_5_was_suggested_as_1_and_refused_again() {
     }
 }
 
+// Defect (hostile pass 34): a share suggested for A's tie to B fitted beside A's other
+// shares as the file had them, not as the variant's later changes leave them: beside a
+// later `SetTie("A", "C", "arms", 0.65)` it was told `SetTie("A", "B", "arms",
+// 0.44999999999999996)`, and pasted in place of the refused change the row came to 1.1,
+// refused. The suggestion now fits beside the later changes' shares too (and 1 − 0.55 is
+// written 0.45).
+#[test]
+fn a_share_suggested_beside_a_later_settie_was_refused_when_pasted() {
+    let dir = tempfile::tempdir().unwrap();
+    let base = BASE
+        .replace(
+            "State(name: \"B\")]",
+            "State(name: \"B\"), State(name: \"C\")]",
+        )
+        .replace(
+            "share: 0.4)]",
+            "share: 0.4), Tie(from: \"A\", to: \"C\", channel: \"arms\", share: Uniform(0.45, 0.55))]",
+        );
+    write(dir.path(), "base.ron", &base);
+    let later = "SetTie(\"A\", \"C\", \"arms\", 0.65)";
+    let path = write(
+        dir.path(),
+        "v.ron",
+        &variant_of_base(&format!("SetParam(\"share.arms.A.B\", 1.5),\n    {later}")),
+    );
+    let stderr = exits(2, &[&"check", &path]);
+    assert!(
+        stderr.contains("as this variant's changes leave them, whose lowest values add up to 0.65"),
+        "{stderr}"
+    );
+    let suggestions = suggested(&stderr);
+    assert_eq!(
+        suggestions,
+        ["SetTie(\"A\", \"B\", \"arms\", 0.35)"],
+        "{stderr}"
+    );
+    let pasted = format!("{},\n    {later}", suggestions[0]);
+    let path = write(dir.path(), "s.ron", &variant_of_base(&pasted));
+    exits(0, &[&"check", &path]);
+    // Without the later change, the file's own shares bound it, written as typed.
+    let path = write(
+        dir.path(),
+        "v.ron",
+        &variant_of_base("SetParam(\"share.arms.A.B\", 1.5)"),
+    );
+    let stderr = exits(2, &[&"check", &path]);
+    assert_eq!(
+        suggested(&stderr),
+        ["SetTie(\"A\", \"B\", \"arms\", 0.55)"],
+        "{stderr}"
+    );
+}
+
 // Regression (hostile pass): `SetParam("stance.A.B", Normal(0.5, 100))` was told to write
 // `SetStance("A", "B", Normal(0.5, 100))`, refused when pasted as flat across the range (an
 // sd past 10 times its width). The suggestion is now the widest Normal that loads.

@@ -41,6 +41,9 @@ pub(super) struct Applier<'a, 'f> {
     /// The events removed, each with its RemoveEvent: checked once every change is
     /// applied, since a later change may drop or replace what still names them.
     removed: Vec<(String, ChangeRef)>,
+    /// The variant's `SetTie` changes, by number: a share suggested for a change must fit
+    /// beside the other shares as the later changes leave them too (`set_by`).
+    set_ties: Vec<(usize, ChangeDef)>,
 }
 
 impl<'a, 'f> Applier<'a, 'f> {
@@ -63,7 +66,17 @@ impl<'a, 'f> Applier<'a, 'f> {
             },
             hints: true,
             removed: Vec::new(),
+            set_ties: Vec::new(),
         }
+    }
+
+    /// Tells the applier every change of the variant before any applies: the shares the
+    /// later `SetTie` changes write bound what a suggested share may be.
+    pub(super) fn foresee(&mut self, changes: &[ChangeDef]) {
+        self.set_ties = (changes.iter().enumerate())
+            .filter(|(_, c)| matches!(c, ChangeDef::SetTie(..)))
+            .map(|(k, c)| (k + 1, c.clone()))
+            .collect();
     }
 
     /// `change`, written at `anchor`, is the next to apply.
@@ -841,12 +854,22 @@ impl<'a, 'f> Applier<'a, 'f> {
     /// message lists.
     /// The change that sets `path` if it is a number `SetParam` does not set (`set_by`).
     fn set_by(&self, path: &str, value: &Value) -> Option<String> {
+        let later = (self.set_ties.iter())
+            .filter(|(number, _)| *number > self.change.number)
+            .filter_map(|(_, c)| match c {
+                ChangeDef::SetTie(from, to, channel, share) => {
+                    Some((from.as_str(), to.as_str(), channel.as_str(), share))
+                }
+                _ => None,
+            })
+            .collect();
         let known = Known {
             states: &self.names.states,
             channels: &self.names.channels,
             events: self.file.events.iter().map(|e| e.name.as_str()).collect(),
             steps: self.file.steps,
             file: Some(self.file),
+            later_ties: later,
         };
         set_by(path, value, &known)
     }

@@ -86,9 +86,11 @@ impl Kind {
     }
 }
 
-/// What the recipient's other shares in a channel, `others` of 1, leave to one more.
+/// What the recipient's other shares in a channel, `others` of 1, leave to one more:
+/// rounded to 12 decimals, well inside the loader's tolerance of 1e-9 on a row's total, so
+/// that 1 − 0.55 is suggested as 0.45 and not 0.44999999999999996.
 fn room(others: f64) -> f64 {
-    (1.0 - others).clamp(0.0, 1.0)
+    ((1.0 - others).clamp(0.0, 1.0) * 1e12).round() / 1e12
 }
 
 /// `x` cut down to two significant digits (19.8 to 19, 99999.999 to 99000): a bound as a

@@ -96,6 +96,21 @@ fn change_at(starts: &[Option<usize>], offset: usize) -> Option<usize> {
         .map(|(k, _)| k)
 }
 
+/// Whether two messages are the same problem: the same first line, up to a "did you mean".
+/// An unknown name's suggestion and the list of valid paths after it change with the
+/// changes applied (an added event's hazard is a path to suggest), and a whole-message match
+/// put a problem the first change brought at a later change that only added a path.
+fn same_problem(a: &str, b: &str) -> bool {
+    let key = |m: &str| {
+        let line = m.split('\n').next().unwrap_or(m);
+        line.split(" — did you mean")
+            .next()
+            .unwrap_or(line)
+            .to_owned()
+    };
+    key(a) == key(b)
+}
+
 /// The problems of the base with the first k changes of the variant applied, by k,
 /// compiled once each.
 struct Prefixes<'b> {
@@ -124,7 +139,7 @@ impl Prefixes<'_> {
             self.messages.insert(k, problems);
         }
         let messages = self.messages[&k].as_ref();
-        Some(messages.is_some_and(|m| m.iter().any(|x| x == message)))
+        Some(messages.is_some_and(|m| m.iter().any(|x| same_problem(x, message))))
     }
 
     /// The fewest changes after which `message` is there (it is after all of them and not

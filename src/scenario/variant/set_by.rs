@@ -19,17 +19,37 @@ pub(super) struct Known<'a> {
     pub events: Vec<&'a str>,
     pub steps: i64,
     pub file: Option<&'a ScenarioFile>,
+    /// The ties the variant's later changes set (from, to, channel, share): they replace
+    /// the file's when the suggested change is pasted in this one's place.
+    pub later_ties: Vec<(&'a str, &'a str, &'a str, &'a Value)>,
 }
 
 impl Known<'_> {
     /// The lowest values of the shares `a` draws in `channel` from others than `b`, added:
-    /// the loader holds a state's lowest shares in a channel to 1 in all.
+    /// the loader holds a state's lowest shares in a channel to 1 in all. Each as the
+    /// variant leaves it: a later `SetTie` of it replaces the file's (hostile pass: 0.45
+    /// was suggested beside a later `SetTie` of another share to 0.6, and refused, the row
+    /// at 1.15).
     fn other_shares(&self, a: &str, b: &str, channel: &str) -> f64 {
         let Some(file) = self.file else { return 0.0 };
-        (file.ties.iter())
+        let later = |to: &str| {
+            (self.later_ties.iter())
+                .find(|(f, t, c, _)| *f == a && *t == to && *c == channel)
+                .map(|&(.., share)| share)
+        };
+        let listed = (file.ties.iter())
             .filter(|t| t.from == a && t.to != b && t.channel == channel)
-            .map(|t| lowest(&t.share, 0.0))
-            .sum()
+            .map(|t| lowest(later(&t.to).unwrap_or(&t.share), 0.0));
+        let added = (self.later_ties.iter())
+            .filter(|(f, t, c, _)| *f == a && *t != b && *c == channel)
+            .filter(|(_, t, ..)| {
+                !file
+                    .ties
+                    .iter()
+                    .any(|x| x.from == a && x.to == *t && x.channel == channel)
+            })
+            .map(|&(.., share)| lowest(share, 0.0));
+        listed.chain(added).sum()
     }
 
     /// The value the file lists for a number: a suggested change to it changes nothing.
@@ -83,11 +103,18 @@ pub(super) fn set_by(path: &str, value: &Value, known: &Known) -> Option<String>
             let now = known.listed(head, a, b, channel);
             let others = known.other_shares(a, b, channel);
             let kind = Kind::Share { others };
+            let later =
+                (known.later_ties.iter()).any(|(f, t, c, _)| *f == a && *t != b && *c == channel);
+            let leave = if later {
+                ", as this variant's changes leave them"
+            } else {
+                ""
+            };
             // Where the others narrow what fits, the message says whose they are.
             let what = match loadable(value, kind) {
                 Err(_) if others > 0.0 => format!(
-                    "a share (beside {}'s other shares in channel {}, whose lowest values add \
-                     up to {})",
+                    "a share (beside {}'s other shares in channel {}{leave}, whose lowest \
+                     values add up to {})",
                     shown(a),
                     q(channel),
                     crate::format::Num(others)
@@ -247,6 +274,7 @@ mod tests {
             events: vec!["x"],
             steps: 12,
             file: None,
+            later_ties: Vec::new(),
         }
     }
 
