@@ -61,7 +61,7 @@ pub struct ScenarioFile {
     pub ties: Vec<TieDef>,
     #[serde(default)]
     pub params: ParamsDef,
-    /// What happens that no listed event explains (README, "The background"): omitted,
+    /// What happens that no listed event explains (`docs/src/reference/background.md`): omitted,
     /// the defaults; `None`, nothing; `Background(jump_rate: ..., ...)`, other values.
     #[serde(default)]
     pub background: BackgroundDef,
