@@ -26,9 +26,10 @@ impl SweepParam {
                 0 => self.low,
                 i if i + 1 == self.steps => self.high,
                 // Rounded to 1e-12 so that 0.3:0.9:3 gives 0.6, not 0.6000000000000001.
+                // (`+ 0.0`: a point that rounds to 0 from below is 0, not -0.)
                 i => {
                     let x = self.low + (self.high - self.low) * (i as f64 / last);
-                    (x * 1e12).round() / 1e12
+                    (x * 1e12).round() / 1e12 + 0.0
                 }
             })
             .collect()
@@ -54,7 +55,14 @@ pub fn parse_sweep_param(text: &str) -> Result<SweepParam, String> {
     let [low, high, steps] = parts.as_slice() else {
         return Err(bad("the range needs three parts separated by `:`"));
     };
-    let number = |s: &str| s.parse::<f64>().ok().filter(|x| x.is_finite());
+    // `+ 0.0` makes a typed -0 the 0 it is: it was written "-0.0000" in the table and "-0"
+    // in sweep.csv.
+    let number = |s: &str| {
+        s.parse::<f64>()
+            .ok()
+            .filter(|x| x.is_finite())
+            .map(|x| x + 0.0)
+    };
     let low = number(low)
         .ok_or_else(|| bad(&format!("LO {} is not a finite number", quoted_name(low))))?;
     let high = number(high)
@@ -90,4 +98,23 @@ pub fn parse_sweep_param(text: &str) -> Result<SweepParam, String> {
         high,
         steps,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Defect (hostile pass 34): `--param background.exit_rate=-0:0.1:2` swept a point
+    /// written "-0.0000" in the printed table and "-0" in `sweep.csv`; a point that rounds
+    /// to 0 from below was -0 too.
+    #[test]
+    fn a_grid_point_typed_or_rounded_as_minus_0_is_0() {
+        let p = parse_sweep_param("background.exit_rate=-0:0.1:2").unwrap();
+        assert!(p.values().iter().all(|x| x.is_sign_positive()), "{p:?}");
+        assert_eq!(Num(p.values()[0]).to_string(), "0");
+        // -0.6 + 0.9 × 2/3 is -1.1e-16, which rounds to -0.
+        let p = parse_sweep_param("stance.A.B=-0.6:0.3:4").unwrap();
+        assert_eq!(p.values()[2], 0.0);
+        assert!(p.values()[2].is_sign_positive(), "{:?}", p.values());
+    }
 }
