@@ -310,7 +310,7 @@ pub fn unknown_among(text: &str, names: &Names, more: &[String]) -> String {
             );
         }
     }
-    if let Some(reason) = no_background(text, names) {
+    if let Some(reason) = no_background(text, names).or_else(|| no_hazard(text, names)) {
         return reason;
     }
     let all: Vec<String> = (ParamPath::all(names).iter())
@@ -376,6 +376,24 @@ fn no_background(text: &str, names: &Names) -> Option<String> {
     ))
 }
 
+/// The message for `event.<name>.hazard` of an event that fires on a schedule: the event
+/// is there, and only its hazard is not (a list of the valid paths read as a misspelling,
+/// with another event's hazard as "did you mean").
+fn no_hazard(text: &str, names: &Names) -> Option<String> {
+    let event = text.strip_prefix("event.")?.strip_suffix(".hazard")?;
+    let e = names.events.iter().position(|&x| x == event)?;
+    if names.hazard.get(e).copied().unwrap_or(true) {
+        return None;
+    }
+    let name = quoted_name(event);
+    Some(format!(
+        "unknown parameter path {}: event {name} fires on a schedule (`at` or `every`), not by a \
+         hazard, so it has no hazard to set; give event {name} a `hazard` in place of its \
+         schedule, or take out what sets its hazard",
+        quoted_name(text)
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -405,6 +423,24 @@ mod tests {
         for p in all {
             assert_eq!(ParamPath::parse(&p.text(&names), &names), Some(p));
         }
+    }
+
+    /// Defect (hostile pass 34): `Param("event.summit.hazard", …)` for an event that fires
+    /// at a step was "unknown parameter path" with "did you mean \"event.deal.hazard\"",
+    /// another event's, as if misspelt. It says the event fires on a schedule.
+    #[test]
+    fn the_hazard_of_a_scheduled_event_is_named_not_taken_for_a_misspelling() {
+        let message = unknown("event.summit.hazard", &names());
+        assert!(
+            message.starts_with(
+                "unknown parameter path \"event.summit.hazard\": event \"summit\" fires on a \
+                 schedule (`at` or `every`), not by a hazard"
+            ),
+            "{message}"
+        );
+        assert!(!message.contains("did you mean"), "{message}");
+        // A misspelt event is still a misspelling.
+        assert!(unknown("event.dael.hazard", &names()).contains("did you mean"));
     }
 
     /// Regression: with channels "x" and "x.y" and a state "y", `beta.x.y` silently meant
