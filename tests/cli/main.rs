@@ -8,6 +8,7 @@ mod common;
 mod command_line;
 mod command_words;
 mod dated_outputs;
+mod exits_at_rest;
 mod explain;
 mod explain_dates;
 mod flag_elsewhere;
