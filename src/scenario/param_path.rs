@@ -369,8 +369,8 @@ fn no_background(text: &str, names: &Names) -> Option<String> {
     }
     Some(format!(
         "parameter path {} names a parameter of the background, and this world has none \
-         (the file says `background: None`, or its `step` is not a unit of time and it gives no \
-         `Background(...)`): remove `background: None`, or write \
+         (its file, or the base of a variant, says `background: None`, or its `step` is not a \
+         unit of time and it gives no `Background(...)`): remove `background: None`, or write \
          `background: Background(steps_per_year: ...)` for steps that are not a unit of time",
         quoted_name(text)
     ))
