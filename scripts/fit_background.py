@@ -20,6 +20,11 @@ Exits: of the suppliers with a share of a recipient's arms in a window (the same
 recipient-windows), the fraction with none in the next window, by share (up to 0.02, 0.05,
 0.1, 0.2, 0.4, 1), bootstrapped over recipients as above.
 
+Newcomers, measured and not fitted: the part of the next window's arms that comes from
+suppliers with none in the window (the same recipient-windows), as the fraction of
+recipient-windows in which it passes 0.1, 0.3 and 0.5, bootstrapped over recipients as
+above; in the simulation a newcomer is a listed state with no share at the start.
+
 The supplier process (entry and exit) is then fitted by simulating it alone on the panel's
 own starting structures, as the engine runs it (`src/model/background.rs`): in each quarter
 a Poisson number of contracts, at `supplier_rate` a year per recipient; a contract goes to
@@ -60,6 +65,7 @@ STEPS_PER_YEAR = 4
 EXIT_BINS = (0.02, 0.05, 0.1, 0.2, 0.4, 1.0)
 EXIT_FLOOR = 0.005
 ENTRY = 0.01
+NEWCOMER_LEVELS = (0.1, 0.3, 0.5)
 
 
 def quantile(xs, p):
@@ -155,6 +161,31 @@ def bootstrap_exits(rows, rng):
     return [statistics.pstdev(d[b] for d in draws) for b in range(len(EXIT_BINS))]
 
 
+def newcomers(tiv):
+    """Per recipient-window (as `top_changes` keeps them): (recipient, the part of the next
+    window's arms from suppliers with none in the window)."""
+    out = []
+    for recipient, now, later in window_pairs(tiv):
+        new = sum(v for s, v in later.items() if now.get(s, 0.0) == 0.0)
+        out.append((recipient, new / sum(later.values())))
+    return out
+
+
+def newcomer_fractions(parts):
+    """The fraction of the parts above each of NEWCOMER_LEVELS."""
+    return [sum(p > level for p in parts) / max(len(parts), 1) for level in NEWCOMER_LEVELS]
+
+
+def bootstrap_newcomers(rows, rng):
+    by_recipient = collections.defaultdict(list)
+    for recipient, part in rows:
+        by_recipient[recipient].append(part)
+    groups = list(by_recipient.values())
+    draws = [newcomer_fractions([p for _ in groups for p in rng.choice(groups)])
+             for _ in range(BOOTSTRAP)]
+    return [statistics.pstdev(d[i] for d in draws) for i in range(len(NEWCOMER_LEVELS))]
+
+
 def exit_weight(share):
     """A supplier's exit rate in units of exit_rate: ln(1 / s), s at least EXIT_FLOOR, times
     1 - s (a supplier alone in its market never leaves, a dominant one seldom does)."""
@@ -199,6 +230,7 @@ def simulate_supplier(starts, rate, size, exit_rate, rng):
     supplier of share s leaves at exit_rate exit_weight(s) a year; its share
     goes to one heir, chosen as a contract's winner is, the leaver left out."""
     changes, left, seen = [], [0] * len(EXIT_BINS), [0] * len(EXIT_BINS)
+    parts = []
     for shares in starts:
         row = list(shares[:OTHER_STATES]) + [0.0] * max(0, OTHER_STATES - len(shares))
         row.append(max(0.0, 1.0 - sum(row)))
@@ -221,11 +253,12 @@ def simulate_supplier(starts, rate, size, exit_rate, rng):
                         row[pick(weights, rng.random())] += row[j]
                         row[j] = 0.0
         changes.append(row[0] - start[0])
+        parts.append(sum(row[j] for j in range(OTHER_STATES) if start[j] == 0.0))
         for j in range(OTHER_STATES):
             if start[j] > 0.0:
                 seen[exit_bin(start[j])] += 1
                 left[exit_bin(start[j])] += row[j] == 0.0
-    return changes, [g / max(n, 1) for g, n in zip(left, seen)]
+    return changes, [g / max(n, 1) for g, n in zip(left, seen)], newcomer_fractions(parts)
 
 
 def fit_supplier(starts, target, errors, exit_target, exit_errors):
@@ -235,8 +268,8 @@ def fit_supplier(starts, target, errors, exit_target, exit_errors):
             for exit_rate in [0.005 * i for i in range(3, 9)]:
                 score, qs, xs = 0.0, [], []
                 for seed in (7, 8):
-                    sim, xs = simulate_supplier(starts * 2, rate, size, exit_rate,
-                                                random.Random(seed))
+                    sim, xs, _ = simulate_supplier(starts * 2, rate, size, exit_rate,
+                                                   random.Random(seed))
                     qs = [quantile(sim, p) for p in QUANTILES]
                     score += sum(((a - b) / e) ** 2 for a, b, e in zip(qs, target, errors))
                     score += sum(((a - b) / e) ** 2
@@ -295,6 +328,16 @@ def main():
     for top, x, n, e in zip(EXIT_BINS, exit_panel, exit_seen, exit_errors):
         print(f"share {low:.2f}-{top:.2f}: {x:.3f} of {n} (bootstrap sd over recipients {e:.3f})")
         low = top
+    arrivals = newcomers(tiv)
+    new_panel = newcomer_fractions([p for _, p in arrivals])
+    new_errors = bootstrap_newcomers(arrivals, rng)
+    print()
+    print("## SIPRI: newcomers within five years (measured, not fitted)")
+    print("the part of the next window's arms from suppliers with none in the window (the same")
+    print("recipient-windows): quantiles 50/75/90/95% "
+          + " ".join(f"{quantile([p for _, p in arrivals], q):.3f}" for q in (0.5, 0.75, 0.9, 0.95)))
+    for level, x, e in zip(NEWCOMER_LEVELS, new_panel, new_errors):
+        print(f"above {level:.1f}: {x:.3f} (bootstrap sd over recipients {e:.3f})")
     tops = [s[0] for _, _, s in changes]
     print()
     print("## Starting structures (the generic world's rows): shares by decile of the top share")
@@ -314,6 +357,10 @@ def main():
           f"(each drawn from Uniform(0.5, 1.5) times that), entry weight {ENTRY:.2f}")
     print("quantiles " + ", ".join(f"{q:+.3f}" for q in qs)
           + "; exits " + ", ".join(f"{x:.3f}" for x in xs) + f" (score {score:.2f})")
+    _, _, ns = simulate_supplier([s for _, _, s in changes] * 2, rate, size, exit_rate,
+                                 random.Random(7))
+    print("newcomers above " + ", ".join(f"{x:.1f}" for x in NEWCOMER_LEVELS) + ": "
+          + ", ".join(f"{x:.3f}" for x in ns) + " (not among the fit's targets)")
     print()
     spread, agree_spread, moves = un_moves(sys.argv[2])
     scale = agree_spread / spread
