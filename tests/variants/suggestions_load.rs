@@ -131,21 +131,25 @@ fn a_suggestion_of_the_value_the_file_has_says_there_is_nothing_to_write() {
     }
 }
 
+/// BASE with a third state, C, whose share of A's arms is `share`.
+fn base_with_c(share: &str) -> String {
+    BASE.replace(
+        "State(name: \"B\")]",
+        "State(name: \"B\"), State(name: \"C\")]",
+    )
+    .replace(
+        "share: 0.4)]",
+        &format!("share: 0.4), Tie(from: \"A\", to: \"C\", channel: \"arms\", share: {share})]"),
+    )
+}
+
 // Regression (hostile pass): a share of 1.5 for A's tie to B, beside A's tie to C of 0.5 in
 // the same channel, was told `SetTie("A", "B", "arms", 1)`, refused when pasted (A's shares
 // add up to 1.5). A suggested share now fits beside the others' lowest values.
 #[test]
 fn a_share_beside_another_of_0_5_was_suggested_as_1_and_refused_again() {
     let dir = tempfile::tempdir().unwrap();
-    let base = BASE
-        .replace(
-            "State(name: \"B\")]",
-            "State(name: \"B\"), State(name: \"C\")]",
-        )
-        .replace(
-            "share: 0.4)]",
-            "share: 0.4), Tie(from: \"A\", to: \"C\", channel: \"arms\", share: Uniform(0.5, 0.6))]",
-        );
+    let base = base_with_c("Uniform(0.5, 0.6)");
     write(dir.path(), "base.ron", &base);
     for change in [
         "SetParam(\"share.arms.A.B\", 1.5)",
@@ -175,15 +179,7 @@ fn a_share_beside_another_of_0_5_was_suggested_as_1_and_refused_again() {
 #[test]
 fn a_share_suggested_beside_a_later_settie_was_refused_when_pasted() {
     let dir = tempfile::tempdir().unwrap();
-    let base = BASE
-        .replace(
-            "State(name: \"B\")]",
-            "State(name: \"B\"), State(name: \"C\")]",
-        )
-        .replace(
-            "share: 0.4)]",
-            "share: 0.4), Tie(from: \"A\", to: \"C\", channel: \"arms\", share: Uniform(0.45, 0.55))]",
-        );
+    let base = base_with_c("Uniform(0.45, 0.55)");
     write(dir.path(), "base.ron", &base);
     let later = "SetTie(\"A\", \"C\", \"arms\", 0.65)";
     let path = write(
