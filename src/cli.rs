@@ -362,6 +362,11 @@ pub fn escaped(mut error: clap::Error) -> clap::Error {
     let tip = |s: &clap::builder::StyledStr| printable(&s.to_string(), SHOWN_TIP_CHARS).into();
     let context: Vec<_> = error.context().map(|(k, v)| (k, v.clone())).collect();
     for (kind, value) in context {
+        // The usage is clap's own text, lines and all: escaping it printed `\u{a}` between
+        // its two forms (`simulate bogus x.ron`).
+        if kind == clap::error::ContextKind::Usage {
+            continue;
+        }
         let value = match value {
             ContextValue::String(s) => ContextValue::String(shown(&s)),
             ContextValue::Strings(all) => {

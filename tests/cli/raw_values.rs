@@ -50,6 +50,24 @@ fn clap_echoes_values_raw() {
     assert!(stderr.len() < 2_000, "{} bytes", stderr.len());
 }
 
+// Defect (hostile pass 34): escaping clap's values escaped its usage too, so a refused
+// command line showed `Usage: simulate [OPTIONS] <SCENARIO>\u{a}       simulate <COMMAND>`
+// on one line. The usage is clap's own text and keeps its lines; the user's values are still
+// escaped.
+#[test]
+fn the_usage_line_showed_its_newline_escaped() {
+    let (code, stderr) = refusal(&["bogus", "x.ron"]);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(!stderr.contains("\\u{a}"), "{stderr}");
+    assert!(
+        stderr
+            .lines()
+            .any(|l| l.trim_start().starts_with("simulate <COMMAND>")),
+        "{stderr}"
+    );
+    unforged(&stderr);
+}
+
 /// `simulate check` printed the file's path raw in its "ok" line and the path of a
 /// variant's base in its "a variant of" line: a name holding an escape sequence and a
 /// newline recoloured the terminal and forged an `error:` line. Every other command shows
