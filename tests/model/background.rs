@@ -307,6 +307,11 @@ fn a_background_needs_a_unit_of_time() {
         stderr.contains("asked.ron:2:5:") && stderr.contains("steps_per_year"),
         "{stderr}"
     );
+    // Every unit the loader reads is listed (half-year was missing: hostile pass 34).
+    assert!(
+        stderr.contains("(year, half-year, quarter, month, week, day)"),
+        "{stderr}"
+    );
     let given = load(&write(
         "given.ron",
         "    background: Background(steps_per_year: 12),\n",

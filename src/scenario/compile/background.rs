@@ -150,8 +150,8 @@ impl Compiler<'_> {
                     at,
                     format!(
                         "background: a step is {unit}, which is not a unit of time the \
-                         background knows (year, quarter, month, week, day), so its yearly \
-                         rates cannot be turned into rates per step; give `steps_per_year` in \
+                         background knows (year, half-year, quarter, month, week, day), so its \
+                         yearly rates cannot be turned into rates per step; give `steps_per_year` in \
                          Background(...), write step: \"quarter\" (or the unit it is), or \
                          background: None"
                     ),
