@@ -2,6 +2,7 @@
 //! difference of the means step by step with its 95% band, in the metric's own units. When
 //! does the effect appear, and does it last?
 
+use crate::output::numbers::signed;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
@@ -82,7 +83,7 @@ impl Plot for EffectOverTime<'_> {
         let axes = Axes::over_time(
             &c.reference().manifest,
             format!("difference from A, {}", self.metric),
-            &|y| format!("{y:+.3}"),
+            &|y| signed(*y, 3),
         );
         let mut chart = line_chart(&body, 0f64..steps, lo..hi, axes)?;
         chart.draw_series(std::iter::once(PathElement::new(

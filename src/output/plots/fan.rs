@@ -1,6 +1,7 @@
 //! Fan chart of one tracked metric: the median over time with the bands holding the middle
 //! 50% and 90% of trajectories, and dashed markers where events are scheduled.
 
+use crate::output::numbers::fixed;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
@@ -101,7 +102,7 @@ impl Plot for FanChart<'_> {
         )?;
         let (lo, hi) = extent(bands.iter().flat_map(|b| [b.p05, b.p95]), self.series.range);
         let steps = last_step([bands.len()]);
-        let axes = Axes::over_time(m, self.series.metric.clone(), &|y| format!("{y:.2}"));
+        let axes = Axes::over_time(m, self.series.metric.clone(), &|y| fixed(*y, 2));
         let mut chart = line_chart(&body, 0f64..steps, lo..hi, axes)?;
         draw_fan(&mut chart, bands, SIDE_A, 0.18, 0.32)?;
         let scheduled: Vec<(String, u32)> = self

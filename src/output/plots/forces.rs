@@ -3,6 +3,7 @@
 //! those that pull down below it, with the argument itself as a line (the sum of the bands
 //! above minus those below).
 
+use crate::output::numbers::fixed;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
@@ -113,7 +114,7 @@ impl Plot for ForceChart<'_> {
             .chain([0.0]);
         let (lo, hi) = span(values);
         // Rounded to two decimals, a tick a hair below 0 read "-0.00".
-        let tick = |y: &f64| format!("{:.2}", if y.abs() < 0.005 { 0.0 } else { *y });
+        let tick = |y: &f64| fixed(*y, 2);
         let axes = Axes::over_time(m, "contribution to the argument".into(), &tick);
         let mut chart = line_chart(&body, 0f64..last_step([steps + 1]), lo..hi, axes)?;
         for (i, band) in &bands {

@@ -6,7 +6,7 @@ use plotters::prelude::*;
 
 use super::{header, legend, run_line, DrawResult, Key, Plot, FONT, GRID, INK, SIDE_A, SIDE_B};
 use crate::analysis::{MetricSeries, RunSummary};
-use crate::output::numbers::whole_percent;
+use crate::output::numbers::{fixed, whole_percent};
 
 pub struct FinalDistributions<'a> {
     pub summary: &'a RunSummary,
@@ -58,7 +58,7 @@ fn panel<DB: DrawingBackend>(
         .disable_x_mesh()
         .x_labels(5)
         .y_labels(4)
-        .x_label_formatter(&|x| format!("{x:.2}"))
+        .x_label_formatter(&|x| fixed(*x, 2))
         .y_label_formatter(&|y| whole_percent(*y))
         .label_style((FONT, 13).into_font().color(&INK))
         .light_line_style(TRANSPARENT)

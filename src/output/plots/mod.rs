@@ -328,7 +328,7 @@ impl<'f> Axes<'f> {
     /// and labelled as given.
     pub fn over_time(m: &Manifest, y: String, y_ticks: &'f dyn Fn(&f64) -> String) -> Self {
         let x_ticks: Ticks = match m.calendar {
-            None => Box::new(|x| format!("{x:.0}")),
+            None => Box::new(|x| crate::output::numbers::fixed(*x, 0)),
             Some(c) => Box::new(move |x| c.date(x.round() as i64)),
         };
         Axes {

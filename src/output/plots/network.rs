@@ -18,7 +18,7 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 use super::partnerships::bloc_order;
 use super::{header, legend, run_line, text, DrawResult, Key, Plot, ALLIED, HOSTILE, INK};
 use crate::analysis::{MeanWorld, RunSummary};
-use crate::output::numbers::whole_percent;
+use crate::output::numbers::{signed, whole_percent};
 
 pub struct NetworkPicture<'a> {
     pub summary: &'a RunSummary,
@@ -363,7 +363,7 @@ impl Plot for NetworkPicture<'_> {
                 (place[i].0 + place[j].0) / 2.0,
                 (place[i].1 + place[j].1) / 2.0,
             ));
-            let label = format!("{p:+.2}");
+            let label = signed(p, 2);
             let (tw, th) = body.estimate_text_size(&label, &small)?;
             let (tw, th) = (tw as i32 / 2 + 3, th as i32 / 2 + 2);
             body.draw(&Rectangle::new(

@@ -2,6 +2,7 @@
 //! own colour-blind-safe colour (`SCENARIO_COLORS`). Where the bands part, the scenarios
 //! differ.
 
+use crate::output::numbers::fixed;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
@@ -136,7 +137,7 @@ impl Plot for OverlayFan<'_> {
         let axes = Axes::over_time(
             &c.reference().manifest,
             self.series[0].metric.clone(),
-            &|y| format!("{y:.2}"),
+            &|y| fixed(*y, 2),
         );
         let mut chart = line_chart(&body, 0f64..steps, lo..hi, axes)?;
         // Many overlaid bands turn to mud: fainter the more scenarios share the chart.

@@ -17,6 +17,7 @@
 //! The picture is drawn from the summary's mean world, itself read from the aggregates
 //! (fixed point, so independent of the thread count): same run, same bytes.
 
+use crate::output::numbers::signed;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
@@ -287,7 +288,7 @@ impl Plot for PartnershipMatrix<'_> {
             let label = if tenths == 0 {
                 "0".to_string()
             } else {
-                format!("{value:+.2}")
+                signed(value, 2)
             };
             body.draw(&PathElement::new(
                 vec![(bar_x + 28, at(value)), (bar_x + 32, at(value))],

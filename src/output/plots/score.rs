@@ -5,6 +5,7 @@
 //! so a point drawn outside the light band is one that `score.csv` marks outside the 90%
 //! band.
 
+use crate::output::numbers::fixed;
 use std::io;
 use std::path::Path;
 
@@ -92,7 +93,7 @@ impl Plot for ScoredFan<'_> {
             .chain(self.series.observed.iter().map(|&(_, v, _)| v));
         let (lo, hi) = extent(values, self.series.range);
         let steps = last_step([bands.len()]);
-        let axes = Axes::over_time(m, self.series.metric.clone(), &|y| format!("{y:.2}"));
+        let axes = Axes::over_time(m, self.series.metric.clone(), &|y| fixed(*y, 2));
         let mut chart = line_chart(&body, 0f64..steps, lo..hi, axes)?;
         draw_fan(&mut chart, bands, SIDE_A, 0.18, 0.32)?;
         chart.draw_series(self.series.observed.iter().map(|&(t, v, inside)| {
@@ -167,7 +168,7 @@ impl Plot for PitHistogram<'_> {
         // Counts are whole: a tick between two of them would only repeat a number.
         let whole = |y: &f64| {
             if (y - y.round()).abs() < 1e-9 {
-                format!("{y:.0}")
+                fixed(*y, 0)
             } else {
                 String::new()
             }
@@ -178,7 +179,7 @@ impl Plot for PitHistogram<'_> {
             .y_labels((top.max(even) as usize + 2).min(10))
             .x_desc("PIT: share of trajectories below the observed value")
             .y_desc("observations")
-            .x_label_formatter(&|x| format!("{x:.1}"))
+            .x_label_formatter(&|x| fixed(*x, 1))
             .y_label_formatter(&whole)
             .label_style((FONT, 15).into_font().color(&INK))
             .axis_desc_style((FONT, 16).into_font().color(&INK))

@@ -14,7 +14,7 @@ use super::{
     header, legend, line_chart, slug, text, Axes, DrawResult, Figure, Key, Plot, FONT, INK,
 };
 use crate::analysis::sweep::Sweep;
-use crate::output::numbers::percent;
+use crate::output::numbers::{fixed, percent};
 use crate::output::Exporter;
 
 /// Most curves in one picture (values of the second parameter); more are thinned evenly.
@@ -133,7 +133,7 @@ impl Plot for SweepCurves<'_> {
             x: s.parameters[0].clone(),
             y: format!("P({})", s.outcomes[self.outcome]),
             x_ticks: None,
-            y_ticks: &|y| format!("{y:.1}"),
+            y_ticks: &|y| fixed(*y, 1),
         };
         let mut chart = line_chart(&body, x0..x1, 0f64..1f64, axes)?;
         for (c, &j) in curves.iter().enumerate() {

@@ -18,7 +18,7 @@ use super::{
 };
 use crate::analysis::factor_groups::Grouping;
 use crate::analysis::sensitivity::{FactorIndices, Kind, OutcomeSensitivity, Sensitivity};
-use crate::output::numbers::count;
+use crate::output::numbers::{count, fixed};
 use crate::output::Exporter;
 
 pub struct Tornado<'a> {
@@ -217,7 +217,7 @@ impl Plot for Tornado<'_> {
                         String::new()
                     }
                 })
-                .x_label_formatter(&|x| format!("{x:.1}")),
+                .x_label_formatter(&|x| fixed(*x, 1)),
         )
         .draw()?;
         let outcome = self.outcome();
@@ -245,7 +245,7 @@ impl Plot for Tornado<'_> {
                     INK.stroke_width(1),
                 )))?;
             }
-            let label = format!("S {:.2}  ST {:.2}", r.first, r.total);
+            let label = format!("S {}  ST {}", fixed(r.first, 2), fixed(r.total, 2));
             value_label(
                 &mut chart,
                 label,
