@@ -766,7 +766,12 @@ mod tests {
         // Everyone on good terms with the recipient.
         state.stance.fill(0.5);
         let outside: f64 = 1.0 - 0.66;
-        let weights = [outside.powf(0.75) + ENTRY, 0.0, 0.36f64.powf(0.75) + ENTRY, ENTRY];
+        let weights = [
+            outside.powf(0.75) + ENTRY,
+            0.0,
+            0.36f64.powf(0.75) + ENTRY,
+            ENTRY,
+        ];
         let total: f64 = weights.iter().sum();
         let mut seen = [0u32; 4];
         let draws = 100_000;

@@ -57,7 +57,11 @@ pub(super) fn contract(
     let mut total = 0.0;
     for (j, (weight, &share)) in weights.iter_mut().zip(shares).enumerate() {
         let open = j == i || state.stance[i * n + j] + state.stance[j * n + i] >= 0.0;
-        let held = if share > 0.0 { market_weight(share) } else { 0.0 };
+        let held = if share > 0.0 {
+            market_weight(share)
+        } else {
+            0.0
+        };
         *weight = held + if open { ENTRY } else { 0.0 };
         total += *weight;
     }
