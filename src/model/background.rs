@@ -18,7 +18,7 @@
 //!   grow, a dominant one can collapse, and the change lasts (shares and anchors alike);
 //! - **exits**: a listed supplier with a share `s` of a market leaves it at
 //!   `exit_rate · ln(1 / s) (1 − s)` a year (`s` taken at least `EXIT_FLOOR`: small
-//!   suppliers leave most often, a dominant one seldom, a sole supplier never), and what it
+//!   suppliers leave most often, a dominant one seldom, one with the whole market never), and what it
 //!   supplied goes to one heir, drawn as a contract's winner is. Proportional losses alone
 //!   never bring a share to 0, while in the SIPRI panel a supplier with a tenth to a fifth
 //!   of a recipient's imports has none in the next five years about a quarter of the time.
@@ -461,7 +461,8 @@ fn take_part(shares: &mut [f64], anchors: &mut [f64], gainer: usize, part: f64) 
 }
 
 /// A supplier's exit rate in units of `exit_rate`: ln(1 / s) (1 − s), so that a supplier
-/// alone in its market never leaves and a dominant one seldom does; a share below the floor
+/// with the whole market (a share of 1) never leaves and a dominant one seldom does (one
+/// alone with part of a market leaves at the rate of its share); a share below the floor
 /// counts as the floor, where the rate is greatest (`EXIT_CEILING`).
 fn exit_weight(share: f64) -> f64 {
     let s = share.max(EXIT_FLOOR);
