@@ -1,8 +1,9 @@
-//! The background (README, "The background"): what happens that no listed event explains.
+//! The background (the book's "The background", `docs/src/reference/background.md`): what
+//! happens that no listed event explains.
 //!
-//! Two processes run in every trajectory of a world that has a background, each a Poisson
+//! Three processes run in every trajectory of a world that has a background, each a Poisson
 //! process in time with its own random stream, so that adding or removing an event, a
-//! range or the other process changes none of its draws:
+//! range or another process changes none of its draws:
 //!
 //! - **jumps in relations**: at `jump_rate` a year per directed relation, the affinity
 //!   `A[i][j]` of one relation shifts by a Laplace-distributed amount of scale
