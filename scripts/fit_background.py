@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Fits the background process (README, "The background") to the shared panels.
+"""Fits the background process (docs/src/reference/background.md) to the shared panels.
 
     python3 scripts/fit_background.py ../shared/data/sipri_arms_transfers_1950_2021.csv \
         ../shared/data/unga_ideal_points_1946_2012.csv > scripts/background_fit.txt
@@ -326,7 +326,7 @@ def main():
     recipients = len({r for r, _, _ in changes})
     panel = [quantile(values, p) for p in QUANTILES]
     errors = bootstrap(changes, rng)
-    print("# scripts/fit_background.py: the background's fit (README, \"The background\")")
+    print("# scripts/fit_background.py: the background's fit (docs/src/reference/background.md)")
     print()
     print("## SIPRI: change of the top supplier's share over five years")
     print(f"recipient-windows {len(values)} ({recipients} recipients, at least US$"

@@ -1,6 +1,7 @@
-//! The background (the book's "The background", docs/src/reference/background.md): with its defaults, a generic world
-//! reproduces the panels it was fitted on; it draws from its own streams; it is the same
-//! for any thread count; `background: None` and bad values are what they say.
+//! The background (the book's "The background", docs/src/reference/background.md): with
+//! its defaults, a generic world reproduces the panels it was fitted on; it draws from its
+//! own streams; it is the same for any thread count; `background: None` and bad values are
+//! what they say.
 
 use crate::common;
 
