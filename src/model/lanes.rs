@@ -692,7 +692,7 @@ unsafe fn tile4_avx2<const R: usize, const J: usize>(
 
 /// One row of the replicator update: `z_j = W_j g_j`, then
 /// `W_j <- (1 - rho) z_j / ((1 - sum W)^+ + sum z) + rho Wbar_j + residual_j` (at most 1),
-/// in every lane; the residual only if `AT_REST`.
+/// in every lane; the residual only if `AT_REST`, and only to a share above 0.
 #[inline(always)]
 fn share_row<const L: usize, const AT_REST: bool>(
     shares: &mut [[f64; L]],
@@ -737,7 +737,10 @@ fn share_row<const L: usize, const AT_REST: bool>(
             // The sum of two terms that each stay within bounds may round one
             // ulp past 1; a share never passes 1.
             let mut moved = z[j][l] * keep[l] + rho[l] * anchors[j][l];
-            if AT_REST {
+            // A share at 0 (a supplier that left its market) stays at 0: the residual is
+            // the rounding of a share held at rest, and one measured while the supplier
+            // still had a share would leave it about 1e-10 forever.
+            if AT_REST && shares[j][l] > 0.0 {
                 moved += residuals[j][l];
             }
             let moved = moved.min(1.0);
@@ -796,7 +799,9 @@ unsafe fn share_row4_avx2<const AT_REST: bool>(
                 _mm256_mul_pd(rho, _mm256_loadu_pd(a.as_ptr())),
             );
             let moved = if AT_REST {
-                _mm256_add_pd(moved, _mm256_loadu_pd(r.as_ptr()))
+                // The residual only where the share is above 0, as `share_row` does.
+                let held = _mm256_cmp_pd::<_CMP_GT_OQ>(_mm256_loadu_pd(w.as_ptr()), zero);
+                _mm256_add_pd(moved, _mm256_and_pd(_mm256_loadu_pd(r.as_ptr()), held))
             } else {
                 moved
             };

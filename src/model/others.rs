@@ -25,7 +25,7 @@
 //! A world that does not name `Others` keeps every diagonal slot at 0 and runs exactly as
 //! before: none of the three changes is made.
 
-use super::background::ENTRY;
+use super::background::{market_weight, ENTRY};
 use super::State;
 
 /// The name the file uses for the rest of the world; reserved (no state may take it).
@@ -57,8 +57,12 @@ pub(super) fn contract(
     let mut total = 0.0;
     for (j, (weight, &share)) in weights.iter_mut().zip(shares).enumerate() {
         let open = j == i || state.stance[i * n + j] + state.stance[j * n + i] >= 0.0;
-        let root = if share > 0.0 { libm::sqrt(share) } else { 0.0 };
-        *weight = root + if open { ENTRY } else { 0.0 };
+        let held = if share > 0.0 {
+            market_weight(share)
+        } else {
+            0.0
+        };
+        *weight = held + if open { ENTRY } else { 0.0 };
         total += *weight;
     }
     let mut u = choice * total;

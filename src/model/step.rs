@@ -392,7 +392,13 @@ mod tests {
                 }
                 for j in 0..n {
                     let moved = z[j] * ((1.0 - rho) / den) + rho * state.anchor[row + j];
-                    share[row + j] = (moved + residual[row + j]).min(1.0);
+                    // The residual only to a share above 0 (`Lanes::share_row`).
+                    let held = if state.share[row + j] > 0.0 {
+                        residual[row + j]
+                    } else {
+                        0.0
+                    };
+                    share[row + j] = (moved + held).min(1.0);
                 }
             }
         }

@@ -28,14 +28,14 @@ fn gone(dir: &std::path::Path, c: &str) -> (f64, f64) {
     (p(0), p(1))
 }
 
-/// Defect (hostile pass 34, in `src/model`, the lead's): a row the loader accepts at a
+/// Defect (hostile pass 34, fixed in `Lanes::share_row`): a row the loader accepts at a
 /// total a hair over 1 (0.3 + 0.7000000009, within its tolerance of 1e-9) never has a
 /// share of exactly 0 after an exit when the world is at rest (the default): B's share
 /// ends between 1e-12 and 1e-9 in 90% of trajectories, and in none at 0, so an outcome or
 /// a band at 0 misses every exit. At a total of 1, or with `at_rest: false`, 90% end at
-/// exactly 0.
+/// exactly 0. The rest's residual, measured while B still had its share, was added back
+/// at every step; it now goes only to a share above 0.
 #[test]
-#[ignore = "defect in src/model (the at-rest row after an exit, row total just over 1): reported to the lead"]
 fn a_supplier_that_left_a_row_just_over_1_keeps_a_share_of_1e_10_not_0() {
     let dir = tempfile::tempdir().unwrap();
     let (at_one, _) = gone(dir.path(), "0.7");
