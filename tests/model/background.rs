@@ -34,13 +34,23 @@ fn load(path: &Path) -> World {
 }
 
 fn run(world: &World, trajectories: u64, threads: usize) -> Aggregates {
+    run_recorded(world, trajectories, threads, None)
+}
+
+/// `run`, handing every trajectory's record to `records`.
+fn run_recorded(
+    world: &World,
+    trajectories: u64,
+    threads: usize,
+    records: Option<&dyn entente::engine::records::Records>,
+) -> Aggregates {
     let cancel = AtomicBool::new(false);
     let control = Control {
         progress: &|_| {},
         cancel: &cancel,
     };
     let plan = Plan::new(trajectories, world.seed, Some(threads));
-    engine::run(world, &plan, &control).unwrap_or_else(|e| panic!("{e:?}"))
+    engine::run_recorded(world, &plan, &control, records).unwrap_or_else(|e| panic!("{e:?}"))
 }
 
 /// The pooled quantiles, over `metrics`, of each metric's change from its (fixed) value at
@@ -103,6 +113,26 @@ fn shown(xs: &[f64]) -> String {
         .join(" ")
 }
 
+/// Prints `model` beside `panel` under `label`, then checks each figure within 2.5 of the
+/// panel's bootstrap sd `sd`.
+fn within_panel(label: &str, model: &[f64], panel: &[f64], sd: &[f64]) {
+    println!("{label}: panel {}", shown(panel));
+    println!(
+        "{:width$}  model {}",
+        "",
+        shown(model),
+        width = label.len() - 1
+    );
+    for ((q, p), e) in model.iter().zip(panel).zip(sd) {
+        assert!(
+            (q - p).abs() <= 2.5 * e,
+            "{label}: model {} against panel {}",
+            shown(model),
+            shown(panel)
+        );
+    }
+}
+
 /// The fit: the generic world (ten states, one arms channel, the panel's starting
 /// structures, at rest, five years of quarters) run with the defaults gives the SIPRI
 /// panel's distribution of five-year changes of the top supplier's share, each quantile
@@ -114,22 +144,12 @@ fn the_generic_world_reproduces_the_panels_changes_of_the_top_suppliers_share() 
     let agg = run(&world, world.trajectories, 2);
     let shares = top_shares(&world);
     let model = pooled_changes(&world, &agg, &shares, 20, false, &SHARE_QUANTILES);
-    println!(
-        "top supplier's share, 5/25/50/75/95%: panel {}",
-        shown(&PANEL_SHARE)
+    within_panel(
+        "top supplier's share, 5/25/50/75/95%",
+        &model,
+        &PANEL_SHARE,
+        &PANEL_SHARE_SD,
     );
-    println!(
-        "                                      model {}",
-        shown(&model)
-    );
-    for ((q, panel), sd) in model.iter().zip(PANEL_SHARE).zip(PANEL_SHARE_SD) {
-        assert!(
-            (q - panel).abs() <= 2.5 * sd,
-            "model {} against panel {}",
-            shown(&model),
-            shown(&PANEL_SHARE)
-        );
-    }
 }
 
 /// SIPRI: of the suppliers with a share of a recipient's arms in a five-year window (at
@@ -163,22 +183,12 @@ fn the_generic_world_loses_suppliers_as_often_as_the_panel() {
         .zip(all)
         .map(|(&l, a)| l as f64 / a as f64)
         .collect();
-    println!(
-        "suppliers gone after five years, by share: panel {}",
-        shown(&PANEL_EXIT)
+    within_panel(
+        "suppliers gone after five years, by share",
+        &model,
+        &PANEL_EXIT,
+        &PANEL_EXIT_SD,
     );
-    println!(
-        "                                           model {}",
-        shown(&model)
-    );
-    for ((q, panel), sd) in model.iter().zip(PANEL_EXIT).zip(PANEL_EXIT_SD) {
-        assert!(
-            (q - panel).abs() <= 2.5 * sd,
-            "model {} against panel {}",
-            shown(&model),
-            shown(&PANEL_EXIT)
-        );
-    }
 }
 
 /// SIPRI: the part of a recipient's arms in the next five-year window that comes from
@@ -220,14 +230,8 @@ fn the_generic_world_brings_in_new_suppliers_as_often_as_the_panel() {
         }
         newcomers.push(mine);
     }
-    let cancel = AtomicBool::new(false);
-    let control = Control {
-        progress: &|_| {},
-        cancel: &cancel,
-    };
-    let plan = Plan::new(world.trajectories, world.seed, Some(2));
     let kept = Kept(std::sync::Mutex::new(Vec::new()));
-    engine::run_recorded(&world, &plan, &control, Some(&kept)).unwrap_or_else(|e| panic!("{e:?}"));
+    run_recorded(&world, world.trajectories, 2, Some(&kept));
     let metrics = world.metrics.len();
     let (mut above, mut all) = ([0u64; 3], 0u64);
     for rows in kept.0.into_inner().unwrap() {
@@ -243,22 +247,12 @@ fn the_generic_world_brings_in_new_suppliers_as_often_as_the_panel() {
     }
     assert_eq!(all, world.trajectories * n as u64);
     let model: Vec<f64> = above.iter().map(|&a| a as f64 / all as f64).collect();
-    println!(
-        "newcomers' part after five years above 0.1/0.3/0.5: panel {}",
-        shown(&PANEL_NEWCOMERS)
+    within_panel(
+        "newcomers' part after five years above 0.1/0.3/0.5",
+        &model,
+        &PANEL_NEWCOMERS,
+        &PANEL_NEWCOMERS_SD,
     );
-    println!(
-        "                                                   model {}",
-        shown(&model)
-    );
-    for ((q, panel), sd) in model.iter().zip(PANEL_NEWCOMERS).zip(PANEL_NEWCOMERS_SD) {
-        assert!(
-            (q - panel).abs() <= 2.5 * sd,
-            "model {} against panel {}",
-            shown(&model),
-            shown(&PANEL_NEWCOMERS)
-        );
-    }
 }
 
 /// The same world's directed stances move as far as states do in the UN panel in one and

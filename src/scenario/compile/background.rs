@@ -34,8 +34,8 @@ use crate::scenario::spelling::quoted_name;
 /// each point scored by the generic world's fourteen figures against the panel's (top
 /// supplier, exits, newcomers; the scoreboard of historical cases was not run until the
 /// values were chosen). Kept: weights share^(3/4) plus 0.085, 1.0 contract a year moving
-/// 0.14, exits at 0.03; every figure within 2 bootstrap sd (the worst −1.95, the top's 5%
-/// quantile). With √share no point passed: an entry weight large enough for the newcomers
+/// 0.14, exits at 0.03; every figure within 2 bootstrap sd (the farthest: newcomers above
+/// 0.3, +1.9; the top's 5% quantile, −1.8). With √share no point passed: an entry weight large enough for the newcomers
 /// left the top supplier gaining too seldom (its 95% quantile 2.4 to 3 sd low).
 pub fn default_value(param: BackgroundParam) -> Value {
     let (low, high) = match param {
