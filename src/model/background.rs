@@ -19,8 +19,8 @@
 //!   grow, a dominant one can collapse, and the change lasts (shares and anchors alike);
 //! - **exits**: a listed supplier with a share `s` of a market leaves it at
 //!   `exit_rate · ln(1 / s) (1 − s)` a year (`s` taken at least `EXIT_FLOOR`: small
-//!   suppliers leave most often, a dominant one seldom, one with the whole market never), and what it
-//!   supplied goes to one heir, drawn as a contract's winner is. Proportional losses alone
+//!   suppliers leave most often, a dominant one seldom, one with the whole market never),
+//!   and what it supplied goes to one heir, drawn as a contract's winner is. Proportional losses alone
 //!   never bring a share to 0, while in the SIPRI panel a supplier with a tenth to a fifth
 //!   of a recipient's imports has none in the next five years about a quarter of the time.
 //!
@@ -107,11 +107,11 @@ pub const ENTRY: f64 = 0.085;
 
 /// A supplier's weight for the next contract of a market, and for a leaver's part:
 /// `share^(3/4)`, computed as `r √r` with `r = √share` (two square roots, where `pow` is a
-/// logarithm and an exponential). Between a share's square root (small suppliers win as
-/// often as their size would not say) and the share itself (the top wins in proportion):
-/// fitted with `ENTRY` and the rates on the panel's five-year moves of the top supplier,
-/// exits and newcomers together (`scripts/background_fit.txt`); with `√share` and an entry
-/// weight large enough for the panel's newcomers, the top supplier gained too seldom.
+/// logarithm and an exponential). Between a share's square root (which favours the small
+/// suppliers) and the share itself (the top wins in proportion to its size): fitted with
+/// `ENTRY` and the rates on the panel's five-year moves of the top supplier, exits and
+/// newcomers together (`scripts/background_fit.txt`); with `√share` and an entry weight
+/// large enough for the panel's newcomers, the top supplier gained too seldom.
 #[inline(always)]
 pub fn market_weight(share: f64) -> f64 {
     let root = libm::sqrt(share);
