@@ -28,9 +28,9 @@ impl Files<RunSummary> for ExceedanceCsv {
                 let (name, side) = (&c.outcome, c.side.as_str());
                 for p in &c.points {
                     // The grid's x are the threshold plus multiples of the spacing:
-                    // rounded so that 0.4 + 3 * 0.005 reads 0.415, and `+ 0.0` so that
-                    // 0.35 - 70 * 0.005 reads 0.0, not -0.0.
-                    let x = tidy(p.x) + 0.0;
+                    // rounded so that 0.4 + 3 * 0.005 reads 0.415, and 0.35 - 70 * 0.005
+                    // 0.0, not -0.0 (`tidy` never returns -0).
+                    let x = tidy(p.x);
                     let (t, count, probability) = (c.threshold, p.count, p.probability);
                     w.serialize((name, c.kind, &c.metric, side, t, x, count, n, probability))?;
                 }

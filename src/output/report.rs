@@ -319,9 +319,8 @@ fn thresholds_list(out: &mut String, s: &RunSummary) {
          is in <code>exceedance.csv</code> and {pictures}):</p>\n<ul>"
     );
     for c in &s.exceedance {
-        let at = |p: Option<Point>| {
-            p.map(|p| format!("{} at {}", percent(p.probability), tidy(p.x) + 0.0))
-        };
+        let at =
+            |p: Option<Point>| p.map(|p| format!("{} at {}", percent(p.probability), tidy(p.x)));
         let (below, above) = c.nearby();
         let here = format!(
             "<b>{} at the file's {}</b>",
