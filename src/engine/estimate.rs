@@ -5,7 +5,7 @@
 //! limits it is measured against are `engine::host`'s.
 
 use super::aggregate::BINS;
-use crate::model::background::EXIT_FLOOR;
+use crate::model::background::EXIT_CEILING;
 use crate::model::lanes::BLOCK;
 use crate::model::{BackgroundParam, ParamTarget, Target, World};
 
@@ -157,9 +157,8 @@ fn background_operations(world: &World) -> f64 {
     // a market's n - 1 slots, each two draws and a test of a share (measured: an 11-state
     // world of steps of a century at `exit_rate: 2`, 116,000 candidates a step, 2.3 ms a
     // step more than at `exit_rate: 0`, about 20 ns each).
-    let ceiling = (1.0 / EXIT_FLOOR).ln() * (1.0 - EXIT_FLOOR);
     let slots = background.rows.len() as f64 * (n - 1.0);
-    let candidates = largest(BackgroundParam::ExitRate) * ceiling * slots / per_year;
+    let candidates = largest(BackgroundParam::ExitRate) * EXIT_CEILING * slots / per_year;
     jumps * 40.0 + contracts * (15.0 * n + 5.0) + candidates * 20.0
 }
 

@@ -124,7 +124,7 @@ pub fn market_weight(share: f64) -> f64 {
 pub const EXIT_FLOOR: f64 = 0.005;
 
 /// The most an exit rate is, in units of `exit_rate`: `exit_weight` at the floor.
-const EXIT_CEILING: f64 = 5.271_825_779_715_296_5;
+pub const EXIT_CEILING: f64 = 5.271_825_779_715_296_5;
 
 /// A world's background: what it needs besides the drawn parameters.
 #[derive(Debug, Clone, PartialEq)]
